@@ -1,0 +1,112 @@
+#include "agent/config.h"
+
+#include "agent/collector/registry.h"
+#include "common/duration.h"
+#include "common/http_server.h"
+#include "common/log.h"
+#include "sahab/version.h"
+
+namespace sahab::agent {
+namespace {
+using settings::BadValue;
+using settings::Kind;
+
+std::chrono::milliseconds positive_duration(const std::string& value) {
+  const auto d = parse_duration(value);
+  if (!d || d->count() <= 0) {
+    throw BadValue("expected a positive duration such as 15s or 1m, got '" + value + "'");
+  }
+  return *d;
+}
+
+// Label names follow Prometheus rules so they can become metric labels unchanged.
+void check_label_name(const std::string& name) {
+  bool ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
+  if (!ok) throw BadValue("label name '" + name + "' must be letters, digits, '_' or '.'");
+}
+
+}  // namespace
+
+bool AgentConfig::collector_enabled(const std::string& name, bool enabled_by_default) const {
+  const auto it = collector_choices.find(name);
+  return it == collector_choices.end() ? enabled_by_default : it->second;
+}
+
+settings::Schema agent_schema(AgentConfig& c) {
+  settings::Schema schema(
+      "sahab-agent",
+      "Exports this server's metrics (node_exporter-compatible) and inventory, and reports them "
+      "to a Sahab collector.",
+      kVersion);
+  auto value = [&](std::string flag, std::string key, std::string help, std::string def,
+                   std::function<void(const std::string&)> apply) {
+    schema.add({std::move(flag), std::move(key), std::move(help), std::move(def), Kind::kValue,
+                [apply](const std::string& v, const std::string&) { apply(v); }});
+  };
+  auto path = [](std::filesystem::path& target) {
+    return [&target](const std::string& v) {
+      if (v.empty()) throw BadValue("expected a path");
+      target = v;
+    };
+  };
+
+  value("web.listen-address", "web.listen_address", "address to serve /metrics, /inventory, /healthz on",
+        c.listen_address, [&c](const std::string& v) {
+          try {
+            http::validate_listen_address(v);
+          } catch (const std::exception& e) {
+            throw BadValue(e.what());
+          }
+          c.listen_address = v;
+        });
+  value("path.procfs", "path.procfs", "procfs mountpoint", c.paths.procfs, path(c.paths.procfs));
+  value("path.sysfs", "path.sysfs", "sysfs mountpoint", c.paths.sysfs, path(c.paths.sysfs));
+  value("path.rootfs", "path.rootfs", "root filesystem of the host (for /etc, mountpoints)",
+        c.paths.rootfs, path(c.paths.rootfs));
+  value("collector.url", "collector.url", "base URL of the Sahab collector to report to", "none",
+        [&c](const std::string& v) {
+          if (!v.starts_with("http://") && !v.starts_with("https://")) {
+            throw BadValue("expected an http:// or https:// URL, got '" + v + "'");
+          }
+          c.collector_url = v;
+        });
+  value("enrolment-token-file", "enrolment_token_file",
+        "file holding the collector's enrolment token", "none", path(c.enrolment_token_file));
+  value("state.dir", "state.dir", "directory for the agent's identity and credentials",
+        c.state_dir, path(c.state_dir));
+  value("spool.dir", "spool.dir", "directory for reports waiting to reach the collector",
+        c.spool_dir, path(c.spool_dir));
+  value("sample.interval", "sample.interval", "how often utilisation is sampled", "15s",
+        [&c](const std::string& v) { c.sample_interval = positive_duration(v); });
+  value("report.interval", "report.interval", "how often samples are summarised and reported",
+        "60s", [&c](const std::string& v) { c.report_interval = positive_duration(v); });
+  value("log.level", "log.level", "debug, info, warn or error", c.log_level,
+        [&c](const std::string& v) {
+          if (!log::set_level(v)) throw BadValue("expected debug, info, warn or error");
+          c.log_level = v;
+        });
+  schema.add({"label", "labels",
+              "a label describing this server (region, province, commune, environment, "
+              "criticality, sensitivity, application, owner, site.uplink_mbps, ...)",
+              "", Kind::kKeyValue, [&c](const std::string& k, const std::string& v) {
+                check_label_name(k);
+                c.labels[k] = v;
+              }});
+  schema.add({"once", "", "print one inventory and utilisation sample as JSON and exit", "",
+              Kind::kSwitch, [&c](const std::string& v, const std::string&) {
+                c.once = settings::parse_bool(v);
+              }});
+  for (const auto& info : known_collectors()) {
+    const std::string name = info.name;
+    schema.add({"collector." + name, "collectors." + name,
+                "collector '" + name + "': " + info.description,
+                info.enabled_by_default ? "enabled" : "disabled", Kind::kSwitch,
+                [&c, name](const std::string& v, const std::string&) {
+                  c.collector_choices[name] = settings::parse_bool(v);
+                }});
+  }
+  return schema;
+}
+
+}  // namespace sahab::agent

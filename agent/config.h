@@ -1,0 +1,35 @@
+#pragma once
+// sahab-agent's configuration: defaults, YAML file (--config) and node_exporter-style flags.
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <ostream>
+#include <string>
+
+#include "agent/collector/collector.h"
+#include "common/settings.h"
+
+namespace sahab::agent {
+
+struct AgentConfig {
+  std::string listen_address = ":9100";
+  Paths paths;
+  std::string collector_url;  // empty: metrics only, nothing pushed
+  std::filesystem::path enrolment_token_file;
+  std::filesystem::path state_dir = "/var/lib/sahab-agent";
+  std::filesystem::path spool_dir = "/var/lib/sahab-agent/spool";
+  std::map<std::string, std::string> labels;
+  std::chrono::milliseconds sample_interval{15'000};
+  std::chrono::milliseconds report_interval{60'000};
+  bool once = false;
+  std::string log_level = "info";
+  // Explicit --collector.<name> / --no-collector.<name> choices; others keep their defaults.
+  std::map<std::string, bool> collector_choices;
+
+  bool collector_enabled(const std::string& name, bool enabled_by_default) const;
+};
+
+// Declares every setting of the agent on `config`; the schema writes into it while parsing.
+settings::Schema agent_schema(AgentConfig& config);
+
+}  // namespace sahab::agent

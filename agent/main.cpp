@@ -1,0 +1,97 @@
+// sahab-agent: node_exporter-compatible metrics and inventory for one server.
+#include <prometheus/registry.h>
+
+#include <unistd.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "agent/collector/metric_builder.h"
+#include "agent/collector/node_collector.h"
+#include "agent/collector/registry.h"
+#include "agent/config.h"
+#include "agent/identity.h"
+#include "agent/metrics_endpoint.h"
+#include "common/http_server.h"
+#include "common/log.h"
+#include "sahab/version.h"
+
+namespace {
+using namespace sahab;
+using namespace sahab::agent;
+
+std::vector<NodeCollector::Entry> enabled_collectors(const AgentConfig& config) {
+  std::vector<NodeCollector::Entry> entries;
+  std::string names;
+  for (const auto& info : known_collectors()) {
+    if (!config.collector_enabled(info.name, info.enabled_by_default)) continue;
+    entries.push_back({info.name, info.make(config.paths)});
+    names += (names.empty() ? "" : ",") + info.name;
+  }
+  log::info("enabled collectors: " + names);
+  return entries;
+}
+
+// sahab_agent_info{version,host_id} 1, so dashboards can join on the host's identity.
+class AgentInfo : public prometheus::Collectable {
+ public:
+  explicit AgentInfo(std::string host_id) : host_id_(std::move(host_id)) {}
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    std::vector<prometheus::MetricFamily> out;
+    FamilyBuilder(out, "sahab_agent_info", "Sahab agent version and host identity.",
+                  prometheus::MetricType::Gauge)
+        .add({{"host_id", host_id_}, {"version", kVersion}}, 1);
+    return out;
+  }
+
+ private:
+  std::string host_id_;
+};
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+int run(const AgentConfig& config) {
+  auto metrics = std::make_shared<MetricsEndpoint>();
+  metrics->add(std::make_shared<NodeCollector>(enabled_collectors(config)));
+  metrics->add(std::make_shared<AgentInfo>(read_host_id(config.paths)));
+
+  http::Options options;
+  options.listen = config.listen_address;
+  options.threads = 4;
+  options.max_body_bytes = 0;  // the agent accepts no request bodies
+  http::Server server(options);
+  server.route("GET", "/metrics", [metrics](const http::Request&) { return metrics->serve(); });
+  server.route("GET", "/healthz", [](const http::Request&) { return http::Response::text(200, "ok"); });
+  server.route("GET", "/", [](const http::Request&) {
+    http::Response r = http::Response::text(
+        200, std::string("sahab-agent ") + kVersion + "\n/metrics  Prometheus metrics\n/healthz  liveness\n");
+    return r;
+  });
+  server.start();
+  log::info("listening on " + config.listen_address + " (port " + std::to_string(server.port()) + ")");
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  while (!g_stop) pause();
+  log::info("shutting down");
+  server.stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  AgentConfig config;
+  try {
+    auto schema = agent_schema(config);
+    if (schema.parse(argc, argv, std::cout) != settings::Outcome::kRun) return 0;
+    return run(config);
+  } catch (const settings::ConfigError& e) {
+    std::cerr << "sahab-agent: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "sahab-agent: " << e.what() << "\n";
+    return 1;
+  }
+}

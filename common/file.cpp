@@ -1,0 +1,90 @@
+#include "common/file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace sahab {
+namespace {
+
+std::string errno_message(const std::string& action, const std::filesystem::path& path) {
+  return action + " " + path.string() + ": " + std::strerror(errno);
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+bool read_all(int fd, std::string& out) {
+  char buffer[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n == 0) return true;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    out.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> try_read_file(const std::filesystem::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return std::nullopt;
+  std::string content;
+  if (!read_all(fd.get(), content)) return std::nullopt;
+  return content;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) throw FileError(errno_message("cannot open", path));
+  std::string content;
+  if (!read_all(fd.get(), content)) throw FileError(errno_message("cannot read", path));
+  return content;
+}
+
+std::optional<std::string> try_read_line(const std::filesystem::path& path) {
+  auto content = try_read_file(path);
+  if (!content) return std::nullopt;
+  const auto end = content->find('\n');
+  if (end != std::string::npos) content->resize(end);
+  return content;
+}
+
+void write_file_atomic(const std::filesystem::path& path, const std::string& content,
+                       std::filesystem::perms perms) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (fd.get() < 0) throw FileError(errno_message("cannot create", tmp));
+    size_t written = 0;
+    while (written < content.size()) {
+      const ssize_t n = ::write(fd.get(), content.data() + written, content.size() - written);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw FileError(errno_message("cannot write", tmp));
+      }
+      written += static_cast<size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0) throw FileError(errno_message("cannot sync", tmp));
+  }
+  std::filesystem::permissions(tmp, perms);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) throw FileError(errno_message("cannot rename", tmp));
+}
+
+}  // namespace sahab

@@ -1,0 +1,94 @@
+#pragma once
+// A small HTTP server on CivetWeb's C API, shared by the agent and the collector.
+// Handlers see whole requests (body capped, 413 beyond the cap) and return whole responses.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct mg_context;
+struct mg_connection;
+
+namespace sahab::http {
+
+struct Request {
+  std::string method;
+  std::string path;          // decoded, without the query string
+  std::string query;         // raw, after '?'
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string remote_address;
+
+  std::optional<std::string> header(const std::string& lower_name) const;
+  // Decoded value of a query parameter; nullopt when absent.
+  std::optional<std::string> query_param(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response text(int status, std::string body);
+  static Response json(int status, std::string body);
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+struct Options {
+  // CivetWeb listening_ports syntax: "9100", "127.0.0.1:9100", "0.0.0.0:0" (port 0 = any free port).
+  std::string listen = "127.0.0.1:0";
+  int threads = 8;
+  std::size_t max_body_bytes = 1 << 20;
+  int request_timeout_ms = 30'000;
+};
+
+class ServerError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws ServerError if `listen` asks for TLS ('s' suffix): Debian's CivetWeb crashes on the first
+// HTTPS connection with OpenSSL 3, so TLS belongs in a reverse proxy (configs/nginx/).
+void validate_listen_address(const std::string& listen);
+
+// node_exporter writes ":9100" for "all interfaces"; CivetWeb wants "9100" or "0.0.0.0:9100".
+std::string to_civetweb_ports(const std::string& listen);
+
+class Server {
+ public:
+  explicit Server(Options options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Exact path match, or prefix match when `path` ends with '*' ("/api/v1/hosts/*").
+  // Longest match wins; a known path with another method gets 405.
+  void route(const std::string& method, const std::string& path, Handler handler);
+
+  void start();  // throws ServerError naming the address when it cannot listen
+  void stop();
+  int port() const;  // the bound port, useful after listening on port 0
+
+  // Internal: called from CivetWeb's thread.
+  int dispatch(struct mg_connection* conn);
+
+ private:
+  struct Route {
+    std::string method;
+    std::string path;
+    Handler handler;
+  };
+  const Route* find_route(const std::string& method, const std::string& path,
+                          bool& path_known) const;
+
+  Options options_;
+  std::vector<Route> routes_;
+  mg_context* context_ = nullptr;
+};
+
+}  // namespace sahab::http

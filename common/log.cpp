@@ -1,0 +1,50 @@
+#include "common/log.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace sahab::log {
+namespace {
+std::atomic<Level> g_level{Level::kInfo};
+std::mutex g_mutex;
+
+const char* level_name(Level level) {
+  switch (level) {
+    case Level::kDebug: return "debug";
+    case Level::kInfo: return "info";
+    case Level::kWarn: return "warn";
+    case Level::kError: return "error";
+  }
+  return "?";
+}
+}  // namespace
+
+void set_level(Level level) { g_level = level; }
+
+bool set_level(std::string_view name) {
+  for (Level l : {Level::kDebug, Level::kInfo, Level::kWarn, Level::kError}) {
+    if (name == level_name(l)) {
+      set_level(l);
+      return true;
+    }
+  }
+  return false;
+}
+
+void write(Level level, std::string_view message) {
+  if (level < g_level.load()) return;
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  std::lock_guard lock(g_mutex);
+  std::fprintf(stderr, "ts=%s level=%s msg=\"%.*s\"\n", stamp, level_name(level),
+               static_cast<int>(message.size()), message.data());
+}
+
+}  // namespace sahab::log

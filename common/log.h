@@ -1,0 +1,19 @@
+#pragma once
+// Minimal leveled logging to stderr, one line per message, safe across threads.
+#include <string_view>
+
+namespace sahab::log {
+
+enum class Level { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
+
+void set_level(Level level);
+// Accepts debug|info|warn|error; returns false for anything else.
+bool set_level(std::string_view name);
+void write(Level level, std::string_view message);
+
+inline void debug(std::string_view m) { write(Level::kDebug, m); }
+inline void info(std::string_view m) { write(Level::kInfo, m); }
+inline void warn(std::string_view m) { write(Level::kWarn, m); }
+inline void error(std::string_view m) { write(Level::kError, m); }
+
+}  // namespace sahab::log

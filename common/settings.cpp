@@ -1,0 +1,218 @@
+#include "common/settings.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <boost/program_options.hpp>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+namespace sahab::settings {
+namespace po = boost::program_options;
+namespace {
+
+std::string at_line(const std::filesystem::path& file, const YAML::Mark& mark) {
+  return file.string() + ":" + std::to_string(mark.line + 1);
+}
+
+std::string scalar_of(const YAML::Node& node, const std::filesystem::path& file,
+                      const std::string& key) {
+  if (!node.IsScalar()) {
+    throw ConfigError(at_line(file, node.Mark()) + ": key '" + key + "': expected a single value");
+  }
+  return node.Scalar();
+}
+
+}  // namespace
+
+Schema::Schema(std::string program, std::string summary, std::string version)
+    : program_(std::move(program)), summary_(std::move(summary)), version_(std::move(version)) {}
+
+void Schema::add(Setting setting) { settings_.push_back(std::move(setting)); }
+
+const Setting* Schema::find_yaml(const std::string& key) const {
+  for (const auto& s : settings_) {
+    if (!s.yaml_key.empty() && s.yaml_key == key) return &s;
+  }
+  return nullptr;
+}
+
+// A key-value or list setting owns everything below its key ("labels.region").
+const Setting* Schema::find_yaml_parent(const std::string& key) const {
+  for (const auto& s : settings_) {
+    if (s.yaml_key.empty()) continue;
+    if (key.size() > s.yaml_key.size() && key.starts_with(s.yaml_key) &&
+        key[s.yaml_key.size()] == '.') {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+void Schema::load_yaml_file(const std::filesystem::path& file) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file.string());
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(file.string() + ": cannot read the file");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(at_line(file, e.mark) + ": not valid YAML: " + e.msg);
+  }
+  if (root.IsNull()) return;  // an empty file is a valid, empty configuration
+  if (!root.IsMap()) throw ConfigError(at_line(file, root.Mark()) + ": expected a mapping of keys");
+
+  // Walk the mapping; a key is either a setting or a section holding settings.
+  std::function<void(const YAML::Node&, const std::string&)> walk =
+      [&](const YAML::Node& map, const std::string& prefix) {
+        for (const auto& item : map) {
+          const std::string key = prefix + item.first.as<std::string>();
+          const YAML::Node& value = item.second;
+          const Setting* setting = find_yaml(key);
+          try {
+            if (setting && setting->kind == Kind::kKeyValue) {
+              if (!value.IsMap() && !value.IsNull()) {
+                throw BadValue("expected a mapping of names to values");
+              }
+              for (const auto& kv : value) {
+                setting->apply(kv.first.as<std::string>(),
+                               scalar_of(kv.second, file, key + "." + kv.first.as<std::string>()));
+              }
+            } else if (setting && setting->kind == Kind::kList) {
+              if (value.IsScalar()) {
+                setting->apply(value.Scalar(), "");
+              } else if (value.IsSequence()) {
+                for (const auto& element : value) setting->apply(scalar_of(element, file, key), "");
+              } else if (!value.IsNull()) {
+                throw BadValue("expected a list");
+              }
+            } else if (setting) {
+              setting->apply(scalar_of(value, file, key), "");
+            } else if (value.IsMap()) {
+              walk(value, key + ".");
+            } else {
+              throw ConfigError(at_line(file, item.first.Mark()) + ": unknown key '" + key + "'");
+            }
+          } catch (const BadValue& e) {
+            throw ConfigError(at_line(file, value.Mark()) + ": key '" + key + "': " + e.what());
+          }
+        }
+      };
+  walk(root, "");
+}
+
+void Schema::print_help(std::ostream& out) const {
+  out << "Usage: " << program_ << " [flags]\n\n" << summary_ << "\n\nFlags:\n";
+  auto line = [&](const std::string& left, const std::string& help) {
+    out << "  " << std::left << std::setw(36) << left << " " << help << "\n";
+  };
+  line("--config FILE", "YAML configuration file; flags given on the command line override it");
+  for (const auto& s : settings_) {
+    if (s.flag.empty()) continue;
+    std::string help = s.help;
+    if (!s.default_text.empty()) help += " (default: " + s.default_text + ")";
+    switch (s.kind) {
+      case Kind::kValue: line("--" + s.flag + " VALUE", help); break;
+      case Kind::kList: line("--" + s.flag + " VALUE", help + " [repeatable]"); break;
+      case Kind::kKeyValue: line("--" + s.flag + " KEY=VALUE", help + " [repeatable]"); break;
+      case Kind::kSwitch: line("--[no-]" + s.flag, help); break;
+    }
+  }
+  line("--help", "show this help and exit");
+  line("--version", "show the version and exit");
+  out << "\nThe YAML keys mirror the flags (see the example configuration shipped in configs/).\n";
+}
+
+Outcome Schema::parse(int argc, const char* const* argv, std::ostream& out) {
+  po::options_description options;
+  options.add_options()("config", po::value<std::string>())("help", "")("version", "");
+  for (const auto& s : settings_) {
+    if (s.flag.empty()) continue;
+    switch (s.kind) {
+      case Kind::kValue: options.add_options()(s.flag.c_str(), po::value<std::string>()); break;
+      case Kind::kList:
+      case Kind::kKeyValue:
+        options.add_options()(s.flag.c_str(), po::value<std::vector<std::string>>()->composing());
+        break;
+      case Kind::kSwitch:
+        options.add_options()(s.flag.c_str(), "")(("no-" + s.flag).c_str(), "");
+        break;
+    }
+  }
+
+  po::variables_map vm;
+  try {
+    const int style = po::command_line_style::default_style &
+                      ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(argc, argv).options(options).style(style).run(), vm);
+  } catch (const po::error& e) {
+    throw ConfigError(std::string(e.what()) + " (see --help)");
+  }
+  if (vm.count("help")) {
+    print_help(out);
+    return Outcome::kHelpShown;
+  }
+  if (vm.count("version")) {
+    out << program_ << " " << version_ << "\n";
+    return Outcome::kVersionShown;
+  }
+  if (vm.count("config")) load_yaml_file(vm["config"].as<std::string>());
+
+  for (const auto& s : settings_) {
+    if (s.flag.empty()) continue;
+    try {
+      switch (s.kind) {
+        case Kind::kValue:
+          if (vm.count(s.flag)) s.apply(vm[s.flag].as<std::string>(), "");
+          break;
+        case Kind::kList:
+          if (vm.count(s.flag)) {
+            for (const auto& v : vm[s.flag].as<std::vector<std::string>>()) s.apply(v, "");
+          }
+          break;
+        case Kind::kKeyValue:
+          if (vm.count(s.flag)) {
+            for (const auto& v : vm[s.flag].as<std::vector<std::string>>()) {
+              const auto eq = v.find('=');
+              if (eq == std::string::npos || eq == 0) throw BadValue("expected KEY=VALUE, got '" + v + "'");
+              s.apply(v.substr(0, eq), v.substr(eq + 1));
+            }
+          }
+          break;
+        case Kind::kSwitch:
+          if (vm.count(s.flag) && vm.count("no-" + s.flag)) {
+            throw BadValue("given both --" + s.flag + " and --no-" + s.flag);
+          }
+          if (vm.count(s.flag)) s.apply("true", "");
+          if (vm.count("no-" + s.flag)) s.apply("false", "");
+          break;
+      }
+    } catch (const BadValue& e) {
+      throw ConfigError("flag --" + s.flag + ": " + e.what());
+    }
+  }
+  return Outcome::kRun;
+}
+
+bool parse_bool(const std::string& value) {
+  if (value == "true" || value == "yes" || value == "on" || value == "1") return true;
+  if (value == "false" || value == "no" || value == "off" || value == "0") return false;
+  throw BadValue("expected true or false, got '" + value + "'");
+}
+
+long long parse_integer(const std::string& value, long long min, long long max) {
+  long long number = 0;
+  std::size_t used = 0;
+  try {
+    number = std::stoll(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != value.size()) throw BadValue("expected an integer, got '" + value + "'");
+  if (number < min || number > max) {
+    throw BadValue("expected a number between " + std::to_string(min) + " and " +
+                   std::to_string(max) + ", got " + value);
+  }
+  return number;
+}
+
+}  // namespace sahab::settings

@@ -1,0 +1,74 @@
+#pragma once
+// One table of settings per program, read from a YAML file and from command-line flags, with
+// flags overriding the file. Each setting is declared once (flag, YAML key, help, how to apply a
+// value), so the file format, the flags and --help never drift apart.
+//
+// Errors name the file, the line and the key, and are meant to end the program with exit code 2.
+#include <filesystem>
+#include <functional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sahab::settings {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Thrown by `apply` functions when a value is not acceptable; the message says why.
+class BadValue : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+enum class Kind {
+  kValue,     // --flag VALUE ; yaml: key: value
+  kSwitch,    // --flag / --no-flag ; yaml: key: true|false
+  kList,      // --flag VALUE (repeatable) ; yaml: key: [a, b]
+  kKeyValue,  // --flag k=v (repeatable) ; yaml: key: {k: v}
+};
+
+struct Setting {
+  std::string flag;      // without the leading "--"; empty = file only
+  std::string yaml_key;  // dotted path; empty = flag only
+  std::string help;
+  std::string default_text;
+  Kind kind = Kind::kValue;
+  // kValue/kSwitch/kList: apply(value, ""); kKeyValue: apply(key, value). Throws BadValue.
+  std::function<void(const std::string&, const std::string&)> apply;
+};
+
+// The result of parsing a command line.
+enum class Outcome { kRun, kHelpShown, kVersionShown };
+
+class Schema {
+ public:
+  Schema(std::string program, std::string summary, std::string version);
+
+  void add(Setting setting);
+
+  // Parses argv: loads --config FILE first (if given), then applies the flags.
+  // Prints --help / --version to `out`. Throws ConfigError on any problem.
+  Outcome parse(int argc, const char* const* argv, std::ostream& out);
+
+  void load_yaml_file(const std::filesystem::path& file);
+  void print_help(std::ostream& out) const;
+
+ private:
+  const Setting* find_yaml(const std::string& key) const;
+  const Setting* find_yaml_parent(const std::string& key) const;
+
+  std::string program_;
+  std::string summary_;
+  std::string version_;
+  std::vector<Setting> settings_;
+};
+
+// Helpers for `apply` functions.
+bool parse_bool(const std::string& value);  // throws BadValue
+long long parse_integer(const std::string& value, long long min, long long max);
+
+}  // namespace sahab::settings

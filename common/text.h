@@ -1,0 +1,36 @@
+#pragma once
+// Small string helpers for parsing /proc-style text without allocating per field.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sahab::text {
+
+std::string_view trim(std::string_view s);
+
+// Splits on runs of spaces and tabs; never yields empty fields.
+std::vector<std::string_view> fields(std::string_view line);
+
+// Splits on one character; keeps empty fields.
+std::vector<std::string_view> split(std::string_view s, char separator);
+
+// Calls `on_line` for each line of `content`, without the newline.
+template <typename F>
+void for_each_line(std::string_view content, F&& on_line) {
+  while (!content.empty()) {
+    const auto end = content.find('\n');
+    on_line(content.substr(0, end));
+    if (end == std::string_view::npos) break;
+    content.remove_prefix(end + 1);
+  }
+}
+
+std::optional<double> to_double(std::string_view s);
+std::optional<unsigned long long> to_u64(std::string_view s);
+std::optional<long long> to_i64(std::string_view s);
+
+// Undoes the octal escapes (\040 for space) that /proc/mounts uses in paths.
+std::string unescape_octal(std::string_view s);
+
+}  // namespace sahab::text

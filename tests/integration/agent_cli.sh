@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The agent's command line and HTTP surface on a fixture tree: --help, --version, config errors
+# (exit 2, naming file and line), refused TLS ports, endpoints, collector toggles.
+source "$(dirname "$0")/lib.sh"
+AGENT="$BIN_DIR/sahab-agent"
+FIX="$SAHAB_FIXTURES_DIR/agent/default"
+PATHS=(--path.procfs "$FIX/proc" --path.sysfs "$FIX/sys" --path.rootfs "$FIX/root")
+
+"$AGENT" --version | grep -q '^sahab-agent [0-9]' || fail "--version"
+"$AGENT" --help | grep -q -- '--web.listen-address' || fail "--help lacks --web.listen-address"
+"$AGENT" --help | grep -q -- '--\[no-\]collector.cpu' || fail "--help lacks collector toggles"
+pass "help and version"
+
+printf 'web:\n  listen_address: ":0"\nsample:\n  interval: fast\n' >"$WORK/bad.yaml"
+set +e
+"$AGENT" --config "$WORK/bad.yaml" 2>"$WORK/err.txt"; status=$?
+set -e
+[[ $status -eq 2 ]] || fail "bad config exit code $status, want 2"
+grep -q "bad.yaml:4: key 'sample.interval'" "$WORK/err.txt" || fail "error lacks file:line:key: $(cat "$WORK/err.txt")"
+set +e
+"$AGENT" --web.listen-address 127.0.0.1:9443s 2>"$WORK/err.txt"; status=$?
+set -e
+[[ $status -eq 2 ]] && grep -q "reverse proxy" "$WORK/err.txt" || fail "TLS port not refused ($status)"
+set +e
+"$AGENT" --no-such-flag 2>/dev/null; status=$?
+set -e
+[[ $status -eq 2 ]] || fail "unknown flag exit code $status"
+pass "configuration errors"
+
+port=$(free_port)
+start agent "$AGENT" "${PATHS[@]}" --web.listen-address "127.0.0.1:$port" --no-collector.cpu
+wait_http "http://127.0.0.1:$port/healthz"
+metrics="$(curl -fsS "http://127.0.0.1:$port/metrics")"
+grep -q '^node_load1 0.21$' <<<"$metrics" || fail "node_load1 missing"
+grep -q '^sahab_agent_info{host_id="b0c6e1f4a3d54f1a9d3e0c2b7a8f6e51",version="' <<<"$metrics" || fail "sahab_agent_info"
+grep -q 'node_scrape_collector_success{collector="meminfo"} 1' <<<"$metrics" || fail "scrape success"
+! grep -q '^node_cpu_seconds_total' <<<"$metrics" || fail "--no-collector.cpu ignored"
+ctype="$(curl -fsS -o /dev/null -w '%{content_type}' "http://127.0.0.1:$port/metrics")"
+[[ "$ctype" == text/plain* ]] || fail "content type $ctype"
+expect_status 404 "http://127.0.0.1:$port/nope"
+expect_status 405 -X POST "http://127.0.0.1:$port/metrics"
+expect_status 413 -X GET --data-binary 'x' "http://127.0.0.1:$port/metrics"
+pass "endpoints"
+
+kill "$LAST_PID"; wait "$LAST_PID" || true
+echo "1 passed, 0 failed"

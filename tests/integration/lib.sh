@@ -1,0 +1,53 @@
+# Shared helpers for integration tests (sourced). Every test runs in its own temp dir and kills
+# what it started on exit.
+set -euo pipefail
+BIN_DIR="${1:?usage: $0 BIN_DIR}"
+BIN_DIR="$(cd "$BIN_DIR" && pwd)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/sahab-it.XXXXXX")"
+PIDS=()
+
+cleanup() {
+  local status=$?
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ $status -ne 0 ]]; then
+    echo "--- logs kept in $WORK" >&2
+    for log in "$WORK"/*.log; do [[ -f "$log" ]] && { echo "--- $log" >&2; tail -n 30 "$log" >&2; }; done
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+
+# A TCP port nobody listens on right now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start NAME CMD...: runs CMD in the background, logging to $WORK/NAME.log.
+start() {
+  local name="$1"; shift
+  "$@" >"$WORK/$name.log" 2>&1 &
+  PIDS+=("$!")
+  LAST_PID=$!
+}
+
+# wait_http URL [SECONDS]: waits until URL answers 200.
+wait_http() {
+  local url="$1" deadline=$((SECONDS + ${2:-20}))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    (( SECONDS < deadline )) || fail "$url did not answer in time"
+    sleep 0.1
+  done
+}
+
+# expect_status CODE CURL_ARGS...: the HTTP status of a request must be CODE.
+expect_status() {
+  local want="$1"; shift
+  local got
+  got="$(curl -s -o /dev/null -w '%{http_code}' "$@")"
+  [[ "$got" == "$want" ]] || fail "expected HTTP $want, got $got for: $*"
+}

@@ -1,0 +1,112 @@
+#include "common/settings.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace sahab::settings;
+
+namespace {
+
+struct Fixture {
+  std::string name = "default";
+  int count = 1;
+  bool flag = false;
+  std::map<std::string, std::string> labels;
+  Schema schema{"prog", "A test program.", "1.2.3"};
+
+  Fixture() {
+    schema.add({"name", "section.name", "a name", "default", Kind::kValue,
+                [this](const std::string& v, const std::string&) { name = v; }});
+    schema.add({"count", "count", "a count", "1", Kind::kValue,
+                [this](const std::string& v, const std::string&) {
+                  count = static_cast<int>(parse_integer(v, 1, 10));
+                }});
+    schema.add({"flag", "flag", "a switch", "off", Kind::kSwitch,
+                [this](const std::string& v, const std::string&) { flag = parse_bool(v); }});
+    schema.add({"label", "labels", "labels", "", Kind::kKeyValue,
+                [this](const std::string& k, const std::string& v) { labels[k] = v; }});
+  }
+
+  Outcome parse(std::vector<const char*> args) {
+    args.insert(args.begin(), "prog");
+    std::ostringstream out;
+    return schema.parse(static_cast<int>(args.size()), args.data(), out);
+  }
+};
+
+std::string temp_yaml(const std::string& content) {
+  char path[] = "/tmp/sahab-settings-XXXXXX";
+  const int fd = mkstemp(path);
+  close(fd);
+  std::ofstream(path) << content;
+  return path;
+}
+
+std::string error_of(Fixture& f, std::vector<const char*> args) {
+  try {
+    f.parse(std::move(args));
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("settings: flags override the file") {
+  Fixture f;
+  const auto file = temp_yaml("section:\n  name: from-file\ncount: 3\nlabels:\n  region: Souss-Massa\n");
+  CHECK(f.parse({"--config", file.c_str(), "--count", "5", "--label", "commune=Agadir"}) ==
+        Outcome::kRun);
+  CHECK(f.name == "from-file");
+  CHECK(f.count == 5);
+  CHECK(f.labels["region"] == "Souss-Massa");
+  CHECK(f.labels["commune"] == "Agadir");
+}
+
+TEST_CASE("settings: switches and their negation") {
+  Fixture f;
+  f.parse({"--flag"});
+  CHECK(f.flag);
+  Fixture g;
+  CHECK(error_of(g, {"--flag", "--no-flag"}).find("both") != std::string::npos);
+}
+
+TEST_CASE("settings: errors name the file, the line and the key") {
+  Fixture f;
+  const auto unknown = temp_yaml("count: 2\nsection:\n  nmae: x\n");
+  const auto msg = error_of(f, {"--config", unknown.c_str()});
+  CHECK(msg.find(unknown + ":3") != std::string::npos);
+  CHECK(msg.find("section.nmae") != std::string::npos);
+
+  const auto bad_value = temp_yaml("\ncount: 99\n");
+  const auto msg2 = error_of(f, {"--config", bad_value.c_str()});
+  CHECK(msg2.find(bad_value + ":2") != std::string::npos);
+  CHECK(msg2.find("'count'") != std::string::npos);
+
+  const auto bad_yaml = temp_yaml("count: [1\n");
+  CHECK(error_of(f, {"--config", bad_yaml.c_str()}).find("not valid YAML") != std::string::npos);
+  CHECK(error_of(f, {"--config", "/nonexistent/sahab.yaml"}).find("cannot read") !=
+        std::string::npos);
+}
+
+TEST_CASE("settings: unknown and malformed flags are errors") {
+  Fixture f;
+  CHECK(error_of(f, {"--bogus"}).find("bogus") != std::string::npos);
+  CHECK(error_of(f, {"--label", "novalue"}).find("KEY=VALUE") != std::string::npos);
+  CHECK(error_of(f, {"--count", "abc"}).find("--count") != std::string::npos);
+}
+
+TEST_CASE("settings: --help lists every flag with its default") {
+  Fixture f;
+  std::ostringstream out;
+  const char* args[] = {"prog", "--help"};
+  CHECK(f.schema.parse(2, args, out) == Outcome::kHelpShown);
+  CHECK(out.str().find("--count VALUE") != std::string::npos);
+  CHECK(out.str().find("(default: 1)") != std::string::npos);
+  CHECK(out.str().find("--[no-]flag") != std::string::npos);
+}
