@@ -1,0 +1,82 @@
+#include "common/sketch.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "common/text.h"
+
+namespace sahab {
+namespace {
+const double kLogGamma = std::log(Sketch::kGamma);
+// Bucket indices for values between 1e-9 and 1e15 fit easily; reject anything wilder on input.
+constexpr int kMaxAbsBucket = 4000;
+}  // namespace
+
+int Sketch::bucket_of(double value) { return static_cast<int>(std::ceil(std::log(value) / kLogGamma)); }
+
+double Sketch::value_of(int bucket) { return 2.0 * std::pow(kGamma, bucket) / (kGamma + 1.0); }
+
+void Sketch::add(double value, std::uint64_t count) {
+  if (count == 0) return;
+  if (!(value > kZeroThreshold)) {  // also catches NaN
+    zeros_ += count;
+  } else {
+    buckets_[bucket_of(value)] += count;
+  }
+  count_ += count;
+}
+
+void Sketch::merge(const Sketch& other) {
+  for (const auto& [bucket, n] : other.buckets_) buckets_[bucket] += n;
+  zeros_ += other.zeros_;
+  count_ += other.count_;
+}
+
+std::optional<double> Sketch::quantile(double q) const {
+  if (count_ == 0) return std::nullopt;
+  q = std::clamp(q, 0.0, 1.0);
+  // Rank of the wanted value among count_ sorted values (nearest-rank, 0-based).
+  const auto rank = static_cast<std::uint64_t>(std::floor(q * static_cast<double>(count_ - 1)));
+  if (rank < zeros_) return 0.0;
+  std::uint64_t seen = zeros_;
+  for (const auto& [bucket, n] : buckets_) {
+    seen += n;
+    if (seen > rank) return value_of(bucket);
+  }
+  return value_of(buckets_.rbegin()->first);
+}
+
+nlohmann::json Sketch::to_json() const {
+  nlohmann::json out = nlohmann::json::object();
+  if (zeros_ > 0) out["z"] = zeros_;
+  for (const auto& [bucket, n] : buckets_) out[std::to_string(bucket)] = n;
+  return out;
+}
+
+Sketch Sketch::from_json(const nlohmann::json& json) {
+  if (!json.is_object()) throw std::invalid_argument("sketch must be an object");
+  Sketch sketch;
+  for (const auto& [key, value] : json.items()) {
+    if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<long long>() >= 0)) {
+      throw std::invalid_argument("sketch count for '" + key + "' must be a non-negative integer");
+    }
+    const auto n = value.get<std::uint64_t>();
+    if (key == "z") {
+      sketch.zeros_ += n;
+    } else {
+      const auto bucket = text::to_i64(key);
+      if (!bucket || std::llabs(*bucket) > kMaxAbsBucket) {
+        throw std::invalid_argument("sketch bucket '" + key + "' is not a bucket index");
+      }
+      sketch.buckets_[static_cast<int>(*bucket)] += n;
+    }
+    sketch.count_ += n;
+  }
+  return sketch;
+}
+
+}  // namespace sahab

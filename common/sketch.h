@@ -1,0 +1,45 @@
+#pragma once
+// A mergeable quantile sketch (DDSketch-style log buckets) shared by the agent, which builds one per
+// metric per report, and the collector, which merges them to answer percentiles over any window.
+// With gamma = 1.02 every quantile is within 1% relative error of the exact one over the raw values.
+// Wire format: docs/agent-report-format.md ("sketch").
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+
+namespace sahab {
+
+class Sketch {
+ public:
+  static constexpr double kGamma = 1.02;
+  static constexpr double kZeroThreshold = 1e-9;
+  static constexpr double kRelativeError = (kGamma - 1) / (kGamma + 1);  // ~0.0099
+
+  void add(double value, std::uint64_t count = 1);
+  void merge(const Sketch& other);
+
+  std::uint64_t count() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  // q in [0, 1]; nullopt when empty. Negative values are not supported (treated as zero).
+  std::optional<double> quantile(double q) const;
+
+  // {"z": zeros, "<index>": count, ...}
+  nlohmann::json to_json() const;
+  // Throws std::invalid_argument naming the bad key or count.
+  static Sketch from_json(const nlohmann::json& json);
+
+  static int bucket_of(double value);
+  static double value_of(int bucket);
+
+  const std::map<int, std::uint64_t>& buckets() const { return buckets_; }
+  std::uint64_t zeros() const { return zeros_; }
+
+ private:
+  std::map<int, std::uint64_t> buckets_;
+  std::uint64_t zeros_ = 0;
+  std::uint64_t count_ = 0;
+};
+
+}  // namespace sahab

@@ -1,0 +1,57 @@
+#include "common/sketch.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <vector>
+
+using sahab::Sketch;
+
+namespace {
+double exact_quantile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  return values[static_cast<size_t>(q * static_cast<double>(values.size() - 1))];
+}
+}  // namespace
+
+TEST_CASE("sketch: quantiles within the documented relative error of exact ones") {
+  std::mt19937 rng(7);
+  std::lognormal_distribution<double> load(-2.0, 0.8);
+  std::vector<double> values;
+  Sketch a, b;
+  for (int i = 0; i < 20000; ++i) {
+    const double v = std::min(1.0, load(rng));
+    values.push_back(v);
+    (i % 2 ? a : b).add(v);
+  }
+  a.merge(b);  // merged halves answer as one sketch over everything
+  CHECK(a.count() == values.size());
+  for (double q : {0.5, 0.9, 0.95, 0.99, 1.0}) {
+    const double exact = exact_quantile(values, q);
+    const double approx = *a.quantile(q);
+    CHECK(std::abs(approx - exact) <= exact * Sketch::kRelativeError * 1.0001);
+  }
+}
+
+TEST_CASE("sketch: zeros and empty") {
+  Sketch s;
+  CHECK_FALSE(s.quantile(0.5));
+  s.add(0.0, 3);
+  s.add(0.5);
+  CHECK(*s.quantile(0.5) == 0.0);
+  CHECK(*s.quantile(1.0) == doctest::Approx(0.5).epsilon(0.01));
+}
+
+TEST_CASE("sketch: JSON round trip and bad input") {
+  Sketch s;
+  for (double v : {0.0, 0.1, 0.2, 0.2, 42.0}) s.add(v);
+  const Sketch back = Sketch::from_json(s.to_json());
+  CHECK(back.count() == 5);
+  CHECK(back.to_json() == s.to_json());
+  CHECK_THROWS_AS(Sketch::from_json(nlohmann::json::parse(R"({"x": 1})")), std::invalid_argument);
+  CHECK_THROWS_AS(Sketch::from_json(nlohmann::json::parse(R"({"3": -1})")), std::invalid_argument);
+  CHECK_THROWS_AS(Sketch::from_json(nlohmann::json::parse(R"({"99999": 1})")), std::invalid_argument);
+  CHECK_THROWS_AS(Sketch::from_json(nlohmann::json::parse(R"([1])")), std::invalid_argument);
+}
