@@ -22,7 +22,8 @@ std::chrono::milliseconds positive_duration(const std::string& value) {
 // Label names follow Prometheus rules so they can become metric labels unchanged.
 void check_label_name(const std::string& name) {
   bool ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-  for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
+  for (char c : name)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
   if (!ok) throw BadValue("label name '" + name + "' must be letters, digits, '_' or '.'");
 }
 
@@ -51,8 +52,9 @@ settings::Schema agent_schema(AgentConfig& c) {
     };
   };
 
-  value("web.listen-address", "web.listen_address", "address to serve /metrics, /inventory, /healthz on",
-        c.listen_address, [&c](const std::string& v) {
+  value("web.listen-address", "web.listen_address",
+        "address to serve /metrics, /inventory, /healthz on", c.listen_address,
+        [&c](const std::string& v) {
           try {
             http::validate_listen_address(v);
           } catch (const std::exception& e) {
@@ -73,10 +75,38 @@ settings::Schema agent_schema(AgentConfig& c) {
         });
   value("enrolment-token-file", "enrolment_token_file",
         "file holding the collector's enrolment token", "none", path(c.enrolment_token_file));
-  value("state.dir", "state.dir", "directory for the agent's identity and credentials",
-        c.state_dir, path(c.state_dir));
+  value("state.dir", "state.dir", "directory for the agent's identity and credentials", c.state_dir,
+        path(c.state_dir));
   value("spool.dir", "spool.dir", "directory for reports waiting to reach the collector",
         c.spool_dir, path(c.spool_dir));
+  value("spool.max-bytes", "spool.max_bytes",
+        "size bound of the spool; oldest batches are dropped past it", "64MiB",
+        [&c](const std::string& v) {
+          c.spool_limits.max_bytes =
+              static_cast<std::uint64_t>(settings::parse_integer(v, 4096, 1LL << 40));
+        });
+  value("spool.max-age", "spool.max_age", "age bound of the spool; older batches are dropped",
+        "14d", [&c](const std::string& v) {
+          c.spool_limits.max_age =
+              std::chrono::duration_cast<std::chrono::seconds>(positive_duration(v));
+        });
+  auto client_file = [](std::string& target) {
+    return [&target](const std::string& v) {
+      if (v.empty()) throw BadValue("expected a path");
+      target = v;
+    };
+  };
+  value("collector.ca-file", "collector.ca_file",
+        "PEM CA bundle to verify the collector's certificate", "system trust store",
+        client_file(c.client.ca_file));
+  value("collector.client-cert", "collector.client_cert", "PEM client certificate for mutual TLS",
+        "none", client_file(c.client.client_cert));
+  value("collector.client-key", "collector.client_key", "PEM key of the client certificate", "none",
+        client_file(c.client.client_key));
+  value("collector.proxy", "collector.proxy", "HTTP(S) proxy URL for reaching the collector",
+        "https_proxy/no_proxy environment", [&c](const std::string& v) { c.client.proxy = v; });
+  value("collector.timeout", "collector.timeout", "timeout of one request to the collector", "60s",
+        [&c](const std::string& v) { c.client.timeout = positive_duration(v); });
   value("sample.interval", "sample.interval", "how often utilisation is sampled", "15s",
         [&c](const std::string& v) { c.sample_interval = positive_duration(v); });
   value("report.interval", "report.interval", "how often samples are summarised and reported",
@@ -93,10 +123,9 @@ settings::Schema agent_schema(AgentConfig& c) {
                 check_label_name(k);
                 c.labels[k] = v;
               }});
-  schema.add({"once", "", "print one inventory and utilisation sample as JSON and exit", "",
-              Kind::kSwitch, [&c](const std::string& v, const std::string&) {
-                c.once = settings::parse_bool(v);
-              }});
+  schema.add(
+      {"once", "", "print one inventory and utilisation sample as JSON and exit", "", Kind::kSwitch,
+       [&c](const std::string& v, const std::string&) { c.once = settings::parse_bool(v); }});
   for (const auto& info : known_collectors()) {
     const std::string name = info.name;
     schema.add({"collector." + name, "collectors." + name,

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "agent/collector/collector.h"
+#include "agent/push/http_client.h"
+#include "agent/push/spool.h"
 #include "common/settings.h"
 
 namespace sahab::agent {
@@ -18,6 +20,8 @@ struct AgentConfig {
   std::filesystem::path enrolment_token_file;
   std::filesystem::path state_dir = "/var/lib/sahab-agent";
   std::filesystem::path spool_dir = "/var/lib/sahab-agent/spool";
+  SpoolLimits spool_limits;
+  ClientOptions client;  // TLS, proxy and timeouts for talking to the collector
   std::map<std::string, std::string> labels;
   std::chrono::milliseconds sample_interval{15'000};
   std::chrono::milliseconds report_interval{60'000};
