@@ -7,6 +7,10 @@ const std::vector<CollectorInfo>& known_collectors() {
       {"cpu", true, "CPU time per mode from /proc/stat", make_cpu_collector},
       {"loadavg", true, "load averages from /proc/loadavg", make_loadavg_collector},
       {"meminfo", true, "memory statistics from /proc/meminfo", make_meminfo_collector},
+      {"os", true, "operating system name and version from os-release", make_os_collector},
+      {"stat", true, "boot time, context switches, forks, interrupts from /proc/stat",
+       make_stat_collector},
+      {"uname", true, "kernel name, release, version, machine, host name", make_uname_collector},
   };
   return collectors;
 }
