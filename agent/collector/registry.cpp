@@ -10,6 +10,7 @@ const std::vector<CollectorInfo>& known_collectors() {
       {"os", true, "operating system name and version from os-release", make_os_collector},
       {"stat", true, "boot time, context switches, forks, interrupts from /proc/stat",
        make_stat_collector},
+      {"time", true, "system time, time zone offset and clocksources", make_time_collector},
       {"uname", true, "kernel name, release, version, machine, host name", make_uname_collector},
   };
   return collectors;
