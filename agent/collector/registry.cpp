@@ -5,6 +5,8 @@ namespace sahab::agent {
 const std::vector<CollectorInfo>& known_collectors() {
   static const std::vector<CollectorInfo> collectors = {
       {"cpu", true, "CPU time per mode from /proc/stat", make_cpu_collector},
+      {"dmi", true, "firmware, board and product identification from /sys/class/dmi/id",
+       make_dmi_collector},
       {"loadavg", true, "load averages from /proc/loadavg", make_loadavg_collector},
       {"meminfo", true, "memory statistics from /proc/meminfo", make_meminfo_collector},
       {"os", true, "operating system name and version from os-release", make_os_collector},
