@@ -28,5 +28,6 @@ std::unique_ptr<Collector> make_uname_collector(const Paths& paths);
 std::unique_ptr<Collector> make_os_collector(const Paths& paths);
 std::unique_ptr<Collector> make_time_collector(const Paths& paths);
 std::unique_ptr<Collector> make_dmi_collector(const Paths& paths);
+std::unique_ptr<Collector> make_processes_collector(const Paths& paths);
 
 }  // namespace sahab::agent
