@@ -4,7 +4,6 @@
 // empty value, and a machine without any DMI data fails the collector (success=0).
 #include <array>
 #include <mutex>
-#include <optional>
 #include <string>
 
 #include "agent/collector/collector.h"
@@ -111,11 +110,18 @@ class DmiCollector : public Collector {
   }
 
  private:
-  // DMI data only changes with the firmware, i.e. across reboots: read it once, as node_exporter.
+  // DMI data only changes with the firmware, i.e. across reboots: read it once, as node_exporter
+  // does, and keep a failure too (VMs without DMI would otherwise pay 20 failed opens per scrape).
   Labels labels() const {
-    std::lock_guard lock(mutex_);
-    if (!cached_) cached_ = read_labels();
-    return *cached_;
+    std::call_once(once_, [this] {
+      try {
+        labels_ = read_labels();
+      } catch (const CollectorError& e) {
+        error_ = e.what();
+      }
+    });
+    if (!error_.empty()) throw CollectorError(error_);
+    return labels_;
   }
 
   Labels read_labels() const {
@@ -129,8 +135,9 @@ class DmiCollector : public Collector {
   }
 
   std::filesystem::path dir_;
-  mutable std::mutex mutex_;
-  mutable std::optional<Labels> cached_;
+  mutable std::once_flag once_;
+  mutable Labels labels_;
+  mutable std::string error_;
 };
 
 }  // namespace

@@ -65,3 +65,15 @@ TEST_CASE("dmi: no DMI data fails the collector, as node_exporter reports succes
   CHECK_THROWS_AS(collect(*make_dmi_collector(fixture_paths("broken"))), CollectorError);
   CHECK_THROWS_AS(collect(*make_dmi_collector(fixture_paths("absent"))), CollectorError);
 }
+
+TEST_CASE("dmi: read once, since it only changes across reboots") {
+  const TempDir sys;
+  const auto dir = sys.path() / "class/dmi/id";
+  std::filesystem::create_directories(dir);
+  sahab::write_file_atomic(dir / "product_name", "PowerEdge R740\n");
+  const auto collector = make_dmi_collector(Paths{"/nonexistent", sys.path(), "/"});
+  collect(*collector);
+  sahab::write_file_atomic(dir / "product_name", "changed\n");
+  const auto families = collect(*collector);
+  CHECK(families.at(0).metric.at(0).label.at(0).value == "PowerEdge R740");
+}
