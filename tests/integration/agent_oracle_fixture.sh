@@ -21,41 +21,9 @@ curl -fsS "http://127.0.0.1:$agent_port/metrics" >"$WORK/agent.prom"
 curl -fsS "http://127.0.0.1:$ne_port/metrics" >"$WORK/node_exporter.prom"
 
 python3 - "$WORK/node_exporter.prom" "$WORK/agent.prom" "${COLLECTORS[@]}" <<'PY' || fail "series differ"
-import re, sys
-
-def parse(path):
-    """Prometheus text format -> ({(name, labels): value}, {name: (help, type)})."""
-    series, meta = {}, {}
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        if m := re.match(r"# (HELP|TYPE) (\S+) (.*)", line):
-            help_type = meta.setdefault(m[2], ["", ""])
-            help_type[0 if m[1] == "HELP" else 1] = m[3]
-            continue
-        if not line or line.startswith("#"):
-            continue
-        name = re.match(r"[a-zA-Z_:][a-zA-Z0-9_:]*", line)[0]
-        rest, labels = line[len(name):], []
-        if rest.startswith("{"):
-            i = 1
-            while rest[i] != "}":
-                key = re.match(r'([a-zA-Z_][a-zA-Z0-9_]*)="', rest[i:])
-                i += len(key[0])
-                value = ""
-                while rest[i] != '"':
-                    if rest[i] == "\\":
-                        i += 1
-                        value += {"n": "\n"}.get(rest[i], rest[i])
-                    else:
-                        value += rest[i]
-                    i += 1
-                labels.append((key[1], value))
-                i += 1
-                if rest[i] == ",":
-                    i += 1
-            rest = rest[i + 1:]
-        series[(name, frozenset(labels))] = float(rest.split()[0])
-    return series, meta
+import os, sys
+sys.path.insert(0, os.environ["SAHAB_SOURCE_DIR"] + "/tests/integration")
+from promtext import parse
 
 oracle, oracle_meta = parse(sys.argv[1])
 agent, agent_meta = parse(sys.argv[2])
