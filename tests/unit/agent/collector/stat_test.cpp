@@ -23,3 +23,12 @@ TEST_CASE("stat: a malformed or missing /proc/stat is an error, not a crash") {
   CHECK_THROWS_AS(collect(*make_stat_collector(fixture_paths("broken"))), CollectorError);
   CHECK_THROWS_AS(collect(*make_stat_collector(fixture_paths("absent"))), sahab::FileError);
 }
+
+TEST_CASE("stat: lines an older kernel lacks just omit their series") {
+  const TempDir proc;
+  sahab::write_file_atomic(proc.path() / "stat", "cpu  1 2 3 4\nctxt 10\nbtime 1418183276\n");
+  const auto families = collect(*make_stat_collector(Paths{proc.path(), "/", "/"}));
+  CHECK(value_of(families, "node_context_switches_total") == 10);
+  CHECK(value_of(families, "node_boot_time_seconds") == 1418183276);
+  CHECK(families.size() == 2);
+}
