@@ -23,5 +23,11 @@ const CollectorInfo* find_collector(const std::string& name);
 std::unique_ptr<Collector> make_cpu_collector(const Paths& paths);
 std::unique_ptr<Collector> make_meminfo_collector(const Paths& paths);
 std::unique_ptr<Collector> make_loadavg_collector(const Paths& paths);
+std::unique_ptr<Collector> make_stat_collector(const Paths& paths);
+std::unique_ptr<Collector> make_uname_collector(const Paths& paths);
+std::unique_ptr<Collector> make_os_collector(const Paths& paths);
+std::unique_ptr<Collector> make_time_collector(const Paths& paths);
+std::unique_ptr<Collector> make_dmi_collector(const Paths& paths);
+std::unique_ptr<Collector> make_processes_collector(const Paths& paths);
 
 }  // namespace sahab::agent

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers for collector tests: run a collector on a fixture tree and look up samples.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <optional>
 #include <string>
@@ -49,5 +50,26 @@ inline std::optional<double> value_of(const MetricFamilies& families, const std:
   }
   return std::nullopt;
 }
+
+// A fresh directory under /tmp, removed with its content on destruction: for fixture trees a test
+// builds itself (a file missing on purpose, a fallback path).
+class TempDir {
+ public:
+  TempDir() {
+    std::string name = "/tmp/sahab-test-XXXXXX";
+    if (!::mkdtemp(name.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = name;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 }  // namespace sahab::agent::testing

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# node_exporter 1.5 (Debian) as an oracle on the shared fixture tree: both exporters read the same
+# proc/sys/root trees, and every series node_exporter gives for the stat, os, time, dmi and
+# processes collectors must appear in the agent with the same labels, value, HELP and TYPE.
+# (uname is left out: node_exporter takes it from the uname syscall, not from --path.procfs.)
+source "$(dirname "$0")/lib.sh"
+AGENT="$BIN_DIR/sahab-agent"
+NODE_EXPORTER="$(command -v prometheus-node-exporter)" || fail "prometheus-node-exporter is not installed"
+FIX="$SAHAB_FIXTURES_DIR/agent/default"
+PATHS=(--path.procfs "$FIX/proc" --path.sysfs "$FIX/sys" --path.rootfs "$FIX/root")
+COLLECTORS=(stat os time dmi processes)
+
+agent_port=$(free_port)
+start agent "$AGENT" "${PATHS[@]}" --web.listen-address "127.0.0.1:$agent_port" --collector.processes
+ne_port=$(free_port)
+start node_exporter "$NODE_EXPORTER" "${PATHS[@]}" --web.listen-address "127.0.0.1:$ne_port" \
+  --collector.disable-defaults "${COLLECTORS[@]/#/--collector.}"
+wait_http "http://127.0.0.1:$agent_port/metrics"
+wait_http "http://127.0.0.1:$ne_port/metrics"
+curl -fsS "http://127.0.0.1:$agent_port/metrics" >"$WORK/agent.prom"
+curl -fsS "http://127.0.0.1:$ne_port/metrics" >"$WORK/node_exporter.prom"
+
+python3 - "$WORK/node_exporter.prom" "$WORK/agent.prom" "${COLLECTORS[@]}" <<'PY' || fail "series differ"
+import os, sys
+sys.path.insert(0, os.environ["SAHAB_SOURCE_DIR"] + "/tests/integration")
+from promtext import parse
+
+oracle, oracle_meta = parse(sys.argv[1])
+agent, agent_meta = parse(sys.argv[2])
+collectors = set(sys.argv[3:])
+prefixes = ("node_boot_time_seconds", "node_context_switches_total", "node_forks_total",
+            "node_intr_total", "node_procs_", "node_os_", "node_time_", "node_dmi_", "node_processes_")
+problems, compared = [], 0
+for (name, labels), value in sorted(oracle.items(), key=str):
+    if name == "node_scrape_collector_success":
+        if dict(labels)["collector"] not in collectors:
+            continue
+    elif not name.startswith(prefixes):
+        continue
+    compared += 1
+    got = agent.get((name, labels))
+    tolerance = 5.0 if name == "node_time_seconds" else 1e-9 * max(1.0, abs(value))
+    if got is None:
+        problems.append(f"missing in agent: {name}{dict(labels)}")
+    elif abs(got - value) > tolerance:
+        problems.append(f"{name}{dict(labels)}: agent {got}, node_exporter {value}")
+    elif name != "node_scrape_collector_success" and agent_meta.get(name) != oracle_meta.get(name):
+        problems.append(f"{name}: HELP/TYPE {agent_meta.get(name)} != {oracle_meta.get(name)}")
+for problem in problems:
+    print(problem, file=sys.stderr)
+print(f"compared {compared} series")
+sys.exit(1 if problems or compared < 20 else 0)
+PY
+pass "stat, os, time, dmi, processes agree with node_exporter on the fixture tree"
+echo "1 passed, 0 failed"
