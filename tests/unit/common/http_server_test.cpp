@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 using namespace sahab::http;
 
 TEST_CASE("http: TLS ports are refused with a pointer to the reverse proxy") {
@@ -27,4 +29,14 @@ TEST_CASE("http: query parameters are decoded") {
   CHECK(r.query_param("empty") == "");
   CHECK(r.query_param("q") == "a b");
   CHECK_FALSE(r.query_param("to"));
+}
+
+TEST_CASE("http: stopping a server is prompt (CivetWeb alone waits for a 2 s poll timeout)") {
+  Server server(Options{});
+  server.route("GET", "/", [](const Request&) { return Response::text(200, "ok"); });
+  server.start();
+  CHECK(server.port() > 0);
+  const auto start = std::chrono::steady_clock::now();
+  server.stop();
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1000));
 }
