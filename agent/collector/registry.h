@@ -23,5 +23,6 @@ const CollectorInfo* find_collector(const std::string& name);
 std::unique_ptr<Collector> make_cpu_collector(const Paths& paths);
 std::unique_ptr<Collector> make_meminfo_collector(const Paths& paths);
 std::unique_ptr<Collector> make_loadavg_collector(const Paths& paths);
+std::unique_ptr<Collector> make_netdev_collector(const Paths& paths);
 
 }  // namespace sahab::agent

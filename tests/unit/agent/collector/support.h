@@ -1,7 +1,9 @@
 #pragma once
 // Helpers for collector tests: run a collector on a fixture tree and look up samples.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -49,5 +51,30 @@ inline std::optional<double> value_of(const MetricFamilies& families, const std:
   }
   return std::nullopt;
 }
+
+}  // namespace sahab::agent::testing
+
+namespace sahab::agent::testing {
+
+// A fixture tree of its own under /tmp (proc/, sys/, root/), for inputs too big or too odd to
+// keep in tests/fixtures; removed when the test ends.
+struct TempTree {
+  std::filesystem::path base;
+  explicit TempTree(const std::string& name)
+      : base(std::filesystem::temp_directory_path() /
+             ("sahab-" + name + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(base);
+    for (const char* dir : {"proc/net", "sys", "root"})
+      std::filesystem::create_directories(base / dir);
+  }
+  ~TempTree() { std::filesystem::remove_all(base); }
+  TempTree(const TempTree&) = delete;
+  TempTree& operator=(const TempTree&) = delete;
+  Paths paths() const { return Paths{base / "proc", base / "sys", base / "root"}; }
+  void write(const std::string& relative, const std::string& content) const {
+    std::filesystem::create_directories((base / relative).parent_path());
+    std::ofstream(base / relative) << content;
+  }
+};
 
 }  // namespace sahab::agent::testing
