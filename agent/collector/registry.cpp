@@ -8,6 +8,7 @@ const std::vector<CollectorInfo>& known_collectors() {
       {"loadavg", true, "load averages from /proc/loadavg", make_loadavg_collector},
       {"meminfo", true, "memory statistics from /proc/meminfo", make_meminfo_collector},
       {"netdev", true, "network interface statistics from /proc/net/dev", make_netdev_collector},
+      {"tcpstat", false, "TCP connection states from /proc/net/tcp{,6}", make_tcpstat_collector},
   };
   return collectors;
 }

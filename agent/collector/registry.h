@@ -24,5 +24,6 @@ std::unique_ptr<Collector> make_cpu_collector(const Paths& paths);
 std::unique_ptr<Collector> make_meminfo_collector(const Paths& paths);
 std::unique_ptr<Collector> make_loadavg_collector(const Paths& paths);
 std::unique_ptr<Collector> make_netdev_collector(const Paths& paths);
+std::unique_ptr<Collector> make_tcpstat_collector(const Paths& paths);
 
 }  // namespace sahab::agent
