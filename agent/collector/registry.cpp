@@ -7,6 +7,8 @@ const std::vector<CollectorInfo>& known_collectors() {
       {"cpu", true, "CPU time per mode from /proc/stat", make_cpu_collector},
       {"loadavg", true, "load averages from /proc/loadavg", make_loadavg_collector},
       {"meminfo", true, "memory statistics from /proc/meminfo", make_meminfo_collector},
+      {"filesystem", true, "size and free space of mounted filesystems (statfs)",
+       make_filesystem_collector},
       {"diskstats", true, "block device I/O statistics from /proc/diskstats",
        make_diskstats_collector},
       {"netdev", true, "network interface statistics from /proc/net/dev", make_netdev_collector},

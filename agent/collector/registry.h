@@ -23,6 +23,7 @@ const CollectorInfo* find_collector(const std::string& name);
 std::unique_ptr<Collector> make_cpu_collector(const Paths& paths);
 std::unique_ptr<Collector> make_meminfo_collector(const Paths& paths);
 std::unique_ptr<Collector> make_loadavg_collector(const Paths& paths);
+std::unique_ptr<Collector> make_filesystem_collector(const Paths& paths);
 std::unique_ptr<Collector> make_diskstats_collector(const Paths& paths);
 std::unique_ptr<Collector> make_netdev_collector(const Paths& paths);
 std::unique_ptr<Collector> make_tcpstat_collector(const Paths& paths);
