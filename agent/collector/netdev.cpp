@@ -1,6 +1,7 @@
 // netdev: node_network_{receive,transmit}_<field>_total{device} from /proc/net/dev, with the
 // names node_exporter 1.5 gives them (the columns of the file's header, e.g. receive_errs,
-// transmit_colls) and its --collector.netdev.device-exclude filter.
+// transmit_colls) and its --collector.netdev.device-exclude filter. node_exporter 1.5 reads the
+// same counters over netlink, which adds receive_nohandler: we take that one from sysfs.
 #include <array>
 #include <string>
 #include <vector>
@@ -30,10 +31,13 @@ struct Interface {
 class NetdevCollector : public Collector {
  public:
   explicit NetdevCollector(const Paths& paths)
-      : path_(paths.proc("net/dev")), exclude_(paths.options.netdev_device_exclude) {}
+      : path_(paths.proc("net/dev")),
+        class_net_(paths.sys("class/net")),
+        exclude_(paths.options.netdev_device_exclude) {}
 
   void collect(MetricFamilies& out) const override {
     const std::vector<Interface> interfaces = parse(read_file(path_));
+    add_nohandler(out, interfaces);
     for (size_t column = 0; column < kColumns.size(); ++column) {
       const std::string field = kColumns[column];
       FamilyBuilder family(out, "node_network_" + field + "_total",
@@ -71,11 +75,25 @@ class NetdevCollector : public Collector {
     return interfaces;
   }
 
+  // Packets dropped for want of a protocol handler; absent on kernels before 4.6.
+  void add_nohandler(MetricFamilies& out, const std::vector<Interface>& interfaces) const {
+    FamilyBuilder family(out, "node_network_receive_nohandler_total",
+                         "Network device statistic receive_nohandler.",
+                         prometheus::MetricType::Counter);
+    for (const auto& interface : interfaces) {
+      const auto line = try_read_line(class_net_ / interface.name / "statistics/rx_nohandler");
+      if (const auto value = line ? text::to_u64(*line) : std::nullopt) {
+        family.add({{"device", interface.name}}, static_cast<double>(*value));
+      }
+    }
+  }
+
   [[noreturn]] void fail(size_t line_number, const std::string& why) const {
     throw CollectorError(path_.string() + ":" + std::to_string(line_number) + ": " + why);
   }
 
   std::filesystem::path path_;
+  std::filesystem::path class_net_;
   ExcludePattern exclude_;
 };
 
