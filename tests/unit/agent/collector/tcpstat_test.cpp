@@ -1,3 +1,8 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "agent/collector/registry.h"
 #include "unit/agent/collector/support.h"
 
@@ -64,4 +69,26 @@ TEST_CASE("tcpstat: malformed, endless or missing files are errors, not crashes"
   tree.write("proc/net/tcp", "");
   CHECK_THROWS_WITH_AS(collect(*make_tcpstat_collector(tree.paths())),
                        doctest::Contains("is empty"), CollectorError);
+}
+
+TEST_CASE("tcpstat: on the live system, sock_diag counts sockets as node_exporter 1.5 does") {
+  // A listener with a backlog of 7 and one connection to it, on loopback.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(listener, 7) == 0);
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const int client = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+
+  const auto families = collect(*make_tcpstat_collector(Paths{}));
+  CHECK(value_of(families, "node_tcp_connection_states", {{"state", "listen"}}) >= 1);
+  CHECK(value_of(families, "node_tcp_connection_states", {{"state", "established"}}) >= 2);
+  // sock_diag reports a listener's backlog limit as its send queue (/proc/net/tcp says 0).
+  CHECK(value_of(families, "node_tcp_connection_states", {{"state", "tx_queued_bytes"}}) >= 7);
+  ::close(client);
+  ::close(listener);
 }
