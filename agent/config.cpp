@@ -1,5 +1,6 @@
 #include "agent/config.h"
 
+#include "agent/collector/exclude_pattern.h"
 #include "agent/collector/registry.h"
 #include "common/duration.h"
 #include "common/http_server.h"
@@ -25,6 +26,38 @@ void check_label_name(const std::string& name) {
   for (char c : name)
     ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
   if (!ok) throw BadValue("label name '" + name + "' must be letters, digits, '_' or '.'");
+}
+
+// Options of single collectors, with node_exporter's flag names; YAML keys sit under
+// collector_options.<name>.* (collectors.<name> is already the on/off switch).
+template <typename AddValue>
+void add_collector_options(AddValue& value, CollectorOptions& o) {
+  auto pattern = [](std::string& target) {
+    return [&target](const std::string& v) {
+      try {
+        ExcludePattern check(v);
+      } catch (const std::regex_error& e) {
+        throw BadValue("not a valid regular expression '" + v + "': " + e.what());
+      }
+      target = v;
+    };
+  };
+  value("collector.filesystem.mount-points-exclude",
+        "collector_options.filesystem.mount_points_exclude",
+        "regexp of mount points the filesystem collector leaves out",
+        o.filesystem_mount_points_exclude, pattern(o.filesystem_mount_points_exclude));
+  value("collector.filesystem.fs-types-exclude", "collector_options.filesystem.fs_types_exclude",
+        "regexp of filesystem types the filesystem collector leaves out",
+        o.filesystem_fs_types_exclude, pattern(o.filesystem_fs_types_exclude));
+  value("collector.filesystem.mount-timeout", "collector_options.filesystem.mount_timeout",
+        "how long statfs on a mount may hang before the mount is skipped until it answers", "5s",
+        [&o](const std::string& v) { o.filesystem_mount_timeout = positive_duration(v); });
+  value("collector.diskstats.device-exclude", "collector_options.diskstats.device_exclude",
+        "regexp of block devices the diskstats collector leaves out", o.diskstats_device_exclude,
+        pattern(o.diskstats_device_exclude));
+  value("collector.netdev.device-exclude", "collector_options.netdev.device_exclude",
+        "regexp of network devices the netdev collector leaves out", o.netdev_device_exclude,
+        pattern(o.netdev_device_exclude));
 }
 
 }  // namespace
@@ -135,6 +168,7 @@ settings::Schema agent_schema(AgentConfig& c) {
                   c.collector_choices[name] = settings::parse_bool(v);
                 }});
   }
+  add_collector_options(value, c.paths.options);
   return schema;
 }
 

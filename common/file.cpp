@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 namespace sahab {
 namespace {
@@ -64,6 +65,32 @@ std::optional<std::string> try_read_line(const std::filesystem::path& path) {
   const auto end = content->find('\n');
   if (end != std::string::npos) content->resize(end);
   return content;
+}
+
+void for_each_file_line(const std::filesystem::path& path,
+                        const std::function<void(std::string_view)>& on_line) {
+  constexpr size_t kChunk = 64 * 1024;
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) throw FileError(errno_message("cannot open", path));
+  std::vector<char> buffer(kChunk);
+  size_t used = 0;  // bytes of an unfinished line kept at the front of the buffer
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer.data() + used, buffer.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw FileError(errno_message("cannot read", path));
+    }
+    if (n == 0) break;
+    const std::string_view data(buffer.data(), used + static_cast<size_t>(n));
+    size_t start = 0;
+    for (size_t end; (end = data.find('\n', start)) != std::string_view::npos; start = end + 1) {
+      on_line(data.substr(start, end - start));
+    }
+    used = data.size() - start;
+    if (used == buffer.size()) throw FileError("line longer than 64 KiB in " + path.string());
+    std::memmove(buffer.data(), buffer.data() + start, used);
+  }
+  if (used > 0) on_line(std::string_view(buffer.data(), used));
 }
 
 void write_file_atomic(const std::filesystem::path& path, const std::string& content,

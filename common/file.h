@@ -1,9 +1,11 @@
 #pragma once
 // File helpers that report failures as exceptions naming the path and the reason.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace sahab {
 
@@ -25,5 +27,11 @@ std::optional<std::string> try_read_line(const std::filesystem::path& path);
 void write_file_atomic(const std::filesystem::path& path, const std::string& content,
                        std::filesystem::perms perms = std::filesystem::perms::owner_read |
                                                       std::filesystem::perms::owner_write);
+
+// Calls `on_line` for each line of a file (without the newline), reading it in 64 KiB chunks, so
+// that huge /proc files (/proc/net/tcp on a busy server) never sit whole in memory. A line longer
+// than 64 KiB is a FileError.
+void for_each_file_line(const std::filesystem::path& path,
+                        const std::function<void(std::string_view)>& on_line);
 
 }  // namespace sahab

@@ -3,18 +3,47 @@
 // one small class per file, reading /proc and /sys at scrape time.
 #include <prometheus/metric_family.h>
 
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sahab::agent {
 
-// Roots of the filesystems collectors read; tests point them at fixture trees.
+// Options of the collectors that take any, named after node_exporter 1.5's
+// --collector.<name>.<option> flags, with their defaults. Patterns are ECMAScript regular
+// expressions searched in the value, as node_exporter's Go regexps (MatchString).
+struct CollectorOptions {
+  std::string filesystem_mount_points_exclude =
+      R"(^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/))";
+  std::string filesystem_fs_types_exclude =
+      "^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|"
+      "iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|"
+      "sysfs|tracefs)$";
+  // How long statfs() on one mount may take before the mount is reported as failing and skipped
+  // until that call returns (a dead NFS server must not hang every scrape).
+  std::chrono::milliseconds filesystem_mount_timeout{5000};
+  std::string diskstats_device_exclude = R"(^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$)";
+  // Debian's node_exporter 1.5 leaves out the loopback device by default; so do we.
+  std::string netdev_device_exclude = "^lo$";
+};
+
+// Roots of the filesystems collectors read; tests point them at fixture trees. The collectors'
+// options travel with them, so every factory keeps the make_<name>_collector(const Paths&) shape.
 struct Paths {
+  Paths() = default;
+  Paths(std::filesystem::path procfs_root, std::filesystem::path sysfs_root,
+        std::filesystem::path rootfs_root)
+      : procfs(std::move(procfs_root)),
+        sysfs(std::move(sysfs_root)),
+        rootfs(std::move(rootfs_root)) {}
+
   std::filesystem::path procfs = "/proc";
   std::filesystem::path sysfs = "/sys";
   std::filesystem::path rootfs = "/";
+  CollectorOptions options;
 
   std::filesystem::path proc(const std::string& relative) const { return procfs / relative; }
   std::filesystem::path sys(const std::string& relative) const { return sysfs / relative; }

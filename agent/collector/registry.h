@@ -29,5 +29,9 @@ std::unique_ptr<Collector> make_os_collector(const Paths& paths);
 std::unique_ptr<Collector> make_time_collector(const Paths& paths);
 std::unique_ptr<Collector> make_dmi_collector(const Paths& paths);
 std::unique_ptr<Collector> make_processes_collector(const Paths& paths);
+std::unique_ptr<Collector> make_filesystem_collector(const Paths& paths);
+std::unique_ptr<Collector> make_diskstats_collector(const Paths& paths);
+std::unique_ptr<Collector> make_netdev_collector(const Paths& paths);
+std::unique_ptr<Collector> make_tcpstat_collector(const Paths& paths);
 
 }  // namespace sahab::agent

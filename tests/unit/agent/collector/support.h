@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -70,6 +71,31 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+}  // namespace sahab::agent::testing
+
+namespace sahab::agent::testing {
+
+// A fixture tree of its own under /tmp (proc/, sys/, root/), for inputs too big or too odd to
+// keep in tests/fixtures; removed when the test ends.
+struct TempTree {
+  std::filesystem::path base;
+  explicit TempTree(const std::string& name)
+      : base(std::filesystem::temp_directory_path() /
+             ("sahab-" + name + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(base);
+    for (const char* dir : {"proc/net", "sys", "root"})
+      std::filesystem::create_directories(base / dir);
+  }
+  ~TempTree() { std::filesystem::remove_all(base); }
+  TempTree(const TempTree&) = delete;
+  TempTree& operator=(const TempTree&) = delete;
+  Paths paths() const { return Paths{base / "proc", base / "sys", base / "root"}; }
+  void write(const std::string& relative, const std::string& content) const {
+    std::filesystem::create_directories((base / relative).parent_path());
+    std::ofstream(base / relative) << content;
+  }
 };
 
 }  // namespace sahab::agent::testing
