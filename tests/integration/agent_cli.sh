@@ -6,9 +6,12 @@ AGENT="$BIN_DIR/sahab-agent"
 FIX="$SAHAB_FIXTURES_DIR/agent/default"
 PATHS=(--path.procfs "$FIX/proc" --path.sysfs "$FIX/sys" --path.rootfs "$FIX/root")
 
-"$AGENT" --version | grep -q '^sahab-agent [0-9]' || fail "--version"
-"$AGENT" --help | grep -q -- '--web.listen-address' || fail "--help lacks --web.listen-address"
-"$AGENT" --help | grep -q -- '--\[no-\]collector.cpu' || fail "--help lacks collector toggles"
+# Whole outputs first: `cmd | grep -q` can kill cmd with SIGPIPE, which pipefail reports.
+version="$("$AGENT" --version)"
+help="$("$AGENT" --help)"
+grep -q '^sahab-agent [0-9]' <<<"$version" || fail "--version"
+grep -q -- '--web.listen-address' <<<"$help" || fail "--help lacks --web.listen-address"
+grep -q -- '--\[no-\]collector.cpu' <<<"$help" || fail "--help lacks collector toggles"
 pass "help and version"
 
 printf 'web:\n  listen_address: ":0"\nsample:\n  interval: fast\n' >"$WORK/bad.yaml"
