@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# configs/systemd/sahab-agent.service: `systemd-analyze verify` finds nothing to say, the offline
+# security audit rates it OK (exposure <= 2.0 of 10), the hardening the project promises is
+# there, and the sysusers entry creates the dedicated 'sahab' user. No systemd needs to run:
+# both tools work on files. Broken copies prove each check can fail.
+source "$(dirname "$0")/lib.sh"
+AGENT="$BIN_DIR/sahab-agent"
+UNIT_DIR="$SAHAB_SOURCE_DIR/configs/systemd"
+command -v systemd-analyze >/dev/null || fail "systemd-analyze not installed (Debian systemd)"
+
+# verify checks that ExecStart's binary exists: point it at the built agent.
+mkdir -p "$WORK/units"
+unit="$WORK/units/sahab-agent.service"
+sed "s|^ExecStart=/usr/bin/sahab-agent |ExecStart=$AGENT |" "$UNIT_DIR/sahab-agent.service" >"$unit"
+grep -q "^ExecStart=$AGENT --config /etc/sahab/agent.yaml$" "$unit" || fail "unexpected ExecStart"
+
+# verify UNIT: prints what systemd would complain about; silence means a clean unit.
+verify() { (cd "$(dirname "$1")" && SYSTEMD_LOG_COLOR=0 systemd-analyze verify "./$(basename "$1")" 2>&1); }
+out="$(verify "$unit")"
+[[ -z "$out" ]] || fail "systemd-analyze verify: $out"
+pass "systemd-analyze verify is silent"
+
+security() { systemd-analyze security --offline=yes --threshold=20 "$1" >"$WORK/security.txt" 2>&1; }
+security "$unit" || fail "exposure above 2.0: $(tail -n 1 "$WORK/security.txt")"
+echo "$(tail -n 1 "$WORK/security.txt")"
+pass "offline security audit rates the unit OK"
+
+for directive in 'User=sahab' 'ProtectSystem=strict' 'ProtectHome=yes' 'NoNewPrivileges=yes' \
+    'PrivateTmp=yes' 'StateDirectory=sahab-agent' 'ReadWritePaths=/var/lib/sahab-agent' \
+    'CapabilityBoundingSet=' 'AmbientCapabilities=' 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK' \
+    'SystemCallFilter=@system-service' '#CapabilityBoundingSet=CAP_DAC_READ_SEARCH CAP_SYS_PTRACE'; do
+  grep -qxF "$directive" "$unit" || fail "missing '$directive'"
+done
+pass "promised hardening present, no capabilities by default"
+
+mkdir -p "$WORK/root/etc"
+systemd-sysusers --root="$WORK/root" "$UNIT_DIR/sahab-agent.sysusers" >/dev/null 2>&1 || fail "systemd-sysusers failed"
+grep -q '^sahab:x:[0-9]*:[0-9]*:.*:/usr/sbin/nologin$' "$WORK/root/etc/passwd" || fail "no sahab user: $(cat "$WORK/root/etc/passwd")"
+pass "sysusers entry creates the sahab system user"
+
+# The checks must fail on a typo, a bad value and a weakened unit.
+sed 's/^ProtectHome=yes/ProtectHom=yes/' "$unit" >"$WORK/units/typo.service"
+[[ -n "$(verify "$WORK/units/typo.service")" ]] || fail "verify missed an unknown directive"
+sed 's/^ProtectSystem=strict/ProtectSystem=sometimes/' "$unit" >"$WORK/units/value.service"
+[[ -n "$(verify "$WORK/units/value.service")" ]] || fail "verify missed a bad value"
+sed '/^CapabilityBoundingSet=$/d; /^NoNewPrivileges=/d; /^SystemCallFilter=/d' "$unit" >"$WORK/units/weak.service"
+if security "$WORK/units/weak.service"; then fail "a weakened unit passed the security audit"; fi
+pass "broken and weakened units are caught"
+echo "5 passed, 0 failed"
