@@ -63,7 +63,7 @@ measure() {
   R_CPU[$name]=$(awk -v d=$((after - before)) -v hz="$CLK_TCK" -v n="$SCRAPES" 'BEGIN { printf "%.6f", d / hz / n }')
   R_IDLE[$name]=$(awk -v d=$((idle_end - idle_start)) -v hz="$CLK_TCK" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.2f", 100 * d / hz / s }')
   printf '%-34s %9s %9s %8s %10s %14s %9s\n' "$label" "${R_MEDIAN[$name]}" "${R_P99[$name]}" \
-    "$((R_RSS[$name] / 1024))" "${R_BYTES[$name]}" "$(awk -v c="${R_CPU[$name]}" 'BEGIN { printf "%.3f", c * 1000 }')" \
+    "$(awk -v kb="${R_RSS[$name]}" 'BEGIN { printf "%.1f", kb / 1024 }')" "${R_BYTES[$name]}" "$(awk -v c="${R_CPU[$name]}" 'BEGIN { printf "%.3f", c * 1000 }')" \
     "${R_IDLE[$name]}"
 }
 
