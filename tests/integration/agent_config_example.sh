@@ -31,7 +31,8 @@ set +e
 "$AGENT" --config "$WORK/bad.yaml" --web.listen-address 127.0.0.1:0 2>"$WORK/err.txt"; status=$?
 set -e
 line=$(grep -n '^  interval: often' "$WORK/bad.yaml" | cut -d: -f1)
-[[ $status -eq 2 ]] && grep -q "bad.yaml:$line: key 'sample.interval'" "$WORK/err.txt" \
-  || fail "bad example not refused properly ($status): $(cat "$WORK/err.txt")"
+if [[ $status -ne 2 ]] || ! grep -q "bad.yaml:$line: key 'sample.interval'" "$WORK/err.txt"; then
+  fail "bad example not refused properly ($status): $(cat "$WORK/err.txt")"
+fi
 pass "a broken copy of the example is refused with file:line:key"
 echo "2 passed, 0 failed"
