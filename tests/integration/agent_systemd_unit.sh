@@ -38,6 +38,38 @@ systemd-sysusers --root="$WORK/root" "$UNIT_DIR/sahab-agent.sysusers" >/dev/null
 grep -q '^sahab:x:[0-9]*:[0-9]*:.*:/usr/sbin/nologin$' "$WORK/root/etc/passwd" || fail "no sahab user: $(cat "$WORK/root/etc/passwd")"
 pass "sysusers entry creates the sahab system user"
 
+# The unit grants no capabilities, so every collector must work without them: run the agent as
+# 'nobody' with an empty bounding set and no_new_privs (as the unit does), and require each
+# collector that succeeds as the invoking user to succeed there too.
+mapfile -t collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a-z0-9_]+).*/\1/p')
+successes() {  # PORT: "name value" per collector
+  curl -fsS "http://127.0.0.1:$1/metrics" | sed -nE 's/^node_scrape_collector_success\{collector="([^"]+)"\} (.*)$/\1 \2/p' | sort
+}
+run_agent() {  # NAME PORT BINARY [WRAPPER...]
+  local name="$1" port="$2" binary="$3"; shift 3
+  mkdir -p "$WORK/$name"
+  start "$name" "$@" "$binary" --web.listen-address "127.0.0.1:$port" --state.dir "$WORK/$name" \
+    --spool.dir "$WORK/$name/spool" "${collectors[@]/#/--collector.}"
+  wait_http "http://127.0.0.1:$port/metrics" 60
+}
+if [[ $(id -u) -eq 0 ]]; then
+  chmod 755 "$WORK"
+  port=$(free_port); run_agent privileged "$port" "$AGENT"
+  privileged="$(successes "$port")"
+  mkdir -p "$WORK/unprivileged" && chown nobody "$WORK/unprivileged"
+  # A copy 'nobody' can reach, wherever the build tree lives (a clone under /root is not).
+  install -D -m 0755 "$AGENT" "$WORK/bin/sahab-agent"
+  port=$(free_port)
+  run_agent unprivileged "$port" "$WORK/bin/sahab-agent" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    --inh-caps=-all --bounding-set=-all --no-new-privs
+  unprivileged="$(successes "$port")"
+  [[ -n "$privileged" && "$privileged" == "$unprivileged" ]] \
+    || fail "collectors differ without privileges: root: $privileged / nobody: $unprivileged"
+  pass "every collector works as nobody without capabilities ($(echo "$privileged" | wc -l) collectors)"
+else
+  pass "already unprivileged: the other agent tests show the collectors work without root"
+fi
+
 # The checks must fail on a typo, a bad value and a weakened unit.
 sed 's/^ProtectHome=yes/ProtectHom=yes/' "$unit" >"$WORK/units/typo.service"
 [[ -n "$(verify "$WORK/units/typo.service")" ]] || fail "verify missed an unknown directive"
@@ -46,4 +78,4 @@ sed 's/^ProtectSystem=strict/ProtectSystem=sometimes/' "$unit" >"$WORK/units/val
 sed '/^CapabilityBoundingSet=$/d; /^NoNewPrivileges=/d; /^SystemCallFilter=/d' "$unit" >"$WORK/units/weak.service"
 if security "$WORK/units/weak.service"; then fail "a weakened unit passed the security audit"; fi
 pass "broken and weakened units are caught"
-echo "5 passed, 0 failed"
+echo "6 passed, 0 failed"
