@@ -2,7 +2,8 @@
 // way a fresh Prometheus or curl reaches an exporter. A plain C++ client so that its own cost
 // (microseconds) does not blur exporters answering in well under a millisecond.
 //
-//   sahab-bench-scrape HOST PORT COUNT [PATH]
+//   sahab-bench-scrape HOST PORT COUNT [PATH] [--gzip]
+// --gzip sends "Accept-Encoding: gzip" as Prometheus does (exporters may then compress).
 // prints one line: count, bytes of the last body, median/p90/p99/max/mean in milliseconds.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -62,7 +63,7 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s HOST PORT COUNT [PATH]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s HOST PORT COUNT [PATH] [--gzip]\n", argv[0]);
     return 2;
   }
   sockaddr_in address{};
@@ -77,9 +78,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "COUNT must be positive\n");
     return 2;
   }
-  const std::string path = argc > 4 ? argv[4] : "/metrics";
+  std::string path = "/metrics";
+  bool gzip = false;
+  for (int i = 4; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--gzip") {
+      gzip = true;
+    } else {
+      path = argv[i];
+    }
+  }
   const std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + argv[1] +
-                              "\r\nUser-Agent: sahab-bench-scrape\r\nAccept: text/plain\r\n"
+                              "\r\nUser-Agent: sahab-bench-scrape\r\nAccept: text/plain\r\n" +
+                              (gzip ? "Accept-Encoding: gzip\r\n" : "") +
                               "Connection: close\r\n\r\n";
   std::vector<char> buffer(1 << 16);
   std::vector<double> millis;
