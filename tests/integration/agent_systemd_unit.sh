@@ -70,6 +70,83 @@ else
   pass "already unprivileged: the other agent tests show the collectors work without root"
 fi
 
+# The unit's seccomp filter and address families must allow everything the agent does: trace a
+# real agent (every collector, scrapes, clean shutdown) and check each system call and socket
+# family against the unit, with the groups as this systemd defines them.
+command -v strace >/dev/null || fail "strace not installed"
+port=$(free_port)
+mkdir -p "$WORK/traced"
+start traced strace -f -qq -o "$WORK/strace.log" "$AGENT" --web.listen-address "127.0.0.1:$port" \
+  --state.dir "$WORK/traced" --spool.dir "$WORK/traced/spool" "${collectors[@]/#/--collector.}"
+traced_pid=$LAST_PID
+# strace ignores SIGTERM while it runs a program (-o FILE PROG), so the cleanup must stop the
+# agent itself: register its pid as soon as it exists.
+deadline=$((SECONDS + 30))
+until agent_under_trace="$(pgrep -P "$traced_pid")"; do
+  (( SECONDS < deadline )) || fail "no agent under strace"
+  sleep 0.05
+done
+PIDS+=("$agent_under_trace")
+wait_http "http://127.0.0.1:$port/metrics" 60
+for _ in 1 2 3; do curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics"; done
+curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz"
+kill -TERM "$agent_under_trace"; wait "$traced_pid" || true
+# check_trace UNIT: exit 1 naming any call or family the unit would refuse.
+check_trace() {
+  python3 - "$1" "$WORK/strace.log" <<'PY'
+import re, subprocess, sys
+
+unit_path, trace_path = sys.argv[1:]
+groups = {}
+
+def expand(name):
+    """A system call, or a @group expanded recursively with systemd-analyze."""
+    if not name.startswith("@"):
+        return {name}
+    if name not in groups:
+        out = subprocess.run(["systemd-analyze", "syscall-filter", name], check=True,
+                             capture_output=True, text=True).stdout
+        members = [l.strip() for l in out.splitlines()[1:] if l.strip() and not l.strip().startswith("#")]
+        groups[name] = set().union(*(expand(m) for m in members)) if members else set()
+    return groups[name]
+
+allowed, denied, families = None, set(), None
+for line in open(unit_path):
+    key, _, value = line.strip().partition("=")
+    if key == "SystemCallFilter":
+        deny = value.startswith("~")
+        names = set().union(*(expand(n) for n in value.lstrip("~").split()))
+        if deny:
+            denied |= names
+        else:
+            allowed = names if allowed is None else allowed | names
+    elif key == "RestrictAddressFamilies":
+        families = set(value.split())
+
+used, used_families = set(), set()
+for line in open(trace_path):
+    m = re.match(r"^\d+\s+(?:<\.\.\. (\w+) resumed>|(\w+)\()", line)
+    if m:
+        used.add(m.group(1) or m.group(2))
+    m = re.search(r"\bsocket\((AF_\w+)", line)
+    if m:
+        used_families.add(m.group(1))
+used.discard("execve")  # the filter is installed before execve; systemd always allows it
+if not used:
+    sys.exit("no system calls traced")
+refused = sorted(c for c in used if (allowed is not None and c not in allowed) or c in denied)
+refused_families = sorted(f for f in used_families if families is not None and f not in families)
+for c in refused:
+    print(f"system call {c} is refused by the unit's SystemCallFilter")
+for f in refused_families:
+    print(f"socket family {f} is refused by the unit's RestrictAddressFamilies")
+print(f"{len(used)} system calls and {sorted(used_families)} sockets traced")
+sys.exit(1 if refused or refused_families else 0)
+PY
+}
+check_trace "$unit" || fail "the unit would refuse what the agent does"
+pass "the unit's seccomp filter and address families allow everything the agent does"
+
 # The checks must fail on a typo, a bad value and a weakened unit.
 sed 's/^ProtectHome=yes/ProtectHom=yes/' "$unit" >"$WORK/units/typo.service"
 [[ -n "$(verify "$WORK/units/typo.service")" ]] || fail "verify missed an unknown directive"
@@ -77,5 +154,8 @@ sed 's/^ProtectSystem=strict/ProtectSystem=sometimes/' "$unit" >"$WORK/units/val
 [[ -n "$(verify "$WORK/units/value.service")" ]] || fail "verify missed a bad value"
 sed '/^CapabilityBoundingSet=$/d; /^NoNewPrivileges=/d; /^SystemCallFilter=/d' "$unit" >"$WORK/units/weak.service"
 if security "$WORK/units/weak.service"; then fail "a weakened unit passed the security audit"; fi
+sed 's/^SystemCallFilter=~@privileged @resources$/SystemCallFilter=~@privileged @resources @network-io/' \
+  "$unit" >"$WORK/units/strict.service"
+if check_trace "$WORK/units/strict.service" >/dev/null; then fail "a filter without networking passed the trace check"; fi
 pass "broken and weakened units are caught"
-echo "6 passed, 0 failed"
+echo "7 passed, 0 failed"
