@@ -56,6 +56,8 @@ class Schema {
 
   void load_yaml_file(const std::filesystem::path& file);
   void print_help(std::ostream& out) const;
+  // Every declared setting, e.g. for tests that an example file documents them all.
+  const std::vector<Setting>& settings() const { return settings_; }
 
  private:
   const Setting* find_yaml(const std::string& key) const;

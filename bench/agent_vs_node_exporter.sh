@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# sahab-agent against node_exporter (Debian prometheus-node-exporter), side by side, one run:
+# /metrics latency over many sequential scrapes (median, p99), RSS after the scrapes, CPU seconds
+# per scrape (utime+stime deltas from /proc/PID/stat) and CPU while idle.
+# Each exporter runs with its own default collectors; node_exporter is also measured with only
+# the agent's collectors, for a like-for-like view.
+#
+#   bench/agent_vs_node_exporter.sh [BUILD_DIR] [SCRAPES]     (defaults: build 500)
+#
+# Targets (BRIEF.md §5): agent median latency <= 1/4 and RSS <= 1/3 of node_exporter's (defaults).
+# Exit status 1 when a target is missed.
+set -euo pipefail
+BUILD_DIR="$(cd "${1:-build}" && pwd)"
+SCRAPES="${2:-500}"
+WARMUP=20
+IDLE_SECONDS=10
+AGENT="$BUILD_DIR/bin/sahab-agent"
+CLIENT="$BUILD_DIR/bin/sahab-bench-scrape"
+NODE_EXPORTER="${NODE_EXPORTER:-prometheus-node-exporter}"
+for tool in "$AGENT" "$CLIENT"; do [[ -x "$tool" ]] || { echo "build first: missing $tool" >&2; exit 2; }; done
+command -v "$NODE_EXPORTER" >/dev/null || { echo "install prometheus-node-exporter" >&2; exit 2; }
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/sahab-bench.XXXXXX")"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+wait_ready() {  # PORT
+  local deadline=$((SECONDS + 60))
+  until curl -fsS -o /dev/null "http://127.0.0.1:$1/metrics" 2>/dev/null; do
+    (( SECONDS < deadline )) || { echo "exporter on port $1 did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }       # utime + stime, in clock ticks
+status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
+CLK_TCK=$(getconf CLK_TCK)
+
+mapfile -t agent_collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a-z0-9_]+).*\(default: enabled\).*/\1/p')
+
+# measure KEY LABEL PORT PID [CLIENT_ARGS...]: prints one result row and stores the figures in
+# R_<field>[KEY].
+declare -A R_MEDIAN R_P99 R_RSS R_CPU R_IDLE R_BYTES
+measure() {
+  local name="$1" label="$2" port="$3" pid="$4"; shift 4
+  "$CLIENT" 127.0.0.1 "$port" "$WARMUP" "$@" >/dev/null
+  local idle_start; idle_start=$(cpu_ticks "$pid")
+  sleep "$IDLE_SECONDS"
+  local idle_end; idle_end=$(cpu_ticks "$pid")
+  local before; before=$(cpu_ticks "$pid")
+  local line; line="$("$CLIENT" 127.0.0.1 "$port" "$SCRAPES" "$@")"
+  local after; after=$(cpu_ticks "$pid")
+  R_MEDIAN[$name]=$(sed -E 's/.*median_ms=([0-9.]+).*/\1/' <<<"$line")
+  R_P99[$name]=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")
+  R_BYTES[$name]=$(sed -E 's/.*bytes=([0-9]+).*/\1/' <<<"$line")
+  R_RSS[$name]=$(status_kb "$pid" VmRSS)
+  R_CPU[$name]=$(awk -v d=$((after - before)) -v hz="$CLK_TCK" -v n="$SCRAPES" 'BEGIN { printf "%.6f", d / hz / n }')
+  R_IDLE[$name]=$(awk -v d=$((idle_end - idle_start)) -v hz="$CLK_TCK" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.2f", 100 * d / hz / s }')
+  printf '%-34s %9s %9s %8s %10s %14s %9s\n' "$label" "${R_MEDIAN[$name]}" "${R_P99[$name]}" \
+    "$(awk -v kb="${R_RSS[$name]}" 'BEGIN { printf "%.1f", kb / 1024 }')" "${R_BYTES[$name]}" "$(awk -v c="${R_CPU[$name]}" 'BEGIN { printf "%.3f", c * 1000 }')" \
+    "${R_IDLE[$name]}"
+}
+
+start_exporter() {  # NAME CMD...: starts CMD, sets STARTED_PID
+  local name="$1"; shift
+  "$@" >"$WORK/$name.log" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+}
+
+agent_port=$(free_port)
+start_exporter agent "$AGENT" --web.listen-address "127.0.0.1:$agent_port"
+agent_pid=$STARTED_PID
+node_port=$(free_port)
+start_exporter node "$NODE_EXPORTER" --web.listen-address="127.0.0.1:$node_port"
+node_pid=$STARTED_PID
+same_port=$(free_port)
+start_exporter same "$NODE_EXPORTER" --web.listen-address="127.0.0.1:$same_port" \
+  --collector.disable-defaults "${agent_collectors[@]/#/--collector.}"
+same_pid=$STARTED_PID
+wait_ready "$agent_port"; wait_ready "$node_port"; wait_ready "$same_port"
+
+echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $SCRAPES scrapes each, one connection per scrape"
+echo "# agent $("$AGENT" --version | cut -d' ' -f2) collectors: ${agent_collectors[*]}; $("$NODE_EXPORTER" --version 2>&1 | head -1)"
+printf '%-34s %9s %9s %8s %10s %14s %9s\n' exporter "median ms" "p99 ms" "RSS MiB" "body B" "CPU ms/scrape" "idle CPU%"
+measure agent "sahab-agent (defaults)" "$agent_port" "$agent_pid"
+measure node "node_exporter (defaults)" "$node_port" "$node_pid"
+measure same "node_exporter (agent's collectors)" "$same_port" "$same_pid"
+# What a Prometheus scrape costs: it asks for gzip, which node_exporter honours and the agent
+# ignores (HTTP allows an uncompressed answer).
+measure agent_gzip "sahab-agent, Accept-Encoding: gzip" "$agent_port" "$agent_pid" --gzip
+measure node_gzip "node_exporter, Accept-Encoding: gzip" "$node_port" "$node_pid" --gzip
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+lat=$(ratio "${R_MEDIAN[agent]}" "${R_MEDIAN[node]}")
+p99=$(ratio "${R_P99[agent]}" "${R_P99[node]}")
+rss=$(ratio "${R_RSS[agent]}" "${R_RSS[node]}")
+cpu=$(ratio "${R_CPU[agent]}" "${R_CPU[node]}")
+same_lat=$(ratio "${R_MEDIAN[agent]}" "${R_MEDIAN[same]}")
+same_rss=$(ratio "${R_RSS[agent]}" "${R_RSS[same]}")
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "met" : "MISSED") }'; }
+echo
+echo "agent / node_exporter (defaults): median latency $lat (target <= 0.25: $(verdict "$lat" 0.25)), p99 latency $p99, RSS $rss (target <= 0.333: $(verdict "$rss" 0.3334)), CPU per scrape $cpu"
+echo "agent / node_exporter (agent's collectors): median latency $same_lat, RSS $same_rss"
+echo "agent / node_exporter (gzip requested, as Prometheus): median latency $(ratio "${R_MEDIAN[agent_gzip]}" "${R_MEDIAN[node_gzip]}"), CPU per scrape $(ratio "${R_CPU[agent_gzip]}" "${R_CPU[node_gzip]}")"
+[[ "$(verdict "$lat" 0.25)" == met && "$(verdict "$rss" 0.3334)" == met ]]
