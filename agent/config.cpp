@@ -115,8 +115,7 @@ settings::Schema agent_schema(AgentConfig& c) {
   value("spool.max-bytes", "spool.max_bytes",
         "size bound of the spool; oldest batches are dropped past it", "64MiB",
         [&c](const std::string& v) {
-          c.spool_limits.max_bytes =
-              static_cast<std::uint64_t>(settings::parse_integer(v, 4096, 1LL << 40));
+          c.spool_limits.max_bytes = settings::parse_size(v);
         });
   value("spool.max-age", "spool.max_age", "age bound of the spool; older batches are dropped",
         "14d", [&c](const std::string& v) {

@@ -215,4 +215,16 @@ long long parse_integer(const std::string& value, long long min, long long max) 
   return number;
 }
 
+std::uint64_t parse_size(const std::string& value) {
+  static const std::pair<const char*, std::uint64_t> kUnits[] = {
+      {"TiB", 1ull << 40}, {"GiB", 1ull << 30}, {"MiB", 1ull << 20}, {"KiB", 1ull << 10}, {"B", 1}};
+  for (const auto& [suffix, scale] : kUnits) {
+    if (value.ends_with(suffix)) {
+      const std::string number = value.substr(0, value.size() - std::string_view(suffix).size());
+      return static_cast<std::uint64_t>(parse_integer(number, 0, (1LL << 50) / static_cast<long long>(scale))) * scale;
+    }
+  }
+  return static_cast<std::uint64_t>(parse_integer(value, 0, 1LL << 50));
+}
+
 }  // namespace sahab::settings

@@ -5,6 +5,7 @@
 //
 // Errors name the file, the line and the key, and are meant to end the program with exit code 2.
 #include <filesystem>
+#include <cstdint>
 #include <functional>
 #include <ostream>
 #include <stdexcept>
@@ -72,5 +73,7 @@ class Schema {
 // Helpers for `apply` functions.
 bool parse_bool(const std::string& value);  // throws BadValue
 long long parse_integer(const std::string& value, long long min, long long max);
+// Bytes, with an optional B, KiB, MiB, GiB or TiB suffix: "64MiB", "1048576".
+std::uint64_t parse_size(const std::string& value);
 
 }  // namespace sahab::settings

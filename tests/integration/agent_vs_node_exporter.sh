@@ -34,7 +34,8 @@ twin_port=$(free_port)
 start node_exporter_twin "$NODE_EXPORTER" --web.listen-address="127.0.0.1:$twin_port" \
   --collector.disable-defaults "${node_collectors[@]/#/--collector.}"
 agent_port=$(free_port)
-start agent "$AGENT" --web.listen-address "127.0.0.1:$agent_port" "${agent_collectors[@]/#/--collector.}"
+start agent "$AGENT" --web.listen-address "127.0.0.1:$agent_port" "${agent_collectors[@]/#/--collector.}" \
+  --collector.filesystem.mount-points-exclude "$DEBIAN_NODE_EXPORTER_MOUNTS_EXCLUDE"
 agent_pid=$LAST_PID
 wait_http "http://127.0.0.1:$node_port/metrics" 60
 wait_http "http://127.0.0.1:$agent_port/metrics" 60

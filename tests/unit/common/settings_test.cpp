@@ -110,3 +110,13 @@ TEST_CASE("settings: --help lists every flag with its default") {
   CHECK(out.str().find("(default: 1)") != std::string::npos);
   CHECK(out.str().find("--[no-]flag") != std::string::npos);
 }
+
+TEST_CASE("settings: sizes with binary suffixes") {
+  CHECK(parse_size("64MiB") == 64ull << 20);
+  CHECK(parse_size("1048576") == 1048576ull);
+  CHECK(parse_size("2GiB") == 2ull << 30);
+  CHECK(parse_size("10B") == 10ull);
+  CHECK_THROWS_AS(parse_size("64MB"), BadValue);
+  CHECK_THROWS_AS(parse_size("MiB"), BadValue);
+  CHECK_THROWS_AS(parse_size("-1KiB"), BadValue);
+}
