@@ -1,6 +1,5 @@
 // sahab-agent: node_exporter-compatible metrics and inventory for one server.
 #include <prometheus/registry.h>
-
 #include <unistd.h>
 
 #include <csignal>
@@ -11,6 +10,7 @@
 #include "agent/collector/registry.h"
 #include "agent/config.h"
 #include "agent/identity.h"
+#include "agent/inventory/inventory.h"
 #include "agent/metrics_endpoint.h"
 #include "common/http_server.h"
 #include "common/log.h"
@@ -51,10 +51,24 @@ class AgentInfo : public prometheus::Collectable {
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
+inventory::Context inventory_context(const AgentConfig& config) {
+  return {config.paths, config.state_dir, config.labels};
+}
+
+// --once: one inventory and one utilisation summary on stdout, then exit.
+int run_once(const AgentConfig& config) {
+  const inventory::Inventory inventory(inventory_context(config));
+  nlohmann::json out = {{"inventory", inventory.collect()}};
+  std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
 int run(const AgentConfig& config) {
+  if (config.once) return run_once(config);
   auto metrics = std::make_shared<MetricsEndpoint>();
   metrics->add(std::make_shared<NodeCollector>(enabled_collectors(config)));
-  metrics->add(std::make_shared<AgentInfo>(read_host_id(config.paths)));
+  metrics->add(std::make_shared<AgentInfo>(read_host_id(config.paths, config.state_dir)));
+  auto inventory = std::make_shared<inventory::Inventory>(inventory_context(config));
 
   http::Options options;
   options.listen = config.listen_address;
@@ -62,14 +76,21 @@ int run(const AgentConfig& config) {
   options.max_body_bytes = 0;  // the agent accepts no request bodies
   http::Server server(options);
   server.route("GET", "/metrics", [metrics](const http::Request&) { return metrics->serve(); });
-  server.route("GET", "/healthz", [](const http::Request&) { return http::Response::text(200, "ok"); });
+  server.route("GET", "/inventory", [inventory](const http::Request&) {
+    return http::Response::json(200, inventory->collect().dump());
+  });
+  server.route("GET", "/healthz",
+               [](const http::Request&) { return http::Response::text(200, "ok"); });
   server.route("GET", "/", [](const http::Request&) {
     http::Response r = http::Response::text(
-        200, std::string("sahab-agent ") + kVersion + "\n/metrics  Prometheus metrics\n/healthz  liveness\n");
+        200,
+        std::string("sahab-agent ") + kVersion +
+            "\n/metrics  Prometheus metrics\n/inventory  inventory (JSON)\n/healthz  liveness\n");
     return r;
   });
   server.start();
-  log::info("listening on " + config.listen_address + " (port " + std::to_string(server.port()) + ")");
+  log::info("listening on " + config.listen_address + " (port " + std::to_string(server.port()) +
+            ")");
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
