@@ -19,7 +19,10 @@ std::vector<SocketEntry> read_table(const Paths& paths, const char* name, bool i
   const auto content = try_read_file(path);
   if (!content) return {};  // no IPv6 or no UDP in this kernel: nothing to report
   Problems parse_problems;
-  auto entries = parse_proc_net(*content, ipv6, parse_problems);
+  // Only listening, established and (UDP) unconnected sockets matter; TIME_WAIT ones abound.
+  constexpr std::uint32_t kWanted =
+      1u << kTcpEstablished | 1u << kTcpListen | 1u << kUdpUnconnected;
+  auto entries = parse_proc_net(*content, ipv6, parse_problems, kWanted);
   for (const auto& m : parse_problems.messages()) problems.add(path.string() + ": " + m);
   return entries;
 }
@@ -43,14 +46,20 @@ void ConnectionTracker::observe(const ProcessScan* processes, Problems& problems
   std::lock_guard lock(mutex_);
   // Resolve owners only if a socket is new to us: scanning every /proc/<pid>/fd costs more than
   // reading the tables.
+  // Sockets of other users' processes stay unknown without privileges: remember that they were
+  // looked for, or every sample would rescan in vain.
   bool unknown_owner = false;
   for (const auto& [protocol, e] : all) {
-    unknown_owner |= e.inode != 0 && !owners_.contains(e.inode);
+    unknown_owner |= e.inode != 0 && !owners_.contains(e.inode) && !looked_up_.contains(e.inode);
   }
   if (processes) {
     owners_ = processes->socket_owner;
   } else if (unknown_owner) {
     owners_ = scan_processes(paths_, true).socket_owner;
+  }
+  if (processes || unknown_owner) {
+    if (looked_up_.size() > kMaxRememberedConnections) looked_up_.clear();
+    for (const auto& [protocol, e] : all) looked_up_.insert(e.inode);
   }
   listeners_.clear();
   std::set<std::uint16_t> listening_ports;

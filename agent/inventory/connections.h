@@ -65,6 +65,7 @@ class ConnectionTracker {
   mutable std::mutex mutex_;
   std::vector<Listener> listeners_;
   std::map<std::uint64_t, std::string> owners_;  // socket inode -> process, from the last scan
+  std::set<std::uint64_t> looked_up_;            // inodes whose owner was searched for
   std::map<EdgeKey, Edge> edges_;
   std::set<std::tuple<std::string, std::uint16_t, std::string, std::uint16_t, std::uint64_t>> seen_;
   std::size_t dropped_ = 0;

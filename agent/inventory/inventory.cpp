@@ -32,7 +32,7 @@ nlohmann::json section(Collect&& collect) {
 }  // namespace
 
 std::string section_hash(const nlohmann::json& data) {
-  const std::string canonical = data.dump();
+  const std::string canonical = to_text(data);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr);
@@ -43,6 +43,10 @@ std::string section_hash(const nlohmann::json& data) {
     hex += kHex[digest[i] & 15];
   }
   return hex;
+}
+
+std::string to_text(const nlohmann::json& json, int indent) {
+  return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string rfc3339(std::int64_t unix_seconds) {

@@ -238,7 +238,8 @@ bool decode_endpoint(std::string_view text, bool ipv6, std::string& address, std
 
 }  // namespace
 
-std::vector<SocketEntry> parse_proc_net(std::string_view content, bool ipv6, Problems& problems) {
+std::vector<SocketEntry> parse_proc_net(std::string_view content, bool ipv6, Problems& problems,
+                                        std::uint32_t state_mask) {
   std::vector<SocketEntry> sockets;
   std::size_t number = 0;
   text::for_each_line(content, [&](std::string_view line) {
@@ -246,15 +247,17 @@ std::vector<SocketEntry> parse_proc_net(std::string_view content, bool ipv6, Pro
     const auto f = text::fields(line);
     if (f.empty() || (number == 1 && f[0] == "sl")) return;  // header
     SocketEntry entry;
-    bool ok = f.size() >= 10 && f[0].ends_with(':') &&
-              decode_endpoint(f[1], ipv6, entry.local_address, entry.local_port) &&
-              decode_endpoint(f[2], ipv6, entry.remote_address, entry.remote_port) &&
-              f[3].size() == 2 && hex_digit(f[3][0]) && hex_digit(f[3][1]);
+    // The state (two hex digits) comes first, so unwanted sockets cost no address decoding.
+    bool ok = f.size() >= 10 && f[0].ends_with(':') && f[3].size() == 2 && hex_digit(f[3][0]) &&
+              hex_digit(f[3][1]);
     if (ok) {
       entry.state = std::stoi(std::string(f[3]), nullptr, 16);
+      if (!(state_mask & (1u << entry.state))) return;
       const auto inode = text::to_u64(f[9]);
-      ok = inode.has_value();
-      if (inode) entry.inode = *inode;
+      ok = inode.has_value() &&
+           decode_endpoint(f[1], ipv6, entry.local_address, entry.local_port) &&
+           decode_endpoint(f[2], ipv6, entry.remote_address, entry.remote_port);
+      entry.inode = inode.value_or(0);
     }
     if (!ok) {
       problems.add(line_label(number) + "not a socket line");

@@ -60,7 +60,9 @@ inline constexpr int kTcpEstablished = 1;
 inline constexpr int kTcpListen = 10;
 inline constexpr int kUdpUnconnected = 7;
 
-std::vector<SocketEntry> parse_proc_net(std::string_view content, bool ipv6, Problems& problems);
+// Lines whose state bit is not in `state_mask` (bit n = state n) are skipped early.
+std::vector<SocketEntry> parse_proc_net(std::string_view content, bool ipv6, Problems& problems,
+                                        std::uint32_t state_mask = ~0u);
 
 struct CpuInfo {
   std::string model;

@@ -82,11 +82,30 @@ same("outbound process", out[0]["process"], "python3")
 same("inbound remote", inb[0]["remote_address"], "127.0.0.1")
 assert out[0]["count"] >= 1 and inb[0]["count"] >= 1
 print(f"ok: test connection :{client} -> 127.0.0.1:{port} seen as outbound and inbound edges")
+
+summary = doc["summary"]
+assert summary["samples"] == 1, summary
+want = {"cpu_ratio", "memory_ratio", "swap_ratio", "disk_read_iops", "disk_write_iops",
+        "disk_read_bytes_per_second", "disk_write_bytes_per_second",
+        "network_receive_bytes_per_second", "network_transmit_bytes_per_second",
+        "filesystem_used_ratio"}
+missing = want - set(summary["metrics"])
+# A machine without physical disks or NICs has no such counters; everything else must be there.
+assert missing <= {"disk_read_iops", "disk_write_iops", "disk_read_bytes_per_second",
+                   "disk_write_bytes_per_second", "network_receive_bytes_per_second",
+                   "network_transmit_bytes_per_second"}, missing
+for name, m in summary["metrics"].items():
+    assert m["count"] == 1 and m["max"] == m["mean"] and sum(m["sketch"].values()) == 1, (name, m)
+assert 0 <= summary["metrics"]["cpu_ratio"]["max"] <= 1
+mem = summary["metrics"]["memory_ratio"]["max"]
+assert 0 < mem < 1, mem
+print("ok: one utilisation summary with every metric")
 PY
 pass "--once agrees with the system"
 
 port=$(free_port)
-start agent "$AGENT" --web.listen-address "127.0.0.1:$port" --state.dir "$WORK/state" --label owner=dsi
+start agent "$AGENT" --web.listen-address "127.0.0.1:$port" --state.dir "$WORK/state" --label owner=dsi \
+  --sample.interval 100ms --report.interval 500ms
 wait_http "http://127.0.0.1:$port/healthz"
 curl -fsS "http://127.0.0.1:$port/inventory" >"$WORK/inventory.json"
 python3 - "$WORK/inventory.json" <<'PY' || fail "GET /inventory"
@@ -103,4 +122,25 @@ ctype="$(curl -fsS -o /dev/null -w '%{content_type}' "http://127.0.0.1:$port/inv
 [[ "$ctype" == application/json* ]] || fail "content type $ctype"
 pass "GET /inventory"
 
-echo "3 passed, 0 failed"
+sleep 1.5
+curl -fsS "http://127.0.0.1:$port/utilisation" >"$WORK/utilisation.json"
+python3 - "$WORK/utilisation.json" <<'PY' || fail "GET /utilisation"
+import json, sys
+summaries = json.load(open(sys.argv[1]))["summaries"]
+assert len(summaries) >= 2, summaries
+seqs = [s["sequence"] for s in summaries]
+assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), seqs
+assert all(s["samples"] >= 1 and "cpu_ratio" in s["metrics"] for s in summaries)
+PY
+metrics="$(curl -fsS "http://127.0.0.1:$port/metrics")"
+grep -q '^sahab_agent_sample_duration_seconds_count [1-9]' <<<"$metrics" || fail "sample duration histogram"
+grep -q '^process_cpu_seconds_total ' <<<"$metrics" || fail "process_cpu_seconds_total"
+grep -q '^process_resident_memory_bytes [1-9]' <<<"$metrics" || fail "process_resident_memory_bytes"
+if command -v promtool >/dev/null; then
+  # The node_memory_* names are node_exporter's own (promtool dislikes their camelCase); ours must pass.
+  promtool check metrics <<<"$metrics" >"$WORK/promtool.log" 2>&1 || true
+  ! grep -E '^(sahab_|process_)' "$WORK/promtool.log" || fail "promtool: $(cat "$WORK/promtool.log")"
+fi
+pass "utilisation summaries and self metrics"
+
+echo "4 passed, 0 failed"

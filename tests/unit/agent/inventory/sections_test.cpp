@@ -247,3 +247,9 @@ TEST_CASE("inventory: a broken tree gives partial sections with problems, no exc
   CHECK(any_contains(s["network"]["data"]["problems"], "not a socket line"));
   CHECK(s["identity"]["data"]["hostname"] == "host-broken");
 }
+
+TEST_CASE("inventory: invalid UTF-8 from the system does not break the JSON") {
+  json data = {{"process", std::string("bad\xff\xfename")}};
+  CHECK(to_text(data) == "{\"process\":\"bad\xef\xbf\xbd\xef\xbf\xbdname\"}");
+  CHECK(section_hash(data).size() == 64);
+}
