@@ -252,7 +252,8 @@ std::vector<SocketEntry> parse_proc_net(std::string_view content, bool ipv6, Pro
               hex_digit(f[3][1]);
     if (ok) {
       entry.state = std::stoi(std::string(f[3]), nullptr, 16);
-      if (!(state_mask & (1u << entry.state))) return;
+      // Found by fuzzing: a state beyond 31 must not shift past the mask's width.
+      if (entry.state > 31 || !((state_mask >> entry.state) & 1u)) return;
       const auto inode = text::to_u64(f[9]);
       ok = inode.has_value() &&
            decode_endpoint(f[1], ipv6, entry.local_address, entry.local_port) &&

@@ -213,3 +213,16 @@ TEST_CASE("mounts: pseudo filesystems dropped, bind mounts folded, escapes undon
   CHECK(parse_mounts("/dev/a /x\\040y ext4 rw 0 0\nshort line\n", broken)[0].mountpoint == "/x y");
   CHECK(broken.messages() == std::vector<std::string>{"mounts line 2: too few fields"});
 }
+
+TEST_CASE("/proc/net/tcp: a state filter skips other states, even impossible ones") {
+  Problems problems;
+  const auto content = fixture_file("default", "proc/net/tcp");
+  const auto listening = parse_proc_net(content, false, problems, 1u << kTcpListen);
+  CHECK(listening.size() == 2);
+  // State 0xA0 (from the fuzzer) is beyond any mask bit: skipped, not undefined behaviour.
+  const auto odd = parse_proc_net(
+      "   0: 00000000:1538 00000000:0000 A0 00000000:00000000 00:00000000 00000000 0 0 1 1\n",
+      false, problems, 1u << kTcpListen);
+  CHECK(odd.empty());
+  CHECK(problems.empty());
+}
