@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <regex>
 
 namespace sahab::agent::inventory {
@@ -76,11 +77,15 @@ bool older(const std::string& a, const std::string& b) {
   return a.size() - i < b.size() - j;
 }
 
-bool process_running(const std::string& pattern, const ProcessScan& processes) {
-  if (!pattern.ends_with('*')) return processes.names.contains(pattern);
+// The running process matching `pattern`, if any.
+std::optional<std::string> running_process(const std::string& pattern,
+                                           const ProcessScan& processes) {
+  if (!pattern.ends_with('*')) {
+    return processes.names.contains(pattern) ? std::optional(pattern) : std::nullopt;
+  }
   const auto prefix = pattern.substr(0, pattern.size() - 1);
   const auto it = processes.names.lower_bound(prefix);
-  return it != processes.names.end() && it->starts_with(prefix);
+  return it != processes.names.end() && it->starts_with(prefix) ? std::optional(*it) : std::nullopt;
 }
 
 void match_packages(const Rule& rule, const std::vector<Package>& packages, Finding& finding) {
@@ -105,7 +110,9 @@ nlohmann::json recognise_software(const std::vector<Package>& packages,
     Finding finding;
     match_packages(rule, packages, finding);
     for (const auto& process : rule.processes) {
-      if (process_running(process, processes)) finding.evidence.push_back("process " + process);
+      if (const auto name = running_process(process, processes)) {
+        finding.evidence.push_back("process " + *name);
+      }
     }
     if (std::string(rule.name) == "tomcat" && processes.java_main_hints.contains("catalina")) {
       finding.evidence.push_back("process java (org.apache.catalina)");
