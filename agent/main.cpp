@@ -93,6 +93,8 @@ int run(const AgentConfig& config) {
         inventory->tracker().observe(nullptr, ignored);
       },
       self.sample_duration);
+  metrics->add(std::make_shared<SummaryRingMetrics>(
+      std::shared_ptr<const utilisation::SummaryRing>(sampler, &sampler->ring())));
 
   http::Options options;
   options.listen = config.listen_address;

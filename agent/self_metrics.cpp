@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "agent/collector/metric_builder.h"
+#include "agent/utilisation/summary.h"
 #include "common/file.h"
 #include "common/text.h"
 
@@ -28,6 +29,16 @@ std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
             rss_pages * static_cast<double>(::sysconf(_SC_PAGESIZE)));
   const double vsize = static_cast<double>(text::to_u64(f[20]).value_or(0));
   add_gauge(out, "process_virtual_memory_bytes", "Virtual memory size in bytes.", vsize);
+  return out;
+}
+
+std::vector<prometheus::MetricFamily> SummaryRingMetrics::Collect() const {
+  std::vector<prometheus::MetricFamily> out;
+  add_gauge(out, "sahab_agent_summaries_pending", "Utilisation summaries not yet acknowledged.",
+            static_cast<double>(ring_->size()));
+  add_counter(out, "sahab_agent_summaries_dropped_total",
+              "Utilisation summaries dropped because the ring was full.",
+              static_cast<double>(ring_->dropped()));
   return out;
 }
 

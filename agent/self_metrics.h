@@ -16,6 +16,22 @@ class ProcessMetrics : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override;
 };
 
+namespace utilisation {
+class SummaryRing;
+}
+
+// sahab_agent_summaries_pending and sahab_agent_summaries_dropped_total: how much the collector
+// is behind, and whether the ring overflowed while it was unreachable.
+class SummaryRingMetrics : public prometheus::Collectable {
+ public:
+  explicit SummaryRingMetrics(std::shared_ptr<const utilisation::SummaryRing> ring)
+      : ring_(std::move(ring)) {}
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  std::shared_ptr<const utilisation::SummaryRing> ring_;
+};
+
 struct SelfMetrics {
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
   prometheus::Histogram* sample_duration = nullptr;

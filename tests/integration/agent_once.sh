@@ -135,6 +135,7 @@ PY
 metrics="$(curl -fsS "http://127.0.0.1:$port/metrics")"
 grep -q '^sahab_agent_sample_duration_seconds_count [1-9]' <<<"$metrics" || fail "sample duration histogram"
 grep -q '^process_cpu_seconds_total ' <<<"$metrics" || fail "process_cpu_seconds_total"
+grep -q '^sahab_agent_summaries_pending [1-9]' <<<"$metrics" || fail "sahab_agent_summaries_pending"
 grep -q '^process_resident_memory_bytes [1-9]' <<<"$metrics" || fail "process_resident_memory_bytes"
 if command -v promtool >/dev/null; then
   # The node_memory_* names are node_exporter's own (promtool dislikes their camelCase); ours must pass.

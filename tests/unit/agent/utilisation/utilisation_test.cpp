@@ -184,3 +184,14 @@ TEST_CASE("self metrics: process CPU and RSS of this process") {
   CHECK(families[1].name == "process_resident_memory_bytes");
   CHECK(families[1].metric[0].gauge.value > 1e6);
 }
+
+TEST_CASE("self metrics: pending and dropped summaries") {
+  auto ring = std::make_shared<SummaryRing>(2);
+  for (int i = 0; i < 3; ++i) ring->push(Summary{});
+  const auto families = SummaryRingMetrics(ring).Collect();
+  REQUIRE(families.size() == 2);
+  CHECK(families[0].name == "sahab_agent_summaries_pending");
+  CHECK(families[0].metric[0].gauge.value == 2);
+  CHECK(families[1].name == "sahab_agent_summaries_dropped_total");
+  CHECK(families[1].metric[0].counter.value == 1);
+}
