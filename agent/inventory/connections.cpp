@@ -70,8 +70,11 @@ void ConnectionTracker::observe(const ProcessScan* processes, Problems& problems
     listeners_.push_back({protocol, normalised(e.local_address), e.local_port, e.inode});
     if (protocol == "tcp") listening_ports.insert(e.local_port);
   }
+  established_.clear();
   for (const auto& [protocol, e] : all) {
-    if (protocol == "tcp" && e.state == kTcpEstablished) record(e, listening_ports);
+    if (protocol != "tcp" || e.state != kTcpEstablished) continue;
+    record(e, listening_ports);
+    if (established_.size() < kMaxEstablished) established_.push_back(e);
   }
 }
 
@@ -128,6 +131,24 @@ nlohmann::json ConnectionTracker::edges() const {
   return out;
 }
 
+nlohmann::json ConnectionTracker::established() const {
+  std::lock_guard lock(mutex_);
+  std::set<std::tuple<std::string, std::uint16_t, std::string, std::uint16_t, std::string>> rows;
+  for (const auto& e : established_) {
+    rows.emplace(normalised(e.local_address), e.local_port, normalised(e.remote_address),
+                 e.remote_port, owner_of(e.inode, owners_));
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [local, local_port, remote, remote_port, process] : rows) {
+    out.push_back({{"local_address", local},
+                   {"local_port", local_port},
+                   {"remote_address", remote},
+                   {"remote_port", remote_port},
+                   {"process", process}});
+  }
+  return out;
+}
+
 std::size_t ConnectionTracker::edges_dropped() const {
   std::lock_guard lock(mutex_);
   return dropped_;
@@ -146,6 +167,7 @@ nlohmann::json collect_network(const Context&, ConnectionTracker& tracker,
   nlohmann::json data;
   data["listening"] = tracker.listening();
   data["connections"] = tracker.edges();
+  data["established"] = tracker.established();
   if (const auto dropped = tracker.edges_dropped()) data["edges_dropped"] = dropped;
   data["process_owners_visible"] = processes.unreadable_fd_dirs == 0;
   return data;

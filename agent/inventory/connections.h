@@ -25,6 +25,7 @@ class ConnectionTracker {
  public:
   static constexpr std::size_t kMaxEdges = 4096;
   static constexpr std::size_t kMaxRememberedConnections = 65'536;
+  static constexpr std::size_t kMaxEstablished = 256;
 
   explicit ConnectionTracker(Paths paths) : paths_(std::move(paths)) {}
 
@@ -38,6 +39,9 @@ class ConnectionTracker {
   //   "count"}] sorted; "edges_dropped" is reported by the network section when kMaxEdges is hit.
   nlohmann::json edges() const;
   std::size_t edges_dropped() const;
+  // The established TCP connections of the last observation with both ports, as `ss -tnp` shows
+  // them (at most kMaxEstablished), sorted: the raw material of the edges, for people checking.
+  nlohmann::json established() const;
   // Forgets the edges (after they were shipped); listening sockets stay.
   void reset();
 
@@ -64,6 +68,7 @@ class ConnectionTracker {
   Paths paths_;
   mutable std::mutex mutex_;
   std::vector<Listener> listeners_;
+  std::vector<SocketEntry> established_;
   std::map<std::uint64_t, std::string> owners_;  // socket inode -> process, from the last scan
   std::set<std::uint64_t> looked_up_;            // inodes whose owner was searched for
   std::map<EdgeKey, Edge> edges_;

@@ -81,6 +81,9 @@ same("outbound remote", out[0]["remote_address"], "127.0.0.1")
 same("outbound process", out[0]["process"], "python3")
 same("inbound remote", inb[0]["remote_address"], "127.0.0.1")
 assert out[0]["count"] >= 1 and inb[0]["count"] >= 1
+rows = [(c["local_port"], c["remote_port"], c["process"]) for c in net["established"]
+        if c["local_address"] == "127.0.0.1" and c["remote_address"] == "127.0.0.1"]
+assert (client, port, "python3") in rows and (port, client, "python3") in rows, rows
 print(f"ok: test connection :{client} -> 127.0.0.1:{port} seen as outbound and inbound edges")
 
 summary = doc["summary"]

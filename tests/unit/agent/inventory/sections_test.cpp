@@ -154,6 +154,20 @@ TEST_CASE("network: listening sockets with owners, edges by direction") {
   CHECK((*ldap)["direction"] == "outbound");
   CHECK((*ldap)["local_port"] == 0);
   CHECK((*ldap)["process"] == "java");
+  const auto& established = data["established"];
+  REQUIRE(established.size() == 4);
+  CHECK(established[0] == json({{"local_address", "10.1.2.3"},
+                                {"local_port", 22},
+                                {"remote_address", "10.1.2.52"},
+                                {"remote_port", 54321},
+                                {"process", ""}}));
+  CHECK(established[1]["local_port"] == 5432);
+  CHECK(established[1]["remote_port"] == 51000);
+  CHECK(established[1]["process"] == "postgres");
+  CHECK(established[2]["remote_port"] == 51001);
+  CHECK(established[3]["local_port"] == 40000);
+  CHECK(established[3]["remote_port"] == 389);
+  CHECK(established[3]["process"] == "java");
   const auto* ssh = find_by(edges, "local_port", 22);
   REQUIRE(ssh);
   CHECK((*ssh)["local_address"] == "10.1.2.3");  // v4-mapped folded to IPv4
