@@ -1,9 +1,7 @@
 // hardware section: CPU, memory, swap, block devices, filesystems, NICs.
 #include <arpa/inet.h>
 #include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
-#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <filesystem>
