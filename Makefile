@@ -31,3 +31,8 @@ format:
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+.PHONY: fuzz
+# libFuzzer runs of the inventory parsers (tests/fuzz/run.sh), 20 s each.
+fuzz: test-deps
+	./tests/fuzz/run.sh $(BUILD_DIR)/fuzz 20

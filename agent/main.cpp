@@ -1,17 +1,22 @@
 // sahab-agent: node_exporter-compatible metrics and inventory for one server.
 #include <prometheus/registry.h>
-
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <iostream>
+#include <thread>
 
 #include "agent/collector/metric_builder.h"
 #include "agent/collector/node_collector.h"
 #include "agent/collector/registry.h"
 #include "agent/config.h"
 #include "agent/identity.h"
+#include "agent/inventory/connections.h"
+#include "agent/inventory/inventory.h"
 #include "agent/metrics_endpoint.h"
+#include "agent/self_metrics.h"
+#include "agent/utilisation/sampler.h"
 #include "common/http_server.h"
 #include "common/log.h"
 #include "sahab/version.h"
@@ -51,10 +56,45 @@ class AgentInfo : public prometheus::Collectable {
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
+inventory::Context inventory_context(const AgentConfig& config) {
+  return {config.paths, config.state_dir, config.labels};
+}
+
+// --once: one inventory and one utilisation summary on stdout, then exit.
+int run_once(const AgentConfig& config) {
+  const inventory::Inventory inventory(inventory_context(config));
+  // One sample needs two readings; a second apart is long enough for meaningful rates.
+  utilisation::Sampler sampler(config.paths, {});
+  sampler.sample();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  sampler.sample();
+  sampler.close_window();
+  const auto summaries = sampler.ring().pending();
+  nlohmann::json out = {{"inventory", inventory.collect()},
+                        {"summary", summaries.empty() ? nlohmann::json() : summaries[0].to_json()}};
+  std::cout << inventory::to_text(out, 2) << "\n";
+  return 0;
+}
+
 int run(const AgentConfig& config) {
+  if (config.once) return run_once(config);
   auto metrics = std::make_shared<MetricsEndpoint>();
   metrics->add(std::make_shared<NodeCollector>(enabled_collectors(config)));
-  metrics->add(std::make_shared<AgentInfo>(read_host_id(config.paths)));
+  metrics->add(std::make_shared<AgentInfo>(read_host_id(config.paths, config.state_dir)));
+  auto inventory = std::make_shared<inventory::Inventory>(inventory_context(config));
+  const auto self = make_self_metrics();
+  metrics->add(self.registry);
+  metrics->add(std::make_shared<ProcessMetrics>());
+  // Each sample also reads the socket tables, so connections shorter than a report still count.
+  auto sampler = std::make_shared<utilisation::Sampler>(
+      config.paths, utilisation::SamplerOptions{config.sample_interval, config.report_interval},
+      [inventory] {
+        inventory::Problems ignored;  // reported by the network section of /inventory
+        inventory->tracker().observe(nullptr, ignored);
+      },
+      self.sample_duration);
+  metrics->add(std::make_shared<SummaryRingMetrics>(
+      std::shared_ptr<const utilisation::SummaryRing>(sampler, &sampler->ring())));
 
   http::Options options;
   options.listen = config.listen_address;
@@ -62,19 +102,33 @@ int run(const AgentConfig& config) {
   options.max_body_bytes = 0;  // the agent accepts no request bodies
   http::Server server(options);
   server.route("GET", "/metrics", [metrics](const http::Request&) { return metrics->serve(); });
-  server.route("GET", "/healthz", [](const http::Request&) { return http::Response::text(200, "ok"); });
+  server.route("GET", "/inventory", [inventory](const http::Request&) {
+    return http::Response::json(200, inventory::to_text(inventory->collect()));
+  });
+  server.route("GET", "/utilisation", [sampler](const http::Request&) {
+    nlohmann::json summaries = nlohmann::json::array();
+    for (const auto& summary : sampler->ring().pending()) summaries.push_back(summary.to_json());
+    return http::Response::json(200, inventory::to_text({{"summaries", std::move(summaries)}}));
+  });
+  server.route("GET", "/healthz",
+               [](const http::Request&) { return http::Response::text(200, "ok"); });
   server.route("GET", "/", [](const http::Request&) {
     http::Response r = http::Response::text(
-        200, std::string("sahab-agent ") + kVersion + "\n/metrics  Prometheus metrics\n/healthz  liveness\n");
+        200, std::string("sahab-agent ") + kVersion +
+                 "\n/metrics  Prometheus metrics\n/inventory  inventory (JSON)\n/utilisation  "
+                 "summaries not yet shipped (JSON)\n/healthz  liveness\n");
     return r;
   });
   server.start();
-  log::info("listening on " + config.listen_address + " (port " + std::to_string(server.port()) + ")");
+  sampler->start();
+  log::info("listening on " + config.listen_address + " (port " + std::to_string(server.port()) +
+            ")");
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   while (!g_stop) pause();
   log::info("shutting down");
+  sampler->stop();
   server.stop();
   return 0;
 }

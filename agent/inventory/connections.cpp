@@ -1,0 +1,176 @@
+#include "agent/inventory/connections.h"
+
+#include "agent/inventory/inventory.h"
+#include "common/file.h"
+
+namespace sahab::agent::inventory {
+namespace {
+
+// "::ffff:10.0.0.1" (an IPv4 peer of a dual-stack socket) is the IPv4 address 10.0.0.1.
+std::string normalised(const std::string& address) {
+  return address.starts_with("::ffff:") && address.find('.') != std::string::npos
+             ? address.substr(7)
+             : address;
+}
+
+std::vector<SocketEntry> read_table(const Paths& paths, const char* name, bool ipv6,
+                                    Problems& problems) {
+  const auto path = paths.proc(std::string("net/") + name);
+  const auto content = try_read_file(path);
+  if (!content) return {};  // no IPv6 or no UDP in this kernel: nothing to report
+  Problems parse_problems;
+  // Only listening, established and (UDP) unconnected sockets matter; TIME_WAIT ones abound.
+  constexpr std::uint32_t kWanted =
+      1u << kTcpEstablished | 1u << kTcpListen | 1u << kUdpUnconnected;
+  auto entries = parse_proc_net(*content, ipv6, parse_problems, kWanted);
+  for (const auto& m : parse_problems.messages()) problems.add(path.string() + ": " + m);
+  return entries;
+}
+
+std::string owner_of(std::uint64_t inode, const std::map<std::uint64_t, std::string>& owners) {
+  const auto it = owners.find(inode);
+  return it == owners.end() ? "" : it->second;
+}
+
+}  // namespace
+
+void ConnectionTracker::observe(const ProcessScan* processes, Problems& problems) {
+  std::vector<std::pair<std::string, SocketEntry>> all;
+  for (const auto& [name, ipv6] : {std::pair{"tcp", false}, std::pair{"tcp6", true},
+                                   std::pair{"udp", false}, std::pair{"udp6", true}}) {
+    const std::string protocol = std::string(name).substr(0, 3);
+    for (auto& entry : read_table(paths_, name, ipv6, problems)) {
+      all.emplace_back(protocol, std::move(entry));
+    }
+  }
+  std::lock_guard lock(mutex_);
+  // Resolve owners only if a socket is new to us: scanning every /proc/<pid>/fd costs more than
+  // reading the tables.
+  // Sockets of other users' processes stay unknown without privileges: remember that they were
+  // looked for, or every sample would rescan in vain.
+  bool unknown_owner = false;
+  for (const auto& [protocol, e] : all) {
+    unknown_owner |= e.inode != 0 && !owners_.contains(e.inode) && !looked_up_.contains(e.inode);
+  }
+  if (processes) {
+    owners_ = processes->socket_owner;
+  } else if (unknown_owner) {
+    owners_ = scan_processes(paths_, true).socket_owner;
+  }
+  if (processes || unknown_owner) {
+    if (looked_up_.size() > kMaxRememberedConnections) looked_up_.clear();
+    for (const auto& [protocol, e] : all) looked_up_.insert(e.inode);
+  }
+  listeners_.clear();
+  std::set<std::uint16_t> listening_ports;
+  for (const auto& [protocol, e] : all) {
+    const bool listens = protocol == "tcp" ? e.state == kTcpListen
+                                           : e.state == kUdpUnconnected && e.remote_port == 0;
+    if (!listens) continue;
+    listeners_.push_back({protocol, normalised(e.local_address), e.local_port, e.inode});
+    if (protocol == "tcp") listening_ports.insert(e.local_port);
+  }
+  established_.clear();
+  for (const auto& [protocol, e] : all) {
+    if (protocol != "tcp" || e.state != kTcpEstablished) continue;
+    record(e, listening_ports);
+    if (established_.size() < kMaxEstablished) established_.push_back(e);
+  }
+}
+
+void ConnectionTracker::record(const SocketEntry& e,
+                               const std::set<std::uint16_t>& listening_ports) {
+  const auto local = normalised(e.local_address);
+  const auto remote = normalised(e.remote_address);
+  if (seen_.size() >= kMaxRememberedConnections) seen_.clear();  // counts may then double-count
+  if (!seen_.emplace(local, e.local_port, remote, e.remote_port, e.inode).second) return;
+  const bool inbound = listening_ports.contains(e.local_port);
+  EdgeKey key{inbound ? "inbound" : "outbound", local,
+              static_cast<std::uint16_t>(inbound ? e.local_port : 0), remote,
+              static_cast<std::uint16_t>(inbound ? 0 : e.remote_port)};
+  auto it = edges_.find(key);
+  if (it == edges_.end()) {
+    if (edges_.size() >= kMaxEdges) {
+      ++dropped_;
+      return;
+    }
+    it = edges_.emplace(std::move(key), Edge{}).first;
+  }
+  ++it->second.count;
+  if (it->second.process.empty()) it->second.process = owner_of(e.inode, owners_);
+}
+
+nlohmann::json ConnectionTracker::listening() const {
+  std::lock_guard lock(mutex_);
+  std::map<std::tuple<std::string, std::string, std::uint16_t>, std::string> unique;
+  for (const auto& l : listeners_) {
+    auto& process = unique[{l.protocol, l.address, l.port}];
+    if (process.empty()) process = owner_of(l.inode, owners_);
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [key, process] : unique) {
+    const auto& [protocol, address, port] = key;
+    out.push_back(
+        {{"protocol", protocol}, {"address", address}, {"port", port}, {"process", process}});
+  }
+  return out;
+}
+
+nlohmann::json ConnectionTracker::edges() const {
+  std::lock_guard lock(mutex_);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [key, edge] : edges_) {
+    out.push_back({{"direction", key.direction},
+                   {"local_address", key.local_address},
+                   {"local_port", key.local_port},
+                   {"remote_address", key.remote_address},
+                   {"remote_port", key.remote_port},
+                   {"process", edge.process},
+                   {"count", edge.count}});
+  }
+  return out;
+}
+
+nlohmann::json ConnectionTracker::established() const {
+  std::lock_guard lock(mutex_);
+  std::set<std::tuple<std::string, std::uint16_t, std::string, std::uint16_t, std::string>> rows;
+  for (const auto& e : established_) {
+    rows.emplace(normalised(e.local_address), e.local_port, normalised(e.remote_address),
+                 e.remote_port, owner_of(e.inode, owners_));
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [local, local_port, remote, remote_port, process] : rows) {
+    out.push_back({{"local_address", local},
+                   {"local_port", local_port},
+                   {"remote_address", remote},
+                   {"remote_port", remote_port},
+                   {"process", process}});
+  }
+  return out;
+}
+
+std::size_t ConnectionTracker::edges_dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
+}
+
+void ConnectionTracker::reset() {
+  std::lock_guard lock(mutex_);
+  edges_.clear();
+  seen_.clear();
+  dropped_ = 0;
+}
+
+nlohmann::json collect_network(const Context&, ConnectionTracker& tracker,
+                               const ProcessScan& processes, Problems& problems) {
+  tracker.observe(&processes, problems);
+  nlohmann::json data;
+  data["listening"] = tracker.listening();
+  data["connections"] = tracker.edges();
+  data["established"] = tracker.established();
+  if (const auto dropped = tracker.edges_dropped()) data["edges_dropped"] = dropped;
+  data["process_owners_visible"] = processes.unreadable_fd_dirs == 0;
+  return data;
+}
+
+}  // namespace sahab::agent::inventory

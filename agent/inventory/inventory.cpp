@@ -1,0 +1,86 @@
+#include "agent/inventory/inventory.h"
+
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "agent/inventory/connections.h"
+
+namespace sahab::agent::inventory {
+namespace {
+
+// Runs one section's collector, attaching its problems as "problems" (and how many were
+// dropped beyond the cap) so the reader sees why a field is empty.
+template <typename Collect>
+nlohmann::json section(Collect&& collect) {
+  Problems problems;
+  nlohmann::json data;
+  try {
+    data = collect(problems);
+  } catch (const std::exception& e) {
+    problems.add(std::string("section failed: ") + e.what());
+  }
+  if (!data.is_object()) data = nlohmann::json::object();
+  if (!problems.empty()) {
+    data["problems"] = problems.messages();
+    if (problems.dropped()) data["problems_dropped"] = problems.dropped();
+  }
+  return {{"hash", section_hash(data)}, {"data", std::move(data)}};
+}
+
+}  // namespace
+
+std::string section_hash(const nlohmann::json& data) {
+  const std::string canonical = to_text(data);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+std::string to_text(const nlohmann::json& json, int indent) {
+  return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string rfc3339(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+Inventory::Inventory(Context ctx)
+    : ctx_(std::move(ctx)), tracker_(std::make_unique<ConnectionTracker>(ctx_.paths)) {}
+
+Inventory::~Inventory() = default;
+
+nlohmann::json Inventory::collect() const {
+  const auto now = std::chrono::system_clock::now();
+  const auto processes = scan_processes(ctx_.paths, true);
+  nlohmann::json sections;
+  sections["identity"] = section([&](Problems& p) { return collect_identity(ctx_, p); });
+  sections["system"] = section([&](Problems& p) { return collect_system(ctx_, p); });
+  sections["hardware"] = section([&](Problems& p) { return collect_hardware(ctx_, p); });
+  sections["network"] =
+      section([&](Problems& p) { return collect_network(ctx_, *tracker_, processes, p); });
+  sections["software"] = section([&](Problems& p) {
+    return collect_software(ctx_, processes, sections["network"]["data"]["listening"], p);
+  });
+  return {
+      {"format", "sahab-inventory/1"},
+      {"collected_at",
+       rfc3339(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())},
+      {"full", true},
+      {"sections", std::move(sections)}};
+}
+
+}  // namespace sahab::agent::inventory

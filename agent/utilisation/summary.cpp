@@ -1,0 +1,69 @@
+#include "agent/utilisation/summary.h"
+
+#include <algorithm>
+
+#include "agent/inventory/inventory.h"
+
+namespace sahab::agent::utilisation {
+
+void MetricSummary::add(double value) {
+  max = count == 0 ? value : std::max(max, value);
+  ++count;
+  sum += value;
+  sketch.add(value);
+}
+
+void Summary::add_sample(const std::map<std::string, double>& sample) {
+  ++samples;
+  for (const auto& [name, value] : sample) metrics[name].add(value);
+}
+
+nlohmann::json Summary::to_json() const {
+  nlohmann::json out = {{"sequence", sequence},
+                        {"start", inventory::rfc3339(start)},
+                        {"end", inventory::rfc3339(end)},
+                        {"samples", samples},
+                        {"metrics", nlohmann::json::object()}};
+  for (const auto& [name, m] : metrics) {
+    out["metrics"][name] = {
+        {"count", m.count}, {"mean", m.mean()}, {"max", m.max}, {"sketch", m.sketch.to_json()}};
+  }
+  return out;
+}
+
+std::uint64_t SummaryRing::push(Summary summary) {
+  std::lock_guard lock(mutex_);
+  summary.sequence = next_sequence_++;
+  if (capacity_ == 0) {
+    ++dropped_;
+    return summary.sequence;
+  }
+  while (summaries_.size() >= capacity_) {
+    summaries_.pop_front();
+    ++dropped_;
+  }
+  summaries_.push_back(std::move(summary));
+  return summaries_.back().sequence;
+}
+
+std::vector<Summary> SummaryRing::pending() const {
+  std::lock_guard lock(mutex_);
+  return {summaries_.begin(), summaries_.end()};
+}
+
+void SummaryRing::acknowledge(std::uint64_t up_to) {
+  std::lock_guard lock(mutex_);
+  while (!summaries_.empty() && summaries_.front().sequence <= up_to) summaries_.pop_front();
+}
+
+std::size_t SummaryRing::size() const {
+  std::lock_guard lock(mutex_);
+  return summaries_.size();
+}
+
+std::uint64_t SummaryRing::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
+}
+
+}  // namespace sahab::agent::utilisation
