@@ -15,6 +15,7 @@
 #include "agent/inventory/connections.h"
 #include "agent/inventory/inventory.h"
 #include "agent/metrics_endpoint.h"
+#include "agent/push/reporting.h"
 #include "agent/self_metrics.h"
 #include "agent/utilisation/sampler.h"
 #include "common/http_server.h"
@@ -53,8 +54,16 @@ class AgentInfo : public prometheus::Collectable {
   std::string host_id_;
 };
 
-volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) { g_stop = 1; }
+// SIGINT and SIGTERM are blocked before any thread starts (threads inherit the mask), and the main
+// thread waits for them with sigwait, so no thread is interrupted and shutdown runs in order.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
 
 inventory::Context inventory_context(const AgentConfig& config) {
   return {config.paths, config.state_dir, config.labels};
@@ -76,11 +85,42 @@ int run_once(const AgentConfig& config) {
   return 0;
 }
 
+std::string local_hostname() {
+  char name[256] = "";
+  ::gethostname(name, sizeof name - 1);
+  return name;
+}
+
+// Store and forward to the collector; null when no --collector.url is configured.
+std::unique_ptr<Reporting> start_reporting(const AgentConfig& config, const std::string& host_id,
+                                           std::shared_ptr<inventory::Inventory> inventory,
+                                           std::shared_ptr<utilisation::Sampler> sampler) {
+  if (config.collector_url.empty()) {
+    log::info("no --collector.url: serving metrics and inventory only, reporting nothing");
+    return nullptr;
+  }
+  ReportContent content{host_id,
+                        [sampler] {
+                          // Handed over to the spool right away, so the ring may forget them now.
+                          nlohmann::json summaries = nlohmann::json::array();
+                          const auto pending = sampler->ring().pending();
+                          for (const auto& summary : pending)
+                            summaries.push_back(summary.to_json());
+                          if (!pending.empty())
+                            sampler->ring().acknowledge(pending.back().sequence);
+                          return summaries;
+                        },
+                        [inventory] { return inventory->collect(); }};
+  return std::make_unique<Reporting>(config, host_id, local_hostname(), std::move(content));
+}
+
 int run(const AgentConfig& config) {
   if (config.once) return run_once(config);
+  const sigset_t stop_signals = block_stop_signals();
   auto metrics = std::make_shared<MetricsEndpoint>();
   metrics->add(std::make_shared<NodeCollector>(enabled_collectors(config)));
-  metrics->add(std::make_shared<AgentInfo>(read_host_id(config.paths, config.state_dir)));
+  const std::string host_id = read_host_id(config.paths, config.state_dir);
+  metrics->add(std::make_shared<AgentInfo>(host_id));
   auto inventory = std::make_shared<inventory::Inventory>(inventory_context(config));
   const auto self = make_self_metrics();
   metrics->add(self.registry);
@@ -119,15 +159,17 @@ int run(const AgentConfig& config) {
                  "summaries not yet shipped (JSON)\n/healthz  liveness\n");
     return r;
   });
+  // Every metrics source is added before the server starts: serve() does not lock the list.
+  const auto reporting = start_reporting(config, host_id, inventory, sampler);
+  if (reporting) metrics->add(reporting->metrics());
   server.start();
   sampler->start();
   log::info("listening on " + config.listen_address + " (port " + std::to_string(server.port()) +
             ")");
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  while (!g_stop) pause();
-  log::info("shutting down");
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  log::info(std::string("shutting down on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
   sampler->stop();
   server.stop();
   return 0;

@@ -103,7 +103,9 @@ std::uint64_t Pusher::spool_report() {
       {"sequence", sequence},       {"sent_at", utc_now()},
       {"agent_version", kVersion},  {"summaries", content_.take_summaries()}};
   if (auto inventory = changed_inventory(); !inventory.is_null()) document["inventory"] = inventory;
-  spool_.put(sequence, gzip::compress(document.dump()));
+  // Process names and package fields are bytes from the system: never throw on invalid UTF-8.
+  spool_.put(sequence, gzip::compress(document.dump(-1, ' ', false,
+                                                    nlohmann::json::error_handler_t::replace)));
   return sequence;
 }
 

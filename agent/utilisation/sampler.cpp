@@ -1,9 +1,7 @@
 #include "agent/utilisation/sampler.h"
 
-#include <pthread.h>
 
 #include <chrono>
-#include <csignal>
 
 #include "common/log.h"
 
@@ -69,12 +67,7 @@ std::optional<std::uint64_t> Sampler::close_window() {
 
 void Sampler::start() {
   stopping_ = false;
-  // The thread inherits a mask blocking every signal, so SIGTERM reaches the main thread's pause().
-  sigset_t all, previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
   thread_ = std::thread([this] { run(); });
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 void Sampler::stop() {
