@@ -1,6 +1,7 @@
 #include "planner/config.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <nlohmann/json.hpp>
 
@@ -28,8 +29,9 @@ double parse_number(const std::string& v, double min, double max) {
   const auto n = text::to_double(text::trim(v));
   if (!n) throw BadValue("expected a number, got '" + v + "'");
   if (*n < min || *n > max) {
-    throw BadValue("expected a number between " + json(min).dump() + " and " + json(max).dump() +
-                   ", got " + v);
+    char range[96];
+    std::snprintf(range, sizeof range, "expected a number between %g and %g, got ", min, max);
+    throw BadValue(range + v);
   }
   return *n;
 }

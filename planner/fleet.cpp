@@ -1,6 +1,7 @@
 #include "planner/fleet.h"
 
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
@@ -39,8 +40,9 @@ std::optional<double> number(const json& object, const char* key, const Where& w
   if (!value->is_number()) where.fail(path, "expected a number");
   const double n = value->get<double>();
   if (!std::isfinite(n) || n < min || n > max) {
-    where.fail(path, "expected a number between " + json(min).dump() + " and " + json(max).dump() +
-                         ", got " + value->dump());
+    char range[96];
+    std::snprintf(range, sizeof range, "expected a number between %g and %g, got ", min, max);
+    where.fail(path, range + value->dump());
   }
   return n;
 }
