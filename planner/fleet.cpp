@@ -2,201 +2,413 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <limits>
+#include <string_view>
 #include <unordered_set>
 
-#include "common/file.h"
 
 namespace sahab::planner {
 namespace {
 using nlohmann::json;
 
-// Where a problem is, for error messages: "host 12 (id 'srv-1')" or "connection 3".
-struct Where {
-  std::string what;
-  [[noreturn]] void fail(const std::string& field, const std::string& why) const {
-    throw FleetError(what + ": field '" + field + "': " + why);
+constexpr double kAny = std::numeric_limits<double>::max();
+
+std::string range_text(double min, double max) {
+  char range[96];
+  std::snprintf(range, sizeof range, "expected a number between %g and %g", min, max);
+  return range;
+}
+
+Percentiles* percentiles_named(Utilisation& u, std::string_view name, double* max) {
+  *max = kAny;
+  if (name == "cpu_ratio") return *max = 1, &u.cpu_ratio;
+  if (name == "memory_ratio") return *max = 1, &u.memory_ratio;
+  if (name == "disk_read_iops") return &u.disk_read_iops;
+  if (name == "disk_write_iops") return &u.disk_write_iops;
+  if (name == "disk_read_bytes_per_second") return &u.disk_read_bytes_per_second;
+  if (name == "disk_write_bytes_per_second") return &u.disk_write_bytes_per_second;
+  if (name == "network_receive_bytes_per_second") return &u.network_receive_bytes_per_second;
+  if (name == "network_transmit_bytes_per_second") return &u.network_transmit_bytes_per_second;
+  return nullptr;
+}
+
+std::optional<double>* percentile_named(Percentiles& p, std::string_view name) {
+  if (name == "p50") return &p.p50;
+  if (name == "p90") return &p.p90;
+  if (name == "p95") return &p.p95;
+  if (name == "p99") return &p.p99;
+  if (name == "max") return &p.max;
+  return nullptr;
+}
+
+// What a position in a host or connection object must hold.
+enum class Shape { kUnknown, kObject, kArray, kScalar };
+
+// A SAX handler that fills Host and Connection structs straight from the parser's events: no
+// JSON tree is built, so a 100,000-host fleet parses in one pass with little memory. Unknown
+// fields are skipped (newer writers may add some); known fields are type- and range-checked,
+// and the first problem of a host is reported with the host's index and id.
+class FleetReader : public nlohmann::json_sax<json> {
+ public:
+  Fleet fleet;
+
+  bool null() override { return scalar(Value{}); }
+  bool boolean(bool) override { return scalar(Value{Value::kOther}); }
+  bool number_integer(number_integer_t v) override { return number(static_cast<double>(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return number(static_cast<double>(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return number(v); }
+  bool string(string_t& v) override {
+    Value value{Value::kString};
+    value.text = &v;
+    return scalar(value);
   }
-};
+  bool binary(binary_t&) override { return scalar(Value{Value::kOther}); }
 
-const json* member(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-const json* object_member(const json& object, const char* key, const Where& where,
-                          const std::string& path) {
-  const json* value = member(object, key);
-  if (value && !value->is_object()) where.fail(path, "expected an object");
-  return value;
-}
-
-std::optional<double> number(const json& object, const char* key, const Where& where,
-                             const std::string& path, double min = 0,
-                             double max = std::numeric_limits<double>::max()) {
-  const json* value = member(object, key);
-  if (!value) return std::nullopt;
-  if (!value->is_number()) where.fail(path, "expected a number");
-  const double n = value->get<double>();
-  if (!std::isfinite(n) || n < min || n > max) {
-    char range[96];
-    std::snprintf(range, sizeof range, "expected a number between %g and %g, got ", min, max);
-    where.fail(path, range + value->dump());
+  bool start_object(std::size_t) override { return open(Shape::kObject); }
+  bool start_array(std::size_t) override { return open(Shape::kArray); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    frames_.back().key = k;
+    return true;
   }
-  return n;
-}
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
+    throw FleetError("fleet: not valid JSON at byte " + std::to_string(position) + ": " + e.what());
+  }
 
-std::string string(const json& object, const char* key, const Where& where,
-                   const std::string& path) {
-  const json* value = member(object, key);
-  if (!value) return {};
-  if (!value->is_string()) where.fail(path, "expected a string");
-  return value->get<std::string>();
-}
+  void finish() {
+    if (!format_seen_) throw FleetError(std::string("fleet: field 'format': expected \"") + kFleetFormat + "\"");
+  }
 
-Percentiles percentiles(const json& util, const char* key, const Where& where, double max) {
-  Percentiles p;
-  const json* value = object_member(util, key, where, std::string("utilisation.") + key);
-  if (!value) return p;
-  const std::string base = std::string("utilisation.") + key + ".";
-  p.p50 = number(*value, "p50", where, base + "p50", 0, max);
-  p.p90 = number(*value, "p90", where, base + "p90", 0, max);
-  p.p95 = number(*value, "p95", where, base + "p95", 0, max);
-  p.p99 = number(*value, "p99", where, base + "p99", 0, max);
-  p.max = number(*value, "max", where, base + "max", 0, max);
-  return p;
-}
+ private:
+  struct Value {
+    enum Kind { kNull, kNumber, kString, kOther } kind = kNull;
+    double number = 0;
+    const std::string* text = nullptr;
+  };
+  struct Frame {
+    Shape shape;
+    std::string key;        // current key, in objects
+    std::size_t index = 0;  // next element, in arrays
+    std::size_t path_size = 0;  // length of path_ when this frame opened
+  };
 
-Utilisation utilisation(const json& util, const Where& where) {
-  constexpr double kAny = std::numeric_limits<double>::max();
-  Utilisation u;
-  u.window_days = number(util, "window_days", where, "utilisation.window_days", 0, 3660);
-  u.coverage = number(util, "coverage", where, "utilisation.coverage", 0, 1);
-  u.cpu_ratio = percentiles(util, "cpu_ratio", where, 1);
-  u.memory_ratio = percentiles(util, "memory_ratio", where, 1);
-  u.disk_read_iops = percentiles(util, "disk_read_iops", where, kAny);
-  u.disk_write_iops = percentiles(util, "disk_write_iops", where, kAny);
-  u.disk_read_bytes_per_second = percentiles(util, "disk_read_bytes_per_second", where, kAny);
-  u.disk_write_bytes_per_second = percentiles(util, "disk_write_bytes_per_second", where, kAny);
-  u.network_receive_bytes_per_second =
-      percentiles(util, "network_receive_bytes_per_second", where, kAny);
-  u.network_transmit_bytes_per_second =
-      percentiles(util, "network_transmit_bytes_per_second", where, kAny);
-  return u;
-}
+  bool number(double v) {
+    Value value{Value::kNumber};
+    value.number = v;
+    return scalar(value);
+  }
 
-const json* array_member(const json& object, const char* key, const Where& where) {
-  const json* value = member(object, key);
-  if (value && !value->is_array()) where.fail(key, "expected an array");
-  return value;
-}
+  // Depth 1 is the document, 2 the hosts/connections arrays, 3 an element, deeper its fields.
+  std::size_t depth() const { return frames_.size(); }
+  const std::string& section() const { return frames_[0].key; }
+  bool in_element() const { return depth() >= 3 && (section() == "hosts" || section() == "connections"); }
 
-Host host_from_json(const json& h, std::size_t index) {
-  Where where{"host " + std::to_string(index)};
-  if (!h.is_object()) where.fail("", "expected an object");
-  Host host;
-  host.id = string(h, "id", where, "id");
-  if (host.id.empty()) where.fail("id", "missing: every host needs a stable id");
-  where.what += " (id '" + host.id + "')";
-  host.hostname = string(h, "hostname", where, "hostname");
-  if (const json* labels = object_member(h, "labels", where, "labels")) {
-    for (const auto& [key, value] : labels->items()) {
-      if (!value.is_string()) where.fail("labels." + key, "expected a string");
-      host.labels.emplace(key, value.get<std::string>());
+  // The dotted path of the value about to be read, relative to the element ("cpu.cores").
+  std::string child_path() const {
+    std::string path = path_;
+    const Frame& f = frames_.back();
+    if (f.shape == Shape::kObject) {
+      if (!path.empty()) path += '.';
+      path += f.key;
+    } else {
+      path += '[' + std::to_string(f.index) + ']';
     }
+    return path;
   }
-  if (const json* os = object_member(h, "os", where, "os")) {
-    host.os_family = string(*os, "family", where, "os.family");
-    host.os_name = string(*os, "name", where, "os.name");
-    host.os_version = string(*os, "version", where, "os.version");
-    host.arch = string(*os, "arch", where, "os.arch");
-  }
-  if (const json* cpu = object_member(h, "cpu", where, "cpu")) {
-    if (const auto cores = number(*cpu, "cores", where, "cpu.cores", 1, 65536)) {
-      if (*cores != std::floor(*cores)) where.fail("cpu.cores", "expected a whole number");
-      host.cpu_cores = static_cast<int>(*cores);
+
+  bool open(Shape shape) {
+    if (skip_ > 0) return ++skip_, true;
+    if (depth() == 0) {
+      if (shape != Shape::kObject) throw FleetError("fleet: expected a JSON object");
+      frames_.push_back({shape, {}, 0, 0});
+      return true;
     }
-    host.cpu_model = string(*cpu, "model", where, "cpu.model");
-    host.cpu_mhz = number(*cpu, "mhz", where, "cpu.mhz");
-  }
-  host.memory_bytes = number(h, "memory_bytes", where, "memory_bytes");
-  if (const json* disks = array_member(h, "disks", where)) {
-    for (std::size_t i = 0; i < disks->size(); ++i) {
-      const json& d = (*disks)[i];
-      const std::string path = "disks[" + std::to_string(i) + "]";
-      if (!d.is_object()) where.fail(path, "expected an object");
-      Disk disk{string(d, "name", where, path + ".name"),
-                number(d, "size_bytes", where, path + ".size_bytes"),
-                number(d, "used_bytes", where, path + ".used_bytes")};
-      if (disk.size_bytes && disk.used_bytes && *disk.used_bytes > *disk.size_bytes) {
-        where.fail(path + ".used_bytes", "larger than size_bytes");
+    if (depth() == 1) {
+      const std::string& k = section();
+      if (k == "hosts" || k == "connections") {
+        if (shape != Shape::kArray) throw FleetError("fleet: field '" + k + "': expected an array");
+        frames_.push_back({shape, {}, 0, 0});
+      } else {
+        skip_ = 1;
       }
-      host.disks.push_back(std::move(disk));
+      return true;
     }
-  }
-  if (const json* site = object_member(h, "site", where, "site")) {
-    host.uplink_mbps = number(*site, "uplink_mbps", where, "site.uplink_mbps", 0.001, 1e6);
-  }
-  if (const json* util = object_member(h, "utilisation", where, "utilisation")) {
-    host.utilisation = utilisation(*util, where);
-  }
-  if (const json* software = array_member(h, "software", where)) {
-    for (std::size_t i = 0; i < software->size(); ++i) {
-      const json& s = (*software)[i];
-      const std::string path = "software[" + std::to_string(i) + "]";
-      if (!s.is_object()) where.fail(path, "expected an object");
-      host.software.push_back({string(s, "name", where, path + ".name"),
-                               string(s, "version", where, path + ".version")});
+    if (depth() == 2) {
+      if (shape != Shape::kObject) element_not_object();
+      begin_element();
+      frames_.push_back({shape, {}, 0, path_.size()});
+      return true;
     }
-  }
-  if (const json* listening = array_member(h, "listening", where)) {
-    for (std::size_t i = 0; i < listening->size(); ++i) {
-      const json& l = (*listening)[i];
-      const std::string path = "listening[" + std::to_string(i) + "]";
-      if (!l.is_object()) where.fail(path, "expected an object");
-      const auto port = number(l, "port", where, path + ".port", 0, 65535);
-      host.listening.push_back({static_cast<int>(port.value_or(0)),
-                                string(l, "protocol", where, path + ".protocol"),
-                                string(l, "process", where, path + ".process")});
+    const std::string path = child_path();
+    const Shape want = shape_of(path);
+    if (want != shape) {  // unknown, or the wrong kind: skipped (close() advances past it)
+      if (want != Shape::kUnknown) {
+        problem(path, want == Shape::kScalar  ? "expected a single value"
+                      : want == Shape::kArray ? "expected an array"
+                                              : "expected an object");
+      }
+      skip_ = 1;
+      return true;
     }
+    if (path.starts_with("disks[") && depth() == 4) host_.disks.emplace_back();
+    if (path.starts_with("software[") && depth() == 4) host_.software.emplace_back();
+    if (path.starts_with("listening[") && depth() == 4) host_.listening.emplace_back();
+    if (path == "utilisation" && !host_.utilisation) host_.utilisation.emplace();
+    const std::size_t before = path_.size();
+    path_ = path;
+    frames_.push_back({shape, {}, 0, before});
+    return true;
   }
-  return host;
-}
 
-Connection connection_from_json(const json& c, std::size_t index) {
-  const Where where{"connection " + std::to_string(index)};
-  if (!c.is_object()) where.fail("", "expected an object");
-  Connection connection;
-  connection.source = string(c, "source", where, "source");
-  connection.target = string(c, "target", where, "target");
-  if (connection.source.empty()) where.fail("source", "missing");
-  if (connection.target.empty()) where.fail("target", "missing");
-  connection.port = static_cast<int>(number(c, "port", where, "port", 0, 65535).value_or(0));
-  connection.connections_per_day =
-      number(c, "connections_per_day", where, "connections_per_day").value_or(0);
-  connection.bytes_per_day = number(c, "bytes_per_day", where, "bytes_per_day").value_or(0);
-  return connection;
-}
-
-void check_header(const json& document) {
-  if (!document.is_object()) throw FleetError("fleet: expected a JSON object");
-  const auto format = document.find("format");
-  if (format == document.end() || !format->is_string() || *format != kFleetFormat) {
-    throw FleetError(std::string("fleet: field 'format': expected \"") + kFleetFormat + "\"");
+  bool close() {
+    if (skip_ > 0) {
+      if (--skip_ == 0) advance();
+      return true;
+    }
+    const Frame frame = frames_.back();
+    frames_.pop_back();
+    path_.resize(frame.path_size);
+    if (depth() == 2) end_element();
+    advance();
+    return true;
   }
-}
 
-void check_unique_ids(const Fleet& fleet) {
-  std::unordered_set<std::string_view> seen;
-  seen.reserve(fleet.hosts.size());
-  for (std::size_t i = 0; i < fleet.hosts.size(); ++i) {
-    if (!seen.insert(fleet.hosts[i].id).second) {
-      throw FleetError("host " + std::to_string(i) + " (id '" + fleet.hosts[i].id +
-                       "'): field 'id': duplicate of an earlier host");
+  // Moves an array frame to its next element once a value has been read.
+  void advance() {
+    if (!frames_.empty() && frames_.back().shape == Shape::kArray) ++frames_.back().index;
+  }
+
+  bool scalar(const Value& v) {
+    if (skip_ > 0) return true;
+    if (depth() == 1) {
+      top_level(v);
+    } else if (depth() == 2) {
+      element_not_object();
+    } else {
+      field(child_path(), v);
+    }
+    advance();
+    return true;
+  }
+
+  void top_level(const Value& v) {
+    const std::string& k = section();
+    if (k == "format") {
+      if (v.kind != Value::kString || *v.text != kFleetFormat) {
+        throw FleetError(std::string("fleet: field 'format': expected \"") + kFleetFormat + "\"");
+      }
+      format_seen_ = true;
+    } else if (k == "generated_at") {
+      if (v.kind == Value::kString) fleet.generated_at = *v.text;
+    } else if ((k == "hosts" || k == "connections") && v.kind != Value::kNull) {
+      throw FleetError("fleet: field '" + k + "': expected an array");
     }
   }
-}
+
+  [[noreturn]] void element_not_object() const {
+    throw FleetError("fleet: field '" + section() + "': every element must be an object");
+  }
+
+  static Shape shape_of(std::string_view path) {
+    auto element = [](std::string_view p, std::string_view array) {
+      return p.size() > array.size() + 1 && p.starts_with(array) && p[array.size()] == '[' &&
+             p.back() == ']' && p.find('.') == std::string_view::npos;
+    };
+    if (path == "labels" || path == "os" || path == "cpu" || path == "site" || path == "utilisation") return Shape::kObject;
+    if (path == "disks" || path == "software" || path == "listening") return Shape::kArray;
+    if (element(path, "disks") || element(path, "software") || element(path, "listening")) return Shape::kObject;
+    if (path.starts_with("utilisation.")) {
+      const auto rest = path.substr(12);
+      if (rest == "window_days" || rest == "coverage") return Shape::kScalar;
+      double max = 0;
+      Utilisation u;
+      const auto dot = rest.find('.');
+      if (percentiles_named(u, rest.substr(0, dot), &max)) return dot == std::string_view::npos ? Shape::kObject : Shape::kScalar;
+      return Shape::kUnknown;
+    }
+    if (path.starts_with("labels.")) return Shape::kScalar;
+    static const std::unordered_set<std::string_view> kLeaves = {
+        "id", "hostname", "os.family", "os.name", "os.version", "os.arch", "cpu.cores", "cpu.model",
+        "cpu.mhz", "memory_bytes", "site.uplink_mbps", "disks[].name", "disks[].size_bytes",
+        "disks[].used_bytes", "software[].name", "software[].version", "listening[].port",
+        "listening[].protocol", "listening[].process", "source", "target", "port",
+        "connections_per_day", "bytes_per_day"};
+    std::string normalised(path);  // "disks[3].name" -> "disks[].name"
+    if (const auto open = normalised.find('['); open != std::string::npos) {
+      normalised.erase(open + 1, normalised.find(']') - open - 1);
+    }
+    return kLeaves.count(normalised) ? Shape::kScalar : Shape::kUnknown;
+  }
+
+  void begin_element() {
+    error_.clear();
+    if (section() == "hosts") {
+      host_ = Host{};
+    } else {
+      connection_ = Connection{};
+    }
+  }
+
+  void end_element() {
+    const bool hosts = section() == "hosts";
+    const std::size_t index = hosts ? fleet.hosts.size() : fleet.connections.size();
+    std::string where = (hosts ? "host " : "connection ") + std::to_string(index);
+    if (hosts) {
+      if (error_.empty() && host_.id.empty()) fail_at("id", "missing: every host needs a stable id");
+      if (!host_.id.empty()) where += " (id '" + host_.id + "')";
+      for (std::size_t i = 0; error_.empty() && i < host_.disks.size(); ++i) {
+        const Disk& d = host_.disks[i];
+        if (d.size_bytes && d.used_bytes && *d.used_bytes > *d.size_bytes) {
+          fail_at("disks[" + std::to_string(i) + "].used_bytes", "larger than size_bytes");
+        }
+      }
+    } else {
+      if (error_.empty() && connection_.source.empty()) fail_at("source", "missing");
+      if (error_.empty() && connection_.target.empty()) fail_at("target", "missing");
+    }
+    if (!error_.empty()) throw FleetError(where + ": " + error_);
+    if (hosts) {
+      if (!ids_.insert(host_.id).second) {
+        throw FleetError(where + ": field 'id': duplicate of an earlier host");
+      }
+      fleet.hosts.push_back(std::move(host_));
+    } else {
+      fleet.connections.push_back(std::move(connection_));
+    }
+  }
+
+  void fail_at(const std::string& field, const std::string& why) {
+    if (error_.empty()) error_ = "field '" + field + "': " + why;
+  }
+  void problem(const std::string& field, const std::string& why) { fail_at(field, why); }
+
+  bool text(const std::string& path, const Value& v, std::string& target) {
+    if (v.kind == Value::kNull) return true;
+    if (v.kind != Value::kString) {
+      problem(path, "expected a string");
+      return false;
+    }
+    target = *v.text;
+    return true;
+  }
+
+  std::optional<double> number_in(const std::string& path, const Value& v, double min, double max) {
+    if (v.kind == Value::kNull) return std::nullopt;
+    if (v.kind != Value::kNumber) {
+      problem(path, "expected a number");
+      return std::nullopt;
+    }
+    if (!std::isfinite(v.number) || v.number < min || v.number > max) {
+      problem(path, range_text(min, max) + ", got " + json(v.number).dump());
+      return std::nullopt;
+    }
+    return v.number;
+  }
+
+  // Index and field of "disks[3].size_bytes".
+  static std::pair<std::size_t, std::string_view> item(std::string_view path) {
+    const auto open = path.find('['), close = path.find(']');
+    const auto dot = path.find('.', close);
+    return {std::stoul(std::string(path.substr(open + 1, close - open - 1))),
+            dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1)};
+  }
+
+  void field(const std::string& path, const Value& v) {
+    if (section() == "connections") return connection_field(path, v);
+    if (const Shape want = shape_of(path); want == Shape::kObject || want == Shape::kArray) {
+      if (v.kind != Value::kNull) problem(path, want == Shape::kObject ? "expected an object" : "expected an array");
+      return;
+    }
+    Host& h = host_;
+    if (path == "id") {
+      text(path, v, h.id);
+    } else if (path == "hostname") {
+      text(path, v, h.hostname);
+    } else if (path.starts_with("labels.")) {
+      std::string value;
+      if (v.kind != Value::kNull && text(path, v, value)) h.labels[path.substr(7)] = std::move(value);
+    } else if (path == "os.family") {
+      text(path, v, h.os_family);
+    } else if (path == "os.name") {
+      text(path, v, h.os_name);
+    } else if (path == "os.version") {
+      text(path, v, h.os_version);
+    } else if (path == "os.arch") {
+      text(path, v, h.arch);
+    } else if (path == "cpu.cores") {
+      if (const auto cores = number_in(path, v, 1, 65536)) {
+        if (*cores != std::floor(*cores)) return problem(path, "expected a whole number");
+        h.cpu_cores = static_cast<int>(*cores);
+      }
+    } else if (path == "cpu.model") {
+      text(path, v, h.cpu_model);
+    } else if (path == "cpu.mhz") {
+      h.cpu_mhz = number_in(path, v, 0, kAny);
+    } else if (path == "memory_bytes") {
+      h.memory_bytes = number_in(path, v, 0, kAny);
+    } else if (path == "site.uplink_mbps") {
+      h.uplink_mbps = number_in(path, v, 0.001, 1e6);
+    } else if (path.starts_with("utilisation.")) {
+      utilisation_field(path, v);
+    } else if (path.starts_with("disks[")) {
+      const auto [i, name] = item(path);
+      Disk& d = h.disks.at(i);
+      if (name == "name") text(path, v, d.name);
+      if (name == "size_bytes") d.size_bytes = number_in(path, v, 0, kAny);
+      if (name == "used_bytes") d.used_bytes = number_in(path, v, 0, kAny);
+    } else if (path.starts_with("software[")) {
+      const auto [i, name] = item(path);
+      if (name == "name") text(path, v, h.software.at(i).name);
+      if (name == "version") text(path, v, h.software.at(i).version);
+    } else if (path.starts_with("listening[")) {
+      const auto [i, name] = item(path);
+      Listening& l = h.listening.at(i);
+      if (name == "port") l.port = static_cast<int>(number_in(path, v, 0, 65535).value_or(0));
+      if (name == "protocol") text(path, v, l.protocol);
+      if (name == "process") text(path, v, l.process);
+    }
+  }
+
+  void utilisation_field(const std::string& path, const Value& v) {
+    Utilisation& u = *host_.utilisation;
+    const std::string_view rest = std::string_view(path).substr(12);
+    if (rest == "window_days") {
+      u.window_days = number_in(path, v, 0, 3660);
+      return;
+    }
+    if (rest == "coverage") {
+      u.coverage = number_in(path, v, 0, 1);
+      return;
+    }
+    const auto dot = rest.find('.');
+    double max = 0;
+    Percentiles* p = percentiles_named(u, rest.substr(0, dot), &max);
+    if (!p) return;
+    if (dot == std::string_view::npos) return problem(path, "expected an object");
+    if (auto* slot = percentile_named(*p, rest.substr(dot + 1))) *slot = number_in(path, v, 0, max);
+  }
+
+  void connection_field(const std::string& path, const Value& v) {
+    Connection& c = connection_;
+    if (path == "source") text(path, v, c.source);
+    if (path == "target") text(path, v, c.target);
+    if (path == "port") c.port = static_cast<int>(number_in(path, v, 0, 65535).value_or(0));
+    if (path == "connections_per_day") c.connections_per_day = number_in(path, v, 0, kAny).value_or(0);
+    if (path == "bytes_per_day") c.bytes_per_day = number_in(path, v, 0, kAny).value_or(0);
+  }
+
+  std::vector<Frame> frames_;
+  std::string path_;  // path of the innermost open container inside the element
+  int skip_ = 0;      // > 0 while skipping an unknown value
+  bool format_seen_ = false;
+  Host host_;
+  Connection connection_;
+  std::string error_;
+  std::unordered_set<std::string> ids_;
+};
 
 }  // namespace
 
@@ -206,65 +418,20 @@ const std::string& Host::label(const std::string& key) const {
   return it == labels.end() ? kEmpty : it->second;
 }
 
-Fleet fleet_from_json(const json& document) {
-  check_header(document);
-  Fleet fleet;
-  const Where where{"fleet"};
-  fleet.generated_at = string(document, "generated_at", where, "generated_at");
-  if (const json* hosts = array_member(document, "hosts", where)) {
-    fleet.hosts.reserve(hosts->size());
-    for (std::size_t i = 0; i < hosts->size(); ++i)
-      fleet.hosts.push_back(host_from_json((*hosts)[i], i));
+Fleet fleet_from_text(const std::string& text) {
+  FleetReader reader;
+  try {
+    json::sax_parse(text, &reader);
+  } catch (const json::exception& e) {
+    throw FleetError(std::string("fleet: not valid JSON: ") + e.what());
   }
-  if (const json* connections = array_member(document, "connections", where)) {
-    fleet.connections.reserve(connections->size());
-    for (std::size_t i = 0; i < connections->size(); ++i) {
-      fleet.connections.push_back(connection_from_json((*connections)[i], i));
-    }
-  }
-  check_unique_ids(fleet);
-  return fleet;
+  reader.finish();
+  return std::move(reader.fleet);
 }
 
-// Streams the document: each host and connection is converted as soon as it is parsed and its
-// JSON tree dropped, so a 100,000-host file never exists twice in memory.
-Fleet fleet_from_text(const std::string& text) {
-  Fleet fleet;
-  std::string section;  // the top-level key being parsed
-  auto on_event = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (depth == 1 && event == json::parse_event_t::key) section = parsed.get<std::string>();
-    if (depth == 2 && event == json::parse_event_t::object_end) {
-      if (section == "hosts") {
-        fleet.hosts.push_back(host_from_json(parsed, fleet.hosts.size()));
-        return false;
-      }
-      if (section == "connections") {
-        fleet.connections.push_back(connection_from_json(parsed, fleet.connections.size()));
-        return false;
-      }
-    }
-    return true;
-  };
-  json rest;
-  try {
-    rest = json::parse(text, on_event);
-  } catch (const json::parse_error& e) {
-    throw FleetError(std::string("fleet: not valid JSON: ") + e.what());
-  } catch (const json::type_error& e) {
-    throw FleetError(std::string("fleet: unexpected structure: ") + e.what());
-  }
-  check_header(rest);
-  const Where where{"fleet"};
-  fleet.generated_at = string(rest, "generated_at", where, "generated_at");
-  // Hosts or connections that were not objects stay in the tree: report them.
-  for (const char* key : {"hosts", "connections"}) {
-    if (const json* list = array_member(rest, key, where); list && !list->empty()) {
-      throw FleetError(std::string("fleet: field '") + key + "': every element must be an object");
-    }
-  }
-  check_unique_ids(fleet);
-  return fleet;
-}
+// A tree (e.g. an HTTP body already parsed) goes through the same reader, so both paths apply
+// exactly the same checks.
+Fleet fleet_from_json(const json& document) { return fleet_from_text(document.dump()); }
 
 Fleet load_fleet_file(const std::filesystem::path& file) {
   std::error_code ec;
@@ -274,12 +441,15 @@ Fleet load_fleet_file(const std::filesystem::path& file) {
     throw FleetError(file.string() + ": larger than the " +
                      std::to_string(kMaxFleetFileBytes >> 20) + " MiB limit");
   }
+  std::string text(size, '\0');  // one allocation: the size is known (and capped)
+  std::ifstream in(file, std::ios::binary);
+  if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
+    throw FleetError(file.string() + ": cannot read the file");
+  }
   try {
-    return fleet_from_text(read_file(file));
+    return fleet_from_text(text);
   } catch (const FleetError& e) {
     throw FleetError(file.string() + ": " + e.what());
-  } catch (const FileError& e) {
-    throw FleetError(e.what());
   }
 }
 

@@ -144,3 +144,24 @@ TEST_CASE("fleet: missing data is not an error - the plan says what it assumed")
   CHECK(has_text(p.assumptions, "without an environment label: treated as prod"));
   CHECK(has_text(p.assumptions, "without a site uplink"));
 }
+
+TEST_CASE("fleet: unknown fields are skipped at any depth - wrong shapes are errors") {
+  const Fleet fleet = fleet_from_text(R"({"format": "sahab-fleet/1", "extra": {"a": [1, {"b": []}]},
+    "hosts": [{"id": "a", "future": {"x": [1, 2, {"y": 3}]}, "disks": [{"name": "sda", "smart": {"ok": true}},
+               {"name": "sdb", "size_bytes": 10}], "cpu": {"cores": 2, "flags": ["sse"]}, "tags": [1]},
+              {"id": "b"}],
+    "connections": [], "more": null})");
+  REQUIRE(fleet.hosts.size() == 2);
+  REQUIRE(fleet.hosts[0].disks.size() == 2);
+  CHECK(fleet.hosts[0].disks[1].name == "sdb");
+  CHECK(fleet.hosts[0].disks[1].size_bytes == 10);
+  CHECK(fleet.hosts[0].cpu_cores == 2);
+  CHECK(fleet.hosts[1].id == "b");
+  CHECK(error_of(with_host(R"({"id": "a", "labels": "prod"})")) == "host 1 (id 'a'): field 'labels': expected an object");
+  CHECK(error_of(with_host(R"({"id": "a", "disks": {"sda": 1}})")) == "host 1 (id 'a'): field 'disks': expected an array");
+  CHECK(error_of(with_host(R"({"id": "a", "disks": [3]})")) == "host 1 (id 'a'): field 'disks[0]': expected an object");
+  CHECK(error_of(with_host(R"({"id": "a", "cpu": {"cores": [2]}})")) ==
+        "host 1 (id 'a'): field 'cpu.cores': expected a single value");
+  CHECK(error_of(with_host(R"({"utilisation": {"cpu_ratio": 0.5}, "id": "late"})")) ==
+        "host 1 (id 'late'): field 'utilisation.cpu_ratio': expected an object");
+}
