@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sahab::planner {
@@ -89,7 +90,7 @@ inline constexpr std::uintmax_t kMaxFleetFileBytes = 512ull << 20;
 
 // Parses and validates a sahab-fleet/1 document. Throws FleetError naming the host and field.
 Fleet fleet_from_json(const nlohmann::json& document);
-Fleet fleet_from_text(const std::string& text);
+Fleet fleet_from_text(std::string_view text);
 Fleet load_fleet_file(const std::filesystem::path& file);
 
 nlohmann::json fleet_to_json(const Fleet& fleet);

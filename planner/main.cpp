@@ -109,7 +109,7 @@ int run_plan(int argc, char** argv) {
       load_catalog_dir(find_catalogs(config.catalogs_dir, config_file_of(argc, argv)));
   const Fleet fleet = load_fleet_file(fleet_file);
   const Plan result = plan(fleet, config, catalogs);
-  write_output(out_file, plan_to_json(result).dump(1) + "\n");
+  write_output(out_file, plan_json_text(result));
   if (!csv_dir.empty()) write_csv_reports(result, csv_dir);
   if (!html_file.empty()) write_file_atomic(html_file, html_report(result));
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(

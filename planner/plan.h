@@ -138,6 +138,9 @@ struct Plan {
 Plan plan(const Fleet& fleet, const PlannerConfig& config, const Catalogs& catalogs);
 
 inline constexpr const char* kPlanFormat = "sahab-plan/1";
+// The plan as sahab-plan/1 JSON text, written in one pass (what the CLI and the API send).
+std::string plan_json_text(const Plan& plan);
+// The same document as a tree, for callers that edit or embed it.
 nlohmann::json plan_to_json(const Plan& plan);
 
 }  // namespace sahab::planner

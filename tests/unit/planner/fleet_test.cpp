@@ -157,9 +157,12 @@ TEST_CASE("fleet: unknown fields are skipped at any depth - wrong shapes are err
   CHECK(fleet.hosts[0].disks[1].size_bytes == 10);
   CHECK(fleet.hosts[0].cpu_cores == 2);
   CHECK(fleet.hosts[1].id == "b");
-  CHECK(error_of(with_host(R"({"id": "a", "labels": "prod"})")) == "host 1 (id 'a'): field 'labels': expected an object");
-  CHECK(error_of(with_host(R"({"id": "a", "disks": {"sda": 1}})")) == "host 1 (id 'a'): field 'disks': expected an array");
-  CHECK(error_of(with_host(R"({"id": "a", "disks": [3]})")) == "host 1 (id 'a'): field 'disks[0]': expected an object");
+  CHECK(error_of(with_host(R"({"id": "a", "labels": "prod"})")) ==
+        "host 1 (id 'a'): field 'labels': expected an object");
+  CHECK(error_of(with_host(R"({"id": "a", "disks": {"sda": 1}})")) ==
+        "host 1 (id 'a'): field 'disks': expected an array");
+  CHECK(error_of(with_host(R"({"id": "a", "disks": [3]})")) ==
+        "host 1 (id 'a'): field 'disks[0]': expected an object");
   CHECK(error_of(with_host(R"({"id": "a", "cpu": {"cores": [2]}})")) ==
         "host 1 (id 'a'): field 'cpu.cores': expected a single value");
   CHECK(error_of(with_host(R"({"utilisation": {"cpu_ratio": 0.5}, "id": "late"})")) ==

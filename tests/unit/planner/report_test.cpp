@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "support.h"
 
 using namespace sahab::planner;
@@ -42,4 +44,14 @@ TEST_CASE("report: CSV files have one row per host - wave and roll-up") {
   CHECK(rows == 3);
   CHECK(waves_csv(p).find("\r\n1,") != std::string::npos);
   CHECK(costs_csv(p).find("total,MAD,2,") != std::string::npos);
+}
+
+TEST_CASE("report: plan JSON stays valid with control characters and broken UTF-8 in names") {
+  Host odd = server("tab\there \"quoted\" \\ back");
+  odd.hostname = std::string("bad\xff utf8 \x01 ok é");
+  const Plan p = plan(Fleet{"", {odd}, {}}, PlannerConfig{}, test_catalogs());
+  const auto document = nlohmann::json::parse(plan_json_text(p));
+  CHECK(document["format"] == "sahab-plan/1");
+  CHECK(document["hosts"][0]["id"] == "tab\there \"quoted\" \\ back");
+  CHECK(document["hosts"][0]["hostname"] == "bad\xEF\xBF\xBD utf8 \x01 ok é");
 }
