@@ -178,13 +178,18 @@ std::string slug(const std::string& name) {
   return out;
 }
 
+// Ratios as an agent reports them: four decimals.
+double ratio(double v) { return std::round(std::min(1.0, v) * 1e4) / 1e4; }
+
 Percentiles ratios(Random& r, double p50) {
   Percentiles p;
-  p.p50 = std::min(1.0, p50);
-  p.p90 = std::min(1.0, *p.p50 * r.between(1.2, 1.8));
-  p.p95 = std::min(1.0, *p.p90 * r.between(1.05, 1.3));
-  p.p99 = std::min(1.0, *p.p95 * r.between(1.05, 1.4));
-  p.max = std::min(1.0, *p.p99 * r.between(1.0, 1.6));
+  const double p90 = p50 * r.between(1.2, 1.8), p95 = p90 * r.between(1.05, 1.3);
+  const double p99 = p95 * r.between(1.05, 1.4), max = p99 * r.between(1.0, 1.6);
+  p.p50 = ratio(p50);
+  p.p90 = ratio(p90);
+  p.p95 = ratio(p95);
+  p.p99 = ratio(p99);
+  p.max = ratio(max);
   return p;
 }
 
@@ -250,7 +255,7 @@ class Generator {
   void utilise(Host& h, double cpu_p50, double memory_p50) {
     Utilisation u;
     u.window_days = 30;
-    u.coverage = r_.chance(0.1) ? r_.between(0.1, 0.8) : r_.between(0.85, 1.0);
+    u.coverage = ratio(r_.chance(0.1) ? r_.between(0.1, 0.8) : r_.between(0.85, 1.0));
     u.cpu_ratio = ratios(r_, cpu_p50);
     u.memory_ratio = ratios(r_, memory_p50);
     const double busy = cpu_p50 * 10;

@@ -104,6 +104,15 @@ class Writer {
   void string_literal(std::string_view s) {
     out_ += '"';
     for (std::size_t i = 0; i < s.size();) {
+      std::size_t plain = i;  // a run of characters that need no care is copied at once
+      while (plain < s.size()) {
+        const auto p = static_cast<unsigned char>(s[plain]);
+        if (p < 0x20 || p >= 0x80 || p == '"' || p == '\\') break;
+        ++plain;
+      }
+      out_.append(s.data() + i, plain - i);
+      i = plain;
+      if (i == s.size()) break;
       const auto c = static_cast<unsigned char>(s[i]);
       if (c == '"' || c == '\\') {
         out_ += '\\';
