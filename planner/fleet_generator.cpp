@@ -284,24 +284,34 @@ class Generator {
   // Regional DNS and directory servers: every host of the region uses them.
   void make_shared_infrastructure() {
     // Small fleets (tests, demos) get shared infrastructure only when it leaves room for sites.
-    const std::size_t regions = std::min<std::size_t>(morocco().size(), o_.hosts / 50);
+    const std::size_t regions = std::min<std::size_t>(morocco().size(), o_.hosts / 60);
     for (std::size_t k = 0; k < regions; ++k) {
       const Region& region = morocco()[k];
       const auto& province = region.provinces.front();
       Site site{region.name, province.name, province.communes.front(), 1000};
-      for (const char* role : {"dns", "annuaire"}) {
-        Host& h = add_host(site, role, 1);
+      struct Shared {
+        const char* name;
+        const char* role;
+        const char* software;
+        int port;
+        double disk_gib;
+        std::map<std::string, std::uint32_t>* index;
+      };
+      const Shared kinds[] = {{"dns", "dns", "bind9", 53, 50, &dns_},
+                              {"annuaire", "directory", "samba-ad-dc", 389, 100, &directory_},
+                              {"sauvegarde", "backup", "bacula-sd", 9103, 4000, &backup_}};
+      for (const Shared& kind : kinds) {
+        Host& h = add_host(site, kind.name, 1);
         h.labels["environment"] = "prod";
         h.labels["criticality"] = "high";
         h.labels["sensitivity"] = "sensitive";
-        h.labels["role"] = std::string(role) == "dns" ? "dns" : "directory";
-        h.labels["application"] = std::string("infra-") + role;
-        size(h, 2, 4, 50, 100);
+        h.labels["role"] = kind.role;
+        h.labels["application"] = std::string("infra-") + kind.name;
+        size(h, 2, 4, kind.disk_gib, kind.disk_gib * 2);
         utilise(h, r_.between(0.05, 0.2), r_.between(0.2, 0.5));
-        h.software.push_back({std::string(role) == "dns" ? "bind9" : "samba-ad-dc", "4.17"});
-        h.listening.push_back({std::string(role) == "dns" ? 53 : 389, "tcp", role});
-        (std::string(role) == "dns" ? dns_ : directory_)[region.name] =
-            static_cast<std::uint32_t>(fleet_.hosts.size() - 1);
+        h.software.push_back({kind.software, "1"});
+        h.listening.push_back({kind.port, "tcp", kind.software});
+        (*kind.index)[region.name] = static_cast<std::uint32_t>(fleet_.hosts.size() - 1);
       }
     }
   }
@@ -359,6 +369,10 @@ class Generator {
         const auto dir = directory_.find(h.label("region"));
         if (dir != directory_.end() && r_.chance(0.8))
           connect(static_cast<std::uint32_t>(i), dir->second, 389, 300, 5e6);
+        const auto backup = backup_.find(h.label("region"));  // nightly backups: few, large
+        if (backup != backup_.end() && r_.chance(0.5)) {
+          connect(static_cast<std::uint32_t>(i), backup->second, 9103, 1, r_.between(1e9, 2e10));
+        }
         if (i + 1 < last && !quiet_[i + 1] && h.label("application") != "" &&
             h.label("application") == fleet_.hosts[i + 1].label("application")) {
           connect(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + 1),
@@ -391,7 +405,7 @@ class Generator {
   std::size_t sites_ = 0;
   std::vector<char> quiet_;  // idle or zombie hosts: no client talks to them
   std::vector<std::pair<std::size_t, std::size_t>> site_hosts_;
-  std::map<std::string, std::uint32_t> dns_, directory_;
+  std::map<std::string, std::uint32_t> dns_, directory_, backup_;
 };
 
 }  // namespace

@@ -1,9 +1,10 @@
 #pragma once
 // A deterministic, realistic synthetic fleet: Moroccan regions, provinces and communes, commune
 // server rooms with typical roles (état civil, GED, mail, file server, portal, database,
-// directory, backup, monitoring), an OS mix with end-of-life versions, idle and zombie servers,
-// applications spanning several servers, regional shared infrastructure (DNS, directory) with a
-// huge fan-in, uplinks from 4 to 1,000 Mbit/s, and data classifications. Same options, same fleet.
+// accounting, intranet, printing) with regional DNS, directory and backup servers, an OS mix with
+// end-of-life versions, idle and zombie servers, applications spanning several servers, regional
+// shared infrastructure (DNS, directory) with a huge fan-in, uplinks from 4 to 1,000 Mbit/s, and
+// data classifications. Same options, same fleet.
 #include <cstddef>
 #include <cstdint>
 
