@@ -306,9 +306,6 @@ class FleetReader : public nlohmann::json_sax<json> {
     }
     if (!error_.empty()) throw FleetError(where + ": " + error_);
     if (hosts) {
-      if (!ids_.insert(host_.id).second) {
-        throw FleetError(where + ": field 'id': duplicate of an earlier host");
-      }
       fleet.hosts.push_back(std::move(host_));
     } else {
       fleet.connections.push_back(std::move(connection_));
@@ -449,8 +446,18 @@ class FleetReader : public nlohmann::json_sax<json> {
   Host host_;
   Connection connection_;
   std::string error_;
-  std::unordered_set<std::string> ids_;
 };
+
+void check_unique_ids(const Fleet& fleet) {
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(fleet.hosts.size());
+  for (std::size_t i = 0; i < fleet.hosts.size(); ++i) {
+    if (!seen.insert(fleet.hosts[i].id).second) {
+      throw FleetError("host " + std::to_string(i) + " (id '" + fleet.hosts[i].id +
+                       "'): field 'id': duplicate of an earlier host");
+    }
+  }
+}
 
 }  // namespace
 
@@ -462,12 +469,17 @@ const std::string& Host::label(const std::string& key) const {
 
 Fleet fleet_from_text(std::string_view text) {
   FleetReader reader;
+  // Generous reservations from the document's size: untouched capacity costs address space, not
+  // memory, and it spares re-growing (and re-faulting) vectors of large structs.
+  reader.fleet.hosts.reserve(text.size() / 512 + 16);
+  reader.fleet.connections.reserve(text.size() / 96 + 16);
   try {
     json::sax_parse(text.begin(), text.end(), &reader);
   } catch (const json::exception& e) {
     throw FleetError(std::string("fleet: not valid JSON: ") + e.what());
   }
   reader.finish();
+  check_unique_ids(reader.fleet);
   return std::move(reader.fleet);
 }
 
