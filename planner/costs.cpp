@@ -65,6 +65,9 @@ void roll_up_costs(Plan& plan) {
     ++t.hosts;
     t.monthly_cost += h.monthly.total();
     t.monthly_cost_on_demand += h.monthly_on_demand;
+    for (std::size_t k = 0; k < kCommitments.size(); ++k) {
+      t.monthly_cost_by_commitment[k] += h.monthly_by_commitment[k];
+    }
     t.breakdown += h.monthly;
     t.one_time_cost += h.one_time_cost;
     t.on_premises_monthly_cost += h.on_premises_monthly_cost;

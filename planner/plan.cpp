@@ -162,6 +162,7 @@ class Planner {
     p.target = t;
     p.monthly = best->monthly;
     p.monthly_on_demand = best->monthly_on_demand;
+    p.monthly_by_commitment = best->monthly_by_commitment;
   }
 
   std::uint32_t site_of(const HostPlan& h, std::unordered_map<std::string, std::uint32_t>& sites) {

@@ -5,6 +5,7 @@
 //
 // Hosts are referred to by their index in the fleet everywhere inside the plan, so grouping and
 // wave planning run on integer arrays even for 100,000 servers.
+#include <array>
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -19,6 +20,10 @@ namespace sahab::planner {
 
 enum class Strategy { kRehost, kReplatform, kRetire, kRetain };
 const char* to_string(Strategy strategy);
+
+// Pricing options, in the order of CommitmentCosts.
+inline const std::array<std::string, 3> kCommitments = {"on-demand", "1y", "3y"};
+using CommitmentCosts = std::array<double, 3>;
 
 struct MonthlyCost {
   double compute = 0;
@@ -54,9 +59,10 @@ struct HostPlan {
   double needed_vcpu = 0;
   double needed_memory_gib = 0;
   std::optional<Target> target;
-  MonthlyCost monthly;                  // in the plan currency, chosen commitment
-  double monthly_on_demand = 0;         // the same target on demand, for comparison
-  double on_premises_monthly_cost = 0;  // today's TCO estimate
+  MonthlyCost monthly;                      // in the plan currency, chosen commitment
+  double monthly_on_demand = 0;             // the same target on demand, for comparison
+  CommitmentCosts monthly_by_commitment{};  // the same target under each pricing option
+  double on_premises_monthly_cost = 0;      // today's TCO estimate
   double one_time_cost = 0;
   double transfer_gb = 0;
   double transfer_hours = 0;
@@ -110,6 +116,7 @@ struct CostRollup {
 struct Totals {
   double monthly_cost = 0;  // cloud, chosen commitment
   double monthly_cost_on_demand = 0;
+  CommitmentCosts monthly_cost_by_commitment{};
   double one_time_cost = 0;
   double on_premises_monthly_cost = 0;           // every host today
   double retained_on_premises_monthly_cost = 0;  // hosts that stay

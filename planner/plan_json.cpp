@@ -158,6 +158,12 @@ void costs(Writer& w, const MonthlyCost& m) {
       .end_object();
 }
 
+void by_commitment(Writer& w, const CommitmentCosts& costs) {
+  w.key("monthly_cost_by_commitment").begin_object();
+  for (std::size_t k = 0; k < kCommitments.size(); ++k) w.field(kCommitments[k], r2(costs[k]));
+  w.end_object();
+}
+
 void host(Writer& w, const Plan& plan, const HostPlan& h) {
   w.begin_object().field("id", h.id).field("hostname", h.hostname).field("region", h.region);
   w.field("province", h.province).field("commune", h.commune).field("environment", h.environment);
@@ -204,6 +210,7 @@ void host(Writer& w, const Plan& plan, const HostPlan& h) {
   w.field("monthly_cost", r2(h.monthly.total())).key("monthly_cost_breakdown");
   costs(w, h.monthly);
   w.field("monthly_cost_on_demand", r2(h.monthly_on_demand));
+  by_commitment(w, h.monthly_by_commitment);
   w.field("on_premises_monthly_cost", r2(h.on_premises_monthly_cost));
   w.field("one_time_cost", r2(h.one_time_cost)).field("transfer_gb", r2(h.transfer_gb));
   w.field("transfer_hours", r2(h.transfer_hours)).end_object();
@@ -289,6 +296,7 @@ std::string plan_json_text(const Plan& plan) {
   w.field("monthly_cost", r2(t.monthly_cost)).key("monthly_cost_breakdown");
   costs(w, t.breakdown);
   w.field("monthly_cost_on_demand", r2(t.monthly_cost_on_demand));
+  by_commitment(w, t.monthly_cost_by_commitment);
   w.field("commitment", plan.config.costs.commitment).field("one_time_cost", r2(t.one_time_cost));
   w.field("on_premises_monthly_cost", r2(t.on_premises_monthly_cost));
   w.field("retained_on_premises_monthly_cost", r2(t.retained_on_premises_monthly_cost));

@@ -279,7 +279,10 @@ std::string html_report(const Plan& plan) {
          std::to_string(plan.groups.size()) + " / " + std::to_string(plan.waves.size())});
   h.row({"cloud monthly cost (" + plan.config.costs.commitment + ")",
          money(t.monthly_cost) + " " + cur});
-  h.row({"cloud monthly cost on demand", money(t.monthly_cost_on_demand) + " " + cur});
+  for (std::size_t k = 0; k < kCommitments.size(); ++k) {
+    h.row({"cloud monthly cost, " + kCommitments[k],
+           money(t.monthly_cost_by_commitment[k]) + " " + cur});
+  }
   h.row({"on-premises monthly cost today", money(t.on_premises_monthly_cost) + " " + cur});
   h.row({"on-premises monthly cost of retained hosts",
          money(t.retained_on_premises_monthly_cost) + " " + cur});

@@ -260,19 +260,24 @@ std::optional<Offer> price_on(const Requirement& need, const Provider& provider,
   const double factor = managed ? managed->price_factor : 1.0;
   if (managed) offer.target.managed_service = managed->name;
 
-  const bool committed = c.costs.commitment != "on-demand";
-  const auto discount = provider.commitment_discounts.find(c.costs.commitment);
-  const double hours = committed ? c.costs.hours_per_month_committed : c.costs.hours_per_month;
-  const double off =
-      committed && discount != provider.commitment_discounts.end() ? discount->second : 0;
-  const double on_demand_compute = instance->hourly_price * factor * c.costs.hours_per_month * rate;
-  offer.monthly.compute = instance->hourly_price * factor * hours * (1 - off) * rate;
+  // Compute under each pricing option (on demand: 730 h; commitments: 744 h less the discount).
+  auto compute = [&](const std::string& term) {
+    if (term == "on-demand")
+      return instance->hourly_price * factor * c.costs.hours_per_month * rate;
+    const auto discount = provider.commitment_discounts.find(term);
+    const double off = discount == provider.commitment_discounts.end() ? 0 : discount->second;
+    return instance->hourly_price * factor * c.costs.hours_per_month_committed * (1 - off) * rate;
+  };
+  offer.monthly.compute = compute(c.costs.commitment);
   offer.monthly.egress = need.egress_gib_month * provider.egress_per_gib * rate;
   double licence_per_vcpu_hour = need.windows ? provider.windows_per_vcpu_hour : 0;
   if (need.sql_server && !managed) licence_per_vcpu_hour += provider.sql_server_per_vcpu_hour;
   offer.monthly.licences = licence_per_vcpu_hour * instance->vcpu * c.costs.hours_per_month * rate;
-  offer.monthly_on_demand =
-      on_demand_compute + offer.monthly.storage + offer.monthly.egress + offer.monthly.licences;
+  const double rest = offer.monthly.storage + offer.monthly.egress + offer.monthly.licences;
+  for (std::size_t t = 0; t < kCommitments.size(); ++t) {
+    offer.monthly_by_commitment[t] = compute(kCommitments[t]) + rest;
+  }
+  offer.monthly_on_demand = offer.monthly_by_commitment[0];
   return offer;
 }
 

@@ -40,8 +40,9 @@ std::optional<double> at_percentile(const Percentiles& p, Percentile wanted, Per
 
 struct Offer {
   Target target;
-  MonthlyCost monthly;           // chosen commitment, plan currency
-  double monthly_on_demand = 0;  // same target on demand
+  MonthlyCost monthly;                      // chosen commitment, plan currency
+  double monthly_on_demand = 0;             // same target on demand
+  CommitmentCosts monthly_by_commitment{};  // same target under each option of kCommitments
 };
 
 // The cheapest way to host the requirement on one provider; `managed` prices it as a managed

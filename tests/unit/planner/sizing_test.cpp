@@ -102,3 +102,15 @@ TEST_CASE("sizing: a missing percentile falls back to the next higher one") {
   CHECK(used == Percentile::kP99);
   CHECK_FALSE(at_percentile(Percentiles{}, Percentile::kP50, &used));
 }
+
+TEST_CASE("sizing: the plan compares on demand with 1-year and 3-year commitments") {
+  PlannerConfig config;
+  Fleet fleet{"", {server("web", 4, 16, 0.5, 0.5)}, {}};  // p.4 at 0.20 USD/h
+  const Plan p = plan(fleet, config, test_catalogs(false));
+  const HostPlan& h = p.hosts[0];
+  const double rest = h.monthly.storage + h.monthly.egress + h.monthly.licences;
+  CHECK(h.monthly_by_commitment[0] == doctest::Approx(h.monthly.total()));
+  CHECK(h.monthly_by_commitment[1] == doctest::Approx(0.20 * 744 * 0.8 * 10 + rest));
+  CHECK(h.monthly_by_commitment[2] == doctest::Approx(0.20 * 744 * 0.6 * 10 + rest));
+  CHECK(p.totals.monthly_cost_by_commitment[2] == doctest::Approx(h.monthly_by_commitment[2]));
+}
