@@ -1,0 +1,395 @@
+#include "planner/config.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <nlohmann/json.hpp>
+
+#include "common/text.h"
+
+namespace sahab::planner {
+namespace {
+using nlohmann::json;
+using settings::BadValue;
+using settings::Kind;
+
+// A setting plus how to show its current value, so the plan lists exactly what it used.
+struct Entry {
+  settings::Setting setting;
+  std::function<json()> value;
+};
+
+std::string flag_of(const std::string& key) {
+  std::string flag = key;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+double parse_number(const std::string& v, double min, double max) {
+  const auto n = text::to_double(text::trim(v));
+  if (!n) throw BadValue("expected a number, got '" + v + "'");
+  if (*n < min || *n > max) {
+    char range[96];
+    std::snprintf(range, sizeof range, "expected a number between %g and %g, got ", min, max);
+    throw BadValue(range + v);
+  }
+  return *n;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+  return s;
+}
+
+class Table {
+ public:
+  explicit Table(std::vector<Entry>& entries) : entries_(entries) {}
+
+  void number(const std::string& key, const std::string& help, double& target, double min,
+              double max) {
+    add(
+        key, help, json(target).dump(), Kind::kValue,
+        [&target, min, max](const std::string& v, const std::string&) {
+          target = parse_number(v, min, max);
+        },
+        [&target] { return json(target); });
+  }
+  void integer(const std::string& key, const std::string& help, int& target, int min, int max) {
+    add(
+        key, help, std::to_string(target), Kind::kValue,
+        [&target, min, max](const std::string& v, const std::string&) {
+          target = static_cast<int>(settings::parse_integer(v, min, max));
+        },
+        [&target] { return json(target); });
+  }
+  void boolean(const std::string& key, const std::string& help, bool& target) {
+    add(
+        key, help, target ? "true" : "false", Kind::kValue,
+        [&target](const std::string& v, const std::string&) { target = settings::parse_bool(v); },
+        [&target] { return json(target); });
+  }
+  void word(const std::string& key, const std::string& help, std::string& target,
+            std::vector<std::string> choices = {}) {
+    add(
+        key, help, target.empty() ? "none" : target, Kind::kValue,
+        [&target, choices](const std::string& v, const std::string&) {
+          if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end()) {
+            std::string all;
+            for (const auto& c : choices) all += (all.empty() ? "" : ", ") + c;
+            throw BadValue("expected one of " + all + ", got '" + v + "'");
+          }
+          target = v;
+        },
+        [&target] { return json(target); });
+  }
+  // A list given in full replaces the default (the first value given clears it).
+  void words(const std::string& key, const std::string& help, std::vector<std::string>& target) {
+    auto fresh = std::make_shared<bool>(true);
+    add(
+        key, help, join(target), Kind::kList,
+        [&target, fresh](const std::string& v, const std::string&) {
+          if (*fresh) target.clear();
+          *fresh = false;
+          if (!v.empty()) target.push_back(lower(v));
+        },
+        [&target] { return json(target); });
+  }
+  void integers(const std::string& key, const std::string& help, std::vector<int>& target) {
+    auto fresh = std::make_shared<bool>(true);
+    std::string def;
+    for (int n : target) def += (def.empty() ? "" : ",") + std::to_string(n);
+    add(
+        key, help, def, Kind::kList,
+        [&target, fresh](const std::string& v, const std::string&) {
+          if (*fresh) target.clear();
+          *fresh = false;
+          target.push_back(static_cast<int>(settings::parse_integer(v, 1, 1000000)));
+        },
+        [&target] { return json(target); });
+  }
+  template <typename V, typename Parse>
+  void map(const std::string& key, const std::string& help, std::map<std::string, V>& target,
+           Parse parse) {
+    add(
+        key, help, "", Kind::kKeyValue,
+        [&target, parse](const std::string& k, const std::string& v) { target[k] = parse(v); },
+        [&target] { return json(target); });
+  }
+  template <typename E>
+  void choice(const std::string& key, const std::string& help, E& target,
+              std::vector<std::pair<std::string, E>> choices) {
+    std::string def, all;
+    for (const auto& [name, value] : choices) {
+      if (value == target) def = name;
+      all += (all.empty() ? "" : ", ") + name;
+    }
+    add(
+        key, help, def, Kind::kValue,
+        [&target, choices, all](const std::string& v, const std::string&) {
+          for (const auto& [name, value] : choices) {
+            if (name == v) {
+              target = value;
+              return;
+            }
+          }
+          throw BadValue("expected one of " + all + ", got '" + v + "'");
+        },
+        [&target, choices] {
+          for (const auto& [name, value] : choices) {
+            if (value == target) return json(name);
+          }
+          return json(nullptr);
+        });
+  }
+
+ private:
+  static std::string join(const std::vector<std::string>& list) {
+    std::string out;
+    for (const auto& s : list) out += (out.empty() ? "" : ",") + s;
+    return out;
+  }
+  void add(const std::string& key, const std::string& help, std::string def, Kind kind,
+           std::function<void(const std::string&, const std::string&)> apply,
+           std::function<json()> value) {
+    entries_.push_back(
+        {{flag_of(key), key, help, std::move(def), kind, std::move(apply)}, std::move(value)});
+  }
+  std::vector<Entry>& entries_;
+};
+
+std::vector<Entry> entries(PlannerConfig& c) {
+  std::vector<Entry> list;
+  Table t(list);
+  constexpr double kBig = 1e12;
+  t.word("catalogs.dir", "directory of cloud catalogues (*.yaml)", c.catalogs_dir);
+
+  t.choice("sizing.mode", "performance (utilisation-based) or as-is (allocated resources)",
+           c.sizing.mode,
+           {{"performance", SizingMode::kPerformance}, {"as-is", SizingMode::kAsIs}});
+  t.choice("sizing.percentile", "utilisation percentile sized for", c.sizing.percentile,
+           {{"p50", Percentile::kP50},
+            {"p90", Percentile::kP90},
+            {"p95", Percentile::kP95},
+            {"p99", Percentile::kP99},
+            {"max", Percentile::kMax}});
+  t.number("sizing.comfort_factor", "headroom multiplier on the percentile",
+           c.sizing.comfort_factor, 1, 10);
+  t.number("sizing.window_days", "history window the coverage is measured against",
+           c.sizing.window_days, 1, 3660);
+  t.boolean("sizing.disks_from_used", "size disks from used space x comfort instead of allocated",
+            c.sizing.disks_from_used);
+  t.number("sizing.min_disk_gib", "smallest disk bought", c.sizing.min_disk_gib, 1, kBig);
+
+  t.integer("assume.cores", "cores assumed when the inventory has none", c.assume.cores, 1, 4096);
+  t.number("assume.memory_gib", "memory assumed when the inventory has none", c.assume.memory_gib,
+           0.1, kBig);
+  t.number("assume.disk_gib", "disk assumed when the inventory has none", c.assume.disk_gib, 1,
+           kBig);
+  t.number("assume.uplink_mbps", "site uplink assumed when unknown", c.assume.uplink_mbps, 0.01,
+           1e6);
+
+  t.number("idle.cpu_ratio", "below this CPU (at the percentile) a server may be idle",
+           c.idle.cpu_ratio, 0, 1);
+  t.number("idle.memory_ratio", "below this memory a server may be idle", c.idle.memory_ratio, 0,
+           1);
+  t.number("idle.network_ratio", "below this share of the NIC a server may be idle",
+           c.idle.network_ratio, 0, 1);
+  t.number("idle.nic_bytes_per_second", "NIC speed the network ratio is taken against",
+           c.idle.nic_bytes_per_second, 1, kBig);
+  t.number("idle.zombie_cpu_max_ratio", "max CPU at or below which a server is a zombie",
+           c.idle.zombie_cpu_max_ratio, 0, 1);
+  t.number("idle.min_coverage", "data coverage needed before retiring", c.idle.min_coverage, 0, 1);
+  t.boolean("idle.retire_idle", "retire idle servers (zombies are always retired)",
+            c.idle.retire_idle);
+
+  t.words("strategy.retain_os_families", "OS families with no cloud target (retain)",
+          c.strategy.retain_os_families);
+  t.words("strategy.retain_architectures", "CPU architectures with no cloud target (retain)",
+          c.strategy.retain_architectures);
+  t.word("strategy.label", "label whose value forces a strategy", c.strategy.label);
+  t.boolean("strategy.replatform", "move recognised software to managed services",
+            c.strategy.replatform);
+
+  t.word("compliance.label", "label holding the data classification", c.compliance.label);
+  t.word("compliance.country", "country where qualified providers must operate",
+         c.compliance.country);
+  t.map("compliance.levels", "classification -> minimum qualification level (1 or 2)",
+        c.compliance.levels,
+        [](const std::string& v) { return static_cast<int>(settings::parse_integer(v, 0, 2)); });
+
+  t.words("providers.allowed", "providers that may be used (empty = all)", c.providers.allowed);
+  t.words("providers.series", "instance series that may be used (empty = all)", c.providers.series);
+
+  t.integer("grouping.shared_min_clients",
+            "distinct clients that make a server shared infrastructure",
+            c.grouping.shared_min_clients, 2, 1000000);
+  t.words("grouping.shared_roles", "values of the role label that mark shared infrastructure",
+          c.grouping.shared_roles);
+  t.number("grouping.strong_connections_per_day",
+           "connections per day that make a dependency strong",
+           c.grouping.strong_connections_per_day, 0, kBig);
+  t.number("grouping.strong_bytes_per_day", "bytes per day that make a dependency strong",
+           c.grouping.strong_bytes_per_day, 0, 1e18);
+  t.integer("grouping.max_group_size", "largest move group before splitting",
+            c.grouping.max_group_size, 1, 1000000);
+  t.boolean("grouping.application_per_commune", "an application label is scoped to its commune",
+            c.grouping.application_per_commune);
+
+  t.integer("waves.pilot_waves", "number of pilot waves", c.waves.pilot_waves, 0, 100);
+  t.integer("waves.pilot_max_hosts", "host cap of a pilot wave", c.waves.pilot_max_hosts, 1,
+            1000000);
+  t.integers("waves.ramp", "host cap of each wave after the pilots; the last value repeats",
+             c.waves.ramp);
+  t.integer("waves.teams", "migration teams working in parallel", c.waves.teams, 1, 10000);
+  t.integer("waves.hosts_per_team", "hosts one team moves per wave", c.waves.hosts_per_team, 1,
+            1000000);
+  t.integer("waves.high_criticality_min_wave", "first wave that may hold high-criticality servers",
+            c.waves.high_criticality_min_wave, 1, 100000);
+  t.integer("waves.high_complexity_hosts", "a group this large is complex (kept out of pilots)",
+            c.waves.high_complexity_hosts, 1, 1000000);
+  t.words("waves.nonprod_environments", "environment label values that are dev/test",
+          c.waves.nonprod_environments);
+  t.word("waves.start_date", "first day of wave 1 (YYYY-MM-DD)", c.waves.start_date);
+  t.integer("waves.length_days", "calendar days per wave", c.waves.length_days, 1, 3650);
+  t.number("waves.transfer_hours_per_day", "hours per day a site may spend copying data",
+           c.waves.transfer_hours_per_day, 0.1, 24);
+  t.number("waves.link_efficiency", "share of the uplink a copy achieves", c.waves.link_efficiency,
+           0.01, 1);
+
+  t.word("costs.currency", "currency of the plan", c.costs.currency);
+  t.map("costs.exchange_rates", "value of one unit of a currency in the plan currency",
+        c.costs.exchange_rates, [](const std::string& v) { return parse_number(v, 1e-9, 1e9); });
+  t.word("costs.commitment", "pricing option", c.costs.commitment, {"on-demand", "1y", "3y"});
+  t.number("costs.hours_per_month", "billed hours per month on demand", c.costs.hours_per_month, 1,
+           744);
+  t.number("costs.hours_per_month_committed", "billed hours per month with a commitment",
+           c.costs.hours_per_month_committed, 1, 744);
+  t.number("costs.egress_share_of_p95", "average transmit rate as a share of its p95",
+           c.costs.egress_share_of_p95, 0, 1);
+  t.number("costs.migration_per_host", "one-time migration cost per server",
+           c.costs.migration_per_host, 0, kBig);
+  t.number("costs.migration_per_tb", "one-time cost per TB transferred", c.costs.migration_per_tb,
+           0, kBig);
+  t.number("costs.replatform_per_host", "extra one-time cost of a replatformed server",
+           c.costs.replatform_per_host, 0, kBig);
+
+  auto& o = c.on_premises;
+  t.word("on_premises.currency", "currency of the on-premises defaults", o.currency);
+  t.number("on_premises.storage_per_gb_month", "storage cost per GB-month", o.storage_per_gb_month,
+           0, kBig);
+  t.number("on_premises.security_per_server_year", "security cost per server-year",
+           o.security_per_server_year, 0, kBig);
+  t.number("on_premises.monitoring_per_server_year", "monitoring cost per server-year",
+           o.monitoring_per_server_year, 0, kBig);
+  t.number("on_premises.patching_per_server_year", "patching cost per server-year",
+           o.patching_per_server_year, 0, kBig);
+  t.number("on_premises.backup_per_server_year", "backup cost per server-year",
+           o.backup_per_server_year, 0, kBig);
+  t.number("on_premises.kwh_per_core_hour", "power per core-hour", o.kwh_per_core_hour, 0, kBig);
+  t.number("on_premises.load_factor", "power load factor", o.load_factor, 0, kBig);
+  t.number("on_premises.pue", "power usage effectiveness of the server room", o.pue, 1, 10);
+  t.number("on_premises.price_per_kwh", "electricity price", o.price_per_kwh, 0, kBig);
+  t.number("on_premises.hardware_per_core", "server purchase cost per core", o.hardware_per_core, 0,
+           kBig);
+  t.number("on_premises.depreciation_years", "years servers are depreciated over",
+           o.depreciation_years, 0.1, 100);
+  return list;
+}
+
+bool valid_date(const std::string& d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  const auto y = text::to_u64(d.substr(0, 4)), m = text::to_u64(d.substr(5, 2)),
+             day = text::to_u64(d.substr(8, 2));
+  return y && m && day && *m >= 1 && *m <= 12 && *day >= 1 && *day <= 31;
+}
+
+}  // namespace
+
+const char* to_string(SizingMode mode) {
+  return mode == SizingMode::kAsIs ? "as-is" : "performance";
+}
+
+const char* to_string(Percentile p) {
+  switch (p) {
+    case Percentile::kP50:
+      return "p50";
+    case Percentile::kP90:
+      return "p90";
+    case Percentile::kP95:
+      return "p95";
+    case Percentile::kP99:
+      return "p99";
+    case Percentile::kMax:
+      return "max";
+  }
+  return "p95";
+}
+
+settings::Schema planner_schema(PlannerConfig& config, const std::string& program,
+                                const std::string& summary) {
+  settings::Schema schema(program, summary, "");
+  for (auto& entry : entries(config)) schema.add(std::move(entry.setting));
+  return schema;
+}
+
+void validate(const PlannerConfig& c) {
+  auto fail = [](const std::string& key, const std::string& why) {
+    throw settings::ConfigError("key '" + key + "': " + why);
+  };
+  if (!c.costs.exchange_rates.count(c.costs.currency)) {
+    fail("costs.exchange_rates", "no rate for the plan currency " + c.costs.currency);
+  }
+  if (!c.costs.exchange_rates.count(c.on_premises.currency)) {
+    fail("on_premises.currency", "no exchange rate for " + c.on_premises.currency);
+  }
+  if (c.waves.ramp.empty()) fail("waves.ramp", "needs at least one wave size");
+  if (!valid_date(c.waves.start_date)) fail("waves.start_date", "expected YYYY-MM-DD");
+  for (const auto& [name, level] : c.compliance.levels) {
+    if (level < 0 || level > 2) fail("compliance.levels." + name, "expected 0, 1 or 2");
+  }
+}
+
+void apply_overrides(PlannerConfig& config, const json& overrides) {
+  if (!overrides.is_object()) throw settings::ConfigError("overrides: expected a JSON object");
+  auto table = entries(config);
+  for (const auto& [key, value] : overrides.items()) {
+    const auto it = std::find_if(table.begin(), table.end(),
+                                 [&key](const Entry& e) { return e.setting.yaml_key == key; });
+    if (it == table.end()) throw settings::ConfigError("overrides: unknown key '" + key + "'");
+    auto as_text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+    try {
+      if (it->setting.kind == Kind::kKeyValue) {
+        if (!value.is_object()) throw BadValue("expected an object");
+        for (const auto& [k, v] : value.items()) it->setting.apply(k, as_text(v));
+      } else if (it->setting.kind == Kind::kList) {
+        if (!value.is_array()) throw BadValue("expected a list");
+        if (value.empty()) it->setting.apply("", "");
+        for (const auto& v : value) it->setting.apply(as_text(v), "");
+      } else {
+        it->setting.apply(as_text(value), "");
+      }
+    } catch (const BadValue& e) {
+      throw settings::ConfigError("overrides: key '" + key + "': " + e.what());
+    }
+  }
+  validate(config);
+}
+
+json parameters_json(const PlannerConfig& config) {
+  // entries() needs a mutable config only to bind its apply functions; values are only read.
+  auto table = entries(const_cast<PlannerConfig&>(config));
+  json out = json::object();
+  for (const auto& entry : table) out[entry.setting.yaml_key] = entry.value();
+  return out;
+}
+
+double to_plan_currency(const PlannerConfig& config, double amount, const std::string& currency) {
+  const auto& rates = config.costs.exchange_rates;
+  const auto from = rates.find(currency);
+  if (from == rates.end()) {
+    throw settings::ConfigError("key 'costs.exchange_rates': no rate for currency " + currency);
+  }
+  return amount * from->second / rates.at(config.costs.currency);
+}
+
+}  // namespace sahab::planner

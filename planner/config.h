@@ -1,0 +1,135 @@
+#pragma once
+// The planner's parameters (configs/planner.yaml). Every default the method relies on is a key,
+// so an architect can change it in the file, on the command line (--sizing.comfort-factor 1.5) or
+// through the collector's what-if API, and the plan records the values it used.
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+#include "common/settings.h"
+
+namespace sahab::planner {
+
+enum class SizingMode { kPerformance, kAsIs };
+enum class Percentile { kP50, kP90, kP95, kP99, kMax };
+
+const char* to_string(SizingMode mode);
+const char* to_string(Percentile percentile);
+
+struct PlannerConfig {
+  std::string catalogs_dir;  // empty = search the usual places (see docs/planner.md)
+
+  struct Sizing {
+    SizingMode mode = SizingMode::kPerformance;
+    Percentile percentile = Percentile::kP95;
+    double comfort_factor = 1.3;
+    double window_days = 30;       // history the coverage is measured against
+    bool disks_from_used = false;  // size disks from used bytes × comfort instead of allocated
+    double min_disk_gib = 32;
+  } sizing;
+
+  // Values assumed when the inventory lacks them; each use is written in the host's reasons.
+  struct Assumptions {
+    int cores = 2;
+    double memory_gib = 4;
+    double disk_gib = 100;
+    double uplink_mbps = 20;
+  } assume;
+
+  struct Idle {
+    double cpu_ratio = 0.05;  // active = CPU and memory above 5 % ...
+    double memory_ratio = 0.05;
+    double network_ratio = 0.02;  // ... and network above 2 % of the NIC
+    double nic_bytes_per_second = 125e6;
+    double zombie_cpu_max_ratio = 0.01;  // AWS: idle when max CPU <= 1 %
+    double min_coverage = 0.8;           // retire only on well-observed servers
+    bool retire_idle = true;
+  } idle;
+
+  struct Strategy {
+    std::vector<std::string> retain_os_families{"aix", "solaris", "hp-ux"};
+    std::vector<std::string> retain_architectures{"sparc64", "ppc64", "s390x", "ia64"};
+    std::string label = "strategy";  // a host labelled strategy: retain|retire|... is obeyed
+    bool replatform = true;
+  } strategy;
+
+  struct Compliance {
+    std::string label = "sensitivity";
+    std::string country = "MA";
+    // sensitivity value -> minimum qualification level (Decree 2-24-921)
+    std::map<std::string, int> levels{{"sensitive", 1}, {"sensitive-data", 2}};
+  } compliance;
+
+  struct Providers {
+    std::vector<std::string> allowed;  // empty = all catalogued providers
+    std::vector<std::string> series;   // empty = all instance series
+  } providers;
+
+  struct Grouping {
+    int shared_min_clients = 20;  // fan-in that marks shared infrastructure
+    std::vector<std::string> shared_roles{"dns", "directory", "ntp", "backup", "monitoring"};
+    double strong_connections_per_day = 100;
+    double strong_bytes_per_day = 1e8;
+    int max_group_size = 25;
+    bool application_per_commune = true;  // "etat-civil" in two communes = two applications
+  } grouping;
+
+  struct Waves {
+    int pilot_waves = 2;
+    int pilot_max_hosts = 5;
+    std::vector<int> ramp{5, 5, 10, 25, 50, 100, 200};  // host cap per wave; the last repeats
+    int teams = 4;
+    int hosts_per_team = 60;
+    int high_criticality_min_wave = 4;
+    int high_complexity_hosts = 10;
+    std::vector<std::string> nonprod_environments{"dev",     "test",    "staging",     "qa",
+                                                  "recette", "preprod", "development", "testing"};
+    std::string start_date = "2027-01-04";
+    int length_days = 14;
+    double transfer_hours_per_day = 24;
+    double link_efficiency = 1.0;  // share of the uplink the copy gets
+  } waves;
+
+  struct Costs {
+    std::string currency = "MAD";
+    std::map<std::string, double> exchange_rates{{"MAD", 1.0}, {"USD", 10.0}, {"EUR", 10.8}};
+    std::string commitment = "on-demand";  // on-demand | 1y | 3y
+    double hours_per_month = 730;
+    double hours_per_month_committed = 744;
+    double egress_share_of_p95 = 0.3;  // average transmit rate as a share of its p95
+    double migration_per_host = 4000;  // in `currency`
+    double migration_per_tb = 500;
+    double replatform_per_host = 15000;
+  } costs;
+
+  // Azure business-case defaults, in `currency_of_defaults` (USD as published).
+  struct OnPremises {
+    std::string currency = "USD";
+    double storage_per_gb_month = 2;
+    double security_per_server_year = 250;
+    double monitoring_per_server_year = 430;
+    double patching_per_server_year = 430;
+    double backup_per_server_year = 580;
+    double kwh_per_core_hour = 0.009;
+    double load_factor = 2;
+    double pue = 1.8;
+    double price_per_kwh = 0.15;
+    double hardware_per_core = 400;
+    double depreciation_years = 4;
+  } on_premises;
+};
+
+// The settings table (YAML keys and --flags) writing into `config`.
+settings::Schema planner_schema(PlannerConfig& config, const std::string& program,
+                                const std::string& summary);
+// Checks relations between keys (currencies known, ramp not empty); throws settings::ConfigError.
+void validate(const PlannerConfig& config);
+// Applies what-if overrides given as {"sizing.comfort_factor": 1.5, ...}; throws ConfigError.
+void apply_overrides(PlannerConfig& config, const nlohmann::json& overrides);
+// Every parameter and its value, for the plan's "parameters".
+nlohmann::json parameters_json(const PlannerConfig& config);
+// Converts an amount in `currency` into the plan currency; throws ConfigError if unknown.
+double to_plan_currency(const PlannerConfig& config, double amount, const std::string& currency);
+
+}  // namespace sahab::planner

@@ -1,0 +1,188 @@
+// sahab-planner: plans a fleet's move to the cloud offline, from a fleet file (or, later, a
+// collector database), and generates synthetic fleets for demos and benchmarks.
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "common/file.h"
+#include "common/log.h"
+#include "planner/fleet_generator.h"
+#include "planner/plan.h"
+#include "planner/report.h"
+#include "sahab/version.h"
+
+namespace {
+using namespace sahab;
+using namespace sahab::planner;
+namespace fs = std::filesystem;
+
+constexpr const char* kUsage =
+    "Usage:\n"
+    "  sahab-planner plan (--db FILE | --fleet FILE) [--config FILE] [--out plan.json]\n"
+    "                     [--csv DIR] [--html report.html] [--<planner key> VALUE ...]\n"
+    "  sahab-planner generate-fleet --hosts N --seed S --out fleet.json\n"
+    "  sahab-planner (plan|generate-fleet) --help\n"
+    "  sahab-planner --version\n";
+
+// A problem with what the user gave us (flags, files): exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string config_file_of(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--config") return argv[i + 1];
+  }
+  return {};
+}
+
+// Catalogues: the configured directory (relative paths are tried from the working directory,
+// then from the configuration file's directory), else the usual places.
+fs::path find_catalogs(const std::string& configured, const std::string& config_file) {
+  std::vector<fs::path> candidates;
+  if (!configured.empty()) {
+    candidates.push_back(configured);
+    if (fs::path(configured).is_relative() && !config_file.empty()) {
+      candidates.push_back(fs::path(config_file).parent_path() / configured);
+    }
+  } else {
+    candidates = {"configs/catalogs", "/etc/sahab/catalogs", "/usr/share/sahab/catalogs"};
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec)
+      candidates.push_back(self.parent_path().parent_path().parent_path() / "configs/catalogs");
+  }
+  for (const auto& dir : candidates) {
+    std::error_code ec;
+    if (fs::is_directory(dir, ec)) return dir;
+  }
+  throw UsageError("no catalogue directory found (tried " + candidates.front().string() +
+                   "); set catalogs.dir in the configuration or --catalogs.dir");
+}
+
+void write_output(const std::string& path, const std::string& content) {
+  if (path.empty() || path == "-") {
+    std::cout << content;
+    return;
+  }
+  write_file_atomic(path, content,
+                    fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                        fs::perms::others_read);
+}
+
+int run_plan(int argc, char** argv) {
+  PlannerConfig config;
+  std::string fleet_file, db_file, out_file, csv_dir, html_file;
+  auto schema =
+      planner_schema(config, "sahab-planner plan",
+                     "Plans a fleet's move to the cloud: sizing, strategies, move groups, "
+                     "waves and costs. Every planner key is also a flag.");
+  auto path_flag = [&](const char* flag, const char* help, std::string& target) {
+    schema.add({flag, "", help, "", settings::Kind::kValue,
+                [&target](const std::string& v, const std::string&) {
+                  if (v.empty()) throw settings::BadValue("expected a path");
+                  target = v;
+                }});
+  };
+  path_flag("fleet", "sahab-fleet/1 JSON file to plan", fleet_file);
+  path_flag("db", "collector SQLite database to plan (not supported yet)", db_file);
+  path_flag("out", "where to write the plan (sahab-plan/1 JSON); default: standard output",
+            out_file);
+  path_flag("csv", "directory for hosts.csv, waves.csv, costs.csv", csv_dir);
+  path_flag("html", "printable HTML report", html_file);
+  if (schema.parse(argc, argv, std::cout) != settings::Outcome::kRun) return 0;
+  validate(config);
+  if (!db_file.empty() && !fleet_file.empty()) throw UsageError("give --db or --fleet, not both");
+  if (!db_file.empty()) {
+    throw UsageError(
+        "--db is not supported yet: the collector's database does not exist yet; "
+        "export the fleet with the collector's GET /api/v1/fleet and use --fleet");
+  }
+  if (fleet_file.empty())
+    throw UsageError("give --fleet FILE (or --db FILE)\n" + std::string(kUsage));
+
+  const auto started = std::chrono::steady_clock::now();
+  const Catalogs catalogs =
+      load_catalog_dir(find_catalogs(config.catalogs_dir, config_file_of(argc, argv)));
+  const Fleet fleet = load_fleet_file(fleet_file);
+  const Plan result = plan(fleet, config, catalogs);
+  write_output(out_file, plan_json_text(result));
+  if (!csv_dir.empty()) write_csv_reports(result, csv_dir);
+  if (!html_file.empty()) write_file_atomic(html_file, html_report(result));
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  log::info("planned " + std::to_string(result.hosts.size()) + " hosts in " +
+            std::to_string(ms.count()) + " ms: " + std::to_string(result.waves.size()) +
+            " waves, " + std::to_string(result.groups.size()) + " move groups, " +
+            std::to_string(result.violations.size()) + " constraint reports");
+  return 0;
+}
+
+int run_generate(int argc, char** argv) {
+  GeneratorOptions options;
+  std::string out_file;
+  bool hosts_given = false;
+  settings::Schema schema(
+      "sahab-planner generate-fleet",
+      "Writes a deterministic synthetic sahab-fleet/1 fleet of Moroccan communes.", kVersion);
+  schema.add({"hosts", "", "number of hosts", "", settings::Kind::kValue,
+              [&](const std::string& v, const std::string&) {
+                options.hosts = static_cast<std::size_t>(settings::parse_integer(v, 1, 1000000));
+                hosts_given = true;
+              }});
+  schema.add({"seed", "", "random seed (same seed, same fleet)", "1", settings::Kind::kValue,
+              [&](const std::string& v, const std::string&) {
+                options.seed = static_cast<std::uint64_t>(settings::parse_integer(v, 0, 1ll << 62));
+              }});
+  schema.add({"edges-per-host", "", "average connections per host", "5", settings::Kind::kValue,
+              [&](const std::string& v, const std::string&) {
+                options.edges_per_host = static_cast<double>(settings::parse_integer(v, 0, 100));
+              }});
+  schema.add({"out", "", "where to write the fleet; default: standard output", "",
+              settings::Kind::kValue,
+              [&](const std::string& v, const std::string&) { out_file = v; }});
+  if (schema.parse(argc, argv, std::cout) != settings::Outcome::kRun) return 0;
+  if (!hosts_given) throw UsageError("give --hosts N\n" + std::string(kUsage));
+  write_output(out_file, fleet_to_json(generate_fleet(options)).dump() + "\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string command = argc > 1 ? argv[1] : "";
+  try {
+    if (command == "plan") return run_plan(argc - 1, argv + 1);
+    if (command == "generate-fleet") return run_generate(argc - 1, argv + 1);
+    if (command == "--version") {
+      std::cout << "sahab-planner " << kVersion << "\n";
+      return 0;
+    }
+    if (command == "--help" || command == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    std::cerr << "sahab-planner: "
+              << (command.empty() ? "missing command" : "unknown command '" + command + "'") << "\n"
+              << kUsage;
+    return 2;
+  } catch (const settings::ConfigError& e) {
+    std::cerr << "sahab-planner: " << e.what() << "\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "sahab-planner: " << e.what() << "\n";
+    return 2;
+  } catch (const FleetError& e) {
+    std::cerr << "sahab-planner: " << e.what() << "\n";
+    return 2;
+  } catch (const CatalogError& e) {
+    std::cerr << "sahab-planner: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "sahab-planner: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,321 @@
+#include "planner/plan.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <unordered_map>
+
+#include "planner/costs.h"
+#include "planner/grouping.h"
+#include "planner/sizing.h"
+#include "planner/strategy.h"
+#include "planner/waves.h"
+
+namespace sahab::planner {
+namespace {
+
+std::string money(double amount, const std::string& currency) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.0f %s", amount, currency.c_str());
+  return buffer;
+}
+
+std::string days_text(double hours) {
+  char buffer[64];
+  if (hours >= 48) {
+    std::snprintf(buffer, sizeof buffer, "%.1f days", hours / 24);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.1f h", hours);
+  }
+  return buffer;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+  return s;
+}
+
+// The managed service of `provider` that replaces software on `host`, if any.
+const ManagedService* managed_for(const Host& host, const Provider& provider) {
+  for (const auto& s : host.software) {
+    const std::string name = lower(s.name);
+    for (const auto& service : provider.managed_services) {
+      if (std::find(service.software.begin(), service.software.end(), name) !=
+          service.software.end()) {
+        return &service;
+      }
+    }
+  }
+  return nullptr;
+}
+
+class Planner {
+ public:
+  Planner(const Fleet& fleet, const PlannerConfig& config, const Catalogs& catalogs)
+      : fleet_(fleet), c_(config), catalogs_(catalogs) {}
+
+  Plan run() {
+    validate(c_);
+    plan_.currency = c_.costs.currency;
+    plan_.config = c_;
+    const DependencyGraph graph = build_dependency_graph(fleet_);
+    plan_.ignored_connections = graph.ignored;
+    plan_.hosts.resize(fleet_.hosts.size());
+    for (std::size_t i = 0; i < fleet_.hosts.size(); ++i) plan_host(i, graph.clients[i]);
+    group_and_schedule(graph);
+    roll_up_costs(plan_);
+    write_rules();
+    return std::move(plan_);
+  }
+
+ private:
+  void plan_host(std::size_t i, int clients) {
+    const Host& h = fleet_.hosts[i];
+    HostPlan& p = plan_.hosts[i];
+    p.id = h.id;
+    p.hostname = h.hostname;
+    p.region = h.label("region");
+    p.province = h.label("province");
+    p.commune = h.label("commune");
+    p.environment = h.label("environment");
+    p.criticality = h.label("criticality");
+    p.sensitivity = h.label(c_.compliance.label);
+    if (p.environment.empty()) ++missing_environment_;
+
+    const Requirement need = size_host(h, c_);
+    p.needed_vcpu = need.vcpu;
+    p.needed_memory_gib = need.memory_gib;
+    p.confidence = need.confidence;
+    p.reasons = need.reasons;
+    if (!need.assumed.empty()) ++hosts_with_assumptions_;
+    p.on_premises_monthly_cost = on_premises_monthly_cost(h, c_);
+    p.transfer_gb = need.transfer_gb;
+    const double uplink = h.uplink_mbps.value_or(c_.assume.uplink_mbps);
+    if (!h.uplink_mbps) ++missing_uplink_;
+    p.transfer_hours = transfer_hours(need.transfer_gb, uplink, c_);
+
+    StrategyDecision decision = decide_strategy(h, c_, clients);
+    p.reasons.insert(p.reasons.end(), decision.reasons.begin(), decision.reasons.end());
+    if (decision.forced == Strategy::kRetire || decision.forced == Strategy::kRetain) {
+      p.strategy = *decision.forced;
+      return;
+    }
+    place(h, p, need, decision.forced);
+    if (p.target) {
+      const double window = transfer_window_hours(c_);
+      char uplink_text[32];
+      std::snprintf(uplink_text, sizeof uplink_text, "%g", uplink);
+      const std::string copy = "copy " + std::to_string(static_cast<long long>(p.transfer_gb)) +
+                               " GB over " + uplink_text + " Mbit/s takes " +
+                               days_text(p.transfer_hours);
+      if (p.transfer_hours > window) {
+        p.flags.push_back(copy + ", longer than the " + days_text(window) +
+                          " transfer window: ship disks or seed the copy ahead of the wave");
+      } else {
+        p.reasons.push_back(copy);
+      }
+    }
+  }
+
+  // Prices the host on every eligible provider and keeps the cheapest; never places a
+  // classified host on a provider that does not qualify.
+  void place(const Host& h, HostPlan& p, const Requirement& need, std::optional<Strategy> forced) {
+    const int level = required_qualification(h, c_);
+    if (level > 0) {
+      p.reasons.push_back(c_.compliance.label + "=" + p.sensitivity +
+                          ": only providers qualified level " + std::to_string(level) + "+ in " +
+                          c_.compliance.country + " (Decree 2-24-921)");
+    }
+    const bool may_replatform = c_.strategy.replatform && forced != Strategy::kRehost;
+    std::optional<Offer> best;
+    std::string why_not;
+    for (const auto& provider : catalogs_.providers) {
+      if (!provider_eligible(provider, level, c_)) continue;
+      const ManagedService* managed = may_replatform ? managed_for(h, provider) : nullptr;
+      std::string reason;
+      auto offer = price_on(need, provider, c_, managed, &reason);
+      if (!offer) {
+        why_not += (why_not.empty() ? "" : "; ") + reason;
+        continue;
+      }
+      if (!best || offer->monthly.total() < best->monthly.total() - 1e-9) best = std::move(offer);
+    }
+    if (!best) {
+      p.strategy = Strategy::kRetain;
+      p.flags.push_back(
+          level > 0 ? "no provider qualified level " + std::to_string(level) + "+ in " +
+                          c_.compliance.country + " fits; not placed elsewhere" +
+                          (why_not.empty() ? "" : " (" + why_not + ")")
+                    : "no eligible offer fits" + (why_not.empty() ? "" : " (" + why_not + ")"));
+      return;
+    }
+    const Target& t = best->target;
+    p.strategy = t.managed_service.empty() ? Strategy::kRehost : Strategy::kReplatform;
+    if (forced == Strategy::kReplatform && t.managed_service.empty()) {
+      p.reasons.push_back(
+          "label asks for replatform but no managed offer matches its software: rehost");
+    }
+    char size[64];
+    std::snprintf(size, sizeof size, " (%g vCPU, %g GiB)", t.vcpu, t.memory_gib);
+    p.reasons.push_back("→ " + t.instance + size + " on " + t.provider +
+                        (t.managed_service.empty() ? "" : " as " + t.managed_service) + ", " +
+                        money(best->monthly.total(), plan_.currency) + "/month");
+    p.target = t;
+    p.monthly = best->monthly;
+    p.monthly_on_demand = best->monthly_on_demand;
+    p.monthly_by_commitment = best->monthly_by_commitment;
+  }
+
+  std::uint32_t site_of(const HostPlan& h, std::unordered_map<std::string, std::uint32_t>& sites) {
+    const std::string key =
+        h.commune.empty() ? "host\x1f" + h.id : h.region + "\x1f" + h.province + "\x1f" + h.commune;
+    return sites.emplace(key, static_cast<std::uint32_t>(sites.size())).first->second;
+  }
+
+  bool nonprod(const HostPlan& h) const {
+    const auto& list = c_.waves.nonprod_environments;
+    return std::find(list.begin(), list.end(), lower(h.environment)) != list.end();
+  }
+
+  void group_and_schedule(const DependencyGraph& graph) {
+    const std::size_t n = plan_.hosts.size();
+    std::vector<char> moving(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      moving[i] = plan_.hosts[i].strategy == Strategy::kRehost ||
+                  plan_.hosts[i].strategy == Strategy::kReplatform;
+    }
+    Grouping grouping = group_hosts(fleet_, graph, moving, c_);
+    for (std::size_t i = 0; i < n; ++i) {
+      plan_.hosts[i].shared_infrastructure = grouping.shared[i];
+      plan_.hosts[i].group = grouping.group_of[i];
+      if (grouping.shared[i]) plan_.shared_infrastructure.push_back(static_cast<std::uint32_t>(i));
+      plan_.hosts[i].one_time_cost = one_time_cost(plan_.hosts[i], c_);
+    }
+    plan_.cut_dependencies = std::move(grouping.cut);
+    plan_.violations = std::move(grouping.violations);
+
+    std::unordered_map<std::string, std::uint32_t> sites;
+    std::vector<WaveHost> wave_hosts(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      wave_hosts[i] = {site_of(plan_.hosts[i], sites), plan_.hosts[i].transfer_hours};
+    }
+    std::vector<WaveGroup> wave_groups(grouping.groups.size());
+    for (std::size_t g = 0; g < grouping.groups.size(); ++g) {
+      WaveGroup& wg = wave_groups[g];
+      wg.hosts = grouping.groups[g];
+      int dev = 0;
+      for (auto h : wg.hosts) {
+        dev += nonprod(plan_.hosts[h]);
+        const std::string crit = lower(plan_.hosts[h].criticality);
+        wg.high_criticality = wg.high_criticality || crit == "high" || crit == "critical";
+      }
+      wg.nonprod = dev == static_cast<int>(wg.hosts.size());
+      wg.mixed_environment = dev > 0 && !wg.nonprod;
+    }
+    const WaveSchedule schedule =
+        schedule_waves(wave_groups, wave_hosts, grouping.group_dependencies, c_);
+    plan_.violations.insert(plan_.violations.end(), schedule.violations.begin(),
+                            schedule.violations.end());
+
+    plan_.waves.resize(schedule.waves);
+    for (int w = 0; w < schedule.waves; ++w) {
+      Wave& wave = plan_.waves[w];
+      wave.number = w + 1;
+      wave.pilot = wave.number <= schedule.pilot_waves;
+      wave.start = add_days(c_.waves.start_date, w * c_.waves.length_days);
+      wave.end = add_days(c_.waves.start_date, (w + 1) * c_.waves.length_days - 1);
+    }
+    plan_.groups.resize(grouping.groups.size());
+    for (std::size_t g = 0; g < grouping.groups.size(); ++g) {
+      MoveGroup& group = plan_.groups[g];
+      group.id = "g-" + std::to_string(g + 1);
+      group.hosts = std::move(grouping.groups[g]);
+      group.wave = schedule.wave_of_group[g];
+      Wave& wave = plan_.waves[group.wave - 1];
+      wave.groups.push_back(static_cast<std::uint32_t>(g));
+      const std::string env = wave_groups[g].nonprod ? "nonprod" : "prod";
+      wave.environment = wave.environment.empty() || wave.environment == env ? env : "mixed";
+      for (auto h : group.hosts) {
+        plan_.hosts[h].wave = group.wave;
+        wave.hosts.push_back(h);
+      }
+    }
+    for (Wave& wave : plan_.waves) std::sort(wave.hosts.begin(), wave.hosts.end());
+    wave_transfer_hours(wave_hosts);
+  }
+
+  // A wave's copy time is its busiest site's: sites copy in parallel, hosts of a site in turn.
+  void wave_transfer_hours(const std::vector<WaveHost>& hosts) {
+    for (Wave& wave : plan_.waves) {
+      std::unordered_map<std::uint32_t, double> per_site;
+      for (auto h : wave.hosts) per_site[hosts[h].site] += hosts[h].transfer_hours;
+      for (const auto& [site, hours] : per_site)
+        wave.transfer_hours = std::max(wave.transfer_hours, hours);
+    }
+  }
+
+  void write_rules() {
+    for (const auto& [value, level] : c_.compliance.levels) {
+      if (level == 0) continue;
+      plan_.rules.push_back("Decree 2-24-921: hosts labelled " + c_.compliance.label + "=" + value +
+                            " go only to providers qualified level " + std::to_string(level) +
+                            " or higher operating in " + c_.compliance.country);
+    }
+    plan_.rules.push_back(
+        "shared infrastructure: a host with " + std::to_string(c_.grouping.shared_min_clients) +
+        "+ distinct clients or a role label in the shared roles is kept out of move groups; "
+        "its clients do not wait for it (hybrid connectivity assumed during the migration)");
+    plan_.rules.push_back(
+        "retire: zombie (max CPU ≤ zombie threshold, quiet network) or idle (CPU, memory and "
+        "network below the idle thresholds), with enough coverage and no clients");
+    plan_.rules.push_back(
+        "waves: dev/test before prod, never mixed; dependency targets in the same or an "
+        "earlier wave; high criticality not before wave " +
+        std::to_string(c_.waves.high_criticality_min_wave) +
+        "; per-site copy within the wave's window");
+    auto count = [&](std::size_t n, const std::string& what) {
+      if (n > 0) plan_.assumptions.push_back(std::to_string(n) + " " + what);
+    };
+    count(missing_environment_, "host(s) without an environment label: treated as prod");
+    count(missing_uplink_, "host(s) without a site uplink: assumed " +
+                               std::to_string(static_cast<int>(c_.assume.uplink_mbps)) + " Mbit/s");
+    count(hosts_with_assumptions_,
+          "host(s) with inventory values assumed (see each host's reasons); confidence lowered");
+    count(plan_.ignored_connections, "connection(s) ignored: unknown host id or a host to itself");
+  }
+
+  const Fleet& fleet_;
+  const PlannerConfig& c_;
+  const Catalogs& catalogs_;
+  Plan plan_;
+  std::size_t missing_environment_ = 0, missing_uplink_ = 0, hosts_with_assumptions_ = 0;
+};
+
+}  // namespace
+
+const char* to_string(Strategy s) {
+  switch (s) {
+    case Strategy::kRehost:
+      return "rehost";
+    case Strategy::kReplatform:
+      return "replatform";
+    case Strategy::kRetire:
+      return "retire";
+    case Strategy::kRetain:
+      return "retain";
+  }
+  return "rehost";
+}
+
+MonthlyCost& MonthlyCost::operator+=(const MonthlyCost& o) {
+  compute += o.compute;
+  storage += o.storage;
+  egress += o.egress;
+  licences += o.licences;
+  return *this;
+}
+
+Plan plan(const Fleet& fleet, const PlannerConfig& config, const Catalogs& catalogs) {
+  return Planner(fleet, config, catalogs).run();
+}
+
+}  // namespace sahab::planner

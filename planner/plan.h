@@ -1,0 +1,153 @@
+#pragma once
+// The planner's entry point and its result, serialised as sahab-plan/1.
+//
+//   fleet → sizing (per host, per eligible provider) → strategy → move groups → waves → costs
+//
+// Hosts are referred to by their index in the fleet everywhere inside the plan, so grouping and
+// wave planning run on integer arrays even for 100,000 servers.
+#include <array>
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "planner/catalog.h"
+#include "planner/config.h"
+#include "planner/fleet.h"
+
+namespace sahab::planner {
+
+enum class Strategy { kRehost, kReplatform, kRetire, kRetain };
+const char* to_string(Strategy strategy);
+
+// Pricing options, in the order of CommitmentCosts.
+inline const std::array<std::string, 3> kCommitments = {"on-demand", "1y", "3y"};
+using CommitmentCosts = std::array<double, 3>;
+
+struct MonthlyCost {
+  double compute = 0;
+  double storage = 0;
+  double egress = 0;
+  double licences = 0;
+  double total() const { return compute + storage + egress + licences; }
+  MonthlyCost& operator+=(const MonthlyCost& other);
+};
+
+struct DiskTarget {
+  std::string tier;
+  double size_gib = 0;
+  double monthly_cost = 0;
+};
+
+struct Target {
+  std::string provider;
+  std::string instance;
+  std::string series;
+  std::string managed_service;  // set when replatformed
+  double vcpu = 0;
+  double memory_gib = 0;
+  std::vector<DiskTarget> disks;
+};
+
+struct HostPlan {
+  std::string id, hostname, region, province, commune, environment, criticality, sensitivity;
+  Strategy strategy = Strategy::kRehost;
+  std::vector<std::string> reasons;  // why this target, this strategy, these numbers
+  std::vector<std::string> flags;    // problems an architect must look at
+  int confidence = 1;                // 1..5 stars from data coverage
+  double needed_vcpu = 0;
+  double needed_memory_gib = 0;
+  std::optional<Target> target;
+  MonthlyCost monthly;                      // in the plan currency, chosen commitment
+  double monthly_on_demand = 0;             // the same target on demand, for comparison
+  CommitmentCosts monthly_by_commitment{};  // the same target under each pricing option
+  double on_premises_monthly_cost = 0;      // today's TCO estimate
+  double one_time_cost = 0;
+  double transfer_gb = 0;
+  double transfer_hours = 0;
+  bool shared_infrastructure = false;
+  int group = -1;  // index into Plan::groups; -1 when the host does not move
+  int wave = 0;    // 1-based; 0 when the host does not move
+};
+
+struct MoveGroup {
+  std::string id;
+  std::vector<std::uint32_t> hosts;
+  int wave = 0;
+};
+
+// A dependency between two moving hosts that ended up in different move groups.
+struct CutDependency {
+  std::uint32_t source = 0;
+  std::uint32_t target = 0;
+  double connections_per_day = 0;
+  double bytes_per_day = 0;
+  bool strong = false;
+};
+
+struct Wave {
+  int number = 0;
+  std::vector<std::uint32_t> hosts;
+  std::vector<std::uint32_t> groups;
+  double monthly_cost = 0;
+  double one_time_cost = 0;
+  double transfer_gb = 0;
+  double transfer_hours = 0;  // the longest site's copy time in this wave
+  std::string start, end;
+  bool pilot = false;
+  std::string environment;  // nonprod | prod | mixed
+};
+
+// A constraint the plan could not meet, or a rule it applied that an architect must know.
+struct Violation {
+  std::string constraint;
+  std::string detail;
+};
+
+struct CostRollup {
+  std::string key;
+  int hosts = 0;
+  double monthly_cost = 0;
+  double on_premises_monthly_cost = 0;
+  double one_time_cost = 0;
+};
+
+struct Totals {
+  double monthly_cost = 0;  // cloud, chosen commitment
+  double monthly_cost_on_demand = 0;
+  CommitmentCosts monthly_cost_by_commitment{};
+  double one_time_cost = 0;
+  double on_premises_monthly_cost = 0;           // every host today
+  double retained_on_premises_monthly_cost = 0;  // hosts that stay
+  double monthly_difference = 0;                 // (cloud + retained) - today; negative = savings
+  MonthlyCost breakdown;
+  int hosts = 0, rehost = 0, replatform = 0, retire = 0, retain = 0, flagged = 0;
+};
+
+struct Plan {
+  std::string currency;
+  PlannerConfig config;
+  std::vector<HostPlan> hosts;  // same order as the fleet
+  std::vector<MoveGroup> groups;
+  std::vector<CutDependency> cut_dependencies;
+  std::vector<std::uint32_t> shared_infrastructure;
+  std::vector<Wave> waves;
+  std::vector<CostRollup> by_region, by_commune;
+  std::vector<Violation> violations;
+  std::vector<std::string> rules;        // rules applied (compliance, shared infrastructure, ...)
+  std::vector<std::string> assumptions;  // fleet-wide assumptions with counts
+  std::size_t ignored_connections = 0;
+  Totals totals;
+};
+
+// Plans a fleet. Deterministic: the same inputs give the same plan, byte for byte.
+Plan plan(const Fleet& fleet, const PlannerConfig& config, const Catalogs& catalogs);
+
+inline constexpr const char* kPlanFormat = "sahab-plan/1";
+// The plan as sahab-plan/1 JSON text, written in one pass (what the CLI and the API send).
+std::string plan_json_text(const Plan& plan);
+// The same document as a tree, for callers that edit or embed it.
+nlohmann::json plan_to_json(const Plan& plan);
+
+}  // namespace sahab::planner

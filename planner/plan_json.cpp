@@ -1,0 +1,313 @@
+// sahab-plan/1 serialisation. The plan is written by a streaming writer: building a JSON tree
+// of a 100,000-host plan first would cost more than planning it.
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "planner/plan.h"
+
+namespace sahab::planner {
+namespace {
+
+// Money and hours are written with two decimals: enough for a budget, stable across runs.
+double r2(double v) { return std::round(v * 100) / 100; }
+
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+
+  Writer& begin_object() { return open('{'); }
+  Writer& end_object() { return close('}'); }
+  Writer& begin_array() { return open('['); }
+  Writer& end_array() { return close(']'); }
+  Writer& key(std::string_view k) {
+    separate();
+    string_literal(k);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+  }
+  Writer& value(std::string_view s) {
+    separate();
+    string_literal(s);
+    return *this;
+  }
+  Writer& value(const char* s) { return value(std::string_view(s)); }
+  Writer& value(const std::string& s) { return value(std::string_view(s)); }
+  Writer& value(double d) {
+    separate();
+    if (!std::isfinite(d)) {
+      out_ += "null";
+      return *this;
+    }
+    if (d == 0) d = 0;  // no "-0"
+    char buffer[32];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, d).ptr;
+    out_.append(buffer, end);
+    return *this;
+  }
+  Writer& value(int n) { return value(static_cast<long long>(n)); }
+  Writer& value(std::size_t n) { return value(static_cast<long long>(n)); }
+  Writer& value(long long n) {
+    separate();
+    out_ += std::to_string(n);
+    return *this;
+  }
+  Writer& value(bool b) {
+    separate();
+    out_ += b ? "true" : "false";
+    return *this;
+  }
+  Writer& null() {
+    separate();
+    out_ += "null";
+    return *this;
+  }
+  Writer& raw(const std::string& json_text) {
+    separate();
+    out_ += json_text;
+    return *this;
+  }
+  template <typename T>
+  Writer& field(std::string_view k, const T& v) {
+    key(k);
+    return value(v);
+  }
+  Writer& strings(std::string_view k, const std::vector<std::string>& list) {
+    key(k).begin_array();
+    for (const auto& s : list) value(s);
+    return end_array();
+  }
+
+ private:
+  Writer& open(char c) {
+    separate();
+    out_ += c;
+    first_ = true;
+    return *this;
+  }
+  Writer& close(char c) {
+    out_ += c;
+    first_ = false;
+    return *this;
+  }
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+  // JSON string with escapes; invalid UTF-8 (from a hand-edited catalogue) becomes U+FFFD.
+  void string_literal(std::string_view s) {
+    out_ += '"';
+    for (std::size_t i = 0; i < s.size();) {
+      std::size_t plain = i;  // a run of characters that need no care is copied at once
+      while (plain < s.size()) {
+        const auto p = static_cast<unsigned char>(s[plain]);
+        if (p < 0x20 || p >= 0x80 || p == '"' || p == '\\') break;
+        ++plain;
+      }
+      out_.append(s.data() + i, plain - i);
+      i = plain;
+      if (i == s.size()) break;
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c == '"' || c == '\\') {
+        out_ += '\\';
+        out_ += static_cast<char>(c);
+        ++i;
+      } else if (c < 0x20) {
+        char buffer[8];
+        std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+        out_ += buffer;
+        ++i;
+      } else if (c < 0x80) {
+        out_ += static_cast<char>(c);
+        ++i;
+      } else {
+        const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+        bool valid = length > 0 && c < 0xF5 && i + length <= s.size();
+        for (std::size_t k = 1; valid && k < length; ++k) {
+          valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+        }
+        if (valid) {
+          out_.append(s.substr(i, length));
+          i += length;
+        } else {
+          out_ += "\xEF\xBF\xBD";
+          ++i;
+        }
+      }
+    }
+    out_ += '"';
+  }
+
+  std::string& out_;
+  bool first_ = true;
+  bool after_key_ = false;
+};
+
+void costs(Writer& w, const MonthlyCost& m) {
+  w.begin_object()
+      .field("compute", r2(m.compute))
+      .field("storage", r2(m.storage))
+      .field("egress", r2(m.egress))
+      .field("licences", r2(m.licences))
+      .end_object();
+}
+
+void by_commitment(Writer& w, const CommitmentCosts& costs) {
+  w.key("monthly_cost_by_commitment").begin_object();
+  for (std::size_t k = 0; k < kCommitments.size(); ++k) w.field(kCommitments[k], r2(costs[k]));
+  w.end_object();
+}
+
+void host(Writer& w, const Plan& plan, const HostPlan& h) {
+  w.begin_object().field("id", h.id).field("hostname", h.hostname).field("region", h.region);
+  w.field("province", h.province).field("commune", h.commune).field("environment", h.environment);
+  w.field("criticality", h.criticality).field("sensitivity", h.sensitivity);
+  w.field("strategy", to_string(h.strategy))
+      .strings("reasons", h.reasons)
+      .strings("flags", h.flags);
+  w.key("move_group");
+  if (h.group >= 0) {
+    w.value(plan.groups[h.group].id);
+  } else {
+    w.null();
+  }
+  w.key("wave");
+  if (h.wave > 0) {
+    w.value(h.wave);
+  } else {
+    w.null();
+  }
+  w.field("confidence", h.confidence).field("shared_infrastructure", h.shared_infrastructure);
+  w.key("needed")
+      .begin_object()
+      .field("vcpu", r2(h.needed_vcpu))
+      .field("memory_gib", r2(h.needed_memory_gib));
+  w.end_object();
+  w.key("target");
+  if (h.target) {
+    const Target& t = *h.target;
+    w.begin_object()
+        .field("provider", t.provider)
+        .field("instance", t.instance)
+        .field("series", t.series);
+    w.field("vcpu", t.vcpu).field("memory_gib", t.memory_gib);
+    if (!t.managed_service.empty()) w.field("managed_service", t.managed_service);
+    w.key("disks").begin_array();
+    for (const auto& d : t.disks) {
+      w.begin_object().field("tier", d.tier).field("size_gib", d.size_gib);
+      w.field("monthly_cost", r2(d.monthly_cost)).end_object();
+    }
+    w.end_array().end_object();
+  } else {
+    w.null();
+  }
+  w.field("monthly_cost", r2(h.monthly.total())).key("monthly_cost_breakdown");
+  costs(w, h.monthly);
+  w.field("monthly_cost_on_demand", r2(h.monthly_on_demand));
+  by_commitment(w, h.monthly_by_commitment);
+  w.field("on_premises_monthly_cost", r2(h.on_premises_monthly_cost));
+  w.field("one_time_cost", r2(h.one_time_cost)).field("transfer_gb", r2(h.transfer_gb));
+  w.field("transfer_hours", r2(h.transfer_hours)).end_object();
+}
+
+void ids(Writer& w, std::string_view key, const Plan& plan,
+         const std::vector<std::uint32_t>& hosts) {
+  w.key(key).begin_array();
+  for (auto h : hosts) w.value(plan.hosts[h].id);
+  w.end_array();
+}
+
+void rollups(Writer& w, std::string_view key, const std::vector<CostRollup>& list) {
+  w.key(key).begin_array();
+  for (const auto& r : list) {
+    w.begin_object()
+        .field("key", r.key)
+        .field("hosts", r.hosts)
+        .field("monthly_cost", r2(r.monthly_cost));
+    w.field("on_premises_monthly_cost", r2(r.on_premises_monthly_cost));
+    w.field("one_time_cost", r2(r.one_time_cost)).end_object();
+  }
+  w.end_array();
+}
+
+}  // namespace
+
+std::string plan_json_text(const Plan& plan) {
+  std::string out;
+  out.reserve(plan.hosts.size() * 1600 + 65536);
+  Writer w(out);
+  w.begin_object().field("format", kPlanFormat).field("currency", plan.currency);
+  w.key("parameters").raw(parameters_json(plan.config).dump());
+  w.strings("rules", plan.rules).strings("assumptions", plan.assumptions);
+  w.key("hosts").begin_array();
+  for (const auto& h : plan.hosts) host(w, plan, h);
+  w.end_array();
+  w.key("move_groups").begin_array();
+  for (const auto& g : plan.groups) {
+    w.begin_object().field("id", g.id).field("wave", g.wave);
+    ids(w, "hosts", plan, g.hosts);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("cut_dependencies").begin_array();
+  for (const auto& c : plan.cut_dependencies) {
+    w.begin_object()
+        .field("source", plan.hosts[c.source].id)
+        .field("target", plan.hosts[c.target].id);
+    w.field("source_group", plan.groups[plan.hosts[c.source].group].id);
+    w.field("target_group", plan.groups[plan.hosts[c.target].group].id);
+    w.field("connections_per_day", c.connections_per_day).field("bytes_per_day", c.bytes_per_day);
+    w.end_object();
+  }
+  w.end_array();
+  ids(w, "shared_infrastructure", plan, plan.shared_infrastructure);
+  w.key("waves").begin_array();
+  for (const auto& wave : plan.waves) {
+    w.begin_object().field("number", wave.number).field("pilot", wave.pilot);
+    w.field("environment", wave.environment).field("start", wave.start).field("end", wave.end);
+    ids(w, "hosts", plan, wave.hosts);
+    w.key("move_groups").begin_array();
+    for (auto g : wave.groups) w.value(plan.groups[g].id);
+    w.end_array();
+    w.field("monthly_cost", r2(wave.monthly_cost)).field("one_time_cost", r2(wave.one_time_cost));
+    w.field("transfer_gb", r2(wave.transfer_gb)).field("transfer_hours", r2(wave.transfer_hours));
+    w.end_object();
+  }
+  w.end_array();
+  w.key("violations").begin_array();
+  for (const auto& v : plan.violations) {
+    w.begin_object().field("constraint", v.constraint).field("detail", v.detail).end_object();
+  }
+  w.end_array();
+  w.key("costs").begin_object();
+  rollups(w, "by_region", plan.by_region);
+  rollups(w, "by_commune", plan.by_commune);
+  w.end_object();
+  const Totals& t = plan.totals;
+  w.key("totals").begin_object();
+  w.field("hosts", t.hosts).field("rehost", t.rehost).field("replatform", t.replatform);
+  w.field("retire", t.retire).field("retain", t.retain).field("flagged", t.flagged);
+  w.field("monthly_cost", r2(t.monthly_cost)).key("monthly_cost_breakdown");
+  costs(w, t.breakdown);
+  w.field("monthly_cost_on_demand", r2(t.monthly_cost_on_demand));
+  by_commitment(w, t.monthly_cost_by_commitment);
+  w.field("commitment", plan.config.costs.commitment).field("one_time_cost", r2(t.one_time_cost));
+  w.field("on_premises_monthly_cost", r2(t.on_premises_monthly_cost));
+  w.field("retained_on_premises_monthly_cost", r2(t.retained_on_premises_monthly_cost));
+  w.field("monthly_difference", r2(t.monthly_difference));
+  w.end_object().end_object();
+  out += '\n';
+  return out;
+}
+
+nlohmann::json plan_to_json(const Plan& plan) {
+  return nlohmann::json::parse(plan_json_text(plan));
+}
+
+}  // namespace sahab::planner

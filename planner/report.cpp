@@ -1,0 +1,365 @@
+#include "planner/report.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/file.h"
+
+namespace sahab::planner {
+namespace {
+
+constexpr const char* kBom = "\xEF\xBB\xBF";  // lets spreadsheets read UTF-8 (accented communes)
+constexpr std::size_t kMaxViolationsShown = 500;
+
+std::string num(double v, int decimals = 2) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+
+std::string money(double v) {
+  // 1234567.8 -> "1 234 568" (thin grouping as written in Morocco)
+  std::string digits = num(v < 0 ? -v : v, 0), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u202F";
+    out += digits[i];
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
+std::string joined(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : separator) + s;
+  return out;
+}
+
+// Rows end with CRLF, as RFC 4180 and spreadsheets expect.
+class Csv {
+ public:
+  Csv() { out_ << kBom; }
+  Csv& text(const std::string& v) { return cell(csv_field(v)); }
+  Csv& number(double v, int decimals = 2) { return cell(num(v, decimals)); }
+  Csv& integer(long long v) { return cell(std::to_string(v)); }
+  void end() {
+    out_ << "\r\n";
+    first_ = true;
+  }
+  std::string str() const { return out_.str(); }
+
+ private:
+  Csv& cell(const std::string& v) {
+    if (!first_) out_ << ',';
+    out_ << v;
+    first_ = false;
+    return *this;
+  }
+  std::ostringstream out_;
+  bool first_ = true;
+};
+
+void header(Csv& csv, std::initializer_list<const char*> names) {
+  for (const char* n : names) csv.text(n);
+  csv.end();
+}
+
+}  // namespace
+
+std::string csv_field(const std::string& value) {
+  std::string v = value;
+  if (!v.empty() &&
+      (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r')) {
+    v.insert(v.begin(), '\'');
+  }
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string quoted = "\"";
+  for (char c : v) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string html_escape(const std::string& value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string hosts_csv(const Plan& plan) {
+  Csv csv;
+  header(csv, {"id",
+               "hostname",
+               "region",
+               "province",
+               "commune",
+               "environment",
+               "criticality",
+               "sensitivity",
+               "strategy",
+               "move_group",
+               "wave",
+               "confidence",
+               "provider",
+               "instance",
+               "vcpu",
+               "memory_gib",
+               "monthly_cost",
+               "compute",
+               "storage",
+               "egress",
+               "licences",
+               "on_premises_monthly_cost",
+               "one_time_cost",
+               "transfer_gb",
+               "transfer_hours",
+               "flags",
+               "reasons"});
+  for (const auto& h : plan.hosts) {
+    csv.text(h.id)
+        .text(h.hostname)
+        .text(h.region)
+        .text(h.province)
+        .text(h.commune)
+        .text(h.environment);
+    csv.text(h.criticality).text(h.sensitivity).text(to_string(h.strategy));
+    csv.text(h.group >= 0 ? plan.groups[h.group].id : "");
+    if (h.wave > 0) {
+      csv.integer(h.wave);
+    } else {
+      csv.text("");
+    }
+    csv.integer(h.confidence);
+    csv.text(h.target ? h.target->provider : "").text(h.target ? h.target->instance : "");
+    csv.number(h.target ? h.target->vcpu : 0, 0).number(h.target ? h.target->memory_gib : 0, 1);
+    csv.number(h.monthly.total()).number(h.monthly.compute).number(h.monthly.storage);
+    csv.number(h.monthly.egress).number(h.monthly.licences).number(h.on_premises_monthly_cost);
+    csv.number(h.one_time_cost).number(h.transfer_gb, 1).number(h.transfer_hours, 1);
+    csv.text(joined(h.flags, "; ")).text(joined(h.reasons, "; "));
+    csv.end();
+  }
+  return csv.str();
+}
+
+std::string waves_csv(const Plan& plan) {
+  Csv csv;
+  header(csv, {"wave", "pilot", "environment", "start", "end", "hosts", "move_groups",
+               "monthly_cost", "one_time_cost", "transfer_gb", "transfer_hours"});
+  for (const auto& w : plan.waves) {
+    csv.integer(w.number)
+        .text(w.pilot ? "yes" : "no")
+        .text(w.environment)
+        .text(w.start)
+        .text(w.end);
+    csv.integer(static_cast<long long>(w.hosts.size()))
+        .integer(static_cast<long long>(w.groups.size()));
+    csv.number(w.monthly_cost)
+        .number(w.one_time_cost)
+        .number(w.transfer_gb, 1)
+        .number(w.transfer_hours, 1);
+    csv.end();
+  }
+  return csv.str();
+}
+
+std::string costs_csv(const Plan& plan) {
+  Csv csv;
+  header(csv,
+         {"level", "key", "hosts", "monthly_cost", "on_premises_monthly_cost", "one_time_cost"});
+  auto rows = [&](const char* level, const std::vector<CostRollup>& list) {
+    for (const auto& r : list) {
+      csv.text(level)
+          .text(r.key)
+          .integer(r.hosts)
+          .number(r.monthly_cost)
+          .number(r.on_premises_monthly_cost);
+      csv.number(r.one_time_cost);
+      csv.end();
+    }
+  };
+  rows("region", plan.by_region);
+  rows("commune", plan.by_commune);
+  const Totals& t = plan.totals;
+  csv.text("total")
+      .text(plan.currency)
+      .integer(t.hosts)
+      .number(t.monthly_cost)
+      .number(t.on_premises_monthly_cost);
+  csv.number(t.one_time_cost);
+  csv.end();
+  return csv.str();
+}
+
+void write_csv_reports(const Plan& plan, const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw FileError(dir.string() + ": cannot create the directory: " + ec.message());
+  const auto perms = std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                     std::filesystem::perms::group_read | std::filesystem::perms::others_read;
+  write_file_atomic(dir / "hosts.csv", hosts_csv(plan), perms);
+  write_file_atomic(dir / "waves.csv", waves_csv(plan), perms);
+  write_file_atomic(dir / "costs.csv", costs_csv(plan), perms);
+}
+
+namespace {
+
+class Html {
+ public:
+  Html& raw(const std::string& s) {
+    out_ << s;
+    return *this;
+  }
+  Html& text(const std::string& s) {
+    out_ << html_escape(s);
+    return *this;
+  }
+  void row(std::initializer_list<std::string> cells, const char* tag = "td") {
+    out_ << "<tr>";
+    for (const auto& c : cells) out_ << '<' << tag << '>' << html_escape(c) << "</" << tag << '>';
+    out_ << "</tr>\n";
+  }
+  std::string str() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+};
+
+constexpr const char* kStyle = R"(
+body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
+h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0;font-size:12px}
+th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+th{background:#f0f0f0}td.n{text-align:right}
+.flag{color:#a00}.small{color:#666;font-size:12px}
+@media print{body{margin:1cm}h2{page-break-before:always}tr{page-break-inside:avoid}}
+)";
+
+}  // namespace
+
+std::string html_report(const Plan& plan) {
+  const Totals& t = plan.totals;
+  const std::string& cur = plan.currency;
+  Html h;
+  h.raw(
+       "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
+       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+       "'unsafe-inline'\">"
+       "<title>Sahab — plan de migration</title><style>")
+      .raw(kStyle)
+      .raw("</style></head><body>\n<h1>Sahab — migration plan</h1>\n");
+
+  h.raw("<h2>Summary</h2>\n<table>\n");
+  h.row({"hosts", std::to_string(t.hosts)});
+  h.row({"rehost / replatform / retire / retain",
+         std::to_string(t.rehost) + " / " + std::to_string(t.replatform) + " / " +
+             std::to_string(t.retire) + " / " + std::to_string(t.retain)});
+  h.row({"hosts flagged for review", std::to_string(t.flagged)});
+  h.row({"move groups / waves",
+         std::to_string(plan.groups.size()) + " / " + std::to_string(plan.waves.size())});
+  h.row({"cloud monthly cost (" + plan.config.costs.commitment + ")",
+         money(t.monthly_cost) + " " + cur});
+  for (std::size_t k = 0; k < kCommitments.size(); ++k) {
+    h.row({"cloud monthly cost, " + kCommitments[k],
+           money(t.monthly_cost_by_commitment[k]) + " " + cur});
+  }
+  h.row({"on-premises monthly cost today", money(t.on_premises_monthly_cost) + " " + cur});
+  h.row({"on-premises monthly cost of retained hosts",
+         money(t.retained_on_premises_monthly_cost) + " " + cur});
+  h.row({"monthly difference (cloud + retained − today)", money(t.monthly_difference) + " " + cur});
+  h.row({"one-time migration cost", money(t.one_time_cost) + " " + cur});
+  h.raw("</table>\n");
+
+  h.raw("<h2>Waves</h2>\n<table>\n");
+  h.row({"wave", "dates", "kind", "hosts", "groups", "monthly cost", "one-time cost", "transfer GB",
+         "longest site copy (h)"},
+        "th");
+  for (const auto& w : plan.waves) {
+    h.row({std::to_string(w.number), w.start + " → " + w.end,
+           (w.pilot ? "pilot, " : "") + w.environment, std::to_string(w.hosts.size()),
+           std::to_string(w.groups.size()), money(w.monthly_cost), money(w.one_time_cost),
+           num(w.transfer_gb, 0), num(w.transfer_hours, 1)});
+  }
+  h.raw("</table>\n");
+
+  h.raw("<h2>Costs by region</h2>\n<table>\n");
+  h.row({"region", "hosts", "cloud monthly", "on-premises monthly", "one-time"}, "th");
+  for (const auto& r : plan.by_region) {
+    h.row({r.key, std::to_string(r.hosts), money(r.monthly_cost), money(r.on_premises_monthly_cost),
+           money(r.one_time_cost)});
+  }
+  h.raw("</table>\n");
+
+  h.raw("<h2>Rules and assumptions</h2>\n<ul>\n");
+  for (const auto& s : plan.rules) h.raw("<li>").text(s).raw("</li>\n");
+  for (const auto& s : plan.assumptions) h.raw("<li>").text(s).raw("</li>\n");
+  h.raw("</ul>\n<table>\n");
+  h.row({"parameter", "value"}, "th");
+  const nlohmann::json parameters = parameters_json(plan.config);
+  for (const auto& [key, value] : parameters.items()) h.row({key, value.dump()});
+  h.raw("</table>\n");
+
+  h.raw("<h2>Constraints not met</h2>\n");
+  if (plan.violations.empty()) h.raw("<p>None.</p>\n");
+  h.raw("<table>\n");
+  for (std::size_t i = 0; i < plan.violations.size() && i < kMaxViolationsShown; ++i) {
+    h.row({plan.violations[i].constraint, plan.violations[i].detail});
+  }
+  h.raw("</table>\n");
+  if (plan.violations.size() > kMaxViolationsShown) {
+    h.raw("<p class=\"small\">")
+        .text(std::to_string(plan.violations.size() - kMaxViolationsShown) + " more in plan.json")
+        .raw("</p>\n");
+  }
+
+  h.raw("<h2>Hosts</h2>\n<table>\n");
+  h.row({"host", "commune", "env", "strategy", "group", "wave", "★", "target", "monthly",
+         "copy (h)", "why"},
+        "th");
+  for (const auto& host : plan.hosts) {
+    const std::string target =
+        host.target ? host.target->provider + " " + host.target->instance : "";
+    h.raw("<tr><td>")
+        .text(host.hostname.empty() ? host.id : host.hostname)
+        .raw("</td><td>")
+        .text(host.commune);
+    h.raw("</td><td>").text(host.environment).raw("</td><td>").text(to_string(host.strategy));
+    h.raw("</td><td>").text(host.group >= 0 ? plan.groups[host.group].id : "");
+    h.raw("</td><td class=\"n\">").text(host.wave > 0 ? std::to_string(host.wave) : "");
+    h.raw("</td><td class=\"n\">")
+        .text(std::to_string(host.confidence))
+        .raw("</td><td>")
+        .text(target);
+    h.raw("</td><td class=\"n\">").text(money(host.monthly.total())).raw("</td><td class=\"n\">");
+    h.text(num(host.transfer_hours, 1)).raw("</td><td>");
+    for (const auto& f : host.flags) h.raw("<div class=\"flag\">").text(f).raw("</div>");
+    h.raw("<div class=\"small\">").text(joined(host.reasons, "; ")).raw("</div></td></tr>\n");
+  }
+  h.raw(
+      "</table>\n<p class=\"small\">Generated by sahab-planner. Prices come from the catalogues "
+      "named in "
+      "the parameters; they are estimates.</p>\n</body></html>\n");
+  return h.str();
+}
+
+}  // namespace sahab::planner

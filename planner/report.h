@@ -1,0 +1,24 @@
+#pragma once
+// Human outputs of a plan: CSV files that open cleanly in a spreadsheet, and a self-contained
+// printable HTML report (no scripts, no external assets; every value escaped).
+#include <filesystem>
+#include <string>
+
+#include "planner/plan.h"
+
+namespace sahab::planner {
+
+// hosts.csv, waves.csv, costs.csv in `dir` (created if needed).
+void write_csv_reports(const Plan& plan, const std::filesystem::path& dir);
+std::string hosts_csv(const Plan& plan);
+std::string waves_csv(const Plan& plan);
+std::string costs_csv(const Plan& plan);
+
+std::string html_report(const Plan& plan);
+
+// A CSV field: quoted when needed; a leading = + - @ is neutralised so a spreadsheet never
+// runs a host name as a formula.
+std::string csv_field(const std::string& value);
+std::string html_escape(const std::string& value);
+
+}  // namespace sahab::planner

@@ -1,0 +1,45 @@
+#pragma once
+// Wave planning (Azure auto wave planning, AWS prescriptive guidance): pilot waves of a few
+// low-risk dev/test servers; dev/test before prod and never mixed; a dependency target in the
+// same or an earlier wave; high criticality not in the first waves; a host cap that ramps up,
+// bounded by team capacity; each site's uplink copy time within the wave's transfer window.
+// Whatever cannot be met is placed anyway and reported.
+#include <cstdint>
+#include <vector>
+
+#include "planner/config.h"
+#include "planner/plan.h"
+
+namespace sahab::planner {
+
+struct WaveGroup {
+  std::vector<std::uint32_t> hosts;
+  bool nonprod = false;
+  bool mixed_environment = false;
+  bool high_criticality = false;
+};
+
+struct WaveHost {
+  std::uint32_t site = 0;  // hosts of one site share its uplink
+  double transfer_hours = 0;
+};
+
+struct WaveSchedule {
+  std::vector<int> wave_of_group;  // 1-based
+  int waves = 0;
+  int pilot_waves = 0;  // waves 1..pilot_waves are pilots
+  std::vector<Violation> violations;
+};
+
+WaveSchedule schedule_waves(const std::vector<WaveGroup>& groups,
+                            const std::vector<WaveHost>& hosts,
+                            const std::vector<std::pair<int, int>>& dependencies,
+                            const PlannerConfig& config);
+
+// Host cap of wave `number` (1-based) given how many pilot waves there were.
+int wave_cap(const PlannerConfig& config, int number, int pilot_waves);
+double transfer_window_hours(const PlannerConfig& config);
+// "YYYY-MM-DD" plus days.
+std::string add_days(const std::string& date, int days);
+
+}  // namespace sahab::planner

@@ -1,0 +1,170 @@
+#include "planner/fleet.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support.h"
+
+using namespace sahab::planner;
+using namespace sahab::planner::test;
+using nlohmann::json;
+
+namespace {
+
+const char* kExample = R"({
+  "format": "sahab-fleet/1",
+  "generated_at": "2026-11-22T10:00:00Z",
+  "hosts": [{
+    "id": "stable host id",
+    "hostname": "srv-etatcivil-01",
+    "labels": {"region": "Casablanca-Settat", "province": "Settat", "commune": "Berrechid",
+               "environment": "prod", "criticality": "high", "sensitivity": "sensitive",
+               "application": "etat-civil"},
+    "os": {"family": "linux", "name": "Debian GNU/Linux", "version": "12", "arch": "x86_64"},
+    "cpu": {"cores": 8, "model": "Intel Xeon E5-2620", "mhz": 2100},
+    "memory_bytes": 17179869184,
+    "disks": [{"name": "sda", "size_bytes": 536870912000, "used_bytes": 214748364800}],
+    "site": {"uplink_mbps": 20},
+    "utilisation": {
+      "window_days": 30, "coverage": 0.97,
+      "cpu_ratio":    {"p50": 0.12, "p90": 0.31, "p95": 0.40, "p99": 0.62, "max": 0.95},
+      "memory_ratio": {"p50": 0.50, "p90": 0.61, "p95": 0.64, "p99": 0.70, "max": 0.81},
+      "disk_read_iops": {"p95": 120}, "disk_write_iops": {"p95": 80},
+      "disk_read_bytes_per_second": {"p95": 4.0e6}, "disk_write_bytes_per_second": {"p95": 2.5e6},
+      "network_receive_bytes_per_second": {"p95": 1.2e6}, "network_transmit_bytes_per_second": {"p95": 0.9e6}
+    },
+    "software": [{"name": "postgresql", "version": "15.4"}],
+    "listening": [{"port": 5432, "protocol": "tcp", "process": "postgres"}]
+  }, {"id": "minimal"}],
+  "connections": [{"source": "minimal", "target": "stable host id", "port": 5432,
+                   "connections_per_day": 1440, "bytes_per_day": 2.1e9}]
+})";
+
+std::string error_of(const std::string& text) {
+  try {
+    fleet_from_text(text);
+  } catch (const FleetError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string with_host(const std::string& host_json) {
+  return R"({"format": "sahab-fleet/1", "hosts": [{"id": "ok"}, )" + host_json + "]}";
+}
+
+}  // namespace
+
+TEST_CASE("fleet: the brief's example parses field by field") {
+  const Fleet fleet = fleet_from_text(kExample);
+  REQUIRE(fleet.hosts.size() == 2);
+  const Host& h = fleet.hosts[0];
+  CHECK(h.id == "stable host id");
+  CHECK(h.label("commune") == "Berrechid");
+  CHECK(h.cpu_cores == 8);
+  CHECK(h.memory_bytes == 17179869184.0);
+  REQUIRE(h.disks.size() == 1);
+  CHECK(h.disks[0].used_bytes == 214748364800.0);
+  CHECK(h.uplink_mbps == 20);
+  REQUIRE(h.utilisation);
+  CHECK(h.utilisation->cpu_ratio.p95 == 0.40);
+  CHECK(h.utilisation->disk_write_iops.p95 == 80);
+  CHECK(h.software.at(0).name == "postgresql");
+  CHECK(h.listening.at(0).port == 5432);
+  CHECK_FALSE(fleet.hosts[1].cpu_cores);
+  CHECK_FALSE(fleet.hosts[1].utilisation);
+  REQUIRE(fleet.connections.size() == 1);
+  CHECK(fleet.connections[0].bytes_per_day == 2.1e9);
+  CHECK(fleet.generated_at == "2026-11-22T10:00:00Z");
+
+  // The streaming parser and the tree parser agree, and writing it back loses nothing.
+  const Fleet tree = fleet_from_json(json::parse(kExample));
+  CHECK(fleet_to_json(tree) == fleet_to_json(fleet));
+  CHECK(fleet_to_json(fleet_from_text(fleet_to_json(fleet).dump())) == fleet_to_json(fleet));
+}
+
+TEST_CASE("fleet: invalid documents name the host and the field") {
+  CHECK(error_of("").find("not valid JSON") != std::string::npos);
+  CHECK(error_of(std::string(kExample).substr(0, 300)).find("not valid JSON") != std::string::npos);
+  CHECK(error_of("[]").find("expected a JSON object") != std::string::npos);
+  CHECK(error_of(R"({"hosts": []})").find("field 'format'") != std::string::npos);
+  CHECK(error_of(R"({"format": "sahab-fleet/2"})").find("sahab-fleet/1") != std::string::npos);
+  CHECK(error_of(with_host(R"({"hostname": "x"})")) ==
+        "host 1: field 'id': missing: every host needs a stable id");
+  CHECK(error_of(with_host(R"({"id": "a", "cpu": {"cores": "eight"}})")) ==
+        "host 1 (id 'a'): field 'cpu.cores': expected a number");
+  CHECK(error_of(with_host(R"({"id": "a", "cpu": {"cores": 2.5}})")).find("whole number") !=
+        std::string::npos);
+  CHECK(error_of(with_host(R"({"id": "a", "utilisation": {"cpu_ratio": {"p95": 1.5}}})"))
+            .find("field 'utilisation.cpu_ratio.p95': expected a number between 0 and 1") !=
+        std::string::npos);
+  CHECK(error_of(with_host(R"({"id": "a", "memory_bytes": -1})")).find("'memory_bytes'") !=
+        std::string::npos);
+  CHECK(error_of(with_host(R"({"id": "a", "labels": {"region": 3}})")).find("'labels.region'") !=
+        std::string::npos);
+  CHECK(
+      error_of(
+          with_host(R"({"id": "a", "disks": [{"name": "sda", "size_bytes": 1, "used_bytes": 2}]})"))
+          .find("'disks[0].used_bytes': larger than size_bytes") != std::string::npos);
+  CHECK(error_of(with_host(R"({"id": "ok"})")).find("host 1 (id 'ok'): field 'id': duplicate") !=
+        std::string::npos);
+  CHECK(error_of(with_host("42")).find("every element must be an object") != std::string::npos);
+  CHECK(error_of(R"({"format": "sahab-fleet/1", "hosts": {}})").find("expected an array") !=
+        std::string::npos);
+  CHECK(error_of(R"({"format": "sahab-fleet/1", "connections": [{"target": "a"}]})") ==
+        "connection 0: field 'source': missing");
+}
+
+TEST_CASE("fleet: files that cannot be read or are not JSON name the file") {
+  try {
+    load_fleet_file("/nonexistent/fleet.json");
+    FAIL("no error");
+  } catch (const FleetError& e) {
+    CHECK(std::string(e.what()).find("/nonexistent/fleet.json: cannot read") != std::string::npos);
+  }
+  const std::string path = "/tmp/sahab-planner-test-fleet.json";
+  std::ofstream(path) << "{\"format\": \"sahab-fleet/1\", \"hosts\": [{\"id\": \"a\"},";
+  try {
+    load_fleet_file(path);
+    FAIL("no error");
+  } catch (const FleetError& e) {
+    CHECK(std::string(e.what()).find(path + ": fleet: not valid JSON") != std::string::npos);
+  }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("fleet: missing data is not an error - the plan says what it assumed") {
+  const Fleet fleet = fleet_from_text(R"({"format": "sahab-fleet/1", "hosts": [{"id": "bare"}]})");
+  PlannerConfig config;
+  const Plan p = plan(fleet, config, test_catalogs());
+  CHECK(p.hosts[0].confidence == 1);
+  CHECK(has_text(p.hosts[0].reasons, "assumed"));
+  CHECK(has_text(p.assumptions, "without an environment label: treated as prod"));
+  CHECK(has_text(p.assumptions, "without a site uplink"));
+}
+
+TEST_CASE("fleet: unknown fields are skipped at any depth - wrong shapes are errors") {
+  const Fleet fleet = fleet_from_text(R"({"format": "sahab-fleet/1", "extra": {"a": [1, {"b": []}]},
+    "hosts": [{"id": "a", "future": {"x": [1, 2, {"y": 3}]}, "disks": [{"name": "sda", "smart": {"ok": true}},
+               {"name": "sdb", "size_bytes": 10}], "cpu": {"cores": 2, "flags": ["sse"]}, "tags": [1]},
+              {"id": "b"}],
+    "connections": [], "more": null})");
+  REQUIRE(fleet.hosts.size() == 2);
+  REQUIRE(fleet.hosts[0].disks.size() == 2);
+  CHECK(fleet.hosts[0].disks[1].name == "sdb");
+  CHECK(fleet.hosts[0].disks[1].size_bytes == 10);
+  CHECK(fleet.hosts[0].cpu_cores == 2);
+  CHECK(fleet.hosts[1].id == "b");
+  CHECK(error_of(with_host(R"({"id": "a", "labels": "prod"})")) ==
+        "host 1 (id 'a'): field 'labels': expected an object");
+  CHECK(error_of(with_host(R"({"id": "a", "disks": {"sda": 1}})")) ==
+        "host 1 (id 'a'): field 'disks': expected an array");
+  CHECK(error_of(with_host(R"({"id": "a", "disks": [3]})")) ==
+        "host 1 (id 'a'): field 'disks[0]': expected an object");
+  CHECK(error_of(with_host(R"({"id": "a", "cpu": {"cores": [2]}})")) ==
+        "host 1 (id 'a'): field 'cpu.cores': expected a single value");
+  CHECK(error_of(with_host(R"({"utilisation": {"cpu_ratio": 0.5}, "id": "late"})")) ==
+        "host 1 (id 'late'): field 'utilisation.cpu_ratio': expected an object");
+}

@@ -1,0 +1,57 @@
+#include "planner/report.h"
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support.h"
+
+using namespace sahab::planner;
+using namespace sahab::planner::test;
+
+TEST_CASE("report: CSV fields are quoted and never run as formulas") {
+  CHECK(csv_field("plain") == "plain");
+  CHECK(csv_field("a,b") == "\"a,b\"");
+  CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(csv_field("two\nlines") == "\"two\nlines\"");
+  CHECK(csv_field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
+  CHECK(csv_field("+1") == "'+1");
+  CHECK(csv_field("@SUM") == "'@SUM");
+}
+
+TEST_CASE("report: HTML escapes every value from the fleet") {
+  CHECK(html_escape("<a href='x'>&\"") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;");
+  Host evil = server("<script>alert(1)</script>");
+  evil.labels["commune"] = "Fès & <b>Meknès</b>";
+  const Plan p = plan(Fleet{"", {evil}, {}}, PlannerConfig{}, test_catalogs());
+  const std::string html = html_report(p);
+  CHECK(html.find("<script>") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(html.find("Fès &amp; &lt;b&gt;Meknès&lt;/b&gt;") != std::string::npos);
+  CHECK(html.find("<h2>Waves</h2>") != std::string::npos);
+  CHECK(html.find("http://") == std::string::npos);
+  CHECK(html.find("https://") == std::string::npos);  // self-contained: no external asset
+}
+
+TEST_CASE("report: CSV files have one row per host - wave and roll-up") {
+  Fleet fleet{"", {server("a"), server("b,with comma")}, {}};
+  const Plan p = plan(fleet, PlannerConfig{}, test_catalogs());
+  const std::string hosts = hosts_csv(p);
+  CHECK(hosts.rfind("\xEF\xBB\xBFid,hostname,region", 0) == 0);
+  CHECK(hosts.find("\"b,with comma\"") != std::string::npos);
+  std::size_t rows = 0;
+  for (std::size_t at = 0; (at = hosts.find("\r\n", at)) != std::string::npos; at += 2) ++rows;
+  CHECK(rows == 3);
+  CHECK(waves_csv(p).find("\r\n1,") != std::string::npos);
+  CHECK(costs_csv(p).find("total,MAD,2,") != std::string::npos);
+}
+
+TEST_CASE("report: plan JSON stays valid with control characters and broken UTF-8 in names") {
+  Host odd = server("tab\there \"quoted\" \\ back");
+  odd.hostname = std::string("bad\xff utf8 \x01 ok é");
+  const Plan p = plan(Fleet{"", {odd}, {}}, PlannerConfig{}, test_catalogs());
+  const auto document = nlohmann::json::parse(plan_json_text(p));
+  CHECK(document["format"] == "sahab-plan/1");
+  CHECK(document["hosts"][0]["id"] == "tab\there \"quoted\" \\ back");
+  CHECK(document["hosts"][0]["hostname"] == "bad\xEF\xBF\xBD utf8 \x01 ok é");
+}
