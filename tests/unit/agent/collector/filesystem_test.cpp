@@ -81,7 +81,7 @@ TEST_CASE("filesystem: the exclusion patterns are configurable") {
   CHECK_FALSE(value_of(families, "node_filesystem_device_error", {{"mountpoint", "/home"}}));
 }
 
-TEST_CASE("filesystem: mount points are reported relative to rootfs; /proc/mounts as fallback") {
+TEST_CASE("filesystem: mount points are reported relative to rootfs, /proc/mounts as fallback") {
   TempTree tree("filesystem");
   const std::string root = (tree.base / "root").string();
   std::filesystem::create_directories(tree.base / "root/var/www");
