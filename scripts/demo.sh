@@ -1,16 +1,90 @@
 #!/usr/bin/env bash
-# make demo: runs the agent on this machine and shows what it exports.
-# (The collector, planner and web UI join the demo as they land.)
+# make demo: a collector on the embedded SQLite store, loaded with a synthetic fleet of Moroccan
+# communes' servers, a real agent on this machine reporting to it, and a migration plan.
+#   SAHAB_DEMO_HOSTS   size of the synthetic fleet (default 2000)
+#   SAHAB_DEMO_PORT    collector port (default 9410); the agent takes the next one
+#   SAHAB_DEMO_EXIT=1  set everything up, check it, and exit instead of waiting for Ctrl-C
 set -euo pipefail
-BUILD_DIR="${1:-build}"
+BUILD_DIR="$(cd "${1:-build}" && pwd)"
 BIN="$BUILD_DIR/bin"
-PORT="${SAHAB_DEMO_AGENT_PORT:-9100}"
+SRC="$(cd "$(dirname "$0")/.." && pwd)"
+DEMO="$BUILD_DIR/demo"
+HOSTS="${SAHAB_DEMO_HOSTS:-2000}"
+PORT="${SAHAB_DEMO_PORT:-9410}"
+AGENT_PORT=$((PORT + 1))
+URL="http://127.0.0.1:$PORT"
 
-"$BIN/sahab-agent" --web.listen-address "127.0.0.1:$PORT" &
-agent=$!
-trap 'kill $agent 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && break; sleep 0.1; done
-echo "== sahab-agent on http://127.0.0.1:$PORT/metrics (first lines) =="
-curl -fsS "http://127.0.0.1:$PORT/metrics" | grep -v '^#' | head -n 25
-echo "== press Ctrl-C to stop =="
-wait $agent
+say() { printf '\n== %s\n' "$*"; }
+die() { echo "demo: $*" >&2; exit 1; }
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+wait_http() {
+  for _ in $(seq 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
+  die "$1 did not answer; see $DEMO/*.log"
+}
+
+rm -rf "$DEMO" && mkdir -p "$DEMO"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DEMO/enrolment-token"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DEMO/api-token"
+chmod 600 "$DEMO"/*-token
+API=(-H "Authorization: Bearer $(cat "$DEMO/api-token")")
+
+say "generating a synthetic fleet of $HOSTS servers across Morocco's 12 regions"
+"$BIN/sahab-planner" generate-fleet --hosts "$HOSTS" --seed 2026 --out "$DEMO/fleet.json"
+
+say "starting sahab-collector on $URL (SQLite store: $DEMO/sahab.db)"
+"$BIN/sahab-collector" --listen "127.0.0.1:$PORT" --db "$DEMO/sahab.db" \
+  --enrolment-token-file "$DEMO/enrolment-token" --api-token-file "$DEMO/api-token" \
+  >"$DEMO/collector.log" 2>&1 &
+pids+=($!)
+wait_http "$URL/healthz"
+
+say "importing the fleet into the collector"
+curl -fsS "${API[@]}" -H 'Content-Type: application/json' --data-binary "@$DEMO/fleet.json" \
+  "$URL/api/v1/import" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"imported {d[\"imported\"]} hosts, {d[\"connections\"]} connections, {len(d[\"errors\"])} errors")'
+
+say "starting a real sahab-agent on this machine, reporting to the collector every 10 s"
+"$BIN/sahab-agent" --web.listen-address "127.0.0.1:$AGENT_PORT" --collector.url "$URL" \
+  --enrolment-token-file "$DEMO/enrolment-token" --state.dir "$DEMO/agent" \
+  --spool.dir "$DEMO/agent/spool" --sample.interval 2s --report.interval 10s \
+  --label region=Rabat-Salé-Kénitra --label province=Rabat --label commune=Rabat \
+  --label environment=dev --label application=sahab-demo --label site.uplink_mbps=100 \
+  >"$DEMO/agent.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$AGENT_PORT/healthz"
+host_id="$(curl -fsS "http://127.0.0.1:$AGENT_PORT/inventory" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sections"]["identity"]["data"]["host_id"])')"
+echo "waiting for the agent's first report (host $host_id)..."
+for _ in $(seq 300); do
+  curl -fsS -o /dev/null "${API[@]}" "$URL/api/v1/hosts/$host_id" 2>/dev/null && break
+  sleep 0.1
+done
+curl -fsS -o /dev/null "${API[@]}" "$URL/api/v1/hosts/$host_id" || die "the agent's report did not arrive; see $DEMO/agent.log"
+echo "the collector holds this machine's inventory and utilisation"
+
+say "planning the migration from the collector's fleet export"
+curl -fsS "${API[@]}" "$URL/api/v1/fleet?window=30d" -o "$DEMO/fleet-export.json"
+"$BIN/sahab-planner" plan --fleet "$DEMO/fleet-export.json" --config "$SRC/configs/planner.yaml" \
+  --out "$DEMO/plan.json" --csv "$DEMO/plan-csv" --html "$DEMO/report.html"
+python3 - "$DEMO/plan.json" <<'PY'
+import collections, json, sys
+plan = json.load(open(sys.argv[1]))
+strategies = collections.Counter(h["strategy"] for h in plan["hosts"])
+totals = plan["totals"]
+print(f"{len(plan['hosts'])} hosts in {len(plan['waves'])} waves; strategies: " +
+      ", ".join(f"{k} {v}" for k, v in sorted(strategies.items())))
+print(f"cloud {totals['monthly_cost']:,.0f} MAD/month vs on-premises "
+      f"{totals['on_premises_monthly_cost']:,.0f} MAD/month; one-time {totals['one_time_cost']:,.0f} MAD")
+PY
+
+say "ready"
+cat <<INFO
+  collector API   $URL/api/v1/hosts   (header: Authorization: Bearer \$(cat $DEMO/api-token))
+  web UI          $URL/
+  agent metrics   http://127.0.0.1:$AGENT_PORT/metrics   inventory: /inventory
+  collector       $URL/metrics   Prometheus http_sd: $URL/api/v1/targets
+  plan            $DEMO/plan.json, $DEMO/plan-csv/, $DEMO/report.html
+INFO
+[[ "${SAHAB_DEMO_EXIT:-0}" == 1 ]] && exit 0
+echo "press Ctrl-C to stop"
+wait
