@@ -99,6 +99,9 @@ settings::Schema collector_schema(CollectorConfig& c) {
         [&c](const std::string& v) { c.ingest_rate_per_agent = positive_number(v); });
   value("ingest.burst", "ingest.burst", "pushes an agent may send back to back (spool replay)",
         "60", [&c](const std::string& v) { c.ingest_burst = positive_number(v); });
+  schema.add({"http.trusted-proxy", "http.trusted_proxies",
+              "address of a reverse proxy whose X-Real-IP header is believed", "none", Kind::kList,
+              [&c](const std::string& v, const std::string&) { c.trusted_proxies.push_back(v); }});
   value("log.level", "log.level", "debug, info, warn or error", c.log_level,
         [&c](const std::string& v) {
           if (!log::set_level(v)) throw BadValue("expected debug, info, warn or error");

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "collector/store/maintenance.h"
 #include "common/settings.h"
@@ -25,6 +26,8 @@ struct CollectorConfig {
   double ingest_rate_per_agent = 1.0;                 // sustained pushes per second per agent
   double ingest_burst = 60;  // pushes an agent may send at once (spool replays)
   std::string log_level = "info";
+  // Proxies (e.g. nginx on loopback) whose X-Real-IP header names the real client.
+  std::vector<std::string> trusted_proxies;
 };
 
 settings::Schema collector_schema(CollectorConfig& config);

@@ -2,6 +2,8 @@
 
 #include <civetweb.h>
 
+#include <algorithm>
+
 #include "collector/ingest/credentials.h"
 #include "collector/ingest/rfc3339.h"
 #include "common/duration.h"
@@ -32,6 +34,15 @@ std::optional<http::Response> require_admin(const Context& context, const http::
     return r;
   }
   return std::nullopt;
+}
+
+std::string client_address(const Context& context, const http::Request& request) {
+  const auto& proxies = context.config.trusted_proxies;
+  if (std::find(proxies.begin(), proxies.end(), request.remote_address) == proxies.end()) {
+    return request.remote_address;
+  }
+  const auto real = request.header("x-real-ip");
+  return real && !real->empty() && real->size() <= 64 ? *real : request.remote_address;
 }
 
 std::vector<std::string> query_params(const http::Request& request, const std::string& name) {

@@ -34,6 +34,9 @@ std::optional<std::string> bearer_token(const http::Request& request);
 // nullopt when the request carries the admin token, else the 401 to answer.
 std::optional<http::Response> require_admin(const Context& context, const http::Request& request);
 
+// The client's address: X-Real-IP when the peer is a trusted proxy, else the peer.
+std::string client_address(const Context& context, const http::Request& request);
+
 // Every decoded value of a repeatable query parameter.
 std::vector<std::string> query_params(const http::Request& request, const std::string& name);
 // A time as RFC 3339 or unix seconds; nullopt when absent; throws std::invalid_argument if bad.

@@ -33,8 +33,8 @@ http::Response enrol(Context& ctx, const http::Request& request) {
   const std::string credential = new_credential();
   std::int64_t agent_id = 0;
   ctx.store.write([&](Database& db) {
-    agent_id = enrol_agent(db, host_id, hostname, sha256_hex(credential), request.remote_address,
-                           ctx.now());
+    agent_id = enrol_agent(db, host_id, hostname, sha256_hex(credential),
+                           client_address(ctx, request), ctx.now());
   });
   log::info("enrolled host " + host_id.get<std::string>() + " as agent " +
             std::to_string(agent_id) + " from " + request.remote_address);
@@ -92,8 +92,9 @@ http::Response ingest(Context& ctx, const http::Request& request) {
   }
   BatchOutcome outcome{};
   try {
-    ctx.store.write(
-        [&](Database& db) { outcome = store_batch(db, batch, request.remote_address, ctx.now()); });
+    ctx.store.write([&](Database& db) {
+      outcome = store_batch(db, batch, client_address(ctx, request), ctx.now());
+    });
   } catch (const BadDocument& e) {
     return reject(ctx, 400, "bad_document", e.what());
   } catch (const std::exception& e) {
