@@ -9,6 +9,7 @@ namespace sahab::collector {
 namespace {
 // Jobs committed together at most; bounds the latency one group adds to the first job in it.
 constexpr size_t kMaxGroup = 512;
+constexpr std::chrono::seconds kCheckpointInterval{1};
 }  // namespace
 
 Store::Store(std::filesystem::path path, int readers) : path_(std::move(path)) {
@@ -16,13 +17,16 @@ Store::Store(std::filesystem::path path, int readers) : path_(std::move(path)) {
   writer_db_->exec("PRAGMA journal_mode=WAL");
   writer_db_->exec("PRAGMA synchronous=NORMAL");
   writer_db_->exec("PRAGMA foreign_keys=ON");
+  writer_db_->exec("PRAGMA wal_autocheckpoint=0");
   migrate(*writer_db_);
+  checkpoint_db_ = std::make_unique<Database>(path_, Database::Mode::kReadWrite);
   for (int i = 0; i < std::max(1, readers); ++i) {
     auto reader = std::make_unique<Database>(path_, Database::Mode::kReadOnly);
     idle_readers_.push_back(reader.get());
     readers_.push_back(std::move(reader));
   }
   writer_ = std::thread([this] { writer_loop(); });
+  checkpointer_ = std::thread([this] { checkpoint_loop(); });
 }
 
 Store::~Store() {
@@ -31,7 +35,23 @@ Store::~Store() {
     stopping_ = true;
   }
   queue_cv_.notify_all();
+  checkpoint_cv_.notify_all();
   writer_.join();
+  checkpointer_.join();
+}
+
+void Store::checkpoint_loop() {
+  std::unique_lock lock(queue_mutex_);
+  while (!stopping_) {
+    checkpoint_cv_.wait_for(lock, kCheckpointInterval, [this] { return stopping_; });
+    lock.unlock();
+    try {
+      checkpoint_db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const std::exception& e) {
+      log::warn(std::string("store: checkpoint failed: ") + e.what());
+    }
+    lock.lock();
+  }
 }
 
 void Store::write(std::function<void(Database&)> job) {
