@@ -30,6 +30,7 @@ struct UtilisationQuery {
   std::int64_t raw_from = 0;
 };
 
+// Whole days with an up-to-date rollup are read from it (same sketch, one row instead of 1,440).
 WindowStats query_window(Database& db, const UtilisationQuery& query);
 
 // Buckets of `step` seconds from `from`; rollup days fall in the bucket holding their start.

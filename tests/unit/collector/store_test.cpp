@@ -159,11 +159,26 @@ TEST_CASE("store: daily rollups answer like the raw summaries once raw ones expi
   const UtilisationQuery raw_query{"h1", "cpu_ratio", day, day + 2 * kSecondsPerDay, 0};
   const auto raw = store.read([&](Database& db) { return query_window(db, raw_query); });
 
+  // Within raw retention, whole days with fresh rollups answer the same from the rollups.
+  RetentionPolicy keep_all;
+  keep_all.raw_seconds = 100 * kSecondsPerDay;
+  run_maintenance(store, keep_all, day + 3 * kSecondsPerDay);
+  CHECK(count(store, "SELECT count(*) FROM rollups") == 2);
+  CHECK(count(store, "SELECT count(*) FROM summaries") == 48);
+  const UtilisationQuery partial{"h1", "cpu_ratio", day + 3600, day + 2 * kSecondsPerDay, 0};
+  const auto mixed = store.read([&](Database& db) { return query_window(db, partial); });
+  const auto raw_only =
+      store.read([&](Database& db) { return query_series(db, partial, 2 * kSecondsPerDay); });
+  CHECK(mixed.summaries == 47);
+  CHECK(mixed.sketch.count() == raw_only[0].sketch.count());
+  CHECK(*mixed.sketch.quantile(0.9) == *raw_only[0].sketch.quantile(0.9));
+
   RetentionPolicy policy;
   policy.raw_seconds = 1 * kSecondsPerDay;
   const std::int64_t now = day + 4 * kSecondsPerDay;  // both days are past raw retention
   const auto report = run_maintenance(store, policy, now);
-  CHECK(report.days_rolled_up == 2);
+  CHECK(report.days_rolled_up == 0);  // already rolled up above
+  CHECK(report.summaries_deleted == 48);
   CHECK(count(store, "SELECT count(*) FROM summaries") == 0);
   CHECK(count(store, "SELECT count(*) FROM rollups") == 2);
 
