@@ -2,6 +2,8 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
+#include <optional>
 #include <sstream>
 
 namespace sahab::collector {
@@ -23,17 +25,6 @@ void add_gauge(MetricFamily& family, std::vector<prometheus::ClientMetric::Label
   metric.label = std::move(labels);
   metric.gauge.value = value;
   family.metric.push_back(std::move(metric));
-}
-
-std::string label_of(const Batch& batch, const std::string& name) {
-  for (const auto& section : batch.sections) {
-    if (section.name != "identity") continue;
-    const auto labels = section.data.find("labels");
-    if (labels == section.data.end() || !labels->is_object()) return "";
-    const auto value = labels->find(name);
-    return value != labels->end() && value->is_string() ? value->get<std::string>() : "";
-  }
-  return "";
 }
 
 }  // namespace
@@ -72,14 +63,34 @@ void Telemetry::count_rejected(const std::string& reason) {
 void Telemetry::observe_batch_seconds(double seconds) { batch_seconds_.Observe(seconds); }
 
 void Telemetry::record_host(const Batch& batch) {
+  const bool identity_changed =
+      std::any_of(batch.sections.begin(), batch.sections.end(),
+                  [](const InventorySection& s) { return s.name == "identity"; });
+  bool known = false;
+  {
+    std::lock_guard lock(hosts_mutex_);
+    known = hosts_.count(batch.host_id) > 0;
+  }
+  std::optional<HostState> stored;
+  if (!known || identity_changed) {  // hostname and labels as stored (also after a restart)
+    stored = store_.read([&](Database& db) {
+      Statement& s =
+          db.cached(
+                "SELECT hostname, coalesce(json_extract(labels, '$.region'), ''), "
+                "coalesce(json_extract(labels, '$.commune'), '') FROM hosts WHERE id = ?")
+              .with(batch.host_id);
+      HostState state;
+      if (s.step()) state = HostState{s.text(0), s.text(1), s.text(2), {}};
+      s.reset();
+      return state;
+    });
+  }
   std::lock_guard lock(hosts_mutex_);
   HostState& host = hosts_[batch.host_id];
-  for (const auto& section : batch.sections) {
-    if (section.name != "identity") continue;
-    const auto hostname = section.data.find("hostname");
-    if (hostname != section.data.end() && hostname->is_string()) host.hostname = *hostname;
-    host.region = label_of(batch, "region");
-    host.commune = label_of(batch, "commune");
+  if (stored) {
+    host.hostname = stored->hostname;
+    host.region = stored->region;
+    host.commune = stored->commune;
   }
   if (batch.summaries.empty()) return;
   const Summary* latest = &batch.summaries.front();
