@@ -3,7 +3,7 @@
 # (nothing of a refused batch is stored; the good batches around them are).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
-start_collector --http.max-body-bytes 65536 --http.max-decompressed-bytes 262144 --ingest.burst 1000 --ingest.rate-per-agent 1000
+start_collector --http.max-body-bytes 65536 --http.max-decompressed-bytes 262144 --ingest.burst 40 --ingest.rate-per-agent 0.5
 cred=$(python3 "$PUSH" enrol "$URL" "$ENROL_TOKEN_FILE" host-x)
 python3 "$PUSH" doc host-x 1 >"$WORK/good.json"
 [[ "$(ingest "$cred" "$WORK/good.json")" == 200 ]] || fail "good batch"
@@ -107,4 +107,12 @@ pass "path traversal and hostile query parameters"
 [[ "$(sql "PRAGMA integrity_check")" == ok ]] || fail "integrity"
 grep -q 'sahab_collector_rejected_batches_total{reason="bad_document"} 1[0-9]' "$WORK/metrics.txt" || fail "rejections not counted"
 pass "store consistent: only the good batches, rejections counted by reason"
-echo "7 passed, 0 failed"
+for attempt in $(seq 1 60); do
+  got="$(curl -s -D "$WORK/headers" -o "$WORK/reply.json" -w '%{http_code}' -H "Authorization: Bearer $cred" --data-binary @"$WORK/good.json" "$URL/api/v1/ingest")"
+  [[ "$got" == 429 ]] && break
+  [[ "$got" == 200 ]] || fail "push $attempt answered $got"
+done
+[[ "$got" == 429 ]] && grep -qi '^Retry-After:' "$WORK/headers" || fail "no 429 after a burst of pushes"
+grep -q 'sahab_collector_rejected_batches_total{reason="rate_limited"} 1' <(curl -fsS "$URL/metrics") || fail "429 not counted"
+pass "per-agent rate limit: 429 with Retry-After"
+echo "8 passed, 0 failed"
