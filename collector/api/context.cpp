@@ -1,0 +1,84 @@
+#include "collector/api/context.h"
+
+#include <civetweb.h>
+
+#include <algorithm>
+
+#include "collector/ingest/credentials.h"
+#include "collector/ingest/rfc3339.h"
+#include "common/duration.h"
+#include "common/text.h"
+
+namespace sahab::collector {
+
+http::Response error_response(int status, const std::string& message) {
+  return http::Response::json(status, nlohmann::json{{"error", message}}.dump() + "\n");
+}
+
+http::Response json_response(int status, const nlohmann::json& body) {
+  return http::Response::json(
+      status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+std::optional<std::string> bearer_token(const http::Request& request) {
+  const auto header = request.header("authorization");
+  if (!header || !header->starts_with("Bearer ")) return std::nullopt;
+  return std::string(text::trim(std::string_view(*header).substr(7)));
+}
+
+std::optional<http::Response> require_admin(const Context& context, const http::Request& request) {
+  const auto token = bearer_token(request);
+  if (context.api_token.empty() || !token || !constant_time_equal(*token, context.api_token)) {
+    http::Response r = error_response(401, "admin bearer token required");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  return std::nullopt;
+}
+
+std::string client_address(const Context& context, const http::Request& request) {
+  const auto& proxies = context.config.trusted_proxies;
+  if (std::find(proxies.begin(), proxies.end(), request.remote_address) == proxies.end()) {
+    return request.remote_address;
+  }
+  const auto real = request.header("x-real-ip");
+  return real && !real->empty() && real->size() <= 64 ? *real : request.remote_address;
+}
+
+std::vector<std::string> query_params(const http::Request& request, const std::string& name) {
+  std::vector<std::string> out;
+  auto decode = [](std::string_view s) {
+    std::string buffer(s.size() + 1, '\0');
+    const int n = mg_url_decode(s.data(), static_cast<int>(s.size()), buffer.data(),
+                                static_cast<int>(buffer.size()), 1);
+    buffer.resize(n < 0 ? 0 : static_cast<size_t>(n));
+    return buffer;
+  };
+  for (std::string_view pair : text::split(request.query, '&')) {
+    const auto eq = pair.find('=');
+    if (decode(pair.substr(0, eq)) != name) continue;
+    out.push_back(eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1)));
+  }
+  return out;
+}
+
+std::optional<std::int64_t> time_param(const http::Request& request, const std::string& name) {
+  const auto value = request.query_param(name);
+  if (!value) return std::nullopt;
+  if (const auto seconds = text::to_i64(*value)) return *seconds;
+  if (const auto t = parse_rfc3339(*value)) return *t;
+  throw std::invalid_argument(name + ": expected RFC 3339 or unix seconds, got '" +
+                              value->substr(0, 64) + "'");
+}
+
+std::optional<std::int64_t> duration_param(const http::Request& request, const std::string& name) {
+  const auto value = request.query_param(name);
+  if (!value) return std::nullopt;
+  const auto d = parse_duration(*value);
+  if (!d || d->count() < 1000) {
+    throw std::invalid_argument(name + ": expected a duration of at least 1s such as 1h or 30d");
+  }
+  return std::chrono::duration_cast<std::chrono::seconds>(*d).count();
+}
+
+}  // namespace sahab::collector

@@ -1,0 +1,52 @@
+#pragma once
+// What every API handler needs: configuration, store, telemetry, tokens, the clock.
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collector/api/telemetry.h"
+#include "collector/config.h"
+#include "collector/ingest/rate_limiter.h"
+#include "collector/store/store.h"
+#include "common/http_server.h"
+
+namespace sahab::collector {
+
+struct Context {
+  const CollectorConfig& config;
+  Store& store;
+  Telemetry& telemetry;
+  RateLimiter& limiter;
+  std::string enrolment_token;        // empty: enrolment disabled
+  std::string api_token;              // empty: admin API disabled
+  std::function<std::int64_t()> now;  // unix seconds
+};
+
+// {"error": message} with the status.
+http::Response error_response(int status, const std::string& message);
+http::Response json_response(int status, const nlohmann::json& body);
+
+// The token of an "Authorization: Bearer TOKEN" header.
+std::optional<std::string> bearer_token(const http::Request& request);
+// nullopt when the request carries the admin token, else the 401 to answer.
+std::optional<http::Response> require_admin(const Context& context, const http::Request& request);
+
+// The client's address: X-Real-IP when the peer is a trusted proxy, else the peer.
+std::string client_address(const Context& context, const http::Request& request);
+
+// Every decoded value of a repeatable query parameter.
+std::vector<std::string> query_params(const http::Request& request, const std::string& name);
+// A time as RFC 3339 or unix seconds; nullopt when absent; throws std::invalid_argument if bad.
+std::optional<std::int64_t> time_param(const http::Request& request, const std::string& name);
+// A duration ("30d", "1h"); throws std::invalid_argument when bad.
+std::optional<std::int64_t> duration_param(const http::Request& request, const std::string& name);
+
+void register_ingest_routes(http::Server& server, Context& context);
+void register_host_routes(http::Server& server, Context& context);
+void register_fleet_routes(http::Server& server, Context& context);
+void register_ops_routes(http::Server& server, Context& context);
+
+}  // namespace sahab::collector

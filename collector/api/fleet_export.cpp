@@ -1,0 +1,157 @@
+#include "collector/api/fleet_export.h"
+
+#include "collector/api/percentiles.h"
+#include "collector/ingest/rfc3339.h"
+#include "collector/store/edges.h"
+#include "collector/store/maintenance.h"
+#include "collector/store/utilisation.h"
+
+namespace sahab::collector {
+namespace {
+using nlohmann::json;
+
+const char* const kMetrics[] = {"cpu_ratio",
+                                "memory_ratio",
+                                "disk_read_iops",
+                                "disk_write_iops",
+                                "disk_read_bytes_per_second",
+                                "disk_write_bytes_per_second",
+                                "network_receive_bytes_per_second",
+                                "network_transmit_bytes_per_second"};
+
+json pick(const json& object, std::initializer_list<const char*> keys) {
+  json out = json::object();
+  for (const char* key : keys) {
+    if (object.is_object() && object.contains(key)) out[key] = object[key];
+  }
+  return out;
+}
+
+const json& section(const json& sections, const char* name) {
+  static const json empty = json::object();
+  const auto it = sections.find(name);
+  return it == sections.end() ? empty : *it;
+}
+
+json disks_of(const json& hardware) {
+  json disks = json::array();
+  for (const auto& device : hardware.value("block_devices", json::array())) {
+    if (!device.is_object()) continue;
+    const std::string name = device.value("name", "");
+    json disk = pick(device, {"name", "size_bytes"});
+    double used = 0;
+    bool any = false;
+    for (const auto& fs : hardware.value("filesystems", json::array())) {
+      if (!fs.is_object() || !fs.value("device", "").starts_with("/dev/" + name)) continue;
+      if (fs.contains("used_bytes") && fs["used_bytes"].is_number()) {
+        used += fs["used_bytes"].get<double>();
+        any = true;
+      }
+    }
+    if (any) disk["used_bytes"] = static_cast<std::int64_t>(used);
+    disks.push_back(std::move(disk));
+  }
+  return disks;
+}
+
+}  // namespace
+
+json host_from_inventory(const json& sections) {
+  json host = json::object();
+  const json& system = section(sections, "system");
+  const json& hardware = section(sections, "hardware");
+  if (!system.empty()) {
+    host["os"] = pick(system.value("os", json::object()), {"family", "name", "version"});
+    if (system.contains("arch")) host["os"]["arch"] = system["arch"];
+  }
+  if (!hardware.empty()) {
+    host["cpu"] = pick(hardware.value("cpu", json::object()), {"cores", "model", "mhz"});
+    if (hardware.contains("memory_bytes")) host["memory_bytes"] = hardware["memory_bytes"];
+    host["disks"] = disks_of(hardware);
+  }
+  const json& software = section(sections, "software");
+  if (software.contains("recognised") && software["recognised"].is_array()) {
+    host["software"] = json::array();
+    for (const auto& s : software["recognised"])
+      host["software"].push_back(pick(s, {"name", "version"}));
+  }
+  const json& network = section(sections, "network");
+  if (network.contains("listening") && network["listening"].is_array()) {
+    host["listening"] = json::array();
+    for (const auto& l : network["listening"]) {
+      host["listening"].push_back(pick(l, {"port", "protocol", "process"}));
+    }
+  }
+  return host;
+}
+
+json export_fleet(Context& ctx, std::int64_t window) {
+  const std::int64_t now = ctx.now();
+  const std::int64_t boundary = raw_from(ctx.config.retention, now);
+  const double expected = expected_summaries(ctx.config, window);
+  json hosts = json::array();
+  json connections = json::array();
+  ctx.store.read([&](Database& db) {
+    Statement& s =
+        db.cached("SELECT id, hostname, labels, source, imported FROM hosts ORDER BY id");
+    std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> rows;
+    while (s.step()) rows.emplace_back(s.text(0), s.text(1), s.text(2), s.text(3), s.text(4));
+    for (const auto& [id, hostname, labels_text, source, imported] : rows) {
+      json labels = json::parse(labels_text, nullptr, false);
+      if (source == "import") {
+        json host = json::parse(imported, nullptr, false);
+        host["id"] = id;
+        host["hostname"] = hostname;
+        host["labels"] = labels;
+        hosts.push_back(std::move(host));
+        continue;
+      }
+      json sections = json::object();
+      Statement& inv =
+          db.cached("SELECT section, data FROM inventory_current WHERE host_id = ?").with(id);
+      while (inv.step()) sections[inv.text(0)] = json::parse(inv.text(1), nullptr, false);
+      json host = host_from_inventory(sections);
+      host["id"] = id;
+      host["hostname"] = hostname;
+      host["labels"] = labels;
+      if (labels.contains("site.uplink_mbps")) {
+        const auto mbps = labels["site.uplink_mbps"].get<std::string>();
+        try {
+          host["site"] = {{"uplink_mbps", std::stod(mbps)}};
+        } catch (const std::exception&) {
+        }
+      }
+      json utilisation = {{"window_days", static_cast<double>(window) / 86'400.0}};
+      for (const char* metric : kMetrics) {
+        const auto stats = query_window(db, {id, metric, now - window, now, boundary});
+        if (std::string(metric) == "cpu_ratio") {
+          utilisation["coverage"] = std::min(1.0, static_cast<double>(stats.summaries) / expected);
+        }
+        if (stats.empty()) continue;
+        json p = stats_json(stats, expected);
+        utilisation[metric] = {{"p50", p["p50"]},
+                               {"p90", p["p90"]},
+                               {"p95", p["p95"]},
+                               {"p99", p["p99"]},
+                               {"max", p["max"]}};
+      }
+      host["utilisation"] = std::move(utilisation);
+      hosts.push_back(std::move(host));
+    }
+    for (const auto& edge : load_edges(db)) {
+      if (edge.source.empty() || edge.target.empty() || edge.source == edge.target) continue;
+      json c = {{"source", edge.source},
+                {"target", edge.target},
+                {"port", edge.port},
+                {"connections", edge.connections}};
+      if (edge.bytes_per_day) c["bytes_per_day"] = *edge.bytes_per_day;
+      connections.push_back(std::move(c));
+    }
+  });
+  return {{"format", "sahab-fleet/1"},
+          {"generated_at", format_rfc3339(now)},
+          {"hosts", hosts},
+          {"connections", connections}};
+}
+
+}  // namespace sahab::collector

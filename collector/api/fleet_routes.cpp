@@ -1,0 +1,128 @@
+// GET /api/v1/fleet, POST /api/v1/import, GET /api/v1/targets (Prometheus http_sd).
+#include "collector/api/context.h"
+#include "collector/api/fleet_export.h"
+#include "collector/api/fleet_import.h"
+#include "collector/store/agents.h"
+#include "collector/store/imports.h"
+#include "common/log.h"
+
+namespace sahab::collector {
+namespace {
+using nlohmann::json;
+
+http::Response fleet(Context& ctx, const http::Request& request) {
+  if (auto denied = require_admin(ctx, request)) return *denied;
+  std::int64_t window = 30 * 86'400;
+  try {
+    window = duration_param(request, "window").value_or(window);
+  } catch (const std::invalid_argument& e) {
+    return error_response(400, e.what());
+  }
+  return json_response(200, export_fleet(ctx, window));
+}
+
+bool looks_like_csv(const http::Request& request) {
+  const auto type = request.header("content-type").value_or("");
+  if (type.starts_with("text/csv")) return true;
+  if (type.starts_with("application/json")) return false;
+  const auto first = request.body.find_first_not_of(" \t\r\n");
+  return first != std::string::npos && request.body[first] != '{';
+}
+
+http::Response import(Context& ctx, const http::Request& request) {
+  if (auto denied = require_admin(ctx, request)) return *denied;
+  ImportPlan plan;
+  try {
+    plan =
+        looks_like_csv(request) ? plan_csv_import(request.body) : plan_fleet_import(request.body);
+  } catch (const std::invalid_argument& e) {
+    return error_response(400, e.what());
+  }
+  std::vector<std::string> refused;  // ids of agent hosts
+  ctx.store.write([&](Database& db) {
+    refused.clear();
+    const auto now = ctx.now();
+    for (const auto& row : plan.hosts) {
+      if (!upsert_imported_host(db, row.host, now)) refused.push_back(row.host["id"]);
+    }
+    for (const auto& c : plan.connections) upsert_declared_edge(db, c, now);
+    audit(db, now, "import", std::nullopt, "", request.remote_address,
+          std::to_string(plan.hosts.size() - refused.size()) + " hosts");
+  });
+  json errors = json::array();
+  for (const auto& e : plan.errors)
+    errors.push_back({{"row", e.row}, {"id", e.id}, {"error", e.message}});
+  for (const auto& id : refused) {
+    errors.push_back({{"id", id}, {"error", "host reports through an agent; not replaced"}});
+  }
+  return json_response(200, {{"imported", plan.hosts.size() - refused.size()},
+                             {"connections", plan.connections.size()},
+                             {"errors", errors}});
+}
+
+std::string prometheus_label_name(const std::string& name) {
+  std::string out = name;
+  for (char& c : out) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+  }
+  return out;
+}
+
+// HOST:PORT the agent serves /metrics on: its reported listen address when it names a specific
+// address, else the address it pushed from with the reported (or default 9100) port.
+std::string scrape_address(const std::string& pushed_from, const json& identity) {
+  std::string listen = identity.value("listen_address", json("")).is_string()
+                           ? identity.value("listen_address", "")
+                           : "";
+  std::string host, port = "9100";
+  if (const auto colon = listen.rfind(':'); colon != std::string::npos) {
+    host = listen.substr(0, colon);
+    port = listen.substr(colon + 1);
+  }
+  if (host.empty() || host == "0.0.0.0" || host == "[::]" || host == "::") host = pushed_from;
+  if (host.find(':') != std::string::npos && !host.starts_with("[")) host = "[" + host + "]";
+  return host + ":" + port;
+}
+
+http::Response targets(Context& ctx, const http::Request& request) {
+  if (auto denied = require_admin(ctx, request)) return *denied;
+  json groups = json::array();
+  ctx.store.read([&](Database& db) {
+    Statement& s = db.cached(
+        "SELECT h.id, h.hostname, h.labels, h.state, h.address, coalesce(i.data, '{}') "
+        "FROM hosts h LEFT JOIN inventory_current i ON i.host_id = h.id AND i.section = 'identity' "
+        "WHERE h.source = 'agent' AND h.address IS NOT NULL ORDER BY h.id");
+    while (s.step()) {
+      json labels = {{"host_id", s.text(0)}, {"hostname", s.text(1)}, {"sahab_state", s.text(3)}};
+      const json host_labels = json::parse(s.text(2), nullptr, false);
+      for (const auto& [name, value] : host_labels.items()) {
+        if (value.is_string()) labels[prometheus_label_name(name)] = value;
+      }
+      const json identity = json::parse(s.text(5), nullptr, false);
+      groups.push_back(
+          {{"targets",
+            {scrape_address(s.text(4), identity.is_object() ? identity : json::object())}},
+           {"labels", labels}});
+    }
+  });
+  return json_response(200, groups);
+}
+
+}  // namespace
+
+void register_fleet_routes(http::Server& server, Context& ctx) {
+  server.route("GET", "/api/v1/fleet", [&ctx](const http::Request& r) { return fleet(ctx, r); });
+  server.route("POST", "/api/v1/import", [&ctx](const http::Request& r) { return import(ctx, r); });
+  server.route("GET", "/api/v1/targets",
+               [&ctx](const http::Request& r) { return targets(ctx, r); });
+}
+
+void register_ops_routes(http::Server& server, Context& ctx) {
+  server.route("GET", "/metrics", [&ctx](const http::Request&) { return ctx.telemetry.serve(); });
+  server.route("GET", "/healthz", [&ctx](const http::Request&) {
+    ctx.store.read([](Database& db) { return db.scalar("SELECT 1"); });
+    return http::Response::text(200, "ok");
+  });
+}
+
+}  // namespace sahab::collector

@@ -1,0 +1,180 @@
+// POST /api/v1/enrol, POST /api/v1/ingest, GET /api/v1/agents, POST /api/v1/agents/{id}/revoke.
+#include <chrono>
+
+#include "collector/api/context.h"
+#include "collector/ingest/credentials.h"
+#include "collector/ingest/decompress.h"
+#include "collector/ingest/document.h"
+#include "collector/ingest/rfc3339.h"
+#include "collector/store/agents.h"
+#include "collector/store/batch_writer.h"
+#include "common/log.h"
+#include "common/text.h"
+
+namespace sahab::collector {
+namespace {
+using nlohmann::json;
+
+http::Response enrol(Context& ctx, const http::Request& request) {
+  const auto token = bearer_token(request);
+  if (ctx.enrolment_token.empty()) return error_response(403, "enrolment is disabled");
+  if (!token || !constant_time_equal(*token, ctx.enrolment_token)) {
+    return error_response(401, "enrolment token required");
+  }
+  json body = json::parse(request.body, nullptr, false);
+  if (!body.is_object()) return error_response(400, "body: expected a JSON object");
+  const auto host_id = body.value("host_id", json()), hostname = body.value("hostname", json(""));
+  if (!host_id.is_string() || !valid_host_id(host_id.get<std::string>())) {
+    return error_response(400, "host_id: expected letters, digits, '.', '_', '-' or ':'");
+  }
+  if (!hostname.is_string() || hostname.get<std::string>().size() > 255) {
+    return error_response(400, "hostname: expected a string of at most 255 bytes");
+  }
+  const std::string credential = new_credential();
+  std::int64_t agent_id = 0;
+  ctx.store.write([&](Database& db) {
+    agent_id = enrol_agent(db, host_id, hostname, sha256_hex(credential),
+                           client_address(ctx, request), ctx.now());
+  });
+  log::info("enrolled host " + host_id.get<std::string>() + " as agent " +
+            std::to_string(agent_id) + " from " + request.remote_address);
+  return json_response(201,
+                       {{"credential", credential}, {"agent_id", agent_id}, {"host_id", host_id}});
+}
+
+// The body as JSON text: inflated when gzip, capped after inflating too.
+std::string decoded_body(const Context& ctx, const http::Request& request) {
+  const auto encoding = request.header("content-encoding").value_or("identity");
+  if (encoding == "gzip" || encoding == "x-gzip") {
+    return gunzip(request.body, ctx.config.max_decompressed_bytes);
+  }
+  if (encoding != "identity")
+    throw std::domain_error("unsupported Content-Encoding '" + encoding + "'");
+  if (request.body.size() > ctx.config.max_decompressed_bytes) {
+    throw TooLarge("body exceeds " + std::to_string(ctx.config.max_decompressed_bytes) + " bytes");
+  }
+  return request.body;
+}
+
+http::Response reject(Context& ctx, int status, const std::string& reason,
+                      const std::string& message) {
+  ctx.telemetry.count_rejected(reason);
+  return error_response(status, message);
+}
+
+http::Response ingest(Context& ctx, const http::Request& request) {
+  const auto token = bearer_token(request);
+  if (!token) return reject(ctx, 401, "unauthorized", "bearer credential required");
+  const auto agent = ctx.store.read(
+      [&](Database& db) { return find_agent_by_credential(db, sha256_hex(*token)); });
+  if (!agent) return reject(ctx, 401, "unauthorized", "unknown credential");
+  if (agent->revoked) return reject(ctx, 401, "revoked", "credential revoked");
+  if (!ctx.limiter.allow(agent->id)) {
+    http::Response r = reject(ctx, 429, "rate_limited", "too many pushes; retry later");
+    r.headers.emplace_back("Retry-After", "5");
+    return r;
+  }
+  Batch batch;
+  try {
+    batch = parse_batch(decoded_body(ctx, request));
+  } catch (const TooLarge& e) {
+    return reject(ctx, 413, "too_large", e.what());
+  } catch (const BadEncoding& e) {
+    return reject(ctx, 400, "bad_encoding", e.what());
+  } catch (const std::domain_error& e) {
+    return reject(ctx, 415, "bad_encoding", e.what());
+  } catch (const BadDocument& e) {
+    return reject(ctx, 400, "bad_document", e.what());
+  }
+  if (batch.host_id != agent->host_id) {
+    return reject(ctx, 403, "wrong_host",
+                  "host_id '" + batch.host_id + "' does not belong to this credential");
+  }
+  BatchOutcome outcome{};
+  try {
+    ctx.store.write([&](Database& db) {
+      outcome = store_batch(db, batch, client_address(ctx, request), ctx.now());
+    });
+  } catch (const BadDocument& e) {
+    return reject(ctx, 400, "bad_document", e.what());
+  } catch (const std::exception& e) {
+    log::error(std::string("ingest: cannot store batch: ") + e.what());
+    return reject(ctx, 503, "store_error", "cannot store the batch now; retry later");
+  }
+  const bool duplicate = outcome == BatchOutcome::kDuplicate;
+  ctx.telemetry.count_ingest(duplicate ? "duplicate" : "stored");
+  if (!duplicate) ctx.telemetry.record_host(batch);
+  return json_response(200, {{"acknowledged", batch.sequence}, {"duplicate", duplicate}});
+}
+
+http::Response timed_ingest(Context& ctx, const http::Request& request) {
+  const auto start = std::chrono::steady_clock::now();
+  http::Response response = ingest(ctx, request);
+  ctx.telemetry.observe_batch_seconds(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return response;
+}
+
+http::Response list_agents(Context& ctx, const http::Request& request) {
+  if (auto denied = require_admin(ctx, request)) return *denied;
+  json agents = json::array();
+  ctx.store.read([&](Database& db) {
+    Statement& s = db.cached(
+        "SELECT a.id, a.host_id, a.created_at, a.created_from, r.revoked_at, r.reason "
+        "FROM agents a LEFT JOIN revocations r ON r.agent_id = a.id ORDER BY a.id");
+    while (s.step()) {
+      json agent = {{"id", s.integer(0)},
+                    {"host_id", s.text(1)},
+                    {"created_at", format_rfc3339(s.integer(2))},
+                    {"created_from", s.text(3)},
+                    {"revoked", !s.is_null(4)}};
+      if (!s.is_null(4)) {
+        agent["revoked_at"] = format_rfc3339(s.integer(4));
+        agent["revoke_reason"] = s.text(5);
+      }
+      agents.push_back(std::move(agent));
+    }
+  });
+  return json_response(200, {{"agents", agents}});
+}
+
+http::Response revoke(Context& ctx, const http::Request& request) {
+  if (auto denied = require_admin(ctx, request)) return *denied;
+  // /api/v1/agents/{id}/revoke
+  const std::string_view rest =
+      std::string_view(request.path).substr(sizeof("/api/v1/agents/") - 1);
+  const auto slash = rest.find('/');
+  const auto id = text::to_i64(rest.substr(0, slash));
+  if (slash == std::string_view::npos || rest.substr(slash) != "/revoke" || !id) {
+    return error_response(404, "expected /api/v1/agents/{numeric id}/revoke");
+  }
+  std::string reason;
+  if (!request.body.empty()) {
+    const json body = json::parse(request.body, nullptr, false);
+    if (!body.is_object() || !body.value("reason", json("")).is_string()) {
+      return error_response(400, "body: expected {\"reason\": \"...\"}");
+    }
+    reason = body.value("reason", "").substr(0, 1024);
+  }
+  bool found = false;
+  ctx.store.write([&](Database& db) {
+    found = revoke_agent(db, *id, reason, request.remote_address, ctx.now());
+  });
+  if (!found) return error_response(404, "no agent " + std::to_string(*id));
+  log::info("revoked agent " + std::to_string(*id) + " by " + request.remote_address);
+  return json_response(200, {{"revoked", *id}});
+}
+
+}  // namespace
+
+void register_ingest_routes(http::Server& server, Context& ctx) {
+  server.route("POST", "/api/v1/enrol", [&ctx](const http::Request& r) { return enrol(ctx, r); });
+  server.route("POST", "/api/v1/ingest",
+               [&ctx](const http::Request& r) { return timed_ingest(ctx, r); });
+  server.route("GET", "/api/v1/agents",
+               [&ctx](const http::Request& r) { return list_agents(ctx, r); });
+  server.route("POST", "/api/v1/agents/*",
+               [&ctx](const http::Request& r) { return revoke(ctx, r); });
+}
+
+}  // namespace sahab::collector

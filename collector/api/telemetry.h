@@ -1,0 +1,51 @@
+#pragma once
+// The collector's own metrics (GET /metrics): ingest requests by outcome, batch latency, rejected
+// batches by reason, DB size, hosts by state, and per-host current utilisation gauges (the mean of
+// the latest summary) labelled with region and commune for Grafana.
+#include <prometheus/collectable.h>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "collector/ingest/document.h"
+#include "collector/store/store.h"
+#include "common/http_server.h"
+
+namespace sahab::collector {
+
+class Telemetry {
+ public:
+  explicit Telemetry(Store& store);
+
+  void count_ingest(const std::string& outcome);  // stored, duplicate, rejected
+  void count_rejected(const std::string& reason);
+  void observe_batch_seconds(double seconds);
+  // Remembers the latest summary's means and the host's labels for the per-host gauges.
+  void record_host(const Batch& batch);
+
+  http::Response serve() const;
+
+ private:
+  struct HostState {
+    std::string hostname, region, commune;
+    std::map<std::string, double> current;  // metric → mean of the latest summary
+  };
+  std::vector<prometheus::MetricFamily> collect_store() const;
+  std::vector<prometheus::MetricFamily> collect_hosts() const;
+
+  Store& store_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Counter>& rejected_;
+  prometheus::Histogram& batch_seconds_;
+  mutable std::mutex hosts_mutex_;
+  std::map<std::string, HostState> hosts_;
+};
+
+}  // namespace sahab::collector

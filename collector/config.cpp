@@ -1,0 +1,124 @@
+#include "collector/config.h"
+
+#include "common/duration.h"
+#include "common/file.h"
+#include "common/http_server.h"
+#include "common/log.h"
+#include "common/text.h"
+#include "sahab/version.h"
+
+namespace sahab::collector {
+namespace {
+using settings::BadValue;
+using settings::Kind;
+
+std::chrono::milliseconds positive_duration(const std::string& value) {
+  const auto d = parse_duration(value);
+  if (!d || d->count() <= 0) {
+    throw BadValue("expected a positive duration such as 15s, 1h or 14d, got '" + value + "'");
+  }
+  return *d;
+}
+
+std::int64_t seconds_of(const std::string& value) {
+  return std::chrono::duration_cast<std::chrono::seconds>(positive_duration(value)).count();
+}
+
+double positive_number(const std::string& value) {
+  const auto d = text::to_double(value);
+  if (!d || !(*d > 0)) throw BadValue("expected a positive number, got '" + value + "'");
+  return *d;
+}
+
+}  // namespace
+
+settings::Schema collector_schema(CollectorConfig& c) {
+  settings::Schema schema("sahab-collector",
+                          "Receives inventory and utilisation from Sahab agents, stores them in "
+                          "SQLite and serves the fleet API, Prometheus endpoints and metrics.",
+                          kVersion);
+  auto value = [&](std::string flag, std::string key, std::string help, std::string def,
+                   std::function<void(const std::string&)> apply) {
+    schema.add({std::move(flag), std::move(key), std::move(help), std::move(def), Kind::kValue,
+                [apply](const std::string& v, const std::string&) { apply(v); }});
+  };
+  auto path = [](std::filesystem::path& target) {
+    return [&target](const std::string& v) {
+      if (v.empty()) throw BadValue("expected a path");
+      target = v;
+    };
+  };
+  value("listen", "listen", "HOST:PORT to serve HTTP on (plain HTTP; TLS belongs in a proxy)",
+        c.listen, [&c](const std::string& v) {
+          try {
+            http::validate_listen_address(v);
+          } catch (const std::exception& e) {
+            throw BadValue(e.what());
+          }
+          c.listen = v;
+        });
+  value("db", "db", "SQLite database file (created if absent)", c.db, path(c.db));
+  value("enrolment-token-file", "enrolment_token_file",
+        "file holding the shared token agents enrol with", "none: enrolment disabled",
+        path(c.enrolment_token_file));
+  value("api-token-file", "api_token_file",
+        "file holding the admin bearer token for the /api/v1 read and admin calls",
+        "none: admin API disabled", path(c.api_token_file));
+  value("http.max-body-bytes", "http.max_body_bytes", "largest request body accepted, as sent",
+        std::to_string(c.max_body_bytes), [&c](const std::string& v) {
+          c.max_body_bytes = static_cast<size_t>(settings::parse_integer(v, 1024, 1LL << 31));
+        });
+  value("http.max-decompressed-bytes", "http.max_decompressed_bytes",
+        "largest request body accepted after gunzip", std::to_string(c.max_decompressed_bytes),
+        [&c](const std::string& v) {
+          c.max_decompressed_bytes =
+              static_cast<size_t>(settings::parse_integer(v, 1024, 1LL << 32));
+        });
+  value("http.workers", "http.workers", "HTTP worker threads (bounded pool)",
+        std::to_string(c.workers), [&c](const std::string& v) {
+          c.workers = static_cast<int>(settings::parse_integer(v, 1, 512));
+        });
+  value("db.readers", "db.readers", "read-only SQLite connections for API requests",
+        std::to_string(c.readers), [&c](const std::string& v) {
+          c.readers = static_cast<int>(settings::parse_integer(v, 1, 64));
+        });
+  value("retention.raw", "retention.raw", "how long full-resolution summaries are kept", "14d",
+        [&c](const std::string& v) { c.retention.raw_seconds = seconds_of(v); });
+  value("retention.rollups", "retention.rollups", "how long daily rollups are kept", "400d",
+        [&c](const std::string& v) { c.retention.rollup_seconds = seconds_of(v); });
+  value("stale-after", "stale_after", "hosts silent for longer are marked stale (never deleted)",
+        "1h", [&c](const std::string& v) { c.retention.stale_after_seconds = seconds_of(v); });
+  value("maintenance.interval", "maintenance.interval",
+        "how often rollups, retention and stale marking run", "5m",
+        [&c](const std::string& v) { c.maintenance_interval = positive_duration(v); });
+  value("report.interval", "report.interval",
+        "the agents' report interval; coverage counts expected summaries with it", "60s",
+        [&c](const std::string& v) { c.report_interval = positive_duration(v); });
+  value("ingest.rate-per-agent", "ingest.rate_per_agent",
+        "sustained pushes per second allowed per agent (beyond: 429)", "1",
+        [&c](const std::string& v) { c.ingest_rate_per_agent = positive_number(v); });
+  value("ingest.burst", "ingest.burst", "pushes an agent may send back to back (spool replay)",
+        "60", [&c](const std::string& v) { c.ingest_burst = positive_number(v); });
+  schema.add({"http.trusted-proxy", "http.trusted_proxies",
+              "address of a reverse proxy whose X-Real-IP header is believed", "none", Kind::kList,
+              [&c](const std::string& v, const std::string&) { c.trusted_proxies.push_back(v); }});
+  value("log.level", "log.level", "debug, info, warn or error", c.log_level,
+        [&c](const std::string& v) {
+          if (!log::set_level(v)) throw BadValue("expected debug, info, warn or error");
+          c.log_level = v;
+        });
+  return schema;
+}
+
+std::string read_token_file(const std::filesystem::path& file, const std::string& what) {
+  const auto content = try_read_file(file);
+  if (!content) throw settings::ConfigError(file.string() + ": cannot read the " + what);
+  std::string token(text::trim(content->substr(0, content->find('\n'))));
+  if (token.size() < 16) {
+    throw settings::ConfigError(file.string() + ": the " + what +
+                                " must be at least 16 characters on its first line");
+  }
+  return token;
+}
+
+}  // namespace sahab::collector

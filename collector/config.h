@@ -1,0 +1,38 @@
+#pragma once
+// sahab-collector's configuration: defaults, YAML file (--config) and flags (common/settings.h).
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "collector/store/maintenance.h"
+#include "common/settings.h"
+
+namespace sahab::collector {
+
+struct CollectorConfig {
+  std::string listen = "127.0.0.1:9410";
+  std::filesystem::path db = "/var/lib/sahab-collector/sahab.db";
+  std::filesystem::path enrolment_token_file;      // empty: enrolment disabled
+  std::filesystem::path api_token_file;            // empty: admin API disabled
+  std::size_t max_body_bytes = 8u << 20;           // as received (often gzip)
+  std::size_t max_decompressed_bytes = 32u << 20;  // after inflating
+  int workers = 16;
+  int readers = 4;
+  RetentionPolicy retention;
+  std::chrono::milliseconds maintenance_interval{300'000};
+  std::chrono::milliseconds report_interval{60'000};  // what agents use; the base of coverage
+  double ingest_rate_per_agent = 1.0;                 // sustained pushes per second per agent
+  double ingest_burst = 60;  // pushes an agent may send at once (spool replays)
+  std::string log_level = "info";
+  // Proxies (e.g. nginx on loopback) whose X-Real-IP header names the real client.
+  std::vector<std::string> trusted_proxies;
+};
+
+settings::Schema collector_schema(CollectorConfig& config);
+
+// Reads a token file: the first line, trimmed. Throws settings::ConfigError when unusable.
+std::string read_token_file(const std::filesystem::path& file, const std::string& what);
+
+}  // namespace sahab::collector

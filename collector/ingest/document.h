@@ -1,0 +1,66 @@
+#pragma once
+// The ingest document (sahab-ingest/1, docs/agent-report-format.md), validated as a whole before
+// anything is stored: a document that fails validation is rejected with a message naming the
+// first problem found ("summaries[3].metrics.cpu_ratio.max: expected a number").
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/sketch.h"
+
+namespace sahab::collector {
+
+class BadDocument : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct MetricSummary {
+  std::string metric;
+  std::int64_t count = 0;
+  double mean = 0;
+  double max = 0;
+  Sketch sketch;
+};
+
+struct Summary {
+  std::int64_t start = 0;  // unix seconds
+  std::int64_t end = 0;
+  std::vector<MetricSummary> metrics;
+};
+
+struct InventorySection {
+  std::string name;
+  std::string hash;
+  nlohmann::json data;  // an object
+};
+
+struct Batch {
+  std::string host_id;
+  std::int64_t sequence = 0;
+  std::string agent_version;
+  bool full_inventory = false;
+  std::vector<InventorySection> sections;
+  std::vector<Summary> summaries;
+};
+
+// Limits that keep one document's cost bounded.
+inline constexpr size_t kMaxSummariesPerBatch = 20'000;
+inline constexpr size_t kMaxLabelValueBytes = 1024;
+
+Batch parse_batch(std::string_view body);
+
+// Host ids are opaque but safe everywhere (paths, labels, logs): [A-Za-z0-9._:-]{1,128}, not
+// starting with '.'.
+bool valid_host_id(std::string_view id);
+// Label names: letters, digits, '_' and '.', not starting with a digit; at most 64 bytes.
+bool valid_label_name(std::string_view name);
+// Reads a labels object (strings or numbers) into a map; throws BadDocument naming `where`.
+std::map<std::string, std::string> parse_labels(const nlohmann::json& labels,
+                                                const std::string& where);
+
+}  // namespace sahab::collector

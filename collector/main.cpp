@@ -1,0 +1,127 @@
+// sahab-collector: receives agents' reports, stores them in SQLite, serves the fleet API.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "collector/api/context.h"
+#include "collector/api/telemetry.h"
+#include "collector/config.h"
+#include "collector/store/maintenance.h"
+#include "collector/store/store.h"
+#include "common/http_server.h"
+#include "common/log.h"
+#include "sahab/version.h"
+
+namespace {
+using namespace sahab;
+using namespace sahab::collector;
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Runs rollups, retention and stale marking now and then every `interval`, until stopped.
+class MaintenanceThread {
+ public:
+  MaintenanceThread(Store& store, const CollectorConfig& config)
+      : thread_([this, &store, &config] { loop(store, config); }) {}
+  ~MaintenanceThread() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop(Store& store, const CollectorConfig& config) {
+    std::unique_lock lock(mutex_);
+    while (!stop_) {
+      lock.unlock();
+      try {
+        const auto r = run_maintenance(store, config.retention, unix_now());
+        log::debug("maintenance: " + std::to_string(r.days_rolled_up) + " days rolled up, " +
+                   std::to_string(r.summaries_deleted) + " summaries and " +
+                   std::to_string(r.rollups_deleted) + " rollups deleted, " +
+                   std::to_string(r.hosts_marked_stale) + " hosts marked stale");
+      } catch (const std::exception& e) {
+        log::error(std::string("maintenance failed: ") + e.what());
+      }
+      lock.lock();
+      cv_.wait_for(lock, config.maintenance_interval, [this] { return stop_; });
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+int run(const CollectorConfig& config) {
+  const std::string enrolment_token =
+      config.enrolment_token_file.empty()
+          ? ""
+          : read_token_file(config.enrolment_token_file, "enrolment token");
+  const std::string api_token =
+      config.api_token_file.empty() ? "" : read_token_file(config.api_token_file, "API token");
+  if (enrolment_token.empty()) log::warn("no --enrolment-token-file: agents cannot enrol");
+  if (api_token.empty()) log::warn("no --api-token-file: the admin API answers 401");
+
+  Store store(config.db, config.readers);
+  Telemetry telemetry(store);
+  RateLimiter limiter(config.ingest_rate_per_agent, config.ingest_burst);
+  Context context{config, store, telemetry, limiter, enrolment_token, api_token, unix_now};
+
+  http::Options options;
+  options.listen = config.listen;
+  options.threads = config.workers;
+  options.max_body_bytes = config.max_body_bytes;
+  http::Server server(options);
+  register_ingest_routes(server, context);
+  register_host_routes(server, context);
+  register_fleet_routes(server, context);
+  register_ops_routes(server, context);
+  server.start();
+  log::info("listening on " + config.listen + " (port " + std::to_string(server.port()) +
+            "), database " + config.db.string());
+
+  MaintenanceThread maintenance(store, config);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  while (!g_stop) pause();
+  log::info("shutting down");
+  server.stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CollectorConfig config;
+  try {
+    auto schema = collector_schema(config);
+    if (schema.parse(argc, argv, std::cout) != settings::Outcome::kRun) return 0;
+    return run(config);
+  } catch (const settings::ConfigError& e) {
+    std::cerr << "sahab-collector: " << e.what() << "\n";
+    return 2;
+  } catch (const http::ServerError& e) {
+    std::cerr << "sahab-collector: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "sahab-collector: " << e.what() << "\n";
+    return 1;
+  }
+}

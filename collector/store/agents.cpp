@@ -1,0 +1,61 @@
+#include "collector/store/agents.h"
+
+namespace sahab::collector {
+
+void audit(Database& db, std::int64_t now, const std::string& action,
+           std::optional<std::int64_t> agent_id, const std::string& host_id,
+           const std::string& actor, const std::string& detail) {
+  db.cached(
+        "INSERT INTO audit_log(at, action, agent_id, host_id, actor, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?)")
+      .with(now, action, agent_id, host_id, actor, detail)
+      .run();
+}
+
+std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::string& hostname,
+                         const std::string& credential_sha256, const std::string& actor,
+                         std::int64_t now) {
+  db.cached(
+        "INSERT INTO hosts(id, hostname, source, state, first_seen, last_seen, address) "
+        "VALUES (?1, ?2, 'agent', 'active', ?3, ?3, ?4) "
+        "ON CONFLICT(id) DO UPDATE SET source = 'agent', "
+        "hostname = CASE WHEN excluded.hostname <> '' THEN excluded.hostname ELSE hostname END, "
+        "state = 'active', imported = NULL")
+      .with(host_id, hostname, now, actor)
+      .run();
+  db.cached(
+        "INSERT INTO agents(host_id, credential_sha256, created_at, created_from) "
+        "VALUES (?, ?, ?, ?)")
+      .with(host_id, credential_sha256, now, actor)
+      .run();
+  const auto agent_id = db.last_insert_rowid();
+  audit(db, now, "enrol", agent_id, host_id, actor, "hostname=" + hostname);
+  return agent_id;
+}
+
+std::optional<AgentRecord> find_agent_by_credential(Database& db,
+                                                    const std::string& credential_sha256) {
+  Statement& s = db.cached(
+                       "SELECT a.id, a.host_id, r.agent_id IS NOT NULL FROM agents a "
+                       "LEFT JOIN revocations r ON r.agent_id = a.id WHERE a.credential_sha256 = ?")
+                     .with(credential_sha256);
+  std::optional<AgentRecord> out;
+  if (s.step()) out = AgentRecord{s.integer(0), s.text(1), s.integer(2) != 0};
+  s.reset();
+  return out;
+}
+
+bool revoke_agent(Database& db, std::int64_t agent_id, const std::string& reason,
+                  const std::string& actor, std::int64_t now) {
+  Statement& find = db.cached("SELECT host_id FROM agents WHERE id = ?").with(agent_id);
+  if (!find.step()) return false;
+  const std::string host_id = find.text(0);
+  find.reset();
+  db.cached("INSERT OR IGNORE INTO revocations(agent_id, revoked_at, reason) VALUES (?, ?, ?)")
+      .with(agent_id, now, reason)
+      .run();
+  if (db.changes() > 0) audit(db, now, "revoke", agent_id, host_id, actor, reason);
+  return true;
+}
+
+}  // namespace sahab::collector

@@ -1,0 +1,33 @@
+#pragma once
+// Agents, their credentials (stored as SHA-256 only), revocations and the audit log.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "collector/store/sqlite.h"
+
+namespace sahab::collector {
+
+struct AgentRecord {
+  std::int64_t id = 0;
+  std::string host_id;
+  bool revoked = false;
+};
+
+// Registers a new credential for `host_id` (creating the host when new) and audits it.
+std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::string& hostname,
+                         const std::string& credential_sha256, const std::string& actor,
+                         std::int64_t now);
+
+std::optional<AgentRecord> find_agent_by_credential(Database& db,
+                                                    const std::string& credential_sha256);
+
+// false when no such agent; revoking twice is harmless.
+bool revoke_agent(Database& db, std::int64_t agent_id, const std::string& reason,
+                  const std::string& actor, std::int64_t now);
+
+void audit(Database& db, std::int64_t now, const std::string& action,
+           std::optional<std::int64_t> agent_id, const std::string& host_id,
+           const std::string& actor, const std::string& detail);
+
+}  // namespace sahab::collector

@@ -1,0 +1,182 @@
+#include "collector/store/batch_writer.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace sahab::collector {
+namespace {
+using nlohmann::json;
+
+bool already_stored(Database& db, const Batch& batch) {
+  Statement& s = db.cached("SELECT 1 FROM batches WHERE host_id = ? AND sequence = ?")
+                     .with(batch.host_id, batch.sequence);
+  const bool found = s.step();
+  s.reset();
+  return found;
+}
+
+// Top-level fields whose value differs between two versions of a section.
+json changed_fields(const json& before, const json& after) {
+  std::set<std::string> names;
+  for (const auto& [key, value] : after.items()) {
+    if (!before.contains(key) || before.at(key) != value) names.insert(key);
+  }
+  for (const auto& [key, value] : before.items()) {
+    if (!after.contains(key)) names.insert(key);
+  }
+  return json(names);
+}
+
+std::string address_without_prefix(const std::string& address) {
+  return address.substr(0, address.find('/'));
+}
+
+bool is_loopback(const std::string& address) {
+  return address.starts_with("127.") || address == "::1" || address.empty();
+}
+
+// NIC addresses let edges whose remote end is this host resolve to it.
+void refresh_addresses(Database& db, const std::string& host_id, const json& hardware) {
+  db.cached("DELETE FROM host_addresses WHERE host_id = ?").with(host_id).run();
+  const auto nics = hardware.find("nics");
+  if (nics == hardware.end() || !nics->is_array()) return;
+  for (const auto& nic : *nics) {
+    if (!nic.is_object()) continue;
+    for (const char* family : {"ipv4", "ipv6"}) {
+      const auto list = nic.find(family);
+      if (list == nic.end() || !list->is_array()) continue;
+      for (const auto& address : *list) {
+        if (!address.is_string()) continue;
+        const auto plain = address_without_prefix(address.get<std::string>());
+        if (is_loopback(plain)) continue;
+        db.cached("INSERT OR IGNORE INTO host_addresses(address, host_id) VALUES (?, ?)")
+            .with(plain, host_id)
+            .run();
+      }
+    }
+  }
+}
+
+std::int64_t integer_field(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+std::string string_field(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The network section's connections become edges; edges no longer reported are dropped.
+void refresh_edges(Database& db, const std::string& host_id, const json& network,
+                   std::int64_t now) {
+  const auto connections = network.find("connections");
+  if (connections != network.end() && connections->is_array()) {
+    for (const auto& c : *connections) {
+      if (!c.is_object()) continue;
+      const std::string direction = string_field(c, "direction");
+      const std::string remote = string_field(c, "remote_address");
+      if ((direction != "outbound" && direction != "inbound") || is_loopback(remote)) continue;
+      const bool outbound = direction == "outbound";
+      db.cached(
+            "INSERT INTO edges(source_host, direction, remote_address, remote_port, local_port, "
+            "process, count, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) "
+            "ON CONFLICT DO UPDATE SET process = excluded.process, count = excluded.count, "
+            "last_seen = excluded.last_seen")
+          .with(host_id, direction, remote, outbound ? integer_field(c, "remote_port") : 0,
+                outbound ? 0 : integer_field(c, "local_port"), string_field(c, "process"),
+                std::max<std::int64_t>(1, integer_field(c, "count")), now)
+          .run();
+    }
+  }
+  db.cached("DELETE FROM edges WHERE source_host = ? AND direction <> 'declared' AND last_seen < ?")
+      .with(host_id, now)
+      .run();
+}
+
+void update_host(Database& db, const Batch& batch, const std::string& address, std::int64_t now) {
+  db.cached(
+        "UPDATE hosts SET last_seen = max(last_seen, ?2), state = 'active', address = ?3 "
+        "WHERE id = ?1")
+      .with(batch.host_id, now, address)
+      .run();
+  for (const auto& section : batch.sections) {
+    if (section.name != "identity") continue;
+    const auto& data = section.data;
+    const std::string hostname = string_field(data, "hostname");
+    if (!hostname.empty()) {
+      db.cached("UPDATE hosts SET hostname = ? WHERE id = ?").with(hostname, batch.host_id).run();
+    }
+    if (const auto labels = data.find("labels"); labels != data.end()) {
+      const json normalised = parse_labels(*labels, "labels");
+      db.cached("UPDATE hosts SET labels = ? WHERE id = ?")
+          .with(normalised.dump(), batch.host_id)
+          .run();
+    }
+  }
+}
+
+void store_section(Database& db, const std::string& host_id, const InventorySection& section,
+                   std::int64_t now) {
+  Statement& current =
+      db.cached("SELECT hash, data FROM inventory_current WHERE host_id = ? AND section = ?")
+          .with(host_id, section.name);
+  std::optional<std::string> old_hash;
+  json old_data = json::object();
+  if (current.step()) {
+    old_hash = current.text(0);
+    old_data = json::parse(current.text(1), nullptr, false);
+  }
+  current.reset();
+  if (old_hash == section.hash) return;  // a full inventory repeats unchanged sections
+  db.cached(
+        "INSERT INTO inventory_changes(host_id, section, at, old_hash, new_hash, changed) "
+        "VALUES (?, ?, ?, ?, ?, ?)")
+      .with(host_id, section.name, now, old_hash, section.hash,
+            changed_fields(old_data, section.data).dump())
+      .run();
+  db.cached(
+        "INSERT INTO inventory_current(host_id, section, hash, data, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET hash = excluded.hash, "
+        "data = excluded.data, updated_at = excluded.updated_at")
+      .with(host_id, section.name, section.hash, section.data.dump(), now)
+      .run();
+  if (section.name == "hardware") refresh_addresses(db, host_id, section.data);
+  if (section.name == "network") refresh_edges(db, host_id, section.data, now);
+}
+
+void store_summaries(Database& db, const Batch& batch) {
+  std::set<std::int64_t> days;
+  for (const auto& summary : batch.summaries) {
+    days.insert(day_of(summary.start));
+    for (const auto& m : summary.metrics) {
+      db.cached(
+            "INSERT OR REPLACE INTO summaries(host_id, metric, start, end, count, mean, max, "
+            "sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+          .with(batch.host_id, m.metric, summary.start, summary.end, m.count, m.mean, m.max,
+                m.sketch.to_json().dump())
+          .run();
+    }
+  }
+  for (const auto day : days) {
+    db.cached("INSERT OR IGNORE INTO rollup_pending(host_id, day) VALUES (?, ?)")
+        .with(batch.host_id, day)
+        .run();
+  }
+}
+
+}  // namespace
+
+BatchOutcome store_batch(Database& db, const Batch& batch, const std::string& remote_address,
+                         std::int64_t now) {
+  if (already_stored(db, batch)) return BatchOutcome::kDuplicate;
+  db.cached("INSERT INTO batches(host_id, sequence, received_at, summaries) VALUES (?, ?, ?, ?)")
+      .with(batch.host_id, batch.sequence, now, static_cast<std::int64_t>(batch.summaries.size()))
+      .run();
+  update_host(db, batch, remote_address, now);
+  for (const auto& section : batch.sections) store_section(db, batch.host_id, section, now);
+  store_summaries(db, batch);
+  return BatchOutcome::kStored;
+}
+
+}  // namespace sahab::collector

@@ -1,0 +1,23 @@
+#pragma once
+// Stores one validated ingest batch inside the writer's transaction: the (host, sequence) marker
+// that makes replays idempotent, the host's last-seen time and labels, changed inventory sections
+// with their history, dependency edges, and the utilisation summaries.
+#include <cstdint>
+#include <string>
+
+#include "collector/ingest/document.h"
+#include "collector/store/sqlite.h"
+
+namespace sahab::collector {
+
+enum class BatchOutcome { kStored, kDuplicate };
+
+BatchOutcome store_batch(Database& db, const Batch& batch, const std::string& remote_address,
+                         std::int64_t now);
+
+inline constexpr std::int64_t kSecondsPerDay = 86'400;
+inline std::int64_t day_of(std::int64_t unix_seconds) {
+  return unix_seconds - ((unix_seconds % kSecondsPerDay) + kSecondsPerDay) % kSecondsPerDay;
+}
+
+}  // namespace sahab::collector

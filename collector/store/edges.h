@@ -1,0 +1,28 @@
+#pragma once
+// Dependency edges as "source depends on target at port": an agent's outbound connection points
+// from it to the remote address; an inbound one from the remote address to it. Remote addresses
+// resolve to a host when they are one of its NIC addresses (hardware inventory); imported edges
+// name both hosts. The same edge seen from both ends is reported once.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collector/store/sqlite.h"
+
+namespace sahab::collector {
+
+struct Edge {
+  std::string source;  // host id; empty when the address is not a known host
+  std::string target;
+  std::string remote_address;  // the unresolved end's address, when one end is unresolved
+  std::int64_t port = 0;
+  std::string process;
+  std::int64_t connections = 0;
+  std::optional<double> bytes_per_day;
+  std::int64_t last_seen = 0;
+};
+
+std::vector<Edge> load_edges(Database& db);
+
+}  // namespace sahab::collector

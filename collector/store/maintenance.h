@@ -1,0 +1,28 @@
+#pragma once
+// Background upkeep of the store, run by the collector every few minutes in small writer jobs:
+// daily rollups of completed days, retention of raw summaries and rollups, stale hosts.
+#include <cstdint>
+
+#include "collector/store/store.h"
+
+namespace sahab::collector {
+
+struct RetentionPolicy {
+  std::int64_t raw_seconds = 14 * 86'400;      // full-resolution summaries
+  std::int64_t rollup_seconds = 400 * 86'400;  // daily rollups
+  std::int64_t stale_after_seconds = 3'600;    // hosts silent for longer are marked stale
+};
+
+// Day boundary before which utilisation is answered from rollups (raw summaries are deleted).
+std::int64_t raw_from(const RetentionPolicy& policy, std::int64_t now);
+
+struct MaintenanceReport {
+  std::int64_t days_rolled_up = 0;
+  std::int64_t summaries_deleted = 0;
+  std::int64_t rollups_deleted = 0;
+  std::int64_t hosts_marked_stale = 0;
+};
+
+MaintenanceReport run_maintenance(Store& store, const RetentionPolicy& policy, std::int64_t now);
+
+}  // namespace sahab::collector

@@ -1,0 +1,157 @@
+#include "collector/store/schema.h"
+
+#include <array>
+#include <string>
+
+namespace sahab::collector {
+namespace {
+
+// Append new migrations at the end; never edit one that has shipped.
+constexpr std::array kMigrations = {
+    // 1: hosts, agents and their credentials, audit, batches, inventory, utilisation, edges.
+    R"sql(
+CREATE TABLE hosts (
+  id TEXT PRIMARY KEY,
+  hostname TEXT NOT NULL DEFAULT '',
+  labels TEXT NOT NULL DEFAULT '{}',       -- JSON object of strings
+  source TEXT NOT NULL,                    -- 'agent' or 'import'
+  state TEXT NOT NULL DEFAULT 'active',    -- 'active', 'stale' (agents), 'imported'
+  first_seen INTEGER NOT NULL,             -- unix seconds
+  last_seen INTEGER NOT NULL,
+  address TEXT,                            -- source address of the last push
+  imported TEXT                            -- sahab-fleet/1 host object, for imported hosts
+) WITHOUT ROWID;
+CREATE INDEX hosts_by_state ON hosts(state);
+CREATE INDEX hosts_by_hostname ON hosts(hostname);
+
+CREATE TABLE agents (
+  id INTEGER PRIMARY KEY,
+  host_id TEXT NOT NULL,
+  credential_sha256 TEXT NOT NULL UNIQUE,  -- hex SHA-256 of the credential; never the credential
+  created_at INTEGER NOT NULL,
+  created_from TEXT
+);
+CREATE INDEX agents_by_host ON agents(host_id);
+
+CREATE TABLE revocations (
+  agent_id INTEGER PRIMARY KEY REFERENCES agents(id),
+  revoked_at INTEGER NOT NULL,
+  reason TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  action TEXT NOT NULL,                    -- 'enrol', 'revoke', 'import'
+  agent_id INTEGER,
+  host_id TEXT,
+  actor TEXT NOT NULL,                     -- remote address
+  detail TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE batches (
+  host_id TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  summaries INTEGER NOT NULL,
+  PRIMARY KEY (host_id, sequence)
+) WITHOUT ROWID;
+
+CREATE TABLE inventory_current (
+  host_id TEXT NOT NULL,
+  section TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  data TEXT NOT NULL,                      -- JSON
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (host_id, section)
+) WITHOUT ROWID;
+
+CREATE TABLE inventory_changes (
+  id INTEGER PRIMARY KEY,
+  host_id TEXT NOT NULL,
+  section TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  old_hash TEXT,
+  new_hash TEXT NOT NULL,
+  changed TEXT NOT NULL                    -- JSON array of top-level fields that changed
+);
+CREATE INDEX inventory_changes_by_host ON inventory_changes(host_id, at);
+
+CREATE TABLE host_addresses (
+  address TEXT NOT NULL,
+  host_id TEXT NOT NULL,
+  PRIMARY KEY (address, host_id)
+) WITHOUT ROWID;
+
+CREATE TABLE summaries (
+  host_id TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  mean REAL NOT NULL,
+  max REAL NOT NULL,
+  sketch TEXT NOT NULL,                    -- common/sketch.h JSON
+  PRIMARY KEY (host_id, metric, start)
+) WITHOUT ROWID;
+
+CREATE TABLE rollups (
+  host_id TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  day INTEGER NOT NULL,                    -- unix seconds of 00:00 UTC
+  summaries INTEGER NOT NULL,              -- how many summaries were merged
+  count INTEGER NOT NULL,
+  mean REAL NOT NULL,
+  max REAL NOT NULL,
+  sketch TEXT NOT NULL,
+  PRIMARY KEY (host_id, metric, day)
+) WITHOUT ROWID;
+
+CREATE TABLE rollup_pending (
+  host_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  PRIMARY KEY (host_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE edges (
+  source_host TEXT NOT NULL,
+  direction TEXT NOT NULL,                 -- 'outbound', 'inbound' or 'declared' (import)
+  remote_address TEXT NOT NULL,
+  remote_port INTEGER NOT NULL,            -- outbound: the service port; inbound: 0
+  local_port INTEGER NOT NULL DEFAULT 0,   -- inbound: the service port; outbound: 0
+  process TEXT NOT NULL DEFAULT '',
+  count INTEGER NOT NULL DEFAULT 1,
+  target_host TEXT,                        -- set by import; agents' edges resolve via host_addresses
+  bytes_per_day REAL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  PRIMARY KEY (source_host, direction, remote_address, remote_port, local_port)
+) WITHOUT ROWID;
+)sql",
+};
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(kMigrations.size()); }
+
+void migrate(Database& db) {
+  const auto current = db.scalar("PRAGMA user_version");
+  if (current > schema_version()) {
+    throw StoreError("database schema version " + std::to_string(current) +
+                     " is newer than this collector's (" + std::to_string(schema_version()) +
+                     "); upgrade the collector");
+  }
+  for (auto version = current; version < schema_version(); ++version) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(kMigrations[static_cast<size_t>(version)]);
+      db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+      db.exec("COMMIT");
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+}  // namespace sahab::collector

@@ -1,0 +1,144 @@
+#include "collector/store/store.h"
+
+#include <system_error>
+
+#include "collector/store/schema.h"
+#include "common/log.h"
+
+namespace sahab::collector {
+namespace {
+// Jobs committed together at most; bounds the latency one group adds to the first job in it.
+constexpr size_t kMaxGroup = 512;
+constexpr std::chrono::seconds kCheckpointInterval{1};
+}  // namespace
+
+Store::Store(std::filesystem::path path, int readers) : path_(std::move(path)) {
+  writer_db_ = std::make_unique<Database>(path_, Database::Mode::kReadWrite);
+  writer_db_->exec("PRAGMA journal_mode=WAL");
+  writer_db_->exec("PRAGMA synchronous=NORMAL");
+  writer_db_->exec("PRAGMA foreign_keys=ON");
+  writer_db_->exec("PRAGMA wal_autocheckpoint=0");
+  migrate(*writer_db_);
+  checkpoint_db_ = std::make_unique<Database>(path_, Database::Mode::kReadWrite);
+  for (int i = 0; i < std::max(1, readers); ++i) {
+    auto reader = std::make_unique<Database>(path_, Database::Mode::kReadOnly);
+    idle_readers_.push_back(reader.get());
+    readers_.push_back(std::move(reader));
+  }
+  writer_ = std::thread([this] { writer_loop(); });
+  checkpointer_ = std::thread([this] { checkpoint_loop(); });
+}
+
+Store::~Store() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  checkpoint_cv_.notify_all();
+  writer_.join();
+  checkpointer_.join();
+}
+
+void Store::checkpoint_loop() {
+  std::unique_lock lock(queue_mutex_);
+  while (!stopping_) {
+    checkpoint_cv_.wait_for(lock, kCheckpointInterval, [this] { return stopping_; });
+    lock.unlock();
+    try {
+      checkpoint_db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const std::exception& e) {
+      log::warn(std::string("store: checkpoint failed: ") + e.what());
+    }
+    lock.lock();
+  }
+}
+
+void Store::write(std::function<void(Database&)> job) {
+  std::future<void> done;
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) throw StoreError("store is shutting down");
+    queue_.push_back(Job{std::move(job), {}});
+    done = queue_.back().done.get_future();
+  }
+  queue_cv_.notify_one();
+  done.get();
+}
+
+void Store::writer_loop() {
+  for (;;) {
+    std::vector<Job> group;
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && group.size() < kMaxGroup) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    run_group(group);
+  }
+}
+
+void Store::run_group(std::vector<Job>& group) {
+  std::vector<std::exception_ptr> errors(group.size());
+  try {
+    writer_db_->exec("BEGIN IMMEDIATE");
+    for (size_t i = 0; i < group.size(); ++i) {
+      writer_db_->exec("SAVEPOINT job");
+      try {
+        group[i].run(*writer_db_);
+        writer_db_->exec("RELEASE job");
+      } catch (...) {
+        errors[i] = std::current_exception();
+        writer_db_->exec("ROLLBACK TO job");
+        writer_db_->exec("RELEASE job");
+      }
+    }
+    writer_db_->exec("COMMIT");
+  } catch (const std::exception& e) {
+    // The transaction as a whole failed: nothing of the group is stored.
+    log::error(std::string("store: transaction failed: ") + e.what());
+    try {
+      writer_db_->exec("ROLLBACK");
+    } catch (...) {
+    }
+    for (auto& error : errors) error = std::current_exception();
+  }
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (errors[i]) {
+      group[i].done.set_exception(errors[i]);
+    } else {
+      group[i].done.set_value();
+    }
+  }
+}
+
+Store::Lease::Lease(Store& s) : store(s) {
+  std::unique_lock lock(store.readers_mutex_);
+  store.readers_cv_.wait(lock, [this] { return !store.idle_readers_.empty(); });
+  db = store.idle_readers_.back();
+  store.idle_readers_.pop_back();
+}
+
+Store::Lease::~Lease() {
+  {
+    std::lock_guard lock(store.readers_mutex_);
+    store.idle_readers_.push_back(db);
+  }
+  store.readers_cv_.notify_one();
+}
+
+std::uintmax_t Store::bytes_on_disk() const {
+  std::uintmax_t total = 0;
+  for (const char* suffix : {"", "-wal"}) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path_.string() + suffix, ec);
+    if (!ec) total += size;
+  }
+  return total;
+}
+
+}  // namespace sahab::collector

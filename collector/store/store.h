@@ -1,0 +1,78 @@
+#pragma once
+// The collector's SQLite store: one writer thread that groups queued jobs into one transaction
+// (BEGIN IMMEDIATE ... COMMIT, each job in its own savepoint so one bad job cannot spoil the
+// others), and a pool of reader connections. WAL with synchronous=NORMAL: a committed
+// transaction survives a crash of the process (not necessarily of the machine's power).
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "collector/store/sqlite.h"
+
+namespace sahab::collector {
+
+class Store {
+ public:
+  Store(std::filesystem::path path, int readers);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Runs `job` on the writer connection inside a transaction and returns once that transaction
+  // has committed. Rethrows the job's exception (its changes are rolled back, others' are not).
+  void write(std::function<void(Database&)> job);
+
+  // Runs `job` on a reader connection of the pool (waits for a free one).
+  template <typename F>
+  auto read(F&& job) {
+    Lease lease(*this);
+    return job(*lease.db);
+  }
+
+  const std::filesystem::path& path() const { return path_; }
+  // Size of the database and its WAL on disk.
+  std::uintmax_t bytes_on_disk() const;
+
+ private:
+  struct Job {
+    std::function<void(Database&)> run;
+    std::promise<void> done;
+  };
+  struct Lease {
+    explicit Lease(Store& store);
+    ~Lease();
+    Store& store;
+    Database* db;
+  };
+
+  void writer_loop();
+  void checkpoint_loop();
+  void run_group(std::vector<Job>& group);
+
+  std::filesystem::path path_;
+  std::unique_ptr<Database> writer_db_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+  // Checkpoints the WAL from its own connection (PASSIVE: never blocks the writer), so commits
+  // do not pay for checkpoints and ingest latency stays flat.
+  std::unique_ptr<Database> checkpoint_db_;
+  std::condition_variable checkpoint_cv_;  // own condition: a push must always wake the writer
+  std::thread checkpointer_;
+
+  std::mutex readers_mutex_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<Database>> readers_;  // all connections
+  std::vector<Database*> idle_readers_;
+};
+
+}  // namespace sahab::collector

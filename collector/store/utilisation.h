@@ -1,0 +1,40 @@
+#pragma once
+// Percentiles over any window from stored summaries: sketches of the full-resolution summaries
+// within the raw retention, daily rollups (merged sketches) before it, merged by adding bucket
+// counts. Every percentile is within Sketch::kRelativeError (~1%) of the exact one over the raw
+// samples, whatever the window.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collector/store/sqlite.h"
+#include "common/sketch.h"
+
+namespace sahab::collector {
+
+struct WindowStats {
+  Sketch sketch;
+  std::int64_t summaries = 0;  // how many report intervals contributed
+  double sum = 0;              // sum of the samples (mean × count), for the mean
+  double max = 0;
+  bool empty() const { return sketch.empty(); }
+};
+
+struct UtilisationQuery {
+  std::string host_id;
+  std::string metric;
+  std::int64_t from = 0;  // unix seconds, inclusive
+  std::int64_t to = 0;    // exclusive
+  // Summaries starting at or after this are read at full resolution; days before it from rollups.
+  std::int64_t raw_from = 0;
+};
+
+// Whole days with an up-to-date rollup are read from it (same sketch, one row instead of 1,440).
+WindowStats query_window(Database& db, const UtilisationQuery& query);
+
+// Buckets of `step` seconds from `from`; rollup days fall in the bucket holding their start.
+std::vector<WindowStats> query_series(Database& db, const UtilisationQuery& query,
+                                      std::int64_t step);
+
+}  // namespace sahab::collector

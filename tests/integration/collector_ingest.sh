@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# End to end on loopback: agents enrol and push (gzip), the collector stores, and the API returns
+# hosts with inventory, change history, percentiles within 1% of the exact ones, dependencies
+# resolved to hosts, the fleet export, http_sd targets, metrics; then import, revocation, stale.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/collector_lib.sh"
+start_collector
+
+inventory() {  # inventory HOST_ID HOSTNAME IP REMOTE_IP CPU_HASH
+  cat <<JSON
+{"format": "sahab-inventory/1", "full": true, "sections": {
+  "identity": {"hash": "id-$1", "data": {"host_id": "$1", "hostname": "$2", "listen_address": "127.0.0.1:9911",
+               "labels": {"region": "Casablanca-Settat", "commune": "Berrechid", "environment": "prod",
+                          "site.uplink_mbps": "20"}}},
+  "system": {"hash": "sys", "data": {"os": {"family": "linux", "name": "Debian GNU/Linux", "version": "12"}, "arch": "x86_64"}},
+  "hardware": {"hash": "$5", "data": {"cpu": {"model": "Xeon", "cores": 8, "mhz": 2100}, "memory_bytes": 17179869184,
+               "block_devices": [{"name": "sda", "size_bytes": 536870912000}],
+               "filesystems": [{"device": "/dev/sda1", "mountpoint": "/", "size_bytes": 500000000000, "used_bytes": 200000000000}],
+               "nics": [{"name": "eth0", "ipv4": ["$3/24"]}]}},
+  "software": {"hash": "sw", "data": {"recognised": [{"name": "postgresql", "version": "15.4", "evidence": "package"}]}},
+  "network": {"hash": "net-$4", "data": {"listening": [{"protocol": "tcp", "address": "0.0.0.0", "port": 5432, "process": "postgres"}],
+              "connections": [{"direction": "outbound", "local_address": "$3", "local_port": 40000,
+                               "remote_address": "$4", "remote_port": 5432, "process": "java", "count": 3}]}}}}
+JSON
+}
+
+cred_a=$(python3 "$PUSH" enrol "$URL" "$ENROL_TOKEN_FILE" host-a srv-app-01)
+cred_b=$(python3 "$PUSH" enrol "$URL" "$ENROL_TOKEN_FILE" host-b srv-db-01)
+[[ ${#cred_a} -eq 64 ]] || fail "credential '$cred_a'"
+[[ "$(sql "SELECT count(*) FROM agents WHERE credential_sha256 = '$cred_a'")" == 0 ]] || fail "credential stored in clear"
+[[ "$(sql "SELECT count(*) FROM audit_log WHERE action = 'enrol'")" == 2 ]] || fail "enrolments not audited"
+pass "enrolment (credential stored hashed, audited)"
+
+inventory host-a srv-app-01 10.1.0.5 10.1.0.6 hw1 >"$WORK/inv-a.json"
+inventory host-b srv-db-01 10.1.0.6 10.9.9.9 hw1 >"$WORK/inv-b.json"
+now=$(date +%s); base=$(( now / 60 * 60 - 3600 ))
+# 30 summaries of 4 samples with known values; the exact percentiles are computed below.
+python3 - "$WORK" "$base" <<'PY'
+import json, random, subprocess, sys
+work, base = sys.argv[1], int(sys.argv[2])
+sys.path.insert(0, __import__("os").path.dirname(sys.argv[0]) or ".")
+PY
+python3 - "$WORK" "$base" "$PUSH" <<'PY'
+import importlib.util, json, random, sys
+work, base, push = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+spec = importlib.util.spec_from_file_location("push", push); p = importlib.util.module_from_spec(spec); spec.loader.exec_module(p)
+random.seed(7)
+values = [round(random.betavariate(2, 5), 4) for _ in range(120)]
+json.dump(values, open(f"{work}/values.json", "w"))
+for host in ("a", "b"):
+    doc = p.document(f"host-{host}", 1, base, values[:4], json.load(open(f"{work}/inv-{host}.json")))
+    doc["summaries"] = [p.document("x", 1, base + i * 60, values[i*4:i*4+4])["summaries"][0] for i in range(30)]
+    json.dump(doc, open(f"{work}/batch-{host}-1.json", "w"))
+PY
+gzip -c "$WORK/batch-a-1.json" >"$WORK/batch-a-1.json.gz"
+[[ "$(ingest "$cred_a" "$WORK/batch-a-1.json.gz" -H 'Content-Encoding: gzip')" == 200 ]] || fail "gzip ingest: $(cat "$WORK/reply.json")"
+json 'd["acknowledged"] == 1 and d["duplicate"] is False' <"$WORK/reply.json" | grep -q True || fail "ack $(cat "$WORK/reply.json")"
+[[ "$(ingest "$cred_b" "$WORK/batch-b-1.json")" == 200 ]] || fail "identity ingest"
+[[ "$(ingest "$cred_a" "$WORK/batch-a-1.json.gz" -H 'Content-Encoding: gzip')" == 200 ]] || fail "replay"
+json 'd["duplicate"]' <"$WORK/reply.json" | grep -q True || fail "replay not flagged duplicate"
+[[ "$(sql "SELECT count(*) FROM summaries WHERE host_id = 'host-a' AND metric = 'cpu_ratio'")" == 30 ]] || fail "summaries stored twice or lost"
+pass "ingest gzip and identity, replay acknowledged once"
+
+host="$(api /api/v1/hosts/host-a)"
+json 'd["hostname"], d["labels"]["commune"], d["inventory"]["hardware"]["data"]["cpu"]["cores"], d["state"]' <<<"$host" \
+  | grep -qx "('srv-app-01', 'Berrechid', 8, 'active')" || fail "host detail: $host"
+json 'len(d["changes"]) == 5 and d["changes"][0]["old_hash"] is None' <<<"$host" | grep -q True || fail "changes: $host"
+api "/api/v1/hosts?label=commune=Berrechid&sort=hostname&order=desc&limit=1" | json '[h["id"] for h in d["hosts"]], d["total"]' \
+  | grep -qx "(\['host-b'\], 2)" || fail "host list filter/sort/page"
+api "/api/v1/hosts?q=db" | json '[h["id"] for h in d["hosts"]]' | grep -qx "\['host-b'\]" || fail "search"
+api "/api/v1/hosts?label=region=Nowhere" | json 'd["total"]' | grep -qx 0 || fail "label filter"
+pass "host list (label filter, search, sort, paginate) and detail (inventory, labels, changes)"
+
+util="$(api "/api/v1/hosts/host-a/utilisation?metric=cpu_ratio&from=$base&to=$((base + 1800))&step=15m")"
+python3 - "$WORK/values.json" <<PY || fail "percentiles: $util"
+import json, sys
+values = sorted(json.load(open(sys.argv[1])))
+w = json.loads('''$util''')["window"]
+assert w["count"] == 120 and w["summaries"] == 30, w
+for name, q in (("p50", .5), ("p90", .9), ("p95", .95), ("p99", .99)):
+    exact = values[int(q * (len(values) - 1))]
+    assert abs(w[name] - exact) <= 0.0101 * exact, (name, w[name], exact)
+assert w["max"] == max(values)
+assert abs(w["coverage"] - 1.0) < 1e-9, w
+s = json.loads('''$util''')["series"]
+assert len(s) == 2 and s[0]["summaries"] == 15 and s[1]["summaries"] == 15, s
+PY
+pass "percentiles within 1% of the exact ones, series by step"
+
+# host-b changes its hardware: one change recorded, naming the field.
+inventory host-b srv-db-01 10.1.0.6 10.9.9.9 hw2 | sed 's/"cores": 8/"cores": 16/' >"$WORK/inv-b2.json"
+python3 "$PUSH" doc host-b 2 --inventory "$WORK/inv-b2.json" >"$WORK/batch-b-2.json"
+[[ "$(ingest "$cred_b" "$WORK/batch-b-2.json")" == 200 ]] || fail "second batch"
+api /api/v1/hosts/host-b | json '[c["changed"] for c in d["changes"] if c["section"] == "hardware"][0]' \
+  | grep -qx "\['cpu'\]" || fail "hardware change not recorded"
+pass "inventory change history"
+
+deps="$(api /api/v1/dependencies)"
+json '[(e["source"], e["target"], e["port"], e["connections"]) for e in d["edges"]]' <<<"$deps" \
+  | grep -q "('host-a', 'host-b', 5432, 3)" || fail "edge not resolved: $deps"
+json '[e["remote_address"] for e in d["edges"] if e["target"] is None]' <<<"$deps" | grep -q "10.9.9.9" || fail "unresolved edge: $deps"
+pass "dependencies resolved through NIC addresses"
+
+fleet="$(api "/api/v1/fleet?window=1h")"
+python3 - <<PY || fail "fleet: $fleet"
+import json
+f = json.loads('''$fleet''')
+assert f["format"] == "sahab-fleet/1"
+h = {h["id"]: h for h in f["hosts"]}["host-a"]
+assert h["cpu"]["cores"] == 8 and h["memory_bytes"] == 17179869184 and h["os"]["name"] == "Debian GNU/Linux"
+assert h["disks"] == [{"name": "sda", "size_bytes": 536870912000, "used_bytes": 200000000000}], h["disks"]
+assert h["site"] == {"uplink_mbps": 20.0} and h["software"][0]["name"] == "postgresql"
+u = h["utilisation"]
+assert 0.4 < u["coverage"] <= 0.51 and set(u["cpu_ratio"]) == {"p50", "p90", "p95", "p99", "max"}, u
+assert {"source": "host-a", "target": "host-b", "port": 5432, "connections": 3} in f["connections"]
+PY
+pass "fleet export (sahab-fleet/1 with percentiles and coverage)"
+
+targets="$(api /api/v1/targets)"
+json '[(t["targets"], t["labels"]["host_id"], t["labels"]["commune"], t["labels"]["site_uplink_mbps"]) for t in d]' <<<"$targets" \
+  | grep -q "(\['127.0.0.1:9911'\], 'host-a', 'Berrechid', '20')" || fail "targets: $targets"
+metrics="$(curl -fsS "$URL/metrics")"
+grep -q '^sahab_collector_ingest_requests_total{outcome="stored"} 3$' <<<"$metrics" || fail "ingest counter"
+grep -q '^sahab_collector_ingest_requests_total{outcome="duplicate"} 1$' <<<"$metrics" || fail "duplicate counter"
+grep -q '^sahab_collector_batch_duration_seconds_count 4$' <<<"$metrics" || fail "latency histogram"
+grep -q '^sahab_collector_hosts{state="active"} 2$' <<<"$metrics" || fail "hosts by state"
+grep -q '^sahab_collector_db_size_bytes [1-9]' <<<"$metrics" || fail "db size"
+grep -q '^sahab_host_cpu_ratio{commune="Berrechid",host_id="host-a",hostname="srv-app-01",region="Casablanca-Settat"} ' <<<"$metrics" \
+  || fail "per-host gauge"
+promtool check metrics <<<"$metrics" >/dev/null 2>&1 || promtool check metrics <<<"$metrics" 2>&1 | grep -v -i 'counter metrics should' | grep -qv . \
+  || fail "promtool check metrics: $(promtool check metrics <<<"$metrics" 2>&1 | head -3)"
+pass "http_sd targets and /metrics"
+
+cat >"$WORK/fleet.json" <<'JSON'
+{"format": "sahab-fleet/1", "hosts": [
+  {"id": "win-01", "hostname": "srv-win-01", "labels": {"commune": "Berrechid"}, "cpu": {"cores": 4}, "memory_bytes": 8589934592,
+   "utilisation": {"cpu_ratio": {"p95": 0.4}}},
+  {"id": "../etc/passwd", "hostname": "x"},
+  {"id": "bad-ratio", "utilisation": {"cpu_ratio": {"p95": 4}}},
+  {"id": "host-a", "hostname": "impostor"}],
+ "connections": [{"source": "win-01", "target": "host-b", "port": 1433, "connections_per_day": 100}]}
+JSON
+reply="$(curl -fsS -H "$API_AUTH" -H 'Content-Type: application/json' --data-binary @"$WORK/fleet.json" "$URL/api/v1/import")"
+json 'd["imported"], len(d["errors"]), d["errors"][0]["row"], d["errors"][0]["error"].split(":")[0]' <<<"$reply" \
+  | grep -qx "(1, 3, 1, 'id')" || fail "fleet import: $reply"
+printf 'id,hostname,commune,os_family,cpu_cores,memory_bytes,disk_bytes,cpu_p95\nappliance-1,"fw, main",Settat,other,2,4294967296,1000000000,0.2\nappliance-2,x,Settat,,two,,,\n,,,,,,,\n' >"$WORK/servers.csv"
+reply="$(curl -fsS -H "$API_AUTH" -H 'Content-Type: text/csv' --data-binary @"$WORK/servers.csv" "$URL/api/v1/import")"
+json 'd["imported"], [(e["row"], e["error"].split(":")[0]) for e in d["errors"]]' <<<"$reply" \
+  | grep -qx "(1, \[(3, 'cpu_cores'), (4, 'id')\])" || fail "csv import: $reply"
+api /api/v1/hosts/appliance-1 | json 'd["hostname"], d["state"], d["imported"]["cpu"]["cores"]' | grep -qx "('fw, main', 'imported', 2)" || fail "csv host"
+api /api/v1/hosts/host-a | json 'd["hostname"]' | grep -qx srv-app-01 || fail "agent host replaced by import"
+api "/api/v1/fleet?window=1h" | json '[h["id"] for h in d["hosts"]]' | grep -q "win-01" || fail "imported host not exported"
+expect_status 400 -H "$API_AUTH" --data-binary 'id,nonsense' -H 'Content-Type: text/csv' "$URL/api/v1/import"
+expect_status 400 -H "$API_AUTH" --data-binary '{"format": "other"}' "$URL/api/v1/import"
+pass "import: fleet JSON and CSV with per-row errors; agent hosts kept"
+
+agent_id=$(api /api/v1/agents | json '[a["id"] for a in d["agents"] if a["host_id"] == "host-b"][0]')
+expect_status 401 -X POST "$URL/api/v1/agents/$agent_id/revoke"
+expect_status 404 -X POST -H "$API_AUTH" "$URL/api/v1/agents/999/revoke"
+expect_status 200 -X POST -H "$API_AUTH" --data '{"reason": "decommissioned"}' "$URL/api/v1/agents/$agent_id/revoke"
+python3 "$PUSH" doc host-b 3 >"$WORK/batch-b-3.json"
+[[ "$(ingest "$cred_b" "$WORK/batch-b-3.json")" == 401 ]] || fail "revoked credential accepted"
+[[ "$(sql "SELECT count(*) FROM audit_log WHERE action = 'revoke' AND detail = 'decommissioned'")" == 1 ]] || fail "revocation not audited"
+pass "revocation (401 afterwards, audited)"
+
+# Restart on the same database with a short stale-after: everything is still there.
+kill "$COLLECTOR_PID"; wait "$COLLECTOR_PID" || true
+start_collector --stale-after 1s --maintenance.interval 1s
+api /api/v1/hosts | json 'd["total"]' | grep -qx 4 || fail "hosts lost across restart"
+deadline=$((SECONDS + 10))
+until [[ "$(sql "SELECT state FROM hosts WHERE id = 'host-a'")" == stale ]]; do
+  (( SECONDS < deadline )) || fail "host not marked stale"; sleep 0.5
+done
+[[ "$(sql "SELECT count(*) FROM hosts")" == 4 ]] || fail "hosts deleted"
+python3 "$PUSH" doc host-a 2 >"$WORK/batch-a-2.json"
+[[ "$(ingest "$cred_a" "$WORK/batch-a-2.json")" == 200 ]] || fail "push after stale"
+[[ "$(sql "SELECT state FROM hosts WHERE id = 'host-a'")" == active ]] || fail "host not active again"
+pass "stale hosts marked, never deleted, active again on push"
+echo "11 passed, 0 failed"

@@ -1,0 +1,36 @@
+# Helpers for the collector's integration tests (sourced after lib.sh).
+COLLECTOR="$BIN_DIR/sahab-collector"
+PUSH="$(dirname "${BASH_SOURCE[0]}")/sahab_push.py"
+ENROL_TOKEN_FILE="$WORK/enrolment-token"
+API_TOKEN_FILE="$WORK/api-token"
+echo "enrolment-$RANDOM-$RANDOM-0123456789" >"$ENROL_TOKEN_FILE"
+echo "admin-$RANDOM-$RANDOM-0123456789" >"$API_TOKEN_FILE"
+API_AUTH="Authorization: Bearer $(cat "$API_TOKEN_FILE")"
+
+# start_collector [EXTRA FLAGS...]: runs the collector on a free port with $WORK/sahab.db;
+# sets URL and COLLECTOR_PID.
+start_collector() {
+  local port
+  port=$(free_port)
+  URL="http://127.0.0.1:$port"
+  start collector "$COLLECTOR" --listen "127.0.0.1:$port" --db "$WORK/sahab.db" \
+    --enrolment-token-file "$ENROL_TOKEN_FILE" --api-token-file "$API_TOKEN_FILE" "$@"
+  COLLECTOR_PID=$LAST_PID
+  wait_http "$URL/healthz"
+}
+
+# api PATH: GET an admin API path, failing the test on a non-200 answer.
+api() { curl -fsS -H "$API_AUTH" "$URL$1"; }
+
+# json EXPR: evaluates a Python expression over the JSON document on stdin (bound to `d`).
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); r=($1); print(r)"; }
+
+# ingest CRED FILE [CURL ARGS...]: POSTs FILE to /api/v1/ingest; prints the HTTP status.
+ingest() {
+  local cred="$1" file="$2"; shift 2
+  curl -s -o "$WORK/reply.json" -w '%{http_code}' -H "Authorization: Bearer $cred" \
+    -H 'Content-Type: application/json' --data-binary @"$file" "$@" "$URL/api/v1/ingest"
+}
+
+# sql QUERY: runs a read-only query on the collector's database.
+sql() { python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$WORK/sahab.db?mode=ro', uri=True); print('\n'.join('|'.join(map(str,r)) for r in c.execute(sys.argv[1])))" "$1"; }

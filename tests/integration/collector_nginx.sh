@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# TLS through the shipped nginx config: a CA and a server certificate made here with openssl, a
+# real nginx (non-daemon, temp prefix) terminating TLS in front of the collector, enrolment and
+# ingest with curl --cacert; the collector sees the client's address through X-Real-IP; oversize
+# bodies stop at nginx (413).
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/collector_lib.sh"
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || fail "nginx is not installed (scripts/packages/test.txt)"
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+start_collector --http.trusted-proxy 127.0.0.1
+collector_port="${URL##*:}"
+
+tls="$WORK/tls"; mkdir -p "$tls"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Sahab test CA" \
+  -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/collector.key" \
+  -out "$tls/collector.csr" 2>/dev/null
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$tls/san.ext"
+openssl x509 -req -in "$tls/collector.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
+  -days 2 -extfile "$tls/san.ext" -out "$tls/collector.crt" 2>/dev/null
+
+# The shipped server block, with this test's port, certificate and upstream substituted.
+tls_port=$(free_port)
+mkdir -p "$WORK/nginx/logs"
+sed -e "s|listen 443 ssl;|listen 127.0.0.1:$tls_port ssl;|" \
+    -e "s|/etc/sahab-collector/tls/|$tls/|g" \
+    -e "s|server 127.0.0.1:9410;|server 127.0.0.1:$collector_port;|" \
+    -e "s|client_max_body_size 8m;|client_max_body_size 64k;|" \
+    "$SAHAB_SOURCE_DIR/configs/nginx/sahab-collector.conf" >"$WORK/nginx/sahab-collector.conf"
+grep -q "listen 127.0.0.1:$tls_port ssl" "$WORK/nginx/sahab-collector.conf" || fail "config substitution"
+cat >"$WORK/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log $WORK/nginx/logs/access.log;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  include $WORK/nginx/sahab-collector.conf;
+}
+CONF
+"$NGINX" -t -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx-t.log" 2>&1 || fail "nginx -t: $(cat "$WORK/nginx-t.log")"
+start nginx "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
+TLS_URL="https://localhost:$tls_port"
+deadline=$((SECONDS + 15))
+until curl -fsS --cacert "$tls/ca.crt" -o /dev/null "$TLS_URL/healthz" 2>/dev/null; do
+  (( SECONDS < deadline )) || fail "nginx did not answer over TLS"; sleep 0.2
+done
+pass "nginx terminates TLS with the shipped config"
+
+curl -s -o /dev/null "$TLS_URL/healthz" && fail "an unknown CA was accepted"
+token="$(cat "$ENROL_TOKEN_FILE")"
+cred="$(curl -fsS --cacert "$tls/ca.crt" -H "Authorization: Bearer $token" -d '{"host_id": "tls-1", "hostname": "srv-tls"}' \
+  "$TLS_URL/api/v1/enrol" | json 'd["credential"]')"
+python3 "$PUSH" doc tls-1 1 | gzip -c >"$WORK/batch.gz"
+reply="$(curl -fsS --cacert "$tls/ca.crt" -H "Authorization: Bearer $cred" -H 'Content-Encoding: gzip' \
+  --data-binary @"$WORK/batch.gz" "$TLS_URL/api/v1/ingest")"
+[[ "$reply" == *'"acknowledged":1'* ]] || fail "ingest through nginx: $reply"
+curl -fsS --cacert "$tls/ca.crt" -H "$API_AUTH" "$TLS_URL/api/v1/hosts/tls-1" | json 'd["hostname"], d["address"]' \
+  | grep -qx "('srv-tls', '127.0.0.1')" || fail "host through nginx"
+pass "enrol and ingest through nginx with curl --cacert"
+
+head -c 100000 /dev/zero >"$WORK/big"
+got="$(curl -s -o /dev/null -w '%{http_code}' --cacert "$tls/ca.crt" -H "Authorization: Bearer $cred" --data-binary @"$WORK/big" "$TLS_URL/api/v1/ingest")"
+[[ "$got" == 413 ]] || fail "oversize body through nginx: $got"
+pass "client_max_body_size stops oversize bodies at nginx"
+echo "3 passed, 0 failed"

@@ -1,0 +1,206 @@
+#include "collector/store/store.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "collector/ingest/document.h"
+#include "collector/store/agents.h"
+#include "collector/store/batch_writer.h"
+#include "collector/store/maintenance.h"
+#include "collector/store/schema.h"
+#include "collector/store/utilisation.h"
+
+using namespace sahab;
+using namespace sahab::collector;
+
+namespace {
+
+struct TempDb {
+  std::filesystem::path dir;
+  TempDb() {
+    dir = std::filesystem::temp_directory_path() /
+          ("sahab-store-test-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(dir);
+  }
+  ~TempDb() { std::filesystem::remove_all(dir); }
+  std::filesystem::path file() const { return dir / "sahab.db"; }
+};
+
+Batch batch_with(const std::string& host, std::int64_t sequence, std::int64_t start,
+                 const std::vector<double>& values) {
+  Batch b;
+  b.host_id = host;
+  b.sequence = sequence;
+  Summary s;
+  s.start = start;
+  s.end = start + 60;
+  MetricSummary m;
+  m.metric = "cpu_ratio";
+  for (double v : values) {
+    m.sketch.add(v);
+    m.mean += v / static_cast<double>(values.size());
+    m.max = std::max(m.max, v);
+  }
+  m.count = static_cast<std::int64_t>(values.size());
+  s.metrics.push_back(m);
+  b.summaries.push_back(s);
+  return b;
+}
+
+std::int64_t count(Store& store, const std::string& sql) {
+  return store.read([&](Database& db) { return db.scalar(sql); });
+}
+
+}  // namespace
+
+TEST_CASE("store: migrations run once on a real file and record user_version") {
+  TempDb tmp;
+  { Store store(tmp.file(), 1); }
+  {
+    Database db(tmp.file(), Database::Mode::kReadWrite);
+    CHECK(db.scalar("PRAGMA user_version") == schema_version());
+    CHECK(db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'summaries'") == 1);
+    migrate(db);  // idempotent
+    CHECK(db.scalar("PRAGMA user_version") == schema_version());
+    Statement& mode = db.cached("PRAGMA journal_mode");
+    REQUIRE(mode.step());
+    CHECK(mode.text(0) == "wal");
+    mode.reset();
+    db.exec("PRAGMA user_version = 999");
+  }
+  CHECK_THROWS_WITH_AS(Store(tmp.file(), 1), doctest::Contains("newer than this collector"),
+                       StoreError);
+}
+
+TEST_CASE("store: a batch is stored once; a failing job rolls back alone") {
+  TempDb tmp;
+  Store store(tmp.file(), 2);
+  store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 100); });
+  const Batch b = batch_with("h1", 1, 1'000'000, {0.1, 0.2});
+  BatchOutcome first{}, second{};
+  store.write([&](Database& db) { first = store_batch(db, b, "10.0.0.1", 200); });
+  store.write([&](Database& db) { second = store_batch(db, b, "10.0.0.1", 201); });
+  CHECK(first == BatchOutcome::kStored);
+  CHECK(second == BatchOutcome::kDuplicate);
+  CHECK(count(store, "SELECT count(*) FROM summaries") == 1);
+  CHECK(count(store, "SELECT count(*) FROM batches") == 1);
+
+  CHECK_THROWS_AS(store.write([](Database& db) {
+    db.exec("INSERT INTO batches VALUES ('h1', 7, 0, 0)");
+    throw std::runtime_error("half way");
+  }),
+                  std::runtime_error);
+  CHECK(count(store, "SELECT count(*) FROM batches WHERE sequence = 7") == 0);
+}
+
+TEST_CASE("store: credentials are found by hash; revocation is audited once") {
+  TempDb tmp;
+  Store store(tmp.file(), 1);
+  std::int64_t id = 0;
+  store.write([&](Database& db) { id = enrol_agent(db, "h1", "srv", "abc", "1.2.3.4", 100); });
+  auto agent = store.read([](Database& db) { return find_agent_by_credential(db, "abc"); });
+  REQUIRE(agent);
+  CHECK(agent->host_id == "h1");
+  CHECK_FALSE(agent->revoked);
+  CHECK_FALSE(store.read([](Database& db) { return find_agent_by_credential(db, "other"); }));
+  bool found = false;
+  store.write([&](Database& db) { found = revoke_agent(db, id, "lost", "admin", 200); });
+  store.write([&](Database& db) { revoke_agent(db, id, "again", "admin", 201); });
+  CHECK(found);
+  CHECK(store.read([](Database& db) { return find_agent_by_credential(db, "abc"); })->revoked);
+  CHECK(count(store, "SELECT count(*) FROM audit_log WHERE action = 'revoke'") == 1);
+  store.write([&](Database& db) { found = revoke_agent(db, 12345, "", "admin", 200); });
+  CHECK_FALSE(found);
+}
+
+TEST_CASE("store: percentiles from merged sketches stay within 1% of the exact ones") {
+  TempDb tmp;
+  Store store(tmp.file(), 1);
+  store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
+  std::mt19937 rng(42);
+  std::lognormal_distribution<double> dist(-2.0, 0.8);
+  std::vector<double> all;
+  const std::int64_t start = 1'700'000'040;  // a minute boundary
+  for (int i = 0; i < 600; ++i) {
+    std::vector<double> values;
+    for (int j = 0; j < 4; ++j) values.push_back(std::min(1.0, dist(rng)));
+    all.insert(all.end(), values.begin(), values.end());
+    const Batch b = batch_with("h1", i + 1, start + i * 60, values);
+    store.write([&](Database& db) { store_batch(db, b, "", 0); });
+  }
+  std::sort(all.begin(), all.end());
+  const UtilisationQuery query{"h1", "cpu_ratio", start, start + 600 * 60, 0};
+  const auto stats = store.read([&](Database& db) { return query_window(db, query); });
+  CHECK(stats.summaries == 600);
+  CHECK(stats.sketch.count() == all.size());
+  CHECK(stats.max == doctest::Approx(all.back()));
+  for (double q : {0.5, 0.9, 0.95, 0.99}) {
+    const double exact = all[static_cast<size_t>(q * static_cast<double>(all.size() - 1))];
+    const double got = *stats.sketch.quantile(q);
+    CHECK(std::abs(got - exact) <= Sketch::kRelativeError * exact * 1.0001);
+  }
+  const auto series = store.read([&](Database& db) { return query_series(db, query, 3600); });
+  REQUIRE(series.size() == 10);
+  CHECK(series[0].summaries == 60);
+}
+
+TEST_CASE("store: daily rollups answer like the raw summaries once raw ones expire") {
+  TempDb tmp;
+  Store store(tmp.file(), 1);
+  store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
+  const std::int64_t day = 20'000 * kSecondsPerDay;
+  std::int64_t sequence = 0;
+  for (int i = 0; i < 48; ++i) {  // two days, one summary per hour
+    const Batch b = batch_with("h1", ++sequence, day + i * 3600, {0.01 * (i + 1), 0.5});
+    store.write([&](Database& db) { store_batch(db, b, "", 0); });
+  }
+  const UtilisationQuery raw_query{"h1", "cpu_ratio", day, day + 2 * kSecondsPerDay, 0};
+  const auto raw = store.read([&](Database& db) { return query_window(db, raw_query); });
+
+  // Within raw retention, whole days with fresh rollups answer the same from the rollups.
+  RetentionPolicy keep_all;
+  keep_all.raw_seconds = 100 * kSecondsPerDay;
+  run_maintenance(store, keep_all, day + 3 * kSecondsPerDay);
+  CHECK(count(store, "SELECT count(*) FROM rollups") == 2);
+  CHECK(count(store, "SELECT count(*) FROM summaries") == 48);
+  const UtilisationQuery partial{"h1", "cpu_ratio", day + 3600, day + 2 * kSecondsPerDay, 0};
+  const auto mixed = store.read([&](Database& db) { return query_window(db, partial); });
+  const auto raw_only =
+      store.read([&](Database& db) { return query_series(db, partial, 2 * kSecondsPerDay); });
+  CHECK(mixed.summaries == 47);
+  CHECK(mixed.sketch.count() == raw_only[0].sketch.count());
+  CHECK(*mixed.sketch.quantile(0.9) == *raw_only[0].sketch.quantile(0.9));
+
+  RetentionPolicy policy;
+  policy.raw_seconds = 1 * kSecondsPerDay;
+  const std::int64_t now = day + 4 * kSecondsPerDay;  // both days are past raw retention
+  const auto report = run_maintenance(store, policy, now);
+  CHECK(report.days_rolled_up == 0);  // already rolled up above
+  CHECK(report.summaries_deleted == 48);
+  CHECK(count(store, "SELECT count(*) FROM summaries") == 0);
+  CHECK(count(store, "SELECT count(*) FROM rollups") == 2);
+
+  UtilisationQuery rolled = raw_query;
+  rolled.raw_from = raw_from(policy, now);
+  const auto from_rollups = store.read([&](Database& db) { return query_window(db, rolled); });
+  CHECK(from_rollups.summaries == 48);
+  CHECK(from_rollups.sketch.count() == raw.sketch.count());
+  CHECK(*from_rollups.sketch.quantile(0.95) == *raw.sketch.quantile(0.95));
+  CHECK(from_rollups.max == raw.max);
+
+  // A late summary for an expired day is merged into its rollup, not lost.
+  const Batch late = batch_with("h1", ++sequence, day + 100, {0.9});
+  store.write([&](Database& db) { store_batch(db, late, "", 0); });
+  run_maintenance(store, policy, now);
+  const auto merged = store.read([&](Database& db) { return query_window(db, rolled); });
+  CHECK(merged.sketch.count() == raw.sketch.count() + 1);
+  CHECK(count(store, "SELECT count(*) FROM summaries") == 0);
+
+  // Rollups go after their own retention; stale marking never deletes hosts.
+  policy.rollup_seconds = 1 * kSecondsPerDay;
+  run_maintenance(store, policy, now);
+  CHECK(count(store, "SELECT count(*) FROM rollups") == 0);
+  CHECK(count(store, "SELECT count(*) FROM hosts WHERE state = 'stale'") == 1);
+}
