@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <vector>
 
 #include "common/file.h"
 #include "common/log.h"
@@ -51,6 +52,9 @@ fs::path Spool::file_of(std::uint64_t sequence) const {
 }
 
 void Spool::load_existing() {
+  if (const auto last = try_read_line(sequence_file())) {
+    highest_sequence_ = text::to_u64(*last).value_or(0);
+  }
   for (const auto& item : fs::directory_iterator(dir_)) {
     const auto name = item.path().filename().string();
     if (name.ends_with(".tmp")) {  // a write interrupted by a crash: never acknowledged, never sent
@@ -73,6 +77,7 @@ void Spool::load_existing() {
 void Spool::put(std::uint64_t sequence, const std::string& bytes) {
   const fs::path path = file_of(sequence);
   write_file_atomic(path, bytes);
+  if (sequence > highest_sequence()) write_file_atomic(sequence_file(), std::to_string(sequence) + "\n");
   sync_directory(dir_);
   std::lock_guard lock(mutex_);
   const auto [it, inserted] =
@@ -92,21 +97,22 @@ void Spool::drop(std::map<std::uint64_t, Entry>::iterator it) {
 
 void Spool::enforce_limits() {
   const auto now = std::chrono::system_clock::now();
-  std::uint64_t dropped = 0;
+  std::vector<std::uint64_t> dropped;
   while (!entries_.empty()) {
     const auto oldest = entries_.begin();
     // The newest batch is always kept, even alone above the size bound.
     const bool too_big = total_bytes_ > limits_.max_bytes && entries_.size() > 1;
     const bool too_old = now - oldest->second.written > limits_.max_age;
     if (!too_big && !too_old) break;
+    dropped.push_back(oldest->first);
     drop(oldest);
-    ++dropped;
   }
-  if (dropped > 0) {
-    dropped_total_ += dropped;
-    log::warn("spool: dropped " + std::to_string(dropped) +
-              " oldest batches past the spool bounds (size or age)");
-  }
+  if (dropped.empty()) return;
+  dropped_total_ += dropped.size();
+  std::string sequences;
+  for (const auto sequence : dropped) sequences += (sequences.empty() ? "" : ",") + std::to_string(sequence);
+  log::warn("spool: dropped " + std::to_string(dropped.size()) +
+            " oldest batches past the spool bounds (size or age): sequences " + sequences);
 }
 
 std::optional<Spool::Batch> Spool::oldest() {

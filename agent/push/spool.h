@@ -44,7 +44,8 @@ class Spool {
   // Deletes a batch once the collector acknowledged it (or rejected it for good).
   void remove(std::uint64_t sequence);
 
-  // The highest sequence number ever spooled here (0 if none), to continue numbering after restart.
+  // The highest sequence number ever spooled here (0 if none), even if every batch has been sent
+  // since: the collector ignores a sequence it already has, so numbering must never restart.
   std::uint64_t highest_sequence() const;
   SpoolStats stats() const;
 
@@ -54,6 +55,7 @@ class Spool {
     std::chrono::system_clock::time_point written;
   };
   std::filesystem::path file_of(std::uint64_t sequence) const;
+  std::filesystem::path sequence_file() const { return dir_ / "last-sequence"; }
   void load_existing();
   void enforce_limits();
   void drop(std::map<std::uint64_t, Entry>::iterator it);

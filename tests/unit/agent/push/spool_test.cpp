@@ -84,3 +84,17 @@ TEST_CASE("spool: a batch deleted behind the spool's back is skipped, not fatal"
   fs::remove(dir.path / "00000000000000000001.batch");
   CHECK(spool.oldest()->sequence == 2);
 }
+
+TEST_CASE("spool: numbering continues after every batch was sent and the agent restarted") {
+  TempDir dir;
+  {
+    Spool spool(dir.path, {});
+    spool.put(1, "a");
+    spool.put(2, "b");
+    spool.remove(1);
+    spool.remove(2);
+  }
+  Spool reopened(dir.path, {});
+  CHECK(reopened.stats().batches == 0);
+  CHECK(reopened.highest_sequence() == 2);
+}
