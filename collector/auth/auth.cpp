@@ -75,7 +75,11 @@ http::Response Auth::login(const http::Request& request) {
   }
   // An unknown user costs one KDF too, so timing does not tell which names exist.
   static const std::string kDecoy = hash_password("decoy");
-  const bool ok = verify_password(password, user ? user->password_hash : kDecoy) && user;
+  bool ok = false;
+  {
+    std::lock_guard lock(kdf_mutex_);
+    ok = verify_password(password, user ? user->password_hash : kDecoy) && user;
+  }
   if (!ok) {
     log::warn("web UI sign-in refused for a user from " + request.remote_address);
     return error_response(401, "wrong user or password");

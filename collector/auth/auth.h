@@ -2,6 +2,7 @@
 // Sign-in for the web UI: POST /api/v1/login, POST /api/v1/logout, GET /api/v1/session, and the
 // check the API applies to requests that carry a session cookie instead of the bearer token.
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -34,6 +35,9 @@ class Auth {
 
   AuthOptions options_;
   Sessions sessions_;
+  // One password check at a time: each takes 32 MiB and ~0.1 s, so parallel sign-in attempts
+  // cannot exhaust memory, and guessing is capped at about ten tries a second.
+  std::mutex kdf_mutex_;
 };
 
 // `sahab-collector hash-password`: reads a password on stdin's first line, prints its hash.

@@ -67,21 +67,27 @@ try {
   await page.screenshot({ path: join(shots, 'login-refused.png') });
   ok('a wrong password is refused');
 
+  const started = Date.now();
   await signIn('vera', env('VIEWER_PASSWORD'));
   await page.waitForSelector('[data-testid=total-hosts]');
+  const overviewMs = Date.now() - started;
   const fleet = await api('/api/v1/fleet');
   const stale = await api('/api/v1/hosts?state=stale&limit=1');
   const cores = fleet.hosts.reduce((sum, h) => sum + (h.cpu?.cores ?? 0), 0);
   check(digits(await page.textContent('[data-testid=total-hosts] .tile-value')) === fleet.hosts.length, 'hosts total');
   check(digits(await page.textContent('[data-testid=total-cores] .tile-value')) === cores, 'cores total');
   check(digits(await page.textContent('[data-testid=total-stale] .tile-value')) === stale.total, 'stale total');
-  const regionRows = await page.$$eval('[data-testid=by-region] .bar-row', (rows) => rows.length);
-  check(regionRows === 5, `5 regions in the breakdown, got ${regionRows}`);
+  // Five generated regions, and the agent host (no region label) counted as unknown.
+  const regionRows = await page.$$eval('[data-testid=by-region] .bar-row', (rows) => rows.map((r) => r.textContent));
+  check(regionRows.length === 6 && regionRows.includes('inconnu1'), `regions: ${regionRows}`);
   await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
-  ok(`the overview shows the API's numbers (${fleet.hosts.length} hosts, ${cores} cores)`);
+  ok(`the overview shows the API's numbers (${fleet.hosts.length} hosts, ${cores} cores; ` +
+    `sign-in to overview in ${overviewMs} ms)`);
 
+  const hostsStarted = Date.now();
   await page.click('a[href="#/hosts"]');
   await page.waitForSelector('[data-testid=hosts-table] tbody tr');
+  const hostsMs = Date.now() - hostsStarted;
   const before = await page.textContent('[data-testid=hosts-count]');
   check(digits(before.split(' ')[0]) === fleet.hosts.length, `all hosts listed: ${before}`);
   const region = 'Souss-Massa';
@@ -92,7 +98,7 @@ try {
   const regions = await page.$$eval('[data-testid=hosts-table] td.col-region', (cells) => [...new Set(cells.map((c) => c.textContent))]);
   check(regions.length === 1 && regions[0] === region, `only ${region} rows: ${regions}`);
   await page.screenshot({ path: join(shots, 'hosts-filtered.png') });
-  ok(`the region filter narrows the table to ${expected} hosts`);
+  ok(`the region filter narrows the table to ${expected} hosts (hosts page shown in ${hostsMs} ms)`);
 
   await page.selectOption('[data-testid=filter-region]', '');
   await page.fill('[data-testid=search]', 'srv-00000');
@@ -105,8 +111,19 @@ try {
   await page.click('[data-testid=hosts-table] tbody td.col-hostname a');
   await page.waitForSelector('[data-testid=percentiles]');
   check((await page.textContent('[data-testid=host-name]')).startsWith('<img'), 'host page title as text');
+  check((await page.textContent('[data-testid=inventory]')).includes('x86_64'), 'imported inventory shown');
   await page.screenshot({ path: join(shots, 'host.png'), fullPage: true });
   ok('the host page shows labels, percentiles and inventory');
+
+  await page.goto(`${url}/#/hosts/agent-01`);
+  await page.waitForSelector('[data-testid=percentiles]');
+  await page.waitForSelector('.chart canvas');
+  const from = Math.floor(Date.now() / 1000) - 7 * 86400;
+  const usage = await api(`/api/v1/hosts/agent-01/utilisation?metric=cpu_ratio&from=${from}`);
+  const shown = await page.textContent('[data-testid=percentiles] tr[data-metric=cpu_ratio] td:nth-child(4)');
+  check(digits(shown) === digits(String(Number((usage.window.p95 * 100).toFixed(1)))), `cpu p95 ${shown} vs ${usage.window.p95}`);
+  await page.screenshot({ path: join(shots, 'host-agent.png'), fullPage: true });
+  ok(`an agent host shows its measured p95 (${shown}) and a uPlot chart`);
 
   // The viewer reads but cannot write, even with the CSRF token the page holds.
   const write = await page.evaluate(async () => {

@@ -15,6 +15,14 @@ curl -fsS -H "$API_AUTH" -H 'Content-Type: application/json' --data-binary @"$WO
   "$URL/api/v1/import" >"$WORK/import.json"
 [[ "$(json 'd["imported"]' <"$WORK/import.json")" == "$HOSTS" ]] || fail "import: $(cat "$WORK/import.json")"
 
+# One agent host with measured utilisation over the last hours, for the Host page's chart.
+cred="$(python3 "$PUSH" enrol "$URL" "$ENROL_TOKEN_FILE" agent-01 web-01)"
+for hours in 1 2 3 4 5 6; do
+  python3 "$PUSH" doc agent-01 "$hours" --start $(( $(date +%s) / 60 * 60 - hours * 3600 )) \
+    --values "0.$hours,0.$((hours + 1)),0.$((hours + 2))" >"$WORK/doc-$hours.json"
+  [[ $(ingest "$cred" "$WORK/doc-$hours.json") == 200 ]] || fail "ingest: $(cat "$WORK/reply.json")"
+done
+
 export URL API_TOKEN="$(cat "$API_TOKEN_FILE")" SCREENSHOTS="$SAHAB_WEBUI_SCREENSHOTS"
 export PROFILE_DIR="$WORK/chromium-profile"
 node "$(dirname "$0")/webui_browser.mjs"

@@ -54,7 +54,7 @@ TEST_CASE("the shell is served at / with the security headers and no-cache") {
   CHECK(header(r, "X-Content-Type-Options") == "nosniff");
 }
 
-TEST_CASE("hashed assets are immutable; anything else is 404") {
+TEST_CASE("hashed assets are immutable, anything else is 404") {
   const auto js = serve(kFake, "/assets/app-ABC123.js");
   CHECK(js.status == 200);
   CHECK(js.body == "console.log(1)");

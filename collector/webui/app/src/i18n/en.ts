@@ -50,6 +50,7 @@ export const en: Strings = {
   labels: 'Labels',
   inventory: 'Inventory',
   utilisation: 'Utilisation',
+  importedInventory: 'Declared by the import',
   changes: 'Change history',
   source: 'Source',
   firstSeen: 'First seen',

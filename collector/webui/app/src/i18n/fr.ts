@@ -48,6 +48,7 @@ export const fr = {
   labels: 'Étiquettes',
   inventory: 'Inventaire',
   utilisation: 'Utilisation',
+  importedInventory: "Déclaré par l'import",
   changes: 'Historique des changements',
   source: 'Source',
   firstSeen: 'Vu la première fois',

@@ -15,7 +15,7 @@ interface HostDetail {
   state: string;
   first_seen: string;
   last_seen: string;
-  imported?: { utilisation?: Record<string, Stats> };
+  imported?: Record<string, unknown> & { utilisation?: Record<string, Stats> };
   inventory: Record<string, { updated_at: string; data: unknown }>;
   changes: { section: string; at: string; changed: unknown }[];
 }
@@ -61,6 +61,12 @@ function chart(series: NonNullable<Utilisation['series']>): HTMLElement {
   return box;
 }
 
+// What an import declared about the host, without what the page shows elsewhere.
+function importedInventory(imported: Record<string, unknown>): Record<string, unknown> {
+  const { id: _id, hostname: _hostname, labels: _labels, utilisation: _utilisation, ...rest } = imported;
+  return rest;
+}
+
 export async function hostPage(id: string): Promise<HTMLElement> {
   const base = `/api/v1/hosts/${encodeURIComponent(id)}`;
   const host = await getJson<HostDetail>(base);
@@ -81,9 +87,10 @@ export async function hostPage(id: string): Promise<HTMLElement> {
         h('thead', {}, h('tr', {}, ...[t.metric, 'p50', 'p90', 'p95', 'p99', 'max'].map((c) => h('th', {}, c)))),
         h('tbody', {}, ...kMetrics.map((m, i) => percentileRow(m, percentiles[i])))),
       measured && usage[0].series ? chart(usage[0].series) : h('p', { class: 'muted' }, t.noUtilisation)),
-    h('section', { class: 'panel' }, h('h2', {}, t.inventory),
+    h('section', { class: 'panel', 'data-testid': 'inventory' }, h('h2', {}, t.inventory),
       ...Object.entries(host.inventory ?? {}).map(([section, s]) =>
-        h('details', {}, h('summary', {}, `${section} — ${formatDate(s.updated_at)}`), jsonView(s.data)))),
+        h('details', {}, h('summary', {}, `${section} — ${formatDate(s.updated_at)}`), jsonView(s.data))),
+      host.imported ? h('details', { open: true }, h('summary', {}, t.importedInventory), jsonView(importedInventory(host.imported))) : null),
     h('section', { class: 'panel' }, h('h2', {}, `${t.changes} (${formatNumber(host.changes?.length ?? 0)})`),
       h('ul', {}, ...(host.changes ?? []).map((c) => h('li', {}, `${formatDate(c.at)} — ${c.section}: ${JSON.stringify(c.changed)}`)))));
 }
