@@ -3,7 +3,7 @@
 //        SAHAB_WEBUI_NODE_MODULES, SCREENSHOTS, PROFILE_DIR)
 // Prints "ok: ..." per check and exits non-zero on the first failure.
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const env = (name) => {
@@ -13,7 +13,9 @@ const env = (name) => {
 const url = env('URL');
 const shots = env('SCREENSHOTS');
 mkdirSync(shots, { recursive: true });
-const { chromium } = createRequire(join(env('SAHAB_WEBUI_NODE_MODULES'), 'noop.js'))('playwright-core');
+const requireModule = createRequire(join(env('SAHAB_WEBUI_NODE_MODULES'), 'noop.js'));
+const { chromium } = requireModule('playwright-core');
+const axeSource = readFileSync(requireModule.resolve('axe-core/axe.min.js'), 'utf8');
 
 let passed = 0;
 const ok = (what) => { console.log(`ok: ${what}`); passed++; };
@@ -52,6 +54,24 @@ page.on('pageerror', (e) => errors.push(String(e)));
 const foreign = [];
 page.on('request', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
 
+// axe-core on the current page (evaluated through the DevTools protocol, which the page's CSP
+// does not govern); fails on serious or critical violations.
+const axeSummary = [];
+async function accessible(name) {
+  await page.evaluate(axeSource);
+  const { violations, passes } = await page.evaluate(async () => {
+    const result = await window.axe.run(document);
+    return {
+      passes: result.passes.length,
+      violations: result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target}`),
+    };
+  });
+  check(passes > 5, `axe ran no rule on ${name}`);
+  check(violations.length === 0, `axe on ${name}: ${violations.join(' | ')}`);
+  axeSummary.push(`${name} (${passes} rules passed)`);
+}
+
 async function signIn(user, password) {
   await page.goto(`${url}/`);
   await page.fill('[data-testid=login-user]', user);
@@ -65,6 +85,7 @@ try {
   await page.waitForSelector('[data-testid=login-error]:not(:empty)');
   check((await page.textContent('[data-testid=login-error]')).includes('Identifiants refusés'), 'French refusal');
   await page.screenshot({ path: join(shots, 'login-refused.png') });
+  await accessible('sign-in');
   ok('a wrong password is refused');
 
   const started = Date.now();
@@ -81,6 +102,7 @@ try {
   const regionRows = await page.$$eval('[data-testid=by-region] .bar-row', (rows) => rows.map((r) => r.textContent));
   check(regionRows.length === 6 && regionRows.includes('inconnu1'), `regions: ${regionRows}`);
   await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
+  await accessible('overview');
   ok(`the overview shows the API's numbers (${fleet.hosts.length} hosts, ${cores} cores; ` +
     `sign-in to overview in ${overviewMs} ms)`);
 
@@ -98,6 +120,7 @@ try {
   const regions = await page.$$eval('[data-testid=hosts-table] td.col-region', (cells) => [...new Set(cells.map((c) => c.textContent))]);
   check(regions.length === 1 && regions[0] === region, `only ${region} rows: ${regions}`);
   await page.screenshot({ path: join(shots, 'hosts-filtered.png') });
+  await accessible('hosts');
   ok(`the region filter narrows the table to ${expected} hosts (hosts page shown in ${hostsMs} ms)`);
 
   await page.selectOption('[data-testid=filter-region]', '');
@@ -123,6 +146,7 @@ try {
   const shown = await page.textContent('[data-testid=percentiles] tr[data-metric=cpu_ratio] td:nth-child(4)');
   check(digits(shown) === digits(String(Number((usage.window.p95 * 100).toFixed(1)))), `cpu p95 ${shown} vs ${usage.window.p95}`);
   await page.screenshot({ path: join(shots, 'host-agent.png'), fullPage: true });
+  await accessible('host');
   ok(`an agent host shows its measured p95 (${shown}) and a uPlot chart`);
 
   // The viewer reads but cannot write, even with the CSRF token the page holds.
@@ -144,6 +168,7 @@ try {
   await page.screenshot({ path: join(shots, 'signed-out-english.png') });
   ok('English switch and sign-out');
 
+  ok(`axe-core: no serious or critical violation on ${axeSummary.join(', ')}`);
   check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
   check(badResponses.length === 0, `unexpected HTTP failures: ${badResponses.join(' ')}`);
   check(foreign.length === 0, `requests to other origins: ${foreign.join(' ')}`);
