@@ -107,6 +107,19 @@ settings::Schema collector_schema(CollectorConfig& c) {
           if (!log::set_level(v)) throw BadValue("expected debug, info, warn or error");
           c.log_level = v;
         });
+  schema.add({"ui.user", "ui.users",
+              "web UI user as NAME:ROLE:HASH (ROLE viewer, planner or admin; HASH from "
+              "'sahab-collector hash-password')",
+              "none: nobody can sign in", Kind::kList,
+              [&c](const std::string& v, const std::string&) { c.ui_users.push_back(v); }});
+  value("ui.session-ttl", "ui.session_ttl", "how long a web UI session lasts", "8h",
+        [&c](const std::string& v) { c.ui_session_ttl = positive_duration(v); });
+  value("ui.secure-cookie", "ui.secure_cookie",
+        "mark the session cookie Secure (when users reach the collector through TLS)", "false",
+        [&c](const std::string& v) {
+          if (v != "true" && v != "false") throw BadValue("expected true or false");
+          c.ui_secure_cookie = v == "true";
+        });
   return schema;
 }
 

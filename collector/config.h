@@ -28,6 +28,10 @@ struct CollectorConfig {
   std::string log_level = "info";
   // Proxies (e.g. nginx on loopback) whose X-Real-IP header names the real client.
   std::vector<std::string> trusted_proxies;
+  // Web UI sign-in (collector/auth/): "NAME:ROLE:HASH" entries, session lifetime, Secure cookie.
+  std::vector<std::string> ui_users;
+  std::chrono::milliseconds ui_session_ttl{8 * 3'600'000};
+  bool ui_secure_cookie = false;
 };
 
 settings::Schema collector_schema(CollectorConfig& config);

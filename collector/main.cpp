@@ -10,9 +10,11 @@
 
 #include "collector/api/context.h"
 #include "collector/api/telemetry.h"
+#include "collector/auth/auth.h"
 #include "collector/config.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/store.h"
+#include "collector/webui/webui.h"
 #include "common/http_server.h"
 #include "common/log.h"
 #include "sahab/version.h"
@@ -69,6 +71,16 @@ class MaintenanceThread {
   std::thread thread_;
 };
 
+auth::AuthOptions ui_auth_options(const CollectorConfig& config) {
+  try {
+    return {auth::parse_users(config.ui_users),
+            std::chrono::duration_cast<std::chrono::seconds>(config.ui_session_ttl).count(),
+            config.ui_secure_cookie};
+  } catch (const std::invalid_argument& e) {
+    throw settings::ConfigError(std::string("ui.users: ") + e.what());
+  }
+}
+
 int run(const CollectorConfig& config) {
   const std::string enrolment_token =
       config.enrolment_token_file.empty()
@@ -82,7 +94,12 @@ int run(const CollectorConfig& config) {
   Store store(config.db, config.readers);
   Telemetry telemetry(store);
   RateLimiter limiter(config.ingest_rate_per_agent, config.ingest_burst);
-  Context context{config, store, telemetry, limiter, enrolment_token, api_token, unix_now};
+  auth::Auth ui_auth(ui_auth_options(config), unix_now);
+  const auto session_authorise = [&ui_auth](const http::Request& r) {
+    return ui_auth.authorise(r);
+  };
+  Context context{config,          store,     telemetry, limiter,
+                  enrolment_token, api_token, unix_now,  session_authorise};
 
   http::Options options;
   options.listen = config.listen;
@@ -93,6 +110,8 @@ int run(const CollectorConfig& config) {
   register_host_routes(server, context);
   register_fleet_routes(server, context);
   register_ops_routes(server, context);
+  ui_auth.register_routes(server);
+  webui::register_webui_routes(server);
   server.start();
   log::info("listening on " + config.listen + " (port " + std::to_string(server.port()) +
             "), database " + config.db.string());
@@ -110,6 +129,9 @@ int run(const CollectorConfig& config) {
 
 int main(int argc, char** argv) {
   CollectorConfig config;
+  if (argc == 2 && std::string_view(argv[1]) == "hash-password") {
+    return auth::hash_password_command(std::cin, std::cout, std::cerr);
+  }
   try {
     auto schema = collector_schema(config);
     if (schema.parse(argc, argv, std::cout) != settings::Outcome::kRun) return 0;

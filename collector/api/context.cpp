@@ -28,6 +28,9 @@ std::optional<std::string> bearer_token(const http::Request& request) {
 
 std::optional<http::Response> require_admin(const Context& context, const http::Request& request) {
   const auto token = bearer_token(request);
+  if (!token && request.header("cookie") && context.session_authorise) {
+    return context.session_authorise(request);
+  }
   if (context.api_token.empty() || !token || !constant_time_equal(*token, context.api_token)) {
     http::Response r = error_response(401, "admin bearer token required");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");

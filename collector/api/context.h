@@ -23,6 +23,9 @@ struct Context {
   std::string enrolment_token;        // empty: enrolment disabled
   std::string api_token;              // empty: admin API disabled
   std::function<std::int64_t()> now;  // unix seconds
+  // Checks a request with a cookie and no bearer token (the web UI's session): nullopt to allow,
+  // else the answer. Empty: only the bearer token is accepted.
+  std::function<std::optional<http::Response>(const http::Request&)> session_authorise;
 };
 
 // {"error": message} with the status.

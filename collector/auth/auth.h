@@ -1,0 +1,46 @@
+#pragma once
+// Sign-in for the web UI: POST /api/v1/login, POST /api/v1/logout, GET /api/v1/session, and the
+// check the API applies to requests that carry a session cookie instead of the bearer token.
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "collector/auth/sessions.h"
+#include "common/http_server.h"
+
+namespace sahab::collector::auth {
+
+struct AuthOptions {
+  std::vector<User> users;
+  std::int64_t session_ttl_seconds = 8 * 3600;
+  bool secure_cookie = false;  // add "Secure" (when users reach the collector through TLS)
+};
+
+class Auth {
+ public:
+  Auth(AuthOptions options, std::function<std::int64_t()> now);
+
+  // nullopt when the request's session may do this; else 401 (no valid session) or 403 (a write
+  // without the session's CSRF token, or by a role that may not write).
+  std::optional<http::Response> authorise(const http::Request& request);
+  void register_routes(http::Server& server);
+
+ private:
+  http::Response login(const http::Request& request);
+  http::Response logout(const http::Request& request);
+  http::Response session(const http::Request& request);
+  std::optional<Session> session_of(const http::Request& request);
+  std::string cookie_header(const std::string& value, std::int64_t max_age) const;
+
+  AuthOptions options_;
+  Sessions sessions_;
+  // One password check at a time: each takes 32 MiB and ~0.1 s, so parallel sign-in attempts
+  // cannot exhaust memory, and guessing is capped at about ten tries a second.
+  std::mutex kdf_mutex_;
+};
+
+// `sahab-collector hash-password`: reads a password on stdin's first line, prints its hash.
+int hash_password_command(std::istream& in, std::ostream& out, std::ostream& err);
+
+}  // namespace sahab::collector::auth

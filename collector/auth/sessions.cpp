@@ -1,0 +1,96 @@
+#include "collector/auth/sessions.h"
+
+#include <stdexcept>
+
+#include "collector/ingest/credentials.h"
+#include "common/text.h"
+
+namespace sahab::collector::auth {
+
+std::optional<Role> parse_role(std::string_view name) {
+  if (name == "viewer") return Role::kViewer;
+  if (name == "planner") return Role::kPlanner;
+  if (name == "admin") return Role::kAdmin;
+  return std::nullopt;
+}
+
+std::string role_name(Role role) {
+  switch (role) {
+    case Role::kViewer:
+      return "viewer";
+    case Role::kPlanner:
+      return "planner";
+    case Role::kAdmin:
+      return "admin";
+  }
+  return "viewer";
+}
+
+std::vector<User> parse_users(const std::vector<std::string>& entries) {
+  std::vector<User> users;
+  for (const auto& entry : entries) {
+    const auto first = entry.find(':');
+    const auto second = first == std::string::npos ? first : entry.find(':', first + 1);
+    const std::string name = entry.substr(0, first);
+    if (second == std::string::npos || name.empty() || name.size() > 64) {
+      throw std::invalid_argument("expected NAME:ROLE:HASH (see sahab-collector hash-password)");
+    }
+    const auto role = parse_role(std::string_view(entry).substr(first + 1, second - first - 1));
+    if (!role)
+      throw std::invalid_argument("user '" + name + "': role must be viewer, planner or admin");
+    const std::string hash = entry.substr(second + 1);
+    if (!hash.starts_with("scrypt$")) {
+      throw std::invalid_argument("user '" + name + "': expected a hash from hash-password");
+    }
+    users.push_back({name, *role, hash});
+  }
+  return users;
+}
+
+Sessions::Sessions(std::int64_t ttl_seconds, std::function<std::int64_t()> now)
+    : ttl_(ttl_seconds), now_(std::move(now)) {}
+
+std::string Sessions::open(const std::string& user, Role role) {
+  std::lock_guard lock(mutex_);
+  drop_expired();
+  if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
+  const std::string token = new_credential();
+  sessions_[token] = {user, role, new_credential(), now_() + ttl_};
+  return token;
+}
+
+std::optional<Session> Sessions::find(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  const auto it = sessions_.find(token);
+  if (it == sessions_.end()) return std::nullopt;
+  if (it->second.expires <= now_()) {
+    sessions_.erase(it);
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+void Sessions::close(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(token);
+}
+
+void Sessions::drop_expired() {
+  const auto now = now_();
+  std::erase_if(sessions_, [now](const auto& entry) { return entry.second.expires <= now; });
+}
+
+std::optional<std::string> cookie(const http::Request& request, std::string_view name) {
+  const auto header = request.header("cookie");
+  if (!header) return std::nullopt;
+  for (const auto part : text::split(*header, ';')) {
+    const auto pair = text::trim(part);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      return std::string(pair.substr(eq + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace sahab::collector::auth

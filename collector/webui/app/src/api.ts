@@ -1,0 +1,59 @@
+// Calls to the collector's /api/v1 with the session cookie (HttpOnly, SameSite=Strict, set by
+// POST /api/v1/login). Writes carry the session's CSRF token in X-CSRF-Token.
+export class Unauthorised extends Error {}
+
+export interface Session {
+  user: string;
+  role: 'viewer' | 'planner' | 'admin';
+  csrf_token: string;
+}
+
+let current: Session | null = null;
+
+export function session(): Session | null {
+  return current;
+}
+
+async function call(method: string, path: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && current) headers['X-CSRF-Token'] = current.csrf_token;
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  if (response.status === 401) {
+    current = null;
+    throw new Unauthorised();
+  }
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response;
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  return (await (await call('GET', path)).json()) as T;
+}
+
+// The session of the cookie the browser holds, if any.
+export async function resumeSession(): Promise<Session | null> {
+  try {
+    current = await getJson<Session>('/api/v1/session');
+  } catch (e) {
+    if (!(e instanceof Unauthorised)) throw e;
+  }
+  return current;
+}
+
+export async function signIn(user: string, password: string): Promise<void> {
+  current = (await (await call('POST', '/api/v1/login', { user, password })).json()) as Session;
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await call('POST', '/api/v1/logout', {});
+  } finally {
+    current = null;
+  }
+}

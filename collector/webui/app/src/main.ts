@@ -1,0 +1,69 @@
+// The single-page app: a shell (navigation, language switch) and hash routes
+// (#/ overview, #/hosts, #/hosts/ID). Hash routing keeps the server side to "/" and "/assets/".
+import './style.css';
+
+import { resumeSession, session, signOut, Unauthorised } from './api';
+import { h } from './dom';
+import { forgetFleet } from './fleet';
+import { lang, setLanguage, t } from './i18n';
+import { hostPage } from './pages/host';
+import { hostsPage } from './pages/hosts';
+import { loginPage } from './pages/login';
+import { overviewPage } from './pages/overview';
+
+const root = document.getElementById('app') as HTMLElement;
+
+function pageFor(route: string): Promise<HTMLElement> {
+  if (route === '/' || route === '') return overviewPage();
+  if (route === '/hosts') return hostsPage();
+  const host = route.match(/^\/hosts\/([^/]+)$/);
+  if (host) return hostPage(decodeURIComponent(host[1]));
+  return Promise.resolve(h('p', {}, t.notFound));
+}
+
+function shell(content: Node): HTMLElement {
+  const language = h('button', { type: 'button', 'data-testid': 'language' }, t.switchLanguage);
+  language.addEventListener('click', () => {
+    setLanguage(lang === 'fr' ? 'en' : 'fr');
+    void show();
+  });
+  const logout = h('button', { type: 'button', 'data-testid': 'logout' }, t.logout);
+  logout.addEventListener('click', async () => {
+    forgetFleet();
+    await signOut().catch(() => undefined);
+    void show();
+  });
+  const who = session();
+  return h('div', { class: 'layout' },
+    h('header', {}, h('span', { class: 'brand' }, t.appName), h('span', { class: 'muted' }, t.tagline),
+      h('nav', {}, h('a', { href: '#/' }, t.navOverview), h('a', { href: '#/hosts' }, t.navHosts)),
+      h('span', { class: 'spacer' }), who ? h('span', { 'data-testid': 'who' }, `${who.user} (${who.role})`) : null,
+      language, who ? logout : null),
+    h('main', {}, content));
+}
+
+// Each call supersedes the previous one: a slow page must not replace what a later click showed.
+let latest = 0;
+
+async function show(): Promise<void> {
+  const call = ++latest;
+  if (!session() && !(await resumeSession())) {
+    if (call !== latest) return;
+    root.replaceChildren(shell(loginPage(() => void show())));
+    return;
+  }
+  const route = location.hash.replace(/^#/, '') || '/';
+  root.replaceChildren(shell(h('p', { class: 'muted' }, t.loading)));
+  try {
+    const page = await pageFor(route);
+    if (call === latest) root.replaceChildren(shell(page));
+  } catch (e) {
+    if (call !== latest) return;
+    if (e instanceof Unauthorised) return show();
+    root.replaceChildren(shell(h('p', { class: 'error', role: 'alert' }, t.loadError + String(e))));
+  }
+}
+
+setLanguage(lang);
+window.addEventListener('hashchange', () => void show());
+void show();

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Web UI sign-in on a real collector: hashed passwords, session cookie flags, roles, CSRF, logout;
+# the bearer token keeps working for scripts.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/collector_lib.sh"
+passed=0
+ok() { pass "$1"; passed=$((passed + 1)); }
+
+echo "short" | "$COLLECTOR" hash-password 2>/dev/null && fail "a short password was hashed"
+viewer_hash="$(echo 'viewer-password-1' | "$COLLECTOR" hash-password)"
+admin_hash="$(echo 'admin-password-1' | "$COLLECTOR" hash-password)"
+[[ "$viewer_hash" == scrypt\$* ]] || fail "hash: $viewer_hash"
+ok "hash-password prints scrypt hashes and refuses short passwords"
+
+# A bad user entry stops the collector at start-up, naming the problem.
+code=0
+"$COLLECTOR" --db "$WORK/x.db" --listen 127.0.0.1:0 --ui.user "vera:root:$viewer_hash" \
+  >"$WORK/bad.log" 2>&1 || code=$?
+[[ $code == 2 ]] && grep -q 'viewer, planner or admin' "$WORK/bad.log" || fail "bad role accepted"
+ok "an unknown role is a configuration error"
+
+start_collector --ui.user "vera:viewer:$viewer_hash" --ui.user "ada:admin:$admin_hash"
+login() {  # login USER PASSWORD JAR: prints the status; the reply is in $WORK/login.json
+  curl -s -o "$WORK/login.json" -D "$WORK/login.headers" -w '%{http_code}' -c "$3" \
+    -H 'Content-Type: application/json' -d "{\"user\":\"$1\",\"password\":\"$2\"}" "$URL/api/v1/login"
+}
+[[ $(login vera wrong-password "$WORK/none") == 401 ]] || fail "wrong password accepted"
+[[ $(login nobody viewer-password-1 "$WORK/none") == 401 ]] || fail "unknown user accepted"
+expect_status 415 -d '{"user":"vera","password":"viewer-password-1"}' "$URL/api/v1/login"
+expect_status 400 -H 'Content-Type: application/json' -d '{"user":1}' "$URL/api/v1/login"
+expect_status 400 -H 'Content-Type: application/json' -d 'not json' "$URL/api/v1/login"
+ok "wrong passwords, unknown users, forms and malformed bodies are refused"
+
+[[ $(login vera viewer-password-1 "$WORK/vera") == 200 ]] || fail "viewer sign-in"
+grep -i '^set-cookie:' "$WORK/login.headers" | grep -q 'HttpOnly; SameSite=Strict' ||
+  fail "cookie flags: $(grep -i set-cookie "$WORK/login.headers")"
+vera_csrf="$(json 'd["csrf_token"]' <"$WORK/login.json")"
+expect_status 200 -b "$WORK/vera" "$URL/api/v1/hosts"
+expect_status 200 -b "$WORK/vera" "$URL/api/v1/session"
+ok "a viewer signs in with an HttpOnly SameSite=Strict cookie and reads the API"
+
+import=(-H 'Content-Type: application/json' -d '{"format":"sahab-fleet/1","hosts":[]}' "$URL/api/v1/import")
+expect_status 403 -b "$WORK/vera" -H "X-CSRF-Token: $vera_csrf" "${import[@]}"
+[[ $(login ada admin-password-1 "$WORK/ada") == 200 ]] || fail "admin sign-in"
+ada_csrf="$(json 'd["csrf_token"]' <"$WORK/login.json")"
+expect_status 403 -b "$WORK/ada" "${import[@]}"
+expect_status 403 -b "$WORK/ada" -H "X-CSRF-Token: $vera_csrf" "${import[@]}"
+expect_status 200 -b "$WORK/ada" -H "X-CSRF-Token: $ada_csrf" "${import[@]}"
+ok "writes need the admin role and the session's CSRF token"
+
+expect_status 401 -b "sahab_session=forged" "$URL/api/v1/hosts"
+expect_status 200 -b "sahab_session=forged" -H "$API_AUTH" "$URL/api/v1/hosts"
+expect_status 401 "$URL/api/v1/hosts"
+ok "a forged cookie is refused; the bearer token still works"
+
+expect_status 403 -b "$WORK/vera" -X POST "$URL/api/v1/logout"
+expect_status 200 -b "$WORK/vera" -H "X-CSRF-Token: $vera_csrf" -X POST "$URL/api/v1/logout"
+expect_status 401 -b "$WORK/vera" "$URL/api/v1/hosts"
+expect_status 200 -b "$WORK/ada" "$URL/api/v1/hosts"
+ok "logout (with CSRF) ends that session only"
+
+echo "$passed passed, 0 failed"

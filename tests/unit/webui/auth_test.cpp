@@ -1,0 +1,81 @@
+#include "collector/auth/auth.h"
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "collector/auth/password.h"
+#include "collector/auth/sessions.h"
+
+using namespace sahab;
+using namespace sahab::collector::auth;
+
+TEST_CASE("scrypt password hashes verify the right password only") {
+  const auto hash = hash_password("correct horse battery");
+  CHECK(hash.starts_with("scrypt$15$8$1$"));
+  CHECK(verify_password("correct horse battery", hash));
+  CHECK_FALSE(verify_password("correct horse batterY", hash));
+  CHECK_FALSE(verify_password("", hash));
+  CHECK(hash_password("correct horse battery") != hash);  // a fresh salt each time
+}
+
+TEST_CASE("malformed or hostile hashes never verify") {
+  const auto hash = hash_password("password1");
+  for (const std::string& bad :
+       {std::string(""), std::string("scrypt"), hash.substr(0, hash.size() - 1),
+        "bcrypt" + hash.substr(6), std::string("scrypt$40$8$1$salt$") + std::string(64, '0'),
+        std::string("scrypt$15$8$99$salt$") + std::string(64, '0'),
+        std::string("scrypt$15$8$1$$") + std::string(64, '0'), std::string("scrypt$x$8$1$s$h")}) {
+    CAPTURE(bad);
+    CHECK_FALSE(verify_password("password1", bad));
+  }
+}
+
+TEST_CASE("users are NAME:ROLE:HASH") {
+  const auto users = parse_users({"vera:viewer:scrypt$15$8$1$a$b", "ada:admin:scrypt$x"});
+  REQUIRE(users.size() == 2);
+  CHECK(users[0].name == "vera");
+  CHECK(users[0].role == Role::kViewer);
+  CHECK(users[1].role == Role::kAdmin);
+  CHECK_THROWS_AS(parse_users({"vera:root:scrypt$x"}), std::invalid_argument);
+  CHECK_THROWS_AS(parse_users({"vera:viewer"}), std::invalid_argument);
+  CHECK_THROWS_AS(parse_users({"vera:viewer:plaintext"}), std::invalid_argument);
+  CHECK_THROWS_AS(parse_users({":viewer:scrypt$x"}), std::invalid_argument);
+}
+
+TEST_CASE("sessions expire and close") {
+  std::int64_t now = 1000;
+  Sessions sessions(60, [&now] { return now; });
+  const auto token = sessions.open("vera", Role::kPlanner);
+  CHECK(token.size() == 64);
+  const auto s = sessions.find(token);
+  REQUIRE(s);
+  CHECK(s->user == "vera");
+  CHECK(s->csrf_token.size() == 64);
+  CHECK(s->csrf_token != token);
+  CHECK_FALSE(sessions.find("nope"));
+  now += 61;
+  CHECK_FALSE(sessions.find(token));
+  const auto other = sessions.open("ada", Role::kAdmin);
+  sessions.close(other);
+  CHECK_FALSE(sessions.find(other));
+}
+
+TEST_CASE("cookies are read by exact name") {
+  http::Request r;
+  r.headers["cookie"] = "a=1; sahab_session=abc; sahab_session_x=zzz";
+  CHECK(cookie(r, "sahab_session") == "abc");
+  CHECK(cookie(r, "a") == "1");
+  CHECK_FALSE(cookie(r, "sahab"));
+  r.headers.clear();
+  CHECK_FALSE(cookie(r, "a"));
+}
+
+TEST_CASE("hash-password reads stdin and refuses short passwords") {
+  std::istringstream good("a long enough password\n"), bad("short\n");
+  std::ostringstream out, err;
+  CHECK(hash_password_command(good, out, err) == 0);
+  CHECK(verify_password("a long enough password", out.str().substr(0, out.str().size() - 1)));
+  CHECK(hash_password_command(bad, out, err) == 2);
+  CHECK(err.str().find("8 to 1024") != std::string::npos);
+}
