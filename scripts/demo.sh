@@ -33,16 +33,30 @@ API=(-H "Authorization: Bearer $(cat "$DEMO/api-token")")
 say "generating a synthetic fleet of $HOSTS servers across Morocco's 12 regions"
 "$BIN/sahab-planner" generate-fleet --hosts "$HOSTS" --seed 2026 --out "$DEMO/fleet.json"
 
+# A web UI admin with a fresh random password, shown at the end.
+UI_PASSWORD="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+UI_HASH="$(printf '%s\n' "$UI_PASSWORD" | "$BIN/sahab-collector" hash-password)"
+
+cat >"$DEMO/collector.yaml" <<YAML
+# Written by make demo; restart the demo's collector with: sahab-collector --config $DEMO/collector.yaml
+listen: "127.0.0.1:$PORT"
+db: $DEMO/sahab.db
+enrolment_token_file: $DEMO/enrolment-token
+api_token_file: $DEMO/api-token
+ui:
+  users:
+    - "admin:admin:$UI_HASH"
+YAML
+
 say "starting sahab-collector on $URL (SQLite store: $DEMO/sahab.db)"
-"$BIN/sahab-collector" --listen "127.0.0.1:$PORT" --db "$DEMO/sahab.db" \
-  --enrolment-token-file "$DEMO/enrolment-token" --api-token-file "$DEMO/api-token" \
-  >"$DEMO/collector.log" 2>&1 &
+"$BIN/sahab-collector" --config "$DEMO/collector.yaml" >"$DEMO/collector.log" 2>&1 &
 pids+=($!)
 wait_http "$URL/healthz"
 
 say "importing the fleet into the collector"
 curl -fsS "${API[@]}" -H 'Content-Type: application/json' --data-binary "@$DEMO/fleet.json" \
-  "$URL/api/v1/import" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"imported {d[\"imported\"]} hosts, {d[\"connections\"]} connections, {len(d[\"errors\"])} errors")'
+  "$URL/api/v1/import" >"$DEMO/import.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("imported", d["imported"], "hosts,", d["connections"], "connections,", len(d["errors"]), "errors")' "$DEMO/import.json"
 
 say "starting a real sahab-agent on this machine, reporting to the collector every 10 s"
 "$BIN/sahab-agent" --web.listen-address "127.0.0.1:$AGENT_PORT" --collector.url "$URL" \
@@ -80,7 +94,7 @@ PY
 say "ready"
 cat <<INFO
   collector API   $URL/api/v1/hosts   (header: Authorization: Bearer \$(cat $DEMO/api-token))
-  web UI          $URL/
+  web UI          $URL/   user: admin   password: $UI_PASSWORD
   agent metrics   http://127.0.0.1:$AGENT_PORT/metrics   inventory: /inventory
   collector       $URL/metrics   Prometheus http_sd: $URL/api/v1/targets
   plan            $DEMO/plan.json, $DEMO/plan-csv/, $DEMO/report.html
