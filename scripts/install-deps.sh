@@ -2,6 +2,8 @@
 # Installs the Debian packages Sahab needs that are missing, and nothing else.
 # Usage: install-deps.sh build [test]
 # The lists live in scripts/packages/<set>.txt, one package per line, '#' comments allowed.
+# "PACKAGE cmd:COMMAND" means: satisfied when COMMAND is on the PATH, whichever package brought it
+# (Node.js images ship npm inside their own nodejs package, which conflicts with Debian's npm).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -9,8 +11,11 @@ wanted=()
 for set in "$@"; do
   list="$here/packages/$set.txt"
   [[ -f "$list" ]] || { echo "install-deps: unknown package set '$set' ($list missing)" >&2; exit 2; }
-  while read -r pkg _; do
+  while read -r pkg rest; do
     [[ -z "$pkg" || "$pkg" == \#* ]] && continue
+    if [[ "$rest" =~ ^cmd:([^[:space:]]+) ]] && command -v "${BASH_REMATCH[1]}" >/dev/null; then
+      continue
+    fi
     wanted+=("$pkg")
   done <"$list"
 done
