@@ -2,8 +2,6 @@
 
 #include "agent/collector/exclude_pattern.h"
 #include "agent/collector/registry.h"
-#include "common/duration.h"
-#include "common/http_server.h"
 #include "common/log.h"
 #include "sahab/version.h"
 
@@ -11,14 +9,6 @@ namespace sahab::agent {
 namespace {
 using settings::BadValue;
 using settings::Kind;
-
-std::chrono::milliseconds positive_duration(const std::string& value) {
-  const auto d = parse_duration(value);
-  if (!d || d->count() <= 0) {
-    throw BadValue("expected a positive duration such as 15s or 1m, got '" + value + "'");
-  }
-  return *d;
-}
 
 // Label names follow Prometheus rules so they can become metric labels unchanged.
 void check_label_name(const std::string& name) {
@@ -51,7 +41,9 @@ void add_collector_options(AddValue& value, CollectorOptions& o) {
         o.filesystem_fs_types_exclude, pattern(o.filesystem_fs_types_exclude));
   value("collector.filesystem.mount-timeout", "collector_options.filesystem.mount_timeout",
         "how long statfs on a mount may hang before the mount is skipped until it answers", "5s",
-        [&o](const std::string& v) { o.filesystem_mount_timeout = positive_duration(v); });
+        [&o](const std::string& v) {
+          o.filesystem_mount_timeout = settings::parse_positive_duration(v);
+        });
   value("collector.diskstats.device-exclude", "collector_options.diskstats.device_exclude",
         "regexp of block devices the diskstats collector leaves out", o.diskstats_device_exclude,
         pattern(o.diskstats_device_exclude));
@@ -73,28 +65,16 @@ settings::Schema agent_schema(AgentConfig& c) {
       "Exports this server's metrics (node_exporter-compatible) and inventory, and reports them "
       "to a Sahab collector.",
       kVersion);
-  auto value = [&](std::string flag, std::string key, std::string help, std::string def,
-                   std::function<void(const std::string&)> apply) {
-    schema.add({std::move(flag), std::move(key), std::move(help), std::move(def), Kind::kValue,
-                [apply](const std::string& v, const std::string&) { apply(v); }});
+  auto value = [&schema](std::string flag, std::string key, std::string help, std::string def,
+                         std::function<void(const std::string&)> apply) {
+    schema.add_value(std::move(flag), std::move(key), std::move(help), std::move(def),
+                     std::move(apply));
   };
-  auto path = [](std::filesystem::path& target) {
-    return [&target](const std::string& v) {
-      if (v.empty()) throw BadValue("expected a path");
-      target = v;
-    };
-  };
+  const auto path = settings::store_path;
 
   value("web.listen-address", "web.listen_address",
         "address to serve /metrics, /inventory, /healthz on", c.listen_address,
-        [&c](const std::string& v) {
-          try {
-            http::validate_listen_address(v);
-          } catch (const std::exception& e) {
-            throw BadValue(e.what());
-          }
-          c.listen_address = v;
-        });
+        settings::store_listen_address(c.listen_address));
   value("path.procfs", "path.procfs", "procfs mountpoint", c.paths.procfs, path(c.paths.procfs));
   value("path.sysfs", "path.sysfs", "sysfs mountpoint", c.paths.sysfs, path(c.paths.sysfs));
   value("path.rootfs", "path.rootfs", "root filesystem of the host (for /etc, mountpoints)",
@@ -114,13 +94,11 @@ settings::Schema agent_schema(AgentConfig& c) {
         c.spool_dir, path(c.spool_dir));
   value("spool.max-bytes", "spool.max_bytes",
         "size bound of the spool; oldest batches are dropped past it", "64MiB",
-        [&c](const std::string& v) {
-          c.spool_limits.max_bytes = settings::parse_size(v);
-        });
+        [&c](const std::string& v) { c.spool_limits.max_bytes = settings::parse_size(v); });
   value("spool.max-age", "spool.max_age", "age bound of the spool; older batches are dropped",
         "14d", [&c](const std::string& v) {
-          c.spool_limits.max_age =
-              std::chrono::duration_cast<std::chrono::seconds>(positive_duration(v));
+          c.spool_limits.max_age = std::chrono::duration_cast<std::chrono::seconds>(
+              settings::parse_positive_duration(v));
         });
   auto client_file = [](std::string& target) {
     return [&target](const std::string& v) {
@@ -138,11 +116,12 @@ settings::Schema agent_schema(AgentConfig& c) {
   value("collector.proxy", "collector.proxy", "HTTP(S) proxy URL for reaching the collector",
         "https_proxy/no_proxy environment", [&c](const std::string& v) { c.client.proxy = v; });
   value("collector.timeout", "collector.timeout", "timeout of one request to the collector", "60s",
-        [&c](const std::string& v) { c.client.timeout = positive_duration(v); });
+        [&c](const std::string& v) { c.client.timeout = settings::parse_positive_duration(v); });
   value("sample.interval", "sample.interval", "how often utilisation is sampled", "15s",
-        [&c](const std::string& v) { c.sample_interval = positive_duration(v); });
+        [&c](const std::string& v) { c.sample_interval = settings::parse_positive_duration(v); });
   value("report.interval", "report.interval", "how often samples are summarised and reported",
-        "60s", [&c](const std::string& v) { c.report_interval = positive_duration(v); });
+        "60s",
+        [&c](const std::string& v) { c.report_interval = settings::parse_positive_duration(v); });
   value("log.level", "log.level", "debug, info, warn or error", c.log_level,
         [&c](const std::string& v) {
           if (!log::set_level(v)) throw BadValue("expected debug, info, warn or error");

@@ -1,8 +1,6 @@
 #include "collector/config.h"
 
-#include "common/duration.h"
 #include "common/file.h"
-#include "common/http_server.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "sahab/version.h"
@@ -12,16 +10,9 @@ namespace {
 using settings::BadValue;
 using settings::Kind;
 
-std::chrono::milliseconds positive_duration(const std::string& value) {
-  const auto d = parse_duration(value);
-  if (!d || d->count() <= 0) {
-    throw BadValue("expected a positive duration such as 15s, 1h or 14d, got '" + value + "'");
-  }
-  return *d;
-}
-
 std::int64_t seconds_of(const std::string& value) {
-  return std::chrono::duration_cast<std::chrono::seconds>(positive_duration(value)).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(settings::parse_positive_duration(value))
+      .count();
 }
 
 double positive_number(const std::string& value) {
@@ -37,26 +28,14 @@ settings::Schema collector_schema(CollectorConfig& c) {
                           "Receives inventory and utilisation from Sahab agents, stores them in "
                           "SQLite and serves the fleet API, Prometheus endpoints and metrics.",
                           kVersion);
-  auto value = [&](std::string flag, std::string key, std::string help, std::string def,
-                   std::function<void(const std::string&)> apply) {
-    schema.add({std::move(flag), std::move(key), std::move(help), std::move(def), Kind::kValue,
-                [apply](const std::string& v, const std::string&) { apply(v); }});
+  auto value = [&schema](std::string flag, std::string key, std::string help, std::string def,
+                         std::function<void(const std::string&)> apply) {
+    schema.add_value(std::move(flag), std::move(key), std::move(help), std::move(def),
+                     std::move(apply));
   };
-  auto path = [](std::filesystem::path& target) {
-    return [&target](const std::string& v) {
-      if (v.empty()) throw BadValue("expected a path");
-      target = v;
-    };
-  };
+  const auto path = settings::store_path;
   value("listen", "listen", "HOST:PORT to serve HTTP on (plain HTTP; TLS belongs in a proxy)",
-        c.listen, [&c](const std::string& v) {
-          try {
-            http::validate_listen_address(v);
-          } catch (const std::exception& e) {
-            throw BadValue(e.what());
-          }
-          c.listen = v;
-        });
+        c.listen, settings::store_listen_address(c.listen));
   value("db", "db", "SQLite database file (created if absent)", c.db, path(c.db));
   value("enrolment-token-file", "enrolment_token_file",
         "file holding the shared token agents enrol with", "none: enrolment disabled",
@@ -89,11 +68,12 @@ settings::Schema collector_schema(CollectorConfig& c) {
   value("stale-after", "stale_after", "hosts silent for longer are marked stale (never deleted)",
         "1h", [&c](const std::string& v) { c.retention.stale_after_seconds = seconds_of(v); });
   value("maintenance.interval", "maintenance.interval",
-        "how often rollups, retention and stale marking run", "5m",
-        [&c](const std::string& v) { c.maintenance_interval = positive_duration(v); });
+        "how often rollups, retention and stale marking run", "5m", [&c](const std::string& v) {
+          c.maintenance_interval = settings::parse_positive_duration(v);
+        });
   value("report.interval", "report.interval",
         "the agents' report interval; coverage counts expected summaries with it", "60s",
-        [&c](const std::string& v) { c.report_interval = positive_duration(v); });
+        [&c](const std::string& v) { c.report_interval = settings::parse_positive_duration(v); });
   value("ingest.rate-per-agent", "ingest.rate_per_agent",
         "sustained pushes per second allowed per agent (beyond: 429)", "1",
         [&c](const std::string& v) { c.ingest_rate_per_agent = positive_number(v); });
@@ -113,7 +93,7 @@ settings::Schema collector_schema(CollectorConfig& c) {
               "none: nobody can sign in", Kind::kList,
               [&c](const std::string& v, const std::string&) { c.ui_users.push_back(v); }});
   value("ui.session-ttl", "ui.session_ttl", "how long a web UI session lasts", "8h",
-        [&c](const std::string& v) { c.ui_session_ttl = positive_duration(v); });
+        [&c](const std::string& v) { c.ui_session_ttl = settings::parse_positive_duration(v); });
   value("ui.secure-cookie", "ui.secure_cookie",
         "mark the session cookie Secure (when users reach the collector through TLS)", "false",
         [&c](const std::string& v) {

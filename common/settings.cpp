@@ -7,6 +7,9 @@
 #include <map>
 #include <sstream>
 
+#include "common/duration.h"
+#include "common/http_server.h"
+
 namespace sahab::settings {
 namespace po = boost::program_options;
 namespace {
@@ -29,6 +32,12 @@ Schema::Schema(std::string program, std::string summary, std::string version)
     : program_(std::move(program)), summary_(std::move(summary)), version_(std::move(version)) {}
 
 void Schema::add(Setting setting) { settings_.push_back(std::move(setting)); }
+
+void Schema::add_value(std::string flag, std::string yaml_key, std::string help,
+                       std::string default_text, std::function<void(const std::string&)> apply) {
+  add({std::move(flag), std::move(yaml_key), std::move(help), std::move(default_text), Kind::kValue,
+       [apply = std::move(apply)](const std::string& v, const std::string&) { apply(v); }});
+}
 
 const Setting* Schema::find_yaml(const std::string& key) const {
   for (const auto& s : settings_) {
@@ -62,41 +71,41 @@ void Schema::load_yaml_file(const std::filesystem::path& file) {
   if (!root.IsMap()) throw ConfigError(at_line(file, root.Mark()) + ": expected a mapping of keys");
 
   // Walk the mapping; a key is either a setting or a section holding settings.
-  std::function<void(const YAML::Node&, const std::string&)> walk =
-      [&](const YAML::Node& map, const std::string& prefix) {
-        for (const auto& item : map) {
-          const std::string key = prefix + item.first.as<std::string>();
-          const YAML::Node& value = item.second;
-          const Setting* setting = find_yaml(key);
-          try {
-            if (setting && setting->kind == Kind::kKeyValue) {
-              if (!value.IsMap() && !value.IsNull()) {
-                throw BadValue("expected a mapping of names to values");
-              }
-              for (const auto& kv : value) {
-                setting->apply(kv.first.as<std::string>(),
-                               scalar_of(kv.second, file, key + "." + kv.first.as<std::string>()));
-              }
-            } else if (setting && setting->kind == Kind::kList) {
-              if (value.IsScalar()) {
-                setting->apply(value.Scalar(), "");
-              } else if (value.IsSequence()) {
-                for (const auto& element : value) setting->apply(scalar_of(element, file, key), "");
-              } else if (!value.IsNull()) {
-                throw BadValue("expected a list");
-              }
-            } else if (setting) {
-              setting->apply(scalar_of(value, file, key), "");
-            } else if (value.IsMap()) {
-              walk(value, key + ".");
-            } else {
-              throw ConfigError(at_line(file, item.first.Mark()) + ": unknown key '" + key + "'");
-            }
-          } catch (const BadValue& e) {
-            throw ConfigError(at_line(file, value.Mark()) + ": key '" + key + "': " + e.what());
+  std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& map,
+                                                                        const std::string& prefix) {
+    for (const auto& item : map) {
+      const std::string key = prefix + item.first.as<std::string>();
+      const YAML::Node& value = item.second;
+      const Setting* setting = find_yaml(key);
+      try {
+        if (setting && setting->kind == Kind::kKeyValue) {
+          if (!value.IsMap() && !value.IsNull()) {
+            throw BadValue("expected a mapping of names to values");
           }
+          for (const auto& kv : value) {
+            setting->apply(kv.first.as<std::string>(),
+                           scalar_of(kv.second, file, key + "." + kv.first.as<std::string>()));
+          }
+        } else if (setting && setting->kind == Kind::kList) {
+          if (value.IsScalar()) {
+            setting->apply(value.Scalar(), "");
+          } else if (value.IsSequence()) {
+            for (const auto& element : value) setting->apply(scalar_of(element, file, key), "");
+          } else if (!value.IsNull()) {
+            throw BadValue("expected a list");
+          }
+        } else if (setting) {
+          setting->apply(scalar_of(value, file, key), "");
+        } else if (value.IsMap()) {
+          walk(value, key + ".");
+        } else {
+          throw ConfigError(at_line(file, item.first.Mark()) + ": unknown key '" + key + "'");
         }
-      };
+      } catch (const BadValue& e) {
+        throw ConfigError(at_line(file, value.Mark()) + ": key '" + key + "': " + e.what());
+      }
+    }
+  };
   walk(root, "");
 }
 
@@ -111,10 +120,18 @@ void Schema::print_help(std::ostream& out) const {
     std::string help = s.help;
     if (!s.default_text.empty()) help += " (default: " + s.default_text + ")";
     switch (s.kind) {
-      case Kind::kValue: line("--" + s.flag + " VALUE", help); break;
-      case Kind::kList: line("--" + s.flag + " VALUE", help + " [repeatable]"); break;
-      case Kind::kKeyValue: line("--" + s.flag + " KEY=VALUE", help + " [repeatable]"); break;
-      case Kind::kSwitch: line("--[no-]" + s.flag, help); break;
+      case Kind::kValue:
+        line("--" + s.flag + " VALUE", help);
+        break;
+      case Kind::kList:
+        line("--" + s.flag + " VALUE", help + " [repeatable]");
+        break;
+      case Kind::kKeyValue:
+        line("--" + s.flag + " KEY=VALUE", help + " [repeatable]");
+        break;
+      case Kind::kSwitch:
+        line("--[no-]" + s.flag, help);
+        break;
     }
   }
   line("--help", "show this help and exit");
@@ -128,7 +145,9 @@ Outcome Schema::parse(int argc, const char* const* argv, std::ostream& out) {
   for (const auto& s : settings_) {
     if (s.flag.empty()) continue;
     switch (s.kind) {
-      case Kind::kValue: options.add_options()(s.flag.c_str(), po::value<std::string>()); break;
+      case Kind::kValue:
+        options.add_options()(s.flag.c_str(), po::value<std::string>());
+        break;
       case Kind::kList:
       case Kind::kKeyValue:
         options.add_options()(s.flag.c_str(), po::value<std::vector<std::string>>()->composing());
@@ -141,8 +160,8 @@ Outcome Schema::parse(int argc, const char* const* argv, std::ostream& out) {
 
   po::variables_map vm;
   try {
-    const int style = po::command_line_style::default_style &
-                      ~po::command_line_style::allow_guessing;
+    const int style =
+        po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
     po::store(po::command_line_parser(argc, argv).options(options).style(style).run(), vm);
   } catch (const po::error& e) {
     throw ConfigError(std::string(e.what()) + " (see --help)");
@@ -173,7 +192,8 @@ Outcome Schema::parse(int argc, const char* const* argv, std::ostream& out) {
           if (vm.count(s.flag)) {
             for (const auto& v : vm[s.flag].as<std::vector<std::string>>()) {
               const auto eq = v.find('=');
-              if (eq == std::string::npos || eq == 0) throw BadValue("expected KEY=VALUE, got '" + v + "'");
+              if (eq == std::string::npos || eq == 0)
+                throw BadValue("expected KEY=VALUE, got '" + v + "'");
               s.apply(v.substr(0, eq), v.substr(eq + 1));
             }
           }
@@ -215,13 +235,41 @@ long long parse_integer(const std::string& value, long long min, long long max) 
   return number;
 }
 
+std::chrono::milliseconds parse_positive_duration(const std::string& value) {
+  const auto d = parse_duration(value);
+  if (!d || d->count() <= 0) {
+    throw BadValue("expected a positive duration such as 15s, 1h or 14d, got '" + value + "'");
+  }
+  return *d;
+}
+
+std::function<void(const std::string&)> store_path(std::filesystem::path& target) {
+  return [&target](const std::string& v) {
+    if (v.empty()) throw BadValue("expected a path");
+    target = v;
+  };
+}
+
+std::function<void(const std::string&)> store_listen_address(std::string& target) {
+  return [&target](const std::string& v) {
+    try {
+      http::validate_listen_address(v);
+    } catch (const std::exception& e) {
+      throw BadValue(e.what());
+    }
+    target = v;
+  };
+}
+
 std::uint64_t parse_size(const std::string& value) {
   static const std::pair<const char*, std::uint64_t> kUnits[] = {
       {"TiB", 1ull << 40}, {"GiB", 1ull << 30}, {"MiB", 1ull << 20}, {"KiB", 1ull << 10}, {"B", 1}};
   for (const auto& [suffix, scale] : kUnits) {
     if (value.ends_with(suffix)) {
       const std::string number = value.substr(0, value.size() - std::string_view(suffix).size());
-      return static_cast<std::uint64_t>(parse_integer(number, 0, (1LL << 50) / static_cast<long long>(scale))) * scale;
+      return static_cast<std::uint64_t>(
+                 parse_integer(number, 0, (1LL << 50) / static_cast<long long>(scale))) *
+             scale;
     }
   }
   return static_cast<std::uint64_t>(parse_integer(value, 0, 1LL << 50));

@@ -4,8 +4,9 @@
 // value), so the file format, the flags and --help never drift apart.
 //
 // Errors name the file, the line and the key, and are meant to end the program with exit code 2.
-#include <filesystem>
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <ostream>
 #include <stdexcept>
@@ -50,6 +51,9 @@ class Schema {
   Schema(std::string program, std::string summary, std::string version);
 
   void add(Setting setting);
+  // A Kind::kValue setting whose `apply` takes just the value.
+  void add_value(std::string flag, std::string yaml_key, std::string help, std::string default_text,
+                 std::function<void(const std::string&)> apply);
 
   // Parses argv: loads --config FILE first (if given), then applies the flags.
   // Prints --help / --version to `out`. Throws ConfigError on any problem.
@@ -73,6 +77,12 @@ class Schema {
 // Helpers for `apply` functions.
 bool parse_bool(const std::string& value);  // throws BadValue
 long long parse_integer(const std::string& value, long long min, long long max);
+// A positive Prometheus-style duration ("15s", "1h", "14d").
+std::chrono::milliseconds parse_positive_duration(const std::string& value);
+// An `apply` that stores a non-empty path into `target`.
+std::function<void(const std::string&)> store_path(std::filesystem::path& target);
+// An `apply` that stores a HOST:PORT the HTTP server accepts (no TLS 's' ports) into `target`.
+std::function<void(const std::string&)> store_listen_address(std::string& target);
 // Bytes, with an optional B, KiB, MiB, GiB or TiB suffix: "64MiB", "1048576".
 std::uint64_t parse_size(const std::string& value);
 
