@@ -69,4 +69,27 @@ head -c 100000 /dev/zero >"$WORK/big"
 got="$(curl -s -o /dev/null -w '%{http_code}' --cacert "$tls/ca.crt" -H "Authorization: Bearer $cred" --data-binary @"$WORK/big" "$TLS_URL/api/v1/ingest")"
 [[ "$got" == 413 ]] || fail "oversize body through nginx: $got"
 pass "client_max_body_size stops oversize bodies at nginx"
-echo "3 passed, 0 failed"
+# The real agent through nginx: verified against the test CA it enrols and reports; without the
+# CA (system trust store) it refuses the certificate and keeps its batches spooled.
+agent_port=$(free_port)
+start agent_tls "$BIN_DIR/sahab-agent" --web.listen-address "127.0.0.1:$agent_port" \
+  --collector.url "$TLS_URL" --collector.ca-file "$tls/ca.crt" --enrolment-token-file "$ENROL_TOKEN_FILE" \
+  --state.dir "$WORK/agent-tls" --spool.dir "$WORK/agent-tls/spool" --sample.interval 200ms --report.interval 500ms
+wait_http "http://127.0.0.1:$agent_port/healthz"
+agent_host="$(curl -fsS "http://127.0.0.1:$agent_port/inventory" | json 'd["sections"]["identity"]["data"]["host_id"]')"
+deadline=$((SECONDS + 30))
+until curl -fsS -o /dev/null --cacert "$tls/ca.crt" -H "$API_AUTH" "$TLS_URL/api/v1/hosts/$agent_host" 2>/dev/null; do
+  (( SECONDS < deadline )) || fail "the agent's report did not arrive through nginx"; sleep 0.2
+done
+untrusting_port=$(free_port)
+start agent_untrusting "$BIN_DIR/sahab-agent" --web.listen-address "127.0.0.1:$untrusting_port" \
+  --collector.url "$TLS_URL" --enrolment-token-file "$ENROL_TOKEN_FILE" \
+  --state.dir "$WORK/agent-untrusting" --spool.dir "$WORK/agent-untrusting/spool" --sample.interval 200ms --report.interval 500ms
+wait_http "http://127.0.0.1:$untrusting_port/healthz"
+deadline=$((SECONDS + 30))
+until grep -q "certificate" "$WORK/agent_untrusting.log"; do
+  (( SECONDS < deadline )) || fail "the agent without the CA did not report a certificate problem"; sleep 0.2
+done
+[[ ! -e "$WORK/agent-untrusting/credential" ]] || fail "an agent enrolled through an unverified certificate"
+pass "the agent enrols and reports through nginx with --collector.ca-file, and refuses an unknown CA"
+echo "4 passed, 0 failed"
