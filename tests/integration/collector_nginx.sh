@@ -19,8 +19,15 @@ printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$tls/san.ext"
 openssl x509 -req -in "$tls/collector.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
   -days 2 -extfile "$tls/san.ext" -out "$tls/collector.crt" 2>/dev/null
 
+# A client certificate for mutual TLS, from the same CA.
+openssl req -newkey rsa:2048 -nodes -subj "/CN=agent" -keyout "$tls/agent.key" -out "$tls/agent.csr" 2>/dev/null
+openssl x509 -req -in "$tls/agent.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
+  -days 2 -out "$tls/agent.crt" 2>/dev/null
+
 # The shipped server block, with this test's port, certificate and upstream substituted.
 tls_port=$(free_port)
+proxy_port=$(free_port)
+mtls_port=$(free_port)
 mkdir -p "$WORK/nginx/logs"
 sed -e "s|listen 443 ssl;|listen 127.0.0.1:$tls_port ssl;|" \
     -e "s|/etc/sahab-collector/tls/|$tls/|g" \
@@ -42,6 +49,24 @@ http {
   uwsgi_temp_path $WORK/nginx/uwsgi;
   scgi_temp_path $WORK/nginx/scgi;
   include $WORK/nginx/sahab-collector.conf;
+  # A plain forward HTTP proxy, as a commune's outbound proxy, for the agent's --collector.proxy.
+  server {
+    listen 127.0.0.1:$proxy_port;
+    access_log $WORK/nginx/logs/proxy.log;
+    client_body_buffer_size 1m;  # in memory: the worker user cannot write the temp dir
+    location / { proxy_pass http://\$http_host\$request_uri; }
+  }
+  # Mutual TLS: only clients with a certificate from the test CA, for --collector.client-cert.
+  server {
+    listen 127.0.0.1:$mtls_port ssl;
+    ssl_certificate $tls/collector.crt;
+    ssl_certificate_key $tls/collector.key;
+    ssl_client_certificate $tls/ca.crt;
+    ssl_verify_client on;
+    access_log $WORK/nginx/logs/mtls.log;
+    client_body_buffer_size 1m;
+    location / { proxy_pass http://127.0.0.1:$collector_port; }
+  }
 }
 CONF
 "$NGINX" -t -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx-t.log" 2>&1 || fail "nginx -t: $(cat "$WORK/nginx-t.log")"
@@ -92,4 +117,42 @@ until grep -q "certificate" "$WORK/agent_untrusting.log"; do
 done
 [[ ! -e "$WORK/agent-untrusting/credential" ]] || fail "an agent enrolled through an unverified certificate"
 pass "the agent enrols and reports through nginx with --collector.ca-file, and refuses an unknown CA"
-echo "4 passed, 0 failed"
+# Through an outbound HTTP proxy: the agent's requests must show in the proxy's log.
+proxied_port=$(free_port)
+start agent_proxied "$BIN_DIR/sahab-agent" --web.listen-address "127.0.0.1:$proxied_port" \
+  --collector.url "http://127.0.0.1:$collector_port" --collector.proxy "http://127.0.0.1:$proxy_port" \
+  --enrolment-token-file "$ENROL_TOKEN_FILE" --state.dir "$WORK/agent-proxied" \
+  --spool.dir "$WORK/agent-proxied/spool" --sample.interval 200ms --report.interval 500ms
+wait_http "http://127.0.0.1:$proxied_port/healthz"
+deadline=$((SECONDS + 30))
+until grep -q "POST http://127.0.0.1:$collector_port/api/v1/ingest" "$WORK/nginx/logs/proxy.log" 2>/dev/null &&
+      grep -q "POST http://127.0.0.1:$collector_port/api/v1/enrol" "$WORK/nginx/logs/proxy.log"; do
+  (( SECONDS < deadline )) || fail "the agent's enrolment and ingest did not go through the proxy"; sleep 0.2
+done
+grep -q '"POST http://127.0.0.1:'"$collector_port"'/api/v1/ingest HTTP/1.1" 200' "$WORK/nginx/logs/proxy.log" ||
+  fail "ingest through the proxy was not acknowledged: $(tail -3 "$WORK/nginx/logs/proxy.log")"
+pass "the agent enrols and reports through an HTTP proxy (--collector.proxy)"
+
+# Mutual TLS: with --collector.client-cert the agent enrols and reports; without, nginx refuses it.
+for variant in with without; do
+  extra=(); [[ $variant == with ]] && extra=(--collector.client-cert "$tls/agent.crt" --collector.client-key "$tls/agent.key")
+  port=$(free_port)
+  start "agent_mtls_$variant" "$BIN_DIR/sahab-agent" --web.listen-address "127.0.0.1:$port" \
+    --collector.url "https://localhost:$mtls_port" --collector.ca-file "$tls/ca.crt" "${extra[@]}" \
+    --enrolment-token-file "$ENROL_TOKEN_FILE" --state.dir "$WORK/agent-mtls-$variant" \
+    --spool.dir "$WORK/agent-mtls-$variant/spool" --sample.interval 200ms --report.interval 500ms
+  wait_http "http://127.0.0.1:$port/healthz"
+done
+deadline=$((SECONDS + 30))
+until grep -q '"POST /api/v1/ingest HTTP/1.1" 200' "$WORK/nginx/logs/mtls.log" 2>/dev/null; do
+  (( SECONDS < deadline )) || fail "no ingest acknowledged over mutual TLS"; sleep 0.2
+done
+[[ -s "$WORK/agent-mtls-with/credential" ]] || fail "the agent with a client certificate did not enrol"
+until grep -q "enrolment refused or failed" "$WORK/agent_mtls_without.log"; do
+  (( SECONDS < deadline )) || fail "the agent without a client certificate never tried to enrol"; sleep 0.2
+done
+grep -q "enrolment refused or failed: HTTP 400" "$WORK/agent_mtls_without.log" ||
+  fail "nginx did not refuse the agent without a client certificate: $(grep enrolment "$WORK/agent_mtls_without.log" | head -1)"
+[[ ! -e "$WORK/agent-mtls-without/credential" ]] || fail "an agent without a client certificate enrolled"
+pass "mutual TLS: the agent's client certificate is presented, and required"
+echo "6 passed, 0 failed"
