@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "agent/inventory/connections.h"
+#include "common/timestamp.h"
 
 namespace sahab::agent::inventory {
 namespace {
@@ -49,15 +50,6 @@ std::string to_text(const nlohmann::json& json, int indent) {
   return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string rfc3339(std::int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
-
 Inventory::Inventory(Context ctx)
     : ctx_(std::move(ctx)), tracker_(std::make_unique<ConnectionTracker>(ctx_.paths)) {}
 
@@ -75,12 +67,12 @@ nlohmann::json Inventory::collect() const {
   sections["software"] = section([&](Problems& p) {
     return collect_software(ctx_, processes, sections["network"]["data"]["listening"], p);
   });
-  return {
-      {"format", "sahab-inventory/1"},
-      {"collected_at",
-       rfc3339(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())},
-      {"full", true},
-      {"sections", std::move(sections)}};
+  return {{"format", "sahab-inventory/1"},
+          {"collected_at",
+           format_rfc3339(
+               std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())},
+          {"full", true},
+          {"sections", std::move(sections)}};
 }
 
 }  // namespace sahab::agent::inventory

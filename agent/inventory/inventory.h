@@ -58,7 +58,5 @@ class Inventory {
 // the system): bad sequences become U+FFFD. Used for output and for hashing.
 std::string to_text(const nlohmann::json& json, int indent = -1);
 
-// RFC 3339 UTC with seconds ("2026-11-22T10:00:00Z").
-std::string rfc3339(std::int64_t unix_seconds);
 
 }  // namespace sahab::agent::inventory

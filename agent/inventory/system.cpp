@@ -7,6 +7,7 @@
 #include "agent/inventory/inventory.h"
 #include "common/file.h"
 #include "common/text.h"
+#include "common/timestamp.h"
 
 namespace sahab::agent::inventory {
 namespace {
@@ -49,7 +50,7 @@ std::string boot_time(const Context& ctx, Problems& problems) {
     text::for_each_line(*stat, [&](std::string_view line) {
       const auto f = text::fields(line);
       if (f.size() == 2 && f[0] == "btime") {
-        if (auto seconds = text::to_i64(f[1])) result = rfc3339(*seconds);
+        if (auto seconds = text::to_i64(f[1])) result = format_rfc3339(*seconds);
       }
     });
   }

@@ -5,22 +5,10 @@
 #include "agent/collector/metric_builder.h"
 #include "common/gzip.h"
 #include "common/log.h"
+#include "common/timestamp.h"
 #include "sahab/version.h"
 
 namespace sahab::agent {
-namespace {
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
-}  // namespace
-
 // sahab_agent_spool_* and sahab_agent_push_* for Prometheus and the alert rules.
 class Pusher::Metrics : public prometheus::Collectable {
  public:
@@ -100,7 +88,7 @@ std::uint64_t Pusher::spool_report() {
   const std::uint64_t sequence = next_sequence_++;
   nlohmann::json document = {
       {"format", "sahab-ingest/1"}, {"host_id", content_.host_id},
-      {"sequence", sequence},       {"sent_at", utc_now()},
+      {"sequence", sequence},       {"sent_at", format_rfc3339(std::time(nullptr))},
       {"agent_version", kVersion},  {"summaries", content_.take_summaries()}};
   if (auto inventory = changed_inventory(); !inventory.is_null()) document["inventory"] = inventory;
   // Process names and package fields are bytes from the system: never throw on invalid UTF-8.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "agent/inventory/inventory.h"
+#include "common/timestamp.h"
 
 namespace sahab::agent::utilisation {
 
@@ -20,8 +21,8 @@ void Summary::add_sample(const std::map<std::string, double>& sample) {
 
 nlohmann::json Summary::to_json() const {
   nlohmann::json out = {{"sequence", sequence},
-                        {"start", inventory::rfc3339(start)},
-                        {"end", inventory::rfc3339(end)},
+                        {"start", format_rfc3339(start)},
+                        {"end", format_rfc3339(end)},
                         {"samples", samples},
                         {"metrics", nlohmann::json::object()}};
   for (const auto& [name, m] : metrics) {

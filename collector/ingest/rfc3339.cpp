@@ -56,13 +56,4 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   return static_cast<std::int64_t>(timegm(&tm)) - offset_seconds;
 }
 
-std::string format_rfc3339(std::int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 }  // namespace sahab::collector

@@ -5,9 +5,10 @@
 #include <string>
 #include <string_view>
 
+#include "common/timestamp.h"  // format_rfc3339
+
 namespace sahab::collector {
 
 std::optional<std::int64_t> parse_rfc3339(std::string_view text);
-std::string format_rfc3339(std::int64_t unix_seconds);  // UTC, "...Z"
 
 }  // namespace sahab::collector

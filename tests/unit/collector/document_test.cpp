@@ -102,7 +102,7 @@ TEST_CASE("rfc3339: parse and format") {
   CHECK_FALSE(parse_rfc3339("2026-11-22"));
   CHECK_FALSE(parse_rfc3339("2026-11-22T10:00:00"));
   CHECK_FALSE(parse_rfc3339("2026-11-22T25:00:00Z"));
-  CHECK(format_rfc3339(1'795'341'600) == "2026-11-22T10:00:00Z");
+  CHECK(sahab::format_rfc3339(1'795'341'600) == "2026-11-22T10:00:00Z");
 }
 
 TEST_CASE("rate limiter: burst, then the sustained rate, per agent") {
