@@ -1,0 +1,98 @@
+// Shared harness of the browser tests: Debian's headless Chromium through playwright-core (no
+// browser download), checks, the API, axe-core, sign-in, and the end-of-test hygiene checks
+// (no console error, no unexpected HTTP failure, no request to another origin).
+// Env: URL, API_TOKEN, SAHAB_WEBUI_NODE_MODULES, SCREENSHOTS, PROFILE_DIR.
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const env = (name) => {
+  if (!process.env[name]) throw new Error(`${name} is not set`);
+  return process.env[name];
+};
+export const url = env('URL');
+export const shots = env('SCREENSHOTS');
+mkdirSync(shots, { recursive: true });
+const requireModule = createRequire(join(env('SAHAB_WEBUI_NODE_MODULES'), 'noop.js'));
+const { chromium } = requireModule('playwright-core');
+const axeSource = readFileSync(requireModule.resolve('axe-core/axe.min.js'), 'utf8');
+
+let passed = 0;
+export const ok = (what) => { console.log(`ok: ${what}`); passed++; };
+export const check = (condition, what) => { if (!condition) throw new Error(`FAIL: ${what}`); };
+export const digits = (text) => Number((text ?? '').replace(/\D/g, ''));
+
+export async function api(path, init = {}) {
+  const response = await fetch(url + path, {
+    ...init, headers: { Authorization: `Bearer ${env('API_TOKEN')}`, ...(init.headers ?? {}) },
+  });
+  check(response.ok, `${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+// expectedFailure(status, path) says which HTTP failures a test provokes on purpose; 401 on
+// session/login (no session yet or any more) is always expected.
+export async function openBrowser({ expectedFailure = () => false } = {}) {
+  const context = await chromium.launchPersistentContext(env('PROFILE_DIR'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1400, height: 1000 },
+  });
+  const errors = [];
+  const page = context.pages()[0] ?? (await context.newPage());
+  // Chromium logs every 4xx as a console error: HTTP failures are checked by status instead.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  const badResponses = [];
+  page.on('response', (r) => {
+    const path = new URL(r.url()).pathname;
+    const expected = (r.status() === 401 && ['/api/v1/session', '/api/v1/login'].includes(path)) ||
+      expectedFailure(r.status(), path);
+    if (r.status() >= 400 && !expected) badResponses.push(`${r.status()} ${path}`);
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const foreign = [];
+  page.on('request', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
+
+  // axe-core on the current page (evaluated through the DevTools protocol, which the page's CSP
+  // does not govern); fails on serious or critical violations.
+  const axeSummary = [];
+  async function accessible(name) {
+    await page.evaluate(axeSource);
+    const { violations, passes } = await page.evaluate(async () => {
+      const result = await window.axe.run(document);
+      return {
+        passes: result.passes.length,
+        violations: result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0]?.target}`),
+      };
+    });
+    check(passes > 5, `axe ran no rule on ${name}`);
+    check(violations.length === 0, `axe on ${name}: ${violations.join(' | ')}`);
+    axeSummary.push(`${name} (${passes} rules passed)`);
+  }
+
+  async function signIn(user, password) {
+    await page.goto(`${url}/`);
+    await page.fill('[data-testid=login-user]', user);
+    await page.fill('[data-testid=login-password]', password);
+    await page.click('[data-testid=login-submit]');
+  }
+
+  const screenshot = (name, options = {}) => page.screenshot({ path: join(shots, `${name}.png`), ...options });
+
+  // The hygiene checks and the summary line; call last, inside the try.
+  function finish() {
+    if (axeSummary.length) ok(`axe-core: no serious or critical violation on ${axeSummary.join(', ')}`);
+    check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    check(badResponses.length === 0, `unexpected HTTP failures: ${badResponses.join(' ')}`);
+    check(foreign.length === 0, `requests to other origins: ${foreign.join(' ')}`);
+    ok('no console error, no unexpected HTTP failure, no request leaves the collector');
+    console.log(`${passed} passed, 0 failed`);
+  }
+
+  return { context, page, accessible, signIn, screenshot, finish };
+}
