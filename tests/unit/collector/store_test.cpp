@@ -11,21 +11,17 @@
 #include "collector/store/maintenance.h"
 #include "collector/store/schema.h"
 #include "collector/store/utilisation.h"
+#include "unit/temp_dir.h"
 
 using namespace sahab;
 using namespace sahab::collector;
 
 namespace {
 
+// A database file in a directory of its own, removed at scope exit.
 struct TempDb {
-  std::filesystem::path dir;
-  TempDb() {
-    dir = std::filesystem::temp_directory_path() /
-          ("sahab-store-test-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir);
-  }
-  ~TempDb() { std::filesystem::remove_all(dir); }
-  std::filesystem::path file() const { return dir / "sahab.db"; }
+  sahab::testing::TempDir dir;
+  std::filesystem::path file() const { return dir.path() / "sahab.db"; }
 };
 
 Batch batch_with(const std::string& host, std::int64_t sequence, std::int64_t start,

@@ -72,7 +72,7 @@ TEST_CASE("diskstats: info series from udev's database, empty labels without it"
 }
 
 TEST_CASE("diskstats: kernels before 4.18 have no discard or flush fields") {
-  TempTree tree("diskstats");
+  TempTree tree;
   tree.write("proc/diskstats",
              "   8       0 sda 1548903 91412 134781936 1289012 3920112 2873001 261830544 5120398 "
              "0 2812340 6512377\n");
@@ -97,7 +97,7 @@ TEST_CASE("diskstats: the device exclusion is configurable") {
 TEST_CASE("diskstats: a bad number, a short line or a missing file is an error") {
   CHECK_THROWS_WITH_AS(collect(*make_diskstats_collector(fixture_paths("broken"))),
                        doctest::Contains("diskstats:2: bad number 'zero'"), CollectorError);
-  TempTree tree("diskstats");
+  TempTree tree;
   tree.write("proc/diskstats", "   8       0 sda 1 2 3\n");
   CHECK_THROWS_WITH_AS(collect(*make_diskstats_collector(tree.paths())),
                        doctest::Contains("expected 14 to 20 fields"), CollectorError);

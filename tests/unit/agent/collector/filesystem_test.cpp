@@ -82,7 +82,7 @@ TEST_CASE("filesystem: the exclusion patterns are configurable") {
 }
 
 TEST_CASE("filesystem: mount points are reported relative to rootfs, /proc/mounts as fallback") {
-  TempTree tree("filesystem");
+  TempTree tree;
   const std::string root = (tree.base / "root").string();
   std::filesystem::create_directories(tree.base / "root/var/www");
   // No proc/1/mounts (hidepid): proc/mounts is read. Paths as seen from outside the rootfs.

@@ -38,7 +38,7 @@ TEST_CASE("tcpstat: states of IPv4 and IPv6 sockets summed, queues in bytes") {
 }
 
 TEST_CASE("tcpstat: 200,000 connections, streamed across chunk boundaries, no tcp6 file") {
-  TempTree tree("tcpstat");
+  TempTree tree;
   {
     std::ofstream tcp(tree.base / "proc/net/tcp");
     tcp << kHeader;
@@ -62,7 +62,7 @@ TEST_CASE("tcpstat: malformed, endless or missing files are errors, not crashes"
   CHECK_THROWS_WITH_AS(collect(*make_tcpstat_collector(fixture_paths("broken"))),
                        doctest::Contains("tcp:3: not a socket line"), CollectorError);
   CHECK_THROWS(collect(*make_tcpstat_collector(fixture_paths("absent"))));
-  TempTree tree("tcpstat");
+  TempTree tree;
   tree.write("proc/net/tcp", kHeader + std::string(100000, 'x'));
   CHECK_THROWS_WITH(collect(*make_tcpstat_collector(tree.paths())),
                     doctest::Contains("line longer than 64 KiB"));

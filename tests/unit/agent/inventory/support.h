@@ -7,6 +7,7 @@
 
 #include "agent/inventory/inventory.h"
 #include "common/file.h"
+#include "unit/temp_dir.h"
 
 namespace sahab::agent::inventory::testing {
 
@@ -29,22 +30,7 @@ inline Context fixture_context(const std::string& tree = "default") {
                  {{"region", "Casablanca-Settat"}, {"site.uplink_mbps", "20"}}};
 }
 
-// A fresh empty directory, removed at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/sahab-test.XXXXXX";
-    path_ = ::mkdtemp(pattern);
-  }
-  ~TempDir() {
-    std::error_code error;
-    std::filesystem::remove_all(path_, error);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using sahab::testing::TempDir;
 
 inline bool any_contains(const std::vector<std::string>& messages, const std::string& needle) {
   for (const auto& m : messages) {

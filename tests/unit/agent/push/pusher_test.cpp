@@ -11,6 +11,7 @@
 
 #include "common/gzip.h"
 #include "common/http_server.h"
+#include "unit/temp_dir.h"
 
 using namespace sahab;
 using namespace sahab::agent;
@@ -18,14 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char name[] = "/tmp/sahab-push-XXXXXX";
-    path = mkdtemp(name);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using sahab::testing::TempDir;
 
 // Records what it receives; answers `ingest_status` to ingests.
 struct Peer {
@@ -64,12 +58,12 @@ struct Agent {
   int inventory_version = 1;
   int summaries_taken = 0;
   HttpClient client{ClientOptions{}};
-  Spool spool{dir.path / "spool", {}};
+  Spool spool{dir.path() / "spool", {}};
   Enrolment enrolment;
   Pusher pusher;
 
   explicit Agent(const std::string& url)
-      : enrolment(dir.path, write_token(), url, "host-1", "srv-1"),
+      : enrolment(dir.path(), write_token(), url, "host-1", "srv-1"),
         pusher(PushOptions{url}, client, spool, enrolment,
                ReportContent{
                    "host-1",
@@ -88,7 +82,7 @@ struct Agent {
                    }}) {}
 
   fs::path write_token() {
-    const auto path = dir.path / "token";
+    const auto path = dir.path() / "token";
     std::ofstream(path) << "enrol-secret\n";
     return path;
   }
@@ -117,7 +111,7 @@ TEST_CASE("push: enrols once, sends numbered batches in order, only changed sect
   CHECK(peer.received[1]["summaries"][0]["samples"] == 2);
   CHECK(agent.spool.stats().batches == 0);
   // The credential is kept private on disk.
-  CHECK((fs::status(agent.dir.path / "credential").permissions() & fs::perms::all) ==
+  CHECK((fs::status(agent.dir.path() / "credential").permissions() & fs::perms::all) ==
         (fs::perms::owner_read | fs::perms::owner_write));
 }
 
@@ -148,7 +142,7 @@ TEST_CASE(
   agent.pusher.spool_report();
   CHECK_FALSE(agent.pusher.drain());
   CHECK(agent.spool.stats().batches == 1);
-  Spool reopened(agent.dir.path / "spool", {});
+  Spool reopened(agent.dir.path() / "spool", {});
   CHECK(reopened.highest_sequence() == 1);
 }
 
@@ -163,7 +157,7 @@ TEST_CASE("push: a batch refused for good is dropped and counted, 401 enrols aga
   peer.ingest_status = 401;
   agent.pusher.spool_report();
   CHECK_FALSE(agent.pusher.drain());
-  CHECK_FALSE(fs::exists(agent.dir.path / "credential"));
+  CHECK_FALSE(fs::exists(agent.dir.path() / "credential"));
   peer.ingest_status = 200;
   CHECK(agent.pusher.drain());
   CHECK(peer.enrolments == 2);
