@@ -78,7 +78,8 @@ std::shared_ptr<const PlanService::Result> PlanService::cached(const std::string
 }
 
 std::shared_ptr<const PlanService::Result> PlanService::plan(const planner::PlannerConfig& config) {
-  const std::string key = cache_key(fingerprint(), config);
+  const std::string state = fingerprint();
+  const std::string key = cache_key(state, config);
   if (auto hit = cached(key)) {
     hits_.Increment();
     return hit;
@@ -88,7 +89,7 @@ std::shared_ptr<const PlanService::Result> PlanService::plan(const planner::Plan
     hits_.Increment();
     return hit;
   }
-  auto result = compute(config, key);
+  auto result = compute(config, state);
   std::lock_guard lock(cache_mutex_);
   entries_.push_front({key, result, std::chrono::steady_clock::now()});
   if (entries_.size() > kCachedPlans) entries_.pop_back();
@@ -125,15 +126,29 @@ nlohmann::json PlanService::brief(const planner::PlannerConfig& config) {
   return *figures;
 }
 
-std::shared_ptr<const PlanService::Result> PlanService::compute(
-    const planner::PlannerConfig& config, const std::string& key) {
-  const auto started = std::chrono::steady_clock::now();
-  const auto window = static_cast<std::int64_t>(config.sizing.window_days * 86'400);
+std::shared_ptr<const planner::Fleet> PlanService::fleet(const std::string& fingerprint,
+                                                         std::int64_t window) {
+  const std::string key = fingerprint + "/" + std::to_string(window);
+  const auto now = std::chrono::steady_clock::now();
+  if (fleet_ && fleet_key_ == key && now - fleet_exported_ <= config_.planner_max_age) {
+    return fleet_;
+  }
+  fleet_.reset();  // free the old one before building the next
   const FleetWindow w = fleet_window(config_, now_(), window);
-  const planner::Fleet fleet =
-      planner::fleet_from_json(store_.read([&w](Database& db) { return export_fleet(db, w); }));
+  fleet_ = std::make_shared<const planner::Fleet>(
+      planner::fleet_from_json(store_.read([&w](Database& db) { return export_fleet(db, w); })));
+  fleet_key_ = key;
+  fleet_exported_ = now;
+  return fleet_;
+}
+
+std::shared_ptr<const PlanService::Result> PlanService::compute(
+    const planner::PlannerConfig& config, const std::string& fingerprint) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto exported =
+      fleet(fingerprint, static_cast<std::int64_t>(config.sizing.window_days * 86'400));
   auto result = std::make_shared<Result>();
-  result->plan = planner::plan(fleet, config, setup_->catalogs);
+  result->plan = planner::plan(*exported, config, setup_->catalogs);
   result->summary = planner::plan_summary_json_text(result->plan);
   for (std::size_t i = 0; i < result->plan.hosts.size(); ++i) {
     result->index.emplace(result->plan.hosts[i].id, i);
@@ -142,9 +157,8 @@ std::shared_ptr<const PlanService::Result> PlanService::compute(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   computations_.Increment();
   last_seconds_.Set(seconds);
-  log::info("planned " + std::to_string(fleet.hosts.size()) + " hosts in " +
-            std::to_string(static_cast<int>(seconds * 1000)) + " ms (fleet " +
-            key.substr(0, key.find('\n')) + ")");
+  log::info("planned " + std::to_string(exported->hosts.size()) + " hosts in " +
+            std::to_string(static_cast<int>(seconds * 1000)) + " ms (fleet " + fingerprint + ")");
   return result;
 }
 

@@ -71,7 +71,9 @@ class PlanService {
   std::string fingerprint();
   std::shared_ptr<const Result> cached(const std::string& key);
   std::shared_ptr<const Result> compute(const planner::PlannerConfig& config,
-                                        const std::string& key);
+                                        const std::string& fingerprint);
+  // The fleet of `fingerprint` over `window` seconds, exported once for every what-if on it.
+  std::shared_ptr<const planner::Fleet> fleet(const std::string& fingerprint, std::int64_t window);
 
   Store& store_;
   const CollectorConfig& config_;
@@ -83,6 +85,10 @@ class PlanService {
   prometheus::Gauge& last_seconds_;
 
   std::mutex compute_mutex_;  // held while a plan is computed: one at a time
+  // The last exported fleet (guarded by compute_mutex_): exporting costs more than planning.
+  std::string fleet_key_;
+  std::shared_ptr<const planner::Fleet> fleet_;
+  std::chrono::steady_clock::time_point fleet_exported_;
   std::mutex cache_mutex_;
   std::list<Entry> entries_;  // most recently used first; at most kCachedPlans
   struct Brief {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "collector/store/imports.h"
 #include "collector/store/scenarios.h"
@@ -96,6 +97,20 @@ TEST_CASE("plan cache: repeated plans are served from the cache until the fleet 
   const auto after_import = f.plans.plan(config);
   CHECK(after_import->plan.hosts.size() == 3);
   CHECK(has_line(f.metrics(), "sahab_collector_plan_computations_total 3"));
+}
+
+TEST_CASE("plan cache: concurrent requests for one plan share one computation") {
+  Fixture f;
+  for (int i = 0; i < 50; ++i) import(f.store, host("h" + std::to_string(i), 2 + i % 8));
+  const auto config = f.plans.configure(json());
+  std::vector<std::shared_ptr<const PlanService::Result>> results(4);
+  std::vector<std::thread> threads;
+  for (auto& result : results) {
+    threads.emplace_back([&f, &config, &result] { result = f.plans.plan(config); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& result : results) CHECK(result == results.front());
+  CHECK(has_line(f.metrics(), "sahab_collector_plan_computations_total 1"));
 }
 
 TEST_CASE("plan cache: at most a few plans are kept, least recently used out first") {
