@@ -8,6 +8,8 @@ SAHAB_DEMO_EXIT=1 SAHAB_DEMO_HOSTS=300 SAHAB_DEMO_PORT="$port" \
 grep -q "imported 300 hosts" "$WORK/demo.log" || fail "fleet not imported"
 grep -q "the collector holds this machine's inventory" "$WORK/demo.log" || fail "agent report missing"
 grep -qE "^301 hosts in [0-9]+ waves" "$WORK/demo.log" || fail "plan does not cover the fleet and the agent"
+grep -qE "^301 hosts, cloud [0-9,]+ MAD/month \(sahab-plan-summary/1\)" "$WORK/demo.log" ||
+  fail "the collector's own plan (GET /api/v1/plan/summary) is missing"
 pass "demo set up collector, fleet, agent and plan"
 
 password="$(sed -nE 's/.*user: admin   password: ([0-9a-f]+).*/\1/p' "$WORK/demo.log")"
