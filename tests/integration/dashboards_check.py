@@ -2,7 +2,8 @@
 """Static checks of the shipped Grafana dashboards.
 
 Each dashboard: required keys, a stable uid unique across files, panel ids unique, a `datasource`
-template variable used by every panel and target (no __inputs), rate-like functions over
+template variable used by every panel and target (no __inputs), every $variable defined, the four
+expected uids present, rate-like functions over
 $__rate_interval. Every PromQL expression (variables substituted) is written out as recording
 rules so `promtool check rules` parses it. Usage: dashboards_check.py DASHBOARD_DIR OUT_RULES_FILE
 """
@@ -12,6 +13,10 @@ import re
 import sys
 
 REQUIRED = ["uid", "title", "panels", "templating", "schemaVersion", "time"]
+# The dashboards issue #7 promises, by uid (stable: links and bookmarks use them).
+EXPECTED_UIDS = {"sahab-fleet", "sahab-host", "sahab-migration", "sahab-collector"}
+GRAFANA_VARIABLES = {"__rate_interval", "__interval", "__range", "__range_s", "__interval_ms"}
+VARIABLE_REF = re.compile(r"\$\{?(\w+)")
 RATE_LIKE = re.compile(r"\b(rate|irate|increase|delta|deriv)\(([^()]|\([^()]*\))*?\[([^\]]+)\]")
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 
@@ -41,6 +46,12 @@ def check(path, uids, errors, expressions):
     variables = {v.get("name"): v for v in d.get("templating", {}).get("list", [])}
     if variables.get("datasource", {}).get("type") != "datasource":
         errors.append(f"{where}: no 'datasource' variable of type datasource")
+
+    def check_references(what, expr):
+        for name in VARIABLE_REF.findall(expr):
+            if name not in variables and name not in GRAFANA_VARIABLES:
+                errors.append(f"{where}: {what} uses ${name}, which is not a variable of the dashboard")
+
     for name, v in variables.items():
         if v.get("type") == "query":
             if v.get("datasource") != DATASOURCE:
@@ -50,12 +61,17 @@ def check(path, uids, errors, expressions):
             m = re.match(r"label_values\((.*),\s*\w+\)$", q)
             if m:
                 expressions.append((f"{where} variable {name}", m.group(1)))
+                check_references(f"variable {name}", q)
+            else:
+                errors.append(f"{where}: variable {name}: expected label_values(SELECTOR, LABEL), got {q!r}")
     ids = set()
     for panel in panels_of(d):
         pid = panel.get("id")
         if pid in ids:
             errors.append(f"{where}: duplicate panel id {pid}")
         ids.add(pid)
+        if not all(k in panel.get("gridPos", {}) for k in ("x", "y", "w", "h")):
+            errors.append(f"{where}: panel {pid} '{panel.get('title')}' has no complete gridPos")
         if panel.get("type") == "row":
             continue
         if panel.get("datasource") != DATASOURCE:
@@ -69,6 +85,7 @@ def check(path, uids, errors, expressions):
             if not expr:
                 errors.append(f"{where}: panel {pid} target {target.get('refId')} has no expr")
                 continue
+            check_references(f"panel {pid} target {target.get('refId')}", expr)
             for m in RATE_LIKE.finditer(expr):
                 if m.group(3) != "$__rate_interval":
                     errors.append(f"{where}: panel {pid}: {m.group(1)}() over [{m.group(3)}], use $__rate_interval")
@@ -84,6 +101,8 @@ def main():
     errors, uids, expressions = [], {}, []
     for path in files:
         check(path, uids, errors, expressions)
+    for uid in sorted(EXPECTED_UIDS - set(uids)):
+        errors.append(f"no dashboard with uid '{uid}'")
     lines = ["groups:", "  - name: dashboard-expressions", "    rules:"]
     for i, (where, expr) in enumerate(expressions):
         lines.append(f"      # {where}")

@@ -12,4 +12,31 @@ python3 "$(dirname "$0")/dashboards_check.py" "$D/grafana" "$WORK/dashboard-expr
 pass "dashboard structure"
 promtool check rules "$WORK/dashboard-exprs.yml" >"$WORK/exprs.log" 2>&1 || { cat "$WORK/exprs.log"; fail "a dashboard expression does not parse"; }
 pass "dashboard expressions parse"
-echo "4 passed, 0 failed"
+
+# The checker must catch broken dashboards: a copy with a duplicate uid and panel id, a panel on
+# a fixed data source, an undefined variable and a rate over a fixed range.
+mkdir -p "$WORK/broken"
+cp "$D"/grafana/*.json "$WORK/broken/"
+python3 - "$WORK/broken" <<'PY'
+import json, pathlib, sys
+d = pathlib.Path(sys.argv[1])
+fleet = json.loads((d / "fleet.json").read_text())
+panels = [p for p in fleet["panels"] if p["type"] != "row"]
+panels[1]["id"] = panels[0]["id"]
+panels[2]["datasource"] = {"type": "prometheus", "uid": "prometheus"}
+panels[3]["targets"][0]["expr"] = 'up{region=~"$nowhere"}'
+panels[4]["targets"][0]["expr"] = "rate(up[5m])"
+(d / "fleet.json").write_text(json.dumps(fleet))
+host = json.loads((d / "host.json").read_text())
+host["uid"] = "sahab-fleet"
+(d / "host.json").write_text(json.dumps(host))
+PY
+if python3 "$(dirname "$0")/dashboards_check.py" "$WORK/broken" "$WORK/broken.yml" >"$WORK/broken.log"; then
+  cat "$WORK/broken.log"; fail "the checker accepted broken dashboards"
+fi
+for want in "duplicate panel id" "does not use \${datasource}" "uses \$nowhere" "use \$__rate_interval" \
+            "uid 'sahab-fleet' also used" "no dashboard with uid 'sahab-host'"; do
+  grep -q "$want" "$WORK/broken.log" || { cat "$WORK/broken.log"; fail "the checker missed: $want"; }
+done
+pass "the checker refuses broken dashboards"
+echo "5 passed, 0 failed"
