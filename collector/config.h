@@ -32,6 +32,12 @@ struct CollectorConfig {
   std::vector<std::string> ui_users;
   std::chrono::milliseconds ui_session_ttl{8 * 3'600'000};
   bool ui_secure_cookie = false;
+  // Agent installation (collector/api/download_routes.cpp): the directory whose packages are
+  // served under /downloads/, the URL agents reach the collector at (empty: derived from each
+  // request's Host), and where the collector's CA bundle sits on the servers being enrolled.
+  std::filesystem::path downloads_dir;
+  std::string public_url;
+  std::string public_ca_file;
 };
 
 settings::Schema collector_schema(CollectorConfig& config);

@@ -110,6 +110,7 @@ int run(const CollectorConfig& config) {
   register_host_routes(server, context);
   register_fleet_routes(server, context);
   register_ops_routes(server, context);
+  register_download_routes(server, context);
   ui_auth.register_routes(server);
   webui::register_webui_routes(server);
   server.start();
