@@ -133,4 +133,4 @@ for path in /etc/sahab /etc/sahab-collector /var/lib/sahab-agent /var/lib/sahab-
   [[ ! -e "$path" && ! -L "$path" ]] || fail "purge left $path"
 done
 pass "purge removes configuration, tokens, state, spool and service links"
-echo "7 passed, 0 failed"
+echo "6 passed, 0 failed"
