@@ -70,8 +70,14 @@ grep -q "sahab-agent $version is already installed: package unchanged" "$WORK/in
 [[ "$(stat -c '%U:%G %a' /etc/sahab/enrolment-token)" == "sahab:sahab 600" ]] || fail "token file owner/mode"
 pass "install.sh from the installed collector configured the installed agent"
 
-# The agent as the unit runs it (user sahab, agent.env's flags), or the service itself.
+# A local change to the conffile (kept across the upgrade below): a free port (node_exporter may
+# hold 9100) and short intervals so that the test is quick.
 aport=$(free_port)
+sed -i "s|^  listen_address: \":9100\"\$|  listen_address: \"127.0.0.1:$aport\"|" /etc/sahab/agent.yaml
+grep -q "listen_address: \"127.0.0.1:$aport\"" /etc/sahab/agent.yaml || fail "could not edit agent.yaml"
+printf '# local change kept across upgrades\nsample: {interval: 200ms}\nreport: {interval: 1s}\n' >>/etc/sahab/agent.yaml
+
+# The agent as the unit runs it (user sahab, agent.env's flags), or the service itself.
 run_agent() {
   if $SYSTEMD; then
     systemctl restart sahab-agent.service
@@ -79,8 +85,7 @@ run_agent() {
     eval "$(grep '^SAHAB_AGENT_ARGS=' /etc/sahab/agent.env)"
     # shellcheck disable=SC2086 # split as systemd splits $SAHAB_AGENT_ARGS
     start "agent-$1" setpriv --reuid=sahab --regid=sahab --init-groups /usr/bin/sahab-agent \
-      --config /etc/sahab/agent.yaml $SAHAB_AGENT_ARGS --web.listen-address "127.0.0.1:$aport" \
-      --sample.interval 200ms --report.interval 1s
+      --config /etc/sahab/agent.yaml $SAHAB_AGENT_ARGS
     AGENT_PID=$LAST_PID
   fi
 }
@@ -104,7 +109,6 @@ until compgen -G '/var/lib/sahab-agent/spool/*.batch' >/dev/null; do
   sleep 0.2
 done
 stop_agent
-echo "# local change kept across upgrades" >>/etc/sahab/agent.yaml
 spool_before="$(cd /var/lib/sahab-agent/spool && sha256sum -- *)"
 credential_before="$(cat /var/lib/sahab-agent/credential)"
 dpkg -i --force-confdef --force-confold "$upgrade_deb" >>"$WORK/dpkg.log" 2>&1 || fail "upgrade: $(tail -n 20 "$WORK/dpkg.log")"
