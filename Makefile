@@ -36,3 +36,9 @@ clean:
 # libFuzzer runs of the inventory parsers (tests/fuzz/run.sh), 20 s each.
 fuzz: test-deps
 	./tests/fuzz/run.sh $(BUILD_DIR)/fuzz 20
+
+.PHONY: package
+# sahab-agent .deb and .rpm, sahab-collector .deb in $(BUILD_DIR) (packaging/, docs/install.md).
+package: build
+	./scripts/install-deps.sh package
+	cd $(BUILD_DIR) && cpack

@@ -1,5 +1,8 @@
 #include "collector/config.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "common/file.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -19,6 +22,40 @@ double positive_number(const std::string& value) {
   const auto d = text::to_double(value);
   if (!d || !(*d > 0)) throw BadValue("expected a positive number, got '" + value + "'");
   return *d;
+}
+
+// Characters the install script's one-liner can carry unquoted and the script can hold between
+// single quotes.
+bool shell_safe(const std::string& value) {
+  return std::all_of(value.begin(), value.end(), [](unsigned char ch) {
+    return std::isalnum(ch) ||
+           std::string_view("-._~:/[]@%+=,").find(static_cast<char>(ch)) != std::string_view::npos;
+  });
+}
+
+template <typename AddValue>
+void add_install_settings(AddValue& value, CollectorConfig& c) {
+  value("downloads-dir", "downloads_dir",
+        "directory of agent packages served under /downloads/ for the install script", "none",
+        settings::store_path(c.downloads_dir));
+  value("public-url", "public_url", "URL agents reach the collector at (install script, one-liner)",
+        "from each request's Host and, from trusted proxies, X-Forwarded-Proto",
+        [&c](const std::string& v) {
+          if ((!v.starts_with("http://") && !v.starts_with("https://")) || !shell_safe(v)) {
+            throw BadValue("expected an http:// or https:// URL without spaces or quotes, got '" +
+                           v + "'");
+          }
+          c.public_url = v.ends_with('/') ? v.substr(0, v.size() - 1) : v;
+        });
+  value("public-ca-file", "public_ca_file",
+        "path of the collector's CA bundle on the servers being enrolled (--cacert and --ca-file "
+        "of the one-liner)",
+        "none: the system trust store", [&c](const std::string& v) {
+          if (!v.starts_with('/') || !shell_safe(v)) {
+            throw BadValue("expected an absolute path without spaces or quotes, got '" + v + "'");
+          }
+          c.public_ca_file = v;
+        });
 }
 
 }  // namespace
@@ -106,6 +143,7 @@ settings::Schema collector_schema(CollectorConfig& c) {
   value("planner.max-age", "planner.max_age",
         "a cached plan is recomputed after this even if no host changed (utilisation moves)", "15m",
         [&c](const std::string& v) { c.planner_max_age = settings::parse_positive_duration(v); });
+  add_install_settings(value, c);
   return schema;
 }
 

@@ -37,6 +37,12 @@ struct CollectorConfig {
   // utilisation that moved since is taken into account.
   std::filesystem::path planner_config;
   std::chrono::milliseconds planner_max_age{15 * 60'000};
+  // Agent installation (collector/api/download_routes.cpp): the directory whose packages are
+  // served under /downloads/, the URL agents reach the collector at (empty: derived from each
+  // request's Host), and where the collector's CA bundle sits on the servers being enrolled.
+  std::filesystem::path downloads_dir;
+  std::string public_url;
+  std::string public_ca_file;
 };
 
 settings::Schema collector_schema(CollectorConfig& config);

@@ -146,6 +146,7 @@ int run(const CollectorConfig& config) {
   register_fleet_routes(server, context);
   register_ops_routes(server, context);
   register_plan_routes(server, context, plans);
+  register_download_routes(server, context);
   ui_auth.register_routes(server);
   webui::register_webui_routes(server);
   server.start();

@@ -63,5 +63,7 @@ void register_ingest_routes(http::Server& server, Context& context);
 void register_host_routes(http::Server& server, Context& context);
 void register_fleet_routes(http::Server& server, Context& context);
 void register_ops_routes(http::Server& server, Context& context);
+// GET /install.sh, /downloads/, /api/v1/install-info; POST /api/v1/enrol/check.
+void register_download_routes(http::Server& server, Context& context);
 
 }  // namespace sahab::collector

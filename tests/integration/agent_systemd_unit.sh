@@ -12,7 +12,7 @@ command -v systemd-analyze >/dev/null || fail "systemd-analyze not installed (De
 mkdir -p "$WORK/units"
 unit="$WORK/units/sahab-agent.service"
 sed "s|^ExecStart=/usr/bin/sahab-agent |ExecStart=$AGENT |" "$UNIT_DIR/sahab-agent.service" >"$unit"
-grep -q "^ExecStart=$AGENT --config /etc/sahab/agent.yaml$" "$unit" || fail "unexpected ExecStart"
+grep -qF "ExecStart=$AGENT --config /etc/sahab/agent.yaml \$SAHAB_AGENT_ARGS" "$unit" || fail "unexpected ExecStart"
 
 # verify UNIT: prints what systemd would complain about; silence means a clean unit.
 verify() { (cd "$(dirname "$1")" && SYSTEMD_LOG_COLOR=0 systemd-analyze verify "./$(basename "$1")" 2>&1); }
