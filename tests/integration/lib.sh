@@ -1,6 +1,9 @@
 # Shared helpers for integration tests (sourced). Every test runs in its own temp dir and kills
 # what it started on exit.
 set -euo pipefail
+# Debian's python3 (a test package) first: a pyenv shim ahead of it on PATH takes seconds to start
+# on a loaded machine, enough to break tests that time what a helper script does.
+export PATH="/usr/bin:$PATH"
 BIN_DIR="${1:?usage: $0 BIN_DIR}"
 BIN_DIR="$(cd "$BIN_DIR" && pwd)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/sahab-it.XXXXXX")"
