@@ -35,8 +35,10 @@ export interface Rollup {
 }
 export interface WaveSummary {
   number: number;
-  hosts: number;
-  groups: number;
+  // Counts in the summary; the full plan lists ids instead.
+  hosts: number | string[];
+  groups?: number | string[];
+  move_groups?: number | string[];
   monthly_cost: number;
   one_time_cost: number;
   transfer_hours: number;
@@ -60,7 +62,8 @@ export interface Totals {
   on_premises_monthly_cost: number;
   retained_on_premises_monthly_cost: number;
   monthly_difference: number;
-  breakdown: Breakdown;
+  monthly_cost_breakdown: Breakdown;
+  commitment?: string;
   hosts: number;
   rehost: number;
   replatform: number;
@@ -89,6 +92,10 @@ export interface Scenario {
   description: string;
   parameters: Record<string, unknown>;  // the planner.yaml overlay, nested
 }
+
+const count = (v: number | string[] | undefined) => (Array.isArray(v) ? v.length : v ?? 0);
+export const waveHosts = (w: WaveSummary): number => count(w.hosts);
+export const waveGroups = (w: WaveSummary): number => count(w.groups ?? w.move_groups);
 
 // {"sizing.mode": "as-is"} -> {"sizing": {"mode": "as-is"}}: the planner.yaml overlay.
 export function overlay(values: Partial<WhatIf>): Record<string, Record<string, unknown>> {

@@ -2,7 +2,7 @@
 // waves timeline (an SVG Gantt). Sizes go through attributes or the CSSOM, never inline style.
 import { type Child, h } from './dom';
 import { formatDay, formatMoney, formatMonth, formatNumber, t } from './i18n';
-import type { PlanSummary, WaveSummary } from './plan';
+import { type PlanSummary, type WaveSummary, waveHosts } from './plan';
 
 export function tile(testId: string, label: string, value: string, title?: string): HTMLElement {
   return h('div', { class: 'tile', 'data-testid': testId, title },
@@ -75,7 +75,7 @@ export function gantt(waves: WaveSummary[]): Element {
     const kind = w.environment === 'prod' ? 'prod' : w.environment === 'nonprod' ? 'nonprod' : 'mixed';
     const bar = svg('rect', { x, y, width: Math.max(2, scale(day(w.end) + 86_400_000) - x), height: rowHeight - 4,
       rx: 2, class: `gantt-bar ${kind}${w.pilot ? ' pilot' : ''}`, 'data-wave': w.number },
-    svg('title', {}, t.waveTooltip(w.number, formatDay(w.start), formatDay(w.end), w.hosts, w.pilot)));
+    svg('title', {}, t.waveTooltip(w.number, formatDay(w.start), formatDay(w.end), waveHosts(w), w.pilot)));
     chart.append(svg('text', { x: 2, y: y + rowHeight - 6, class: 'gantt-label' }, t.waveShort(w.number)), bar);
   });
   const legend = h('p', { class: 'legend' },

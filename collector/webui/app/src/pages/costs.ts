@@ -2,7 +2,7 @@
 // the three pricing options (on demand, 1 year, 3 years) against today's on-premises cost.
 import { h } from '../dom';
 import { formatMoney, formatNumber, t } from '../i18n';
-import { currentWhatIf, kCommitments, planSummary, type Rollup } from '../plan';
+import { currentWhatIf, kCommitments, planSummary, type Rollup, waveHosts } from '../plan';
 import { commitmentCost, moneyBars, panel, table, tile } from '../planviews';
 
 function rollupTable(testId: string, title: string, rows: Rollup[], currency: string): HTMLElement {
@@ -30,7 +30,7 @@ export async function costsPage(): Promise<HTMLElement> {
       money(cloud === undefined ? undefined : cloud + retained), money(difference)]),
     [t.onPremises, '—', money(totals.on_premises_monthly_cost), money(totals.on_premises_monthly_cost), money(0)],
   ];
-  const breakdown = totals.breakdown ?? { compute: 0, storage: 0, egress: 0, licences: 0 };
+  const breakdown = totals.monthly_cost_breakdown ?? { compute: 0, storage: 0, egress: 0, licences: 0 };
 
   return h('div', { class: 'page' },
     h('h1', {}, t.navCosts),
@@ -49,7 +49,7 @@ export async function costsPage(): Promise<HTMLElement> {
         [t.resources.compute, breakdown.compute], [t.resources.storage, breakdown.storage],
         [t.resources.egress, breakdown.egress], [t.resources.licences, breakdown.licences]], currency)),
       panel('by-wave', t.byWave, moneyBars('by-wave-bars', plan.waves.map((w) => [t.waveShort(w.number), w.monthly_cost]), currency),
-        rollupTable('by-wave-table', t.wave, plan.waves.map((w) => ({ key: t.waveShort(w.number), hosts: w.hosts,
+        rollupTable('by-wave-table', t.wave, plan.waves.map((w) => ({ key: t.waveShort(w.number), hosts: waveHosts(w),
           monthly_cost: w.monthly_cost, one_time_cost: w.one_time_cost })), currency)),
       panel('by-region', t.byRegion, moneyBars('by-region-bars', plan.costs.by_region.map((r) => [r.key || t.unknown, r.monthly_cost]), currency),
         rollupTable('by-region-table', t.region, plan.costs.by_region, currency)),

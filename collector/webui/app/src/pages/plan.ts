@@ -6,7 +6,7 @@ import { type Child, h } from '../dom';
 import { formatDay, formatMoney, formatNumber, t } from '../i18n';
 import {
   type PlanSummary, type Scenario, type WhatIf, currentWhatIf, deleteScenario, getScenario, kCommitments,
-  listScenarios, planSummary, saveScenario, scenarioSummary, setCurrentWhatIf, whatIfFrom,
+  listScenarios, planSummary, saveScenario, scenarioSummary, setCurrentWhatIf, waveGroups, waveHosts, whatIfFrom,
 } from '../plan';
 import { commitmentCost, gantt, panel, table, tile } from '../planviews';
 
@@ -101,11 +101,11 @@ function results(plan: PlanSummary): HTMLElement {
   const totals = plan.totals;
   const waveRows = plan.waves.map((w) => [
     t.waveShort(w.number), waveKind(w.environment) + (w.pilot ? ` · ${t.pilot}` : ''), formatDay(w.start), formatDay(w.end),
-    formatNumber(w.hosts), formatNumber(w.groups), formatNumber(w.transfer_hours, 1), money(w.monthly_cost), money(w.one_time_cost)]);
+    formatNumber(waveHosts(w)), formatNumber(waveGroups(w)), formatNumber(w.transfer_hours, 1), money(w.monthly_cost), money(w.one_time_cost)]);
   const violations = plan.violations ?? [];
   return h('div', { class: 'plan-results', 'data-testid': 'plan-results' },
     h('div', { class: 'tiles' },
-      tile('plan-monthly', t.monthlyCost(t.commitments[totals_commitment(plan)]), money(totals.monthly_cost)),
+      tile('plan-monthly', t.monthlyCost(t.commitments[chosenCommitment(plan)]), money(totals.monthly_cost)),
       tile('plan-one-time', t.oneTimeCost, money(totals.one_time_cost)),
       tile('plan-on-premises', t.onPremisesMonthly, money(totals.on_premises_monthly_cost)),
       tile('plan-difference', t.monthlyDifference, money(totals.monthly_difference)),
@@ -125,8 +125,8 @@ function results(plan: PlanSummary): HTMLElement {
         violations.length > 200 ? h('p', { class: 'muted' }, t.moreRows(violations.length - 200)) : null)));
 }
 
-function totals_commitment(plan: PlanSummary): (typeof kCommitments)[number] {
-  const c = whatIfFrom(plan.parameters ?? {})['costs.commitment'];
+function chosenCommitment(plan: PlanSummary): (typeof kCommitments)[number] {
+  const c = plan.totals.commitment ?? whatIfFrom(plan.parameters ?? {})['costs.commitment'];
   return (kCommitments as readonly string[]).includes(c ?? '') ? (c as (typeof kCommitments)[number]) : 'on-demand';
 }
 
