@@ -26,10 +26,11 @@ std::optional<std::string> bearer_token(const http::Request& request) {
   return std::string(text::trim(std::string_view(*header).substr(7)));
 }
 
-std::optional<http::Response> require_admin(const Context& context, const http::Request& request) {
+std::optional<http::Response> require_role(const Context& context, const http::Request& request,
+                                           MinRole role) {
   const auto token = bearer_token(request);
   if (!token && request.header("cookie") && context.session_authorise) {
-    return context.session_authorise(request);
+    return context.session_authorise(request, role);
   }
   if (context.api_token.empty() || !token || !constant_time_equal(*token, context.api_token)) {
     http::Response r = error_response(401, "admin bearer token required");
@@ -37,6 +38,18 @@ std::optional<http::Response> require_admin(const Context& context, const http::
     return r;
   }
   return std::nullopt;
+}
+
+std::optional<http::Response> require_admin(const Context& context, const http::Request& request) {
+  const bool read = request.method == "GET" || request.method == "HEAD";
+  return require_role(context, request, read ? MinRole::kViewer : MinRole::kAdmin);
+}
+
+std::string actor_name(const Context& context, const http::Request& request) {
+  if (!bearer_token(request) && context.session_user) {
+    if (auto user = context.session_user(request)) return *user;
+  }
+  return "api-token";
 }
 
 std::string client_address(const Context& context, const http::Request& request) {

@@ -19,15 +19,18 @@ http::Response fleet(Context& ctx, const http::Request& request) {
   } catch (const std::invalid_argument& e) {
     return error_response(400, e.what());
   }
+  const FleetWindow w = fleet_window(ctx.config, ctx.now(), window);
+  const auto fleet = [&] {
+    return ctx.store.read([&w](Database& db) { return export_fleet(db, w); });
+  };
   const auto format = request.query_param("format").value_or("json");
   if (format == "csv") {
-    http::Response response{
-        200, "text/csv; charset=utf-8", fleet_csv(export_fleet(ctx, window)), {}};
+    http::Response response{200, "text/csv; charset=utf-8", fleet_csv(fleet()), {}};
     response.headers.emplace_back("Content-Disposition", "attachment; filename=\"fleet.csv\"");
     return response;
   }
   if (format != "json") return error_response(400, "format: expected json or csv");
-  return json_response(200, export_fleet(ctx, window));
+  return json_response(200, fleet());
 }
 
 bool looks_like_csv(const http::Request& request) {
