@@ -48,6 +48,7 @@ try {
   check(await page.locator('[data-testid=waves-table] tbody tr').count() === defaults.waves.length, 'one table row per wave');
   check(await page.locator('[data-testid=gantt] rect.pilot').count() === defaults.waves.filter((w) => w.pilot).length, 'pilots marked');
   check(await page.locator('[data-testid=rules] li').count() === defaults.rules.length, 'compliance rules listed');
+  check(digits((await page.textContent('[data-testid=warnings] h2')).split(',')[0]) === defaults.violations.total, 'unmet constraints counted');
   check(await page.inputValue('[data-testid=whatif-comfort_factor]') === '1.3', 'the form shows the comfort factor used');
   await screenshot('plan', { fullPage: true });
   await accessible('plan');
@@ -94,8 +95,7 @@ try {
   await page.click('[data-testid=compare-button]');
   await page.waitForSelector('[data-testid=compare-table]');
   for (const name of ['base-3y', 'large-3y']) {
-    const scenario = await api(`/api/v1/scenarios/${name}`);
-    const expected = await post('/api/v1/plan/summary', { parameters: scenario.parameters });
+    const expected = await api(`/api/v1/plan/summary?scenario=${name}`);
     const cell = (row) => page.textContent(`[data-testid=compare-table] tr[data-row="${row}"] td[data-scenario="${name}"]`);
     check(digits((await cell('monthly')).split('(')[0]) === Math.round(expected.totals.monthly_cost), `${name} monthly`);
     check(digits((await cell('monthly-on-demand')).split('(')[0]) ===

@@ -75,15 +75,16 @@ export interface Violation {
   constraint: string;
   detail: string;
 }
+// sahab-plan-summary/1 (docs/api.md#plan).
 export interface PlanSummary {
   currency: string;
   parameters: Record<string, unknown>;
-  providers: string[];
+  providers?: string[];
   rules: string[];
   assumptions: string[];
   waves: WaveSummary[];
-  violations: Violation[];
-  costs: { by_region: Rollup[]; by_commune: Rollup[] };
+  violations: { total: number; by_constraint: Record<string, number>; first: Violation[] };
+  costs: { by_resource: Breakdown; by_region: Rollup[]; by_commune: Rollup[] };
   totals: Totals;
 }
 
@@ -166,9 +167,8 @@ export async function deleteScenario(name: string): Promise<void> {
   await sendJson('DELETE', scenarioPath(name));
 }
 
-// A scenario's plan summary: its stored parameters through the what-if endpoint.
 export async function scenarioSummary(name: string): Promise<PlanSummary> {
-  return planSummary((await getScenario(name)).parameters ?? {});
+  return getJson<PlanSummary>(`/api/v1/plan/summary?scenario=${encodeURIComponent(name)}`);
 }
 
 // Where to download a scenario's plan (format json|csv|html; table for csv).

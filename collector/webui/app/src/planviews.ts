@@ -63,11 +63,14 @@ export function gantt(waves: WaveSummary[]): Element {
   // Month ticks.
   const month = new Date(first);
   month.setUTCDate(1);
+  let lastLabel = -Infinity;
   for (let m = new Date(month); m.getTime() <= last; m.setUTCMonth(m.getUTCMonth() + 1)) {
     if (m.getTime() < first) continue;
     const x = scale(m.getTime());
-    chart.append(svg('line', { x1: x, x2: x, y1: 14, y2: height, class: 'gantt-tick' }),
-      svg('text', { x: x + 2, y: 11, class: 'gantt-month' }, formatMonth(m.getTime())));
+    chart.append(svg('line', { x1: x, x2: x, y1: 14, y2: height, class: 'gantt-tick' }));
+    if (x - lastLabel < 56) continue;  // labels stay readable on a long schedule
+    chart.append(svg('text', { x: x + 2, y: 11, class: 'gantt-month' }, formatMonth(m.getTime())));
+    lastLabel = x;
   }
   dated.forEach((w, i) => {
     const y = top + i * rowHeight;

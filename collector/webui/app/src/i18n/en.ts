@@ -121,7 +121,7 @@ export const en: Strings = {
   moreRows: (n: number) => `… and ${n} more`,
   scenarios: 'Scenarios',
   scenarioName: 'Scenario name',
-  scenarioNameHint: 'Letters, digits, ".", "_" or "-"',
+  scenarioNameHint: 'Letters, digits, spaces, ".", "_" or "-" (64 at most)',
   description: 'Description',
   saveScenario: 'Save the parameters',
   saved: (name: string) => `Scenario "${name}" saved.`,

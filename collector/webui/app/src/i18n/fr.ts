@@ -119,7 +119,7 @@ export const fr = {
   moreRows: (n: number) => `… et ${n} de plus`,
   scenarios: 'Scénarios',
   scenarioName: 'Nom du scénario',
-  scenarioNameHint: 'Lettres, chiffres, « . », « _ » ou « - »',
+  scenarioNameHint: 'Lettres, chiffres, espaces, « . », « _ » ou « - » (64 au plus)',
   description: 'Description',
   saveScenario: 'Enregistrer les paramètres',
   saved: (name: string) => `Scénario « ${name} » enregistré.`,

@@ -30,7 +30,7 @@ export async function costsPage(): Promise<HTMLElement> {
       money(cloud === undefined ? undefined : cloud + retained), money(difference)]),
     [t.onPremises, '—', money(totals.on_premises_monthly_cost), money(totals.on_premises_monthly_cost), money(0)],
   ];
-  const breakdown = totals.monthly_cost_breakdown ?? { compute: 0, storage: 0, egress: 0, licences: 0 };
+  const breakdown = plan.costs.by_resource ?? totals.monthly_cost_breakdown ?? { compute: 0, storage: 0, egress: 0, licences: 0 };
 
   return h('div', { class: 'page' },
     h('h1', {}, t.navCosts),

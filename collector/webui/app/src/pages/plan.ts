@@ -102,7 +102,7 @@ function results(plan: PlanSummary): HTMLElement {
   const waveRows = plan.waves.map((w) => [
     t.waveShort(w.number), waveKind(w.environment) + (w.pilot ? ` · ${t.pilot}` : ''), formatDay(w.start), formatDay(w.end),
     formatNumber(waveHosts(w)), formatNumber(waveGroups(w)), formatNumber(w.transfer_hours, 1), money(w.monthly_cost), money(w.one_time_cost)]);
-  const violations = plan.violations ?? [];
+  const violations = plan.violations ?? { total: 0, by_constraint: {}, first: [] };
   return h('div', { class: 'plan-results', 'data-testid': 'plan-results' },
     h('div', { class: 'tiles' },
       tile('plan-monthly', t.monthlyCost(t.commitments[chosenCommitment(plan)]), money(totals.monthly_cost)),
@@ -119,10 +119,12 @@ function results(plan: PlanSummary): HTMLElement {
     h('div', { class: 'panels' },
       panel('rules', t.complianceRules, plan.rules?.length
         ? h('ul', {}, ...plan.rules.map((r) => h('li', {}, r))) : h('p', { class: 'muted' }, t.noData)),
-      panel('warnings', t.warnings(violations.length, totals.flagged),
-        violations.length ? h('ul', { class: 'warnings' }, ...violations.slice(0, 200).map((v) =>
+      panel('warnings', t.warnings(violations.total, totals.flagged),
+        violations.total ? h('p', { 'data-testid': 'warnings-by-constraint' }, Object.entries(violations.by_constraint)
+          .map(([constraint, n]) => `${constraint} : ${formatNumber(n)}`).join(' · ')) : null,
+        violations.total ? h('ul', { class: 'warnings' }, ...violations.first.map((v) =>
           h('li', {}, h('strong', {}, v.constraint), ` — ${v.detail}`))) : h('p', { class: 'muted' }, t.noWarnings),
-        violations.length > 200 ? h('p', { class: 'muted' }, t.moreRows(violations.length - 200)) : null)));
+        violations.total > violations.first.length ? h('p', { class: 'muted' }, t.moreRows(violations.total - violations.first.length)) : null)));
 }
 
 function chosenCommitment(plan: PlanSummary): (typeof kCommitments)[number] {
@@ -216,7 +218,7 @@ function scenariosPanel(read: () => Partial<WhatIf>, load: (s: Scenario) => void
 
   let saveForm: HTMLElement | null = null;
   if (canWrite) {
-    const name = h('input', { type: 'text', name: 'scenario', required: true, maxlength: 64, pattern: '[A-Za-z0-9._-]+',
+    const name = h('input', { type: 'text', name: 'scenario', required: true, maxlength: 64, pattern: '[A-Za-z0-9 ._\\-]+',
       'data-testid': 'scenario-name' });
     const description = h('input', { type: 'text', name: 'description', maxlength: 200, 'data-testid': 'scenario-description' });
     const form = h('form', { class: 'inline-form', 'data-testid': 'scenario-save' }, field(t.scenarioName, name, t.scenarioNameHint),
