@@ -21,9 +21,10 @@ export function table(testId: string, headers: string[], rows: Child[][], numeri
     h('tbody', {}, ...rows.map((row) => h('tr', {}, ...row.map((x, i) => cell('td', x, i))))));
 }
 
-// Horizontal bars of amounts, largest first, with their share of the total.
-export function moneyBars(testId: string, rows: [string, number][], currency: string, limit = 12): HTMLElement {
-  const sorted = [...rows].sort((a, b) => b[1] - a[1]);
+// Horizontal bars of amounts with their share of the total: the largest first, or in the given
+// order (waves) when `ordered`.
+export function moneyBars(testId: string, rows: [string, number][], currency: string, limit = 12, ordered = false): HTMLElement {
+  const sorted = ordered ? rows : [...rows].sort((a, b) => b[1] - a[1]);
   const max = Math.max(1, ...sorted.map(([, v]) => v));
   const total = sorted.reduce((sum, [, v]) => sum + v, 0);
   const list = h('div', { class: 'bars money', 'data-testid': testId });

@@ -48,7 +48,7 @@ export async function costsPage(): Promise<HTMLElement> {
       panel('by-resource', t.byResource, moneyBars('by-resource-bars', [
         [t.resources.compute, breakdown.compute], [t.resources.storage, breakdown.storage],
         [t.resources.egress, breakdown.egress], [t.resources.licences, breakdown.licences]], currency)),
-      panel('by-wave', t.byWave, moneyBars('by-wave-bars', plan.waves.map((w) => [t.waveShort(w.number), w.monthly_cost]), currency),
+      panel('by-wave', t.byWave, moneyBars('by-wave-bars', plan.waves.map((w) => [t.waveShort(w.number), w.monthly_cost]), currency, 100, true),
         rollupTable('by-wave-table', t.wave, plan.waves.map((w) => ({ key: t.waveShort(w.number), hosts: waveHosts(w),
           monthly_cost: w.monthly_cost, one_time_cost: w.one_time_cost })), currency)),
       panel('by-region', t.byRegion, moneyBars('by-region-bars', plan.costs.by_region.map((r) => [r.key || t.unknown, r.monthly_cost]), currency),
