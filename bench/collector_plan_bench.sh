@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The collector's plan endpoints on an imported generated fleet: time of GET /api/v1/plan (full
+# sahab-plan/1) and GET /api/v1/plan/summary, first (computed: fleet export from SQLite + plan)
+# and cached, as curl sees them on loopback; sizes of the answers.
+#
+#   bench/collector_plan_bench.sh [BUILD_DIR] [HOSTS]      e.g. bench/collector_plan_bench.sh build 10000
+set -euo pipefail
+BUILD_DIR="$(cd "${1:-build}" && pwd)"
+HOSTS="${2:-10000}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/sahab-plan-bench.XXXXXX")"
+PID=""
+trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+URL="http://127.0.0.1:$PORT"
+head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/token"
+AUTH="Authorization: Bearer $(cat "$WORK/token")"
+
+"$BUILD_DIR/bin/sahab-planner" generate-fleet --hosts "$HOSTS" --seed 1 --edges-per-host 5 \
+  --out "$WORK/fleet.json"
+"$BUILD_DIR/bin/sahab-collector" --listen "127.0.0.1:$PORT" --db "$WORK/sahab.db" \
+  --api-token-file "$WORK/token" --planner.config "$ROOT/configs/planner.yaml" \
+  --http.max-body-bytes 268435456 >"$WORK/collector.log" 2>&1 &
+PID=$!
+for _ in $(seq 100); do curl -fsS -o /dev/null "$URL/healthz" 2>/dev/null && break; sleep 0.1; done
+curl -fsS -H "$AUTH" -H 'Content-Type: application/json' --data-binary @"$WORK/fleet.json" \
+  "$URL/api/v1/import" -o /dev/null
+
+timed() {  # timed LABEL ARGS...: one request, its time and size
+  curl -fsS -o "$WORK/answer" -w "$1 %{time_total} s %{size_download} bytes\n" -H "$AUTH" "${@:2}"
+}
+echo "hosts: $HOSTS"
+timed "GET /api/v1/plan (first)" "$URL/api/v1/plan"
+timed "GET /api/v1/plan (cached)" "$URL/api/v1/plan"
+timed "GET /api/v1/plan/summary (cached)" "$URL/api/v1/plan/summary"
+timed "POST /api/v1/plan/summary comfort 1.5 (first)" -H 'Content-Type: application/json' \
+  -d '{"parameters": {"sizing": {"comfort_factor": 1.5}}}' "$URL/api/v1/plan/summary"
+timed "POST /api/v1/plan/summary comfort 1.5 (cached)" -H 'Content-Type: application/json' \
+  -d '{"parameters": {"sizing": {"comfort_factor": 1.5}}}' "$URL/api/v1/plan/summary"
+grep -o 'planned [0-9]* hosts in [0-9]* ms' "$WORK/collector.log" | sed 's/^/collector log: /'
+curl -fsS "$URL/metrics" | grep '^sahab_collector_plan_'
