@@ -162,11 +162,20 @@ try {
   await recompute(() => page.fill('[data-testid=whatif-comfort_factor]', '1.5'));
   await page.click('a[href="#/exports"]');
   const download = page.waitForEvent('download');
+  const request = page.waitForRequest((r) => r.url().includes('/api/v1/plan?format=csv&table=waves') && r.method() === 'POST');
   await page.click('[data-testid=export-current-csv-waves]');
-  const saved = await download;
-  const { size } = await import('node:fs').then((fs) => fs.promises.stat(saved.path()));
-  check(saved.suggestedFilename() === 'plan-waves.csv' && size > 50, `what-if download ${saved.suggestedFilename()} ${size}`);
-  ok(`the current what-if's plan downloads (${saved.suggestedFilename()}, ${size} bytes)`);
+  const [saved, sent] = await Promise.all([download, request]);
+  // The same request again from the page (its session and CSRF token), to look at the answer.
+  const again = await page.evaluate(async (body) => {
+    const session = await (await fetch('/api/v1/session')).json();
+    const r = await fetch('/api/v1/plan?format=csv&table=waves', { method: 'POST', body,
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf_token } });
+    return { type: r.headers.get('content-type'), text: await r.text() };
+  }, sent.postData());
+  check(JSON.parse(sent.postData()).parameters.sizing.comfort_factor === 1.5, `what-if sent: ${sent.postData()}`);
+  check(saved.suggestedFilename() === 'plan-waves.csv' && again.type.startsWith('text/csv') &&
+    again.text.split('\r\n').length > 3, `what-if download ${saved.suggestedFilename()} ${again.type} ${again.text.slice(0, 80)}`);
+  ok(`the current what-if's plan downloads through POST (${saved.suggestedFilename()}, ${again.text.length} characters)`);
 
   // A viewer computes what-ifs but cannot save: no control, and a forced PUT answers 403.
   await page.click('[data-testid=logout]');
