@@ -76,7 +76,7 @@ export async function exportsPage(): Promise<HTMLElement> {
       current, status),
     panel('exports-scenario', t.exportScenarioPlan, scenarios.length === 0
       ? h('p', { class: 'muted' }, t.noScenarios)
-      : h('div', {}, h('label', { class: 'field' }, h('span', {}, t.scenarioName), picker), scenarioLinks)),
+      : h('div', {}, h('label', { class: 'field narrow' }, h('span', {}, t.scenarioName), picker), scenarioLinks)),
     panel('exports-fleet', t.exportFleet, h('ul', { class: 'downloads', 'data-testid': 'export-fleet' },
       h('li', {}, download('/api/v1/fleet', 'fleet.json', t.exportFleetJson, 'export-fleet-json')),
       h('li', {}, download('/api/v1/fleet?format=csv', 'fleet.csv', t.exportFleetCsv, 'export-fleet-csv')))));
