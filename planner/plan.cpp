@@ -57,6 +57,7 @@ class Planner {
     validate(c_);
     plan_.currency = c_.costs.currency;
     plan_.config = c_;
+    for (const auto& provider : catalogs_.providers) plan_.providers.push_back(provider.name);
     const DependencyGraph graph = build_dependency_graph(fleet_);
     plan_.ignored_connections = graph.ignored;
     plan_.hosts.resize(fleet_.hosts.size());

@@ -137,6 +137,7 @@ struct Plan {
   std::vector<Violation> violations;
   std::vector<std::string> rules;        // rules applied (compliance, shared infrastructure, ...)
   std::vector<std::string> assumptions;  // fleet-wide assumptions with counts
+  std::vector<std::string> providers;    // every catalogue provider (providers.allowed picks)
   std::size_t ignored_connections = 0;
   Totals totals;
 };

@@ -361,6 +361,7 @@ std::string plan_summary_json_text(const Plan& plan) {
   w.begin_object().field("format", kPlanSummaryFormat).field("currency", plan.currency);
   w.key("parameters").raw(parameters_json(plan.config).dump());
   w.strings("rules", plan.rules).strings("assumptions", plan.assumptions);
+  w.strings("providers", plan.providers);
   totals(w, plan);
   const Totals& t = plan.totals;
   w.key("strategies").begin_object().field("rehost", t.rehost).field("replatform", t.replatform);

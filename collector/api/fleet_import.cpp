@@ -206,6 +206,8 @@ ImportPlan plan_fleet_import(std::string_view body) {
 }
 
 ImportPlan plan_csv_import(std::string_view body) {
+  if (body.starts_with("\xEF\xBB\xBF"))
+    body.remove_prefix(3);  // spreadsheets and our export write one
   size_t pos = 0;
   const auto header = csv_record(body, pos);
   for (const auto& column : header) {

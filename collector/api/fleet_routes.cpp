@@ -1,5 +1,6 @@
 // GET /api/v1/fleet, POST /api/v1/import, GET /api/v1/targets (Prometheus http_sd).
 #include "collector/api/context.h"
+#include "collector/api/fleet_csv.h"
 #include "collector/api/fleet_export.h"
 #include "collector/api/fleet_import.h"
 #include "collector/store/agents.h"
@@ -19,7 +20,17 @@ http::Response fleet(Context& ctx, const http::Request& request) {
     return error_response(400, e.what());
   }
   const FleetWindow w = fleet_window(ctx.config, ctx.now(), window);
-  return json_response(200, ctx.store.read([&w](Database& db) { return export_fleet(db, w); }));
+  const auto fleet = [&] {
+    return ctx.store.read([&w](Database& db) { return export_fleet(db, w); });
+  };
+  const auto format = request.query_param("format").value_or("json");
+  if (format == "csv") {
+    http::Response response{200, "text/csv; charset=utf-8", fleet_csv(fleet()), {}};
+    response.headers.emplace_back("Content-Disposition", "attachment; filename=\"fleet.csv\"");
+    return response;
+  }
+  if (format != "json") return error_response(400, "format: expected json or csv");
+  return json_response(200, fleet());
 }
 
 bool looks_like_csv(const http::Request& request) {

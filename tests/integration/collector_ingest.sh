@@ -154,6 +154,26 @@ expect_status 400 -H "$API_AUTH" --data-binary 'id,nonsense' -H 'Content-Type: t
 expect_status 400 -H "$API_AUTH" --data-binary '{"format": "other"}' "$URL/api/v1/import"
 pass "import: fleet JSON and CSV with per-row errors; agent hosts kept"
 
+# The fleet as CSV: spreadsheet-clean (BOM, one header, quoted cells) and importable again.
+curl -fsS -D "$WORK/csv-headers" -H "$API_AUTH" "$URL/api/v1/fleet?window=1h&format=csv" >"$WORK/export.csv"
+grep -qi '^content-type: text/csv; charset=utf-8' "$WORK/csv-headers" || fail "fleet csv type: $(cat "$WORK/csv-headers")"
+python3 - "$WORK/export.csv" "$(api "/api/v1/fleet?window=1h")" <<'PY' || fail "fleet csv: $(head -c 300 "$WORK/export.csv")"
+import csv, json, sys
+raw = open(sys.argv[1], "rb").read()
+assert raw.startswith(b"\xef\xbb\xbfid,hostname,region,") and raw.count(b"\xef\xbb\xbf") == 1, raw[:40]
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+fleet = json.loads(sys.argv[2])
+assert [r["id"] for r in rows] == [h["id"] for h in fleet["hosts"]], rows
+by_id = {r["id"]: r for r in rows}
+assert by_id["appliance-1"]["hostname"] == "fw, main" and by_id["host-a"]["cpu_cores"] == "8", by_id
+assert by_id["host-a"]["commune"] == "Berrechid" and by_id["host-a"]["disk_bytes"] == "536870912000", by_id["host-a"]
+PY
+reply="$(curl -fsS -H "$API_AUTH" -H 'Content-Type: text/csv' --data-binary @"$WORK/export.csv" "$URL/api/v1/import")"
+json '(d["imported"], sorted(e["id"] for e in d["errors"]))' <<<"$reply" \
+  | grep -qx "(2, \['host-a', 'host-b'\])" || fail "csv export imported again: $reply"
+expect_status 400 -H "$API_AUTH" "$URL/api/v1/fleet?format=xml"
+pass "fleet CSV export: BOM, header, quoting; imports back (agent hosts kept)"
+
 agent_id=$(api /api/v1/agents | json '[a["id"] for a in d["agents"] if a["host_id"] == "host-b"][0]')
 expect_status 401 -X POST "$URL/api/v1/agents/$agent_id/revoke"
 expect_status 404 -X POST -H "$API_AUTH" "$URL/api/v1/agents/999/revoke"
@@ -176,4 +196,4 @@ python3 "$PUSH" doc host-a 2 >"$WORK/batch-a-2.json"
 [[ "$(ingest "$cred_a" "$WORK/batch-a-2.json")" == 200 ]] || fail "push after stale"
 [[ "$(sql "SELECT state FROM hosts WHERE id = 'host-a'")" == active ]] || fail "host not active again"
 pass "stale hosts marked, never deleted, active again on push"
-echo "11 passed, 0 failed"
+echo "12 passed, 0 failed"

@@ -55,3 +55,15 @@ TEST_CASE("report: plan JSON stays valid with control characters and broken UTF-
   CHECK(document["hosts"][0]["id"] == "tab\there \"quoted\" \\ back");
   CHECK(document["hosts"][0]["hostname"] == "bad\xEF\xBF\xBD utf8 \x01 ok é");
 }
+
+TEST_CASE("report: the summary names every catalogue provider, even those not allowed") {
+  PlannerConfig config;
+  const Catalogs catalogs = test_catalogs();
+  config.providers.allowed = {catalogs.providers.front().name};
+  const auto summary = nlohmann::json::parse(
+      plan_summary_json_text(plan(Fleet{"", {server("a")}, {}}, config, catalogs)));
+  REQUIRE(summary["providers"].size() == catalogs.providers.size());
+  for (std::size_t i = 0; i < catalogs.providers.size(); ++i) {
+    CHECK(summary["providers"][i] == catalogs.providers[i].name);
+  }
+}

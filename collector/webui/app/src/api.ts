@@ -1,6 +1,17 @@
 // Calls to the collector's /api/v1 with the session cookie (HttpOnly, SameSite=Strict, set by
 // POST /api/v1/login). Writes carry the session's CSRF token in X-CSRF-Token.
 export class Unauthorised extends Error {}
+// A refused call; the message is the API's {"error": ...} when it gave one.
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+async function errorMessage(response: Response, path: string): Promise<string> {
+  const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
+  return typeof body?.error === 'string' ? body.error : `${path}: HTTP ${response.status}`;
+}
 
 export interface Session {
   user: string;
@@ -28,7 +39,7 @@ async function call(method: string, path: string, body?: unknown): Promise<Respo
     current = null;
     throw new Unauthorised();
   }
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  if (!response.ok) throw new ApiError(response.status, await errorMessage(response, path));
   return response;
 }
 
@@ -56,4 +67,16 @@ export async function signOut(): Promise<void> {
   } finally {
     current = null;
   }
+}
+
+// A write (POST, PUT, DELETE) with a JSON body; the answer as it came (a file to save, say).
+export function sendRaw(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<Response> {
+  return call(method, path, body);
+}
+
+// A write (POST, PUT, DELETE) with a JSON body; the answer's JSON, or null when it has none.
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T | null> {
+  const response = await call(method, path, body);
+  const text = await response.text();
+  return text ? (JSON.parse(text) as T) : null;
 }

@@ -10,6 +10,9 @@ import { hostPage } from './pages/host';
 import { hostsPage } from './pages/hosts';
 import { loginPage } from './pages/login';
 import { overviewPage } from './pages/overview';
+import { costsPage } from './pages/costs';
+import { exportsPage } from './pages/exports';
+import { planPage } from './pages/plan';
 
 const root = document.getElementById('app') as HTMLElement;
 
@@ -18,6 +21,9 @@ function pageFor(route: string): Promise<HTMLElement> {
   if (route === '/hosts') return hostsPage();
   const host = route.match(/^\/hosts\/([^/]+)$/);
   if (host) return hostPage(decodeURIComponent(host[1]));
+  if (route === '/plan') return planPage();
+  if (route === '/costs') return costsPage();
+  if (route === '/exports') return exportsPage();
   return Promise.resolve(h('p', {}, t.notFound));
 }
 
@@ -36,7 +42,8 @@ function shell(content: Node): HTMLElement {
   const who = session();
   return h('div', { class: 'layout' },
     h('header', {}, h('span', { class: 'brand' }, t.appName), h('span', { class: 'muted' }, t.tagline),
-      h('nav', {}, h('a', { href: '#/' }, t.navOverview), h('a', { href: '#/hosts' }, t.navHosts)),
+      h('nav', {}, h('a', { href: '#/' }, t.navOverview), h('a', { href: '#/hosts' }, t.navHosts),
+        h('a', { href: '#/plan' }, t.navPlan), h('a', { href: '#/costs' }, t.navCosts), h('a', { href: '#/exports' }, t.navExports)),
       h('span', { class: 'spacer' }), who ? h('span', { 'data-testid': 'who' }, `${who.user} (${who.role})`) : null,
       language, who ? logout : null),
     h('main', {}, content));

@@ -44,3 +44,21 @@ export function formatDate(iso: string | undefined): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(locale());
 }
+
+// Amounts in the plan's currency (MAD), whole units.
+export function formatMoney(value: number | undefined, currency = 'MAD'): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  return value.toLocaleString(locale(), { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
+}
+
+// A calendar day ("2027-01-04") without time or time zone shift.
+export function formatDay(iso: string | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleDateString(locale(), { timeZone: 'UTC' });
+}
+
+// A month on a time scale ("janv. 27").
+export function formatMonth(ms: number): string {
+  return new Date(ms).toLocaleDateString(locale(), { month: 'short', year: '2-digit', timeZone: 'UTC' });
+}

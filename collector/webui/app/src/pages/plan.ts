@@ -1,0 +1,300 @@
+// Plan: the what-if form recomputing the plan summary through POST /api/v1/plan/summary, the waves
+// on a timeline and in a table, compliance rules and warnings, and named scenarios (save, load,
+// delete, compare side by side).
+import { ApiError, session } from '../api';
+import { type Child, h } from '../dom';
+import { formatDay, formatMoney, formatNumber, t } from '../i18n';
+import {
+  type PlanSummary, type Scenario, type WhatIf, currentWhatIf, deleteScenario, getScenario, kCommitments,
+  listScenarios, planSummary, saveScenario, scenarioSummary, setCurrentWhatIf, waveGroups, waveHosts, whatIfFrom,
+} from '../plan';
+import { commitmentCost, gantt, panel, table, tile } from '../planviews';
+
+const kPercentiles = ['p50', 'p90', 'p95', 'p99', 'max'];
+const kModes = ['performance', 'as-is'];
+
+function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
+  return h('label', { class: 'field' }, h('span', {}, label), control, hint ? h('small', { class: 'muted' }, hint) : null);
+}
+
+function choice(name: string, options: [string, string][], value: string): HTMLSelectElement {
+  const select = h('select', { name, 'data-testid': `whatif-${name}` },
+    ...options.map(([v, text]) => h('option', { value: v }, text)));
+  select.value = value;
+  return select;
+}
+
+function numberInput(name: string, value: number | undefined, attrs: Record<string, string | number> = {}): HTMLInputElement {
+  return h('input', { type: 'number', name, value: value ?? '', required: true, 'data-testid': `whatif-${name}`, ...attrs });
+}
+
+// The what-if form; `read` gives the values to send (unchanged inputs included, so a scenario is
+// complete on its own).
+function whatIfForm(values: Partial<WhatIf>, providers: string[]) {
+  const mode = choice('mode', kModes.map((m) => [m, t.sizingModes[m as keyof typeof t.sizingModes] ?? m]), values['sizing.mode'] ?? 'performance');
+  const percentile = choice('percentile', kPercentiles.map((p) => [p, p]), values['sizing.percentile'] ?? 'p95');
+  const comfort = numberInput('comfort_factor', values['sizing.comfort_factor'], { step: 'any' });
+  const commitment = choice('commitment', kCommitments.map((c) => [c, t.commitments[c]]), values['costs.commitment'] ?? 'on-demand');
+  const allowed = new Set(values['providers.allowed'] ?? []);
+  const providerBoxes = providers.map((p) => {
+    const box = h('input', { type: 'checkbox', name: 'provider', value: p, 'data-testid': `whatif-provider-${p}` });
+    box.checked = allowed.size === 0 || allowed.has(p);
+    return box;
+  });
+  const pilots = numberInput('pilot_waves', values['waves.pilot_waves'], { step: 1 });
+  const ramp = h('input', { type: 'text', name: 'ramp', value: (values['waves.ramp'] ?? []).join(', '),
+    'data-testid': 'whatif-ramp', inputmode: 'numeric' });
+  const teams = numberInput('teams', values['waves.teams'], { step: 1 });
+  const perTeam = numberInput('hosts_per_team', values['waves.hosts_per_team'], { step: 1 });
+  const hours = numberInput('transfer_hours_per_day', values['waves.transfer_hours_per_day'], { step: 'any' });
+  const start = h('input', { type: 'date', name: 'start_date', value: values['waves.start_date'] ?? '', required: true,
+    'data-testid': 'whatif-start_date' });
+  const length = numberInput('length_days', values['waves.length_days'], { step: 1 });
+
+  const read = (): Partial<WhatIf> => {
+    const checked = providerBoxes.filter((b) => b.checked).map((b) => b.value);
+    return {
+      'sizing.mode': mode.value,
+      'sizing.percentile': percentile.value,
+      'sizing.comfort_factor': comfort.valueAsNumber,
+      'costs.commitment': commitment.value,
+      // Every provider ticked means no restriction (the planner's default, new catalogues included).
+      'providers.allowed': checked.length === providerBoxes.length ? [] : checked,
+      'waves.pilot_waves': pilots.valueAsNumber,
+      'waves.ramp': ramp.value.split(/[\s,;]+/).filter(Boolean).map(Number),
+      'waves.teams': teams.valueAsNumber,
+      'waves.hosts_per_team': perTeam.valueAsNumber,
+      'waves.transfer_hours_per_day': hours.valueAsNumber,
+      'waves.start_date': start.value,
+      'waves.length_days': length.valueAsNumber,
+    };
+  };
+  const fieldsets = h('div', { class: 'whatif-groups' },
+    h('fieldset', {}, h('legend', {}, t.sizing), field(t.sizingMode, mode), field(t.percentile, percentile),
+      field(t.comfortFactor, comfort)),
+    h('fieldset', {}, h('legend', {}, t.costsAndProviders), field(t.commitment, commitment),
+      h('div', { class: 'field' }, h('span', { id: 'providers-label' }, t.providersAllowed),
+        h('div', { class: 'checks', role: 'group', 'aria-labelledby': 'providers-label' },
+          ...providerBoxes.map((b) => h('label', { class: 'check' }, b, b.value))))),
+    h('fieldset', {}, h('legend', {}, t.wavesSettings), field(t.pilotWaves, pilots), field(t.ramp, ramp, t.rampHint),
+      field(t.teams, teams), field(t.hostsPerTeam, perTeam), field(t.transferHoursPerDay, hours),
+      field(t.startDate, start), field(t.lengthDays, length)));
+  return { fieldsets, read };
+}
+
+function strategyTiles(plan: PlanSummary): HTMLElement {
+  const s = plan.totals;
+  return h('div', { class: 'tiles small', 'data-testid': 'strategies' },
+    tile('strategy-rehost', t.strategies.rehost, formatNumber(s.rehost)),
+    tile('strategy-replatform', t.strategies.replatform, formatNumber(s.replatform)),
+    tile('strategy-retire', t.strategies.retire, formatNumber(s.retire)),
+    tile('strategy-retain', t.strategies.retain, formatNumber(s.retain)),
+    tile('strategy-flagged', t.flagged, formatNumber(s.flagged)));
+}
+
+function waveKind(environment: string): string {
+  return environment === 'prod' ? t.prod : environment === 'nonprod' ? t.nonProd : t.mixed;
+}
+
+function results(plan: PlanSummary): HTMLElement {
+  const money = (v: number | undefined) => formatMoney(v, plan.currency);
+  const totals = plan.totals;
+  const waveRows = plan.waves.map((w) => [
+    t.waveShort(w.number), waveKind(w.environment) + (w.pilot ? ` · ${t.pilot}` : ''), formatDay(w.start), formatDay(w.end),
+    formatNumber(waveHosts(w)), formatNumber(waveGroups(w)), formatNumber(w.transfer_hours, 1), money(w.monthly_cost), money(w.one_time_cost)]);
+  const violations = plan.violations ?? { total: 0, by_constraint: {}, first: [] };
+  return h('div', { class: 'plan-results', 'data-testid': 'plan-results' },
+    h('div', { class: 'tiles' },
+      tile('plan-monthly', t.monthlyCost(t.commitments[chosenCommitment(plan)]), money(totals.monthly_cost)),
+      tile('plan-one-time', t.oneTimeCost, money(totals.one_time_cost)),
+      tile('plan-on-premises', t.onPremisesMonthly, money(totals.on_premises_monthly_cost)),
+      tile('plan-difference', t.monthlyDifference, money(totals.monthly_difference)),
+      tile('plan-waves', t.waves, formatNumber(plan.waves.length)),
+      tile('plan-hosts', t.hosts, formatNumber(totals.hosts))),
+    strategyTiles(plan),
+    panel('waves-timeline', t.timeline, gantt(plan.waves)),
+    panel('waves-panel', t.wavesTable, table('waves-table',
+      [t.wave, t.kind, t.start, t.end, t.hosts, t.groups, t.transferHours, t.monthlyCostShort, t.oneTimeCost],
+      waveRows, [false, false, false, false, true, true, true, true, true])),
+    h('div', { class: 'panels' },
+      panel('rules', t.complianceRules, plan.rules?.length
+        ? h('ul', {}, ...plan.rules.map((r) => h('li', {}, r))) : h('p', { class: 'muted' }, t.noData)),
+      panel('warnings', t.warnings(violations.total, totals.flagged),
+        violations.total ? h('p', { 'data-testid': 'warnings-by-constraint' }, Object.entries(violations.by_constraint)
+          .map(([constraint, n]) => `${constraint} : ${formatNumber(n)}`).join(' · ')) : null,
+        violations.total ? h('ul', { class: 'warnings' }, ...violations.first.map((v) =>
+          h('li', {}, h('strong', {}, v.constraint), ` — ${v.detail}`))) : h('p', { class: 'muted' }, t.noWarnings),
+        violations.total > violations.first.length ? h('p', { class: 'muted' }, t.moreRows(violations.total - violations.first.length)) : null)));
+}
+
+function chosenCommitment(plan: PlanSummary): (typeof kCommitments)[number] {
+  const c = plan.totals.commitment ?? whatIfFrom(plan.parameters ?? {})['costs.commitment'];
+  return (kCommitments as readonly string[]).includes(c ?? '') ? (c as (typeof kCommitments)[number]) : 'on-demand';
+}
+
+// Scenarios side by side; a cell differing from the first scenario is highlighted.
+function comparison(names: string[], plans: PlanSummary[]): HTMLElement {
+  const money = (v: number | undefined) => formatMoney(v, plans[0]?.currency);
+  const rows: [string, string, (p: PlanSummary) => number | undefined, (v: number | undefined) => string][] = [
+    ...kCommitments.map((c): [string, string, (p: PlanSummary) => number | undefined, (v: number | undefined) => string] =>
+      [`monthly-${c}`, t.monthlyCost(t.commitments[c]), (p) => commitmentCost(p, c), money]),
+    ['monthly', t.monthlyChosen, (p) => p.totals.monthly_cost, money],
+    ['one-time', t.oneTimeCost, (p) => p.totals.one_time_cost, money],
+    ['on-premises', t.onPremisesMonthly, (p) => p.totals.on_premises_monthly_cost, money],
+    ['waves', t.waves, (p) => p.waves.length, (v) => formatNumber(v ?? 0)],
+    ...(['rehost', 'replatform', 'retire', 'retain'] as const).map((s): [string, string, (p: PlanSummary) => number, (v: number | undefined) => string] =>
+      [s, t.strategies[s], (p) => p.totals[s], (v) => formatNumber(v ?? 0)]),
+    ['flagged', t.flagged, (p) => p.totals.flagged, (v) => formatNumber(v ?? 0)],
+  ];
+  return h('table', { class: 'data compare', 'data-testid': 'compare-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, t.metric), ...names.map((n) => h('th', { class: 'num', scope: 'col' }, n)))),
+    h('tbody', {}, ...rows.map(([key, label, value, show]) => {
+      const base = value(plans[0]);
+      return h('tr', { 'data-row': key }, h('th', { scope: 'row' }, label), ...plans.map((p, i) => {
+        const v = value(p);
+        const differs = i > 0 && v !== undefined && base !== undefined && Math.abs(v - base) > 0.005;
+        return h('td', { class: differs ? 'num diff' : 'num', 'data-scenario': names[i] }, show(v),
+          differs ? h('span', { class: 'delta' }, ` (${v - base > 0 ? '+' : '−'}${show(Math.abs(v - base))})`) : null);
+      }));
+    })));
+}
+
+function scenariosPanel(read: () => Partial<WhatIf>, load: (s: Scenario) => void): HTMLElement {
+  const role = session()?.role;
+  const canWrite = role === 'planner' || role === 'admin';
+  const message = h('p', { class: 'status', role: 'status', 'data-testid': 'scenario-status' });
+  const list = h('tbody');
+  const compareBox = h('div', { 'data-testid': 'compare' });
+  const selected = new Set<string>();
+  const compareButton = h('button', { type: 'button', 'data-testid': 'compare-button', disabled: true }, t.compare);
+
+  const refresh = async () => {
+    const scenarios = await listScenarios();
+    for (const name of [...selected]) if (!scenarios.some((s) => s.name === name)) selected.delete(name);
+    compareButton.disabled = selected.size < 2;
+    list.replaceChildren(...scenarios.map((s) => {
+      const pick = h('input', { type: 'checkbox', 'aria-label': t.selectForCompare(s.name), 'data-testid': `pick-${s.name}` });
+      pick.checked = selected.has(s.name);
+      pick.addEventListener('change', () => {
+        if (pick.checked) selected.add(s.name); else selected.delete(s.name);
+        compareButton.disabled = selected.size < 2;
+      });
+      const loadButton = h('button', { type: 'button', 'data-testid': `load-${s.name}` }, t.load);
+      loadButton.addEventListener('click', async () => load(await getScenario(s.name)));
+      const remove = canWrite ? h('button', { type: 'button', class: 'danger', 'data-testid': `delete-${s.name}` }, t.delete) : null;
+      remove?.addEventListener('click', async () => {
+        if (!confirm(t.confirmDelete(s.name))) return;
+        await act(() => deleteScenario(s.name), t.deleted(s.name));
+      });
+      return h('tr', { 'data-scenario': s.name }, h('td', {}, pick), h('td', {}, s.name), h('td', {}, s.description ?? ''),
+        h('td', { class: 'actions' }, loadButton, remove));
+    }));
+    if (scenarios.length === 0) list.append(h('tr', {}, h('td', { colspan: 4, class: 'muted' }, t.noScenarios)));
+  };
+  // Runs a change, then says how it went and lists the scenarios again.
+  const act = async (change: () => Promise<void>, done: string) => {
+    message.textContent = t.working;
+    message.classList.remove('error');
+    try {
+      await change();
+      message.textContent = done;
+      await refresh();
+    } catch (e) {
+      message.textContent = e instanceof Error ? e.message : String(e);
+      message.classList.add('error');
+    }
+  };
+
+  compareButton.addEventListener('click', async () => {
+    const names = [...selected].sort();
+    compareBox.replaceChildren(h('p', { class: 'muted', role: 'status' }, t.computing));
+    try {
+      const plans = await Promise.all(names.map((n) => scenarioSummary(n)));
+      compareBox.replaceChildren(comparison(names, plans));
+    } catch (e) {
+      compareBox.replaceChildren(h('p', { class: 'error', role: 'alert' }, e instanceof Error ? e.message : String(e)));
+    }
+  });
+
+  let saveForm: HTMLElement | null = null;
+  if (canWrite) {
+    const name = h('input', { type: 'text', name: 'scenario', required: true, maxlength: 64, pattern: '[A-Za-z0-9 ._\\-]+',
+      'data-testid': 'scenario-name' });
+    const description = h('input', { type: 'text', name: 'description', maxlength: 200, 'data-testid': 'scenario-description' });
+    const form = h('form', { class: 'inline-form', 'data-testid': 'scenario-save' }, field(t.scenarioName, name, t.scenarioNameHint),
+      field(t.description, description), h('button', { type: 'submit', 'data-testid': 'scenario-save-button' }, t.saveScenario));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void act(() => saveScenario(name.value.trim(), description.value.trim(), read()), t.saved(name.value.trim()));
+    });
+    saveForm = form;
+  } else {
+    saveForm = h('p', { class: 'muted', 'data-testid': 'scenario-readonly' }, t.scenariosReadOnly);
+  }
+  void refresh().catch((e: unknown) => { message.textContent = String(e); message.classList.add('error'); });
+  return panel('scenarios', t.scenarios, saveForm, message,
+    h('table', { class: 'data', 'data-testid': 'scenario-list' },
+      h('thead', {}, h('tr', {}, h('th', {}, t.compareColumn), h('th', {}, t.scenarioName), h('th', {}, t.description), h('th', {}, t.actions))),
+      list),
+    compareButton, compareBox);
+}
+
+export async function planPage(): Promise<HTMLElement> {
+  // The current what-if (or the configured defaults) and its plan; the form shows the values used.
+  let plan = await planSummary(currentWhatIf());
+  const resultBox = h('div', { 'data-testid': 'plan-output' }, results(plan));
+  const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'plan-error' });
+  const progress = h('p', { class: 'progress', role: 'status', 'data-testid': 'plan-progress' });
+  const formBox = h('div', {});
+  const submit = h('button', { type: 'submit', 'data-testid': 'whatif-submit' }, t.recompute);
+  const reset = h('button', { type: 'button', 'data-testid': 'whatif-reset' }, t.resetDefaults);
+  let form = whatIfForm(whatIfFrom(plan.parameters ?? {}), plan.providers ?? []);
+  formBox.replaceChildren(form.fieldsets);
+
+  let latest = 0;
+  const compute = async (values: Partial<WhatIf>, fromForm: boolean) => {
+    const call = ++latest;
+    error.textContent = '';
+    progress.textContent = t.computing;
+    submit.disabled = true;
+    resultBox.setAttribute('aria-busy', 'true');
+    resultBox.classList.add('stale');
+    try {
+      const next = await planSummary(values);
+      if (call !== latest) return;
+      plan = next;
+      setCurrentWhatIf(values);
+      resultBox.replaceChildren(results(plan));
+      if (!fromForm) {
+        form = whatIfForm(whatIfFrom(plan.parameters ?? {}), plan.providers ?? []);
+        formBox.replaceChildren(form.fieldsets);
+      }
+      progress.textContent = t.computed(formatMoney(plan.totals.monthly_cost, plan.currency));
+    } catch (e) {
+      if (call !== latest) return;
+      progress.textContent = '';
+      error.textContent = e instanceof ApiError && e.status === 400 ? t.badParameters + e.message : t.loadError + String(e);
+    } finally {
+      if (call === latest) {
+        submit.disabled = false;
+        resultBox.removeAttribute('aria-busy');
+        resultBox.classList.remove('stale');
+      }
+    }
+  };
+  const formElement = h('form', { class: 'whatif', 'data-testid': 'whatif', 'aria-label': t.whatIf }, formBox,
+    h('div', { class: 'form-actions' }, submit, reset, progress), error);
+  formElement.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void compute(form.read(), true);
+  });
+  reset.addEventListener('click', () => void compute({}, false));
+
+  const children: Child[] = [
+    h('h1', {}, t.navPlan),
+    panel('whatif-panel', t.whatIf, formElement),
+    resultBox,
+    scenariosPanel(() => form.read(), (s) => void compute(whatIfFrom(s.parameters ?? {}), false)),
+  ];
+  return h('div', { class: 'page' }, ...children);
+}

@@ -1,0 +1,177 @@
+// The plan as the Plan, Costs and Exports pages see it: the what-if parameters the user is
+// exploring (kept for the session, shared by the three pages), the plan summary computed for them
+// by the collector (POST /api/v1/plan/summary) and the named scenarios (/api/v1/scenarios).
+import { getJson, sendJson } from './api';
+
+// What-if parameters as planner.yaml keys ("sizing.comfort_factor"); sent as a nested overlay.
+export interface WhatIf {
+  'sizing.mode': string;
+  'sizing.percentile': string;
+  'sizing.comfort_factor': number;
+  'costs.commitment': string;
+  'providers.allowed': string[];
+  'waves.pilot_waves': number;
+  'waves.ramp': number[];
+  'waves.teams': number;
+  'waves.hosts_per_team': number;
+  'waves.transfer_hours_per_day': number;
+  'waves.start_date': string;
+  'waves.length_days': number;
+}
+export const kWhatIfKeys: (keyof WhatIf)[] = [
+  'sizing.mode', 'sizing.percentile', 'sizing.comfort_factor', 'costs.commitment', 'providers.allowed',
+  'waves.pilot_waves', 'waves.ramp', 'waves.teams', 'waves.hosts_per_team', 'waves.transfer_hours_per_day',
+  'waves.start_date', 'waves.length_days',
+];
+export const kCommitments = ['on-demand', '1y', '3y'] as const;
+export type Commitment = (typeof kCommitments)[number];
+
+export interface Rollup {
+  key: string;
+  hosts: number;
+  monthly_cost: number;
+  on_premises_monthly_cost?: number;
+  one_time_cost?: number;
+}
+export interface WaveSummary {
+  number: number;
+  // Counts in the summary; the full plan lists ids instead.
+  hosts: number | string[];
+  groups?: number | string[];
+  move_groups?: number | string[];
+  monthly_cost: number;
+  one_time_cost: number;
+  transfer_hours: number;
+  transfer_gb?: number;
+  start: string;
+  end: string;
+  pilot: boolean;
+  environment: string;
+}
+export interface Breakdown {
+  compute: number;
+  storage: number;
+  egress: number;
+  licences: number;
+}
+export interface Totals {
+  monthly_cost: number;
+  monthly_cost_on_demand: number;
+  monthly_cost_by_commitment: Record<string, number>;
+  one_time_cost: number;
+  on_premises_monthly_cost: number;
+  retained_on_premises_monthly_cost: number;
+  monthly_difference: number;
+  monthly_cost_breakdown: Breakdown;
+  commitment?: string;
+  hosts: number;
+  rehost: number;
+  replatform: number;
+  retire: number;
+  retain: number;
+  flagged: number;
+}
+export interface Violation {
+  constraint: string;
+  detail: string;
+}
+// sahab-plan-summary/1 (docs/api.md#plan).
+export interface PlanSummary {
+  currency: string;
+  parameters: Record<string, unknown>;
+  providers?: string[];
+  rules: string[];
+  assumptions: string[];
+  waves: WaveSummary[];
+  violations: { total: number; by_constraint: Record<string, number>; first: Violation[] };
+  costs: { by_resource: Breakdown; by_region: Rollup[]; by_commune: Rollup[] };
+  totals: Totals;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;  // the planner.yaml overlay, nested
+}
+
+const count = (v: number | string[] | undefined) => (Array.isArray(v) ? v.length : v ?? 0);
+export const waveHosts = (w: WaveSummary): number => count(w.hosts);
+export const waveGroups = (w: WaveSummary): number => count(w.groups ?? w.move_groups);
+
+// {"sizing.mode": "as-is"} -> {"sizing": {"mode": "as-is"}}: the planner.yaml overlay.
+export function overlay(values: Partial<WhatIf>): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const [section, name] = key.split('.');
+    (out[section] ??= {})[name] = value;
+  }
+  return out;
+}
+
+// A parameter of the plan, whether the API lists them flat ("sizing.mode") or nested.
+function parameter(parameters: Record<string, unknown>, key: string): unknown {
+  if (key in parameters) return parameters[key];
+  const [section, name] = key.split('.');
+  const nested = parameters[section];
+  return nested && typeof nested === 'object' ? (nested as Record<string, unknown>)[name] : undefined;
+}
+
+// The what-if values among parameters (a plan's, flat or nested, or a scenario's overlay).
+export function whatIfFrom(parameters: Record<string, unknown>): Partial<WhatIf> {
+  const values: Record<string, unknown> = {};
+  for (const key of kWhatIfKeys) {
+    const value = parameter(parameters ?? {}, key);
+    if (value !== undefined) values[key] = value;
+  }
+  return values as Partial<WhatIf>;
+}
+
+const kStorageKey = 'sahab.whatif';
+
+// The what-if the user last computed (this tab only), shared by the Plan, Costs and Exports pages.
+export function currentWhatIf(): Partial<WhatIf> {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(kStorageKey) ?? '{}') as unknown;
+    return stored && typeof stored === 'object' ? (stored as Partial<WhatIf>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function setCurrentWhatIf(values: Partial<WhatIf>): void {
+  sessionStorage.setItem(kStorageKey, JSON.stringify(values));
+}
+
+// The plan summary for what-if values (flat keys) or a stored overlay (nested, as scenarios keep it).
+export async function planSummary(values: Partial<WhatIf> | Record<string, unknown>): Promise<PlanSummary> {
+  const parameters = Object.keys(values).some((k) => k.includes('.')) ? overlay(values as Partial<WhatIf>) : values;
+  if (Object.keys(parameters).length === 0) return getJson<PlanSummary>('/api/v1/plan/summary');
+  return (await sendJson<PlanSummary>('POST', '/api/v1/plan/summary', { parameters })) as PlanSummary;
+}
+
+const scenarioPath = (name: string) => `/api/v1/scenarios/${encodeURIComponent(name)}`;
+
+export async function listScenarios(): Promise<Scenario[]> {
+  return (await getJson<{ scenarios: Scenario[] }>('/api/v1/scenarios')).scenarios;
+}
+
+export async function getScenario(name: string): Promise<Scenario> {
+  return getJson<Scenario>(scenarioPath(name));
+}
+
+export async function saveScenario(name: string, description: string, values: Partial<WhatIf>): Promise<void> {
+  await sendJson('PUT', scenarioPath(name), { description, parameters: overlay(values) });
+}
+
+export async function deleteScenario(name: string): Promise<void> {
+  await sendJson('DELETE', scenarioPath(name));
+}
+
+export async function scenarioSummary(name: string): Promise<PlanSummary> {
+  return getJson<PlanSummary>(`/api/v1/plan/summary?scenario=${encodeURIComponent(name)}`);
+}
+
+// Where to download a scenario's plan (format json|csv|html; table for csv).
+export function scenarioPlanUrl(name: string, format: string, table?: string): string {
+  return `${scenarioPath(name)}/plan?format=${format}${table ? `&table=${table}` : ''}`;
+}
