@@ -35,11 +35,14 @@ std::int64_t unix_now() {
       .count();
 }
 
-// Runs `job` now and then every `interval` until destroyed (maintenance, plan gauges).
+// Runs `job` every `interval` until destroyed (maintenance, plan gauges): at once, or only after
+// the first interval when `at_start` is false.
 class PeriodicThread {
  public:
-  PeriodicThread(std::chrono::milliseconds interval, std::function<void()> job)
-      : thread_([this, interval, job = std::move(job)] { loop(interval, job); }) {}
+  PeriodicThread(std::chrono::milliseconds interval, std::function<void()> job,
+                 bool at_start = true)
+      : thread_(
+            [this, interval, job = std::move(job), at_start] { loop(interval, job, at_start); }) {}
   ~PeriodicThread() {
     {
       std::lock_guard lock(mutex_);
@@ -50,8 +53,9 @@ class PeriodicThread {
   }
 
  private:
-  void loop(std::chrono::milliseconds interval, const std::function<void()>& job) {
+  void loop(std::chrono::milliseconds interval, const std::function<void()>& job, bool at_start) {
     std::unique_lock lock(mutex_);
+    if (!at_start) cv_.wait_for(lock, interval, [this] { return stop_; });
     while (!stop_) {
       lock.unlock();
       job();
@@ -173,8 +177,9 @@ int run(const CollectorConfig& config) {
             "), database " + config.db.string());
 
   PeriodicThread maintenance(config.maintenance_interval, [&] { maintain(store, config); });
-  PeriodicThread plan_refresh(config.planner_metrics_interval,
-                              [&] { refresh_plan_gauges(plans, *plan_gauges); });
+  // Not at start: a collector nobody asks for a plan computes none before the first interval.
+  PeriodicThread plan_refresh(
+      config.planner_metrics_interval, [&] { refresh_plan_gauges(plans, *plan_gauges); }, false);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   while (!g_stop) pause();
