@@ -66,7 +66,7 @@ sigset_t block_stop_signals() {
 }
 
 inventory::Context inventory_context(const AgentConfig& config) {
-  return {config.paths, config.state_dir, config.labels};
+  return {config.paths, config.state_dir, config.labels, config.listen_address};
 }
 
 // --once: one inventory and one utilisation summary on stdout, then exit.

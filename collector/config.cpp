@@ -143,6 +143,11 @@ settings::Schema collector_schema(CollectorConfig& c) {
   value("planner.max-age", "planner.max_age",
         "a cached plan is recomputed after this even if no host changed (utilisation moves)", "15m",
         [&c](const std::string& v) { c.planner_max_age = settings::parse_positive_duration(v); });
+  value("planner.metrics-interval", "planner.metrics_interval",
+        "how often the sahab_plan_* gauges of /metrics are refreshed from the (cached) plan", "5m",
+        [&c](const std::string& v) {
+          c.planner_metrics_interval = settings::parse_positive_duration(v);
+        });
   add_install_settings(value, c);
   return schema;
 }

@@ -5,11 +5,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <functional>
 #include <iostream>
 #include <thread>
 
 #include "collector/api/context.h"
 #include "collector/api/plan_service.h"
+#include "collector/api/plan_telemetry.h"
 #include "collector/api/telemetry.h"
 #include "collector/auth/auth.h"
 #include "collector/config.h"
@@ -33,12 +35,15 @@ std::int64_t unix_now() {
       .count();
 }
 
-// Runs rollups, retention and stale marking now and then every `interval`, until stopped.
-class MaintenanceThread {
+// Runs `job` every `interval` until destroyed (maintenance, plan gauges): at once, or only after
+// the first interval when `at_start` is false.
+class PeriodicThread {
  public:
-  MaintenanceThread(Store& store, const CollectorConfig& config)
-      : thread_([this, &store, &config] { loop(store, config); }) {}
-  ~MaintenanceThread() {
+  PeriodicThread(std::chrono::milliseconds interval, std::function<void()> job,
+                 bool at_start = true)
+      : thread_(
+            [this, interval, job = std::move(job), at_start] { loop(interval, job, at_start); }) {}
+  ~PeriodicThread() {
     {
       std::lock_guard lock(mutex_);
       stop_ = true;
@@ -48,21 +53,14 @@ class MaintenanceThread {
   }
 
  private:
-  void loop(Store& store, const CollectorConfig& config) {
+  void loop(std::chrono::milliseconds interval, const std::function<void()>& job, bool at_start) {
     std::unique_lock lock(mutex_);
+    if (!at_start) cv_.wait_for(lock, interval, [this] { return stop_; });
     while (!stop_) {
       lock.unlock();
-      try {
-        const auto r = run_maintenance(store, config.retention, unix_now());
-        log::debug("maintenance: " + std::to_string(r.days_rolled_up) + " days rolled up, " +
-                   std::to_string(r.summaries_deleted) + " summaries and " +
-                   std::to_string(r.rollups_deleted) + " rollups deleted, " +
-                   std::to_string(r.hosts_marked_stale) + " hosts marked stale");
-      } catch (const std::exception& e) {
-        log::error(std::string("maintenance failed: ") + e.what());
-      }
+      job();
       lock.lock();
-      cv_.wait_for(lock, config.maintenance_interval, [this] { return stop_; });
+      cv_.wait_for(lock, interval, [this] { return stop_; });
     }
   }
 
@@ -71,6 +69,30 @@ class MaintenanceThread {
   bool stop_ = false;
   std::thread thread_;
 };
+
+// Rollups, retention and stale marking.
+void maintain(Store& store, const CollectorConfig& config) {
+  try {
+    const auto r = run_maintenance(store, config.retention, unix_now());
+    log::debug("maintenance: " + std::to_string(r.days_rolled_up) + " days rolled up, " +
+               std::to_string(r.summaries_deleted) + " summaries and " +
+               std::to_string(r.rollups_deleted) + " rollups deleted, " +
+               std::to_string(r.hosts_marked_stale) + " hosts marked stale");
+  } catch (const std::exception& e) {
+    log::error(std::string("maintenance failed: ") + e.what());
+  }
+}
+
+// The sahab_plan_* gauges follow the default plan, taken from the plan cache (computed only when
+// the fleet changed or the cached plan is older than planner.max_age).
+void refresh_plan_gauges(PlanService& plans, PlanGauges& gauges) {
+  if (!plans.available()) return;
+  try {
+    gauges.update(plans.plan(plans.configure(nullptr)));
+  } catch (const std::exception& e) {
+    log::error(std::string("plan gauges: cannot plan: ") + e.what());
+  }
+}
 
 auth::AuthOptions ui_auth_options(const CollectorConfig& config) {
   try {
@@ -135,6 +157,8 @@ int run(const CollectorConfig& config) {
   Context context{config,    store,    telemetry,         limiter,     enrolment_token,
                   api_token, unix_now, session_authorise, session_user};
   PlanService plans(store, config, std::move(setup), planning_unavailable, telemetry, unix_now);
+  const auto plan_gauges = std::make_shared<PlanGauges>(unix_now);
+  telemetry.add_collectable(plan_gauges);
 
   http::Options options;
   options.listen = config.listen;
@@ -153,7 +177,10 @@ int run(const CollectorConfig& config) {
   log::info("listening on " + config.listen + " (port " + std::to_string(server.port()) +
             "), database " + config.db.string());
 
-  MaintenanceThread maintenance(store, config);
+  PeriodicThread maintenance(config.maintenance_interval, [&] { maintain(store, config); });
+  // Not at start: a collector nobody asks for a plan computes none before the first interval.
+  PeriodicThread plan_refresh(
+      config.planner_metrics_interval, [&] { refresh_plan_gauges(plans, *plan_gauges); }, false);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   while (!g_stop) pause();

@@ -54,6 +54,7 @@ nlohmann::json collect_identity(const Context& ctx, Problems& problems) {
   data["agent_version"] = kVersion;
   data["labels"] = nlohmann::json::object();
   for (const auto& [key, value] : ctx.labels) data["labels"][key] = value;
+  if (!ctx.listen_address.empty()) data["listen_address"] = ctx.listen_address;
   return data;
 }
 

@@ -18,6 +18,9 @@ struct Context {
   Paths paths;
   std::filesystem::path state_dir;  // where a generated host id is persisted
   std::map<std::string, std::string> labels;
+  // --web.listen-address, reported so the collector's http_sd endpoint gives Prometheus the
+  // agent's real port.
+  std::string listen_address;
 };
 
 class ConnectionTracker;
@@ -57,6 +60,5 @@ class Inventory {
 // JSON text that never throws on invalid UTF-8 (process names and package fields are bytes from
 // the system): bad sequences become U+FFFD. Used for output and for hashing.
 std::string to_text(const nlohmann::json& json, int indent = -1);
-
 
 }  // namespace sahab::agent::inventory

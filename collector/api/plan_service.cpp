@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/api/fleet_export.h"
+#include "collector/api/plan_telemetry.h"
 #include "common/log.h"
 
 namespace sahab::collector {
@@ -153,6 +154,8 @@ std::shared_ptr<const PlanService::Result> PlanService::compute(
   for (std::size_t i = 0; i < result->plan.hosts.size(); ++i) {
     result->index.emplace(result->plan.hosts[i].id, i);
   }
+  result->computed_at = now_();
+  result->missing_data = count_missing_data(fleet);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   computations_.Increment();

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
@@ -35,6 +36,8 @@ class PlanService {
     planner::Plan plan;
     std::string summary;                                 // sahab-plan-summary/1 text
     std::unordered_map<std::string, std::size_t> index;  // host id -> position in plan.hosts
+    std::int64_t computed_at = 0;                        // unix seconds
+    std::map<std::string, double> missing_data;          // see count_missing_data
   };
 
   // `setup` is empty when no planner configuration or catalogue could be found; planning then

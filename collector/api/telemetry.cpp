@@ -3,6 +3,8 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <array>
+#include <filesystem>
 #include <optional>
 #include <sstream>
 
@@ -49,6 +51,10 @@ Telemetry::Telemetry(Store& store)
                                                                0.05, 0.1, 0.25, 0.5, 1, 2.5})) {
   for (const char* outcome : {"stored", "duplicate", "rejected"})
     requests_.Add({{"outcome", outcome}});
+  // Every reason exists from the start at 0, so rate() and alerts see the first rejection.
+  for (const char* reason : {"unauthorized", "revoked", "rate_limited", "too_large", "bad_encoding",
+                             "bad_document", "wrong_host", "store_error"})
+    rejected_.Add({{"reason", reason}});
 }
 
 void Telemetry::count_ingest(const std::string& outcome) {
@@ -77,10 +83,11 @@ void Telemetry::record_host(const Batch& batch) {
       Statement& s =
           db.cached(
                 "SELECT hostname, coalesce(json_extract(labels, '$.region'), ''), "
+                "coalesce(json_extract(labels, '$.province'), ''), "
                 "coalesce(json_extract(labels, '$.commune'), '') FROM hosts WHERE id = ?")
               .with(batch.host_id);
       HostState state;
-      if (s.step()) state = HostState{s.text(0), s.text(1), s.text(2), {}};
+      if (s.step()) state = HostState{s.text(0), s.text(1), s.text(2), s.text(3), {}};
       s.reset();
       return state;
     });
@@ -90,6 +97,7 @@ void Telemetry::record_host(const Batch& batch) {
   if (stored) {
     host.hostname = stored->hostname;
     host.region = stored->region;
+    host.province = stored->province;
     host.commune = stored->commune;
   }
   if (batch.summaries.empty()) return;
@@ -105,6 +113,19 @@ std::vector<MetricFamily> Telemetry::collect_store() const {
   out.push_back(
       gauge_family("sahab_collector_db_size_bytes", "Size of the SQLite database and its WAL."));
   add_gauge(out.back(), {}, static_cast<double>(store_.bytes_on_disk()));
+  std::error_code ec;
+  const auto wal = std::filesystem::file_size(store_.path().string() + "-wal", ec);
+  out.push_back(gauge_family("sahab_collector_db_wal_size_bytes",
+                             "Size of the SQLite write-ahead log (part of the database size)."));
+  add_gauge(out.back(), {}, ec ? 0.0 : static_cast<double>(wal));
+  // Free space where the database grows, so alerts can tell growth from a disk about to fill.
+  const auto space =
+      std::filesystem::space(std::filesystem::absolute(store_.path()).parent_path(), ec);
+  if (!ec) {
+    out.push_back(gauge_family("sahab_collector_db_filesystem_avail_bytes",
+                               "Bytes available to the collector on the database's filesystem."));
+    add_gauge(out.back(), {}, static_cast<double>(space.available));
+  }
   out.push_back(gauge_family("sahab_collector_hosts", "Known hosts by state."));
   auto& hosts = out.back();
   const auto counts = store_.read([](Database& db) {
@@ -131,6 +152,7 @@ std::vector<MetricFamily> Telemetry::collect_hosts() const {
                 {{"commune", host.commune},
                  {"host_id", id},
                  {"hostname", host.hostname},
+                 {"province", host.province},
                  {"region", host.region}},
                 value);
     }
@@ -140,9 +162,50 @@ std::vector<MetricFamily> Telemetry::collect_hosts() const {
   return out;
 }
 
+// One pass over the hosts: counts by state and location, and when each agent host last pushed
+// (enrolment counts as the first push). Hosts whose every credential is revoked are left out of
+// the last-push gauge: they were retired on purpose and must not page anyone.
+std::vector<MetricFamily> Telemetry::collect_fleet() const {
+  std::vector<MetricFamily> out;
+  out.push_back(gauge_family("sahab_collector_hosts_by_location",
+                             "Known hosts by state, region and province."));
+  out.push_back(
+      gauge_family("sahab_collector_agent_last_push_timestamp_seconds",
+                   "Unix time of the last push of each agent host (enrolment at first)."));
+  std::map<std::array<std::string, 3>, double> by_location;  // state, region, province
+  store_.read([&](Database& db) {
+    Statement& s = db.cached(
+        "SELECT h.id, h.hostname, h.state, h.last_seen, "
+        "coalesce(json_extract(h.labels, '$.region'), ''), "
+        "coalesce(json_extract(h.labels, '$.province'), ''), "
+        "coalesce(json_extract(h.labels, '$.commune'), ''), "
+        "h.source = 'agent' AND EXISTS (SELECT 1 FROM agents a WHERE a.host_id = h.id AND "
+        "NOT EXISTS (SELECT 1 FROM revocations r WHERE r.agent_id = a.id)) FROM hosts h");
+    while (s.step()) {
+      by_location[{s.text(2), s.text(4), s.text(5)}] += 1;
+      if (s.integer(7) == 0) continue;
+      add_gauge(out[1],
+                {{"commune", s.text(6)},
+                 {"host_id", s.text(0)},
+                 {"hostname", s.text(1)},
+                 {"province", s.text(5)},
+                 {"region", s.text(4)}},
+                static_cast<double>(s.integer(3)));
+    }
+  });
+  for (const auto& [key, n] : by_location) {
+    add_gauge(out[0], {{"province", key[2]}, {"region", key[1]}, {"state", key[0]}}, n);
+  }
+  return out;
+}
+
 http::Response Telemetry::serve() const {
   auto families = registry_->Collect();
   for (auto& f : collect_store()) families.push_back(std::move(f));
+  for (auto& f : collect_fleet()) families.push_back(std::move(f));
+  for (const auto& collectable : collectables_) {
+    for (auto& f : collectable->Collect()) families.push_back(std::move(f));
+  }
   for (auto& f : collect_hosts()) families.push_back(std::move(f));
   std::ostringstream body;
   prometheus::TextSerializer().Serialize(body, families);

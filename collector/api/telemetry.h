@@ -1,7 +1,8 @@
 #pragma once
 // The collector's own metrics (GET /metrics): ingest requests by outcome, batch latency, rejected
-// batches by reason, DB size, hosts by state, and per-host current utilisation gauges (the mean of
-// the latest summary) labelled with region and commune for Grafana.
+// batches by reason, DB and WAL size and free space, hosts by state and by region/province, each
+// agent host's last push, and per-host current utilisation gauges (the mean of the latest
+// summary) labelled with region, province and commune for Grafana. dashboards/ relies on them.
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -32,14 +33,19 @@ class Telemetry {
   http::Response serve() const;
   // For parts that register their own metrics (the plan cache).
   prometheus::Registry& registry() { return *registry_; }
+  // Metric sources collected on each scrape (the plan gauges). Add them before the server starts.
+  void add_collectable(std::shared_ptr<prometheus::Collectable> collectable) {
+    collectables_.push_back(std::move(collectable));
+  }
 
  private:
   struct HostState {
-    std::string hostname, region, commune;
+    std::string hostname, region, province, commune;
     std::map<std::string, double> current;  // metric → mean of the latest summary
   };
   std::vector<prometheus::MetricFamily> collect_store() const;
   std::vector<prometheus::MetricFamily> collect_hosts() const;
+  std::vector<prometheus::MetricFamily> collect_fleet() const;
 
   Store& store_;
   std::shared_ptr<prometheus::Registry> registry_;
@@ -48,6 +54,7 @@ class Telemetry {
   prometheus::Histogram& batch_seconds_;
   mutable std::mutex hosts_mutex_;
   std::map<std::string, HostState> hosts_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
 };
 
 }  // namespace sahab::collector

@@ -13,7 +13,19 @@ for i in 1 2 3; do
   python3 "$PUSH" load "$URL" "${creds[$((i-1))]}" "load-$i" 1 100000 "$WORK/acks-$i" >"$WORK/count-$i" 2>&1 &
   PIDS+=("$!")
 done
-sleep 3
+# Kill once every pusher has a few acknowledgements (a fixed sleep fails on a loaded machine,
+# where starting three Python interpreters alone can take seconds).
+all_acked() {
+  local i
+  for i in 1 2 3; do
+    [[ -s "$WORK/acks-$i" ]] && (( $(wc -l <"$WORK/acks-$i") > 5 )) || return 1
+  done
+}
+deadline=$((SECONDS + 60))
+until all_acked; do
+  (( SECONDS < deadline )) || fail "the pushers got no acknowledgements"
+  sleep 0.2
+done
 kill -9 "$COLLECTOR_PID"; wait "$COLLECTOR_PID" 2>/dev/null || true
 for i in 1 2 3; do wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; done
 total=0

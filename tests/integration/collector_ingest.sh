@@ -125,7 +125,7 @@ grep -q '^sahab_collector_ingest_requests_total{outcome="duplicate"} 1$' <<<"$me
 grep -q '^sahab_collector_batch_duration_seconds_count 4$' <<<"$metrics" || fail "latency histogram"
 grep -q '^sahab_collector_hosts{state="active"} 2$' <<<"$metrics" || fail "hosts by state"
 grep -q '^sahab_collector_db_size_bytes [1-9]' <<<"$metrics" || fail "db size"
-grep -q '^sahab_host_cpu_ratio{commune="Berrechid",host_id="host-a",hostname="srv-app-01",region="Casablanca-Settat"} ' <<<"$metrics" \
+grep -q '^sahab_host_cpu_ratio{commune="Berrechid",host_id="host-a",hostname="srv-app-01",province="",region="Casablanca-Settat"} ' <<<"$metrics" \
   || fail "per-host gauge"
 promtool check metrics <<<"$metrics" >/dev/null 2>&1 || promtool check metrics <<<"$metrics" 2>&1 | grep -v -i 'counter metrics should' | grep -qv . \
   || fail "promtool check metrics: $(promtool check metrics <<<"$metrics" 2>&1 | head -3)"

@@ -64,7 +64,8 @@ TEST_CASE("inventory: a tree with nothing in it still yields every section") {
   Context ctx{
       sahab::agent::Paths{empty.path() / "proc", empty.path() / "sys", empty.path() / "root"},
       empty.path() / "state",
-      {}};
+      {},
+      ""};
   const auto result = Inventory(ctx).collect();
   const auto& s = result["sections"];
   CHECK(s["identity"]["data"]["host_id"].get<std::string>().size() == 32);

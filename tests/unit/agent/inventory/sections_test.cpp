@@ -20,7 +20,7 @@ const json* find_by(const json& list, const std::string& key, const json& value)
 
 }  // namespace
 
-TEST_CASE("identity: machine-id, hostname, FQDN from /etc/hosts, labels") {
+TEST_CASE("identity: machine-id, hostname, FQDN from /etc/hosts, labels, listen address") {
   Problems problems;
   const auto data = collect_identity(fixture_context(), problems);
   CHECK(problems.empty());
@@ -30,6 +30,7 @@ TEST_CASE("identity: machine-id, hostname, FQDN from /etc/hosts, labels") {
   CHECK(data["labels"]["region"] == "Casablanca-Settat");
   CHECK(data["labels"]["site.uplink_mbps"] == "20");
   CHECK_FALSE(data["agent_version"].get<std::string>().empty());
+  CHECK(data["listen_address"] == "127.0.0.1:9100");  // the collector's http_sd uses it
 }
 
 TEST_CASE("host id: DMI product UUID when there is no machine-id") {

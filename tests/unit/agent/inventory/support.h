@@ -27,7 +27,8 @@ inline std::string fixture_file(const std::string& tree, const std::string& rela
 inline Context fixture_context(const std::string& tree = "default") {
   return Context{fixture_paths(tree),
                  std::filesystem::temp_directory_path() / "sahab-no-state",
-                 {{"region", "Casablanca-Settat"}, {"site.uplink_mbps", "20"}}};
+                 {{"region", "Casablanca-Settat"}, {"site.uplink_mbps", "20"}},
+                 "127.0.0.1:9100"};
 }
 
 using sahab::testing::TempDir;

@@ -1,0 +1,160 @@
+#include "collector/api/plan_telemetry.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "collector/ingest/rfc3339.h"
+
+namespace sahab::collector {
+namespace {
+using prometheus::MetricFamily;
+using Labels = std::vector<prometheus::ClientMetric::Label>;
+
+MetricFamily& gauge(std::vector<MetricFamily>& out, std::string name, std::string help) {
+  MetricFamily family;
+  family.name = std::move(name);
+  family.help = std::move(help);
+  family.type = prometheus::MetricType::Gauge;
+  out.push_back(std::move(family));
+  return out.back();
+}
+
+void add(MetricFamily& family, Labels labels, double value) {
+  prometheus::ClientMetric metric;
+  metric.label = std::move(labels);
+  metric.gauge.value = value;
+  family.metric.push_back(std::move(metric));
+}
+
+constexpr std::int64_t kDay = 86'400;
+constexpr std::array kStrategies = {planner::Strategy::kRehost, planner::Strategy::kReplatform,
+                                    planner::Strategy::kRetire, planner::Strategy::kRetain};
+
+// Midnight UTC of a YYYY-MM-DD date, or nullopt when the plan carries none.
+std::optional<std::int64_t> day_start(const std::string& date) {
+  return date.size() == 10 ? parse_rfc3339(date + "T00:00:00Z") : std::nullopt;
+}
+
+const char* wave_status(const planner::Wave& wave, std::int64_t now) {
+  const auto start = day_start(wave.start), end = day_start(wave.end);
+  if (!start || now < *start) return "scheduled";
+  if (!end || now < *end + kDay) return "in_progress";
+  return "completed";
+}
+
+// What the planner had to assume for a host, by the fleet fields it lacked.
+std::vector<const char*> missing_data(const planner::Host& host) {
+  std::vector<const char*> missing;
+  const auto& u = host.utilisation;
+  if (!u || !u->cpu_ratio.p95 || !u->memory_ratio.p95) missing.push_back("utilisation");
+  if (!host.cpu_cores) missing.push_back("cpu_cores");
+  if (!host.memory_bytes) missing.push_back("memory");
+  bool disks_known = !host.disks.empty();
+  for (const auto& d : host.disks) disks_known = disks_known && d.size_bytes.has_value();
+  if (!disks_known) missing.push_back("disks");
+  if (!host.uplink_mbps) missing.push_back("uplink");
+  if (host.label("environment").empty()) missing.push_back("environment");
+  if (host.label("region").empty()) missing.push_back("region");
+  return missing;
+}
+
+void add_host_gauges(std::vector<MetricFamily>& out, const planner::Plan& plan,
+                     const std::map<std::string, double>& missing) {
+  std::map<std::string, double> by_strategy, by_confidence;
+  std::map<std::pair<std::string, std::string>, double> by_region;  // region, strategy
+  for (auto s : kStrategies) by_strategy[planner::to_string(s)] = 0;
+  for (int stars = 1; stars <= 5; ++stars) by_confidence[std::to_string(stars)] = 0;
+  for (const auto& host : plan.hosts) {
+    const std::string strategy = planner::to_string(host.strategy);
+    by_strategy[strategy] += 1;
+    by_region[{host.region, strategy}] += 1;
+    by_confidence[std::to_string(std::clamp(host.confidence, 1, 5))] += 1;
+  }
+  auto& strategies = gauge(out, "sahab_plan_hosts", "Hosts of the current plan by strategy.");
+  for (const auto& [strategy, n] : by_strategy) add(strategies, {{"strategy", strategy}}, n);
+  auto& regions =
+      gauge(out, "sahab_plan_hosts_by_region", "Hosts of the current plan by region and strategy.");
+  for (const auto& [key, n] : by_region)
+    add(regions, {{"region", key.first}, {"strategy", key.second}}, n);
+  auto& confidence = gauge(out, "sahab_plan_hosts_by_confidence",
+                           "Hosts of the current plan by sizing confidence (1 to 5 stars).");
+  for (const auto& [stars, n] : by_confidence) add(confidence, {{"confidence", stars}}, n);
+  auto& lacking = gauge(out, "sahab_plan_hosts_missing_data",
+                        "Hosts the plan had to make assumptions for, by missing data (any: at "
+                        "least one).");
+  for (const auto& [what, n] : missing) add(lacking, {{"data", what}}, n);
+}
+
+void add_wave_gauges(std::vector<MetricFamily>& out, const planner::Plan& plan, std::int64_t now) {
+  auto& hosts = gauge(out, "sahab_plan_wave_hosts",
+                      "Hosts per wave of the current plan, with the wave's status by its dates "
+                      "(scheduled, in_progress, completed).");
+  auto& starts = gauge(out, "sahab_plan_wave_start_timestamp_seconds",
+                       "Start of each wave of the current plan (midnight UTC of its first day).");
+  auto& ends = gauge(out, "sahab_plan_wave_end_timestamp_seconds",
+                     "End of each wave of the current plan (midnight UTC after its last day).");
+  for (const auto& wave : plan.waves) {
+    const std::string number = std::to_string(wave.number);
+    add(hosts, {{"status", wave_status(wave, now)}, {"wave", number}},
+        static_cast<double>(wave.hosts.size()));
+    if (const auto start = day_start(wave.start))
+      add(starts, {{"wave", number}}, static_cast<double>(*start));
+    if (const auto end = day_start(wave.end))
+      add(ends, {{"wave", number}}, static_cast<double>(*end + kDay));
+  }
+}
+
+}  // namespace
+
+std::map<std::string, double> count_missing_data(const planner::Fleet& fleet) {
+  std::map<std::string, double> missing;
+  for (const char* what :
+       {"utilisation", "cpu_cores", "memory", "disks", "uplink", "environment", "region", "any"})
+    missing[what] = 0;
+  for (const auto& host : fleet.hosts) {
+    const auto lacking = missing_data(host);
+    for (const char* what : lacking) missing[what] += 1;
+    if (!lacking.empty()) missing["any"] += 1;
+  }
+  return missing;
+}
+
+std::vector<MetricFamily> plan_metrics(const planner::Plan& plan,
+                                       const std::map<std::string, double>& missing,
+                                       std::int64_t generated_at, std::int64_t now) {
+  std::vector<MetricFamily> out;
+  add(gauge(out, "sahab_plan_generated_timestamp_seconds",
+            "Unix time the collector computed its current plan."),
+      {}, static_cast<double>(generated_at));
+  add_host_gauges(out, plan, missing);
+  add_wave_gauges(out, plan, now);
+  add(gauge(out, "sahab_plan_monthly_cost", "Monthly cloud cost of the current plan."),
+      {{"currency", plan.currency}}, plan.totals.monthly_cost);
+  add(gauge(out, "sahab_plan_on_premises_monthly_cost",
+            "Estimated monthly cost of the same hosts on premises today."),
+      {{"currency", plan.currency}}, plan.totals.on_premises_monthly_cost);
+  add(gauge(out, "sahab_plan_flagged_hosts",
+            "Hosts of the current plan with a problem an architect must look at."),
+      {}, static_cast<double>(plan.totals.flagged));
+  return out;
+}
+
+void PlanGauges::update(std::shared_ptr<const PlanService::Result> result) {
+  std::lock_guard lock(mutex_);
+  result_ = std::move(result);
+}
+
+std::vector<MetricFamily> PlanGauges::Collect() const {
+  std::shared_ptr<const PlanService::Result> result;
+  {
+    std::lock_guard lock(mutex_);
+    result = result_;
+  }
+  if (!result) return {};
+  return plan_metrics(result->plan, result->missing_data, result->computed_at, now_());
+}
+
+}  // namespace sahab::collector
