@@ -13,7 +13,14 @@ for i in 1 2 3; do
   python3 "$PUSH" load "$URL" "${creds[$((i-1))]}" "load-$i" 1 100000 "$WORK/acks-$i" >"$WORK/count-$i" 2>&1 &
   PIDS+=("$!")
 done
-sleep 3
+# Kill once every agent has a few acknowledged batches (on a loaded machine the pushers take
+# seconds to start), and while they are still pushing.
+deadline=$((SECONDS + 60))
+for i in 1 2 3; do
+  until [[ -f "$WORK/acks-$i" && $(wc -l <"$WORK/acks-$i") -gt 10 ]]; do
+    (( SECONDS < deadline )) || break; sleep 0.2
+  done
+done
 kill -9 "$COLLECTOR_PID"; wait "$COLLECTOR_PID" 2>/dev/null || true
 for i in 1 2 3; do wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; done
 total=0
