@@ -155,7 +155,7 @@ std::shared_ptr<const PlanService::Result> PlanService::compute(
     result->index.emplace(result->plan.hosts[i].id, i);
   }
   result->computed_at = now_();
-  result->missing_data = count_missing_data(fleet);
+  result->missing_data = count_missing_data(*exported);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   computations_.Increment();
