@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "collector/api/context.h"
+#include "collector/api/fleet_summary.h"
 #include "collector/api/telemetry.h"
 #include "collector/auth/auth.h"
 #include "collector/config.h"
@@ -98,18 +99,23 @@ int run(const CollectorConfig& config) {
   const auto session_authorise = [&ui_auth](const http::Request& r) {
     return ui_auth.authorise(r);
   };
+  const auto session_user = [&ui_auth](const http::Request& r) { return ui_auth.user_of(r); };
   Context context{config,          store,     telemetry, limiter,
-                  enrolment_token, api_token, unix_now,  session_authorise};
+                  enrolment_token, api_token, unix_now,  session_authorise,
+                  session_user};
 
   http::Options options;
   options.listen = config.listen;
   options.threads = config.workers;
   options.max_body_bytes = config.max_body_bytes;
+  options.gzip_min_bytes = 8192;  // the fleet, the plan, the bundle; not small answers
   http::Server server(options);
   register_ingest_routes(server, context);
   register_host_routes(server, context);
   register_fleet_routes(server, context);
   register_ops_routes(server, context);
+  register_fleet_summary_routes(server, context);
+  register_enrolment_token_routes(server, context);
   ui_auth.register_routes(server);
   webui::register_webui_routes(server);
   server.start();

@@ -39,6 +39,20 @@ std::optional<http::Response> require_admin(const Context& context, const http::
   return std::nullopt;
 }
 
+std::optional<http::Response> require_admin_role(const Context& context,
+                                                 const http::Request& request, std::string& actor) {
+  if (auto denied = require_admin(context, request)) return denied;
+  if (bearer_token(request)) {
+    actor = "api-token";
+    return std::nullopt;
+  }
+  const auto user = context.session_user ? context.session_user(request) : std::nullopt;
+  if (!user) return error_response(401, "sign in or send the admin bearer token");
+  if (user->second != "admin") return error_response(403, "only an admin may see this");
+  actor = user->first;
+  return std::nullopt;
+}
+
 std::string client_address(const Context& context, const http::Request& request) {
   const auto& proxies = context.config.trusted_proxies;
   if (std::find(proxies.begin(), proxies.end(), request.remote_address) == proxies.end()) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "collector/api/telemetry.h"
@@ -26,6 +27,10 @@ struct Context {
   // Checks a request with a cookie and no bearer token (the web UI's session): nullopt to allow,
   // else the answer. Empty: only the bearer token is accepted.
   std::function<std::optional<http::Response>(const http::Request&)> session_authorise;
+  // The user and role ("viewer", "planner", "admin") of a request's session cookie; nullopt when
+  // it has no valid session. Empty: no sessions.
+  std::function<std::optional<std::pair<std::string, std::string>>(const http::Request&)>
+      session_user;
 };
 
 // {"error": message} with the status.
@@ -36,6 +41,11 @@ http::Response json_response(int status, const nlohmann::json& body);
 std::optional<std::string> bearer_token(const http::Request& request);
 // nullopt when the request carries the admin token, else the 401 to answer.
 std::optional<http::Response> require_admin(const Context& context, const http::Request& request);
+
+// Like require_admin, but a session must have the admin role for reads too (enrolment tokens).
+// Sets `actor` to who asked: the session's user, or "api-token" for the bearer token.
+std::optional<http::Response> require_admin_role(const Context& context,
+                                                 const http::Request& request, std::string& actor);
 
 // The client's address: X-Real-IP when the peer is a trusted proxy, else the peer.
 std::string client_address(const Context& context, const http::Request& request);
@@ -51,5 +61,6 @@ void register_ingest_routes(http::Server& server, Context& context);
 void register_host_routes(http::Server& server, Context& context);
 void register_fleet_routes(http::Server& server, Context& context);
 void register_ops_routes(http::Server& server, Context& context);
+void register_enrolment_token_routes(http::Server& server, Context& context);
 
 }  // namespace sahab::collector

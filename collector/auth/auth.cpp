@@ -50,6 +50,12 @@ std::optional<http::Response> Auth::authorise(const http::Request& request) {
   return std::nullopt;
 }
 
+std::optional<std::pair<std::string, std::string>> Auth::user_of(const http::Request& request) {
+  const auto s = session_of(request);
+  if (!s) return std::nullopt;
+  return std::pair{s->user, role_name(s->role)};
+}
+
 std::string Auth::cookie_header(const std::string& value, std::int64_t max_age) const {
   return std::string(kCookie) + "=" + value +
          "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age) +

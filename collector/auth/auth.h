@@ -25,6 +25,8 @@ class Auth {
   // without the session's CSRF token, or by a role that may not write).
   std::optional<http::Response> authorise(const http::Request& request);
   void register_routes(http::Server& server);
+  // The user and role name of the request's session; nullopt without a valid one.
+  std::optional<std::pair<std::string, std::string>> user_of(const http::Request& request);
 
  private:
   http::Response login(const http::Request& request);

@@ -57,3 +57,20 @@ export async function signOut(): Promise<void> {
     current = null;
   }
 }
+
+// A GET that tells "not there yet" apart from failure: the body for 200, null for 202 (still
+// computing), 404 (endpoint or object absent) or 503 (not ready); throws otherwise.
+export async function getJsonIfReady<T>(path: string): Promise<T | null> {
+  const response = await fetch(path, { credentials: 'same-origin' });
+  if (response.status === 401) {
+    current = null;
+    throw new Unauthorised();
+  }
+  if (response.status === 202 || response.status === 404 || response.status === 503) return null;
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return (await (await call(method, path, body)).json()) as T;
+}

@@ -25,6 +25,7 @@ export interface Host extends FleetHost {
   storageBytes: number;
   cpuP95?: number;
   memoryP95?: number;
+  strategy?: string;  // from the plan, once it is computed
 }
 interface HostPage {
   total: number;
@@ -77,43 +78,4 @@ export function loadFleet(): Promise<Host[]> {
 
 export function forgetFleet(): void {
   cache = null;
-}
-
-export interface Totals {
-  hosts: number;
-  stale: number;
-  cores: number;
-  memoryBytes: number;
-  storageBytes: number;
-}
-
-export function totals(hosts: Host[]): Totals {
-  const t: Totals = { hosts: hosts.length, stale: 0, cores: 0, memoryBytes: 0, storageBytes: 0 };
-  for (const h of hosts) {
-    if (h.stale) t.stale++;
-    t.cores += h.cpu?.cores ?? 0;
-    t.memoryBytes += h.memory_bytes ?? 0;
-    t.storageBytes += h.storageBytes;
-  }
-  return t;
-}
-
-// Counts per key, largest first; hosts without a value count under `unknown`.
-export function countBy(hosts: Host[], key: (h: Host) => string | undefined, unknown: string) {
-  const counts = new Map<string, number>();
-  for (const h of hosts) {
-    const k = key(h) || unknown;
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}
-
-// Hosts per utilisation band of 10 % (the last band holds 90-100 % and above).
-export function utilisationBands(values: (number | undefined)[]): [string, number][] {
-  const bands = new Array<number>(10).fill(0);
-  for (const v of values) {
-    if (v === undefined) continue;
-    bands[Math.min(9, Math.max(0, Math.floor(v * 10)))]++;
-  }
-  return bands.map((n, i) => [`${i * 10}–${i * 10 + 10} %`, n]);
 }

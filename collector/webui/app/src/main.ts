@@ -10,6 +10,9 @@ import { hostPage } from './pages/host';
 import { hostsPage } from './pages/hosts';
 import { loginPage } from './pages/login';
 import { overviewPage } from './pages/overview';
+import { agentsPage } from './pages/agents';
+import { dependenciesPage } from './pages/dependencies';
+import { forgetPlan } from './plan';
 
 const root = document.getElementById('app') as HTMLElement;
 
@@ -18,6 +21,9 @@ function pageFor(route: string): Promise<HTMLElement> {
   if (route === '/hosts') return hostsPage();
   const host = route.match(/^\/hosts\/([^/]+)$/);
   if (host) return hostPage(decodeURIComponent(host[1]));
+  const dependencies = route.match(/^\/dependencies(?:\/(.+))?$/);
+  if (dependencies) return dependenciesPage(dependencies[1] ?? '');
+  if (route === '/agents') return agentsPage();
   return Promise.resolve(h('p', {}, t.notFound));
 }
 
@@ -30,13 +36,15 @@ function shell(content: Node): HTMLElement {
   const logout = h('button', { type: 'button', 'data-testid': 'logout' }, t.logout);
   logout.addEventListener('click', async () => {
     forgetFleet();
+    forgetPlan();
     await signOut().catch(() => undefined);
     void show();
   });
   const who = session();
   return h('div', { class: 'layout' },
     h('header', {}, h('span', { class: 'brand' }, t.appName), h('span', { class: 'muted' }, t.tagline),
-      h('nav', {}, h('a', { href: '#/' }, t.navOverview), h('a', { href: '#/hosts' }, t.navHosts)),
+      h('nav', {}, h('a', { href: '#/' }, t.navOverview), h('a', { href: '#/hosts' }, t.navHosts),
+        h('a', { href: '#/dependencies' }, t.navDependencies), h('a', { href: '#/agents' }, t.navAgents)),
       h('span', { class: 'spacer' }), who ? h('span', { 'data-testid': 'who' }, `${who.user} (${who.role})`) : null,
       language, who ? logout : null),
     h('main', {}, content));

@@ -44,3 +44,16 @@ export function formatDate(iso: string | undefined): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(locale());
 }
+
+// Amounts in Moroccan dirhams, whole units ("12 345 MAD" / "MAD 12,345").
+export function formatMad(amount: number | undefined): string {
+  if (amount === undefined || !Number.isFinite(amount)) return '—';
+  return amount.toLocaleString(locale(), { style: 'currency', currency: 'MAD', maximumFractionDigits: 0 });
+}
+
+// A day as the locale writes it ("31/05/2025").
+export function formatDay(isoDay: string | undefined | null): string {
+  if (!isoDay) return '—';
+  const date = new Date(`${isoDay}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? isoDay : date.toLocaleDateString(locale(), { timeZone: 'UTC' });
+}

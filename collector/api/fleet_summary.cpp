@@ -1,0 +1,238 @@
+#include "collector/api/fleet_summary.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <optional>
+
+#include "collector/api/end_of_life.h"
+#include "collector/api/fleet_export.h"
+#include "collector/store/maintenance.h"
+#include "collector/store/utilisation.h"
+#include "common/timestamp.h"
+
+namespace sahab::collector {
+namespace {
+using nlohmann::json;
+
+// What the summary needs of one host, whatever its source.
+struct HostFigures {
+  std::string source;
+  std::string state;
+  std::optional<std::string> region, province;
+  std::string os_name, os_version;  // name falls back to the family, as the UI labels it
+  double cores = 0, memory_bytes = 0, storage_bytes = 0;
+  std::optional<double> cpu_p95, memory_p95;
+};
+
+struct Totals {
+  std::int64_t hosts = 0;
+  double cores = 0, memory_bytes = 0, storage_bytes = 0;
+  void add(const HostFigures& h) {
+    ++hosts;
+    cores += h.cores;
+    memory_bytes += h.memory_bytes;
+    storage_bytes += h.storage_bytes;
+  }
+  json to_json(const std::optional<std::string>& name) const {
+    return {{"name", name ? json(*name) : json()},
+            {"hosts", hosts},
+            {"cores", cores},
+            {"memory_bytes", memory_bytes},
+            {"storage_bytes", storage_bytes}};
+  }
+};
+
+constexpr int kBands = 10;  // 0-10 %, ..., 90-100 % (and above)
+using Histogram = std::array<std::int64_t, kBands>;
+
+void add_to(Histogram& histogram, const std::optional<double>& ratio) {
+  if (!ratio || !std::isfinite(*ratio)) return;
+  histogram[static_cast<size_t>(std::clamp(static_cast<int>(std::floor(*ratio * 10)), 0, 9))]++;
+}
+
+std::optional<std::string> optional_text(const Statement& s, int column) {
+  return s.is_null(column) ? std::nullopt : std::optional(s.text(column));
+}
+std::optional<double> optional_real(const Statement& s, int column) {
+  return s.is_null(column) ? std::nullopt : std::optional(s.real(column));
+}
+
+// Imported hosts: everything is in the imported document; SQLite's JSON functions read it
+// without building a JSON tree per host in C++.
+void read_imported(Database& db, std::vector<HostFigures>& out) {
+  Statement& s = db.cached(
+      "SELECT state, json_extract(labels, '$.region'), json_extract(labels, '$.province'), "
+      "coalesce(json_extract(imported, '$.os.name'), json_extract(imported, '$.os.family'), ''), "
+      "coalesce(json_extract(imported, '$.os.version'), ''), "
+      "coalesce(json_extract(imported, '$.cpu.cores'), 0), "
+      "coalesce(json_extract(imported, '$.memory_bytes'), 0), "
+      "(SELECT coalesce(sum(json_extract(d.value, '$.size_bytes')), 0) "
+      " FROM json_each(imported, '$.disks') d WHERE json_type(d.value) = 'object'), "
+      "json_extract(imported, '$.utilisation.cpu_ratio.p95'), "
+      "json_extract(imported, '$.utilisation.memory_ratio.p95') "
+      "FROM hosts WHERE source = 'import' AND json_valid(imported) AND json_valid(labels)");
+  while (s.step()) {
+    HostFigures h{"import",  s.text(0),           optional_text(s, 1), optional_text(s, 2),
+                  s.text(3), s.text(4),           s.real(5),           s.real(6),
+                  s.real(7), optional_real(s, 8), optional_real(s, 9)};
+    out.push_back(std::move(h));
+  }
+}
+
+double number_or_zero(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+std::optional<double> p95_over(Database& db, const std::string& id, const char* metric,
+                               const UtilisationQuery& window) {
+  UtilisationQuery q = window;
+  q.host_id = id;
+  q.metric = metric;
+  const auto stats = query_window(db, q);
+  if (stats.empty()) return std::nullopt;
+  return stats.sketch.quantile(0.95);
+}
+
+// Agent hosts: their inventory as the fleet export reads it, and p95s over the window.
+void read_agents(Database& db, const UtilisationQuery& window, std::vector<HostFigures>& out) {
+  Statement& s = db.cached(
+      "SELECT id, state, json_extract(labels, '$.region'), json_extract(labels, '$.province') "
+      "FROM hosts WHERE source = 'agent' AND json_valid(labels) ORDER BY id");
+  std::vector<HostFigures> hosts;
+  std::vector<std::string> ids;
+  while (s.step()) {
+    ids.push_back(s.text(0));
+    HostFigures h;
+    h.source = "agent";
+    h.state = s.text(1);
+    h.region = optional_text(s, 2);
+    h.province = optional_text(s, 3);
+    hosts.push_back(std::move(h));
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    json sections = json::object();
+    Statement& inv = db.cached(
+                           "SELECT section, data FROM inventory_current WHERE host_id = ? AND "
+                           "section IN ('system', 'hardware')")
+                         .with(ids[i]);
+    while (inv.step()) sections[inv.text(0)] = json::parse(inv.text(1), nullptr, false);
+    const json host = host_from_inventory(sections);
+    HostFigures& h = hosts[i];
+    const json os = host.value("os", json::object());
+    h.os_name = os.contains("name") && os["name"].is_string() ? os["name"].get<std::string>()
+                : os.contains("family") && os["family"].is_string()
+                    ? os["family"].get<std::string>()
+                    : "";
+    h.os_version =
+        os.contains("version") && os["version"].is_string() ? os["version"].get<std::string>() : "";
+    h.cores = number_or_zero(host.value("cpu", json::object()), "cores");
+    h.memory_bytes = number_or_zero(host, "memory_bytes");
+    for (const auto& disk : host.value("disks", json::array()))
+      h.storage_bytes += number_or_zero(disk, "size_bytes");
+    h.cpu_p95 = p95_over(db, ids[i], "cpu_ratio", window);
+    h.memory_p95 = p95_over(db, ids[i], "memory_ratio", window);
+    out.push_back(std::move(h));
+  }
+}
+
+json sorted_totals(const std::map<std::optional<std::string>, Totals>& groups) {
+  std::vector<std::pair<std::optional<std::string>, Totals>> rows(groups.begin(), groups.end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.second.hosts != b.second.hosts ? a.second.hosts > b.second.hosts : a.first < b.first;
+  });
+  json out = json::array();
+  for (const auto& [name, totals] : rows) out.push_back(totals.to_json(name));
+  return out;
+}
+
+std::string os_label(const HostFigures& h) {
+  if (h.os_name.empty()) return h.os_version;
+  return h.os_version.empty() ? h.os_name : h.os_name + " " + h.os_version;
+}
+
+}  // namespace
+
+json fleet_summary(Context& ctx, std::int64_t window) {
+  const std::int64_t now = ctx.now();
+  std::vector<HostFigures> hosts;
+  ctx.store.read([&](Database& db) {
+    hosts.clear();
+    read_imported(db, hosts);
+    read_agents(db, {"", "", now - window, now, raw_from(ctx.config.retention, now)}, hosts);
+  });
+
+  Totals all;
+  std::map<std::string, std::int64_t> by_source, by_state;
+  std::map<std::optional<std::string>, Totals> by_region, by_province;
+  struct OsRow {
+    std::int64_t hosts = 0;
+    EndOfLifeStatus eol;
+  };
+  std::map<std::string, OsRow> by_os;
+  std::map<std::string, std::int64_t> eol_counts = {
+      {"supported", 0}, {"ending_soon", 0}, {"ended", 0}, {"unknown", 0}};
+  Histogram cpu{}, memory{};
+  std::int64_t agents_reporting = 0, agents_stale = 0;
+  for (const HostFigures& h : hosts) {
+    all.add(h);
+    by_source[h.source]++;
+    by_state[h.state]++;
+    if (h.source == "agent") (h.state == "stale" ? agents_stale : agents_reporting)++;
+    by_region[h.region].add(h);
+    by_province[h.province].add(h);
+    OsRow& os = by_os[os_label(h)];
+    if (os.hosts++ == 0) os.eol = end_of_life(h.os_name, h.os_version, now);
+    eol_counts[end_of_life_name(os.eol.status)]++;
+    add_to(cpu, h.cpu_p95);
+    add_to(memory, h.memory_p95);
+  }
+
+  std::vector<std::pair<std::string, OsRow>> os_rows(by_os.begin(), by_os.end());
+  std::sort(os_rows.begin(), os_rows.end(), [](const auto& a, const auto& b) {
+    return a.second.hosts != b.second.hosts ? a.second.hosts > b.second.hosts : a.first < b.first;
+  });
+  json os_json = json::array();
+  for (const auto& [label, row] : os_rows) {
+    os_json.push_back({{"name", label.empty() ? json() : json(label)},
+                       {"hosts", row.hosts},
+                       {"end_of_life", row.eol.date ? json(*row.eol.date) : json()},
+                       {"status", end_of_life_name(row.eol.status)}});
+  }
+  return {{"format", "sahab-fleet-summary/1"},
+          {"generated_at", format_rfc3339(now)},
+          {"window_days", static_cast<double>(window) / 86'400.0},
+          {"hosts", all.hosts},
+          {"cores", all.cores},
+          {"memory_bytes", all.memory_bytes},
+          {"storage_bytes", all.storage_bytes},
+          {"by_source", by_source},
+          {"by_state", by_state},
+          {"stale", by_state.contains("stale") ? by_state["stale"] : 0},
+          {"agents", {{"reporting", agents_reporting}, {"stale", agents_stale}}},
+          {"by_region", sorted_totals(by_region)},
+          {"by_province", sorted_totals(by_province)},
+          {"by_os", os_json},
+          {"end_of_life", eol_counts},
+          {"utilisation", {{"bands", kBands}, {"cpu_p95", cpu}, {"memory_p95", memory}}}};
+}
+
+http::Response summary_route(Context& ctx, const http::Request& request) {
+  if (auto denied = require_admin(ctx, request)) return *denied;
+  std::int64_t window = 30 * 86'400;
+  try {
+    window = duration_param(request, "window").value_or(window);
+  } catch (const std::invalid_argument& e) {
+    return error_response(400, e.what());
+  }
+  return json_response(200, fleet_summary(ctx, window));
+}
+
+void register_fleet_summary_routes(http::Server& server, Context& ctx) {
+  server.route("GET", "/api/v1/fleet/summary",
+               [&ctx](const http::Request& r) { return summary_route(ctx, r); });
+}
+
+}  // namespace sahab::collector
