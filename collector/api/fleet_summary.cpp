@@ -16,8 +16,10 @@ namespace sahab::collector {
 namespace {
 using nlohmann::json;
 
-// What the summary needs of one host, whatever its source.
+// What the summary and the hosts table need of one host, whatever its source.
 struct HostFigures {
+  std::string id, hostname;
+  json labels;
   std::string source;
   std::string state;
   std::optional<std::string> region, province;
@@ -52,31 +54,58 @@ void add_to(Histogram& histogram, const std::optional<double>& ratio) {
   histogram[static_cast<size_t>(std::clamp(static_cast<int>(std::floor(*ratio * 10)), 0, 9))]++;
 }
 
-std::optional<std::string> optional_text(const Statement& s, int column) {
-  return s.is_null(column) ? std::nullopt : std::optional(s.text(column));
-}
-std::optional<double> optional_real(const Statement& s, int column) {
-  return s.is_null(column) ? std::nullopt : std::optional(s.real(column));
+// id, hostname, state and labels (columns 0-3), and the region and province labels.
+HostFigures host_row(const Statement& s, const char* source) {
+  HostFigures h;
+  h.id = s.text(0);
+  h.hostname = s.text(1);
+  h.source = source;
+  h.state = s.text(2);
+  h.labels = json::parse(s.text(3), nullptr, false);
+  if (!h.labels.is_object()) h.labels = json::object();
+  const auto label = [&](const char* name) -> std::optional<std::string> {
+    const auto it = h.labels.find(name);
+    return it != h.labels.end() && it->is_string() ? std::optional(it->get<std::string>())
+                                                   : std::nullopt;
+  };
+  h.region = label("region");
+  h.province = label("province");
+  return h;
 }
 
-// Imported hosts: everything is in the imported document; SQLite's JSON functions read it
-// without building a JSON tree per host in C++.
+// Imported hosts: everything is in the imported document. One json_extract with several paths
+// parses each document once (SQLite 3.40 has no parse cache) and returns the values as a small
+// JSON array.
 void read_imported(Database& db, std::vector<HostFigures>& out) {
   Statement& s = db.cached(
-      "SELECT state, json_extract(labels, '$.region'), json_extract(labels, '$.province'), "
-      "coalesce(json_extract(imported, '$.os.name'), json_extract(imported, '$.os.family'), ''), "
-      "coalesce(json_extract(imported, '$.os.version'), ''), "
-      "coalesce(json_extract(imported, '$.cpu.cores'), 0), "
-      "coalesce(json_extract(imported, '$.memory_bytes'), 0), "
-      "(SELECT coalesce(sum(json_extract(d.value, '$.size_bytes')), 0) "
-      " FROM json_each(imported, '$.disks') d WHERE json_type(d.value) = 'object'), "
-      "json_extract(imported, '$.utilisation.cpu_ratio.p95'), "
-      "json_extract(imported, '$.utilisation.memory_ratio.p95') "
-      "FROM hosts WHERE source = 'import' AND json_valid(imported) AND json_valid(labels)");
+      "SELECT id, hostname, state, labels, json_extract(imported, '$.os.name', '$.os.family', "
+      "'$.os.version', '$.cpu.cores', "
+      "'$.memory_bytes', '$.utilisation.cpu_ratio.p95', '$.utilisation.memory_ratio.p95', "
+      "'$.disks') FROM hosts WHERE source = 'import'");
+  const auto text = [](const json& v) -> std::optional<std::string> {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number()) return v.dump();
+    return std::nullopt;
+  };
+  const auto number = [](const json& v) -> std::optional<double> {
+    return v.is_number() ? std::optional(v.get<double>()) : std::nullopt;
+  };
   while (s.step()) {
-    HostFigures h{"import",  s.text(0),           optional_text(s, 1), optional_text(s, 2),
-                  s.text(3), s.text(4),           s.real(5),           s.real(6),
-                  s.real(7), optional_real(s, 8), optional_real(s, 9)};
+    const json v = json::parse(s.text(4), nullptr, false);
+    if (!v.is_array() || v.size() != 8) continue;
+    HostFigures h = host_row(s, "import");
+    h.os_name = text(v[0]).value_or(text(v[1]).value_or(""));
+    h.os_version = text(v[2]).value_or("");
+    h.cores = number(v[3]).value_or(0);
+    h.memory_bytes = number(v[4]).value_or(0);
+    h.cpu_p95 = number(v[5]);
+    h.memory_p95 = number(v[6]);
+    if (v[7].is_array()) {
+      for (const auto& disk : v[7]) {
+        if (disk.is_object())
+          h.storage_bytes += number(disk.value("size_bytes", json())).value_or(0);
+      }
+    }
     out.push_back(std::move(h));
   }
 }
@@ -98,29 +127,18 @@ std::optional<double> p95_over(Database& db, const std::string& id, const char* 
 
 // Agent hosts: their inventory as the fleet export reads it, and p95s over the window.
 void read_agents(Database& db, const UtilisationQuery& window, std::vector<HostFigures>& out) {
-  Statement& s = db.cached(
-      "SELECT id, state, json_extract(labels, '$.region'), json_extract(labels, '$.province') "
-      "FROM hosts WHERE source = 'agent' AND json_valid(labels) ORDER BY id");
+  Statement& s =
+      db.cached("SELECT id, hostname, state, labels FROM hosts WHERE source = 'agent' ORDER BY id");
   std::vector<HostFigures> hosts;
-  std::vector<std::string> ids;
-  while (s.step()) {
-    ids.push_back(s.text(0));
-    HostFigures h;
-    h.source = "agent";
-    h.state = s.text(1);
-    h.region = optional_text(s, 2);
-    h.province = optional_text(s, 3);
-    hosts.push_back(std::move(h));
-  }
-  for (size_t i = 0; i < ids.size(); ++i) {
+  while (s.step()) hosts.push_back(host_row(s, "agent"));
+  for (HostFigures& h : hosts) {
     json sections = json::object();
     Statement& inv = db.cached(
                            "SELECT section, data FROM inventory_current WHERE host_id = ? AND "
                            "section IN ('system', 'hardware')")
-                         .with(ids[i]);
+                         .with(h.id);
     while (inv.step()) sections[inv.text(0)] = json::parse(inv.text(1), nullptr, false);
     const json host = host_from_inventory(sections);
-    HostFigures& h = hosts[i];
     const json os = host.value("os", json::object());
     h.os_name = os.contains("name") && os["name"].is_string() ? os["name"].get<std::string>()
                 : os.contains("family") && os["family"].is_string()
@@ -132,8 +150,8 @@ void read_agents(Database& db, const UtilisationQuery& window, std::vector<HostF
     h.memory_bytes = number_or_zero(host, "memory_bytes");
     for (const auto& disk : host.value("disks", json::array()))
       h.storage_bytes += number_or_zero(disk, "size_bytes");
-    h.cpu_p95 = p95_over(db, ids[i], "cpu_ratio", window);
-    h.memory_p95 = p95_over(db, ids[i], "memory_ratio", window);
+    h.cpu_p95 = p95_over(db, h.id, "cpu_ratio", window);
+    h.memory_p95 = p95_over(db, h.id, "memory_ratio", window);
     out.push_back(std::move(h));
   }
 }
@@ -153,9 +171,7 @@ std::string os_label(const HostFigures& h) {
   return h.os_version.empty() ? h.os_name : h.os_name + " " + h.os_version;
 }
 
-}  // namespace
-
-json fleet_summary(Context& ctx, std::int64_t window) {
+std::vector<HostFigures> read_fleet(Context& ctx, std::int64_t window) {
   const std::int64_t now = ctx.now();
   std::vector<HostFigures> hosts;
   ctx.store.read([&](Database& db) {
@@ -163,6 +179,34 @@ json fleet_summary(Context& ctx, std::int64_t window) {
     read_imported(db, hosts);
     read_agents(db, {"", "", now - window, now, raw_from(ctx.config.retention, now)}, hosts);
   });
+  return hosts;
+}
+
+json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(); }
+
+}  // namespace
+
+json fleet_hosts_table(Context& ctx, std::int64_t window) {
+  json rows = json::array();
+  for (HostFigures& h : read_fleet(ctx, window)) {
+    rows.push_back({{"id", std::move(h.id)},
+                    {"hostname", std::move(h.hostname)},
+                    {"labels", std::move(h.labels)},
+                    {"source", h.source},
+                    {"state", h.state},
+                    {"os", os_label(h)},
+                    {"cores", h.cores},
+                    {"memory_bytes", h.memory_bytes},
+                    {"storage_bytes", h.storage_bytes},
+                    {"cpu_p95", optional_number(h.cpu_p95)},
+                    {"memory_p95", optional_number(h.memory_p95)}});
+  }
+  return {{"format", "sahab-fleet-hosts/1"}, {"hosts", std::move(rows)}};
+}
+
+json fleet_summary(Context& ctx, std::int64_t window) {
+  const std::int64_t now = ctx.now();
+  const std::vector<HostFigures> hosts = read_fleet(ctx, window);
 
   Totals all;
   std::map<std::string, std::int64_t> by_source, by_state;
@@ -219,20 +263,27 @@ json fleet_summary(Context& ctx, std::int64_t window) {
           {"utilisation", {{"bands", kBands}, {"cpu_p95", cpu}, {"memory_p95", memory}}}};
 }
 
-http::Response summary_route(Context& ctx, const http::Request& request) {
-  if (auto denied = require_admin(ctx, request)) return *denied;
-  std::int64_t window = 30 * 86'400;
-  try {
-    window = duration_param(request, "window").value_or(window);
-  } catch (const std::invalid_argument& e) {
-    return error_response(400, e.what());
-  }
-  return json_response(200, fleet_summary(ctx, window));
+namespace {
+
+// GET PATH?window=30d answered by `compute` (same reader rights as /api/v1/fleet).
+http::Handler windowed(Context& ctx, nlohmann::json (*compute)(Context&, std::int64_t)) {
+  return [&ctx, compute](const http::Request& request) {
+    if (auto denied = require_admin(ctx, request)) return *denied;
+    std::int64_t window = 30 * 86'400;
+    try {
+      window = duration_param(request, "window").value_or(window);
+    } catch (const std::invalid_argument& e) {
+      return error_response(400, e.what());
+    }
+    return json_response(200, compute(ctx, window));
+  };
 }
 
+}  // namespace
+
 void register_fleet_summary_routes(http::Server& server, Context& ctx) {
-  server.route("GET", "/api/v1/fleet/summary",
-               [&ctx](const http::Request& r) { return summary_route(ctx, r); });
+  server.route("GET", "/api/v1/fleet/summary", windowed(ctx, fleet_summary));
+  server.route("GET", "/api/v1/fleet/hosts", windowed(ctx, fleet_hosts_table));
 }
 
 }  // namespace sahab::collector

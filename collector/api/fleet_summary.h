@@ -12,7 +12,12 @@ namespace sahab::collector {
 // hosts carry their own).
 nlohmann::json fleet_summary(Context& ctx, std::int64_t window);
 
-// GET /api/v1/fleet/summary?window=30d (same reader rights as /api/v1/fleet).
+// One row per host with what the Hosts table shows (labels, OS label, cores, memory, storage,
+// CPU and memory p95, state): a fraction of the fleet document, computed the same way.
+nlohmann::json fleet_hosts_table(Context& ctx, std::int64_t window);
+
+// GET /api/v1/fleet/summary?window=30d and GET /api/v1/fleet/hosts?window=30d (same reader rights
+// as /api/v1/fleet).
 void register_fleet_summary_routes(http::Server& server, Context& ctx);
 
 }  // namespace sahab::collector

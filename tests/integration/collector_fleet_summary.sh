@@ -50,9 +50,22 @@ for h in fleet:
     bands[min(9, int(h["utilisation"]["cpu_ratio"]["p95"] * 10))] += 1
 check("cpu histogram", s["utilisation"]["cpu_p95"], bands)
 PY
+api /api/v1/fleet/hosts >"$WORK/table.json"
+python3 - "$WORK/full.json" "$WORK/table.json" <<'PY' || fail "hosts table differs from the fleet"
+import json, sys
+fleet = {h["id"]: h for h in json.load(open(sys.argv[1]))["hosts"]}
+rows = json.load(open(sys.argv[2]))["hosts"]
+assert sorted(r["id"] for r in rows) == sorted(fleet), "not the same hosts"
+for r in rows:
+    h = fleet[r["id"]]
+    want = (h["hostname"], h["labels"], f'{h["os"]["name"]} {h["os"]["version"]}', h["cpu"]["cores"], h["memory_bytes"],
+            sum(d["size_bytes"] for d in h["disks"]), h["utilisation"]["cpu_ratio"]["p95"], "imported")
+    got = (r["hostname"], r["labels"], r["os"], r["cores"], r["memory_bytes"], r["storage_bytes"], r["cpu_p95"], r["state"])
+    assert got == want, f"{r['id']}: {got} != {want}"
+PY
 expect_status 400 -H "$API_AUTH" "$URL/api/v1/fleet/summary?window=soon"
 expect_status 401 "$URL/api/v1/fleet/summary"
-ok "the fleet summary equals the counts of the full fleet (totals, regions, provinces, OS, end of life, CPU p95)"
+ok "the fleet summary and hosts table equal the full fleet (totals, regions, provinces, OS, end of life, CPU p95, every row)"
 
 curl -fsS -D "$WORK/gz.headers" -o "$WORK/fleet.gz" -H "$API_AUTH" -H 'Accept-Encoding: gzip' "$URL/api/v1/fleet"
 grep -qi '^content-encoding: gzip' "$WORK/gz.headers" || fail "fleet not gzipped: $(cat "$WORK/gz.headers")"

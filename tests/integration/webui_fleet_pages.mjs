@@ -1,11 +1,11 @@
 // Overview, Hosts (strategy filter), Host, Dependencies and Agents pages in real Chromium
 // (harness: webui_harness.mjs). Numbers on the pages are compared with the API's.
 // Env: as webui_harness.mjs, plus VIEWER_PASSWORD and ADMIN_PASSWORD.
-import { env, url, ok, check, digits, api, openBrowser } from './webui_harness.mjs';
+import { env, url, ok, check, digits, api, fetchRetry, openBrowser } from './webui_harness.mjs';
 
 // Before the planner's endpoints exist (or while they do not), plan checks are skipped, loudly.
-const hasPlan = (await fetch(`${url}/api/v1/plan/summary`, { headers: { Authorization: `Bearer ${env('API_TOKEN')}` } })).status !== 404;
-const hasInstallInfo = (await fetch(`${url}/api/v1/install-info`, { headers: { Authorization: `Bearer ${env('API_TOKEN')}` } })).status === 200;
+const hasPlan = (await fetchRetry(`${url}/api/v1/plan/summary`, { headers: { Authorization: `Bearer ${env('API_TOKEN')}` } })).status !== 404;
+const hasInstallInfo = (await fetchRetry(`${url}/api/v1/install-info`, { headers: { Authorization: `Bearer ${env('API_TOKEN')}` } })).status === 200;
 
 const { context, page, accessible, signIn, screenshot, finish } = await openBrowser({
   expectedFailure: (status, path) => (status === 403 && path === '/api/v1/enrolment-tokens') ||
@@ -17,7 +17,7 @@ const text = (selector) => page.textContent(selector);
 // The plan as the API has it (waits while the collector computes it).
 async function planApi(path) {
   for (let i = 0; i < 60; i++) {
-    const r = await fetch(url + path, { headers: { Authorization: `Bearer ${env('API_TOKEN')}` } });
+    const r = await fetchRetry(url + path, { headers: { Authorization: `Bearer ${env('API_TOKEN')}` } });
     if (r.status === 200) return r.json();
     check(r.status === 202 || r.status === 503, `${path}: HTTP ${r.status}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -192,14 +192,14 @@ try {
   check(listed.length === 1 && listed[0].name === 'Agadir <b>batch</b>' && listed[0].created_by === 'ada' &&
     !JSON.stringify(listed).includes(token), `listed: ${JSON.stringify(listed)}`);
   await page.waitForSelector(`[data-testid=tokens-table] tr[data-token="${listed[0].id}"][data-state=live]`);
-  const enrol = await fetch(`${url}/api/v1/enrol`, { method: 'POST', headers: { Authorization: `Bearer ${token}`,
+  const enrol = await fetchRetry(`${url}/api/v1/enrol`, { method: 'POST', headers: { Authorization: `Bearer ${token}`,
     'Content-Type': 'application/json' }, body: JSON.stringify({ host_id: 'new-agent', hostname: 'new-agent' }) });
   check(enrol.status === 201, `enrol with the new token: ${enrol.status}`);
   await screenshot('agents-admin-token', { fullPage: true });
   await accessible('agents (admin)');
   await page.click(`[data-testid=revoke-${listed[0].id}]`);
   await page.waitForSelector(`[data-testid=tokens-table] tr[data-token="${listed[0].id}"][data-state=revoked]`);
-  const refused = await fetch(`${url}/api/v1/enrol`, { method: 'POST', headers: { Authorization: `Bearer ${token}`,
+  const refused = await fetchRetry(`${url}/api/v1/enrol`, { method: 'POST', headers: { Authorization: `Bearer ${token}`,
     'Content-Type': 'application/json' }, body: JSON.stringify({ host_id: 'other', hostname: 'other' }) });
   check(refused.status === 401, `enrol with the revoked token: ${refused.status}`);
   ok('an admin makes a token on the Agents page (shown once, enrols an agent) and revokes it (then refused)');

@@ -22,8 +22,20 @@ export const ok = (what) => { console.log(`ok: ${what}`); passed++; };
 export const check = (condition, what) => { if (!condition) throw new Error(`FAIL: ${what}`); };
 export const digits = (text) => Number((text ?? '').replace(/\D/g, ''));
 
+// fetch() that retries once when the collector had closed an idle keep-alive connection the
+// client reused (CivetWeb closes them after 500 ms without saying so in a Keep-Alive header).
+export async function fetchRetry(target, init = {}) {
+  try {
+    return await fetch(target, init);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    console.log(`retrying ${target} after: ${e.cause?.message ?? e.message}`);
+    return fetch(target, init);
+  }
+}
+
 export async function api(path, init = {}) {
-  const response = await fetch(url + path, {
+  const response = await fetchRetry(url + path, {
     ...init, headers: { Authorization: `Bearer ${env('API_TOKEN')}`, ...(init.headers ?? {}) },
   });
   check(response.ok, `${path}: HTTP ${response.status}`);

@@ -66,9 +66,16 @@ const kStyle: cytoscape.StylesheetJson = [
   { selector: 'edge.cut', style: { width: 3, 'line-color': '#c23030', 'target-arrow-color': '#c23030', 'line-style': 'dashed' } },
 ];
 
+// Cytoscape.js adds a <style> element to the page unless one with this id exists; the CSP forbids
+// inline styles, so a placeholder takes the id and style.css carries its one rule.
+const kCytoscapeStylesheetId = '__________cytoscape_stylesheet';
+
 // Cytoscape.js is a chunk of its own, fetched the first time a graph is drawn.
 async function draw(box: HTMLElement, graph: Graph, focus: string | null): Promise<cytoscape.Core> {
   const { default: cytoscape } = await import('cytoscape');
+  if (!document.getElementById(kCytoscapeStylesheetId)) {
+    document.head.append(h('meta', { id: kCytoscapeStylesheetId, name: 'cytoscape-style', content: 'style.css' }));
+  }
   const elements: cytoscape.ElementDefinition[] = [];
   if ([...graph.nodes.values()].includes('shared')) {
     elements.push({ data: { id: kSharedBox, label: t.sharedInfrastructure } });
