@@ -100,6 +100,12 @@ settings::Schema collector_schema(CollectorConfig& c) {
           if (v != "true" && v != "false") throw BadValue("expected true or false");
           c.ui_secure_cookie = v == "true";
         });
+  value("planner.config", "planner.config",
+        "planner.yaml for /api/v1/plan (its catalogs.dir is relative to it)",
+        "the shipped configs/planner.yaml", path(c.planner_config));
+  value("planner.max-age", "planner.max_age",
+        "a cached plan is recomputed after this even if no host changed (utilisation moves)", "15m",
+        [&c](const std::string& v) { c.planner_max_age = settings::parse_positive_duration(v); });
   return schema;
 }
 

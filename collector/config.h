@@ -32,6 +32,11 @@ struct CollectorConfig {
   std::vector<std::string> ui_users;
   std::chrono::milliseconds ui_session_ttl{8 * 3'600'000};
   bool ui_secure_cookie = false;
+  // The planner behind /api/v1/plan (docs/planner.md): its planner.yaml (empty: the shipped one,
+  // see planner::default_planner_config_files) and how long a cached plan may serve before
+  // utilisation that moved since is taken into account.
+  std::filesystem::path planner_config;
+  std::chrono::milliseconds planner_max_age{15 * 60'000};
 };
 
 settings::Schema collector_schema(CollectorConfig& config);

@@ -10,6 +10,7 @@
 
 #include "collector/api/context.h"
 #include "collector/api/fleet_summary.h"
+#include "collector/api/plan_service.h"
 #include "collector/api/telemetry.h"
 #include "collector/auth/auth.h"
 #include "collector/config.h"
@@ -82,27 +83,61 @@ auth::AuthOptions ui_auth_options(const CollectorConfig& config) {
   }
 }
 
+// The planner behind /api/v1/plan: planner.config, else the shipped planner.yaml. A broken
+// configuration or catalogue stops start-up (ConfigError, exit 2); when nothing is configured and
+// nothing is found, the collector runs and planning answers 503 with `unavailable`.
+std::optional<planner::PlannerSetup> planner_setup(const CollectorConfig& config,
+                                                   std::string& unavailable) {
+  std::filesystem::path file = config.planner_config;
+  if (file.empty()) {
+    for (const auto& candidate : planner::default_planner_config_files()) {
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(candidate, ec)) {
+        file = candidate;
+        break;
+      }
+    }
+  } else if (std::error_code ec; !std::filesystem::is_regular_file(file, ec)) {
+    throw settings::ConfigError("planner.config: cannot read " + file.string());
+  }
+  try {
+    auto setup = planner::load_planner_setup(file);
+    log::info("planner: " + (file.empty() ? std::string("built-in defaults") : file.string()) +
+              ", catalogues in " + setup.catalogs_dir.string());
+    return setup;
+  } catch (const settings::ConfigError& e) {
+    if (!config.planner_config.empty() || !file.empty()) throw;
+    unavailable = std::string("planning is not configured: ") + e.what();
+    log::warn(unavailable);
+    return std::nullopt;
+  }
+}
+
 int run(const CollectorConfig& config) {
+  std::string planning_unavailable;
+  auto setup = planner_setup(config, planning_unavailable);
   const std::string enrolment_token =
       config.enrolment_token_file.empty()
           ? ""
           : read_token_file(config.enrolment_token_file, "enrolment token");
   const std::string api_token =
       config.api_token_file.empty() ? "" : read_token_file(config.api_token_file, "API token");
-  if (enrolment_token.empty()) log::warn("no --enrolment-token-file: agents cannot enrol");
+  if (enrolment_token.empty()) {
+    log::warn("no --enrolment-token-file: agents enrol only with tokens an admin makes");
+  }
   if (api_token.empty()) log::warn("no --api-token-file: the admin API answers 401");
 
   Store store(config.db, config.readers);
   Telemetry telemetry(store);
   RateLimiter limiter(config.ingest_rate_per_agent, config.ingest_burst);
   auth::Auth ui_auth(ui_auth_options(config), unix_now);
-  const auto session_authorise = [&ui_auth](const http::Request& r) {
-    return ui_auth.authorise(r);
+  const auto session_authorise = [&ui_auth](const http::Request& r, MinRole role) {
+    return ui_auth.authorise(r, role);
   };
   const auto session_user = [&ui_auth](const http::Request& r) { return ui_auth.user_of(r); };
-  Context context{config,          store,     telemetry, limiter,
-                  enrolment_token, api_token, unix_now,  session_authorise,
-                  session_user};
+  Context context{config,    store,    telemetry,         limiter,     enrolment_token,
+                  api_token, unix_now, session_authorise, session_user};
+  PlanService plans(store, config, std::move(setup), planning_unavailable, telemetry, unix_now);
 
   http::Options options;
   options.listen = config.listen;
@@ -116,6 +151,8 @@ int run(const CollectorConfig& config) {
   register_ops_routes(server, context);
   register_fleet_summary_routes(server, context);
   register_enrolment_token_routes(server, context);
+  register_plan_routes(server, context, plans);
+  register_plan_groups_routes(server, context, plans);
   ui_auth.register_routes(server);
   webui::register_webui_routes(server);
   server.start();

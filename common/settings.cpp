@@ -18,14 +18,6 @@ std::string at_line(const std::filesystem::path& file, const YAML::Mark& mark) {
   return file.string() + ":" + std::to_string(mark.line + 1);
 }
 
-std::string scalar_of(const YAML::Node& node, const std::filesystem::path& file,
-                      const std::string& key) {
-  if (!node.IsScalar()) {
-    throw ConfigError(at_line(file, node.Mark()) + ": key '" + key + "': expected a single value");
-  }
-  return node.Scalar();
-}
-
 }  // namespace
 
 Schema::Schema(std::string program, std::string summary, std::string version)
@@ -67,8 +59,30 @@ void Schema::load_yaml_file(const std::filesystem::path& file) {
   } catch (const YAML::Exception& e) {
     throw ConfigError(at_line(file, e.mark) + ": not valid YAML: " + e.msg);
   }
+  apply_yaml(root, [&file](const YAML::Mark& mark, const std::string& key) {
+    return key.empty() ? at_line(file, mark) : at_line(file, mark) + ": key '" + key + "'";
+  });
+}
+
+void Schema::load_yaml_text(const std::string& text, const std::string& origin) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(origin + ": not valid YAML: " + e.msg);
+  }
+  apply_yaml(root, [&origin](const YAML::Mark&, const std::string& key) {
+    return key.empty() ? origin : origin + "." + key;
+  });
+}
+
+void Schema::apply_yaml(const YAML::Node& root, const Locate& locate) {
   if (root.IsNull()) return;  // an empty file is a valid, empty configuration
-  if (!root.IsMap()) throw ConfigError(at_line(file, root.Mark()) + ": expected a mapping of keys");
+  if (!root.IsMap()) throw ConfigError(locate(root.Mark(), "") + ": expected a mapping of keys");
+  auto scalar = [&locate](const YAML::Node& node, const std::string& key) {
+    if (!node.IsScalar()) throw ConfigError(locate(node.Mark(), key) + ": expected a single value");
+    return node.Scalar();
+  };
 
   // Walk the mapping; a key is either a setting or a section holding settings.
   std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& map,
@@ -84,25 +98,25 @@ void Schema::load_yaml_file(const std::filesystem::path& file) {
           }
           for (const auto& kv : value) {
             setting->apply(kv.first.as<std::string>(),
-                           scalar_of(kv.second, file, key + "." + kv.first.as<std::string>()));
+                           scalar(kv.second, key + "." + kv.first.as<std::string>()));
           }
         } else if (setting && setting->kind == Kind::kList) {
           if (value.IsScalar()) {
             setting->apply(value.Scalar(), "");
           } else if (value.IsSequence()) {
-            for (const auto& element : value) setting->apply(scalar_of(element, file, key), "");
+            for (const auto& element : value) setting->apply(scalar(element, key), "");
           } else if (!value.IsNull()) {
             throw BadValue("expected a list");
           }
         } else if (setting) {
-          setting->apply(scalar_of(value, file, key), "");
+          setting->apply(scalar(value, key), "");
         } else if (value.IsMap()) {
           walk(value, key + ".");
         } else {
-          throw ConfigError(at_line(file, item.first.Mark()) + ": unknown key '" + key + "'");
+          throw ConfigError(locate(item.first.Mark(), "") + ": unknown key '" + key + "'");
         }
       } catch (const BadValue& e) {
-        throw ConfigError(at_line(file, value.Mark()) + ": key '" + key + "': " + e.what());
+        throw ConfigError(locate(value.Mark(), key) + ": " + e.what());
       }
     }
   };

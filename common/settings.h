@@ -13,6 +13,11 @@
 #include <string>
 #include <vector>
 
+namespace YAML {
+class Node;
+struct Mark;
+}  // namespace YAML
+
 namespace sahab::settings {
 
 class ConfigError : public std::runtime_error {
@@ -60,11 +65,17 @@ class Schema {
   Outcome parse(int argc, const char* const* argv, std::ostream& out);
 
   void load_yaml_file(const std::filesystem::path& file);
+  // The same from YAML (or JSON, which is YAML) text that is not a file, such as an API request's
+  // body: errors name `origin` and the dotted key ("parameters.sizing.percentile: expected ...").
+  void load_yaml_text(const std::string& text, const std::string& origin);
   void print_help(std::ostream& out) const;
   // Every declared setting, e.g. for tests that an example file documents them all.
   const std::vector<Setting>& settings() const { return settings_; }
 
  private:
+  // Where an error is: (position, dotted key or "") -> "file:12: key 'a.b'" or "origin.a.b".
+  using Locate = std::function<std::string(const YAML::Mark&, const std::string&)>;
+  void apply_yaml(const YAML::Node& root, const Locate& locate);
   const Setting* find_yaml(const std::string& key) const;
   const Setting* find_yaml_parent(const std::string& key) const;
 

@@ -349,30 +349,62 @@ void validate(const PlannerConfig& c) {
   }
 }
 
-void apply_overrides(PlannerConfig& config, const json& overrides) {
-  if (!overrides.is_object()) throw settings::ConfigError("overrides: expected a JSON object");
-  auto table = entries(config);
-  for (const auto& [key, value] : overrides.items()) {
-    const auto it = std::find_if(table.begin(), table.end(),
-                                 [&key](const Entry& e) { return e.setting.yaml_key == key; });
-    if (it == table.end()) throw settings::ConfigError("overrides: unknown key '" + key + "'");
-    auto as_text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
-    try {
-      if (it->setting.kind == Kind::kKeyValue) {
-        if (!value.is_object()) throw BadValue("expected an object");
-        for (const auto& [k, v] : value.items()) it->setting.apply(k, as_text(v));
-      } else if (it->setting.kind == Kind::kList) {
-        if (!value.is_array()) throw BadValue("expected a list");
-        if (value.empty()) it->setting.apply("", "");
-        for (const auto& v : value) it->setting.apply(as_text(v), "");
-      } else {
-        it->setting.apply(as_text(value), "");
-      }
-    } catch (const BadValue& e) {
-      throw settings::ConfigError("overrides: key '" + key + "': " + e.what());
+namespace {
+
+// How deep a what-if document may nest (planner.yaml needs 3: section, key, map entry); deeper
+// input is refused before a recursive parser sees it.
+constexpr int kMaxParameterDepth = 6;
+
+// An empty list in a what-if clears the configured one; the list settings spell "clear" as a
+// first value "" (YAML's [] applies nothing, so it could not override a configured list).
+void spell_empty_lists(json& value) {
+  if (value.is_array() && value.empty()) value.push_back("");
+  if (value.is_structured()) {
+    for (auto& child : value) spell_empty_lists(child);
+  }
+}
+
+int depth_of(const json& value) {
+  int deepest = 0;
+  if (value.is_structured()) {
+    for (const auto& child : value) deepest = std::max(deepest, depth_of(child));
+    return deepest + 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void apply_parameters(PlannerConfig& config, const json& parameters, const std::string& origin) {
+  if (!parameters.is_object()) {
+    throw settings::ConfigError(origin + ": expected an object of planner.yaml sections");
+  }
+  if (depth_of(parameters) > kMaxParameterDepth) {
+    throw settings::ConfigError(origin + ": nested too deeply");
+  }
+  for (const auto& [key, value] : parameters.items()) {
+    if (key == "catalogs" || key.starts_with("catalogs.")) {
+      throw settings::ConfigError(origin + "." + key +
+                                  ": not allowed here (files are set in the planner "
+                                  "configuration only)");
     }
   }
-  validate(config);
+  settings::Schema schema(origin, "", "");
+  for (auto& entry : entries(config)) {
+    if (entry.setting.yaml_key != "catalogs.dir") schema.add(std::move(entry.setting));
+  }
+  json spelled = parameters;
+  spell_empty_lists(spelled);
+  schema.load_yaml_text(spelled.dump(), origin);
+  try {
+    validate(config);
+  } catch (const settings::ConfigError& e) {
+    throw settings::ConfigError(origin + ": " + e.what());
+  }
+}
+
+void apply_overrides(PlannerConfig& config, const json& overrides) {
+  apply_parameters(config, overrides, "overrides");
 }
 
 json parameters_json(const PlannerConfig& config) {
@@ -390,6 +422,72 @@ double to_plan_currency(const PlannerConfig& config, double amount, const std::s
     throw settings::ConfigError("key 'costs.exchange_rates': no rate for currency " + currency);
   }
   return amount * from->second / rates.at(config.costs.currency);
+}
+
+namespace {
+
+// configs/<name> of the source tree this binary was built in (build/bin/<program>), for running
+// from a build directory.
+std::filesystem::path source_tree_configs(const std::string& name) {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  return self.parent_path().parent_path().parent_path() / "configs" / name;
+}
+
+}  // namespace
+
+std::filesystem::path find_catalog_dir(const std::string& configured,
+                                       const std::filesystem::path& config_file) {
+  std::vector<std::filesystem::path> candidates;
+  if (!configured.empty()) {
+    candidates.push_back(configured);
+    if (std::filesystem::path(configured).is_relative() && !config_file.empty()) {
+      candidates.push_back(config_file.parent_path() / configured);
+    }
+  } else {
+    candidates = {"configs/catalogs", "/etc/sahab/catalogs", "/usr/share/sahab/catalogs"};
+    if (auto built = source_tree_configs("catalogs"); !built.empty()) candidates.push_back(built);
+  }
+  for (const auto& dir : candidates) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(dir, ec)) return dir;
+  }
+  throw settings::ConfigError("no catalogue directory found (tried " + candidates.front().string() +
+                              "); set catalogs.dir in the configuration or --catalogs.dir");
+}
+
+std::vector<std::filesystem::path> default_planner_config_files() {
+  std::vector<std::filesystem::path> files = {"/etc/sahab/planner.yaml",
+                                              "/usr/share/sahab/planner.yaml"};
+  if (auto built = source_tree_configs("planner.yaml"); !built.empty()) files.push_back(built);
+  return files;
+}
+
+PlannerSetup load_planner_setup(const std::filesystem::path& config_file) {
+  PlannerSetup setup;
+  setup.config_file = config_file;
+  if (!config_file.empty()) {
+    auto schema = planner_schema(setup.config, "planner", "");
+    schema.load_yaml_file(config_file);
+  }
+  try {
+    validate(setup.config);
+  } catch (const settings::ConfigError& e) {
+    throw settings::ConfigError(config_file.string() + ": " + e.what());
+  }
+  // A daemon's working directory means nothing: a relative catalogs.dir is the file's neighbour.
+  std::string dir = setup.config.catalogs_dir;
+  if (!dir.empty() && std::filesystem::path(dir).is_relative() && !config_file.empty()) {
+    dir = (config_file.parent_path() / dir).string();
+  }
+  setup.catalogs_dir = find_catalog_dir(dir, config_file);
+  try {
+    setup.catalogs = load_catalog_dir(setup.catalogs_dir);
+  } catch (const CatalogError& e) {
+    throw settings::ConfigError(e.what());
+  }
+  return setup;
 }
 
 }  // namespace sahab::planner

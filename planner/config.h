@@ -2,12 +2,14 @@
 // The planner's parameters (configs/planner.yaml). Every default the method relies on is a key,
 // so an architect can change it in the file, on the command line (--sizing.comfort-factor 1.5) or
 // through the collector's what-if API, and the plan records the values it used.
+#include <filesystem>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
 #include "common/settings.h"
+#include "planner/catalog.h"
 
 namespace sahab::planner {
 
@@ -125,11 +127,41 @@ settings::Schema planner_schema(PlannerConfig& config, const std::string& progra
                                 const std::string& summary);
 // Checks relations between keys (currencies known, ramp not empty); throws settings::ConfigError.
 void validate(const PlannerConfig& config);
-// Applies what-if overrides given as {"sizing.comfort_factor": 1.5, ...}; throws ConfigError.
+// Applies what-if overrides given as {"sizing.comfort_factor": 1.5, ...} (dotted keys are
+// planner.yaml keys too): apply_parameters with origin "overrides". Throws ConfigError.
 void apply_overrides(PlannerConfig& config, const nlohmann::json& overrides);
+// Applies a partial planner.yaml given as JSON ({"sizing": {"percentile": "p99"}}) with the same
+// parser as the file, then validates. Errors name `origin` and the key
+// ("parameters.sizing.percentile: expected one of p50, ..."). Keys naming files (catalogs.*) are
+// refused: a what-if must not make the planner read files. Throws settings::ConfigError.
+void apply_parameters(PlannerConfig& config, const nlohmann::json& parameters,
+                      const std::string& origin = "parameters");
 // Every parameter and its value, for the plan's "parameters".
 nlohmann::json parameters_json(const PlannerConfig& config);
 // Converts an amount in `currency` into the plan currency; throws ConfigError if unknown.
 double to_plan_currency(const PlannerConfig& config, double amount, const std::string& currency);
+
+// The catalogue directory: `configured` (a relative one is tried from the working directory, then
+// from `config_file`'s directory), else configs/catalogs, /etc/sahab/catalogs,
+// /usr/share/sahab/catalogs, configs/catalogs of the source tree the binary was built in.
+// Throws settings::ConfigError when none exists.
+std::filesystem::path find_catalog_dir(const std::string& configured,
+                                       const std::filesystem::path& config_file);
+
+// Where a program looks for planner.yaml when none is given: /etc/sahab/planner.yaml,
+// /usr/share/sahab/planner.yaml, configs/planner.yaml of the source tree it was built in.
+std::vector<std::filesystem::path> default_planner_config_files();
+
+// A planner configuration file with its catalogues, loaded and checked once (the collector).
+struct PlannerSetup {
+  PlannerConfig config;
+  std::filesystem::path config_file;  // empty: built-in defaults
+  std::filesystem::path catalogs_dir;
+  Catalogs catalogs;
+};
+// Reads `config_file` (empty: built-in defaults) and finds its catalogue directory, relative to
+// the file, and loads the catalogues. Throws settings::ConfigError naming the file, line and key
+// (a catalogue's CatalogError included).
+PlannerSetup load_planner_setup(const std::filesystem::path& config_file);
 
 }  // namespace sahab::planner

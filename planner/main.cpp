@@ -6,6 +6,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "collector/api/fleet_export.h"
+#include "collector/store/schema.h"
+#include "common/duration.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "planner/fleet_generator.h"
@@ -20,7 +23,8 @@ namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
     "Usage:\n"
-    "  sahab-planner plan (--db FILE | --fleet FILE) [--config FILE] [--out plan.json]\n"
+    "  sahab-planner plan (--db FILE [--window 30d] | --fleet FILE) [--config FILE]\n"
+    "                     [--out plan.json]\n"
     "                     [--csv DIR] [--html report.html] [--<planner key> VALUE ...]\n"
     "  sahab-planner generate-fleet --hosts N --seed S --out fleet.json\n"
     "  sahab-planner (plan|generate-fleet) --help\n"
@@ -39,28 +43,28 @@ std::string config_file_of(int argc, char** argv) {
   return {};
 }
 
-// Catalogues: the configured directory (relative paths are tried from the working directory,
-// then from the configuration file's directory), else the usual places.
-fs::path find_catalogs(const std::string& configured, const std::string& config_file) {
-  std::vector<fs::path> candidates;
-  if (!configured.empty()) {
-    candidates.push_back(configured);
-    if (fs::path(configured).is_relative() && !config_file.empty()) {
-      candidates.push_back(fs::path(config_file).parent_path() / configured);
+// The fleet in a collector's database, exported by the collector's own code over a read-only
+// connection: WAL lets the collector keep writing meanwhile.
+Fleet fleet_from_db(const std::string& file, std::int64_t window_seconds) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) throw UsageError(file + ": no such database file");
+  try {
+    collector::Database db(file, collector::Database::Mode::kReadOnly);
+    const auto version = db.scalar("PRAGMA user_version");
+    if (version == 0) throw UsageError(file + ": not a Sahab collector database (no schema)");
+    if (version > collector::schema_version()) {
+      throw UsageError(file + ": database schema version " + std::to_string(version) +
+                       " is newer than this planner reads (" +
+                       std::to_string(collector::schema_version()) + "); upgrade sahab-planner");
     }
-  } else {
-    candidates = {"configs/catalogs", "/etc/sahab/catalogs", "/usr/share/sahab/catalogs"};
-    std::error_code ec;
-    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec)
-      candidates.push_back(self.parent_path().parent_path().parent_path() / "configs/catalogs");
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const auto window = collector::fleet_window(collector::CollectorConfig{}, now, window_seconds);
+    return fleet_from_json(collector::export_fleet(db, window));
+  } catch (const collector::StoreError& e) {
+    throw UsageError(file + ": cannot read the collector database: " + e.what());
   }
-  for (const auto& dir : candidates) {
-    std::error_code ec;
-    if (fs::is_directory(dir, ec)) return dir;
-  }
-  throw UsageError("no catalogue directory found (tried " + candidates.front().string() +
-                   "); set catalogs.dir in the configuration or --catalogs.dir");
 }
 
 void write_output(const std::string& path, const std::string& content) {
@@ -88,7 +92,11 @@ int run_plan(int argc, char** argv) {
                 }});
   };
   path_flag("fleet", "sahab-fleet/1 JSON file to plan", fleet_file);
-  path_flag("db", "collector SQLite database to plan (not supported yet)", db_file);
+  path_flag("db", "collector SQLite database to plan (read-only; the collector may be running)",
+            db_file);
+  std::string window_text;
+  path_flag("window", "with --db: utilisation window, e.g. 30d (default: sizing.window_days)",
+            window_text);
   path_flag("out", "where to write the plan (sahab-plan/1 JSON); default: standard output",
             out_file);
   path_flag("csv", "directory for hosts.csv, waves.csv, costs.csv", csv_dir);
@@ -96,18 +104,23 @@ int run_plan(int argc, char** argv) {
   if (schema.parse(argc, argv, std::cout) != settings::Outcome::kRun) return 0;
   validate(config);
   if (!db_file.empty() && !fleet_file.empty()) throw UsageError("give --db or --fleet, not both");
-  if (!db_file.empty()) {
-    throw UsageError(
-        "--db is not supported yet: the collector's database does not exist yet; "
-        "export the fleet with the collector's GET /api/v1/fleet and use --fleet");
-  }
-  if (fleet_file.empty())
+  if (db_file.empty() && fleet_file.empty())
     throw UsageError("give --fleet FILE (or --db FILE)\n" + std::string(kUsage));
+  if (!window_text.empty() && db_file.empty()) throw UsageError("--window applies to --db only");
+  auto window_seconds = static_cast<std::int64_t>(config.sizing.window_days * 86'400);
+  if (!window_text.empty()) {
+    const auto d = parse_duration(window_text);
+    if (!d || d->count() < 1000) {
+      throw UsageError("--window: expected a duration such as 30d, got '" + window_text + "'");
+    }
+    window_seconds = std::chrono::duration_cast<std::chrono::seconds>(*d).count();
+  }
 
   const auto started = std::chrono::steady_clock::now();
   const Catalogs catalogs =
-      load_catalog_dir(find_catalogs(config.catalogs_dir, config_file_of(argc, argv)));
-  const Fleet fleet = load_fleet_file(fleet_file);
+      load_catalog_dir(find_catalog_dir(config.catalogs_dir, config_file_of(argc, argv)));
+  const Fleet fleet =
+      db_file.empty() ? load_fleet_file(fleet_file) : fleet_from_db(db_file, window_seconds);
   const Plan result = plan(fleet, config, catalogs);
   write_output(out_file, plan_json_text(result));
   if (!csv_dir.empty()) write_csv_reports(result, csv_dir);

@@ -147,6 +147,15 @@ Plan plan(const Fleet& fleet, const PlannerConfig& config, const Catalogs& catal
 inline constexpr const char* kPlanFormat = "sahab-plan/1";
 // The plan as sahab-plan/1 JSON text, written in one pass (what the CLI and the API send).
 std::string plan_json_text(const Plan& plan);
+// The plan without per-host lists (sahab-plan-summary/1): totals, strategies, costs by resource,
+// commitment, wave, region and commune, waves with counts, schedule, constraint reports (the
+// first 200 and counts per constraint). A few hundred KB for 10,000 hosts.
+inline constexpr const char* kPlanSummaryFormat = "sahab-plan-summary/1";
+std::string plan_summary_json_text(const Plan& plan);
+// One host's entry of the plan, as in sahab-plan/1's "hosts", with the cut dependencies that
+// touch it (sahab-plan-host/1). `index` is the host's position in the fleet.
+inline constexpr const char* kPlanHostFormat = "sahab-plan-host/1";
+std::string host_plan_json_text(const Plan& plan, std::size_t index);
 // The same document as a tree, for callers that edit or embed it.
 nlohmann::json plan_to_json(const Plan& plan);
 

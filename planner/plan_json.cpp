@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "planner/plan.h"
@@ -236,6 +237,32 @@ void rollups(Writer& w, std::string_view key, const std::vector<CostRollup>& lis
   w.end_array();
 }
 
+void cut_dependency(Writer& w, const Plan& plan, const CutDependency& c) {
+  w.begin_object()
+      .field("source", plan.hosts[c.source].id)
+      .field("target", plan.hosts[c.target].id);
+  w.field("source_group", plan.groups[plan.hosts[c.source].group].id);
+  w.field("target_group", plan.groups[plan.hosts[c.target].group].id);
+  w.field("connections_per_day", c.connections_per_day).field("bytes_per_day", c.bytes_per_day);
+  w.end_object();
+}
+
+void totals(Writer& w, const Plan& plan) {
+  const Totals& t = plan.totals;
+  w.key("totals").begin_object();
+  w.field("hosts", t.hosts).field("rehost", t.rehost).field("replatform", t.replatform);
+  w.field("retire", t.retire).field("retain", t.retain).field("flagged", t.flagged);
+  w.field("monthly_cost", r2(t.monthly_cost)).key("monthly_cost_breakdown");
+  costs(w, t.breakdown);
+  w.field("monthly_cost_on_demand", r2(t.monthly_cost_on_demand));
+  by_commitment(w, t.monthly_cost_by_commitment);
+  w.field("commitment", plan.config.costs.commitment).field("one_time_cost", r2(t.one_time_cost));
+  w.field("on_premises_monthly_cost", r2(t.on_premises_monthly_cost));
+  w.field("retained_on_premises_monthly_cost", r2(t.retained_on_premises_monthly_cost));
+  w.field("monthly_difference", r2(t.monthly_difference));
+  w.end_object();
+}
+
 }  // namespace
 
 std::string plan_json_text(const Plan& plan) {
@@ -256,15 +283,7 @@ std::string plan_json_text(const Plan& plan) {
   }
   w.end_array();
   w.key("cut_dependencies").begin_array();
-  for (const auto& c : plan.cut_dependencies) {
-    w.begin_object()
-        .field("source", plan.hosts[c.source].id)
-        .field("target", plan.hosts[c.target].id);
-    w.field("source_group", plan.groups[plan.hosts[c.source].group].id);
-    w.field("target_group", plan.groups[plan.hosts[c.target].group].id);
-    w.field("connections_per_day", c.connections_per_day).field("bytes_per_day", c.bytes_per_day);
-    w.end_object();
-  }
+  for (const auto& c : plan.cut_dependencies) cut_dependency(w, plan, c);
   w.end_array();
   ids(w, "shared_infrastructure", plan, plan.shared_infrastructure);
   w.key("waves").begin_array();
@@ -289,19 +308,100 @@ std::string plan_json_text(const Plan& plan) {
   rollups(w, "by_region", plan.by_region);
   rollups(w, "by_commune", plan.by_commune);
   w.end_object();
+  totals(w, plan);
+  w.end_object();
+  out += '\n';
+  return out;
+}
+
+namespace {
+
+// Constraint reports listed in full in a summary; beyond, only their counts per constraint.
+constexpr std::size_t kSummaryViolations = 200;
+
+void wave_summary(Writer& w, const Wave& wave) {
+  w.begin_object().field("number", wave.number).field("pilot", wave.pilot);
+  w.field("environment", wave.environment).field("start", wave.start).field("end", wave.end);
+  w.field("hosts", wave.hosts.size()).field("move_groups", wave.groups.size());
+  w.field("monthly_cost", r2(wave.monthly_cost)).field("one_time_cost", r2(wave.one_time_cost));
+  w.field("transfer_gb", r2(wave.transfer_gb)).field("transfer_hours", r2(wave.transfer_hours));
+  w.end_object();
+}
+
+void schedule(Writer& w, const Plan& plan) {
+  double transfer_hours = 0, longest_host = 0;
+  for (const auto& wave : plan.waves) transfer_hours += wave.transfer_hours;
+  for (const auto& h : plan.hosts) longest_host = std::max(longest_host, h.transfer_hours);
+  w.key("schedule").begin_object().field("waves", plan.waves.size());
+  w.field("start", plan.waves.empty() ? "" : plan.waves.front().start);
+  w.field("end", plan.waves.empty() ? "" : plan.waves.back().end);
+  w.field("transfer_hours", r2(transfer_hours));
+  w.field("longest_host_transfer_hours", r2(longest_host)).end_object();
+}
+
+void violations_summary(Writer& w, const Plan& plan) {
+  std::map<std::string, std::size_t> by_constraint;
+  for (const auto& v : plan.violations) ++by_constraint[v.constraint];
+  w.key("violations").begin_object().field("total", plan.violations.size());
+  w.key("by_constraint").begin_object();
+  for (const auto& [constraint, count] : by_constraint) w.field(constraint, count);
+  w.end_object().key("first").begin_array();
+  for (std::size_t i = 0; i < plan.violations.size() && i < kSummaryViolations; ++i) {
+    const auto& v = plan.violations[i];
+    w.begin_object().field("constraint", v.constraint).field("detail", v.detail).end_object();
+  }
+  w.end_array().end_object();
+}
+
+}  // namespace
+
+std::string plan_summary_json_text(const Plan& plan) {
+  std::string out;
+  Writer w(out);
+  w.begin_object().field("format", kPlanSummaryFormat).field("currency", plan.currency);
+  w.key("parameters").raw(parameters_json(plan.config).dump());
+  w.strings("rules", plan.rules).strings("assumptions", plan.assumptions);
+  totals(w, plan);
   const Totals& t = plan.totals;
-  w.key("totals").begin_object();
-  w.field("hosts", t.hosts).field("rehost", t.rehost).field("replatform", t.replatform);
-  w.field("retire", t.retire).field("retain", t.retain).field("flagged", t.flagged);
-  w.field("monthly_cost", r2(t.monthly_cost)).key("monthly_cost_breakdown");
+  w.key("strategies").begin_object().field("rehost", t.rehost).field("replatform", t.replatform);
+  w.field("retire", t.retire).field("retain", t.retain).field("flagged", t.flagged).end_object();
+  w.key("costs").begin_object().key("by_resource");
   costs(w, t.breakdown);
-  w.field("monthly_cost_on_demand", r2(t.monthly_cost_on_demand));
-  by_commitment(w, t.monthly_cost_by_commitment);
-  w.field("commitment", plan.config.costs.commitment).field("one_time_cost", r2(t.one_time_cost));
-  w.field("on_premises_monthly_cost", r2(t.on_premises_monthly_cost));
-  w.field("retained_on_premises_monthly_cost", r2(t.retained_on_premises_monthly_cost));
-  w.field("monthly_difference", r2(t.monthly_difference));
-  w.end_object().end_object();
+  w.key("by_wave").begin_array();
+  for (const auto& wave : plan.waves) {
+    w.begin_object().field("wave", wave.number).field("hosts", wave.hosts.size());
+    w.field("monthly_cost", r2(wave.monthly_cost)).field("one_time_cost", r2(wave.one_time_cost));
+    w.end_object();
+  }
+  w.end_array();
+  rollups(w, "by_region", plan.by_region);
+  rollups(w, "by_commune", plan.by_commune);
+  w.end_object();
+  w.key("waves").begin_array();
+  for (const auto& wave : plan.waves) wave_summary(w, wave);
+  w.end_array();
+  schedule(w, plan);
+  w.field("move_groups", plan.groups.size())
+      .field("cut_dependencies", plan.cut_dependencies.size());
+  w.field("shared_infrastructure", plan.shared_infrastructure.size());
+  violations_summary(w, plan);
+  w.end_object();
+  out += '\n';
+  return out;
+}
+
+std::string host_plan_json_text(const Plan& plan, std::size_t index) {
+  std::string out;
+  Writer w(out);
+  const HostPlan& h = plan.hosts.at(index);
+  w.begin_object().field("format", kPlanHostFormat).field("currency", plan.currency);
+  w.key("host");
+  host(w, plan, h);
+  w.key("cut_dependencies").begin_array();
+  for (const auto& c : plan.cut_dependencies) {
+    if (c.source == index || c.target == index) cut_dependency(w, plan, c);
+  }
+  w.end_array().end_object();
   out += '\n';
   return out;
 }

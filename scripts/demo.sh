@@ -46,6 +46,8 @@ api_token_file: $DEMO/api-token
 ui:
   users:
     - "admin:admin:$UI_HASH"
+planner:
+  config: $SRC/configs/planner.yaml   # /api/v1/plan; its catalogs.dir is relative to it
 YAML
 
 say "starting sahab-collector on $URL (SQLite store: $DEMO/sahab.db)"
@@ -91,6 +93,14 @@ print(f"cloud {totals['monthly_cost']:,.0f} MAD/month vs on-premises "
       f"{totals['on_premises_monthly_cost']:,.0f} MAD/month; one-time {totals['one_time_cost']:,.0f} MAD")
 PY
 
+say "the collector plans the same fleet itself (GET /api/v1/plan/summary, cached)"
+curl -fsS "${API[@]}" "$URL/api/v1/plan/summary" -o "$DEMO/plan-summary.json"
+python3 - "$DEMO/plan-summary.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["totals"]
+print(f"{t['hosts']} hosts, cloud {t['monthly_cost']:,.0f} MAD/month (sahab-plan-summary/1)")
+PY
+
 say "ready"
 cat <<INFO
   collector API   $URL/api/v1/hosts   (header: Authorization: Bearer \$(cat $DEMO/api-token))
@@ -98,6 +108,7 @@ cat <<INFO
   agent metrics   http://127.0.0.1:$AGENT_PORT/metrics   inventory: /inventory
   collector       $URL/metrics   Prometheus http_sd: $URL/api/v1/targets
   plan            $DEMO/plan.json, $DEMO/plan-csv/, $DEMO/report.html
+  plan API        $URL/api/v1/plan/summary   $URL/api/v1/plan?format=html
 INFO
 [[ "${SAHAB_DEMO_EXIT:-0}" == 1 ]] && exit 0
 echo "press Ctrl-C to stop"

@@ -26,10 +26,11 @@ std::optional<std::string> bearer_token(const http::Request& request) {
   return std::string(text::trim(std::string_view(*header).substr(7)));
 }
 
-std::optional<http::Response> require_admin(const Context& context, const http::Request& request) {
+std::optional<http::Response> require_role(const Context& context, const http::Request& request,
+                                           MinRole role) {
   const auto token = bearer_token(request);
   if (!token && request.header("cookie") && context.session_authorise) {
-    return context.session_authorise(request);
+    return context.session_authorise(request, role);
   }
   if (context.api_token.empty() || !token || !constant_time_equal(*token, context.api_token)) {
     http::Response r = error_response(401, "admin bearer token required");
@@ -39,18 +40,16 @@ std::optional<http::Response> require_admin(const Context& context, const http::
   return std::nullopt;
 }
 
-std::optional<http::Response> require_admin_role(const Context& context,
-                                                 const http::Request& request, std::string& actor) {
-  if (auto denied = require_admin(context, request)) return denied;
-  if (bearer_token(request)) {
-    actor = "api-token";
-    return std::nullopt;
+std::optional<http::Response> require_admin(const Context& context, const http::Request& request) {
+  const bool read = request.method == "GET" || request.method == "HEAD";
+  return require_role(context, request, read ? MinRole::kViewer : MinRole::kAdmin);
+}
+
+std::string actor_name(const Context& context, const http::Request& request) {
+  if (!bearer_token(request) && context.session_user) {
+    if (auto user = context.session_user(request)) return *user;
   }
-  const auto user = context.session_user ? context.session_user(request) : std::nullopt;
-  if (!user) return error_response(401, "sign in or send the admin bearer token");
-  if (user->second != "admin") return error_response(403, "only an admin may see this");
-  actor = user->first;
-  return std::nullopt;
+  return "api-token";
 }
 
 std::string client_address(const Context& context, const http::Request& request) {

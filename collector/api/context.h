@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "collector/api/telemetry.h"
@@ -16,6 +15,10 @@
 
 namespace sahab::collector {
 
+// The least web UI role a call needs (docs/api.md lists it per route). The admin bearer token may
+// do everything.
+enum class MinRole { kViewer, kPlanner, kAdmin };
+
 struct Context {
   const CollectorConfig& config;
   Store& store;
@@ -24,13 +27,11 @@ struct Context {
   std::string enrolment_token;        // empty: enrolment disabled
   std::string api_token;              // empty: admin API disabled
   std::function<std::int64_t()> now;  // unix seconds
-  // Checks a request with a cookie and no bearer token (the web UI's session): nullopt to allow,
-  // else the answer. Empty: only the bearer token is accepted.
-  std::function<std::optional<http::Response>(const http::Request&)> session_authorise;
-  // The user and role ("viewer", "planner", "admin") of a request's session cookie; nullopt when
-  // it has no valid session. Empty: no sessions.
-  std::function<std::optional<std::pair<std::string, std::string>>(const http::Request&)>
-      session_user;
+  // Checks a request with a cookie and no bearer token (the web UI's session) against the role the
+  // call needs: nullopt to allow, else the answer. Empty: only the bearer token is accepted.
+  std::function<std::optional<http::Response>(const http::Request&, MinRole)> session_authorise;
+  // The signed-in user of a request's session; nullopt without one (e.g. the bearer token).
+  std::function<std::optional<std::string>(const http::Request&)> session_user;
 };
 
 // {"error": message} with the status.
@@ -39,8 +40,14 @@ http::Response json_response(int status, const nlohmann::json& body);
 
 // The token of an "Authorization: Bearer TOKEN" header.
 std::optional<std::string> bearer_token(const http::Request& request);
-// nullopt when the request carries the admin token, else the 401 to answer.
+// nullopt when the request carries the admin token or a session of at least `role` (with its
+// CSRF token on anything but GET/HEAD); else the 401 or 403 to answer.
+std::optional<http::Response> require_role(const Context& context, const http::Request& request,
+                                           MinRole role);
+// The calls from before roles: reads need a viewer session, writes an admin one.
 std::optional<http::Response> require_admin(const Context& context, const http::Request& request);
+// Who made a request, for audit and `created_by`: the session's user, else "api-token".
+std::string actor_name(const Context& context, const http::Request& request);
 
 // Like require_admin, but a session must have the admin role for reads too (enrolment tokens).
 // Sets `actor` to who asked: the session's user, or "api-token" for the bearer token.

@@ -1,5 +1,5 @@
-// GET/POST /api/v1/enrolment-tokens, DELETE /api/v1/enrolment-tokens/{id} (admins only: the
-// admin bearer token, or a session with the admin role; writes need the CSRF token too).
+// GET/POST /api/v1/enrolment-tokens, DELETE /api/v1/enrolment-tokens/{id} (admins only, reads
+// too: the admin bearer token, or a session with the admin role; writes need the CSRF token too).
 #include "collector/api/context.h"
 #include "collector/ingest/credentials.h"
 #include "collector/store/enrolment_tokens.h"
@@ -36,8 +36,8 @@ json token_json(const EnrolmentToken& token, std::int64_t now) {
 }
 
 http::Response list(Context& ctx, const http::Request& request) {
-  std::string actor;
-  if (auto denied = require_admin_role(ctx, request, actor)) return *denied;
+  if (auto denied = require_role(ctx, request, MinRole::kAdmin)) return *denied;
+  const std::string actor = actor_name(ctx, request);
   const auto now = ctx.now();
   json tokens = json::array();
   for (const auto& token : ctx.store.read([](Database& db) { return list_enrolment_tokens(db); }))
@@ -47,8 +47,8 @@ http::Response list(Context& ctx, const http::Request& request) {
 
 // {"name": "...", "expires_in": "7d"} (expires_in optional: null or absent never expires).
 http::Response create(Context& ctx, const http::Request& request) {
-  std::string actor;
-  if (auto denied = require_admin_role(ctx, request, actor)) return *denied;
+  if (auto denied = require_role(ctx, request, MinRole::kAdmin)) return *denied;
+  const std::string actor = actor_name(ctx, request);
   const json body = json::parse(request.body, nullptr, false);
   if (!body.is_object() || !body.value("name", json()).is_string()) {
     return error_response(400, "body: expected {\"name\": \"...\", \"expires_in\": \"7d\"}");
@@ -88,8 +88,8 @@ http::Response create(Context& ctx, const http::Request& request) {
 }
 
 http::Response revoke(Context& ctx, const http::Request& request) {
-  std::string actor;
-  if (auto denied = require_admin_role(ctx, request, actor)) return *denied;
+  if (auto denied = require_role(ctx, request, MinRole::kAdmin)) return *denied;
+  const std::string actor = actor_name(ctx, request);
   const auto id =
       text::to_i64(std::string_view(request.path).substr(sizeof("/api/v1/enrolment-tokens/") - 1));
   if (!id) return error_response(404, "expected /api/v1/enrolment-tokens/{numeric id}");

@@ -85,13 +85,16 @@ json host_from_inventory(const json& sections) {
   return host;
 }
 
-json export_fleet(Context& ctx, std::int64_t window) {
-  const std::int64_t now = ctx.now();
-  const std::int64_t boundary = raw_from(ctx.config.retention, now);
-  const double expected = expected_summaries(ctx.config, window);
+FleetWindow fleet_window(const CollectorConfig& config, std::int64_t now, std::int64_t seconds) {
+  return {now, seconds, raw_from(config.retention, now), expected_summaries(config, seconds)};
+}
+
+json export_fleet(Database& db, const FleetWindow& w) {
+  const std::int64_t now = w.now, window = w.seconds, boundary = w.raw_from;
+  const double expected = w.expected_summaries;
   json hosts = json::array();
   json connections = json::array();
-  ctx.store.read([&](Database& db) {
+  {
     Statement& s =
         db.cached("SELECT id, hostname, labels, source, imported FROM hosts ORDER BY id");
     std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> rows;
@@ -147,7 +150,7 @@ json export_fleet(Context& ctx, std::int64_t window) {
       if (edge.bytes_per_day) c["bytes_per_day"] = *edge.bytes_per_day;
       connections.push_back(std::move(c));
     }
-  });
+  }
   return {{"format", "sahab-fleet/1"},
           {"generated_at", format_rfc3339(now)},
           {"hosts", hosts},

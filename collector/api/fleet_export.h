@@ -1,13 +1,26 @@
 #pragma once
 // sahab-fleet/1 (BRIEF §3): the interchange with the planner. Agent hosts are described from their
 // inventory and utilisation percentiles over a window; imported hosts as they were imported.
+// Part of sahab_fleet_export, the small library the collector and `sahab-planner plan --db` share.
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
-#include "collector/api/context.h"
+#include "collector/config.h"
+#include "collector/store/sqlite.h"
 
 namespace sahab::collector {
 
-nlohmann::json export_fleet(Context& context, std::int64_t window_seconds);
+// The utilisation window a fleet is exported over.
+struct FleetWindow {
+  std::int64_t now = 0;                // unix seconds; the window ends here
+  std::int64_t seconds = 30 * 86'400;  // its length
+  std::int64_t raw_from = 0;           // before this, daily rollups answer (raw retention)
+  double expected_summaries = 1;       // report intervals in the window, for coverage
+};
+FleetWindow fleet_window(const CollectorConfig& config, std::int64_t now, std::int64_t seconds);
+
+// The fleet of every host in the database `db` (a reader connection, or a read-only one).
+nlohmann::json export_fleet(Database& db, const FleetWindow& window);
 
 // The fleet host object of an agent host from its inventory sections (without utilisation).
 nlohmann::json host_from_inventory(const nlohmann::json& sections);

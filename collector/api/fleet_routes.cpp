@@ -18,7 +18,8 @@ http::Response fleet(Context& ctx, const http::Request& request) {
   } catch (const std::invalid_argument& e) {
     return error_response(400, e.what());
   }
-  return json_response(200, export_fleet(ctx, window));
+  const FleetWindow w = fleet_window(ctx.config, ctx.now(), window);
+  return json_response(200, ctx.store.read([&w](Database& db) { return export_fleet(db, w); }));
 }
 
 bool looks_like_csv(const http::Request& request) {

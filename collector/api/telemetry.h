@@ -30,6 +30,8 @@ class Telemetry {
   void record_host(const Batch& batch);
 
   http::Response serve() const;
+  // For parts that register their own metrics (the plan cache).
+  prometheus::Registry& registry() { return *registry_; }
 
  private:
   struct HostState {

@@ -25,6 +25,18 @@ bool csrf_matches(const http::Request& request, const Session& s) {
   return csrf && constant_time_equal(*csrf, s.csrf_token);
 }
 
+bool role_allows(Role role, MinRole need) {
+  switch (need) {
+    case MinRole::kViewer:
+      return true;
+    case MinRole::kPlanner:
+      return role == Role::kPlanner || role == Role::kAdmin;
+    case MinRole::kAdmin:
+      return role == Role::kAdmin;
+  }
+  return false;
+}
+
 json session_json(const Session& s) {
   return {{"user", s.user}, {"role", role_name(s.role)}, {"csrf_token", s.csrf_token}};
 }
@@ -39,21 +51,21 @@ std::optional<Session> Auth::session_of(const http::Request& request) {
   return token ? sessions_.find(*token) : std::nullopt;
 }
 
-std::optional<http::Response> Auth::authorise(const http::Request& request) {
+std::optional<http::Response> Auth::authorise(const http::Request& request, MinRole need) {
   const auto s = session_of(request);
   if (!s) return error_response(401, "sign in or send the admin bearer token");
-  if (is_read(request)) return std::nullopt;
-  if (!csrf_matches(request, *s)) return error_response(403, "missing or wrong X-CSRF-Token");
-  if (s->role != Role::kAdmin) {
-    return error_response(403, "the " + role_name(s->role) + " role cannot change this");
+  if (!is_read(request) && !csrf_matches(request, *s)) {
+    return error_response(403, "missing or wrong X-CSRF-Token");
+  }
+  if (!role_allows(s->role, need)) {
+    return error_response(403, "the " + role_name(s->role) + " role cannot do this");
   }
   return std::nullopt;
 }
 
-std::optional<std::pair<std::string, std::string>> Auth::user_of(const http::Request& request) {
+std::optional<std::string> Auth::user_of(const http::Request& request) {
   const auto s = session_of(request);
-  if (!s) return std::nullopt;
-  return std::pair{s->user, role_name(s->role)};
+  return s ? std::optional<std::string>(s->user) : std::nullopt;
 }
 
 std::string Auth::cookie_header(const std::string& value, std::int64_t max_age) const {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "collector/api/context.h"
 #include "collector/auth/sessions.h"
 #include "common/http_server.h"
 
@@ -21,12 +22,12 @@ class Auth {
  public:
   Auth(AuthOptions options, std::function<std::int64_t()> now);
 
-  // nullopt when the request's session may do this; else 401 (no valid session) or 403 (a write
-  // without the session's CSRF token, or by a role that may not write).
-  std::optional<http::Response> authorise(const http::Request& request);
+  // nullopt when the request's session may do a call that needs `need`; else 401 (no valid
+  // session) or 403 (a write without the session's CSRF token, or a role below `need`).
+  std::optional<http::Response> authorise(const http::Request& request, MinRole need);
+  // The user of the request's valid session.
+  std::optional<std::string> user_of(const http::Request& request);
   void register_routes(http::Server& server);
-  // The user and role name of the request's session; nullopt without a valid one.
-  std::optional<std::pair<std::string, std::string>> user_of(const http::Request& request);
 
  private:
   http::Response login(const http::Request& request);

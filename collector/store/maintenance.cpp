@@ -93,10 +93,6 @@ std::vector<std::string> host_ids(Store& store) {
 
 }  // namespace
 
-std::int64_t raw_from(const RetentionPolicy& policy, std::int64_t now) {
-  return day_of(now - policy.raw_seconds);
-}
-
 MaintenanceReport run_maintenance(Store& store, const RetentionPolicy& policy, std::int64_t now) {
   MaintenanceReport report;
   const std::int64_t today = day_of(now);

@@ -3,6 +3,7 @@
 // daily rollups of completed days, retention of raw summaries and rollups, stale hosts.
 #include <cstdint>
 
+#include "collector/store/batch_writer.h"
 #include "collector/store/store.h"
 
 namespace sahab::collector {
@@ -14,7 +15,10 @@ struct RetentionPolicy {
 };
 
 // Day boundary before which utilisation is answered from rollups (raw summaries are deleted).
-std::int64_t raw_from(const RetentionPolicy& policy, std::int64_t now);
+// Inline: sahab_fleet_export needs it without the rest of the store.
+inline std::int64_t raw_from(const RetentionPolicy& policy, std::int64_t now) {
+  return day_of(now - policy.raw_seconds);
+}
 
 struct MaintenanceReport {
   std::int64_t days_rolled_up = 0;

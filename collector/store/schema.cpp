@@ -128,7 +128,19 @@ CREATE TABLE edges (
   PRIMARY KEY (source_host, direction, remote_address, remote_port, local_port)
 ) WITHOUT ROWID;
 )sql",
-    // enrolment tokens made in the web UI or the API (beside --enrolment-token-file): only their
+    // 2: named planning scenarios (/api/v1/scenarios).
+    R"sql(
+CREATE TABLE scenarios (
+  name TEXT PRIMARY KEY,                   -- [A-Za-z0-9 ._-]{1,64}
+  description TEXT NOT NULL DEFAULT '',
+  parameters TEXT NOT NULL,                -- JSON: a partial planner.yaml, validated when saved
+  created_by TEXT NOT NULL,                -- web UI user, or 'api-token'
+  created_at INTEGER NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+    // 3: enrolment tokens made in the web UI or the API (beside --enrolment-token-file): only their
     // SHA-256 is kept, like agent credentials.
     R"sql(
 CREATE TABLE enrolment_tokens (

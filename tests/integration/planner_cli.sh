@@ -73,7 +73,7 @@ expect_exit() {
   [[ $status -eq $code ]] || fail "exit $status (want $code) for: $* ($(cat "$WORK/err.txt"))"
   grep -q -- "$pattern" "$WORK/err.txt" || fail "message lacks '$pattern': $(cat "$WORK/err.txt")"
 }
-expect_exit 2 "not supported yet" "$PLANNER" plan --db "$WORK/sahab.db"
+expect_exit 2 "no such database file" "$PLANNER" plan --db "$WORK/sahab.db"
 expect_exit 2 "give --fleet" "$PLANNER" plan
 expect_exit 2 "unknown command" "$PLANNER" frobnicate
 expect_exit 2 "give --hosts" "$PLANNER" generate-fleet --seed 1

@@ -98,7 +98,8 @@ TEST_CASE("config: what-if overrides use the same keys and the same checks") {
   CHECK_THROWS_WITH_AS(apply_overrides(config, nlohmann::json{{"sizing.nope", 1}}),
                        "overrides: unknown key 'sizing.nope'", ConfigError);
   CHECK_THROWS_WITH_AS(apply_overrides(config, nlohmann::json{{"sizing.comfort_factor", "big"}}),
-                       doctest::Contains("key 'sizing.comfort_factor'"), ConfigError);
+                       doctest::Contains("overrides.sizing.comfort_factor: expected a number"),
+                       ConfigError);
   CHECK_THROWS_AS(apply_overrides(config, nlohmann::json::array()), ConfigError);
 }
 
@@ -107,4 +108,68 @@ TEST_CASE("config: currencies convert through the exchange rates") {
   CHECK(to_plan_currency(config, 2, "USD") == doctest::Approx(20));
   CHECK(to_plan_currency(config, 5, "MAD") == 5);
   CHECK_THROWS_AS(to_plan_currency(config, 1, "JPY"), ConfigError);
+}
+
+TEST_CASE("config: a what-if is a partial planner.yaml, read by the same parser") {
+  PlannerConfig config;
+  apply_parameters(config, nlohmann::json::parse(R"({
+      "sizing": {"percentile": "max", "comfort_factor": 2},
+      "costs": {"commitment": "3y", "exchange_rates": {"USD": 9.5}},
+      "providers": {"allowed": ["Sovereign"]},
+      "waves": {"ramp": [3, 6], "start_date": "2027-03-01"},
+      "idle.retire_idle": false})"));
+  CHECK(config.sizing.percentile == Percentile::kMax);
+  CHECK(config.sizing.comfort_factor == 2);
+  CHECK(config.costs.commitment == "3y");
+  CHECK(config.costs.exchange_rates.at("USD") == 9.5);
+  CHECK(config.costs.exchange_rates.at("EUR") == 10.8);  // a map entry is added, not replaced
+  CHECK(config.providers.allowed == std::vector<std::string>{"sovereign"});
+  CHECK(config.waves.ramp == std::vector<int>{3, 6});
+  CHECK(config.waves.start_date == "2027-03-01");
+  CHECK_FALSE(config.idle.retire_idle);
+  // An empty list clears a configured one.
+  apply_parameters(config, nlohmann::json::parse(R"({"providers": {"allowed": []}})"));
+  CHECK(config.providers.allowed.empty());
+}
+
+TEST_CASE("config: a what-if's errors name the key under 'parameters'") {
+  auto error = [](const char* text) {
+    PlannerConfig config;
+    try {
+      apply_parameters(config, nlohmann::json::parse(text));
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error(R"({"sizing": {"percentile": "p97"}})") ==
+        "parameters.sizing.percentile: expected one of p50, p90, p95, p99, max, got 'p97'");
+  CHECK(error(R"({"sizing": {"percentile": "p97"}})") == error(R"({"sizing.percentile": "p97"})"));
+  CHECK(error(R"({"sizing": {"colour": "red"}})") == "parameters: unknown key 'sizing.colour'");
+  CHECK(error(R"({"nope": 1})") == "parameters: unknown key 'nope'");
+  CHECK(error(R"({"sizing": {"comfort_factor": "big"}})") ==
+        "parameters.sizing.comfort_factor: expected a number, got 'big'");
+  CHECK(error(R"({"sizing": {"comfort_factor": [2]}})") ==
+        "parameters.sizing.comfort_factor: expected a single value");
+  CHECK(error(R"({"sizing": {"comfort_factor": null}})") ==
+        "parameters.sizing.comfort_factor: expected a single value");
+  CHECK(error(R"({"waves": {"ramp": ["x"]}})") ==
+        "parameters.waves.ramp: expected an integer, got 'x'");
+  CHECK(error(R"({"costs": {"exchange_rates": 3}})") ==
+        "parameters.costs.exchange_rates: expected a mapping of names to values");
+  CHECK(error(R"({"costs": {"currency": "GBP"}})") ==
+        "parameters: key 'costs.exchange_rates': no rate for the plan currency GBP");
+  CHECK(error(R"([1])") == "parameters: expected an object of planner.yaml sections");
+  CHECK(error(R"({"a": {"b": {"c": {"d": {"e": {"f": {"g": 1}}}}}}})") ==
+        "parameters: nested too deeply");
+}
+
+TEST_CASE("config: a what-if may not name files") {
+  PlannerConfig config;
+  for (const char* text : {R"({"catalogs": {"dir": "/etc"}})", R"({"catalogs.dir": "/etc"})",
+                           R"({"catalogs": null})"}) {
+    CHECK_THROWS_WITH_AS(apply_parameters(config, nlohmann::json::parse(text)),
+                         doctest::Contains("not allowed here"), ConfigError);
+  }
+  CHECK(config.catalogs_dir.empty());
 }

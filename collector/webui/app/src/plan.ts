@@ -1,7 +1,7 @@
-// What the fleet pages read of the planner (/api/v1/plan*): the summary for the Overview, each
-// host's recommendation, and the whole plan for the strategy filter and the dependency graph.
-// The collector computes the plan in the background: until it is ready the endpoints answer
-// without it (202/503), and the pages show a placeholder and retry.
+// What the fleet pages read of the planner: /api/v1/plan/summary for the Overview, each host's
+// recommendation (/api/v1/plan/hosts/{id}), and /api/v1/plan/groups for the strategy filter and
+// the dependency graph. A plan takes a moment to compute: the pages show a placeholder meanwhile
+// (and retry while the collector answers 503, e.g. no planner configuration yet).
 import { getJsonIfReady } from './api';
 
 export const kStrategies = ['rehost', 'replatform', 'retire', 'retain'] as const;
@@ -34,11 +34,13 @@ export interface PlanHost {
   shared_infrastructure?: boolean;
   target?: { provider?: string; instance?: string; vcpu?: number; memory_gib?: number; managed_service?: string } | null;
 }
-export interface Plan extends PlanSummary {
-  hosts: PlanHost[];
-  move_groups?: { id: string; wave?: number; hosts: string[] }[];
-  cut_dependencies?: { source: string; target: string }[];
-  shared_infrastructure?: string[];
+// GET /api/v1/plan/groups: per-host strategy, group and wave as parallel arrays, the move groups,
+// shared infrastructure and cut dependencies (not the 16 MB plan).
+export interface PlanGroups {
+  hosts: { id: string[]; strategy: string[]; group: number[]; wave: number[] };
+  move_groups: { id: string; wave: number; hosts: string[] }[];
+  shared_infrastructure: string[];
+  cut_dependencies: { source: string; target: string }[];
 }
 
 const kRetryMs = 2000;
@@ -70,7 +72,7 @@ export function plannerPercentile(plan: PlanSummary | null): string {
 }
 
 let summaryCache: Promise<PlanSummary | null> | null = null;
-let planCache: Promise<Plan | null> | null = null;
+let planCache: Promise<PlanGroups | null> | null = null;
 
 export function loadPlanSummary(): Promise<PlanSummary | null> {
   summaryCache ??= whenReady<PlanSummary>('/api/v1/plan/summary');
@@ -78,14 +80,14 @@ export function loadPlanSummary(): Promise<PlanSummary | null> {
   return summaryCache;
 }
 
-export function loadPlan(): Promise<Plan | null> {
-  planCache ??= whenReady<Plan>('/api/v1/plan');
+export function loadPlan(): Promise<PlanGroups | null> {
+  planCache ??= whenReady<PlanGroups>('/api/v1/plan/groups');
   planCache.then((p) => { if (!p) planCache = null; }, () => (planCache = null));
   return planCache;
 }
 
 export function loadHostPlan(id: string): Promise<PlanHost | null> {
-  return whenReady<PlanHost>(`/api/v1/plan/hosts/${encodeURIComponent(id)}`);
+  return whenReady<{ host: PlanHost }>(`/api/v1/plan/hosts/${encodeURIComponent(id)}`).then((r) => r?.host ?? null);
 }
 
 export function forgetPlan(): void {

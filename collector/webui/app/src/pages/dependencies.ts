@@ -8,7 +8,7 @@ import type cytoscape from 'cytoscape';
 import { getJson } from '../api';
 import { h, link } from '../dom';
 import { formatNumber, t } from '../i18n';
-import { loadPlan, type Plan } from '../plan';
+import { loadPlan, type PlanGroups as Plan } from '../plan';
 import type { Edge } from './host';
 
 const kMaxEdges = 2000;
@@ -29,9 +29,9 @@ function edgesOf(hosts: string[]): Promise<Edge[]> {
 
 // Which group each host is in and what is shared, from the plan (empty without a plan).
 function planIndex(plan: Plan | null) {
-  const group = new Map<string, string>();
-  for (const p of plan?.hosts ?? []) if (p.move_group) group.set(p.id, p.move_group);
-  const shared = new Set(plan?.shared_infrastructure ?? (plan?.hosts ?? []).filter((p) => p.shared_infrastructure).map((p) => p.id));
+  const group = new Map<string, number>();
+  plan?.hosts.id.forEach((id, i) => { if (plan.hosts.group[i] >= 0) group.set(id, plan.hosts.group[i]); });
+  const shared = new Set(plan?.shared_infrastructure ?? []);
   const cut = new Set((plan?.cut_dependencies ?? []).map((c) => `${c.source}\n${c.target}`));
   return { group, shared, cut };
 }
@@ -127,7 +127,7 @@ function lists(graph: Graph): HTMLElement {
 
 function chooser(plan: Plan | null, current: string | null): HTMLElement {
   const form = h('form', { class: 'filters' });
-  if (plan?.move_groups?.length) {
+  if (plan?.move_groups.length) {
     const groups = [...plan.move_groups].sort((a, b) => b.hosts.length - a.hosts.length || a.id.localeCompare(b.id));
     const select = h('select', { 'data-testid': 'group-select', 'aria-label': t.chooseGroup },
       ...groups.slice(0, 1000).map((g) => h('option', { value: g.id, selected: g.id === current },

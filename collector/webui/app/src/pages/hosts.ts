@@ -142,10 +142,10 @@ export async function hostsPage(): Promise<HTMLElement> {
   void loadPlan().then((plan) => {
     if (!plan) return;
     const byId = new Map(hosts.map((x) => [x.id, x]));
-    for (const p of plan.hosts) {
-      const host = byId.get(p.id);
-      if (host) host.strategy = p.strategy;
-    }
+    plan.hosts.id.forEach((id, i) => {
+      const host = byId.get(id);
+      if (host) host.strategy = plan.hosts.strategy[i];
+    });
     strategySelect.replaceChildren(...[['', t.all], ...kStrategies.map((s) => [s, t.strategyNames[s] ?? s])]
       .map(([value, text]) => h('option', { value }, text)));
     strategySelect.disabled = false;

@@ -1,0 +1,274 @@
+// The planner over the collector's fleet: GET|POST /api/v1/plan, /api/v1/plan/summary,
+// GET /api/v1/plan/hosts/{id}, and named scenarios under /api/v1/scenarios (docs/api.md#plan).
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <variant>
+
+#include "collector/api/plan_service.h"
+#include "collector/store/agents.h"
+#include "collector/store/scenarios.h"
+#include "common/log.h"
+#include "common/timestamp.h"
+#include "planner/report.h"
+
+namespace sahab::collector {
+namespace {
+using nlohmann::json;
+
+// What-if bodies are a few keys; anything bigger is a mistake or an attack.
+constexpr std::size_t kMaxBodyBytes = 64 << 10;
+constexpr std::size_t kMaxDescriptionBytes = 1024;
+
+// A request's body as a JSON object whose keys are all in `allowed`, or the error to answer.
+std::variant<json, http::Response> body_object(const http::Request& request,
+                                               std::initializer_list<const char*> allowed) {
+  if (request.body.size() > kMaxBodyBytes) {
+    return error_response(413, "body larger than " + std::to_string(kMaxBodyBytes) + " bytes");
+  }
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return error_response(400, "body: not valid JSON");
+  if (!body.is_object()) return error_response(400, "body: expected a JSON object");
+  for (const auto& [key, value] : body.items()) {
+    if (std::find_if(allowed.begin(), allowed.end(), [&key](const char* a) { return key == a; }) ==
+        allowed.end()) {
+      return error_response(400, "body: unknown key '" + key.substr(0, 64) + "'");
+    }
+  }
+  return body;
+}
+
+// The parameters of a stored scenario; nullopt (and `missing` set) when there is none.
+std::optional<json> scenario_parameters(Context& ctx, const std::string& name) {
+  const auto scenario = ctx.store.read([&name](Database& db) { return find_scenario(db, name); });
+  if (!scenario) return std::nullopt;
+  return json::parse(scenario->parameters, nullptr, false);
+}
+
+// The plan for `parameters` (null = as configured), or the error to answer.
+std::variant<std::shared_ptr<const PlanService::Result>, http::Response> plan_for(
+    PlanService& plans, const json& parameters) {
+  if (!plans.available()) return error_response(503, plans.unavailable_reason());
+  try {
+    return plans.plan(plans.configure(parameters));
+  } catch (const settings::ConfigError& e) {
+    return error_response(400, e.what());
+  } catch (const planner::FleetError& e) {
+    log::error(std::string("plan: the stored fleet is not valid: ") + e.what());
+    return error_response(500, std::string("the stored fleet is not valid: ") + e.what());
+  }
+}
+
+// The parameters a request asks for: POST body {"parameters": {...}}, or GET ?scenario=NAME.
+std::variant<json, http::Response> requested_parameters(Context& ctx,
+                                                        const http::Request& request) {
+  if (request.method == "POST") {
+    auto body = body_object(request, {"parameters"});
+    if (auto* error = std::get_if<http::Response>(&body)) return *error;
+    return std::get<json>(body).value("parameters", json());
+  }
+  const auto name = request.query_param("scenario");
+  if (!name) return json();
+  if (!valid_scenario_name(*name)) return error_response(400, "scenario: invalid name");
+  auto parameters = scenario_parameters(ctx, *name);
+  if (!parameters) return error_response(404, "no scenario '" + *name + "'");
+  return *parameters;
+}
+
+std::string file_stem(const std::string& scenario) {
+  std::string stem = "sahab-plan";
+  if (!scenario.empty()) stem += "-" + scenario;
+  for (char& c : stem) {
+    if (c == ' ') c = '_';
+  }
+  return stem;
+}
+
+// The full plan as sahab-plan/1 JSON, a CSV table or the printable HTML report.
+http::Response plan_document(const planner::Plan& plan, const http::Request& request,
+                             const std::string& scenario) {
+  const std::string format = request.query_param("format").value_or("json");
+  const std::string stem = file_stem(scenario);
+  http::Response r;
+  if (format == "json") {
+    r = http::Response::json(200, planner::plan_json_text(plan));
+    r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + stem + ".json\"");
+  } else if (format == "csv") {
+    const std::string table = request.query_param("table").value_or("hosts");
+    std::string body;
+    if (table == "hosts") {
+      body = planner::hosts_csv(plan);
+    } else if (table == "waves") {
+      body = planner::waves_csv(plan);
+    } else if (table == "costs") {
+      body = planner::costs_csv(plan);
+    } else {
+      return error_response(400, "table: expected one of hosts, waves, costs");
+    }
+    r = http::Response::text(200, std::move(body));
+    r.content_type = "text/csv; charset=utf-8";
+    r.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"" + stem + "-" + table + ".csv\"");
+  } else if (format == "html") {
+    r = http::Response::text(200, planner::html_report(plan));
+    r.content_type = "text/html; charset=utf-8";
+    r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + stem + ".html\"");
+    r.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'none'; style-src 'unsafe-inline'");
+  } else {
+    return error_response(400, "format: expected one of json, csv, html");
+  }
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+// Checks the role, resolves the parameters and plans: the shared head of every plan route.
+std::variant<std::shared_ptr<const PlanService::Result>, http::Response> authorised_plan(
+    Context& ctx, PlanService& plans, const http::Request& request) {
+  if (auto denied = require_role(ctx, request, MinRole::kViewer)) return *denied;
+  auto parameters = requested_parameters(ctx, request);
+  if (auto* error = std::get_if<http::Response>(&parameters)) return *error;
+  return plan_for(plans, std::get<json>(parameters));
+}
+
+http::Response full_plan(Context& ctx, PlanService& plans, const http::Request& request) {
+  auto result = authorised_plan(ctx, plans, request);
+  if (auto* error = std::get_if<http::Response>(&result)) return *error;
+  return plan_document(std::get<0>(result)->plan, request,
+                       request.query_param("scenario").value_or(""));
+}
+
+http::Response summary(Context& ctx, PlanService& plans, const http::Request& request) {
+  auto result = authorised_plan(ctx, plans, request);
+  if (auto* error = std::get_if<http::Response>(&result)) return *error;
+  return http::Response::json(200, std::get<0>(result)->summary);
+}
+
+http::Response host_recommendation(Context& ctx, PlanService& plans, const http::Request& request) {
+  const std::string id = request.path.substr(sizeof("/api/v1/plan/hosts/") - 1);
+  auto result = authorised_plan(ctx, plans, request);
+  if (auto* error = std::get_if<http::Response>(&result)) return *error;
+  const auto& plan = *std::get<0>(result);
+  const auto it = plan.index.find(id);
+  if (it == plan.index.end()) return error_response(404, "no host '" + id.substr(0, 128) + "'");
+  return http::Response::json(200, planner::host_plan_json_text(plan.plan, it->second));
+}
+
+// Scenarios.
+
+json scenario_json(const Scenario& s) {
+  return {{"name", s.name},
+          {"description", s.description},
+          {"parameters", json::parse(s.parameters, nullptr, false)},
+          {"created_by", s.created_by},
+          {"created_at", format_rfc3339(s.created_at)},
+          {"updated_by", s.updated_by},
+          {"updated_at", format_rfc3339(s.updated_at)}};
+}
+
+// The scenario with its plan's figures (or the error its parameters give today).
+json scenario_with_figures(PlanService& plans, const Scenario& s) {
+  json out = scenario_json(s);
+  if (!plans.available()) return out;
+  try {
+    out["summary"] = plans.brief(plans.configure(out["parameters"]));
+  } catch (const settings::ConfigError& e) {
+    out["error"] = e.what();
+  }
+  return out;
+}
+
+http::Response list(Context& ctx, PlanService& plans, const http::Request& request) {
+  if (auto denied = require_role(ctx, request, MinRole::kViewer)) return *denied;
+  const auto all = ctx.store.read([](Database& db) { return list_scenarios(db); });
+  json out = json::array();
+  for (const auto& s : all) out.push_back(scenario_with_figures(plans, s));
+  return json_response(200, {{"scenarios", out}});
+}
+
+http::Response put(Context& ctx, PlanService& plans, const http::Request& request,
+                   const std::string& name) {
+  if (auto denied = require_role(ctx, request, MinRole::kPlanner)) return *denied;
+  auto parsed = body_object(request, {"description", "parameters"});
+  if (auto* error = std::get_if<http::Response>(&parsed)) return *error;
+  const json& body = std::get<json>(parsed);
+  const json description = body.value("description", json(""));
+  if (!description.is_string() || description.get<std::string>().size() > kMaxDescriptionBytes) {
+    return error_response(400, "description: expected a string of at most 1024 bytes");
+  }
+  const json parameters = body.value("parameters", json::object());
+  try {
+    plans.configure(parameters);  // refused now rather than when someone opens it
+  } catch (const settings::ConfigError& e) {
+    return error_response(400, e.what());
+  }
+  Scenario s{name,     description.get<std::string>(), parameters.dump(),
+             "",       actor_name(ctx, request),       0,
+             ctx.now()};
+  bool created = false;
+  ctx.store.write([&](Database& db) {
+    created = save_scenario(db, s);
+    audit(db, s.updated_at, created ? "scenario-create" : "scenario-update", std::nullopt, "",
+          client_address(ctx, request), name + " by " + s.updated_by);
+  });
+  const auto stored = ctx.store.read([&name](Database& db) { return find_scenario(db, name); });
+  return json_response(created ? 201 : 200, scenario_json(*stored));
+}
+
+http::Response remove(Context& ctx, const http::Request& request, const std::string& name) {
+  if (auto denied = require_role(ctx, request, MinRole::kPlanner)) return *denied;
+  bool found = false;
+  ctx.store.write([&](Database& db) {
+    found = delete_scenario(db, name);
+    if (found) {
+      audit(db, ctx.now(), "scenario-delete", std::nullopt, "", client_address(ctx, request),
+            name + " by " + actor_name(ctx, request));
+    }
+  });
+  if (!found) return error_response(404, "no scenario '" + name + "'");
+  return json_response(200, {{"deleted", name}});
+}
+
+// /api/v1/scenarios/{name} and /api/v1/scenarios/{name}/plan
+http::Response scenario(Context& ctx, PlanService& plans, const http::Request& request) {
+  std::string name = request.path.substr(sizeof("/api/v1/scenarios/") - 1);
+  bool wants_plan = false;
+  if (const auto slash = name.find('/'); slash != std::string::npos) {
+    wants_plan = name.substr(slash) == "/plan" && request.method == "GET";
+    if (!wants_plan) return error_response(404, "expected /api/v1/scenarios/{name}[/plan]");
+    name.resize(slash);
+  }
+  if (!valid_scenario_name(name)) {
+    return error_response(400, "scenario name: expected 1 to 64 of A-Z a-z 0-9 space . _ -");
+  }
+  if (request.method == "PUT") return put(ctx, plans, request, name);
+  if (request.method == "DELETE") return remove(ctx, request, name);
+  if (auto denied = require_role(ctx, request, MinRole::kViewer)) return *denied;
+  const auto stored = ctx.store.read([&name](Database& db) { return find_scenario(db, name); });
+  if (!stored) return error_response(404, "no scenario '" + name + "'");
+  if (!wants_plan) return json_response(200, scenario_with_figures(plans, *stored));
+  auto result = plan_for(plans, json::parse(stored->parameters, nullptr, false));
+  if (auto* error = std::get_if<http::Response>(&result)) return *error;
+  return plan_document(std::get<0>(result)->plan, request, name);
+}
+
+}  // namespace
+
+void register_plan_routes(http::Server& server, Context& ctx, PlanService& plans) {
+  auto route = [&](const char* method, const char* path,
+                   http::Response (*handler)(Context&, PlanService&, const http::Request&)) {
+    server.route(method, path, [&ctx, &plans, handler](const http::Request& r) {
+      return handler(ctx, plans, r);
+    });
+  };
+  route("GET", "/api/v1/plan", full_plan);
+  route("POST", "/api/v1/plan", full_plan);
+  route("GET", "/api/v1/plan/summary", summary);
+  route("POST", "/api/v1/plan/summary", summary);
+  route("GET", "/api/v1/plan/hosts/*", host_recommendation);
+  route("GET", "/api/v1/scenarios", list);
+  for (const char* method : {"GET", "PUT", "DELETE"})
+    route(method, "/api/v1/scenarios/*", scenario);
+}
+
+}  // namespace sahab::collector

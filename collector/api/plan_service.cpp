@@ -1,0 +1,151 @@
+#include "collector/api/plan_service.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "collector/api/fleet_export.h"
+#include "common/log.h"
+
+namespace sahab::collector {
+
+PlanService::PlanService(Store& store, const CollectorConfig& config,
+                         std::optional<planner::PlannerSetup> setup, std::string unavailable,
+                         Telemetry& telemetry, std::function<std::int64_t()> now)
+    : store_(store),
+      config_(config),
+      setup_(std::move(setup)),
+      unavailable_(std::move(unavailable)),
+      now_(std::move(now)),
+      computations_(prometheus::BuildCounter()
+                        .Name("sahab_collector_plan_computations_total")
+                        .Help("Plans computed (cache misses of /api/v1/plan and scenarios).")
+                        .Register(telemetry.registry())
+                        .Add({})),
+      hits_(prometheus::BuildCounter()
+                .Name("sahab_collector_plan_cache_hits_total")
+                .Help("Plans answered from the cache.")
+                .Register(telemetry.registry())
+                .Add({})),
+      last_seconds_(prometheus::BuildGauge()
+                        .Name("sahab_collector_plan_duration_seconds")
+                        .Help("Time the last plan computation took (fleet export included).")
+                        .Register(telemetry.registry())
+                        .Add({})) {}
+
+planner::PlannerConfig PlanService::configure(const nlohmann::json& parameters) const {
+  planner::PlannerConfig config = setup_ ? setup_->config : planner::PlannerConfig{};
+  if (!parameters.is_null()) planner::apply_parameters(config, parameters, "parameters");
+  return config;
+}
+
+std::string PlanService::cache_key(const std::string& fingerprint,
+                                   const planner::PlannerConfig& config) {
+  return fingerprint + "\n" + planner::parameters_json(config).dump();
+}
+
+// What a plan depends on and changes without a new utilisation sample: hosts (enrolments,
+// imports), inventory sections (hardware, software, labels, connections: each change is a row of
+// inventory_changes) and imports (each writes an audit row).
+std::string PlanService::fingerprint() {
+  return store_.read([](Database& db) {
+    Statement& s = db.cached(
+        "SELECT (SELECT count(*) FROM hosts), (SELECT coalesce(max(id), 0) FROM "
+        "inventory_changes), (SELECT coalesce(max(id), 0) FROM audit_log WHERE action IN "
+        "('import', 'enrol'))");
+    std::string out;
+    if (s.step()) {
+      out = std::to_string(s.integer(0)) + "/" + std::to_string(s.integer(1)) + "/" +
+            std::to_string(s.integer(2));
+    }
+    s.reset();
+    return out;
+  });
+}
+
+std::shared_ptr<const PlanService::Result> PlanService::cached(const std::string& key) {
+  std::lock_guard lock(cache_mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->key != key) continue;
+    if (now - it->computed > config_.planner_max_age) {
+      entries_.erase(it);
+      return nullptr;
+    }
+    entries_.splice(entries_.begin(), entries_, it);
+    return it->result;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const PlanService::Result> PlanService::plan(const planner::PlannerConfig& config) {
+  const std::string key = cache_key(fingerprint(), config);
+  if (auto hit = cached(key)) {
+    hits_.Increment();
+    return hit;
+  }
+  std::lock_guard computing(compute_mutex_);
+  if (auto hit = cached(key)) {  // computed by the request we waited for
+    hits_.Increment();
+    return hit;
+  }
+  auto result = compute(config, key);
+  std::lock_guard lock(cache_mutex_);
+  entries_.push_front({key, result, std::chrono::steady_clock::now()});
+  if (entries_.size() > kCachedPlans) entries_.pop_back();
+  return result;
+}
+
+nlohmann::json PlanService::brief(const planner::PlannerConfig& config) {
+  const std::string key = cache_key(fingerprint(), config);
+  {
+    std::lock_guard lock(cache_mutex_);
+    const auto it = briefs_.find(key);
+    if (it != briefs_.end() &&
+        std::chrono::steady_clock::now() - it->second.computed <= config_.planner_max_age) {
+      return *it->second.figures;
+    }
+  }
+  const auto result = plan(config);
+  const auto& t = result->plan.totals;
+  auto figures = std::make_shared<const nlohmann::json>(
+      nlohmann::json{{"currency", result->plan.currency},
+                     {"monthly_cost", std::round(t.monthly_cost * 100) / 100},
+                     {"one_time_cost", std::round(t.one_time_cost * 100) / 100},
+                     {"hosts", t.hosts},
+                     {"strategies",
+                      {{"rehost", t.rehost},
+                       {"replatform", t.replatform},
+                       {"retire", t.retire},
+                       {"retain", t.retain},
+                       {"flagged", t.flagged}}},
+                     {"waves", result->plan.waves.size()}});
+  std::lock_guard lock(cache_mutex_);
+  if (briefs_.size() >= kCachedBriefs) briefs_.clear();
+  briefs_[key] = {std::chrono::steady_clock::now(), figures};
+  return *figures;
+}
+
+std::shared_ptr<const PlanService::Result> PlanService::compute(
+    const planner::PlannerConfig& config, const std::string& key) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto window = static_cast<std::int64_t>(config.sizing.window_days * 86'400);
+  const FleetWindow w = fleet_window(config_, now_(), window);
+  const planner::Fleet fleet =
+      planner::fleet_from_json(store_.read([&w](Database& db) { return export_fleet(db, w); }));
+  auto result = std::make_shared<Result>();
+  result->plan = planner::plan(fleet, config, setup_->catalogs);
+  result->summary = planner::plan_summary_json_text(result->plan);
+  for (std::size_t i = 0; i < result->plan.hosts.size(); ++i) {
+    result->index.emplace(result->plan.hosts[i].id, i);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  computations_.Increment();
+  last_seconds_.Set(seconds);
+  log::info("planned " + std::to_string(fleet.hosts.size()) + " hosts in " +
+            std::to_string(static_cast<int>(seconds * 1000)) + " ms (fleet " +
+            key.substr(0, key.find('\n')) + ")");
+  return result;
+}
+
+}  // namespace sahab::collector

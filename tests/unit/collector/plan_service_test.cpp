@@ -1,0 +1,153 @@
+#include "collector/api/plan_service.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "collector/store/imports.h"
+#include "collector/store/scenarios.h"
+
+using namespace sahab;
+using namespace sahab::collector;
+using nlohmann::json;
+
+namespace {
+
+struct TempDir {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("sahab-plan-test-" + std::to_string(std::random_device{}()));
+  TempDir() { std::filesystem::create_directories(dir); }
+  ~TempDir() { std::filesystem::remove_all(dir); }
+};
+
+json host(const std::string& id, int cores) {
+  return {{"id", id},
+          {"hostname", id},
+          {"labels", {{"region", "Souss-Massa"}, {"commune", "Agadir"}}},
+          {"cpu", {{"cores", cores}}},
+          {"memory_bytes", 8.0 * (1 << 30)},
+          {"utilisation",
+           {{"window_days", 30},
+            {"coverage", 1},
+            {"cpu_ratio", {{"p95", 0.4}}},
+            {"memory_ratio", {{"p95", 0.5}}}}}};
+}
+
+void import(Store& store, const json& h) {
+  store.write([&h](Database& db) {
+    upsert_imported_host(db, h, 1'800'000'000);
+    db.cached("INSERT INTO audit_log(at, action, actor) VALUES (1, 'import', 'test')").run();
+  });
+}
+
+struct Fixture {
+  TempDir temp;
+  CollectorConfig config;
+  Store store{temp.dir / "sahab.db", 2};
+  Telemetry telemetry{store};
+  PlanService plans{
+      store,
+      config,
+      planner::load_planner_setup(std::string(SAHAB_FIXTURES_DIR) + "/../../configs/planner.yaml"),
+      "",
+      telemetry,
+      [] { return std::int64_t{1'800'000'000}; }};
+  std::string metrics() { return telemetry.serve().body; }
+};
+
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("plan cache: the key is the fleet state and the effective parameters") {
+  planner::PlannerConfig defaults;
+  planner::PlannerConfig same = defaults;
+  planner::apply_parameters(same, json::parse(R"({"sizing": {"percentile": "p95"}})"));
+  planner::PlannerConfig other = defaults;
+  planner::apply_parameters(other, json::parse(R"({"sizing": {"percentile": "p99"}})"));
+  CHECK(PlanService::cache_key("3/1/1", defaults) == PlanService::cache_key("3/1/1", same));
+  CHECK(PlanService::cache_key("3/1/1", defaults) != PlanService::cache_key("3/1/1", other));
+  CHECK(PlanService::cache_key("3/1/1", defaults) != PlanService::cache_key("4/1/2", defaults));
+}
+
+TEST_CASE("plan cache: repeated plans are served from the cache until the fleet changes") {
+  Fixture f;
+  import(f.store, host("a", 4));
+  import(f.store, host("b", 8));
+  const auto config = f.plans.configure(json());
+  const auto first = f.plans.plan(config);
+  CHECK(first->plan.hosts.size() == 2);
+  CHECK(first->index.at("b") == 1);
+  CHECK(f.plans.plan(config) == first);                             // same object: not recomputed
+  CHECK(f.plans.plan(f.plans.configure(json::object())) == first);  // {} = as configured
+  CHECK(has_line(f.metrics(), "sahab_collector_plan_computations_total 1"));
+  CHECK(has_line(f.metrics(), "sahab_collector_plan_cache_hits_total 2"));
+
+  const auto what_if =
+      f.plans.plan(f.plans.configure(json::parse(R"({"sizing.percentile": "max"})")));
+  CHECK(what_if != first);
+  CHECK(has_line(f.metrics(), "sahab_collector_plan_computations_total 2"));
+
+  import(f.store, host("c", 2));
+  const auto after_import = f.plans.plan(config);
+  CHECK(after_import->plan.hosts.size() == 3);
+  CHECK(has_line(f.metrics(), "sahab_collector_plan_computations_total 3"));
+}
+
+TEST_CASE("plan cache: at most a few plans are kept, least recently used out first") {
+  Fixture f;
+  import(f.store, host("a", 4));
+  auto with_comfort = [&f](double comfort) {
+    return f.plans.configure(json{{"sizing", {{"comfort_factor", comfort}}}});
+  };
+  const auto oldest = f.plans.plan(with_comfort(1.1));
+  for (std::size_t i = 1; i <= PlanService::kCachedPlans; ++i) f.plans.plan(with_comfort(1 + i));
+  CHECK(f.plans.plan(with_comfort(1.1)) != oldest);  // evicted, computed again
+  CHECK(has_line(f.metrics(), "sahab_collector_plan_computations_total " +
+                                  std::to_string(PlanService::kCachedPlans + 2)));
+}
+
+TEST_CASE("plan cache: what-if errors name the key; files are refused") {
+  Fixture f;
+  CHECK_THROWS_WITH_AS(f.plans.configure(json::parse(R"({"sizing": {"percentile": "p97"}})")),
+                       doctest::Contains("parameters.sizing.percentile: expected one of"),
+                       settings::ConfigError);
+  CHECK_THROWS_WITH_AS(f.plans.configure(json::parse(R"({"catalogs": {"dir": "/tmp"}})")),
+                       doctest::Contains("parameters.catalogs: not allowed"),
+                       settings::ConfigError);
+}
+
+TEST_CASE("scenarios: names, save keeps the creator, delete") {
+  CHECK(valid_scenario_name("Budget 2027_v1.2-b"));
+  CHECK_FALSE(valid_scenario_name(""));
+  CHECK_FALSE(valid_scenario_name(std::string(65, 'a')));
+  CHECK_FALSE(valid_scenario_name("a/b"));
+  CHECK_FALSE(valid_scenario_name("caf\xC3\xA9"));
+  TempDir temp;
+  Store store(temp.dir / "sahab.db", 1);
+  bool created = false;
+  store.write([&](Database& db) {
+    created = save_scenario(db, {"s1", "first", "{}", "", "ada", 0, 100});
+  });
+  CHECK(created);
+  store.write([&](Database& db) {
+    created = save_scenario(db, {"s1", "second", R"({"a":1})", "", "bob", 0, 200});
+  });
+  CHECK_FALSE(created);
+  const auto s = store.read([](Database& db) { return find_scenario(db, "s1"); });
+  REQUIRE(s);
+  CHECK(s->description == "second");
+  CHECK(s->created_by == "ada");
+  CHECK(s->created_at == 100);
+  CHECK(s->updated_by == "bob");
+  CHECK(s->updated_at == 200);
+  bool deleted = false;
+  store.write([&](Database& db) { deleted = delete_scenario(db, "s1"); });
+  CHECK(deleted);
+  store.write([&](Database& db) { deleted = delete_scenario(db, "s1"); });
+  CHECK_FALSE(deleted);
+}
