@@ -29,13 +29,15 @@ start_webui_collector() {
   export PROFILE_DIR="$WORK/chromium-profile"
 }
 
-# Three hosts on systems past their end of support, and dependencies: an application
+# Three hosts on systems past their end of support (two with a strategy label), and dependencies: an application
 # (srv-00010/12 use the database srv-00011, srv-00010 a cache srv-00013) and a DNS server
 # (srv-00020) used by sixty hosts, which the planner treats as shared infrastructure.
 import_fleet_extras() {
   python3 - >"$WORK/extra.json" <<'PY'
 import json
-hosts = [{"id": f"old-{i}", "hostname": f"old-{i}.gov.ma", "labels": {"region": "Souss-Massa", "province": "Agadir"},
+# The planner obeys a strategy label: one of them is kept, one retired.
+hosts = [{"id": f"old-{i}", "hostname": f"old-{i}.gov.ma",
+          "labels": {"region": "Souss-Massa", "province": "Agadir", **({"strategy": ["retain", "retire"][i]} if i < 2 else {})},
           "os": {"family": "linux", "name": name, "version": version}, "cpu": {"cores": 2}, "memory_bytes": 4 << 30}
          for i, (name, version) in enumerate([("CentOS Linux", "7"), ("Ubuntu", "18.04"), ("Windows Server", "2012 R2")])]
 # An application: web servers srv-00010/12 use the database srv-00011 and a cache srv-00013;

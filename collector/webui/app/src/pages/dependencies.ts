@@ -27,7 +27,8 @@ function edgesOf(hosts: string[]): Promise<Edge[]> {
   return getJson<{ edges: Edge[] }>(`/api/v1/dependencies?resolved=true&${query}`).then((r) => r.edges);
 }
 
-// Which group each host is in and what is shared, from the plan (empty without a plan).
+// Which group each host is in, what is shared and which dependencies the plan cuts between
+// groups (empty without a plan).
 function planIndex(plan: Plan | null) {
   const group = new Map<string, number>();
   plan?.hosts.id.forEach((id, i) => { if (plan.hosts.group[i] >= 0) group.set(id, plan.hosts.group[i]); });
@@ -38,7 +39,10 @@ function planIndex(plan: Plan | null) {
 
 async function buildGraph(title: string, members: string[], plan: Plan | null): Promise<Graph> {
   const { group, shared, cut } = planIndex(plan);
-  const memberSet = new Set(members);
+  // A host's neighbourhood: the hosts of its move group count as members too.
+  const focusGroup = members.length === 1 ? group.get(members[0]) : undefined;
+  const memberSet = new Set([...members,
+    ...(focusGroup === undefined ? [] : plan?.move_groups[focusGroup]?.hosts ?? [])]);
   const nodes = new Map<string, Role>(members.map((id) => [id, shared.has(id) ? 'shared' : 'member']));
   const all = await edgesOf(members);
   const edges: Graph['edges'] = [];
@@ -47,8 +51,7 @@ async function buildGraph(title: string, members: string[], plan: Plan | null): 
     for (const id of [source, target]) {
       if (!nodes.has(id)) nodes.set(id, shared.has(id) ? 'shared' : memberSet.has(id) ? 'member' : 'neighbour');
     }
-    const crossesGroups = group.has(source) && group.has(target) && group.get(source) !== group.get(target);
-    edges.push({ source, target, port: e.port, cut: cut.has(`${source}\n${target}`) || crossesGroups });
+    edges.push({ source, target, port: e.port, cut: cut.has(`${source}\n${target}`) });
   }
   return { title, nodes, edges, truncated: all.length > kMaxEdges };
 }
