@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GET /api/v1/fleet/summary against the full fleet it summarises, gzip of large answers
-# (curl --compressed), and GET /api/v1/dependencies?host=.
+# (curl --compressed), GET /api/v1/dependencies?host= and GET /api/v1/plan/groups.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 passed=0
@@ -89,4 +89,19 @@ api '/api/v1/dependencies?host=srv-00001' >"$WORK/deps.json"
 [[ "$(api '/api/v1/dependencies?host=srv-00002&host=srv-00004' | json 'len(d["edges"])')" == 2 ]] || fail "two hosts"
 [[ "$(api '/api/v1/dependencies?host=nobody' | json 'len(d["edges"])')" == 0 ]] || fail "unknown host"
 ok "dependencies?host= keeps the edges into and out of the hosts named"
+api /api/v1/plan >"$WORK/plan.json"
+api /api/v1/plan/groups >"$WORK/groups.json"
+python3 - "$WORK/plan.json" "$WORK/groups.json" <<'PY' || fail "plan groups differ from the plan"
+import json, sys
+plan, g = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert g["hosts"]["id"] == [h["id"] for h in plan["hosts"]]
+assert g["hosts"]["strategy"] == [h["strategy"] for h in plan["hosts"]]
+assert g["hosts"]["wave"] == [h["wave"] or 0 for h in plan["hosts"]]
+groups = [m["id"] for m in g["move_groups"]]
+assert [groups[i] if i >= 0 else None for i in g["hosts"]["group"]] == [h["move_group"] for h in plan["hosts"]]
+assert [(m["id"], m["hosts"]) for m in g["move_groups"]] == [(m["id"], m["hosts"]) for m in plan["move_groups"]]
+assert g["shared_infrastructure"] == plan["shared_infrastructure"]
+assert g["cut_dependencies"] == [{"source": c["source"], "target": c["target"]} for c in plan["cut_dependencies"]]
+PY
+ok "plan/groups holds the plan's strategies, groups, waves, shared infrastructure and cut dependencies"
 echo "$passed passed, 0 failed"
