@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "collector/api/context.h"
+#include "collector/api/fleet_summary.h"
 #include "collector/api/plan_service.h"
 #include "collector/api/plan_telemetry.h"
 #include "collector/api/telemetry.h"
@@ -143,7 +144,9 @@ int run(const CollectorConfig& config) {
           : read_token_file(config.enrolment_token_file, "enrolment token");
   const std::string api_token =
       config.api_token_file.empty() ? "" : read_token_file(config.api_token_file, "API token");
-  if (enrolment_token.empty()) log::warn("no --enrolment-token-file: agents cannot enrol");
+  if (enrolment_token.empty()) {
+    log::warn("no --enrolment-token-file: agents enrol only with tokens an admin makes");
+  }
   if (api_token.empty()) log::warn("no --api-token-file: the admin API answers 401");
 
   Store store(config.db, config.readers);
@@ -164,13 +167,17 @@ int run(const CollectorConfig& config) {
   options.listen = config.listen;
   options.threads = config.workers;
   options.max_body_bytes = config.max_body_bytes;
+  options.gzip_min_bytes = 8192;  // the fleet, the plan, the bundle; not small answers
   http::Server server(options);
   register_ingest_routes(server, context);
   register_host_routes(server, context);
   register_fleet_routes(server, context);
   register_ops_routes(server, context);
+  register_fleet_summary_routes(server, context);
+  register_enrolment_token_routes(server, context);
   register_plan_routes(server, context, plans);
   register_download_routes(server, context);
+  register_plan_groups_routes(server, context, plans);
   ui_auth.register_routes(server);
   webui::register_webui_routes(server);
   server.start();

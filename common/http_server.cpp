@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/gzip.h"
 #include "common/log.h"
 #include "common/text.h"
 
@@ -51,8 +52,8 @@ std::string url_decode(std::string_view s) {
 }
 
 void send(mg_connection* conn, const Response& response) {
-  std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
-                     status_text(response.status) + "\r\n";
+  std::string head =
+      "HTTP/1.1 " + std::to_string(response.status) + " " + status_text(response.status) + "\r\n";
   head += "Content-Type: " + response.content_type + "\r\n";
   head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
   for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
@@ -100,7 +101,54 @@ void knock(const std::string& host, int port) {
   ::close(fd);
 }
 
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool compressible(const std::string& content_type) {
+  return content_type.starts_with("application/json") || content_type.starts_with("text/") ||
+         content_type.starts_with("application/javascript") ||
+         content_type.starts_with("image/svg+xml");
+}
+
+bool has_header(const Response& response, std::string_view lower_name) {
+  return std::any_of(response.headers.begin(), response.headers.end(),
+                     [&](const auto& h) { return lower(h.first) == lower_name; });
+}
+
 }  // namespace
+
+bool accepts_gzip(std::string_view accept_encoding) {
+  for (std::string_view item : text::split(accept_encoding, ',')) {
+    const auto semicolon = item.find(';');
+    const std::string coding = lower(text::trim(item.substr(0, semicolon)));
+    if (coding != "gzip" && coding != "x-gzip" && coding != "*") continue;
+    if (semicolon == std::string_view::npos) return true;
+    std::string_view q = text::trim(item.substr(semicolon + 1));
+    if (!q.starts_with("q=")) return true;
+    q.remove_prefix(2);
+    // q=0, q=0.0, q=0.000 refuse; any other weight accepts.
+    return q.find_first_not_of("0.") != std::string_view::npos;
+  }
+  return false;
+}
+
+void compress_if_accepted(const Request& request, Response& response, std::size_t min_bytes) {
+  if (min_bytes == 0 || response.body.size() < min_bytes || !compressible(response.content_type) ||
+      has_header(response, "content-encoding")) {
+    return;
+  }
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+  if (!accepts_gzip(request.header("accept-encoding").value_or(""))) return;
+  // Level 4: most of level 9's saving on JSON at a fraction of its CPU (a 4.5 MB fleet).
+  std::string packed = gzip::compress(response.body, 4);
+  if (packed.size() >= response.body.size()) return;
+  response.body = std::move(packed);
+  response.headers.emplace_back("Content-Encoding", "gzip");
+}
 
 std::optional<std::string> Request::header(const std::string& lower_name) const {
   const auto it = headers.find(lower_name);
@@ -177,11 +225,16 @@ void Server::start() {
   const std::string ports = to_civetweb_ports(options_.listen);
   const std::string threads = std::to_string(options_.threads);
   const std::string timeout = std::to_string(options_.request_timeout_ms);
-  const char* civet_options[] = {"listening_ports",    ports.c_str(),
-                                 "num_threads",        threads.c_str(),
-                                 "request_timeout_ms", timeout.c_str(),
-                                 "enable_keep_alive",  "yes",
-                                 "max_request_size",   "65536",
+  const char* civet_options[] = {"listening_ports",
+                                 ports.c_str(),
+                                 "num_threads",
+                                 threads.c_str(),
+                                 "request_timeout_ms",
+                                 timeout.c_str(),
+                                 "enable_keep_alive",
+                                 "yes",
+                                 "max_request_size",
+                                 "65536",
                                  nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = log_civetweb_message;
@@ -228,9 +281,9 @@ const Server::Route* Server::find_route(const std::string& method, const std::st
   path_known = false;
   for (const Route& route : routes_) {
     const bool prefix = route.path.ends_with('*');
-    const bool matches = prefix ? path.starts_with(std::string_view(route.path).substr(
-                                      0, route.path.size() - 1))
-                                : path == route.path;
+    const bool matches =
+        prefix ? path.starts_with(std::string_view(route.path).substr(0, route.path.size() - 1))
+               : path == route.path;
     if (!matches) continue;
     path_known = true;
     if (route.method != method) continue;
@@ -247,17 +300,14 @@ int Server::dispatch(mg_connection* conn) {
   request.query = info->query_string ? info->query_string : "";
   request.remote_address = info->remote_addr;
   for (int i = 0; i < info->num_headers; ++i) {
-    std::string name = info->http_headers[i].name;
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    request.headers[name] = info->http_headers[i].value;
+    request.headers[lower(info->http_headers[i].name)] = info->http_headers[i].value;
   }
 
   bool path_known = false;
   const Route* route = find_route(request.method, request.path, path_known);
   if (!route) {
-    send(conn, path_known ? Response::text(405, "method not allowed")
-                          : Response::text(404, "not found"));
+    send(conn,
+         path_known ? Response::text(405, "method not allowed") : Response::text(404, "not found"));
     return 405;
   }
   auto body = read_body(conn, info->content_length, options_.max_body_bytes);
@@ -276,6 +326,7 @@ int Server::dispatch(mg_connection* conn) {
     log::error("http: " + request.method + " " + request.path + " failed: " + e.what());
     response = Response::text(500, "internal error");
   }
+  compress_if_accepted(request, response, options_.gzip_min_bytes);
   send(conn, response);
   return response.status;
 }

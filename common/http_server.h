@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct mg_context;
@@ -16,8 +17,8 @@ namespace sahab::http {
 
 struct Request {
   std::string method;
-  std::string path;          // decoded, without the query string
-  std::string query;         // raw, after '?'
+  std::string path;                            // decoded, without the query string
+  std::string query;                           // raw, after '?'
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string remote_address;
@@ -40,12 +41,24 @@ struct Response {
 using Handler = std::function<Response(const Request&)>;
 
 struct Options {
-  // CivetWeb listening_ports syntax: "9100", "127.0.0.1:9100", "0.0.0.0:0" (port 0 = any free port).
+  // CivetWeb listening_ports syntax: "9100", "127.0.0.1:9100", "0.0.0.0:0" (port 0 = any free
+  // port).
   std::string listen = "127.0.0.1:0";
   int threads = 8;
   std::size_t max_body_bytes = 1 << 20;
   int request_timeout_ms = 30'000;
+  // Answers of at least this many bytes are gzipped when the client sends Accept-Encoding: gzip
+  // (JSON, text, scripts, styles); 0 never compresses.
+  std::size_t gzip_min_bytes = 0;
 };
+
+// Whether an Accept-Encoding header value allows gzip ("gzip", "gzip;q=0.5", "*"; not "gzip;q=0").
+bool accepts_gzip(std::string_view accept_encoding);
+
+// Gzips `response` in place when the request accepts gzip, the body is at least `min_bytes` of a
+// compressible type, not already encoded, and compressing makes it smaller; adds
+// "Vary: Accept-Encoding" to every answer whose encoding depends on the request.
+void compress_if_accepted(const Request& request, Response& response, std::size_t min_bytes);
 
 class ServerError : public std::runtime_error {
  public:

@@ -49,6 +49,11 @@ std::optional<http::Response> require_admin(const Context& context, const http::
 // Who made a request, for audit and `created_by`: the session's user, else "api-token".
 std::string actor_name(const Context& context, const http::Request& request);
 
+// Like require_admin, but a session must have the admin role for reads too (enrolment tokens).
+// Sets `actor` to who asked: the session's user, or "api-token" for the bearer token.
+std::optional<http::Response> require_admin_role(const Context& context,
+                                                 const http::Request& request, std::string& actor);
+
 // The client's address: X-Real-IP when the peer is a trusted proxy, else the peer.
 std::string client_address(const Context& context, const http::Request& request);
 
@@ -65,5 +70,6 @@ void register_fleet_routes(http::Server& server, Context& context);
 void register_ops_routes(http::Server& server, Context& context);
 // GET /install.sh, /downloads/, /api/v1/install-info; POST /api/v1/enrol/check.
 void register_download_routes(http::Server& server, Context& context);
+void register_enrolment_token_routes(http::Server& server, Context& context);
 
 }  // namespace sahab::collector

@@ -1,6 +1,7 @@
 // GET /api/v1/hosts, /api/v1/hosts/{id}, /api/v1/hosts/{id}/utilisation, /api/v1/dependencies.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "collector/api/context.h"
@@ -219,9 +220,13 @@ http::Response host_routes(Context& ctx, const http::Request& request) {
 http::Response dependencies(Context& ctx, const http::Request& request) {
   if (auto denied = require_admin(ctx, request)) return *denied;
   const bool resolved_only = request.query_param("resolved").value_or("false") == "true";
+  // ?host=ID (repeatable): only the edges into and out of those hosts (a neighbourhood, a group).
+  const auto wanted = query_params(request, "host");
+  const std::set<std::string> hosts(wanted.begin(), wanted.end());
   json edges = json::array();
   for (const auto& e : ctx.store.read([](Database& db) { return load_edges(db); })) {
     if (resolved_only && (e.source.empty() || e.target.empty())) continue;
+    if (!hosts.empty() && !hosts.contains(e.source) && !hosts.contains(e.target)) continue;
     edges.push_back({{"source", e.source.empty() ? json() : json(e.source)},
                      {"target", e.target.empty() ? json() : json(e.target)},
                      {"remote_address", e.remote_address},

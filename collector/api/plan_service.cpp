@@ -5,6 +5,7 @@
 
 #include "collector/api/fleet_export.h"
 #include "collector/api/plan_telemetry.h"
+#include "collector/store/fingerprint.h"
 #include "common/log.h"
 
 namespace sahab::collector {
@@ -48,19 +49,7 @@ std::string PlanService::cache_key(const std::string& fingerprint,
 // imports), inventory sections (hardware, software, labels, connections: each change is a row of
 // inventory_changes) and imports (each writes an audit row).
 std::string PlanService::fingerprint() {
-  return store_.read([](Database& db) {
-    Statement& s = db.cached(
-        "SELECT (SELECT count(*) FROM hosts), (SELECT coalesce(max(id), 0) FROM "
-        "inventory_changes), (SELECT coalesce(max(id), 0) FROM audit_log WHERE action IN "
-        "('import', 'enrol'))");
-    std::string out;
-    if (s.step()) {
-      out = std::to_string(s.integer(0)) + "/" + std::to_string(s.integer(1)) + "/" +
-            std::to_string(s.integer(2));
-    }
-    s.reset();
-    return out;
-  });
+  return store_.read([](Database& db) { return fleet_fingerprint(db); });
 }
 
 std::shared_ptr<const PlanService::Result> PlanService::cached(const std::string& key) {

@@ -105,4 +105,8 @@ class PlanService {
 // GET|POST /api/v1/plan, /api/v1/plan/summary, GET /api/v1/plan/hosts/{id}, /api/v1/scenarios.
 void register_plan_routes(http::Server& server, Context& context, PlanService& plans);
 
+// GET /api/v1/plan/groups: per-host strategy/group/wave, move groups, shared infrastructure and
+// cut dependencies of the current plan (collector/api/plan_groups_routes.cpp).
+void register_plan_groups_routes(http::Server& server, Context& context, PlanService& plans);
+
 }  // namespace sahab::collector

@@ -140,6 +140,21 @@ CREATE TABLE scenarios (
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 3: enrolment tokens made in the web UI or the API (beside --enrolment-token-file): only their
+    // SHA-256 is kept, like agent credentials.
+    R"sql(
+CREATE TABLE enrolment_tokens (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  token_sha256 TEXT NOT NULL UNIQUE,       -- hex SHA-256 of the token; never the token
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,             -- unix seconds
+  expires_at INTEGER,                      -- NULL: never expires
+  revoked_at INTEGER,
+  last_used_at INTEGER,
+  uses INTEGER NOT NULL DEFAULT 0
+);
+)sql",
 };
 
 }  // namespace

@@ -22,12 +22,29 @@ export const ok = (what) => { console.log(`ok: ${what}`); passed++; };
 export const check = (condition, what) => { if (!condition) throw new Error(`FAIL: ${what}`); };
 export const digits = (text) => Number((text ?? '').replace(/\D/g, ''));
 
+// Runs `call` (a fetch and the read of its body) again once when the connection failed under it:
+// CivetWeb closes idle keep-alive connections after 500 ms without saying so in a Keep-Alive
+// header, so a client can reuse one the collector is closing.
+async function retryOnce(call, what) {
+  try {
+    return await call();
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    console.log(`retrying ${what} after: ${e.cause?.message ?? e.message}`);
+    return call();
+  }
+}
+
+export const fetchRetry = (target, init = {}) => retryOnce(() => fetch(target, init), target);
+
 export async function api(path, init = {}) {
-  const response = await fetch(url + path, {
-    ...init, headers: { Authorization: `Bearer ${env('API_TOKEN')}`, ...(init.headers ?? {}) },
-  });
-  check(response.ok, `${path}: HTTP ${response.status}`);
-  return response.json();
+  return retryOnce(async () => {
+    const response = await fetch(url + path, {
+      ...init, headers: { Authorization: `Bearer ${env('API_TOKEN')}`, ...(init.headers ?? {}) },
+    });
+    check(response.ok, `${path}: HTTP ${response.status}`);
+    return response.json();
+  }, path);
 }
 
 // expectedFailure(status, path) says which HTTP failures a test provokes on purpose; 401 on

@@ -25,6 +25,10 @@ const result = await esbuild.build({
   nodePaths: [modules],
   outdir: join(outDir, 'assets'),
   entryNames: 'app-[hash]',
+  // Pages with heavy libraries (Cytoscape.js on the Dependencies page) import them dynamically,
+  // so they are chunks fetched when that page opens, not part of every page's first load.
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   assetNames: '[name]-[hash]',
   metafile: true,
   legalComments: 'none',
@@ -32,9 +36,10 @@ const result = await esbuild.build({
 });
 
 // The shell names the hashed files; nothing inline, so the CSP can forbid inline scripts.
-const outputs = Object.keys(result.metafile.outputs).map((p) => basename(p));
-const script = outputs.find((f) => f.endsWith('.js'));
-const style = outputs.find((f) => f.endsWith('.css'));
+const outputs = Object.entries(result.metafile.outputs);
+const entry = outputs.find(([, o]) => o.entryPoint);
+const script = basename(entry[0]);
+const style = basename(entry[1].cssBundle ?? outputs.find(([p]) => p.endsWith('.css'))[0]);
 const shell = readFileSync(join(here, 'index.html'), 'utf8')
   .replace('%SCRIPT%', `assets/${script}`)
   .replace('%STYLE%', `assets/${style}`);

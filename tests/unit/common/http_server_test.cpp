@@ -1,8 +1,16 @@
 #include "common/http_server.h"
 
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
+
+#include "common/gzip.h"
 
 using namespace sahab::http;
 
@@ -39,4 +47,106 @@ TEST_CASE("http: stopping a server is prompt (CivetWeb alone waits for a 2 s pol
   const auto start = std::chrono::steady_clock::now();
   server.stop();
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1000));
+}
+
+TEST_CASE("http: Accept-Encoding values that allow gzip") {
+  CHECK(accepts_gzip("gzip"));
+  CHECK(accepts_gzip("deflate, gzip;q=0.5, br"));
+  CHECK(accepts_gzip("GZIP"));
+  CHECK(accepts_gzip("*"));
+  CHECK_FALSE(accepts_gzip(""));
+  CHECK_FALSE(accepts_gzip("br, deflate"));
+  CHECK_FALSE(accepts_gzip("gzip;q=0"));
+  CHECK_FALSE(accepts_gzip("gzip; q=0.000"));
+  CHECK_FALSE(accepts_gzip("gzipped"));
+}
+
+TEST_CASE("http: large JSON answers are gzipped for clients that accept it") {
+  Request request;
+  request.headers["accept-encoding"] = "gzip, deflate";
+  std::string body = "[";
+  for (int i = 0; i < 2000; ++i) body += "{\"id\":\"srv-" + std::to_string(i) + "\"},";
+  body += "{}]";
+  Response response = Response::json(200, body);
+  compress_if_accepted(request, response, 1024);
+  CHECK(response.body.size() < body.size() / 4);
+  CHECK(sahab::gzip::decompress(response.body, 1 << 20) == body);
+  const auto has = [&](const std::string& name, const std::string& value) {
+    return std::find(response.headers.begin(), response.headers.end(), std::pair{name, value}) !=
+           response.headers.end();
+  };
+  CHECK(has("Content-Encoding", "gzip"));
+  CHECK(has("Vary", "Accept-Encoding"));
+
+  SUBCASE("not without Accept-Encoding, but Vary still says it depends on it") {
+    Response plain = Response::json(200, body);
+    compress_if_accepted(Request{}, plain, 1024);
+    CHECK(plain.body == body);
+    CHECK(plain.headers ==
+          std::vector<std::pair<std::string, std::string>>{{"Vary", "Accept-Encoding"}});
+  }
+  SUBCASE("not small answers, not images, not twice, not when disabled") {
+    Response small = Response::json(200, "{\"ok\":true}");
+    compress_if_accepted(request, small, 1024);
+    CHECK(small.body == "{\"ok\":true}");
+    CHECK(small.headers.empty());
+    Response png = Response::json(200, body);
+    png.content_type = "image/png";
+    compress_if_accepted(request, png, 1024);
+    CHECK(png.body == body);
+    Response encoded = Response::json(200, body);
+    encoded.headers.emplace_back("Content-Encoding", "br");
+    compress_if_accepted(request, encoded, 1024);
+    CHECK(encoded.body == body);
+    Response off = Response::json(200, body);
+    compress_if_accepted(request, off, 0);
+    CHECK(off.body == body);
+  }
+  SUBCASE("not when gzip would not make it smaller") {
+    std::string noise;
+    std::uint32_t x = 12345;
+    for (int i = 0; i < 4096; ++i) noise += static_cast<char>((x = x * 1664525 + 1013904223) >> 24);
+    Response random = Response::text(200, noise);
+    compress_if_accepted(request, random, 1024);
+    CHECK(random.body.size() >= noise.size());
+    CHECK(std::find_if(random.headers.begin(), random.headers.end(), [](const auto& h) {
+            return h.first == "Content-Encoding";
+          }) == random.headers.end());
+  }
+}
+
+TEST_CASE("http: a real server gzips over the wire only when asked") {
+  Options options;
+  options.gzip_min_bytes = 64;
+  Server server(options);
+  const std::string big(5000, 'a');
+  server.route("GET", "/big", [&](const Request& r) {
+    CHECK(r.header("accept-encoding"));
+    return Response::json(200, big);
+  });
+  server.start();
+  // A raw HTTP/1.0 exchange on loopback, so nothing decompresses behind the test's back.
+  const auto fetch = [&](const std::string& head) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(server.port()));
+    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+    const std::string request = "GET /big HTTP/1.0\r\n" + head + "\r\n";
+    REQUIRE(::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size()));
+    std::string reply;
+    char buffer[4096];
+    for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) reply.append(buffer, n);
+    ::close(fd);
+    return reply;
+  };
+  const std::string zipped = fetch("Accept-Encoding: gzip\r\n");
+  REQUIRE(zipped.find("\r\n\r\n") != std::string::npos);
+  CHECK(zipped.find("Content-Encoding: gzip") != std::string::npos);
+  CHECK(sahab::gzip::decompress(zipped.substr(zipped.find("\r\n\r\n") + 4), 1 << 20) == big);
+  const std::string plain = fetch("Accept-Encoding: identity\r\n");
+  CHECK(plain.find("Content-Encoding") == std::string::npos);
+  CHECK(plain.ends_with(big));
+  server.stop();
 }

@@ -69,6 +69,19 @@ export async function signOut(): Promise<void> {
   }
 }
 
+// A GET that tells "not there yet" apart from failure: the body for 200, null for 202 (still
+// computing), 404 (endpoint or object absent) or 503 (not ready); throws otherwise.
+export async function getJsonIfReady<T>(path: string): Promise<T | null> {
+  const response = await fetch(path, { credentials: 'same-origin' });
+  if (response.status === 401) {
+    current = null;
+    throw new Unauthorised();
+  }
+  if (response.status === 202 || response.status === 404 || response.status === 503) return null;
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
 // A write (POST, PUT, DELETE) with a JSON body; the answer as it came (a file to save, say).
 export function sendRaw(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<Response> {
   return call(method, path, body);

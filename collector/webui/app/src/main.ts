@@ -13,6 +13,9 @@ import { overviewPage } from './pages/overview';
 import { costsPage } from './pages/costs';
 import { exportsPage } from './pages/exports';
 import { planPage } from './pages/plan';
+import { agentsPage } from './pages/agents';
+import { dependenciesPage } from './pages/dependencies';
+import { forgetPlan } from './plan';
 
 const root = document.getElementById('app') as HTMLElement;
 
@@ -24,6 +27,9 @@ function pageFor(route: string): Promise<HTMLElement> {
   if (route === '/plan') return planPage();
   if (route === '/costs') return costsPage();
   if (route === '/exports') return exportsPage();
+  const dependencies = route.match(/^\/dependencies(?:\/(.+))?$/);
+  if (dependencies) return dependenciesPage(dependencies[1] ?? '');
+  if (route === '/agents') return agentsPage();
   return Promise.resolve(h('p', {}, t.notFound));
 }
 
@@ -36,6 +42,7 @@ function shell(content: Node): HTMLElement {
   const logout = h('button', { type: 'button', 'data-testid': 'logout' }, t.logout);
   logout.addEventListener('click', async () => {
     forgetFleet();
+    forgetPlan();
     await signOut().catch(() => undefined);
     void show();
   });
@@ -43,7 +50,9 @@ function shell(content: Node): HTMLElement {
   return h('div', { class: 'layout' },
     h('header', {}, h('span', { class: 'brand' }, t.appName), h('span', { class: 'muted' }, t.tagline),
       h('nav', {}, h('a', { href: '#/' }, t.navOverview), h('a', { href: '#/hosts' }, t.navHosts),
-        h('a', { href: '#/plan' }, t.navPlan), h('a', { href: '#/costs' }, t.navCosts), h('a', { href: '#/exports' }, t.navExports)),
+        h('a', { href: '#/dependencies' }, t.navDependencies), h('a', { href: '#/plan' }, t.navPlan),
+        h('a', { href: '#/costs' }, t.navCosts), h('a', { href: '#/exports' }, t.navExports),
+        h('a', { href: '#/agents' }, t.navAgents)),
       h('span', { class: 'spacer' }), who ? h('span', { 'data-testid': 'who' }, `${who.user} (${who.role})`) : null,
       language, who ? logout : null),
     h('main', {}, content));

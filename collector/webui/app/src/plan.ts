@@ -1,7 +1,10 @@
 // The plan as the Plan, Costs and Exports pages see it: the what-if parameters the user is
 // exploring (kept for the session, shared by the three pages), the plan summary computed for them
-// by the collector (POST /api/v1/plan/summary) and the named scenarios (/api/v1/scenarios).
-import { getJson, sendJson } from './api';
+// by the collector (POST /api/v1/plan/summary) and the named scenarios (/api/v1/scenarios); and
+// what the fleet pages read of the default plan: the summary for the Overview, each host's
+// recommendation, and the per-host strategies and move groups (GET /api/v1/plan/groups) for the
+// Hosts filter and the dependency graph.
+import { getJson, getJsonIfReady, sendJson } from './api';
 
 // What-if parameters as planner.yaml keys ("sizing.comfort_factor"); sent as a nested overlay.
 export interface WhatIf {
@@ -86,6 +89,7 @@ export interface PlanSummary {
   violations: { total: number; by_constraint: Record<string, number>; first: Violation[] };
   costs: { by_resource: Breakdown; by_region: Rollup[]; by_commune: Rollup[] };
   totals: Totals;
+  strategies?: Record<string, number>;
 }
 
 export interface Scenario {
@@ -174,4 +178,82 @@ export async function scenarioSummary(name: string): Promise<PlanSummary> {
 // Where to download a scenario's plan (format json|csv|html; table for csv).
 export function scenarioPlanUrl(name: string, format: string, table?: string): string {
   return `${scenarioPath(name)}/plan?format=${format}${table ? `&table=${table}` : ''}`;
+}
+
+// The default plan, as the fleet pages read it. The collector plans on demand; while it is busy or
+// has no planner configured the endpoints answer 202/503, and the pages show a placeholder.
+export const kStrategies = ['rehost', 'replatform', 'retire', 'retain'] as const;
+
+export interface PlanHost {
+  id: string;
+  strategy: string;
+  reasons?: string[];
+  flags?: string[];
+  confidence?: number;
+  monthly_cost?: number;
+  on_premises_monthly_cost?: number;
+  move_group?: string | null;
+  wave?: number | null;
+  shared_infrastructure?: boolean;
+  target?: { provider?: string; instance?: string; vcpu?: number; memory_gib?: number; managed_service?: string } | null;
+}
+// GET /api/v1/plan/groups: per-host strategy, group and wave as parallel arrays, the move groups,
+// shared infrastructure and cut dependencies (not the 16 MB plan).
+export interface PlanGroups {
+  hosts: { id: string[]; strategy: string[]; group: number[]; wave: number[] };
+  move_groups: { id: string; wave: number; hosts: string[] }[];
+  shared_infrastructure: string[];
+  cut_dependencies: { source: string; target: string }[];
+}
+
+const kRetryMs = 2000;
+const kMaxTries = 60;
+
+// Calls `path` until it answers (or gives up after two minutes: null).
+async function whenReady<T>(path: string): Promise<T | null> {
+  for (let attempt = 0; attempt < kMaxTries; attempt++) {
+    const body = await getJsonIfReady<T>(path);
+    if (body !== null) return body;
+    await new Promise((resolve) => setTimeout(resolve, kRetryMs));
+  }
+  return null;
+}
+
+export function strategyCounts(summary: PlanSummary): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of kStrategies) counts[s] = summary.strategies?.[s] ?? summary.totals?.[s] ?? 0;
+  return counts;
+}
+
+// The percentile the planner sized with ("p95"), from the plan's parameters.
+export function plannerPercentile(plan: PlanSummary | null): string {
+  const p = plan?.parameters;
+  const flat = p?.['sizing.percentile'];
+  const nested = (p?.sizing as Record<string, unknown> | undefined)?.percentile;
+  const value = typeof flat === 'string' ? flat : typeof nested === 'string' ? nested : 'p95';
+  return /^(p50|p90|p95|p99|max)$/.test(value) ? value : 'p95';
+}
+
+let summaryCache: Promise<PlanSummary | null> | null = null;
+let planCache: Promise<PlanGroups | null> | null = null;
+
+export function loadPlanSummary(): Promise<PlanSummary | null> {
+  summaryCache ??= whenReady<PlanSummary>('/api/v1/plan/summary');
+  summaryCache.then((s) => { if (!s) summaryCache = null; }, () => (summaryCache = null));
+  return summaryCache;
+}
+
+export function loadPlan(): Promise<PlanGroups | null> {
+  planCache ??= whenReady<PlanGroups>('/api/v1/plan/groups');
+  planCache.then((p) => { if (!p) planCache = null; }, () => (planCache = null));
+  return planCache;
+}
+
+export function loadHostPlan(id: string): Promise<PlanHost | null> {
+  return whenReady<{ host: PlanHost }>(`/api/v1/plan/hosts/${encodeURIComponent(id)}`).then((r) => r?.host ?? null);
+}
+
+export function forgetPlan(): void {
+  summaryCache = null;
+  planCache = null;
 }

@@ -52,7 +52,7 @@ export function formatMoney(value: number | undefined, currency = 'MAD'): string
 }
 
 // A calendar day ("2027-01-04") without time or time zone shift.
-export function formatDay(iso: string | undefined): string {
+export function formatDay(iso: string | undefined | null): string {
   if (!iso) return '—';
   const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleDateString(locale(), { timeZone: 'UTC' });

@@ -1,11 +1,14 @@
-// Host: labels, inventory sections, change history and utilisation percentiles over a window.
+// Host: labels, inventory sections, change history, utilisation over a chosen window (CPU, memory,
+// disk, network, with the percentile the planner sizes with), dependencies in and out, and the
+// planner's recommendation. The recommendation and dependencies load after the page shows.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 import { getJson } from '../api';
-import { h } from '../dom';
+import { h, link } from '../dom';
 import type { Stats } from '../fleet';
-import { formatDate, formatNumber, formatPercent, t } from '../i18n';
+import { formatBytes, formatDate, formatMoney, formatNumber, formatPercent, t } from '../i18n';
+import { loadHostPlan, loadPlanSummary, plannerPercentile } from '../plan';
 
 interface HostDetail {
   id: string;
@@ -19,16 +22,42 @@ interface HostDetail {
   inventory: Record<string, { updated_at: string; data: unknown }>;
   changes: { section: string; at: string; changed: unknown }[];
 }
+type Point = Stats & { start: string; count: number };
 interface Utilisation {
   window: Stats & { count: number };
-  series?: (Stats & { start: string; count: number })[];
+  series?: Point[];
+}
+export interface Edge {
+  source: string | null;
+  target: string | null;
+  remote_address: string;
+  port: number;
+  process: string;
+  connections: number;
 }
 
-const kMetrics = ['cpu_ratio', 'memory_ratio'] as const;
-const kWindowDays = 7;
+// The windows offered, with a series step giving 96 to 180 points.
+const kWindows = [
+  { key: '24h', seconds: 86400, step: '15m', label: () => t.window24h },
+  { key: '7d', seconds: 7 * 86400, step: '1h', label: () => t.window7d },
+  { key: '30d', seconds: 30 * 86400, step: '4h', label: () => t.window30d },
+] as const;
+type WindowKey = (typeof kWindows)[number]['key'];
 
-function keyValues(rows: [string, Node | string][]): HTMLElement {
-  return h('table', { class: 'kv' }, h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, v)))));
+// Charts: CPU and memory as percentages, disk and network as bytes per second (two metrics each).
+const kCharts = [
+  { key: 'cpu', title: () => t.cpu, metrics: ['cpu_ratio'], ratio: true },
+  { key: 'memory', title: () => t.memory, metrics: ['memory_ratio'], ratio: true },
+  { key: 'disk', title: () => t.disk, metrics: ['disk_read_bytes_per_second', 'disk_write_bytes_per_second'], ratio: false },
+  { key: 'network', title: () => t.network,
+    metrics: ['network_receive_bytes_per_second', 'network_transmit_bytes_per_second'], ratio: false },
+] as const;
+const kMetrics = kCharts.flatMap((c) => c.metrics as readonly string[]);
+const kColours = ['#2b7bb9', '#d9822b', '#c23030', '#0b6e4f'];
+
+function keyValues(rows: [string, Node | string][], testId?: string): HTMLElement {
+  return h('table', { class: 'kv', 'data-testid': testId },
+    h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, v)))));
 }
 
 // Any JSON value as nested tables and lists; every string goes in as text.
@@ -42,23 +71,125 @@ function jsonView(value: unknown): Node | string {
   return value === null || value === undefined ? '—' : String(value);
 }
 
+const showValue = (metric: string, v: number | undefined) =>
+  metric.endsWith('_ratio') ? formatPercent(v) : v === undefined ? '—' : `${formatBytes(v)}/s`;
+
 function percentileRow(metric: string, s: Stats | undefined) {
-  const cell = (v: number | undefined) => h('td', {}, formatPercent(v));
+  const cell = (v: number | undefined) => h('td', {}, showValue(metric, v));
   return h('tr', { 'data-metric': metric }, h('th', {}, metric), cell(s?.p50), cell(s?.p90), cell(s?.p95), cell(s?.p99), cell(s?.max));
 }
 
-function chart(series: NonNullable<Utilisation['series']>): HTMLElement {
-  const box = h('div', { class: 'chart' });
-  const x = series.map((p) => Date.parse(p.start) / 1000);
-  const line = (key: keyof Stats) => series.map((p) => (p.count > 0 && p[key] !== undefined ? (p[key] as number) * 100 : null));
+// One chart: p50/p95/max of a ratio, or p95 of each metric of a pair; plus a flat line at the
+// window's value of the planner's percentile for each metric.
+function chart(testId: string, title: string, metrics: readonly string[], usage: Map<string, Utilisation>,
+  ratio: boolean, percentile: string): HTMLElement {
+  const box = h('div', { class: 'chart', 'data-testid': testId, role: 'img', 'aria-label': title });
+  const first = usage.get(metrics[0])?.series ?? [];
+  const x = first.map((p) => Date.parse(p.start) / 1000);
+  const scale = ratio ? 100 : 1;
+  const line = (metric: string, key: keyof Stats) => (usage.get(metric)?.series ?? []).map((p) =>
+    p.count > 0 && p[key] !== undefined ? (p[key] as number) * scale : null);
+  const flat = (metric: string) => {
+    const v = usage.get(metric)?.window[percentile as keyof Stats];
+    return x.map(() => (v === undefined ? null : v * scale));
+  };
+  const series: uPlot.Series[] = [{}];
+  const data: (number | null)[][] = [];
+  const keys: (keyof Stats)[] = ratio ? ['p50', 'p95', 'max'] : ['p95'];
+  let colour = 0;
+  for (const metric of metrics) {
+    for (const key of keys) {
+      series.push({ label: ratio ? key : `${metric.replace(/_bytes_per_second$/, '')} ${key}`, stroke: kColours[colour++ % kColours.length] });
+      data.push(line(metric, key));
+    }
+    series.push({ label: `${t.plannerPercentile(percentile)}${ratio ? '' : ` ${metric.replace(/_bytes_per_second$/, '')}`}`,
+      stroke: '#7a4fb5', dash: [6, 4] });
+    data.push(flat(metric));
+  }
   const options: uPlot.Options = {
-    width: 760, height: 240,
-    scales: { y: { range: [0, 100] } },
-    series: [{}, { label: 'p50', stroke: '#2b7bb9' }, { label: 'p95', stroke: '#d9822b' }, { label: 'max', stroke: '#c23030' }],
+    title, width: 620, height: 220, series,
+    scales: ratio ? { y: { range: [0, 100] } } : {},
+    axes: [{}, { values: (_u, ticks) => ticks.map((v) => (ratio ? `${v} %` : formatBytes(v))) }],
   };
   // uPlot measures its container, so it is drawn once the page is in the document.
-  requestAnimationFrame(() => new uPlot(options, [x, line('p50'), line('p95'), line('max')], box));
+  requestAnimationFrame(() => new uPlot(options, [x, ...data] as uPlot.AlignedData, box));
   return box;
+}
+
+async function utilisationSection(base: string, host: HostDetail, windowKey: WindowKey, percentile: string) {
+  const window = kWindows.find((w) => w.key === windowKey) ?? kWindows[1];
+  const from = Math.floor(Date.now() / 1000) - window.seconds;
+  const answers = await Promise.all(kMetrics.map((m) =>
+    getJson<Utilisation>(`${base}/utilisation?metric=${m}&from=${from}&step=${window.step}`)));
+  const usage = new Map(kMetrics.map((m, i) => [m, answers[i]]));
+  const measured = answers.some((u) => u.window.count > 0);
+  const stats = (m: string) => (measured ? usage.get(m)?.window : host.imported?.utilisation?.[m]);
+  return h('div', { 'data-testid': 'utilisation', 'data-window': window.key },
+    h('table', { class: 'percentiles', 'data-testid': 'percentiles' },
+      h('thead', {}, h('tr', {}, ...[t.metric, 'p50', 'p90', 'p95', 'p99', 'max'].map((c) => h('th', {}, c)))),
+      h('tbody', {}, ...kMetrics.map((m) => percentileRow(m, stats(m))))),
+    measured
+      ? h('div', { class: 'charts' }, ...kCharts.map((c) =>
+        chart(`chart-${c.key}`, c.title(), c.metrics, usage, c.ratio, percentile)))
+      : h('p', { class: 'muted' }, t.noUtilisation));
+}
+
+function recommendationPanel(id: string): HTMLElement {
+  const body = h('p', { class: 'muted', 'data-testid': 'plan-pending' }, t.planPending);
+  const panel = h('section', { class: 'panel', 'data-testid': 'recommendation', 'aria-live': 'polite' },
+    h('h2', {}, t.recommendation), body);
+  loadHostPlan(id).then((p) => {
+    if (!p) {
+      body.textContent = t.planUnavailable;
+      return;
+    }
+    const target = p.target
+      ? [p.target.provider, p.target.managed_service ?? p.target.instance,
+        p.target.vcpu !== undefined ? `(${formatNumber(p.target.vcpu)} vCPU, ${formatNumber(p.target.memory_gib ?? 0, 1)} GiB)` : '']
+        .filter(Boolean).join(' ')
+      : '—';
+    body.replaceWith(
+      keyValues([
+        [t.strategy, h('strong', { 'data-testid': 'rec-strategy', 'data-strategy': p.strategy }, t.strategyNames[p.strategy] ?? p.strategy)],
+        [t.target, h('span', { 'data-testid': 'rec-target' }, target)],
+        [t.confidence, h('span', { 'data-testid': 'rec-confidence' }, p.confidence === undefined ? '—' : `${p.confidence} / 5`)],
+        [t.monthlyCostShort, h('span', { 'data-testid': 'rec-cost' }, formatMoney(p.monthly_cost))],
+        [t.onPremisesMonthly, formatMoney(p.on_premises_monthly_cost)],
+        [t.wave, p.wave === null || p.wave === undefined ? '—' : String(p.wave)],
+        [t.moveGroup, p.move_group ? link(`/dependencies/group/${encodeURIComponent(p.move_group)}`, p.move_group) : '—'],
+        [t.sharedInfrastructure, p.shared_infrastructure ? '✓' : '—'],
+      ], 'rec-table'),
+      h('h3', {}, t.reasons),
+      h('ul', { 'data-testid': 'rec-reasons' }, ...(p.reasons ?? []).map((r) => h('li', {}, r))),
+      ...((p.flags ?? []).length ? [h('p', { class: 'error' }, `${t.flags} : ${(p.flags ?? []).join(', ')}`)] : []));
+  }, () => (body.textContent = t.planUnavailable));
+  return panel;
+}
+
+function edgeTable(testId: string, title: string, edges: Edge[], peerOf: (e: Edge) => string | null): HTMLElement {
+  return h('div', {}, h('h3', {}, `${title} (${formatNumber(edges.length)})`),
+    edges.length === 0 ? h('p', { class: 'muted' }, t.noDependencies) :
+      h('table', { 'data-testid': testId },
+        h('thead', {}, h('tr', {}, ...[t.peer, t.port, t.process, t.connections].map((c) => h('th', {}, c)))),
+        h('tbody', {}, ...edges.slice(0, 500).map((e) => {
+          const peer = peerOf(e);
+          return h('tr', { 'data-peer': peer ?? e.remote_address },
+            h('td', {}, peer ? link(`/hosts/${encodeURIComponent(peer)}`, peer) : e.remote_address),
+            h('td', {}, String(e.port)), h('td', {}, e.process), h('td', {}, formatNumber(e.connections)));
+        }))));
+}
+
+function dependenciesPanel(id: string): HTMLElement {
+  const panel = h('section', { class: 'panel', 'data-testid': 'dependencies' },
+    h('h2', {}, t.navDependencies, ' — ', link(`/dependencies/${encodeURIComponent(id)}`, t.showGraph)));
+  const body = h('p', { class: 'muted' }, t.loading);
+  panel.append(body);
+  getJson<{ edges: Edge[] }>(`/api/v1/dependencies?host=${encodeURIComponent(id)}`).then(({ edges }) => {
+    body.replaceWith(
+      edgeTable('deps-out', t.dependenciesOut, edges.filter((e) => e.source === id), (e) => e.target),
+      edgeTable('deps-in', t.dependenciesIn, edges.filter((e) => e.target === id && e.source !== id), (e) => e.source));
+  }, (e) => (body.textContent = t.loadError + String(e)));
+  return panel;
 }
 
 // What an import declared about the host, without what the page shows elsewhere.
@@ -70,23 +201,38 @@ function importedInventory(imported: Record<string, unknown>): Record<string, un
 export async function hostPage(id: string): Promise<HTMLElement> {
   const base = `/api/v1/hosts/${encodeURIComponent(id)}`;
   const host = await getJson<HostDetail>(base);
-  const from = Math.floor(Date.now() / 1000) - kWindowDays * 86400;
-  const usage = await Promise.all(kMetrics.map((m) => getJson<Utilisation>(`${base}/utilisation?metric=${m}&from=${from}&step=1h`)));
-  const measured = usage.some((u) => u.window.count > 0);
-  const percentiles = kMetrics.map((m, i) => (measured ? usage[i].window : host.imported?.utilisation?.[m]));
+  let windowKey: WindowKey = '7d';
+  let percentile = 'p95';
+  const usageBox = h('div', {}, await utilisationSection(base, host, windowKey, percentile));
+  const redraw = async () => usageBox.replaceChildren(await utilisationSection(base, host, windowKey, percentile));
+
+  const chooser = h('select', { 'data-testid': 'window', 'aria-label': t.window },
+    ...kWindows.map((w) => h('option', { value: w.key, selected: w.key === windowKey }, w.label())));
+  chooser.addEventListener('change', () => {
+    windowKey = chooser.value as WindowKey;
+    void redraw();
+  });
+  // The planner's percentile line, once the plan says which it is.
+  void loadPlanSummary().then((summary) => {
+    const used = plannerPercentile(summary);
+    if (summary && used !== percentile) {
+      percentile = used;
+      void redraw();
+    }
+  }, () => undefined);
 
   return h('div', { class: 'page' },
     h('p', {}, h('a', { href: '#/hosts' }, t.backToHosts)),
     h('h1', { 'data-testid': 'host-name' }, host.hostname || host.id),
     keyValues([[t.id, host.id], [t.source, host.source], [t.state, host.state],
       [t.firstSeen, formatDate(host.first_seen)], [t.lastSeen, formatDate(host.last_seen)]]),
+    recommendationPanel(host.id),
     h('section', { class: 'panel' }, h('h2', {}, t.labels),
       keyValues(Object.entries(host.labels ?? {}).map(([k, v]) => [k, String(v)]))),
-    h('section', { class: 'panel' }, h('h2', {}, `${t.utilisation} (${t.days(kWindowDays)})`),
-      h('table', { class: 'percentiles', 'data-testid': 'percentiles' },
-        h('thead', {}, h('tr', {}, ...[t.metric, 'p50', 'p90', 'p95', 'p99', 'max'].map((c) => h('th', {}, c)))),
-        h('tbody', {}, ...kMetrics.map((m, i) => percentileRow(m, percentiles[i])))),
-      measured && usage[0].series ? chart(usage[0].series) : h('p', { class: 'muted' }, t.noUtilisation)),
+    h('section', { class: 'panel' },
+      h('h2', {}, t.utilisation, ' ', h('label', { class: 'inline' }, h('span', { class: 'muted' }, `${t.window} `), chooser)),
+      usageBox),
+    dependenciesPanel(host.id),
     h('section', { class: 'panel', 'data-testid': 'inventory' }, h('h2', {}, t.inventory),
       ...Object.entries(host.inventory ?? {}).map(([section, s]) =>
         h('details', {}, h('summary', {}, `${section} — ${formatDate(s.updated_at)}`), jsonView(s.data))),

@@ -3,6 +3,7 @@
 import { h, link } from '../dom';
 import { type Host, loadFleet } from '../fleet';
 import { formatBytes, formatPercent, t } from '../i18n';
+import { kStrategies, loadPlan } from '../plan';
 
 const kPageSize = 100;
 const kFilters = ['region', 'province', 'commune', 'environment', 'criticality', 'sensitivity', 'os'] as const;
@@ -23,10 +24,12 @@ const columns: Column[] = [
   { key: 'criticality', title: () => t.criticality, value: (x) => x.labels.criticality,
     show: (x) => x.labels.criticality ?? '' },
   { key: 'os', title: () => t.os, value: (x) => x.osLabel, show: (x) => x.osLabel },
-  { key: 'cores', title: () => t.cores, value: (x) => x.cpu?.cores, show: (x) => String(x.cpu?.cores ?? '') },
-  { key: 'memory', title: () => t.memory, value: (x) => x.memory_bytes, show: (x) => formatBytes(x.memory_bytes) },
+  { key: 'cores', title: () => t.cores, value: (x) => x.cores, show: (x) => (x.cores ? String(x.cores) : '') },
+  { key: 'memory', title: () => t.memory, value: (x) => x.memoryBytes, show: (x) => formatBytes(x.memoryBytes) },
   { key: 'cpu', title: () => t.cpuP95, value: (x) => x.cpuP95, show: (x) => formatPercent(x.cpuP95) },
   { key: 'mem', title: () => t.memoryP95, value: (x) => x.memoryP95, show: (x) => formatPercent(x.memoryP95) },
+  { key: 'strategy', title: () => t.strategy, value: (x) => x.strategy,
+    show: (x) => (x.strategy ? t.strategyNames[x.strategy] ?? x.strategy : '') },
   { key: 'state', title: () => t.state, value: (x) => (x.stale ? 1 : 0), show: (x) => (x.stale ? t.stale : '') },
 ];
 
@@ -40,6 +43,7 @@ interface State {
 }
 
 function filterKey(host: Host, key: string): string | undefined {
+  if (key === 'strategy') return host.strategy;
   return key === 'os' ? host.osLabel : host.labels[key];
 }
 
@@ -125,10 +129,33 @@ export async function hostsPage(): Promise<HTMLElement> {
     render();
   });
 
+  // The strategy comes from the plan, which may still be computing: the filter waits for it
+  // while the rest of the page works.
+  const onStrategy = (v: string) => {
+    if (v) state.filters.set('strategy', v); else state.filters.delete('strategy');
+    state.page = 0;
+    render();
+  };
+  const strategyFilter = select('strategy', t.strategy, [['', t.planPending]], onStrategy);
+  const strategySelect = strategyFilter.querySelector('select') as HTMLSelectElement;
+  strategySelect.disabled = true;
+  void loadPlan().then((plan) => {
+    if (!plan) return;
+    const byId = new Map(hosts.map((x) => [x.id, x]));
+    plan.hosts.id.forEach((id, i) => {
+      const host = byId.get(id);
+      if (host) host.strategy = plan.hosts.strategy[i];
+    });
+    strategySelect.replaceChildren(...[['', t.all], ...kStrategies.map((s) => [s, t.strategyNames[s] ?? s])]
+      .map(([value, text]) => h('option', { value }, text)));
+    strategySelect.disabled = false;
+    render();
+  }, () => undefined);
+
   render();
   return h('div', { class: 'page' },
     h('h1', {}, t.navHosts),
-    h('div', { class: 'filters' }, search, ...filters, staleFilter),
+    h('div', { class: 'filters' }, search, ...filters, strategyFilter, staleFilter),
     h('p', {}, count),
     h('table', { class: 'hosts', 'data-testid': 'hosts-table' }, h('thead', {}, header), body),
     h('div', { class: 'pager' }, previous, pageInfo, next));

@@ -1,0 +1,60 @@
+// Time to interactive of each page (bench/webui_tti.sh sets the collector up). A load starts from
+// about:blank, so each one is a full page load (assets from the browser's cache, as for a
+// returning user; the first load of the run is reported apart) and ends when the page's data
+// element is in the DOM. Prints a Markdown table; exits 1 when a median is 1 s or more, or the
+// bundle is 500 KB gzipped or more.
+import { env, url, openBrowser } from '../tests/integration/webui_harness.mjs';
+
+const runs = Number(process.env.RUNS ?? 5);
+const kTargetMs = 1000;
+const kTargetBundle = 500 * 1024;
+const pages = [
+  ['Overview', '/', '[data-testid=total-hosts]'],
+  ['Overview, plan figures', '/', '[data-testid=strategy-rehost]'],
+  ['Hosts', '/hosts', '[data-testid=hosts-table] tbody tr'],
+  ['Host (agent, 4 charts)', '/hosts/agent-01', '[data-testid=chart-network] canvas'],
+  ['Dependencies (host)', '/dependencies/srv-00011', '[data-testid=graph][data-ready=true] canvas'],
+  ['Dependencies (largest group)', '/dependencies', '[data-testid=graph-title]'],
+  ['Agents', '/agents', '[data-testid=stale-agents]'],
+  // The Plan, Costs and Exports pages (branch ui-plan), measured when this build has them.
+  ['Plan', '/plan', '[data-testid=plan-totals]'],
+  ['Costs', '/costs', '[data-testid=costs-table]'],
+  ['Exports', '/exports', '[data-testid=exports]'],
+];
+
+const { context, page, signIn } = await openBrowser();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+let missed = false;
+try {
+  await signIn('ada', env('ADMIN_PASSWORD'));
+  await page.waitForSelector('[data-testid=total-hosts]');
+  // The plan is computed in the background; wait for it once so every page can be measured.
+  await page.waitForSelector('[data-testid=strategy-rehost]', { timeout: 120000 }).catch(() => undefined);
+  console.log(`\n| page | median ms (${runs} loads) | first load ms | min | max |`);
+  console.log('|---|---|---|---|---|');
+  for (const [name, route, selector] of pages) {
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      await page.goto('about:blank');
+      const started = Date.now();
+      await page.goto(`${url}/#${route}`);
+      const shown = await page.waitForSelector(selector, { timeout: 20000 }).then(() => true, () => false);
+      if (!shown) break;
+      times.push(Date.now() - started);
+    }
+    if (times.length < runs) {
+      console.log(`| ${name} | not in this build (no ${selector} at #${route}) | | | |`);
+      continue;
+    }
+    const m = median(times);
+    if (m >= kTargetMs) missed = true;
+    console.log(`| ${name} | ${m} | ${times[0]} | ${Math.min(...times)} | ${Math.max(...times)} |`);
+  }
+  const bundle = Number(process.env.BUNDLE_GZIP_BYTES ?? 0);
+  if (bundle >= kTargetBundle) missed = true;
+  console.log(`\nbundle ${(bundle / 1024).toFixed(1)} KB gzipped (target < 500 KB); pages target < ${kTargetMs} ms: ` +
+    (missed ? 'MISSED' : 'met'));
+} finally {
+  await context.close();
+}
+process.exit(missed ? 1 : 0);

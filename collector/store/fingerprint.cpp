@@ -1,0 +1,19 @@
+#include "collector/store/fingerprint.h"
+
+namespace sahab::collector {
+
+std::string fleet_fingerprint(Database& db) {
+  Statement& s = db.cached(
+      "SELECT (SELECT count(*) FROM hosts), (SELECT coalesce(max(id), 0) FROM "
+      "inventory_changes), (SELECT coalesce(max(id), 0) FROM audit_log WHERE action IN "
+      "('import', 'enrol'))");
+  std::string out;
+  if (s.step()) {
+    out = std::to_string(s.integer(0)) + "/" + std::to_string(s.integer(1)) + "/" +
+          std::to_string(s.integer(2));
+  }
+  s.reset();
+  return out;
+}
+
+}  // namespace sahab::collector
