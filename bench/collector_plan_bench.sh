@@ -19,7 +19,7 @@ AUTH="Authorization: Bearer $(cat "$WORK/token")"
 "$BUILD_DIR/bin/sahab-planner" generate-fleet --hosts "$HOSTS" --seed 1 --edges-per-host 5 \
   --out "$WORK/fleet.json"
 "$BUILD_DIR/bin/sahab-collector" --listen "127.0.0.1:$PORT" --db "$WORK/sahab.db" \
-  --api-token-file "$WORK/token" --planner.config "$ROOT/configs/planner.yaml" \
+  --api-token-file "$WORK/token" --planner.config "$ROOT/configs/planner.yaml" --planner.metrics-interval 1h \
   --http.max-body-bytes 268435456 >"$WORK/collector.log" 2>&1 &
 PID=$!
 for _ in $(seq 100); do curl -fsS -o /dev/null "$URL/healthz" 2>/dev/null && break; sleep 0.1; done

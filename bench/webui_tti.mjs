@@ -16,10 +16,9 @@ const pages = [
   ['Dependencies (host)', '/dependencies/srv-00011', '[data-testid=graph][data-ready=true] canvas'],
   ['Dependencies (largest group)', '/dependencies', '[data-testid=graph-title]'],
   ['Agents', '/agents', '[data-testid=stale-agents]'],
-  // The Plan, Costs and Exports pages (branch ui-plan), measured when this build has them.
-  ['Plan', '/plan', '[data-testid=plan-totals]'],
-  ['Costs', '/costs', '[data-testid=costs-table]'],
-  ['Exports', '/exports', '[data-testid=exports]'],
+  ['Plan', '/plan', '[data-testid=plan-monthly]'],
+  ['Costs', '/costs', '[data-testid=cost-on-premises]'],
+  ['Exports', '/exports', '[data-testid=export-fleet-csv]'],
 ];
 
 const { context, page, signIn } = await openBrowser();

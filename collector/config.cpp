@@ -144,7 +144,10 @@ settings::Schema collector_schema(CollectorConfig& c) {
         "a cached plan is recomputed after this even if no host changed (utilisation moves)", "15m",
         [&c](const std::string& v) { c.planner_max_age = settings::parse_positive_duration(v); });
   value("planner.metrics-interval", "planner.metrics_interval",
-        "how often the sahab_plan_* gauges of /metrics are refreshed from the (cached) plan", "5m",
+        "how often the default plan is refreshed in the background (kept warm for the web UI, and "
+        "the source of the sahab_plan_* gauges); it is recomputed only when the fleet changed or "
+        "is older than planner.max_age",
+        "1m",
         [&c](const std::string& v) {
           c.planner_metrics_interval = settings::parse_positive_duration(v);
         });

@@ -37,8 +37,9 @@ struct CollectorConfig {
   // utilisation that moved since is taken into account.
   std::filesystem::path planner_config;
   std::chrono::milliseconds planner_max_age{15 * 60'000};
-  // How often the sahab_plan_* gauges are refreshed: in the background, never on a scrape.
-  std::chrono::milliseconds planner_metrics_interval{5 * 60'000};
+  // How often the default plan is refreshed in the background: it keeps the plan warm for the web
+  // UI's first visitor after a fleet change and feeds the sahab_plan_* gauges (never a scrape).
+  std::chrono::milliseconds planner_metrics_interval{60'000};
   // Agent installation (collector/api/download_routes.cpp): the directory whose packages are
   // served under /downloads/, the URL agents reach the collector at (empty: derived from each
   // request's Host), and where the collector's CA bundle sits on the servers being enrolled.

@@ -84,8 +84,9 @@ void maintain(Store& store, const CollectorConfig& config) {
   }
 }
 
-// The sahab_plan_* gauges follow the default plan, taken from the plan cache (computed only when
-// the fleet changed or the cached plan is older than planner.max_age).
+// Keeps the default plan warm (the Plan, Costs and Overview pages then answer from the cache) and
+// the sahab_plan_* gauges following it; the cache recomputes only when the fleet changed or the
+// cached plan is older than planner.max_age.
 void refresh_plan_gauges(PlanService& plans, PlanGauges& gauges) {
   if (!plans.available()) return;
   try {
