@@ -147,8 +147,7 @@ settings::Schema collector_schema(CollectorConfig& c) {
         "how often the default plan is refreshed in the background (kept warm for the web UI, and "
         "the source of the sahab_plan_* gauges); it is recomputed only when the fleet changed or "
         "is older than planner.max_age",
-        "1m",
-        [&c](const std::string& v) {
+        "1m", [&c](const std::string& v) {
           c.planner_metrics_interval = settings::parse_positive_duration(v);
         });
   add_install_settings(value, c);
