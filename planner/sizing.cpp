@@ -39,17 +39,27 @@ bool contains(const std::string& haystack, const char* needle) {
   return lower.find(needle) != std::string::npos;
 }
 
+// A resource's utilisation at the configured percentile (`used`: the one found), when sizing on
+// performance and the host was observed; nullopt means size as-is.
+std::optional<double> observed_ratio(const Host& host, const PlannerConfig& c,
+                                     Percentiles Utilisation::*series, Percentile& used) {
+  if (!host.utilisation || c.sizing.mode != SizingMode::kPerformance) return std::nullopt;
+  return at_percentile((*host.utilisation).*series, c.sizing.percentile, &used);
+}
+
+// Why a resource is sized as-is: the mode, or no utilisation of it (`what`: "CPU", "memory").
+std::string as_is_reason(const PlannerConfig& c, const std::string& what) {
+  return c.sizing.mode == SizingMode::kAsIs ? "as-is" : "no " + what + " utilisation; as-is";
+}
+
 // Utilisation-based CPU need; falls back to as-is when the host was not observed.
 void size_cpu(const Host& host, const PlannerConfig& c, Requirement& need, int cores) {
   Percentile used{};
-  const auto ratio = host.utilisation && c.sizing.mode == SizingMode::kPerformance
-                         ? at_percentile(host.utilisation->cpu_ratio, c.sizing.percentile, &used)
-                         : std::nullopt;
+  const auto ratio = observed_ratio(host, c, &Utilisation::cpu_ratio, used);
   if (!ratio) {
     need.vcpu = cores;
-    need.reasons.push_back(
-        std::string(c.sizing.mode == SizingMode::kAsIs ? "as-is" : "no CPU utilisation; as-is") +
-        ": " + std::to_string(cores) + " cores → " + std::to_string(cores) + " vCPU");
+    need.reasons.push_back(as_is_reason(c, "CPU") + ": " + std::to_string(cores) + " cores → " +
+                           std::to_string(cores) + " vCPU");
     return;
   }
   need.vcpu = *ratio * cores * c.sizing.comfort_factor;
@@ -60,14 +70,10 @@ void size_cpu(const Host& host, const PlannerConfig& c, Requirement& need, int c
 
 void size_memory(const Host& host, const PlannerConfig& c, Requirement& need, double gib) {
   Percentile used{};
-  const auto ratio = host.utilisation && c.sizing.mode == SizingMode::kPerformance
-                         ? at_percentile(host.utilisation->memory_ratio, c.sizing.percentile, &used)
-                         : std::nullopt;
+  const auto ratio = observed_ratio(host, c, &Utilisation::memory_ratio, used);
   if (!ratio) {
     need.memory_gib = gib;
-    need.reasons.push_back(
-        std::string(c.sizing.mode == SizingMode::kAsIs ? "as-is" : "no memory utilisation; as-is") +
-        ": " + fixed(gib) + " GiB memory");
+    need.reasons.push_back(as_is_reason(c, "memory") + ": " + fixed(gib) + " GiB memory");
     return;
   }
   need.memory_gib = *ratio * gib * c.sizing.comfort_factor;

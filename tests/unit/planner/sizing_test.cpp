@@ -27,6 +27,24 @@ TEST_CASE(
   CHECK(result.confidence == 5);
 }
 
+TEST_CASE("sizing: as-is mode, or no utilisation, keeps the allocated cores and memory") {
+  PlannerConfig config;
+  config.sizing.mode = SizingMode::kAsIs;
+  const Requirement as_is = size_host(server("big", 16, 64, 0.20, 0.10), config);
+  CHECK(as_is.vcpu == 16);
+  CHECK(as_is.memory_gib == doctest::Approx(64));
+  CHECK(has_text(as_is.reasons, "as-is: 16 cores → 16 vCPU"));
+  CHECK(has_text(as_is.reasons, "as-is: 64.0 GiB memory"));
+
+  config.sizing.mode = SizingMode::kPerformance;
+  Host unobserved = server("quiet", 8, 32, 0.20, 0.10);
+  unobserved.utilisation.reset();
+  const Requirement fallback = size_host(unobserved, config);
+  CHECK(fallback.vcpu == 8);
+  CHECK(has_text(fallback.reasons, "no CPU utilisation; as-is: 8 cores → 8 vCPU"));
+  CHECK(has_text(fallback.reasons, "no memory utilisation; as-is: 32.0 GiB memory"));
+}
+
 TEST_CASE("sizing: monthly cost by hand (compute × 730 h - storage per GiB - egress per GiB)") {
   PlannerConfig config;
   Fleet fleet{"", {server("web", 4, 16, 0.5, 0.5)}, {}};  // 4 × 0.5 × 1.3 = 2.6 vCPU -> p.4
