@@ -27,8 +27,9 @@ grep -qi '^content-type: text/x-shellscript' "$WORK/script.headers" || fail "ins
 grep -qx "COLLECTOR_URL='$URL'" "$WORK/install.sh" || fail "the served script does not name $URL"
 shellcheck -s sh "$WORK/install.sh" || fail "shellcheck on the served script"
 # Host comes from the client; X-Forwarded-Proto only counts from a trusted proxy (none here).
-curl -fsS -H 'X-Forwarded-Proto: https' "$URL/install.sh" | grep -qx "COLLECTOR_URL='$URL'" \
-  || fail "X-Forwarded-Proto from an untrusted peer was believed"
+# The whole body first: `curl | grep -q` lets grep exit early and curl die of SIGPIPE under pipefail.
+forwarded_script="$(curl -fsS -H 'X-Forwarded-Proto: https' "$URL/install.sh")"
+grep -qx "COLLECTOR_URL='$URL'" <<<"$forwarded_script" || fail "X-Forwarded-Proto from an untrusted peer was believed"
 expect_status 400 -H 'Host: evil.example/$(reboot)' "$URL/install.sh"
 pass "GET /install.sh names the collector's URL and is shellcheck-clean"
 
