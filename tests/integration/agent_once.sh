@@ -17,7 +17,8 @@ print(client.getsockname()[1], flush=True)
 time.sleep(120)
 PY
 start pair python3 "$WORK/pair.py" "$listen_port"
-for _ in $(seq 50); do [[ -s "$WORK/pair.log" ]] && break; sleep 0.1; done
+deadline=$((SECONDS + 30))
+until [[ -s "$WORK/pair.log" ]] || (( SECONDS >= deadline )); do sleep 0.1; done
 client_port=$(head -1 "$WORK/pair.log")
 [[ -n "$client_port" ]] || fail "test connection not opened"
 
@@ -125,8 +126,13 @@ ctype="$(curl -fsS -o /dev/null -w '%{content_type}' "http://127.0.0.1:$port/inv
 [[ "$ctype" == application/json* ]] || fail "content type $ctype"
 pass "GET /inventory"
 
-sleep 1.5
-curl -fsS "http://127.0.0.1:$port/utilisation" >"$WORK/utilisation.json"
+# Reports every 500 ms: wait (bounded) for two, however slow a loaded machine schedules the agent.
+deadline=$((SECONDS + 30))
+until curl -fsS "http://127.0.0.1:$port/utilisation" >"$WORK/utilisation.json" &&
+  [[ "$(json 'len(d["summaries"])' <"$WORK/utilisation.json")" -ge 2 ]]; do
+  (( SECONDS < deadline )) || fail "fewer than two summaries after 30 s: $(cat "$WORK/utilisation.json")"
+  sleep 0.2
+done
 python3 - "$WORK/utilisation.json" <<'PY' || fail "GET /utilisation"
 import json, sys
 summaries = json.load(open(sys.argv[1]))["summaries"]

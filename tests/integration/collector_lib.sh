@@ -22,8 +22,6 @@ start_collector() {
 # api PATH: GET an admin API path, failing the test on a non-200 answer.
 api() { curl -fsS -H "$API_AUTH" "$URL$1"; }
 
-# json EXPR: evaluates a Python expression over the JSON document on stdin (bound to `d`).
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); r=($1); print(r)"; }
 
 # ingest CRED FILE [CURL ARGS...]: POSTs FILE to /api/v1/ingest; prints the HTTP status.
 ingest() {

@@ -58,3 +58,6 @@ expect_status() {
 # Debian's node_exporter build leaves out more mount points (/run, /mnt, /media) than upstream's
 # default, which the agent keeps; comparisons with it pass this pattern to the agent.
 DEBIAN_NODE_EXPORTER_MOUNTS_EXCLUDE='^/(dev|proc|run|sys|mnt|media|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)'
+
+# json EXPR: evaluates a Python expression over the JSON document on stdin (bound to `d`).
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); r=($1); print(r)"; }
