@@ -2,7 +2,8 @@
 # make demo: a collector on the embedded SQLite store, loaded with a synthetic fleet of Moroccan
 # communes' servers, a real agent on this machine reporting to it, and a migration plan.
 #   SAHAB_DEMO_HOSTS   size of the synthetic fleet (default 2000)
-#   SAHAB_DEMO_PORT    collector port (default 9410); the agent takes the next one
+#   SAHAB_DEMO_PORT    collector port (default 9410)
+#   SAHAB_DEMO_AGENT_PORT  the agent's port (default: the collector's + 1)
 #   SAHAB_DEMO_EXIT=1  set everything up, check it, and exit instead of waiting for Ctrl-C
 set -euo pipefail
 BUILD_DIR="$(cd "${1:-build}" && pwd)"
@@ -11,7 +12,7 @@ SRC="$(cd "$(dirname "$0")/.." && pwd)"
 DEMO="$BUILD_DIR/demo"
 HOSTS="${SAHAB_DEMO_HOSTS:-2000}"
 PORT="${SAHAB_DEMO_PORT:-9410}"
-AGENT_PORT=$((PORT + 1))
+AGENT_PORT="${SAHAB_DEMO_AGENT_PORT:-$((PORT + 1))}"
 URL="http://127.0.0.1:$PORT"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -19,9 +20,15 @@ die() { echo "demo: $*" >&2; exit 1; }
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
+# wait_http URL PID: until URL answers, for at most 60 s (a loaded machine starts slowly), or the
+# process PID exits (a taken port, say), whichever comes first.
 wait_http() {
-  for _ in $(seq 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
-  die "$1 did not answer; see $DEMO/*.log"
+  local deadline=$((SECONDS + 60))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    kill -0 "$2" 2>/dev/null || die "the process behind $1 exited; see $DEMO/*.log"
+    (( SECONDS < deadline )) || die "$1 did not answer in 60 s; see $DEMO/*.log"
+    sleep 0.1
+  done
 }
 
 rm -rf "$DEMO" && mkdir -p "$DEMO"
@@ -53,7 +60,7 @@ YAML
 say "starting sahab-collector on $URL (SQLite store: $DEMO/sahab.db)"
 "$BIN/sahab-collector" --config "$DEMO/collector.yaml" >"$DEMO/collector.log" 2>&1 &
 pids+=($!)
-wait_http "$URL/healthz"
+wait_http "$URL/healthz" $!
 
 say "importing the fleet into the collector"
 curl -fsS "${API[@]}" -H 'Content-Type: application/json' --data-binary "@$DEMO/fleet.json" \
@@ -68,7 +75,7 @@ say "starting a real sahab-agent on this machine, reporting to the collector eve
   --label environment=dev --label application=sahab-demo --label site.uplink_mbps=100 \
   >"$DEMO/agent.log" 2>&1 &
 pids+=($!)
-wait_http "http://127.0.0.1:$AGENT_PORT/healthz"
+wait_http "http://127.0.0.1:$AGENT_PORT/healthz" $!
 host_id="$(curl -fsS "http://127.0.0.1:$AGENT_PORT/inventory" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sections"]["identity"]["data"]["host_id"])')"
 echo "waiting for the agent's first report (host $host_id)..."
 for _ in $(seq 300); do

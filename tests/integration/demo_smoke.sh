@@ -3,7 +3,7 @@
 # plan, then the printed web UI credentials really sign in.
 source "$(dirname "$0")/lib.sh"
 port=$(free_port)
-SAHAB_DEMO_EXIT=1 SAHAB_DEMO_HOSTS=300 SAHAB_DEMO_PORT="$port" \
+SAHAB_DEMO_EXIT=1 SAHAB_DEMO_HOSTS=300 SAHAB_DEMO_PORT="$port" SAHAB_DEMO_AGENT_PORT="$(free_port)" \
   "$SAHAB_SOURCE_DIR/scripts/demo.sh" "$BIN_DIR/.." >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log"; fail "demo failed"; }
 grep -q "imported 300 hosts" "$WORK/demo.log" || fail "fleet not imported"
 grep -q "the collector holds this machine's inventory" "$WORK/demo.log" || fail "agent report missing"

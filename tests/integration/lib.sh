@@ -25,9 +25,25 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
 
-# A TCP port nobody listens on right now.
+# free_port: a port that binds now, drawn at random BELOW the kernel's ephemeral range, so that the
+# many client connections of parallel tests cannot take it before our server binds it (port 0
+# would hand out an ephemeral port, which any outgoing connection may grab in the meantime).
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  python3 - <<'PY'
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(500):
+    port = random.randint(min(20000, low // 2), low - 1)
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+    print(port)
+    break
+else:
+    raise SystemExit("free_port: no free port below the ephemeral range")
+PY
 }
 
 # start NAME CMD...: runs CMD in the background, logging to $WORK/NAME.log.
