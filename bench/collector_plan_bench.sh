@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The collector's plan endpoints on an imported generated fleet: time of GET /api/v1/plan (full
-# sahab-plan/1) and GET /api/v1/plan/summary, first (computed: fleet export from SQLite + plan)
-# and cached, as curl sees them on loopback; sizes of the answers.
+# sahab-plan/1) and GET /api/v1/plan/summary, first (computed: fleet read from SQLite + plan)
+# and cached, and of GET /api/v1/fleet, as curl sees them on loopback; sizes of the answers and
+# the collector's CPU time for each (from /proc/PID/stat).
 #
 #   bench/collector_plan_bench.sh [BUILD_DIR] [HOSTS]      e.g. bench/collector_plan_bench.sh build 10000
 set -euo pipefail
@@ -26,8 +27,15 @@ for _ in $(seq 100); do curl -fsS -o /dev/null "$URL/healthz" 2>/dev/null && bre
 curl -fsS -H "$AUTH" -H 'Content-Type: application/json' --data-binary @"$WORK/fleet.json" \
   "$URL/api/v1/import" -o /dev/null
 
-timed() {  # timed LABEL ARGS...: one request, its time and size
-  curl -fsS -o "$WORK/answer" -w "$1 %{time_total} s %{size_download} bytes\n" -H "$AUTH" "${@:2}"
+cpu() {  # the collector's CPU seconds so far: utime + stime of /proc/PID/stat
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$PID/stat"
+}
+timed() {  # timed LABEL ARGS...: one request, its time, size and the collector's CPU time
+  local before after
+  before="$(cpu)"
+  curl -fsS -o "$WORK/answer" -w "$1 %{time_total} s %{size_download} bytes" -H "$AUTH" "${@:2}"
+  after="$(cpu)"
+  echo " (collector CPU $(awk -v a="$before" -v b="$after" 'BEGIN {printf "%.2f", b - a}') s)"
 }
 echo "hosts: $HOSTS"
 timed "GET /api/v1/plan (first)" "$URL/api/v1/plan"
@@ -37,5 +45,11 @@ timed "POST /api/v1/plan/summary comfort 1.5 (first)" -H 'Content-Type: applicat
   -d '{"parameters": {"sizing": {"comfort_factor": 1.5}}}' "$URL/api/v1/plan/summary"
 timed "POST /api/v1/plan/summary comfort 1.5 (cached)" -H 'Content-Type: application/json' \
   -d '{"parameters": {"sizing": {"comfort_factor": 1.5}}}' "$URL/api/v1/plan/summary"
+timed "GET /api/v1/fleet (the export alone)" "$URL/api/v1/fleet"
 grep -o 'planned [0-9]* hosts in [0-9]* ms' "$WORK/collector.log" | sed 's/^/collector log: /'
+# The same fleet planned offline from the collector's database (read-only, the collector running).
+/usr/bin/time -f 'sahab-planner plan --db: %e s wall, %U s user + %S s sys, %M KB peak RSS' \
+  -o "$WORK/time.txt" "$BUILD_DIR/bin/sahab-planner" plan --db "$WORK/sahab.db" \
+  --config "$ROOT/configs/planner.yaml" --out "$WORK/plan-db.json" 2>/dev/null
+cat "$WORK/time.txt"
 curl -fsS "$URL/metrics" | grep '^sahab_collector_plan_'

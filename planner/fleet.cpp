@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 namespace sahab::planner {
 namespace {
@@ -459,6 +460,134 @@ void check_unique_ids(const Fleet& fleet) {
   }
 }
 
+// The fleet a reader has read a whole document into, once the document-wide checks pass.
+Fleet finished(FleetReader& reader) {
+  reader.finish();
+  check_unique_ids(reader.fleet);
+  return std::move(reader.fleet);
+}
+
+// Sends a JSON value to `sax` as the events the parser gives for its dump() text: a tree is
+// read exactly as if written and read back, without the text. dump() writes non-finite numbers
+// as null, and nothing parses back from a discarded (or binary) value.
+void replay(const json& value, json::json_sax_t& sax) {
+  switch (value.type()) {
+    case json::value_t::object:
+      sax.start_object(value.size());
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        std::string key = it.key();
+        sax.key(key);
+        replay(*it, sax);
+      }
+      sax.end_object();
+      return;
+    case json::value_t::array:
+      sax.start_array(value.size());
+      for (const auto& element : value) replay(element, sax);
+      sax.end_array();
+      return;
+    case json::value_t::string: {
+      std::string text = value.get_ref<const std::string&>();
+      sax.string(text);
+      return;
+    }
+    case json::value_t::number_float: {
+      const double number = value.get<double>();
+      std::string no_text;
+      std::isfinite(number) ? sax.number_float(number, no_text) : sax.null();
+      return;
+    }
+    case json::value_t::number_integer:
+      sax.number_integer(value.get<std::int64_t>());
+      return;
+    case json::value_t::number_unsigned:
+      sax.number_unsigned(value.get<std::uint64_t>());
+      return;
+    case json::value_t::boolean:
+      sax.boolean(value.get<bool>());
+      return;
+    case json::value_t::null:
+      sax.null();
+      return;
+    case json::value_t::binary:
+    case json::value_t::discarded:
+      throw FleetError("fleet: not valid JSON: a value that is not JSON");
+  }
+}
+
+// Passes on the parser's events for the JSON object text `base` with the members of `fields` in
+// place of its own of the same names, in key order: the events of the merged object's dump().
+class Overlay : public json::json_sax_t {
+ public:
+  Overlay(json::json_sax_t& out, const json& fields)
+      : out_(out), fields_(fields), next_(fields.begin()) {}
+
+  bool null() override { return dropped_value() || out_.null(); }
+  bool boolean(bool v) override { return dropped_value() || out_.boolean(v); }
+  bool number_integer(number_integer_t v) override {
+    return dropped_value() || out_.number_integer(v);
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    return dropped_value() || out_.number_unsigned(v);
+  }
+  bool number_float(number_float_t v, const string_t& s) override {
+    return dropped_value() || out_.number_float(v, s);
+  }
+  bool string(string_t& v) override { return dropped_value() || out_.string(v); }
+  bool binary(binary_t& v) override { return dropped_value() || out_.binary(v); }
+  bool start_object(std::size_t n) override { return dropped_open() || open(out_.start_object(n)); }
+  bool start_array(std::size_t n) override { return dropped_open() || open(out_.start_array(n)); }
+  bool end_object() override {
+    if (dropped_close()) return true;
+    if (depth_ == 1) fields_up_to(nullptr);
+    --depth_;
+    return out_.end_object();
+  }
+  bool end_array() override { return dropped_close() || (--depth_, out_.end_array()); }
+  bool key(string_t& k) override {
+    if (dropping_ > 0) return true;
+    if (depth_ != 1) return out_.key(k);
+    fields_up_to(&k);
+    drop_next_ = fields_.contains(k);
+    return drop_next_ || out_.key(k);
+  }
+  bool parse_error(std::size_t position, const std::string& token,
+                   const nlohmann::detail::exception& e) override {
+    return out_.parse_error(position, token, e);
+  }
+
+ private:
+  bool open(bool passed_on) {
+    ++depth_;
+    return passed_on;
+  }
+  // Sends the members of `fields` whose keys sort up to `key` (or all of them).
+  void fields_up_to(const std::string* key) {
+    for (; next_ != fields_.end() && (!key || next_.key() <= *key); ++next_) {
+      std::string name = next_.key();
+      out_.key(name);
+      replay(*next_, out_);
+    }
+  }
+  // Whether an event belongs to a member of `base` that `fields` replaces.
+  bool dropped_value() {
+    if (dropping_ > 0) return true;
+    return std::exchange(drop_next_, false);
+  }
+  bool dropped_open() {
+    if (dropping_ > 0 || std::exchange(drop_next_, false)) return ++dropping_, true;
+    return false;
+  }
+  bool dropped_close() { return dropping_ > 0 && (--dropping_, true); }
+
+  json::json_sax_t& out_;
+  const json& fields_;
+  json::const_iterator next_;
+  int depth_ = 0;           // nesting inside `base`; 1 among its members
+  int dropping_ = 0;        // > 0 inside a replaced member's value
+  bool drop_next_ = false;  // the next value is a replaced member's
+};
+
 }  // namespace
 
 const std::string& Host::label(const std::string& key) const {
@@ -478,14 +607,65 @@ Fleet fleet_from_text(std::string_view text) {
   } catch (const json::exception& e) {
     throw FleetError(std::string("fleet: not valid JSON: ") + e.what());
   }
-  reader.finish();
-  check_unique_ids(reader.fleet);
-  return std::move(reader.fleet);
+  return finished(reader);
 }
 
 // A tree (e.g. an HTTP body already parsed) goes through the same reader, so both paths apply
 // exactly the same checks.
-Fleet fleet_from_json(const json& document) { return fleet_from_text(document.dump()); }
+Fleet fleet_from_json(const json& document) {
+  FleetReader reader;
+  replay(document, reader);
+  return finished(reader);
+}
+
+struct FleetBuilder::State {
+  FleetReader reader;
+  std::string section;  // the array being filled: "hosts" or "connections"
+
+  void enter(const char* name) {
+    if (section == name) return;
+    if (!section.empty()) reader.end_array();
+    section = name;
+    reader.key(section);
+    reader.start_array(0);
+  }
+};
+
+FleetBuilder::FleetBuilder(const std::string& generated_at) : state_(std::make_unique<State>()) {
+  FleetReader& r = state_->reader;
+  r.start_object(0);
+  std::string key = "format", value = kFleetFormat;
+  r.key(key);
+  r.string(value);
+  key = "generated_at";
+  value = generated_at;
+  r.key(key);
+  r.string(value);
+}
+
+FleetBuilder::~FleetBuilder() = default;
+
+void FleetBuilder::add_host(const json& fields, std::string_view base) {
+  state_->enter("hosts");
+  if (base.empty()) return replay(fields, state_->reader);
+  Overlay overlay(state_->reader, fields);
+  try {
+    json::sax_parse(base.begin(), base.end(), &overlay);
+  } catch (const json::exception& e) {
+    throw FleetError(std::string("fleet: not valid JSON: ") + e.what());
+  }
+}
+
+void FleetBuilder::add_connection(const json& connection) {
+  state_->enter("connections");
+  replay(connection, state_->reader);
+}
+
+Fleet FleetBuilder::finish() {
+  if (!state_->section.empty()) state_->reader.end_array();
+  state_->reader.end_object();
+  return finished(state_->reader);
+}
 
 Fleet load_fleet_file(const std::filesystem::path& file) {
   std::error_code ec;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <stdexcept>
@@ -92,6 +93,34 @@ inline constexpr std::uintmax_t kMaxFleetFileBytes = 512ull << 20;
 Fleet fleet_from_json(const nlohmann::json& document);
 Fleet fleet_from_text(std::string_view text);
 Fleet load_fleet_file(const std::filesystem::path& file);
+
+// Builds a Fleet host by host and connection by connection, for callers that hold a fleet as
+// records rather than as one document (the collector's database): no document is written or
+// parsed, yet the reader of fleet_from_text sees the very events the document
+// {"format", "generated_at", "hosts": [...], "connections": [...]} would give once written and
+// read back, so every check, error message and assumption is the same.
+class FleetBuilder {
+ public:
+  explicit FleetBuilder(const std::string& generated_at);
+  ~FleetBuilder();
+  FleetBuilder(const FleetBuilder&) = delete;
+  FleetBuilder& operator=(const FleetBuilder&) = delete;
+
+  // A host: the JSON object `fields` over the JSON object text `base` (may be empty): the members
+  // of `fields` replace those of `base` with the same names, as json::update() does. `base` must
+  // list its members in key order, as nlohmann::json::dump() writes them, for the events (and
+  // so which of two problems is reported first) to match the merged object's exactly.
+  void add_host(const nlohmann::json& fields, std::string_view base = {});
+  // A written document lists its connections before its hosts (keys in order): add them first
+  // for the same first error when both a connection and a host are invalid.
+  void add_connection(const nlohmann::json& connection);
+  // The fleet, once every host id is known to be unique. Throws FleetError as fleet_from_text.
+  Fleet finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 nlohmann::json fleet_to_json(const Fleet& fleet);
 nlohmann::json host_to_json(const Host& host);

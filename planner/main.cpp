@@ -43,7 +43,7 @@ std::string config_file_of(int argc, char** argv) {
   return {};
 }
 
-// The fleet in a collector's database, exported by the collector's own code over a read-only
+// The fleet in a collector's database, read by the collector's own code over a read-only
 // connection: WAL lets the collector keep writing meanwhile.
 Fleet fleet_from_db(const std::string& file, std::int64_t window_seconds) {
   std::error_code ec;
@@ -61,7 +61,7 @@ Fleet fleet_from_db(const std::string& file, std::int64_t window_seconds) {
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
     const auto window = collector::fleet_window(collector::CollectorConfig{}, now, window_seconds);
-    return fleet_from_json(collector::export_fleet(db, window));
+    return collector::planner_fleet(db, window);
   } catch (const collector::StoreError& e) {
     throw UsageError(file + ": cannot read the collector database: " + e.what());
   }

@@ -1,5 +1,7 @@
 #include "collector/api/fleet_export.h"
 
+#include <functional>
+
 #include "collector/api/percentiles.h"
 #include "collector/ingest/rfc3339.h"
 #include "collector/store/edges.h"
@@ -89,72 +91,106 @@ FleetWindow fleet_window(const CollectorConfig& config, std::int64_t now, std::i
   return {now, seconds, raw_from(config.retention, now), expected_summaries(config, seconds)};
 }
 
+namespace {
+
+// The utilisation percentiles of an agent host over the window, as the fleet format gives them.
+json utilisation_of(Database& db, const std::string& id, const FleetWindow& w) {
+  json utilisation = {{"window_days", static_cast<double>(w.seconds) / 86'400.0}};
+  for (const char* metric : kMetrics) {
+    const auto stats = query_window(db, {id, metric, w.now - w.seconds, w.now, w.raw_from});
+    if (std::string(metric) == "cpu_ratio") {
+      utilisation["coverage"] =
+          std::min(1.0, static_cast<double>(stats.summaries) / w.expected_summaries);
+    }
+    if (stats.empty()) continue;
+    json p = stats_json(stats, w.expected_summaries);
+    utilisation[metric] = {{"p50", p["p50"]},
+                           {"p90", p["p90"]},
+                           {"p95", p["p95"]},
+                           {"p99", p["p99"]},
+                           {"max", p["max"]}};
+  }
+  return utilisation;
+}
+
+// The fleet host object of an agent host: inventory, uplink label and utilisation.
+json agent_host(Database& db, const std::string& id, const FleetWindow& w) {
+  json sections = json::object();
+  Statement& inv =
+      db.cached("SELECT section, data FROM inventory_current WHERE host_id = ?").with(id);
+  while (inv.step()) sections[inv.text(0)] = json::parse(inv.text(1), nullptr, false);
+  json host = host_from_inventory(sections);
+  host["utilisation"] = utilisation_of(db, id, w);
+  return host;
+}
+
+// Where the rows of a fleet go: the sahab-fleet/1 document, or the planner's structs.
+struct FleetSink {
+  // A host: the fleet host object `fields` over the JSON object text `imported` (an imported
+  // host's data, empty for agent hosts), its members replacing those of `imported`.
+  std::function<void(json& fields, std::string_view imported)> host;
+  std::function<void(const json& connection)> connection;
+};
+
+// The one reading of the fleet from the database behind both sinks: connections first, as a
+// written document lists them (keys in order), then hosts by id.
+void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
+  for (const auto& edge : load_edges(db)) {
+    if (edge.source.empty() || edge.target.empty() || edge.source == edge.target) continue;
+    json c = {{"source", edge.source},
+              {"target", edge.target},
+              {"port", edge.port},
+              {"connections", edge.connections}};
+    if (edge.bytes_per_day) c["bytes_per_day"] = *edge.bytes_per_day;
+    sink.connection(c);
+  }
+  Statement& s = db.cached("SELECT id, hostname, labels, source, imported FROM hosts ORDER BY id");
+  std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> rows;
+  while (s.step()) rows.emplace_back(s.text(0), s.text(1), s.text(2), s.text(3), s.text(4));
+  for (const auto& [id, hostname, labels_text, source, imported] : rows) {
+    const bool agent = source != "import";
+    json fields = agent ? agent_host(db, id, w) : json::object();
+    fields["id"] = id;
+    fields["hostname"] = hostname;
+    fields["labels"] = json::parse(labels_text, nullptr, false);
+    const json& labels = fields["labels"];
+    if (agent && labels.contains("site.uplink_mbps")) {
+      const auto mbps = labels["site.uplink_mbps"].get<std::string>();
+      try {
+        fields["site"] = {{"uplink_mbps", std::stod(mbps)}};
+      } catch (const std::exception&) {
+      }
+    }
+    sink.host(fields, agent ? std::string_view() : std::string_view(imported));
+  }
+}
+
+}  // namespace
+
 json export_fleet(Database& db, const FleetWindow& w) {
-  const std::int64_t now = w.now, window = w.seconds, boundary = w.raw_from;
-  const double expected = w.expected_summaries;
   json hosts = json::array();
   json connections = json::array();
-  {
-    Statement& s =
-        db.cached("SELECT id, hostname, labels, source, imported FROM hosts ORDER BY id");
-    std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> rows;
-    while (s.step()) rows.emplace_back(s.text(0), s.text(1), s.text(2), s.text(3), s.text(4));
-    for (const auto& [id, hostname, labels_text, source, imported] : rows) {
-      json labels = json::parse(labels_text, nullptr, false);
-      if (source == "import") {
-        json host = json::parse(imported, nullptr, false);
-        host["id"] = id;
-        host["hostname"] = hostname;
-        host["labels"] = labels;
-        hosts.push_back(std::move(host));
-        continue;
-      }
-      json sections = json::object();
-      Statement& inv =
-          db.cached("SELECT section, data FROM inventory_current WHERE host_id = ?").with(id);
-      while (inv.step()) sections[inv.text(0)] = json::parse(inv.text(1), nullptr, false);
-      json host = host_from_inventory(sections);
-      host["id"] = id;
-      host["hostname"] = hostname;
-      host["labels"] = labels;
-      if (labels.contains("site.uplink_mbps")) {
-        const auto mbps = labels["site.uplink_mbps"].get<std::string>();
-        try {
-          host["site"] = {{"uplink_mbps", std::stod(mbps)}};
-        } catch (const std::exception&) {
-        }
-      }
-      json utilisation = {{"window_days", static_cast<double>(window) / 86'400.0}};
-      for (const char* metric : kMetrics) {
-        const auto stats = query_window(db, {id, metric, now - window, now, boundary});
-        if (std::string(metric) == "cpu_ratio") {
-          utilisation["coverage"] = std::min(1.0, static_cast<double>(stats.summaries) / expected);
-        }
-        if (stats.empty()) continue;
-        json p = stats_json(stats, expected);
-        utilisation[metric] = {{"p50", p["p50"]},
-                               {"p90", p["p90"]},
-                               {"p95", p["p95"]},
-                               {"p99", p["p99"]},
-                               {"max", p["max"]}};
-      }
-      host["utilisation"] = std::move(utilisation);
-      hosts.push_back(std::move(host));
-    }
-    for (const auto& edge : load_edges(db)) {
-      if (edge.source.empty() || edge.target.empty() || edge.source == edge.target) continue;
-      json c = {{"source", edge.source},
-                {"target", edge.target},
-                {"port", edge.port},
-                {"connections", edge.connections}};
-      if (edge.bytes_per_day) c["bytes_per_day"] = *edge.bytes_per_day;
-      connections.push_back(std::move(c));
-    }
-  }
+  read_fleet(db, w,
+             {[&hosts](json& fields, std::string_view imported) {
+                if (imported.empty()) return hosts.push_back(std::move(fields));
+                json host = json::parse(imported, nullptr, false);
+                host.update(fields);
+                hosts.push_back(std::move(host));
+              },
+              [&connections](const json& c) { connections.push_back(c); }});
   return {{"format", "sahab-fleet/1"},
-          {"generated_at", format_rfc3339(now)},
+          {"generated_at", format_rfc3339(w.now)},
           {"hosts", hosts},
           {"connections", connections}};
+}
+
+planner::Fleet planner_fleet(Database& db, const FleetWindow& w) {
+  planner::FleetBuilder fleet(format_rfc3339(w.now));
+  read_fleet(
+      db, w,
+      {[&fleet](json& fields, std::string_view imported) { fleet.add_host(fields, imported); },
+       [&fleet](const json& c) { fleet.add_connection(c); }});
+  return fleet.finish();
 }
 
 }  // namespace sahab::collector

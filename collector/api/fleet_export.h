@@ -7,6 +7,7 @@
 
 #include "collector/config.h"
 #include "collector/store/sqlite.h"
+#include "planner/fleet.h"
 
 namespace sahab::collector {
 
@@ -21,6 +22,12 @@ FleetWindow fleet_window(const CollectorConfig& config, std::int64_t now, std::i
 
 // The fleet of every host in the database `db` (a reader connection, or a read-only one).
 nlohmann::json export_fleet(Database& db, const FleetWindow& window);
+
+// The same fleet straight into the planner's structs, read from the same rows by the same code,
+// with the planner's checks and assumptions (planner::FleetBuilder): what
+// planner::fleet_from_json(export_fleet(db, window)) gives, without the document in between.
+// Throws planner::FleetError when the planner would refuse the exported document.
+planner::Fleet planner_fleet(Database& db, const FleetWindow& window);
 
 // The fleet host object of an agent host from its inventory sections (without utilisation).
 nlohmann::json host_from_inventory(const nlohmann::json& sections);

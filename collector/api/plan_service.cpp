@@ -126,7 +126,7 @@ std::shared_ptr<const planner::Fleet> PlanService::fleet(const std::string& fing
   fleet_.reset();  // free the old one before building the next
   const FleetWindow w = fleet_window(config_, now_(), window);
   fleet_ = std::make_shared<const planner::Fleet>(
-      planner::fleet_from_json(store_.read([&w](Database& db) { return export_fleet(db, w); })));
+      store_.read([&w](Database& db) { return planner_fleet(db, w); }));
   fleet_key_ = key;
   fleet_exported_ = now;
   return fleet_;

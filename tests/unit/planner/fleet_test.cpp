@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
+#include "planner/fleet_generator.h"
 #include "support.h"
 
 using namespace sahab::planner;
@@ -167,4 +169,118 @@ TEST_CASE("fleet: unknown fields are skipped at any depth - wrong shapes are err
         "host 1 (id 'a'): field 'cpu.cores': expected a single value");
   CHECK(error_of(with_host(R"({"utilisation": {"cpu_ratio": 0.5}, "id": "late"})")) ==
         "host 1 (id 'late'): field 'utilisation.cpu_ratio': expected an object");
+}
+
+namespace {
+
+json document_of(const json& hosts, const json& connections = json::array()) {
+  return {{"format", kFleetFormat},
+          {"generated_at", "2026-11-23T10:00:00Z"},
+          {"hosts", hosts},
+          {"connections", connections}};
+}
+
+// The error FleetBuilder gives for a host after a valid one, or "".
+std::string builder_error(const json& fields, std::string_view base,
+                          const json& connection = json()) {
+  try {
+    FleetBuilder builder("2026-11-23T10:00:00Z");
+    if (!connection.is_null()) builder.add_connection(connection);
+    builder.add_host({{"id", "ok"}});
+    builder.add_host(fields, base);
+    builder.finish();
+  } catch (const FleetError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// The error of the written document holding the same host, `base` updated with `fields`.
+std::string document_error(const json& fields, std::string_view base,
+                           const json& connection = json()) {
+  json host = json::parse(base.empty() ? "{}" : base);
+  host.update(fields);
+  json connections = json::array();
+  if (!connection.is_null()) connections.push_back(connection);
+  return error_of(document_of(json::array({{{"id", "ok"}}, host}), connections).dump());
+}
+
+}  // namespace
+
+TEST_CASE("fleet builder: hosts as fields over a base text read as the written document") {
+  GeneratorOptions options;
+  options.hosts = 150;
+  options.seed = 11;
+  const json generated = fleet_to_json(generate_fleet(options));
+  FleetBuilder builder("2026-11-23T10:00:00Z");
+  for (const auto& c : generated["connections"]) builder.add_connection(c);
+  std::size_t index = 0;
+  for (const auto& host : generated["hosts"]) {
+    ++index;
+    if (index % 7 == 0) {  // all in the fields, no base (as for an agent host)
+      builder.add_host(host);
+      continue;
+    }
+    // Members alternately in the base and the fields; some fields over stale base values that
+    // the planner would refuse were they read.
+    json base = json::object(), fields = json::object();
+    std::size_t member = index;
+    for (auto it = host.begin(); it != host.end(); ++it) {
+      ((member++ % 2) ? fields : base)[it.key()] = *it;
+    }
+    if (index % 3 == 0) {
+      for (auto it = fields.begin(); it != fields.end(); ++it) base[it.key()] = {{"stale", -1}};
+    }
+    builder.add_host(fields, base.dump());
+  }
+  const Fleet built = builder.finish();
+  REQUIRE(built.hosts.size() == 150);
+  CHECK(built.connections.size() == generated["connections"].size());
+  const Fleet read =
+      fleet_from_text(document_of(generated["hosts"], generated["connections"]).dump());
+  CHECK(fleet_to_json(built) == fleet_to_json(read));
+}
+
+TEST_CASE("fleet builder: the same errors and assumptions as the written document") {
+  const json a = {{"id", "a"}};
+  for (const auto& [fields, base] : std::vector<std::pair<json, std::string>>{
+           {a, R"({"cpu": {"cores": 2.5}})"},
+           {a, R"({"cpu": {"cores": "x"}, "memory_bytes": -1})"},
+           // The first problem in key order, whichever side holds it.
+           {{{"id", "a"}, {"cpu", {{"cores", "x"}}}}, R"({"memory_bytes": -1})"},
+           {{{"id", "a"}, {"memory_bytes", -1}}, R"({"cpu": {"cores": "x"}})"},
+           {{{"hostname", "x"}}, "{}"},
+           {{{"hostname", "x"}}, R"({"id": "b", "labels": {"region": 3}})"},
+           {{{"hostname", "x"}, {"labels", {{"region", "R"}}}}, R"({"id": "b", "labels": 3})"},
+           {{{"id", "ok"}}, "{}"},
+           {{{"id", "a"}, {"disks", {{{"name", "sda"}, {"size_bytes", 1}}}}},
+            R"({"disks": [{"name": "sda", "size_bytes": 1, "used_bytes": 2}]})"},
+       }) {
+    INFO(fields.dump(), " over ", base);
+    CHECK(builder_error(fields, base) == document_error(fields, base));
+  }
+  CHECK(builder_error({{"id", "b"}, {"labels", {{"region", "R"}}}}, R"({"labels": 3})") == "");
+  CHECK(builder_error(a, "42").find("every element must be an object") != std::string::npos);
+  CHECK(builder_error(a, R"({"cpu": {"cores":)").find("not valid JSON") != std::string::npos);
+  CHECK(builder_error(a, R"({} {})").find("not valid JSON") != std::string::npos);
+  // A written document lists its connections first: their error is the one reported.
+  const json port = {{"source", "a"}, {"target", "ok"}, {"port", 70000}};
+  CHECK(builder_error(a, R"({"cpu": {"cores": 2.5}})", port) ==
+        document_error(a, R"({"cpu": {"cores": 2.5}})", port));
+  CHECK(builder_error(a, "{}", port).starts_with("connection 0: field 'port'"));
+
+  // Numbers a document cannot hold are written as null: missing data, not an error.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  FleetBuilder builder("2026-11-23T10:00:00Z");
+  builder.add_host({{"id", "a"}, {"site", {{"uplink_mbps", nan}}}, {"memory_bytes", inf}}, "{}");
+  builder.add_host({{"id", "b"}, {"cpu", {{"mhz", -inf}}}});
+  const Fleet built = builder.finish();
+  CHECK_FALSE(built.hosts[0].uplink_mbps);
+  CHECK_FALSE(built.hosts[0].memory_bytes);
+  CHECK_FALSE(built.hosts[1].cpu_mhz);
+  const Fleet tree = fleet_from_json(
+      document_of(json::array({{{"id", "a"}, {"memory_bytes", nan}}, {{"id", "b"}}})));
+  CHECK_FALSE(tree.hosts[0].memory_bytes);
+  CHECK(FleetBuilder("x").finish().hosts.empty());
 }

@@ -1,0 +1,234 @@
+#include "collector/api/fleet_export.h"
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "collector/store/agents.h"
+#include "collector/store/batch_writer.h"
+#include "collector/store/imports.h"
+#include "collector/store/store.h"
+#include "planner/config.h"
+#include "planner/plan.h"
+#include "unit/temp_dir.h"
+
+using namespace sahab;
+using namespace sahab::collector;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::int64_t kNow = 1'800'000'000;  // a minute boundary
+constexpr std::int64_t kDay = 86'400;
+
+// Utilisation summaries of `metrics` (each a value per minute) over the `minutes` before kNow.
+Batch summaries_of(const std::string& host, const std::map<std::string, double>& metrics,
+                   int minutes) {
+  Batch b;
+  b.host_id = host;
+  b.sequence = 1;
+  for (int i = 0; i < minutes; ++i) {
+    Summary s;
+    s.start = kNow - (i + 1) * 60;
+    s.end = s.start + 60;
+    for (const auto& [name, value] : metrics) {
+      MetricSummary m;
+      m.metric = name;
+      const double v = value * (1 + (i % 10) / 20.0);
+      m.sketch.add(v);
+      m.count = 1;
+      m.mean = m.max = v;
+      s.metrics.push_back(m);
+    }
+    b.summaries.push_back(s);
+  }
+  return b;
+}
+
+void inventory(Database& db, const std::string& host, const std::string& section,
+               const std::string& data) {
+  db.cached("INSERT INTO inventory_current VALUES (?, ?, '', ?, ?)")
+      .with(host, section, data, kNow)
+      .run();
+}
+
+void agent(Database& db, const std::string& id, const std::string& labels) {
+  enrol_agent(db, id, id + ".local", "hash-" + id, "test", kNow - 10 * kDay);
+  db.cached("UPDATE hosts SET labels = ? WHERE id = ?").with(labels, id).run();
+}
+
+// A fleet of every kind of host the database holds: imported ones saying much or little (and one
+// written before imports dropped id, hostname and labels from the stored object), agent hosts
+// with full inventory and utilisation, with some of it, or with none, and their uplink labels;
+// declared and observed connections.
+void populate(Database& db) {
+  upsert_imported_host(db, json::parse(R"({
+    "id": "imp-full", "hostname": "srv-etatcivil-01",
+    "labels": {"region": "Casablanca-Settat", "commune": "Berrechid", "environment": "prod",
+               "criticality": "high", "sensitivity": "sensitive", "application": "etat-civil"},
+    "os": {"family": "linux", "name": "Debian GNU/Linux", "version": "12", "arch": "x86_64"},
+    "cpu": {"cores": 8, "model": "Intel Xeon E5-2620", "mhz": 2100},
+    "memory_bytes": 17179869184,
+    "disks": [{"name": "sda", "size_bytes": 536870912000, "used_bytes": 214748364800}],
+    "site": {"uplink_mbps": 20},
+    "utilisation": {"window_days": 30, "coverage": 0.97,
+      "cpu_ratio": {"p50": 0.12, "p90": 0.31, "p95": 0.40, "p99": 0.62, "max": 0.95},
+      "memory_ratio": {"p95": 0.64}, "disk_read_iops": {"p95": 120}},
+    "software": [{"name": "postgresql", "version": "15.4"}],
+    "listening": [{"port": 5432, "protocol": "tcp", "process": "postgres"}],
+    "future_field": {"kept": [1, 2.5, "x", null, true]}})"),
+                       kNow);
+  upsert_imported_host(db, {{"id", "imp-bare"}}, kNow);
+  upsert_imported_host(db,
+                       {{"id", "imp-cpu-only"},
+                        {"labels", {{"application", "etat-civil"}, {"environment", "prod"}}},
+                        {"cpu", {{"cores", 2}}},
+                        {"utilisation", {{"cpu_ratio", {{"p95", 0.02}}}}}},
+                       kNow);
+  db.exec(R"sql(INSERT INTO hosts(id, hostname, labels, source, state, first_seen, last_seen,
+    imported) VALUES ('imp-legacy', 'legacy', '{"region": "Souss-Massa"}', 'import', 'imported',
+    1, 1, '{"cpu": {"cores": 4}, "hostname": "old", "id": "wrong", "labels": {"region": 3},
+    "memory_bytes": 4294967296}'))sql");
+
+  agent(db, "agt-full", R"({"region": "Fès-Meknès", "site.uplink_mbps": "50"})");
+  inventory(
+      db, "agt-full", "system",
+      R"({"os": {"family": "linux", "name": "Ubuntu", "version": "18.04"}, "arch": "x86_64"})");
+  inventory(db, "agt-full", "hardware", R"({"cpu": {"cores": 4, "model": "EPYC", "mhz": 2900.5},
+    "memory_bytes": 8589934592,
+    "block_devices": [{"name": "sda", "size_bytes": 107374182400}, {"name": "sdb"}],
+    "filesystems": [{"device": "/dev/sda1", "used_bytes": 1073741824},
+                    {"device": "/dev/sda2", "used_bytes": 1024}]})");
+  inventory(db, "agt-full", "software",
+            R"({"recognised": [{"name": "nginx", "version": "1.22"}, {"name": "mariadb"}]})");
+  inventory(
+      db, "agt-full", "network",
+      R"({"listening": [{"port": 443, "protocol": "tcp", "process": "nginx"}, {"port": 53}]})");
+  store_batch(db,
+              summaries_of("agt-full",
+                           {{"cpu_ratio", 0.3},
+                            {"memory_ratio", 0.6},
+                            {"disk_read_iops", 40},
+                            {"network_transmit_bytes_per_second", 2e5}},
+                           240),
+              "", kNow);
+  // Uplink labels that are not numbers: no uplink, not an error.
+  agent(db, "agt-nan-uplink", R"({"site.uplink_mbps": "nan", "environment": "dev"})");
+  inventory(db, "agt-nan-uplink", "hardware", R"({"cpu": {"cores": 1}})");
+  store_batch(db, summaries_of("agt-nan-uplink", {{"cpu_ratio", 0.001}}, 30), "", kNow);
+  agent(db, "agt-bad-uplink", R"({"site.uplink_mbps": "fast"})");
+  // An agent that enrolled and never reported: every figure assumed.
+  agent(db, "agt-silent", "{}");
+
+  upsert_declared_edge(db,
+                       {{"source", "imp-cpu-only"},
+                        {"target", "imp-full"},
+                        {"port", 5432},
+                        {"connections_per_day", 1440},
+                        {"bytes_per_day", 2.1e9}},
+                       kNow);
+  upsert_declared_edge(db, {{"source", "imp-bare"}, {"target", "agt-full"}, {"port", 443}}, kNow);
+  upsert_declared_edge(db, {{"source", "imp-bare"}, {"target", "imp-bare"}, {"port", 1}}, kNow);
+  // Observed by an agent: to an address of agt-full's, and to an unknown one (left out).
+  db.exec("INSERT INTO host_addresses VALUES ('10.0.0.5', 'agt-full')");
+  db.exec(
+      "INSERT INTO edges(source_host, direction, remote_address, remote_port, count, "
+      "first_seen, last_seen) VALUES ('agt-nan-uplink', 'outbound', '10.0.0.5', 3306, 12, 1, 1), "
+      "('agt-nan-uplink', 'outbound', '192.0.2.1', 53, 3, 1, 1)");
+}
+
+struct Fixture {
+  sahab::testing::TempDir dir;
+  CollectorConfig config;
+  Store store{dir.path() / "sahab.db", 1};
+  FleetWindow window = fleet_window(config, kNow, 30 * kDay);
+
+  planner::Fleet direct() {
+    return store.read([this](Database& db) { return planner_fleet(db, window); });
+  }
+  planner::Fleet through_json() {
+    const std::string text =
+        store.read([this](Database& db) { return export_fleet(db, window).dump(); });
+    return planner::fleet_from_text(text);
+  }
+};
+
+std::string error_of(const std::function<planner::Fleet()>& read) {
+  try {
+    read();
+  } catch (const planner::FleetError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("fleet export: the planner's fleet straight from the rows equals the exported one") {
+  Fixture f;
+  f.store.write(populate);
+  const planner::Fleet direct = f.direct();
+  const planner::Fleet exported = f.through_json();
+  CHECK(planner::fleet_to_json(direct) == planner::fleet_to_json(exported));
+
+  // The fleet is as varied as intended, so the comparison above means something.
+  REQUIRE(direct.hosts.size() == 8);
+  REQUIRE(direct.connections.size() == 3);
+  std::map<std::string, const planner::Host*> by_id;
+  for (const auto& h : direct.hosts) by_id[h.id] = &h;
+  const planner::Host& full = *by_id.at("agt-full");
+  CHECK(full.uplink_mbps == 50);
+  CHECK(full.os_version == "18.04");
+  REQUIRE(full.disks.size() == 2);
+  CHECK(full.disks[0].used_bytes == 1073741824.0 + 1024);
+  REQUIRE(full.utilisation);
+  CHECK(full.utilisation->cpu_ratio.p95 > 0.3);
+  CHECK(full.utilisation->disk_read_iops.max);
+  CHECK_FALSE(full.utilisation->disk_write_iops.p95);
+  CHECK(full.utilisation->coverage == doctest::Approx(240.0 / (30 * 1440)));
+  CHECK(full.listening.size() == 2);
+  CHECK_FALSE(by_id.at("agt-nan-uplink")->uplink_mbps);
+  CHECK_FALSE(by_id.at("agt-bad-uplink")->uplink_mbps);
+  CHECK(by_id.at("agt-silent")->utilisation->coverage == 0);
+  CHECK_FALSE(by_id.at("agt-silent")->cpu_cores);
+  CHECK_FALSE(by_id.at("imp-bare")->utilisation);
+  CHECK(by_id.at("imp-full")->utilisation->cpu_ratio.p95 == 0.40);
+  const planner::Host& legacy = *by_id.at("imp-legacy");
+  CHECK(legacy.hostname == "legacy");
+  CHECK(legacy.label("region") == "Souss-Massa");
+  CHECK(legacy.cpu_cores == 4);
+
+  // And so are the plans made of them.
+  const auto setup =
+      planner::load_planner_setup(std::string(SAHAB_FIXTURES_DIR) + "/../../configs/planner.yaml");
+  CHECK(planner::plan_json_text(planner::plan(direct, setup.config, setup.catalogs)) ==
+        planner::plan_json_text(planner::plan(exported, setup.config, setup.catalogs)));
+}
+
+TEST_CASE("fleet export: hosts the planner refuses are refused the same way on both paths") {
+  Fixture f;
+  f.store.write(populate);
+  // The import takes what the planner does not: fractional cores, a port above 65535.
+  f.store.write([](Database& db) {
+    upsert_imported_host(db, {{"id", "imp-half-core"}, {"cpu", {{"cores", 2.5}}}}, kNow);
+  });
+  const std::string error = error_of([&f] { return f.direct(); });
+  CHECK(error.ends_with("(id 'imp-half-core'): field 'cpu.cores': expected a whole number"));
+  CHECK(error == error_of([&f] { return f.through_json(); }));
+  f.store.write([](Database& db) {
+    upsert_declared_edge(db, {{"source", "imp-bare"}, {"target", "imp-full"}, {"port", 70000}},
+                         kNow);
+  });
+  const std::string connection_error = error_of([&f] { return f.direct(); });
+  CHECK(connection_error.find("field 'port'") != std::string::npos);
+  CHECK(connection_error == error_of([&f] { return f.through_json(); }));
+}
+
+TEST_CASE("fleet export: an empty database is an empty fleet on both paths") {
+  Fixture f;
+  const planner::Fleet direct = f.direct();
+  CHECK(direct.hosts.empty());
+  CHECK(planner::fleet_to_json(direct) == planner::fleet_to_json(f.through_json()));
+}
