@@ -140,7 +140,7 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
     json c = {{"source", edge.source},
               {"target", edge.target},
               {"port", edge.port},
-              {"connections", edge.connections}};
+              {"connections_per_day", edge.connections}};
     if (edge.bytes_per_day) c["bytes_per_day"] = *edge.bytes_per_day;
     sink.connection(c);
   }

@@ -112,7 +112,7 @@ assert h["disks"] == [{"name": "sda", "size_bytes": 536870912000, "used_bytes": 
 assert h["site"] == {"uplink_mbps": 20.0} and h["software"][0]["name"] == "postgresql"
 u = h["utilisation"]
 assert 0.4 < u["coverage"] <= 0.51 and set(u["cpu_ratio"]) == {"p50", "p90", "p95", "p99", "max"}, u
-assert {"source": "host-a", "target": "host-b", "port": 5432, "connections": 3} in f["connections"]
+assert {"source": "host-a", "target": "host-b", "port": 5432, "connections_per_day": 3} in f["connections"], f["connections"]
 PY
 pass "fleet export (sahab-fleet/1 with percentiles and coverage)"
 
@@ -150,6 +150,10 @@ json 'd["imported"], [(e["row"], e["error"].split(":")[0]) for e in d["errors"]]
 api /api/v1/hosts/appliance-1 | json 'd["hostname"], d["state"], d["imported"]["cpu"]["cores"]' | grep -qx "('fw, main', 'imported', 2)" || fail "csv host"
 api /api/v1/hosts/host-a | json 'd["hostname"]' | grep -qx srv-app-01 || fail "agent host replaced by import"
 api "/api/v1/fleet?window=1h" | json '[h["id"] for h in d["hosts"]]' | grep -q "win-01" || fail "imported host not exported"
+# The contract's connections_per_day survives import then export (the planner weighs edges by it).
+declared="$(api "/api/v1/fleet?window=1h" | json '[c for c in d["connections"] if c["source"] == "win-01"]')"
+[[ "$declared" == "[{'connections_per_day': 100, 'port': 1433, 'source': 'win-01', 'target': 'host-b'}]" ]] ||
+  fail "declared edge not exported as imported: $declared"
 expect_status 400 -H "$API_AUTH" --data-binary 'id,nonsense' -H 'Content-Type: text/csv' "$URL/api/v1/import"
 expect_status 400 -H "$API_AUTH" --data-binary '{"format": "other"}' "$URL/api/v1/import"
 pass "import: fleet JSON and CSV with per-row errors; agent hosts kept"
