@@ -16,17 +16,30 @@ const pages = [
   ['Dependencies (host)', '/dependencies/srv-00011', '[data-testid=graph][data-ready=true] canvas'],
   ['Dependencies (largest group)', '/dependencies', '[data-testid=graph-title]'],
   ['Agents', '/agents', '[data-testid=stale-agents]'],
+  ['Plan, what-if form', '/plan', '[data-testid=whatif-comfort_factor]'],
   ['Plan', '/plan', '[data-testid=plan-monthly]'],
   ['Costs', '/costs', '[data-testid=cost-on-premises]'],
   ['Exports', '/exports', '[data-testid=export-fleet-csv]'],
 ];
 
-const { context, page, signIn } = await openBrowser();
+const { context, page } = await openBrowser();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 let missed = false;
 try {
-  await signIn('ada', env('ADMIN_PASSWORD'));
-  await page.waitForSelector('[data-testid=total-hosts]');
+  // Signed in on the Exports page, which asks for no plan, so the Plan page below is the first to
+  // ask for the plan after the import: its form, then its figures while the collector computes it.
+  await page.goto(`${url}/#/exports`);
+  await page.fill('[data-testid=login-user]', 'ada');
+  await page.fill('[data-testid=login-password]', env('ADMIN_PASSWORD'));
+  await page.click('[data-testid=login-submit]');
+  await page.waitForSelector('[data-testid=export-fleet-csv]');
+  await page.goto('about:blank');
+  const coldStart = Date.now();
+  await page.goto(`${url}/#/plan`);
+  await page.waitForSelector('[data-testid=whatif-comfort_factor]');
+  const coldForm = Date.now() - coldStart;
+  const coldPlan = await page.waitForSelector('[data-testid=plan-monthly]', { timeout: 120000 })
+    .then(() => `${Date.now() - coldStart} ms`, () => 'not within 120 s');
   // The plan is computed in the background; wait for it once so every page can be measured.
   await page.waitForSelector('[data-testid=strategy-rehost]', { timeout: 120000 }).catch(() => undefined);
   console.log(`\n| page | median ms (${runs} loads) | first load ms | min | max |`);
@@ -49,6 +62,7 @@ try {
     if (m >= kTargetMs) missed = true;
     console.log(`| ${name} | ${m} | ${times[0]} | ${Math.min(...times)} | ${Math.max(...times)} |`);
   }
+  console.log(`\nPlan page before the first plan (one load): what-if form ${coldForm} ms, figures ${coldPlan}`);
   const bundle = Number(process.env.BUNDLE_GZIP_BYTES ?? 0);
   if (bundle >= kTargetBundle) missed = true;
   console.log(`\nbundle ${(bundle / 1024).toFixed(1)} KB gzipped (target < 500 KB); pages target < ${kTargetMs} ms: ` +

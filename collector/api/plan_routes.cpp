@@ -144,6 +144,17 @@ http::Response summary(Context& ctx, PlanService& plans, const http::Request& re
   return http::Response::json(200, std::get<0>(result)->summary);
 }
 
+// The configured parameters and the catalogue's providers without planning, so the what-if form
+// can be shown while the first plan after a fleet change is still being computed.
+http::Response configured_parameters(Context& ctx, PlanService& plans,
+                                     const http::Request& request) {
+  if (auto denied = require_role(ctx, request, MinRole::kViewer)) return *denied;
+  if (!plans.available()) return error_response(503, plans.unavailable_reason());
+  return json_response(200, {{"format", "sahab-plan-parameters/1"},
+                             {"parameters", planner::parameters_json(plans.configure(nullptr))},
+                             {"providers", plans.providers()}});
+}
+
 http::Response host_recommendation(Context& ctx, PlanService& plans, const http::Request& request) {
   const std::string id = request.path.substr(sizeof("/api/v1/plan/hosts/") - 1);
   auto result = authorised_plan(ctx, plans, request);
@@ -166,10 +177,11 @@ json scenario_json(const Scenario& s) {
           {"updated_at", format_rfc3339(s.updated_at)}};
 }
 
-// The scenario with its plan's figures (or the error its parameters give today).
-json scenario_with_figures(PlanService& plans, const Scenario& s) {
+// The scenario with its plan's figures (or the error its parameters give today); without them
+// (`figures` false) when the caller only needs names and parameters, since each costs a plan.
+json scenario_with_figures(PlanService& plans, const Scenario& s, bool figures = true) {
   json out = scenario_json(s);
-  if (!plans.available()) return out;
+  if (!figures || !plans.available()) return out;
   try {
     out["summary"] = plans.brief(plans.configure(out["parameters"]));
   } catch (const settings::ConfigError& e) {
@@ -181,8 +193,9 @@ json scenario_with_figures(PlanService& plans, const Scenario& s) {
 http::Response list(Context& ctx, PlanService& plans, const http::Request& request) {
   if (auto denied = require_role(ctx, request, MinRole::kViewer)) return *denied;
   const auto all = ctx.store.read([](Database& db) { return list_scenarios(db); });
+  const bool figures = request.query_param("figures").value_or("") != "none";
   json out = json::array();
-  for (const auto& s : all) out.push_back(scenario_with_figures(plans, s));
+  for (const auto& s : all) out.push_back(scenario_with_figures(plans, s, figures));
   return json_response(200, {{"scenarios", out}});
 }
 
@@ -266,6 +279,7 @@ void register_plan_routes(http::Server& server, Context& ctx, PlanService& plans
   route("GET", "/api/v1/plan/summary", summary);
   route("POST", "/api/v1/plan/summary", summary);
   route("GET", "/api/v1/plan/hosts/*", host_recommendation);
+  route("GET", "/api/v1/plan/parameters", configured_parameters);
   route("GET", "/api/v1/scenarios", list);
   for (const char* method : {"GET", "PUT", "DELETE"})
     route(method, "/api/v1/scenarios/*", scenario);

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "collector/api/context.h"
 #include "collector/api/telemetry.h"
@@ -48,6 +49,12 @@ class PlanService {
 
   bool available() const { return setup_.has_value(); }
   const std::string& unavailable_reason() const { return unavailable_; }
+  // Every catalogued provider (what providers.allowed picks from); call when available().
+  std::vector<std::string> providers() const {
+    std::vector<std::string> names;
+    for (const auto& provider : setup_->catalogs.providers) names.push_back(provider.name);
+    return names;
+  }
 
   // The configured parameters with `parameters` (a partial planner.yaml as JSON; null = none)
   // applied. Throws settings::ConfigError naming "parameters.<key>".

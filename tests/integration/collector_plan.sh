@@ -45,6 +45,10 @@ expect_status 401 "$URL/api/v1/plan"
 expect_status 401 -X POST -d '{}' "$URL/api/v1/plan"
 metric() { curl -fsS "$URL/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 [[ "$(metric sahab_collector_plan_computations_total)" == 0 ]] || fail "computed before asked"
+# The configured parameters and providers (the web UI's what-if form) come without planning: the
+# computation count below stays at one.
+expect_status 401 "$URL/api/v1/plan/parameters"
+api /api/v1/plan/parameters >"$WORK/parameters.json"
 api /api/v1/plan >"$WORK/plan.json"
 api /api/v1/plan >"$WORK/plan-again.json"
 cmp -s "$WORK/plan.json" "$WORK/plan-again.json" || fail "the same plan differs"
@@ -56,6 +60,15 @@ hosts=$(json 'len(d["hosts"])' <"$WORK/export.json")
 [[ $hosts == 300 && $(json 'len(d["hosts"])' <"$WORK/plan.json") == "$hosts" ]] ||
   fail "plan hosts $(json 'len(d["hosts"])' <"$WORK/plan.json") vs fleet $hosts"
 ok "GET /api/v1/plan plans every host of the fleet, once: a repeated GET comes from the cache"
+api /api/v1/plan/summary >"$WORK/summary.json"
+python3 - "$WORK/parameters.json" "$WORK/plan.json" "$WORK/summary.json" <<'PY' || fail "parameters: $(cat "$WORK/parameters.json")"
+import json, sys
+configured, plan, summary = (json.load(open(f)) for f in sys.argv[1:])
+assert configured["format"] == "sahab-plan-parameters/1"
+assert configured["parameters"] == plan["parameters"] and configured["parameters"]["sizing.comfort_factor"] > 0
+assert configured["providers"] == summary["providers"] and len(configured["providers"]) >= 2
+PY
+ok "GET /api/v1/plan/parameters: the plan's parameters and providers, without planning"
 
 # What-ifs: POST {"parameters": partial planner.yaml}; total monthly cost of each.
 what_if() {  # what_if PARAMETERS-JSON: prints totals.monthly_cost
@@ -187,6 +200,13 @@ assert s["created_by"] == "paul" and s["description"] == "3-year commitment"
 assert s["parameters"] == {"costs": {"commitment": "3y"}}
 assert s["summary"]["hosts"] == 301 and s["summary"]["waves"] > 0
 assert sum(s["summary"]["strategies"][k] for k in ("rehost", "replatform", "retire", "retain")) == 301
+PY
+api "/api/v1/scenarios?figures=none" >"$WORK/scenarios-bare.json"
+python3 - "$WORK/scenarios.json" "$WORK/scenarios-bare.json" <<'PY' || fail "?figures=none: $(cat "$WORK/scenarios-bare.json")"
+import json, sys
+full, bare = (json.load(open(f))["scenarios"] for f in sys.argv[1:])
+assert [s["name"] for s in bare] == [s["name"] for s in full]
+assert all("summary" not in s and s["parameters"] == f["parameters"] for s, f in zip(bare, full))
 PY
 api "/api/v1/scenarios/three-years/plan?format=csv&table=costs" >"$WORK/costs.csv"
 grep -q 'region' "$WORK/costs.csv" || fail "scenario costs.csv"

@@ -25,7 +25,8 @@ export function session(): Session | null {
   return current;
 }
 
-async function call(method: string, path: string, body?: unknown): Promise<Response> {
+// `signal` aborts the call (a newer what-if supersedes it): the promise then rejects with an AbortError.
+async function call(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && current) headers['X-CSRF-Token'] = current.csrf_token;
@@ -34,6 +35,7 @@ async function call(method: string, path: string, body?: unknown): Promise<Respo
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
+    signal,
   });
   if (response.status === 401) {
     current = null;
@@ -43,8 +45,8 @@ async function call(method: string, path: string, body?: unknown): Promise<Respo
   return response;
 }
 
-export async function getJson<T>(path: string): Promise<T> {
-  return (await (await call('GET', path)).json()) as T;
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return (await (await call('GET', path, undefined, signal)).json()) as T;
 }
 
 // The session of the cookie the browser holds, if any.
@@ -88,8 +90,9 @@ export function sendRaw(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: 
 }
 
 // A write (POST, PUT, DELETE) with a JSON body; the answer's JSON, or null when it has none.
-export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T | null> {
-  const response = await call(method, path, body);
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown,
+  signal?: AbortSignal): Promise<T | null> {
+  const response = await call(method, path, body, signal);
   const text = await response.text();
   return text ? (JSON.parse(text) as T) : null;
 }

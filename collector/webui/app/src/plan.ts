@@ -147,20 +147,31 @@ export function setCurrentWhatIf(values: Partial<WhatIf>): void {
 }
 
 // The plan summary for what-if values (flat keys) or a stored overlay (nested, as scenarios keep it).
-export async function planSummary(values: Partial<WhatIf> | Record<string, unknown>): Promise<PlanSummary> {
+export async function planSummary(values: Partial<WhatIf> | Record<string, unknown>, signal?: AbortSignal): Promise<PlanSummary> {
   const parameters = Object.keys(values).some((k) => k.includes('.')) ? overlay(values as Partial<WhatIf>) : values;
-  if (Object.keys(parameters).length === 0) return getJson<PlanSummary>('/api/v1/plan/summary');
-  return (await sendJson<PlanSummary>('POST', '/api/v1/plan/summary', { parameters })) as PlanSummary;
+  if (Object.keys(parameters).length === 0) return getJson<PlanSummary>('/api/v1/plan/summary', signal);
+  return (await sendJson<PlanSummary>('POST', '/api/v1/plan/summary', { parameters }, signal)) as PlanSummary;
+}
+
+// GET /api/v1/plan/parameters: the configured parameters (flat keys) and the catalogue's providers,
+// answered without planning, so the what-if form shows while a plan is being computed.
+export interface PlanParameters {
+  parameters: Record<string, unknown>;
+  providers: string[];
+}
+let parametersCache: Promise<PlanParameters> | null = null;
+
+export function planParameters(): Promise<PlanParameters> {
+  parametersCache ??= getJson<PlanParameters>('/api/v1/plan/parameters');
+  parametersCache.catch(() => (parametersCache = null));
+  return parametersCache;
 }
 
 const scenarioPath = (name: string) => `/api/v1/scenarios/${encodeURIComponent(name)}`;
 
+// Names, descriptions and parameters only: each scenario's figures would cost a plan.
 export async function listScenarios(): Promise<Scenario[]> {
-  return (await getJson<{ scenarios: Scenario[] }>('/api/v1/scenarios')).scenarios;
-}
-
-export async function getScenario(name: string): Promise<Scenario> {
-  return getJson<Scenario>(scenarioPath(name));
+  return (await getJson<{ scenarios: Scenario[] }>('/api/v1/scenarios?figures=none')).scenarios;
 }
 
 export async function saveScenario(name: string, description: string, values: Partial<WhatIf>): Promise<void> {
@@ -256,4 +267,5 @@ export function loadHostPlan(id: string): Promise<PlanHost | null> {
 export function forgetPlan(): void {
   summaryCache = null;
   planCache = null;
+  parametersCache = null;
 }

@@ -235,4 +235,10 @@ export const en: Strings = {
   tokenUses: 'Uses',
   noTokens: 'No token in the database (the --enrolment-token-file token still works).',
   copy: 'Copy',
+  // Plan, Costs and Exports while the plan is being computed (planarea.ts).
+  elapsedSeconds: (s: string) => `${s} s elapsed`,
+  computingHint: 'The first plan after a fleet change takes a few seconds; the form and the exports stay usable.',
+  planFailed: 'The plan could not be computed: ',
+  retry: 'Retry',
+  scenariosLoading: 'Loading the scenarios…',
 };

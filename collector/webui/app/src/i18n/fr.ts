@@ -233,5 +233,11 @@ export const fr = {
   tokenUses: 'Utilisations',
   noTokens: 'Aucun jeton en base (le fichier --enrolment-token-file reste valable).',
   copy: 'Copier',
+  // Plan, Costs and Exports while the plan is being computed (planarea.ts).
+  elapsedSeconds: (s: string) => `depuis ${s} s`,
+  computingHint: 'Le premier plan après un changement du parc prend quelques secondes ; le formulaire et les exports restent utilisables.',
+  planFailed: 'Le plan n’a pas pu être calculé : ',
+  retry: 'Réessayer',
+  scenariosLoading: 'Chargement des scénarios…',
 };
 export type Strings = typeof fr;

@@ -2,7 +2,8 @@
 // the three pricing options (on demand, 1 year, 3 years) against today's on-premises cost.
 import { h } from '../dom';
 import { formatMoney, formatNumber, t } from '../i18n';
-import { currentWhatIf, kCommitments, planSummary, type Rollup, waveHosts } from '../plan';
+import { currentWhatIf, kCommitments, type PlanSummary, type Rollup, waveHosts } from '../plan';
+import { planArea } from '../planarea';
 import { commitmentCost, moneyBars, panel, table, tile } from '../planviews';
 
 function rollupTable(testId: string, title: string, rows: Rollup[], currency: string): HTMLElement {
@@ -14,8 +15,7 @@ function rollupTable(testId: string, title: string, rows: Rollup[], currency: st
         money(r.one_time_cost)]), [false, true, true, true, true]));
 }
 
-export async function costsPage(): Promise<HTMLElement> {
-  const plan = await planSummary(currentWhatIf());
+function costFigures(plan: PlanSummary): HTMLElement {
   const { totals, currency } = plan;
   const money = (v: number | undefined) => formatMoney(v, currency);
   // Cloud cost of an option + what stays on premises, against everything on premises today.
@@ -32,9 +32,7 @@ export async function costsPage(): Promise<HTMLElement> {
   ];
   const breakdown = plan.costs.by_resource ?? totals.monthly_cost_breakdown ?? { compute: 0, storage: 0, egress: 0, licences: 0 };
 
-  return h('div', { class: 'page' },
-    h('h1', {}, t.navCosts),
-    h('p', { class: 'muted' }, Object.keys(currentWhatIf()).length ? t.costsOfWhatIf : t.costsOfDefaults),
+  return h('div', {},
     h('div', { class: 'tiles' },
       ...options.map(({ c, cloud }) => tile(`cost-${c}`, t.monthlyCost(t.commitments[c]), money(cloud))),
       tile('cost-on-premises', t.onPremisesMonthly, money(totals.on_premises_monthly_cost)),
@@ -55,4 +53,14 @@ export async function costsPage(): Promise<HTMLElement> {
         rollupTable('by-region-table', t.region, plan.costs.by_region, currency)),
       panel('by-commune', t.byCommune, moneyBars('by-commune-bars', plan.costs.by_commune.map((r) => [r.key || t.unknown, r.monthly_cost]), currency),
         rollupTable('by-commune-table', t.commune, plan.costs.by_commune, currency))));
+}
+
+// The page frame at once; the figures when the collector has computed the plan (see planarea.ts).
+export async function costsPage(): Promise<HTMLElement> {
+  const area = planArea('costs', costFigures);
+  void area.load(currentWhatIf());
+  return h('div', { class: 'page' },
+    h('h1', {}, t.navCosts),
+    h('p', { class: 'muted' }, Object.keys(currentWhatIf()).length ? t.costsOfWhatIf : t.costsOfDefaults),
+    area.element);
 }

@@ -4,7 +4,7 @@
 import { ApiError, sendRaw } from '../api';
 import { h } from '../dom';
 import { t } from '../i18n';
-import { currentWhatIf, listScenarios, overlay, scenarioPlanUrl } from '../plan';
+import { currentWhatIf, listScenarios, overlay, type Scenario, scenarioPlanUrl } from '../plan';
 import { panel } from '../planviews';
 
 interface Format {
@@ -49,16 +49,9 @@ function whatIfDownload(f: Format, status: HTMLElement): HTMLButtonElement {
   return button;
 }
 
-export async function exportsPage(): Promise<HTMLElement> {
-  const scenarios = await listScenarios();
-  const whatIf = Object.keys(currentWhatIf()).length > 0;
-  const status = h('p', { class: 'status', role: 'status', 'data-testid': 'export-status' });
-
-  const current = h('ul', { class: 'downloads', 'data-testid': 'export-current' },
-    ...kPlanFormats.map((f) => h('li', {}, whatIf
-      ? whatIfDownload(f, status)
-      : download(`/api/v1/plan?${query(f)}`, f.file, f.label(), `export-current-${f.key}`))));
-
+// The scenario picker and its links, once the scenarios are listed.
+function scenarioExports(scenarios: Scenario[]): HTMLElement {
+  if (scenarios.length === 0) return h('p', { class: 'muted' }, t.noScenarios);
   const scenarioLinks = h('ul', { class: 'downloads', 'data-testid': 'export-scenario' });
   const picker = h('select', { name: 'scenario', 'data-testid': 'export-scenario-select' },
     ...scenarios.map((s) => h('option', { value: s.name }, s.name)));
@@ -69,14 +62,29 @@ export async function exportsPage(): Promise<HTMLElement> {
   };
   picker.addEventListener('change', showScenario);
   showScenario();
+  return h('div', {}, h('label', { class: 'field narrow' }, h('span', {}, t.scenarioName), picker), scenarioLinks);
+}
+
+// Nothing here waits for a plan: the links are plain downloads (the collector plans when one is
+// followed), and the scenarios fill their panel when listed.
+export async function exportsPage(): Promise<HTMLElement> {
+  const whatIf = Object.keys(currentWhatIf()).length > 0;
+  const status = h('p', { class: 'status', role: 'status', 'data-testid': 'export-status' });
+
+  const current = h('ul', { class: 'downloads', 'data-testid': 'export-current' },
+    ...kPlanFormats.map((f) => h('li', {}, whatIf
+      ? whatIfDownload(f, status)
+      : download(`/api/v1/plan?${query(f)}`, f.file, f.label(), `export-current-${f.key}`))));
+
+  const scenarioBox = h('div', { 'data-testid': 'export-scenarios' }, h('p', { class: 'muted', role: 'status' }, t.scenariosLoading));
+  listScenarios().then((scenarios) => scenarioBox.replaceChildren(scenarioExports(scenarios)),
+    (e: unknown) => scenarioBox.replaceChildren(h('p', { class: 'error', role: 'alert' }, t.loadError + (e instanceof Error ? e.message : String(e)))));
 
   return h('div', { class: 'page' },
     h('h1', {}, t.navExports),
     panel('exports-current', t.exportCurrentPlan, h('p', { class: 'muted' }, whatIf ? t.costsOfWhatIf : t.costsOfDefaults),
       current, status),
-    panel('exports-scenario', t.exportScenarioPlan, scenarios.length === 0
-      ? h('p', { class: 'muted' }, t.noScenarios)
-      : h('div', {}, h('label', { class: 'field narrow' }, h('span', {}, t.scenarioName), picker), scenarioLinks)),
+    panel('exports-scenario', t.exportScenarioPlan, scenarioBox),
     panel('exports-fleet', t.exportFleet, h('ul', { class: 'downloads', 'data-testid': 'export-fleet' },
       h('li', {}, download('/api/v1/fleet', 'fleet.json', t.exportFleetJson, 'export-fleet-json')),
       h('li', {}, download('/api/v1/fleet?format=csv', 'fleet.csv', t.exportFleetCsv, 'export-fleet-csv')))));

@@ -1,13 +1,14 @@
 // Plan: the what-if form recomputing the plan summary through POST /api/v1/plan/summary, the waves
 // on a timeline and in a table, compliance rules and warnings, and named scenarios (save, load,
 // delete, compare side by side).
-import { ApiError, session } from '../api';
+import { session } from '../api';
 import { type Child, h } from '../dom';
 import { formatDay, formatMoney, formatNumber, t } from '../i18n';
 import {
-  type PlanSummary, type Scenario, type WhatIf, currentWhatIf, deleteScenario, getScenario, kCommitments,
-  listScenarios, planSummary, saveScenario, scenarioSummary, setCurrentWhatIf, waveGroups, waveHosts, whatIfFrom,
+  type PlanSummary, type Scenario, type WhatIf, currentWhatIf, deleteScenario, kCommitments, listScenarios,
+  planParameters, saveScenario, scenarioSummary, setCurrentWhatIf, waveGroups, waveHosts, whatIfFrom,
 } from '../plan';
+import { planArea } from '../planarea';
 import { commitmentCost, gantt, panel, table, tile } from '../planviews';
 
 const kPercentiles = ['p50', 'p90', 'p95', 'p99', 'max'];
@@ -180,7 +181,7 @@ function scenariosPanel(read: () => Partial<WhatIf>, load: (s: Scenario) => void
         compareButton.disabled = selected.size < 2;
       });
       const loadButton = h('button', { type: 'button', 'data-testid': `load-${s.name}` }, t.load);
-      loadButton.addEventListener('click', async () => load(await getScenario(s.name)));
+      loadButton.addEventListener('click', () => load(s));
       const remove = canWrite ? h('button', { type: 'button', class: 'danger', 'data-testid': `delete-${s.name}` }, t.delete) : null;
       remove?.addEventListener('click', async () => {
         if (!confirm(t.confirmDelete(s.name))) return;
@@ -240,61 +241,47 @@ function scenariosPanel(read: () => Partial<WhatIf>, load: (s: Scenario) => void
 }
 
 export async function planPage(): Promise<HTMLElement> {
-  // The current what-if (or the configured defaults) and its plan; the form shows the values used.
-  let plan = await planSummary(currentWhatIf());
-  const resultBox = h('div', { 'data-testid': 'plan-output' }, results(plan));
-  const error = h('p', { class: 'error', role: 'alert', 'data-testid': 'plan-error' });
-  const progress = h('p', { class: 'progress', role: 'status', 'data-testid': 'plan-progress' });
-  const formBox = h('div', {});
+  // The configured parameters come without planning, so the form is usable at once; the plan of
+  // the current what-if is computed meanwhile (seconds after a fleet change) into the area below.
+  const configured = await planParameters();
+  const defaults = whatIfFrom(configured.parameters ?? {});
+  const area = planArea('plan', results);
+  const initial = currentWhatIf();
+  const build = (values: Partial<WhatIf>) => whatIfForm({ ...defaults, ...values }, configured.providers ?? []);
+  let form = build(initial);
+  const formBox = h('div', {}, form.fieldsets);
+  const showForm = (values: Partial<WhatIf>) => {
+    form = build(values);
+    formBox.replaceChildren(form.fieldsets);
+  };
+  // The form stays enabled while a plan computes: a newer what-if supersedes the one in flight.
+  const compute = async (values: Partial<WhatIf>) => {
+    const plan = await area.load(values, (p) => t.computed(formatMoney(p.totals.monthly_cost, p.currency)));
+    if (plan) setCurrentWhatIf(values);
+  };
   const submit = h('button', { type: 'submit', 'data-testid': 'whatif-submit' }, t.recompute);
   const reset = h('button', { type: 'button', 'data-testid': 'whatif-reset' }, t.resetDefaults);
-  let form = whatIfForm(whatIfFrom(plan.parameters ?? {}), plan.providers ?? []);
-  formBox.replaceChildren(form.fieldsets);
-
-  let latest = 0;
-  const compute = async (values: Partial<WhatIf>, fromForm: boolean) => {
-    const call = ++latest;
-    error.textContent = '';
-    progress.textContent = t.computing;
-    submit.disabled = true;
-    resultBox.setAttribute('aria-busy', 'true');
-    resultBox.classList.add('stale');
-    try {
-      const next = await planSummary(values);
-      if (call !== latest) return;
-      plan = next;
-      setCurrentWhatIf(values);
-      resultBox.replaceChildren(results(plan));
-      if (!fromForm) {
-        form = whatIfForm(whatIfFrom(plan.parameters ?? {}), plan.providers ?? []);
-        formBox.replaceChildren(form.fieldsets);
-      }
-      progress.textContent = t.computed(formatMoney(plan.totals.monthly_cost, plan.currency));
-    } catch (e) {
-      if (call !== latest) return;
-      progress.textContent = '';
-      error.textContent = e instanceof ApiError && e.status === 400 ? t.badParameters + e.message : t.loadError + String(e);
-    } finally {
-      if (call === latest) {
-        submit.disabled = false;
-        resultBox.removeAttribute('aria-busy');
-        resultBox.classList.remove('stale');
-      }
-    }
-  };
   const formElement = h('form', { class: 'whatif', 'data-testid': 'whatif', 'aria-label': t.whatIf }, formBox,
-    h('div', { class: 'form-actions' }, submit, reset, progress), error);
+    h('div', { class: 'form-actions' }, submit, reset));
   formElement.addEventListener('submit', (event) => {
     event.preventDefault();
-    void compute(form.read(), true);
+    void compute(form.read());
   });
-  reset.addEventListener('click', () => void compute({}, false));
+  reset.addEventListener('click', () => {
+    showForm({});
+    void compute({});
+  });
 
+  void area.load(initial);
   const children: Child[] = [
     h('h1', {}, t.navPlan),
     panel('whatif-panel', t.whatIf, formElement),
-    resultBox,
-    scenariosPanel(() => form.read(), (s) => void compute(whatIfFrom(s.parameters ?? {}), false)),
+    area.element,
+    scenariosPanel(() => form.read(), (s) => {
+      const values = whatIfFrom(s.parameters ?? {});
+      showForm(values);
+      void compute(values);
+    }),
   ];
   return h('div', { class: 'page' }, ...children);
 }
