@@ -54,7 +54,12 @@ std::string actor_name(const Context& context, const http::Request& request);
 std::optional<http::Response> require_admin_role(const Context& context,
                                                  const http::Request& request, std::string& actor);
 
+// Whether the request's peer is one of `trusted_proxies` (http.trusted_proxies).
+bool from_trusted_proxy(const std::vector<std::string>& trusted_proxies,
+                        const http::Request& request);
 // The client's address: X-Real-IP when the peer is a trusted proxy, else the peer.
+std::string client_address(const std::vector<std::string>& trusted_proxies,
+                           const http::Request& request);
 std::string client_address(const Context& context, const http::Request& request);
 
 // Every decoded value of a repeatable query parameter.

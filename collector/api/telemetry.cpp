@@ -42,6 +42,11 @@ Telemetry::Telemetry(Store& store)
                     .Name("sahab_collector_rejected_batches_total")
                     .Help("Ingest requests refused, by reason.")
                     .Register(*registry_)),
+      login_refusals_(prometheus::BuildCounter()
+                          .Name("sahab_collector_ui_login_failures_total")
+                          .Help("Web UI sign-ins refused: bad_credentials (wrong user or "
+                                "password) or throttled (too many failures, 429).")
+                          .Register(*registry_)),
       batch_seconds_(
           prometheus::BuildHistogram()
               .Name("sahab_collector_batch_duration_seconds")
@@ -55,6 +60,8 @@ Telemetry::Telemetry(Store& store)
   for (const char* reason : {"unauthorized", "revoked", "rate_limited", "too_large", "bad_encoding",
                              "bad_document", "wrong_host", "store_error"})
     rejected_.Add({{"reason", reason}});
+  for (const char* reason : {"bad_credentials", "throttled"})
+    login_refusals_.Add({{"reason", reason}});
 }
 
 void Telemetry::count_ingest(const std::string& outcome) {
@@ -64,6 +71,10 @@ void Telemetry::count_ingest(const std::string& outcome) {
 void Telemetry::count_rejected(const std::string& reason) {
   count_ingest("rejected");
   rejected_.Add({{"reason", reason}}).Increment();
+}
+
+void Telemetry::count_login_refusal(const std::string& reason) {
+  login_refusals_.Add({{"reason", reason}}).Increment();
 }
 
 void Telemetry::observe_batch_seconds(double seconds) { batch_seconds_.Observe(seconds); }
