@@ -105,4 +105,17 @@ std::optional<std::int64_t> duration_param(const http::Request& request, const s
   return std::chrono::duration_cast<std::chrono::seconds>(*d).count();
 }
 
+http::Handler windowed_route(Context& context, WindowedAnswer answer) {
+  return [&context, answer = std::move(answer)](const http::Request& request) {
+    if (auto denied = require_admin(context, request)) return *denied;
+    std::int64_t window = kDefaultWindowSeconds;
+    try {
+      window = duration_param(request, "window").value_or(window);
+    } catch (const std::invalid_argument& e) {
+      return error_response(400, e.what());
+    }
+    return answer(request, window);
+  };
+}
+
 }  // namespace sahab::collector

@@ -69,6 +69,13 @@ std::optional<std::int64_t> time_param(const http::Request& request, const std::
 // A duration ("30d", "1h"); throws std::invalid_argument when bad.
 std::optional<std::int64_t> duration_param(const http::Request& request, const std::string& name);
 
+// The utilisation window of the fleet reads when `?window=` is absent.
+constexpr std::int64_t kDefaultWindowSeconds = 30 * 86'400;
+using WindowedAnswer = std::function<http::Response(const http::Request&, std::int64_t window)>;
+// A fleet read over `?window=DURATION` (/api/v1/fleet, /fleet/summary, /fleet/hosts): the reader
+// rights of require_admin, 400 for a malformed window, else `answer` with the window in seconds.
+http::Handler windowed_route(Context& context, WindowedAnswer answer);
+
 void register_ingest_routes(http::Server& server, Context& context);
 void register_host_routes(http::Server& server, Context& context);
 void register_fleet_routes(http::Server& server, Context& context);
