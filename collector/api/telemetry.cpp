@@ -1,12 +1,11 @@
 #include "collector/api/telemetry.h"
 
-#include <prometheus/text_serializer.h>
-
 #include <algorithm>
 #include <array>
 #include <filesystem>
 #include <optional>
-#include <sstream>
+
+#include "common/prometheus_text.h"
 
 namespace sahab::collector {
 namespace {
@@ -211,19 +210,13 @@ std::vector<MetricFamily> Telemetry::collect_fleet() const {
 }
 
 http::Response Telemetry::serve() const {
-  auto families = registry_->Collect();
+  std::vector<MetricFamily> families;
+  metrics::collect_into(families, *registry_);
   for (auto& f : collect_store()) families.push_back(std::move(f));
   for (auto& f : collect_fleet()) families.push_back(std::move(f));
-  for (const auto& collectable : collectables_) {
-    for (auto& f : collectable->Collect()) families.push_back(std::move(f));
-  }
+  for (const auto& collectable : collectables_) metrics::collect_into(families, *collectable);
   for (auto& f : collect_hosts()) families.push_back(std::move(f));
-  std::ostringstream body;
-  prometheus::TextSerializer().Serialize(body, families);
-  http::Response response;
-  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  response.body = std::move(body).str();
-  return response;
+  return metrics::text_response(families);
 }
 
 }  // namespace sahab::collector
