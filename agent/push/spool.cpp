@@ -110,7 +110,12 @@ void Spool::enforce_limits() {
   if (dropped.empty()) return;
   dropped_total_ += dropped.size();
   std::string sequences;
-  for (const auto sequence : dropped) sequences += (sequences.empty() ? "" : ",") + std::to_string(sequence);
+  // Appended piece by piece: `(cond ? "" : ",") + std::to_string(n)` trips GCC 12's false
+  // -Wrestrict in Release builds (GCC bug 105329).
+  for (const auto sequence : dropped) {
+    if (!sequences.empty()) sequences += ',';
+    sequences += std::to_string(sequence);
+  }
   log::warn("spool: dropped " + std::to_string(dropped.size()) +
             " oldest batches past the spool bounds (size or age): sequences " + sequences);
 }
