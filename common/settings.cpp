@@ -31,7 +31,10 @@ std::string shown(const std::string& value) {
 std::string given_text(const Setting& setting, const std::vector<std::string>& values) {
   if (setting.kind == Kind::kList) return "set: " + std::to_string(values.size()) + " entries";
   std::string out = "set: ";
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + shown(values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += shown(values[i]);
+  }
   return out;
 }
 
