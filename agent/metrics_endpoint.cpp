@@ -1,8 +1,6 @@
 #include "agent/metrics_endpoint.h"
 
-#include <prometheus/text_serializer.h>
-
-#include <sstream>
+#include "common/prometheus_text.h"
 
 namespace sahab::agent {
 
@@ -12,16 +10,8 @@ void MetricsEndpoint::add(std::shared_ptr<prometheus::Collectable> source) {
 
 http::Response MetricsEndpoint::serve() const {
   std::vector<prometheus::MetricFamily> families;
-  for (const auto& source : sources_) {
-    auto collected = source->Collect();
-    std::move(collected.begin(), collected.end(), std::back_inserter(families));
-  }
-  std::ostringstream body;
-  prometheus::TextSerializer().Serialize(body, families);
-  http::Response response;
-  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  response.body = std::move(body).str();
-  return response;
+  for (const auto& source : sources_) metrics::collect_into(families, *source);
+  return metrics::text_response(families);
 }
 
 }  // namespace sahab::agent

@@ -1,7 +1,6 @@
 #pragma once
-// GET /metrics: serialises the node collectors and the agent's own metrics in the Prometheus
-// text format with prometheus-cpp's TextSerializer, served from our own HTTP server (no second
-// port for prometheus-cpp's Exposer).
+// GET /metrics: the node collectors and the agent's own metrics, in the Prometheus text format
+// (common/prometheus_text.h, shared with the collector's /metrics).
 #include <prometheus/collectable.h>
 
 #include <memory>

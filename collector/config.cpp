@@ -58,6 +58,29 @@ void add_install_settings(AddValue& value, CollectorConfig& c) {
         });
 }
 
+template <typename AddValue>
+void add_login_settings(AddValue& value, CollectorConfig& c) {
+  value("ui.login.max-failures", "ui.login.max_failures",
+        "failed web UI sign-ins for one user name within ui.login.window before further attempts "
+        "get 429",
+        std::to_string(c.ui_login_max_failures), [&c](const std::string& v) {
+          c.ui_login_max_failures = static_cast<int>(settings::parse_integer(v, 1, 1000));
+        });
+  value("ui.login.max-failures-per-address", "ui.login.max_failures_per_address",
+        "the same for one client address (any user names)",
+        std::to_string(c.ui_login_max_failures_per_address), [&c](const std::string& v) {
+          c.ui_login_max_failures_per_address =
+              static_cast<int>(settings::parse_integer(v, 1, 100'000));
+        });
+  value("ui.login.window", "ui.login.window",
+        "failures are forgotten this long after the last one; also the longest lockout", "15m",
+        [&c](const std::string& v) { c.ui_login_window = settings::parse_positive_duration(v); });
+  value("ui.login.lockout", "ui.login.lockout",
+        "first refusal period once the failures are reached; doubles with each further failure",
+        "1m",
+        [&c](const std::string& v) { c.ui_login_lockout = settings::parse_positive_duration(v); });
+}
+
 }  // namespace
 
 settings::Schema collector_schema(CollectorConfig& c) {
@@ -151,6 +174,7 @@ settings::Schema collector_schema(CollectorConfig& c) {
           c.planner_metrics_interval = settings::parse_positive_duration(v);
         });
   add_install_settings(value, c);
+  add_login_settings(value, c);
   return schema;
 }
 

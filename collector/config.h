@@ -32,6 +32,12 @@ struct CollectorConfig {
   std::vector<std::string> ui_users;
   std::chrono::milliseconds ui_session_ttl{8 * 3'600'000};
   bool ui_secure_cookie = false;
+  // Sign-in throttling (docs/login-throttling.md): failures allowed per user name and per client
+  // address within the window, and the first lockout (doubling per further failure).
+  int ui_login_max_failures = 5;
+  int ui_login_max_failures_per_address = 20;
+  std::chrono::milliseconds ui_login_window{15 * 60'000};
+  std::chrono::milliseconds ui_login_lockout{60'000};
   // The planner behind /api/v1/plan (docs/planner.md): its planner.yaml (empty: the shipped one,
   // see planner::default_planner_config_files) and how long a cached plan may serve before
   // utilisation that moved since is taken into account.

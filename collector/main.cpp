@@ -96,11 +96,25 @@ void refresh_plan_gauges(PlanService& plans, PlanGauges& gauges) {
   }
 }
 
-auth::AuthOptions ui_auth_options(const CollectorConfig& config) {
+std::int64_t seconds(std::chrono::milliseconds d) {
+  return std::chrono::duration_cast<std::chrono::seconds>(d).count();
+}
+
+auth::AuthOptions ui_auth_options(const CollectorConfig& config, Telemetry& telemetry) {
   try {
-    return {auth::parse_users(config.ui_users),
-            std::chrono::duration_cast<std::chrono::seconds>(config.ui_session_ttl).count(),
-            config.ui_secure_cookie};
+    auth::AuthOptions options;
+    options.users = auth::parse_users(config.ui_users);
+    options.session_ttl_seconds = seconds(config.ui_session_ttl);
+    options.secure_cookie = config.ui_secure_cookie;
+    options.throttle.max_failures_per_user = config.ui_login_max_failures;
+    options.throttle.max_failures_per_address = config.ui_login_max_failures_per_address;
+    options.throttle.window_seconds = std::max<std::int64_t>(1, seconds(config.ui_login_window));
+    options.throttle.lockout_seconds = std::max<std::int64_t>(1, seconds(config.ui_login_lockout));
+    options.trusted_proxies = config.trusted_proxies;
+    options.count_refusal = [&telemetry](const std::string& reason) {
+      telemetry.count_login_refusal(reason);
+    };
+    return options;
   } catch (const std::invalid_argument& e) {
     throw settings::ConfigError(std::string("ui.users: ") + e.what());
   }
@@ -153,7 +167,7 @@ int run(const CollectorConfig& config) {
   Store store(config.db, config.readers);
   Telemetry telemetry(store);
   RateLimiter limiter(config.ingest_rate_per_agent, config.ingest_burst);
-  auth::Auth ui_auth(ui_auth_options(config), unix_now);
+  auth::Auth ui_auth(ui_auth_options(config, telemetry), unix_now);
   const auto session_authorise = [&ui_auth](const http::Request& r, MinRole role) {
     return ui_auth.authorise(r, role);
   };

@@ -18,12 +18,40 @@ std::string at_line(const std::filesystem::path& file, const YAML::Mark& mark) {
   return file.string() + ":" + std::to_string(mark.line + 1);
 }
 
+// A value as --help shows it: a URL's user:password@ is hidden (a proxy URL may carry one).
+std::string shown(const std::string& value) {
+  const auto scheme = value.find("://");
+  if (scheme == std::string::npos) return value;
+  const auto at = value.find('@', scheme);
+  if (at == std::string::npos || value.find('/', scheme + 3) < at) return value;
+  return value.substr(0, scheme + 3) + "***" + value.substr(at);
+}
+
+// "set: VALUE" for --help; lists only by count (ui.users entries hold password hashes).
+std::string given_text(const Setting& setting, const std::vector<std::string>& values) {
+  if (setting.kind == Kind::kList) return "set: " + std::to_string(values.size()) + " entries";
+  std::string out = "set: ";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += shown(values[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 Schema::Schema(std::string program, std::string summary, std::string version)
     : program_(std::move(program)), summary_(std::move(summary)), version_(std::move(version)) {}
 
 void Schema::add(Setting setting) { settings_.push_back(std::move(setting)); }
+
+void Schema::apply(const Setting& setting, const std::string& a, const std::string& b) {
+  setting.apply(a, b);
+  auto& given = given_[static_cast<std::size_t>(&setting - settings_.data())];
+  // A later value replaces a single one (a flag overrides the file); lists accumulate.
+  if (setting.kind == Kind::kValue || setting.kind == Kind::kSwitch) given.clear();
+  given.push_back(setting.kind == Kind::kKeyValue ? a + "=" + b : a);
+}
 
 void Schema::add_value(std::string flag, std::string yaml_key, std::string help,
                        std::string default_text, std::function<void(const std::string&)> apply) {
@@ -97,19 +125,19 @@ void Schema::apply_yaml(const YAML::Node& root, const Locate& locate) {
             throw BadValue("expected a mapping of names to values");
           }
           for (const auto& kv : value) {
-            setting->apply(kv.first.as<std::string>(),
-                           scalar(kv.second, key + "." + kv.first.as<std::string>()));
+            apply(*setting, kv.first.as<std::string>(),
+                  scalar(kv.second, key + "." + kv.first.as<std::string>()));
           }
         } else if (setting && setting->kind == Kind::kList) {
           if (value.IsScalar()) {
-            setting->apply(value.Scalar(), "");
+            apply(*setting, value.Scalar(), "");
           } else if (value.IsSequence()) {
-            for (const auto& element : value) setting->apply(scalar(element, key), "");
+            for (const auto& element : value) apply(*setting, scalar(element, key), "");
           } else if (!value.IsNull()) {
             throw BadValue("expected a list");
           }
         } else if (setting) {
-          setting->apply(scalar(value, key), "");
+          apply(*setting, scalar(value, key), "");
         } else if (value.IsMap()) {
           walk(value, key + ".");
         } else {
@@ -132,7 +160,13 @@ void Schema::print_help(std::ostream& out) const {
   for (const auto& s : settings_) {
     if (s.flag.empty()) continue;
     std::string help = s.help;
-    if (!s.default_text.empty()) help += " (default: " + s.default_text + ")";
+    const auto given = given_.find(static_cast<std::size_t>(&s - settings_.data()));
+    if (given != given_.end()) {
+      help += " (" + given_text(s, given->second) +
+              (s.default_text.empty() ? "" : "; default: " + s.default_text) + ")";
+    } else if (!s.default_text.empty()) {
+      help += " (default: " + s.default_text + ")";
+    }
     switch (s.kind) {
       case Kind::kValue:
         line("--" + s.flag + " VALUE", help);
@@ -151,6 +185,11 @@ void Schema::print_help(std::ostream& out) const {
   line("--help", "show this help and exit");
   line("--version", "show the version and exit");
   out << "\nThe YAML keys mirror the flags (see the example configuration shipped in configs/).\n";
+  out << (given_.empty()
+              ? "Defaults shown are the built-in ones; with --config FILE (and flags) "
+                "--help shows the values they set.\n"
+              : "Values after 'set:' come from --config and the flags given with --help; "
+                "the others are the built-in defaults.\n");
 }
 
 Outcome Schema::parse(int argc, const char* const* argv, std::ostream& out) {
@@ -180,11 +219,7 @@ Outcome Schema::parse(int argc, const char* const* argv, std::ostream& out) {
   } catch (const po::error& e) {
     throw ConfigError(std::string(e.what()) + " (see --help)");
   }
-  if (vm.count("help")) {
-    print_help(out);
-    return Outcome::kHelpShown;
-  }
-  if (vm.count("version")) {
+  if (vm.count("version") && !vm.count("help")) {
     out << program_ << " " << version_ << "\n";
     return Outcome::kVersionShown;
   }
@@ -195,11 +230,11 @@ Outcome Schema::parse(int argc, const char* const* argv, std::ostream& out) {
     try {
       switch (s.kind) {
         case Kind::kValue:
-          if (vm.count(s.flag)) s.apply(vm[s.flag].as<std::string>(), "");
+          if (vm.count(s.flag)) apply(s, vm[s.flag].as<std::string>(), "");
           break;
         case Kind::kList:
           if (vm.count(s.flag)) {
-            for (const auto& v : vm[s.flag].as<std::vector<std::string>>()) s.apply(v, "");
+            for (const auto& v : vm[s.flag].as<std::vector<std::string>>()) apply(s, v, "");
           }
           break;
         case Kind::kKeyValue:
@@ -208,7 +243,7 @@ Outcome Schema::parse(int argc, const char* const* argv, std::ostream& out) {
               const auto eq = v.find('=');
               if (eq == std::string::npos || eq == 0)
                 throw BadValue("expected KEY=VALUE, got '" + v + "'");
-              s.apply(v.substr(0, eq), v.substr(eq + 1));
+              apply(s, v.substr(0, eq), v.substr(eq + 1));
             }
           }
           break;
@@ -216,13 +251,17 @@ Outcome Schema::parse(int argc, const char* const* argv, std::ostream& out) {
           if (vm.count(s.flag) && vm.count("no-" + s.flag)) {
             throw BadValue("given both --" + s.flag + " and --no-" + s.flag);
           }
-          if (vm.count(s.flag)) s.apply("true", "");
-          if (vm.count("no-" + s.flag)) s.apply("false", "");
+          if (vm.count(s.flag)) apply(s, "true", "");
+          if (vm.count("no-" + s.flag)) apply(s, "false", "");
           break;
       }
     } catch (const BadValue& e) {
       throw ConfigError("flag --" + s.flag + ": " + e.what());
     }
+  }
+  if (vm.count("help")) {
+    print_help(out);
+    return Outcome::kHelpShown;
   }
   return Outcome::kRun;
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -61,13 +62,15 @@ class Schema {
                  std::function<void(const std::string&)> apply);
 
   // Parses argv: loads --config FILE first (if given), then applies the flags.
-  // Prints --help / --version to `out`. Throws ConfigError on any problem.
+  // Prints --help / --version to `out`; --help comes after the file and the flags are applied,
+  // so it shows the effective values. Throws ConfigError on any problem.
   Outcome parse(int argc, const char* const* argv, std::ostream& out);
 
   void load_yaml_file(const std::filesystem::path& file);
   // The same from YAML (or JSON, which is YAML) text that is not a file, such as an API request's
   // body: errors name `origin` and the dotted key ("parameters.sizing.percentile: expected ...").
   void load_yaml_text(const std::string& text, const std::string& origin);
+  // Each flag with its default, or with the value a loaded file or a flag gave it.
   void print_help(std::ostream& out) const;
   // Every declared setting, e.g. for tests that an example file documents them all.
   const std::vector<Setting>& settings() const { return settings_; }
@@ -78,11 +81,15 @@ class Schema {
   void apply_yaml(const YAML::Node& root, const Locate& locate);
   const Setting* find_yaml(const std::string& key) const;
   const Setting* find_yaml_parent(const std::string& key) const;
+  // Applies a value and remembers it for --help.
+  void apply(const Setting& setting, const std::string& a, const std::string& b);
 
   std::string program_;
   std::string summary_;
   std::string version_;
   std::vector<Setting> settings_;
+  // The values applied so far (file, then flags), shown by --help instead of the defaults.
+  std::map<std::size_t, std::vector<std::string>> given_;  // by index in settings_
 };
 
 // Helpers for `apply` functions.

@@ -30,6 +30,19 @@ std::optional<double> to_double(std::string_view s);
 std::optional<unsigned long long> to_u64(std::string_view s);
 std::optional<long long> to_i64(std::string_view s);
 
+// "1,2,3": the numbers in decimal, joined by `separator`. Appended piece by piece: the shorter
+// `(out.empty() ? "" : ",") + std::to_string(n)` trips GCC 12's false -Werror=restrict in
+// Release builds (GCC bug 105329).
+template <typename Integers>
+std::string join_integers(const Integers& numbers, char separator = ',') {
+  std::string out;
+  for (const auto n : numbers) {
+    if (!out.empty()) out += separator;
+    out += std::to_string(n);
+  }
+  return out;
+}
+
 // Undoes the octal escapes (\040 for space) that /proc/mounts uses in paths.
 std::string unescape_octal(std::string_view s);
 

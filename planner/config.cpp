@@ -96,8 +96,7 @@ class Table {
   }
   void integers(const std::string& key, const std::string& help, std::vector<int>& target) {
     auto fresh = std::make_shared<bool>(true);
-    std::string def;
-    for (int n : target) def += (def.empty() ? "" : ",") + std::to_string(n);
+    const std::string def = text::join_integers(target);
     add(
         key, help, def, Kind::kList,
         [&target, fresh](const std::string& v, const std::string&) {

@@ -77,7 +77,8 @@ void Spool::load_existing() {
 void Spool::put(std::uint64_t sequence, const std::string& bytes) {
   const fs::path path = file_of(sequence);
   write_file_atomic(path, bytes);
-  if (sequence > highest_sequence()) write_file_atomic(sequence_file(), std::to_string(sequence) + "\n");
+  if (sequence > highest_sequence())
+    write_file_atomic(sequence_file(), std::to_string(sequence) + "\n");
   sync_directory(dir_);
   std::lock_guard lock(mutex_);
   const auto [it, inserted] =
@@ -109,10 +110,9 @@ void Spool::enforce_limits() {
   }
   if (dropped.empty()) return;
   dropped_total_ += dropped.size();
-  std::string sequences;
-  for (const auto sequence : dropped) sequences += (sequences.empty() ? "" : ",") + std::to_string(sequence);
   log::warn("spool: dropped " + std::to_string(dropped.size()) +
-            " oldest batches past the spool bounds (size or age): sequences " + sequences);
+            " oldest batches past the spool bounds (size or age): sequences " +
+            text::join_integers(dropped));
 }
 
 std::optional<Spool::Batch> Spool::oldest() {

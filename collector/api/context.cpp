@@ -52,13 +52,21 @@ std::string actor_name(const Context& context, const http::Request& request) {
   return "api-token";
 }
 
-std::string client_address(const Context& context, const http::Request& request) {
-  const auto& proxies = context.config.trusted_proxies;
-  if (std::find(proxies.begin(), proxies.end(), request.remote_address) == proxies.end()) {
-    return request.remote_address;
-  }
+bool from_trusted_proxy(const std::vector<std::string>& trusted_proxies,
+                        const http::Request& request) {
+  return std::find(trusted_proxies.begin(), trusted_proxies.end(), request.remote_address) !=
+         trusted_proxies.end();
+}
+
+std::string client_address(const std::vector<std::string>& trusted_proxies,
+                           const http::Request& request) {
+  if (!from_trusted_proxy(trusted_proxies, request)) return request.remote_address;
   const auto real = request.header("x-real-ip");
   return real && !real->empty() && real->size() <= 64 ? *real : request.remote_address;
+}
+
+std::string client_address(const Context& context, const http::Request& request) {
+  return client_address(context.config.trusted_proxies, request);
 }
 
 std::vector<std::string> query_params(const http::Request& request, const std::string& name) {
@@ -95,6 +103,19 @@ std::optional<std::int64_t> duration_param(const http::Request& request, const s
     throw std::invalid_argument(name + ": expected a duration of at least 1s such as 1h or 30d");
   }
   return std::chrono::duration_cast<std::chrono::seconds>(*d).count();
+}
+
+http::Handler windowed_route(Context& context, WindowedAnswer answer) {
+  return [&context, answer = std::move(answer)](const http::Request& request) {
+    if (auto denied = require_admin(context, request)) return *denied;
+    std::int64_t window = kDefaultWindowSeconds;
+    try {
+      window = duration_param(request, "window").value_or(window);
+    } catch (const std::invalid_argument& e) {
+      return error_response(400, e.what());
+    }
+    return answer(request, window);
+  };
 }
 
 }  // namespace sahab::collector

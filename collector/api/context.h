@@ -54,7 +54,12 @@ std::string actor_name(const Context& context, const http::Request& request);
 std::optional<http::Response> require_admin_role(const Context& context,
                                                  const http::Request& request, std::string& actor);
 
+// Whether the request's peer is one of `trusted_proxies` (http.trusted_proxies).
+bool from_trusted_proxy(const std::vector<std::string>& trusted_proxies,
+                        const http::Request& request);
 // The client's address: X-Real-IP when the peer is a trusted proxy, else the peer.
+std::string client_address(const std::vector<std::string>& trusted_proxies,
+                           const http::Request& request);
 std::string client_address(const Context& context, const http::Request& request);
 
 // Every decoded value of a repeatable query parameter.
@@ -63,6 +68,13 @@ std::vector<std::string> query_params(const http::Request& request, const std::s
 std::optional<std::int64_t> time_param(const http::Request& request, const std::string& name);
 // A duration ("30d", "1h"); throws std::invalid_argument when bad.
 std::optional<std::int64_t> duration_param(const http::Request& request, const std::string& name);
+
+// The utilisation window of the fleet reads when `?window=` is absent.
+constexpr std::int64_t kDefaultWindowSeconds = 30 * 86'400;
+using WindowedAnswer = std::function<http::Response(const http::Request&, std::int64_t window)>;
+// A fleet read over `?window=DURATION` (/api/v1/fleet, /fleet/summary, /fleet/hosts): the reader
+// rights of require_admin, 400 for a malformed window, else `answer` with the window in seconds.
+http::Handler windowed_route(Context& context, WindowedAnswer answer);
 
 void register_ingest_routes(http::Server& server, Context& context);
 void register_host_routes(http::Server& server, Context& context);

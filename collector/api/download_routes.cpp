@@ -66,10 +66,8 @@ std::optional<std::string> collector_url(const Context& ctx, const http::Request
   if (!ctx.config.public_url.empty()) return ctx.config.public_url;
   const auto host = request.header("host");
   if (!host || !valid_host(*host)) return std::nullopt;
-  const auto& proxies = ctx.config.trusted_proxies;
-  const bool from_proxy =
-      std::find(proxies.begin(), proxies.end(), request.remote_address) != proxies.end();
-  const bool https = from_proxy && request.header("x-forwarded-proto") == "https";
+  const bool https = from_trusted_proxy(ctx.config.trusted_proxies, request) &&
+                     request.header("x-forwarded-proto") == "https";
   return (https ? "https://" : "http://") + *host;
 }
 

@@ -11,14 +11,7 @@ namespace sahab::collector {
 namespace {
 using nlohmann::json;
 
-http::Response fleet(Context& ctx, const http::Request& request) {
-  if (auto denied = require_admin(ctx, request)) return *denied;
-  std::int64_t window = 30 * 86'400;
-  try {
-    window = duration_param(request, "window").value_or(window);
-  } catch (const std::invalid_argument& e) {
-    return error_response(400, e.what());
-  }
+http::Response fleet(Context& ctx, const http::Request& request, std::int64_t window) {
   const FleetWindow w = fleet_window(ctx.config, ctx.now(), window);
   const auto fleet = [&] {
     return ctx.store.read([&w](Database& db) { return export_fleet(db, w); });
@@ -123,7 +116,10 @@ http::Response targets(Context& ctx, const http::Request& request) {
 }  // namespace
 
 void register_fleet_routes(http::Server& server, Context& ctx) {
-  server.route("GET", "/api/v1/fleet", [&ctx](const http::Request& r) { return fleet(ctx, r); });
+  server.route("GET", "/api/v1/fleet",
+               windowed_route(ctx, [&ctx](const http::Request& r, std::int64_t window) {
+                 return fleet(ctx, r, window);
+               }));
   server.route("POST", "/api/v1/import", [&ctx](const http::Request& r) { return import(ctx, r); });
   server.route("GET", "/api/v1/targets",
                [&ctx](const http::Request& r) { return targets(ctx, r); });

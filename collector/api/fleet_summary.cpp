@@ -293,18 +293,11 @@ json fleet_summary(Context& ctx, std::int64_t window) {
 
 namespace {
 
-// GET PATH?window=30d answered by `compute` (same reader rights as /api/v1/fleet).
+// GET PATH?window=30d answered by `compute`.
 http::Handler windowed(Context& ctx, nlohmann::json (*compute)(Context&, std::int64_t)) {
-  return [&ctx, compute](const http::Request& request) {
-    if (auto denied = require_admin(ctx, request)) return *denied;
-    std::int64_t window = 30 * 86'400;
-    try {
-      window = duration_param(request, "window").value_or(window);
-    } catch (const std::invalid_argument& e) {
-      return error_response(400, e.what());
-    }
+  return windowed_route(ctx, [&ctx, compute](const http::Request&, std::int64_t window) {
     return json_response(200, compute(ctx, window));
-  };
+  });
 }
 
 }  // namespace

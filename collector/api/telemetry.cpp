@@ -1,12 +1,11 @@
 #include "collector/api/telemetry.h"
 
-#include <prometheus/text_serializer.h>
-
 #include <algorithm>
 #include <array>
 #include <filesystem>
 #include <optional>
-#include <sstream>
+
+#include "common/prometheus_text.h"
 
 namespace sahab::collector {
 namespace {
@@ -42,6 +41,11 @@ Telemetry::Telemetry(Store& store)
                     .Name("sahab_collector_rejected_batches_total")
                     .Help("Ingest requests refused, by reason.")
                     .Register(*registry_)),
+      login_refusals_(prometheus::BuildCounter()
+                          .Name("sahab_collector_ui_login_failures_total")
+                          .Help("Web UI sign-ins refused: bad_credentials (wrong user or "
+                                "password) or throttled (too many failures, 429).")
+                          .Register(*registry_)),
       batch_seconds_(
           prometheus::BuildHistogram()
               .Name("sahab_collector_batch_duration_seconds")
@@ -55,6 +59,8 @@ Telemetry::Telemetry(Store& store)
   for (const char* reason : {"unauthorized", "revoked", "rate_limited", "too_large", "bad_encoding",
                              "bad_document", "wrong_host", "store_error"})
     rejected_.Add({{"reason", reason}});
+  for (const char* reason : {"bad_credentials", "throttled"})
+    login_refusals_.Add({{"reason", reason}});
 }
 
 void Telemetry::count_ingest(const std::string& outcome) {
@@ -64,6 +70,10 @@ void Telemetry::count_ingest(const std::string& outcome) {
 void Telemetry::count_rejected(const std::string& reason) {
   count_ingest("rejected");
   rejected_.Add({{"reason", reason}}).Increment();
+}
+
+void Telemetry::count_login_refusal(const std::string& reason) {
+  login_refusals_.Add({{"reason", reason}}).Increment();
 }
 
 void Telemetry::observe_batch_seconds(double seconds) { batch_seconds_.Observe(seconds); }
@@ -200,19 +210,13 @@ std::vector<MetricFamily> Telemetry::collect_fleet() const {
 }
 
 http::Response Telemetry::serve() const {
-  auto families = registry_->Collect();
+  std::vector<MetricFamily> families;
+  metrics::collect_into(families, *registry_);
   for (auto& f : collect_store()) families.push_back(std::move(f));
   for (auto& f : collect_fleet()) families.push_back(std::move(f));
-  for (const auto& collectable : collectables_) {
-    for (auto& f : collectable->Collect()) families.push_back(std::move(f));
-  }
+  for (const auto& collectable : collectables_) metrics::collect_into(families, *collectable);
   for (auto& f : collect_hosts()) families.push_back(std::move(f));
-  std::ostringstream body;
-  prometheus::TextSerializer().Serialize(body, families);
-  http::Response response;
-  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  response.body = std::move(body).str();
-  return response;
+  return metrics::text_response(families);
 }
 
 }  // namespace sahab::collector

@@ -27,6 +27,7 @@ class Telemetry {
   void count_ingest(const std::string& outcome);  // stored, duplicate, rejected
   void count_rejected(const std::string& reason);
   void observe_batch_seconds(double seconds);
+  void count_login_refusal(const std::string& reason);  // bad_credentials, throttled
   // Remembers the latest summary's means and the host's labels for the per-host gauges.
   void record_host(const Batch& batch);
 
@@ -51,6 +52,7 @@ class Telemetry {
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Counter>& rejected_;
+  prometheus::Family<prometheus::Counter>& login_refusals_;
   prometheus::Histogram& batch_seconds_;
   mutable std::mutex hosts_mutex_;
   std::map<std::string, HostState> hosts_;

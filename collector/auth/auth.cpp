@@ -15,6 +15,7 @@ using nlohmann::json;
 
 constexpr const char* kCookie = "sahab_session";
 constexpr std::size_t kMaxPasswordBytes = 1024;
+constexpr std::size_t kMaxUserBytes = 256;
 
 bool is_read(const http::Request& request) {
   return request.method == "GET" || request.method == "HEAD";
@@ -37,6 +38,16 @@ bool role_allows(Role role, MinRole need) {
   return false;
 }
 
+// A client-supplied value (user name, X-Real-IP) fit for one log line: at most 64 bytes, control
+// characters as '?'.
+std::string loggable(std::string_view name) {
+  std::string out(name.substr(0, 64));
+  for (char& ch : out) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+  }
+  return name.size() > 64 ? out + "..." : out;
+}
+
 json session_json(const Session& s) {
   return {{"user", s.user}, {"role", role_name(s.role)}, {"csrf_token", s.csrf_token}};
 }
@@ -44,7 +55,9 @@ json session_json(const Session& s) {
 }  // namespace
 
 Auth::Auth(AuthOptions options, std::function<std::int64_t()> now)
-    : options_(std::move(options)), sessions_(options_.session_ttl_seconds, std::move(now)) {}
+    : options_(std::move(options)),
+      sessions_(options_.session_ttl_seconds, now),
+      throttle_(options_.throttle, std::move(now)) {}
 
 std::optional<Session> Auth::session_of(const http::Request& request) {
   const auto token = cookie(request, kCookie);
@@ -74,6 +87,20 @@ std::string Auth::cookie_header(const std::string& value, std::int64_t max_age) 
          (options_.secure_cookie ? "; Secure" : "");
 }
 
+// 429 with Retry-After while `user` or `address` is throttled. The same answer whether or not
+// the user exists.
+std::optional<http::Response> Auth::refuse_if_throttled(const std::string& user,
+                                                        const std::string& address) {
+  const std::int64_t wait = throttle_.retry_after(user, address);
+  if (wait == 0) return std::nullopt;
+  log::warn("web UI sign-in throttled for user '" + loggable(user) + "' from " + loggable(address) +
+            " (retry in " + std::to_string(wait) + " s)");
+  options_.count_refusal("throttled");
+  http::Response r = error_response(429, "too many failed sign-ins: try again later");
+  r.headers.emplace_back("Retry-After", std::to_string(wait));
+  return r;
+}
+
 http::Response Auth::login(const http::Request& request) {
   // JSON only: a cross-site HTML form cannot send it without a CORS preflight.
   if (!request.header("content-type").value_or("").starts_with("application/json")) {
@@ -82,11 +109,15 @@ http::Response Auth::login(const http::Request& request) {
   const json body = json::parse(request.body, nullptr, false);
   if (!body.is_object() || !body.value("user", json()).is_string() ||
       !body.value("password", json()).is_string() ||
+      body["user"].get<std::string>().size() > kMaxUserBytes ||
       body["password"].get<std::string>().size() > kMaxPasswordBytes) {
     return error_response(400, "expected {\"user\": ..., \"password\": ...}");
   }
   const auto name = body["user"].get<std::string>();
   const auto password = body["password"].get<std::string>();
+  const std::string address = client_address(options_.trusted_proxies, request);
+  // Refused before queueing for the KDF, so throttled guesses cost nothing.
+  if (auto refused = refuse_if_throttled(name, address)) return *refused;
   const User* user = nullptr;
   for (const auto& u : options_.users) {
     if (u.name == name) user = &u;
@@ -96,10 +127,19 @@ http::Response Auth::login(const http::Request& request) {
   bool ok = false;
   {
     std::lock_guard lock(kdf_mutex_);
+    // Again under the lock: parallel attempts queued above must not exceed the allowance.
+    if (auto refused = refuse_if_throttled(name, address)) return *refused;
     ok = verify_password(password, user ? user->password_hash : kDecoy) && user;
+    if (ok) {
+      throttle_.record_success(name);
+    } else {
+      throttle_.record_failure(name, address);
+    }
   }
   if (!ok) {
-    log::warn("web UI sign-in refused for a user from " + request.remote_address);
+    // The name as typed (never the password): operators see what is being guessed.
+    log::warn("web UI sign-in refused for user '" + loggable(name) + "' from " + loggable(address));
+    options_.count_refusal("bad_credentials");
     return error_response(401, "wrong user or password");
   }
   const std::string token = sessions_.open(user->name, user->role);

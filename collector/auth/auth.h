@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collector/api/context.h"
+#include "collector/auth/login_throttle.h"
 #include "collector/auth/sessions.h"
 #include "common/http_server.h"
 
@@ -16,6 +17,11 @@ struct AuthOptions {
   std::vector<User> users;
   std::int64_t session_ttl_seconds = 8 * 3600;
   bool secure_cookie = false;  // add "Secure" (when users reach the collector through TLS)
+  ThrottleOptions throttle;
+  // Peers whose X-Real-IP names the client the throttle counts (http.trusted_proxies).
+  std::vector<std::string> trusted_proxies;
+  // Called for each refused sign-in with "bad_credentials" or "throttled" (the metrics counter).
+  std::function<void(const std::string& reason)> count_refusal = [](const std::string&) {};
 };
 
 class Auth {
@@ -31,6 +37,8 @@ class Auth {
 
  private:
   http::Response login(const http::Request& request);
+  std::optional<http::Response> refuse_if_throttled(const std::string& user,
+                                                    const std::string& address);
   http::Response logout(const http::Request& request);
   http::Response session(const http::Request& request);
   std::optional<Session> session_of(const http::Request& request);
@@ -41,6 +49,7 @@ class Auth {
   // One password check at a time: each takes 32 MiB and ~0.1 s, so parallel sign-in attempts
   // cannot exhaust memory, and guessing is capped at about ten tries a second.
   std::mutex kdf_mutex_;
+  LoginThrottle throttle_;
 };
 
 // `sahab-collector hash-password`: reads a password on stdin's first line, prints its hash.

@@ -14,6 +14,14 @@ grep -q -- '--web.listen-address' <<<"$help" || fail "--help lacks --web.listen-
 grep -q -- '--\[no-\]collector.cpu' <<<"$help" || fail "--help lacks collector toggles"
 pass "help and version"
 
+# --config FILE --help shows the values the file (and flags) set, next to the built-in defaults.
+printf 'sample:\n  interval: 5s\ncollectors:\n  cpu: false\n' >"$WORK/effective.yaml"
+help="$("$AGENT" --config "$WORK/effective.yaml" --report.interval 2m --help)"
+grep -q -- '--sample.interval VALUE .*(set: 5s; default: 15s)' <<<"$help" || fail "file value not shown"
+grep -q -- '--\[no-\]collector.cpu .*(set: false; default: enabled)' <<<"$help" || fail "switch not shown"
+grep -q -- '--report.interval VALUE .*(set: 2m; default: ' <<<"$help" || fail "flag value not shown"
+pass "--config FILE --help shows the effective values"
+
 printf 'web:\n  listen_address: ":0"\nsample:\n  interval: fast\n' >"$WORK/bad.yaml"
 set +e
 "$AGENT" --config "$WORK/bad.yaml" 2>"$WORK/err.txt"; status=$?
@@ -46,4 +54,4 @@ expect_status 413 -X GET --data-binary 'x' "http://127.0.0.1:$port/metrics"
 pass "endpoints"
 
 kill "$LAST_PID"; wait "$LAST_PID" || true
-echo "1 passed, 0 failed"
+echo "4 passed, 0 failed"

@@ -4,7 +4,9 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 
-"$COLLECTOR" --version | grep -q '^sahab-collector [0-9]' || fail "--version"
+# Whole outputs first: `cmd | grep -q` can kill cmd with SIGPIPE, which pipefail reports.
+version="$("$COLLECTOR" --version)"
+grep -q '^sahab-collector [0-9]' <<<"$version" || fail "--version"
 help="$("$COLLECTOR" --help)"
 for flag in --config --listen --db --enrolment-token-file --api-token-file --http.max-body-bytes \
             --http.workers --retention.raw --stale-after --log.level; do
@@ -12,6 +14,18 @@ for flag in --config --listen --db --enrolment-token-file --api-token-file --htt
 done
 "$COLLECTOR" --config "$SAHAB_SOURCE_DIR/configs/collector.yaml" --help >/dev/null || fail "example config does not load"
 pass "help, version, example config"
+
+# --config FILE --help shows the values the file (and flags) set, next to the built-in defaults.
+printf 'retention:\n  raw: 30d\nui:\n  login:\n    max_failures: 7\n' >"$WORK/effective.yaml"
+help="$("$COLLECTOR" --config "$WORK/effective.yaml" --stale-after 2h --help)"
+grep -q -- '--retention.raw VALUE .*(set: 30d; default: 14d)' <<<"$help" || fail "file value not shown"
+grep -q -- '--ui.login.max-failures VALUE .*(set: 7; default: 5)' <<<"$help" || fail "nested value not shown"
+grep -q -- '--stale-after VALUE .*(set: 2h; default: 1h)' <<<"$help" || fail "flag value not shown"
+grep -q -- '--retention.rollups VALUE .*(default: 400d)' <<<"$help" || fail "default not shown"
+printf 'retention:\n  raw: forever\n' >"$WORK/broken.yaml"
+set +e; "$COLLECTOR" --config "$WORK/broken.yaml" --help >/dev/null 2>&1; status=$?; set -e
+[[ $status -eq 2 ]] || fail "--help hid a broken config (exit $status)"
+pass "--config FILE --help shows the effective values"
 
 expect_exit() {  # expect_exit CODE PATTERN ARGS...
   local want="$1" pattern="$2" status; shift 2
@@ -31,4 +45,4 @@ expect_exit 2 "at least 16 characters" --listen 127.0.0.1:0 --db "$WORK/x.db" --
 expect_exit 2 "see --help" --no-such-flag
 pass "configuration errors exit 2 with a clear message"
 
-echo "2 passed, 0 failed"
+echo "3 passed, 0 failed"

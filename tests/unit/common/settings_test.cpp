@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -109,6 +110,47 @@ TEST_CASE("settings: --help lists every flag with its default") {
   CHECK(out.str().find("--count VALUE") != std::string::npos);
   CHECK(out.str().find("(default: 1)") != std::string::npos);
   CHECK(out.str().find("--[no-]flag") != std::string::npos);
+}
+
+TEST_CASE("settings: --config FILE --help shows the values the file and the flags set") {
+  Fixture f;
+  f.schema.add({"proxy", "proxy", "a proxy URL", "none", Kind::kValue,
+                [](const std::string&, const std::string&) {}});
+  f.schema.add({"user", "users", "users", "none", Kind::kList,
+                [](const std::string&, const std::string&) {}});
+  const auto file = temp_yaml(
+      "count: 3\nsection:\n  name: from-file\nproxy: http://joe:s3cret@proxy:3128/\n"
+      "users: [a:hash1, b:hash2]\nlabels: {region: Souss}\n");
+  std::ostringstream out;
+  const char* args[] = {"prog", "--config", file.c_str(), "--count", "4", "--help"};
+  CHECK(f.schema.parse(6, args, out) == Outcome::kHelpShown);
+  const std::string help = out.str();
+  CAPTURE(help);
+  CHECK(help.find("a count (set: 4; default: 1)") != std::string::npos);  // the flag wins
+  CHECK(help.find("a name (set: from-file; default: default)") != std::string::npos);
+  CHECK(help.find("a switch (default: off)") != std::string::npos);  // untouched
+  CHECK(help.find("labels (set: region=Souss)") != std::string::npos);
+  CHECK(help.find("(set: http://***@proxy:3128/; default: none)") != std::string::npos);
+  CHECK(help.find("s3cret") == std::string::npos);
+  CHECK(help.find("users (set: 2 entries; default: none)") != std::string::npos);
+  CHECK(help.find("hash1") == std::string::npos);
+  CHECK(help.find("Values after 'set:' come from --config") != std::string::npos);
+  // A broken file is an error with --help too, rather than a help that hides it.
+  const auto bad = temp_yaml("count: 99\n");
+  const char* bad_args[] = {"prog", "--config", bad.c_str(), "--help"};
+  std::ostringstream ignored;
+  CHECK_THROWS_AS(Fixture().schema.parse(4, bad_args, ignored), ConfigError);
+  std::remove(file.c_str());
+  std::remove(bad.c_str());
+}
+
+TEST_CASE("settings: --help alone says its defaults are the built-in ones") {
+  Fixture f;
+  std::ostringstream out;
+  const char* args[] = {"prog", "--help"};
+  CHECK(f.schema.parse(2, args, out) == Outcome::kHelpShown);
+  CHECK(out.str().find("Defaults shown are the built-in ones") != std::string::npos);
+  CHECK(out.str().find("set:") == std::string::npos);
 }
 
 TEST_CASE("settings: sizes with binary suffixes") {
