@@ -74,18 +74,18 @@ pass "rules accept node_exporter against itself ($(tail -n 1 "$WORK/twin$round.t
 
 # A real disagreement shows in every round; a second round only absorbs a rare burst of activity
 # on a loaded machine between two reads.
-passed=0
+agreed=0
 for round in 1 2; do
   scrape_round "round$round"
   r="$WORK/round$round"
   if compare "$r/agent1" "$r/node1" "$r/agent2" "$r/node2" >"$WORK/compare$round.txt"; then
-    passed=1
+    agreed=1
     break
   fi
   echo "round $round found mismatches:"; grep -v '^not yet' "$WORK/compare$round.txt" | sed 's/^/  /' || true
 done
 cat "$WORK/compare$round.txt"
-(( passed )) || fail "agent and node_exporter disagree in both rounds"
+(( agreed )) || fail "agent and node_exporter disagree in both rounds"
 pass "every common series agrees with node_exporter"
 
 # The comparator must catch a corrupted value, counter, label set and missing name.

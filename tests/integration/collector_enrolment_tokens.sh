@@ -4,8 +4,6 @@
 # and the token is never listed, logged or stored in clear.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
-passed=0
-ok() { pass "$1"; passed=$((passed + 1)); }
 
 viewer_hash="$(echo 'viewer-password-1' | "$COLLECTOR" hash-password)"
 admin_hash="$(echo 'admin-password-1' | "$COLLECTOR" hash-password)"

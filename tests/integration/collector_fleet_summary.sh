@@ -3,8 +3,6 @@
 # (curl --compressed), GET /api/v1/dependencies?host= and GET /api/v1/plan/groups.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
-passed=0
-ok() { pass "$1"; passed=$((passed + 1)); }
 
 start_collector
 python3 "$(dirname "$0")/webui_fleet.py" 2000 >"$WORK/fleet.json"

@@ -7,8 +7,6 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 PLANNER="$BIN_DIR/sahab-planner"
 SRC="${SAHAB_SOURCE_DIR:?}"
-passed=0
-ok() { pass "$1"; passed=$((passed + 1)); }
 
 # A broken planner configuration or catalogue stops start-up with the planner's own message.
 printf 'sizing:\n  percentile: p97\n' >"$WORK/bad-planner.yaml"

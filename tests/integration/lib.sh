@@ -24,6 +24,9 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
+# ok MESSAGE: pass, counted in $passed for a closing "$passed passed, 0 failed" line.
+passed=0
+ok() { pass "$1"; passed=$((passed + 1)); }
 
 # free_port: a port that binds now, drawn at random BELOW the kernel's ephemeral range, so that the
 # many client connections of parallel tests cannot take it before our server binds it (port 0

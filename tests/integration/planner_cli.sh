@@ -5,13 +5,12 @@
 source "$(dirname "$0")/lib.sh"
 PLANNER="$BIN_DIR/sahab-planner"
 CONFIG="$SAHAB_SOURCE_DIR/configs/planner.yaml"
-passed=0
 
 # Outputs are captured first: grep -q closing a pipe early would fail the pipeline (pipefail).
 out="$("$PLANNER" --version)"; grep -q '^sahab-planner [0-9]' <<<"$out" || fail "--version"
 out="$("$PLANNER" --help)"; grep -q 'generate-fleet --hosts N --seed S --out fleet.json' <<<"$out" || fail "--help"
 out="$("$PLANNER" plan --help)"; grep -q -- '--sizing.comfort-factor VALUE' <<<"$out" || fail "plan --help lacks planner keys"
-pass "help and version"; passed=$((passed + 1))
+ok "help and version"
 
 # Same seed, same fleet; another seed, another fleet.
 "$PLANNER" generate-fleet --hosts 400 --seed 7 --out "$WORK/fleet.json"
@@ -19,7 +18,7 @@ pass "help and version"; passed=$((passed + 1))
 "$PLANNER" generate-fleet --hosts 400 --seed 8 --out "$WORK/other.json"
 cmp -s "$WORK/fleet.json" "$WORK/again.json" || fail "generate-fleet is not deterministic"
 ! cmp -s "$WORK/fleet.json" "$WORK/other.json" || fail "the seed changes nothing"
-pass "generate-fleet"; passed=$((passed + 1))
+ok "generate-fleet"
 
 "$PLANNER" plan --fleet "$WORK/fleet.json" --config "$CONFIG" --out "$WORK/plan.json" \
   --csv "$WORK/csv" --html "$WORK/report.html" 2>"$WORK/plan.log" || fail "plan failed: $(cat "$WORK/plan.log")"
@@ -51,7 +50,7 @@ html = open(f"{work}/report.html", encoding="utf-8").read()
 assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "http://" not in html
 assert html.count("<tr>") > len(ids)
 PY
-pass "plan, CSV and HTML agree"; passed=$((passed + 1))
+ok "plan, CSV and HTML agree"
 
 # What-if flags override the file, and the plan records them.
 "$PLANNER" plan --fleet "$WORK/fleet.json" --config "$CONFIG" --sizing.comfort-factor 2 \
@@ -63,7 +62,7 @@ assert p["parameters"]["sizing.comfort_factor"] == 2 and p["totals"]["commitment
 PY
 "$PLANNER" plan --fleet "$WORK/fleet.json" --config "$CONFIG" 2>/dev/null | python3 -c 'import json,sys; json.load(sys.stdin)' \
   || fail "plan without --out does not print JSON"
-pass "what-if flags"; passed=$((passed + 1))
+ok "what-if flags"
 
 # expect_exit CODE PATTERN CMD...: CMD fails with CODE and says PATTERN on stderr.
 expect_exit() {
@@ -104,6 +103,6 @@ expect_exit 2 "host 3 (id '[^']*'): field 'cpu.cores': expected a number" \
 echo '{"format": "sahab-fleet/1", "hosts": []}' >"$WORK/empty.json"
 "$PLANNER" plan --fleet "$WORK/empty.json" --config "$CONFIG" --out "$WORK/empty-plan.json" 2>/dev/null \
   || fail "an empty fleet is not an error"
-pass "bad inputs exit 2 with a clear message"; passed=$((passed + 1))
+ok "bad inputs exit 2 with a clear message"
 
 echo "$passed passed, 0 failed"

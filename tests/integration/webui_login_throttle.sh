@@ -5,8 +5,6 @@
 # without the password and counted on /metrics.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
-passed=0
-ok() { pass "$1"; passed=$((passed + 1)); }
 
 vera_hash="$(echo 'vera-password-1' | "$COLLECTOR" hash-password)"
 ada_hash="$(echo 'ada-password-1' | "$COLLECTOR" hash-password)"

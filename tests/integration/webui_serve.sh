@@ -3,8 +3,6 @@
 # assets it names, 404 for anything else, path traversal refused.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
-passed=0
-ok() { pass "$1"; passed=$((passed + 1)); }
 
 start_collector
 curl -fsS -D "$WORK/index.headers" -o "$WORK/index.html" "$URL/"

@@ -60,7 +60,8 @@ std::string error_of(Fixture& f, std::vector<const char*> args) {
 
 TEST_CASE("settings: flags override the file") {
   Fixture f;
-  const auto file = temp_yaml("section:\n  name: from-file\ncount: 3\nlabels:\n  region: Souss-Massa\n");
+  const auto file =
+      temp_yaml("section:\n  name: from-file\ncount: 3\nlabels:\n  region: Souss-Massa\n");
   CHECK(f.parse({"--config", file.c_str(), "--count", "5", "--label", "commune=Agadir"}) ==
         Outcome::kRun);
   CHECK(f.name == "from-file");
