@@ -92,8 +92,10 @@ export async function openBrowser({ expectedFailure = () => false } = {}) {
     axeSummary.push(`${name} (${passes} rules passed)`);
   }
 
-  async function signIn(user, password) {
-    await page.goto(`${url}/`);
+  // signIn USER PASSWORD [ROUTE]: the sign-in form shown on ROUTE (a hash route such as '#/exports'),
+  // which the page then opens.
+  async function signIn(user, password, route = '') {
+    await page.goto(`${url}/${route}`);
     await page.fill('[data-testid=login-user]', user);
     await page.fill('[data-testid=login-password]', password);
     await page.click('[data-testid=login-submit]');

@@ -8,7 +8,7 @@
 // Env: as webui_harness.mjs, plus VIEWER_PASSWORD.
 import { env, url, ok, check, digits, api, fetchRetry, openBrowser } from './webui_harness.mjs';
 
-const { context, page, accessible, screenshot, finish } = await openBrowser({
+const { context, page, accessible, signIn, screenshot, finish } = await openBrowser({
   // The refused what-if (comfort factor -1) answers 400 on purpose.
   expectedFailure: (status, path) => status === 400 && path === '/api/v1/plan/summary',
 });
@@ -50,10 +50,7 @@ async function checkComputing(prefix, figure) {
 
 try {
   // Sign in straight onto the Exports page, which asks for no plan: nothing has planned yet.
-  await page.goto(`${url}/#/exports`);
-  await page.fill('[data-testid=login-user]', 'vera');
-  await page.fill('[data-testid=login-password]', env('VIEWER_PASSWORD'));
-  await page.click('[data-testid=login-submit]');
+  await signIn('vera', env('VIEWER_PASSWORD'), '#/exports');
   await page.waitForSelector('[data-testid=export-fleet-csv]');
 
   // Plan: the form, the scenarios and a "computing" status at once, the figures when the plan comes.

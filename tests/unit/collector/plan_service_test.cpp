@@ -2,26 +2,18 @@
 
 #include <doctest/doctest.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <thread>
 
 #include "collector/store/imports.h"
 #include "collector/store/scenarios.h"
+#include "unit/temp_dir.h"
 
 using namespace sahab;
 using namespace sahab::collector;
 using nlohmann::json;
 
 namespace {
-
-struct TempDir {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("sahab-plan-test-" + std::to_string(std::random_device{}()));
-  TempDir() { std::filesystem::create_directories(dir); }
-  ~TempDir() { std::filesystem::remove_all(dir); }
-};
 
 json host(const std::string& id, int cores) {
   return {{"id", id},
@@ -44,9 +36,9 @@ void import(Store& store, const json& h) {
 }
 
 struct Fixture {
-  TempDir temp;
+  testing::TempDir temp;
   CollectorConfig config;
-  Store store{temp.dir / "sahab.db", 2};
+  Store store{temp.path() / "sahab.db", 2};
   Telemetry telemetry{store};
   PlanService plans{
       store,
@@ -148,8 +140,8 @@ TEST_CASE("scenarios: names, save keeps the creator, delete") {
   CHECK_FALSE(valid_scenario_name(std::string(65, 'a')));
   CHECK_FALSE(valid_scenario_name("a/b"));
   CHECK_FALSE(valid_scenario_name("caf\xC3\xA9"));
-  TempDir temp;
-  Store store(temp.dir / "sahab.db", 1);
+  testing::TempDir temp;
+  Store store(temp.path() / "sahab.db", 1);
   bool created = false;
   store.write([&](Database& db) {
     created = save_scenario(db, {"s1", "first", "{}", "", "ada", 0, 100});

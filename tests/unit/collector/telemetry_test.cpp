@@ -2,22 +2,13 @@
 
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <random>
-
 #include "collector/store/agents.h"
+#include "unit/temp_dir.h"
 
 using namespace sahab;
 using namespace sahab::collector;
 
 namespace {
-
-struct TempDir {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("sahab-telemetry-test-" + std::to_string(std::random_device{}()));
-  TempDir() { std::filesystem::create_directories(dir); }
-  ~TempDir() { std::filesystem::remove_all(dir); }
-};
 
 void set_labels(Store& store, const std::string& host, const std::string& labels) {
   store.write([&](Database& db) {
@@ -32,8 +23,8 @@ bool has_line(const std::string& text, const std::string& line) {
 }  // namespace
 
 TEST_CASE("telemetry: every reject reason is exported at 0 before the first rejection") {
-  TempDir tmp;
-  Store store(tmp.dir / "sahab.db", 1);
+  testing::TempDir tmp;
+  Store store(tmp.path() / "sahab.db", 1);
   Telemetry telemetry(store);
   const std::string text = telemetry.serve().body;
   for (const char* reason : {"unauthorized", "revoked", "rate_limited", "too_large", "bad_encoding",
@@ -47,8 +38,8 @@ TEST_CASE("telemetry: every reject reason is exported at 0 before the first reje
 }
 
 TEST_CASE("telemetry: last push per live agent host, hosts by location, WAL and free space") {
-  TempDir tmp;
-  Store store(tmp.dir / "sahab.db", 1);
+  testing::TempDir tmp;
+  Store store(tmp.path() / "sahab.db", 1);
   Telemetry telemetry(store);
   std::int64_t retired = 0;
   store.write([&](Database& db) {
