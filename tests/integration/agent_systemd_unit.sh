@@ -82,7 +82,8 @@ traced_pid=$LAST_PID
 # strace ignores SIGTERM while it runs a program (-o FILE PROG), so the cleanup must stop the
 # agent itself: register its pid as soon as it exists.
 deadline=$((SECONDS + 30))
-until agent_under_trace="$(pgrep -P "$traced_pid")"; do
+# By name: a child caught before its exec (still named strace) is not the agent.
+until agent_under_trace="$(pgrep -x -P "$traced_pid" sahab-agent)"; do
   (( SECONDS < deadline )) || fail "no agent under strace"
   sleep 0.05
 done
@@ -90,7 +91,13 @@ PIDS+=("$agent_under_trace")
 wait_http "http://127.0.0.1:$port/metrics" 60
 for _ in 1 2 3; do curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics"; done
 curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz"
-kill -TERM "$agent_under_trace"; wait "$traced_pid" || true
+kill -TERM "$agent_under_trace"
+deadline=$((SECONDS + 30))
+while kill -0 "$traced_pid" 2>/dev/null; do
+  (( SECONDS < deadline )) || { kill -KILL "$traced_pid" "$agent_under_trace" 2>/dev/null; fail "the traced agent did not stop within 30 s of SIGTERM"; }
+  sleep 0.1
+done
+wait "$traced_pid" || true
 # check_trace UNIT: exit 1 naming any call or family the unit would refuse.
 check_trace() {
   python3 - "$1" "$WORK/strace.log" <<'PY'
