@@ -117,6 +117,18 @@ settings::Schema collector_schema(CollectorConfig& c) {
         std::to_string(c.workers), [&c](const std::string& v) {
           c.workers = static_cast<int>(settings::parse_integer(v, 1, 512));
         });
+  value("http.request-timeout", "http.request_timeout",
+        "time a client has to send one whole request (headers and body)", "10s",
+        [&c](const std::string& v) { c.request_timeout = settings::parse_positive_duration(v); });
+  value(
+      "http.keep-alive-timeout", "http.keep_alive_timeout",
+      "idle keep-alive connections are closed after this (answers announce 1 s less)", "6s",
+      [&c](const std::string& v) { c.keep_alive_timeout = settings::parse_positive_duration(v); });
+  value("http.max-connections-per-address", "http.max_connections_per_address",
+        "connections one client address may hold (trusted proxies exempt; 0: no cap)",
+        std::to_string(c.max_connections_per_address), [&c](const std::string& v) {
+          c.max_connections_per_address = static_cast<int>(settings::parse_integer(v, 0, 100'000));
+        });
   value("db.readers", "db.readers", "read-only SQLite connections for API requests",
         std::to_string(c.readers), [&c](const std::string& v) {
           c.readers = static_cast<int>(settings::parse_integer(v, 1, 64));
@@ -176,17 +188,6 @@ settings::Schema collector_schema(CollectorConfig& c) {
   add_install_settings(value, c);
   add_login_settings(value, c);
   return schema;
-}
-
-std::string read_token_file(const std::filesystem::path& file, const std::string& what) {
-  const auto content = try_read_file(file);
-  if (!content) throw settings::ConfigError(file.string() + ": cannot read the " + what);
-  std::string token(text::trim(content->substr(0, content->find('\n'))));
-  if (token.size() < 16) {
-    throw settings::ConfigError(file.string() + ": the " + what +
-                                " must be at least 16 characters on its first line");
-  }
-  return token;
 }
 
 }  // namespace sahab::collector

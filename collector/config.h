@@ -18,7 +18,12 @@ struct CollectorConfig {
   std::filesystem::path api_token_file;            // empty: admin API disabled
   std::size_t max_body_bytes = 8u << 20;           // as received (often gzip)
   std::size_t max_decompressed_bytes = 32u << 20;  // after inflating
-  int workers = 16;
+  // Slow or idle clients hold one worker each until a timeout (docs/security.md): enough workers,
+  // short timeouts and a cap per client address keep /healthz and ingest answered.
+  int workers = 128;
+  std::chrono::milliseconds request_timeout{10'000};
+  std::chrono::milliseconds keep_alive_timeout{6'000};
+  int max_connections_per_address = 32;
   int readers = 4;
   RetentionPolicy retention;
   std::chrono::milliseconds maintenance_interval{300'000};
@@ -56,7 +61,6 @@ struct CollectorConfig {
 
 settings::Schema collector_schema(CollectorConfig& config);
 
-// Reads a token file: the first line, trimmed. Throws settings::ConfigError when unusable.
-std::string read_token_file(const std::filesystem::path& file, const std::string& what);
+using settings::read_token_file;
 
 }  // namespace sahab::collector

@@ -182,6 +182,10 @@ int run(const CollectorConfig& config) {
   options.listen = config.listen;
   options.threads = config.workers;
   options.max_body_bytes = config.max_body_bytes;
+  options.request_timeout_ms = static_cast<int>(config.request_timeout.count());
+  options.keep_alive_timeout_ms = static_cast<int>(config.keep_alive_timeout.count());
+  options.max_connections_per_address = config.max_connections_per_address;
+  options.connection_cap_exempt = config.trusted_proxies;
   options.gzip_min_bytes = 8192;  // the fleet, the plan, the bundle; not small answers
   http::Server server(options);
   register_ingest_routes(server, context);

@@ -30,17 +30,18 @@ std::optional<std::string> decompress(std::string_view data, std::size_t max_out
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   stream.avail_in = static_cast<uInt>(data.size());
   std::string out;
-  char buffer[65536];
+  // On the heap: this runs on HTTP worker threads, whose stacks are not ours to size.
+  std::string buffer(65536, '\0');
   int result = Z_OK;
   while (result != Z_STREAM_END) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof buffer;
+    stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
+    stream.avail_out = static_cast<uInt>(buffer.size());
     result = inflate(&stream, Z_NO_FLUSH);
     if (result != Z_OK && result != Z_STREAM_END) {
       inflateEnd(&stream);
       throw Error(result == Z_BUF_ERROR ? "gzip: truncated data" : "gzip: corrupt data");
     }
-    out.append(buffer, sizeof buffer - stream.avail_out);
+    out.append(buffer.data(), buffer.size() - stream.avail_out);
     if (out.size() > max_output) {
       inflateEnd(&stream);
       return std::nullopt;

@@ -2,7 +2,9 @@
 
 #include <arpa/inet.h>
 #include <civetweb.h>
+#include <dlfcn.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,10 +14,25 @@
 #include <chrono>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
+#include "common/bounded_json.h"
 #include "common/gzip.h"
 #include "common/log.h"
 #include "common/text.h"
+
+// Debian's CivetWeb starts its worker threads with 100 KiB stacks (pthread_attr_setstacksize(
+// 102400)), and every handler runs on them: zlib, SQLite, nlohmann's recursive dump and the
+// planner's readers together overflow that on hostile input (a SIGSEGV that stops the whole
+// collector). This definition takes precedence over glibc's for CivetWeb's call (the executable
+// exports it because a shared library uses it) and raises any smaller request to 8 MiB, the
+// default of threads started without attributes. Untouched stack costs address space only.
+extern "C" int pthread_attr_setstacksize(pthread_attr_t* attributes, std::size_t size) {
+  constexpr std::size_t kMinimumStack = std::size_t{8} << 20;
+  using Real = int (*)(pthread_attr_t*, std::size_t);
+  static const auto real = reinterpret_cast<Real>(dlsym(RTLD_NEXT, "pthread_attr_setstacksize"));
+  return real(attributes, std::max(size, kMinimumStack));
+}
 
 namespace sahab::http {
 namespace {
@@ -61,23 +78,37 @@ const char* status_text(int status) {
   }
 }
 
-std::string url_decode(std::string_view s) {
+// `form`: '+' stands for a space (query strings), not in paths.
+std::string url_decode(std::string_view s, bool form = true) {
   std::string out(s.size() + 1, '\0');
   const int n = mg_url_decode(s.data(), static_cast<int>(s.size()), out.data(),
-                              static_cast<int>(out.size()), 1);
+                              static_cast<int>(out.size()), form ? 1 : 0);
   out.resize(n < 0 ? 0 : static_cast<size_t>(n));
   return out;
 }
 
-void send(mg_connection* conn, const Response& response) {
+// `keep_alive_seconds` > 0 announces how long an idle connection stays open.
+void send(mg_connection* conn, const Response& response, bool head_only, int keep_alive_seconds) {
   std::string head =
       "HTTP/1.1 " + std::to_string(response.status) + " " + status_text(response.status) + "\r\n";
   head += "Content-Type: " + response.content_type + "\r\n";
   head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+  // Browsers must not guess a type: a JSON answer holding markup never renders as HTML.
+  head += "X-Content-Type-Options: nosniff\r\n";
+  if (keep_alive_seconds > 0) {
+    head += "Keep-Alive: timeout=" + std::to_string(keep_alive_seconds) + "\r\n";
+  }
   for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
   head += "\r\n";
   mg_write(conn, head.data(), head.size());
-  if (!response.body.empty()) mg_write(conn, response.body.data(), response.body.size());
+  if (!head_only && !response.body.empty()) {
+    mg_write(conn, response.body.data(), response.body.size());
+  }
+}
+
+Response closing(Response response) {
+  response.headers.emplace_back("Connection", "close");
+  return response;
 }
 
 // Reads the body, refusing more than `cap` bytes whether or not Content-Length was sent.
@@ -97,6 +128,13 @@ std::optional<std::string> read_body(mg_connection* conn, long long content_leng
 
 int handle_request(mg_connection* conn, void* server) {
   return static_cast<Server*>(server)->dispatch(conn);
+}
+
+void on_connection_closed(const mg_connection* conn) {
+  // Not mg_get_request_info(): between requests of a keep-alive connection it answers null.
+  if (void* server = mg_get_user_data(mg_get_context(conn))) {
+    static_cast<Server*>(server)->connection_closed(conn);
+  }
 }
 
 int log_civetweb_message(const mg_connection*, const char* message) {
@@ -135,6 +173,17 @@ bool compressible(const std::string& content_type) {
 bool has_header(const Response& response, std::string_view lower_name) {
   return std::any_of(response.headers.begin(), response.headers.end(),
                      [&](const auto& h) { return lower(h.first) == lower_name; });
+}
+
+// The web UI and the agents are same-origin or not browsers at all: no cross-origin caller is
+// ever allowed, so a preflight (OPTIONS with Origin) is refused and nothing announces CORS.
+Response preflight(const Request& request) {
+  if (request.header("origin")) {
+    return Response::text(403, "cross-origin requests are not allowed");
+  }
+  Response allowed = Response::text(204, "");
+  allowed.headers.emplace_back("Allow", "GET, HEAD, POST, PUT, DELETE");
+  return allowed;
 }
 
 }  // namespace
@@ -229,13 +278,56 @@ std::string to_civetweb_ports(const std::string& listen) {
   return out;
 }
 
-Server::Server(Options options) : options_(std::move(options)) {}
+// Open connections per client address. A connection is counted from its first request (CivetWeb
+// knows the address only then) until CivetWeb closes it; its counted address is kept as the
+// connection's user data.
+class Server::ConnectionCounter {
+ public:
+  ConnectionCounter(int cap, std::vector<std::string> exempt)
+      : cap_(cap), exempt_(std::move(exempt)) {}
+
+  // false when `address` already holds the cap.
+  bool admit(const mg_connection* conn, const std::string& address) {
+    if (cap_ <= 0 || mg_get_user_connection_data(conn) != nullptr) return true;
+    if (std::find(exempt_.begin(), exempt_.end(), address) != exempt_.end()) return true;
+    std::lock_guard lock(mutex_);
+    auto [it, inserted] = open_.try_emplace(address, 0);
+    if (it->second >= cap_) return false;
+    ++it->second;
+    // The map's key outlives the connection's use of it: entries are erased only at zero.
+    mg_set_user_connection_data(conn, const_cast<std::string*>(&it->first));
+    return true;
+  }
+
+  void release(const mg_connection* conn) {
+    const auto* address = static_cast<const std::string*>(mg_get_user_connection_data(conn));
+    if (!address) return;
+    std::lock_guard lock(mutex_);
+    const auto it = open_.find(*address);
+    if (it != open_.end() && --it->second <= 0) open_.erase(it);
+  }
+
+ private:
+  const int cap_;
+  const std::vector<std::string> exempt_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, int> open_;
+};
+
+Server::Server(Options options)
+    : options_(std::move(options)),
+      connections_(std::make_unique<ConnectionCounter>(options_.max_connections_per_address,
+                                                       options_.connection_cap_exempt)) {}
 
 Server::~Server() { stop(); }
 
-void Server::route(const std::string& method, const std::string& path, Handler handler) {
-  routes_.push_back(Route{method, path, std::move(handler)});
+void Server::route(const std::string& method, const std::string& path, Handler handler,
+                   std::size_t max_body_bytes) {
+  routes_.push_back(Route{method, path, std::move(handler),
+                          max_body_bytes ? max_body_bytes : options_.max_body_bytes});
 }
+
+void Server::connection_closed(const mg_connection* conn) { connections_->release(conn); }
 
 void Server::start() {
   validate_listen_address(options_.listen);
@@ -243,19 +335,35 @@ void Server::start() {
   const std::string ports = to_civetweb_ports(options_.listen);
   const std::string threads = std::to_string(options_.threads);
   const std::string timeout = std::to_string(options_.request_timeout_ms);
+  const std::string keep_alive = std::to_string(options_.keep_alive_timeout_ms);
+  // Empty CORS settings: CivetWeb then answers no preflight itself (its default allows any
+  // origin), and every OPTIONS reaches dispatch(), which refuses cross-origin ones.
   const char* civet_options[] = {"listening_ports",
                                  ports.c_str(),
                                  "num_threads",
                                  threads.c_str(),
                                  "request_timeout_ms",
                                  timeout.c_str(),
+                                 "keep_alive_timeout_ms",
+                                 keep_alive.c_str(),
                                  "enable_keep_alive",
                                  "yes",
                                  "max_request_size",
                                  "65536",
+                                 "decode_url",
+                                 "no",
+                                 "access_control_allow_origin",
+                                 "",
+                                 "access_control_allow_methods",
+                                 "",
+                                 "access_control_allow_headers",
+                                 "",
                                  nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = log_civetweb_message;
+  // connection_close, not connection_closed: CivetWeb clears the connection's user data between the
+  // two, and the counted address is kept there.
+  callbacks.connection_close = on_connection_closed;
   context_ = mg_start(&callbacks, this, civet_options);
   if (!context_) throw ServerError("cannot listen on '" + options_.listen + "'");
   mg_set_request_handler(context_, "/", handle_request, this);
@@ -310,43 +418,81 @@ const Server::Route* Server::find_route(const std::string& method, const std::st
   return best;
 }
 
+// Requests CivetWeb lets through but that a careful server refuses: ambiguous body framing
+// (request smuggling through a proxy), NUL bytes and parent segments in the decoded path.
+std::optional<Response> Server::refuse_malformed(const mg_request_info& info,
+                                                 const std::string& path) const {
+  int content_lengths = 0;
+  bool chunked = false;
+  for (int i = 0; i < info.num_headers; ++i) {
+    const std::string name = lower(info.http_headers[i].name);
+    if (name == "content-length") ++content_lengths;
+    if (name == "transfer-encoding") chunked = true;
+  }
+  if (content_lengths > 1) return closing(Response::text(400, "more than one Content-Length"));
+  if (content_lengths == 1 && chunked) {
+    return closing(Response::text(400, "both Content-Length and Transfer-Encoding"));
+  }
+  // CivetWeb's own decoding would turn %00 into a NUL that ends the path early ("/a%00/b" served
+  // as "/a"), so paths arrive raw and are decoded here, where a NUL is visible.
+  if (path.find('\0') != std::string::npos)
+    return closing(Response::text(400, "NUL byte in the path"));
+  if (path.find("/../") != std::string::npos || path.ends_with("/..")) {
+    return closing(Response::text(400, "'..' in the path"));
+  }
+  return std::nullopt;
+}
+
 int Server::dispatch(mg_connection* conn) {
   const mg_request_info* info = mg_get_request_info(conn);
   Request request;
   request.method = info->request_method ? info->request_method : "";
-  request.path = info->local_uri ? info->local_uri : "/";
+  request.path = url_decode(info->local_uri ? info->local_uri : "/", false);
   request.query = info->query_string ? info->query_string : "";
   request.remote_address = info->remote_addr;
   for (int i = 0; i < info->num_headers; ++i) {
     request.headers[lower(info->http_headers[i].name)] = info->http_headers[i].value;
   }
+  const bool head_only = request.method == "HEAD";
+  const int keep_alive_seconds = std::max(1, options_.keep_alive_timeout_ms / 1000 - 1);
+  const auto answer = [&](const Response& response) {
+    send(conn, response, head_only, keep_alive_seconds);
+    return response.status;
+  };
+
+  if (!connections_->admit(conn, request.remote_address)) {
+    return answer(closing(Response::text(
+        503, "too many connections from " + request.remote_address + "; retry later")));
+  }
+  if (auto refusal = refuse_malformed(*info, request.path)) return answer(*refusal);
+  if (request.method == "OPTIONS") return answer(preflight(request));
 
   bool path_known = false;
-  const Route* route = find_route(request.method, request.path, path_known);
+  const Route* route = find_route(head_only ? "GET" : request.method, request.path, path_known);
   if (!route) {
-    send(conn,
-         path_known ? Response::text(405, "method not allowed") : Response::text(404, "not found"));
-    return 405;
+    return answer(path_known ? Response::text(405, "method not allowed")
+                             : Response::text(404, "not found"));
   }
-  auto body = read_body(conn, info->content_length, options_.max_body_bytes);
+  auto body = read_body(conn, info->content_length, route->max_body_bytes);
   if (!body) {
-    Response too_large = Response::text(
-        413, "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
-    too_large.headers.emplace_back("Connection", "close");
-    send(conn, too_large);
-    return 413;
+    return answer(closing(Response::text(
+        413, "request body exceeds " + std::to_string(route->max_body_bytes) + " bytes")));
   }
   request.body = std::move(*body);
   Response response;
   try {
     response = route->handler(request);
+  } catch (const bounded_json::Error& e) {
+    // The message may quote the body, which need not be UTF-8.
+    const nlohmann::json error{{"error", std::string("body: ") + e.what()}};
+    response =
+        Response::json(400, error.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } catch (const std::exception& e) {
     log::error("http: " + request.method + " " + request.path + " failed: " + e.what());
     response = Response::text(500, "internal error");
   }
   compress_if_accepted(request, response, options_.gzip_min_bytes);
-  send(conn, response);
-  return response.status;
+  return answer(response);
 }
 
 }  // namespace sahab::http

@@ -12,6 +12,7 @@
 
 struct mg_context;
 struct mg_connection;
+struct mg_request_info;
 
 namespace sahab::http {
 
@@ -44,9 +45,24 @@ struct Options {
   // CivetWeb listening_ports syntax: "9100", "127.0.0.1:9100", "0.0.0.0:0" (port 0 = any free
   // port).
   std::string listen = "127.0.0.1:0";
+  // CivetWeb serves one connection per thread, from the first header byte until the connection
+  // closes: a client that opens sockets and trickles (or sends nothing) holds one thread each
+  // until a timeout. Enough threads, short timeouts and a cap per client address keep the server
+  // answering (docs/security.md).
   int threads = 8;
+  // Default cap on a request body; routes may set a smaller or larger one.
   std::size_t max_body_bytes = 1 << 20;
-  int request_timeout_ms = 30'000;
+  // Reading one request (headers and body) must finish within this time.
+  int request_timeout_ms = 10'000;
+  // An idle keep-alive connection is closed after this time; answers announce one second less
+  // ("Keep-Alive: timeout=N"), so a client that honours it never reuses a connection that the
+  // server is closing.
+  int keep_alive_timeout_ms = 6'000;
+  // Connections one client address may hold open at once; beyond it the server answers 503 and
+  // closes. 0 disables the cap. `connection_cap_exempt` lists addresses (e.g. a trusted reverse
+  // proxy) that carry many clients' connections.
+  int max_connections_per_address = 0;
+  std::vector<std::string> connection_cap_exempt;
   // Answers of at least this many bytes are gzipped when the client sends Accept-Encoding: gzip
   // (JSON, text, scripts, styles); 0 never compresses.
   std::size_t gzip_min_bytes = 0;
@@ -80,27 +96,36 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Exact path match, or prefix match when `path` ends with '*' ("/api/v1/hosts/*").
-  // Longest match wins; a known path with another method gets 405.
-  void route(const std::string& method, const std::string& path, Handler handler);
+  // Longest match wins; a known path with another method gets 405; HEAD is answered by the GET
+  // route without its body. `max_body_bytes` (0: the server's default) caps the body as sent.
+  void route(const std::string& method, const std::string& path, Handler handler,
+             std::size_t max_body_bytes = 0);
 
   void start();  // throws ServerError naming the address when it cannot listen
   void stop();
   int port() const;  // the bound port, useful after listening on port 0
 
   // Internal: called from CivetWeb's thread.
-  int dispatch(struct mg_connection* conn);
+  int dispatch(::mg_connection* conn);
+  void connection_closed(const ::mg_connection* conn);
 
  private:
   struct Route {
     std::string method;
     std::string path;
     Handler handler;
+    std::size_t max_body_bytes;
   };
+  class ConnectionCounter;
   const Route* find_route(const std::string& method, const std::string& path,
                           bool& path_known) const;
 
+  std::optional<Response> refuse_malformed(const ::mg_request_info& info,
+                                           const std::string& path) const;
+
   Options options_;
   std::vector<Route> routes_;
+  std::unique_ptr<ConnectionCounter> connections_;
   mg_context* context_ = nullptr;
 };
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <string>
 
 namespace sahab::log {
 namespace {
@@ -13,14 +14,53 @@ std::mutex g_mutex;
 
 const char* level_name(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "?";
 }
 }  // namespace
+
+std::string quoted(std::string_view message) {
+  std::string out;
+  out.reserve(message.size() + 2);
+  out += '"';
+  for (const char c : message) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
+          out += escaped;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
 
 void set_level(Level level) { g_level = level; }
 
@@ -42,9 +82,9 @@ void write(Level level, std::string_view message) {
   gmtime_r(&secs, &utc);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  const std::string msg = quoted(message);
   std::lock_guard lock(g_mutex);
-  std::fprintf(stderr, "ts=%s level=%s msg=\"%.*s\"\n", stamp, level_name(level),
-               static_cast<int>(message.size()), message.data());
+  std::fprintf(stderr, "ts=%s level=%s msg=%s\n", stamp, level_name(level), msg.c_str());
 }
 
 }  // namespace sahab::log

@@ -1,5 +1,6 @@
 #pragma once
 // Minimal leveled logging to stderr, one line per message, safe across threads.
+#include <string>
 #include <string_view>
 
 namespace sahab::log {
@@ -10,6 +11,9 @@ void set_level(Level level);
 // Accepts debug|info|warn|error; returns false for anything else.
 bool set_level(std::string_view name);
 void write(Level level, std::string_view message);
+// A logfmt quoted value: a message from outside (a host id, a path, a reason) cannot end the
+// quoted value early, forge another key or start a new line.
+std::string quoted(std::string_view message);
 
 inline void debug(std::string_view m) { write(Level::kDebug, m); }
 inline void info(std::string_view m) { write(Level::kInfo, m); }

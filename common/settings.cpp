@@ -8,7 +8,9 @@
 #include <sstream>
 
 #include "common/duration.h"
+#include "common/file.h"
 #include "common/http_server.h"
+#include "common/text.h"
 
 namespace sahab::settings {
 namespace po = boost::program_options;
@@ -326,6 +328,17 @@ std::uint64_t parse_size(const std::string& value) {
     }
   }
   return static_cast<std::uint64_t>(parse_integer(value, 0, 1LL << 50));
+}
+
+std::string read_token_file(const std::filesystem::path& file, const std::string& what) {
+  const auto content = try_read_file(file);
+  if (!content) throw ConfigError(file.string() + ": cannot read the " + what);
+  std::string token(text::trim(content->substr(0, content->find('\n'))));
+  if (token.size() < 16) {
+    throw ConfigError(file.string() + ": the " + what +
+                      " must be at least 16 characters on its first line");
+  }
+  return token;
 }
 
 }  // namespace sahab::settings

@@ -104,4 +104,8 @@ std::function<void(const std::string&)> store_listen_address(std::string& target
 // Bytes, with an optional B, KiB, MiB, GiB or TiB suffix: "64MiB", "1048576".
 std::uint64_t parse_size(const std::string& value);
 
+// Reads a token file: the first line, trimmed, at least 16 characters. Throws ConfigError naming
+// the file when unusable.
+std::string read_token_file(const std::filesystem::path& file, const std::string& what);
+
 }  // namespace sahab::settings

@@ -14,9 +14,14 @@ namespace {
 const double kLogGamma = std::log(Sketch::kGamma);
 // Bucket indices for values between 1e-9 and 1e15 fit easily; reject anything wilder on input.
 constexpr int kMaxAbsBucket = 4000;
+// Far more values than any window holds (a sample a second for 30,000 years), and far from
+// overflowing when many sketches are merged.
+constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 40;
 }  // namespace
 
-int Sketch::bucket_of(double value) { return static_cast<int>(std::ceil(std::log(value) / kLogGamma)); }
+int Sketch::bucket_of(double value) {
+  return static_cast<int>(std::ceil(std::log(value) / kLogGamma));
+}
 
 double Sketch::value_of(int bucket) { return 2.0 * std::pow(kGamma, bucket) / (kGamma + 1.0); }
 
@@ -61,10 +66,15 @@ Sketch Sketch::from_json(const nlohmann::json& json) {
   if (!json.is_object()) throw std::invalid_argument("sketch must be an object");
   Sketch sketch;
   for (const auto& [key, value] : json.items()) {
-    if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<long long>() >= 0)) {
+    if (!value.is_number_unsigned() &&
+        !(value.is_number_integer() && value.get<long long>() >= 0)) {
       throw std::invalid_argument("sketch count for '" + key + "' must be a non-negative integer");
     }
     const auto n = value.get<std::uint64_t>();
+    if (n > kMaxCount - sketch.count_) {
+      throw std::invalid_argument("sketch holds more than " + std::to_string(kMaxCount) +
+                                  " values");
+    }
     if (key == "z") {
       sketch.zeros_ += n;
     } else {

@@ -76,4 +76,36 @@ std::string unescape_octal(std::string_view s) {
   return out;
 }
 
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    std::size_t length = 0;
+    unsigned min_second = 0x80, max_second = 0xBF;  // RFC 3629's table of well-formed sequences
+    if (lead < 0x80) {
+      length = 1;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) min_second = 0xA0;  // overlong
+      if (lead == 0xED) max_second = 0x9F;  // surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) min_second = 0x90;  // overlong
+      if (lead == 0xF4) max_second = 0x8F;  // past U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + length > s.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      const unsigned lo = k == 1 ? min_second : 0x80, hi = k == 1 ? max_second : 0xBF;
+      if (c < lo || c > hi) return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
 }  // namespace sahab::text

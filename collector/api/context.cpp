@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "collector/ingest/credentials.h"
+#include "collector/ingest/decompress.h"
 #include "collector/ingest/rfc3339.h"
 #include "common/duration.h"
 #include "common/text.h"
@@ -12,7 +13,11 @@
 namespace sahab::collector {
 
 http::Response error_response(int status, const std::string& message) {
-  return http::Response::json(status, nlohmann::json{{"error", message}}.dump() + "\n");
+  // Messages may quote what the client sent, which need not be UTF-8.
+  return http::Response::json(
+      status, nlohmann::json{{"error", message}}.dump(-1, ' ', false,
+                                                      nlohmann::json::error_handler_t::replace) +
+                  "\n");
 }
 
 http::Response json_response(int status, const nlohmann::json& body) {
@@ -63,6 +68,19 @@ std::string client_address(const std::vector<std::string>& trusted_proxies,
   if (!from_trusted_proxy(trusted_proxies, request)) return request.remote_address;
   const auto real = request.header("x-real-ip");
   return real && !real->empty() && real->size() <= 64 ? *real : request.remote_address;
+}
+
+std::string decoded_body(const Context& ctx, const http::Request& request) {
+  const auto encoding = request.header("content-encoding").value_or("identity");
+  if (encoding == "gzip" || encoding == "x-gzip") {
+    return gunzip(request.body, ctx.config.max_decompressed_bytes);
+  }
+  if (encoding != "identity")
+    throw std::domain_error("unsupported Content-Encoding '" + encoding.substr(0, 64) + "'");
+  if (request.body.size() > ctx.config.max_decompressed_bytes) {
+    throw TooLarge("body exceeds " + std::to_string(ctx.config.max_decompressed_bytes) + " bytes");
+  }
+  return request.body;
 }
 
 std::string client_address(const Context& context, const http::Request& request) {

@@ -3,6 +3,7 @@
 #include "collector/api/context.h"
 #include "collector/ingest/credentials.h"
 #include "collector/store/enrolment_tokens.h"
+#include "common/bounded_json.h"
 #include "common/duration.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -49,7 +50,7 @@ http::Response list(Context& ctx, const http::Request& request) {
 http::Response create(Context& ctx, const http::Request& request) {
   if (auto denied = require_role(ctx, request, MinRole::kAdmin)) return *denied;
   const std::string actor = actor_name(ctx, request);
-  const json body = json::parse(request.body, nullptr, false);
+  const json body = bounded_json::parse(request.body, bounded_json::kSmallDocument);
   if (!body.is_object() || !body.value("name", json()).is_string()) {
     return error_response(400, "body: expected {\"name\": \"...\", \"expires_in\": \"7d\"}");
   }
@@ -105,8 +106,9 @@ http::Response revoke(Context& ctx, const http::Request& request) {
 void register_enrolment_token_routes(http::Server& server, Context& ctx) {
   server.route("GET", "/api/v1/enrolment-tokens",
                [&ctx](const http::Request& r) { return list(ctx, r); });
-  server.route("POST", "/api/v1/enrolment-tokens",
-               [&ctx](const http::Request& r) { return create(ctx, r); });
+  server.route(
+      "POST", "/api/v1/enrolment-tokens", [&ctx](const http::Request& r) { return create(ctx, r); },
+      bounded_json::kSmallBodyBytes);
   server.route("DELETE", "/api/v1/enrolment-tokens/*",
                [&ctx](const http::Request& r) { return revoke(ctx, r); });
 }

@@ -7,6 +7,7 @@
 #include "collector/store/edges.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/utilisation.h"
+#include "common/bounded_json.h"
 
 namespace sahab::collector {
 namespace {
@@ -118,7 +119,9 @@ json agent_host(Database& db, const std::string& id, const FleetWindow& w) {
   json sections = json::object();
   Statement& inv =
       db.cached("SELECT section, data FROM inventory_current WHERE host_id = ?").with(id);
-  while (inv.step()) sections[inv.text(0)] = json::parse(inv.text(1), nullptr, false);
+  while (inv.step())
+    sections[inv.text(0)] =
+        bounded_json::parse_stored_or(inv.text(1), "inventory section", json::object());
   json host = host_from_inventory(sections);
   host["utilisation"] = utilisation_of(db, id, w);
   return host;
@@ -152,7 +155,7 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
     json fields = agent ? agent_host(db, id, w) : json::object();
     fields["id"] = id;
     fields["hostname"] = hostname;
-    fields["labels"] = json::parse(labels_text, nullptr, false);
+    fields["labels"] = bounded_json::parse_stored_or(labels_text, "host labels", json::object());
     const json& labels = fields["labels"];
     if (agent && labels.contains("site.uplink_mbps")) {
       const auto mbps = labels["site.uplink_mbps"].get<std::string>();
@@ -173,7 +176,8 @@ json export_fleet(Database& db, const FleetWindow& w) {
   read_fleet(db, w,
              {[&hosts](json& fields, std::string_view imported) {
                 if (imported.empty()) return hosts.push_back(std::move(fields));
-                json host = json::parse(imported, nullptr, false);
+                json host =
+                    bounded_json::parse_stored_or(imported, "imported host", json::object());
                 host.update(fields);
                 hosts.push_back(std::move(host));
               },

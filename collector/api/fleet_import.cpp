@@ -5,11 +5,16 @@
 #include <stdexcept>
 
 #include "collector/ingest/document.h"
+#include "common/bounded_json.h"
 #include "common/text.h"
 
 namespace sahab::collector {
 namespace {
 using nlohmann::json;
+
+// A fleet of 100,000 hosts is about 10 million values; more is refused before it is built.
+constexpr bounded_json::Limits kImportLimits{
+    .max_depth = 32, .max_values = 20'000'000, .max_string_bytes = 1 << 20};
 
 [[noreturn]] void bad(const std::string& field, const std::string& why) {
   throw std::invalid_argument(field + ": " + why);
@@ -170,8 +175,12 @@ void validate_fleet_host(const json& host) {
 }
 
 ImportPlan plan_fleet_import(std::string_view body) {
-  const json document = json::parse(body, nullptr, false);
-  if (document.is_discarded()) throw std::invalid_argument("not valid JSON");
+  json document;
+  try {
+    document = bounded_json::parse(body, kImportLimits);
+  } catch (const bounded_json::Error& e) {
+    throw std::invalid_argument(e.what());
+  }
   if (!document.is_object() || document.value("format", json()) != "sahab-fleet/1") {
     throw std::invalid_argument("format: expected 'sahab-fleet/1'");
   }
@@ -208,6 +217,10 @@ ImportPlan plan_fleet_import(std::string_view body) {
 ImportPlan plan_csv_import(std::string_view body) {
   if (body.starts_with("\xEF\xBB\xBF"))
     body.remove_prefix(3);  // spreadsheets and our export write one
+  if (const auto bad_byte = text::first_invalid_utf8(body)) {
+    throw std::invalid_argument("not UTF-8 text (byte " + std::to_string(*bad_byte) +
+                                "); save the file as CSV UTF-8");
+  }
   size_t pos = 0;
   const auto header = csv_record(body, pos);
   for (const auto& column : header) {

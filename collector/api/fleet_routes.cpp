@@ -3,6 +3,7 @@
 #include "collector/api/fleet_csv.h"
 #include "collector/api/fleet_export.h"
 #include "collector/api/fleet_import.h"
+#include "collector/ingest/decompress.h"
 #include "collector/store/agents.h"
 #include "collector/store/imports.h"
 #include "common/log.h"
@@ -26,20 +27,26 @@ http::Response fleet(Context& ctx, const http::Request& request, std::int64_t wi
   return json_response(200, fleet());
 }
 
-bool looks_like_csv(const http::Request& request) {
+bool looks_like_csv(const http::Request& request, const std::string& body) {
   const auto type = request.header("content-type").value_or("");
   if (type.starts_with("text/csv")) return true;
   if (type.starts_with("application/json")) return false;
-  const auto first = request.body.find_first_not_of(" \t\r\n");
-  return first != std::string::npos && request.body[first] != '{';
+  const auto first = body.find_first_not_of(" \t\r\n");
+  return first != std::string::npos && body[first] != '{';
 }
 
 http::Response import(Context& ctx, const http::Request& request) {
   if (auto denied = require_admin(ctx, request)) return *denied;
   ImportPlan plan;
   try {
-    plan =
-        looks_like_csv(request) ? plan_csv_import(request.body) : plan_fleet_import(request.body);
+    const std::string body = decoded_body(ctx, request);
+    plan = looks_like_csv(request, body) ? plan_csv_import(body) : plan_fleet_import(body);
+  } catch (const TooLarge& e) {
+    return error_response(413, e.what());
+  } catch (const BadEncoding& e) {
+    return error_response(400, e.what());
+  } catch (const std::domain_error& e) {
+    return error_response(415, e.what());
   } catch (const std::invalid_argument& e) {
     return error_response(400, e.what());
   }

@@ -14,6 +14,7 @@
 #include "collector/store/fingerprint.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/utilisation.h"
+#include "common/bounded_json.h"
 #include "common/timestamp.h"
 
 namespace sahab::collector {
@@ -65,7 +66,7 @@ HostFigures host_row(const Statement& s, const char* source) {
   h.hostname = s.text(1);
   h.source = source;
   h.state = s.text(2);
-  h.labels = json::parse(s.text(3), nullptr, false);
+  h.labels = bounded_json::parse_stored_or(s.text(3), "host labels", json::object());
   if (!h.labels.is_object()) h.labels = json::object();
   const auto label = [&](const char* name) -> std::optional<std::string> {
     const auto it = h.labels.find(name);
@@ -95,7 +96,7 @@ void read_imported(Database& db, std::vector<HostFigures>& out) {
     return v.is_number() ? std::optional(v.get<double>()) : std::nullopt;
   };
   while (s.step()) {
-    const json v = json::parse(s.text(4), nullptr, false);
+    const json v = bounded_json::parse_stored_or(s.text(4), "imported host figures", json());
     if (!v.is_array() || v.size() != 8) continue;
     HostFigures h = host_row(s, "import");
     h.os_name = text(v[0]).value_or(text(v[1]).value_or(""));
@@ -141,7 +142,9 @@ void read_agents(Database& db, const UtilisationQuery& window, std::vector<HostF
                            "SELECT section, data FROM inventory_current WHERE host_id = ? AND "
                            "section IN ('system', 'hardware')")
                          .with(h.id);
-    while (inv.step()) sections[inv.text(0)] = json::parse(inv.text(1), nullptr, false);
+    while (inv.step())
+      sections[inv.text(0)] =
+          bounded_json::parse_stored_or(inv.text(1), "inventory section", json::object());
     const json host = host_from_inventory(sections);
     const json os = host.value("os", json::object());
     h.os_name = os.contains("name") && os["name"].is_string() ? os["name"].get<std::string>()

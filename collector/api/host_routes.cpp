@@ -11,6 +11,7 @@
 #include "collector/store/edges.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/utilisation.h"
+#include "common/bounded_json.h"
 #include "common/text.h"
 
 namespace sahab::collector {
@@ -23,7 +24,7 @@ constexpr std::int64_t kMaxSeriesPoints = 10'000;
 json host_summary(const Statement& s) {
   return {{"id", s.text(0)},
           {"hostname", s.text(1)},
-          {"labels", json::parse(s.text(2), nullptr, false)},
+          {"labels", bounded_json::parse_stored_or(s.text(2), "host labels", json::object())},
           {"source", s.text(3)},
           {"state", s.text(4)},
           {"first_seen", format_rfc3339(s.integer(5))},
@@ -118,16 +119,18 @@ std::optional<json> host_detail(Database& db, const std::string& id) {
           .with(id);
   if (!s.step()) return std::nullopt;
   json host = host_summary(s);
-  if (!s.is_null(8)) host["imported"] = json::parse(s.text(8), nullptr, false);
+  if (!s.is_null(8))
+    host["imported"] = bounded_json::parse_stored_or(s.text(8), "imported host", json());
   s.reset();
   json inventory = json::object();
   Statement& sections =
       db.cached("SELECT section, hash, data, updated_at FROM inventory_current WHERE host_id = ?")
           .with(id);
   while (sections.step()) {
-    inventory[sections.text(0)] = {{"hash", sections.text(1)},
-                                   {"updated_at", format_rfc3339(sections.integer(3))},
-                                   {"data", json::parse(sections.text(2), nullptr, false)}};
+    inventory[sections.text(0)] = {
+        {"hash", sections.text(1)},
+        {"updated_at", format_rfc3339(sections.integer(3))},
+        {"data", bounded_json::parse_stored_or(sections.text(2), "inventory section", json())}};
   }
   host["inventory"] = std::move(inventory);
   json changes = json::array();
@@ -137,11 +140,12 @@ std::optional<json> host_detail(Database& db, const std::string& id) {
             "WHERE host_id = ? ORDER BY at DESC, id DESC LIMIT 200")
           .with(id);
   while (history.step()) {
-    changes.push_back({{"section", history.text(0)},
-                       {"at", format_rfc3339(history.integer(1))},
-                       {"changed", json::parse(history.text(2), nullptr, false)},
-                       {"old_hash", history.is_null(3) ? json() : json(history.text(3))},
-                       {"new_hash", history.text(4)}});
+    changes.push_back(
+        {{"section", history.text(0)},
+         {"at", format_rfc3339(history.integer(1))},
+         {"changed", bounded_json::parse_stored_or(history.text(2), "inventory change", json())},
+         {"old_hash", history.is_null(3) ? json() : json(history.text(3))},
+         {"new_hash", history.text(4)}});
   }
   host["changes"] = std::move(changes);
   json agents = json::array();

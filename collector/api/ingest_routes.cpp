@@ -9,6 +9,7 @@
 #include "collector/store/agents.h"
 #include "collector/store/batch_writer.h"
 #include "collector/store/enrolment_tokens.h"
+#include "common/bounded_json.h"
 #include "common/log.h"
 #include "common/text.h"
 
@@ -62,20 +63,6 @@ http::Response enrol(Context& ctx, const http::Request& request) {
             *allowed_by + ")");
   return json_response(201,
                        {{"credential", credential}, {"agent_id", agent_id}, {"host_id", host_id}});
-}
-
-// The body as JSON text: inflated when gzip, capped after inflating too.
-std::string decoded_body(const Context& ctx, const http::Request& request) {
-  const auto encoding = request.header("content-encoding").value_or("identity");
-  if (encoding == "gzip" || encoding == "x-gzip") {
-    return gunzip(request.body, ctx.config.max_decompressed_bytes);
-  }
-  if (encoding != "identity")
-    throw std::domain_error("unsupported Content-Encoding '" + encoding + "'");
-  if (request.body.size() > ctx.config.max_decompressed_bytes) {
-    throw TooLarge("body exceeds " + std::to_string(ctx.config.max_decompressed_bytes) + " bytes");
-  }
-  return request.body;
 }
 
 http::Response reject(Context& ctx, int status, const std::string& reason,
@@ -172,7 +159,7 @@ http::Response revoke(Context& ctx, const http::Request& request) {
   }
   std::string reason;
   if (!request.body.empty()) {
-    const json body = json::parse(request.body, nullptr, false);
+    const json body = bounded_json::parse(request.body, bounded_json::kSmallDocument);
     if (!body.is_object() || !body.value("reason", json("")).is_string()) {
       return error_response(400, "body: expected {\"reason\": \"...\"}");
     }
@@ -195,8 +182,9 @@ void register_ingest_routes(http::Server& server, Context& ctx) {
                [&ctx](const http::Request& r) { return timed_ingest(ctx, r); });
   server.route("GET", "/api/v1/agents",
                [&ctx](const http::Request& r) { return list_agents(ctx, r); });
-  server.route("POST", "/api/v1/agents/*",
-               [&ctx](const http::Request& r) { return revoke(ctx, r); });
+  server.route(
+      "POST", "/api/v1/agents/*", [&ctx](const http::Request& r) { return revoke(ctx, r); },
+      bounded_json::kSmallBodyBytes);
 }
 
 }  // namespace sahab::collector

@@ -7,6 +7,7 @@
 #include "collector/api/plan_service.h"
 #include "collector/store/agents.h"
 #include "collector/store/scenarios.h"
+#include "common/bounded_json.h"
 #include "common/log.h"
 #include "common/timestamp.h"
 #include "planner/report.h"
@@ -15,19 +16,13 @@ namespace sahab::collector {
 namespace {
 using nlohmann::json;
 
-// What-if bodies are a few keys; anything bigger is a mistake or an attack.
-constexpr std::size_t kMaxBodyBytes = 64 << 10;
 constexpr std::size_t kMaxDescriptionBytes = 1024;
 
 // A request's body as a JSON object whose keys are all in `allowed`, or the error to answer.
 std::variant<json, http::Response> body_object(const http::Request& request,
                                                std::initializer_list<const char*> allowed) {
-  if (request.body.size() > kMaxBodyBytes) {
-    return error_response(413, "body larger than " + std::to_string(kMaxBodyBytes) + " bytes");
-  }
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
-  json body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return error_response(400, "body: not valid JSON");
+  json body = bounded_json::parse(request.body, bounded_json::kSmallDocument);
   if (!body.is_object()) return error_response(400, "body: expected a JSON object");
   for (const auto& [key, value] : body.items()) {
     if (std::find_if(allowed.begin(), allowed.end(), [&key](const char* a) { return key == a; }) ==
@@ -42,7 +37,7 @@ std::variant<json, http::Response> body_object(const http::Request& request,
 std::optional<json> scenario_parameters(Context& ctx, const std::string& name) {
   const auto scenario = ctx.store.read([&name](Database& db) { return find_scenario(db, name); });
   if (!scenario) return std::nullopt;
-  return json::parse(scenario->parameters, nullptr, false);
+  return bounded_json::parse_stored_or(scenario->parameters, "scenario parameters", json());
 }
 
 // The plan for `parameters` (null = as configured), or the error to answer.
@@ -168,13 +163,14 @@ http::Response host_recommendation(Context& ctx, PlanService& plans, const http:
 // Scenarios.
 
 json scenario_json(const Scenario& s) {
-  return {{"name", s.name},
-          {"description", s.description},
-          {"parameters", json::parse(s.parameters, nullptr, false)},
-          {"created_by", s.created_by},
-          {"created_at", format_rfc3339(s.created_at)},
-          {"updated_by", s.updated_by},
-          {"updated_at", format_rfc3339(s.updated_at)}};
+  return {
+      {"name", s.name},
+      {"description", s.description},
+      {"parameters", bounded_json::parse_stored_or(s.parameters, "scenario parameters", json())},
+      {"created_by", s.created_by},
+      {"created_at", format_rfc3339(s.created_at)},
+      {"updated_by", s.updated_by},
+      {"updated_at", format_rfc3339(s.updated_at)}};
 }
 
 // The scenario with its plan's figures (or the error its parameters give today); without them
@@ -260,7 +256,8 @@ http::Response scenario(Context& ctx, PlanService& plans, const http::Request& r
   const auto stored = ctx.store.read([&name](Database& db) { return find_scenario(db, name); });
   if (!stored) return error_response(404, "no scenario '" + name + "'");
   if (!wants_plan) return json_response(200, scenario_with_figures(plans, *stored));
-  auto result = plan_for(plans, json::parse(stored->parameters, nullptr, false));
+  auto result = plan_for(
+      plans, bounded_json::parse_stored_or(stored->parameters, "scenario parameters", json()));
   if (auto* error = std::get_if<http::Response>(&result)) return *error;
   return plan_document(std::get<0>(result)->plan, request, name);
 }
@@ -270,9 +267,11 @@ http::Response scenario(Context& ctx, PlanService& plans, const http::Request& r
 void register_plan_routes(http::Server& server, Context& ctx, PlanService& plans) {
   auto route = [&](const char* method, const char* path,
                    http::Response (*handler)(Context&, PlanService&, const http::Request&)) {
-    server.route(method, path, [&ctx, &plans, handler](const http::Request& r) {
-      return handler(ctx, plans, r);
-    });
+    // What-if bodies are a few keys; anything bigger is a mistake or an attack.
+    server.route(
+        method, path,
+        [&ctx, &plans, handler](const http::Request& r) { return handler(ctx, plans, r); },
+        bounded_json::kSmallBodyBytes);
   };
   route("GET", "/api/v1/plan", full_plan);
   route("POST", "/api/v1/plan", full_plan);

@@ -7,6 +7,7 @@
 #include "collector/api/context.h"
 #include "collector/auth/password.h"
 #include "collector/ingest/credentials.h"
+#include "common/bounded_json.h"
 #include "common/log.h"
 
 namespace sahab::collector::auth {
@@ -106,7 +107,7 @@ http::Response Auth::login(const http::Request& request) {
   if (!request.header("content-type").value_or("").starts_with("application/json")) {
     return error_response(415, "expected application/json");
   }
-  const json body = json::parse(request.body, nullptr, false);
+  const json body = bounded_json::parse(request.body, bounded_json::kSmallDocument);
   if (!body.is_object() || !body.value("user", json()).is_string() ||
       !body.value("password", json()).is_string() ||
       body["user"].get<std::string>().size() > kMaxUserBytes ||
@@ -170,8 +171,12 @@ http::Response Auth::session(const http::Request& request) {
 }
 
 void Auth::register_routes(http::Server& server) {
-  server.route("POST", "/api/v1/login", [this](const http::Request& r) { return login(r); });
-  server.route("POST", "/api/v1/logout", [this](const http::Request& r) { return logout(r); });
+  // A user name and a password: a few hundred bytes.
+  constexpr std::size_t kMaxBody = 4 << 10;
+  server.route(
+      "POST", "/api/v1/login", [this](const http::Request& r) { return login(r); }, kMaxBody);
+  server.route(
+      "POST", "/api/v1/logout", [this](const http::Request& r) { return logout(r); }, kMaxBody);
   server.route("GET", "/api/v1/session", [this](const http::Request& r) { return session(r); });
 }
 

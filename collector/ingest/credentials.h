@@ -4,11 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/constant_time.h"
+
 namespace sahab::collector {
 
 std::string new_credential();
 std::string sha256_hex(std::string_view data);
-// Compares without an early exit, so timing does not reveal how much of a token matched.
-bool constant_time_equal(std::string_view a, std::string_view b);
+using sahab::constant_time_equal;
 
 }  // namespace sahab::collector

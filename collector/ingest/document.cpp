@@ -1,5 +1,6 @@
 #include "collector/ingest/document.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -93,6 +94,29 @@ Summary parse_summary(const json& s, const std::string& where) {
   return out;
 }
 
+// Lists of records (packages, services, connections, processes) are capped one by one.
+void check_record_counts(const json& data, const std::string& where) {
+  for (const auto& [key, value] : data.items()) {
+    if (value.is_array() && value.size() > kMaxRecordsPerList) {
+      bad(where + "." + key, "more than " + std::to_string(kMaxRecordsPerList) + " records");
+    }
+  }
+}
+
+void check_identity(const json& identity, const std::string& where) {
+  for (const char* key : {"hostname", "fqdn"}) {
+    const auto it = identity.find(key);
+    if (it == identity.end() || it->is_null()) continue;
+    if (!it->is_string() || !valid_hostname(it->get_ref<const std::string&>())) {
+      bad(where + "." + key, "expected a host name of at most " +
+                                 std::to_string(kMaxHostnameBytes) + " bytes without spaces");
+    }
+  }
+  if (const auto labels = identity.find("labels"); labels != identity.end()) {
+    parse_labels(*labels, where + ".labels");
+  }
+}
+
 void parse_inventory(const json& inventory, Batch& batch) {
   if (!inventory.is_object()) bad("inventory", "expected an object");
   const auto format = string_at(require(inventory, "format", "inventory"), "inventory.format");
@@ -110,11 +134,8 @@ void parse_inventory(const json& inventory, Batch& batch) {
     InventorySection out{name, string_at(require(section, "hash", where), where + ".hash", 128),
                          require(section, "data", where)};
     if (!out.data.is_object()) bad(where + ".data", "expected an object");
-    if (name == "identity") {
-      if (const auto labels = out.data.find("labels"); labels != out.data.end()) {
-        parse_labels(*labels, where + ".data.labels");
-      }
-    }
+    check_record_counts(out.data, where + ".data");
+    if (name == "identity") check_identity(out.data, where + ".data");
     batch.sections.push_back(std::move(out));
   }
 }
@@ -132,6 +153,14 @@ bool valid_host_id(std::string_view id) {
   return true;
 }
 
+bool valid_hostname(std::string_view hostname) {
+  if (hostname.size() > kMaxHostnameBytes) return false;
+  return std::all_of(hostname.begin(), hostname.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u != 0x7f;  // UTF-8 beyond ASCII is allowed: the parser checked it
+  });
+}
+
 bool valid_label_name(std::string_view name) {
   if (name.empty() || name.size() > 64 || std::isdigit(static_cast<unsigned char>(name[0]))) {
     return false;
@@ -144,6 +173,7 @@ bool valid_label_name(std::string_view name) {
 
 std::map<std::string, std::string> parse_labels(const json& labels, const std::string& where) {
   if (!labels.is_object()) bad(where, "expected an object of strings");
+  if (labels.size() > kMaxLabels) bad(where, "more than " + std::to_string(kMaxLabels) + " labels");
   std::map<std::string, std::string> out;
   for (const auto& [name, value] : labels.items()) {
     if (!valid_label_name(name))
@@ -160,9 +190,9 @@ std::map<std::string, std::string> parse_labels(const json& labels, const std::s
 Batch parse_batch(std::string_view body) {
   json document;
   try {
-    document = json::parse(body);
-  } catch (const json::parse_error& e) {
-    throw BadDocument(std::string("not valid JSON: ") + e.what());
+    document = bounded_json::parse(body, kIngestLimits);
+  } catch (const bounded_json::Error& e) {
+    throw BadDocument(std::string("document: ") + e.what());
   }
   if (!document.is_object()) bad("document", "expected a JSON object");
   Batch batch;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/bounded_json.h"
 #include "common/sketch.h"
 
 namespace sahab::collector {
@@ -48,15 +49,23 @@ struct Batch {
   std::vector<Summary> summaries;
 };
 
-// Limits that keep one document's cost bounded.
+// Limits that keep one document's cost bounded (docs/security.md lists them). A full inventory
+// of a busy server is about 10,000 values and 100 KB.
 inline constexpr size_t kMaxSummariesPerBatch = 20'000;
 inline constexpr size_t kMaxLabelValueBytes = 1024;
+inline constexpr size_t kMaxLabels = 64;
+inline constexpr size_t kMaxHostnameBytes = 253;      // a DNS name
+inline constexpr size_t kMaxRecordsPerList = 50'000;  // packages, services, connections, processes
+inline constexpr bounded_json::Limits kIngestLimits{
+    .max_depth = 32, .max_values = 1'000'000, .max_string_bytes = 64 << 10};
 
 Batch parse_batch(std::string_view body);
 
 // Host ids are opaque but safe everywhere (paths, labels, logs): [A-Za-z0-9._:-]{1,128}, not
 // starting with '.'.
 bool valid_host_id(std::string_view id);
+// A hostname: at most 253 bytes (a DNS name), printable, no spaces.
+bool valid_hostname(std::string_view hostname);
 // Label names: letters, digits, '_' and '.', not starting with a digit; at most 64 bytes.
 bool valid_label_name(std::string_view name);
 // Reads a labels object (strings or numbers) into a map; throws BadDocument naming `where`.

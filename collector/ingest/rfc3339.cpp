@@ -1,7 +1,7 @@
 #include "collector/ingest/rfc3339.h"
 
 #include <cctype>
-#include <ctime>
+#include <chrono>
 
 namespace sahab::collector {
 namespace {
@@ -26,10 +26,11 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
       (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':') {
     return std::nullopt;
   }
-  if (*month < 1 || *month > 12 || *day < 1 || *day > 31 || *hour > 23 || *minute > 59 ||
-      *second > 60) {
-    return std::nullopt;
-  }
+  const std::chrono::year_month_day date{std::chrono::year(*year),
+                                         std::chrono::month(static_cast<unsigned>(*month)),
+                                         std::chrono::day(static_cast<unsigned>(*day))};
+  // ok() knows month lengths and leap years: 2025-02-29 and 2025-02-31 are refused.
+  if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
   size_t pos = 19;
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
@@ -46,14 +47,9 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   } else {
     return std::nullopt;
   }
-  std::tm tm{};
-  tm.tm_year = *year - 1900;
-  tm.tm_mon = *month - 1;
-  tm.tm_mday = *day;
-  tm.tm_hour = *hour;
-  tm.tm_min = *minute;
-  tm.tm_sec = *second;
-  return static_cast<std::int64_t>(timegm(&tm)) - offset_seconds;
+  const auto midnight = std::chrono::sys_days(date).time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::seconds>(midnight).count() + *hour * 3600 +
+         *minute * 60 + *second - offset_seconds;
 }
 
 }  // namespace sahab::collector

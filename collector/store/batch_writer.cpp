@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/bounded_json.h"
+
 namespace sahab::collector {
 namespace {
 using nlohmann::json;
@@ -125,7 +127,7 @@ void store_section(Database& db, const std::string& host_id, const InventorySect
   json old_data = json::object();
   if (current.step()) {
     old_hash = current.text(0);
-    old_data = json::parse(current.text(1), nullptr, false);
+    old_data = bounded_json::parse_stored_or(current.text(1), "inventory section", json::object());
   }
   current.reset();
   if (old_hash == section.hash) return;  // a full inventory repeats unchanged sections

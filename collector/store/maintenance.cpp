@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "collector/store/batch_writer.h"
+#include "common/bounded_json.h"
 #include "common/sketch.h"
 
 namespace sahab::collector {
@@ -20,7 +21,8 @@ struct Merged {
   double sum = 0;
   double max = 0;
   void add(std::int64_t n_summaries, std::int64_t n, double mean, double m, const std::string& s) {
-    sketch.merge(Sketch::from_json(nlohmann::json::parse(s)));
+    sketch.merge(
+        Sketch::from_json(bounded_json::parse_stored_or(s, "sketch", nlohmann::json::object())));
     summaries += n_summaries;
     count += n;
     sum += mean * static_cast<double>(n);

@@ -5,13 +5,15 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/store/batch_writer.h"
+#include "common/bounded_json.h"
 
 namespace sahab::collector {
 namespace {
 
 void add_row(WindowStats& stats, std::int64_t summaries, std::int64_t count, double mean,
              double max, const std::string& sketch_json) {
-  stats.sketch.merge(Sketch::from_json(nlohmann::json::parse(sketch_json)));
+  stats.sketch.merge(Sketch::from_json(
+      bounded_json::parse_stored_or(sketch_json, "sketch", nlohmann::json::object())));
   stats.summaries += summaries;
   stats.sum += mean * static_cast<double>(count);
   stats.max = std::max(stats.max, max);
