@@ -75,6 +75,10 @@ settings::Schema agent_schema(AgentConfig& c) {
   value("web.listen-address", "web.listen_address",
         "address to serve /metrics, /inventory, /healthz on", c.listen_address,
         settings::store_listen_address(c.listen_address));
+  value("web.inventory-token-file", "web.inventory_token_file",
+        "file holding a bearer token that lets callers off loopback read /inventory and "
+        "/utilisation",
+        "none: loopback only", path(c.inventory_token_file));
   value("path.procfs", "path.procfs", "procfs mountpoint", c.paths.procfs, path(c.paths.procfs));
   value("path.sysfs", "path.sysfs", "sysfs mountpoint", c.paths.sysfs, path(c.paths.sysfs));
   value("path.rootfs", "path.rootfs", "root filesystem of the host (for /etc, mountpoints)",

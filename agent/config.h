@@ -15,6 +15,8 @@ namespace sahab::agent {
 
 struct AgentConfig {
   std::string listen_address = ":9100";
+  // Callers off loopback may read /inventory and /utilisation with this bearer token.
+  std::filesystem::path inventory_token_file;
   Paths paths;
   std::string collector_url;  // empty: metrics only, nothing pushed
   std::filesystem::path enrolment_token_file;

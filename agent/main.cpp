@@ -18,6 +18,7 @@
 #include "agent/push/reporting.h"
 #include "agent/self_metrics.h"
 #include "agent/utilisation/sampler.h"
+#include "agent/web_access.h"
 #include "common/http_server.h"
 #include "common/log.h"
 #include "sahab/version.h"
@@ -114,6 +115,19 @@ std::unique_ptr<Reporting> start_reporting(const AgentConfig& config, const std:
   return std::make_unique<Reporting>(config, host_id, local_hostname(), std::move(content));
 }
 
+// Enough threads that 32 idle or trickling sockets leave Prometheus's scrape a free one, and
+// timeouts that free them soon (docs/security.md).
+http::Options server_options(const AgentConfig& config) {
+  http::Options options;
+  options.listen = config.listen_address;
+  options.threads = 40;
+  options.max_body_bytes = 0;  // the agent accepts no request bodies
+  options.request_timeout_ms = 5'000;
+  options.keep_alive_timeout_ms = 20'000;  // longer than a 15 s scrape interval
+  options.max_connections_per_address = 8;
+  return options;
+}
+
 int run(const AgentConfig& config) {
   if (config.once) return run_once(config);
   const sigset_t stop_signals = block_stop_signals();
@@ -136,20 +150,20 @@ int run(const AgentConfig& config) {
   metrics->add(std::make_shared<SummaryRingMetrics>(
       std::shared_ptr<const utilisation::SummaryRing>(sampler, &sampler->ring())));
 
-  http::Options options;
-  options.listen = config.listen_address;
-  options.threads = 4;
-  options.max_body_bytes = 0;  // the agent accepts no request bodies
-  http::Server server(options);
+  http::Server server(server_options(config));
+  const PrivateEndpointAccess private_access(
+      config.inventory_token_file.empty()
+          ? ""
+          : settings::read_token_file(config.inventory_token_file, "inventory token"));
   server.route("GET", "/metrics", [metrics](const http::Request&) { return metrics->serve(); });
-  server.route("GET", "/inventory", [inventory](const http::Request&) {
+  server.route("GET", "/inventory", private_access.guard([inventory](const http::Request&) {
     return http::Response::json(200, inventory::to_text(inventory->collect()));
-  });
-  server.route("GET", "/utilisation", [sampler](const http::Request&) {
+  }));
+  server.route("GET", "/utilisation", private_access.guard([sampler](const http::Request&) {
     nlohmann::json summaries = nlohmann::json::array();
     for (const auto& summary : sampler->ring().pending()) summaries.push_back(summary.to_json());
     return http::Response::json(200, inventory::to_text({{"summaries", std::move(summaries)}}));
-  });
+  }));
   server.route("GET", "/healthz",
                [](const http::Request&) { return http::Response::text(200, "ok"); });
   server.route("GET", "/", [](const http::Request&) {
