@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "collector/api/sd_targets.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -173,6 +174,16 @@ settings::Schema collector_schema(CollectorConfig& c) {
         "1m", [&c](const std::string& v) {
           c.planner_metrics_interval = settings::parse_positive_duration(v);
         });
+  schema.add({"targets.allowed-cidrs", "targets.allowed_cidrs",
+              "network (CIDR, IPv4 or IPv6) inside which an agent's reported listen address is "
+              "given to Prometheus by /api/v1/targets; elsewhere the address its pushes come from",
+              "none: always the push address", Kind::kList,
+              [&c](const std::string& v, const std::string&) {
+                if (!sd::parse_cidr(v)) {
+                  throw BadValue("expected a CIDR such as 10.0.0.0/8 or fd00::/8, got '" + v + "'");
+                }
+                c.targets_allowed_cidrs.push_back(v);
+              }});
   add_install_settings(value, c);
   add_login_settings(value, c);
   return schema;

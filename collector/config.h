@@ -52,6 +52,9 @@ struct CollectorConfig {
   std::filesystem::path downloads_dir;
   std::string public_url;
   std::string public_ca_file;
+  // GET /api/v1/targets (docs/api.md): networks (CIDR) inside which an agent's reported
+  // listen_address host is believed; elsewhere the address its pushes come from is used.
+  std::vector<std::string> targets_allowed_cidrs;
 };
 
 settings::Schema collector_schema(CollectorConfig& config);
