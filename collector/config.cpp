@@ -184,6 +184,12 @@ settings::Schema collector_schema(CollectorConfig& c) {
                 }
                 c.targets_allowed_cidrs.push_back(v);
               }});
+  schema.add({"enrolment.link-imported-hosts", "enrolment.link_imported_hosts",
+              "an agent enrolling under the id of an imported host takes it over at once, without "
+              "an administrator's approval",
+              "false", Kind::kSwitch, [&c](const std::string& v, const std::string&) {
+                c.enrolment_link_imported_hosts = settings::parse_bool(v);
+              }});
   add_install_settings(value, c);
   add_login_settings(value, c);
   return schema;
