@@ -6,6 +6,8 @@
 // credential it needs either that credential (X-Sahab-Credential: rotation, the old credential is
 // revoked) or an administrator's approval of a pending request; under the id of an imported host,
 // an approval too unless enrolment.link_imported_hosts is on.
+#include <algorithm>
+
 #include "collector/api/context.h"
 #include "collector/ingest/credentials.h"
 #include "collector/ingest/document.h"
