@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "collector/api/sd_targets.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -185,6 +186,22 @@ settings::Schema collector_schema(CollectorConfig& c) {
         "1m", [&c](const std::string& v) {
           c.planner_metrics_interval = settings::parse_positive_duration(v);
         });
+  schema.add({"targets.allowed-cidrs", "targets.allowed_cidrs",
+              "network (CIDR, IPv4 or IPv6) inside which an agent's reported listen address is "
+              "given to Prometheus by /api/v1/targets; elsewhere the address its pushes come from",
+              "none: always the push address", Kind::kList,
+              [&c](const std::string& v, const std::string&) {
+                if (!sd::parse_cidr(v)) {
+                  throw BadValue("expected a CIDR such as 10.0.0.0/8 or fd00::/8, got '" + v + "'");
+                }
+                c.targets_allowed_cidrs.push_back(v);
+              }});
+  schema.add({"enrolment.link-imported-hosts", "enrolment.link_imported_hosts",
+              "an agent enrolling under the id of an imported host takes it over at once, without "
+              "an administrator's approval",
+              "false", Kind::kSwitch, [&c](const std::string& v, const std::string&) {
+                c.enrolment_link_imported_hosts = settings::parse_bool(v);
+              }});
   add_install_settings(value, c);
   add_login_settings(value, c);
   return schema;

@@ -57,6 +57,12 @@ struct CollectorConfig {
   std::filesystem::path downloads_dir;
   std::string public_url;
   std::string public_ca_file;
+  // GET /api/v1/targets (docs/api.md): networks (CIDR) inside which an agent's reported
+  // listen_address host is believed; elsewhere the address its pushes come from is used.
+  std::vector<std::string> targets_allowed_cidrs;
+  // POST /api/v1/enrol under the id of an imported host links it to the agent without waiting for
+  // an administrator's approval.
+  bool enrolment_link_imported_hosts = false;
 };
 
 settings::Schema collector_schema(CollectorConfig& config);

@@ -1,12 +1,25 @@
 #include "agent/push/enrolment.h"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <random>
 
+#include "common/bounded_json.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "common/text.h"
 
 namespace sahab::agent {
+namespace {
+// The collector's answer, read with the limits of any document from outside; null when unusable.
+nlohmann::json collector_answer(const std::string& body) {
+  try {
+    return bounded_json::parse(body, bounded_json::kSmallDocument);
+  } catch (const bounded_json::Error&) {
+    return nullptr;
+  }
+}
+}  // namespace
 
 Enrolment::Enrolment(std::filesystem::path state_dir, std::filesystem::path token_file,
                      std::string collector_url, std::string host_id, std::string hostname)
@@ -15,6 +28,27 @@ Enrolment::Enrolment(std::filesystem::path state_dir, std::filesystem::path toke
       collector_url_(std::move(collector_url)),
       host_id_(std::move(host_id)),
       hostname_(std::move(hostname)) {}
+
+std::string Enrolment::request_secret() {
+  if (auto stored = try_read_line(request_file()); stored && text::trim(*stored).size() >= 16) {
+    return std::string(text::trim(*stored));
+  }
+  std::random_device random;
+  std::string secret;
+  char digits[9];
+  for (int i = 0; i < 8; ++i) {
+    std::snprintf(digits, sizeof digits, "%08x", static_cast<unsigned>(random()));
+    secret += digits;
+  }
+  try {
+    std::filesystem::create_directories(state_dir_);
+    write_file_atomic(request_file(), secret + "\n");  // 0600
+  } catch (const std::exception& e) {
+    log::warn(std::string("enrolment: cannot keep the request secret: ") + e.what());
+    return "";
+  }
+  return secret;
+}
 
 std::optional<std::string> Enrolment::credential(const HttpClient& client) {
   if (cached_) return cached_;
@@ -31,18 +65,43 @@ std::optional<std::string> Enrolment::credential(const HttpClient& client) {
     log::error("enrolment: cannot read a token from " + token_file_.string());
     return std::nullopt;
   }
-  const nlohmann::json request = {{"host_id", host_id_}, {"hostname", hostname_}};
-  const auto response =
-      client.post(collector_url_ + "/api/v1/enrol", request.dump(),
-                  {"Content-Type: application/json",
-                   "Authorization: Bearer " + std::string(text::trim(*token_line))});
-  if (response.status != 200 && response.status != 201) {
-    log::error("enrolment refused or failed: " +
-               (response.status ? "HTTP " + std::to_string(response.status) + " " + response.body
-                                : response.transport_error));
+  nlohmann::json request = {{"host_id", host_id_}, {"hostname", hostname_}};
+  if (const auto secret = request_secret(); !secret.empty()) request["request_secret"] = secret;
+  std::vector<std::string> headers = {
+      "Content-Type: application/json",
+      "Authorization: Bearer " + std::string(text::trim(*token_line))};
+  if (previous_) headers.push_back("X-Sahab-Credential: " + *previous_);  // rotation
+  const auto response = client.post(collector_url_ + "/api/v1/enrol", request.dump(), headers);
+  // A repeated answer (a request still pending, a refusal) is logged once, then at debug.
+  const bool repeated = std::exchange(last_status_, response.status) == response.status;
+  const auto say = [repeated](void (*level)(std::string_view), const std::string& message) {
+    (repeated ? log::debug : level)(message);
+  };
+  if (response.status == 202) {
+    const auto pending = collector_answer(response.body);
+    const auto id = pending.is_object() ? pending.value("request_id", nlohmann::json()) : nullptr;
+    say(log::warn, "enrolment: the collector already knows host " + host_id_ +
+                       "; an administrator must approve enrolment request " +
+                       (id.is_number() ? std::to_string(id.get<long long>()) : "?") +
+                       " (Agents page); retrying at each report");
     return std::nullopt;
   }
-  const auto answer = nlohmann::json::parse(response.body, nullptr, false);
+  if (response.status == 403 || response.status == 409) {
+    say(log::error, "enrolment refused (HTTP " + std::to_string(response.status) +
+                        "): " + response.body +
+                        (response.body.find("rejected") != std::string::npos
+                             ? " (remove " + request_file().string() + " to ask again)"
+                             : ""));
+    return std::nullopt;
+  }
+  if (response.status != 200 && response.status != 201) {
+    say(log::error,
+        "enrolment refused or failed: " +
+            (response.status ? "HTTP " + std::to_string(response.status) + " " + response.body
+                             : response.transport_error));
+    return std::nullopt;
+  }
+  const auto answer = collector_answer(response.body);
   if (!answer.is_object() || !answer.contains("credential") || !answer["credential"].is_string()) {
     log::error("enrolment: the collector's answer has no credential");
     return std::nullopt;
@@ -50,6 +109,9 @@ std::optional<std::string> Enrolment::credential(const HttpClient& client) {
   const std::string credential = answer["credential"].get<std::string>();
   std::filesystem::create_directories(state_dir_);
   write_file_atomic(credential_file(), credential + "\n");  // 0600
+  std::error_code ignored;
+  std::filesystem::remove(request_file(), ignored);
+  previous_.reset();
   log::info("enrolment: enrolled with the collector as host " + host_id_);
   cached_ = credential;
   newly_enrolled_ = true;
@@ -57,6 +119,7 @@ std::optional<std::string> Enrolment::credential(const HttpClient& client) {
 }
 
 void Enrolment::forget() {
+  if (cached_) previous_ = cached_;
   cached_.reset();
   std::error_code ignored;
   std::filesystem::remove(credential_file(), ignored);

@@ -88,5 +88,7 @@ void register_ops_routes(http::Server& server, Context& context);
 // GET /install.sh, /downloads/, /api/v1/install-info; POST /api/v1/enrol/check.
 void register_download_routes(http::Server& server, Context& context);
 void register_enrolment_token_routes(http::Server& server, Context& context);
+// POST /api/v1/enrol; GET /api/v1/enrolments/pending; POST /api/v1/enrolments/{id}/approve|reject.
+void register_enrolment_routes(http::Server& server, Context& context);
 
 }  // namespace sahab::collector

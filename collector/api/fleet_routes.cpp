@@ -3,9 +3,11 @@
 #include "collector/api/fleet_csv.h"
 #include "collector/api/fleet_export.h"
 #include "collector/api/fleet_import.h"
+#include "collector/api/sd_targets.h"
 #include "collector/ingest/decompress.h"
 #include "collector/store/agents.h"
 #include "collector/store/imports.h"
+#include "common/bounded_json.h"
 #include "common/log.h"
 
 namespace sahab::collector {
@@ -72,32 +74,12 @@ http::Response import(Context& ctx, const http::Request& request) {
                              {"errors", errors}});
 }
 
-std::string prometheus_label_name(const std::string& name) {
-  std::string out = name;
-  for (char& c : out) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
-  }
-  return out;
-}
-
-// HOST:PORT the agent serves /metrics on: its reported listen address when it names a specific
-// address, else the address it pushed from with the reported (or default 9100) port.
-std::string scrape_address(const std::string& pushed_from, const json& identity) {
-  std::string listen = identity.value("listen_address", json("")).is_string()
-                           ? identity.value("listen_address", "")
-                           : "";
-  std::string host, port = "9100";
-  if (const auto colon = listen.rfind(':'); colon != std::string::npos) {
-    host = listen.substr(0, colon);
-    port = listen.substr(colon + 1);
-  }
-  if (host.empty() || host == "0.0.0.0" || host == "[::]" || host == "::") host = pushed_from;
-  if (host.find(':') != std::string::npos && !host.starts_with("[")) host = "[" + host + "]";
-  return host + ":" + port;
-}
-
 http::Response targets(Context& ctx, const http::Request& request) {
   if (auto denied = require_admin(ctx, request)) return *denied;
+  std::vector<sd::Cidr> allowed;
+  for (const auto& text : ctx.config.targets_allowed_cidrs) {
+    if (auto cidr = sd::parse_cidr(text)) allowed.push_back(*cidr);
+  }
   json groups = json::array();
   ctx.store.read([&](Database& db) {
     Statement& s = db.cached(
@@ -105,16 +87,18 @@ http::Response targets(Context& ctx, const http::Request& request) {
         "FROM hosts h LEFT JOIN inventory_current i ON i.host_id = h.id AND i.section = 'identity' "
         "WHERE h.source = 'agent' AND h.address IS NOT NULL ORDER BY h.id");
     while (s.step()) {
-      json labels = {{"host_id", s.text(0)}, {"hostname", s.text(1)}, {"sahab_state", s.text(3)}};
-      const json host_labels = json::parse(s.text(2), nullptr, false);
-      for (const auto& [name, value] : host_labels.items()) {
-        if (value.is_string()) labels[prometheus_label_name(name)] = value;
-      }
-      const json identity = json::parse(s.text(5), nullptr, false);
-      groups.push_back(
-          {{"targets",
-            {scrape_address(s.text(4), identity.is_object() ? identity : json::object())}},
-           {"labels", labels}});
+      const json identity =
+          bounded_json::parse_stored_or(s.text(5), "inventory section", json::object());
+      const json listen = identity.is_object() ? identity.value("listen_address", json()) : json();
+      const auto address = sd::scrape_address(
+          s.text(4), listen.is_string() ? listen.get<std::string>() : "", allowed);
+      if (!address) continue;  // no push address the collector can vouch for
+      json labels =
+          sd::agent_labels(bounded_json::parse_stored_or(s.text(2), "host labels", json::object()));
+      labels["host_id"] = s.text(0);
+      labels["hostname"] = s.text(1);
+      labels["sahab_state"] = s.text(3);
+      groups.push_back({{"targets", {*address}}, {"labels", labels}});
     }
   });
   return json_response(200, groups);

@@ -1,4 +1,4 @@
-// POST /api/v1/enrol, POST /api/v1/ingest, GET /api/v1/agents, POST /api/v1/agents/{id}/revoke.
+// POST /api/v1/ingest, GET /api/v1/agents, POST /api/v1/agents/{id}/revoke.
 #include <chrono>
 
 #include "collector/api/context.h"
@@ -8,7 +8,6 @@
 #include "collector/ingest/rfc3339.h"
 #include "collector/store/agents.h"
 #include "collector/store/batch_writer.h"
-#include "collector/store/enrolment_tokens.h"
 #include "common/bounded_json.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -16,54 +15,6 @@
 namespace sahab::collector {
 namespace {
 using nlohmann::json;
-
-// Who let the agent in: "file" for --enrolment-token-file, "token N" for a stored token, nullopt
-// for no valid token. The answer when none: 403 if enrolment is disabled (no file and no token
-// ever made), else 401 (missing, wrong, expired or revoked).
-std::optional<std::string> enrolment_allowed(Context& ctx, const http::Request& request,
-                                             http::Response& refusal) {
-  const auto token = bearer_token(request);
-  if (token && !ctx.enrolment_token.empty() && constant_time_equal(*token, ctx.enrolment_token)) {
-    return "file";
-  }
-  std::optional<std::string> stored;
-  bool any = false;
-  ctx.store.write([&](Database& db) {
-    any = any_enrolment_token(db);
-    const auto used = token ? use_enrolment_token(db, sha256_hex(*token), ctx.now()) : std::nullopt;
-    stored = used ? std::optional("token " + std::to_string(used->id)) : std::nullopt;
-  });
-  if (stored) return stored;
-  refusal = ctx.enrolment_token.empty() && !any ? error_response(403, "enrolment is disabled")
-                                                : error_response(401, "enrolment token required");
-  return std::nullopt;
-}
-
-http::Response enrol(Context& ctx, const http::Request& request) {
-  http::Response refusal;
-  const auto allowed_by = enrolment_allowed(ctx, request, refusal);
-  if (!allowed_by) return refusal;
-  json body = json::parse(request.body, nullptr, false);
-  if (!body.is_object()) return error_response(400, "body: expected a JSON object");
-  const auto host_id = body.value("host_id", json()), hostname = body.value("hostname", json(""));
-  if (!host_id.is_string() || !valid_host_id(host_id.get<std::string>())) {
-    return error_response(400, "host_id: expected letters, digits, '.', '_', '-' or ':'");
-  }
-  if (!hostname.is_string() || hostname.get<std::string>().size() > 255) {
-    return error_response(400, "hostname: expected a string of at most 255 bytes");
-  }
-  const std::string credential = new_credential();
-  std::int64_t agent_id = 0;
-  ctx.store.write([&](Database& db) {
-    agent_id = enrol_agent(db, host_id, hostname, sha256_hex(credential),
-                           client_address(ctx, request), ctx.now());
-  });
-  log::info("enrolled host " + host_id.get<std::string>() + " as agent " +
-            std::to_string(agent_id) + " from " + request.remote_address + " (enrolment " +
-            *allowed_by + ")");
-  return json_response(201,
-                       {{"credential", credential}, {"agent_id", agent_id}, {"host_id", host_id}});
-}
 
 http::Response reject(Context& ctx, int status, const std::string& reason,
                       const std::string& message) {
@@ -177,7 +128,6 @@ http::Response revoke(Context& ctx, const http::Request& request) {
 }  // namespace
 
 void register_ingest_routes(http::Server& server, Context& ctx) {
-  server.route("POST", "/api/v1/enrol", [&ctx](const http::Request& r) { return enrol(ctx, r); });
   server.route("POST", "/api/v1/ingest",
                [&ctx](const http::Request& r) { return timed_ingest(ctx, r); });
   server.route("GET", "/api/v1/agents",

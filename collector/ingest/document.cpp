@@ -109,7 +109,8 @@ void check_identity(const json& identity, const std::string& where) {
     if (it == identity.end() || it->is_null()) continue;
     if (!it->is_string() || !valid_hostname(it->get_ref<const std::string&>())) {
       bad(where + "." + key, "expected a host name of at most " +
-                                 std::to_string(kMaxHostnameBytes) + " bytes without spaces");
+                                 std::to_string(kMaxHostnameBytes) +
+                                 " bytes, no control characters");
     }
   }
   if (const auto labels = identity.find("labels"); labels != identity.end()) {
@@ -157,7 +158,7 @@ bool valid_hostname(std::string_view hostname) {
   if (hostname.size() > kMaxHostnameBytes) return false;
   return std::all_of(hostname.begin(), hostname.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
-    return u > 0x20 && u != 0x7f;  // UTF-8 beyond ASCII is allowed: the parser checked it
+    return u >= 0x20 && u != 0x7f;  // UTF-8 beyond ASCII is allowed: the parser checked it
   });
 }
 

@@ -64,7 +64,8 @@ Batch parse_batch(std::string_view body);
 // Host ids are opaque but safe everywhere (paths, labels, logs): [A-Za-z0-9._:-]{1,128}, not
 // starting with '.'.
 bool valid_host_id(std::string_view id);
-// A hostname: at most 253 bytes (a DNS name), printable, no spaces.
+// A hostname: at most 253 bytes (a DNS name), no control characters. Quotes, spaces and the
+// like are kept as data: names come from many systems and are escaped wherever they are used.
 bool valid_hostname(std::string_view hostname);
 // Label names: letters, digits, '_' and '.', not starting with a digit; at most 64 bytes.
 bool valid_label_name(std::string_view name);

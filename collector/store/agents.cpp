@@ -14,7 +14,7 @@ void audit(Database& db, std::int64_t now, const std::string& action,
 
 std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::string& hostname,
                          const std::string& credential_sha256, const std::string& actor,
-                         std::int64_t now) {
+                         std::int64_t now, const std::string& action, const std::string& note) {
   db.cached(
         "INSERT INTO hosts(id, hostname, source, state, first_seen, last_seen, address) "
         "VALUES (?1, ?2, 'agent', 'active', ?3, ?3, ?4) "
@@ -29,7 +29,8 @@ std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::st
       .with(host_id, credential_sha256, now, actor)
       .run();
   const auto agent_id = db.last_insert_rowid();
-  audit(db, now, "enrol", agent_id, host_id, actor, "hostname=" + hostname);
+  audit(db, now, action, agent_id, host_id, actor,
+        "hostname=" + hostname + (note.empty() ? "" : ", " + note));
   return agent_id;
 }
 

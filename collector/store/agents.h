@@ -14,10 +14,14 @@ struct AgentRecord {
   bool revoked = false;
 };
 
-// Registers a new credential for `host_id` (creating the host when new) and audits it.
+// Registers a new credential for `host_id` (creating the host when new, turning an imported one
+// into an agent host) and audits it as `action` ('enrol', 'rotate', 'link_imported') with `note`
+// added to the detail. The caller decides whether the enrolment may take the host over
+// (collector/api/enrolment_routes.cpp).
 std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::string& hostname,
                          const std::string& credential_sha256, const std::string& actor,
-                         std::int64_t now);
+                         std::int64_t now, const std::string& action = "enrol",
+                         const std::string& note = "");
 
 std::optional<AgentRecord> find_agent_by_credential(Database& db,
                                                     const std::string& credential_sha256);

@@ -155,6 +155,27 @@ CREATE TABLE enrolment_tokens (
   uses INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 4: enrolments that need an administrator: under the id of a host that already has a live
+    // credential, or of an imported host. The agent proves it is the requester with a secret it
+    // chose (only its SHA-256 is kept) and collects its credential once the request is approved.
+    R"sql(
+CREATE TABLE enrolment_requests (
+  id INTEGER PRIMARY KEY,
+  host_id TEXT NOT NULL,
+  hostname TEXT NOT NULL DEFAULT '',
+  secret_sha256 TEXT NOT NULL UNIQUE,      -- hex SHA-256 of the agent's request_secret
+  reason TEXT NOT NULL,                    -- 'host_enrolled' or 'imported_host'
+  state TEXT NOT NULL DEFAULT 'pending',   -- 'pending', 'approved', 'rejected', 'collected'
+  requested_at INTEGER NOT NULL,           -- unix seconds
+  requested_from TEXT NOT NULL,            -- client address
+  last_attempt_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 1,
+  decided_at INTEGER,
+  decided_by TEXT,
+  agent_id INTEGER                         -- the credential issued when collected
+);
+CREATE INDEX enrolment_requests_by_state ON enrolment_requests(state, id);
+)sql",
 };
 
 }  // namespace

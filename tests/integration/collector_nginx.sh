@@ -117,11 +117,19 @@ until grep -q "certificate" "$WORK/agent_untrusting.log"; do
 done
 [[ ! -e "$WORK/agent-untrusting/credential" ]] || fail "an agent enrolled through an unverified certificate"
 pass "the agent enrols and reports through nginx with --collector.ca-file, and refuses an unknown CA"
+# Each further agent that reaches the collector is another host: its own rootfs with its own
+# /etc/machine-id (the collector refuses a second enrolment under a live host's id, issue #14).
+own_root() {  # own_root NAME: prints a rootfs directory with a fresh machine id
+  mkdir -p "$WORK/$1-root/etc"
+  head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/$1-root/etc/machine-id"
+  cp /etc/os-release "$WORK/$1-root/etc/os-release"
+  echo "$WORK/$1-root"
+}
 # Through an outbound HTTP proxy: the agent's requests must show in the proxy's log.
 proxied_port=$(free_port)
 start agent_proxied "$BIN_DIR/sahab-agent" --web.listen-address "127.0.0.1:$proxied_port" \
   --collector.url "http://127.0.0.1:$collector_port" --collector.proxy "http://127.0.0.1:$proxy_port" \
-  --enrolment-token-file "$ENROL_TOKEN_FILE" --state.dir "$WORK/agent-proxied" \
+  --path.rootfs "$(own_root proxied)" --enrolment-token-file "$ENROL_TOKEN_FILE" --state.dir "$WORK/agent-proxied" \
   --spool.dir "$WORK/agent-proxied/spool" --sample.interval 200ms --report.interval 500ms
 wait_http "http://127.0.0.1:$proxied_port/healthz"
 deadline=$((SECONDS + 30))
@@ -135,7 +143,8 @@ pass "the agent enrols and reports through an HTTP proxy (--collector.proxy)"
 
 # Mutual TLS: with --collector.client-cert the agent enrols and reports; without, nginx refuses it.
 for variant in with without; do
-  extra=(); [[ $variant == with ]] && extra=(--collector.client-cert "$tls/agent.crt" --collector.client-key "$tls/agent.key")
+  extra=(--path.rootfs "$(own_root "mtls-$variant")")
+  [[ $variant == with ]] && extra+=(--collector.client-cert "$tls/agent.crt" --collector.client-key "$tls/agent.key")
   port=$(free_port)
   start "agent_mtls_$variant" "$BIN_DIR/sahab-agent" --web.listen-address "127.0.0.1:$port" \
     --collector.url "https://localhost:$mtls_port" --collector.ca-file "$tls/ca.crt" "${extra[@]}" \

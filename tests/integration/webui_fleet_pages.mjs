@@ -199,6 +199,17 @@ try {
   const enrol = await fetchRetry(`${url}/api/v1/enrol`, { method: 'POST', headers: { Authorization: `Bearer ${token}`,
     'Content-Type': 'application/json' }, body: JSON.stringify({ host_id: 'new-agent', hostname: 'new-agent' }) });
   check(enrol.status === 201, `enrol with the new token: ${enrol.status}`);
+  // The same host id again with the token only: a pending request the admin approves on the page.
+  const claim = await fetchRetry(`${url}/api/v1/enrol`, { method: 'POST', headers: { Authorization: `Bearer ${token}`,
+    'Content-Type': 'application/json' }, body: JSON.stringify({ host_id: 'new-agent', hostname: 'new-agent',
+    request_secret: 'browser-test-secret-0123456789' }) });
+  check(claim.status === 202, `re-enrol with the token only: ${claim.status}`);
+  const requestId = (await claim.json()).request_id;
+  await page.reload();
+  await page.waitForSelector(`[data-testid=pending-enrolments-table] tr[data-request="${requestId}"][data-state=pending]`);
+  await page.click(`[data-testid=approve-${requestId}]`);
+  await page.waitForSelector(`[data-testid=pending-enrolments-table] tr[data-request="${requestId}"][data-state=approved]`);
+  ok('a pending enrolment is listed on the Agents page and an admin approves it');
   await screenshot('agents-admin-token', { fullPage: true });
   await accessible('agents (admin)');
   await page.click(`[data-testid=revoke-${listed[0].id}]`);

@@ -25,7 +25,10 @@ using sahab::testing::TempDir;
 struct Peer {
   std::mutex mutex;
   int ingest_status = 200;
+  int enrol_status = 201;  // 202: pending, 403: rejected
   int enrolments = 0;
+  std::vector<nlohmann::json> enrol_bodies;
+  std::vector<std::string> presented;  // X-Sahab-Credential of each enrolment request
   std::vector<nlohmann::json> received;
   std::vector<std::string> credentials_seen;
   http::Server server{http::Options{}};
@@ -35,6 +38,11 @@ struct Peer {
       std::lock_guard lock(mutex);
       if (r.header("authorization") != "Bearer enrol-secret")
         return http::Response::json(401, "{}");
+      enrol_bodies.push_back(nlohmann::json::parse(r.body));
+      presented.push_back(r.header("x-sahab-credential").value_or(""));
+      if (enrol_status == 202)
+        return http::Response::json(202, R"({"status":"pending","request_id":4})");
+      if (enrol_status != 201) return http::Response::json(enrol_status, R"({"error":"rejected"})");
       ++enrolments;
       return http::Response::json(201,
                                   R"({"credential":"cred-)" + std::to_string(enrolments) + "\"}");
@@ -163,4 +171,43 @@ TEST_CASE("push: a batch refused for good is dropped and counted, 401 enrols aga
   CHECK(peer.enrolments == 2);
   CHECK(peer.credentials_seen.back() == "Bearer cred-2");
   CHECK(peer.received.size() == 1);
+}
+
+TEST_CASE("push: a pending enrolment waits with the same request secret, then collects") {
+  Peer peer;
+  Agent agent(peer.url());
+  peer.enrol_status = 202;
+  agent.pusher.spool_report();
+  CHECK_FALSE(agent.pusher.drain());
+  CHECK_FALSE(agent.pusher.drain());
+  CHECK(peer.received.empty());
+  REQUIRE(peer.enrol_bodies.size() == 2);
+  const auto secret = peer.enrol_bodies[0].value("request_secret", "");
+  CHECK(secret.size() >= 16);
+  CHECK(peer.enrol_bodies[1].value("request_secret", "") == secret);
+  const auto request_file = agent.dir.path() / "enrolment-request";
+  REQUIRE(fs::exists(request_file));
+  const auto owner_only = fs::perms::owner_read | fs::perms::owner_write;
+  CHECK((fs::status(request_file).permissions() & fs::perms::all) == owner_only);
+  CHECK_FALSE(fs::exists(agent.dir.path() / "credential"));
+  CHECK(peer.presented[0].empty());
+
+  peer.enrol_status = 403;  // a rejection: still no credential, the secret is kept
+  CHECK_FALSE(agent.pusher.drain());
+  CHECK(fs::exists(request_file));
+
+  peer.enrol_status = 201;  // approved
+  CHECK(agent.pusher.drain());
+  CHECK(peer.enrol_bodies.back().value("request_secret", "") == secret);
+  CHECK(peer.received.size() == 1);
+  CHECK_FALSE(fs::exists(request_file));
+
+  // The collector refuses the credential: the agent enrols again and presents it (rotation).
+  peer.ingest_status = 401;
+  agent.pusher.spool_report();
+  CHECK_FALSE(agent.pusher.drain());
+  peer.ingest_status = 200;
+  CHECK(agent.pusher.drain());
+  CHECK(peer.presented.back() == "cred-1");
+  CHECK(peer.enrol_bodies.back().value("request_secret", "") != secret);
 }

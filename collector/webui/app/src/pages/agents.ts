@@ -1,7 +1,8 @@
 // Agents: how to install and enrol an agent on a server (the command the collector gives through
 // /api/v1/install-info when it serves the packages, else the manual steps with this collector's
-// address), stale agents, and enrolment tokens (admins only: the section is not even built for
-// other roles, and the API refuses them).
+// address), stale agents, enrolment tokens and the enrolments waiting for an administrator's
+// approval (admins only: those sections are not even built for other roles, and the API refuses
+// them).
 import { getJson, getJsonIfReady, sendJson, session } from '../api';
 import { h, link } from '../dom';
 import { formatDate, formatNumber, t } from '../i18n';
@@ -23,6 +24,17 @@ interface Token {
   expires_at: string | null;
   uses: number;
   state: 'live' | 'expired' | 'revoked';
+}
+interface EnrolmentRequest {
+  id: number;
+  host_id: string;
+  hostname: string;
+  reason: 'host_enrolled' | 'imported_host';
+  state: 'pending' | 'approved';
+  requested_at: string;
+  requested_from: string;
+  attempts: number;
+  decided_by: string | null;
 }
 const kTokenPlaceholder = '<TOKEN>';
 const kExpiries: [string, () => string][] = [['1d', () => t.days(1)], ['7d', () => t.days(7)],
@@ -128,8 +140,49 @@ function tokenSection(commandFor: (token: string) => string): HTMLElement {
         t.tokenUses, t.tokenRevoke].map((c) => h('th', {}, c)))), rows), empty);
 }
 
+// Enrolments under the id of a host that already has a credential, or of an imported host: an
+// admin approves (the agent collects its credential at its next report) or rejects them.
+function pendingSection(): HTMLElement {
+  const rows = h('tbody');
+  const empty = h('p', { class: 'muted' });
+  const error = h('p', { class: 'error', role: 'alert' });
+  const refresh = async () => {
+    const { requests } = await getJson<{ requests: EnrolmentRequest[] }>('/api/v1/enrolments/pending');
+    empty.textContent = requests.length ? '' : t.noPendingEnrolments;
+    rows.replaceChildren(...requests.map((req) => {
+      const act = (verb: 'approve' | 'reject') => {
+        const button = h('button', { type: 'button', 'data-testid': `${verb}-${req.id}`, disabled: req.state !== 'pending' },
+          verb === 'approve' ? t.enrolmentApprove : t.enrolmentReject);
+        button.addEventListener('click', async () => {
+          error.textContent = '';
+          try {
+            await sendJson('POST', `/api/v1/enrolments/${req.id}/${verb}`);
+            await refresh();
+          } catch (e) {
+            error.textContent = t.loadError + String(e);
+          }
+        });
+        return button;
+      };
+      return h('tr', { 'data-request': req.id, 'data-state': req.state },
+        h('td', {}, link(`/hosts/${encodeURIComponent(req.host_id)}`, req.host_id)), h('td', {}, req.hostname),
+        h('td', {}, t.enrolmentReasons[req.reason] ?? req.reason), h('td', {}, req.requested_from),
+        h('td', {}, formatDate(req.requested_at)), h('td', {}, formatNumber(req.attempts)),
+        h('td', {}, req.state === 'approved' ? t.enrolmentApprovedBy(req.decided_by ?? '') : t.enrolmentPending),
+        h('td', {}, act('approve'), ' ', act('reject')));
+    }));
+  };
+  void refresh().catch((e) => (error.textContent = t.loadError + String(e)));
+  return h('section', { class: 'panel', 'data-testid': 'pending-enrolments' }, h('h2', {}, t.pendingEnrolmentsTitle),
+    h('p', { class: 'muted' }, t.pendingEnrolmentsHelp), error,
+    h('table', { 'data-testid': 'pending-enrolments-table' },
+      h('thead', {}, h('tr', {}, ...[t.enrolmentHost, t.hostname, t.enrolmentReason, t.address, t.enrolmentRequestedAt,
+        t.enrolmentAttempts, t.tokenState, t.enrolmentDecision].map((c) => h('th', {}, c)))), rows), empty);
+}
+
 export async function agentsPage(): Promise<HTMLElement> {
   const [{ section, commandFor }, stale] = await Promise.all([installSection(), staleSection()]);
   const admin = session()?.role === 'admin';
-  return h('div', { class: 'page' }, h('h1', {}, t.navAgents), section, admin ? tokenSection(commandFor) : null, stale);
+  return h('div', { class: 'page' }, h('h1', {}, t.navAgents), section,
+    admin ? pendingSection() : null, admin ? tokenSection(commandFor) : null, stale);
 }
