@@ -111,7 +111,6 @@ http::Response download(const Context& ctx, const http::Request& request) {
           download_content_type(name),
           std::move(body),
           {{"Content-Disposition", "attachment; filename=\"" + std::string(name) + "\""},
-           {"X-Content-Type-Options", "nosniff"},
            {"Cache-Control", "no-cache"}}};
 }
 

@@ -113,7 +113,6 @@ http::Response plan_document(const planner::Plan& plan, const http::Request& req
   } else {
     return error_response(400, "format: expected one of json, csv, html");
   }
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return r;
 }
 

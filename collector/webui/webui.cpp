@@ -18,7 +18,6 @@ constexpr std::string_view kAssetsPrefix = "/assets/";
 
 void add_security_headers(http::Response& response) {
   response.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
-  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("X-Frame-Options", "DENY");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
 }

@@ -40,8 +40,12 @@ cmp -s "$WORK/got.deb" "$agent_deb" || fail "the downloaded .deb differs"
 grep -qi '^content-type: application/vnd.debian.binary-package' "$WORK/deb.headers" || fail "deb content type"
 [[ "$(curl -fsS -o /dev/null -w '%{content_type}' "$URL/downloads/$(basename "$agent_rpm")")" == application/x-rpm ]] \
   || fail "rpm content type"
-for bad in .hidden subdir ../sahab.db %2e%2e%2fsahab.db ..%2Fsahab.db notes.txt/ missing.deb; do
+for bad in .hidden subdir ../sahab.db notes.txt/ missing.deb; do
   expect_status 404 --path-as-is "$URL/downloads/$bad"
+done
+# Encoded parent segments are refused by the HTTP layer before any route sees them.
+for bad in %2e%2e%2fsahab.db ..%2Fsahab.db; do
+  expect_status 400 --path-as-is "$URL/downloads/$bad"
 done
 pass "GET /downloads/: exact names of the listing, right types, no dotfiles, directories or traversal"
 

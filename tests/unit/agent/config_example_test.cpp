@@ -31,7 +31,7 @@ void collect_keys(const YAML::Node& map, const std::string& prefix, std::set<std
 const std::set<std::string> kExampleValues = {"collector.url",         "collector.ca_file",
                                               "collector.client_cert", "collector.client_key",
                                               "collector.proxy",       "enrolment_token_file",
-                                              "labels"};
+                                              "labels",                "web.inventory_token_file"};
 
 }  // namespace
 

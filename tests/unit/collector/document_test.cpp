@@ -105,6 +105,44 @@ TEST_CASE("rfc3339: parse and format") {
   CHECK(sahab::format_rfc3339(1'795'341'600) == "2026-11-22T10:00:00Z");
 }
 
+TEST_CASE("rfc3339: days that do not exist are refused") {
+  CHECK_FALSE(parse_rfc3339("2025-02-31T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2025-02-29T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2026-04-31T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2026-00-10T00:00:00Z"));
+  CHECK(parse_rfc3339("2024-02-29T00:00:00Z") == 1'709'164'800);  // a leap day
+  CHECK(parse_rfc3339("2026-12-31T23:59:59Z") == 1'798'761'599);
+}
+
+TEST_CASE("document: hostile documents are refused while parsing, naming the problem") {
+  const std::string deep = std::string(600, '[') + std::string(600, ']');
+  CHECK_THROWS_WITH_AS(parse_batch(with(kGood, "\"unknown_field\": true", "\"x\": " + deep)),
+                       doctest::Contains("nested deeper than"), BadDocument);
+  CHECK_THROWS_WITH_AS(parse_batch(with(kGood, "\"mean\": 0.21", "\"mean\": 1e400")),
+                       doctest::Contains("number overflow"), BadDocument);
+  CHECK_THROWS_WITH_AS(parse_batch(with(kGood, "\"R\"", "\"\xff\"")), doctest::Contains("UTF-8"),
+                       BadDocument);
+  std::string labels = "{";
+  for (int i = 0; i < 65; ++i) labels += "\"l" + std::to_string(i) + "\": \"v\",";
+  labels.back() = '}';
+  CHECK_THROWS_WITH_AS(
+      parse_batch(with(kGood, R"({"region": "R", "site.uplink_mbps": 20})", labels)),
+      doctest::Contains("more than 64 labels"), BadDocument);
+  CHECK_THROWS_WITH_AS(
+      parse_batch(with(kGood, R"("data": {"labels")",
+                       "\"data\": {\"hostname\": \"" + std::string(254, 'h') + "\", \"labels\"")),
+      doctest::Contains("identity.data.hostname"), BadDocument);
+  CHECK_NOTHROW(
+      parse_batch(with(kGood, R"("data": {"labels")",
+                       "\"data\": {\"hostname\": \"" + std::string(253, 'h') + "\", \"labels\"")));
+  std::string packages = "[";
+  for (int i = 0; i <= 50'000; ++i) packages += "{},";
+  packages.back() = ']';
+  CHECK_THROWS_WITH_AS(parse_batch(with(kGood, R"("data": {"labels")",
+                                        "\"data\": {\"packages\": " + packages + ", \"labels\"")),
+                       doctest::Contains("more than 50000 records"), BadDocument);
+}
+
 TEST_CASE("rate limiter: burst, then the sustained rate, per agent") {
   RateLimiter limiter(1.0, 3);
   const auto t0 = RateLimiter::Clock::now();

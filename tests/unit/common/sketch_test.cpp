@@ -52,6 +52,18 @@ TEST_CASE("sketch: JSON round trip and bad input") {
   CHECK(back.to_json() == s.to_json());
   CHECK_THROWS_AS(Sketch::from_json(nlohmann::json::parse(R"({"x": 1})")), std::invalid_argument);
   CHECK_THROWS_AS(Sketch::from_json(nlohmann::json::parse(R"({"3": -1})")), std::invalid_argument);
-  CHECK_THROWS_AS(Sketch::from_json(nlohmann::json::parse(R"({"99999": 1})")), std::invalid_argument);
+  CHECK_THROWS_AS(Sketch::from_json(nlohmann::json::parse(R"({"99999": 1})")),
+                  std::invalid_argument);
   CHECK_THROWS_AS(Sketch::from_json(nlohmann::json::parse(R"([1])")), std::invalid_argument);
+}
+
+TEST_CASE("sketch: counts that would overflow are refused") {
+  CHECK_THROWS_AS(sahab::Sketch::from_json(nlohmann::json::parse(
+                      R"({"1": 9223372036854775808, "2": 9223372036854775808})")),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(sahab::Sketch::from_json(nlohmann::json::parse(R"({"z": 18446744073709551615})")),
+                  std::invalid_argument);
+  CHECK(
+      sahab::Sketch::from_json(nlohmann::json::parse(R"({"z": 1000000, "5": 1000000})")).count() ==
+      2'000'000);
 }

@@ -1,7 +1,8 @@
+#include "common/text.h"
+
 #include <doctest/doctest.h>
 
 #include "common/duration.h"
-#include "common/text.h"
 
 using namespace sahab;
 
@@ -43,4 +44,20 @@ TEST_CASE("durations in Prometheus syntax") {
   CHECK_FALSE(parse_duration("15x"));
   CHECK_FALSE(parse_duration(""));
   CHECK(format_duration(std::chrono::milliseconds(90'500)) == "1m30s500ms");
+}
+
+TEST_CASE("text: first_invalid_utf8 follows RFC 3629") {
+  using sahab::text::first_invalid_utf8;
+  CHECK_FALSE(first_invalid_utf8(""));
+  CHECK_FALSE(first_invalid_utf8("plain ASCII"));
+  CHECK_FALSE(
+      first_invalid_utf8("Berrechid \xd8\xa8\xd8\xb1\xd8\xb4\xd9\x8a\xd8\xaf, \xc3\xa9t\xc3\xa9"));
+  CHECK_FALSE(first_invalid_utf8("\xf0\x9f\x8c\xa7"));  // U+1F327, four bytes
+  CHECK(first_invalid_utf8("ab\xff") == 2u);
+  CHECK(first_invalid_utf8("a\xc3") == 1u);             // truncated
+  CHECK(first_invalid_utf8("\xc0\xaf") == 0u);          // overlong '/'
+  CHECK(first_invalid_utf8("\xe0\x80\xaf") == 0u);      // overlong, three bytes
+  CHECK(first_invalid_utf8("x\xed\xa0\x80") == 1u);     // a surrogate
+  CHECK(first_invalid_utf8("\xf4\x90\x80\x80") == 0u);  // past U+10FFFF
+  CHECK(first_invalid_utf8("\xe2\x82") == 0u);          // truncated euro sign
 }
