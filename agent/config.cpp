@@ -1,7 +1,7 @@
 #include "agent/config.h"
 
-#include "agent/collector/exclude_pattern.h"
-#include "agent/collector/registry.h"
+#include "agent/metrics/exclude_pattern.h"
+#include "agent/metrics/registry.h"
 #include "common/log.h"
 #include "sahab/version.h"
 

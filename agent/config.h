@@ -6,7 +6,7 @@
 #include <ostream>
 #include <string>
 
-#include "agent/collector/collector.h"
+#include "agent/metrics/collector.h"
 #include "agent/push/http_client.h"
 #include "agent/push/spool.h"
 #include "common/settings.h"

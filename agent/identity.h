@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <string>
 
-#include "agent/collector/collector.h"
+#include "agent/metrics/collector.h"
 
 namespace sahab::agent {
 

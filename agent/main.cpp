@@ -7,9 +7,9 @@
 #include <iostream>
 #include <thread>
 
-#include "agent/collector/metric_builder.h"
-#include "agent/collector/node_collector.h"
-#include "agent/collector/registry.h"
+#include "agent/metrics/metric_builder.h"
+#include "agent/metrics/node_collector.h"
+#include "agent/metrics/registry.h"
 #include "agent/config.h"
 #include "agent/identity.h"
 #include "agent/inventory/connections.h"

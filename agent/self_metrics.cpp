@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include "agent/collector/metric_builder.h"
+#include "agent/metrics/metric_builder.h"
 #include "agent/utilisation/summary.h"
 #include "common/file.h"
 #include "common/text.h"

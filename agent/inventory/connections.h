@@ -15,7 +15,7 @@
 #include <string>
 #include <tuple>
 
-#include "agent/collector/collector.h"
+#include "agent/metrics/collector.h"
 #include "agent/inventory/parsers.h"
 #include "agent/inventory/processes.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/collector/collector.h"
+#include "agent/metrics/collector.h"
 #include "agent/inventory/parsers.h"
 
 namespace sahab::agent::inventory {

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "agent/collector/collector.h"
+#include "agent/metrics/collector.h"
 #include "agent/inventory/parsers.h"
 #include "agent/inventory/processes.h"
 

@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "agent/collector/collector.h"
+#include "agent/metrics/collector.h"
 
 namespace sahab::agent::inventory {
 

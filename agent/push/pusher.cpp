@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "agent/collector/metric_builder.h"
+#include "agent/metrics/metric_builder.h"
 #include "common/gzip.h"
 #include "common/log.h"
 #include "common/timestamp.h"

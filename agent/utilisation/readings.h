@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "agent/collector/collector.h"
+#include "agent/metrics/collector.h"
 
 namespace sahab::agent::utilisation {
 

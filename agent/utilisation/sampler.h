@@ -11,7 +11,7 @@
 #include <optional>
 #include <thread>
 
-#include "agent/collector/collector.h"
+#include "agent/metrics/collector.h"
 #include "agent/utilisation/readings.h"
 #include "agent/utilisation/summary.h"
 

@@ -1,7 +1,7 @@
-#include "agent/collector/node_collector.h"
+#include "agent/metrics/node_collector.h"
 
-#include "agent/collector/registry.h"
-#include "unit/agent/collector/support.h"
+#include "agent/metrics/registry.h"
+#include "unit/agent/metrics/support.h"
 
 using namespace sahab::agent;
 using namespace sahab::agent::testing;

@@ -1,0 +1,62 @@
+// meminfo: one node_memory_<Field>_bytes gauge per /proc/meminfo line, as node_exporter's
+// collector/meminfo_linux.go ("Active(anon)" becomes node_memory_Active_anon_bytes; unitless fields
+// such as HugePages_Total keep no _bytes suffix).
+#include <string>
+
+#include "agent/metrics/collector.h"
+#include "agent/metrics/metric_builder.h"
+#include "agent/metrics/registry.h"
+#include "common/file.h"
+#include "common/text.h"
+
+namespace sahab::agent {
+namespace {
+
+std::string metric_key(std::string_view field) {
+  std::string key;
+  key.reserve(field.size());
+  for (char c : field) {
+    if (c == '(') {
+      key += '_';
+    } else if (c != ')') {
+      key += c;
+    }
+  }
+  return key;
+}
+
+class MeminfoCollector : public Collector {
+ public:
+  explicit MeminfoCollector(const Paths& paths) : path_(paths.proc("meminfo")) {}
+
+  void collect(MetricFamilies& out) const override {
+    const std::string content = read_file(path_);
+    size_t parsed = 0;
+    text::for_each_line(content, [&](std::string_view line) {
+      const auto f = text::fields(line);
+      if (f.size() < 2 || !f[0].ends_with(':')) return;
+      const auto value = text::to_double(f[1]);
+      if (!value) throw CollectorError("bad value in " + path_.string() + ": " + std::string(line));
+      std::string key = metric_key(f[0].substr(0, f[0].size() - 1));
+      double number = *value;
+      if (f.size() == 3) {  // the only unit the kernel writes is kB
+        number *= 1024;
+        key += "_bytes";
+      }
+      add_gauge(out, "node_memory_" + key, "Memory information field " + key + ".", number);
+      ++parsed;
+    });
+    if (parsed == 0) throw CollectorError("no fields in " + path_.string());
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace
+
+std::unique_ptr<Collector> make_meminfo_collector(const Paths& paths) {
+  return std::make_unique<MeminfoCollector>(paths);
+}
+
+}  // namespace sahab::agent

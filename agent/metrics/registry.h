@@ -1,0 +1,37 @@
+#pragma once
+// The list of collectors the agent knows, with node_exporter's default on/off state.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent/metrics/collector.h"
+
+namespace sahab::agent {
+
+struct CollectorInfo {
+  std::string name;          // as in --collector.<name>
+  bool enabled_by_default;
+  std::string description;   // one line for --help
+  std::function<std::unique_ptr<Collector>(const Paths&)> make;
+};
+
+const std::vector<CollectorInfo>& known_collectors();
+const CollectorInfo* find_collector(const std::string& name);
+
+// Factories, one per collector file (agent/metrics/<name>.cpp).
+std::unique_ptr<Collector> make_cpu_collector(const Paths& paths);
+std::unique_ptr<Collector> make_meminfo_collector(const Paths& paths);
+std::unique_ptr<Collector> make_loadavg_collector(const Paths& paths);
+std::unique_ptr<Collector> make_stat_collector(const Paths& paths);
+std::unique_ptr<Collector> make_uname_collector(const Paths& paths);
+std::unique_ptr<Collector> make_os_collector(const Paths& paths);
+std::unique_ptr<Collector> make_time_collector(const Paths& paths);
+std::unique_ptr<Collector> make_dmi_collector(const Paths& paths);
+std::unique_ptr<Collector> make_processes_collector(const Paths& paths);
+std::unique_ptr<Collector> make_filesystem_collector(const Paths& paths);
+std::unique_ptr<Collector> make_diskstats_collector(const Paths& paths);
+std::unique_ptr<Collector> make_netdev_collector(const Paths& paths);
+std::unique_ptr<Collector> make_tcpstat_collector(const Paths& paths);
+
+}  // namespace sahab::agent
