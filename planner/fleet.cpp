@@ -19,6 +19,8 @@ namespace {
 using nlohmann::json;
 
 constexpr double kAny = std::numeric_limits<double>::max();
+// Objects and arrays nested in a fleet document; a real one nests 5 levels.
+constexpr std::size_t kMaxFleetDepth = 64;
 
 std::string range_text(double min, double max) {
   char range[96];
@@ -133,6 +135,11 @@ class FleetReader : public nlohmann::json_sax<json> {
   }
 
   bool open(Shape shape) {
+    // Skipped values count too: a document nested a million levels inside an unknown field is
+    // refused at level 65 rather than walked (the collector's bounded parser allows 64 as well).
+    if (depth() + static_cast<std::size_t>(skip_) >= kMaxFleetDepth) {
+      throw FleetError("fleet: nested deeper than " + std::to_string(kMaxFleetDepth) + " levels");
+    }
     if (skip_ > 0) return ++skip_, true;
     if (depth() == 0) {
       if (shape != Shape::kObject) throw FleetError("fleet: expected a JSON object");

@@ -171,6 +171,21 @@ TEST_CASE("fleet: unknown fields are skipped at any depth - wrong shapes are err
         "host 1 (id 'late'): field 'utilisation.cpu_ratio': expected an object");
 }
 
+TEST_CASE("fleet: documents nested deeper than 64 levels are refused, skipped fields too") {
+  // Deep inside an unknown field (skipped), inside a host, and at the top level: each refused
+  // at level 65, quickly, whatever the depth of the text.
+  const auto nested = [](std::size_t levels) {
+    return std::string(levels, '[') + std::string(levels, ']');
+  };
+  const std::string kDeep = "fleet: nested deeper than 64 levels";
+  CHECK(error_of(with_host(R"({"id": "a", "x": )" + nested(100'000) + "}")) == kDeep);
+  CHECK(error_of(R"({"format": "sahab-fleet/1", "extra": )" + nested(100'000) + "}") == kDeep);
+  CHECK(error_of(R"({"format": "sahab-fleet/1", "hosts": [], "extra": )" + nested(64) + "}") ==
+        kDeep);
+  // 64 levels in all are fine: the document, and 63 more in an unknown field.
+  CHECK(error_of(R"({"format": "sahab-fleet/1", "hosts": [], "extra": )" + nested(63) + "}") == "");
+}
+
 namespace {
 
 json document_of(const json& hosts, const json& connections = json::array()) {
