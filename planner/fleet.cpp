@@ -203,6 +203,7 @@ class FleetReader : public nlohmann::json_sax<json> {
 
   bool scalar(const Value& v) {
     if (skip_ > 0) return true;
+    if (depth() == 0) throw FleetError("fleet: expected a JSON object");  // "1", "null", "\"x\""
     if (depth() == 1) {
       top_level(v);
     } else if (depth() == 2) {

@@ -91,6 +91,11 @@ TEST_CASE("fleet: invalid documents name the host and the field") {
   CHECK(error_of("").find("not valid JSON") != std::string::npos);
   CHECK(error_of(std::string(kExample).substr(0, 300)).find("not valid JSON") != std::string::npos);
   CHECK(error_of("[]").find("expected a JSON object") != std::string::npos);
+  // A lone scalar: no frame is open (found by tests/fuzz/fuzz_fleet_reader).
+  for (const char* scalar : {"1", "null", "true", "\"sahab-fleet/1\"", " 2.5 "}) {
+    CAPTURE(scalar);
+    CHECK(error_of(scalar) == "fleet: expected a JSON object");
+  }
   CHECK(error_of(R"({"hosts": []})").find("field 'format'") != std::string::npos);
   CHECK(error_of(R"({"format": "sahab-fleet/2"})").find("sahab-fleet/1") != std::string::npos);
   CHECK(error_of(with_host(R"({"hostname": "x"})")) ==
