@@ -174,6 +174,16 @@ TEST_CASE("fleet: unknown fields are skipped at any depth - wrong shapes are err
         "host 1 (id 'a'): field 'cpu.cores': expected a single value");
   CHECK(error_of(with_host(R"({"utilisation": {"cpu_ratio": 0.5}, "id": "late"})")) ==
         "host 1 (id 'late'): field 'utilisation.cpu_ratio': expected an object");
+  // Member names that look like array elements are unknown fields, not elements: they threw
+  // std::invalid_argument ("stoul") or std::out_of_range (found by tests/fuzz/fuzz_fleet_reader).
+  const Fleet bracketed = fleet_from_text(with_host(
+      R"({"id": "a", "disks[x]": 1, "software[memory]": 2, "disks[3]": {"name": "sdz"},
+          "listening[0].port": 22, "disks": [{"name": "sda", "size[0]": 1}], "labels": {"a[1]": "b"}})"));
+  REQUIRE(bracketed.hosts.size() == 2);
+  REQUIRE(bracketed.hosts[1].disks.size() == 1);
+  CHECK(bracketed.hosts[1].disks[0].name == "sda");
+  CHECK(bracketed.hosts[1].listening.empty());
+  CHECK(bracketed.hosts[1].label("a[1]") == "b");
 }
 
 TEST_CASE("fleet: documents nested deeper than 64 levels are refused, skipped fields too") {
