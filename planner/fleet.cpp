@@ -117,10 +117,12 @@ class FleetReader : public nlohmann::json_sax<json> {
     return depth() >= 3 && (section() == "hosts" || section() == "connections");
   }
 
-  // A member of a host or connection whose name holds '[' or ']' ("disks[9]": {...}) is no field
-  // of the format, and its path would read as an array element that does not exist: skipped.
-  bool bracketed_member() const {
-    return depth() == 3 && frames_.back().key.find_first_of("[]") != std::string::npos;
+  // A member of a host or connection named "" or with '[' or ']' ("disks[9]": {...}) is no field
+  // of the format, and its path would be empty or read as an array element that does not exist:
+  // skipped.
+  bool unusable_member() const {
+    const std::string& key = frames_.back().key;
+    return depth() == 3 && (key.empty() || key.find_first_of("[]") != std::string::npos);
   }
 
   // The dotted path of the value about to be read, relative to the element ("cpu.cores").
@@ -169,7 +171,7 @@ class FleetReader : public nlohmann::json_sax<json> {
       return true;
     }
     const std::string path = child_path();  // a copy: it becomes path_ below
-    const Shape want = bracketed_member() ? Shape::kUnknown : shape_of(path);
+    const Shape want = unusable_member() ? Shape::kUnknown : shape_of(path);
     if (want != shape) {  // unknown, or the wrong kind: skipped (close() advances past it)
       if (want != Shape::kUnknown) {
         problem(path, want == Shape::kScalar  ? "expected a single value"
@@ -214,7 +216,7 @@ class FleetReader : public nlohmann::json_sax<json> {
       top_level(v);
     } else if (depth() == 2) {
       element_not_object();
-    } else if (!bracketed_member()) {
+    } else if (!unusable_member()) {
       field(child_path(), v);
     }
     advance();

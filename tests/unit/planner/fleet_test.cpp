@@ -175,10 +175,12 @@ TEST_CASE("fleet: unknown fields are skipped at any depth - wrong shapes are err
   CHECK(error_of(with_host(R"({"utilisation": {"cpu_ratio": 0.5}, "id": "late"})")) ==
         "host 1 (id 'late'): field 'utilisation.cpu_ratio': expected an object");
   // Member names that look like array elements are unknown fields, not elements: they threw
-  // std::invalid_argument ("stoul") or std::out_of_range (found by tests/fuzz/fuzz_fleet_reader).
+  // std::invalid_argument ("stoul") or std::out_of_range; an empty name read path.back() of ""
+  // (found by tests/fuzz/fuzz_fleet_reader).
   const Fleet bracketed = fleet_from_text(with_host(
       R"({"id": "a", "disks[x]": 1, "software[memory]": 2, "disks[3]": {"name": "sdz"},
-          "listening[0].port": 22, "disks": [{"name": "sda", "size[0]": 1}], "labels": {"a[1]": "b"}})"));
+          "listening[0].port": 22, "disks": [{"name": "sda", "size[0]": 1}], "labels": {"a[1]": "b"},
+          "": "empty", "": {"name": 1}})"));
   REQUIRE(bracketed.hosts.size() == 2);
   REQUIRE(bracketed.hosts[1].disks.size() == 1);
   CHECK(bracketed.hosts[1].disks[0].name == "sda");
