@@ -33,7 +33,7 @@ clean:
 	rm -rf $(BUILD_DIR)
 
 .PHONY: fuzz
-# libFuzzer runs of the inventory parsers (tests/fuzz/run.sh), 20 s each.
+# libFuzzer runs of the parsers of outside input (tests/fuzz/run.sh), 20 s each.
 fuzz: test-deps
 	./tests/fuzz/run.sh $(BUILD_DIR)/fuzz 20
 

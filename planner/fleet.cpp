@@ -19,6 +19,8 @@ namespace {
 using nlohmann::json;
 
 constexpr double kAny = std::numeric_limits<double>::max();
+// Objects and arrays nested in a fleet document; a real one nests 5 levels.
+constexpr std::size_t kMaxFleetDepth = 64;
 
 std::string range_text(double min, double max) {
   char range[96];
@@ -115,6 +117,14 @@ class FleetReader : public nlohmann::json_sax<json> {
     return depth() >= 3 && (section() == "hosts" || section() == "connections");
   }
 
+  // A member of a host or connection named "" or with '[' or ']' ("disks[9]": {...}) is no field
+  // of the format, and its path would be empty or read as an array element that does not exist:
+  // skipped.
+  bool unusable_member() const {
+    const std::string& key = frames_.back().key;
+    return depth() == 3 && (key.empty() || key.find_first_of("[]") != std::string::npos);
+  }
+
   // The dotted path of the value about to be read, relative to the element ("cpu.cores").
   // Built in a reused buffer: this runs for every value of a 100,000-host document.
   const std::string& child_path() {
@@ -133,6 +143,11 @@ class FleetReader : public nlohmann::json_sax<json> {
   }
 
   bool open(Shape shape) {
+    // Skipped values count too: a document nested a million levels inside an unknown field is
+    // refused at level 65 rather than walked (the collector's bounded parser allows 64 as well).
+    if (depth() + static_cast<std::size_t>(skip_) >= kMaxFleetDepth) {
+      throw FleetError("fleet: nested deeper than " + std::to_string(kMaxFleetDepth) + " levels");
+    }
     if (skip_ > 0) return ++skip_, true;
     if (depth() == 0) {
       if (shape != Shape::kObject) throw FleetError("fleet: expected a JSON object");
@@ -156,7 +171,7 @@ class FleetReader : public nlohmann::json_sax<json> {
       return true;
     }
     const std::string path = child_path();  // a copy: it becomes path_ below
-    const Shape want = shape_of(path);
+    const Shape want = unusable_member() ? Shape::kUnknown : shape_of(path);
     if (want != shape) {  // unknown, or the wrong kind: skipped (close() advances past it)
       if (want != Shape::kUnknown) {
         problem(path, want == Shape::kScalar  ? "expected a single value"
@@ -196,11 +211,12 @@ class FleetReader : public nlohmann::json_sax<json> {
 
   bool scalar(const Value& v) {
     if (skip_ > 0) return true;
+    if (depth() == 0) throw FleetError("fleet: expected a JSON object");  // "1", "null", "\"x\""
     if (depth() == 1) {
       top_level(v);
     } else if (depth() == 2) {
       element_not_object();
-    } else {
+    } else if (!unusable_member()) {
       field(child_path(), v);
     }
     advance();

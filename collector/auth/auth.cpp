@@ -5,9 +5,9 @@
 #include <ostream>
 
 #include "collector/api/context.h"
+#include "collector/auth/login_body.h"
 #include "collector/auth/password.h"
 #include "collector/ingest/credentials.h"
-#include "common/bounded_json.h"
 #include "common/log.h"
 
 namespace sahab::collector::auth {
@@ -15,8 +15,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kCookie = "sahab_session";
-constexpr std::size_t kMaxPasswordBytes = 1024;
-constexpr std::size_t kMaxUserBytes = 256;
 
 bool is_read(const http::Request& request) {
   return request.method == "GET" || request.method == "HEAD";
@@ -107,15 +105,11 @@ http::Response Auth::login(const http::Request& request) {
   if (!request.header("content-type").value_or("").starts_with("application/json")) {
     return error_response(415, "expected application/json");
   }
-  const json body = bounded_json::parse(request.body, bounded_json::kSmallDocument);
-  if (!body.is_object() || !body.value("user", json()).is_string() ||
-      !body.value("password", json()).is_string() ||
-      body["user"].get<std::string>().size() > kMaxUserBytes ||
-      body["password"].get<std::string>().size() > kMaxPasswordBytes) {
-    return error_response(400, "expected {\"user\": ..., \"password\": ...}");
-  }
-  const auto name = body["user"].get<std::string>();
-  const auto password = body["password"].get<std::string>();
+  // Throws bounded_json::Error for text that is not JSON or is over the limits: a 400 as well.
+  const auto body = parse_login_body(request.body);
+  if (!body) return error_response(400, "expected {\"user\": ..., \"password\": ...}");
+  const std::string& name = body->user;
+  const std::string& password = body->password;
   const std::string address = client_address(options_.trusted_proxies, request);
   // Refused before queueing for the KDF, so throttled guesses cost nothing.
   if (auto refused = refuse_if_throttled(name, address)) return *refused;

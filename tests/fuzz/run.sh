@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang into BUILD_DIR and runs each for SECONDS, seeded with
-# the inventory fixtures. Exits non-zero on a crash, a sanitizer report or a build failure.
+# the inventory fixtures and the small documents under seeds/ (ingest, import, fleet, sign-in).
+# Exits non-zero on a crash, a sanitizer report or a build failure.
 # Usage: tests/fuzz/run.sh [BUILD_DIR] [SECONDS]
 set -euo pipefail
 SOURCE_DIR="$(cd "$(dirname "$0")" && pwd)"
 FIXTURES="$SOURCE_DIR/../fixtures/agent/inventory"
+SEEDS="$SOURCE_DIR/seeds"
 mkdir -p "${1:-build/fuzz}"
 BUILD_DIR="$(cd "${1:-build/fuzz}" && pwd)"
 SECONDS_EACH="${2:-20}"
@@ -13,7 +15,7 @@ command -v clang++ >/dev/null || { echo "clang++ not found (scripts/packages/tes
 cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$BUILD_DIR" -j 2 >/dev/null
 
-# seed NAME FILES...: a fresh corpus dir holding the given fixture files.
+# seed NAME FILES...: a fresh corpus dir holding the given seed files.
 seed() {
   local dir="$BUILD_DIR/corpus/$1"; shift
   rm -rf "$dir"; mkdir -p "$dir"
@@ -23,8 +25,10 @@ seed() {
 }
 
 status=0
+ran=0
 run() {
   local target="$1" corpus="$2"
+  ran=$((ran + 1))
   echo "fuzzing $target for ${SECONDS_EACH}s"
   if ! (cd "$BUILD_DIR" && "./$target" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 \
         -rss_limit_mb=1024 -print_final_stats=1 "$corpus" >"$target.log" 2>&1); then
@@ -42,5 +46,9 @@ run fuzz_proc_net "$(seed proc_net "$FIXTURES"/default/proc/net/tcp "$FIXTURES"/
 run fuzz_dpkg_status "$(seed dpkg_status "$BUILD_DIR/dpkg-head" "$FIXTURES"/broken/root/var/lib/dpkg/status)"
 run fuzz_os_release "$(seed os_release "$FIXTURES"/default/root/etc/os-release \
   "$FIXTURES"/broken/root/etc/os-release "$FIXTURES"/default/proc/cpuinfo)"
-[[ $status -eq 0 ]] && echo "3 passed, 0 failed" || echo "fuzzing found problems"
+run fuzz_ingest_document "$(seed ingest "$SEEDS"/ingest/*)"
+run fuzz_import "$(seed import "$SEEDS"/import/*)"
+run fuzz_fleet_reader "$(seed fleet_reader "$SEEDS"/fleet/* "$SEEDS"/import/fleet.json)"
+run fuzz_login_body "$(seed login_body "$SEEDS"/login/*)"
+[[ $status -eq 0 ]] && echo "$ran passed, 0 failed" || echo "fuzzing found problems"
 exit $status

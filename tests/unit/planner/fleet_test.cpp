@@ -91,6 +91,11 @@ TEST_CASE("fleet: invalid documents name the host and the field") {
   CHECK(error_of("").find("not valid JSON") != std::string::npos);
   CHECK(error_of(std::string(kExample).substr(0, 300)).find("not valid JSON") != std::string::npos);
   CHECK(error_of("[]").find("expected a JSON object") != std::string::npos);
+  // A lone scalar: no frame is open (found by tests/fuzz/fuzz_fleet_reader).
+  for (const char* scalar : {"1", "null", "true", "\"sahab-fleet/1\"", " 2.5 "}) {
+    CAPTURE(scalar);
+    CHECK(error_of(scalar) == "fleet: expected a JSON object");
+  }
   CHECK(error_of(R"({"hosts": []})").find("field 'format'") != std::string::npos);
   CHECK(error_of(R"({"format": "sahab-fleet/2"})").find("sahab-fleet/1") != std::string::npos);
   CHECK(error_of(with_host(R"({"hostname": "x"})")) ==
@@ -169,6 +174,33 @@ TEST_CASE("fleet: unknown fields are skipped at any depth - wrong shapes are err
         "host 1 (id 'a'): field 'cpu.cores': expected a single value");
   CHECK(error_of(with_host(R"({"utilisation": {"cpu_ratio": 0.5}, "id": "late"})")) ==
         "host 1 (id 'late'): field 'utilisation.cpu_ratio': expected an object");
+  // Member names that look like array elements are unknown fields, not elements: they threw
+  // std::invalid_argument ("stoul") or std::out_of_range; an empty name read path.back() of ""
+  // (found by tests/fuzz/fuzz_fleet_reader).
+  const Fleet bracketed = fleet_from_text(with_host(
+      R"({"id": "a", "disks[x]": 1, "software[memory]": 2, "disks[3]": {"name": "sdz"},
+          "listening[0].port": 22, "disks": [{"name": "sda", "size[0]": 1}], "labels": {"a[1]": "b"},
+          "": "empty", "": {"name": 1}})"));
+  REQUIRE(bracketed.hosts.size() == 2);
+  REQUIRE(bracketed.hosts[1].disks.size() == 1);
+  CHECK(bracketed.hosts[1].disks[0].name == "sda");
+  CHECK(bracketed.hosts[1].listening.empty());
+  CHECK(bracketed.hosts[1].label("a[1]") == "b");
+}
+
+TEST_CASE("fleet: documents nested deeper than 64 levels are refused, skipped fields too") {
+  // Deep inside an unknown field (skipped), inside a host, and at the top level: each refused
+  // at level 65, quickly, whatever the depth of the text.
+  const auto nested = [](std::size_t levels) {
+    return std::string(levels, '[') + std::string(levels, ']');
+  };
+  const std::string kDeep = "fleet: nested deeper than 64 levels";
+  CHECK(error_of(with_host(R"({"id": "a", "x": )" + nested(100'000) + "}")) == kDeep);
+  CHECK(error_of(R"({"format": "sahab-fleet/1", "extra": )" + nested(100'000) + "}") == kDeep);
+  CHECK(error_of(R"({"format": "sahab-fleet/1", "hosts": [], "extra": )" + nested(64) + "}") ==
+        kDeep);
+  // 64 levels in all are fine: the document, and 63 more in an unknown field.
+  CHECK(error_of(R"({"format": "sahab-fleet/1", "hosts": [], "extra": )" + nested(63) + "}") == "");
 }
 
 namespace {

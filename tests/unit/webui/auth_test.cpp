@@ -4,8 +4,10 @@
 
 #include <sstream>
 
+#include "collector/auth/login_body.h"
 #include "collector/auth/password.h"
 #include "collector/auth/sessions.h"
+#include "common/bounded_json.h"
 
 using namespace sahab;
 using namespace sahab::collector::auth;
@@ -29,6 +31,32 @@ TEST_CASE("malformed or hostile hashes never verify") {
     CAPTURE(bad);
     CHECK_FALSE(verify_password("password1", bad));
   }
+}
+
+TEST_CASE("the sign-in body is {user, password} strings of bounded size") {
+  const auto body = parse_login_body(R"({"user": "ada", "password": "pw", "extra": 1})");
+  REQUIRE(body);
+  CHECK(body->user == "ada");
+  CHECK(body->password == "pw");
+  CHECK(parse_login_body(R"({"user": "", "password": ""})"));
+  // JSON, but not the expected shape: nullopt (a 400).
+  for (const std::string& bad :
+       {std::string("[]"), std::string("\"ada\""), std::string("null"),
+        std::string(R"({"user": "ada"})"), std::string(R"({"user": 1, "password": "pw"})"),
+        std::string(R"({"user": "ada", "password": null})"),
+        R"({"user": ")" + std::string(kMaxUserBytes + 1, 'u') + R"(", "password": "pw"})",
+        R"({"user": "ada", "password": ")" + std::string(kMaxPasswordBytes + 1, 'p') + R"("})"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_login_body(bad));
+  }
+  CHECK(parse_login_body(R"({"user": ")" + std::string(kMaxUserBytes, 'u') + R"(", "password": ")" +
+                         std::string(kMaxPasswordBytes, 'p') + R"("})"));
+  // Not JSON, or over the small-document limits: bounded_json::Error (also a 400).
+  CHECK_THROWS_AS(parse_login_body(""), bounded_json::Error);
+  CHECK_THROWS_AS(parse_login_body(R"({"user": "ada", "password": )"), bounded_json::Error);
+  CHECK_THROWS_AS(parse_login_body(R"({"user": "ada", "password": "pw", "x": )" +
+                                   std::string(100, '[') + std::string(100, ']') + "}"),
+                  bounded_json::Error);
 }
 
 TEST_CASE("users are NAME:ROLE:HASH") {
