@@ -7,10 +7,29 @@ namespace {
 using nlohmann::json;
 using DomBuilder = nlohmann::detail::json_sax_dom_parser<json>;
 
-// Checks every event against the limits, then hands it to nlohmann's own tree builder.
-class LimitedBuilder {
+// Takes the events of a document that is only checked, not kept.
+struct Discard {
+  bool null() { return true; }
+  bool boolean(bool) { return true; }
+  bool number_integer(json::number_integer_t) { return true; }
+  bool number_unsigned(json::number_unsigned_t) { return true; }
+  bool number_float(json::number_float_t, const json::string_t&) { return true; }
+  bool string(json::string_t&) { return true; }
+  bool key(json::string_t&) { return true; }
+  bool start_object(std::size_t) { return true; }
+  bool start_array(std::size_t) { return true; }
+  bool end_object() { return true; }
+  bool end_array() { return true; }
+};
+
+// Checks every event against the limits, then hands it on: to nlohmann's own tree builder, or to
+// Discard when the document is only checked.
+template <typename Sink>
+class Limited {
  public:
-  LimitedBuilder(json& result, const Limits& limits) : dom_(result, false), limits_(limits) {}
+  template <typename... SinkArgs>
+  explicit Limited(const Limits& limits, SinkArgs&&... sink_args)
+      : dom_(std::forward<SinkArgs>(sink_args)...), limits_(limits) {}
 
   bool null() { return counted() && dom_.null(); }
   bool boolean(bool v) { return counted() && dom_.boolean(v); }
@@ -64,7 +83,7 @@ class LimitedBuilder {
     return refuse("nested deeper than " + std::to_string(limits_.max_depth) + " levels");
   }
 
-  DomBuilder dom_;
+  Sink dom_;
   const Limits& limits_;
   std::size_t depth_ = 0;
   std::size_t values_ = 0;
@@ -73,9 +92,17 @@ class LimitedBuilder {
 
 }  // namespace
 
+std::optional<std::string> problem_in(std::string_view text, const Limits& limits) {
+  Limited<Discard> checker(limits);
+  if (json::sax_parse(text.begin(), text.end(), &checker, json::input_format_t::json, true)) {
+    return std::nullopt;
+  }
+  return checker.problem().empty() ? "not valid JSON" : checker.problem();
+}
+
 json parse(std::string_view text, const Limits& limits) {
   json result;
-  LimitedBuilder builder(result, limits);
+  Limited<DomBuilder> builder(limits, result, false);
   const bool ok = json::sax_parse(text.begin(), text.end(), &builder, json::input_format_t::json,
                                   /*strict=*/true);
   if (!ok) throw Error(builder.problem().empty() ? "not valid JSON" : builder.problem());
@@ -83,13 +110,8 @@ json parse(std::string_view text, const Limits& limits) {
 }
 
 std::optional<json> parse_stored(std::string_view text, std::string_view what) {
-  // What this process stores was parsed with the request limits; only the depth matters for
-  // safety here, so the other limits are the widest a stored document can legitimately reach.
-  static const Limits stored{.max_depth = Limits{}.max_depth,
-                             .max_values = std::size_t{1} << 26,
-                             .max_string_bytes = std::size_t{1} << 26};
   try {
-    return parse(text, stored);
+    return parse(text, kStoredDocument);
   } catch (const Error& e) {
     log::warn("store: unreadable " + std::string(what) + " skipped: " + e.what());
     return std::nullopt;

@@ -28,10 +28,16 @@ class Error : public std::invalid_argument {
 // Small request bodies: sign-in, enrolment, a revocation reason, a what-if.
 inline constexpr Limits kSmallDocument{
     .max_depth = 16, .max_values = 10'000, .max_string_bytes = 16 << 10};
+// Documents this process stored: what was accepted then, deeper ones excepted (only depth
+// matters for safety once a document is stored).
+inline constexpr Limits kStoredDocument{
+    .max_depth = 64, .max_values = std::size_t{1} << 26, .max_string_bytes = std::size_t{1} << 26};
 // The body cap that goes with them.
 inline constexpr std::size_t kSmallBodyBytes = 64 << 10;
 
 nlohmann::json parse(std::string_view text, const Limits& limits = {});
+// Checks without building a tree: nullopt when `text` parses within `limits`, else the problem.
+std::optional<std::string> problem_in(std::string_view text, const Limits& limits = {});
 
 // A document this process stored earlier (an inventory section, labels, a scenario). Stores made
 // by older versions may hold documents no longer accepted (e.g. nested 300 levels): those read

@@ -8,6 +8,7 @@
 #include "collector/store/maintenance.h"
 #include "collector/store/utilisation.h"
 #include "common/bounded_json.h"
+#include "common/log.h"
 
 namespace sahab::collector {
 namespace {
@@ -188,12 +189,28 @@ json export_fleet(Database& db, const FleetWindow& w) {
           {"connections", connections}};
 }
 
+// The planner's fleet reader allows 64 levels from the fleet document's root, and a host sits
+// two levels down: a stored host deeper than this would stop the whole plan.
+constexpr bounded_json::Limits kImportedHostLimits{
+    .max_depth = 60,
+    .max_values = bounded_json::kStoredDocument.max_values,
+    .max_string_bytes = bounded_json::kStoredDocument.max_string_bytes};
+
 planner::Fleet planner_fleet(Database& db, const FleetWindow& w) {
   planner::FleetBuilder fleet(format_rfc3339(w.now));
-  read_fleet(
-      db, w,
-      {[&fleet](json& fields, std::string_view imported) { fleet.add_host(fields, imported); },
-       [&fleet](const json& c) { fleet.add_connection(c); }});
+  read_fleet(db, w,
+             {[&fleet](json& fields, std::string_view imported) {
+                // The planner reads the stored text itself; one stored by an older version beyond
+                // today's limits would stop the whole plan, so such a host is planned from its
+                // collected fields alone, as the fleet export does.
+                if (const auto problem = bounded_json::problem_in(imported, kImportedHostLimits)) {
+                  log::warn("store: imported host " + fields.value("id", std::string()) +
+                            " planned without its stored document: " + *problem);
+                  imported = {};
+                }
+                fleet.add_host(fields, imported);
+              },
+              [&fleet](const json& c) { fleet.add_connection(c); }});
   return fleet.finish();
 }
 

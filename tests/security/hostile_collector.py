@@ -337,6 +337,9 @@ def stored_documents_survive():
                 "VALUES ('host-deep', 'hardware', 'old', ?, 1)", ('{"x": ' + nested(5000) + "}",))
     con.execute("UPDATE hosts SET labels = ? WHERE id = 'host-deep'",
                 ('{"a": ' + nested(300) + "}",))
+    # An imported host whose stored document is deeper than the planner's fleet reader takes.
+    con.execute("UPDATE hosts SET imported = ? WHERE id = 'imp-1'",
+                ('{"id": "imp-1", "hostname": "imp-1", "notes": ' + nested(100) + "}",))
     con.commit()
     con.close()
     start()
@@ -345,8 +348,10 @@ def stored_documents_survive():
         status, _, body = request(URL + path, headers=ADMIN, timeout=60)
         check(status == 200, f"{path} with deep stored documents: {status} {body[:200]!r}")
         alive(path)
-    ok("documents stored nested 300 and 5,000 levels: host page, hosts, fleet, summary, plan and "
-       "targets answer 200")
+    status, _, body = request(URL + "/api/v1/plan/hosts/imp-1", headers=ADMIN, timeout=60)
+    check(status == 200, f"the deep imported host is still planned: {status} {body[:200]!r}")
+    ok("documents stored nested 100, 300 and 5,000 levels: host page, hosts, fleet, summary, plan "
+       "and targets answer 200; the imported host is still planned")
 
 
 def logfmt_escaping():
