@@ -1,6 +1,6 @@
 #include "agent/web_access.h"
 
-#include "common/constant_time.h"
+#include "common/crypto.h"
 
 namespace sahab::agent {
 
@@ -14,7 +14,8 @@ std::optional<http::Response> PrivateEndpointAccess::refusal(const http::Request
     const std::string authorization = request.header("authorization").value_or("");
     constexpr std::string_view kBearer = "Bearer ";
     if (authorization.starts_with(kBearer) &&
-        constant_time_equal(std::string_view(authorization).substr(kBearer.size()), token_)) {
+        crypto::constant_time_equal(std::string_view(authorization).substr(kBearer.size()),
+                                    token_)) {
       return std::nullopt;
     }
   }

@@ -111,7 +111,8 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
     if (::fsync(fd.get()) != 0) throw FileError(errno_message("cannot sync", tmp));
   }
   std::filesystem::permissions(tmp, perms);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) throw FileError(errno_message("cannot rename", tmp));
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    throw FileError(errno_message("cannot rename", tmp));
 }
 
 }  // namespace sahab

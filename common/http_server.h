@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/listen_address.h"
+
 struct mg_context;
 struct mg_connection;
 struct mg_request_info;
@@ -75,18 +77,6 @@ bool accepts_gzip(std::string_view accept_encoding);
 // compressible type, not already encoded, and compressing makes it smaller; adds
 // "Vary: Accept-Encoding" to every answer whose encoding depends on the request.
 void compress_if_accepted(const Request& request, Response& response, std::size_t min_bytes);
-
-class ServerError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Throws ServerError if `listen` asks for TLS ('s' suffix): Debian's CivetWeb crashes on the first
-// HTTPS connection with OpenSSL 3, so TLS belongs in a reverse proxy (configs/nginx/).
-void validate_listen_address(const std::string& listen);
-
-// node_exporter writes ":9100" for "all interfaces"; CivetWeb wants "9100" or "0.0.0.0:9100".
-std::string to_civetweb_ports(const std::string& listen);
 
 class Server {
  public:

@@ -9,7 +9,7 @@
 
 #include "common/duration.h"
 #include "common/file.h"
-#include "common/http_server.h"
+#include "common/listen_address.h"
 #include "common/text.h"
 
 namespace sahab::settings {

@@ -1,12 +1,11 @@
 #pragma once
-// A mergeable quantile sketch (DDSketch-style log buckets) shared by the agent, which builds one per
-// metric per report, and the collector, which merges them to answer percentiles over any window.
-// With gamma = 1.02 every quantile is within 1% relative error of the exact one over the raw values.
-// Wire format: docs/agent-report-format.md ("sketch").
-#include <nlohmann/json_fwd.hpp>
-
+// A mergeable quantile sketch (DDSketch-style log buckets) shared by the agent, which builds one
+// per metric per report, and the collector, which merges them to answer percentiles over any
+// window. With gamma = 1.02 every quantile is within 1% relative error of the exact one over the
+// raw values. Wire format: docs/agent-report-format.md ("sketch").
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 
 namespace sahab {

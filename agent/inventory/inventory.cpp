@@ -1,11 +1,10 @@
 #include "agent/inventory/inventory.h"
 
-#include <openssl/evp.h>
-
 #include <chrono>
 #include <ctime>
 
 #include "agent/inventory/connections.h"
+#include "common/crypto.h"
 #include "common/timestamp.h"
 
 namespace sahab::agent::inventory {
@@ -32,19 +31,7 @@ nlohmann::json section(Collect&& collect) {
 
 }  // namespace
 
-std::string section_hash(const nlohmann::json& data) {
-  const std::string canonical = to_text(data);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
-}
+std::string section_hash(const nlohmann::json& data) { return crypto::sha256_hex(to_text(data)); }
 
 std::string to_text(const nlohmann::json& json, int indent) {
   return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "collector/ingest/credentials.h"
+#include "common/crypto.h"
 #include "common/text.h"
 
 namespace sahab::collector::auth {
@@ -18,16 +19,6 @@ constexpr int kP = 1;
 constexpr std::size_t kHashBytes = 32;
 constexpr std::uint64_t kMaxMemory = 256ull << 20;
 
-std::string hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 15];
-  }
-  return out;
-}
-
 std::optional<std::string> scrypt_hex(std::string_view password, std::string_view salt, int log2n,
                                       int r, int p) {
   std::array<unsigned char, kHashBytes> key{};
@@ -37,13 +28,13 @@ std::optional<std::string> scrypt_hex(std::string_view password, std::string_vie
                      static_cast<std::uint64_t>(p), kMaxMemory, key.data(), key.size()) != 1) {
     return std::nullopt;
   }
-  return hex(key.data(), key.size());
+  return crypto::to_hex(key.data(), key.size());
 }
 
 }  // namespace
 
 std::string hash_password(std::string_view password) {
-  const std::string salt = new_credential().substr(0, 32);
+  const std::string salt = crypto::random_hex(16);
   const auto hash = scrypt_hex(password, salt, kLog2N, kR, kP);
   if (!hash) throw std::runtime_error("scrypt failed");
   return "scrypt$" + std::to_string(kLog2N) + "$" + std::to_string(kR) + "$" + std::to_string(kP) +

@@ -4,12 +4,12 @@
 #include <string>
 #include <string_view>
 
-#include "common/constant_time.h"
+#include "common/crypto.h"
 
 namespace sahab::collector {
 
 std::string new_credential();
-std::string sha256_hex(std::string_view data);
-using sahab::constant_time_equal;
+using crypto::constant_time_equal;
+using crypto::sha256_hex;
 
 }  // namespace sahab::collector

@@ -1,5 +1,10 @@
 #include <prometheus/registry.h>
 
+#include <chrono>
+#include <ctime>
+#include <thread>
+#include <utility>
+
 #include "agent/self_metrics.h"
 #include "agent/utilisation/readings.h"
 #include "agent/utilisation/sampler.h"
@@ -166,21 +171,39 @@ TEST_CASE("sampler: steps, windows and the duration histogram") {
 
 TEST_CASE("sampler: the thread samples on schedule and closes windows") {
   Sampler sampler(fixture_paths(), {std::chrono::milliseconds(20), std::chrono::milliseconds(100)});
+  const auto sampled = [&sampler] {
+    std::uint64_t samples = 0;
+    const auto pending = sampler.ring().pending();
+    for (const auto& s : pending) samples += s.samples;
+    return std::pair{pending.size(), samples};
+  };
   sampler.start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  // Waits for the outcome rather than for a fixed time: a loaded machine may be slow, never wrong.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (sampled() < std::pair<std::size_t, std::uint64_t>{2, 5} &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const auto [windows, samples] = sampled();
   sampler.stop();
-  const auto pending = sampler.ring().pending();
-  CHECK(pending.size() >= 2);
-  std::uint64_t samples = 0;
-  for (const auto& s : pending) samples += s.samples;
+  CHECK(windows >= 2);
   CHECK(samples >= 5);
+  // Each closed window holds the samples of one report interval (5 at 20 ms), never a burst.
+  for (const auto& s : sampler.ring().pending()) CHECK(s.samples <= 10);
 }
 
 TEST_CASE("self metrics: process CPU and RSS of this process") {
   const auto families = ProcessMetrics().Collect();
   REQUIRE(families.size() == 3);
   CHECK(families[0].name == "process_cpu_seconds_total");
-  CHECK(families[0].metric[0].counter.value >= 0);
+  // Burn 0.1 s of CPU: the counter must grow by about as much.
+  const double before = families[0].metric[0].counter.value;
+  const std::clock_t start = std::clock();
+  volatile double sink = 0;
+  while (std::clock() - start < CLOCKS_PER_SEC / 10) sink = sink + 1;
+  const double after = ProcessMetrics().Collect()[0].metric[0].counter.value;
+  CHECK(after - before >= 0.05);
+  CHECK(after - before < 5);
   CHECK(families[1].name == "process_resident_memory_bytes");
   CHECK(families[1].metric[0].gauge.value > 1e6);
 }
