@@ -344,6 +344,7 @@ Grouping group_hosts(const Fleet& fleet, const DependencyGraph& graph,
     if (gs < 0 || gt < 0 || gs == gt || out.shared[e.source] || out.shared[e.target]) continue;
     out.group_dependencies.emplace_back(gs, gt);
     if (is_strong(e, c)) {
+      out.strong_group_dependencies.emplace_back(gs, gt);
       out.cut.push_back({e.source, e.target, e.connections_per_day, e.bytes_per_day, true});
     }
   }
@@ -351,6 +352,10 @@ Grouping group_hosts(const Fleet& fleet, const DependencyGraph& graph,
   out.group_dependencies.erase(
       std::unique(out.group_dependencies.begin(), out.group_dependencies.end()),
       out.group_dependencies.end());
+  std::sort(out.strong_group_dependencies.begin(), out.strong_group_dependencies.end());
+  out.strong_group_dependencies.erase(
+      std::unique(out.strong_group_dependencies.begin(), out.strong_group_dependencies.end()),
+      out.strong_group_dependencies.end());
   return out;
 }
 

@@ -220,7 +220,8 @@ class Planner {
       wg.mixed_environment = dev > 0 && !wg.nonprod;
     }
     const WaveSchedule schedule =
-        schedule_waves(wave_groups, wave_hosts, grouping.group_dependencies, c_);
+        schedule_waves(wave_groups, wave_hosts, grouping.group_dependencies, c_,
+                       &grouping.strong_group_dependencies);
     plan_.violations.insert(plan_.violations.end(), schedule.violations.begin(),
                             schedule.violations.end());
 

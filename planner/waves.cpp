@@ -89,7 +89,8 @@ struct Unit {
 class Scheduler {
  public:
   Scheduler(const std::vector<WaveGroup>& groups, const std::vector<WaveHost>& hosts,
-            const std::vector<std::pair<int, int>>& deps, const PlannerConfig& c)
+            const std::vector<std::pair<int, int>>& deps, const PlannerConfig& c,
+            const std::vector<std::pair<int, int>>* strong)
       : groups_(groups), hosts_(hosts), c_(c), window_(transfer_window_hours(c)) {
     const std::size_t n = groups.size();
     // Dev/test before prod wins over a dev/test host's use of a prod server (hybrid
@@ -100,6 +101,7 @@ class Scheduler {
     // Groups in one dependency cycle must share a wave: the strongly connected components of
     // the group graph are the units scheduled.
     unit_of_ = strongly_connected_components(n, deps_);
+    relax_light_cycles(strong);
     int units = 0;
     for (int u : unit_of_) units = std::max(units, u + 1);
     units_.resize(units);
@@ -330,6 +332,88 @@ class Scheduler {
     waves_ = next;
   }
 
+  // A cycle larger than the largest wave cannot move in one wave. Its light dependencies (no
+  // strong edge) are dropped from the order inside it and the components recomputed; what is
+  // left is held by strong dependencies only.
+  void relax_light_cycles(const std::vector<std::pair<int, int>>* strong) {
+    if (strong == nullptr) return;
+    int largest = c_.waves.pilot_max_hosts;
+    for (int r : c_.waves.ramp) largest = std::max(largest, r);
+    largest = std::min(
+        largest, std::max(c_.waves.pilot_max_hosts, c_.waves.teams * c_.waves.hosts_per_team));
+    std::vector<int> size;
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+      if (unit_of_[g] >= static_cast<int>(size.size())) size.resize(unit_of_[g] + 1, 0);
+      size[unit_of_[g]] += static_cast<int>(groups_[g].hosts.size());
+    }
+    std::vector<std::pair<int, int>> kept;
+    for (const auto& d : deps_) {
+      const bool inside_big =
+          unit_of_[d.first] == unit_of_[d.second] && size[unit_of_[d.first]] > largest;
+      if (inside_big && !std::binary_search(strong->begin(), strong->end(), d)) {
+        relaxed_.push_back(d);
+        relaxed_cycle_.push_back(unit_of_[d.first]);
+      } else {
+        kept.push_back(d);
+      }
+    }
+    if (relaxed_.empty()) return;
+    deps_ = std::move(kept);
+    unit_of_ = strongly_connected_components(groups_.size(), deps_);
+  }
+
+  // One report per relaxed cycle: its light dependencies whose target moves later.
+  void light_reports(const WaveSchedule& s, std::vector<Violation>& v) const {
+    std::map<int, std::vector<std::size_t>> by_cycle;
+    for (std::size_t i = 0; i < relaxed_.size(); ++i) by_cycle[relaxed_cycle_[i]].push_back(i);
+    for (const auto& [cycle, list] : by_cycle) {
+      std::vector<int> groups, backwards_groups, waves;
+      std::size_t backwards = 0;
+      for (auto i : list) {
+        const auto [g, t] = relaxed_[i];
+        groups.push_back(g);
+        groups.push_back(t);
+        if (s.wave_of_group[t] > s.wave_of_group[g]) {
+          ++backwards;
+          backwards_groups.push_back(g);
+          backwards_groups.push_back(t);
+          waves.push_back(s.wave_of_group[g]);
+          waves.push_back(s.wave_of_group[t]);
+        }
+      }
+      if (backwards == 0) continue;
+      auto unique = [](std::vector<int>& x) {
+        std::sort(x.begin(), x.end());
+        x.erase(std::unique(x.begin(), x.end()), x.end());
+      };
+      unique(groups);
+      unique(backwards_groups);
+      unique(waves);
+      int hosts = 0;
+      for (int g : groups) hosts += static_cast<int>(groups_[g].hosts.size());
+      Violation x{"light dependency order",
+                  std::to_string(backwards) + " light dependencies of a cycle through " +
+                      std::to_string(groups.size()) + " groups (" + std::to_string(hosts) +
+                      " hosts) point to a group that moves later"};
+      x.kind = "light-dependency";
+      x.groups = backwards_groups;
+      x.waves = waves;
+      for (int g : backwards_groups)
+        x.hosts.insert(x.hosts.end(), groups_[g].hosts.begin(), groups_[g].hosts.end());
+      x.reason =
+          "light dependencies (below grouping.strong_connections_per_day and "
+          "grouping.strong_bytes_per_day) chain " +
+          std::to_string(groups.size()) + " move groups, " + std::to_string(hosts) +
+          " hosts, into one cycle: more than any wave can hold, so not all of them can "
+          "point to the same or an earlier wave; the strong dependencies are all kept";
+      x.fix = "keep hybrid connectivity (site-to-cloud VPN) open for these flows until wave " +
+              std::to_string(waves.empty() ? 0 : waves.back()) +
+              ", or raise waves.ramp / waves.teams × waves.hosts_per_team to " +
+              std::to_string(hosts) + " to move the cycle in one wave";
+      v.push_back(std::move(x));
+    }
+  }
+
   std::vector<std::uint32_t> unit_hosts(int u) const {
     std::vector<std::uint32_t> out;
     for (int g : units_[u].groups)
@@ -475,6 +559,7 @@ class Scheduler {
         v.push_back(std::move(x));
       }
     }
+    light_reports(s, v);
     transfer_reports(s, v);
     return v;
   }
@@ -558,8 +643,10 @@ class Scheduler {
   const std::vector<WaveHost>& hosts_;
   const PlannerConfig& c_;
   double window_;
-  std::vector<std::pair<int, int>> deps_;  // (group, group it uses) that order waves
-  std::vector<int> unit_of_;               // per group
+  std::vector<std::pair<int, int>> deps_;     // (group, group it uses) that order waves
+  std::vector<int> unit_of_;                  // per group
+  std::vector<std::pair<int, int>> relaxed_;  // light dependencies inside oversized cycles
+  std::vector<int> relaxed_cycle_;            // the cycle (first components) each came from
   std::vector<Unit> units_;
   std::vector<int> order_, rank_;  // units by priority, and each unit's position
   std::vector<int> wave_;          // per unit, 1-based
@@ -599,8 +686,9 @@ std::string add_days(const std::string& date, int days) {
 WaveSchedule schedule_waves(const std::vector<WaveGroup>& groups,
                             const std::vector<WaveHost>& hosts,
                             const std::vector<std::pair<int, int>>& dependencies,
-                            const PlannerConfig& config) {
-  return Scheduler(groups, hosts, dependencies, config).run();
+                            const PlannerConfig& config,
+                            const std::vector<std::pair<int, int>>* strong) {
+  return Scheduler(groups, hosts, dependencies, config, strong).run();
 }
 
 }  // namespace sahab::planner

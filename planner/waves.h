@@ -11,9 +11,13 @@
 // test phase first, always meets both. Capacity (the ramping cap), per-site transfer windows,
 // pilot rules and high criticality are met by the list schedule whenever a unit can fit at all;
 // a unit that cannot (a cycle or group larger than any wave, a copy longer than any window) is
-// placed alone and reported with the reason and the fix. A compaction pass then pulls units into
-// earlier waves with room, which never breaks an order constraint. Every report is recomputed
-// from the final assignment, so the violations list is the truth about the schedule.
+// placed alone and reported with the reason and the fix. Light dependencies (no strong edge,
+// `strong` lists the others; nullptr = all strong) inside a cycle larger than any wave are
+// relaxed: they cannot all be respected, the strong ones are, and the light ones that end up
+// crossing waves backwards are reported per cycle (kind light-dependency: hybrid connectivity). A
+// compaction pass then pulls units into earlier waves with room, which never breaks an order
+// constraint. Every report is recomputed from the final assignment, so the violations list is the
+// truth about the schedule.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -50,7 +54,8 @@ struct WaveSchedule {
 WaveSchedule schedule_waves(const std::vector<WaveGroup>& groups,
                             const std::vector<WaveHost>& hosts,
                             const std::vector<std::pair<int, int>>& dependencies,
-                            const PlannerConfig& config);
+                            const PlannerConfig& config,
+                            const std::vector<std::pair<int, int>>* strong = nullptr);
 
 // Host cap of wave `number` (1-based) given how many pilot waves there were.
 int wave_cap(const PlannerConfig& config, int number, int pilot_waves);
