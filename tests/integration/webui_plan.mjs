@@ -50,6 +50,35 @@ try {
   check(await page.locator('[data-testid=rules] li').count() === defaults.rules.length, 'compliance rules listed');
   check(digits((await page.textContent('[data-testid=warnings] h2')).split(',')[0]) === defaults.violations.total, 'unmet constraints counted');
   check(await page.inputValue('[data-testid=whatif-comfort_factor]') === '1.3', 'the form shows the comfort factor used');
+  // Unmet constraints come first: their count by kind at the top of the results, the affected
+  // waves marked on the timeline, each report naming hosts (links to their pages) and groups.
+  const summaryBox = page.locator('[data-testid=constraints-summary]');
+  check(await summaryBox.count() === 1, 'constraints summary shown');
+  check(Number(await summaryBox.getAttribute('data-total')) === defaults.violations.total, 'constraints summary counts them all');
+  const firstInResults = await page.evaluate(() => document.querySelector('[data-testid=plan-results]')?.firstElementChild?.getAttribute('data-testid'));
+  check(firstInResults === 'constraints-summary', `the results open with the constraints summary (first: ${firstInResults})`);
+  const byKind = defaults.violations.by_kind ?? {};
+  check(await summaryBox.locator('li[data-kind]').count() === Object.keys(byKind).length, 'one count per kind');
+  for (const [kind, n] of Object.entries(byKind)) {
+    check(digits(await summaryBox.locator(`li[data-kind="${kind}"]`).textContent()) === n, `${kind}: ${n} as the API`);
+  }
+  check(!('dependency-order' in byKind) && !('environment' in byKind), 'no dependency-order or environment violation on the generated fleet');
+  const affected = defaults.violations.by_wave ?? [];
+  check(await page.locator('[data-testid=gantt] rect.gantt-bar.unmet').count() === affected.length, `affected waves marked (${affected.length})`);
+  for (const w of affected) {
+    check(Number(await page.locator(`[data-testid=gantt] rect[data-wave="${w.wave}"]`).getAttribute('data-unmet')) === w.count,
+      `wave ${w.wave} marked with ${w.count}`);
+  }
+  if (defaults.violations.first.length) {
+    const v = defaults.violations.first[0];
+    const item = page.locator('[data-testid=violations-list] > li').first();
+    check((await item.textContent()).includes(v.reason) && (await item.textContent()).includes(v.fix), 'a report says why and how to fix it');
+    if (v.hosts?.length) {
+      const a = item.locator('a').first();
+      check(await a.textContent() === (v.hosts[0].hostname || v.hosts[0].id), 'hosts named by hostname');
+      check(await a.getAttribute('href') === `#/hosts/${encodeURIComponent(v.hosts[0].id)}`, 'hosts linked to their pages');
+    }
+  }
   // Again, the plan being cached by the collector (what a user coming back to the page sees).
   await page.click('a[href="#/exports"]');
   await page.waitForSelector('[data-testid=export-fleet-csv]');
