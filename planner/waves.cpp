@@ -337,10 +337,10 @@ class Scheduler {
   // left is held by strong dependencies only.
   void relax_light_cycles(const std::vector<std::pair<int, int>>* strong) {
     if (strong == nullptr) return;
-    int largest = c_.waves.pilot_max_hosts;
+    int largest = 0;
     for (int r : c_.waves.ramp) largest = std::max(largest, r);
-    largest = std::min(
-        largest, std::max(c_.waves.pilot_max_hosts, c_.waves.teams * c_.waves.hosts_per_team));
+    largest = std::min(largest, c_.waves.teams * c_.waves.hosts_per_team);
+    if (c_.waves.pilot_waves > 0) largest = std::max(largest, c_.waves.pilot_max_hosts);
     std::vector<int> size;
     for (std::size_t g = 0; g < groups_.size(); ++g) {
       if (unit_of_[g] >= static_cast<int>(size.size())) size.resize(unit_of_[g] + 1, 0);
