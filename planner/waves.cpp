@@ -346,18 +346,79 @@ class Scheduler {
       if (unit_of_[g] >= static_cast<int>(size.size())) size.resize(unit_of_[g] + 1, 0);
       size[unit_of_[g]] += static_cast<int>(groups_[g].hosts.size());
     }
+    // First only the light dependencies that close a cycle (back edges of a depth-first search
+    // inside the oversized components), then, if a component is still too large, all of its
+    // light dependencies.
+    original_unit_ = unit_of_;
+    const std::vector<int>& original = original_unit_;
+    auto big = [&](const std::pair<int, int>& d, const std::vector<int>& unit,
+                   const std::vector<int>& unit_size) {
+      return unit[d.first] == unit[d.second] && unit_size[unit[d.first]] > largest;
+    };
+    auto light = [&](const std::pair<int, int>& d) {
+      return !std::binary_search(strong->begin(), strong->end(), d);
+    };
+    std::vector<char> back(deps_.size(), 0);
+    {
+      std::vector<std::vector<std::pair<int, std::size_t>>> out(groups_.size());
+      bool any = false;
+      for (std::size_t k = 0; k < deps_.size(); ++k) {
+        if (!big(deps_[k], unit_of_, size)) continue;
+        out[deps_[k].first].emplace_back(deps_[k].second, k);
+        any = true;
+      }
+      if (!any) return;
+      std::vector<char> state(groups_.size(), 0);  // 0 new, 1 on the stack, 2 done
+      std::vector<std::pair<int, std::size_t>> frames;
+      for (std::size_t root = 0; root < groups_.size(); ++root) {
+        if (state[root] != 0 || out[root].empty()) continue;
+        state[root] = 1;
+        frames.emplace_back(static_cast<int>(root), 0);
+        while (!frames.empty()) {
+          const int v = frames.back().first;
+          const std::size_t next = frames.back().second;
+          if (next < out[v].size()) {
+            ++frames.back().second;
+            const auto [w, k] = out[v][next];
+            if (state[w] == 1) {
+              back[k] = 1;
+            } else if (state[w] == 0) {
+              state[w] = 1;
+              frames.emplace_back(w, 0);
+            }
+          } else {
+            state[v] = 2;
+            frames.pop_back();
+          }
+        }
+      }
+    }
     std::vector<std::pair<int, int>> kept;
+    for (std::size_t k = 0; k < deps_.size(); ++k) {
+      if (back[k] && light(deps_[k])) {
+        relaxed_.push_back(deps_[k]);
+        relaxed_cycle_.push_back(original[deps_[k].first]);
+      } else {
+        kept.push_back(deps_[k]);
+      }
+    }
+    deps_ = std::move(kept);
+    unit_of_ = strongly_connected_components(groups_.size(), deps_);
+    std::vector<int> unit_size(groups_.size(), 0);
+    for (std::size_t g = 0; g < groups_.size(); ++g)
+      unit_size[unit_of_[g]] += static_cast<int>(groups_[g].hosts.size());
+    kept.clear();
+    bool dropped = false;
     for (const auto& d : deps_) {
-      const bool inside_big =
-          unit_of_[d.first] == unit_of_[d.second] && size[unit_of_[d.first]] > largest;
-      if (inside_big && !std::binary_search(strong->begin(), strong->end(), d)) {
+      if (big(d, unit_of_, unit_size) && light(d)) {
         relaxed_.push_back(d);
-        relaxed_cycle_.push_back(unit_of_[d.first]);
+        relaxed_cycle_.push_back(original[d.first]);
+        dropped = true;
       } else {
         kept.push_back(d);
       }
     }
-    if (relaxed_.empty()) return;
+    if (!dropped) return;
     deps_ = std::move(kept);
     unit_of_ = strongly_connected_components(groups_.size(), deps_);
   }
@@ -369,10 +430,11 @@ class Scheduler {
     for (const auto& [cycle, list] : by_cycle) {
       std::vector<int> groups, backwards_groups, waves;
       std::size_t backwards = 0;
+      for (std::size_t g = 0; g < groups_.size(); ++g) {
+        if (original_unit_[g] == cycle) groups.push_back(static_cast<int>(g));
+      }
       for (auto i : list) {
         const auto [g, t] = relaxed_[i];
-        groups.push_back(g);
-        groups.push_back(t);
         if (s.wave_of_group[t] > s.wave_of_group[g]) {
           ++backwards;
           backwards_groups.push_back(g);
@@ -646,7 +708,9 @@ class Scheduler {
   std::vector<std::pair<int, int>> deps_;     // (group, group it uses) that order waves
   std::vector<int> unit_of_;                  // per group
   std::vector<std::pair<int, int>> relaxed_;  // light dependencies inside oversized cycles
-  std::vector<int> relaxed_cycle_;            // the cycle (first components) each came from
+  std::vector<int> relaxed_cycle_;
+  std::vector<int> original_unit_;  // per group: its component before relaxing            // the
+                                    // cycle (first components) each came from
   std::vector<Unit> units_;
   std::vector<int> order_, rank_;  // units by priority, and each unit's position
   std::vector<int> wave_;          // per unit, 1-based
