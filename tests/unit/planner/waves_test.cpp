@@ -187,7 +187,7 @@ TEST_CASE("waves: generated fleets get 0 dependency-order and 0 environment viol
   check_generated(2000, 7);
 }
 
-TEST_CASE("waves: a generated 10,000-host fleet too") { check_generated(10000, 2026); }
+TEST_CASE("waves: a generated 10000-host fleet too") { check_generated(10000, 2026); }
 
 TEST_CASE("waves: a dependency chain over several waves keeps every target first") {
   PlannerConfig config;
