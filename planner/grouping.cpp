@@ -219,6 +219,16 @@ Grouping group_hosts(const Fleet& fleet, const DependencyGraph& graph,
         graph.clients[i] >= c.grouping.shared_min_clients || (!role.empty() && shared_role);
   }
   auto groupable = [&](std::uint32_t h) { return moving[h] && !out.shared[h]; };
+  // Dev/test and prod never share a group: they move in different waves (dev/test first), so a
+  // strong edge between them becomes a cut dependency instead of a mixed group.
+  std::vector<char> nonprod(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string env = fleet.hosts[i].label("environment");
+    std::transform(env.begin(), env.end(), env.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    nonprod[i] = std::find(c.waves.nonprod_environments.begin(), c.waves.nonprod_environments.end(),
+                           env) != c.waves.nonprod_environments.end();
+  }
 
   // Application units: hosts of one application (in one commune) never split.
   UnionFind apps(n);
@@ -230,13 +240,18 @@ Grouping group_hosts(const Fleet& fleet, const DependencyGraph& graph,
       if (app.empty() || !groupable(i)) continue;
       std::string key =
           c.grouping.application_per_commune ? h.label("commune") + "\x1f" + app : app;
+      key += nonprod[i] ? "\x1f"
+                          "nonprod"
+                        : "\x1f"
+                          "prod";
       const auto [it, inserted] = first.emplace(std::move(key), i);
       if (!inserted) apps.join(it->second, i);
     }
   }
   UnionFind components = apps;
   for (const auto& e : graph.edges) {
-    if (groupable(e.source) && groupable(e.target) && is_strong(e, c))
+    if (groupable(e.source) && groupable(e.target) && is_strong(e, c) &&
+        nonprod[e.source] == nonprod[e.target])
       components.join(e.source, e.target);
   }
 
@@ -254,6 +269,7 @@ Grouping group_hosts(const Fleet& fleet, const DependencyGraph& graph,
   const int cap = c.grouping.max_group_size;
   for (const auto& e : graph.edges) {
     if (!groupable(e.source) || !groupable(e.target) || !is_strong(e, c)) continue;
+    if (nonprod[e.source] != nonprod[e.target]) continue;
     const auto root = component_of[e.source];
     if (static_cast<int>(members[root].size()) > cap) big_edges[root].push_back(&e);
   }
@@ -290,10 +306,21 @@ Grouping group_hosts(const Fleet& fleet, const DependencyGraph& graph,
     }
     for (std::size_t u = 0; u < unit_size.size(); ++u) {
       if (unit_size[u] > cap) {
-        out.violations.push_back({"group size", "an application unit of " +
-                                                    std::to_string(unit_size[u]) +
-                                                    " hosts exceeds grouping.max_group_size " +
-                                                    std::to_string(cap) + "; kept together"});
+        Violation v{"group size", "an application unit of " + std::to_string(unit_size[u]) +
+                                      " hosts exceeds grouping.max_group_size " +
+                                      std::to_string(cap) + "; kept together"};
+        v.kind = "group-size";
+        for (std::size_t k = 0; k < hosts.size(); ++k) {
+          if (unit_of_host[k] == u) v.hosts.push_back(hosts[k]);
+        }
+        v.reason = "hosts sharing an application label (" +
+                   fleet.hosts[v.hosts.front()].label("application") +
+                   ") are never split, and there are " + std::to_string(unit_size[u]) + " of them";
+        v.fix =
+            "give the application's independent parts their own application labels, or "
+            "raise grouping.max_group_size to " +
+            std::to_string(unit_size[u]);
+        out.violations.push_back(std::move(v));
       }
     }
     const auto community =
@@ -317,6 +344,7 @@ Grouping group_hosts(const Fleet& fleet, const DependencyGraph& graph,
     if (gs < 0 || gt < 0 || gs == gt || out.shared[e.source] || out.shared[e.target]) continue;
     out.group_dependencies.emplace_back(gs, gt);
     if (is_strong(e, c)) {
+      out.strong_group_dependencies.emplace_back(gs, gt);
       out.cut.push_back({e.source, e.target, e.connections_per_day, e.bytes_per_day, true});
     }
   }
@@ -324,6 +352,10 @@ Grouping group_hosts(const Fleet& fleet, const DependencyGraph& graph,
   out.group_dependencies.erase(
       std::unique(out.group_dependencies.begin(), out.group_dependencies.end()),
       out.group_dependencies.end());
+  std::sort(out.strong_group_dependencies.begin(), out.strong_group_dependencies.end());
+  out.strong_group_dependencies.erase(
+      std::unique(out.strong_group_dependencies.begin(), out.strong_group_dependencies.end()),
+      out.strong_group_dependencies.end());
   return out;
 }
 

@@ -36,6 +36,7 @@ struct Grouping {
   std::vector<char> shared;                             // per host
   std::vector<CutDependency> cut;                       // strong edges between different groups
   std::vector<std::pair<int, int>> group_dependencies;  // (dependent group, group it uses)
+  std::vector<std::pair<int, int>> strong_group_dependencies;  // those with a strong edge
   std::vector<Violation> violations;
 };
 

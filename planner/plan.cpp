@@ -197,7 +197,14 @@ class Planner {
     std::unordered_map<std::string, std::uint32_t> sites;
     std::vector<WaveHost> wave_hosts(n);
     for (std::size_t i = 0; i < n; ++i) {
-      wave_hosts[i] = {site_of(plan_.hosts[i], sites), plan_.hosts[i].transfer_hours};
+      const HostPlan& h = plan_.hosts[i];
+      WaveHost& wh = wave_hosts[i];
+      wh.site = site_of(h, sites);
+      wh.transfer_hours = h.transfer_hours;
+      wh.name = h.hostname.empty() ? h.id : h.hostname;
+      wh.site_name = h.commune;
+      wh.transfer_gb = h.transfer_gb;
+      wh.uplink_mbps = fleet_.hosts[i].uplink_mbps.value_or(c_.assume.uplink_mbps);
     }
     std::vector<WaveGroup> wave_groups(grouping.groups.size());
     for (std::size_t g = 0; g < grouping.groups.size(); ++g) {
@@ -213,7 +220,8 @@ class Planner {
       wg.mixed_environment = dev > 0 && !wg.nonprod;
     }
     const WaveSchedule schedule =
-        schedule_waves(wave_groups, wave_hosts, grouping.group_dependencies, c_);
+        schedule_waves(wave_groups, wave_hosts, grouping.group_dependencies, c_,
+                       &grouping.strong_group_dependencies);
     plan_.violations.insert(plan_.violations.end(), schedule.violations.begin(),
                             schedule.violations.end());
 

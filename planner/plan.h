@@ -10,6 +10,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "planner/catalog.h"
@@ -100,9 +101,20 @@ struct Wave {
 };
 
 // A constraint the plan could not meet, or a rule it applied that an architect must know.
+// `constraint` and `detail` are the historical fields; the rest say exactly what is affected,
+// why it cannot be met and what would fix it.
 struct Violation {
-  std::string constraint;
+  Violation() = default;
+  Violation(std::string constraint_, std::string detail_)
+      : constraint(std::move(constraint_)), detail(std::move(detail_)) {}
+  std::string constraint;  // "dependency order", "transfer window", ...
   std::string detail;
+  std::string kind;                  // machine token: dependency-order, transfer-window, ...
+  std::vector<std::uint32_t> hosts;  // affected hosts (fleet indices)
+  std::vector<int> groups;           // affected move groups (indices into Plan::groups)
+  std::vector<int> waves;            // affected waves (1-based)
+  std::string reason;                // why it cannot be met
+  std::string fix;                   // what would make it satisfiable
 };
 
 struct CostRollup {

@@ -224,6 +224,25 @@ void ids(Writer& w, std::string_view key, const Plan& plan,
   w.end_array();
 }
 
+// A constraint report: the historical constraint and detail, then the machine kind, the hosts
+// (id and hostname) and move groups affected, the waves it touches, why and what would fix it.
+void violation(Writer& w, const Plan& plan, const Violation& v) {
+  w.begin_object().field("constraint", v.constraint).field("detail", v.detail);
+  w.field("kind", v.kind);
+  w.key("hosts").begin_array();
+  for (auto h : v.hosts) {
+    const HostPlan& host = plan.hosts[h];
+    w.begin_object().field("id", host.id).field("hostname", host.hostname).end_object();
+  }
+  w.end_array().key("groups").begin_array();
+  for (int g : v.groups) {
+    if (g >= 0 && static_cast<std::size_t>(g) < plan.groups.size()) w.value(plan.groups[g].id);
+  }
+  w.end_array().key("waves").begin_array();
+  for (int n : v.waves) w.value(n);
+  w.end_array().field("reason", v.reason).field("fix", v.fix).end_object();
+}
+
 void rollups(Writer& w, std::string_view key, const std::vector<CostRollup>& list) {
   w.key(key).begin_array();
   for (const auto& r : list) {
@@ -300,9 +319,7 @@ std::string plan_json_text(const Plan& plan) {
   }
   w.end_array();
   w.key("violations").begin_array();
-  for (const auto& v : plan.violations) {
-    w.begin_object().field("constraint", v.constraint).field("detail", v.detail).end_object();
-  }
+  for (const auto& v : plan.violations) violation(w, plan, v);
   w.end_array();
   w.key("costs").begin_object();
   rollups(w, "by_region", plan.by_region);
@@ -340,15 +357,26 @@ void schedule(Writer& w, const Plan& plan) {
 }
 
 void violations_summary(Writer& w, const Plan& plan) {
-  std::map<std::string, std::size_t> by_constraint;
-  for (const auto& v : plan.violations) ++by_constraint[v.constraint];
+  std::map<std::string, std::size_t> by_constraint, by_kind;
+  std::map<int, std::size_t> by_wave;
+  for (const auto& v : plan.violations) {
+    ++by_constraint[v.constraint];
+    ++by_kind[v.kind];
+    for (int n : v.waves) ++by_wave[n];
+  }
   w.key("violations").begin_object().field("total", plan.violations.size());
   w.key("by_constraint").begin_object();
   for (const auto& [constraint, count] : by_constraint) w.field(constraint, count);
-  w.end_object().key("first").begin_array();
+  w.end_object().key("by_kind").begin_object();
+  for (const auto& [kind, count] : by_kind) w.field(kind, count);
+  // Waves touched by a report, with how many: the timeline marks them.
+  w.end_object().key("by_wave").begin_array();
+  for (const auto& [number, count] : by_wave) {
+    w.begin_object().field("wave", number).field("count", count).end_object();
+  }
+  w.end_array().key("first").begin_array();
   for (std::size_t i = 0; i < plan.violations.size() && i < kSummaryViolations; ++i) {
-    const auto& v = plan.violations[i];
-    w.begin_object().field("constraint", v.constraint).field("detail", v.detail).end_object();
+    violation(w, plan, plan.violations[i]);
   }
   w.end_array().end_object();
 }

@@ -1,6 +1,7 @@
 #include "planner/report.h"
 
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -269,6 +270,20 @@ std::string html_report(const Plan& plan) {
       .raw(kStyle)
       .raw("</style></head><body>\n<h1>Sahab — migration plan</h1>\n");
 
+  // Constraints not met come first, counted by kind: an architect defends them before anything.
+  std::map<std::string, std::size_t> by_kind;
+  for (const auto& v : plan.violations) ++by_kind[v.kind.empty() ? v.constraint : v.kind];
+  h.raw("<section id=\"constraints-summary\"><p><strong>")
+      .text(std::to_string(plan.violations.size()) + " constraint(s) not met")
+      .raw("</strong>");
+  if (!by_kind.empty()) {
+    std::string counts;
+    for (const auto& [kind, count] : by_kind)
+      counts += (counts.empty() ? "" : " · ") + kind + ": " + std::to_string(count);
+    h.raw(" — ").text(counts).raw(" (details in <a href=\"#constraints\">Constraints not met</a>)");
+  }
+  h.raw("</p></section>\n");
+
   h.raw("<h2>Summary</h2>\n<table>\n");
   h.row({"hosts", std::to_string(t.hosts)});
   h.row({"rehost / replatform / retire / retain",
@@ -319,11 +334,29 @@ std::string html_report(const Plan& plan) {
   for (const auto& [key, value] : parameters.items()) h.row({key, value.dump()});
   h.raw("</table>\n");
 
-  h.raw("<h2>Constraints not met</h2>\n");
+  h.raw("<h2 id=\"constraints\">Constraints not met</h2>\n");
   if (plan.violations.empty()) h.raw("<p>None.</p>\n");
   h.raw("<table>\n");
+  if (!plan.violations.empty())
+    h.row({"constraint", "detail", "waves", "groups", "hosts", "why", "fix"}, "th");
   for (std::size_t i = 0; i < plan.violations.size() && i < kMaxViolationsShown; ++i) {
-    h.row({plan.violations[i].constraint, plan.violations[i].detail});
+    const Violation& v = plan.violations[i];
+    std::vector<std::string> waves, groups, hosts;
+    for (int w : v.waves) waves.push_back(std::to_string(w));
+    for (int g : v.groups) {
+      if (g >= 0 && static_cast<std::size_t>(g) < plan.groups.size())
+        groups.push_back(plan.groups[g].id);
+    }
+    for (auto x : v.hosts) {
+      if (hosts.size() == 20) {
+        hosts.push_back("… " + std::to_string(v.hosts.size() - 20) + " more");
+        break;
+      }
+      const HostPlan& host = plan.hosts[x];
+      hosts.push_back(host.hostname.empty() ? host.id : host.hostname);
+    }
+    h.row({v.constraint, v.detail, joined(waves, ", "), joined(groups, ", "), joined(hosts, ", "),
+           v.reason, v.fix});
   }
   h.raw("</table>\n");
   if (plan.violations.size() > kMaxViolationsShown) {

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <numeric>
+#include <set>
+#include <tuple>
 
 #include "common/text.h"
 
@@ -15,6 +18,13 @@ std::string group_name(int g) { return "g-" + std::to_string(g + 1); }
 std::string hours_text(double h) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.1f h", h);
+  return buffer;
+}
+
+std::string duration_text(double h) {
+  if (h < 48) return hours_text(h);
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.1f days (%.0f h)", h / 24, h);
   return buffer;
 }
 
@@ -64,218 +74,650 @@ std::vector<int> strongly_connected_components(std::size_t n,
   return component;
 }
 
+struct Unit {
+  std::vector<int> groups;
+  int size = 0;
+  bool nonprod = true;
+  bool high = false;
+  bool complex = false;
+  std::uint32_t first_host = 0;
+  std::vector<std::pair<std::uint32_t, double>> site_hours;  // per site, sorted by site
+  std::vector<int> uses;                                     // units it depends on
+  std::vector<int> dependents;                               // units that depend on it
+};
+
 class Scheduler {
  public:
   Scheduler(const std::vector<WaveGroup>& groups, const std::vector<WaveHost>& hosts,
-            const std::vector<std::pair<int, int>>& deps, const PlannerConfig& c)
+            const std::vector<std::pair<int, int>>& deps, const PlannerConfig& c,
+            const std::vector<std::pair<int, int>>* strong)
       : groups_(groups), hosts_(hosts), c_(c), window_(transfer_window_hours(c)) {
     const std::size_t n = groups.size();
-    wave_.assign(n, 0);
-    unmet_.assign(n, 0);
-    dependents_.resize(n);
     // Dev/test before prod wins over a dev/test host's use of a prod server (hybrid
     // connectivity covers it), so such dependencies do not order waves.
     for (const auto& [g, t] : deps) {
       if (!(groups[g].nonprod && !groups[t].nonprod)) deps_.emplace_back(g, t);
     }
-    // Groups in one dependency cycle cannot each wait for the others: within a strongly
-    // connected component, dependencies do not block (and are reported if split over waves).
-    component_ = strongly_connected_components(n, deps_);
-    deps_of_.assign(n, 0);
+    // Groups in one dependency cycle must share a wave: the strongly connected components of
+    // the group graph are the units scheduled.
+    unit_of_ = strongly_connected_components(n, deps_);
+    relax_light_cycles(strong);
+    int units = 0;
+    for (int u : unit_of_) units = std::max(units, u + 1);
+    units_.resize(units);
+    for (std::size_t g = 0; g < n; ++g) {
+      Unit& u = units_[unit_of_[g]];
+      if (u.groups.empty()) u.first_host = groups[g].hosts.front();
+      u.groups.push_back(static_cast<int>(g));
+      u.size += static_cast<int>(groups[g].hosts.size());
+      u.nonprod = u.nonprod && groups[g].nonprod;
+      u.high = u.high || groups[g].high_criticality;
+      u.first_host = std::min(u.first_host, groups[g].hosts.front());
+      for (auto h : groups[g].hosts)
+        u.site_hours.emplace_back(hosts[h].site, hosts[h].transfer_hours);
+    }
+    for (Unit& u : units_) {
+      u.complex = u.size >= c_.waves.high_complexity_hosts;
+      std::sort(u.site_hours.begin(), u.site_hours.end());
+      std::vector<std::pair<std::uint32_t, double>> merged;
+      for (const auto& [site, hours] : u.site_hours) {
+        if (!merged.empty() && merged.back().first == site) {
+          merged.back().second += hours;
+        } else {
+          merged.emplace_back(site, hours);
+        }
+      }
+      u.site_hours = std::move(merged);
+    }
+    std::vector<std::pair<int, int>> unit_deps;
     for (const auto& [g, t] : deps_) {
-      ++deps_of_[g];
-      if (component_[g] == component_[t]) continue;
-      ++unmet_[g];
-      dependents_[t].push_back(g);
+      if (unit_of_[g] != unit_of_[t]) unit_deps.emplace_back(unit_of_[g], unit_of_[t]);
+    }
+    std::sort(unit_deps.begin(), unit_deps.end());
+    unit_deps.erase(std::unique(unit_deps.begin(), unit_deps.end()), unit_deps.end());
+    for (const auto& [u, t] : unit_deps) {
+      units_[u].uses.push_back(t);
+      units_[t].dependents.push_back(u);
     }
     std::uint32_t sites = 0;
     for (const auto& h : hosts) sites = std::max(sites, h.site + 1);
     site_load_.assign(sites, 0);
-    order_.resize(n);
+    order_.resize(units);
     std::iota(order_.begin(), order_.end(), 0);
-    std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return key(a) < key(b); });
+    std::sort(order_.begin(), order_.end(), [&](int a, int b) { return key(a) < key(b); });
+    rank_.resize(units);
+    for (int r = 0; r < units; ++r) rank_[order_[r]] = r;
+    wave_.assign(units, 0);
+    forced_.assign(units, 0);
   }
 
   WaveSchedule run() {
-    std::vector<int> remaining = order_;
-    int pilots_left = c_.waves.pilot_waves;
-    int number = 1, pilots = 0;
-    while (!remaining.empty()) {
-      const bool pilot = pilots_left > 0;
-      const int cap = pilot ? c_.waves.pilot_max_hosts : wave_cap(c_, number, pilots);
-      const bool nonprod_phase = groups_[remaining.front()].nonprod;
-      int placed = fill(remaining, number, cap, pilot, nonprod_phase);
-      if (placed == 0 && pilot) {  // nothing low-risk left: the pilots end early
-        pilots_left = 0;
-        continue;
-      }
-      if (placed == 0) {
-        // Blocked by a dependency cycle, an ordering across environments or the criticality
-        // rule: place the first group anyway; the final check reports what it breaks.
-        place(remaining.front(), number);
-        placed = static_cast<int>(groups_[remaining.front()].hosts.size());
-        placed += fill(remaining, number, cap, pilot, nonprod_phase);
-      }
-      std::erase_if(remaining, [&](int g) { return wave_[g] != 0; });
-      for (auto s : touched_sites_) site_load_[s] = 0;
-      touched_sites_.clear();
-      if (pilot) {
-        --pilots_left;
-        ++pilots;
-      }
-      ++number;
-    }
+    list_schedule();
+    compact();
     WaveSchedule out;
-    out.wave_of_group = wave_;
-    out.waves = number - 1;
-    out.pilot_waves = pilots;
+    out.wave_of_group.resize(groups_.size());
+    for (std::size_t g = 0; g < groups_.size(); ++g) out.wave_of_group[g] = wave_[unit_of_[g]];
+    out.waves = waves_;
+    out.pilot_waves = pilots_;
     out.violations = check(out);
     return out;
   }
 
  private:
-  std::tuple<int, int, int, std::size_t, std::uint32_t> key(int g) const {
-    const auto& group = groups_[g];
-    const bool complex = static_cast<int>(group.hosts.size()) >= c_.waves.high_complexity_hosts;
-    return {group.nonprod ? 0 : 1, group.high_criticality ? 1 : 0, complex ? 1 : 0,
-            group.hosts.size(), group.hosts.front()};
+  std::tuple<int, int, int, int, std::uint32_t> key(int u) const {
+    const Unit& unit = units_[u];
+    return {unit.nonprod ? 0 : 1, unit.high ? 1 : 0, unit.complex ? 1 : 0, unit.size,
+            unit.first_host};
   }
 
-  bool fits_transfer(int g) const {
-    // Each site's hosts share its uplink; a host that alone exceeds the window is flagged on the
-    // host and may still go, alone on its site.
-    std::vector<std::pair<std::uint32_t, double>> need;
-    for (auto h : groups_[g].hosts) need.emplace_back(hosts_[h].site, hosts_[h].transfer_hours);
-    for (const auto& [site, hours] : need) {
-      double total = site_load_[site];
-      for (const auto& [s2, h2] : need) total += s2 == site ? h2 : 0;
-      if (total > window_ && site_load_[site] > 0) return false;
+  int cap_of(int number) const {
+    return number <= pilots_ ? c_.waves.pilot_max_hosts : wave_cap(c_, number, pilots_);
+  }
+
+  // Each site's hosts share its uplink; a unit whose own copy at a site exceeds the window can
+  // only go alone on that site (and is reported).
+  bool fits_transfer(int u) const {
+    for (const auto& [site, hours] : units_[u].site_hours) {
+      const double load = site_load_[site];
+      if (load > 0 && load + hours > window_ + 1e-9) return false;
     }
     return true;
   }
 
-  void place(int g, int number) {
-    wave_[g] = number;
-    load_ += static_cast<int>(groups_[g].hosts.size());
-    for (auto h : groups_[g].hosts) {
-      if (site_load_[hosts_[h].site] == 0) touched_sites_.push_back(hosts_[h].site);
-      site_load_[hosts_[h].site] += hosts_[h].transfer_hours;
+  void place(int u, int number, std::set<int>& ready, std::vector<int>& unmet) {
+    wave_[u] = number;
+    load_ += units_[u].size;
+    for (const auto& [site, hours] : units_[u].site_hours) {
+      if (site_load_[site] == 0) touched_sites_.push_back(site);
+      site_load_[site] += hours;
     }
-    for (int d : dependents_[g]) --unmet_[d];
+    for (int d : units_[u].dependents) {
+      if (--unmet[d] == 0) ready.insert(rank_[d]);
+    }
+    if (units_[u].nonprod) --nonprod_left_;
+    ++placed_;
   }
 
-  // Adds ready groups in priority order until the wave is full; returns the hosts added.
-  int fill(const std::vector<int>& remaining, int number, int cap, bool pilot, bool nonprod_phase) {
-    const int before = load_in_wave(number);
-    for (bool progress = true; progress;) {
-      progress = false;
-      for (int g : remaining) {
-        if (wave_[g] != 0 || unmet_[g] > 0 || groups_[g].nonprod != nonprod_phase) continue;
-        const int size = static_cast<int>(groups_[g].hosts.size());
-        const int load = load_in_wave(number);
-        if (load >= cap) return load - before;
-        if (load + size > cap && load > 0) continue;
-        if (pilot && (groups_[g].high_criticality || size >= c_.waves.high_complexity_hosts ||
-                      size > cap || deps_of_[g] > 0)) {
-          continue;
+  // Topological list schedule of the condensed graph: each wave takes ready units (every unit
+  // they use already placed, in this wave or before) in priority order while they fit.
+  void list_schedule() {
+    const int units = static_cast<int>(units_.size());
+    std::vector<int> unmet(units);
+    std::set<int> ready;
+    for (int u = 0; u < units; ++u) {
+      unmet[u] = static_cast<int>(units_[u].uses.size());
+      if (unmet[u] == 0) ready.insert(rank_[u]);
+      if (units_[u].nonprod) ++nonprod_left_;
+    }
+    int pilots_left = c_.waves.pilot_waves;
+    int number = 1;
+    while (placed_ < units) {
+      const bool pilot = pilots_left > 0;
+      const int cap = pilot ? c_.waves.pilot_max_hosts : wave_cap(c_, number, pilots_);
+      const bool phase_nonprod = nonprod_left_ > 0;
+      load_ = 0;
+      for (auto s : touched_sites_) site_load_[s] = 0;
+      touched_sites_.clear();
+      for (bool progress = true; progress && load_ < cap;) {
+        progress = false;
+        for (auto it = ready.begin(); it != ready.end() && load_ < cap;) {
+          const int u = order_[*it];
+          const Unit& unit = units_[u];
+          if (unit.nonprod != phase_nonprod) break;  // ranks put dev/test first
+          const bool ok =
+              !(load_ + unit.size > cap && load_ > 0) &&
+              !(pilot && (unit.high || unit.complex || unit.size > cap || !unit.uses.empty())) &&
+              !(!pilot && unit.high && number < c_.waves.high_criticality_min_wave) &&
+              fits_transfer(u);
+          if (!ok) {
+            ++it;
+            continue;
+          }
+          it = ready.erase(it);
+          place(u, number, ready, unmet);
+          progress = true;
         }
-        if (!pilot && groups_[g].high_criticality && number < c_.waves.high_criticality_min_wave)
-          continue;
-        if (!fits_transfer(g)) continue;
-        place(g, number);
-        progress = true;
+      }
+      if (load_ == 0 && pilot) {  // nothing low-risk left: the pilots end early
+        pilots_left = 0;
+        continue;
+      }
+      if (load_ == 0) {
+        // Every ready unit of this phase is high criticality (the others wait for them): the
+        // first one goes anyway and is reported, rather than an empty wave.
+        auto it = std::find_if(ready.begin(), ready.end(),
+                               [&](int r) { return units_[order_[r]].nonprod == phase_nonprod; });
+        if (it == ready.end()) it = ready.begin();  // cannot happen for an acyclic condensation
+        const int u = order_[*it];
+        ready.erase(it);
+        forced_[u] = 1;
+        place(u, number, ready, unmet);
+      }
+      if (pilot) {
+        --pilots_left;
+        ++pilots_;
+      }
+      ++number;
+    }
+    waves_ = number - 1;
+  }
+
+  static int last_used(const std::vector<int>& size) {
+    for (int w = static_cast<int>(size.size()) - 1; w > 0; --w) {
+      if (size[w] > 0) return w;
+    }
+    return 0;
+  }
+
+  // Repair / local search: pull each unit (in wave order) into the earliest wave that its
+  // dependencies allow and that has room (cap, site windows, same environment phase, pilot and
+  // criticality rules), then drop waves left empty. Moving a unit earlier never breaks an order
+  // constraint of the units that use it; they are in its wave or later.
+  void compact() {
+    if (waves_ <= 1) return;
+    std::vector<int> size(waves_ + 1, 0), nonprod(waves_ + 1, 0), prod(waves_ + 1, 0);
+    std::map<std::pair<int, std::uint32_t>, double> site_load;
+    for (std::size_t u = 0; u < units_.size(); ++u) {
+      const int w = wave_[u];
+      size[w] += units_[u].size;
+      (units_[u].nonprod ? nonprod : prod)[w] += 1;
+      for (const auto& [site, hours] : units_[u].site_hours) site_load[{w, site}] += hours;
+    }
+    std::vector<int> by_wave(units_.size());
+    std::iota(by_wave.begin(), by_wave.end(), 0);
+    std::stable_sort(by_wave.begin(), by_wave.end(),
+                     [&](int a, int b) { return wave_[a] < wave_[b]; });
+    for (int u : by_wave) {
+      const Unit& unit = units_[u];
+      if (forced_[u]) continue;
+      int earliest = pilots_ + 1;
+      for (int t : unit.uses) earliest = std::max(earliest, wave_[t]);
+      if (unit.high) earliest = std::max(earliest, c_.waves.high_criticality_min_wave);
+      for (int w = earliest; w < wave_[u]; ++w) {
+        if (size[w] + unit.size > cap_of(w)) continue;
+        if (unit.nonprod ? prod[w] > 0 : nonprod[w] > 0) continue;
+        if (size[w] == 0) continue;  // keep the order of phases: only join existing waves
+        // Never empty a wave in the middle: renumbering would shift later waves' caps.
+        if (size[wave_[u]] == unit.size && wave_[u] != last_used(size)) continue;
+        bool fits = true;
+        for (const auto& [site, hours] : unit.site_hours) {
+          const auto it = site_load.find({w, site});
+          if (it != site_load.end() && it->second + hours > window_ + 1e-9) fits = false;
+          if (it == site_load.end() && hours > window_ + 1e-9) fits = false;
+        }
+        if (!fits) continue;
+        const int from = wave_[u];
+        size[from] -= unit.size;
+        size[w] += unit.size;
+        (unit.nonprod ? nonprod : prod)[from] -= 1;
+        (unit.nonprod ? nonprod : prod)[w] += 1;
+        for (const auto& [site, hours] : unit.site_hours) {
+          site_load[{from, site}] -= hours;
+          site_load[{w, site}] += hours;
+        }
+        wave_[u] = w;
+        break;
       }
     }
-    return load_in_wave(number) - before;
-  }
-
-  int load_in_wave(int number) {
-    if (number != load_wave_) {
-      load_wave_ = number;
-      load_ = 0;
+    // Renumber without empty waves.
+    std::vector<int> renumber(waves_ + 1, 0);
+    int next = 0;
+    for (int w = 1; w <= waves_; ++w) {
+      if (size[w] > 0) renumber[w] = ++next;
     }
-    return load_;
+    for (int& w : wave_) w = renumber[w];
+    int pilots = 0;
+    for (int w = 1; w <= pilots_; ++w) pilots += size[w] > 0;
+    pilots_ = pilots;
+    waves_ = next;
   }
 
+  // A cycle larger than the largest wave cannot move in one wave. Its light dependencies (no
+  // strong edge) are dropped from the order inside it and the components recomputed; what is
+  // left is held by strong dependencies only.
+  void relax_light_cycles(const std::vector<std::pair<int, int>>* strong) {
+    if (strong == nullptr) return;
+    int largest = 0;
+    for (int r : c_.waves.ramp) largest = std::max(largest, r);
+    largest = std::min(largest, c_.waves.teams * c_.waves.hosts_per_team);
+    if (c_.waves.pilot_waves > 0) largest = std::max(largest, c_.waves.pilot_max_hosts);
+    std::vector<int> size;
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+      if (unit_of_[g] >= static_cast<int>(size.size())) size.resize(unit_of_[g] + 1, 0);
+      size[unit_of_[g]] += static_cast<int>(groups_[g].hosts.size());
+    }
+    // First only the light dependencies that close a cycle (back edges of a depth-first search
+    // inside the oversized components), then, if a component is still too large, all of its
+    // light dependencies.
+    original_unit_ = unit_of_;
+    const std::vector<int>& original = original_unit_;
+    auto big = [&](const std::pair<int, int>& d, const std::vector<int>& unit,
+                   const std::vector<int>& unit_size) {
+      return unit[d.first] == unit[d.second] && unit_size[unit[d.first]] > largest;
+    };
+    auto light = [&](const std::pair<int, int>& d) {
+      return !std::binary_search(strong->begin(), strong->end(), d);
+    };
+    std::vector<char> back(deps_.size(), 0);
+    {
+      std::vector<std::vector<std::pair<int, std::size_t>>> out(groups_.size());
+      bool any = false;
+      for (std::size_t k = 0; k < deps_.size(); ++k) {
+        if (!big(deps_[k], unit_of_, size)) continue;
+        out[deps_[k].first].emplace_back(deps_[k].second, k);
+        any = true;
+      }
+      if (!any) return;
+      std::vector<char> state(groups_.size(), 0);  // 0 new, 1 on the stack, 2 done
+      std::vector<std::pair<int, std::size_t>> frames;
+      for (std::size_t root = 0; root < groups_.size(); ++root) {
+        if (state[root] != 0 || out[root].empty()) continue;
+        state[root] = 1;
+        frames.emplace_back(static_cast<int>(root), 0);
+        while (!frames.empty()) {
+          const int v = frames.back().first;
+          const std::size_t next = frames.back().second;
+          if (next < out[v].size()) {
+            ++frames.back().second;
+            const auto [w, k] = out[v][next];
+            if (state[w] == 1) {
+              back[k] = 1;
+            } else if (state[w] == 0) {
+              state[w] = 1;
+              frames.emplace_back(w, 0);
+            }
+          } else {
+            state[v] = 2;
+            frames.pop_back();
+          }
+        }
+      }
+    }
+    std::vector<std::pair<int, int>> kept;
+    for (std::size_t k = 0; k < deps_.size(); ++k) {
+      if (back[k] && light(deps_[k])) {
+        relaxed_.push_back(deps_[k]);
+        relaxed_cycle_.push_back(original[deps_[k].first]);
+      } else {
+        kept.push_back(deps_[k]);
+      }
+    }
+    deps_ = std::move(kept);
+    unit_of_ = strongly_connected_components(groups_.size(), deps_);
+    std::vector<int> unit_size(groups_.size(), 0);
+    for (std::size_t g = 0; g < groups_.size(); ++g)
+      unit_size[unit_of_[g]] += static_cast<int>(groups_[g].hosts.size());
+    kept.clear();
+    bool dropped = false;
+    for (const auto& d : deps_) {
+      if (big(d, unit_of_, unit_size) && light(d)) {
+        relaxed_.push_back(d);
+        relaxed_cycle_.push_back(original[d.first]);
+        dropped = true;
+      } else {
+        kept.push_back(d);
+      }
+    }
+    if (!dropped) return;
+    deps_ = std::move(kept);
+    unit_of_ = strongly_connected_components(groups_.size(), deps_);
+  }
+
+  // One report per relaxed cycle: its light dependencies whose target moves later.
+  void light_reports(const WaveSchedule& s, std::vector<Violation>& v) const {
+    std::map<int, std::vector<std::size_t>> by_cycle;
+    for (std::size_t i = 0; i < relaxed_.size(); ++i) by_cycle[relaxed_cycle_[i]].push_back(i);
+    for (const auto& [cycle, list] : by_cycle) {
+      std::vector<int> groups, backwards_groups, waves;
+      std::size_t backwards = 0;
+      for (std::size_t g = 0; g < groups_.size(); ++g) {
+        if (original_unit_[g] == cycle) groups.push_back(static_cast<int>(g));
+      }
+      for (auto i : list) {
+        const auto [g, t] = relaxed_[i];
+        if (s.wave_of_group[t] > s.wave_of_group[g]) {
+          ++backwards;
+          backwards_groups.push_back(g);
+          backwards_groups.push_back(t);
+          waves.push_back(s.wave_of_group[g]);
+          waves.push_back(s.wave_of_group[t]);
+        }
+      }
+      if (backwards == 0) continue;
+      auto unique = [](std::vector<int>& x) {
+        std::sort(x.begin(), x.end());
+        x.erase(std::unique(x.begin(), x.end()), x.end());
+      };
+      unique(groups);
+      unique(backwards_groups);
+      unique(waves);
+      int hosts = 0;
+      for (int g : groups) hosts += static_cast<int>(groups_[g].hosts.size());
+      Violation x{"light dependency order",
+                  std::to_string(backwards) + " light dependencies of a cycle through " +
+                      std::to_string(groups.size()) + " groups (" + std::to_string(hosts) +
+                      " hosts) point to a group that moves later"};
+      x.kind = "light-dependency";
+      x.groups = backwards_groups;
+      x.waves = waves;
+      for (int g : backwards_groups)
+        x.hosts.insert(x.hosts.end(), groups_[g].hosts.begin(), groups_[g].hosts.end());
+      x.reason =
+          "light dependencies (below grouping.strong_connections_per_day and "
+          "grouping.strong_bytes_per_day) chain " +
+          std::to_string(groups.size()) + " move groups, " + std::to_string(hosts) +
+          " hosts, into one cycle: more than any wave can hold, so not all of them can "
+          "point to the same or an earlier wave; the strong dependencies are all kept";
+      x.fix = "keep hybrid connectivity (site-to-cloud VPN) open for these flows until wave " +
+              std::to_string(waves.empty() ? 0 : waves.back()) +
+              ", or raise waves.ramp / waves.teams × waves.hosts_per_team to " +
+              std::to_string(hosts) + " to move the cycle in one wave";
+      v.push_back(std::move(x));
+    }
+  }
+
+  std::vector<std::uint32_t> unit_hosts(int u) const {
+    std::vector<std::uint32_t> out;
+    for (int g : units_[u].groups)
+      out.insert(out.end(), groups_[g].hosts.begin(), groups_[g].hosts.end());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  std::string groups_text(const std::vector<int>& groups) const {
+    std::string out;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      if (i == 8) return out + " and " + std::to_string(groups.size() - i) + " more";
+      out += (i ? ", " : "") + group_name(groups[i]);
+    }
+    return out;
+  }
+
+  std::string host_copy_text(std::uint32_t h) const {
+    const WaveHost& host = hosts_[h];
+    char buffer[160];
+    std::snprintf(buffer, sizeof buffer, "%.0f GB over %g Mbit/s takes %s", host.transfer_gb,
+                  host.uplink_mbps, duration_text(host.transfer_hours).c_str());
+    return (host.name.empty() ? "host " + std::to_string(h) : host.name) + ": " + buffer;
+  }
+
+  // Every report is computed from the final assignment, independently of how it was built.
   std::vector<Violation> check(const WaveSchedule& s) const {
     std::vector<Violation> v;
+    const auto& wave_of = s.wave_of_group;
     for (const auto& [g, t] : deps_) {
-      if (wave_[t] > wave_[g]) {
-        v.push_back({"dependency order", group_name(g) + " (wave " + std::to_string(wave_[g]) +
-                                             ") depends on " + group_name(t) +
-                                             " which moves later (wave " +
-                                             std::to_string(wave_[t]) + ")"});
-      }
+      if (wave_of[t] <= wave_of[g]) continue;
+      Violation x{"dependency order", group_name(g) + " (wave " + std::to_string(wave_of[g]) +
+                                          ") depends on " + group_name(t) +
+                                          " which moves later (wave " + std::to_string(wave_of[t]) +
+                                          ")"};
+      x.kind = "dependency-order";
+      x.groups = {g, t};
+      x.waves = {wave_of[g], wave_of[t]};
+      x.hosts = groups_[g].hosts;
+      x.hosts.insert(x.hosts.end(), groups_[t].hosts.begin(), groups_[t].hosts.end());
+      x.reason = "the schedule could not keep the dependency target in an earlier wave";
+      x.fix = "move " + group_name(t) + " to wave " + std::to_string(wave_of[g]) +
+              " or earlier, or " + group_name(g) + " later";
+      v.push_back(std::move(x));
     }
     std::vector<int> size(s.waves + 1, 0), nonprod(s.waves + 1, 0), prod(s.waves + 1, 0);
     for (std::size_t g = 0; g < groups_.size(); ++g) {
-      const int w = wave_[g];
+      const int w = wave_of[g];
       size[w] += static_cast<int>(groups_[g].hosts.size());
       (groups_[g].nonprod ? nonprod : prod)[w] += 1;
       if (groups_[g].mixed_environment) {
-        v.push_back({"environment",
-                     group_name(static_cast<int>(g)) +
-                         " mixes dev/test and prod hosts (strong dependencies); moved with prod"});
-      }
-      if (groups_[g].high_criticality && w < c_.waves.high_criticality_min_wave) {
-        v.push_back({"criticality", group_name(static_cast<int>(g)) +
-                                        " is high criticality in wave " + std::to_string(w) +
-                                        " (rule: not before wave " +
-                                        std::to_string(c_.waves.high_criticality_min_wave) + ")"});
+        Violation x{"environment", group_name(static_cast<int>(g)) +
+                                       " mixes dev/test and prod hosts (strong dependencies); "
+                                       "moved with prod"};
+        x.kind = "environment";
+        x.groups = {static_cast<int>(g)};
+        x.waves = {w};
+        x.hosts = groups_[g].hosts;
+        x.reason =
+            "one move group holds both dev/test and prod hosts, so it cannot move in a "
+            "dev/test wave";
+        x.fix = "give the dev/test hosts their own application label so they form their own group";
+        v.push_back(std::move(x));
       }
     }
-    std::vector<std::vector<double>> load(s.waves + 1);
+    for (std::size_t u = 0; u < units_.size(); ++u) {
+      const Unit& unit = units_[u];
+      const int w = wave_[u];
+      if (unit.high && w < c_.waves.high_criticality_min_wave) {
+        Violation x{"criticality", groups_text(unit.groups) + " is high criticality in wave " +
+                                       std::to_string(w) + " (rule: not before wave " +
+                                       std::to_string(c_.waves.high_criticality_min_wave) + ")"};
+        x.kind = "criticality";
+        x.groups = unit.groups;
+        x.waves = {w};
+        x.hosts = unit_hosts(static_cast<int>(u));
+        x.reason = "every group that could move in wave " + std::to_string(w) +
+                   " was high criticality or waited for one";
+        x.fix =
+            "lower waves.high_criticality_min_wave, or lower the pilot/ramp caps so fewer "
+            "low-risk groups are needed before it";
+        v.push_back(std::move(x));
+      }
+      const int cap = cap_of_final(w, s.pilot_waves);
+      if (unit.size > cap) {
+        Violation x;
+        x.constraint = "wave size";
+        x.kind = "wave-size";
+        x.groups = unit.groups;
+        x.waves = {w};
+        x.hosts = unit_hosts(static_cast<int>(u));
+        const std::string cap_text =
+            "the cap of wave " + std::to_string(w) + " is " + std::to_string(cap) + " hosts";
+        if (unit.groups.size() > 1) {
+          x.detail = "wave " + std::to_string(w) + " holds " + std::to_string(size[w]) +
+                     " hosts, cap " + std::to_string(cap) + " (a dependency cycle of " +
+                     std::to_string(unit.groups.size()) + " groups larger than the cap)";
+          x.reason = "move groups " + groups_text(unit.groups) +
+                     " depend on each other (a dependency cycle), so they must move in one "
+                     "wave; together they hold " +
+                     std::to_string(unit.size) + " hosts and " + cap_text;
+          x.fix =
+              "break the cycle: let one of its dependencies run over hybrid connectivity "
+              "during the migration (or merge and re-split the groups so the cycle falls "
+              "inside one group of at most " +
+              std::to_string(cap) +
+              " hosts), or raise waves.ramp / waves.teams × "
+              "waves.hosts_per_team to " +
+              std::to_string(unit.size);
+        } else {
+          x.detail = "wave " + std::to_string(w) + " holds " + std::to_string(size[w]) +
+                     " hosts, cap " + std::to_string(cap) + " (one group larger than the cap)";
+          x.reason = "move group " + group_name(unit.groups.front()) + " holds " +
+                     std::to_string(unit.size) + " hosts that move together and " + cap_text;
+          x.fix = "split the group: lower grouping.max_group_size to " + std::to_string(cap) +
+                  " or give its independent parts their own application labels; or raise "
+                  "waves.ramp / waves.teams × waves.hosts_per_team to " +
+                  std::to_string(unit.size);
+        }
+        v.push_back(std::move(x));
+      }
+    }
     for (int w = 1; w <= s.waves; ++w) {
-      const int cap =
-          w <= s.pilot_waves ? c_.waves.pilot_max_hosts : wave_cap(c_, w, s.pilot_waves);
-      if (size[w] > cap) {
-        v.push_back({"wave size", "wave " + std::to_string(w) + " holds " +
-                                      std::to_string(size[w]) + " hosts, cap " +
-                                      std::to_string(cap) + " (one group larger than the cap)"});
+      const int cap = cap_of_final(w, s.pilot_waves);
+      bool explained = false;
+      for (std::size_t u = 0; u < units_.size(); ++u)
+        explained |= wave_[u] == w && units_[u].size > cap;
+      if (size[w] > cap && !explained) {
+        Violation x{"wave size", "wave " + std::to_string(w) + " holds " + std::to_string(size[w]) +
+                                     " hosts, cap " + std::to_string(cap)};
+        x.kind = "wave-size";
+        x.waves = {w};
+        x.reason = "the schedule put more hosts in the wave than its cap";
+        x.fix = "move a group of wave " + std::to_string(w) + " to a later wave";
+        v.push_back(std::move(x));
       }
       if (nonprod[w] > 0 && prod[w] > 0) {
-        v.push_back(
-            {"environment", "wave " + std::to_string(w) + " mixes dev/test and prod groups"});
+        Violation x{"environment", "wave " + std::to_string(w) + " mixes dev/test and prod groups"};
+        x.kind = "environment";
+        x.waves = {w};
+        x.reason = "dev/test and prod groups were scheduled in the same wave";
+        x.fix = "move the dev/test groups of wave " + std::to_string(w) + " to an earlier wave";
+        v.push_back(std::move(x));
       }
     }
-    // Per-site copy time per wave.
-    std::vector<std::pair<std::pair<int, std::uint32_t>, double>> site_hours;
+    light_reports(s, v);
+    transfer_reports(s, v);
+    return v;
+  }
+
+  int cap_of_final(int number, int pilot_waves) const {
+    return number <= pilot_waves ? c_.waves.pilot_max_hosts : wave_cap(c_, number, pilot_waves);
+  }
+
+  // Per wave and site: the site's copy time against the window.
+  void transfer_reports(const WaveSchedule& s, std::vector<Violation>& v) const {
+    struct Item {
+      int wave;
+      std::uint32_t site;
+      std::uint32_t host;
+      int group;
+    };
+    std::vector<Item> items;
     for (std::size_t g = 0; g < groups_.size(); ++g) {
       for (auto h : groups_[g].hosts)
-        site_hours.push_back({{wave_[g], hosts_[h].site}, hosts_[h].transfer_hours});
+        items.push_back({s.wave_of_group[g], hosts_[h].site, h, static_cast<int>(g)});
     }
-    std::sort(site_hours.begin(), site_hours.end());
-    for (std::size_t i = 0; i < site_hours.size();) {
+    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+      return std::tie(a.wave, a.site, a.host) < std::tie(b.wave, b.site, b.host);
+    });
+    for (std::size_t i = 0; i < items.size();) {
       std::size_t j = i;
       double total = 0;
-      int count = 0;
-      while (j < site_hours.size() && site_hours[j].first == site_hours[i].first) {
-        total += site_hours[j++].second;
-        ++count;
-      }
-      if (total > window_) {
-        v.push_back({"transfer window", "wave " + std::to_string(site_hours[i].first.first) +
-                                            ": a site needs " + hours_text(total) +
-                                            " of copy for " + std::to_string(count) +
-                                            " host(s), the window is " + hours_text(window_)});
+      while (j < items.size() && items[j].wave == items[i].wave && items[j].site == items[i].site)
+        total += hosts_[items[j++].host].transfer_hours;
+      if (total > window_ + 1e-9) {
+        const int w = items[i].wave;
+        Violation x{"transfer window", "wave " + std::to_string(w) + ": a site needs " +
+                                           hours_text(total) + " of copy for " +
+                                           std::to_string(j - i) + " host(s), the window is " +
+                                           hours_text(window_)};
+        x.kind = "transfer-window";
+        x.waves = {w};
+        std::vector<std::uint32_t> too_long;
+        for (std::size_t k = i; k < j; ++k) {
+          x.hosts.push_back(items[k].host);
+          x.groups.push_back(items[k].group);
+          if (hosts_[items[k].host].transfer_hours > window_ + 1e-9)
+            too_long.push_back(items[k].host);
+        }
+        std::sort(x.groups.begin(), x.groups.end());
+        x.groups.erase(std::unique(x.groups.begin(), x.groups.end()), x.groups.end());
+        const std::string site =
+            hosts_[items[i].host].site_name.empty() ? "its site" : hosts_[items[i].host].site_name;
+        const std::string window =
+            "the transfer window (waves.length_days × "
+            "waves.transfer_hours_per_day) is " +
+            duration_text(window_);
+        if (!too_long.empty()) {
+          std::string copies;
+          for (std::size_t k = 0; k < too_long.size() && k < 5; ++k)
+            copies += (k ? "; " : "") + host_copy_text(too_long[k]);
+          if (too_long.size() > 5)
+            copies += "; and " + std::to_string(too_long.size() - 5) + " more";
+          x.reason = copies + " at " + site + "'s link speed, longer than any wave: " + window;
+          x.fix =
+              "ship the disks (offline transfer) or seed the copy ahead of the wave and "
+              "sync the delta; or raise waves.length_days / waves.transfer_hours_per_day "
+              "to fit " +
+              duration_text(total) + ", or upgrade the site's uplink";
+        } else {
+          x.reason = "move group(s) " + groups_text(x.groups) + " must move in one wave and " +
+                     "their " + std::to_string(j - i) + " host(s) at " + site + " need " +
+                     duration_text(total) + " of copy over one uplink; " + window;
+          x.fix = "split the group so its hosts at " + site +
+                  " move in separate waves, ship the largest hosts' disks (offline transfer), "
+                  "or raise waves.length_days / waves.transfer_hours_per_day to fit " +
+                  duration_text(total);
+        }
+        v.push_back(std::move(x));
       }
       i = j;
     }
-    return v;
   }
 
   const std::vector<WaveGroup>& groups_;
   const std::vector<WaveHost>& hosts_;
-  std::vector<std::pair<int, int>> deps_;
-  std::vector<int> component_;
-  std::vector<int> deps_of_;  // dependencies of each group: pilots take independent groups
   const PlannerConfig& c_;
   double window_;
-  std::vector<int> wave_, unmet_, order_;
-  std::vector<std::vector<int>> dependents_;
+  std::vector<std::pair<int, int>> deps_;     // (group, group it uses) that order waves
+  std::vector<int> unit_of_;                  // per group
+  std::vector<std::pair<int, int>> relaxed_;  // light dependencies inside oversized cycles
+  std::vector<int> relaxed_cycle_;
+  std::vector<int> original_unit_;  // per group: its component before relaxing            // the
+                                    // cycle (first components) each came from
+  std::vector<Unit> units_;
+  std::vector<int> order_, rank_;  // units by priority, and each unit's position
+  std::vector<int> wave_;          // per unit, 1-based
+  std::vector<char> forced_;       // placed against the criticality rule
   std::vector<double> site_load_;
   std::vector<std::uint32_t> touched_sites_;
-  int load_wave_ = 0, load_ = 0;
+  int load_ = 0, placed_ = 0, nonprod_left_ = 0, waves_ = 0, pilots_ = 0;
 };
 
 }  // namespace
@@ -308,8 +750,9 @@ std::string add_days(const std::string& date, int days) {
 WaveSchedule schedule_waves(const std::vector<WaveGroup>& groups,
                             const std::vector<WaveHost>& hosts,
                             const std::vector<std::pair<int, int>>& dependencies,
-                            const PlannerConfig& config) {
-  return Scheduler(groups, hosts, dependencies, config).run();
+                            const PlannerConfig& config,
+                            const std::vector<std::pair<int, int>>* strong) {
+  return Scheduler(groups, hosts, dependencies, config, strong).run();
 }
 
 }  // namespace sahab::planner

@@ -50,6 +50,36 @@ try {
   check(await page.locator('[data-testid=rules] li').count() === defaults.rules.length, 'compliance rules listed');
   check(digits((await page.textContent('[data-testid=warnings] h2')).split(',')[0]) === defaults.violations.total, 'unmet constraints counted');
   check(await page.inputValue('[data-testid=whatif-comfort_factor]') === '1.3', 'the form shows the comfort factor used');
+  // Unmet constraints come first: their count by kind at the top of the results, the affected
+  // waves marked on the timeline, each report naming hosts (links to their pages) and groups.
+  const summaryBox = page.locator('[data-testid=constraints-summary]');
+  check(await summaryBox.count() === 1, 'constraints summary shown');
+  check(Number(await summaryBox.getAttribute('data-total')) === defaults.violations.total, 'constraints summary counts them all');
+  const firstInResults = await page.evaluate(() => document.querySelector('[data-testid=plan-results]')?.firstElementChild?.getAttribute('data-testid'));
+  check(firstInResults === 'constraints-summary', `the results open with the constraints summary (first: ${firstInResults})`);
+  const byKind = defaults.violations.by_kind ?? {};
+  check(await summaryBox.locator('li[data-kind]').count() === Object.keys(byKind).length, 'one count per kind');
+  for (const [kind, n] of Object.entries(byKind)) {
+    check(digits(await summaryBox.locator(`li[data-kind="${kind}"]`).textContent()) === n, `${kind}: ${n} as the API`);
+  }
+  check(!('dependency-order' in byKind) && !('environment' in byKind), 'no dependency-order or environment violation on the generated fleet');
+  const affected = defaults.violations.by_wave ?? [];
+  check(await page.locator('[data-testid=gantt] rect.gantt-bar.unmet').count() === affected.length, `affected waves marked (${affected.length})`);
+  for (const w of affected) {
+    check(Number(await page.locator(`[data-testid=gantt] rect[data-wave="${w.wave}"]`).getAttribute('data-unmet')) === w.count,
+      `wave ${w.wave} marked with ${w.count}`);
+  }
+  if (defaults.violations.first.length) {
+    const v = defaults.violations.first[0];
+    const item = page.locator('[data-testid=violations-list] > li').first();
+    check((await item.textContent()).includes(v.reason) && (await item.textContent()).includes(v.fix), 'a report says why and how to fix it');
+    if (v.hosts?.length) {
+      const a = item.locator('a').first();
+      check(await a.textContent() === (v.hosts[0].hostname || v.hosts[0].id), 'hosts named by hostname');
+      check(await a.getAttribute('href') === `#/hosts/${encodeURIComponent(v.hosts[0].id)}`, 'hosts linked to their pages');
+    }
+  }
+  ok(`unmet constraints first: ${defaults.violations.total} (${JSON.stringify(byKind)}), ${affected.length} waves marked on the timeline`);
   // Again, the plan being cached by the collector (what a user coming back to the page sees).
   await page.click('a[href="#/exports"]');
   await page.waitForSelector('[data-testid=export-fleet-csv]');
@@ -61,6 +91,29 @@ try {
   await accessible('plan');
   ok(`the plan page shows the API's plan (${defaults.waves.length} waves, ` +
     `${Math.round(defaults.totals.monthly_cost)} MAD a month; shown in ${timings.plan} ms, cached ${timings.planCached} ms)`);
+
+  // One transfer hour a day: slow sites' copies exceed the window; the page opens with the
+  // unmet constraints by kind, as the API counts them, and marks the waves concerned.
+  const slowLength = await page.inputValue('[data-testid=whatif-transfer_hours_per_day]');
+  const slow = await recompute(() => page.fill('[data-testid=whatif-transfer_hours_per_day]', '1'));
+  const expectedSlow = (await post('/api/v1/plan/summary', slow)).violations;
+  check(expectedSlow.total > 0, 'a one-hour transfer window leaves constraints unmet');
+  check(Number(await page.getAttribute('[data-testid=constraints-summary]', 'data-total')) === expectedSlow.total, 'unmet count as the API');
+  for (const [kind, n] of Object.entries(expectedSlow.by_kind)) {
+    check(digits(await page.textContent(`[data-testid=constraints-summary] li[data-kind="${kind}"]`)) === n, `${kind}: ${n}`);
+  }
+  check(!('dependency-order' in expectedSlow.by_kind) && !('environment' in expectedSlow.by_kind), 'still no dependency-order or environment violation');
+  check(await page.locator('[data-testid=gantt] rect.gantt-bar.unmet').count() === expectedSlow.by_wave.length && expectedSlow.by_wave.length > 0,
+    'affected waves marked');
+  const firstSlow = expectedSlow.first[0];
+  const slowItem = page.locator('[data-testid=violations-list] > li').first();
+  check((await slowItem.textContent()).includes(firstSlow.fix), 'the first report shows its fix');
+  check(await slowItem.locator('a').first().getAttribute('href') === `#/hosts/${encodeURIComponent(firstSlow.hosts[0].id)}`, 'linked host');
+  check(await slowItem.locator('a').first().textContent() === firstSlow.hosts[0].hostname, 'named by hostname');
+  await screenshot('plan-unmet', { fullPage: true });
+  ok(`a 1 h/day transfer window: ${expectedSlow.total} unmet (${JSON.stringify(expectedSlow.by_kind)}) shown first, ` +
+    `${expectedSlow.by_wave.length} waves marked`);
+  await recompute(() => page.fill('[data-testid=whatif-transfer_hours_per_day]', slowLength));
 
   // Comfort factor 1.3 -> 2.0: a bigger plan, exactly the API's for the same parameters.
   const bigger = await recompute(() => page.fill('[data-testid=whatif-comfort_factor]', '2'));

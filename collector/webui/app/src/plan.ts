@@ -77,6 +77,19 @@ export interface Totals {
 export interface Violation {
   constraint: string;
   detail: string;
+  kind?: string;
+  hosts?: { id: string; hostname: string }[];
+  groups?: string[];
+  waves?: number[];
+  reason?: string;
+  fix?: string;
+}
+export interface Violations {
+  total: number;
+  by_constraint: Record<string, number>;
+  by_kind?: Record<string, number>;
+  by_wave?: { wave: number; count: number }[];
+  first: Violation[];
 }
 // sahab-plan-summary/1 (docs/api.md#plan).
 export interface PlanSummary {
@@ -86,7 +99,7 @@ export interface PlanSummary {
   rules: string[];
   assumptions: string[];
   waves: WaveSummary[];
-  violations: { total: number; by_constraint: Record<string, number>; first: Violation[] };
+  violations: Violations;
   costs: { by_resource: Breakdown; by_region: Rollup[]; by_commune: Rollup[] };
   totals: Totals;
   strategies?: Record<string, number>;

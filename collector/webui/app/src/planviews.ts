@@ -52,7 +52,8 @@ const day = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`);
 
 // The waves on a timeline: one bar per wave from its start to its end date, non-prod and prod in
 // two colours, pilots outlined; a month scale on top.
-export function gantt(waves: WaveSummary[]): Element {
+// `flagged`: unmet constraints per wave number; those waves are marked on the timeline.
+export function gantt(waves: WaveSummary[], flagged: Map<number, number> = new Map()): Element {
   const dated = waves.filter((w) => !Number.isNaN(day(w.start)) && !Number.isNaN(day(w.end)));
   if (dated.length === 0) return h('p', { class: 'muted' }, t.noData);
   const first = Math.min(...dated.map((w) => day(w.start)));
@@ -77,14 +78,24 @@ export function gantt(waves: WaveSummary[]): Element {
     const y = top + i * rowHeight;
     const x = scale(day(w.start));
     const kind = w.environment === 'prod' ? 'prod' : w.environment === 'nonprod' ? 'nonprod' : 'mixed';
-    const bar = svg('rect', { x, y, width: Math.max(2, scale(day(w.end) + 86_400_000) - x), height: rowHeight - 4,
-      rx: 2, class: `gantt-bar ${kind}${w.pilot ? ' pilot' : ''}`, 'data-wave': w.number },
-    svg('title', {}, t.waveTooltip(w.number, formatDay(w.start), formatDay(w.end), waveHosts(w), w.pilot)));
+    const unmet = flagged.get(w.number) ?? 0;
+    const barWidth = Math.max(2, scale(day(w.end) + 86_400_000) - x);
+    const tooltip = t.waveTooltip(w.number, formatDay(w.start), formatDay(w.end), waveHosts(w), w.pilot) +
+      (unmet ? ` — ${t.waveUnmet(unmet)}` : '');
+    const bar = svg('rect', { x, y, width: barWidth, height: rowHeight - 4,
+      rx: 2, class: `gantt-bar ${kind}${w.pilot ? ' pilot' : ''}${unmet ? ' unmet' : ''}`, 'data-wave': w.number,
+      ...(unmet ? { 'data-unmet': unmet } : {}) },
+    svg('title', {}, tooltip));
     chart.append(svg('text', { x: 2, y: y + rowHeight - 6, class: 'gantt-label' }, t.waveShort(w.number)), bar);
+    if (unmet) {
+      chart.append(svg('text', { x: Math.min(x + barWidth + 3, width - 30), y: y + rowHeight - 6, class: 'gantt-unmet',
+        'data-unmet-wave': w.number }, `⚠ ${unmet}`, svg('title', {}, t.waveUnmet(unmet))));
+    }
   });
   const legend = h('p', { class: 'legend' },
     h('span', { class: 'swatch nonprod' }), t.nonProd, h('span', { class: 'swatch prod' }), t.prod,
-    h('span', { class: 'swatch mixed' }), t.mixed, h('span', { class: 'swatch pilot' }), t.pilot);
+    h('span', { class: 'swatch mixed' }), t.mixed, h('span', { class: 'swatch pilot' }), t.pilot,
+    flagged.size ? h('span', { class: 'swatch unmet' }) : null, flagged.size ? t.unmetLegend : null);
   return h('div', { class: 'gantt-box', 'data-testid': 'gantt' }, chart, legend);
 }
 

@@ -2,10 +2,10 @@
 // on a timeline and in a table, compliance rules and warnings, and named scenarios (save, load,
 // delete, compare side by side).
 import { session } from '../api';
-import { type Child, h } from '../dom';
+import { type Child, h, link } from '../dom';
 import { formatDay, formatMoney, formatNumber, t } from '../i18n';
 import {
-  type PlanSummary, type Scenario, type WhatIf, currentWhatIf, deleteScenario, kCommitments, listScenarios,
+  type PlanSummary, type Scenario, type Violation, type Violations, type WhatIf, currentWhatIf, deleteScenario, kCommitments, listScenarios,
   planParameters, saveScenario, scenarioSummary, setCurrentWhatIf, waveGroups, waveHosts, whatIfFrom,
 } from '../plan';
 import { planArea } from '../planarea';
@@ -103,8 +103,10 @@ function results(plan: PlanSummary): HTMLElement {
   const waveRows = plan.waves.map((w) => [
     t.waveShort(w.number), waveKind(w.environment) + (w.pilot ? ` · ${t.pilot}` : ''), formatDay(w.start), formatDay(w.end),
     formatNumber(waveHosts(w)), formatNumber(waveGroups(w)), formatNumber(w.transfer_hours, 1), money(w.monthly_cost), money(w.one_time_cost)]);
-  const violations = plan.violations ?? { total: 0, by_constraint: {}, first: [] };
+  const violations: Violations = plan.violations ?? { total: 0, by_constraint: {}, first: [] };
+  const flaggedWaves = new Map((violations.by_wave ?? []).map((w) => [w.wave, w.count] as [number, number]));
   return h('div', { class: 'plan-results', 'data-testid': 'plan-results' },
+    constraintsSummary(violations),
     h('div', { class: 'tiles' },
       tile('plan-monthly', t.monthlyCost(t.commitments[chosenCommitment(plan)]), money(totals.monthly_cost)),
       tile('plan-one-time', t.oneTimeCost, money(totals.one_time_cost)),
@@ -113,7 +115,7 @@ function results(plan: PlanSummary): HTMLElement {
       tile('plan-waves', t.waves, formatNumber(plan.waves.length)),
       tile('plan-hosts', t.hosts, formatNumber(totals.hosts))),
     strategyTiles(plan),
-    panel('waves-timeline', t.timeline, gantt(plan.waves)),
+    panel('waves-timeline', t.timeline, gantt(plan.waves, flaggedWaves)),
     panel('waves-panel', t.wavesTable, table('waves-table',
       [t.wave, t.kind, t.start, t.end, t.hosts, t.groups, t.transferHours, t.monthlyCostShort, t.oneTimeCost],
       waveRows, [false, false, false, false, true, true, true, true, true])),
@@ -123,9 +125,44 @@ function results(plan: PlanSummary): HTMLElement {
       panel('warnings', t.warnings(violations.total, totals.flagged),
         violations.total ? h('p', { 'data-testid': 'warnings-by-constraint' }, Object.entries(violations.by_constraint)
           .map(([constraint, n]) => `${constraint} : ${formatNumber(n)}`).join(' · ')) : null,
-        violations.total ? h('ul', { class: 'warnings' }, ...violations.first.map((v) =>
-          h('li', {}, h('strong', {}, v.constraint), ` — ${v.detail}`))) : h('p', { class: 'muted' }, t.noWarnings),
+        violations.total ? h('ul', { class: 'warnings', 'data-testid': 'violations-list' }, ...violations.first.map(violationItem))
+          : h('p', { class: 'muted' }, t.noWarnings),
         violations.total > violations.first.length ? h('p', { class: 'muted' }, t.moreRows(violations.total - violations.first.length)) : null)));
+}
+
+function kindName(kind: string): string {
+  return t.constraintKinds[kind as keyof typeof t.constraintKinds] ?? kind;
+}
+
+// The first thing on the page: how many constraints the plan does not meet, by kind.
+function constraintsSummary(violations: Violations): HTMLElement {
+  const byKind = violations.by_kind ?? violations.by_constraint;
+  if (!violations.total) {
+    return h('section', { class: 'constraints-summary ok', 'data-testid': 'constraints-summary', 'data-total': 0 },
+      h('strong', {}, t.noWarnings));
+  }
+  return h('section', { class: 'constraints-summary', 'data-testid': 'constraints-summary', 'data-total': violations.total,
+    role: 'status' },
+  h('strong', {}, t.unmetConstraints(violations.total)),
+  h('ul', {}, ...Object.entries(byKind).map(([kind, n]) =>
+    h('li', { 'data-kind': kind }, `${kindName(kind)} : ${formatNumber(n)}`))),
+  (violations.by_wave ?? []).length ? h('p', { class: 'muted' },
+    t.affectedWaves((violations.by_wave ?? []).map((w) => t.waveShort(w.wave)).join(', '))) : null);
+}
+
+const kHostsShown = 12;
+
+// One unmet constraint: what, why, the fix, and the hosts (links to their pages) and groups.
+function violationItem(v: Violation): HTMLElement {
+  const hosts = v.hosts ?? [];
+  return h('li', { 'data-kind': v.kind ?? v.constraint },
+    h('strong', {}, v.kind ? kindName(v.kind) : v.constraint), ` — ${v.detail}`,
+    v.reason ? h('span', { class: 'why' }, `${t.why} : ${v.reason}`) : null,
+    v.fix ? h('span', { class: 'fix' }, `${t.fix} : ${v.fix}`) : null,
+    v.groups?.length ? h('span', { class: 'affected' }, `${t.groups} : ${v.groups.join(', ')}`) : null,
+    hosts.length ? h('span', { class: 'affected' }, `${t.hosts} : `,
+      ...hosts.slice(0, kHostsShown).flatMap((x, i) => [i ? ', ' : '', link(`/hosts/${encodeURIComponent(x.id)}`, x.hostname || x.id)]),
+      hosts.length > kHostsShown ? ` ${t.moreRows(hosts.length - kHostsShown)}` : '') : null);
 }
 
 function chosenCommitment(plan: PlanSummary): (typeof kCommitments)[number] {
