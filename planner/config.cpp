@@ -200,6 +200,15 @@ std::vector<Entry> entries(PlannerConfig& c) {
   t.number("idle.min_coverage", "data coverage needed before retiring", c.idle.min_coverage, 0, 1);
   t.boolean("idle.retire_idle", "retire idle servers (zombies are always retired)",
             c.idle.retire_idle);
+  t.number("idle.evidence_min_days",
+           "days of measured utilisation needed to retire a prod or high-criticality server",
+           c.idle.evidence_min_days, 0, 3660);
+  t.words("idle.evidence_sources",
+          "utilisation sources that count as retirement evidence for prod or high criticality",
+          c.idle.evidence_sources);
+  t.words("idle.evidence_criticalities",
+          "criticality values that need retirement evidence (prod always does)",
+          c.idle.evidence_criticalities);
 
   t.words("strategy.retain_os_families", "OS families with no cloud target (retain)",
           c.strategy.retain_os_families);
@@ -208,6 +217,9 @@ std::vector<Entry> entries(PlannerConfig& c) {
   t.word("strategy.label", "label whose value forces a strategy", c.strategy.label);
   t.boolean("strategy.replatform", "move recognised software to managed services",
             c.strategy.replatform);
+  t.boolean("strategy.replatform_needs_clients",
+            "replatform only software that runs and serves clients (else rehost)",
+            c.strategy.replatform_needs_clients);
 
   t.word("compliance.label", "label holding the data classification", c.compliance.label);
   t.word("compliance.country", "country where qualified providers must operate",

@@ -47,6 +47,13 @@ struct PlannerConfig {
     double zombie_cpu_max_ratio = 0.01;  // AWS: idle when max CPU <= 1 %
     double min_coverage = 0.8;           // retire only on well-observed servers
     bool retire_idle = true;
+    // A production (environment not in waves.nonprod_environments, or none) or high-criticality
+    // server is retired only on evidence: utilisation measured by one of `evidence_sources` over
+    // at least `evidence_min_days`, with min_coverage. Otherwise it is retained with
+    // to_confirm = "retire": the owner must confirm.
+    double evidence_min_days = 30;
+    std::vector<std::string> evidence_sources{"agent"};
+    std::vector<std::string> evidence_criticalities{"high", "critical"};
   } idle;
 
   struct Strategy {
@@ -54,6 +61,10 @@ struct PlannerConfig {
     std::vector<std::string> retain_architectures{"sparc64", "ppc64", "s390x", "ia64"};
     std::string label = "strategy";  // a host labelled strategy: retain|retire|... is obeyed
     bool replatform = true;
+    // A managed service needs evidence that the software runs (a running service, a listening
+    // socket of its process or port) and serves clients (inbound connections on its ports);
+    // an installed package alone gives rehost.
+    bool replatform_needs_clients = true;
   } strategy;
 
   struct Compliance {

@@ -184,6 +184,7 @@ class FleetReader : public nlohmann::json_sax<json> {
     if (path.starts_with("disks[") && depth() == 4) host_.disks.emplace_back();
     if (path.starts_with("software[") && depth() == 4) host_.software.emplace_back();
     if (path.starts_with("listening[") && depth() == 4) host_.listening.emplace_back();
+    if (path.starts_with("services[") && depth() == 4) host_.services.emplace_back();
     if (path == "utilisation" && !host_.utilisation) host_.utilisation.emplace();
     const std::size_t before = path_.size();
     path_ = path;
@@ -249,12 +250,14 @@ class FleetReader : public nlohmann::json_sax<json> {
     if (path == "labels" || path == "os" || path == "cpu" || path == "site" ||
         path == "utilisation")
       return Shape::kObject;
-    if (path == "disks" || path == "software" || path == "listening") return Shape::kArray;
-    if (element(path, "disks") || element(path, "software") || element(path, "listening"))
+    if (path == "disks" || path == "software" || path == "listening" || path == "services")
+      return Shape::kArray;
+    if (element(path, "disks") || element(path, "software") || element(path, "listening") ||
+        element(path, "services"))
       return Shape::kObject;
     if (path.starts_with("utilisation.")) {
       const auto rest = path.substr(12);
-      if (rest == "window_days" || rest == "coverage") return Shape::kScalar;
+      if (rest == "window_days" || rest == "coverage" || rest == "source") return Shape::kScalar;
       double max = 0;
       Utilisation u;
       const auto dot = rest.find('.');
@@ -279,6 +282,9 @@ class FleetReader : public nlohmann::json_sax<json> {
                                                                  "disks[].used_bytes",
                                                                  "software[].name",
                                                                  "software[].version",
+                                                                 "software[].evidence",
+                                                                 "services[].name",
+                                                                 "services[].state",
                                                                  "listening[].port",
                                                                  "listening[].protocol",
                                                                  "listening[].process",
@@ -417,6 +423,11 @@ class FleetReader : public nlohmann::json_sax<json> {
       const auto [i, name] = item(path);
       if (name == "name") text(path, v, h.software.at(i).name);
       if (name == "version") text(path, v, h.software.at(i).version);
+      if (name == "evidence") text(path, v, h.software.at(i).evidence);
+    } else if (path.starts_with("services[")) {
+      const auto [i, name] = item(path);
+      if (name == "name") text(path, v, h.services.at(i).name);
+      if (name == "state") text(path, v, h.services.at(i).state);
     } else if (path.starts_with("listening[")) {
       const auto [i, name] = item(path);
       Listening& l = h.listening.at(i);
@@ -435,6 +446,10 @@ class FleetReader : public nlohmann::json_sax<json> {
     }
     if (rest == "coverage") {
       u.coverage = number_in(path, v, 0, 1);
+      return;
+    }
+    if (rest == "source") {
+      text(path, v, u.source);
       return;
     }
     const auto dot = rest.find('.');
@@ -765,6 +780,7 @@ json host_to_json(const Host& host) {
     json util = json::object();
     if (u.window_days) util["window_days"] = *u.window_days;
     if (u.coverage) util["coverage"] = *u.coverage;
+    if (!u.source.empty()) util["source"] = u.source;
     put_percentiles(util, "cpu_ratio", u.cpu_ratio);
     put_percentiles(util, "memory_ratio", u.memory_ratio);
     put_percentiles(util, "disk_read_iops", u.disk_read_iops);
@@ -777,9 +793,17 @@ json host_to_json(const Host& host) {
   }
   if (!host.software.empty()) {
     json software = json::array();
-    for (const auto& s : host.software)
-      software.push_back({{"name", s.name}, {"version", s.version}});
+    for (const auto& s : host.software) {
+      json item = {{"name", s.name}, {"version", s.version}};
+      if (!s.evidence.empty()) item["evidence"] = s.evidence;
+      software.push_back(std::move(item));
+    }
     h["software"] = std::move(software);
+  }
+  if (!host.services.empty()) {
+    json services = json::array();
+    for (const auto& s : host.services) services.push_back({{"name", s.name}, {"state", s.state}});
+    h["services"] = std::move(services);
   }
   if (!host.listening.empty()) {
     json listening = json::array();

@@ -28,6 +28,10 @@ struct Percentiles {
 struct Utilisation {
   std::optional<double> window_days;
   std::optional<double> coverage;  // share of expected data points present, 0..1
+  // Who measured it: "agent" (sahab-agent, through the collector) or anything else an import
+  // says ("import", "azure-migrate", ...); empty = not stated. Only agent data is retirement
+  // evidence for production or high-criticality servers (docs/planner.md).
+  std::string source;
   Percentiles cpu_ratio;
   Percentiles memory_ratio;
   Percentiles disk_read_iops, disk_write_iops;
@@ -44,6 +48,13 @@ struct Disk {
 struct Software {
   std::string name;
   std::string version;
+  std::string evidence;  // the agent's clues, e.g. "package postgresql-15; port 5432/tcp"
+};
+
+// A system service (systemd unit, Windows service) and its state as the agent saw it.
+struct Service {
+  std::string name;
+  std::string state;  // "running", "enabled", "stopped", ...
 };
 
 struct Listening {
@@ -66,6 +77,7 @@ struct Host {
   std::optional<Utilisation> utilisation;
   std::vector<Software> software;
   std::vector<Listening> listening;
+  std::vector<Service> services;
 
   // The label's value, or "" when absent.
   const std::string& label(const std::string& key) const;

@@ -201,7 +201,8 @@ Percentiles rate(double p95) {
 
 class Generator {
  public:
-  explicit Generator(const GeneratorOptions& o) : o_(o), r_(o.seed) {}
+  explicit Generator(const GeneratorOptions& o)
+      : o_(o), r_(o.seed), provenance_(o.seed ^ 0x50524F56454E414Eull) {}
 
   Fleet run() {
     fleet_.generated_at = o_.generated_at;
@@ -265,6 +266,12 @@ class Generator {
     u.disk_write_bytes_per_second = rate(std::round(r_.between(1e5, 1e7) * busy));
     u.network_receive_bytes_per_second = rate(std::round(r_.between(1e3, 4e5) * busy));
     u.network_transmit_bytes_per_second = rate(std::round(r_.between(1e3, 2e5) * busy));
+    // Where the numbers come from, drawn from a stream of its own so that every other value of
+    // a seed's fleet stays what it was: most hosts run the agent for the whole window, some were
+    // enrolled 10 days ago, some were only imported (e.g. an Azure Migrate or RVTools export).
+    const double origin = provenance_.uniform();
+    u.source = origin < 0.2 ? "import" : "agent";
+    if (origin >= 0.2 && origin < 0.3) u.window_days = 10;
     h.utilisation = u;
   }
 
@@ -309,7 +316,7 @@ class Generator {
         h.labels["application"] = std::string("infra-") + kind.name;
         size(h, 2, 4, kind.disk_gib, kind.disk_gib * 2);
         utilise(h, r_.between(0.05, 0.2), r_.between(0.2, 0.5));
-        h.software.push_back({kind.software, "1"});
+        h.software.push_back({kind.software, "1", ""});
         h.listening.push_back({kind.port, "tcp", kind.software});
         (*kind.index)[region.name] = static_cast<std::uint32_t>(fleet_.hosts.size() - 1);
       }
@@ -344,7 +351,7 @@ class Generator {
       } else {
         utilise(h, r_.between(0.03, 0.45), r_.between(0.2, 0.7));
       }
-      h.software.push_back({role.software, "1"});
+      h.software.push_back({role.software, "1", ""});
       h.listening.push_back({role.port, "tcp", role.software});
     }
     site_hosts_.push_back({first, fleet_.hosts.size()});
@@ -401,6 +408,7 @@ class Generator {
 
   const GeneratorOptions& o_;
   Random r_;
+  Random provenance_;  // utilisation source and window: a stream of its own
   Fleet fleet_;
   std::size_t sites_ = 0;
   std::vector<char> quiet_;  // idle or zombie hosts: no client talks to them

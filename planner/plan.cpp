@@ -34,10 +34,10 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The managed service of `provider` that replaces software on `host`, if any.
-const ManagedService* managed_for(const Host& host, const Provider& provider) {
-  for (const auto& s : host.software) {
-    const std::string name = lower(s.name);
+// The managed service of `provider` that replaces one of `software` (lower-case names), if any.
+const ManagedService* managed_for(const std::vector<std::string>& software,
+                                  const Provider& provider) {
+  for (const auto& name : software) {
     for (const auto& service : provider.managed_services) {
       if (std::find(service.software.begin(), service.software.end(), name) !=
           service.software.end()) {
@@ -60,10 +60,12 @@ class Planner {
     for (const auto& provider : catalogs_.providers) plan_.providers.push_back(provider.name);
     const DependencyGraph graph = build_dependency_graph(fleet_);
     plan_.ignored_connections = graph.ignored;
+    inbound_ = inbound_by_port(fleet_);
     plan_.hosts.resize(fleet_.hosts.size());
     for (std::size_t i = 0; i < fleet_.hosts.size(); ++i) plan_host(i, graph.clients[i]);
     group_and_schedule(graph);
     roll_up_costs(plan_);
+    for (const auto& h : plan_.hosts) plan_.totals.retire_to_confirm += h.to_confirm == "retire";
     write_rules();
     return std::move(plan_);
   }
@@ -86,6 +88,7 @@ class Planner {
     p.needed_vcpu = need.vcpu;
     p.needed_memory_gib = need.memory_gib;
     p.confidence = need.confidence;
+    p.confidence_factors = need.confidence_factors;
     p.reasons = need.reasons;
     if (!need.assumed.empty()) ++hosts_with_assumptions_;
     p.on_premises_monthly_cost = on_premises_monthly_cost(h, c_);
@@ -96,11 +99,13 @@ class Planner {
 
     StrategyDecision decision = decide_strategy(h, c_, clients);
     p.reasons.insert(p.reasons.end(), decision.reasons.begin(), decision.reasons.end());
+    p.flags.insert(p.flags.end(), decision.flags.begin(), decision.flags.end());
+    p.to_confirm = decision.to_confirm;
     if (decision.forced == Strategy::kRetire || decision.forced == Strategy::kRetain) {
       p.strategy = *decision.forced;
       return;
     }
-    place(h, p, need, decision.forced);
+    place(h, i, p, need, decision.forced);
     if (p.target) {
       const double window = transfer_window_hours(c_);
       char uplink_text[32];
@@ -119,7 +124,8 @@ class Planner {
 
   // Prices the host on every eligible provider and keeps the cheapest; never places a
   // classified host on a provider that does not qualify.
-  void place(const Host& h, HostPlan& p, const Requirement& need, std::optional<Strategy> forced) {
+  void place(const Host& h, std::size_t i, HostPlan& p, const Requirement& need,
+             std::optional<Strategy> forced) {
     const int level = required_qualification(h, c_);
     if (level > 0) {
       p.reasons.push_back(c_.compliance.label + "=" + p.sensitivity +
@@ -127,11 +133,14 @@ class Planner {
                           c_.compliance.country + " (Decree 2-24-921)");
     }
     const bool may_replatform = c_.strategy.replatform && forced != Strategy::kRehost;
+    const std::vector<std::string> software =
+        may_replatform ? replatformable(h, i, p, forced == Strategy::kReplatform)
+                       : std::vector<std::string>{};
     std::optional<Offer> best;
     std::string why_not;
     for (const auto& provider : catalogs_.providers) {
       if (!provider_eligible(provider, level, c_)) continue;
-      const ManagedService* managed = may_replatform ? managed_for(h, provider) : nullptr;
+      const ManagedService* managed = managed_for(software, provider);
       std::string reason;
       auto offer = price_on(need, provider, c_, managed, &reason);
       if (!offer) {
@@ -164,6 +173,34 @@ class Planner {
     p.monthly = best->monthly;
     p.monthly_on_demand = best->monthly_on_demand;
     p.monthly_by_commitment = best->monthly_by_commitment;
+  }
+
+  // The host's software a managed service may replace (lower-case names). With
+  // strategy.replatform_needs_clients, only software that runs and serves clients; for software
+  // some catalogue could manage, the reasons say what the evidence is.
+  // A strategy=replatform label is the owner's word and needs no evidence (`labelled`).
+  std::vector<std::string> replatformable(const Host& h, std::size_t i, HostPlan& p,
+                                          bool labelled) {
+    std::vector<std::string> out;
+    for (const auto& s : h.software) {
+      const std::string name = lower(s.name);
+      const bool managed = std::any_of(
+          catalogs_.providers.begin(), catalogs_.providers.end(),
+          [&](const Provider& provider) { return managed_for({name}, provider) != nullptr; });
+      if (!managed) continue;
+      if (!c_.strategy.replatform_needs_clients || labelled) {
+        out.push_back(name);
+        continue;
+      }
+      const ServiceEvidence e = service_evidence(h, s, inbound_[i]);
+      if (e.running && e.serving) {
+        out.push_back(name);
+        p.reasons.push_back(e.text + ": a managed service may take it");
+      } else {
+        p.reasons.push_back(e.text + ": rehost, not a managed service");
+      }
+    }
+    return out;
   }
 
   std::uint32_t site_of(const HostPlan& h, std::unordered_map<std::string, std::uint32_t>& sites) {
@@ -275,7 +312,14 @@ class Planner {
         "its clients do not wait for it (hybrid connectivity assumed during the migration)");
     plan_.rules.push_back(
         "retire: zombie (max CPU ≤ zombie threshold, quiet network) or idle (CPU, memory and "
-        "network below the idle thresholds), with enough coverage and no clients");
+        "network below the idle thresholds), with enough coverage and no clients; a production "
+        "or high-criticality server only with " +
+        std::to_string(static_cast<int>(c_.idle.evidence_min_days)) +
+        "+ days of measured (agent) utilisation, else retained with to_confirm=retire");
+    if (c_.strategy.replatform && c_.strategy.replatform_needs_clients)
+      plan_.rules.push_back(
+          "replatform: only software that runs (running service or listening socket) and serves "
+          "clients (inbound connections on its ports); an installed package alone is rehosted");
     plan_.rules.push_back(
         "waves: dev/test before prod, never mixed; dependency targets in the same or an "
         "earlier wave; high criticality not before wave " +
@@ -296,6 +340,7 @@ class Planner {
   const PlannerConfig& c_;
   const Catalogs& catalogs_;
   Plan plan_;
+  std::vector<std::vector<InboundPort>> inbound_;  // per host, per port
   std::size_t missing_environment_ = 0, missing_uplink_ = 0, hosts_with_assumptions_ = 0;
 };
 

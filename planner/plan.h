@@ -51,12 +51,23 @@ struct Target {
   std::vector<DiskTarget> disks;
 };
 
+// One thing that moved a host's confidence: its name (coverage, days_of_data, source,
+// assumed_values, sizing_mode), the value seen and its effect in stars. The confidence is
+// 5 plus the sum of the effects, kept within 1..5.
+struct ConfidenceFactor {
+  std::string name;
+  std::string value;
+  int effect = 0;
+};
+
 struct HostPlan {
   std::string id, hostname, region, province, commune, environment, criticality, sensitivity;
   Strategy strategy = Strategy::kRehost;
   std::vector<std::string> reasons;  // why this target, this strategy, these numbers
   std::vector<std::string> flags;    // problems an architect must look at
   int confidence = 1;                // 1..5 stars from data coverage
+  std::vector<ConfidenceFactor> confidence_factors;
+  std::string to_confirm;  // "retire": looks idle, but the evidence is too weak to retire it
   double needed_vcpu = 0;
   double needed_memory_gib = 0;
   std::optional<Target> target;
@@ -135,6 +146,7 @@ struct Totals {
   double monthly_difference = 0;                 // (cloud + retained) - today; negative = savings
   MonthlyCost breakdown;
   int hosts = 0, rehost = 0, replatform = 0, retire = 0, retain = 0, flagged = 0;
+  int retire_to_confirm = 0;  // retained until the owner confirms the retirement
 };
 
 struct Plan {

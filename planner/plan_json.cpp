@@ -184,7 +184,15 @@ void host(Writer& w, const Plan& plan, const HostPlan& h) {
   } else {
     w.null();
   }
-  w.field("confidence", h.confidence).field("shared_infrastructure", h.shared_infrastructure);
+  w.field("confidence", h.confidence);
+  w.key("confidence_factors").begin_array();
+  for (const auto& f : h.confidence_factors) {
+    w.begin_object().field("name", f.name).field("value", f.value).field("effect", f.effect);
+    w.end_object();
+  }
+  w.end_array();
+  if (!h.to_confirm.empty()) w.field("to_confirm", h.to_confirm);
+  w.field("shared_infrastructure", h.shared_infrastructure);
   w.key("needed")
       .begin_object()
       .field("vcpu", r2(h.needed_vcpu))
@@ -271,6 +279,7 @@ void totals(Writer& w, const Plan& plan) {
   w.key("totals").begin_object();
   w.field("hosts", t.hosts).field("rehost", t.rehost).field("replatform", t.replatform);
   w.field("retire", t.retire).field("retain", t.retain).field("flagged", t.flagged);
+  w.field("retire_to_confirm", t.retire_to_confirm);
   w.field("monthly_cost", r2(t.monthly_cost)).key("monthly_cost_breakdown");
   costs(w, t.breakdown);
   w.field("monthly_cost_on_demand", r2(t.monthly_cost_on_demand));

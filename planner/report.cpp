@@ -108,6 +108,15 @@ std::string html_escape(const std::string& value) {
   return out;
 }
 
+// "coverage=97% (0); days_of_data=10 of 30 days (-3)": each factor and its effect in stars.
+static std::string confidence_factors_text(const HostPlan& h) {
+  std::vector<std::string> parts;
+  for (const auto& f : h.confidence_factors)
+    parts.push_back(f.name + "=" + f.value + " (" + (f.effect > 0 ? "+" : "") +
+                    std::to_string(f.effect) + ")");
+  return joined(parts, "; ");
+}
+
 std::string hosts_csv(const Plan& plan) {
   Csv csv;
   header(csv, {"id",
@@ -136,7 +145,9 @@ std::string hosts_csv(const Plan& plan) {
                "transfer_gb",
                "transfer_hours",
                "flags",
-               "reasons"});
+               "reasons",
+               "confidence_factors",
+               "to_confirm"});
   for (const auto& h : plan.hosts) {
     csv.text(h.id)
         .text(h.hostname)
@@ -158,6 +169,7 @@ std::string hosts_csv(const Plan& plan) {
     csv.number(h.monthly.egress).number(h.monthly.licences).number(h.on_premises_monthly_cost);
     csv.number(h.one_time_cost).number(h.transfer_gb, 1).number(h.transfer_hours, 1);
     csv.text(joined(h.flags, "; ")).text(joined(h.reasons, "; "));
+    csv.text(confidence_factors_text(h)).text(h.to_confirm);
     csv.end();
   }
   return csv.str();

@@ -123,17 +123,41 @@ void size_disks(const Host& host, const PlannerConfig& c, Requirement& need) {
   }
 }
 
-int coverage_confidence(const Host& host, const PlannerConfig& c, Requirement& need) {
-  if (c.sizing.mode == SizingMode::kAsIs) return 5;
+// The stars data coverage gives, as factors: coverage, then days of data (a 10-day window
+// against 30 expected scales coverage by 1/3), then where the data comes from.
+void coverage_factors(const Host& host, const PlannerConfig& c, Requirement& need) {
+  auto& factors = need.confidence_factors;
+  if (c.sizing.mode == SizingMode::kAsIs) {
+    factors.push_back({"sizing_mode", "as-is", 0});
+    return;
+  }
   if (!host.utilisation) {
     need.reasons.push_back("no utilisation data: confidence 1");
-    return 1;
+    factors.push_back({"coverage", "no utilisation data", -4});
+    return;
   }
   const auto& u = *host.utilisation;
-  double coverage = u.coverage.value_or(0.5);
+  const double coverage = u.coverage.value_or(0.5);
   if (!u.coverage) need.assumed.push_back("coverage (50%)");
-  if (u.window_days) coverage *= std::min(1.0, *u.window_days / c.sizing.window_days);
-  return confidence_stars(coverage);
+  const int by_coverage = confidence_stars(coverage);
+  factors.push_back(
+      {"coverage", percent(coverage) + (u.coverage ? "" : " (assumed)"), by_coverage - 5});
+  double effective = coverage;
+  if (u.window_days) effective *= std::min(1.0, *u.window_days / c.sizing.window_days);
+  factors.push_back({"days_of_data",
+                     (u.window_days ? fixed(*u.window_days, 0) : std::string("unknown")) + " of " +
+                         fixed(c.sizing.window_days, 0) + " days",
+                     confidence_stars(effective) - by_coverage});
+  if (u.source.empty()) {
+    factors.push_back({"source", "not stated", 0});
+  } else if (measured_source(u.source, c)) {
+    factors.push_back({"source", u.source, 0});
+  } else {
+    // Imported percentiles cannot be checked (sampling, window, gaps): one star less.
+    factors.push_back({"source", u.source, -1});
+    need.reasons.push_back("utilisation from " + u.source +
+                           ", not measured by the agent: " + "confidence lowered by 1");
+  }
 }
 
 }  // namespace
@@ -141,6 +165,13 @@ int coverage_confidence(const Host& host, const PlannerConfig& c, Requirement& n
 int confidence_stars(double coverage) {
   const double stars = std::ceil(std::clamp(coverage, 0.0, 1.0) * 5 - 1e-9);
   return std::clamp(static_cast<int>(stars), 1, 5);
+}
+
+bool measured_source(const std::string& source, const PlannerConfig& c) {
+  std::string lower = source;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  const auto& list = c.idle.evidence_sources;
+  return !lower.empty() && std::find(list.begin(), list.end(), lower) != list.end();
 }
 
 std::optional<double> at_percentile(const Percentiles& p, Percentile wanted, Percentile* used) {
@@ -180,13 +211,17 @@ Requirement size_host(const Host& host, const PlannerConfig& c) {
     need.sql_server =
         need.sql_server || contains(s.name, "sql server") || contains(s.name, "mssql");
   }
-  const int stars = coverage_confidence(host, c, need);
-  need.confidence = std::max(1, stars - static_cast<int>(need.assumed.size()));
+  coverage_factors(host, c, need);
   if (!need.assumed.empty()) {
     std::string list;
     for (const auto& a : need.assumed) list += (list.empty() ? "" : ", ") + a;
     need.reasons.push_back("assumed " + list);
+    need.confidence_factors.push_back(
+        {"assumed_values", list, -static_cast<int>(need.assumed.size())});
   }
+  int stars = 5;
+  for (const auto& f : need.confidence_factors) stars += f.effect;
+  need.confidence = std::clamp(stars, 1, 5);
   return need;
 }
 

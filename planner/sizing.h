@@ -26,6 +26,7 @@ struct Requirement {
   bool windows = false;
   bool sql_server = false;
   int confidence = 1;
+  std::vector<ConfidenceFactor> confidence_factors;  // 5 + sum of effects = confidence (1..5)
   std::vector<std::string> reasons;
   std::vector<std::string> assumed;  // short names of assumed inventory values
 };
@@ -34,6 +35,9 @@ Requirement size_host(const Host& host, const PlannerConfig& config);
 
 // Stars from the share of expected data points present: 0–20 % = 1 … 81–100 % = 5.
 int confidence_stars(double coverage);
+
+// Whether `source` (utilisation.source) is one of idle.evidence_sources.
+bool measured_source(const std::string& source, const PlannerConfig& config);
 
 // The value at the configured percentile, or the next higher one present (more conservative).
 std::optional<double> at_percentile(const Percentiles& p, Percentile wanted, Percentile* used);

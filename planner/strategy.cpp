@@ -1,7 +1,11 @@
 #include "planner/strategy.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
 
 #include "planner/sizing.h"
 
@@ -32,6 +36,30 @@ std::optional<Strategy> strategy_named(const std::string& name) {
   return std::nullopt;
 }
 
+std::string days(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", std::round(value * 10) / 10);
+  return buffer;
+}
+
+// Why the utilisation is not retirement evidence for a prod or high-criticality host ("" = it is).
+std::string evidence_gap(const Utilisation& u, const PlannerConfig& c) {
+  std::string gap;
+  auto add = [&gap](const std::string& what) { gap += (gap.empty() ? "" : ", ") + what; };
+  if (u.source.empty()) {
+    add("utilisation source not stated (agent data needed)");
+  } else if (!measured_source(u.source, c)) {
+    add("utilisation from " + u.source + ", not measured by the agent");
+  }
+  if (!u.window_days) {
+    add("days of data unknown (" + days(c.idle.evidence_min_days) + " needed)");
+  } else if (*u.window_days + 1e-9 < c.idle.evidence_min_days) {
+    add("only " + days(*u.window_days) + " days of data (" + days(c.idle.evidence_min_days) +
+        " needed)");
+  }
+  return gap;
+}
+
 // Retire only on evidence: well-observed, and idle by every measure (Azure business case).
 void check_idle(const Host& host, const PlannerConfig& c, int clients, StrategyDecision& d) {
   if (!host.utilisation) return;
@@ -49,25 +77,191 @@ void check_idle(const Host& host, const PlannerConfig& c, int clients, StrategyD
   const bool zombie = cpu_max <= c.idle.zombie_cpu_max_ratio && quiet_network;
   const bool idle = *cpu < c.idle.cpu_ratio && *memory < c.idle.memory_ratio && quiet_network;
   if (!zombie && !idle) return;
-  const std::string evidence = std::string(to_string(c.sizing.percentile)) + " CPU " + pct(*cpu) +
-                               ", max CPU " + pct(cpu_max) + ", memory " + pct(*memory) +
-                               ", network " + pct(network) + " of the NIC, coverage " +
-                               pct(coverage);
+  std::string evidence = std::string(to_string(c.sizing.percentile)) + " CPU " + pct(*cpu) +
+                         ", max CPU " + pct(cpu_max) + ", memory " + pct(*memory) + ", network " +
+                         pct(network) + " of the NIC, coverage " + pct(coverage);
+  if (u.window_days) evidence += " over " + days(*u.window_days) + " days";
+  if (!u.source.empty()) evidence += " (" + u.source + ")";
   if (clients > 0) {
     d.reasons.push_back("looks idle (" + evidence + ") but " + std::to_string(clients) +
                         " hosts connect to it: kept");
     return;
   }
-  if (zombie) {
-    d.forced = Strategy::kRetire;
-    d.reasons.push_back("zombie: " + evidence + ", no clients");
-  } else if (c.idle.retire_idle) {
-    d.forced = Strategy::kRetire;
-    d.reasons.push_back("idle: " + evidence + ", no clients");
+  if (!zombie && !c.idle.retire_idle) return;
+  const std::string kind = zombie ? "zombie" : "idle";
+  if (needs_retirement_evidence(host, c)) {
+    if (const std::string gap = evidence_gap(u, c); !gap.empty()) {
+      const std::string env = host.label("environment").empty() ? "prod (no environment label)"
+                                                                : host.label("environment");
+      const std::string crit = host.label("criticality").empty()
+                                   ? std::string()
+                                   : ", criticality " + host.label("criticality");
+      d.forced = Strategy::kRetain;
+      d.to_confirm = "retire";
+      d.reasons.push_back("looks " + kind + " (" + evidence + "), no clients; but " + env + crit +
+                          " and " + gap + ": not retired, retained until the owner confirms");
+      d.flags.push_back("retirement to confirm with the owner: " + kind + " but " + gap);
+      return;
+    }
   }
+  d.forced = Strategy::kRetire;
+  d.reasons.push_back(kind + ": " + evidence + ", no clients");
+}
+
+std::string thousands(double value) {
+  std::string digits = std::to_string(static_cast<long long>(std::llround(value)));
+  std::string out;
+  const std::size_t n = digits.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && (n - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+struct Known {
+  std::string_view software;
+  std::string_view processes;  // ';'-separated
+  std::string_view ports;      // ';'-separated
+};
+// Process names and well-known ports of software the catalogues can replatform.
+constexpr Known kKnown[] = {
+    {"postgresql", "postgres;postmaster", "5432"},
+    {"postgres", "postgres;postmaster", "5432"},
+    {"mysql", "mysqld;mariadbd", "3306"},
+    {"mariadb", "mariadbd;mysqld", "3306"},
+    {"mysql-compatible", "mysqld;mariadbd", "3306"},
+    {"mssql", "sqlservr", "1433"},
+    {"sqlserver", "sqlservr", "1433"},
+    {"oracle-database", "tnslsnr;oracle", "1521"},
+    {"redis", "redis-server", "6379"},
+    {"mongodb", "mongod", "27017"},
+    {"tomcat", "java;tomcat", "8080;8443"},
+};
+
+std::vector<std::string_view> split(std::string_view text) {
+  std::vector<std::string_view> out;
+  while (!text.empty()) {
+    const auto semi = text.find(';');
+    out.push_back(text.substr(0, semi));
+    if (semi == std::string_view::npos) break;
+    text.remove_prefix(semi + 1);
+  }
+  return out;
+}
+
+bool contains(const std::string& haystack, std::string_view needle) {
+  return !needle.empty() && haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace
+
+bool needs_retirement_evidence(const Host& host, const PlannerConfig& c) {
+  const std::string env = lower(host.label("environment"));
+  const auto& nonprod = c.waves.nonprod_environments;
+  const bool prod = env.empty() || std::find(nonprod.begin(), nonprod.end(), env) == nonprod.end();
+  return prod || listed(c.idle.evidence_criticalities, host.label("criticality"));
+}
+
+std::vector<std::vector<InboundPort>> inbound_by_port(const Fleet& fleet) {
+  std::unordered_map<std::string_view, std::uint32_t> index;
+  index.reserve(fleet.hosts.size());
+  for (std::uint32_t i = 0; i < fleet.hosts.size(); ++i) index.emplace(fleet.hosts[i].id, i);
+  // (target, port, source) triples, then summed per (target, port).
+  struct Row {
+    std::uint32_t target, source;
+    int port;
+    double per_day;
+  };
+  std::vector<Row> rows;
+  rows.reserve(fleet.connections.size());
+  for (const auto& c : fleet.connections) {
+    const auto s = index.find(c.source), t = index.find(c.target);
+    if (s == index.end() || t == index.end() || s->second == t->second) continue;
+    rows.push_back({t->second, s->second, c.port, c.connections_per_day});
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a.target, a.port, a.source) < std::tie(b.target, b.port, b.source);
+  });
+  std::vector<std::vector<InboundPort>> out(fleet.hosts.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    auto& ports = out[rows[k].target];
+    if (ports.empty() || ports.back().port != rows[k].port) ports.push_back({rows[k].port, 0, 0});
+    ports.back().connections_per_day += rows[k].per_day;
+    if (k == 0 || rows[k - 1].target != rows[k].target || rows[k - 1].port != rows[k].port ||
+        rows[k - 1].source != rows[k].source)
+      ++ports.back().clients;
+  }
+  return out;
+}
+
+ServiceEvidence service_evidence(const Host& host, const Software& software,
+                                 const std::vector<InboundPort>& inbound) {
+  ServiceEvidence e;
+  const std::string name = lower(software.name);
+  std::vector<std::string_view> processes{name}, known_ports;
+  for (const auto& k : kKnown) {
+    if (k.software != name) continue;
+    for (auto p : split(k.processes)) processes.push_back(p);
+    known_ports = split(k.ports);
+  }
+  auto names_it = [&](const std::string& text) {
+    const std::string l = lower(text);
+    return std::any_of(processes.begin(), processes.end(),
+                       [&](std::string_view p) { return contains(l, p); });
+  };
+  // Ports it listens on: sockets of its process, or its well-known ports.
+  std::vector<int> ports;
+  for (const auto& l : host.listening) {
+    const std::string port = std::to_string(l.port);
+    const bool known = std::find(known_ports.begin(), known_ports.end(), port) != known_ports.end();
+    if ((names_it(l.process) || known) &&
+        std::find(ports.begin(), ports.end(), l.port) == ports.end())
+      ports.push_back(l.port);
+  }
+  std::sort(ports.begin(), ports.end());
+  std::string service;
+  for (const auto& s : host.services) {
+    const std::string state = lower(s.state);
+    if ((state == "running" || state == "active") && names_it(s.name)) service = s.name;
+  }
+  const std::string evidence = lower(software.evidence);
+  e.running = !ports.empty() || !service.empty() || contains(evidence, "process ");
+  const std::string what = software.name;
+  if (!e.running) {
+    // The package the agent saw ("package postgresql-15"), else the software and its version.
+    std::string package = what + (software.version.empty() ? "" : " " + software.version);
+    if (const auto at = evidence.find("package "); at != std::string::npos) {
+      package = software.evidence.substr(at + 8);
+      package = package.substr(0, package.find(';'));
+    }
+    e.text = package + " installed but not running";
+    return e;
+  }
+  double per_day = 0;
+  int clients = 0;
+  for (const auto& in : inbound) {
+    if (std::find(ports.begin(), ports.end(), in.port) == ports.end()) continue;
+    per_day += in.connections_per_day;
+    clients += in.clients;  // a host on two ports counts twice: rare, and only wording
+  }
+  std::string port_list;
+  for (int p : ports) port_list += (port_list.empty() ? "" : ", ") + std::to_string(p);
+  if (ports.empty()) {
+    e.text = what + " runs" + (service.empty() ? "" : " (service " + service + ")") +
+             " but listens on no port";
+    return e;
+  }
+  if (clients == 0) {
+    e.text = what + " listens on " + port_list + " but no host connects to it";
+    return e;
+  }
+  e.serving = true;
+  e.text = what + " listens on " + port_list + " and served " + thousands(per_day) +
+           " connections a day from " + std::to_string(clients) +
+           (clients == 1 ? " host" : " hosts");
+  return e;
+}
 
 StrategyDecision decide_strategy(const Host& host, const PlannerConfig& c, int clients) {
   StrategyDecision d;

@@ -77,7 +77,25 @@ json host_from_inventory(const json& sections) {
   if (software.contains("recognised") && software["recognised"].is_array()) {
     host["software"] = json::array();
     for (const auto& s : software["recognised"])
-      host["software"].push_back(pick(s, {"name", "version"}));
+      host["software"].push_back(pick(s, {"name", "version", "evidence"}));
+  }
+  // The state of the services named after recognised software (postgresql@15-main.service):
+  // the planner replatforms only software that runs. Other units are left out (hundreds).
+  if (software.contains("services") && software["services"].is_array() &&
+      host.contains("software")) {
+    json services = json::array();
+    for (const auto& s : software["services"]) {
+      if (!s.is_object() || !s.contains("name") || !s["name"].is_string()) continue;
+      const std::string name = s["name"].get<std::string>();
+      for (const auto& r : host["software"]) {
+        const std::string product = r.value("name", "");
+        if (!product.empty() && name.find(product) != std::string::npos) {
+          services.push_back(pick(s, {"name", "state"}));
+          break;
+        }
+      }
+    }
+    if (!services.empty()) host["services"] = std::move(services);
   }
   const json& network = section(sections, "network");
   if (network.contains("listening") && network["listening"].is_array()) {
@@ -97,7 +115,8 @@ namespace {
 
 // The utilisation percentiles of an agent host over the window, as the fleet format gives them.
 json utilisation_of(Database& db, const std::string& id, const FleetWindow& w) {
-  json utilisation = {{"window_days", static_cast<double>(w.seconds) / 86'400.0}};
+  json utilisation = {{"window_days", static_cast<double>(w.seconds) / 86'400.0},
+                      {"source", "agent"}};
   for (const char* metric : kMetrics) {
     const auto stats = query_window(db, {id, metric, w.now - w.seconds, w.now, w.raw_from});
     if (std::string(metric) == "cpu_ratio") {

@@ -142,6 +142,7 @@ void validate_fleet_host(const json& host) {
   expect_kind(host, "utilisation", json::value_t::object, "an object");
   expect_kind(host, "software", json::value_t::array, "an array");
   expect_kind(host, "listening", json::value_t::array, "an array");
+  expect_kind(host, "services", json::value_t::array, "an array");
   expect_number(host, "/cpu/cores"_json_pointer, 1, 1e5);
   expect_number(host, "/memory_bytes"_json_pointer, 0, 1e16);
   expect_number(host, "/site/uplink_mbps"_json_pointer, 0, 1e6);
@@ -160,6 +161,10 @@ void validate_fleet_host(const json& host) {
     for (const auto& [metric, stats] : host["utilisation"].items()) {
       if (metric == "window_days" || metric == "coverage") {
         if (!stats.is_number()) bad("utilisation." + metric, "expected a number");
+        continue;
+      }
+      if (metric == "source") {  // who measured it: "agent", "import", ...
+        if (!stats.is_string()) bad("utilisation.source", "expected a text");
         continue;
       }
       if (!stats.is_object()) bad("utilisation." + metric, "expected an object of percentiles");

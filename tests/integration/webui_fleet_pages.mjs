@@ -117,6 +117,17 @@ try {
     const reasons = await page.$$eval('[data-testid=rec-reasons] li', (li) => li.map((x) => x.textContent));
     check(JSON.stringify(reasons) === JSON.stringify(rec.reasons), `reasons ${reasons}`);
     ok(`the host page shows the plan's recommendation (${rec.strategy}, confidence ${rec.confidence}, ${reasons.length} reasons)`);
+    // The confidence's factors: one row per factor of the plan, in its order, with its effect;
+    // 5 plus the effects, kept within 1..5, is the score shown.
+    const factors = await page.$$eval('[data-testid=rec-confidence-factors] tbody tr',
+      (r) => r.map((x) => ({ name: x.dataset.factor, effect: Number(x.dataset.effect), cells: x.children.length })));
+    const wanted = (rec.confidence_factors ?? []).map((f) => ({ name: f.name, effect: f.effect, cells: 3 }));
+    check(wanted.length > 0, 'the plan lists confidence factors');
+    check(JSON.stringify(factors) === JSON.stringify(wanted), `confidence factors ${JSON.stringify(factors)}`);
+    const sum = Math.min(5, Math.max(1, 5 + factors.reduce((a, f) => a + f.effect, 0)));
+    check(sum === rec.confidence, `factors add up to ${sum}, confidence ${rec.confidence}`);
+    check((await text('[data-testid=rec-confidence-factors] thead')).length > 0, 'factor table heading');
+    ok(`the host page shows what the confidence rests on (${factors.map((f) => `${f.name} ${f.effect}`).join(', ')})`);
   }
   await screenshot('host-dependencies', { fullPage: true });
 

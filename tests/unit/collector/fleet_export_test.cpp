@@ -101,8 +101,12 @@ void populate(Database& db) {
     "block_devices": [{"name": "sda", "size_bytes": 107374182400}, {"name": "sdb"}],
     "filesystems": [{"device": "/dev/sda1", "used_bytes": 1073741824},
                     {"device": "/dev/sda2", "used_bytes": 1024}]})");
-  inventory(db, "agt-full", "software",
-            R"({"recognised": [{"name": "nginx", "version": "1.22"}, {"name": "mariadb"}]})");
+  inventory(
+      db, "agt-full", "software",
+      R"({"recognised": [{"name": "nginx", "version": "1.22", "evidence": "package nginx; process nginx"},
+                               {"name": "mariadb"}],
+                "services": [{"name": "nginx.service", "state": "running"},
+                             {"name": "cron.service", "state": "running"}]})");
   inventory(
       db, "agt-full", "network",
       R"({"listening": [{"port": 443, "protocol": "tcp", "process": "nginx"}, {"port": 53}]})");
@@ -189,6 +193,13 @@ TEST_CASE("fleet export: the planner's fleet straight from the rows equals the e
   CHECK_FALSE(full.utilisation->disk_write_iops.p95);
   CHECK(full.utilisation->coverage == doctest::Approx(240.0 / (30 * 1440)));
   CHECK(full.listening.size() == 2);
+  // Evidence for the planner: who measured, the agent's clues, services named after software.
+  CHECK(full.utilisation->source == "agent");
+  CHECK(full.software.at(0).evidence == "package nginx; process nginx");
+  REQUIRE(full.services.size() == 1);
+  CHECK(full.services[0].name == "nginx.service");
+  CHECK(full.services[0].state == "running");
+  CHECK(by_id.at("imp-full")->utilisation->source.empty());
   CHECK_FALSE(by_id.at("agt-nan-uplink")->uplink_mbps);
   CHECK_FALSE(by_id.at("agt-bad-uplink")->uplink_mbps);
   CHECK(by_id.at("agt-silent")->utilisation->coverage == 0);

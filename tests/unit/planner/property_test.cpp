@@ -1,12 +1,14 @@
 // Properties that must hold on any generated fleet.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "planner/fleet_generator.h"
 #include "planner/grouping.h"
+#include "planner/strategy.h"
 #include "planner/waves.h"
 #include "support.h"
 
@@ -145,4 +147,44 @@ TEST_CASE("properties: what-if parameters change the plan in the expected direct
   const Plan committed = plan(fleet, config, catalogs);
   CHECK(committed.totals.monthly_cost < base.totals.monthly_cost);
   CHECK(committed.totals.monthly_cost_on_demand >= base.totals.monthly_cost * (1 - 1e-9));
+}
+
+TEST_CASE(
+    "properties: the 2,000-host demo fleet retires no prod or high-criticality server "
+    "without evidence") {
+  GeneratorOptions options;
+  options.hosts = 2000;
+  options.seed = 2026;  // make demo, and issue #22's figures
+  const Fleet fleet = generate_fleet(options);
+  PlannerConfig config;
+  const Plan p = plan(fleet, config, shipped_catalogs());
+  int retired = 0, to_confirm = 0, replatformed = 0;
+  for (std::size_t i = 0; i < p.hosts.size(); ++i) {
+    const Host& h = fleet.hosts[i];
+    const HostPlan& hp = p.hosts[i];
+    CAPTURE(h.id);
+    int stars = 5;
+    for (const auto& f : hp.confidence_factors) stars += f.effect;
+    CHECK(hp.confidence == std::clamp(stars, 1, 5));
+    CHECK_FALSE(hp.confidence_factors.empty());
+    if (hp.to_confirm == "retire") {
+      ++to_confirm;
+      CHECK(hp.strategy == Strategy::kRetain);
+      CHECK(has_text(hp.flags, "retirement to confirm with the owner"));
+    }
+    if (hp.strategy == Strategy::kReplatform) {
+      ++replatformed;
+      CHECK(has_text(hp.reasons, " connections a day from "));
+    }
+    if (hp.strategy != Strategy::kRetire || !needs_retirement_evidence(h, config)) continue;
+    ++retired;
+    REQUIRE(h.utilisation);
+    CHECK(h.utilisation->source == "agent");
+    CHECK(h.utilisation->window_days.value_or(0) >= 30);
+    CHECK(h.utilisation->coverage.value_or(0) >= config.idle.min_coverage);
+  }
+  CHECK(to_confirm > 0);  // imported or 10-day data on idle prod servers: asked, not retired
+  CHECK(to_confirm == p.totals.retire_to_confirm);
+  CHECK(retired > 0);  // with 30 days of agent data they still are
+  CHECK(replatformed > 0);
 }

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "support.h"
 
 using namespace sahab::planner;
@@ -71,16 +73,164 @@ TEST_CASE("strategy: unsupported platforms and explicit labels are retained") {
   CHECK(has_text(d.reasons, "label strategy=retain"));
 }
 
-TEST_CASE("strategy: recognised software with a managed offer is replatformed") {
+TEST_CASE("strategy: recognised software that runs and serves clients is replatformed") {
   PlannerConfig config;
   Host db = server("db");
-  db.software.push_back({"PostgreSQL", "15"});
-  Fleet fleet{"", {db}, {}};
+  db.software.push_back({"PostgreSQL", "15", "package postgresql-15; port 5432/tcp"});
+  db.listening.push_back({5432, "tcp", "postgres"});
+  Fleet fleet{"", {db, server("app1"), server("app2"), server("app3")}, {}};
+  for (const char* app : {"app1", "app2", "app3"})
+    fleet.connections.push_back({app, "db", 5432, 480, 1e6});
   const Plan p = plan(fleet, config, test_catalogs(false));
   CHECK(p.hosts[0].strategy == Strategy::kReplatform);
   CHECK(p.hosts[0].target->managed_service == "Managed PostgreSQL");
+  CHECK(has_text(p.hosts[0].reasons,
+                 "PostgreSQL listens on 5432 and served 1,440 connections a day from 3 hosts"));
+  CHECK(has_text(p.rules, "an installed package alone is rehosted"));
   config.strategy.replatform = false;
   CHECK(plan(fleet, config, test_catalogs(false)).hosts[0].strategy == Strategy::kRehost);
+}
+
+TEST_CASE("strategy: an installed package that does not run is rehosted - and the reason says so") {
+  PlannerConfig config;
+  Host agent = server("agent-host");
+  agent.software.push_back({"postgresql", "15.4", "package postgresql-15"});
+  agent.services.push_back({"postgresql@15-main.service", "enabled"});  // enabled, not running
+  const Plan p = plan(Fleet{"", {agent}, {}}, config, test_catalogs(false));
+  CHECK(p.hosts[0].strategy == Strategy::kRehost);
+  CHECK(p.hosts[0].target->managed_service.empty());
+  CHECK(has_text(p.hosts[0].reasons,
+                 "postgresql-15 installed but not running: rehost, not a managed service"));
+
+  // Running and listening, but no host connects to it: rehost as well.
+  Host lonely = server("lonely");
+  lonely.software.push_back({"postgresql", "15.4", ""});
+  lonely.services.push_back({"postgresql@15-main.service", "running"});
+  lonely.listening.push_back({5432, "tcp", "postgres"});
+  const Plan q = plan(Fleet{"", {lonely, server("app")}, {{"app", "lonely", 22, 10, 1e3}}}, config,
+                      test_catalogs(false));
+  CHECK(q.hosts[0].strategy == Strategy::kRehost);
+  CHECK(has_text(q.hosts[0].reasons, "postgresql listens on 5432 but no host connects to it"));
+
+  // Without the evidence rule, the package is enough (the old behaviour, by choice).
+  config.strategy.replatform_needs_clients = false;
+  CHECK(plan(Fleet{"", {agent}, {}}, config, test_catalogs(false)).hosts[0].strategy ==
+        Strategy::kReplatform);
+  // A strategy=replatform label is the owner's word.
+  config.strategy.replatform_needs_clients = true;
+  agent.labels["strategy"] = "replatform";
+  CHECK(plan(Fleet{"", {agent}, {}}, config, test_catalogs(false)).hosts[0].strategy ==
+        Strategy::kReplatform);
+}
+
+TEST_CASE("strategy: service evidence from a running service and the agent's process clue") {
+  Host h = server("db");
+  const Software pg{"postgresql", "15", "package postgresql-15; process postgres"};
+  const auto by_process = service_evidence(h, pg, {});
+  CHECK(by_process.running);
+  CHECK_FALSE(by_process.serving);
+  h.listening.push_back({5433, "tcp", "postgres"});  // another port, its own process
+  const std::vector<InboundPort> inbound{{5433, 100, 1}, {8080, 5000, 4}};
+  const auto e = service_evidence(h, pg, inbound);
+  CHECK(e.serving);
+  CHECK(e.text == "postgresql listens on 5433 and served 100 connections a day from 1 host");
+}
+
+namespace {
+Host high_idle(const std::string& id, const std::string& source, double days) {
+  Host h = idle_server(id);
+  h.labels["criticality"] = "high";
+  h.labels["application"] = "etat-civil";
+  h.utilisation->source = source;
+  h.utilisation->window_days = days;
+  return h;
+}
+}  // namespace
+
+TEST_CASE(
+    "strategy: a prod high-criticality idle server is retired only on 30+ days of agent data") {
+  PlannerConfig config;
+  const Fleet fleet{"",
+                    {high_idle("imported", "import", 30), high_idle("short", "agent", 10),
+                     high_idle("unstated", "", 30), high_idle("measured", "agent", 40)},
+                    {}};
+  const Plan p = plan(fleet, config, test_catalogs());
+
+  const HostPlan& imported = find_host(p, "imported");
+  CHECK(imported.strategy == Strategy::kRetain);
+  CHECK(imported.to_confirm == "retire");
+  CHECK(has_text(imported.reasons, "utilisation from import, not measured by the agent"));
+  CHECK(has_text(imported.reasons, "not retired, retained until the owner confirms"));
+  CHECK(has_text(imported.flags, "retirement to confirm with the owner"));
+
+  const HostPlan& short_data = find_host(p, "short");
+  CHECK(short_data.strategy == Strategy::kRetain);
+  CHECK(short_data.to_confirm == "retire");
+  CHECK(has_text(short_data.reasons, "only 10 days of data (30 needed)"));
+
+  CHECK(find_host(p, "unstated").to_confirm == "retire");
+  CHECK(has_text(find_host(p, "unstated").reasons, "utilisation source not stated"));
+
+  const HostPlan& measured = find_host(p, "measured");
+  CHECK(measured.strategy == Strategy::kRetire);
+  CHECK(measured.to_confirm.empty());
+  CHECK(has_text(measured.reasons, "over 40 days (agent), no clients"));
+  CHECK(p.totals.retire == 1);
+  CHECK(p.totals.retire_to_confirm == 3);
+  CHECK(has_text(p.rules, "30+ days of measured (agent) utilisation"));
+
+  // A dev server of low criticality needs no such evidence; the threshold is configurable.
+  Host dev = high_idle("dev", "import", 7);
+  dev.labels["environment"] = "test";
+  dev.labels["criticality"] = "low";
+  CHECK(decide_strategy(dev, config, 0).forced == Strategy::kRetire);
+  dev.labels["criticality"] = "high";
+  CHECK(decide_strategy(dev, config, 0).to_confirm == "retire");
+  config.idle.evidence_min_days = 7;
+  config.idle.evidence_sources = {"agent", "import"};
+  CHECK(decide_strategy(dev, config, 0).forced == Strategy::kRetire);
+}
+
+TEST_CASE("confidence: its factors are listed and add up to the score") {
+  PlannerConfig config;
+  auto check_sum = [](const HostPlan& h) {
+    int stars = 5;
+    for (const auto& f : h.confidence_factors) stars += f.effect;
+    CHECK(h.confidence == std::clamp(stars, 1, 5));
+  };
+  auto factor = [](const HostPlan& h, const std::string& name) {
+    for (const auto& f : h.confidence_factors)
+      if (f.name == name) return f;
+    FAIL("no factor " << name);
+    return ConfidenceFactor{};
+  };
+  Host full = server("full");
+  Host short_data = server("short");
+  short_data.utilisation->window_days = 10;
+  Host imported = server("imported");
+  imported.utilisation->source = "azure-migrate";
+  Host bare = server("bare");
+  bare.utilisation.reset();
+  bare.cpu_cores.reset();
+  const Plan p =
+      plan(Fleet{"", {full, short_data, imported, bare}, {}}, config, test_catalogs(false));
+  for (const auto& h : p.hosts) check_sum(h);
+
+  CHECK(p.hosts[0].confidence == 5);
+  CHECK(factor(p.hosts[0], "coverage").value == "100%");
+  CHECK(factor(p.hosts[0], "days_of_data").value == "30 of 30 days");
+  CHECK(factor(p.hosts[0], "source").value == "agent");
+
+  CHECK(p.hosts[1].confidence == 2);  // 100 % of 10 days of 30 = 33 % → 2 stars
+  CHECK(factor(p.hosts[1], "days_of_data").value == "10 of 30 days");
+  CHECK(factor(p.hosts[1], "days_of_data").effect == -3);
+
+  CHECK(p.hosts[2].confidence == 4);
+  CHECK(factor(p.hosts[2], "source").effect == -1);
+
+  CHECK(p.hosts[3].confidence == 1);
+  CHECK(factor(p.hosts[3], "coverage").value == "no utilisation data");
+  CHECK(factor(p.hosts[3], "assumed_values").effect == -1);
 }
 
 TEST_CASE("compliance: a sensitive host never lands on an unqualified provider") {

@@ -58,7 +58,7 @@ inline Catalogs test_catalogs(bool with_sovereign = true) {
 
 inline Percentiles flat(double value) { return {value, value, value, value, value}; }
 
-// A well-observed, moderately busy prod Linux server.
+// A well-observed (30 days of agent data), moderately busy prod Linux server.
 inline Host server(const std::string& id, int cores = 4, double memory_gib = 16, double cpu = 0.3,
                    double memory = 0.5) {
   Host h;
@@ -78,6 +78,7 @@ inline Host server(const std::string& id, int cores = 4, double memory_gib = 16,
   Utilisation u;
   u.window_days = 30;
   u.coverage = 1.0;
+  u.source = "agent";
   u.cpu_ratio = flat(cpu);
   u.memory_ratio = flat(memory);
   u.network_receive_bytes_per_second = flat(1e6);

@@ -214,6 +214,8 @@ export interface PlanHost {
   reasons?: string[];
   flags?: string[];
   confidence?: number;
+  confidence_factors?: { name: string; value: string; effect: number }[];
+  to_confirm?: string;
   monthly_cost?: number;
   on_premises_monthly_cost?: number;
   move_group?: string | null;

@@ -134,6 +134,25 @@ async function utilisationSection(base: string, host: HostDetail, windowKey: Win
       : h('p', { class: 'muted' }, t.noUtilisation));
 }
 
+// The planner writes factor values in English ("10 of 30 days"); the known shapes are translated.
+function factorValue(value: string): string {
+  const days = /^(\S+) of (\S+) days$/.exec(value);
+  if (days) return t.daysOfData(days[1] === 'unknown' ? t.factorUnknown : days[1], days[2]);
+  if (value === 'not stated') return t.notStated;
+  if (value === 'no utilisation data') return t.noUtilisationData;
+  return value;
+}
+
+// What the confidence score rests on: each factor, the value seen and its effect in stars.
+function confidenceFactors(factors: { name: string; value: string; effect: number }[]): HTMLElement[] {
+  if (factors.length === 0) return [];
+  return [h('h3', {}, t.confidenceFactors),
+    h('table', { 'data-testid': 'rec-confidence-factors' },
+      h('thead', {}, h('tr', {}, ...[t.factor, t.factorValue, t.factorEffect].map((c) => h('th', {}, c)))),
+      h('tbody', {}, ...factors.map((f) => h('tr', { 'data-factor': f.name, 'data-effect': String(f.effect) },
+        h('td', {}, t.factorNames[f.name] ?? f.name), h('td', {}, factorValue(f.value)), h('td', {}, t.stars(f.effect))))))];
+}
+
 function recommendationPanel(id: string): HTMLElement {
   const body = h('p', { class: 'muted', 'data-testid': 'plan-pending' }, t.planPending);
   const panel = h('section', { class: 'panel', 'data-testid': 'recommendation', 'aria-live': 'polite' },
@@ -159,6 +178,9 @@ function recommendationPanel(id: string): HTMLElement {
         [t.moveGroup, p.move_group ? link(`/dependencies/group/${encodeURIComponent(p.move_group)}`, p.move_group) : '—'],
         [t.sharedInfrastructure, p.shared_infrastructure ? '✓' : '—'],
       ], 'rec-table'),
+      ...(p.to_confirm === 'retire'
+        ? [h('p', { class: 'error', 'data-testid': 'rec-to-confirm' }, t.toConfirmRetire)] : []),
+      ...confidenceFactors(p.confidence_factors ?? []),
       h('h3', {}, t.reasons),
       h('ul', { 'data-testid': 'rec-reasons' }, ...(p.reasons ?? []).map((r) => h('li', {}, r))),
       ...((p.flags ?? []).length ? [h('p', { class: 'error' }, `${t.flags} : ${(p.flags ?? []).join(', ')}`)] : []));
