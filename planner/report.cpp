@@ -273,7 +273,7 @@ std::string business_case_svg(const BusinessCase& b) {
   std::ostringstream o;
   o.setf(std::ios::fixed);
   o.precision(1);
-  o << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << kW << ' ' << kH
+  o << "<svg viewBox=\"0 0 " << kW << ' ' << kH
     << "\" width=\"900\" role=\"img\" aria-label=\"business case\">";
   o << "<line x1=\"" << kLeft << "\" x2=\"" << kW - 10 << "\" y1=\"" << y(0) << "\" y2=\"" << y(0)
     << "\" stroke=\"#999\"/>";

@@ -52,6 +52,7 @@ try {
   check(warned.length === expected.warnings.length && warned.some((w) => w.includes('on_premises.storage_per_gb_month')),
     `warnings name the assumption: ${warned.slice(0, 3).join(' | ')}`);
   check(await page.inputValue('[data-testid="assumption-on_premises.storage_per_gb_month"]') === '20', 'the form keeps the edited value');
+  check(/simulation|what-if/.test(await page.textContent('[data-testid=costs-of]')), 'the page says it shows a what-if');
   await screenshot('costs-what-if', { fullPage: true });
   ok(`an edited assumption recomputes the plan: ${warned.length} plausibility warning(s) naming on_premises.storage_per_gb_month`);
 

@@ -136,7 +136,7 @@ export const en: Strings = {
   compareColumn: 'Compare',
   selectForCompare: (name: string) => `Compare ${name}`,
   costs: 'Costs',
-  costsOfWhatIf: 'For the parameters of the current what-if (Plan page).',
+  costsOfWhatIf: 'For the parameters of the current what-if (Plan page and the assumptions below).',
   costsOfDefaults: 'For the planner’s default parameters.',
   commitmentsVsOnPremises: 'On demand, 1 year, 3 years and on premises',
   option: 'Option',

@@ -134,7 +134,7 @@ export const fr = {
   compareColumn: 'Comparer',
   selectForCompare: (name: string) => `Comparer ${name}`,
   costs: 'Coûts',
-  costsOfWhatIf: 'Pour les paramètres de la simulation en cours (page Plan).',
+  costsOfWhatIf: 'Pour les paramètres de la simulation en cours (page Plan et hypothèses ci-dessous).',
   costsOfDefaults: 'Pour les paramètres par défaut du planificateur.',
   commitmentsVsOnPremises: 'À la demande, 1 an, 3 ans et sur site',
   option: 'Option',

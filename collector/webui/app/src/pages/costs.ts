@@ -68,7 +68,8 @@ function businessCasePanel(plan: CostsSummary): HTMLElement {
       width: 820, height: 260,
       series: [{}, { label: t.stayingOnPremises, stroke: '#888' }, { label: t.withMigration, stroke: '#1f6fb2' },
         { label: t.cumulativeSavings, stroke: '#2a8a3a', width: 2 }],
-      axes: [{}, { size: 90, values: (_u, ticks) => ticks.map((v) => formatMoney(v, plan.currency)) }],
+      // Millions on the axis: full amounts are in the table and the legend.
+      axes: [{}, { size: 80, values: (_u, ticks) => ticks.map((v) => `${formatNumber(v / 1e6, 1)} M`) }],
     };
     const data = [x, months.map((m) => m.baseline), months.map((m) => m.total), months.map((m) => m.cumulative_savings)];
     requestAnimationFrame(() => new uPlot(options, data as uPlot.AlignedData, box));
@@ -183,11 +184,12 @@ function costFigures(plan: CostsSummary, reload: () => void): HTMLElement {
 
 // The page frame at once; the figures when the collector has computed the plan (see planarea.ts).
 export async function costsPage(): Promise<HTMLElement> {
-  const reload = () => void area.load(whatIf());
+  const hint = h('p', { class: 'muted', 'data-testid': 'costs-of' });
+  const reload = () => {
+    hint.textContent = Object.keys(whatIf()).length ? t.costsOfWhatIf : t.costsOfDefaults;
+    void area.load(whatIf());
+  };
   const area = planArea('costs', (plan) => costFigures(plan as CostsSummary, reload));
   reload();
-  return h('div', { class: 'page' },
-    h('h1', {}, t.navCosts),
-    h('p', { class: 'muted' }, Object.keys(whatIf()).length ? t.costsOfWhatIf : t.costsOfDefaults),
-    area.element);
+  return h('div', { class: 'page' }, h('h1', {}, t.navCosts), hint, area.element);
 }
