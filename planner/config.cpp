@@ -285,25 +285,87 @@ std::vector<Entry> entries(PlannerConfig& c) {
            c.costs.replatform_per_host, 0, kBig);
 
   auto& o = c.on_premises;
-  t.word("on_premises.currency", "currency of the on-premises defaults", o.currency);
-  t.number("on_premises.storage_per_gb_month", "storage cost per GB-month", o.storage_per_gb_month,
-           0, kBig);
-  t.number("on_premises.security_per_server_year", "security cost per server-year",
-           o.security_per_server_year, 0, kBig);
-  t.number("on_premises.monitoring_per_server_year", "monitoring cost per server-year",
-           o.monitoring_per_server_year, 0, kBig);
-  t.number("on_premises.patching_per_server_year", "patching cost per server-year",
-           o.patching_per_server_year, 0, kBig);
-  t.number("on_premises.backup_per_server_year", "backup cost per server-year",
-           o.backup_per_server_year, 0, kBig);
+  t.word("on_premises.currency", "currency of the on-premises amounts", o.currency);
+  t.number("on_premises.hardware_per_core", "server purchase price per allocated core",
+           o.hardware_per_core, 0, kBig);
+  t.number("on_premises.hardware_per_gib_memory", "server purchase price per GiB of memory",
+           o.hardware_per_gib_memory, 0, kBig);
+  t.number("on_premises.depreciation_years", "years servers are depreciated over",
+           o.depreciation_years, 0.1, 100);
+  t.number("on_premises.support_share_per_year",
+           "hardware support contract per year, share of the purchase price",
+           o.support_share_per_year, 0, 10);
+  t.map("on_premises.storage_tiers", "storage tier -> price per GB-month", o.storage_tiers,
+        [](const std::string& v) { return parse_number(v, 0, 1e12); });
+  t.word("on_premises.storage_tier", "storage tier of production hosts", o.storage_tier);
+  t.word("on_premises.nonprod_storage_tier", "storage tier of dev/test hosts",
+         o.nonprod_storage_tier);
+  t.word("on_premises.storage_tier_label", "label naming a host's storage tier",
+         o.storage_tier_label);
+  t.number("on_premises.storage_per_gb_month",
+           "flat storage price per GB-month for every tier (0 = use storage_tiers)",
+           o.storage_per_gb_month, 0, kBig);
   t.number("on_premises.kwh_per_core_hour", "power per core-hour", o.kwh_per_core_hour, 0, kBig);
   t.number("on_premises.load_factor", "power load factor", o.load_factor, 0, kBig);
   t.number("on_premises.pue", "power usage effectiveness of the server room", o.pue, 1, 10);
-  t.number("on_premises.price_per_kwh", "electricity price", o.price_per_kwh, 0, kBig);
-  t.number("on_premises.hardware_per_core", "server purchase cost per core", o.hardware_per_core, 0,
-           kBig);
-  t.number("on_premises.depreciation_years", "years servers are depreciated over",
-           o.depreciation_years, 0.1, 100);
+  t.number("on_premises.price_per_kwh", "electricity price per kWh", o.price_per_kwh, 0, kBig);
+  t.number("on_premises.windows_server_per_core_month", "Windows Server licence per core-month",
+           o.windows_server_per_core_month, 0, kBig);
+  t.integer("on_premises.windows_min_cores", "cores licensed at least per Windows server",
+            o.windows_min_cores, 0, 4096);
+  t.number("on_premises.sql_server_per_core_month", "SQL Server licence per core-month",
+           o.sql_server_per_core_month, 0, kBig);
+  t.integer("on_premises.sql_server_min_cores", "cores licensed at least per SQL Server",
+            o.sql_server_min_cores, 0, 4096);
+  t.number("on_premises.rhel_per_server_month", "Red Hat Enterprise Linux subscription per server",
+           o.rhel_per_server_month, 0, kBig);
+  t.number("on_premises.hypervisor_per_core_month",
+           "hypervisor subscription per allocated core-month (0 = physical or free)",
+           o.hypervisor_per_core_month, 0, kBig);
+  t.number("on_premises.backup_per_server_year", "backup software per server-year",
+           o.backup_per_server_year, 0, kBig);
+  t.number("on_premises.backup_per_gb_month", "backup storage per used GB-month",
+           o.backup_per_gb_month, 0, kBig);
+  t.number("on_premises.security_per_server_year", "security tools per server-year",
+           o.security_per_server_year, 0, kBig);
+  t.number("on_premises.monitoring_per_server_year", "monitoring tools per server-year",
+           o.monitoring_per_server_year, 0, kBig);
+  t.number("on_premises.patching_per_server_year", "patching tools per server-year",
+           o.patching_per_server_year, 0, kBig);
+  t.number("on_premises.facility_per_core_month", "room, UPS, racks per allocated core-month",
+           o.facility_per_core_month, 0, kBig);
+  t.number("on_premises.staff_cost_per_fte_year", "loaded cost of one administrator a year",
+           o.staff_cost_per_fte_year, 0, kBig);
+  t.number("on_premises.servers_per_fte", "servers one administrator runs", o.servers_per_fte, 0.01,
+           1e9);
+
+  auto& p = c.plausibility;
+  t.number("plausibility.min_server_month", "lowest believable on-premises cost of a server-month",
+           p.min_server_month, 0, kBig);
+  t.number("plausibility.max_server_month", "highest believable on-premises cost of a server-month",
+           p.max_server_month, 0, kBig);
+  t.number("plausibility.min_fleet_server_month",
+           "lowest believable fleet average on-premises cost per server-month",
+           p.min_fleet_server_month, 0, kBig);
+  t.number("plausibility.max_fleet_server_month",
+           "highest believable fleet average on-premises cost per server-month",
+           p.max_fleet_server_month, 0, kBig);
+  t.number("plausibility.min_payback_months", "a shorter payback is reported as implausible",
+           p.min_payback_months, 0, 1200);
+  t.number("plausibility.min_cloud_ratio", "lowest believable (cloud + retained) / today ratio",
+           p.min_cloud_ratio, 0, kBig);
+  t.number("plausibility.max_cloud_ratio", "highest believable (cloud + retained) / today ratio",
+           p.max_cloud_ratio, 0, kBig);
+  t.integer("plausibility.max_host_warnings", "hosts named in warnings; the rest are counted",
+            p.max_host_warnings, 0, 100000);
+
+  t.integer("business_case.horizon_months",
+            "months the business case covers (at least the "
+            "programme plus 12)",
+            c.business_case.horizon_months, 1, 600);
+  t.integer("business_case.retire_after_days",
+            "days after the start at which retired servers are switched off",
+            c.business_case.retire_after_days, 0, 36500);
   return list;
 }
 
@@ -352,6 +414,12 @@ void validate(const PlannerConfig& c) {
   }
   if (!c.costs.exchange_rates.count(c.on_premises.currency)) {
     fail("on_premises.currency", "no exchange rate for " + c.on_premises.currency);
+  }
+  const auto& tiers = c.on_premises.storage_tiers;
+  for (const auto* key : {"storage_tier", "nonprod_storage_tier"}) {
+    const auto& tier = std::string(key) == "storage_tier" ? c.on_premises.storage_tier
+                                                          : c.on_premises.nonprod_storage_tier;
+    if (!tiers.count(tier)) fail(std::string("on_premises.") + key, "no storage tier " + tier);
   }
   if (c.waves.ramp.empty()) fail("waves.ramp", "needs at least one wave size");
   if (!valid_date(c.waves.start_date)) fail("waves.start_date", "expected YYYY-MM-DD");

@@ -116,20 +116,69 @@ struct PlannerConfig {
     double replatform_per_host = 15000;
   } costs;
 
-  // Azure business-case defaults, in `currency_of_defaults` (USD as published).
+  // Bands outside which a plan's cost figures are reported as warnings (in the plan currency).
+  struct Plausibility {
+    double min_server_month = 300;        // per host, on premises
+    double max_server_month = 60000;      // per host, on premises
+    double min_fleet_server_month = 800;  // fleet average per server, on premises
+    double max_fleet_server_month = 15000;
+    double min_payback_months = 3;  // a migration paid back faster is suspicious
+    double min_cloud_ratio = 0.2;   // cloud + retained / on premises today
+    double max_cloud_ratio = 3;
+    int max_host_warnings = 10;  // hosts listed by name; the rest are counted
+  } plausibility;
+
+  // The business case over time: months from the first wave's start.
+  struct BusinessCase {
+    int horizon_months = 60;     // at least the programme plus 12 months
+    int retire_after_days = 30;  // retired servers are switched off this long after the start
+  } business_case;
+
+  // Today's cost of a server, per category (docs/costs.md gives the source and date of every
+  // default). Amounts are in `currency` (MAD by default; converted with costs.exchange_rates).
   struct OnPremises {
-    std::string currency = "USD";
-    double storage_per_gb_month = 2;
-    double security_per_server_year = 250;
-    double monitoring_per_server_year = 430;
-    double patching_per_server_year = 430;
-    double backup_per_server_year = 580;
+    std::string currency = "MAD";
+    // Hardware: purchase price per allocated core and per GiB of memory (a VM's share of its
+    // hypervisor), depreciated over `depreciation_years`.
+    double hardware_per_core = 2500;
+    double hardware_per_gib_memory = 45;
+    double depreciation_years = 5;
+    // Support/maintenance contract per year, as a share of the hardware purchase price.
+    double support_share_per_year = 0.12;
+    // Storage per GB-month by tier (purchase amortised + maintenance); a host's tier is its
+    // `storage_tier_label` label, else `storage_tier` (prod) or `nonprod_storage_tier`.
+    std::map<std::string, double> storage_tiers{{"san", 0.45}, {"nas", 0.22}, {"local", 0.10}};
+    std::string storage_tier = "san";
+    std::string nonprod_storage_tier = "nas";
+    std::string storage_tier_label = "storage_tier";
+    // A flat price per GB-month for every tier; 0 = use storage_tiers. (The Azure business case
+    // uses 2 USD, which makes a 1 TB server cost 20,000 MAD a month: the plausibility check warns.)
+    double storage_per_gb_month = 0;
+    // Power and cooling: cores x kWh per core-hour x load factor x PUE x 730 h x price per kWh.
     double kwh_per_core_hour = 0.009;
     double load_factor = 2;
     double pue = 1.8;
-    double price_per_kwh = 0.15;
-    double hardware_per_core = 400;
-    double depreciation_years = 4;
+    double price_per_kwh = 1.45;
+    // Licences by what the inventory shows (per core with a per-server minimum, or per server).
+    double windows_server_per_core_month = 25;
+    int windows_min_cores = 8;
+    double sql_server_per_core_month = 700;
+    int sql_server_min_cores = 4;
+    double rhel_per_server_month = 330;
+    // Hypervisor subscription per allocated core-month (0 for physical servers or free ones).
+    double hypervisor_per_core_month = 55;
+    // Backup: software per server-year plus backup storage per used GB-month.
+    double backup_per_server_year = 1500;
+    double backup_per_gb_month = 0.10;
+    // Operations tools per server-year (antivirus/EDR, monitoring, patching).
+    double security_per_server_year = 500;
+    double monitoring_per_server_year = 200;
+    double patching_per_server_year = 200;
+    // Facility: room, UPS, fire protection, racks, per allocated core and month.
+    double facility_per_core_month = 15;
+    // Staff: loaded cost of one system administrator a year, and servers one administrator runs.
+    double staff_cost_per_fte_year = 240000;
+    double servers_per_fte = 60;
   } on_premises;
 };
 

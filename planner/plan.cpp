@@ -91,7 +91,8 @@ class Planner {
     p.confidence_factors = need.confidence_factors;
     p.reasons = need.reasons;
     if (!need.assumed.empty()) ++hosts_with_assumptions_;
-    p.on_premises_monthly_cost = on_premises_monthly_cost(h, c_);
+    p.on_premises = on_premises_costs(h, c_);
+    p.on_premises_monthly_cost = p.on_premises.total();
     p.transfer_gb = need.transfer_gb;
     const double uplink = h.uplink_mbps.value_or(c_.assume.uplink_mbps);
     if (!h.uplink_mbps) ++missing_uplink_;

@@ -35,6 +35,57 @@ struct MonthlyCost {
   MonthlyCost& operator+=(const MonthlyCost& other);
 };
 
+// Today's monthly cost of a server on premises, by category (docs/costs.md), in the plan currency.
+struct OnPremisesCost {
+  double hardware = 0;    // purchase depreciated
+  double storage = 0;     // per GB-month of its tier
+  double power = 0;       // power and cooling (PUE)
+  double licences = 0;    // Windows Server, SQL Server, RHEL
+  double support = 0;     // hardware support/maintenance contract
+  double backup = 0;      // backup software and backup storage
+  double operations = 0;  // security, monitoring and patching tools
+  double facility = 0;    // room, UPS, racks
+  double staff = 0;       // share of an administrator
+  double total() const {
+    return hardware + storage + power + licences + support + backup + operations + facility + staff;
+  }
+  OnPremisesCost& operator+=(const OnPremisesCost& other);
+};
+// Category names in the plan's order, and the value of each.
+inline constexpr std::array<const char*, 9> kOnPremisesCategories = {
+    "hardware", "storage",    "power",    "licences", "support",
+    "backup",   "operations", "facility", "staff"};
+std::array<double, 9> categories(const OnPremisesCost& cost);
+
+// A cost figure outside its plausible band, with the assumption that drives it.
+struct CostWarning {
+  std::string check;       // server_cost_high | server_cost_low | fleet_cost_high | ...
+  std::string detail;      // a sentence an architect can read
+  std::string assumption;  // the planner.yaml key behind the figure ("" when none dominates)
+  double value = 0;        // the figure checked
+};
+
+// One month of the business case (plan currency).
+struct BusinessMonth {
+  int month = 0;           // 1-based from the programme's first month
+  std::string date;        // YYYY-MM
+  double on_premises = 0;  // estate still running on premises (shrinks as waves complete)
+  double cloud = 0;        // moved hosts in the cloud (from their wave's start: dual running)
+  double one_time = 0;     // migration costs spread over each wave's days
+  double baseline = 0;     // everything staying on premises
+  double total() const { return on_premises + cloud + one_time; }
+  double savings = 0;             // baseline - total
+  double cumulative_savings = 0;  // sum of savings so far
+};
+
+struct BusinessCase {
+  std::vector<BusinessMonth> months;
+  int break_even_month = 0;  // first month from which cumulative savings stay >= 0; 0 = never
+  std::string break_even_date;
+  double payback_months = -1;         // one-time cost / steady monthly savings; -1 = no savings
+  double steady_monthly_savings = 0;  // today - (cloud + retained)
+};
+
 struct DiskTarget {
   std::string tier;
   double size_gib = 0;
@@ -74,7 +125,8 @@ struct HostPlan {
   MonthlyCost monthly;                      // in the plan currency, chosen commitment
   double monthly_on_demand = 0;             // the same target on demand, for comparison
   CommitmentCosts monthly_by_commitment{};  // the same target under each pricing option
-  double on_premises_monthly_cost = 0;      // today's TCO estimate
+  double on_premises_monthly_cost = 0;      // today's TCO estimate (on_premises.total())
+  OnPremisesCost on_premises;               // the same by category
   double one_time_cost = 0;
   double transfer_gb = 0;
   double transfer_hours = 0;
@@ -145,6 +197,7 @@ struct Totals {
   double retained_on_premises_monthly_cost = 0;  // hosts that stay
   double monthly_difference = 0;                 // (cloud + retained) - today; negative = savings
   MonthlyCost breakdown;
+  OnPremisesCost on_premises;  // on premises today, by category
   int hosts = 0, rehost = 0, replatform = 0, retire = 0, retain = 0, flagged = 0;
   int retire_to_confirm = 0;  // retained until the owner confirms the retirement
 };
@@ -164,6 +217,8 @@ struct Plan {
   std::vector<std::string> providers;    // every catalogue provider (providers.allowed picks)
   std::size_t ignored_connections = 0;
   Totals totals;
+  std::vector<CostWarning> warnings;  // implausible cost figures (costs.cpp)
+  BusinessCase business_case;
 };
 
 // Plans a fleet. Deterministic: the same inputs give the same plan, byte for byte.

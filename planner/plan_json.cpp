@@ -159,6 +159,13 @@ void costs(Writer& w, const MonthlyCost& m) {
       .end_object();
 }
 
+void on_premises(Writer& w, const OnPremisesCost& cost) {
+  const auto values = categories(cost);
+  w.begin_object();
+  for (std::size_t k = 0; k < values.size(); ++k) w.field(kOnPremisesCategories[k], r2(values[k]));
+  w.end_object();
+}
+
 void by_commitment(Writer& w, const CommitmentCosts& costs) {
   w.key("monthly_cost_by_commitment").begin_object();
   for (std::size_t k = 0; k < kCommitments.size(); ++k) w.field(kCommitments[k], r2(costs[k]));
@@ -220,7 +227,8 @@ void host(Writer& w, const Plan& plan, const HostPlan& h) {
   costs(w, h.monthly);
   w.field("monthly_cost_on_demand", r2(h.monthly_on_demand));
   by_commitment(w, h.monthly_by_commitment);
-  w.field("on_premises_monthly_cost", r2(h.on_premises_monthly_cost));
+  w.field("on_premises_monthly_cost", r2(h.on_premises_monthly_cost)).key("on_premises");
+  on_premises(w, h.on_premises);
   w.field("one_time_cost", r2(h.one_time_cost)).field("transfer_gb", r2(h.transfer_gb));
   w.field("transfer_hours", r2(h.transfer_hours)).end_object();
 }
@@ -287,8 +295,74 @@ void totals(Writer& w, const Plan& plan) {
   w.field("commitment", plan.config.costs.commitment).field("one_time_cost", r2(t.one_time_cost));
   w.field("on_premises_monthly_cost", r2(t.on_premises_monthly_cost));
   w.field("retained_on_premises_monthly_cost", r2(t.retained_on_premises_monthly_cost));
-  w.field("monthly_difference", r2(t.monthly_difference));
+  w.field("monthly_difference", r2(t.monthly_difference)).key("on_premises_breakdown");
+  on_premises(w, t.on_premises);
   w.end_object();
+}
+
+// The on-premises model: its currency and exchange rate, every on_premises.* assumption used,
+// the fleet by category and per server.
+void on_premises_model(Writer& w, const Plan& plan) {
+  const PlannerConfig& c = plan.config;
+  w.key("on_premises_model").begin_object();
+  w.field("currency", c.on_premises.currency);
+  w.field("exchange_rate", to_plan_currency(c, 1, c.on_premises.currency));
+  w.field("plan_currency", plan.currency);
+  w.key("assumptions").begin_object();
+  const nlohmann::json parameters = parameters_json(c);
+  for (const auto& [key, value] : parameters.items()) {
+    if (key.starts_with("on_premises.") || key.starts_with("plausibility.") ||
+        key.starts_with("business_case.")) {
+      w.key(key).raw(value.dump());
+    }
+  }
+  w.end_object().key("by_category");
+  on_premises(w, plan.totals.on_premises);
+  const double hosts = plan.totals.hosts;
+  w.field("per_server_monthly", r2(hosts > 0 ? plan.totals.on_premises_monthly_cost / hosts : 0));
+  w.end_object();
+}
+
+void warnings(Writer& w, const Plan& plan) {
+  w.key("warnings").begin_array();
+  for (const auto& x : plan.warnings) {
+    w.begin_object().field("check", x.check).field("detail", x.detail);
+    w.field("assumption", x.assumption).field("value", r2(x.value)).end_object();
+  }
+  w.end_array();
+}
+
+void business_case(Writer& w, const Plan& plan) {
+  const BusinessCase& b = plan.business_case;
+  w.key("business_case").begin_object();
+  w.key("break_even_month");
+  if (b.break_even_month > 0) {
+    w.value(b.break_even_month);
+  } else {
+    w.null();
+  }
+  w.key("break_even_date");
+  if (b.break_even_month > 0) {
+    w.value(b.break_even_date);
+  } else {
+    w.null();
+  }
+  w.key("payback_months");
+  if (b.payback_months >= 0) {
+    w.value(r2(b.payback_months));
+  } else {
+    w.null();
+  }
+  w.field("steady_monthly_savings", r2(b.steady_monthly_savings));
+  w.key("months").begin_array();
+  for (const auto& m : b.months) {
+    w.begin_object().field("month", m.month).field("date", m.date);
+    w.field("on_premises", r2(m.on_premises)).field("cloud", r2(m.cloud));
+    w.field("one_time", r2(m.one_time)).field("total", r2(m.total()));
+    w.field("baseline", r2(m.baseline)).field("savings", r2(m.savings));
+    w.field("cumulative_savings", r2(m.cumulative_savings)).end_object();
+  }
+  w.end_array().end_object();
 }
 
 }  // namespace
@@ -335,6 +409,9 @@ std::string plan_json_text(const Plan& plan) {
   rollups(w, "by_commune", plan.by_commune);
   w.end_object();
   totals(w, plan);
+  on_premises_model(w, plan);
+  warnings(w, plan);
+  business_case(w, plan);
   w.end_object();
   out += '\n';
   return out;
@@ -423,6 +500,9 @@ std::string plan_summary_json_text(const Plan& plan) {
       .field("cut_dependencies", plan.cut_dependencies.size());
   w.field("shared_infrastructure", plan.shared_infrastructure.size());
   violations_summary(w, plan);
+  on_premises_model(w, plan);
+  warnings(w, plan);
+  business_case(w, plan);
   w.end_object();
   out += '\n';
   return out;

@@ -1,5 +1,6 @@
 #include "planner/report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -268,6 +269,53 @@ th{background:#f0f0f0}td.n{text-align:right}
 @media print{body{margin:1cm}h2{page-break-before:always}tr{page-break-inside:avoid}}
 )";
 
+// The business case as an inline SVG (no script, nothing loaded): monthly cost with the migration
+// against the baseline (staying on premises), and the cumulative savings, with the break-even.
+std::string business_case_svg(const BusinessCase& b) {
+  if (b.months.empty()) return "";
+  constexpr double kW = 900, kH = 260, kLeft = 70, kTop = 10, kBottom = 30;
+  double lo = 0, hi = 0;
+  for (const auto& m : b.months) {
+    lo = std::min({lo, m.cumulative_savings, m.total(), m.baseline});
+    hi = std::max({hi, m.cumulative_savings, m.total(), m.baseline});
+  }
+  if (hi - lo < 1) hi = lo + 1;
+  const double n = static_cast<double>(b.months.size());
+  auto x = [&](std::size_t i) { return kLeft + (kW - kLeft - 10) * (i + 0.5) / n; };
+  auto y = [&](double v) { return kTop + (kH - kTop - kBottom) * (hi - v) / (hi - lo); };
+  std::ostringstream o;
+  o.setf(std::ios::fixed);
+  o.precision(1);
+  o << "<svg viewBox=\"0 0 " << kW << ' ' << kH
+    << "\" width=\"900\" role=\"img\" aria-label=\"business case\">";
+  o << "<line x1=\"" << kLeft << "\" x2=\"" << kW - 10 << "\" y1=\"" << y(0) << "\" y2=\"" << y(0)
+    << "\" stroke=\"#999\"/>";
+  auto line = [&](const char* colour, auto value) {
+    o << "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" << colour << "\" points=\"";
+    for (std::size_t i = 0; i < b.months.size(); ++i)
+      o << x(i) << ',' << y(value(b.months[i])) << ' ';
+    o << "\"/>";
+  };
+  line("#888", [](const BusinessMonth& m) { return m.baseline; });
+  line("#1f6fb2", [](const BusinessMonth& m) { return m.total(); });
+  line("#2a8a3a", [](const BusinessMonth& m) { return m.cumulative_savings; });
+  if (b.break_even_month > 0) {
+    const double bx = x(static_cast<std::size_t>(b.break_even_month - 1));
+    o << "<line x1=\"" << bx << "\" x2=\"" << bx << "\" y1=\"" << kTop << "\" y2=\"" << kH - kBottom
+      << "\" stroke=\"#2a8a3a\" stroke-dasharray=\"4 3\"/>";
+  }
+  o << "<text x=\"2\" y=\"" << y(hi) + 10 << "\" font-size=\"11\">" << money(hi) << "</text>";
+  o << "<text x=\"2\" y=\"" << y(lo) << "\" font-size=\"11\">" << money(lo) << "</text>";
+  for (std::size_t i = 0; i < b.months.size(); i += 6) {
+    o << "<text x=\"" << x(i) - 16 << "\" y=\"" << kH - 10 << "\" font-size=\"11\">"
+      << html_escape(b.months[i].date) << "</text>";
+  }
+  o << "</svg>\n<p class=\"small\"><span style=\"color:#888\">■</span> staying on premises "
+       "<span style=\"color:#1f6fb2\">■</span> with the migration "
+       "<span style=\"color:#2a8a3a\">■</span> cumulative savings</p>\n";
+  return o.str();
+}
+
 }  // namespace
 
 std::string html_report(const Plan& plan) {
@@ -315,6 +363,53 @@ std::string html_report(const Plan& plan) {
          money(t.retained_on_premises_monthly_cost) + " " + cur});
   h.row({"monthly difference (cloud + retained − today)", money(t.monthly_difference) + " " + cur});
   h.row({"one-time migration cost", money(t.one_time_cost) + " " + cur});
+  const BusinessCase& bc = plan.business_case;
+  h.row({"break-even", bc.break_even_month > 0 ? "month " + std::to_string(bc.break_even_month) +
+                                                     " (" + bc.break_even_date + ")"
+                                               : "none within the horizon"});
+  h.raw("</table>\n");
+
+  h.raw("<h2>Cost warnings</h2>\n");
+  if (plan.warnings.empty())
+    h.raw("<p>None: every cost figure is within its plausible band.</p>\n");
+  h.raw("<table>\n");
+  if (!plan.warnings.empty()) h.row({"check", "assumption", "detail"}, "th");
+  for (const auto& w : plan.warnings) h.row({w.check, w.assumption, w.detail});
+  h.raw("</table>\n");
+
+  h.raw("<h2>On-premises cost today, by category</h2>\n<table>\n");
+  h.row({"category", "monthly", "share"}, "th");
+  const auto by_category = categories(t.on_premises);
+  for (std::size_t k = 0; k < by_category.size(); ++k) {
+    const double share =
+        t.on_premises_monthly_cost > 0 ? 100 * by_category[k] / t.on_premises_monthly_cost : 0;
+    h.row({kOnPremisesCategories[k], money(by_category[k]) + " " + cur, num(share, 1) + " %"});
+  }
+  h.row({"per server", money(t.hosts > 0 ? t.on_premises_monthly_cost / t.hosts : 0) + " " + cur,
+         ""});
+  h.raw("</table>\n<p class=\"small\">")
+      .text("Assumptions in " + plan.config.on_premises.currency + " (1 " +
+            plan.config.on_premises.currency + " = " +
+            num(to_plan_currency(plan.config, 1, plan.config.on_premises.currency), 2) + " " + cur +
+            "); every value, its source and date: docs/costs.md.")
+      .raw("</p>\n<table>\n");
+  h.row({"assumption", "value"}, "th");
+  {
+    const nlohmann::json parameters = parameters_json(plan.config);
+    for (const auto& [key, value] : parameters.items()) {
+      if (key.starts_with("on_premises.")) h.row({key, value.dump()});
+    }
+  }
+  h.raw("</table>\n");
+
+  h.raw("<h2>Business case</h2>\n").raw(business_case_svg(bc)).raw("<table>\n");
+  h.row({"month", "on premises", "cloud", "one-time", "total", "staying on premises", "savings",
+         "cumulative savings"},
+        "th");
+  for (const auto& m : bc.months) {
+    h.row({m.date, money(m.on_premises), money(m.cloud), money(m.one_time), money(m.total()),
+           money(m.baseline), money(m.savings), money(m.cumulative_savings)});
+  }
   h.raw("</table>\n");
 
   h.raw("<h2>Waves</h2>\n<table>\n");

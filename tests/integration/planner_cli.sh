@@ -41,6 +41,14 @@ total = sum(h["monthly_cost"] for h in plan["hosts"])
 assert abs(total - plan["totals"]["monthly_cost"]) < 1, (total, plan["totals"]["monthly_cost"])
 assert abs(sum(w["monthly_cost"] for w in plan["waves"]) - total) < 1
 assert plan["parameters"]["sizing.percentile"] == "p95"
+# On premises: each host's categories add up to its cost, and the hosts to the totals (docs/costs.md).
+for h in plan["hosts"]:
+    assert abs(sum(h["on_premises"].values()) - h["on_premises_monthly_cost"]) < 0.1, h["id"]
+for k, v in plan["totals"]["on_premises_breakdown"].items():
+    assert abs(sum(h["on_premises"][k] for h in plan["hosts"]) - v) < 0.005 * len(ids) + 0.01, k  # cents
+assert plan["warnings"] == [], plan["warnings"]
+bc = plan["business_case"]
+assert len(bc["months"]) >= 12 and bc["months"][0]["date"] == plan["waves"][0]["start"][:7]
 rows = list(csv.DictReader(open(f"{work}/csv/hosts.csv", encoding="utf-8-sig", newline="")))
 assert [r["id"] for r in rows] == ids
 assert len(list(csv.DictReader(open(f"{work}/csv/waves.csv", encoding="utf-8-sig")))) == len(plan["waves"])
@@ -49,6 +57,7 @@ assert costs[-1]["level"] == "total" and abs(float(costs[-1]["monthly_cost"]) - 
 html = open(f"{work}/report.html", encoding="utf-8").read()
 assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "http://" not in html
 assert html.count("<tr>") > len(ids)
+assert "Business case" in html and "<svg" in html and "On-premises cost today, by category" in html
 PY
 ok "plan, CSV and HTML agree"
 

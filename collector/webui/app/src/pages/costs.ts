@@ -1,10 +1,134 @@
 // Costs: the plan of the current what-if broken down by wave, region, commune and resource, and
-// the three pricing options (on demand, 1 year, 3 years) against today's on-premises cost.
+// the three pricing options (on demand, 1 year, 3 years) against today's on-premises cost; today's
+// cost by category with its assumptions editable as what-if parameters, the plausibility warnings
+// and the business case over time (uPlot, as the Host page) with its break-even month.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
 import { h } from '../dom';
 import { formatMoney, formatNumber, t } from '../i18n';
 import { currentWhatIf, kCommitments, type PlanSummary, type Rollup, waveHosts } from '../plan';
 import { planArea } from '../planarea';
 import { commitmentCost, moneyBars, panel, table, tile } from '../planviews';
+
+// What the summary carries for this page (docs/costs.md).
+interface CostWarning { check: string; detail: string; assumption: string; value: number }
+interface BusinessMonth {
+  month: number; date: string; on_premises: number; cloud: number; one_time: number; total: number;
+  baseline: number; savings: number; cumulative_savings: number;
+}
+interface CostsSummary extends PlanSummary {
+  on_premises_model?: { currency: string; exchange_rate: number; plan_currency: string;
+    assumptions: Record<string, unknown>; by_category: Record<string, number>; per_server_monthly: number };
+  warnings?: CostWarning[];
+  business_case?: { months: BusinessMonth[]; break_even_month: number | null; break_even_date: string | null;
+    payback_months: number | null; steady_monthly_savings: number };
+}
+
+// On-premises assumptions the user changed on this page (planner.yaml keys), kept for the tab.
+const kAssumptionsKey = 'sahab.whatif.costs';
+function costAssumptions(): Record<string, unknown> {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(kAssumptionsKey) ?? '{}') as unknown;
+    return stored && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+function setCostAssumptions(values: Record<string, unknown>): void {
+  sessionStorage.setItem(kAssumptionsKey, JSON.stringify(values));
+}
+const whatIf = () => ({ ...currentWhatIf(), ...costAssumptions() }) as ReturnType<typeof currentWhatIf>;
+
+function warningsPanel(plan: CostsSummary): HTMLElement {
+  const warnings = plan.warnings ?? [];
+  return panel('cost-warnings', t.costWarnings(warnings.length),
+    warnings.length
+      ? h('ul', { class: 'warnings' }, ...warnings.map((w) => h('li', { 'data-check': w.check },
+        h('strong', {}, w.check), w.assumption ? ` (${t.warningAssumption} ${w.assumption})` : '', ` — ${w.detail}`)))
+      : h('p', { class: 'muted' }, t.noCostWarnings));
+}
+
+function breakdownPanel(plan: CostsSummary): HTMLElement {
+  const model = plan.on_premises_model;
+  const categories = Object.entries(model?.by_category ?? {});
+  return panel('on-premises-breakdown', t.onPremisesBreakdown,
+    moneyBars('on-premises-bars', categories.map(([k, v]) => [t.onPremisesCategories[k] ?? k, v]), plan.currency, 20),
+    h('p', {}, `${t.perServerMonthly} : `, h('strong', { 'data-testid': 'per-server' }, formatMoney(model?.per_server_monthly, plan.currency))));
+}
+
+// The business case: monthly cost with the migration against staying on premises, and the
+// cumulative savings; the break-even month in a tile.
+function businessCasePanel(plan: CostsSummary): HTMLElement {
+  const bc = plan.business_case;
+  const months = bc?.months ?? [];
+  const box = h('div', { class: 'chart', 'data-testid': 'business-case-chart', role: 'img', 'aria-label': t.businessCase });
+  if (months.length) {
+    const x = months.map((m) => Date.parse(`${m.date}-01T00:00:00Z`) / 1000);
+    const options: uPlot.Options = {
+      width: 820, height: 260,
+      series: [{}, { label: t.stayingOnPremises, stroke: '#888' }, { label: t.withMigration, stroke: '#1f6fb2' },
+        { label: t.cumulativeSavings, stroke: '#2a8a3a', width: 2 }],
+      // Millions on the axis: full amounts are in the table and the legend.
+      axes: [{}, { size: 80, values: (_u, ticks) => ticks.map((v) => `${formatNumber(v / 1e6, 1)} M`) }],
+    };
+    const data = [x, months.map((m) => m.baseline), months.map((m) => m.total), months.map((m) => m.cumulative_savings)];
+    requestAnimationFrame(() => new uPlot(options, data as uPlot.AlignedData, box));
+  }
+  const breakEven = bc?.break_even_month ? t.breakEvenMonth(bc.break_even_month, bc.break_even_date ?? '') : t.noBreakEven;
+  const rows = months.map((m) => [m.date, formatMoney(m.on_premises, plan.currency), formatMoney(m.cloud, plan.currency),
+    formatMoney(m.one_time, plan.currency), formatMoney(m.total, plan.currency), formatMoney(m.savings, plan.currency),
+    formatMoney(m.cumulative_savings, plan.currency)]);
+  return panel('business-case', t.businessCase,
+    h('div', { class: 'tiles small' }, tile('break-even', t.breakEven, breakEven)),
+    h('p', { class: 'muted' }, t.businessCaseHint), box,
+    h('details', {}, h('summary', {}, t.allRows(t.businessCase, months.length)),
+      table('business-case-table', [t.monthColumn, t.onPremises, t.cloudMonthly, t.oneTimeCost, t.totalMonthly, t.savingsColumn, t.cumulativeSavings],
+        rows, [false, true, true, true, true, true, true])));
+}
+
+// Every numeric on_premises.* assumption as an input; storage tiers one input each. Submitting
+// recomputes the plan with them as what-if parameters (a partial planner.yaml).
+function assumptionsPanel(plan: CostsSummary, reload: () => void): HTMLElement {
+  const model = plan.on_premises_model;
+  const assumptions = model?.assumptions ?? {};
+  const inputs: HTMLInputElement[] = [];
+  const fields: HTMLElement[] = [];
+  for (const [key, value] of Object.entries(assumptions)) {
+    if (!key.startsWith('on_premises.')) continue;
+    const name = key.slice('on_premises.'.length);
+    const entries: [string, unknown][] = typeof value === 'object' && value !== null
+      ? Object.entries(value as Record<string, unknown>).map(([k, v]) => [`${key}.${k}`, v]) : [[key, value]];
+    for (const [full, v] of entries) {
+      if (typeof v !== 'number') continue;
+      const input = h('input', { type: 'number', step: 'any', min: 0, name: full, value: String(v), 'data-testid': `assumption-${full}` });
+      inputs.push(input);
+      fields.push(h('label', { class: 'field' }, h('span', {}, full === key ? name : full.slice('on_premises.'.length)), input));
+    }
+  }
+  const apply = h('button', { type: 'submit', 'data-testid': 'assumptions-apply' }, t.applyAssumptions);
+  const reset = h('button', { type: 'button', 'data-testid': 'assumptions-reset' }, t.resetAssumptions);
+  const form = h('form', { class: 'whatif-groups', 'data-testid': 'assumptions-form' }, ...fields,
+    h('div', { class: 'field' }, apply, reset));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const onPremises: Record<string, unknown> = {};
+    for (const input of inputs) {
+      if (!input.value || !Number.isFinite(input.valueAsNumber)) continue;
+      const [, name, tier] = input.name.split('.');
+      if (tier) ((onPremises[name] ??= {}) as Record<string, number>)[tier] = input.valueAsNumber;
+      else onPremises[name] = input.valueAsNumber;
+    }
+    setCostAssumptions(Object.fromEntries(Object.entries(onPremises).map(([k, v]) => [`on_premises.${k}`, v])));
+    reload();
+  });
+  reset.addEventListener('click', () => {
+    setCostAssumptions({});
+    reload();
+  });
+  const rate = model ? formatNumber(model.exchange_rate, 4) : '—';
+  return panel('assumptions', t.assumptions,
+    h('p', { class: 'muted' }, t.assumptionsHint(model?.currency ?? 'MAD', rate, model?.plan_currency ?? plan.currency)), form);
+}
 
 function rollupTable(testId: string, title: string, rows: Rollup[], currency: string): HTMLElement {
   const money = (v: number | undefined) => formatMoney(v, currency);
@@ -15,7 +139,7 @@ function rollupTable(testId: string, title: string, rows: Rollup[], currency: st
         money(r.one_time_cost)]), [false, true, true, true, true]));
 }
 
-function costFigures(plan: PlanSummary): HTMLElement {
+function costFigures(plan: CostsSummary, reload: () => void): HTMLElement {
   const { totals, currency } = plan;
   const money = (v: number | undefined) => formatMoney(v, currency);
   // Cloud cost of an option + what stays on premises, against everything on premises today.
@@ -38,6 +162,9 @@ function costFigures(plan: PlanSummary): HTMLElement {
       tile('cost-on-premises', t.onPremisesMonthly, money(totals.on_premises_monthly_cost)),
       tile('cost-difference', t.monthlyDifference, money(totals.monthly_difference)),
       tile('cost-one-time', t.oneTimeCost, money(totals.one_time_cost))),
+    warningsPanel(plan),
+    businessCasePanel(plan),
+    h('div', { class: 'panels' }, breakdownPanel(plan), assumptionsPanel(plan, reload)),
     panel('commitments', t.commitmentsVsOnPremises,
       table('commitments-table', [t.option, t.cloudMonthly, t.retainedMonthly, t.totalMonthly, t.differenceVsToday],
         optionRows, [false, true, true, true, true]),
@@ -57,10 +184,12 @@ function costFigures(plan: PlanSummary): HTMLElement {
 
 // The page frame at once; the figures when the collector has computed the plan (see planarea.ts).
 export async function costsPage(): Promise<HTMLElement> {
-  const area = planArea('costs', costFigures);
-  void area.load(currentWhatIf());
-  return h('div', { class: 'page' },
-    h('h1', {}, t.navCosts),
-    h('p', { class: 'muted' }, Object.keys(currentWhatIf()).length ? t.costsOfWhatIf : t.costsOfDefaults),
-    area.element);
+  const hint = h('p', { class: 'muted', 'data-testid': 'costs-of' });
+  const reload = () => {
+    hint.textContent = Object.keys(whatIf()).length ? t.costsOfWhatIf : t.costsOfDefaults;
+    void area.load(whatIf());
+  };
+  const area = planArea('costs', (plan) => costFigures(plan as CostsSummary, reload));
+  reload();
+  return h('div', { class: 'page' }, h('h1', {}, t.navCosts), hint, area.element);
 }
