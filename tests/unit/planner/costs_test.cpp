@@ -38,7 +38,7 @@ TEST_CASE("costs: licences follow what the host runs; dev/test on the NAS tier; 
   Host windows = server("w", 2, 8);
   windows.os_family = "windows";
   windows.os_name = "Windows Server";
-  windows.software.push_back({"mssql", "15"});
+  windows.software.push_back({"mssql", "15", ""});
   // Windows: 8 cores minimum x 25; SQL Server: 4 cores minimum x 700; hypervisor 2 x 55.
   CHECK(on_premises_costs(windows, config).licences == doctest::Approx(200 + 2800 + 110));
 
