@@ -9,8 +9,9 @@ FIX="$SAHAB_FIXTURES_DIR/agent/default"
 [[ -f "$EXAMPLE" ]] || fail "missing $EXAMPLE"
 
 echo "fixture-token" >"$WORK/token"
+echo "fixture-inventory-token-0123456789" >"$WORK/inventory-token"
 port=$(free_port)
-start agent "$AGENT" --config "$EXAMPLE" \
+start agent "$AGENT" --config "$EXAMPLE" --web.inventory-token-file "$WORK/inventory-token" \
   --path.procfs "$FIX/proc" --path.sysfs "$FIX/sys" --path.rootfs "$FIX/root" \
   --web.listen-address "127.0.0.1:$port" --state.dir "$WORK/state" --spool.dir "$WORK/spool" \
   --enrolment-token-file "$WORK/token" --collector.url "http://127.0.0.1:$(free_port)"
