@@ -262,6 +262,9 @@ std::vector<Entry> entries(PlannerConfig& c) {
           c.waves.nonprod_environments);
   t.word("waves.start_date", "first day of wave 1 (YYYY-MM-DD)", c.waves.start_date);
   t.integer("waves.length_days", "calendar days per wave", c.waves.length_days, 1, 3650);
+  t.words("waves.blackouts",
+          "periods no wave may overlap, as FIRST..LAST days (YYYY-MM-DD..YYYY-MM-DD)",
+          c.waves.blackouts);
   t.number("waves.transfer_hours_per_day", "hours per day a site may spend copying data",
            c.waves.transfer_hours_per_day, 0.1, 24);
   t.number("waves.link_efficiency", "share of the uplink a copy achieves", c.waves.link_efficiency,
@@ -423,6 +426,14 @@ void validate(const PlannerConfig& c) {
   }
   if (c.waves.ramp.empty()) fail("waves.ramp", "needs at least one wave size");
   if (!valid_date(c.waves.start_date)) fail("waves.start_date", "expected YYYY-MM-DD");
+  for (const auto& period : c.waves.blackouts) {
+    const auto dots = period.find("..");
+    const std::string first = period.substr(0, dots);
+    const std::string last = dots == std::string::npos ? "" : period.substr(dots + 2);
+    if (!valid_date(first) || !valid_date(last) || last < first) {
+      fail("waves.blackouts", "'" + period + "': expected FIRST..LAST as YYYY-MM-DD..YYYY-MM-DD");
+    }
+  }
   for (const auto& [name, level] : c.compliance.levels) {
     if (level < 0 || level > 2) fail("compliance.levels." + name, "expected 0, 1 or 2");
   }

@@ -102,6 +102,9 @@ struct PlannerConfig {
     int length_days = 14;
     double transfer_hours_per_day = 24;
     double link_efficiency = 1.0;  // share of the uplink the copy gets
+    // Periods no wave may overlap ("2027-07-15..2027-08-31": summer, year-end closing, elections):
+    // a wave that would is moved to the day after.
+    std::vector<std::string> blackouts;
   } waves;
 
   struct Costs {

@@ -13,6 +13,12 @@
 namespace sahab::planner {
 namespace {
 
+std::string join_blackouts(const std::vector<std::string>& periods) {
+  std::string out;
+  for (const auto& p : periods) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
 std::string money(double amount, const std::string& currency) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.0f %s", amount, currency.c_str());
@@ -264,12 +270,14 @@ class Planner {
                             schedule.violations.end());
 
     plan_.waves.resize(schedule.waves);
+    const auto calendar = wave_calendar(c_, schedule.waves);
     for (int w = 0; w < schedule.waves; ++w) {
       Wave& wave = plan_.waves[w];
       wave.number = w + 1;
       wave.pilot = wave.number <= schedule.pilot_waves;
-      wave.start = add_days(c_.waves.start_date, w * c_.waves.length_days);
-      wave.end = add_days(c_.waves.start_date, (w + 1) * c_.waves.length_days - 1);
+      wave.start = calendar[w].start;
+      wave.end = calendar[w].end;
+      wave.after_blackout = calendar[w].after_blackout;
     }
     plan_.groups.resize(grouping.groups.size());
     for (std::size_t g = 0; g < grouping.groups.size(); ++g) {
@@ -325,7 +333,9 @@ class Planner {
         "waves: dev/test before prod, never mixed; dependency targets in the same or an "
         "earlier wave; high criticality not before wave " +
         std::to_string(c_.waves.high_criticality_min_wave) +
-        "; per-site copy within the wave's window");
+        "; per-site copy within the wave's window" +
+        (c_.waves.blackouts.empty() ? std::string()
+                                    : "; no wave during " + join_blackouts(c_.waves.blackouts)));
     auto count = [&](std::size_t n, const std::string& what) {
       if (n > 0) plan_.assumptions.push_back(std::to_string(n) + " " + what);
     };

@@ -159,6 +159,7 @@ struct Wave {
   double transfer_gb = 0;
   double transfer_hours = 0;  // the longest site's copy time in this wave
   std::string start, end;
+  std::string after_blackout;  // the waves.blackouts period it was moved past, if any
   bool pilot = false;
   std::string environment;  // nonprod | prod | mixed
 };

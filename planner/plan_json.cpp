@@ -392,6 +392,7 @@ std::string plan_json_text(const Plan& plan) {
   for (const auto& wave : plan.waves) {
     w.begin_object().field("number", wave.number).field("pilot", wave.pilot);
     w.field("environment", wave.environment).field("start", wave.start).field("end", wave.end);
+    if (!wave.after_blackout.empty()) w.field("after_blackout", wave.after_blackout);
     ids(w, "hosts", plan, wave.hosts);
     w.key("move_groups").begin_array();
     for (auto g : wave.groups) w.value(plan.groups[g].id);
@@ -425,6 +426,7 @@ constexpr std::size_t kSummaryViolations = 200;
 void wave_summary(Writer& w, const Wave& wave) {
   w.begin_object().field("number", wave.number).field("pilot", wave.pilot);
   w.field("environment", wave.environment).field("start", wave.start).field("end", wave.end);
+  if (!wave.after_blackout.empty()) w.field("after_blackout", wave.after_blackout);
   w.field("hosts", wave.hosts.size()).field("move_groups", wave.groups.size());
   w.field("monthly_cost", r2(wave.monthly_cost)).field("one_time_cost", r2(wave.one_time_cost));
   w.field("transfer_gb", r2(wave.transfer_gb)).field("transfer_hours", r2(wave.transfer_hours));

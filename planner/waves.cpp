@@ -747,6 +747,35 @@ std::string add_days(const std::string& date, int days) {
   return buffer;
 }
 
+std::vector<WaveDates> wave_calendar(const PlannerConfig& config, int count) {
+  const int length = config.waves.length_days;
+  std::vector<WaveDates> out;
+  std::string start = config.waves.start_date;
+  for (int w = 0; w < count; ++w) {
+    WaveDates dates;
+    // Dates as YYYY-MM-DD compare like the days they name. Moving past one period may land in
+    // another, so the check starts over after each move.
+    for (bool moved = true; moved;) {
+      moved = false;
+      const std::string end = add_days(start, length - 1);
+      for (const auto& period : config.waves.blackouts) {
+        const auto dots = period.find("..");
+        const std::string first = period.substr(0, dots), last = period.substr(dots + 2);
+        if (start <= last && first <= end) {
+          start = add_days(last, 1);
+          dates.after_blackout = period;
+          moved = true;
+        }
+      }
+    }
+    dates.start = start;
+    dates.end = add_days(start, length - 1);
+    start = add_days(dates.end, 1);
+    out.push_back(std::move(dates));
+  }
+  return out;
+}
+
 WaveSchedule schedule_waves(const std::vector<WaveGroup>& groups,
                             const std::vector<WaveHost>& hosts,
                             const std::vector<std::pair<int, int>>& dependencies,

@@ -63,4 +63,12 @@ double transfer_window_hours(const PlannerConfig& config);
 // "YYYY-MM-DD" plus days.
 std::string add_days(const std::string& date, int days);
 
+struct WaveDates {
+  std::string start, end;      // first and last day, YYYY-MM-DD
+  std::string after_blackout;  // the blackout period the wave was moved past, if any
+};
+// The calendar of `count` waves of waves.length_days each, back to back from waves.start_date,
+// none overlapping a waves.blackouts period: a wave that would starts the day after it.
+std::vector<WaveDates> wave_calendar(const PlannerConfig& config, int count);
+
 }  // namespace sahab::planner

@@ -39,7 +39,7 @@ std::string with(std::string doc, const std::string& from, const std::string& to
 }
 }  // namespace
 
-TEST_CASE("document: a valid batch parses; empty metrics are skipped, unknown fields ignored") {
+TEST_CASE("document: a valid batch parses, empty metrics are skipped, unknown fields ignored") {
   const Batch b = parse_batch(kGood);
   CHECK(b.host_id == "h1");
   CHECK(b.sequence == 3);

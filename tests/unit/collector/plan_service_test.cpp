@@ -124,7 +124,7 @@ TEST_CASE("plan cache: at most a few plans are kept, least recently used out fir
                                   std::to_string(PlanService::kCachedPlans + 2)));
 }
 
-TEST_CASE("plan cache: what-if errors name the key; files are refused") {
+TEST_CASE("plan cache: what-if errors name the key, files are refused") {
   Fixture f;
   CHECK_THROWS_WITH_AS(f.plans.configure(json::parse(R"({"sizing": {"percentile": "p97"}})")),
                        doctest::Contains("parameters.sizing.percentile: expected one of"),

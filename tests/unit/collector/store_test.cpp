@@ -70,7 +70,7 @@ TEST_CASE("store: migrations run once on a real file and record user_version") {
                        StoreError);
 }
 
-TEST_CASE("store: a batch is stored once; a failing job rolls back alone") {
+TEST_CASE("store: a batch is stored once, a failing job rolls back alone") {
   TempDb tmp;
   Store store(tmp.file(), 2);
   store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 100); });
@@ -91,7 +91,7 @@ TEST_CASE("store: a batch is stored once; a failing job rolls back alone") {
   CHECK(count(store, "SELECT count(*) FROM batches WHERE sequence = 7") == 0);
 }
 
-TEST_CASE("store: credentials are found by hash; revocation is audited once") {
+TEST_CASE("store: credentials are found by hash, revocation is audited once") {
   TempDb tmp;
   Store store(tmp.file(), 1);
   std::int64_t id = 0;

@@ -146,7 +146,7 @@ TEST_CASE("http: ambiguous framing and NUL bytes in paths are refused") {
   CHECK(decoded.ends_with("/path/a b\n"));
 }
 
-TEST_CASE("http: one address holds at most its cap of connections; closing frees them") {
+TEST_CASE("http: one address holds at most its cap of connections, closing frees them") {
   Options options;
   options.max_connections_per_address = 3;
   options.threads = 16;

@@ -33,7 +33,7 @@ TEST_CASE("costs: on-premises cost by category by hand, prod Linux server") {
   CHECK(on_premises_monthly_cost(h, config) == doctest::Approx(c.total()));
 }
 
-TEST_CASE("costs: licences follow what the host runs; dev/test on the NAS tier; a label wins") {
+TEST_CASE("costs: licences follow what the host runs, dev/test on the NAS tier, a label wins") {
   PlannerConfig config;
   Host windows = server("w", 2, 8);
   windows.os_family = "windows";

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "planner/fleet_generator.h"
@@ -319,4 +320,54 @@ TEST_CASE("waves: a group whose hosts fit alone but not together suggests splitt
   CHECK(v->hosts.size() == 3);
   CHECK(v->reason.find("must move in one wave") != std::string::npos);
   CHECK(v->fix.find("split the group") != std::string::npos);
+}
+
+TEST_CASE("waves: no wave overlaps a blackout period, a wave that would starts the day after") {
+  PlannerConfig config;
+  config.waves.start_date = "2027-07-05";
+  config.waves.length_days = 14;
+  SUBCASE("the calendar") {
+    config.waves.blackouts = {"2027-07-25..2027-08-31", "2027-09-10..2027-09-12"};
+    const auto calendar = wave_calendar(config, 4);
+    REQUIRE(calendar.size() == 4);
+    CHECK(calendar[0].start == "2027-07-05");
+    CHECK(calendar[0].end == "2027-07-18");
+    CHECK(calendar[0].after_blackout.empty());
+    // 07-19..08-01 would overlap the summer: moved to 09-01, then 09-01..09-14 overlaps the
+    // second period too: moved again to 09-13.
+    CHECK(calendar[1].start == "2027-09-13");
+    CHECK(calendar[1].end == "2027-09-26");
+    CHECK(calendar[1].after_blackout == "2027-09-10..2027-09-12");
+    CHECK(calendar[2].start == "2027-09-27");
+    CHECK(calendar[3].start == "2027-10-11");
+  }
+  SUBCASE("a whole plan") {
+    config.waves.blackouts = {"2027-08-01..2027-08-31", "2027-12-20..2028-01-05"};
+    GeneratorOptions options;
+    options.hosts = 400;
+    options.seed = 3;
+    const Plan p = plan(generate_fleet(options), config, test_catalogs());
+    REQUIRE(p.waves.size() > 4);
+    int moved = 0;
+    for (const auto& w : p.waves) {
+      CAPTURE(w.number);
+      for (const auto& period : config.waves.blackouts) {
+        const std::string first = period.substr(0, 10), last = period.substr(12);
+        CHECK((w.end < first || w.start > last));
+      }
+      moved += !w.after_blackout.empty();
+    }
+    CHECK(moved >= 2);
+    CHECK(std::any_of(p.rules.begin(), p.rules.end(), [](const std::string& r) {
+      return r.find("no wave during 2027-08-01..2027-08-31") != std::string::npos;
+    }));
+  }
+  SUBCASE("malformed periods are refused naming the key") {
+    for (const char* bad :
+         {"2027-08-01", "2027-08-31..2027-08-01", "summer", "2027-13-01..2027-13-05"}) {
+      config.waves.blackouts = {bad};
+      CHECK_THROWS_WITH_AS(validate(config), doctest::Contains("waves.blackouts"),
+                           sahab::settings::ConfigError);
+    }
+  }
 }

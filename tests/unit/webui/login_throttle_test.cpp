@@ -48,7 +48,7 @@ TEST_CASE("throttle: the Nth failure for a user locks it, with a delay doubling 
   }
 }
 
-TEST_CASE("throttle: unknown and known names are counted alike; success resets the user only") {
+TEST_CASE("throttle: unknown and known names are counted alike, success resets the user only") {
   std::int64_t now = 1000;
   LoginThrottle throttle(small_options(), [&now] { return now; });
   for (int i = 0; i < 3; ++i) throttle.record_failure("no-such-user", "10.0.0.9");
