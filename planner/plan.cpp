@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <unordered_map>
 
 #include "planner/costs.h"
@@ -284,6 +285,7 @@ class Planner {
       MoveGroup& group = plan_.groups[g];
       group.id = "g-" + std::to_string(g + 1);
       group.hosts = std::move(grouping.groups[g]);
+      group.name = group_name(group.hosts);
       group.wave = schedule.wave_of_group[g];
       Wave& wave = plan_.waves[group.wave - 1];
       wave.groups.push_back(static_cast<std::uint32_t>(g));
@@ -306,6 +308,33 @@ class Planner {
       for (const auto& [site, hours] : per_site)
         wave.transfer_hours = std::max(wave.transfer_hours, hours);
     }
+  }
+
+  // The most common application label of a group's hosts and their most common commune, else its
+  // first host's name; with the host count when more than one.
+  std::string group_name(const std::vector<std::uint32_t>& hosts) const {
+    std::map<std::string, int> applications, communes;
+    for (auto h : hosts) {
+      const auto& labels = fleet_.hosts[h].labels;
+      if (const auto a = labels.find("application"); a != labels.end() && !a->second.empty())
+        ++applications[a->second];
+      if (!plan_.hosts[h].commune.empty()) ++communes[plan_.hosts[h].commune];
+    }
+    const auto most = [](const std::map<std::string, int>& counts) {
+      return std::max_element(counts.begin(), counts.end(),
+                              [](const auto& a, const auto& b) { return a.second < b.second; })
+          ->first;
+    };
+    std::string name;
+    if (!applications.empty()) {
+      name = most(applications);
+      if (!communes.empty()) name += ", " + most(communes);
+    } else if (!hosts.empty()) {
+      const HostPlan& first = plan_.hosts[hosts.front()];
+      name = first.hostname.empty() ? first.id : first.hostname;
+    }
+    if (hosts.size() > 1) name += " (" + std::to_string(hosts.size()) + " hosts)";
+    return name;
   }
 
   void write_rules() {

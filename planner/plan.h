@@ -137,6 +137,9 @@ struct HostPlan {
 
 struct MoveGroup {
   std::string id;
+  // What a person calls it: its main application and commune, else its first host, and the
+  // number of hosts ("etat-civil, Berrechid (4 hosts)").
+  std::string name;
   std::vector<std::uint32_t> hosts;
   int wave = 0;
 };

@@ -254,6 +254,11 @@ void violation(Writer& w, const Plan& plan, const Violation& v) {
   for (int g : v.groups) {
     if (g >= 0 && static_cast<std::size_t>(g) < plan.groups.size()) w.value(plan.groups[g].id);
   }
+  // Parallel to "groups": what a person calls each group.
+  w.end_array().key("group_names").begin_array();
+  for (int g : v.groups) {
+    if (g >= 0 && static_cast<std::size_t>(g) < plan.groups.size()) w.value(plan.groups[g].name);
+  }
   w.end_array().key("waves").begin_array();
   for (int n : v.waves) w.value(n);
   w.end_array().field("reason", v.reason).field("fix", v.fix).end_object();
@@ -379,7 +384,7 @@ std::string plan_json_text(const Plan& plan) {
   w.end_array();
   w.key("move_groups").begin_array();
   for (const auto& g : plan.groups) {
-    w.begin_object().field("id", g.id).field("wave", g.wave);
+    w.begin_object().field("id", g.id).field("name", g.name).field("wave", g.wave);
     ids(w, "hosts", plan, g.hosts);
     w.end_object();
   }

@@ -452,7 +452,7 @@ std::string html_report(const Plan& plan) {
     for (int w : v.waves) waves.push_back(std::to_string(w));
     for (int g : v.groups) {
       if (g >= 0 && static_cast<std::size_t>(g) < plan.groups.size())
-        groups.push_back(plan.groups[g].id);
+        groups.push_back(plan.groups[g].name + " [" + plan.groups[g].id + "]");
     }
     for (auto x : v.hosts) {
       if (hosts.size() == 20) {

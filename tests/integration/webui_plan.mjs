@@ -73,6 +73,9 @@ try {
     const v = defaults.violations.first[0];
     const item = page.locator('[data-testid=violations-list] > li').first();
     check((await item.textContent()).includes(v.reason) && (await item.textContent()).includes(v.fix), 'a report says why and how to fix it');
+    if (v.groups?.length) {
+      check((await item.textContent()).includes(`${v.group_names[0]} [${v.groups[0]}]`), 'groups named, ids in brackets');
+    }
     if (v.hosts?.length) {
       const a = item.locator('a').first();
       check(await a.textContent() === (v.hosts[0].hostname || v.hosts[0].id), 'hosts named by hostname');

@@ -371,3 +371,27 @@ TEST_CASE("waves: no wave overlaps a blackout period, a wave that would starts t
     }
   }
 }
+
+TEST_CASE("waves: move groups are named by their application and commune") {
+  GeneratorOptions options;
+  options.hosts = 300;
+  options.seed = 5;
+  const Fleet fleet = generate_fleet(options);
+  const Plan p = plan(fleet, PlannerConfig{}, test_catalogs());
+  REQUIRE_FALSE(p.groups.empty());
+  int with_application = 0;
+  for (const auto& g : p.groups) {
+    CAPTURE(g.id);
+    REQUIRE_FALSE(g.hosts.empty());
+    CHECK_FALSE(g.name.empty());
+    const auto& labels = fleet.hosts[g.hosts.front()].labels;
+    if (g.hosts.size() == 1 && labels.count("application")) {
+      ++with_application;
+      CHECK(g.name == labels.at("application") + ", " + p.hosts[g.hosts.front()].commune);
+    }
+    if (g.hosts.size() > 1) {
+      CHECK(g.name.ends_with("(" + std::to_string(g.hosts.size()) + " hosts)"));
+    }
+  }
+  CHECK(with_application > 0);
+}

@@ -80,6 +80,7 @@ export interface Violation {
   kind?: string;
   hosts?: { id: string; hostname: string }[];
   groups?: string[];
+  group_names?: string[];
   waves?: number[];
   reason?: string;
   fix?: string;

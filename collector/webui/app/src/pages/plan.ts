@@ -152,6 +152,11 @@ function constraintsSummary(violations: Violations): HTMLElement {
 
 const kHostsShown = 12;
 
+// Groups by what a person calls them, their ids in brackets (the ids the exports use).
+function groupNames(v: Violation): string[] {
+  return (v.groups ?? []).map((id, i) => (v.group_names?.[i] ? `${v.group_names[i]} [${id}]` : id));
+}
+
 // One unmet constraint: what, why, the fix, and the hosts (links to their pages) and groups.
 function violationItem(v: Violation): HTMLElement {
   const hosts = v.hosts ?? [];
@@ -159,7 +164,7 @@ function violationItem(v: Violation): HTMLElement {
     h('strong', {}, v.kind ? kindName(v.kind) : v.constraint), ` — ${v.detail}`,
     v.reason ? h('span', { class: 'why' }, `${t.why} : ${v.reason}`) : null,
     v.fix ? h('span', { class: 'fix' }, `${t.fix} : ${v.fix}`) : null,
-    v.groups?.length ? h('span', { class: 'affected' }, `${t.groups} : ${v.groups.join(', ')}`) : null,
+    v.groups?.length ? h('span', { class: 'affected' }, `${t.groups} : ${groupNames(v).join(' ; ')}`) : null,
     hosts.length ? h('span', { class: 'affected' }, `${t.hosts} : `,
       ...hosts.slice(0, kHostsShown).flatMap((x, i) => [i ? ', ' : '', link(`/hosts/${encodeURIComponent(x.id)}`, x.hostname || x.id)]),
       hosts.length > kHostsShown ? ` ${t.moreRows(hosts.length - kHostsShown)}` : '') : null);
