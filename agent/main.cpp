@@ -7,13 +7,13 @@
 #include <iostream>
 #include <thread>
 
-#include "agent/metrics/metric_builder.h"
-#include "agent/metrics/node_collector.h"
-#include "agent/metrics/registry.h"
 #include "agent/config.h"
 #include "agent/identity.h"
 #include "agent/inventory/connections.h"
 #include "agent/inventory/inventory.h"
+#include "agent/metrics/metric_builder.h"
+#include "agent/metrics/node_collector.h"
+#include "agent/metrics/registry.h"
 #include "agent/metrics_endpoint.h"
 #include "agent/push/reporting.h"
 #include "agent/self_metrics.h"
@@ -121,7 +121,8 @@ http::Options server_options(const AgentConfig& config) {
   http::Options options;
   options.listen = config.listen_address;
   options.threads = 40;
-  options.max_body_bytes = 0;  // the agent accepts no request bodies
+  options.max_body_bytes = 0;       // the agent accepts no request bodies
+  options.max_header_bytes = 8192;  // GETs with a few headers; CivetWeb allocates it per thread
   options.request_timeout_ms = 5'000;
   options.keep_alive_timeout_ms = 20'000;  // longer than a 15 s scrape interval
   options.max_connections_per_address = 8;

@@ -307,6 +307,7 @@ void Server::start() {
   const std::string threads = std::to_string(options_.threads);
   const std::string timeout = std::to_string(options_.request_timeout_ms);
   const std::string keep_alive = std::to_string(options_.keep_alive_timeout_ms);
+  const std::string max_header = std::to_string(options_.max_header_bytes);
   // Empty CORS settings: CivetWeb then answers no preflight itself (its default allows any
   // origin), and every OPTIONS reaches dispatch(), which refuses cross-origin ones.
   const char* civet_options[] = {"listening_ports",
@@ -320,7 +321,7 @@ void Server::start() {
                                  "enable_keep_alive",
                                  "yes",
                                  "max_request_size",
-                                 "65536",
+                                 max_header.c_str(),
                                  "decode_url",
                                  "no",
                                  "access_control_allow_origin",

@@ -52,6 +52,8 @@ struct Options {
   // until a timeout. Enough threads, short timeouts and a cap per client address keep the server
   // answering (docs/security.md).
   int threads = 8;
+  // Request line and headers; CivetWeb allocates this much per worker thread.
+  std::size_t max_header_bytes = 65536;
   // Default cap on a request body; routes may set a smaller or larger one.
   std::size_t max_body_bytes = 1 << 20;
   // Reading one request (headers and body) must finish within this time.
