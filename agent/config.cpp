@@ -79,6 +79,12 @@ settings::Schema agent_schema(AgentConfig& c) {
         "file holding a bearer token that lets callers off loopback read /inventory and "
         "/utilisation",
         "none: loopback only", path(c.inventory_token_file));
+  value("web.max-connections", "web.max_connections",
+        "connections served at once (one thread each, ~70 KiB of memory each once used); idle or "
+        "slow clients beyond it wait",
+        std::to_string(c.max_connections), [&c](const std::string& v) {
+          c.max_connections = static_cast<int>(settings::parse_integer(v, 4, 1000));
+        });
   value("path.procfs", "path.procfs", "procfs mountpoint", c.paths.procfs, path(c.paths.procfs));
   value("path.sysfs", "path.sysfs", "sysfs mountpoint", c.paths.sysfs, path(c.paths.sysfs));
   value("path.rootfs", "path.rootfs", "root filesystem of the host (for /etc, mountpoints)",

@@ -17,6 +17,9 @@ struct AgentConfig {
   std::string listen_address = ":9100";
   // Callers off loopback may read /inventory and /utilisation with this bearer token.
   std::filesystem::path inventory_token_file;
+  // Connections served at once, one thread each (CivetWeb): idle or slow clients hold one until a
+  // timeout, so this many minus a few can be held by them while Prometheus still gets answered.
+  int max_connections = 40;
   Paths paths;
   std::string collector_url;  // empty: metrics only, nothing pushed
   std::filesystem::path enrolment_token_file;

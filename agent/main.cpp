@@ -1,4 +1,5 @@
 // sahab-agent: node_exporter-compatible metrics and inventory for one server.
+#include <malloc.h>
 #include <prometheus/registry.h>
 #include <unistd.h>
 
@@ -115,12 +116,12 @@ std::unique_ptr<Reporting> start_reporting(const AgentConfig& config, const std:
   return std::make_unique<Reporting>(config, host_id, local_hostname(), std::move(content));
 }
 
-// Enough threads that 32 idle or trickling sockets leave Prometheus's scrape a free one, and
-// timeouts that free them soon (docs/security.md).
+// By default enough threads that 32 idle or trickling sockets leave Prometheus's scrape a free
+// one, and timeouts that free them soon (docs/security.md).
 http::Options server_options(const AgentConfig& config) {
   http::Options options;
   options.listen = config.listen_address;
-  options.threads = 40;
+  options.threads = config.max_connections;
   options.max_body_bytes = 0;       // the agent accepts no request bodies
   options.max_header_bytes = 8192;  // GETs with a few headers; CivetWeb allocates it per thread
   options.request_timeout_ms = 5'000;
@@ -193,6 +194,10 @@ int run(const AgentConfig& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // glibc gives each thread that allocates its own malloc arena; with 40 HTTP threads serving
+  // scrapes in turn, that is 16 arenas of scattered, retained pages (RSS 17 MiB instead of 13).
+  // The agent allocates little and rarely in parallel: one arena is enough.
+  mallopt(M_ARENA_MAX, 1);
   AgentConfig config;
   try {
     auto schema = agent_schema(config);
