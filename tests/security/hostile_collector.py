@@ -19,7 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from hostile_lib import (Slowloris, Watchdog, check, free_port, gz, hwm_kib, main_guard,  # noqa: E402
-                         nested, ok, raw, request, rss_kib, status_of, store_digest)
+                         nested, ok, raw, request, status_of, store_digest)
 import sahab_push  # noqa: E402
 
 BIN = sys.argv[1]

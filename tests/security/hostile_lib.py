@@ -71,15 +71,8 @@ def status_of(response):
     return int(response.split(b" ", 2)[1]) if response.startswith(b"HTTP/") else 0
 
 
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError(f"process {pid} is gone")
-
-
 def hwm_kib(pid):
+    """Peak resident memory of a process, in KiB."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             if line.startswith("VmHWM:"):
