@@ -29,27 +29,27 @@ class Limited {
  public:
   template <typename... SinkArgs>
   explicit Limited(const Limits& limits, SinkArgs&&... sink_args)
-      : dom_(std::forward<SinkArgs>(sink_args)...), limits_(limits) {}
+      : sink_(std::forward<SinkArgs>(sink_args)...), limits_(limits) {}
 
-  bool null() { return counted() && dom_.null(); }
-  bool boolean(bool v) { return counted() && dom_.boolean(v); }
-  bool number_integer(json::number_integer_t v) { return counted() && dom_.number_integer(v); }
-  bool number_unsigned(json::number_unsigned_t v) { return counted() && dom_.number_unsigned(v); }
+  bool null() { return counted() && sink_.null(); }
+  bool boolean(bool v) { return counted() && sink_.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return counted() && sink_.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return counted() && sink_.number_unsigned(v); }
   bool number_float(json::number_float_t v, const json::string_t& s) {
-    return counted() && dom_.number_float(v, s);
+    return counted() && sink_.number_float(v, s);
   }
-  bool string(json::string_t& v) { return counted() && sized(v, "a string") && dom_.string(v); }
+  bool string(json::string_t& v) { return counted() && sized(v, "a string") && sink_.string(v); }
   bool binary(json::binary_t&) { return refuse("binary values are not JSON"); }
-  bool key(json::string_t& k) { return counted() && sized(k, "a key") && dom_.key(k); }
-  bool start_object(std::size_t n) { return opened() && dom_.start_object(n); }
-  bool start_array(std::size_t n) { return opened() && dom_.start_array(n); }
+  bool key(json::string_t& k) { return counted() && sized(k, "a key") && sink_.key(k); }
+  bool start_object(std::size_t n) { return opened() && sink_.start_object(n); }
+  bool start_array(std::size_t n) { return opened() && sink_.start_array(n); }
   bool end_object() {
     --depth_;
-    return dom_.end_object();
+    return sink_.end_object();
   }
   bool end_array() {
     --depth_;
-    return dom_.end_array();
+    return sink_.end_array();
   }
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
     // nlohmann's messages start with "[json.exception.parse_error.101] "; the rest names the
@@ -83,7 +83,7 @@ class Limited {
     return refuse("nested deeper than " + std::to_string(limits_.max_depth) + " levels");
   }
 
-  Sink dom_;
+  Sink sink_;
   const Limits& limits_;
   std::size_t depth_ = 0;
   std::size_t values_ = 0;
