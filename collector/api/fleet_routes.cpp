@@ -6,6 +6,7 @@
 #include "collector/api/sd_targets.h"
 #include "collector/ingest/decompress.h"
 #include "collector/store/agents.h"
+#include "collector/store/hosts.h"
 #include "collector/store/imports.h"
 #include "common/bounded_json.h"
 #include "common/log.h"
@@ -81,26 +82,21 @@ http::Response targets(Context& ctx, const http::Request& request) {
     if (auto cidr = sd::parse_cidr(text)) allowed.push_back(*cidr);
   }
   json groups = json::array();
-  ctx.store.read([&](Database& db) {
-    Statement& s = db.cached(
-        "SELECT h.id, h.hostname, h.labels, h.state, h.address, coalesce(i.data, '{}') "
-        "FROM hosts h LEFT JOIN inventory_current i ON i.host_id = h.id AND i.section = 'identity' "
-        "WHERE h.source = 'agent' AND h.address IS NOT NULL ORDER BY h.id");
-    while (s.step()) {
-      const json identity =
-          bounded_json::parse_stored_or(s.text(5), "inventory section", json::object());
-      const json listen = identity.is_object() ? identity.value("listen_address", json()) : json();
-      const auto address = sd::scrape_address(
-          s.text(4), listen.is_string() ? listen.get<std::string>() : "", allowed);
-      if (!address) continue;  // no push address the collector can vouch for
-      json labels =
-          sd::agent_labels(bounded_json::parse_stored_or(s.text(2), "host labels", json::object()));
-      labels["host_id"] = s.text(0);
-      labels["hostname"] = s.text(1);
-      labels["sahab_state"] = s.text(3);
-      groups.push_back({{"targets", {*address}}, {"labels", labels}});
-    }
-  });
+  const auto candidates = ctx.store.read([](Database& db) { return scrape_candidates(db); });
+  for (const auto& c : candidates) {
+    const json identity =
+        bounded_json::parse_stored_or(c.identity_json, "inventory section", json::object());
+    const json listen = identity.is_object() ? identity.value("listen_address", json()) : json();
+    const auto address =
+        sd::scrape_address(c.address, listen.is_string() ? listen.get<std::string>() : "", allowed);
+    if (!address) continue;  // no push address the collector can vouch for
+    json labels = sd::agent_labels(
+        bounded_json::parse_stored_or(c.labels_json, "host labels", json::object()));
+    labels["host_id"] = c.id;
+    labels["hostname"] = c.hostname;
+    labels["sahab_state"] = c.state;
+    groups.push_back({{"targets", {*address}}, {"labels", labels}});
+  }
   return json_response(200, groups);
 }
 
@@ -119,7 +115,7 @@ void register_fleet_routes(http::Server& server, Context& ctx) {
 void register_ops_routes(http::Server& server, Context& ctx) {
   server.route("GET", "/metrics", [&ctx](const http::Request&) { return ctx.telemetry.serve(); });
   server.route("GET", "/healthz", [&ctx](const http::Request&) {
-    ctx.store.read([](Database& db) { return db.scalar("SELECT 1"); });
+    ctx.store.read([](Database& db) { check_readable(db); });
     return http::Response::text(200, "ok");
   });
 }

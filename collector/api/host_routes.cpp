@@ -9,6 +9,7 @@
 #include "collector/ingest/document.h"
 #include "collector/ingest/rfc3339.h"
 #include "collector/store/edges.h"
+#include "collector/store/hosts.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/utilisation.h"
 #include "common/bounded_json.h"
@@ -21,46 +22,20 @@ using nlohmann::json;
 constexpr std::int64_t kMaxPage = 1000;
 constexpr std::int64_t kMaxSeriesPoints = 10'000;
 
-json host_summary(const Statement& s) {
-  return {{"id", s.text(0)},
-          {"hostname", s.text(1)},
-          {"labels", bounded_json::parse_stored_or(s.text(2), "host labels", json::object())},
-          {"source", s.text(3)},
-          {"state", s.text(4)},
-          {"first_seen", format_rfc3339(s.integer(5))},
-          {"last_seen", format_rfc3339(s.integer(6))},
-          {"address", s.is_null(7) ? json() : json(s.text(7))}};
-}
-
-constexpr const char* kHostColumns =
-    "id, hostname, labels, source, state, first_seen, last_seen, address";
-
-// Builds the WHERE clause from whitelisted pieces; every value is a bound parameter.
-struct HostFilter {
-  std::string where = " WHERE 1";
-  std::vector<std::string> values;
-
-  void add(const std::string& clause, std::string value) {
-    where += " AND " + clause;
-    values.push_back(std::move(value));
-  }
-  void bind(Statement& s) const {
-    for (size_t i = 0; i < values.size(); ++i) s.bind(static_cast<int>(i + 1), values[i]);
-  }
-};
-
-std::string like_pattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
+json host_summary(const HostRow& h) {
+  return {{"id", h.id},
+          {"hostname", h.hostname},
+          {"labels", bounded_json::parse_stored_or(h.labels_json, "host labels", json::object())},
+          {"source", h.source},
+          {"state", h.state},
+          {"first_seen", format_rfc3339(h.first_seen)},
+          {"last_seen", format_rfc3339(h.last_seen)},
+          {"address", h.address ? json(*h.address) : json()}};
 }
 
 http::Response list_hosts(Context& ctx, const http::Request& request) {
   if (auto denied = require_admin(ctx, request)) return *denied;
-  HostFilter filter;
+  HostQuery query;
   for (const auto& label : query_params(request, "label")) {
     const auto eq = label.find('=');
     const std::string name = label.substr(0, eq);
@@ -68,95 +43,62 @@ http::Response list_hosts(Context& ctx, const http::Request& request) {
       return error_response(400,
                             "label: expected NAME=VALUE with NAME letters, digits, '_' or '.'");
     }
-    filter.add("json_extract(labels, '$.\"" + name + "\"') = ?", label.substr(eq + 1));
+    query.labels.emplace_back(name, label.substr(eq + 1));
   }
-  if (const auto q = request.query_param("q"); q && !q->empty()) {
-    filter.where += " AND (id LIKE ?" + std::to_string(filter.values.size() + 1) +
-                    " ESCAPE '\\' OR hostname LIKE ?" + std::to_string(filter.values.size() + 1) +
-                    " ESCAPE '\\')";
-    filter.values.push_back(like_pattern(*q));
-  }
-  for (const char* column : {"state", "source"}) {
-    if (const auto v = request.query_param(column)) filter.add(std::string(column) + " = ?", *v);
-  }
-  static const std::map<std::string, std::string> kSorts = {{"id", "id"},
-                                                            {"hostname", "hostname"},
-                                                            {"last_seen", "last_seen"},
-                                                            {"first_seen", "first_seen"},
-                                                            {"state", "state"}};
-  const auto sort = kSorts.find(request.query_param("sort").value_or("hostname"));
+  query.text = request.query_param("q");
+  query.state = request.query_param("state");
+  query.source = request.query_param("source");
+  query.sort = request.query_param("sort").value_or("hostname");
   const auto order = request.query_param("order").value_or("asc");
-  if (sort == kSorts.end() || (order != "asc" && order != "desc")) {
+  const auto& sorts = host_sort_columns();
+  if (std::find(sorts.begin(), sorts.end(), query.sort) == sorts.end() ||
+      (order != "asc" && order != "desc")) {
     return error_response(400,
                           "sort: id, hostname, last_seen, first_seen or state; order: asc or desc");
   }
+  query.descending = order == "desc";
   const auto limit = text::to_i64(request.query_param("limit").value_or("100"));
   const auto offset = text::to_i64(request.query_param("offset").value_or("0"));
   if (!limit || *limit < 1 || *limit > kMaxPage || !offset || *offset < 0) {
     return error_response(400, "limit: 1.." + std::to_string(kMaxPage) + "; offset: >= 0");
   }
+  query.limit = *limit;
+  query.offset = *offset;
+  const HostPage page = ctx.store.read([&](Database& db) { return find_hosts(db, query); });
   json hosts = json::array();
-  std::int64_t total = 0;
-  ctx.store.read([&](Database& db) {
-    Statement& count = db.cached("SELECT count(*) FROM hosts" + filter.where);
-    filter.bind(count);
-    total = count.step() ? count.integer(0) : 0;
-    count.reset();
-    Statement& page =
-        db.cached("SELECT " + std::string(kHostColumns) + " FROM hosts" + filter.where +
-                  " ORDER BY " + sort->second + " " + order + ", id LIMIT " +
-                  std::to_string(*limit) + " OFFSET " + std::to_string(*offset));
-    filter.bind(page);
-    while (page.step()) hosts.push_back(host_summary(page));
-  });
+  for (const auto& h : page.hosts) hosts.push_back(host_summary(h));
   return json_response(
-      200, {{"total", total}, {"limit", *limit}, {"offset", *offset}, {"hosts", hosts}});
+      200, {{"total", page.total}, {"limit", *limit}, {"offset", *offset}, {"hosts", hosts}});
 }
 
-std::optional<json> host_detail(Database& db, const std::string& id) {
-  Statement& s =
-      db.cached("SELECT " + std::string(kHostColumns) + ", imported FROM hosts WHERE id = ?")
-          .with(id);
-  if (!s.step()) return std::nullopt;
-  json host = host_summary(s);
-  if (!s.is_null(8))
-    host["imported"] = bounded_json::parse_stored_or(s.text(8), "imported host", json());
-  s.reset();
+json host_detail(const HostRecord& record) {
+  json host = host_summary(record.host);
+  if (record.imported_json) {
+    host["imported"] =
+        bounded_json::parse_stored_or(*record.imported_json, "imported host", json());
+  }
   json inventory = json::object();
-  Statement& sections =
-      db.cached("SELECT section, hash, data, updated_at FROM inventory_current WHERE host_id = ?")
-          .with(id);
-  while (sections.step()) {
-    inventory[sections.text(0)] = {
-        {"hash", sections.text(1)},
-        {"updated_at", format_rfc3339(sections.integer(3))},
-        {"data", bounded_json::parse_stored_or(sections.text(2), "inventory section", json())}};
+  for (const auto& s : record.sections) {
+    inventory[s.section] = {
+        {"hash", s.hash},
+        {"updated_at", format_rfc3339(s.updated_at)},
+        {"data", bounded_json::parse_stored_or(s.data_json, "inventory section", json())}};
   }
   host["inventory"] = std::move(inventory);
   json changes = json::array();
-  Statement& history =
-      db.cached(
-            "SELECT section, at, changed, old_hash, new_hash FROM inventory_changes "
-            "WHERE host_id = ? ORDER BY at DESC, id DESC LIMIT 200")
-          .with(id);
-  while (history.step()) {
+  for (const auto& c : record.changes) {
     changes.push_back(
-        {{"section", history.text(0)},
-         {"at", format_rfc3339(history.integer(1))},
-         {"changed", bounded_json::parse_stored_or(history.text(2), "inventory change", json())},
-         {"old_hash", history.is_null(3) ? json() : json(history.text(3))},
-         {"new_hash", history.text(4)}});
+        {{"section", c.section},
+         {"at", format_rfc3339(c.at)},
+         {"changed", bounded_json::parse_stored_or(c.changed_json, "inventory change", json())},
+         {"old_hash", c.old_hash ? json(*c.old_hash) : json()},
+         {"new_hash", c.new_hash}});
   }
   host["changes"] = std::move(changes);
   json agents = json::array();
-  Statement& a = db.cached(
-                       "SELECT a.id, a.created_at, r.revoked_at IS NOT NULL FROM agents a "
-                       "LEFT JOIN revocations r ON r.agent_id = a.id WHERE a.host_id = ?")
-                     .with(id);
-  while (a.step()) {
-    agents.push_back({{"id", a.integer(0)},
-                      {"created_at", format_rfc3339(a.integer(1))},
-                      {"revoked", a.integer(2) != 0}});
+  for (const auto& a : record.agents) {
+    agents.push_back(
+        {{"id", a.id}, {"created_at", format_rfc3339(a.created_at)}, {"revoked", a.revoked}});
   }
   host["agents"] = std::move(agents);
   return host;
@@ -209,16 +151,12 @@ http::Response host_routes(Context& ctx, const http::Request& request) {
   const std::string tail = slash == std::string::npos ? "" : rest.substr(slash);
   if (!valid_host_id(id)) return error_response(400, "not a valid host id");
   if (tail != "" && tail != "/utilisation") return error_response(404, "not found");
-  const bool exists = ctx.store.read([&](Database& db) {
-    Statement& s = db.cached("SELECT 1 FROM hosts WHERE id = ?").with(id);
-    const bool found = s.step();
-    s.reset();
-    return found;
-  });
+  const bool exists = ctx.store.read([&](Database& db) { return host_exists(db, id); });
   if (!exists) return error_response(404, "no host '" + id + "'");
   if (tail == "/utilisation") return utilisation(ctx, request, id);
-  const auto host = ctx.store.read([&](Database& db) { return host_detail(db, id); });
-  return host ? json_response(200, *host) : error_response(404, "no host '" + id + "'");
+  const auto record = ctx.store.read([&](Database& db) { return find_host(db, id); });
+  return record ? json_response(200, host_detail(*record))
+                : error_response(404, "no host '" + id + "'");
 }
 
 http::Response dependencies(Context& ctx, const http::Request& request) {

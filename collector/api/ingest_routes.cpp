@@ -78,23 +78,18 @@ http::Response timed_ingest(Context& ctx, const http::Request& request) {
 http::Response list_agents(Context& ctx, const http::Request& request) {
   if (auto denied = require_admin(ctx, request)) return *denied;
   json agents = json::array();
-  ctx.store.read([&](Database& db) {
-    Statement& s = db.cached(
-        "SELECT a.id, a.host_id, a.created_at, a.created_from, r.revoked_at, r.reason "
-        "FROM agents a LEFT JOIN revocations r ON r.agent_id = a.id ORDER BY a.id");
-    while (s.step()) {
-      json agent = {{"id", s.integer(0)},
-                    {"host_id", s.text(1)},
-                    {"created_at", format_rfc3339(s.integer(2))},
-                    {"created_from", s.text(3)},
-                    {"revoked", !s.is_null(4)}};
-      if (!s.is_null(4)) {
-        agent["revoked_at"] = format_rfc3339(s.integer(4));
-        agent["revoke_reason"] = s.text(5);
-      }
-      agents.push_back(std::move(agent));
+  for (const auto& a : ctx.store.read([](Database& db) { return list_agents(db); })) {
+    json agent = {{"id", a.id},
+                  {"host_id", a.host_id},
+                  {"created_at", format_rfc3339(a.created_at)},
+                  {"created_from", a.created_from},
+                  {"revoked", a.revoked_at.has_value()}};
+    if (a.revoked_at) {
+      agent["revoked_at"] = format_rfc3339(*a.revoked_at);
+      agent["revoke_reason"] = a.revoke_reason;
     }
-  });
+    agents.push_back(std::move(agent));
+  }
   return json_response(200, {{"agents", agents}});
 }
 

@@ -34,6 +34,18 @@ std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::st
   return agent_id;
 }
 
+std::vector<AgentListing> list_agents(Database& db) {
+  Statement& s = db.cached(
+      "SELECT a.id, a.host_id, a.created_at, a.created_from, r.revoked_at, r.reason "
+      "FROM agents a LEFT JOIN revocations r ON r.agent_id = a.id ORDER BY a.id");
+  std::vector<AgentListing> out;
+  while (s.step()) {
+    out.push_back({s.integer(0), s.text(1), s.integer(2), s.text(3),
+                   s.is_null(4) ? std::nullopt : std::optional(s.integer(4)), s.text(5)});
+  }
+  return out;
+}
+
 std::optional<AgentRecord> find_agent_by_credential(Database& db,
                                                     const std::string& credential_sha256) {
   Statement& s = db.cached(

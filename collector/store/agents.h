@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "collector/store/sqlite.h"
 
@@ -22,6 +23,17 @@ std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::st
                          const std::string& credential_sha256, const std::string& actor,
                          std::int64_t now, const std::string& action = "enrol",
                          const std::string& note = "");
+
+// Every agent credential ever issued, oldest first, with its revocation if any.
+struct AgentListing {
+  std::int64_t id = 0;
+  std::string host_id;
+  std::int64_t created_at = 0;
+  std::string created_from;
+  std::optional<std::int64_t> revoked_at;
+  std::string revoke_reason;
+};
+std::vector<AgentListing> list_agents(Database& db);
 
 std::optional<AgentRecord> find_agent_by_credential(Database& db,
                                                     const std::string& credential_sha256);
