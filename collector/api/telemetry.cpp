@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <optional>
 
+#include "collector/store/hosts.h"
+#include "collector/store/hosts.h"
 #include "common/prometheus_text.h"
 
 namespace sahab::collector {
@@ -90,16 +92,8 @@ void Telemetry::record_host(const Batch& batch) {
   std::optional<HostState> stored;
   if (!known || identity_changed) {  // hostname and labels as stored (also after a restart)
     stored = store_.read([&](Database& db) {
-      Statement& s =
-          db.cached(
-                "SELECT hostname, coalesce(json_extract(labels, '$.region'), ''), "
-                "coalesce(json_extract(labels, '$.province'), ''), "
-                "coalesce(json_extract(labels, '$.commune'), '') FROM hosts WHERE id = ?")
-              .with(batch.host_id);
-      HostState state;
-      if (s.step()) state = HostState{s.text(0), s.text(1), s.text(2), s.text(3), {}};
-      s.reset();
-      return state;
+      const HostPlace place = host_place(db, batch.host_id);
+      return HostState{place.hostname, place.region, place.province, place.commune, {}};
     });
   }
   std::lock_guard lock(hosts_mutex_);
@@ -138,13 +132,9 @@ std::vector<MetricFamily> Telemetry::collect_store() const {
   }
   out.push_back(gauge_family("sahab_collector_hosts", "Known hosts by state."));
   auto& hosts = out.back();
-  const auto counts = store_.read([](Database& db) {
-    std::map<std::string, double> by_state{{"active", 0}, {"stale", 0}, {"imported", 0}};
-    Statement& s = db.cached("SELECT state, count(*) FROM hosts GROUP BY state");
-    while (s.step()) by_state[s.text(0)] = static_cast<double>(s.integer(1));
-    return by_state;
-  });
-  for (const auto& [state, n] : counts) add_gauge(hosts, {{"state", state}}, n);
+  const auto counts = store_.read([](Database& db) { return host_counts_by_state(db); });
+  for (const auto& [state, n] : counts)
+    add_gauge(hosts, {{"state", state}}, static_cast<double>(n));
   return out;
 }
 
@@ -183,26 +173,18 @@ std::vector<MetricFamily> Telemetry::collect_fleet() const {
       gauge_family("sahab_collector_agent_last_push_timestamp_seconds",
                    "Unix time of the last push of each agent host (enrolment at first)."));
   std::map<std::array<std::string, 3>, double> by_location;  // state, region, province
-  store_.read([&](Database& db) {
-    Statement& s = db.cached(
-        "SELECT h.id, h.hostname, h.state, h.last_seen, "
-        "coalesce(json_extract(h.labels, '$.region'), ''), "
-        "coalesce(json_extract(h.labels, '$.province'), ''), "
-        "coalesce(json_extract(h.labels, '$.commune'), ''), "
-        "h.source = 'agent' AND EXISTS (SELECT 1 FROM agents a WHERE a.host_id = h.id AND "
-        "NOT EXISTS (SELECT 1 FROM revocations r WHERE r.agent_id = a.id)) FROM hosts h");
-    while (s.step()) {
-      by_location[{s.text(2), s.text(4), s.text(5)}] += 1;
-      if (s.integer(7) == 0) continue;
-      add_gauge(out[1],
-                {{"commune", s.text(6)},
-                 {"host_id", s.text(0)},
-                 {"hostname", s.text(1)},
-                 {"province", s.text(5)},
-                 {"region", s.text(4)}},
-                static_cast<double>(s.integer(3)));
-    }
-  });
+  const auto statuses = store_.read([](Database& db) { return host_statuses(db); });
+  for (const auto& h : statuses) {
+    by_location[{h.state, h.place.region, h.place.province}] += 1;
+    if (!h.reporting) continue;
+    add_gauge(out[1],
+              {{"commune", h.place.commune},
+               {"host_id", h.id},
+               {"hostname", h.place.hostname},
+               {"province", h.place.province},
+               {"region", h.place.region}},
+              static_cast<double>(h.last_seen));
+  }
   for (const auto& [key, n] : by_location) {
     add_gauge(out[0], {{"province", key[2]}, {"region", key[1]}, {"state", key[0]}}, n);
   }

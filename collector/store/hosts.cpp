@@ -138,6 +138,41 @@ std::vector<ScrapeCandidate> scrape_candidates(Database& db) {
   return out;
 }
 
+HostPlace host_place(Database& db, const std::string& id) {
+  Statement& s = db.cached(
+                       "SELECT hostname, coalesce(json_extract(labels, '$.region'), ''), "
+                       "coalesce(json_extract(labels, '$.province'), ''), "
+                       "coalesce(json_extract(labels, '$.commune'), '') FROM hosts WHERE id = ?")
+                     .with(id);
+  HostPlace place;
+  if (s.step()) place = {s.text(0), s.text(1), s.text(2), s.text(3)};
+  s.reset();
+  return place;
+}
+
+std::map<std::string, std::int64_t> host_counts_by_state(Database& db) {
+  std::map<std::string, std::int64_t> out{{"active", 0}, {"stale", 0}, {"imported", 0}};
+  Statement& s = db.cached("SELECT state, count(*) FROM hosts GROUP BY state");
+  while (s.step()) out[s.text(0)] = s.integer(1);
+  return out;
+}
+
+std::vector<HostStatus> host_statuses(Database& db) {
+  Statement& s = db.cached(
+      "SELECT h.id, h.hostname, h.state, h.last_seen, "
+      "coalesce(json_extract(h.labels, '$.region'), ''), "
+      "coalesce(json_extract(h.labels, '$.province'), ''), "
+      "coalesce(json_extract(h.labels, '$.commune'), ''), "
+      "h.source = 'agent' AND EXISTS (SELECT 1 FROM agents a WHERE a.host_id = h.id AND "
+      "NOT EXISTS (SELECT 1 FROM revocations r WHERE r.agent_id = a.id)) FROM hosts h");
+  std::vector<HostStatus> out;
+  while (s.step()) {
+    out.push_back({s.text(0), s.text(2), s.integer(3),
+                   HostPlace{s.text(1), s.text(4), s.text(5), s.text(6)}, s.integer(7) != 0});
+  }
+  return out;
+}
+
 void check_readable(Database& db) { db.scalar("SELECT 1"); }
 
 }  // namespace sahab::collector

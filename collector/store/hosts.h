@@ -3,6 +3,7 @@
 // changes and agents, the agents' scrape candidates for http_sd. Rows carry stored JSON as text;
 // the API reads it back through the bounded parser.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,6 +73,24 @@ struct ScrapeCandidate {
   std::string identity_json;  // "{}" when the agent sent none
 };
 std::vector<ScrapeCandidate> scrape_candidates(Database& db);
+
+// Where a host is, for gauges labelled by place; empty fields for an unknown host.
+struct HostPlace {
+  std::string hostname, region, province, commune;
+};
+HostPlace host_place(Database& db, const std::string& id);
+
+// Known hosts per state (every state present, possibly 0 for active, stale, imported).
+std::map<std::string, std::int64_t> host_counts_by_state(Database& db);
+
+// One row per host for the fleet gauges; `reporting`: an agent host with a live credential.
+struct HostStatus {
+  std::string id, state;
+  std::int64_t last_seen = 0;
+  HostPlace place;
+  bool reporting = false;
+};
+std::vector<HostStatus> host_statuses(Database& db);
 
 // Answers when the database can be read (the /healthz probe).
 void check_readable(Database& db);
