@@ -5,6 +5,7 @@
 #include "collector/api/percentiles.h"
 #include "collector/ingest/rfc3339.h"
 #include "collector/store/edges.h"
+#include "collector/store/fleet_rows.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/utilisation.h"
 #include "common/bounded_json.h"
@@ -137,11 +138,9 @@ json utilisation_of(Database& db, const std::string& id, const FleetWindow& w) {
 // The fleet host object of an agent host: inventory, uplink label and utilisation.
 json agent_host(Database& db, const std::string& id, const FleetWindow& w) {
   json sections = json::object();
-  Statement& inv =
-      db.cached("SELECT section, data FROM inventory_current WHERE host_id = ?").with(id);
-  while (inv.step())
-    sections[inv.text(0)] =
-        bounded_json::parse_stored_or(inv.text(1), "inventory section", json::object());
+  for (const auto& [section, data] : inventory_data(db, id)) {
+    sections[section] = bounded_json::parse_stored_or(data, "inventory section", json::object());
+  }
   json host = host_from_inventory(sections);
   host["utilisation"] = utilisation_of(db, id, w);
   return host;
@@ -167,10 +166,7 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
     if (edge.bytes_per_day) c["bytes_per_day"] = *edge.bytes_per_day;
     sink.connection(c);
   }
-  Statement& s = db.cached("SELECT id, hostname, labels, source, imported FROM hosts ORDER BY id");
-  std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> rows;
-  while (s.step()) rows.emplace_back(s.text(0), s.text(1), s.text(2), s.text(3), s.text(4));
-  for (const auto& [id, hostname, labels_text, source, imported] : rows) {
+  for (const auto& [id, hostname, labels_text, source, imported] : fleet_host_rows(db)) {
     const bool agent = source != "import";
     json fields = agent ? agent_host(db, id, w) : json::object();
     fields["id"] = id;

@@ -12,6 +12,8 @@
 #include "collector/api/end_of_life.h"
 #include "collector/api/fleet_export.h"
 #include "collector/store/fingerprint.h"
+#include "collector/store/fleet_rows.h"
+#include "collector/store/hosts.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/utilisation.h"
 #include "common/bounded_json.h"
@@ -59,14 +61,14 @@ void add_to(Histogram& histogram, const std::optional<double>& ratio) {
   histogram[static_cast<size_t>(std::clamp(static_cast<int>(std::floor(*ratio * 10)), 0, 9))]++;
 }
 
-// id, hostname, state and labels (columns 0-3), and the region and province labels.
-HostFigures host_row(const Statement& s, const char* source) {
+// id, hostname, state and labels, and the region and province labels.
+HostFigures host_row(const HostListRow& row, const char* source) {
   HostFigures h;
-  h.id = s.text(0);
-  h.hostname = s.text(1);
+  h.id = row.id;
+  h.hostname = row.hostname;
   h.source = source;
-  h.state = s.text(2);
-  h.labels = bounded_json::parse_stored_or(s.text(3), "host labels", json::object());
+  h.state = row.state;
+  h.labels = bounded_json::parse_stored_or(row.labels_json, "host labels", json::object());
   if (!h.labels.is_object()) h.labels = json::object();
   const auto label = [&](const char* name) -> std::optional<std::string> {
     const auto it = h.labels.find(name);
@@ -78,15 +80,8 @@ HostFigures host_row(const Statement& s, const char* source) {
   return h;
 }
 
-// Imported hosts: everything is in the imported document. One json_extract with several paths
-// parses each document once (SQLite 3.40 has no parse cache) and returns the values as a small
-// JSON array.
+// Imported hosts: everything is in the imported document (imported_host_figures).
 void read_imported(Database& db, std::vector<HostFigures>& out) {
-  Statement& s = db.cached(
-      "SELECT id, hostname, state, labels, json_extract(imported, '$.os.name', '$.os.family', "
-      "'$.os.version', '$.cpu.cores', "
-      "'$.memory_bytes', '$.utilisation.cpu_ratio.p95', '$.utilisation.memory_ratio.p95', "
-      "'$.disks') FROM hosts WHERE source = 'import'");
   const auto text = [](const json& v) -> std::optional<std::string> {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_number()) return v.dump();
@@ -95,10 +90,10 @@ void read_imported(Database& db, std::vector<HostFigures>& out) {
   const auto number = [](const json& v) -> std::optional<double> {
     return v.is_number() ? std::optional(v.get<double>()) : std::nullopt;
   };
-  while (s.step()) {
-    const json v = bounded_json::parse_stored_or(s.text(4), "imported host figures", json());
+  for (const auto& row : imported_host_figures(db)) {
+    const json v = bounded_json::parse_stored_or(row.figures_json, "imported host figures", json());
     if (!v.is_array() || v.size() != 8) continue;
-    HostFigures h = host_row(s, "import");
+    HostFigures h = host_row(row.host, "import");
     h.os_name = text(v[0]).value_or(text(v[1]).value_or(""));
     h.os_version = text(v[2]).value_or("");
     h.cores = number(v[3]).value_or(0);
@@ -132,19 +127,14 @@ std::optional<double> p95_over(Database& db, const std::string& id, const char* 
 
 // Agent hosts: their inventory as the fleet export reads it, and p95s over the window.
 void read_agents(Database& db, const UtilisationQuery& window, std::vector<HostFigures>& out) {
-  Statement& s =
-      db.cached("SELECT id, hostname, state, labels FROM hosts WHERE source = 'agent' ORDER BY id");
+  static const std::vector<std::string> kSections = {"system", "hardware"};
   std::vector<HostFigures> hosts;
-  while (s.step()) hosts.push_back(host_row(s, "agent"));
+  for (const auto& row : agent_host_rows(db)) hosts.push_back(host_row(row, "agent"));
   for (HostFigures& h : hosts) {
     json sections = json::object();
-    Statement& inv = db.cached(
-                           "SELECT section, data FROM inventory_current WHERE host_id = ? AND "
-                           "section IN ('system', 'hardware')")
-                         .with(h.id);
-    while (inv.step())
-      sections[inv.text(0)] =
-          bounded_json::parse_stored_or(inv.text(1), "inventory section", json::object());
+    for (const auto& [section, data] : inventory_data(db, h.id, kSections)) {
+      sections[section] = bounded_json::parse_stored_or(data, "inventory section", json::object());
+    }
     const json host = host_from_inventory(sections);
     const json os = host.value("os", json::object());
     h.os_name = os.contains("name") && os["name"].is_string() ? os["name"].get<std::string>()
@@ -195,8 +185,7 @@ std::shared_ptr<const std::vector<HostFigures>> read_fleet(Context& ctx, std::in
   const std::int64_t now = ctx.now();
   const std::string key = ctx.store.read([&](Database& db) {
     return ctx.store.path().string() + "|" + fleet_fingerprint(db) + "|" +
-           std::to_string(db.scalar("SELECT count(*) FROM hosts WHERE state = 'stale'")) + "|" +
-           std::to_string(window);
+           std::to_string(host_counts_by_state(db)["stale"]) + "|" + std::to_string(window);
   });
   std::lock_guard lock(mutex);
   if (cache.key == key && std::chrono::steady_clock::now() - cache.computed < kMaxAge) {
