@@ -1,0 +1,173 @@
+// collector/store/hosts and fleet_rows: the reads the API and the fleet readers are built on, on a
+// real SQLite file.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "collector/ingest/document.h"
+#include "collector/store/agents.h"
+#include "collector/store/batch_writer.h"
+#include "collector/store/fleet_rows.h"
+#include "collector/store/hosts.h"
+#include "collector/store/imports.h"
+#include "collector/store/store.h"
+#include "unit/temp_dir.h"
+
+using namespace sahab;
+using namespace sahab::collector;
+using nlohmann::json;
+
+namespace {
+
+struct Fixture {
+  sahab::testing::TempDir dir;
+  Store store{dir.path() / "sahab.db", 1};
+
+  Fixture() {
+    store.write([](Database& db) {
+      enrol_agent(db, "a-1", "srv-web-1", "hash-a1", "10.0.0.5", 100);
+      enrol_agent(db, "a-2", "srv-db-2", "hash-a2", "10.0.0.6", 200);
+      revoke_agent(db, 2, "retired", "test", 300);
+      Batch batch;
+      batch.host_id = "a-1";
+      batch.sequence = 1;
+      batch.sections.push_back(
+          {"identity", "h1",
+           json{{"hostname", "srv-web-1"},
+                {"listen_address", ":9100"},
+                {"labels", {{"region", "Souss-Massa"}, {"commune", "Agadir"}}}}});
+      batch.sections.push_back({"hardware", "h2", json{{"cpu", {{"cores", 4}}}}});
+      batch.sections.push_back({"software", "h3", json{{"packages", json::array()}}});
+      store_batch(db, batch, "10.0.0.5", 400);
+      upsert_imported_host(db,
+                           json{{"id", "i-1"},
+                                {"hostname", "vm-paie_1"},
+                                {"labels", {{"region", "Oriental"}}},
+                                {"os", {{"name", "Windows Server"}}},
+                                {"cpu", {{"cores", 8}}}},
+                           500);
+    });
+  }
+  template <typename F>
+  auto read(F&& f) {
+    return store.read(std::forward<F>(f));
+  }
+};
+
+std::vector<std::string> ids(const HostPage& page) {
+  std::vector<std::string> out;
+  for (const auto& h : page.hosts) out.push_back(h.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("hosts store: filters, text search, sort and paging") {
+  Fixture f;
+  const auto find = [&f](HostQuery q) {
+    return f.read([&](Database& db) { return find_hosts(db, q); });
+  };
+  HostQuery all;
+  all.sort = "id";
+  CHECK(ids(find(all)) == std::vector<std::string>{"a-1", "a-2", "i-1"});
+  CHECK(find(all).total == 3);
+
+  HostQuery by_label = all;
+  by_label.labels = {{"region", "Oriental"}};
+  CHECK(ids(find(by_label)) == std::vector<std::string>{"i-1"});
+
+  HostQuery text = all;
+  text.text = "_1";  // '_' is a literal here, not SQL's any-character
+  CHECK(ids(find(text)) == std::vector<std::string>{"i-1"});
+  text.text = "srv-";
+  CHECK(ids(find(text)) == std::vector<std::string>{"a-1", "a-2"});
+
+  HostQuery source = all;
+  source.source = "agent";
+  source.descending = true;
+  CHECK(ids(find(source)) == std::vector<std::string>{"a-2", "a-1"});
+
+  HostQuery page = all;
+  page.limit = 1;
+  page.offset = 1;
+  const HostPage second = find(page);
+  CHECK(ids(second) == std::vector<std::string>{"a-2"});
+  CHECK(second.total == 3);
+
+  HostQuery bad = all;
+  bad.sort = "id; DROP TABLE hosts";
+  CHECK_THROWS_AS(find(bad), std::invalid_argument);
+}
+
+TEST_CASE("hosts store: one host with its inventory, changes and agents") {
+  Fixture f;
+  const auto record = f.read([](Database& db) { return find_host(db, "a-1"); });
+  REQUIRE(record);
+  CHECK(record->host.hostname == "srv-web-1");
+  CHECK(record->host.address == "10.0.0.5");
+  CHECK_FALSE(record->imported_json);
+  CHECK(record->sections.size() == 3);
+  CHECK(record->agents.size() == 1);
+  CHECK_FALSE(record->agents[0].revoked);
+  const auto revoked = f.read([](Database& db) { return find_host(db, "a-2"); });
+  REQUIRE(revoked);
+  CHECK(revoked->agents.at(0).revoked);
+  const auto imported = f.read([](Database& db) { return find_host(db, "i-1"); });
+  REQUIRE(imported);
+  CHECK(json::parse(*imported->imported_json)["os"]["name"] == "Windows Server");
+  CHECK_FALSE(f.read([](Database& db) { return find_host(db, "nope"); }));
+  CHECK(f.read([](Database& db) { return host_exists(db, "i-1"); }));
+  CHECK_FALSE(f.read([](Database& db) { return host_exists(db, "nope"); }));
+}
+
+TEST_CASE("hosts store: scrape candidates, places, counts and statuses") {
+  Fixture f;
+  const auto candidates = f.read([](Database& db) { return scrape_candidates(db); });
+  REQUIRE(candidates.size() == 2);  // agent hosts with a push address; imports never
+  CHECK(candidates[0].id == "a-1");
+  CHECK(json::parse(candidates[0].identity_json)["listen_address"] == ":9100");
+  CHECK(candidates[1].identity_json == "{}");
+
+  const HostPlace place = f.read([](Database& db) { return host_place(db, "a-1"); });
+  CHECK(place.hostname == "srv-web-1");
+  CHECK(place.region == "Souss-Massa");
+  CHECK(place.commune == "Agadir");
+  CHECK(f.read([](Database& db) { return host_place(db, "nope"); }).hostname.empty());
+
+  const auto counts = f.read([](Database& db) { return host_counts_by_state(db); });
+  CHECK(counts.at("active") == 2);
+  CHECK(counts.at("imported") == 1);
+  CHECK(counts.at("stale") == 0);
+
+  const auto statuses = f.read([](Database& db) { return host_statuses(db); });
+  REQUIRE(statuses.size() == 3);
+  for (const auto& s : statuses) {
+    CAPTURE(s.id);
+    CHECK(s.reporting == (s.id == "a-1"));  // a-2's only credential is revoked; i-1 is imported
+  }
+}
+
+TEST_CASE("fleet rows: hosts with their documents, inventory sections, summary rows") {
+  Fixture f;
+  const auto rows = f.read([](Database& db) { return fleet_host_rows(db); });
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[2].source == "import");
+  CHECK(json::parse(rows[2].imported_json)["cpu"]["cores"] == 8);
+  CHECK(rows[0].imported_json.empty());
+
+  const auto all = f.read([](Database& db) { return inventory_data(db, "a-1"); });
+  CHECK(all.size() == 3);
+  const auto some = f.read([](Database& db) {
+    return inventory_data(db, "a-1", {"system", "hardware"});
+  });
+  REQUIRE(some.size() == 1);
+  CHECK(some[0].first == "hardware");
+
+  const auto agents = f.read([](Database& db) { return agent_host_rows(db); });
+  CHECK(agents.size() == 2);
+  const auto imported = f.read([](Database& db) { return imported_host_figures(db); });
+  REQUIRE(imported.size() == 1);
+  const json figures = json::parse(imported[0].figures_json);
+  CHECK(figures[0] == "Windows Server");
+  CHECK(figures[3] == 8);
+}
