@@ -223,6 +223,12 @@ std::optional<std::string> Request::header(const std::string& lower_name) const 
   return it->second;
 }
 
+const std::string& Request::param(const std::string& name) const {
+  static const std::string kNone;
+  const auto it = params.find(name);
+  return it == params.end() ? kNone : it->second;
+}
+
 std::optional<std::string> Request::query_param(const std::string& name) const {
   for (std::string_view pair : text::split(query, '&')) {
     const auto eq = pair.find('=');
@@ -373,19 +379,54 @@ int Server::port() const {
   return n > 0 ? ports[0].port : 0;
 }
 
+namespace {
+
+// How well a route's path matches `path`: 0 not at all; exact paths rank above patterns (more
+// literal segments first), patterns above prefixes (longer first). Fills `params` for patterns.
+std::size_t match_rank(const std::string& route, const std::string& path,
+                       std::map<std::string, std::string>& params) {
+  constexpr std::size_t kExact = std::size_t{1} << 40, kPattern = std::size_t{1} << 20;
+  if (route.ends_with('*')) {
+    return path.starts_with(std::string_view(route).substr(0, route.size() - 1)) ? route.size() : 0;
+  }
+  if (route.find('{') == std::string::npos) return route == path ? kExact : 0;
+  const auto route_segments = text::split(route, '/');
+  const auto path_segments = text::split(path, '/');
+  if (route_segments.size() != path_segments.size()) return 0;
+  std::map<std::string, std::string> found;
+  std::size_t literal = 0;
+  for (std::size_t i = 0; i < route_segments.size(); ++i) {
+    const std::string_view r = route_segments[i], p = path_segments[i];
+    if (r.starts_with('{') && r.ends_with('}')) {
+      if (p.empty()) return 0;
+      found.emplace(std::string(r.substr(1, r.size() - 2)), std::string(p));
+    } else if (r != p) {
+      return 0;
+    } else {
+      ++literal;
+    }
+  }
+  params = std::move(found);
+  return kPattern + literal;
+}
+
+}  // namespace
+
 const Server::Route* Server::find_route(const std::string& method, const std::string& path,
-                                        bool& path_known) const {
+                                        bool& path_known,
+                                        std::map<std::string, std::string>& params) const {
   const Route* best = nullptr;
+  std::size_t best_rank = 0;
   path_known = false;
   for (const Route& route : routes_) {
-    const bool prefix = route.path.ends_with('*');
-    const bool matches =
-        prefix ? path.starts_with(std::string_view(route.path).substr(0, route.path.size() - 1))
-               : path == route.path;
-    if (!matches) continue;
+    std::map<std::string, std::string> captured;
+    const std::size_t rank = match_rank(route.path, path, captured);
+    if (rank == 0) continue;
     path_known = true;
-    if (route.method != method) continue;
-    if (!best || route.path.size() > best->path.size()) best = &route;
+    if (route.method != method || rank <= best_rank) continue;
+    best = &route;
+    best_rank = rank;
+    params = std::move(captured);
   }
   return best;
 }
@@ -440,7 +481,8 @@ int Server::dispatch(mg_connection* conn) {
   if (request.method == "OPTIONS") return answer(preflight(request));
 
   bool path_known = false;
-  const Route* route = find_route(head_only ? "GET" : request.method, request.path, path_known);
+  const Route* route =
+      find_route(head_only ? "GET" : request.method, request.path, path_known, request.params);
   if (!route) {
     return answer(path_known ? Response::text(405, "method not allowed")
                              : Response::text(404, "not found"));

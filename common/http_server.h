@@ -25,8 +25,12 @@ struct Request {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string remote_address;
+  // The segments a route pattern named: "/api/v1/hosts/{id}" on "/api/v1/hosts/h1" gives id=h1.
+  std::map<std::string, std::string> params;
 
   std::optional<std::string> header(const std::string& lower_name) const;
+  // A segment the route pattern named; empty when it has no such name.
+  const std::string& param(const std::string& name) const;
   // Decoded value of a query parameter; nullopt when absent.
   std::optional<std::string> query_param(const std::string& name) const;
 };
@@ -87,9 +91,12 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Exact path match, or prefix match when `path` ends with '*' ("/api/v1/hosts/*").
-  // Longest match wins; a known path with another method gets 405; HEAD is answered by the GET
-  // route without its body. `max_body_bytes` (0: the server's default) caps the body as sent.
+  // `path` is exact ("/healthz"), a pattern whose "{name}" segments match one non-empty segment
+  // each and land in Request::params ("/api/v1/hosts/{id}/utilisation"), or a prefix when it ends
+  // with '*' ("/assets/*"). Exact paths win over patterns, patterns with more literal segments
+  // over others, patterns over prefixes, longer prefixes over shorter. A known path with another
+  // method gets 405; HEAD is answered by the GET route without its body. `max_body_bytes` (0: the
+  // server's default) caps the body as sent.
   void route(const std::string& method, const std::string& path, Handler handler,
              std::size_t max_body_bytes = 0);
 
@@ -109,8 +116,8 @@ class Server {
     std::size_t max_body_bytes;
   };
   class ConnectionCounter;
-  const Route* find_route(const std::string& method, const std::string& path,
-                          bool& path_known) const;
+  const Route* find_route(const std::string& method, const std::string& path, bool& path_known,
+                          std::map<std::string, std::string>& params) const;
 
   std::optional<Response> refuse_malformed(const ::mg_request_info& info,
                                            const std::string& path) const;

@@ -45,11 +45,6 @@ std::optional<http::Response> require_role(const Context& context, const http::R
   return std::nullopt;
 }
 
-std::optional<http::Response> require_admin(const Context& context, const http::Request& request) {
-  const bool read = request.method == "GET" || request.method == "HEAD";
-  return require_role(context, request, read ? MinRole::kViewer : MinRole::kAdmin);
-}
-
 std::string actor_name(const Context& context, const http::Request& request) {
   if (!bearer_token(request) && context.session_user) {
     if (auto user = context.session_user(request)) return *user;
@@ -121,19 +116,6 @@ std::optional<std::int64_t> duration_param(const http::Request& request, const s
     throw std::invalid_argument(name + ": expected a duration of at least 1s such as 1h or 30d");
   }
   return std::chrono::duration_cast<std::chrono::seconds>(*d).count();
-}
-
-http::Handler windowed_route(Context& context, WindowedAnswer answer) {
-  return [&context, answer = std::move(answer)](const http::Request& request) {
-    if (auto denied = require_admin(context, request)) return *denied;
-    std::int64_t window = kDefaultWindowSeconds;
-    try {
-      window = duration_param(request, "window").value_or(window);
-    } catch (const std::invalid_argument& e) {
-      return error_response(400, e.what());
-    }
-    return answer(request, window);
-  };
 }
 
 }  // namespace sahab::collector

@@ -44,15 +44,8 @@ std::optional<std::string> bearer_token(const http::Request& request);
 // CSRF token on anything but GET/HEAD); else the 401 or 403 to answer.
 std::optional<http::Response> require_role(const Context& context, const http::Request& request,
                                            MinRole role);
-// The calls from before roles: reads need a viewer session, writes an admin one.
-std::optional<http::Response> require_admin(const Context& context, const http::Request& request);
 // Who made a request, for audit and `created_by`: the session's user, else "api-token".
 std::string actor_name(const Context& context, const http::Request& request);
-
-// Like require_admin, but a session must have the admin role for reads too (enrolment tokens).
-// Sets `actor` to who asked: the session's user, or "api-token" for the bearer token.
-std::optional<http::Response> require_admin_role(const Context& context,
-                                                 const http::Request& request, std::string& actor);
 
 // Whether the request's peer is one of `trusted_proxies` (http.trusted_proxies).
 bool from_trusted_proxy(const std::vector<std::string>& trusted_proxies,
@@ -73,13 +66,6 @@ std::vector<std::string> query_params(const http::Request& request, const std::s
 std::optional<std::int64_t> time_param(const http::Request& request, const std::string& name);
 // A duration ("30d", "1h"); throws std::invalid_argument when bad.
 std::optional<std::int64_t> duration_param(const http::Request& request, const std::string& name);
-
-// The utilisation window of the fleet reads when `?window=` is absent.
-constexpr std::int64_t kDefaultWindowSeconds = 30 * 86'400;
-using WindowedAnswer = std::function<http::Response(const http::Request&, std::int64_t window)>;
-// A fleet read over `?window=DURATION` (/api/v1/fleet, /fleet/summary, /fleet/hosts): the reader
-// rights of require_admin, 400 for a malformed window, else `answer` with the window in seconds.
-http::Handler windowed_route(Context& context, WindowedAnswer answer);
 
 void register_ingest_routes(http::Server& server, Context& context);
 void register_host_routes(http::Server& server, Context& context);

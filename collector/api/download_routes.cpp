@@ -8,6 +8,7 @@
 
 #include "collector/api/context.h"
 #include "collector/api/install_script.h"
+#include "collector/api/router.h"
 #include "collector/ingest/credentials.h"
 
 namespace sahab::collector {
@@ -115,7 +116,6 @@ http::Response download(const Context& ctx, const http::Request& request) {
 }
 
 http::Response install_info(const Context& ctx, const http::Request& request) {
-  if (auto denied = require_admin(ctx, request)) return *denied;
   const auto url = collector_url(ctx, request);
   if (!url) return error_response(400, kNoUrl);
   const std::string& ca = ctx.config.public_ca_file;
@@ -146,13 +146,13 @@ http::Response check_enrolment_token(const Context& ctx, const http::Request& re
 }  // namespace
 
 void register_download_routes(http::Server& server, Context& ctx) {
-  server.route("GET", "/install.sh",
-               [&ctx](const http::Request& r) { return install_script(ctx, r); });
-  server.route("GET", "/downloads/*", [&ctx](const http::Request& r) { return download(ctx, r); });
-  server.route("GET", "/api/v1/install-info",
-               [&ctx](const http::Request& r) { return install_info(ctx, r); });
-  server.route("POST", "/api/v1/enrol/check",
-               [&ctx](const http::Request& r) { return check_enrolment_token(ctx, r); });
+  // The script and the packages are public (a server being enrolled has no session); the check
+  // takes the enrolment token itself.
+  add_api_routes(server, ctx,
+                 {{"GET", "/install.sh", std::nullopt, install_script},
+                  {"GET", "/downloads/*", std::nullopt, download},
+                  {"GET", "/api/v1/install-info", MinRole::kViewer, install_info},
+                  {"POST", "/api/v1/enrol/check", std::nullopt, check_enrolment_token}});
 }
 
 }  // namespace sahab::collector

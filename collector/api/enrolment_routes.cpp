@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "collector/api/context.h"
+#include "collector/api/router.h"
 #include "collector/ingest/credentials.h"
 #include "collector/ingest/document.h"
 #include "collector/ingest/rfc3339.h"
@@ -228,8 +229,7 @@ json request_json(const EnrolmentRequest& r) {
           {"decided_by", r.decided_at ? json(r.decided_by) : json()}};
 }
 
-http::Response list_pending(Context& ctx, const http::Request& request) {
-  if (auto denied = require_role(ctx, request, MinRole::kAdmin)) return *denied;
+http::Response list_pending(Context& ctx, const http::Request&) {
   json requests = json::array();
   for (const auto& r : ctx.store.read([](Database& db) { return open_enrolment_requests(db); })) {
     requests.push_back(request_json(r));
@@ -239,17 +239,13 @@ http::Response list_pending(Context& ctx, const http::Request& request) {
 
 // POST /api/v1/enrolments/{id}/approve or /reject.
 http::Response decide_route(Context& ctx, const http::Request& request) {
-  if (auto denied = require_role(ctx, request, MinRole::kAdmin)) return *denied;
   const std::string actor = actor_name(ctx, request);
-  const std::string_view rest =
-      std::string_view(request.path).substr(sizeof("/api/v1/enrolments/") - 1);
-  const auto slash = rest.find('/');
-  const auto id = text::to_i64(rest.substr(0, slash));
-  const auto verb = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
-  if (!id || (verb != "/approve" && verb != "/reject")) {
+  const auto id = text::to_i64(request.param("id"));
+  const std::string& verb = request.param("verb");
+  if (!id || (verb != "approve" && verb != "reject")) {
     return error_response(404, "expected /api/v1/enrolments/{numeric id}/approve or /reject");
   }
-  const bool approve = verb == "/approve";
+  const bool approve = verb == "approve";
   Decision decision = Decision::kNotFound;
   ctx.store.write([&](Database& db) {
     decision = decide_enrolment_request(db, *id, approve, actor, ctx.now());
@@ -268,15 +264,12 @@ http::Response decide_route(Context& ctx, const http::Request& request) {
 }  // namespace
 
 void register_enrolment_routes(http::Server& server, Context& ctx) {
-  server.route(
-      "POST", "/api/v1/enrol", [&ctx](const http::Request& r) { return enrol(ctx, r); },
-      bounded_json::kSmallBodyBytes);
-  server.route("GET", "/api/v1/enrolments/pending",
-               [&ctx](const http::Request& r) { return list_pending(ctx, r); });
-  server.route(
-      "POST", "/api/v1/enrolments/*",
-      [&ctx](const http::Request& r) { return decide_route(ctx, r); },
-      bounded_json::kSmallBodyBytes);
+  add_api_routes(server, ctx,
+                 {// The enrolment token (or a stored one) is checked by enrol itself.
+                  {"POST", "/api/v1/enrol", std::nullopt, enrol, bounded_json::kSmallBodyBytes},
+                  {"GET", "/api/v1/enrolments/pending", MinRole::kAdmin, list_pending},
+                  {"POST", "/api/v1/enrolments/{id}/{verb}", MinRole::kAdmin, decide_route,
+                   bounded_json::kSmallBodyBytes}});
 }
 
 }  // namespace sahab::collector

@@ -1,6 +1,7 @@
 // GET/POST /api/v1/enrolment-tokens, DELETE /api/v1/enrolment-tokens/{id} (admins only, reads
 // too: the admin bearer token, or a session with the admin role; writes need the CSRF token too).
 #include "collector/api/context.h"
+#include "collector/api/router.h"
 #include "collector/ingest/credentials.h"
 #include "collector/store/enrolment_tokens.h"
 #include "common/bounded_json.h"
@@ -36,9 +37,7 @@ json token_json(const EnrolmentToken& token, std::int64_t now) {
                                      : "live"}};
 }
 
-http::Response list(Context& ctx, const http::Request& request) {
-  if (auto denied = require_role(ctx, request, MinRole::kAdmin)) return *denied;
-  const std::string actor = actor_name(ctx, request);
+http::Response list(Context& ctx, const http::Request&) {
   const auto now = ctx.now();
   json tokens = json::array();
   for (const auto& token : ctx.store.read([](Database& db) { return list_enrolment_tokens(db); }))
@@ -48,7 +47,6 @@ http::Response list(Context& ctx, const http::Request& request) {
 
 // {"name": "...", "expires_in": "7d"} (expires_in optional: null or absent never expires).
 http::Response create(Context& ctx, const http::Request& request) {
-  if (auto denied = require_role(ctx, request, MinRole::kAdmin)) return *denied;
   const std::string actor = actor_name(ctx, request);
   const json body = bounded_json::parse(request.body, bounded_json::kSmallDocument);
   if (!body.is_object() || !body.value("name", json()).is_string()) {
@@ -89,10 +87,8 @@ http::Response create(Context& ctx, const http::Request& request) {
 }
 
 http::Response revoke(Context& ctx, const http::Request& request) {
-  if (auto denied = require_role(ctx, request, MinRole::kAdmin)) return *denied;
   const std::string actor = actor_name(ctx, request);
-  const auto id =
-      text::to_i64(std::string_view(request.path).substr(sizeof("/api/v1/enrolment-tokens/") - 1));
+  const auto id = text::to_i64(request.param("id"));
   if (!id) return error_response(404, "expected /api/v1/enrolment-tokens/{numeric id}");
   bool found = false;
   ctx.store.write([&](Database& db) { found = revoke_enrolment_token(db, *id, actor, ctx.now()); });
@@ -104,13 +100,12 @@ http::Response revoke(Context& ctx, const http::Request& request) {
 }  // namespace
 
 void register_enrolment_token_routes(http::Server& server, Context& ctx) {
-  server.route("GET", "/api/v1/enrolment-tokens",
-               [&ctx](const http::Request& r) { return list(ctx, r); });
-  server.route(
-      "POST", "/api/v1/enrolment-tokens", [&ctx](const http::Request& r) { return create(ctx, r); },
-      bounded_json::kSmallBodyBytes);
-  server.route("DELETE", "/api/v1/enrolment-tokens/*",
-               [&ctx](const http::Request& r) { return revoke(ctx, r); });
+  // Admins only, reads included: the list shows who made each token and when it was used.
+  add_api_routes(
+      server, ctx,
+      {{"GET", "/api/v1/enrolment-tokens", MinRole::kAdmin, list},
+       {"POST", "/api/v1/enrolment-tokens", MinRole::kAdmin, create, bounded_json::kSmallBodyBytes},
+       {"DELETE", "/api/v1/enrolment-tokens/{id}", MinRole::kAdmin, revoke}});
 }
 
 }  // namespace sahab::collector

@@ -3,6 +3,7 @@
 #include "collector/api/fleet_csv.h"
 #include "collector/api/fleet_export.h"
 #include "collector/api/fleet_import.h"
+#include "collector/api/router.h"
 #include "collector/api/sd_targets.h"
 #include "collector/ingest/decompress.h"
 #include "collector/store/agents.h"
@@ -39,7 +40,6 @@ bool looks_like_csv(const http::Request& request, const std::string& body) {
 }
 
 http::Response import(Context& ctx, const http::Request& request) {
-  if (auto denied = require_admin(ctx, request)) return *denied;
   ImportPlan plan;
   try {
     const std::string body = decoded_body(ctx, request);
@@ -75,8 +75,7 @@ http::Response import(Context& ctx, const http::Request& request) {
                              {"errors", errors}});
 }
 
-http::Response targets(Context& ctx, const http::Request& request) {
-  if (auto denied = require_admin(ctx, request)) return *denied;
+http::Response targets(Context& ctx, const http::Request&) {
   std::vector<sd::Cidr> allowed;
   for (const auto& text : ctx.config.targets_allowed_cidrs) {
     if (auto cidr = sd::parse_cidr(text)) allowed.push_back(*cidr);
@@ -100,24 +99,26 @@ http::Response targets(Context& ctx, const http::Request& request) {
   return json_response(200, groups);
 }
 
+http::Response serve_metrics(Context& ctx, const http::Request&) { return ctx.telemetry.serve(); }
+
+http::Response health(Context& ctx, const http::Request&) {
+  ctx.store.read([](Database& db) { check_readable(db); });
+  return http::Response::text(200, "ok");
+}
+
 }  // namespace
 
 void register_fleet_routes(http::Server& server, Context& ctx) {
-  server.route("GET", "/api/v1/fleet",
-               windowed_route(ctx, [&ctx](const http::Request& r, std::int64_t window) {
-                 return fleet(ctx, r, window);
-               }));
-  server.route("POST", "/api/v1/import", [&ctx](const http::Request& r) { return import(ctx, r); });
-  server.route("GET", "/api/v1/targets",
-               [&ctx](const http::Request& r) { return targets(ctx, r); });
+  add_api_routes(server, ctx,
+                 {{"GET", "/api/v1/fleet", MinRole::kViewer, windowed(fleet)},
+                  {"POST", "/api/v1/import", MinRole::kAdmin, import},
+                  {"GET", "/api/v1/targets", MinRole::kViewer, targets}});
 }
 
 void register_ops_routes(http::Server& server, Context& ctx) {
-  server.route("GET", "/metrics", [&ctx](const http::Request&) { return ctx.telemetry.serve(); });
-  server.route("GET", "/healthz", [&ctx](const http::Request&) {
-    ctx.store.read([](Database& db) { check_readable(db); });
-    return http::Response::text(200, "ok");
-  });
+  add_api_routes(server, ctx,
+                 {{"GET", "/metrics", std::nullopt, serve_metrics},
+                  {"GET", "/healthz", std::nullopt, health}});
 }
 
 }  // namespace sahab::collector

@@ -11,6 +11,7 @@
 
 #include "collector/api/end_of_life.h"
 #include "collector/api/fleet_export.h"
+#include "collector/api/router.h"
 #include "collector/store/fingerprint.h"
 #include "collector/store/fleet_rows.h"
 #include "collector/store/hosts.h"
@@ -286,8 +287,8 @@ json fleet_summary(Context& ctx, std::int64_t window) {
 namespace {
 
 // GET PATH?window=30d answered by `compute`.
-http::Handler windowed(Context& ctx, nlohmann::json (*compute)(Context&, std::int64_t)) {
-  return windowed_route(ctx, [&ctx, compute](const http::Request&, std::int64_t window) {
+ApiHandler windowed_json(nlohmann::json (*compute)(Context&, std::int64_t)) {
+  return windowed([compute](Context& ctx, const http::Request&, std::int64_t window) {
     return json_response(200, compute(ctx, window));
   });
 }
@@ -295,8 +296,10 @@ http::Handler windowed(Context& ctx, nlohmann::json (*compute)(Context&, std::in
 }  // namespace
 
 void register_fleet_summary_routes(http::Server& server, Context& ctx) {
-  server.route("GET", "/api/v1/fleet/summary", windowed(ctx, fleet_summary));
-  server.route("GET", "/api/v1/fleet/hosts", windowed(ctx, fleet_hosts_table));
+  add_api_routes(
+      server, ctx,
+      {{"GET", "/api/v1/fleet/summary", MinRole::kViewer, windowed_json(fleet_summary)},
+       {"GET", "/api/v1/fleet/hosts", MinRole::kViewer, windowed_json(fleet_hosts_table)}});
 }
 
 }  // namespace sahab::collector

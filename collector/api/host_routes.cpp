@@ -3,9 +3,11 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <variant>
 
 #include "collector/api/context.h"
 #include "collector/api/percentiles.h"
+#include "collector/api/router.h"
 #include "collector/ingest/document.h"
 #include "collector/ingest/rfc3339.h"
 #include "collector/store/edges.h"
@@ -34,7 +36,6 @@ json host_summary(const HostRow& h) {
 }
 
 http::Response list_hosts(Context& ctx, const http::Request& request) {
-  if (auto denied = require_admin(ctx, request)) return *denied;
   HostQuery query;
   for (const auto& label : query_params(request, "label")) {
     const auto eq = label.find('=');
@@ -104,7 +105,19 @@ json host_detail(const HostRecord& record) {
   return host;
 }
 
-http::Response utilisation(Context& ctx, const http::Request& request, const std::string& id) {
+// The {id} of a host route, or the answer when it names no known host.
+std::variant<std::string, http::Response> known_host(Context& ctx, const http::Request& request) {
+  const std::string& id = request.param("id");
+  if (!valid_host_id(id)) return error_response(400, "not a valid host id");
+  const bool exists = ctx.store.read([&](Database& db) { return host_exists(db, id); });
+  if (!exists) return error_response(404, "no host '" + id + "'");
+  return id;
+}
+
+http::Response utilisation(Context& ctx, const http::Request& request) {
+  const auto known = known_host(ctx, request);
+  if (const auto* refusal = std::get_if<http::Response>(&known)) return *refusal;
+  const std::string& id = std::get<std::string>(known);
   const auto metric = request.query_param("metric").value_or("cpu_ratio");
   std::int64_t to = 0, from = 0;
   std::optional<std::int64_t> step;
@@ -143,24 +156,16 @@ http::Response utilisation(Context& ctx, const http::Request& request, const std
   return json_response(200, body);
 }
 
-http::Response host_routes(Context& ctx, const http::Request& request) {
-  if (auto denied = require_admin(ctx, request)) return *denied;
-  const std::string rest = request.path.substr(sizeof("/api/v1/hosts/") - 1);
-  const auto slash = rest.find('/');
-  const std::string id = rest.substr(0, slash);
-  const std::string tail = slash == std::string::npos ? "" : rest.substr(slash);
-  if (!valid_host_id(id)) return error_response(400, "not a valid host id");
-  if (tail != "" && tail != "/utilisation") return error_response(404, "not found");
-  const bool exists = ctx.store.read([&](Database& db) { return host_exists(db, id); });
-  if (!exists) return error_response(404, "no host '" + id + "'");
-  if (tail == "/utilisation") return utilisation(ctx, request, id);
+http::Response host_page(Context& ctx, const http::Request& request) {
+  const auto known = known_host(ctx, request);
+  if (const auto* refusal = std::get_if<http::Response>(&known)) return *refusal;
+  const std::string& id = std::get<std::string>(known);
   const auto record = ctx.store.read([&](Database& db) { return find_host(db, id); });
   return record ? json_response(200, host_detail(*record))
                 : error_response(404, "no host '" + id + "'");
 }
 
 http::Response dependencies(Context& ctx, const http::Request& request) {
-  if (auto denied = require_admin(ctx, request)) return *denied;
   const bool resolved_only = request.query_param("resolved").value_or("false") == "true";
   // ?host=ID (repeatable): only the edges into and out of those hosts (a neighbourhood, a group).
   const auto wanted = query_params(request, "host");
@@ -184,12 +189,11 @@ http::Response dependencies(Context& ctx, const http::Request& request) {
 }  // namespace
 
 void register_host_routes(http::Server& server, Context& ctx) {
-  server.route("GET", "/api/v1/hosts",
-               [&ctx](const http::Request& r) { return list_hosts(ctx, r); });
-  server.route("GET", "/api/v1/hosts/*",
-               [&ctx](const http::Request& r) { return host_routes(ctx, r); });
-  server.route("GET", "/api/v1/dependencies",
-               [&ctx](const http::Request& r) { return dependencies(ctx, r); });
+  add_api_routes(server, ctx,
+                 {{"GET", "/api/v1/hosts", MinRole::kViewer, list_hosts},
+                  {"GET", "/api/v1/hosts/{id}", MinRole::kViewer, host_page},
+                  {"GET", "/api/v1/hosts/{id}/utilisation", MinRole::kViewer, utilisation},
+                  {"GET", "/api/v1/dependencies", MinRole::kViewer, dependencies}});
 }
 
 }  // namespace sahab::collector

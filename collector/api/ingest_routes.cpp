@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "collector/api/context.h"
+#include "collector/api/router.h"
 #include "collector/ingest/credentials.h"
 #include "collector/ingest/decompress.h"
 #include "collector/ingest/document.h"
@@ -75,8 +76,7 @@ http::Response timed_ingest(Context& ctx, const http::Request& request) {
   return response;
 }
 
-http::Response list_agents(Context& ctx, const http::Request& request) {
-  if (auto denied = require_admin(ctx, request)) return *denied;
+http::Response agents_list(Context& ctx, const http::Request&) {
   json agents = json::array();
   for (const auto& a : ctx.store.read([](Database& db) { return list_agents(db); })) {
     json agent = {{"id", a.id},
@@ -94,15 +94,8 @@ http::Response list_agents(Context& ctx, const http::Request& request) {
 }
 
 http::Response revoke(Context& ctx, const http::Request& request) {
-  if (auto denied = require_admin(ctx, request)) return *denied;
-  // /api/v1/agents/{id}/revoke
-  const std::string_view rest =
-      std::string_view(request.path).substr(sizeof("/api/v1/agents/") - 1);
-  const auto slash = rest.find('/');
-  const auto id = text::to_i64(rest.substr(0, slash));
-  if (slash == std::string_view::npos || rest.substr(slash) != "/revoke" || !id) {
-    return error_response(404, "expected /api/v1/agents/{numeric id}/revoke");
-  }
+  const auto id = text::to_i64(request.param("id"));
+  if (!id) return error_response(404, "expected /api/v1/agents/{numeric id}/revoke");
   std::string reason;
   if (!request.body.empty()) {
     const json body = bounded_json::parse(request.body, bounded_json::kSmallDocument);
@@ -123,13 +116,11 @@ http::Response revoke(Context& ctx, const http::Request& request) {
 }  // namespace
 
 void register_ingest_routes(http::Server& server, Context& ctx) {
-  server.route("POST", "/api/v1/ingest",
-               [&ctx](const http::Request& r) { return timed_ingest(ctx, r); });
-  server.route("GET", "/api/v1/agents",
-               [&ctx](const http::Request& r) { return list_agents(ctx, r); });
-  server.route(
-      "POST", "/api/v1/agents/*", [&ctx](const http::Request& r) { return revoke(ctx, r); },
-      bounded_json::kSmallBodyBytes);
+  add_api_routes(server, ctx,
+                 {{"POST", "/api/v1/ingest", std::nullopt, timed_ingest},  // agent credentials
+                  {"GET", "/api/v1/agents", MinRole::kViewer, agents_list},
+                  {"POST", "/api/v1/agents/{id}/revoke", MinRole::kAdmin, revoke,
+                   bounded_json::kSmallBodyBytes}});
 }
 
 }  // namespace sahab::collector

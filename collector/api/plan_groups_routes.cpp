@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/api/plan_service.h"
+#include "collector/api/router.h"
 #include "common/log.h"
 #include "common/settings.h"
 #include "planner/fleet.h"
@@ -47,8 +48,7 @@ json groups_json(const planner::Plan& plan) {
           {"cut_dependencies", std::move(cut)}};
 }
 
-http::Response plan_groups(Context& ctx, PlanService& plans, const http::Request& request) {
-  if (auto denied = require_role(ctx, request, MinRole::kViewer)) return *denied;
+http::Response plan_groups(PlanService& plans) {
   if (!plans.available()) return error_response(503, plans.unavailable_reason());
   try {
     return json_response(200, groups_json(plans.plan(plans.configure(nullptr))->plan));
@@ -63,8 +63,9 @@ http::Response plan_groups(Context& ctx, PlanService& plans, const http::Request
 }  // namespace
 
 void register_plan_groups_routes(http::Server& server, Context& ctx, PlanService& plans) {
-  server.route("GET", "/api/v1/plan/groups",
-               [&ctx, &plans](const http::Request& r) { return plan_groups(ctx, plans, r); });
+  add_api_routes(server, ctx,
+                 {{"GET", "/api/v1/plan/groups", MinRole::kViewer,
+                   [&plans](Context&, const http::Request&) { return plan_groups(plans); }}});
 }
 
 }  // namespace sahab::collector

@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "collector/api/plan_service.h"
+#include "collector/api/router.h"
 #include "collector/store/agents.h"
 #include "collector/store/scenarios.h"
 #include "common/bounded_json.h"
@@ -116,10 +117,9 @@ http::Response plan_document(const planner::Plan& plan, const http::Request& req
   return r;
 }
 
-// Checks the role, resolves the parameters and plans: the shared head of every plan route.
+// Resolves the parameters and plans: the shared head of every plan route.
 std::variant<std::shared_ptr<const PlanService::Result>, http::Response> authorised_plan(
     Context& ctx, PlanService& plans, const http::Request& request) {
-  if (auto denied = require_role(ctx, request, MinRole::kViewer)) return *denied;
   auto parameters = requested_parameters(ctx, request);
   if (auto* error = std::get_if<http::Response>(&parameters)) return *error;
   return plan_for(plans, std::get<json>(parameters));
@@ -140,9 +140,7 @@ http::Response summary(Context& ctx, PlanService& plans, const http::Request& re
 
 // The configured parameters and the catalogue's providers without planning, so the what-if form
 // can be shown while the first plan after a fleet change is still being computed.
-http::Response configured_parameters(Context& ctx, PlanService& plans,
-                                     const http::Request& request) {
-  if (auto denied = require_role(ctx, request, MinRole::kViewer)) return *denied;
+http::Response configured_parameters(Context&, PlanService& plans, const http::Request&) {
   if (!plans.available()) return error_response(503, plans.unavailable_reason());
   return json_response(200, {{"format", "sahab-plan-parameters/1"},
                              {"parameters", planner::parameters_json(plans.configure(nullptr))},
@@ -150,7 +148,7 @@ http::Response configured_parameters(Context& ctx, PlanService& plans,
 }
 
 http::Response host_recommendation(Context& ctx, PlanService& plans, const http::Request& request) {
-  const std::string id = request.path.substr(sizeof("/api/v1/plan/hosts/") - 1);
+  const std::string& id = request.param("id");
   auto result = authorised_plan(ctx, plans, request);
   if (auto* error = std::get_if<http::Response>(&result)) return *error;
   const auto& plan = *std::get<0>(result);
@@ -186,7 +184,6 @@ json scenario_with_figures(PlanService& plans, const Scenario& s, bool figures =
 }
 
 http::Response list(Context& ctx, PlanService& plans, const http::Request& request) {
-  if (auto denied = require_role(ctx, request, MinRole::kViewer)) return *denied;
   const auto all = ctx.store.read([](Database& db) { return list_scenarios(db); });
   const bool figures = request.query_param("figures").value_or("") != "none";
   json out = json::array();
@@ -194,9 +191,19 @@ http::Response list(Context& ctx, PlanService& plans, const http::Request& reque
   return json_response(200, {{"scenarios", out}});
 }
 
-http::Response put(Context& ctx, PlanService& plans, const http::Request& request,
-                   const std::string& name) {
-  if (auto denied = require_role(ctx, request, MinRole::kPlanner)) return *denied;
+// The {name} of a scenario route, or the 400 when it is not a scenario name.
+std::variant<std::string, http::Response> scenario_name(const http::Request& request) {
+  const std::string& name = request.param("name");
+  if (!valid_scenario_name(name)) {
+    return error_response(400, "scenario name: expected 1 to 64 of A-Z a-z 0-9 space . _ -");
+  }
+  return name;
+}
+
+http::Response put(Context& ctx, PlanService& plans, const http::Request& request) {
+  const auto named = scenario_name(request);
+  if (const auto* refusal = std::get_if<http::Response>(&named)) return *refusal;
+  const std::string& name = std::get<std::string>(named);
   auto parsed = body_object(request, {"description", "parameters"});
   if (auto* error = std::get_if<http::Response>(&parsed)) return *error;
   const json& body = std::get<json>(parsed);
@@ -223,8 +230,10 @@ http::Response put(Context& ctx, PlanService& plans, const http::Request& reques
   return json_response(created ? 201 : 200, scenario_json(*stored));
 }
 
-http::Response remove(Context& ctx, const http::Request& request, const std::string& name) {
-  if (auto denied = require_role(ctx, request, MinRole::kPlanner)) return *denied;
+http::Response remove(Context& ctx, PlanService&, const http::Request& request) {
+  const auto named = scenario_name(request);
+  if (const auto* refusal = std::get_if<http::Response>(&named)) return *refusal;
+  const std::string& name = std::get<std::string>(named);
   bool found = false;
   ctx.store.write([&](Database& db) {
     found = delete_scenario(db, name);
@@ -237,21 +246,12 @@ http::Response remove(Context& ctx, const http::Request& request, const std::str
   return json_response(200, {{"deleted", name}});
 }
 
-// /api/v1/scenarios/{name} and /api/v1/scenarios/{name}/plan
-http::Response scenario(Context& ctx, PlanService& plans, const http::Request& request) {
-  std::string name = request.path.substr(sizeof("/api/v1/scenarios/") - 1);
-  bool wants_plan = false;
-  if (const auto slash = name.find('/'); slash != std::string::npos) {
-    wants_plan = name.substr(slash) == "/plan" && request.method == "GET";
-    if (!wants_plan) return error_response(404, "expected /api/v1/scenarios/{name}[/plan]");
-    name.resize(slash);
-  }
-  if (!valid_scenario_name(name)) {
-    return error_response(400, "scenario name: expected 1 to 64 of A-Z a-z 0-9 space . _ -");
-  }
-  if (request.method == "PUT") return put(ctx, plans, request, name);
-  if (request.method == "DELETE") return remove(ctx, request, name);
-  if (auto denied = require_role(ctx, request, MinRole::kViewer)) return *denied;
+// GET /api/v1/scenarios/{name} (with its figures) and /api/v1/scenarios/{name}/plan.
+http::Response scenario(Context& ctx, PlanService& plans, const http::Request& request,
+                        bool wants_plan) {
+  const auto named = scenario_name(request);
+  if (const auto* refusal = std::get_if<http::Response>(&named)) return *refusal;
+  const std::string& name = std::get<std::string>(named);
   const auto stored = ctx.store.read([&name](Database& db) { return find_scenario(db, name); });
   if (!stored) return error_response(404, "no scenario '" + name + "'");
   if (!wants_plan) return json_response(200, scenario_with_figures(plans, *stored));
@@ -264,23 +264,32 @@ http::Response scenario(Context& ctx, PlanService& plans, const http::Request& r
 }  // namespace
 
 void register_plan_routes(http::Server& server, Context& ctx, PlanService& plans) {
-  auto route = [&](const char* method, const char* path,
-                   http::Response (*handler)(Context&, PlanService&, const http::Request&)) {
-    // What-if bodies are a few keys; anything bigger is a mistake or an attack.
-    server.route(
-        method, path,
-        [&ctx, &plans, handler](const http::Request& r) { return handler(ctx, plans, r); },
-        bounded_json::kSmallBodyBytes);
+  using Handler = http::Response (*)(Context&, PlanService&, const http::Request&);
+  // What-if bodies are a few keys; anything bigger is a mistake or an attack.
+  const auto route = [&plans](const char* method, const char* path, MinRole role, Handler handler) {
+    return ApiRoute{
+        method, path, role,
+        [&plans, handler](Context& c, const http::Request& r) { return handler(c, plans, r); },
+        bounded_json::kSmallBodyBytes};
   };
-  route("GET", "/api/v1/plan", full_plan);
-  route("POST", "/api/v1/plan", full_plan);
-  route("GET", "/api/v1/plan/summary", summary);
-  route("POST", "/api/v1/plan/summary", summary);
-  route("GET", "/api/v1/plan/hosts/*", host_recommendation);
-  route("GET", "/api/v1/plan/parameters", configured_parameters);
-  route("GET", "/api/v1/scenarios", list);
-  for (const char* method : {"GET", "PUT", "DELETE"})
-    route(method, "/api/v1/scenarios/*", scenario);
+  const Handler get_scenario = [](Context& c, PlanService& p, const http::Request& r) {
+    return scenario(c, p, r, false);
+  };
+  const Handler scenario_plan = [](Context& c, PlanService& p, const http::Request& r) {
+    return scenario(c, p, r, true);
+  };
+  add_api_routes(server, ctx,
+                 {route("GET", "/api/v1/plan", MinRole::kViewer, full_plan),
+                  route("POST", "/api/v1/plan", MinRole::kViewer, full_plan),
+                  route("GET", "/api/v1/plan/summary", MinRole::kViewer, summary),
+                  route("POST", "/api/v1/plan/summary", MinRole::kViewer, summary),
+                  route("GET", "/api/v1/plan/hosts/{id}", MinRole::kViewer, host_recommendation),
+                  route("GET", "/api/v1/plan/parameters", MinRole::kViewer, configured_parameters),
+                  route("GET", "/api/v1/scenarios", MinRole::kViewer, list),
+                  route("GET", "/api/v1/scenarios/{name}", MinRole::kViewer, get_scenario),
+                  route("GET", "/api/v1/scenarios/{name}/plan", MinRole::kViewer, scenario_plan),
+                  route("PUT", "/api/v1/scenarios/{name}", MinRole::kPlanner, put),
+                  route("DELETE", "/api/v1/scenarios/{name}", MinRole::kPlanner, remove)});
 }
 
 }  // namespace sahab::collector

@@ -6,7 +6,6 @@
 #include <optional>
 
 #include "collector/store/hosts.h"
-#include "collector/store/hosts.h"
 #include "common/prometheus_text.h"
 
 namespace sahab::collector {

@@ -179,3 +179,40 @@ TEST_CASE("http: one address holds at most its cap of connections, closing frees
   };
   for (int i = 0; i < 10; ++i) CHECK(admitted_soon());
 }
+
+TEST_CASE("http: path patterns name segments, exact paths win, then patterns, then prefixes") {
+  Server server(Options{});
+  const auto echo = [](const char* which) {
+    return [which](const Request& r) {
+      std::string out = which;
+      for (const auto& [name, value] : r.params) out += " " + name + "=" + value;
+      return Response::text(200, out);
+    };
+  };
+  server.route("GET", "/api/v1/hosts/{id}", echo("host"));
+  server.route("GET", "/api/v1/hosts/{id}/utilisation", echo("utilisation"));
+  server.route("GET", "/api/v1/hosts/summary", echo("exact"));
+  server.route("GET", "/api/v1/{kind}/{id}", echo("generic"));
+  server.route("GET", "/api/*", echo("prefix"));
+  server.route("POST", "/api/v1/items/{id}/{verb}", echo("verb"));
+  server.start();
+  const auto get = [&](const std::string& path, const std::string& method = "GET") {
+    const std::string reply = once(
+        server.port(), method + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    return reply.substr(reply.find("\r\n\r\n") + 4);
+  };
+  CHECK(get("/api/v1/hosts/h-1") == "host id=h-1\n");
+  CHECK(get("/api/v1/hosts/h%201/utilisation") == "utilisation id=h 1\n");
+  CHECK(get("/api/v1/hosts/summary") == "exact\n");
+  CHECK(get("/api/v1/groups/g-3") == "generic id=g-3 kind=groups\n");
+  CHECK(get("/api/v1/hosts/h-1/other") == "prefix\n");
+  CHECK(get("/api/v1/hosts/") == "prefix\n");  // an empty segment names nothing
+  CHECK(get("/api/v1/items/7/approve", "POST") == "verb id=7 verb=approve\n");
+  const std::string wrong_method =
+      once(server.port(), "GET /api/v1/items/7/approve HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(wrong_method.starts_with("HTTP/1.1 200"));  // the prefix route takes GET /api/...
+  const std::string put =
+      once(server.port(), "PUT /api/v1/hosts/h-1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  CHECK(put.starts_with("HTTP/1.1 405"));
+  server.stop();
+}

@@ -1,0 +1,32 @@
+#include "collector/api/router.h"
+
+namespace sahab::collector {
+
+void add_api_routes(http::Server& server, Context& context, std::vector<ApiRoute> routes) {
+  for (auto& route : routes) {
+    server.route(
+        route.method, route.path,
+        [&context, role = route.role,
+         handler = std::move(route.handler)](const http::Request& request) {
+          if (role) {
+            if (auto denied = require_role(context, request, *role)) return *denied;
+          }
+          return handler(context, request);
+        },
+        route.max_body_bytes);
+  }
+}
+
+ApiHandler windowed(WindowedAnswer answer) {
+  return [answer = std::move(answer)](Context& context, const http::Request& request) {
+    std::int64_t window = kDefaultWindowSeconds;
+    try {
+      window = duration_param(request, "window").value_or(window);
+    } catch (const std::invalid_argument& e) {
+      return error_response(400, e.what());
+    }
+    return answer(context, request, window);
+  };
+}
+
+}  // namespace sahab::collector
