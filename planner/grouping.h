@@ -11,7 +11,7 @@
 
 #include "planner/config.h"
 #include "planner/fleet.h"
-#include "planner/plan.h"
+#include "planner/schedule.h"
 
 namespace sahab::planner {
 

@@ -9,7 +9,7 @@
 #include "planner/catalog.h"
 #include "planner/config.h"
 #include "planner/fleet.h"
-#include "planner/plan.h"
+#include "planner/host_plan.h"
 
 namespace sahab::planner {
 

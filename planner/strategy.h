@@ -8,7 +8,7 @@
 
 #include "planner/config.h"
 #include "planner/fleet.h"
-#include "planner/plan.h"
+#include "planner/host_plan.h"
 
 namespace sahab::planner {
 

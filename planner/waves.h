@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "planner/config.h"
-#include "planner/plan.h"
+#include "planner/schedule.h"
 
 namespace sahab::planner {
 
