@@ -1,140 +1,25 @@
 #pragma once
-// The sahab-fleet/1 document: what runs where, how loaded it is, and what talks to what.
-// Every field but a host's id may be absent; absent values stay empty optionals so the planner
-// can say what it assumed instead of inventing numbers silently.
-#include <cstdint>
-#include <filesystem>
-#include <map>
-#include <memory>
-#include <nlohmann/json_fwd.hpp>
-#include <optional>
-#include <stdexcept>
-#include <string>
-#include <string_view>
-#include <vector>
+// The planner reads the fleet as sahab-fleet/1 defines it: the document, its types, reader and
+// writer belong to common/protocol/fleet.h; these are the names the planner's stages use.
+#include "common/protocol/fleet.h"
 
 namespace sahab::planner {
 
-// A fleet document that is not valid: the message names the host (or connection) and the field.
-class FleetError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-struct Percentiles {
-  std::optional<double> p50, p90, p95, p99, max;
-};
-
-struct Utilisation {
-  std::optional<double> window_days;
-  std::optional<double> coverage;  // share of expected data points present, 0..1
-  // Who measured it: "agent" (sahab-agent, through the collector) or anything else an import
-  // says ("import", "azure-migrate", ...); empty = not stated. Only agent data is retirement
-  // evidence for production or high-criticality servers (docs/planner.md).
-  std::string source;
-  Percentiles cpu_ratio;
-  Percentiles memory_ratio;
-  Percentiles disk_read_iops, disk_write_iops;
-  Percentiles disk_read_bytes_per_second, disk_write_bytes_per_second;
-  Percentiles network_receive_bytes_per_second, network_transmit_bytes_per_second;
-};
-
-struct Disk {
-  std::string name;
-  std::optional<double> size_bytes;
-  std::optional<double> used_bytes;
-};
-
-struct Software {
-  std::string name;
-  std::string version;
-  std::string evidence;  // the agent's clues, e.g. "package postgresql-15; port 5432/tcp"
-};
-
-// A system service (systemd unit, Windows service) and its state as the agent saw it.
-struct Service {
-  std::string name;
-  std::string state;  // "running", "enabled", "stopped", ...
-};
-
-struct Listening {
-  int port = 0;
-  std::string protocol;
-  std::string process;
-};
-
-struct Host {
-  std::string id;
-  std::string hostname;
-  std::map<std::string, std::string> labels;
-  std::string os_family, os_name, os_version, arch;
-  std::optional<int> cpu_cores;
-  std::string cpu_model;
-  std::optional<double> cpu_mhz;
-  std::optional<double> memory_bytes;
-  std::vector<Disk> disks;
-  std::optional<double> uplink_mbps;
-  std::optional<Utilisation> utilisation;
-  std::vector<Software> software;
-  std::vector<Listening> listening;
-  std::vector<Service> services;
-
-  // The label's value, or "" when absent.
-  const std::string& label(const std::string& key) const;
-};
-
-struct Connection {
-  std::string source;  // host id of the client
-  std::string target;  // host id of the server it talks to
-  int port = 0;
-  double connections_per_day = 0;
-  double bytes_per_day = 0;
-};
-
-struct Fleet {
-  std::string generated_at;
-  std::vector<Host> hosts;
-  std::vector<Connection> connections;
-};
-
-inline constexpr const char* kFleetFormat = "sahab-fleet/1";
-// A fleet file larger than this is refused before parsing (about 2 KB per host for 250k hosts).
-inline constexpr std::uintmax_t kMaxFleetFileBytes = 512ull << 20;
-
-// Parses and validates a sahab-fleet/1 document. Throws FleetError naming the host and field.
-Fleet fleet_from_json(const nlohmann::json& document);
-Fleet fleet_from_text(std::string_view text);
-Fleet load_fleet_file(const std::filesystem::path& file);
-
-// Builds a Fleet host by host and connection by connection, for callers that hold a fleet as
-// records rather than as one document (the collector's database): no document is written or
-// parsed, yet the reader of fleet_from_text sees the very events the document
-// {"format", "generated_at", "hosts": [...], "connections": [...]} would give once written and
-// read back, so every check, error message and assumption is the same.
-class FleetBuilder {
- public:
-  explicit FleetBuilder(const std::string& generated_at);
-  ~FleetBuilder();
-  FleetBuilder(const FleetBuilder&) = delete;
-  FleetBuilder& operator=(const FleetBuilder&) = delete;
-
-  // A host: the JSON object `fields` over the JSON object text `base` (may be empty): the members
-  // of `fields` replace those of `base` with the same names, as json::update() does. `base` must
-  // list its members in key order, as nlohmann::json::dump() writes them, for the events (and
-  // so which of two problems is reported first) to match the merged object's exactly.
-  void add_host(const nlohmann::json& fields, std::string_view base = {});
-  // A written document lists its connections before its hosts (keys in order): add them first
-  // for the same first error when both a connection and a host are invalid.
-  void add_connection(const nlohmann::json& connection);
-  // The fleet, once every host id is known to be unique. Throws FleetError as fleet_from_text.
-  Fleet finish();
-
- private:
-  struct State;
-  std::unique_ptr<State> state_;
-};
-
-nlohmann::json fleet_to_json(const Fleet& fleet);
-nlohmann::json host_to_json(const Host& host);
+using protocol::Connection;
+using protocol::Disk;
+using protocol::Fleet;
+using protocol::fleet_from_json;
+using protocol::fleet_from_text;
+using protocol::fleet_to_json;
+using protocol::FleetBuilder;
+using protocol::FleetError;
+using protocol::Host;
+using protocol::host_to_json;
+using protocol::Listening;
+using protocol::load_fleet_file;
+using protocol::Percentiles;
+using protocol::Service;
+using protocol::Software;
+using protocol::Utilisation;
 
 }  // namespace sahab::planner

@@ -6,12 +6,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "collector/api/fleet_export.h"
-#include "collector/store/schema.h"
 #include "common/duration.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "planner/fleet_generator.h"
+#include "planner/fleet_source.h"
 #include "planner/plan.h"
 #include "planner/report.h"
 #include "sahab/version.h"
@@ -41,30 +40,6 @@ std::string config_file_of(int argc, char** argv) {
     if (std::string(argv[i]) == "--config") return argv[i + 1];
   }
   return {};
-}
-
-// The fleet in a collector's database, read by the collector's own code over a read-only
-// connection: WAL lets the collector keep writing meanwhile.
-Fleet fleet_from_db(const std::string& file, std::int64_t window_seconds) {
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) throw UsageError(file + ": no such database file");
-  try {
-    collector::Database db(file, collector::Database::Mode::kReadOnly);
-    const auto version = db.scalar("PRAGMA user_version");
-    if (version == 0) throw UsageError(file + ": not a Sahab collector database (no schema)");
-    if (version > collector::schema_version()) {
-      throw UsageError(file + ": database schema version " + std::to_string(version) +
-                       " is newer than this planner reads (" +
-                       std::to_string(collector::schema_version()) + "); upgrade sahab-planner");
-    }
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    const auto window = collector::fleet_window(collector::CollectorConfig{}, now, window_seconds);
-    return collector::planner_fleet(db, window);
-  } catch (const collector::StoreError& e) {
-    throw UsageError(file + ": cannot read the collector database: " + e.what());
-  }
 }
 
 void write_output(const std::string& path, const std::string& content) {
@@ -120,7 +95,7 @@ int run_plan(int argc, char** argv) {
   const Catalogs catalogs =
       load_catalog_dir(find_catalog_dir(config.catalogs_dir, config_file_of(argc, argv)));
   const Fleet fleet =
-      db_file.empty() ? load_fleet_file(fleet_file) : fleet_from_db(db_file, window_seconds);
+      db_file.empty() ? load_fleet_file(fleet_file) : fleet_from_database(db_file, window_seconds);
   const Plan result = plan(fleet, config, catalogs);
   write_output(out_file, plan_json_text(result));
   if (!csv_dir.empty()) write_csv_reports(result, csv_dir);
@@ -189,6 +164,9 @@ int main(int argc, char** argv) {
     std::cerr << "sahab-planner: " << e.what() << "\n";
     return 2;
   } catch (const FleetError& e) {
+    std::cerr << "sahab-planner: " << e.what() << "\n";
+    return 2;
+  } catch (const FleetSourceError& e) {
     std::cerr << "sahab-planner: " << e.what() << "\n";
     return 2;
   } catch (const CatalogError& e) {

@@ -182,8 +182,12 @@ CREATE INDEX enrolment_requests_by_state ON enrolment_requests(state, id);
 
 int schema_version() { return static_cast<int>(kMigrations.size()); }
 
+int applied_schema_version(Database& db) {
+  return static_cast<int>(db.scalar("PRAGMA user_version"));
+}
+
 void migrate(Database& db) {
-  const auto current = db.scalar("PRAGMA user_version");
+  const auto current = applied_schema_version(db);
   if (current > schema_version()) {
     throw StoreError("database schema version " + std::to_string(current) +
                      " is newer than this collector's (" + std::to_string(schema_version()) +

@@ -206,7 +206,7 @@ TEST_CASE("fleet: documents nested deeper than 64 levels are refused, skipped fi
 namespace {
 
 json document_of(const json& hosts, const json& connections = json::array()) {
-  return {{"format", kFleetFormat},
+  return {{"format", sahab::protocol::kFleetFormat},
           {"generated_at", "2026-11-23T10:00:00Z"},
           {"hosts", hosts},
           {"connections", connections}};

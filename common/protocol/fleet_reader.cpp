@@ -1,5 +1,3 @@
-#include "planner/fleet.h"
-
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -10,17 +8,19 @@
 #include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string_view>
+#include <type_traits>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <variant>
 
-namespace sahab::planner {
+#include "common/protocol/fleet.h"
+
+namespace sahab::protocol {
 namespace {
 using nlohmann::json;
-
-constexpr double kAny = std::numeric_limits<double>::max();
-// Objects and arrays nested in a fleet document; a real one nests 5 levels.
-constexpr std::size_t kMaxFleetDepth = 64;
 
 std::string range_text(double min, double max) {
   char range[96];
@@ -28,35 +28,92 @@ std::string range_text(double min, double max) {
   return range;
 }
 
-Percentiles* percentiles_named(Utilisation& u, std::string_view name, double* max) {
-  *max = kAny;
-  if (name == "cpu_ratio") return *max = 1, &u.cpu_ratio;
-  if (name == "memory_ratio") return *max = 1, &u.memory_ratio;
-  if (name == "disk_read_iops") return &u.disk_read_iops;
-  if (name == "disk_write_iops") return &u.disk_write_iops;
-  if (name == "disk_read_bytes_per_second") return &u.disk_read_bytes_per_second;
-  if (name == "disk_write_bytes_per_second") return &u.disk_write_bytes_per_second;
-  if (name == "network_receive_bytes_per_second") return &u.network_receive_bytes_per_second;
-  if (name == "network_transmit_bytes_per_second") return &u.network_transmit_bytes_per_second;
-  return nullptr;
-}
-
-std::optional<double>* percentile_named(Percentiles& p, std::string_view name) {
-  if (name == "p50") return &p.p50;
-  if (name == "p90") return &p.p90;
-  if (name == "p95") return &p.p95;
-  if (name == "p99") return &p.p99;
-  if (name == "max") return &p.max;
-  return nullptr;
-}
-
 // What a position in a host or connection object must hold.
 enum class Shape { kUnknown, kObject, kArray, kScalar };
 
+// "disks[3].name" -> "disks[].name": the path of a field as the table names it.
+void normalise(std::string_view path, std::string& out) {
+  out.assign(path);
+  if (const auto open = out.find('['); open != std::string::npos) {
+    out.erase(open + 1, out.find(']') - open - 1);
+  }
+}
+
+struct TransparentHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// The field table of one kind of record, indexed for the reader: what each path must hold, and
+// the field behind each leaf.
+template <class Record>
+class Schema {
+ public:
+  explicit Schema(std::span<const Field<Record>> fields) {
+    for (const Field<Record>& f : fields) {
+      if (f.type == FieldType::kLabels) {
+        labels_ = &f;
+        shapes_.emplace(f.path, Shape::kObject);
+      } else {
+        shapes_.emplace(f.path, Shape::kScalar);
+        leaves_.emplace(f.path, &f);
+      }
+      if (f.required && f.path.find('[') == std::string::npos) required_.push_back(&f);
+      add_containers(f.path);
+    }
+  }
+
+  // What `path` (normalised) must hold; kUnknown for what the format does not define.
+  Shape shape_of(std::string_view path) const {
+    if (labels_ && is_label(path)) return Shape::kScalar;
+    const auto it = shapes_.find(path);
+    return it == shapes_.end() ? Shape::kUnknown : it->second;
+  }
+  const Field<Record>* leaf(std::string_view path) const {
+    const auto it = leaves_.find(path);
+    return it == leaves_.end() ? nullptr : it->second;
+  }
+  // A member of the labels object ("labels.region").
+  bool is_label(std::string_view path) const {
+    return labels_ && path.size() > labels_->path.size() && path.starts_with(labels_->path) &&
+           path[labels_->path.size()] == '.';
+  }
+  const Field<Record>& labels() const { return *labels_; }
+  const std::vector<const Field<Record>*>& required() const { return required_; }
+
+ private:
+  // "utilisation.cpu_ratio.p50" makes "utilisation" and "utilisation.cpu_ratio" objects;
+  // "disks[].name" makes "disks" an array and "disks[]" (an element) an object.
+  void add_containers(std::string_view path) {
+    for (auto dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
+      const std::string_view container = path.substr(0, dot);
+      shapes_.emplace(container, Shape::kObject);
+      if (container.ends_with("[]")) {
+        shapes_.emplace(container.substr(0, container.size() - 2), Shape::kArray);
+      }
+    }
+  }
+
+  std::unordered_map<std::string, Shape, TransparentHash, std::equal_to<>> shapes_;
+  std::unordered_map<std::string, const Field<Record>*, TransparentHash, std::equal_to<>> leaves_;
+  const Field<Record>* labels_ = nullptr;
+  std::vector<const Field<Record>*> required_;
+};
+
+const Schema<Host>& host_schema() {
+  static const Schema<Host> schema(host_fields());
+  return schema;
+}
+const Schema<Connection>& connection_schema() {
+  static const Schema<Connection> schema(connection_fields());
+  return schema;
+}
+
 // A SAX handler that fills Host and Connection structs straight from the parser's events: no
-// JSON tree is built, so a 100,000-host fleet parses in one pass with little memory. Unknown
-// fields are skipped (newer writers may add some); known fields are type- and range-checked,
-// and the first problem of a host is reported with the host's index and id.
+// JSON tree is built, so a 100,000-host fleet parses in one pass with little memory. What each
+// field must be comes from the field table (fleet_fields.cpp): unknown fields are skipped (newer
+// writers may add some); known fields are type- and range-checked, and the first problem of a
+// host is reported with the host's index and id.
 class FleetReader : public nlohmann::json_sax<json> {
  public:
   Fleet fleet;
@@ -86,6 +143,10 @@ class FleetReader : public nlohmann::json_sax<json> {
     throw FleetError("fleet: not valid JSON at byte " + std::to_string(position) + ": " + e.what());
   }
 
+  // Problems of an element are reported without naming the element ("field 'cpu.cores': ..."),
+  // for callers that check one host at a time and name it themselves.
+  bool bare_errors = false;
+
   void finish() {
     if (!format_seen_)
       throw FleetError(std::string("fleet: field 'format': expected \"") + kFleetFormat + "\"");
@@ -113,9 +174,7 @@ class FleetReader : public nlohmann::json_sax<json> {
   // Depth 1 is the document, 2 the hosts/connections arrays, 3 an element, deeper its fields.
   std::size_t depth() const { return frames_.size(); }
   const std::string& section() const { return frames_[0].key; }
-  bool in_element() const {
-    return depth() >= 3 && (section() == "hosts" || section() == "connections");
-  }
+  bool in_hosts() const { return section() == "hosts"; }
 
   // A member of a host or connection named "" or with '[' or ']' ("disks[9]": {...}) is no field
   // of the format, and its path would be empty or read as an array element that does not exist:
@@ -140,6 +199,11 @@ class FleetReader : public nlohmann::json_sax<json> {
       path.append(index, static_cast<std::size_t>(n));
     }
     return path;
+  }
+
+  Shape shape_of(std::string_view normalised) const {
+    return in_hosts() ? host_schema().shape_of(normalised)
+                      : connection_schema().shape_of(normalised);
   }
 
   bool open(Shape shape) {
@@ -171,7 +235,8 @@ class FleetReader : public nlohmann::json_sax<json> {
       return true;
     }
     const std::string path = child_path();  // a copy: it becomes path_ below
-    const Shape want = unusable_member() ? Shape::kUnknown : shape_of(path);
+    normalise(path, normalised_);
+    const Shape want = unusable_member() ? Shape::kUnknown : shape_of(normalised_);
     if (want != shape) {  // unknown, or the wrong kind: skipped (close() advances past it)
       if (want != Shape::kUnknown) {
         problem(path, want == Shape::kScalar  ? "expected a single value"
@@ -181,11 +246,10 @@ class FleetReader : public nlohmann::json_sax<json> {
       skip_ = 1;
       return true;
     }
-    if (path.starts_with("disks[") && depth() == 4) host_.disks.emplace_back();
-    if (path.starts_with("software[") && depth() == 4) host_.software.emplace_back();
-    if (path.starts_with("listening[") && depth() == 4) host_.listening.emplace_back();
-    if (path.starts_with("services[") && depth() == 4) host_.services.emplace_back();
-    if (path == "utilisation" && !host_.utilisation) host_.utilisation.emplace();
+    if (depth() == 4 && normalised_.ends_with("[]")) {  // an element of one of the host's lists
+      host_list(std::string_view(normalised_).substr(0, normalised_.size() - 2))->append(host_);
+    }
+    if (normalised_ == kUtilisationObject && !host_.utilisation) host_.utilisation.emplace();
     const std::size_t before = path_.size();
     path_ = path;
     frames_.push_back({shape, {}, 0, before});
@@ -218,7 +282,13 @@ class FleetReader : public nlohmann::json_sax<json> {
     } else if (depth() == 2) {
       element_not_object();
     } else if (!unusable_member()) {
-      field(child_path(), v);
+      const std::string& path = child_path();
+      normalise(path, normalised_);
+      if (in_hosts()) {
+        field(host_schema(), host_, path, v);
+      } else {
+        field(connection_schema(), connection_, path, v);
+      }
     }
     advance();
     return true;
@@ -242,80 +312,33 @@ class FleetReader : public nlohmann::json_sax<json> {
     throw FleetError("fleet: field '" + section() + "': every element must be an object");
   }
 
-  static Shape shape_of(std::string_view path) {
-    auto element = [](std::string_view p, std::string_view array) {
-      return p.size() > array.size() + 1 && p.starts_with(array) && p[array.size()] == '[' &&
-             p.back() == ']' && p.find('.') == std::string_view::npos;
-    };
-    if (path == "labels" || path == "os" || path == "cpu" || path == "site" ||
-        path == "utilisation")
-      return Shape::kObject;
-    if (path == "disks" || path == "software" || path == "listening" || path == "services")
-      return Shape::kArray;
-    if (element(path, "disks") || element(path, "software") || element(path, "listening") ||
-        element(path, "services"))
-      return Shape::kObject;
-    if (path.starts_with("utilisation.")) {
-      const auto rest = path.substr(12);
-      if (rest == "window_days" || rest == "coverage" || rest == "source") return Shape::kScalar;
-      double max = 0;
-      Utilisation u;
-      const auto dot = rest.find('.');
-      if (percentiles_named(u, rest.substr(0, dot), &max))
-        return dot == std::string_view::npos ? Shape::kObject : Shape::kScalar;
-      return Shape::kUnknown;
-    }
-    if (path.starts_with("labels.")) return Shape::kScalar;
-    static const std::unordered_set<std::string_view> kLeaves = {"id",
-                                                                 "hostname",
-                                                                 "os.family",
-                                                                 "os.name",
-                                                                 "os.version",
-                                                                 "os.arch",
-                                                                 "cpu.cores",
-                                                                 "cpu.model",
-                                                                 "cpu.mhz",
-                                                                 "memory_bytes",
-                                                                 "site.uplink_mbps",
-                                                                 "disks[].name",
-                                                                 "disks[].size_bytes",
-                                                                 "disks[].used_bytes",
-                                                                 "software[].name",
-                                                                 "software[].version",
-                                                                 "software[].evidence",
-                                                                 "services[].name",
-                                                                 "services[].state",
-                                                                 "listening[].port",
-                                                                 "listening[].protocol",
-                                                                 "listening[].process",
-                                                                 "source",
-                                                                 "target",
-                                                                 "port",
-                                                                 "connections_per_day",
-                                                                 "bytes_per_day"};
-    std::string normalised(path);  // "disks[3].name" -> "disks[].name"
-    if (const auto open = normalised.find('['); open != std::string::npos) {
-      normalised.erase(open + 1, normalised.find(']') - open - 1);
-    }
-    return kLeaves.count(normalised) ? Shape::kScalar : Shape::kUnknown;
-  }
-
   void begin_element() {
     error_.clear();
-    if (section() == "hosts") {
+    if (in_hosts()) {
       host_ = Host{};
     } else {
       connection_ = Connection{};
     }
   }
 
+  template <class Record>
+  void check_required(const Schema<Record>& schema, Record& record) {
+    for (const Field<Record>* f : schema.required()) {
+      if (!error_.empty()) return;
+      const FieldSlot slot = f->slot(record, 0);
+      const auto* text = std::get_if<std::string*>(&slot);
+      if (text && (*text)->empty()) {
+        fail_at(f->path, *f->required ? std::string("missing: ") + f->required : "missing");
+      }
+    }
+  }
+
   void end_element() {
-    const bool hosts = section() == "hosts";
+    const bool hosts = in_hosts();
     const std::size_t index = hosts ? fleet.hosts.size() : fleet.connections.size();
     std::string where = (hosts ? "host " : "connection ") + std::to_string(index);
     if (hosts) {
-      if (error_.empty() && host_.id.empty())
-        fail_at("id", "missing: every host needs a stable id");
+      check_required(host_schema(), host_);
       if (!host_.id.empty()) where += " (id '" + host_.id + "')";
       for (std::size_t i = 0; error_.empty() && i < host_.disks.size(); ++i) {
         const Disk& d = host_.disks[i];
@@ -324,10 +347,9 @@ class FleetReader : public nlohmann::json_sax<json> {
         }
       }
     } else {
-      if (error_.empty() && connection_.source.empty()) fail_at("source", "missing");
-      if (error_.empty() && connection_.target.empty()) fail_at("target", "missing");
+      check_required(connection_schema(), connection_);
     }
-    if (!error_.empty()) throw FleetError(where + ": " + error_);
+    if (!error_.empty()) throw FleetError(bare_errors ? error_ : where + ": " + error_);
     if (hosts) {
       fleet.hosts.push_back(std::move(host_));
     } else {
@@ -363,116 +385,57 @@ class FleetReader : public nlohmann::json_sax<json> {
     return v.number;
   }
 
-  // Index and field of "disks[3].size_bytes".
-  static std::pair<std::size_t, std::string_view> item(std::string_view path) {
-    const auto open = path.find('['), close = path.find(']');
-    const auto dot = path.find('.', close);
-    return {std::stoul(std::string(path.substr(open + 1, close - open - 1))),
-            dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1)};
-  }
-
-  void field(const std::string& path, const Value& v) {
-    if (section() == "connections") return connection_field(path, v);
-    // A value where an object or array belongs ("labels": "x", "disks": [3]).
-    if (path.back() == ']' || path.find('.') == std::string::npos) {
-      if (const Shape want = shape_of(path); want == Shape::kObject || want == Shape::kArray) {
-        if (v.kind != Value::kNull)
-          problem(path, want == Shape::kObject ? "expected an object" : "expected an array");
-        return;
-      }
-    }
-    Host& h = host_;
-    if (path == "id") {
-      text(path, v, h.id);
-    } else if (path == "hostname") {
-      text(path, v, h.hostname);
-    } else if (path.starts_with("labels.")) {
+  // A scalar of an element, at `path` (normalised in normalised_).
+  template <class Record>
+  void field(const Schema<Record>& schema, Record& record, const std::string& path,
+             const Value& v) {
+    if (schema.is_label(normalised_)) {
       std::string value;
+      auto* labels = std::get<std::map<std::string, std::string>*>(schema.labels().slot(record, 0));
       if (v.kind != Value::kNull && text(path, v, value))
-        h.labels[path.substr(7)] = std::move(value);
-    } else if (path == "os.family") {
-      text(path, v, h.os_family);
-    } else if (path == "os.name") {
-      text(path, v, h.os_name);
-    } else if (path == "os.version") {
-      text(path, v, h.os_version);
-    } else if (path == "os.arch") {
-      text(path, v, h.arch);
-    } else if (path == "cpu.cores") {
-      if (const auto cores = number_in(path, v, 1, 65536)) {
-        if (*cores != std::floor(*cores)) return problem(path, "expected a whole number");
-        h.cpu_cores = static_cast<int>(*cores);
-      }
-    } else if (path == "cpu.model") {
-      text(path, v, h.cpu_model);
-    } else if (path == "cpu.mhz") {
-      h.cpu_mhz = number_in(path, v, 0, kAny);
-    } else if (path == "memory_bytes") {
-      h.memory_bytes = number_in(path, v, 0, kAny);
-    } else if (path == "site.uplink_mbps") {
-      h.uplink_mbps = number_in(path, v, 0.001, 1e6);
-    } else if (path.starts_with("utilisation.")) {
-      utilisation_field(path, v);
-    } else if (path.starts_with("disks[")) {
-      const auto [i, name] = item(path);
-      Disk& d = h.disks.at(i);
-      if (name == "name") text(path, v, d.name);
-      if (name == "size_bytes") d.size_bytes = number_in(path, v, 0, kAny);
-      if (name == "used_bytes") d.used_bytes = number_in(path, v, 0, kAny);
-    } else if (path.starts_with("software[")) {
-      const auto [i, name] = item(path);
-      if (name == "name") text(path, v, h.software.at(i).name);
-      if (name == "version") text(path, v, h.software.at(i).version);
-      if (name == "evidence") text(path, v, h.software.at(i).evidence);
-    } else if (path.starts_with("services[")) {
-      const auto [i, name] = item(path);
-      if (name == "name") text(path, v, h.services.at(i).name);
-      if (name == "state") text(path, v, h.services.at(i).state);
-    } else if (path.starts_with("listening[")) {
-      const auto [i, name] = item(path);
-      Listening& l = h.listening.at(i);
-      if (name == "port") l.port = static_cast<int>(number_in(path, v, 0, 65535).value_or(0));
-      if (name == "protocol") text(path, v, l.protocol);
-      if (name == "process") text(path, v, l.process);
+        (*labels)[path.substr(schema.labels().path.size() + 1)] = std::move(value);
+      return;
     }
+    const Field<Record>* f = schema.leaf(normalised_);
+    if (!f) {  // a value where an object or array belongs ("labels": "x", "disks": [3]), or unknown
+      const Shape want = schema.shape_of(normalised_);
+      if (want != Shape::kUnknown && v.kind != Value::kNull)
+        problem(path, want == Shape::kObject ? "expected an object" : "expected an array");
+      return;
+    }
+    // A list's field belongs to the element being read: the list's frame counts its elements.
+    const std::size_t element = depth() >= 5 ? frames_[3].index : 0;
+    assign(*f, f->slot(record, element), path, v);
   }
 
-  void utilisation_field(const std::string& path, const Value& v) {
-    Utilisation& u = *host_.utilisation;
-    const std::string_view rest = std::string_view(path).substr(12);
-    if (rest == "window_days") {
-      u.window_days = number_in(path, v, 0, 3660);
+  template <class Record>
+  void assign(const Field<Record>& f, const FieldSlot& slot, const std::string& path,
+              const Value& v) {
+    if (f.type == FieldType::kText) {
+      text(path, v, *std::get<std::string*>(slot));
       return;
     }
-    if (rest == "coverage") {
-      u.coverage = number_in(path, v, 0, 1);
-      return;
-    }
-    if (rest == "source") {
-      text(path, v, u.source);
-      return;
-    }
-    const auto dot = rest.find('.');
-    double max = 0;
-    Percentiles* p = percentiles_named(u, rest.substr(0, dot), &max);
-    if (!p) return;
-    if (dot == std::string_view::npos) return problem(path, "expected an object");
-    if (auto* slot = percentile_named(*p, rest.substr(dot + 1))) *slot = number_in(path, v, 0, max);
-  }
-
-  void connection_field(const std::string& path, const Value& v) {
-    Connection& c = connection_;
-    if (path == "source") text(path, v, c.source);
-    if (path == "target") text(path, v, c.target);
-    if (path == "port") c.port = static_cast<int>(number_in(path, v, 0, 65535).value_or(0));
-    if (path == "connections_per_day")
-      c.connections_per_day = number_in(path, v, 0, kAny).value_or(0);
-    if (path == "bytes_per_day") c.bytes_per_day = number_in(path, v, 0, kAny).value_or(0);
+    const std::optional<double> n = number_in(path, v, f.min, f.max);
+    if (n && f.type == FieldType::kWholeNumber && *n != std::floor(*n))
+      return problem(path, "expected a whole number");
+    std::visit(
+        [&n](auto* target) {
+          using Target = std::remove_pointer_t<decltype(target)>;
+          if constexpr (std::is_same_v<Target, std::optional<double>>) {
+            *target = n;
+          } else if constexpr (std::is_same_v<Target, std::optional<int>>) {
+            *target = n ? std::optional<int>(static_cast<int>(*n)) : std::nullopt;
+          } else if constexpr (std::is_same_v<Target, int> || std::is_same_v<Target, double>) {
+            *target = static_cast<Target>(n.value_or(0));
+          }
+        },
+        slot);
   }
 
   std::vector<Frame> frames_;
   std::string path_;  // path of the innermost open container inside the element
   std::string scratch_;
+  std::string normalised_;
   int skip_ = 0;  // > 0 while skipping an unknown value
   bool format_seen_ = false;
   Host host_;
@@ -698,6 +661,18 @@ Fleet FleetBuilder::finish() {
   return finished(state_->reader);
 }
 
+Host host_from_json(const json& host) {
+  FleetReader reader;
+  reader.bare_errors = true;
+  std::string key = "hosts";
+  reader.start_object(1);
+  reader.key(key);
+  reader.start_array(1);
+  replay(host, reader);
+  if (reader.fleet.hosts.size() != 1) throw FleetError("expected a host object");
+  return std::move(reader.fleet.hosts.front());
+}
+
 Fleet load_fleet_file(const std::filesystem::path& file) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
@@ -729,108 +704,4 @@ Fleet load_fleet_file(const std::filesystem::path& file) {
   }
 }
 
-namespace {
-
-json percentiles_to_json(const Percentiles& p) {
-  json out = json::object();
-  if (p.p50) out["p50"] = *p.p50;
-  if (p.p90) out["p90"] = *p.p90;
-  if (p.p95) out["p95"] = *p.p95;
-  if (p.p99) out["p99"] = *p.p99;
-  if (p.max) out["max"] = *p.max;
-  return out;
-}
-
-void put_percentiles(json& out, const char* key, const Percentiles& p) {
-  json value = percentiles_to_json(p);
-  if (!value.empty()) out[key] = std::move(value);
-}
-
-}  // namespace
-
-json host_to_json(const Host& host) {
-  json h = {{"id", host.id}};
-  if (!host.hostname.empty()) h["hostname"] = host.hostname;
-  if (!host.labels.empty()) h["labels"] = host.labels;
-  json os = json::object();
-  if (!host.os_family.empty()) os["family"] = host.os_family;
-  if (!host.os_name.empty()) os["name"] = host.os_name;
-  if (!host.os_version.empty()) os["version"] = host.os_version;
-  if (!host.arch.empty()) os["arch"] = host.arch;
-  if (!os.empty()) h["os"] = std::move(os);
-  json cpu = json::object();
-  if (host.cpu_cores) cpu["cores"] = *host.cpu_cores;
-  if (!host.cpu_model.empty()) cpu["model"] = host.cpu_model;
-  if (host.cpu_mhz) cpu["mhz"] = *host.cpu_mhz;
-  if (!cpu.empty()) h["cpu"] = std::move(cpu);
-  if (host.memory_bytes) h["memory_bytes"] = *host.memory_bytes;
-  if (!host.disks.empty()) {
-    json disks = json::array();
-    for (const auto& d : host.disks) {
-      json disk = {{"name", d.name}};
-      if (d.size_bytes) disk["size_bytes"] = *d.size_bytes;
-      if (d.used_bytes) disk["used_bytes"] = *d.used_bytes;
-      disks.push_back(std::move(disk));
-    }
-    h["disks"] = std::move(disks);
-  }
-  if (host.uplink_mbps) h["site"] = {{"uplink_mbps", *host.uplink_mbps}};
-  if (host.utilisation) {
-    const Utilisation& u = *host.utilisation;
-    json util = json::object();
-    if (u.window_days) util["window_days"] = *u.window_days;
-    if (u.coverage) util["coverage"] = *u.coverage;
-    if (!u.source.empty()) util["source"] = u.source;
-    put_percentiles(util, "cpu_ratio", u.cpu_ratio);
-    put_percentiles(util, "memory_ratio", u.memory_ratio);
-    put_percentiles(util, "disk_read_iops", u.disk_read_iops);
-    put_percentiles(util, "disk_write_iops", u.disk_write_iops);
-    put_percentiles(util, "disk_read_bytes_per_second", u.disk_read_bytes_per_second);
-    put_percentiles(util, "disk_write_bytes_per_second", u.disk_write_bytes_per_second);
-    put_percentiles(util, "network_receive_bytes_per_second", u.network_receive_bytes_per_second);
-    put_percentiles(util, "network_transmit_bytes_per_second", u.network_transmit_bytes_per_second);
-    h["utilisation"] = std::move(util);
-  }
-  if (!host.software.empty()) {
-    json software = json::array();
-    for (const auto& s : host.software) {
-      json item = {{"name", s.name}, {"version", s.version}};
-      if (!s.evidence.empty()) item["evidence"] = s.evidence;
-      software.push_back(std::move(item));
-    }
-    h["software"] = std::move(software);
-  }
-  if (!host.services.empty()) {
-    json services = json::array();
-    for (const auto& s : host.services) services.push_back({{"name", s.name}, {"state", s.state}});
-    h["services"] = std::move(services);
-  }
-  if (!host.listening.empty()) {
-    json listening = json::array();
-    for (const auto& l : host.listening) {
-      listening.push_back({{"port", l.port}, {"protocol", l.protocol}, {"process", l.process}});
-    }
-    h["listening"] = std::move(listening);
-  }
-  return h;
-}
-
-json fleet_to_json(const Fleet& fleet) {
-  json document = {{"format", kFleetFormat}};
-  if (!fleet.generated_at.empty()) document["generated_at"] = fleet.generated_at;
-  json hosts = json::array();
-  for (const auto& host : fleet.hosts) hosts.push_back(host_to_json(host));
-  document["hosts"] = std::move(hosts);
-  json connections = json::array();
-  for (const auto& c : fleet.connections) {
-    connections.push_back({{"source", c.source},
-                           {"target", c.target},
-                           {"port", c.port},
-                           {"connections_per_day", c.connections_per_day},
-                           {"bytes_per_day", c.bytes_per_day}});
-  }
-  document["connections"] = std::move(connections);
-  return document;
-}
-
-}  // namespace sahab::planner
+}  // namespace sahab::protocol
