@@ -5,6 +5,7 @@
 
 #include "agent/inventory/connections.h"
 #include "common/crypto.h"
+#include "common/protocol/report.h"
 #include "common/timestamp.h"
 
 namespace sahab::agent::inventory {
@@ -26,7 +27,8 @@ nlohmann::json section(Collect&& collect) {
     data["problems"] = problems.messages();
     if (problems.dropped()) data["problems_dropped"] = problems.dropped();
   }
-  return {{"hash", section_hash(data)}, {"data", std::move(data)}};
+  namespace f = protocol::report::section;
+  return {{f::kHash.name, section_hash(data)}, {f::kData.name, std::move(data)}};
 }
 
 }  // namespace
@@ -52,14 +54,17 @@ nlohmann::json Inventory::collect() const {
   sections["network"] =
       section([&](Problems& p) { return collect_network(ctx_, *tracker_, processes, p); });
   sections["software"] = section([&](Problems& p) {
-    return collect_software(ctx_, processes, sections["network"]["data"]["listening"], p);
+    return collect_software(ctx_, processes,
+                            sections["network"][protocol::report::section::kData.name]["listening"],
+                            p);
   });
-  return {{"format", "sahab-inventory/1"},
-          {"collected_at",
+  namespace f = protocol::report::inventory;
+  return {{f::kFormat.name, protocol::report::kInventoryFormat},
+          {f::kCollectedAt.name,
            format_rfc3339(
                std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())},
-          {"full", true},
-          {"sections", std::move(sections)}};
+          {f::kFull.name, true},
+          {f::kSections.name, std::move(sections)}};
 }
 
 }  // namespace sahab::agent::inventory

@@ -5,6 +5,7 @@
 #include "agent/metrics/metric_builder.h"
 #include "common/gzip.h"
 #include "common/log.h"
+#include "common/protocol/report.h"
 #include "common/timestamp.h"
 #include "sahab/version.h"
 
@@ -63,13 +64,14 @@ Pusher::~Pusher() { stop(); }
 std::shared_ptr<prometheus::Collectable> Pusher::metrics() const { return metrics_; }
 
 nlohmann::json Pusher::changed_inventory() {
+  namespace f = protocol::report::inventory;
   nlohmann::json inventory = content_.inventory();
   const auto now = std::chrono::steady_clock::now();
   const bool full = !sent_full_inventory_ || enrolment_.take_newly_enrolled() ||
                     now - last_full_inventory_ >= options_.full_inventory_every;
   nlohmann::json sections = nlohmann::json::object();
-  for (auto& [name, section] : inventory["sections"].items()) {
-    const std::string hash = section.value("hash", "");
+  for (auto& [name, section] : inventory[f::kSections.name].items()) {
+    const std::string hash = section.value(protocol::report::section::kHash.name, "");
     if (!full && spooled_hashes_[name] == hash) continue;
     spooled_hashes_[name] = hash;
     sections[name] = std::move(section);
@@ -79,18 +81,22 @@ nlohmann::json Pusher::changed_inventory() {
     last_full_inventory_ = now;
   }
   if (sections.empty()) return nullptr;
-  inventory["sections"] = std::move(sections);
-  inventory["full"] = full;
+  inventory[f::kSections.name] = std::move(sections);
+  inventory[f::kFull.name] = full;
   return inventory;
 }
 
 std::uint64_t Pusher::spool_report() {
   const std::uint64_t sequence = next_sequence_++;
-  nlohmann::json document = {
-      {"format", "sahab-ingest/1"}, {"host_id", content_.host_id},
-      {"sequence", sequence},       {"sent_at", format_rfc3339(std::time(nullptr))},
-      {"agent_version", kVersion},  {"summaries", content_.take_summaries()}};
-  if (auto inventory = changed_inventory(); !inventory.is_null()) document["inventory"] = inventory;
+  namespace f = protocol::report::batch;
+  nlohmann::json document = {{f::kFormat.name, protocol::report::kFormat},
+                             {f::kHostId.name, content_.host_id},
+                             {f::kSequence.name, sequence},
+                             {f::kSentAt.name, format_rfc3339(std::time(nullptr))},
+                             {f::kAgentVersion.name, kVersion},
+                             {f::kSummaries.name, content_.take_summaries()}};
+  if (auto inventory = changed_inventory(); !inventory.is_null())
+    document[f::kInventory.name] = inventory;
   // Process names and package fields are bytes from the system: never throw on invalid UTF-8.
   spool_.put(sequence, gzip::compress(document.dump(-1, ' ', false,
                                                     nlohmann::json::error_handler_t::replace)));

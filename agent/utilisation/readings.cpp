@@ -7,6 +7,7 @@
 
 #include "agent/inventory/filesystems.h"
 #include "common/file.h"
+#include "common/protocol/report.h"
 #include "common/text.h"
 
 namespace sahab::agent::utilisation {
@@ -139,38 +140,41 @@ Reading take_reading(const Paths& paths) {
   return r;
 }
 
+namespace report = protocol::report;
+namespace metric = protocol::report::metric;
+
 std::map<std::string, double> sample_between(const Reading& previous, const Reading& current) {
   std::map<std::string, double> sample;
   const double seconds = current.monotonic_seconds - previous.monotonic_seconds;
-  auto put = [&](const char* name, std::optional<double> value) {
-    if (value) sample[name] = *value;
+  auto put = [&](const report::UtilisationMetric& metric, std::optional<double> value) {
+    if (value) sample[std::string(metric.name)] = *value;
   };
   if (previous.cpu && current.cpu && current.cpu->total > previous.cpu->total &&
       current.cpu->busy >= previous.cpu->busy) {
-    sample["cpu_ratio"] = static_cast<double>(current.cpu->busy - previous.cpu->busy) /
-                          static_cast<double>(current.cpu->total - previous.cpu->total);
+    put(metric::kCpuRatio, static_cast<double>(current.cpu->busy - previous.cpu->busy) /
+                               static_cast<double>(current.cpu->total - previous.cpu->total));
   }
   if (const auto& m = current.memory) {
-    sample["memory_ratio"] =
-        1.0 - static_cast<double>(std::min(m->available, m->total)) / static_cast<double>(m->total);
-    sample["swap_ratio"] = m->swap_total == 0
-                               ? 0.0
-                               : 1.0 - static_cast<double>(std::min(m->swap_free, m->swap_total)) /
-                                           static_cast<double>(m->swap_total);
+    put(metric::kMemoryRatio, 1.0 - static_cast<double>(std::min(m->available, m->total)) /
+                                        static_cast<double>(m->total));
+    put(metric::kSwapRatio, m->swap_total == 0
+                                ? 0.0
+                                : 1.0 - static_cast<double>(std::min(m->swap_free, m->swap_total)) /
+                                            static_cast<double>(m->swap_total));
   }
   if (previous.disk && current.disk) {
     const auto &a = *previous.disk, &b = *current.disk;
-    put("disk_read_iops", rate(a.reads, b.reads, seconds));
-    put("disk_write_iops", rate(a.writes, b.writes, seconds));
-    put("disk_read_bytes_per_second", rate(a.read_bytes, b.read_bytes, seconds));
-    put("disk_write_bytes_per_second", rate(a.write_bytes, b.write_bytes, seconds));
+    put(metric::kDiskReadIops, rate(a.reads, b.reads, seconds));
+    put(metric::kDiskWriteIops, rate(a.writes, b.writes, seconds));
+    put(metric::kDiskReadBytes, rate(a.read_bytes, b.read_bytes, seconds));
+    put(metric::kDiskWriteBytes, rate(a.write_bytes, b.write_bytes, seconds));
   }
   if (previous.network && current.network) {
     const auto &a = *previous.network, &b = *current.network;
-    put("network_receive_bytes_per_second", rate(a.receive_bytes, b.receive_bytes, seconds));
-    put("network_transmit_bytes_per_second", rate(a.transmit_bytes, b.transmit_bytes, seconds));
+    put(metric::kNetworkReceiveBytes, rate(a.receive_bytes, b.receive_bytes, seconds));
+    put(metric::kNetworkTransmitBytes, rate(a.transmit_bytes, b.transmit_bytes, seconds));
   }
-  put("filesystem_used_ratio", current.filesystem_used_ratio);
+  put(metric::kFilesystemUsedRatio, current.filesystem_used_ratio);
   return sample;
 }
 

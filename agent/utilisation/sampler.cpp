@@ -1,6 +1,5 @@
 #include "agent/utilisation/sampler.h"
 
-
 #include <chrono>
 
 #include "common/log.h"

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "agent/inventory/inventory.h"
+#include "common/protocol/report.h"
 #include "common/timestamp.h"
 
 namespace sahab::agent::utilisation {
@@ -20,16 +21,20 @@ void Summary::add_sample(const std::map<std::string, double>& sample) {
 }
 
 nlohmann::json Summary::to_json() const {
-  nlohmann::json out = {{"sequence", sequence},
-                        {"start", format_rfc3339(start)},
-                        {"end", format_rfc3339(end)},
-                        {"samples", samples},
-                        {"metrics", nlohmann::json::object()}};
-  for (const auto& [name, m] : metrics) {
-    out["metrics"][name] = {
-        {"count", m.count}, {"mean", m.mean()}, {"max", m.max}, {"sketch", m.sketch.to_json()}};
+  namespace f = protocol::report::summary;
+  namespace m = protocol::report::metric_summary;
+  nlohmann::json by_metric = nlohmann::json::object();
+  for (const auto& [name, summary] : metrics) {
+    by_metric[name] = {{m::kCount.name, summary.count},
+                       {m::kMean.name, summary.mean()},
+                       {m::kMax.name, summary.max},
+                       {m::kSketch.name, summary.sketch.to_json()}};
   }
-  return out;
+  return {{f::kSequence.name, sequence},
+          {f::kStart.name, format_rfc3339(start)},
+          {f::kEnd.name, format_rfc3339(end)},
+          {f::kSamples.name, samples},
+          {f::kMetrics.name, std::move(by_metric)}};
 }
 
 std::uint64_t SummaryRing::push(Summary summary) {

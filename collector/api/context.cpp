@@ -6,9 +6,9 @@
 
 #include "collector/ingest/credentials.h"
 #include "collector/ingest/decompress.h"
-#include "collector/ingest/rfc3339.h"
 #include "common/duration.h"
 #include "common/text.h"
+#include "common/timestamp.h"
 
 namespace sahab::collector {
 

@@ -12,13 +12,13 @@
 #include "collector/api/router.h"
 #include "collector/ingest/credentials.h"
 #include "collector/ingest/document.h"
-#include "collector/ingest/rfc3339.h"
 #include "collector/store/agents.h"
 #include "collector/store/enrolment_requests.h"
 #include "collector/store/enrolment_tokens.h"
 #include "common/bounded_json.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "common/timestamp.h"
 
 namespace sahab::collector {
 namespace {

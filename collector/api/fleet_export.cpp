@@ -3,26 +3,18 @@
 #include <functional>
 
 #include "collector/api/percentiles.h"
-#include "collector/ingest/rfc3339.h"
 #include "collector/store/edges.h"
 #include "collector/store/fleet_rows.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/utilisation.h"
 #include "common/bounded_json.h"
 #include "common/log.h"
+#include "common/protocol/report.h"
+#include "common/timestamp.h"
 
 namespace sahab::collector {
 namespace {
 using nlohmann::json;
-
-const char* const kMetrics[] = {"cpu_ratio",
-                                "memory_ratio",
-                                "disk_read_iops",
-                                "disk_write_iops",
-                                "disk_read_bytes_per_second",
-                                "disk_write_bytes_per_second",
-                                "network_receive_bytes_per_second",
-                                "network_transmit_bytes_per_second"};
 
 json pick(const json& object, std::initializer_list<const char*> keys) {
   json out = json::object();
@@ -118,19 +110,20 @@ namespace {
 json utilisation_of(Database& db, const std::string& id, const FleetWindow& w) {
   json utilisation = {{"window_days", static_cast<double>(w.seconds) / 86'400.0},
                       {"source", "agent"}};
-  for (const char* metric : kMetrics) {
-    const auto stats = query_window(db, {id, metric, w.now - w.seconds, w.now, w.raw_from});
-    if (std::string(metric) == "cpu_ratio") {
+  namespace report = protocol::report;
+  for (const report::UtilisationMetric& metric : report::kUtilisationMetrics) {
+    if (!metric.in_fleet) continue;
+    const std::string name(metric.name);
+    const auto stats = query_window(db, {id, name, w.now - w.seconds, w.now, w.raw_from});
+    if (metric.name == report::metric::kCpuRatio.name) {
       utilisation["coverage"] =
           std::min(1.0, static_cast<double>(stats.summaries) / w.expected_summaries);
     }
     if (stats.empty()) continue;
     json p = stats_json(stats, w.expected_summaries);
-    utilisation[metric] = {{"p50", p["p50"]},
-                           {"p90", p["p90"]},
-                           {"p95", p["p95"]},
-                           {"p99", p["p99"]},
-                           {"max", p["max"]}};
+    json& percentiles = utilisation[name] = json::object();
+    for (const std::string_view percentile : protocol::kPercentileNames)
+      percentiles[percentile] = p[percentile];
   }
   return utilisation;
 }

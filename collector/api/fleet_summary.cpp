@@ -116,11 +116,11 @@ double number_or_zero(const json& object, const char* key) {
   return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
-std::optional<double> p95_over(Database& db, const std::string& id, const char* metric,
+std::optional<double> p95_over(Database& db, const std::string& id, std::string_view metric,
                                const UtilisationQuery& window) {
   UtilisationQuery q = window;
   q.host_id = id;
-  q.metric = metric;
+  q.metric = std::string(metric);
   const auto stats = query_window(db, q);
   if (stats.empty()) return std::nullopt;
   return stats.sketch.quantile(0.95);
@@ -148,8 +148,8 @@ void read_agents(Database& db, const UtilisationQuery& window, std::vector<HostF
     h.memory_bytes = number_or_zero(host, "memory_bytes");
     for (const auto& disk : host.value("disks", json::array()))
       h.storage_bytes += number_or_zero(disk, "size_bytes");
-    h.cpu_p95 = p95_over(db, h.id, "cpu_ratio", window);
-    h.memory_p95 = p95_over(db, h.id, "memory_ratio", window);
+    h.cpu_p95 = p95_over(db, h.id, protocol::report::metric::kCpuRatio.name, window);
+    h.memory_p95 = p95_over(db, h.id, protocol::report::metric::kMemoryRatio.name, window);
     out.push_back(std::move(h));
   }
 }

@@ -9,13 +9,13 @@
 #include "collector/api/percentiles.h"
 #include "collector/api/router.h"
 #include "collector/ingest/document.h"
-#include "collector/ingest/rfc3339.h"
 #include "collector/store/edges.h"
 #include "collector/store/hosts.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/utilisation.h"
 #include "common/bounded_json.h"
 #include "common/text.h"
+#include "common/timestamp.h"
 
 namespace sahab::collector {
 namespace {

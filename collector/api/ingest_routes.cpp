@@ -6,12 +6,12 @@
 #include "collector/ingest/credentials.h"
 #include "collector/ingest/decompress.h"
 #include "collector/ingest/document.h"
-#include "collector/ingest/rfc3339.h"
 #include "collector/store/agents.h"
 #include "collector/store/batch_writer.h"
 #include "common/bounded_json.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "common/timestamp.h"
 
 namespace sahab::collector {
 namespace {

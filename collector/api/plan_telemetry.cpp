@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "collector/ingest/rfc3339.h"
+#include "common/timestamp.h"
 
 namespace sahab::collector {
 namespace {

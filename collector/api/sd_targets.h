@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/protocol/report.h"
+
 namespace sahab::collector::sd {
 
 // An IPv4 or IPv6 network; IPv4 is held as its IPv4-mapped IPv6 form (::ffff:a.b.c.d/96+n).
@@ -25,9 +27,10 @@ std::optional<std::array<std::uint8_t, 16>> parse_ip(std::string_view text);
 bool contains(const Cidr& cidr, std::string_view address);
 bool contains_any(const std::vector<Cidr>& cidrs, std::string_view address);
 
+using protocol::report::kMaxLabelValueBytes;  // the identity section's limit
+
 constexpr int kDefaultScrapePort = 9100;
 constexpr std::size_t kMaxLabelNameBytes = 64;
-constexpr std::size_t kMaxLabelValueBytes = 1024;
 
 // Prometheus label-name syntax [a-zA-Z_][a-zA-Z0-9_]*, at most kMaxLabelNameBytes, no "__".
 bool valid_label_name(std::string_view name);

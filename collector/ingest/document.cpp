@@ -4,47 +4,26 @@
 #include <cctype>
 #include <cmath>
 
-#include "collector/ingest/rfc3339.h"
+#include "common/timestamp.h"
 
 namespace sahab::collector {
 namespace {
 using nlohmann::json;
+namespace report = protocol::report;
 
 [[noreturn]] void bad(const std::string& where, const std::string& why) {
   throw BadDocument(where + ": " + why);
 }
 
-const json& require(const json& object, const char* key, const std::string& where) {
-  const auto it = object.find(key);
-  if (it == object.end()) bad(where.empty() ? key : where + "." + key, "is missing");
-  return *it;
+// The value of a field check_fields has passed; null when an optional field is absent.
+const json& value_of(const json& object, const report::Field& field) {
+  static const json absent;
+  const auto it = object.find(field.name);
+  return it == object.end() ? absent : *it;
 }
 
-std::string string_at(const json& value, const std::string& where, size_t max_bytes = 256) {
-  if (!value.is_string()) bad(where, "expected a string");
-  const auto& s = value.get_ref<const std::string&>();
-  if (s.size() > max_bytes) bad(where, "longer than " + std::to_string(max_bytes) + " bytes");
-  return s;
-}
-
-double number_at(const json& value, const std::string& where) {
-  if (!value.is_number()) bad(where, "expected a number");
-  const double d = value.get<double>();
-  if (!std::isfinite(d) || d < 0) bad(where, "expected a finite non-negative number");
-  return d;
-}
-
-std::int64_t count_at(const json& value, const std::string& where) {
-  if (!value.is_number_integer() || value.get<std::int64_t>() < 0) {
-    bad(where, "expected a non-negative integer");
-  }
-  return value.get<std::int64_t>();
-}
-
-std::int64_t time_at(const json& value, const std::string& where) {
-  const auto t = parse_rfc3339(string_at(value, where, 64));
-  if (!t) bad(where, "expected an RFC 3339 timestamp such as 2026-11-22T10:00:00Z");
-  return *t;
+std::int64_t time_of(const json& object, const report::Field& field) {
+  return *parse_rfc3339(value_of(object, field).get_ref<const std::string&>());
 }
 
 bool valid_metric_name(std::string_view name) {
@@ -59,37 +38,40 @@ bool valid_metric_name(std::string_view name) {
 }
 
 MetricSummary parse_metric(const std::string& name, const json& m, const std::string& where) {
+  namespace f = report::metric_summary;
   if (!valid_metric_name(name)) bad(where, "metric names are lower-case letters, digits and '_'");
-  if (!m.is_object()) bad(where, "expected an object");
+  report::check_fields(m, f::kFields, where);
   MetricSummary out;
   out.metric = name;
-  out.count = count_at(require(m, "count", where), where + ".count");
-  out.mean = number_at(require(m, "mean", where), where + ".mean");
-  out.max = number_at(require(m, "max", where), where + ".max");
+  out.count = value_of(m, f::kCount).get<std::int64_t>();
+  out.mean = value_of(m, f::kMean).get<double>();
+  out.max = value_of(m, f::kMax).get<double>();
+  const std::string sketch_at = report::field_path(where, f::kSketch.name);
   try {
-    out.sketch = Sketch::from_json(require(m, "sketch", where));
+    out.sketch = Sketch::from_json(value_of(m, f::kSketch));
   } catch (const std::invalid_argument& e) {
-    bad(where + ".sketch", e.what());
+    bad(sketch_at, e.what());
   }
   if (out.sketch.count() != static_cast<std::uint64_t>(out.count)) {
-    bad(where + ".sketch", "holds " + std::to_string(out.sketch.count()) + " values but count is " +
-                               std::to_string(out.count));
+    bad(sketch_at, "holds " + std::to_string(out.sketch.count()) + " values but count is " +
+                       std::to_string(out.count));
   }
-  if (out.mean > out.max * (1 + 1e-9) + 1e-12) bad(where + ".mean", "is larger than max");
+  if (out.mean > out.max * (1 + 1e-9) + 1e-12)
+    bad(report::field_path(where, f::kMean.name), "is larger than max");
   return out;
 }
 
 Summary parse_summary(const json& s, const std::string& where) {
-  if (!s.is_object()) bad(where, "expected an object");
+  namespace f = report::summary;
+  report::check_fields(s, f::kFields, where);
   Summary out;
-  out.start = time_at(require(s, "start", where), where + ".start");
-  out.end = time_at(require(s, "end", where), where + ".end");
-  if (out.end < out.start) bad(where + ".end", "is before start");
-  const json& metrics = require(s, "metrics", where);
-  if (!metrics.is_object()) bad(where + ".metrics", "expected an object");
-  for (const auto& [name, m] : metrics.items()) {
+  out.start = time_of(s, f::kStart);
+  out.end = time_of(s, f::kEnd);
+  if (out.end < out.start) bad(report::field_path(where, f::kEnd.name), "is before start");
+  const std::string metrics_at = report::field_path(where, f::kMetrics.name);
+  for (const auto& [name, m] : value_of(s, f::kMetrics).items()) {
     if (m.is_object() && m.empty()) continue;  // a metric the agent could not measure
-    out.metrics.push_back(parse_metric(name, m, where + ".metrics." + name));
+    out.metrics.push_back(parse_metric(name, m, metrics_at + "." + name));
   }
   return out;
 }
@@ -119,24 +101,24 @@ void check_identity(const json& identity, const std::string& where) {
 }
 
 void parse_inventory(const json& inventory, Batch& batch) {
-  if (!inventory.is_object()) bad("inventory", "expected an object");
-  const auto format = string_at(require(inventory, "format", "inventory"), "inventory.format");
-  if (format != "sahab-inventory/1") bad("inventory.format", "expected 'sahab-inventory/1'");
-  if (const auto full = inventory.find("full"); full != inventory.end()) {
-    if (!full->is_boolean()) bad("inventory.full", "expected true or false");
-    batch.full_inventory = full->get<bool>();
-  }
-  const json& sections = require(inventory, "sections", "inventory");
-  if (!sections.is_object()) bad("inventory.sections", "expected an object");
-  for (const auto& [name, section] : sections.items()) {
-    const std::string where = "inventory.sections." + name;
-    if (!valid_metric_name(name)) bad(where, "section names are lower-case letters and '_'");
-    if (!section.is_object()) bad(where, "expected an object");
-    InventorySection out{name, string_at(require(section, "hash", where), where + ".hash", 128),
-                         require(section, "data", where)};
-    if (!out.data.is_object()) bad(where + ".data", "expected an object");
-    check_record_counts(out.data, where + ".data");
-    if (name == "identity") check_identity(out.data, where + ".data");
+  namespace f = report::inventory;
+  const std::string where = std::string(report::batch::kInventory.name);
+  report::check_fields(inventory, f::kFields, where);
+  if (value_of(inventory, f::kFormat) != report::kInventoryFormat)
+    bad(report::field_path(where, f::kFormat.name),
+        "expected '" + std::string(report::kInventoryFormat) + "'");
+  if (const json& full = value_of(inventory, f::kFull); full.is_boolean())
+    batch.full_inventory = full.get<bool>();
+  const std::string sections_at = report::field_path(where, f::kSections.name);
+  for (const auto& [name, section] : value_of(inventory, f::kSections).items()) {
+    const std::string at = sections_at + "." + name;
+    if (!valid_metric_name(name)) bad(at, "section names are lower-case letters and '_'");
+    report::check_fields(section, report::section::kFields, at);
+    InventorySection out{name, value_of(section, report::section::kHash).get<std::string>(),
+                         value_of(section, report::section::kData)};
+    const std::string data_at = report::field_path(at, report::section::kData.name);
+    check_record_counts(out.data, data_at);
+    if (name == "identity") check_identity(out.data, data_at);
     batch.sections.push_back(std::move(out));
   }
 }
@@ -181,46 +163,43 @@ std::map<std::string, std::string> parse_labels(const json& labels, const std::s
       bad(where, "label name '" + name.substr(0, 64) + "' is not letters, digits, '_' or '.'");
     if (value.is_number()) {
       out[name] = value.dump();
-    } else {
-      out[name] = string_at(value, where + "." + name, kMaxLabelValueBytes);
+      continue;
     }
+    if (!value.is_string()) bad(where + "." + name, "expected a string");
+    if (value.get_ref<const std::string&>().size() > kMaxLabelValueBytes)
+      bad(where + "." + name, "longer than " + std::to_string(kMaxLabelValueBytes) + " bytes");
+    out[name] = value.get<std::string>();
   }
   return out;
 }
 
 Batch parse_batch(std::string_view body) {
+  namespace f = report::batch;
   json document;
   try {
-    document = bounded_json::parse(body, kIngestLimits);
+    document = bounded_json::parse(body, report::kLimits);
   } catch (const bounded_json::Error& e) {
     throw BadDocument(std::string("document: ") + e.what());
   }
-  if (!document.is_object()) bad("document", "expected a JSON object");
+  report::check_fields(document, f::kFields, "");
   Batch batch;
-  const auto format = string_at(require(document, "format", ""), "format");
-  if (format != "sahab-ingest/1") bad("format", "expected 'sahab-ingest/1', got '" + format + "'");
-  batch.host_id = string_at(require(document, "host_id", ""), "host_id");
+  const auto& format = value_of(document, f::kFormat).get_ref<const std::string&>();
+  if (format != report::kFormat) {
+    bad(std::string(f::kFormat.name),
+        "expected '" + std::string(report::kFormat) + "', got '" + format + "'");
+  }
+  batch.host_id = value_of(document, f::kHostId).get<std::string>();
   if (!valid_host_id(batch.host_id))
-    bad("host_id", "expected letters, digits, '.', '_', '-' or ':'");
-  batch.sequence = count_at(require(document, "sequence", ""), "sequence");
-  if (batch.sequence < 1) bad("sequence", "must start at 1");
-  if (const auto v = document.find("agent_version"); v != document.end()) {
-    batch.agent_version = string_at(*v, "agent_version", 64);
-  }
-  if (const auto inventory = document.find("inventory");
-      inventory != document.end() && !inventory->is_null()) {
-    parse_inventory(*inventory, batch);
-  }
-  if (const auto summaries = document.find("summaries");
-      summaries != document.end() && !summaries->is_null()) {
-    if (!summaries->is_array()) bad("summaries", "expected an array");
-    if (summaries->size() > kMaxSummariesPerBatch) {
-      bad("summaries", "more than " + std::to_string(kMaxSummariesPerBatch) + " in one batch");
-    }
-    for (size_t i = 0; i < summaries->size(); ++i) {
-      batch.summaries.push_back(
-          parse_summary((*summaries)[i], "summaries[" + std::to_string(i) + "]"));
-    }
+    bad(std::string(f::kHostId.name), "expected letters, digits, '.', '_', '-' or ':'");
+  batch.sequence = value_of(document, f::kSequence).get<std::int64_t>();
+  if (const json& version = value_of(document, f::kAgentVersion); version.is_string())
+    batch.agent_version = version.get<std::string>();
+  if (const json& inventory = value_of(document, f::kInventory); !inventory.is_null())
+    parse_inventory(inventory, batch);
+  const json& summaries = value_of(document, f::kSummaries);
+  for (std::size_t i = 0; summaries.is_array() && i < summaries.size(); ++i) {
+    batch.summaries.push_back(parse_summary(
+        summaries[i], std::string(f::kSummaries.name) + "[" + std::to_string(i) + "]"));
   }
   return batch;
 }

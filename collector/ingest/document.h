@@ -10,15 +10,14 @@
 #include <string_view>
 #include <vector>
 
-#include "common/bounded_json.h"
+#include "common/protocol/report.h"
 #include "common/sketch.h"
 
 namespace sahab::collector {
 
-class BadDocument : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+// A report that breaks its field tables (common/protocol/report.h), or the checks of its
+// identity section below; the message names the field.
+using BadDocument = protocol::report::ReportError;
 
 struct MetricSummary {
   std::string metric;
@@ -49,16 +48,13 @@ struct Batch {
   std::vector<Summary> summaries;
 };
 
-// Limits that keep one document's cost bounded (docs/security.md lists them). A full inventory
-// of a busy server is about 10,000 values and 100 KB.
-inline constexpr size_t kMaxSummariesPerBatch = 20'000;
-inline constexpr size_t kMaxLabelValueBytes = 1024;
-inline constexpr size_t kMaxLabels = 64;
-inline constexpr size_t kMaxHostnameBytes = 253;      // a DNS name
-inline constexpr size_t kMaxRecordsPerList = 50'000;  // packages, services, connections, processes
-inline constexpr bounded_json::Limits kIngestLimits{
-    .max_depth = 32, .max_values = 1'000'000, .max_string_bytes = 64 << 10};
+using protocol::report::kMaxHostnameBytes;
+using protocol::report::kMaxLabels;
+using protocol::report::kMaxLabelValueBytes;
+using protocol::report::kMaxRecordsPerList;
+using protocol::report::kMaxSummariesPerBatch;
 
+// Parses and checks a whole report; throws BadDocument naming the first problem.
 Batch parse_batch(std::string_view body);
 
 // Host ids are opaque but safe everywhere (paths, labels, logs): [A-Za-z0-9._:-]{1,128}, not

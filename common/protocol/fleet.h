@@ -4,6 +4,7 @@
 // and the reader and writer made from that table. The collector writes it, the planner reads it.
 // Every field but a host's id may be absent; absent values stay empty optionals so the planner
 // can say what it assumed instead of inventing numbers silently.
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -154,6 +155,9 @@ std::span<const Field<Connection>> connection_fields();
 // The host object whose presence is itself data (an empty "utilisation": {} says "measured,
 // nothing usable"), and the paths under it.
 inline constexpr std::string_view kUtilisationObject = "utilisation";
+// The percentiles of each utilisation metric ("utilisation.cpu_ratio.p95"), in Percentiles order.
+inline constexpr std::array<std::string_view, 5> kPercentileNames{"p50", "p90", "p95", "p99",
+                                                                  "max"};
 
 // ---- Reading and writing ---------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 // The field table of sahab-fleet/1: every field's name, type, unit, range and presence, in one
 // place (common/protocol/fleet.h says how the reader and the writer use it).
+#include <algorithm>
 #include <array>
 #include <utility>
 
 #include "common/protocol/fleet.h"
+#include "common/protocol/report.h"
 
 namespace sahab::protocol {
 namespace {
@@ -11,49 +13,44 @@ namespace {
 using HostField = Field<Host>;
 using ConnectionField = Field<Connection>;
 
-// The utilisation metrics a host may carry, with their largest meaningful value.
+// The utilisation metrics a fleet host carries percentiles of (the report's metrics marked
+// in_fleet), with where they live in Utilisation.
 struct UtilisationMetric {
-  const char* name;
+  const report::UtilisationMetric& metric;
   Percentiles Utilisation::*member;
-  const char* unit;
-  double max;
 };
 constexpr std::array<UtilisationMetric, 8> kUtilisationMetrics{{
-    {"cpu_ratio", &Utilisation::cpu_ratio, "0..1", 1},
-    {"memory_ratio", &Utilisation::memory_ratio, "0..1", 1},
-    {"disk_read_iops", &Utilisation::disk_read_iops, "operations/s", kAnyNumber},
-    {"disk_write_iops", &Utilisation::disk_write_iops, "operations/s", kAnyNumber},
-    {"disk_read_bytes_per_second", &Utilisation::disk_read_bytes_per_second, "bytes/s", kAnyNumber},
-    {"disk_write_bytes_per_second", &Utilisation::disk_write_bytes_per_second, "bytes/s",
-     kAnyNumber},
-    {"network_receive_bytes_per_second", &Utilisation::network_receive_bytes_per_second, "bytes/s",
-     kAnyNumber},
-    {"network_transmit_bytes_per_second", &Utilisation::network_transmit_bytes_per_second,
-     "bytes/s", kAnyNumber},
+    {report::metric::kCpuRatio, &Utilisation::cpu_ratio},
+    {report::metric::kMemoryRatio, &Utilisation::memory_ratio},
+    {report::metric::kDiskReadIops, &Utilisation::disk_read_iops},
+    {report::metric::kDiskWriteIops, &Utilisation::disk_write_iops},
+    {report::metric::kDiskReadBytes, &Utilisation::disk_read_bytes_per_second},
+    {report::metric::kDiskWriteBytes, &Utilisation::disk_write_bytes_per_second},
+    {report::metric::kNetworkReceiveBytes, &Utilisation::network_receive_bytes_per_second},
+    {report::metric::kNetworkTransmitBytes, &Utilisation::network_transmit_bytes_per_second},
 }};
+static_assert(static_cast<std::size_t>(std::count_if(report::kUtilisationMetrics.begin(),
+                                                     report::kUtilisationMetrics.end(),
+                                                     [](const auto& m) { return m.in_fleet; })) ==
+                  kUtilisationMetrics.size(),
+              "every metric the report marks in_fleet has a place in the fleet's Utilisation");
 
-struct PercentileName {
-  const char* name;
-  std::optional<double> Percentiles::*member;
-};
-constexpr std::array<PercentileName, 5> kPercentiles{{{"p50", &Percentiles::p50},
-                                                      {"p90", &Percentiles::p90},
-                                                      {"p95", &Percentiles::p95},
-                                                      {"p99", &Percentiles::p99},
-                                                      {"max", &Percentiles::max}}};
+constexpr std::array<std::optional<double> Percentiles::*, kPercentileNames.size()> kPercentiles{
+    &Percentiles::p50, &Percentiles::p90, &Percentiles::p95, &Percentiles::p99, &Percentiles::max};
 
 // The slot of utilisation.METRIC.PERCENTILE; the reader opens "utilisation" before any of them.
 template <std::size_t M, std::size_t P>
 FieldSlot percentile_slot(Host& h, std::size_t) {
   Percentiles& metric = (*h.utilisation).*kUtilisationMetrics[M].member;
-  return &(metric.*kPercentiles[P].member);
+  return &(metric.*kPercentiles[P]);
 }
 
 template <std::size_t M, std::size_t... P>
 void add_metric(std::vector<HostField>& fields, std::index_sequence<P...>) {
-  const UtilisationMetric& m = kUtilisationMetrics[M];
-  (fields.push_back({std::string(kUtilisationObject) + "." + m.name + "." + kPercentiles[P].name,
-                     FieldType::kNumber, m.unit, 0, m.max, nullptr, false, &percentile_slot<M, P>}),
+  const report::UtilisationMetric& m = kUtilisationMetrics[M].metric;
+  const std::string prefix = std::string(kUtilisationObject) + "." + std::string(m.name) + ".";
+  (fields.push_back({prefix + std::string(kPercentileNames[P]), FieldType::kNumber, m.unit, 0,
+                     m.max, nullptr, false, &percentile_slot<M, P>}),
    ...);
 }
 
