@@ -174,7 +174,8 @@ int run(const CollectorConfig& config) {
   const auto session_user = [&ui_auth](const http::Request& r) { return ui_auth.user_of(r); };
   Context context{config,    store,    telemetry,         limiter,     enrolment_token,
                   api_token, unix_now, session_authorise, session_user};
-  PlanService plans(store, config, std::move(setup), planning_unavailable, telemetry, unix_now);
+  FleetCache fleets(store, config, unix_now);
+  PlanService plans(fleets, config, std::move(setup), planning_unavailable, telemetry, unix_now);
   const auto plan_gauges = std::make_shared<PlanGauges>(unix_now);
   telemetry.add_collectable(plan_gauges);
 
@@ -192,7 +193,7 @@ int run(const CollectorConfig& config) {
   register_host_routes(server, context);
   register_fleet_routes(server, context);
   register_ops_routes(server, context);
-  register_fleet_summary_routes(server, context);
+  register_fleet_summary_routes(server, context, fleets);
   register_enrolment_token_routes(server, context);
   register_enrolment_routes(server, context);
   register_plan_routes(server, context, plans);

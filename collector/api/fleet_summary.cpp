@@ -62,96 +62,28 @@ void add_to(Histogram& histogram, const std::optional<double>& ratio) {
   histogram[static_cast<size_t>(std::clamp(static_cast<int>(std::floor(*ratio * 10)), 0, 9))]++;
 }
 
-// id, hostname, state and labels, and the region and province labels.
-HostFigures host_row(const HostListRow& row, const char* source) {
+// What the summary shows of one host of the shared fleet: its figures as the planner reads them,
+// its source and state from the store. The OS name falls back to the family, as the UI labels it.
+HostFigures figures_of(const protocol::Host& host, const std::string& source,
+                       const std::string& state) {
   HostFigures h;
-  h.id = row.id;
-  h.hostname = row.hostname;
+  h.id = host.id;
+  h.hostname = host.hostname;
   h.source = source;
-  h.state = row.state;
-  h.labels = bounded_json::parse_stored_or(row.labels_json, "host labels", json::object());
-  if (!h.labels.is_object()) h.labels = json::object();
-  const auto label = [&](const char* name) -> std::optional<std::string> {
-    const auto it = h.labels.find(name);
-    return it != h.labels.end() && it->is_string() ? std::optional(it->get<std::string>())
-                                                   : std::nullopt;
-  };
-  h.region = label("region");
-  h.province = label("province");
+  h.state = state;
+  h.labels = host.labels;
+  if (const auto& region = host.label("region"); !region.empty()) h.region = region;
+  if (const auto& province = host.label("province"); !province.empty()) h.province = province;
+  h.os_name = host.os_name.empty() ? host.os_family : host.os_name;
+  h.os_version = host.os_version;
+  h.cores = host.cpu_cores.value_or(0);
+  h.memory_bytes = host.memory_bytes.value_or(0);
+  for (const protocol::Disk& disk : host.disks) h.storage_bytes += disk.size_bytes.value_or(0);
+  if (host.utilisation) {
+    h.cpu_p95 = host.utilisation->cpu_ratio.p95;
+    h.memory_p95 = host.utilisation->memory_ratio.p95;
+  }
   return h;
-}
-
-// Imported hosts: everything is in the imported document (imported_host_figures).
-void read_imported(Database& db, std::vector<HostFigures>& out) {
-  const auto text = [](const json& v) -> std::optional<std::string> {
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_number()) return v.dump();
-    return std::nullopt;
-  };
-  const auto number = [](const json& v) -> std::optional<double> {
-    return v.is_number() ? std::optional(v.get<double>()) : std::nullopt;
-  };
-  for (const auto& row : imported_host_figures(db)) {
-    const json v = bounded_json::parse_stored_or(row.figures_json, "imported host figures", json());
-    if (!v.is_array() || v.size() != 8) continue;
-    HostFigures h = host_row(row.host, "import");
-    h.os_name = text(v[0]).value_or(text(v[1]).value_or(""));
-    h.os_version = text(v[2]).value_or("");
-    h.cores = number(v[3]).value_or(0);
-    h.memory_bytes = number(v[4]).value_or(0);
-    h.cpu_p95 = number(v[5]);
-    h.memory_p95 = number(v[6]);
-    if (v[7].is_array()) {
-      for (const auto& disk : v[7]) {
-        if (disk.is_object())
-          h.storage_bytes += number(disk.value("size_bytes", json())).value_or(0);
-      }
-    }
-    out.push_back(std::move(h));
-  }
-}
-
-double number_or_zero(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
-std::optional<double> p95_over(Database& db, const std::string& id, std::string_view metric,
-                               const UtilisationQuery& window) {
-  UtilisationQuery q = window;
-  q.host_id = id;
-  q.metric = std::string(metric);
-  const auto stats = query_window(db, q);
-  if (stats.empty()) return std::nullopt;
-  return stats.sketch.quantile(0.95);
-}
-
-// Agent hosts: their inventory as the fleet export reads it, and p95s over the window.
-void read_agents(Database& db, const UtilisationQuery& window, std::vector<HostFigures>& out) {
-  static const std::vector<std::string> kSections = {"system", "hardware"};
-  std::vector<HostFigures> hosts;
-  for (const auto& row : agent_host_rows(db)) hosts.push_back(host_row(row, "agent"));
-  for (HostFigures& h : hosts) {
-    json sections = json::object();
-    for (const auto& [section, data] : inventory_data(db, h.id, kSections)) {
-      sections[section] = bounded_json::parse_stored_or(data, "inventory section", json::object());
-    }
-    const json host = host_from_inventory(sections);
-    const json os = host.value("os", json::object());
-    h.os_name = os.contains("name") && os["name"].is_string() ? os["name"].get<std::string>()
-                : os.contains("family") && os["family"].is_string()
-                    ? os["family"].get<std::string>()
-                    : "";
-    h.os_version =
-        os.contains("version") && os["version"].is_string() ? os["version"].get<std::string>() : "";
-    h.cores = number_or_zero(host.value("cpu", json::object()), "cores");
-    h.memory_bytes = number_or_zero(host, "memory_bytes");
-    for (const auto& disk : host.value("disks", json::array()))
-      h.storage_bytes += number_or_zero(disk, "size_bytes");
-    h.cpu_p95 = p95_over(db, h.id, protocol::report::metric::kCpuRatio.name, window);
-    h.memory_p95 = p95_over(db, h.id, protocol::report::metric::kMemoryRatio.name, window);
-    out.push_back(std::move(h));
-  }
 }
 
 json sorted_totals(const std::map<std::optional<std::string>, Totals>& groups) {
@@ -169,36 +101,22 @@ std::string os_label(const HostFigures& h) {
   return h.os_version.empty() ? h.os_name : h.os_name + " " + h.os_version;
 }
 
-// The figures of every host, recomputed when the fleet changes (its fingerprint, stale count or
-// the window) or after kMaxAge, since utilisation moves without changing the fingerprint. Reading
-// 10,000 imported documents takes a moment; the Overview asks for it on every visit.
-constexpr auto kMaxAge = std::chrono::seconds(60);
-
-struct CachedFleet {
-  std::string key;
-  std::chrono::steady_clock::time_point computed;
-  std::shared_ptr<const std::vector<HostFigures>> hosts;
-};
-
-std::shared_ptr<const std::vector<HostFigures>> read_fleet(Context& ctx, std::int64_t window) {
-  static std::mutex mutex;
-  static CachedFleet cache;
-  const std::int64_t now = ctx.now();
-  const std::string key = ctx.store.read([&](Database& db) {
-    return ctx.store.path().string() + "|" + fleet_fingerprint(db) + "|" +
-           std::to_string(host_counts_by_state(db)["stale"]) + "|" + std::to_string(window);
-  });
-  std::lock_guard lock(mutex);
-  if (cache.key == key && std::chrono::steady_clock::now() - cache.computed < kMaxAge) {
-    return cache.hosts;
+// The figures of every host, from the fleet the plan service reads too (FleetCache): imported
+// hosts first, then agent hosts, each by id, as the Hosts table lists them.
+std::vector<HostFigures> read_fleet(Context& ctx, FleetCache& fleets, std::int64_t window) {
+  const auto snapshot = fleets.fleet(window);
+  std::unordered_map<std::string, HostStatus> statuses;
+  for (HostStatus& status : ctx.store.read([](Database& db) { return host_statuses(db); }))
+    statuses.emplace(status.id, std::move(status));
+  std::vector<HostFigures> hosts;
+  hosts.reserve(snapshot->fleet.hosts.size());
+  for (const protocol::Host& host : snapshot->fleet.hosts) {
+    const auto it = statuses.find(host.id);
+    if (it == statuses.end()) continue;  // removed since the fleet was read
+    hosts.push_back(figures_of(host, it->second.source, it->second.state));
   }
-  auto hosts = std::make_shared<std::vector<HostFigures>>();
-  ctx.store.read([&](Database& db) {
-    hosts->clear();
-    read_imported(db, *hosts);
-    read_agents(db, {"", "", now - window, now, raw_from(ctx.config.retention, now)}, *hosts);
-  });
-  cache = {key, std::chrono::steady_clock::now(), hosts};
+  std::stable_partition(hosts.begin(), hosts.end(),
+                        [](const HostFigures& h) { return h.source == "import"; });
   return hosts;
 }
 
@@ -206,9 +124,9 @@ json optional_number(const std::optional<double>& v) { return v ? json(*v) : jso
 
 }  // namespace
 
-json fleet_hosts_table(Context& ctx, std::int64_t window) {
+json fleet_hosts_table(Context& ctx, FleetCache& fleets, std::int64_t window) {
   json rows = json::array();
-  for (const HostFigures& h : *read_fleet(ctx, window)) {
+  for (const HostFigures& h : read_fleet(ctx, fleets, window)) {
     rows.push_back({{"id", h.id},
                     {"hostname", h.hostname},
                     {"labels", h.labels},
@@ -224,10 +142,9 @@ json fleet_hosts_table(Context& ctx, std::int64_t window) {
   return {{"format", "sahab-fleet-hosts/1"}, {"hosts", std::move(rows)}};
 }
 
-json fleet_summary(Context& ctx, std::int64_t window) {
+json fleet_summary(Context& ctx, FleetCache& fleets, std::int64_t window) {
   const std::int64_t now = ctx.now();
-  const auto fleet = read_fleet(ctx, window);
-  const std::vector<HostFigures>& hosts = *fleet;
+  const std::vector<HostFigures> hosts = read_fleet(ctx, fleets, window);
 
   Totals all;
   std::map<std::string, std::int64_t> by_source, by_state;
@@ -287,19 +204,20 @@ json fleet_summary(Context& ctx, std::int64_t window) {
 namespace {
 
 // GET PATH?window=30d answered by `compute`.
-ApiHandler windowed_json(nlohmann::json (*compute)(Context&, std::int64_t)) {
-  return windowed([compute](Context& ctx, const http::Request&, std::int64_t window) {
-    return json_response(200, compute(ctx, window));
+ApiHandler windowed_json(FleetCache& fleets,
+                         nlohmann::json (*compute)(Context&, FleetCache&, std::int64_t)) {
+  return windowed([&fleets, compute](Context& ctx, const http::Request&, std::int64_t window) {
+    return json_response(200, compute(ctx, fleets, window));
   });
 }
 
 }  // namespace
 
-void register_fleet_summary_routes(http::Server& server, Context& ctx) {
+void register_fleet_summary_routes(http::Server& server, Context& ctx, FleetCache& fleets) {
   add_api_routes(
       server, ctx,
-      {{"GET", "/api/v1/fleet/summary", MinRole::kViewer, windowed_json(fleet_summary)},
-       {"GET", "/api/v1/fleet/hosts", MinRole::kViewer, windowed_json(fleet_hosts_table)}});
+      {{"GET", "/api/v1/fleet/summary", MinRole::kViewer, windowed_json(fleets, fleet_summary)},
+       {"GET", "/api/v1/fleet/hosts", MinRole::kViewer, windowed_json(fleets, fleet_hosts_table)}});
 }
 
 }  // namespace sahab::collector

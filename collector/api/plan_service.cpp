@@ -3,17 +3,15 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "collector/api/fleet_export.h"
 #include "collector/api/plan_telemetry.h"
-#include "collector/store/fingerprint.h"
 #include "common/log.h"
 
 namespace sahab::collector {
 
-PlanService::PlanService(Store& store, const CollectorConfig& config,
+PlanService::PlanService(FleetCache& fleets, const CollectorConfig& config,
                          std::optional<planner::PlannerSetup> setup, std::string unavailable,
                          Telemetry& telemetry, std::function<std::int64_t()> now)
-    : store_(store),
+    : fleets_(fleets),
       config_(config),
       setup_(std::move(setup)),
       unavailable_(std::move(unavailable)),
@@ -45,13 +43,6 @@ std::string PlanService::cache_key(const std::string& fingerprint,
   return fingerprint + "\n" + planner::parameters_json(config).dump();
 }
 
-// What a plan depends on and changes without a new utilisation sample: hosts (enrolments,
-// imports), inventory sections (hardware, software, labels, connections: each change is a row of
-// inventory_changes) and imports (each writes an audit row).
-std::string PlanService::fingerprint() {
-  return store_.read([](Database& db) { return fleet_fingerprint(db); });
-}
-
 std::shared_ptr<const PlanService::Result> PlanService::cached(const std::string& key) {
   std::lock_guard lock(cache_mutex_);
   const auto now = std::chrono::steady_clock::now();
@@ -68,7 +59,7 @@ std::shared_ptr<const PlanService::Result> PlanService::cached(const std::string
 }
 
 std::shared_ptr<const PlanService::Result> PlanService::plan(const planner::PlannerConfig& config) {
-  const std::string state = fingerprint();
+  const std::string state = fleets_.fingerprint();
   const std::string key = cache_key(state, config);
   if (auto hit = cached(key)) {
     hits_.Increment();
@@ -87,7 +78,7 @@ std::shared_ptr<const PlanService::Result> PlanService::plan(const planner::Plan
 }
 
 nlohmann::json PlanService::brief(const planner::PlannerConfig& config) {
-  const std::string key = cache_key(fingerprint(), config);
+  const std::string key = cache_key(fleets_.fingerprint(), config);
   {
     std::lock_guard lock(cache_mutex_);
     const auto it = briefs_.find(key);
@@ -116,40 +107,25 @@ nlohmann::json PlanService::brief(const planner::PlannerConfig& config) {
   return *figures;
 }
 
-std::shared_ptr<const planner::Fleet> PlanService::fleet(const std::string& fingerprint,
-                                                         std::int64_t window) {
-  const std::string key = fingerprint + "/" + std::to_string(window);
-  const auto now = std::chrono::steady_clock::now();
-  if (fleet_ && fleet_key_ == key && now - fleet_exported_ <= config_.planner_max_age) {
-    return fleet_;
-  }
-  fleet_.reset();  // free the old one before building the next
-  const FleetWindow w = fleet_window(config_, now_(), window);
-  fleet_ = std::make_shared<const planner::Fleet>(
-      store_.read([&w](Database& db) { return planner_fleet(db, w); }));
-  fleet_key_ = key;
-  fleet_exported_ = now;
-  return fleet_;
-}
-
 std::shared_ptr<const PlanService::Result> PlanService::compute(
     const planner::PlannerConfig& config, const std::string& fingerprint) {
   const auto started = std::chrono::steady_clock::now();
-  const auto exported =
-      fleet(fingerprint, static_cast<std::int64_t>(config.sizing.window_days * 86'400));
+  const auto snapshot =
+      fleets_.fleet(static_cast<std::int64_t>(config.sizing.window_days * 86'400));
+  const planner::Fleet& exported = snapshot->fleet;
   auto result = std::make_shared<Result>();
-  result->plan = planner::plan(*exported, config, setup_->catalogs);
+  result->plan = planner::plan(exported, config, setup_->catalogs);
   result->summary = planner::plan_summary_json_text(result->plan);
   for (std::size_t i = 0; i < result->plan.hosts.size(); ++i) {
     result->index.emplace(result->plan.hosts[i].id, i);
   }
   result->computed_at = now_();
-  result->missing_data = count_missing_data(*exported);
+  result->missing_data = count_missing_data(exported);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   computations_.Increment();
   last_seconds_.Set(seconds);
-  log::info("planned " + std::to_string(exported->hosts.size()) + " hosts in " +
+  log::info("planned " + std::to_string(exported.hosts.size()) + " hosts in " +
             std::to_string(static_cast<int>(seconds * 1000)) + " ms (fleet " + fingerprint + ")");
   return result;
 }

@@ -2,11 +2,11 @@
 // Plans of the collector's fleet for /api/v1/plan and the scenarios: the planner configuration
 // loaded at start-up, what-if parameters applied over it, and a few recent plans kept in memory.
 //
-// Cache key: the fleet's fingerprint (hosts, inventory changes, imports and enrolments, read from
-// the store in one cheap query) and the canonical parameters (every key's value after the
-// what-if, so two spellings of the same what-if share a plan). Entries older than
-// planner.max_age are recomputed too, since utilisation moves without changing the fingerprint.
-// One plan is computed at a time; a request for a plan being computed waits for it.
+// Cache key: the fleet's fingerprint (FleetCache, which also holds the fleet the plans are made
+// from) and the canonical parameters (every key's value after the what-if, so two spellings of
+// the same what-if share a plan). Entries older than planner.max_age are recomputed too, since
+// utilisation moves without changing the fingerprint. One plan is computed at a time; a request
+// for a plan being computed waits for it.
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "collector/api/context.h"
+#include "collector/api/fleet_cache.h"
 #include "collector/api/telemetry.h"
 #include "collector/config.h"
 #include "collector/store/store.h"
@@ -43,7 +44,7 @@ class PlanService {
 
   // `setup` is empty when no planner configuration or catalogue could be found; planning then
   // answers 503 with `unavailable`.
-  PlanService(Store& store, const CollectorConfig& config,
+  PlanService(FleetCache& fleets, const CollectorConfig& config,
               std::optional<planner::PlannerSetup> setup, std::string unavailable,
               Telemetry& telemetry, std::function<std::int64_t()> now);
 
@@ -78,14 +79,10 @@ class PlanService {
     std::shared_ptr<const Result> result;
     std::chrono::steady_clock::time_point computed;
   };
-  std::string fingerprint();
   std::shared_ptr<const Result> cached(const std::string& key);
   std::shared_ptr<const Result> compute(const planner::PlannerConfig& config,
                                         const std::string& fingerprint);
-  // The fleet of `fingerprint` over `window` seconds, exported once for every what-if on it.
-  std::shared_ptr<const planner::Fleet> fleet(const std::string& fingerprint, std::int64_t window);
-
-  Store& store_;
+  FleetCache& fleets_;
   const CollectorConfig& config_;
   std::optional<planner::PlannerSetup> setup_;
   std::string unavailable_;
@@ -95,10 +92,6 @@ class PlanService {
   prometheus::Gauge& last_seconds_;
 
   std::mutex compute_mutex_;  // held while a plan is computed: one at a time
-  // The last exported fleet (guarded by compute_mutex_): exporting costs more than planning.
-  std::string fleet_key_;
-  std::shared_ptr<const planner::Fleet> fleet_;
-  std::chrono::steady_clock::time_point fleet_exported_;
   std::mutex cache_mutex_;
   std::list<Entry> entries_;  // most recently used first; at most kCachedPlans
   struct Brief {

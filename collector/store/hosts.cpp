@@ -164,10 +164,10 @@ std::vector<HostStatus> host_statuses(Database& db) {
       "coalesce(json_extract(h.labels, '$.province'), ''), "
       "coalesce(json_extract(h.labels, '$.commune'), ''), "
       "h.source = 'agent' AND EXISTS (SELECT 1 FROM agents a WHERE a.host_id = h.id AND "
-      "NOT EXISTS (SELECT 1 FROM revocations r WHERE r.agent_id = a.id)) FROM hosts h");
+      "NOT EXISTS (SELECT 1 FROM revocations r WHERE r.agent_id = a.id)), h.source FROM hosts h");
   std::vector<HostStatus> out;
   while (s.step()) {
-    out.push_back({s.text(0), s.text(2), s.integer(3),
+    out.push_back({s.text(0), s.text(2), s.text(8), s.integer(3),
                    HostPlace{s.text(1), s.text(4), s.text(5), s.text(6)}, s.integer(7) != 0});
   }
   return out;

