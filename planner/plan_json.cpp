@@ -75,6 +75,12 @@ class Writer {
     key(k);
     return value(v);
   }
+  // The field's value when `known`, else null (a figure the plan does not have).
+  template <typename T>
+  Writer& field_if(std::string_view k, bool known, const T& v) {
+    key(k);
+    return known ? value(v) : null();
+  }
   Writer& strings(std::string_view k, const std::vector<std::string>& list) {
     key(k).begin_array();
     for (const auto& s : list) value(s);
@@ -185,12 +191,7 @@ void host(Writer& w, const Plan& plan, const HostPlan& h) {
   } else {
     w.null();
   }
-  w.key("wave");
-  if (h.wave > 0) {
-    w.value(h.wave);
-  } else {
-    w.null();
-  }
+  w.field_if("wave", h.wave > 0, h.wave);
   w.field("confidence", h.confidence);
   w.key("confidence_factors").begin_array();
   for (const auto& f : h.confidence_factors) {
@@ -340,24 +341,9 @@ void warnings(Writer& w, const Plan& plan) {
 void business_case(Writer& w, const Plan& plan) {
   const BusinessCase& b = plan.business_case;
   w.key("business_case").begin_object();
-  w.key("break_even_month");
-  if (b.break_even_month > 0) {
-    w.value(b.break_even_month);
-  } else {
-    w.null();
-  }
-  w.key("break_even_date");
-  if (b.break_even_month > 0) {
-    w.value(b.break_even_date);
-  } else {
-    w.null();
-  }
-  w.key("payback_months");
-  if (b.payback_months >= 0) {
-    w.value(r2(b.payback_months));
-  } else {
-    w.null();
-  }
+  w.field_if("break_even_month", b.break_even_month > 0, b.break_even_month);
+  w.field_if("break_even_date", b.break_even_month > 0, b.break_even_date);
+  w.field_if("payback_months", b.payback_months >= 0, r2(b.payback_months));
   w.field("steady_monthly_savings", r2(b.steady_monthly_savings));
   w.key("months").begin_array();
   for (const auto& m : b.months) {
