@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The collector's plan endpoints on an imported generated fleet: time of GET /api/v1/plan (full
-# sahab-plan/1) and GET /api/v1/plan/summary, first (computed: fleet read from SQLite + plan)
-# and cached, and of GET /api/v1/fleet, as curl sees them on loopback; sizes of the answers and
-# the collector's CPU time for each (from /proc/PID/stat).
+# The collector's fleet and plan endpoints on an imported generated fleet, in the order a first
+# visit asks for them: the Overview (GET /api/v1/fleet/summary, first: the fleet read from SQLite
+# into the FleetCache; then cached), the Hosts table, GET /api/v1/plan (full sahab-plan/1, first:
+# planned from the cached fleet; then cached), the plan summary and a what-if, and GET
+# /api/v1/fleet; times as curl sees them on loopback, sizes of the answers and the collector's
+# CPU time for each (from /proc/PID/stat).
 #
 #   bench/collector_plan_bench.sh [BUILD_DIR] [HOSTS]      e.g. bench/collector_plan_bench.sh build 10000
 set -euo pipefail
@@ -38,6 +40,9 @@ timed() {  # timed LABEL ARGS...: one request, its time, size and the collector'
   echo " (collector CPU $(awk -v a="$before" -v b="$after" 'BEGIN {printf "%.2f", b - a}') s)"
 }
 echo "hosts: $HOSTS"
+timed "GET /api/v1/fleet/summary (first)" "$URL/api/v1/fleet/summary"
+timed "GET /api/v1/fleet/summary (cached)" "$URL/api/v1/fleet/summary"
+timed "GET /api/v1/fleet/hosts" "$URL/api/v1/fleet/hosts"
 timed "GET /api/v1/plan (first)" "$URL/api/v1/plan"
 timed "GET /api/v1/plan (cached)" "$URL/api/v1/plan"
 timed "GET /api/v1/plan/summary (cached)" "$URL/api/v1/plan/summary"
