@@ -43,8 +43,9 @@ void write_rollup(Database& db, const std::string& host, const std::string& metr
 
 // Rebuilds (host, day)'s rollups from its raw summaries. Days already past the raw retention
 // (late data from a long-spooled agent) are merged into the existing rollup and the raw rows
-// deleted, since the rest of that day's raw rows are gone.
-void roll_up(Database& db, const std::string& host, std::int64_t day, std::int64_t raw_from) {
+// deleted, since the rest of that day's raw rows are gone. Returns how many raw rows it deleted.
+std::int64_t roll_up(Database& db, const std::string& host, std::int64_t day,
+                     std::int64_t raw_from) {
   const bool past_retention = day < raw_from;
   std::map<std::string, Merged> by_metric;
   if (past_retention) {
@@ -65,22 +66,27 @@ void roll_up(Database& db, const std::string& host, std::int64_t day, std::int64
     by_metric[raw.text(0)].add(1, raw.integer(1), raw.real(2), raw.real(3), raw.text(4));
   }
   for (const auto& [metric, merged] : by_metric) write_rollup(db, host, metric, day, merged);
+  std::int64_t deleted = 0;
   if (past_retention) {
     db.cached("DELETE FROM summaries WHERE host_id = ? AND start >= ? AND start < ?")
         .with(host, day, day + kSecondsPerDay)
         .run();
+    deleted = db.changes();
   }
   db.cached("DELETE FROM rollup_pending WHERE host_id = ? AND day = ?").with(host, day).run();
+  return deleted;
 }
 
-// Rolls up a bounded number of completed days; returns how many.
-std::int64_t roll_up_some(Database& db, std::int64_t today, std::int64_t raw_from) {
+// Rolls up a bounded number of completed days; returns how many, and adds the raw rows deleted
+// on the way to `summaries_deleted`.
+std::int64_t roll_up_some(Database& db, std::int64_t today, std::int64_t raw_from,
+                          std::int64_t& summaries_deleted) {
   std::vector<std::pair<std::string, std::int64_t>> pending;
   Statement& s = db.cached("SELECT host_id, day FROM rollup_pending WHERE day < ? LIMIT ?")
                      .with(today, kPendingPerJob);
   while (s.step()) pending.emplace_back(s.text(0), s.integer(1));
   s.reset();
-  for (const auto& [host, day] : pending) roll_up(db, host, day, raw_from);
+  for (const auto& [host, day] : pending) summaries_deleted += roll_up(db, host, day, raw_from);
   return static_cast<std::int64_t>(pending.size());
 }
 
@@ -100,7 +106,9 @@ MaintenanceReport run_maintenance(Store& store, const RetentionPolicy& policy, s
   const std::int64_t today = day_of(now);
   const std::int64_t raw_boundary = raw_from(policy, now);
   for (std::int64_t done = kPendingPerJob; done == kPendingPerJob;) {
-    store.write([&](Database& db) { done = roll_up_some(db, today, raw_boundary); });
+    store.write([&](Database& db) {
+      done = roll_up_some(db, today, raw_boundary, report.summaries_deleted);
+    });
     report.days_rolled_up += done;
   }
   // Raw rows before the boundary are all rolled up now (pending days were handled above).

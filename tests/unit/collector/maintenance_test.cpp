@@ -1,0 +1,238 @@
+// collector/store/maintenance: completed days are rolled up, raw summaries and rollups past their
+// retention are deleted (exactly those), silent agent hosts are marked stale (never deleted).
+#include "collector/store/maintenance.h"
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <tuple>
+
+#include "collector/store/agents.h"
+#include "collector/store/imports.h"
+#include "common/sketch.h"
+#include "unit/collector/temp_store.h"
+
+using namespace sahab;
+using namespace sahab::collector;
+
+namespace {
+
+constexpr std::int64_t kDay = kSecondsPerDay;
+constexpr std::int64_t kEpochDay = 20'000 * kDay;  // 2024-10-04 00:00 UTC
+
+// One batch of one-minute cpu summaries of host `host` starting at each of `starts`, each the
+// summary of `values`.
+void push(testing::TempStore& s, const std::string& host, std::int64_t sequence,
+          const std::vector<std::int64_t>& starts, const std::vector<double>& values) {
+  Batch b;
+  b.host_id = host;
+  b.sequence = sequence;
+  for (const auto start : starts) {
+    Summary summary;
+    summary.start = start;
+    summary.end = start + 60;
+    MetricSummary m;
+    m.metric = "cpu_ratio";
+    for (const double v : values) {
+      m.sketch.add(v);
+      m.mean += v / static_cast<double>(values.size());
+      m.max = std::max(m.max, v);
+    }
+    m.count = static_cast<std::int64_t>(values.size());
+    summary.metrics.push_back(m);
+    b.summaries.push_back(summary);
+  }
+  s.write([&](Database& db) { store_batch(db, b, "10.0.0.1", starts.empty() ? 0 : starts[0]); });
+}
+
+std::vector<std::int64_t> column(testing::TempStore& s, const std::string& sql) {
+  return s.read([&](Database& db) {
+    std::vector<std::int64_t> out;
+    Statement& q = db.cached(sql);
+    q.reset();
+    while (q.step()) out.push_back(q.integer(0));
+    return out;
+  });
+}
+
+// Hosts are made by enrolment; upkeep goes through the hosts it knows.
+void enrol(testing::TempStore& s, const std::string& host) {
+  s.write([&](Database& db) { enrol_agent(db, host, host, "sha-" + host, "10.0.0.1", 0); });
+}
+
+}  // namespace
+
+TEST_CASE("maintenance: raw_from is the day boundary of now minus the raw retention") {
+  RetentionPolicy policy;
+  policy.raw_seconds = 3 * kDay;
+  CHECK(raw_from(policy, kEpochDay + 10 * kDay) == kEpochDay + 7 * kDay);
+  CHECK(raw_from(policy, kEpochDay + 10 * kDay + 5 * 3600) == kEpochDay + 7 * kDay);
+  CHECK(raw_from(policy, kEpochDay + 11 * kDay - 1) == kEpochDay + 7 * kDay);
+  CHECK(day_of(-1) == -kDay);  // before 1970 too, days start at 00:00
+  CHECK(day_of(0) == 0);
+}
+
+TEST_CASE("maintenance: raw summaries go exactly at the retention boundary, after their rollup") {
+  testing::TempStore s;
+  s.write([](Database& db) { enrol_agent(db, "h1", "srv", "sha", "10.0.0.1", kEpochDay); });
+  const std::int64_t boundary = kEpochDay + 7 * kDay;
+  push(s, "h1", 1,
+       {boundary - kDay, boundary - 60, boundary, boundary + 60, boundary + kDay + 3600},
+       {0.25, 0.75});
+  RetentionPolicy policy;
+  policy.raw_seconds = 3 * kDay;
+  const std::int64_t now = kEpochDay + 10 * kDay + 5 * 3600;
+  REQUIRE(raw_from(policy, now) == boundary);
+
+  // The collector's upkeep runs every few minutes: each day is rolled up once it is over, long
+  // before its raw summaries expire.
+  const auto rolled = run_maintenance(s.store, policy, boundary + 2 * kDay + 1);
+  // Three completed days held data: boundary-1d (two summaries), boundary, boundary+1d.
+  CHECK(rolled.days_rolled_up == 3);
+  CHECK(rolled.summaries_deleted == 0);
+  CHECK(s.scalar("SELECT count(*) FROM summaries") == 5);
+  CHECK(column(s, "SELECT day FROM rollups ORDER BY day") ==
+        std::vector<std::int64_t>{boundary - kDay, boundary, boundary + kDay});
+  CHECK(column(s, "SELECT summaries FROM rollups ORDER BY day") ==
+        std::vector<std::int64_t>{2, 2, 1});
+  CHECK(s.scalar("SELECT count(*) FROM rollup_pending") == 0);
+
+  const auto report = run_maintenance(s.store, policy, now);
+  CHECK(report.days_rolled_up == 0);
+  CHECK(report.summaries_deleted == 2);
+  CHECK(report.rollups_deleted == 0);
+  CHECK(column(s, "SELECT start FROM summaries ORDER BY start") ==
+        std::vector<std::int64_t>{boundary, boundary + 60, boundary + kDay + 3600});
+  CHECK(s.scalar("SELECT count(*) FROM rollups") == 3);
+
+  // Nothing more to do on a second run.
+  const auto again = run_maintenance(s.store, policy, now);
+  CHECK(again.days_rolled_up == 0);
+  CHECK(again.summaries_deleted == 0);
+  CHECK(again.rollups_deleted == 0);
+}
+
+TEST_CASE("maintenance: a rollup merges the day's summaries: counts, weighted mean, max") {
+  testing::TempStore s;
+  enrol(s, "h1");
+  push(s, "h1", 1, {kEpochDay, kEpochDay + 60}, {0.1, 0.2, 0.3});
+  push(s, "h1", 2, {kEpochDay + 120}, {0.9});
+  run_maintenance(s.store, RetentionPolicy{}, kEpochDay + kDay + 1);
+  const auto row = s.read([](Database& db) {
+    Statement& q = db.cached("SELECT summaries, count, mean, max, sketch FROM rollups");
+    q.reset();
+    REQUIRE(q.step());
+    const auto out = std::tuple{q.integer(0), q.integer(1), q.real(2), q.real(3),
+                                Sketch::from_json(nlohmann::json::parse(q.text(4)))};
+    CHECK_FALSE(q.step());
+    q.reset();
+    return out;
+  });
+  CHECK(std::get<0>(row) == 3);
+  CHECK(std::get<1>(row) == 7);
+  CHECK(std::get<2>(row) == doctest::Approx((0.1 + 0.2 + 0.3) * 2 / 7 + 0.9 / 7));
+  CHECK(std::get<3>(row) == doctest::Approx(0.9));
+  CHECK(std::get<4>(row).count() == 7);
+}
+
+TEST_CASE("maintenance: today is not rolled up until it is over") {
+  testing::TempStore s;
+  enrol(s, "h1");
+  const std::int64_t today = kEpochDay + 3 * kDay;
+  push(s, "h1", 1, {today + 60}, {0.5});
+  const auto report = run_maintenance(s.store, RetentionPolicy{}, today + 3600);
+  CHECK(report.days_rolled_up == 0);
+  CHECK(s.scalar("SELECT count(*) FROM rollups") == 0);
+  CHECK(s.scalar("SELECT count(*) FROM rollup_pending") == 1);
+  CHECK(run_maintenance(s.store, RetentionPolicy{}, today + kDay).days_rolled_up == 1);
+}
+
+TEST_CASE("maintenance: more pending days than one job takes are all rolled up in one run") {
+  testing::TempStore s;
+  enrol(s, "h1");
+  enrol(s, "h2");
+  std::vector<std::int64_t> starts;
+  for (int day = 0; day < 450; ++day) starts.push_back(kEpochDay + day * kDay + 600);
+  push(s, "h1", 1, starts, {0.5});
+  push(s, "h2", 1, {kEpochDay + 600}, {0.5});
+  RetentionPolicy keep;
+  keep.raw_seconds = keep.rollup_seconds = 1000 * kDay;
+  const auto report = run_maintenance(s.store, keep, kEpochDay + 460 * kDay);
+  CHECK(report.days_rolled_up == 451);
+  CHECK(s.scalar("SELECT count(*) FROM rollups") == 451);
+  CHECK(s.scalar("SELECT count(*) FROM rollup_pending") == 0);
+  CHECK(report.summaries_deleted == 0);
+}
+
+TEST_CASE("maintenance: late summaries of a day past retention join its rollup, counted deleted") {
+  testing::TempStore s;
+  enrol(s, "h1");
+  RetentionPolicy policy;
+  policy.raw_seconds = 2 * kDay;
+  push(s, "h1", 1, {kEpochDay + 60}, {0.25});
+  run_maintenance(s.store, policy, kEpochDay + kDay + 1);
+  CHECK(s.scalar("SELECT count(*) FROM rollups") == 1);
+  // A long-spooled agent sends two more summaries of that day once its raw rows have expired.
+  const std::int64_t now = kEpochDay + 10 * kDay;
+  CHECK(run_maintenance(s.store, policy, now).summaries_deleted == 1);
+  push(s, "h1", 2, {kEpochDay + 120, kEpochDay + 180}, {0.75});
+  const auto report = run_maintenance(s.store, policy, now);
+  CHECK(report.days_rolled_up == 1);
+  CHECK(report.summaries_deleted == 2);
+  CHECK(s.scalar("SELECT count(*) FROM summaries") == 0);
+  CHECK(column(s, "SELECT summaries FROM rollups") == std::vector<std::int64_t>{3});
+  CHECK(column(s, "SELECT count FROM rollups") == std::vector<std::int64_t>{3});
+}
+
+TEST_CASE("maintenance: rollups go exactly at their own retention boundary") {
+  testing::TempStore s;
+  enrol(s, "h1");
+  push(s, "h1", 1, {kEpochDay + 60, kEpochDay + kDay + 60, kEpochDay + 2 * kDay + 60}, {0.5});
+  RetentionPolicy policy;
+  policy.raw_seconds = 1 * kDay;
+  policy.rollup_seconds = 5 * kDay;
+  // Rolled up and raw rows gone first, then the rollups' boundary moves over them day by day.
+  CHECK(run_maintenance(s.store, policy, kEpochDay + 5 * kDay).rollups_deleted == 0);
+  CHECK(s.scalar("SELECT count(*) FROM summaries") == 0);
+  CHECK(s.scalar("SELECT count(*) FROM rollups") == 3);
+  CHECK(run_maintenance(s.store, policy, kEpochDay + 6 * kDay - 1).rollups_deleted == 0);
+  CHECK(run_maintenance(s.store, policy, kEpochDay + 6 * kDay).rollups_deleted == 1);
+  CHECK(column(s, "SELECT day FROM rollups ORDER BY day") ==
+        std::vector<std::int64_t>{kEpochDay + kDay, kEpochDay + 2 * kDay});
+  CHECK(run_maintenance(s.store, policy, kEpochDay + 8 * kDay).rollups_deleted == 2);
+  CHECK(s.scalar("SELECT count(*) FROM rollups") == 0);
+}
+
+TEST_CASE("maintenance: only agent hosts silent past stale_after are marked stale, none deleted") {
+  testing::TempStore s;
+  const std::int64_t now = kEpochDay;
+  s.write([&](Database& db) {
+    enrol_agent(db, "silent", "a", "sha-1", "10.0.0.1", now - 3601);
+    enrol_agent(db, "edge", "b", "sha-2", "10.0.0.2", now - 3600);
+    enrol_agent(db, "fresh", "c", "sha-3", "10.0.0.3", now - 10);
+    upsert_imported_host(db, nlohmann::json{{"id", "vm-old"}}, now - 100 * kDay);
+  });
+  const auto report = run_maintenance(s.store, RetentionPolicy{}, now);
+  CHECK(report.hosts_marked_stale == 1);
+  CHECK(s.scalar("SELECT count(*) FROM hosts") == 4);
+  CHECK(s.scalar("SELECT count(*) FROM hosts WHERE state = 'stale' AND id = 'silent'") == 1);
+  CHECK(s.scalar("SELECT count(*) FROM hosts WHERE state = 'imported' AND id = 'vm-old'") == 1);
+  // Already stale hosts are not counted again; a push makes a host active again.
+  CHECK(run_maintenance(s.store, RetentionPolicy{}, now).hosts_marked_stale == 0);
+  push(s, "silent", 1, {now}, {0.5});
+  CHECK(s.scalar("SELECT count(*) FROM hosts WHERE state = 'stale'") == 0);
+}
+
+TEST_CASE("maintenance: a summary whose stored sketch is unreadable does not stop the upkeep") {
+  testing::TempStore s;
+  enrol(s, "h1");
+  push(s, "h1", 1, {kEpochDay + 60, kEpochDay + 120}, {0.5});
+  s.write([](Database& db) {
+    db.exec("UPDATE summaries SET sketch = 'not json{' WHERE start = " +
+            std::to_string(kEpochDay + 60));
+  });
+  const auto report = run_maintenance(s.store, RetentionPolicy{}, kEpochDay + kDay);
+  CHECK(report.days_rolled_up == 1);
+  CHECK(column(s, "SELECT summaries FROM rollups") == std::vector<std::int64_t>{2});
+  CHECK(column(s, "SELECT count FROM rollups") == std::vector<std::int64_t>{2});
+}
