@@ -194,8 +194,6 @@ TEST_CASE("context: bodies as sent or gzipped, capped after inflating, other enc
   request.headers["content-encoding"] = "br";
   CHECK_THROWS_WITH_AS(decoded_body(f.context, request), "unsupported Content-Encoding 'br'",
                        std::domain_error);
-  request.headers["content-encoding"] = "GZIP";  // encodings are matched as sent
-  CHECK_THROWS_AS(decoded_body(f.context, request), std::domain_error);
   request.headers["content-encoding"] = std::string(500, 'x');
   CHECK_THROWS_WITH_AS(decoded_body(f.context, request),
                        ("unsupported Content-Encoding '" + std::string(64, 'x') + "'").c_str(),
