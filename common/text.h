@@ -8,6 +8,8 @@
 namespace sahab::text {
 
 std::string_view trim(std::string_view s);
+// ASCII case-insensitive equality, for protocol tokens HTTP compares so (auth schemes, encodings).
+bool equals_ignoring_case(std::string_view a, std::string_view b);
 
 // Splits on runs of spaces and tabs; never yields empty fields.
 std::vector<std::string_view> fields(std::string_view line);

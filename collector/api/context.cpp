@@ -27,8 +27,12 @@ http::Response json_response(int status, const nlohmann::json& body) {
 
 std::optional<std::string> bearer_token(const http::Request& request) {
   const auto header = request.header("authorization");
-  if (!header || !header->starts_with("Bearer ")) return std::nullopt;
-  return std::string(text::trim(std::string_view(*header).substr(7)));
+  // The scheme is case-insensitive (RFC 9110 §11.1): "bearer x" is as good as "Bearer x".
+  constexpr std::string_view kScheme = "Bearer ";
+  if (!header || header->size() < kScheme.size() ||
+      !text::equals_ignoring_case(std::string_view(*header).substr(0, kScheme.size()), kScheme))
+    return std::nullopt;
+  return std::string(text::trim(std::string_view(*header).substr(kScheme.size())));
 }
 
 std::optional<http::Response> require_role(const Context& context, const http::Request& request,
@@ -67,10 +71,11 @@ std::string client_address(const std::vector<std::string>& trusted_proxies,
 
 std::string decoded_body(const Context& ctx, const http::Request& request) {
   const auto encoding = request.header("content-encoding").value_or("identity");
-  if (encoding == "gzip" || encoding == "x-gzip") {
+  if (text::equals_ignoring_case(encoding, "gzip") ||
+      text::equals_ignoring_case(encoding, "x-gzip")) {
     return gunzip(request.body, ctx.config.max_decompressed_bytes);
   }
-  if (encoding != "identity")
+  if (!text::equals_ignoring_case(encoding, "identity"))
     throw std::domain_error("unsupported Content-Encoding '" + encoding.substr(0, 64) + "'");
   if (request.body.size() > ctx.config.max_decompressed_bytes) {
     throw TooLarge("body exceeds " + std::to_string(ctx.config.max_decompressed_bytes) + " bytes");

@@ -5,7 +5,7 @@
 namespace sahab::collector {
 
 bool upsert_imported_host(Database& db, const nlohmann::json& host, std::int64_t now) {
-  const std::string id = host["id"];
+  const std::string id = host.at("id").get<std::string>();  // validated by the import
   Statement& existing = db.cached("SELECT source FROM hosts WHERE id = ?").with(id);
   const bool agent_host = existing.step() && existing.text(0) == "agent";
   existing.reset();

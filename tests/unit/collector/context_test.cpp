@@ -85,6 +85,9 @@ TEST_CASE("context: the bearer token is what follows 'Bearer ', trimmed") {
   CHECK(bearer_token(with_headers({{"authorization", "Bearer abc"}})) == "abc");
   CHECK(bearer_token(with_headers({{"authorization", "Bearer   abc \t"}})) == "abc");
   CHECK(bearer_token(with_headers({{"authorization", "Bearer "}})) == "");
+  // The scheme is case-insensitive in HTTP.
+  CHECK(bearer_token(with_headers({{"authorization", "bearer abc"}})) == "abc");
+  CHECK(bearer_token(with_headers({{"authorization", "BEARER abc"}})) == "abc");
   CHECK_FALSE(bearer_token(with_headers({{"authorization", "Basic YWRtaW46cHc="}})));
   CHECK_FALSE(bearer_token(with_headers({{"authorization", "Bearerabc"}})));
   CHECK_FALSE(bearer_token(with_headers({})));
@@ -178,7 +181,7 @@ TEST_CASE("context: bodies as sent or gzipped, capped after inflating, other enc
   request.body += "b";
   CHECK_THROWS_WITH_AS(decoded_body(f.context, request), "body exceeds 1000 bytes", TooLarge);
 
-  for (const char* encoding : {"gzip", "x-gzip"}) {
+  for (const char* encoding : {"gzip", "x-gzip", "GZip"}) {
     CAPTURE(encoding);
     request.headers["content-encoding"] = encoding;
     request.body = gzip::compress(R"({"hello":"world"})");
