@@ -139,6 +139,22 @@ json agent_host(Database& db, const std::string& id, const FleetWindow& w) {
   return host;
 }
 
+// An agent host's inventory is what its agent sent: a value the planner's reader refuses (cores
+// of 0 from an unreadable /proc/cpuinfo, a string where a number belongs) would stop the plan and
+// the fleet summary for the whole fleet. Such a host is described without what its inventory and
+// site label gave, with a warning: still counted, sized by the planner's assumptions.
+void keep_plannable(json& fields) {
+  static constexpr const char* kFromInventoryAndLabels[] = {
+      "os", "cpu", "memory_bytes", "disks", "software", "services", "listening", "site"};
+  try {
+    protocol::host_from_json(fields);
+  } catch (const protocol::FleetError& e) {
+    log::warn("store: agent host " + fields.value("id", std::string()) +
+              " described without its inventory, which the planner refuses: " + e.what());
+    for (const char* key : kFromInventoryAndLabels) fields.erase(key);
+  }
+}
+
 // Where the rows of a fleet go: the sahab-fleet/1 document, or the planner's structs.
 struct FleetSink {
   // A host: the fleet host object `fields` over the JSON object text `imported` (an imported
@@ -173,6 +189,7 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
       } catch (const std::exception&) {
       }
     }
+    if (agent) keep_plannable(fields);
     sink.host(fields, agent ? std::string_view() : std::string_view(imported));
   }
 }
@@ -211,7 +228,10 @@ planner::Fleet planner_fleet(Database& db, const FleetWindow& w) {
                 // The planner reads the stored text itself; one stored by an older version beyond
                 // today's limits would stop the whole plan, so such a host is planned from its
                 // collected fields alone, as the fleet export does.
-                if (const auto problem = bounded_json::problem_in(imported, kImportedHostLimits)) {
+                const auto problem = imported.empty()  // an agent host: nothing stored to check
+                                         ? std::nullopt
+                                         : bounded_json::problem_in(imported, kImportedHostLimits);
+                if (problem) {
                   log::warn("store: imported host " + fields.value("id", std::string()) +
                             " planned without its stored document: " + *problem);
                   imported = {};

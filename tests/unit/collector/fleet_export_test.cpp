@@ -237,6 +237,27 @@ TEST_CASE("fleet export: hosts the planner refuses are refused the same way on b
   CHECK(connection_error == error_of([&f] { return f.through_json(); }));
 }
 
+TEST_CASE("fleet export: an agent's inventory the planner refuses does not stop the fleet") {
+  Fixture f;
+  f.store.write(populate);
+  f.store.write([](Database& db) {
+    agent(db, "agt-odd", R"({"region": "Oriental", "site.uplink_mbps": "0"})");
+    inventory(db, "agt-odd", "hardware", R"({"cpu": {"cores": 0}, "memory_bytes": "lots"})");
+    store_batch(db, summaries_of("agt-odd", {{"cpu_ratio", 0.2}}, 30), "", kNow);
+  });
+  const planner::Fleet direct = f.direct();
+  CHECK(planner::fleet_to_json(direct) == planner::fleet_to_json(f.through_json()));
+  const planner::Host* odd = nullptr;
+  for (const auto& h : direct.hosts) odd = h.id == "agt-odd" ? &h : odd;
+  REQUIRE(odd);
+  CHECK(odd->label("region") == "Oriental");  // still there, with its labels and utilisation
+  CHECK_FALSE(odd->cpu_cores);
+  CHECK_FALSE(odd->memory_bytes);
+  CHECK_FALSE(odd->uplink_mbps);  // 0 Mbit/s is below the fleet's range
+  REQUIRE(odd->utilisation);
+  CHECK(odd->utilisation->cpu_ratio.p95);
+}
+
 TEST_CASE("fleet export: an empty database is an empty fleet on both paths") {
   Fixture f;
   const planner::Fleet direct = f.direct();
