@@ -17,6 +17,21 @@ bool already_stored(Database& db, const Batch& batch) {
   return found;
 }
 
+// A section without the readings that move between two pushes of an unchanged server: a
+// filesystem's used and free space change at every push (and change its section's hash), but only
+// its device, mount point, type and size say the server itself changed.
+json without_readings(const std::string& section, json data) {
+  if (section != "hardware") return data;
+  const auto filesystems = data.find("filesystems");
+  if (filesystems == data.end() || !filesystems->is_array()) return data;
+  for (auto& filesystem : *filesystems) {
+    if (!filesystem.is_object()) continue;
+    filesystem.erase("used_bytes");
+    filesystem.erase("available_bytes");
+  }
+  return data;
+}
+
 // Top-level fields whose value differs between two versions of a section.
 json changed_fields(const json& before, const json& after) {
   std::set<std::string> names;
@@ -131,12 +146,16 @@ void store_section(Database& db, const std::string& host_id, const InventorySect
   }
   current.reset();
   if (old_hash == section.hash) return;  // a full inventory repeats unchanged sections
-  db.cached(
-        "INSERT INTO inventory_changes(host_id, section, at, old_hash, new_hash, changed) "
-        "VALUES (?, ?, ?, ?, ?, ?)")
-      .with(host_id, section.name, now, old_hash, section.hash,
-            changed_fields(old_data, section.data).dump())
-      .run();
+  // The current data always takes the new readings; the history records real changes only.
+  const json changed = changed_fields(without_readings(section.name, std::move(old_data)),
+                                      without_readings(section.name, section.data));
+  if (!old_hash || !changed.empty()) {
+    db.cached(
+          "INSERT INTO inventory_changes(host_id, section, at, old_hash, new_hash, changed) "
+          "VALUES (?, ?, ?, ?, ?, ?)")
+        .with(host_id, section.name, now, old_hash, section.hash, changed.dump())
+        .run();
+  }
   db.cached(
         "INSERT INTO inventory_current(host_id, section, hash, data, updated_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET hash = excluded.hash, "
