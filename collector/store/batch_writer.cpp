@@ -17,17 +17,27 @@ bool already_stored(Database& db, const Batch& batch) {
   return found;
 }
 
-// A section without the readings that move between two pushes of an unchanged server: a
-// filesystem's used and free space change at every push (and change its section's hash), but only
-// its device, mount point, type and size say the server itself changed.
+// Drops `keys` from each object of the array `data[field]`.
+void drop_from_elements(json& data, const char* field, std::initializer_list<const char*> keys) {
+  const auto list = data.find(field);
+  if (list == data.end() || !list->is_array()) return;
+  for (auto& element : *list) {
+    if (!element.is_object()) continue;
+    for (const char* key : keys) element.erase(key);
+  }
+}
+
+// A section without the readings that move between two pushes of an unchanged server (and change
+// its section's hash at every push): a filesystem's used and free space, how many times a
+// connection was seen, the connections established at the instant of the scan. What remains
+// (filesystems and their sizes, listening services, who talks to whom) says the server changed.
 json without_readings(const std::string& section, json data) {
-  if (section != "hardware") return data;
-  const auto filesystems = data.find("filesystems");
-  if (filesystems == data.end() || !filesystems->is_array()) return data;
-  for (auto& filesystem : *filesystems) {
-    if (!filesystem.is_object()) continue;
-    filesystem.erase("used_bytes");
-    filesystem.erase("available_bytes");
+  if (section == "hardware")
+    drop_from_elements(data, "filesystems", {"used_bytes", "available_bytes"});
+  if (section == "network") {
+    drop_from_elements(data, "connections", {"count"});
+    data.erase("established");
+    data.erase("edges_dropped");
   }
   return data;
 }

@@ -123,6 +123,27 @@ TEST_CASE("store: free space moving is not an inventory change, a resized filesy
   }) == R"(["filesystems"])");
 }
 
+TEST_CASE("store: connections counted or established at the scan are no change, a new service is") {
+  TempDb tmp;
+  Store store(tmp.file(), 1);
+  store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
+  const auto push = [&](std::int64_t sequence, int count, int ephemeral_port, int listening_port) {
+    Batch b = batch_with("h1", sequence, 1'000'000 + sequence * 60, {0.1});
+    const nlohmann::json network = {
+        {"listening", {{{"protocol", "tcp"}, {"port", listening_port}}}},
+        {"connections", {{{"direction", "out"}, {"remote_port", 5432}, {"count", count}}}},
+        {"established", {{{"local_port", ephemeral_port}, {"remote_port", 5432}}}}};
+    b.sections.push_back({"network", std::to_string(sequence), network});
+    store.write([&](Database& db) { store_batch(db, b, "10.0.0.1", sequence); });
+  };
+  push(1, 3, 40001, 22);
+  push(2, 9, 40777, 22);
+  CHECK(count(store, "SELECT count(*) FROM inventory_changes") == 1);
+  push(3, 12, 40999, 443);
+  CHECK(count(store, "SELECT count(*) FROM inventory_changes WHERE changed = '[\"listening\"]'") ==
+        1);
+}
+
 TEST_CASE("store: credentials are found by hash, revocation is audited once") {
   TempDb tmp;
   Store store(tmp.file(), 1);
