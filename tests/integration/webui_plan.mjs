@@ -134,7 +134,22 @@ try {
   check(shownCommitted < shownBigger, `3y ${shownCommitted} < on demand ${shownBigger}`);
   ok(`a 3-year commitment shows a lower total (${shownCommitted} MAD)`);
 
-  // A bad value: the API's 400 message next to the form, the last good plan kept.
+  // A value out of the planner's bounds: the browser refuses it before asking, the plan stays.
+  let asked = 0;
+  const countAsks = (r) => { if (r.url().endsWith('/api/v1/plan/summary') && r.method() === 'POST') asked++; };
+  page.on('request', countAsks);
+  await page.fill('[data-testid=whatif-comfort_factor]', '11');
+  await page.click('[data-testid=whatif-submit]');
+  const refusal = await page.$eval('[data-testid=whatif-comfort_factor]', (i) => (i.validity.valid ? '' : i.validationMessage));
+  await page.waitForTimeout(500);
+  page.off('request', countAsks);
+  check(refusal && asked === 0, `comfort 11 refused in the browser (${refusal}), ${asked} requests`);
+  check(await tileValue('plan-monthly') === shownCommitted, 'the plan stays');
+  ok(`a comfort factor of 11 is refused by the form (max 10) without asking the planner: "${refusal}"`);
+
+  // A bad value past the form (its bounds removed): the API's 400 message next to the form, the
+  // last good plan kept.
+  await page.$eval('[data-testid=whatif-comfort_factor]', (i) => { i.removeAttribute('min'); i.removeAttribute('max'); });
   await recompute(() => page.fill('[data-testid=whatif-comfort_factor]', '-1'));
   const error = await page.textContent('[data-testid=plan-error]');
   check(error.includes('comfort_factor'), `error shown: ${error}`);

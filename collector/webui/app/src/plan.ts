@@ -73,6 +73,7 @@ export interface Totals {
   retire: number;
   retain: number;
   flagged: number;
+  retire_to_confirm?: number;
 }
 export interface Violation {
   constraint: string;
@@ -230,6 +231,7 @@ export interface PlanGroups {
   hosts: { id: string[]; strategy: string[]; group: number[]; wave: number[] };
   move_groups: { id: string; wave: number; hosts: string[] }[];
   shared_infrastructure: string[];
+  retire_to_confirm?: string[];
   cut_dependencies: { source: string; target: string }[];
 }
 
