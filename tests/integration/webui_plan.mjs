@@ -123,6 +123,17 @@ try {
   const expectedBigger = await post('/api/v1/plan/summary', bigger);
   const shownBigger = await tileValue('plan-monthly');
   check(shownBigger === Math.round(expectedBigger.totals.monthly_cost), `comfort 2.0: ${shownBigger} vs ${expectedBigger.totals.monthly_cost}`);
+  // What changed: the one input changed, before and after, and the figures that moved.
+  const changedInputs = await page.$$eval('[data-testid=changed-inputs] tbody tr', (rows) =>
+    rows.map((r) => [r.dataset.key, ...[...r.querySelectorAll('td')].map((c) => c.textContent)]));
+  check(JSON.stringify(changedInputs) === JSON.stringify([['sizing.comfort_factor', '1,3', '2']]),
+    `changed inputs: ${JSON.stringify(changedInputs)}`);
+  const movedMonthly = await page.getAttribute('[data-testid=changed-figures] li[data-row=monthly]', 'title');
+  check(digits(movedMonthly.split('→')[1]) === shownBigger, `the monthly cost moved to ${movedMonthly}`);
+  const firstPanel = await page.evaluate(() => document.querySelector('[data-testid=plan-results]')?.firstElementChild?.getAttribute('data-testid'));
+  check(firstPanel === 'plan-changes', `a recomputed plan opens with what changed (first: ${firstPanel})`);
+  await screenshot('plan-what-changed');
+  ok(`after a recompute the page says what changed: comfort factor 1,3 → 2, monthly cost ${movedMonthly}`);
   check(shownBigger > Math.round(defaults.totals.monthly_cost), 'comfort 2.0 costs more than 1.3');
   ok(`comfort factor 2.0 recomputes: ${Math.round(defaults.totals.monthly_cost)} -> ${shownBigger} MAD a month, as the API`);
 
@@ -181,8 +192,13 @@ try {
     check(digits((await cell('waves')).split('(')[0]) === expected.waves.length, `${name} waves`);
   }
   check(await page.locator('[data-testid=compare-table] td.diff').count() > 0, 'differences highlighted');
-  await screenshot('plan-compare', { fullPage: true });
-  ok('a planner saves two scenarios; the comparison shows the API\'s totals with differences highlighted');
+  const inputRows = await page.$$eval('[data-testid=compare-inputs] tbody tr', (rows) =>
+    rows.map((r) => [r.dataset.key, ...[...r.querySelectorAll('td')].map((c) => c.textContent)]));
+  check(JSON.stringify(inputRows) === JSON.stringify([['sizing.comfort_factor', '1,3', '2']]),
+    `the comparison names the one input that differs: ${JSON.stringify(inputRows)}`);
+  await page.locator('[data-testid=compare]').scrollIntoViewIfNeeded();
+  await screenshot('plan-compare');
+  ok('a planner saves two scenarios; the comparison shows the input that differs and the API\'s totals, differences highlighted');
 
   // Loading a scenario fills the form and recomputes its plan.
   const loaded = nextWhatIf();

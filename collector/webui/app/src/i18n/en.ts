@@ -393,4 +393,5 @@ export const en: Strings = {
   sameFigures: 'The plan’s figures did not move.',
   sameInputs: 'Same parameters.',
   inputDiffers: 'Parameter',
+  unmetConstraintsRow: 'Unmet constraints',
 };

@@ -393,5 +393,6 @@ export const fr = {
   sameFigures: 'Les chiffres du plan n’ont pas bougé.',
   sameInputs: 'Mêmes paramètres.',
   inputDiffers: 'Paramètre',
+  unmetConstraintsRow: 'Contraintes non tenues',
 };
 export type Strings = typeof fr;

@@ -196,7 +196,7 @@ function figureRows(currency: string | undefined): FigureRow[] {
     ['waves', t.waves, (p) => p.waves.length, count, count],
     ...(['rehost', 'replatform', 'retire', 'retain'] as const).map((s): FigureRow => [s, t.strategies[s], (p) => p.totals[s], count, count]),
     ['flagged', t.flagged, (p) => p.totals.flagged, count, count],
-    ['unmet', t.unmetLegend, (p) => p.violations?.total, count, count],
+    ['unmet', t.unmetConstraintsRow, (p) => p.violations?.total, count, count],
   ];
 }
 
