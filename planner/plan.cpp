@@ -310,16 +310,20 @@ class Planner {
     }
   }
 
-  // The most common application label of a group's hosts and their most common commune, else its
-  // first host's name; with the host count when more than one.
+  // The most common application label of a group's hosts (else their most common role label)
+  // and their most common commune, else its first host's name. No host count: each reader says
+  // it in its own language.
   std::string group_name(const std::vector<std::uint32_t>& hosts) const {
-    std::map<std::string, int> applications, communes;
+    std::map<std::string, int> applications, roles, communes;
     for (auto h : hosts) {
       const auto& labels = fleet_.hosts[h].labels;
       if (const auto a = labels.find("application"); a != labels.end() && !a->second.empty())
         ++applications[a->second];
+      if (const auto r = labels.find("role"); r != labels.end() && !r->second.empty())
+        ++roles[r->second];
       if (!plan_.hosts[h].commune.empty()) ++communes[plan_.hosts[h].commune];
     }
+    if (applications.empty()) applications = std::move(roles);
     const auto most = [](const std::map<std::string, int>& counts) {
       return std::max_element(counts.begin(), counts.end(),
                               [](const auto& a, const auto& b) { return a.second < b.second; })
@@ -333,7 +337,6 @@ class Planner {
       const HostPlan& first = plan_.hosts[hosts.front()];
       name = first.hostname.empty() ? first.id : first.hostname;
     }
-    if (hosts.size() > 1) name += " (" + std::to_string(hosts.size()) + " hosts)";
     return name;
   }
 

@@ -30,7 +30,8 @@ json groups_json(const planner::Plan& plan) {
   for (const auto& g : plan.groups) {
     json members = json::array();
     for (const auto host : g.hosts) members.push_back(id(host));
-    move_groups.push_back({{"id", g.id}, {"wave", g.wave}, {"hosts", std::move(members)}});
+    move_groups.push_back(
+        {{"id", g.id}, {"name", g.name}, {"wave", g.wave}, {"hosts", std::move(members)}});
   }
   json cut = json::array();
   for (const auto& c : plan.cut_dependencies) {

@@ -229,7 +229,7 @@ export interface PlanHost {
 // shared infrastructure and cut dependencies (not the 16 MB plan).
 export interface PlanGroups {
   hosts: { id: string[]; strategy: string[]; group: number[]; wave: number[] };
-  move_groups: { id: string; wave: number; hosts: string[] }[];
+  move_groups: { id: string; name?: string; wave: number; hosts: string[] }[];
   shared_infrastructure: string[];
   retire_to_confirm?: string[];
   cut_dependencies: { source: string; target: string }[];

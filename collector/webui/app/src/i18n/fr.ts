@@ -257,7 +257,7 @@ export const fr = {
   graphOf: (what: string) => `Voisinage de ${what}`,
   groupOf: (what: string) => `Groupe de migration ${what}`,
   chooseGroup: 'Groupe de migration',
-  chooseHost: 'Serveur (identifiant)',
+  chooseHost: 'Serveur (nom ou identifiant)',
   showHost: 'Afficher',
   graphLegend: 'Légende',
   legendHost: 'serveur du groupe',
@@ -394,5 +394,17 @@ export const fr = {
   sameInputs: 'Mêmes paramètres.',
   inputDiffers: 'Paramètre',
   unmetConstraintsRow: 'Contraintes non tenues',
+  // Dependencies page: named groups, search by name, edge details.
+  serverCount: (n: number) => `${n} serveur${s(n)}`,
+  groupPlaceholder: '— un groupe —',
+  noHostMatch: (q: string) => `Aucun serveur ne s’appelle « ${q} ».`,
+  hostMatches: (n: number) => `${n} serveurs correspondent : choisissez.`,
+  edgeDetails: 'Lien sélectionné',
+  edgeHint: 'Cliquez un lien du graphe pour voir son port, son processus et son volume.',
+  perDay: (what: string) => `${what} par jour`,
+  volume: 'Volume',
+  zoomIn: 'Agrandir',
+  zoomOut: 'Réduire',
+  zoomFit: 'Tout afficher',
 };
 export type Strings = typeof fr;

@@ -34,6 +34,7 @@ export interface Edge {
   port: number;
   process: string;
   connections: number;
+  bytes_per_day?: number | null;
 }
 
 // The windows offered, with a series step giving 96 to 180 points.
