@@ -13,7 +13,7 @@ try {
 
   // The default view: the largest group, named, and the selector on it.
   await page.goto(`${url}/#/dependencies`);
-  await page.waitForSelector('[data-testid=graph][data-ready=true] canvas', { timeout: 60000 });
+  await page.waitForSelector('[data-testid=graph][data-ready=true][data-named=true] canvas', { timeout: 60000 });
   const drawn = await page.getAttribute('[data-testid=graph]', 'data-group');
   check(await page.inputValue('[data-testid=group-select]') === drawn, `the selector shows the group drawn (${drawn})`);
   const group = plan.move_groups.find((g) => g.id === drawn);
@@ -46,7 +46,7 @@ try {
   await page.fill('[data-testid=graph-host]', target.hostname);
   await page.click('[data-testid=graph-host-show]');
   await page.waitForFunction((id) => location.hash === `#/dependencies/${encodeURIComponent(id)}`, target.id);
-  await page.waitForSelector('[data-testid=graph][data-ready=true] canvas', { timeout: 60000 });
+  await page.waitForSelector('[data-testid=graph][data-ready=true][data-named=true] canvas', { timeout: 60000 });
   check((await page.textContent('[data-testid=graph-title]')).includes(target.hostname), 'titled by hostname');
   check(await page.inputValue('[data-testid=group-select]') === '', 'no group selected for a host\'s neighbourhood');
   const prefix = target.hostname.slice(0, 3);

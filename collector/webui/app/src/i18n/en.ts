@@ -406,4 +406,10 @@ export const en: Strings = {
   zoomIn: 'Zoom in',
   zoomOut: 'Zoom out',
   zoomFit: 'Show all',
+  // Label values the planner knows, by label (other values show as written).
+  labelValues: {
+    environment: { prod: 'Production', production: 'Production', dev: 'Development', test: 'Test', staging: 'Staging' },
+    criticality: { high: 'High', medium: 'Medium', low: 'Low' },
+    sensitivity: { public: 'Public', internal: 'Internal', sensitive: 'Sensitive' },
+  } as Record<string, Record<string, string>>,
 };

@@ -215,7 +215,7 @@ export const fr = {
   planUnavailable: 'Plan indisponible.',
   strategiesTitle: 'Stratégies',
   strategy: 'Stratégie',
-  strategyNames: { rehost: 'Réhébergement', replatform: 'Replateforme', retire: 'Retrait', retain: 'Maintien' } as Record<string, string>,
+  strategyNames: { rehost: 'Réhébergement', replatform: 'Replateformage', retire: 'Retrait', retain: 'Conservation' } as Record<string, string>,
   recommendation: 'Recommandation du planificateur',
   target: 'Cible',
   reasons: 'Raisons',
@@ -406,5 +406,11 @@ export const fr = {
   zoomIn: 'Agrandir',
   zoomOut: 'Réduire',
   zoomFit: 'Tout afficher',
+  // Label values the planner knows, by label (other values show as written).
+  labelValues: {
+    environment: { prod: 'Production', production: 'Production', dev: 'Développement', test: 'Test', staging: 'Préproduction' },
+    criticality: { high: 'Haute', medium: 'Moyenne', low: 'Basse' },
+    sensitivity: { public: 'Publique', internal: 'Interne', sensitive: 'Sensible' },
+  } as Record<string, Record<string, string>>,
 };
 export type Strings = typeof fr;

@@ -51,6 +51,11 @@ export function formatMoney(value: number | undefined, currency = 'MAD'): string
   return value.toLocaleString(locale(), { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
 }
 
+// A label's value as the page's language says it ("high" -> "Haute"), else as written.
+export function labelValue(key: string, value: string | undefined): string {
+  return value === undefined ? '' : t.labelValues[key]?.[value] ?? value;
+}
+
 // An amount at a glance, for tiles: "41,0 M MAD" ("MAD 41.0M" in English); below a thousand, whole.
 // Show the exact amount (formatMoney) beside it, on hover, and in exports.
 export function formatMoneyCompact(value: number | undefined, currency = 'MAD'): string {

@@ -5,7 +5,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h } from '../dom';
-import { formatMoney, formatNumber, t } from '../i18n';
+import { formatMoney, formatMonth, formatNumber, t } from '../i18n';
 import { currentWhatIf, kCommitments, type PlanSummary, type Rollup, waveHosts } from '../plan';
 import { planArea } from '../planarea';
 import { commitmentCost, moneyBars, panel, table, tile } from '../planviews';
@@ -73,7 +73,9 @@ function businessCasePanel(plan: CostsSummary): HTMLElement {
       series: [{ label: t.chartTime }, { label: t.stayingOnPremises, stroke: '#888' }, { label: t.withMigration, stroke: '#1f6fb2' },
         { label: t.cumulativeSavings, stroke: '#2a8a3a', width: 2 }],
       // Millions on the axis: full amounts are in the table and the legend.
-      axes: [{}, { size: 80, values: (_u, ticks) => ticks.map((v) => `${formatNumber(v / 1e6, 1)} M`) }],
+      // Months in the page's language ("janv. 27"), not uPlot's US dates.
+      axes: [{ values: (_u, ticks) => ticks.map((v) => formatMonth(v * 1000)) },
+        { size: 80, values: (_u, ticks) => ticks.map((v) => `${formatNumber(v / 1e6, 1)} M`) }],
     };
     const data = [x, months.map((m) => m.baseline), months.map((m) => m.total), months.map((m) => m.cumulative_savings)];
     requestAnimationFrame(() => new uPlot(options, data as uPlot.AlignedData, box));

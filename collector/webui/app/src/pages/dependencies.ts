@@ -266,16 +266,17 @@ export async function dependenciesPage(route: string): Promise<HTMLElement> {
   const groupId = route.startsWith('group/') ? decodeURIComponent(route.slice(6)) : null;
   const hostId = route && !groupId ? decodeURIComponent(route) : null;
   // Without a plan yet (still computing), a host's neighbourhood still shows, unmarked.
-  const [plan, fleet] = await Promise.all([
-    Promise.race([loadPlan(), new Promise<null>((r) => setTimeout(() => r(null), hostId ? 1500 : 4000))]),
-    loadFleet().catch(() => [])]);
-  const names = new Map(fleet.map((x) => [x.id, x.hostname]));
+  const plan = await Promise.race([loadPlan(), new Promise<null>((r) => setTimeout(() => r(null), hostId ? 1500 : 4000))]);
+  // Hostnames come with the fleet (a large download at 10,000 hosts): the graph does not wait for
+  // them, its labels, title and lists take them when they arrive.
+  const names = new Map<string, string>();
   let graph: Graph | null = null;
   let focus: string | null = null;
   let shownGroup: string | null = null;
+  const hostTitle = (id: string) => t.graphOf(names.get(id) || id);
   if (hostId) {
     focus = hostId;
-    graph = await buildGraph(t.graphOf(names.get(hostId) || hostId), [hostId], plan);
+    graph = await buildGraph(hostTitle(hostId), [hostId], plan);
   } else {
     const groups = bySize(plan?.move_groups ?? []);
     const chosen = groups.find((g) => g.id === groupId) ?? (groupId ? undefined : groups[0]);
@@ -288,19 +289,35 @@ export async function dependenciesPage(route: string): Promise<HTMLElement> {
     'data-group': shownGroup ?? undefined });
   const details = h('p', { class: 'muted edge-details', 'data-testid': 'edge-details', 'aria-live': 'polite' }, t.edgeHint);
   const showEdge = (e: GraphEdge) => details.replaceChildren(h('strong', {}, `${t.edgeDetails} : `), edgeText(e, names));
+  const title = graph ? h('h2', { 'data-testid': 'graph-title' }, graph.title) : null;
+  let nodeLists = graph ? lists(graph, names) : null;
   let cy: cytoscape.Core | null = null;
+  const nameNodes = (c: cytoscape.Core) => c.nodes().not(`#${kSharedBox}`).forEach((n) => {
+    n.data('label', shortName(names.get(n.id()) || n.id()));
+  });
   if (graph && graph.edges.length + graph.nodes.size > 0) {
     const g = graph;
     // Cytoscape measures its container, so it starts once the page is in the document.
     requestAnimationFrame(() => void draw(box, g, focus, names, showEdge).then((c) => { cy = c; box.dataset.ready = 'true'; }));
   }
+  void loadFleet().then((fleet) => {
+    for (const x of fleet) if (x.hostname) names.set(x.id, x.hostname);
+    if (graph && title && hostId) title.textContent = graph.title = hostTitle(hostId);
+    if (graph && nodeLists) {
+      const fresh = lists(graph, names);
+      nodeLists.replaceWith(fresh);
+      nodeLists = fresh;
+    }
+    if (cy) nameNodes(cy);
+    box.dataset.named = 'true';
+  }, () => undefined);
   return h('div', { class: 'page' },
     h('h1', {}, t.graphTitle),
     chooser(plan, shownGroup, names),
-    graph ? h('h2', { 'data-testid': 'graph-title' }, graph.title) : h('p', { class: 'muted' }, plan ? t.graphEmpty : t.planPending),
+    title ?? h('p', { class: 'muted' }, plan ? t.graphEmpty : t.planPending),
     graph && graph.edges.length === 0 ? h('p', { class: 'muted' }, t.graphEmpty) : null,
     graph?.truncated ? h('p', { class: 'muted' }, t.graphTooLarge(kMaxEdges)) : null,
     graph ? h('div', { class: 'graph-frame' }, zoomButtons(() => cy), box, legend()) : null,
     graph ? details : null,
-    graph ? lists(graph, names) : null);
+    nodeLists);
 }

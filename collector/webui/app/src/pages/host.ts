@@ -7,7 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import { getJson } from '../api';
 import { h, link } from '../dom';
 import type { Stats } from '../fleet';
-import { formatBytes, formatDate, formatMoney, formatNumber, formatPercent, formatTick, t } from '../i18n';
+import { formatBytes, formatDate, formatMoney, formatNumber, formatPercent, formatTick, labelValue, t } from '../i18n';
 import { loadHostPlan, loadPlanSummary, plannerPercentile } from '../plan';
 
 interface HostDetail {
@@ -275,7 +275,7 @@ export async function hostPage(id: string): Promise<HTMLElement> {
       [t.firstSeen, formatDate(host.first_seen)], [t.lastSeen, formatDate(host.last_seen)]]),
     recommendationPanel(host.id),
     h('section', { class: 'panel' }, h('h2', {}, t.labels), Object.keys(host.labels ?? {}).length
-      ? keyValues(Object.entries(host.labels).map(([k, v]) => [k, String(v)]))
+      ? keyValues(Object.entries(host.labels).map(([k, v]) => [k, labelValue(k, String(v))]))
       : h('p', { class: 'muted' }, t.noLabels)),
     h('section', { class: 'panel' },
       h('h2', {}, t.utilisation, ' ', h('label', { class: 'inline' }, h('span', { class: 'muted' }, `${t.window} `), chooser)),

@@ -2,9 +2,9 @@
 // 10,000 hosts stay smooth (only one page of rows is ever in the DOM).
 import { h, link } from '../dom';
 import { type Host, loadFleet } from '../fleet';
-import { formatBytes, formatPercent, t } from '../i18n';
+import { formatBytes, formatPercent, labelValue, t } from '../i18n';
 import { kStrategies, loadPlan } from '../plan';
-import { type EndOfLifeStatus, loadSummary } from '../summary';
+import { type EndOfLifeStatus, type FleetSummary, loadSummary } from '../summary';
 
 const kPageSize = 100;
 const kFilters = ['region', 'province', 'commune', 'environment', 'criticality', 'sensitivity', 'os'] as const;
@@ -24,9 +24,9 @@ const columns: Column[] = [
     show: (x) => link(`/hosts/${encodeURIComponent(x.id)}`, x.hostname || x.id) },
   { key: 'region', title: () => t.region, value: (x) => x.labels.region, show: (x) => x.labels.region ?? '' },
   { key: 'environment', title: () => t.environment, value: (x) => x.labels.environment,
-    show: (x) => x.labels.environment ?? '' },
+    show: (x) => labelValue('environment', x.labels.environment) },
   { key: 'criticality', title: () => t.criticality, value: (x) => x.labels.criticality,
-    show: (x) => x.labels.criticality ?? '' },
+    show: (x) => labelValue('criticality', x.labels.criticality) },
   { key: 'os', title: () => t.os, value: (x) => x.osLabel, show: (x) => x.osLabel },
   { key: 'cores', title: () => t.cores, value: (x) => x.cores, show: (x) => (x.cores ? String(x.cores) : '') },
   { key: 'memory', title: () => t.memory, value: (x) => x.memoryBytes, show: (x) => formatBytes(x.memoryBytes) },
@@ -97,8 +97,10 @@ function stateFrom(params: URLSearchParams): State {
   return state;
 }
 
-// The address says what is shown, so that it can be shared or bookmarked (replaceState: no reload).
+// The address says what is shown, so that it can be shared or bookmarked (replaceState: no reload);
+// once the user has left the page (a late plan still re-renders it), the address is not its own.
 function remember(state: State): void {
+  if (!location.hash.startsWith('#/hosts') || location.hash.startsWith('#/hosts/')) return;
   const params = new URLSearchParams([...state.filters]);
   if (state.stale) params.set('stale', state.stale);
   if (state.query) params.set('q', state.query);
@@ -107,15 +109,14 @@ function remember(state: State): void {
 }
 
 // Each host's end-of-support status, from the summary's per-system rows (the same labels).
-async function markEndOfLife(hosts: Host[]): Promise<void> {
-  const summary = await loadSummary();
+function markEndOfLife(hosts: Host[], summary: FleetSummary): void {
   const status = new Map(summary.by_os.map((os) => [os.name ?? '', os.status]));
   for (const host of hosts) host.endOfLife = status.get(host.osLabel) ?? 'unknown';
 }
 
 export async function hostsPage(params = new URLSearchParams()): Promise<HTMLElement> {
-  const hosts = await loadFleet();
-  await markEndOfLife(hosts);
+  const [hosts, summary] = await Promise.all([loadFleet(), loadSummary()]);
+  markEndOfLife(hosts, summary);
   const state = stateFrom(params);
   const body = h('tbody');
   const count = h('span', { 'data-testid': 'hosts-count' });
@@ -172,7 +173,7 @@ export async function hostsPage(params = new URLSearchParams()): Promise<HTMLEle
     ended: t.eolEnded, ending_soon: t.eolEndingSoon, supported: t.eolSupported, unknown: t.eolUnknown,
   };
   const filters = [
-    ...kFilters.map((key) => filterSelect(key, t[key], distinct(key).map((v): [string, string] => [v, v]))),
+    ...kFilters.map((key) => filterSelect(key, t[key], distinct(key).map((v): [string, string] => [v, labelValue(key, v)]))),
     filterSelect('eol', t.endOfSupport, kEndOfLife.map((s): [string, string] => [s, eolNames[s]])),
     filterSelect('source', t.sourceFilter, ['agent', 'import'].map((s): [string, string] => [s, t.sources[s]])),
   ];
