@@ -45,7 +45,7 @@ export const en: Strings = {
   id: 'Id',
   cpuP95: 'CPU p95',
   memoryP95: 'Memory p95',
-  shown: (shown: number, total: number) => `${shown} of ${total} hosts`,
+  shown: (shown: string, total: string) => `${shown} of ${total} hosts`,
   page: (page: number, pages: number) => `Page ${page} / ${pages}`,
   previous: 'Previous',
   next: 'Next',

@@ -45,7 +45,7 @@ export const fr = {
   id: 'Identifiant',
   cpuP95: 'CPU p95',
   memoryP95: 'Mémoire p95',
-  shown: (shown: number, total: number) => `${shown} serveurs sur ${total}`,
+  shown: (shown: string, total: string) => `${shown} serveurs sur ${total}`,
   page: (page: number, pages: number) => `Page ${page} / ${pages}`,
   previous: 'Précédente',
   next: 'Suivante',

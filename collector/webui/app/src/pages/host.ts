@@ -165,7 +165,9 @@ function factorValue(value: string): string {
   if (days) return t.daysOfData(days[1] === 'unknown' ? t.factorUnknown : days[1], days[2]);
   if (value === 'not stated') return t.notStated;
   if (value === 'no utilisation data') return t.noUtilisationData;
-  return value;
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(value);
+  if (percent) return formatPercent(Number(percent[1]) / 100);
+  return t.sources[value] ?? value;
 }
 
 // What the confidence score rests on: each factor, the value seen and its effect in stars.

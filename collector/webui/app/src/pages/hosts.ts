@@ -2,7 +2,7 @@
 // 10,000 hosts stay smooth (only one page of rows is ever in the DOM).
 import { h, link } from '../dom';
 import { type Host, loadFleet } from '../fleet';
-import { formatBytes, formatPercent, labelValue, t } from '../i18n';
+import { formatBytes, formatNumber, formatPercent, labelValue, t } from '../i18n';
 import { kStrategies, loadPlan } from '../plan';
 import { type EndOfLifeStatus, type FleetSummary, loadSummary } from '../summary';
 
@@ -134,7 +134,8 @@ export async function hostsPage(params = new URLSearchParams()): Promise<HTMLEle
     state.page = Math.min(state.page, pages - 1);
     body.replaceChildren(...shown.slice(state.page * kPageSize, (state.page + 1) * kPageSize).map((x) =>
       h('tr', { 'data-host': x.id }, ...columns.map((c) => h('td', { class: `col-${c.key}` }, c.show(x))))));
-    count.textContent = t.shown(shown.length, hosts.length);
+    count.textContent = t.shown(formatNumber(shown.length), formatNumber(hosts.length));
+    count.dataset.shown = String(shown.length);
     pageInfo.textContent = t.page(state.page + 1, pages);
     previous.disabled = state.page === 0;
     next.disabled = state.page >= pages - 1;
