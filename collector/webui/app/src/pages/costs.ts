@@ -167,7 +167,7 @@ function costFigures(plan: CostsSummary, reload: () => void): HTMLElement {
     h('div', { class: 'tiles' },
       ...options.map(({ c, cloud }) => tile(`cost-${c}`, t.monthlyCost(t.commitments[c]), money(cloud))),
       tile('cost-on-premises', t.onPremisesMonthly, money(totals.on_premises_monthly_cost)),
-      tile('cost-difference', t.monthlyDifference, money(totals.monthly_difference)),
+      tile('cost-difference', t.monthlyDifference, money(totals.monthly_difference), t.monthlyDifferenceHow),
       tile('cost-one-time', t.oneTimeCost, money(totals.one_time_cost))),
     warningsPanel(plan),
     businessCasePanel(plan),

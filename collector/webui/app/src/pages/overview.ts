@@ -12,8 +12,11 @@ function tile(testId: string, label: string, value: string, exact?: string): HTM
     h('div', { class: 'tile-value', 'data-exact': exact }, value), h('div', { class: 'tile-label' }, label));
 }
 
-function moneyTile(testId: string, label: string, value: number | undefined): HTMLElement {
-  return tile(testId, label, formatMoneyCompact(value), formatMoney(value));
+// `how`: what the amount adds up, said on hover after the exact amount.
+function moneyTile(testId: string, label: string, value: number | undefined, how?: string): HTMLElement {
+  const element = tile(testId, label, formatMoneyCompact(value), formatMoney(value));
+  if (how) element.title = `${formatMoney(value)} — ${how}`;
+  return element;
 }
 
 // One thing to do: how many, what it means, and the link to the list that resolves it.
@@ -97,8 +100,11 @@ function endOfLife(summary: FleetSummary): HTMLElement {
   const rows: Row[] = (['ended', 'ending_soon', 'supported', 'unknown'] as EndOfLifeStatus[])
     .map((s) => [labels[s], summary.end_of_life[s] ?? 0, `eol-${s}`]);
   const panel = bars('end-of-life', t.endOfLife, rows);
+  // Each system links to its servers: the list to start from.
   const list = h('ul', { class: 'os-eol' }, ...summary.by_os.slice(0, 12).map((os) =>
-    h('li', { class: `eol-${os.status}` }, `${os.name ?? t.unknown} — ${formatNumber(os.hosts)} — ${labels[os.status]}`,
+    h('li', { class: `eol-${os.status}` },
+      os.name ? link(`/hosts?os=${encodeURIComponent(os.name)}`, os.name) : t.unknown,
+      ` — ${formatNumber(os.hosts)} — ${labels[os.status]}`,
       os.end_of_life ? ` (${t.eolUntil(formatDay(os.end_of_life))})` : '')));
   panel.append(list);
   return panel;
@@ -120,7 +126,7 @@ function planPanel(): HTMLElement {
       h('div', { class: 'tiles' },
         moneyTile('plan-onprem', t.onPremisesMonthly, totals.on_premises_monthly_cost),
         moneyTile('plan-cloud', t.cloudMonthly, totals.monthly_cost),
-        moneyTile('plan-difference', t.monthlyDifference, totals.monthly_difference)),
+        moneyTile('plan-difference', t.monthlyDifference, totals.monthly_difference, t.monthlyDifferenceHow)),
       bars('strategies', t.strategiesTitle, kStrategies.map((s): Row => [t.strategyNames[s] ?? s, counts[s], `strategy-${s}`])));
   }, () => (body.textContent = t.planUnavailable));
   return panel;

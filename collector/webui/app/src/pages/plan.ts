@@ -114,7 +114,7 @@ function results(plan: PlanSummary, before: PlanSummary | null): HTMLElement {
       tile('plan-monthly', t.monthlyCost(t.commitments[chosenCommitment(plan)]), money(totals.monthly_cost)),
       tile('plan-one-time', t.oneTimeCost, money(totals.one_time_cost)),
       tile('plan-on-premises', t.onPremisesMonthly, money(totals.on_premises_monthly_cost)),
-      tile('plan-difference', t.monthlyDifference, money(totals.monthly_difference)),
+      tile('plan-difference', t.monthlyDifference, money(totals.monthly_difference), t.monthlyDifferenceHow),
       tile('plan-waves', t.waves, formatNumber(plan.waves.length)),
       tile('plan-hosts', t.hosts, formatNumber(totals.hosts))),
     strategyTiles(plan),
