@@ -3,9 +3,9 @@
 // sizes read in binary units; an imported host shows what its import declared, not "no
 // measurements"; a host with six hours of data draws the charts it has data for. The Agents page
 // refuses an install command built on a loopback address, and lists the enrolled agents with
-// their last push, version and spool state.
+// their last push, version and spool state; a silent agent is a next step on the Overview.
 // Env: as webui_harness.mjs, plus ADMIN_PASSWORD, AGENT_HOST_ID and AGENT_URL.
-import { env, url, ok, check, api, openBrowser } from './webui_harness.mjs';
+import { env, url, ok, check, digits, api, openBrowser } from './webui_harness.mjs';
 
 const { context, page, accessible, signIn, screenshot, finish } = await openBrowser();
 const agentHost = env('AGENT_HOST_ID');
@@ -100,6 +100,23 @@ try {
   await accessible('agents');
   ok(`the Agents page refuses a loopback install command and lists ${rows.length} agents ` +
     `(${real.cells.join(' | ')}); "${count}"`);
+
+  // A silent agent (history-01 pushed once, the collector marks hosts stale after 10 s): the
+  // Overview's step counts it and links to the silent agents' list.
+  const deadline2 = Date.now() + 30000;
+  let silent = 0;
+  while ((silent = (await api('/api/v1/fleet/summary')).agents.stale) < 1 && Date.now() < deadline2) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  check(silent >= 1, 'history-01 went silent');
+  await page.goto(`${url}/#/`);
+  await page.waitForSelector('[data-testid=step-silent]');
+  check(digits(await page.textContent('[data-testid=step-silent] .step-count')) === silent, 'silent agents counted');
+  await page.click('[data-testid=step-silent] a');
+  await page.waitForFunction((n) => document.querySelector('[data-testid=hosts-count]')?.dataset.shown === String(n), silent);
+  const listed = await page.$$eval('[data-testid=hosts-table] tbody tr', (r) => r.map((x) => x.dataset.host));
+  check(listed.includes('history-01') && !listed.includes(agentHost), `the silent agents' list: ${listed}`);
+  ok(`the Overview counts ${silent} silent agent and links to the list holding history-01`);
   finish();
 } finally {
   await context.close();

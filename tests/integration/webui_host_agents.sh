@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/webui_lib.sh"
 
-start_demo_collector
+# Hosts silent for 10 s are stale: history-01, pushed once, becomes a silent agent.
+start_demo_collector --stale-after 10s --maintenance.interval 1s
 push_history history-01 history-01.gov.ma
 node "$(dirname "$0")/webui_host_agents.mjs"
