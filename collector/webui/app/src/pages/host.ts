@@ -191,7 +191,7 @@ function recommendationPanel(id: string): HTMLElement {
     }
     const target = p.target
       ? [p.target.provider, p.target.managed_service ?? p.target.instance,
-        p.target.vcpu !== undefined ? `(${formatNumber(p.target.vcpu)} vCPU, ${formatNumber(p.target.memory_gib ?? 0, 1)} GiB)` : '']
+        p.target.vcpu !== undefined ? `(${formatNumber(p.target.vcpu)} vCPU, ${formatBytes((p.target.memory_gib ?? 0) * 2 ** 30)})` : '']
         .filter(Boolean).join(' ')
       : '—';
     body.replaceWith(
