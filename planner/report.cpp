@@ -559,10 +559,11 @@ std::string html_report(const Plan& plan, ReportLanguage language) {
   h.raw("</table>\n");
 
   h.raw("<h2>").text(w("Rules and assumptions")).raw("</h2>\n<ul>\n");
-  for (const auto& list : {&plan.rules, &plan.assumptions}) {
-    for (const auto& x : *list) {
-      h.raw("<li>").raw(w.english_open()).text(x).raw("</span></li>\n");
-    }
+  for (const auto& rule : plan.rules) {
+    h.raw("<li>").raw(w.english_open()).text(rule.english).raw("</span></li>\n");
+  }
+  for (const auto& assumption : plan.assumptions) {
+    h.raw("<li>").raw(w.english_open()).text(assumption).raw("</span></li>\n");
   }
   h.raw("</ul>\n<table>\n");
   h.row({w("parameter"), w("value")}, "th");

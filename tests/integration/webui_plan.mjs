@@ -48,6 +48,12 @@ try {
   check(await page.locator('[data-testid=waves-table] tbody tr').count() === defaults.waves.length, 'one table row per wave');
   check(await page.locator('[data-testid=gantt] rect.pilot').count() === defaults.waves.filter((w) => w.pilot).length, 'pilots marked');
   check(await page.locator('[data-testid=rules] li').count() === defaults.rules.length, 'compliance rules listed');
+  // The rules worded in French from the keys the planner gives (rule_messages), none left English.
+  check(await page.locator('[data-testid=rules] li[data-rule]').count() === defaults.rule_messages.length &&
+    defaults.rule_messages.length === defaults.rules.length, 'every rule worded from its key');
+  const compliance = await page.textContent('[data-testid=rules] li[data-rule="rule.compliance"]');
+  check(compliance.startsWith('Décret 2-24-921') && compliance.includes(defaults.rule_messages[0].params.country ?? ''),
+    `a rule in French: ${compliance}`);
   check(digits((await page.textContent('[data-testid=warnings] h2')).split(',')[0]) === defaults.violations.total, 'unmet constraints counted');
   check(await page.inputValue('[data-testid=whatif-comfort_factor]') === '1.3', 'the form shows the comfort factor used');
   // Unmet constraints come first: their count by kind at the top of the results, the affected

@@ -99,6 +99,7 @@ export interface PlanSummary {
   parameters: Record<string, unknown>;
   providers?: string[];
   rules: string[];
+  rule_messages?: { key: string; params: Record<string, string> }[];  // the rules' keys, for the catalogues
   assumptions: string[];
   waves: WaveSummary[];
   violations: Violations;

@@ -413,4 +413,12 @@ export const en: Strings = {
     criticality: { high: 'High', medium: 'Medium', low: 'Low' },
     sensitivity: { public: 'Public', internal: 'Internal', sensitive: 'Sensitive' },
   } as Record<string, Record<string, string>>,
+  // The planner's rules, worded from their key and parameters (rule_messages of the plan).
+  planRules: {
+    'rule.compliance': (p) => `Decree 2-24-921: hosts labelled ${p.label}=${p.value} go only to providers qualified level ${p.level} or higher, operating in ${p.country}`,
+    'rule.shared_infrastructure': (p) => `Shared infrastructure: a host with ${p.min_clients} distinct clients or more, or a shared role, is kept out of move groups; its clients do not wait for it (hybrid connectivity assumed during the migration)`,
+    'rule.retire': (p) => `Retire: a zombie (max CPU under the zombie threshold, quiet network) or idle server (CPU, memory and network under the thresholds), measured enough and without clients; a production or high-criticality server only with ${p.min_days} days or more of utilisation measured by the agent, else retained with a retirement to confirm`,
+    'rule.replatform': () => 'Replatform: only software that runs (running service or listening port) and serves clients (inbound connections on its ports); a package only installed is rehosted',
+    'rule.waves': (p) => `Waves: dev/test before production, never mixed; a dependency's targets in the same or an earlier wave; high criticality not before wave ${p.min_wave}; each site's copy fits its wave's window${p.blackouts ? `; no wave during ${p.blackouts}` : ''}`,
+  } as Record<string, (params: Record<string, string>) => string>,
 };

@@ -413,5 +413,13 @@ export const fr = {
     criticality: { high: 'Haute', medium: 'Moyenne', low: 'Basse' },
     sensitivity: { public: 'Publique', internal: 'Interne', sensitive: 'Sensible' },
   } as Record<string, Record<string, string>>,
+  // The planner's rules, worded from their key and parameters (rule_messages of the plan).
+  planRules: {
+    'rule.compliance': (p) => `Décret 2-24-921 : les serveurs étiquetés ${p.label}=${p.value} ne vont que chez des fournisseurs qualifiés niveau ${p.level} ou plus, opérant dans le pays ${p.country}`,
+    'rule.shared_infrastructure': (p) => `Infrastructure partagée : un serveur d’au moins ${p.min_clients} clients distincts, ou d’un rôle partagé, reste hors des groupes de migration ; ses clients ne l’attendent pas (connectivité hybride supposée pendant la migration)`,
+    'rule.retire': (p) => `Retrait : serveur zombie (CPU max sous le seuil zombie, réseau calme) ou inactif (CPU, mémoire et réseau sous les seuils), assez mesuré et sans clients ; un serveur de production ou de criticité haute seulement avec au moins ${p.min_days} jours d’utilisation mesurée par l’agent, sinon conservé avec un retrait à confirmer`,
+    'rule.replatform': () => 'Replateformage : seulement un logiciel qui tourne (service actif ou port en écoute) et sert des clients (connexions entrantes sur ses ports) ; un paquet seulement installé est réhébergé',
+    'rule.waves': (p) => `Vagues : dév./test avant la production, jamais mélangés ; les cibles d’une dépendance dans la même vague ou une vague antérieure ; criticité haute pas avant la vague ${p.min_wave} ; la copie de chaque site tient dans la fenêtre de sa vague${p.blackouts ? ` ; aucune vague pendant ${p.blackouts}` : ''}`,
+  } as Record<string, (params: Record<string, string>) => string>,
 };
 export type Strings = typeof fr;

@@ -124,13 +124,19 @@ function results(plan: PlanSummary, before: PlanSummary | null): HTMLElement {
       waveRows, [false, false, false, false, true, true, true, true, true])),
     h('div', { class: 'panels' },
       panel('rules', t.complianceRules, plan.rules?.length
-        ? h('ul', {}, ...plan.rules.map((r) => h('li', { lang: 'en' }, r))) : h('p', { class: 'muted' }, t.noData)),
+        ? h('ul', {}, ...plan.rules.map((r, i) => ruleItem(r, plan.rule_messages?.[i]))) : h('p', { class: 'muted' }, t.noData)),
       panel('warnings', t.warnings(violations.total, totals.flagged),
         violations.total ? h('p', { 'data-testid': 'warnings-by-constraint' }, Object.entries(violations.by_kind ?? violations.by_constraint)
           .map(([kind, n]) => `${kindName(kind)} : ${formatNumber(n)}`).join(' · ')) : null,
         violations.total ? h('ul', { class: 'warnings', 'data-testid': 'violations-list' }, ...violations.first.map(violationItem))
           : h('p', { class: 'muted' }, t.noWarnings),
         violations.total > violations.first.length ? h('p', { class: 'muted' }, t.moreRows(violations.total - violations.first.length)) : null)));
+}
+
+// A rule in the page's language from its key, else as the planner words it (in English).
+function ruleItem(text: string, message?: { key: string; params: Record<string, string> }): HTMLElement {
+  const words = message && t.planRules[message.key];
+  return words ? h('li', { 'data-rule': message.key }, words(message.params)) : h('li', { lang: 'en' }, text);
 }
 
 function kindName(kind: string): string {
