@@ -12,7 +12,7 @@ const pages = [
   ['Overview', '/', '[data-testid=total-hosts]'],
   ['Overview, plan figures', '/', '[data-testid=strategy-rehost]'],
   ['Hosts', '/hosts', '[data-testid=hosts-table] tbody tr'],
-  ['Host (agent, 4 charts)', '/hosts/agent-01', '[data-testid=chart-network] canvas'],
+  ['Host (agent, CPU and memory charts)', '/hosts/agent-01', '[data-testid=chart-memory] canvas'],
   ['Dependencies (host)', '/dependencies/srv-00011', '[data-testid=graph][data-ready=true] canvas'],
   ['Dependencies (largest group)', '/dependencies', '[data-testid=graph-title]'],
   ['Agents', '/agents', '[data-testid=stale-agents]'],

@@ -99,7 +99,8 @@ int run_plan(int argc, char** argv) {
   const Plan result = plan(fleet, config, catalogs);
   write_output(out_file, plan_json_text(result));
   if (!csv_dir.empty()) write_csv_reports(result, csv_dir);
-  if (!html_file.empty()) write_file_atomic(html_file, html_report(result));
+  if (!html_file.empty())
+    write_file_atomic(html_file, html_report(result, ReportLanguage::kEnglish));
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   log::info("planned " + std::to_string(result.hosts.size()) + " hosts in " +

@@ -310,16 +310,20 @@ class Planner {
     }
   }
 
-  // The most common application label of a group's hosts and their most common commune, else its
-  // first host's name; with the host count when more than one.
+  // The most common application label of a group's hosts (else their most common role label)
+  // and their most common commune, else its first host's name. No host count: each reader says
+  // it in its own language.
   std::string group_name(const std::vector<std::uint32_t>& hosts) const {
-    std::map<std::string, int> applications, communes;
+    std::map<std::string, int> applications, roles, communes;
     for (auto h : hosts) {
       const auto& labels = fleet_.hosts[h].labels;
       if (const auto a = labels.find("application"); a != labels.end() && !a->second.empty())
         ++applications[a->second];
+      if (const auto r = labels.find("role"); r != labels.end() && !r->second.empty())
+        ++roles[r->second];
       if (!plan_.hosts[h].commune.empty()) ++communes[plan_.hosts[h].commune];
     }
+    if (applications.empty()) applications = std::move(roles);
     const auto most = [](const std::map<std::string, int>& counts) {
       return std::max_element(counts.begin(), counts.end(),
                               [](const auto& a, const auto& b) { return a.second < b.second; })
@@ -333,38 +337,56 @@ class Planner {
       const HostPlan& first = plan_.hosts[hosts.front()];
       name = first.hostname.empty() ? first.id : first.hostname;
     }
-    if (hosts.size() > 1) name += " (" + std::to_string(hosts.size()) + " hosts)";
     return name;
   }
 
+  // Each rule with its key and parameters (the web UI words it in French or English, see
+  // planRules in collector/webui/app/src/i18n) and its English wording.
   void write_rules() {
     for (const auto& [value, level] : c_.compliance.levels) {
       if (level == 0) continue;
-      plan_.rules.push_back("Decree 2-24-921: hosts labelled " + c_.compliance.label + "=" + value +
-                            " go only to providers qualified level " + std::to_string(level) +
-                            " or higher operating in " + c_.compliance.country);
+      plan_.rules.push_back({"rule.compliance",
+                             {{"label", c_.compliance.label},
+                              {"value", value},
+                              {"level", std::to_string(level)},
+                              {"country", c_.compliance.country}},
+                             "Decree 2-24-921: hosts labelled " + c_.compliance.label + "=" +
+                                 value + " go only to providers qualified level " +
+                                 std::to_string(level) + " or higher operating in " +
+                                 c_.compliance.country});
     }
+    const std::string clients = std::to_string(c_.grouping.shared_min_clients);
     plan_.rules.push_back(
-        "shared infrastructure: a host with " + std::to_string(c_.grouping.shared_min_clients) +
-        "+ distinct clients or a role label in the shared roles is kept out of move groups; "
-        "its clients do not wait for it (hybrid connectivity assumed during the migration)");
+        {"rule.shared_infrastructure",
+         {{"min_clients", clients}},
+         "shared infrastructure: a host with " + clients +
+             "+ distinct clients or a role label in the shared roles is kept out of move groups; "
+             "its clients do not wait for it (hybrid connectivity assumed during the migration)"});
+    const std::string days = std::to_string(static_cast<int>(c_.idle.evidence_min_days));
     plan_.rules.push_back(
-        "retire: zombie (max CPU ≤ zombie threshold, quiet network) or idle (CPU, memory and "
-        "network below the idle thresholds), with enough coverage and no clients; a production "
-        "or high-criticality server only with " +
-        std::to_string(static_cast<int>(c_.idle.evidence_min_days)) +
-        "+ days of measured (agent) utilisation, else retained with to_confirm=retire");
-    if (c_.strategy.replatform && c_.strategy.replatform_needs_clients)
+        {"rule.retire",
+         {{"min_days", days}},
+         "retire: zombie (max CPU ≤ zombie threshold, quiet network) or idle (CPU, memory and "
+         "network below the idle thresholds), with enough coverage and no clients; a production "
+         "or high-criticality server only with " +
+             days +
+             "+ days of measured (agent) utilisation, else retained with to_confirm=retire"});
+    if (c_.strategy.replatform && c_.strategy.replatform_needs_clients) {
       plan_.rules.push_back(
-          "replatform: only software that runs (running service or listening socket) and serves "
-          "clients (inbound connections on its ports); an installed package alone is rehosted");
+          {"rule.replatform",
+           {},
+           "replatform: only software that runs (running service or listening socket) and serves "
+           "clients (inbound connections on its ports); an installed package alone is rehosted"});
+    }
+    const std::string wave = std::to_string(c_.waves.high_criticality_min_wave);
+    const std::string blackouts = join_blackouts(c_.waves.blackouts);
     plan_.rules.push_back(
-        "waves: dev/test before prod, never mixed; dependency targets in the same or an "
-        "earlier wave; high criticality not before wave " +
-        std::to_string(c_.waves.high_criticality_min_wave) +
-        "; per-site copy within the wave's window" +
-        (c_.waves.blackouts.empty() ? std::string()
-                                    : "; no wave during " + join_blackouts(c_.waves.blackouts)));
+        {"rule.waves",
+         {{"min_wave", wave}, {"blackouts", blackouts}},
+         "waves: dev/test before prod, never mixed; dependency targets in the same or an "
+         "earlier wave; high criticality not before wave " +
+             wave + "; per-site copy within the wave's window" +
+             (blackouts.empty() ? std::string() : "; no wave during " + blackouts)});
     auto count = [&](std::size_t n, const std::string& what) {
       if (n > 0) plan_.assumptions.push_back(std::to_string(n) + " " + what);
     };

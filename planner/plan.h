@@ -72,6 +72,14 @@ struct Totals {
   int retire_to_confirm = 0;  // retained until the owner confirms the retirement
 };
 
+// A sentence for people: its key and parameters, which the web UI words in its language, and its
+// English wording (the JSON's and the report's text).
+struct Message {
+  std::string key;
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string english;
+};
+
 struct Plan {
   std::string currency;
   PlannerConfig config;
@@ -82,7 +90,7 @@ struct Plan {
   std::vector<Wave> waves;
   std::vector<CostRollup> by_region, by_commune;
   std::vector<Violation> violations;
-  std::vector<std::string> rules;        // rules applied (compliance, shared infrastructure, ...)
+  std::vector<Message> rules;            // rules applied (compliance, shared infrastructure, ...)
   std::vector<std::string> assumptions;  // fleet-wide assumptions with counts
   std::vector<std::string> providers;    // every catalogue provider (providers.allowed picks)
   std::size_t ignored_connections = 0;

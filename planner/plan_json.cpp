@@ -288,6 +288,20 @@ void cut_dependency(Writer& w, const Plan& plan, const CutDependency& c) {
   w.end_object();
 }
 
+// "rules": their English wording; "rule_messages": their keys and parameters, which the web UI
+// words in its language.
+void rules(Writer& w, const std::vector<Message>& list) {
+  w.key("rules").begin_array();
+  for (const auto& m : list) w.value(m.english);
+  w.end_array().key("rule_messages").begin_array();
+  for (const auto& m : list) {
+    w.begin_object().field("key", m.key).key("params").begin_object();
+    for (const auto& [name, value] : m.params) w.field(name, value);
+    w.end_object().end_object();
+  }
+  w.end_array();
+}
+
 void totals(Writer& w, const Plan& plan) {
   const Totals& t = plan.totals;
   w.key("totals").begin_object();
@@ -364,7 +378,8 @@ std::string plan_json_text(const Plan& plan) {
   Writer w(out);
   w.begin_object().field("format", kPlanFormat).field("currency", plan.currency);
   w.key("parameters").raw(parameters_json(plan.config).dump());
-  w.strings("rules", plan.rules).strings("assumptions", plan.assumptions);
+  rules(w, plan.rules);
+  w.strings("assumptions", plan.assumptions);
   w.key("hosts").begin_array();
   for (const auto& h : plan.hosts) host(w, plan, h);
   w.end_array();
@@ -467,7 +482,8 @@ std::string plan_summary_json_text(const Plan& plan) {
   Writer w(out);
   w.begin_object().field("format", kPlanSummaryFormat).field("currency", plan.currency);
   w.key("parameters").raw(parameters_json(plan.config).dump());
-  w.strings("rules", plan.rules).strings("assumptions", plan.assumptions);
+  rules(w, plan.rules);
+  w.strings("assumptions", plan.assumptions);
   w.strings("providers", plan.providers);
   totals(w, plan);
   const Totals& t = plan.totals;

@@ -11,8 +11,8 @@ namespace sahab::planner {
 
 struct MoveGroup {
   std::string id;
-  // What a person calls it: its main application and commune, else its first host, and the
-  // number of hosts ("etat-civil, Berrechid (4 hosts)").
+  // What a person calls it: its main application (else role) and commune, else its first host
+  // ("etat-civil, Berrechid").
   std::string name;
   std::vector<std::uint32_t> hosts;
   int wave = 0;

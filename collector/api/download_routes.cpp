@@ -72,6 +72,17 @@ std::optional<std::string> collector_url(const Context& ctx, const http::Request
   return (https ? "https://" : "http://") + *host;
 }
 
+// Whether a URL names this machine only (127.0.0.0/8, ::1, localhost): a command built on it
+// works on the collector's own server and nowhere else.
+bool is_loopback_url(std::string_view url) {
+  const auto scheme = url.find("://");
+  std::string_view host = url.substr(scheme == std::string_view::npos ? 0 : scheme + 3);
+  host = host.substr(0, host.find('/'));
+  if (host.starts_with('[')) return host.starts_with("[::1]");
+  host = host.substr(0, host.find(':'));
+  return host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.");
+}
+
 const char* const kNoUrl =
     "cannot tell the collector's public URL from this request: set public_url in the "
     "collector's configuration";
@@ -130,7 +141,9 @@ http::Response install_info(const Context& ctx, const http::Request& request) {
   return json_response(200, {{"script_url", *url + "/install.sh"},
                              {"command", command},
                              {"packages", packages},
-                             {"collector_url", *url}});
+                             {"collector_url", *url},
+                             {"public_url_configured", !ctx.config.public_url.empty()},
+                             {"loopback", is_loopback_url(*url)}});
 }
 
 // Lets the install script refuse a wrong token before it installs anything.

@@ -1,4 +1,5 @@
 // POST /api/v1/ingest, GET /api/v1/agents, POST /api/v1/agents/{id}/revoke.
+#include <algorithm>
 #include <chrono>
 
 #include "collector/api/context.h"
@@ -83,7 +84,17 @@ http::Response agents_list(Context& ctx, const http::Request&) {
                   {"host_id", a.host_id},
                   {"created_at", format_rfc3339(a.created_at)},
                   {"created_from", a.created_from},
-                  {"revoked", a.revoked_at.has_value()}};
+                  {"revoked", a.revoked_at.has_value()},
+                  {"hostname", a.hostname},
+                  {"state", a.state},
+                  {"agent_version", a.agent_version}};
+    if (a.last_seen) agent["last_seen"] = format_rfc3339(*a.last_seen);
+    if (a.measured_until) {
+      agent["measured_until"] = format_rfc3339(*a.measured_until);
+      // How far the stored measurements trail the last push: what the agent's spool still holds.
+      if (a.last_seen)
+        agent["behind_seconds"] = std::max<std::int64_t>(0, *a.last_seen - *a.measured_until);
+    }
     if (a.revoked_at) {
       agent["revoked_at"] = format_rfc3339(*a.revoked_at);
       agent["revoke_reason"] = a.revoke_reason;

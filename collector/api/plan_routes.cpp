@@ -106,7 +106,12 @@ http::Response plan_document(const planner::Plan& plan, const http::Request& req
     r.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"" + stem + "-" + table + ".csv\"");
   } else if (format == "html") {
-    r = http::Response::text(200, planner::html_report(plan));
+    // The report's own words in French unless ?lang=en (the planner's sentences stay English).
+    const std::string lang = request.query_param("lang").value_or("fr");
+    if (lang != "fr" && lang != "en") return error_response(400, "lang: expected fr or en");
+    r = http::Response::text(
+        200, planner::html_report(plan, lang == "en" ? planner::ReportLanguage::kEnglish
+                                                     : planner::ReportLanguage::kFrench));
     r.content_type = "text/html; charset=utf-8";
     r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + stem + ".html\"");
     r.headers.emplace_back("Content-Security-Policy",

@@ -35,13 +35,23 @@ std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::st
 }
 
 std::vector<AgentListing> list_agents(Database& db) {
+  // The newest summary through the primary key (host, metric, start): one CPU row per minute.
   Statement& s = db.cached(
-      "SELECT a.id, a.host_id, a.created_at, a.created_from, r.revoked_at, r.reason "
-      "FROM agents a LEFT JOIN revocations r ON r.agent_id = a.id ORDER BY a.id");
+      "SELECT a.id, a.host_id, a.created_at, a.created_from, r.revoked_at, r.reason, "
+      "coalesce(h.hostname, ''), coalesce(h.state, ''), h.last_seen, "
+      "coalesce(json_extract(i.data, '$.agent_version'), ''), "
+      "(SELECT max(s.end) FROM summaries s WHERE s.host_id = a.host_id AND s.metric = 'cpu_ratio') "
+      "FROM agents a LEFT JOIN revocations r ON r.agent_id = a.id "
+      "LEFT JOIN hosts h ON h.id = a.host_id "
+      "LEFT JOIN inventory_current i ON i.host_id = a.host_id AND i.section = 'identity' "
+      "ORDER BY a.id");
+  const auto optional = [&s](int column) {
+    return s.is_null(column) ? std::nullopt : std::optional(s.integer(column));
+  };
   std::vector<AgentListing> out;
   while (s.step()) {
-    out.push_back({s.integer(0), s.text(1), s.integer(2), s.text(3),
-                   s.is_null(4) ? std::nullopt : std::optional(s.integer(4)), s.text(5)});
+    out.push_back({s.integer(0), s.text(1), s.integer(2), s.text(3), optional(4), s.text(5),
+                   s.text(6), s.text(7), optional(8), s.text(9), optional(10)});
   }
   return out;
 }

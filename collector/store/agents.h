@@ -24,7 +24,8 @@ std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::st
                          std::int64_t now, const std::string& action = "enrol",
                          const std::string& note = "");
 
-// Every agent credential ever issued, oldest first, with its revocation if any.
+// Every agent credential ever issued, oldest first, with its revocation if any, and the state of
+// its host as the collector sees it: last push, the agent's version, the newest measurement.
 struct AgentListing {
   std::int64_t id = 0;
   std::string host_id;
@@ -32,6 +33,12 @@ struct AgentListing {
   std::string created_from;
   std::optional<std::int64_t> revoked_at;
   std::string revoke_reason;
+  std::string hostname;
+  std::string state;  // the host's: "active" or "stale"
+  std::optional<std::int64_t> last_seen;
+  std::string agent_version;  // from the identity section, "" before the first inventory
+  // End of the newest summary stored: well before last_seen, the agent is emptying its spool.
+  std::optional<std::int64_t> measured_until;
 };
 std::vector<AgentListing> list_agents(Database& db);
 

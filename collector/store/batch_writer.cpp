@@ -17,6 +17,31 @@ bool already_stored(Database& db, const Batch& batch) {
   return found;
 }
 
+// Drops `keys` from each object of the array `data[field]`.
+void drop_from_elements(json& data, const char* field, std::initializer_list<const char*> keys) {
+  const auto list = data.find(field);
+  if (list == data.end() || !list->is_array()) return;
+  for (auto& element : *list) {
+    if (!element.is_object()) continue;
+    for (const char* key : keys) element.erase(key);
+  }
+}
+
+// A section without the readings that move between two pushes of an unchanged server (and change
+// its section's hash at every push): a filesystem's used and free space, how many times a
+// connection was seen, the connections established at the instant of the scan. What remains
+// (filesystems and their sizes, listening services, who talks to whom) says the server changed.
+json without_readings(const std::string& section, json data) {
+  if (section == "hardware")
+    drop_from_elements(data, "filesystems", {"used_bytes", "available_bytes"});
+  if (section == "network") {
+    drop_from_elements(data, "connections", {"count"});
+    data.erase("established");
+    data.erase("edges_dropped");
+  }
+  return data;
+}
+
 // Top-level fields whose value differs between two versions of a section.
 json changed_fields(const json& before, const json& after) {
   std::set<std::string> names;
@@ -131,12 +156,16 @@ void store_section(Database& db, const std::string& host_id, const InventorySect
   }
   current.reset();
   if (old_hash == section.hash) return;  // a full inventory repeats unchanged sections
-  db.cached(
-        "INSERT INTO inventory_changes(host_id, section, at, old_hash, new_hash, changed) "
-        "VALUES (?, ?, ?, ?, ?, ?)")
-      .with(host_id, section.name, now, old_hash, section.hash,
-            changed_fields(old_data, section.data).dump())
-      .run();
+  // The current data always takes the new readings; the history records real changes only.
+  const json changed = changed_fields(without_readings(section.name, std::move(old_data)),
+                                      without_readings(section.name, section.data));
+  if (!old_hash || !changed.empty()) {
+    db.cached(
+          "INSERT INTO inventory_changes(host_id, section, at, old_hash, new_hash, changed) "
+          "VALUES (?, ?, ?, ?, ?, ?)")
+        .with(host_id, section.name, now, old_hash, section.hash, changed.dump())
+        .run();
+  }
   db.cached(
         "INSERT INTO inventory_current(host_id, section, hash, data, updated_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET hash = excluded.hash, "

@@ -120,12 +120,17 @@ head -c 3 "$WORK/waves.csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "csv BOM"
 curl -fsS -D "$WORK/h.txt" -o "$WORK/plan.html" -H "$API_AUTH" "$URL/api/v1/plan?format=html"
 grep -qi '^content-type: text/html' "$WORK/h.txt" || fail "html content type"
 grep -q '<!DOCTYPE html>' "$WORK/plan.html" || fail "html body"
+# French by default, English on request; anything else refused.
+grep -q '<html lang="fr">' "$WORK/plan.html" && grep -q '<h2>Vagues</h2>' "$WORK/plan.html" || fail "French report"
+curl -fsS -o "$WORK/plan-en.html" -H "$API_AUTH" "$URL/api/v1/plan?format=html&lang=en"
+grep -q '<html lang="en">' "$WORK/plan-en.html" && grep -q '<h2>Waves</h2>' "$WORK/plan-en.html" || fail "English report"
+expect_status 400 -H "$API_AUTH" "$URL/api/v1/plan?format=html&lang=de"
 curl -fsS -o "$WORK/hosts.csv" -H "$API_AUTH" -H 'Content-Type: application/json' \
   -d '{"parameters": {"costs": {"commitment": "3y"}}}' "$URL/api/v1/plan?format=csv&table=hosts"
 [[ $(grep -c $'\r$' "$WORK/hosts.csv") == 301 ]] || fail "hosts.csv rows: $(wc -l <"$WORK/hosts.csv")"
 expect_status 400 -H "$API_AUTH" "$URL/api/v1/plan?format=pdf"
 expect_status 400 -H "$API_AUTH" "$URL/api/v1/plan?format=csv&table=nope"
-ok "?format=csv&table=hosts|waves|costs and ?format=html with content types and file names"
+ok "?format=csv&table=hosts|waves|costs and ?format=html (French, ?lang=en English) with content types and file names"
 
 # Bad requests: the message says what is wrong.
 post_plan() {  # post_plan BODY-FILE: prints the status; the answer is in $WORK/reply.json

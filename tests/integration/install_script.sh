@@ -54,8 +54,11 @@ api /api/v1/install-info >"$WORK/info.json"
 python3 - "$WORK/info.json" "$URL" "$(basename "$agent_deb")" "$(basename "$agent_rpm")" <<'PY' || fail "install-info"
 import json, sys
 info, url, deb, rpm = json.load(open(sys.argv[1])), *sys.argv[2:]
-assert sorted(info) == ["collector_url", "command", "packages", "script_url"], info
+assert sorted(info) == ["collector_url", "command", "loopback", "packages", "public_url_configured",
+                        "script_url"], info
 assert info["collector_url"] == url and info["script_url"] == url + "/install.sh", info
+# Derived from the request's Host (127.0.0.1): the web UI refuses to offer this command.
+assert info["loopback"] is True and info["public_url_configured"] is False, info
 assert info["command"] == f"curl -fsSL {url}/install.sh | sudo sh -s -- --token <TOKEN>", info
 assert info["packages"] == sorted([deb, rpm]), info
 PY
@@ -68,12 +71,17 @@ command="$(curl -fsS -H "$API_AUTH" -H 'Host: sahab.example.ma' -H 'X-Forwarded-
   "http://127.0.0.1:$proxied_port/api/v1/install-info" | json 'd["command"]')"
 [[ "$command" == "curl -fsSL --cacert /etc/ssl/ca.pem https://sahab.example.ma/install.sh | sudo sh -s -- --token <TOKEN> --ca-file /etc/ssl/ca.pem" ]] \
   || fail "command behind the proxy: $command"
+loopback_of() {  # loopback_of HOST: install-info's loopback for a request naming HOST
+  curl -fsS -H "$API_AUTH" -H "Host: $1" "http://127.0.0.1:$proxied_port/api/v1/install-info" | json 'd["loopback"]'
+}
+[[ "$(loopback_of sahab.example.ma) $(loopback_of '[::1]:9410') $(loopback_of localhost:9410) $(loopback_of 127.0.0.2)" \
+   == "False True True True" ]] || fail "loopback URLs not told apart"
 curl -fsS "http://127.0.0.1:$proxied_port/downloads/" | cmp -s - /dev/null || fail "no downloads_dir: empty listing expected"
 echo "public_url: \"https://x/'; reboot\"" >"$WORK/quote.yaml"
 status=0
 timeout 10 "$COLLECTOR" --config "$WORK/quote.yaml" --db "$WORK/quote.db" --listen 127.0.0.1:0 >"$WORK/quote.out" 2>&1 || status=$?
 [[ $status -eq 2 ]] && grep -q "quote.yaml:1: key 'public_url'" "$WORK/quote.out" || fail "a public_url with a quote: $status $(cat "$WORK/quote.out")"
-pass "GET /api/v1/install-info: the one-liner, packages, public URL behind a trusted proxy"
+pass "GET /api/v1/install-info: the one-liner, packages, public URL behind a trusted proxy, loopback URLs flagged"
 
 expect_status 200 -X POST -H "Authorization: Bearer $TOKEN" "$URL/api/v1/enrol/check"
 expect_status 401 -X POST -H "Authorization: Bearer wrong-token-0123456789" "$URL/api/v1/enrol/check"

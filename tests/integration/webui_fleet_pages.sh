@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/webui_lib.sh"
 
-start_webui_collector
+start_webui_collector --public-url https://sahab.example.ma
 import_fleet_extras
 export ADMIN_PASSWORD
 node "$(dirname "$0")/webui_fleet_pages.mjs"

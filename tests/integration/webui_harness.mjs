@@ -47,6 +47,17 @@ export async function api(path, init = {}) {
   }, path);
 }
 
+// The plan as the API has it (waits while the collector computes it).
+export async function planApi(path) {
+  for (let i = 0; i < 60; i++) {
+    const r = await fetchRetry(url + path, { headers: { Authorization: `Bearer ${env('API_TOKEN')}` } });
+    if (r.status === 200) return r.json();
+    check(r.status === 202 || r.status === 503, `${path}: HTTP ${r.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`${path}: no plan after 60 s`);
+}
+
 // expectedFailure(status, path) says which HTTP failures a test provokes on purpose; 401 on
 // session/login (no session yet or any more) is always expected.
 export async function openBrowser({ expectedFailure = () => false } = {}) {

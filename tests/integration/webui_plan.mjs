@@ -48,6 +48,12 @@ try {
   check(await page.locator('[data-testid=waves-table] tbody tr').count() === defaults.waves.length, 'one table row per wave');
   check(await page.locator('[data-testid=gantt] rect.pilot').count() === defaults.waves.filter((w) => w.pilot).length, 'pilots marked');
   check(await page.locator('[data-testid=rules] li').count() === defaults.rules.length, 'compliance rules listed');
+  // The rules worded in French from the keys the planner gives (rule_messages), none left English.
+  check(await page.locator('[data-testid=rules] li[data-rule]').count() === defaults.rule_messages.length &&
+    defaults.rule_messages.length === defaults.rules.length, 'every rule worded from its key');
+  const compliance = await page.textContent('[data-testid=rules] li[data-rule="rule.compliance"]');
+  check(compliance.startsWith('Décret 2-24-921') && compliance.includes(defaults.rule_messages[0].params.country ?? ''),
+    `a rule in French: ${compliance}`);
   check(digits((await page.textContent('[data-testid=warnings] h2')).split(',')[0]) === defaults.violations.total, 'unmet constraints counted');
   check(await page.inputValue('[data-testid=whatif-comfort_factor]') === '1.3', 'the form shows the comfort factor used');
   // Unmet constraints come first: their count by kind at the top of the results, the affected
@@ -123,6 +129,17 @@ try {
   const expectedBigger = await post('/api/v1/plan/summary', bigger);
   const shownBigger = await tileValue('plan-monthly');
   check(shownBigger === Math.round(expectedBigger.totals.monthly_cost), `comfort 2.0: ${shownBigger} vs ${expectedBigger.totals.monthly_cost}`);
+  // What changed: the one input changed, before and after, and the figures that moved.
+  const changedInputs = await page.$$eval('[data-testid=changed-inputs] tbody tr', (rows) =>
+    rows.map((r) => [r.dataset.key, ...[...r.querySelectorAll('td')].map((c) => c.textContent)]));
+  check(JSON.stringify(changedInputs) === JSON.stringify([['sizing.comfort_factor', '1,3', '2']]),
+    `changed inputs: ${JSON.stringify(changedInputs)}`);
+  const movedMonthly = await page.getAttribute('[data-testid=changed-figures] li[data-row=monthly]', 'title');
+  check(digits(movedMonthly.split('→')[1]) === shownBigger, `the monthly cost moved to ${movedMonthly}`);
+  const firstPanel = await page.evaluate(() => document.querySelector('[data-testid=plan-results]')?.firstElementChild?.getAttribute('data-testid'));
+  check(firstPanel === 'plan-changes', `a recomputed plan opens with what changed (first: ${firstPanel})`);
+  await screenshot('plan-what-changed');
+  ok(`after a recompute the page says what changed: comfort factor 1,3 → 2, monthly cost ${movedMonthly}`);
   check(shownBigger > Math.round(defaults.totals.monthly_cost), 'comfort 2.0 costs more than 1.3');
   ok(`comfort factor 2.0 recomputes: ${Math.round(defaults.totals.monthly_cost)} -> ${shownBigger} MAD a month, as the API`);
 
@@ -134,7 +151,22 @@ try {
   check(shownCommitted < shownBigger, `3y ${shownCommitted} < on demand ${shownBigger}`);
   ok(`a 3-year commitment shows a lower total (${shownCommitted} MAD)`);
 
-  // A bad value: the API's 400 message next to the form, the last good plan kept.
+  // A value out of the planner's bounds: the browser refuses it before asking, the plan stays.
+  let asked = 0;
+  const countAsks = (r) => { if (r.url().endsWith('/api/v1/plan/summary') && r.method() === 'POST') asked++; };
+  page.on('request', countAsks);
+  await page.fill('[data-testid=whatif-comfort_factor]', '11');
+  await page.click('[data-testid=whatif-submit]');
+  const refusal = await page.$eval('[data-testid=whatif-comfort_factor]', (i) => (i.validity.valid ? '' : i.validationMessage));
+  await page.waitForTimeout(500);
+  page.off('request', countAsks);
+  check(refusal && asked === 0, `comfort 11 refused in the browser (${refusal}), ${asked} requests`);
+  check(await tileValue('plan-monthly') === shownCommitted, 'the plan stays');
+  ok(`a comfort factor of 11 is refused by the form (max 10) without asking the planner: "${refusal}"`);
+
+  // A bad value past the form (its bounds removed): the API's 400 message next to the form, the
+  // last good plan kept.
+  await page.$eval('[data-testid=whatif-comfort_factor]', (i) => { i.removeAttribute('min'); i.removeAttribute('max'); });
   await recompute(() => page.fill('[data-testid=whatif-comfort_factor]', '-1'));
   const error = await page.textContent('[data-testid=plan-error]');
   check(error.includes('comfort_factor'), `error shown: ${error}`);
@@ -166,8 +198,13 @@ try {
     check(digits((await cell('waves')).split('(')[0]) === expected.waves.length, `${name} waves`);
   }
   check(await page.locator('[data-testid=compare-table] td.diff').count() > 0, 'differences highlighted');
-  await screenshot('plan-compare', { fullPage: true });
-  ok('a planner saves two scenarios; the comparison shows the API\'s totals with differences highlighted');
+  const inputRows = await page.$$eval('[data-testid=compare-inputs] tbody tr', (rows) =>
+    rows.map((r) => [r.dataset.key, ...[...r.querySelectorAll('td')].map((c) => c.textContent)]));
+  check(JSON.stringify(inputRows) === JSON.stringify([['sizing.comfort_factor', '1,3', '2']]),
+    `the comparison names the one input that differs: ${JSON.stringify(inputRows)}`);
+  await page.locator('[data-testid=compare]').scrollIntoViewIfNeeded();
+  await screenshot('plan-compare');
+  ok('a planner saves two scenarios; the comparison shows the input that differs and the API\'s totals, differences highlighted');
 
   // Loading a scenario fills the form and recomputes its plan.
   const loaded = nextWhatIf();

@@ -106,9 +106,11 @@ try {
   ok('the exports page lists its downloads without waiting for a plan');
   await hold.stop();
 
-  // A refused what-if: the API's message, no retry (the form is the fix), the last plan kept.
+  // A refused what-if: the API's message, no retry (the form is the fix), the last plan kept. The
+  // form's own bounds (which refuse -1 before asking) are removed to reach the API.
   await page.click('a[href="#/plan"]');
   await page.waitForSelector('[data-testid=plan-monthly]');
+  await page.$eval('[data-testid=whatif-comfort_factor]', (i) => { i.removeAttribute('min'); i.removeAttribute('max'); });
   const refusedBody = page.waitForRequest((r) => kPlanSummary.test(r.url()) && r.method() === 'POST').then((r) => r.postData());
   await page.fill('[data-testid=whatif-comfort_factor]', '-1');
   await page.click('[data-testid=whatif-submit]');

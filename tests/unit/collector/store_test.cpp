@@ -91,6 +91,59 @@ TEST_CASE("store: a batch is stored once, a failing job rolls back alone") {
   CHECK(count(store, "SELECT count(*) FROM batches WHERE sequence = 7") == 0);
 }
 
+TEST_CASE("store: free space moving is not an inventory change, a resized filesystem is") {
+  TempDb tmp;
+  Store store(tmp.file(), 1);
+  store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
+  const auto push = [&](std::int64_t sequence, std::uint64_t size, std::uint64_t used) {
+    Batch b = batch_with("h1", sequence, 1'000'000 + sequence * 60, {0.1});
+    const nlohmann::json filesystem = {{"device", "/dev/sda1"}, {"mountpoint", "/"},
+                                       {"fstype", "ext4"},      {"size_bytes", size},
+                                       {"used_bytes", used},    {"available_bytes", size - used}};
+    // The agent's hash covers every field, so it changes with the free space.
+    const std::string hash = std::to_string(size) + "-" + std::to_string(used);
+    b.sections.push_back({"hardware", hash, {{"filesystems", {filesystem}}, {"memory_bytes", 8}}});
+    store.write([&](Database& db) { store_batch(db, b, "10.0.0.1", sequence); });
+  };
+  push(1, 1000, 100);
+  push(2, 1000, 200);
+  push(3, 1000, 300);
+  CHECK(count(store, "SELECT count(*) FROM inventory_changes") == 1);  // the first sighting
+  CHECK(count(store,
+              "SELECT json_extract(data, '$.filesystems[0].used_bytes') "
+              "FROM inventory_current") == 300);  // the current data stays fresh
+  push(4, 2000, 300);
+  CHECK(count(store, "SELECT count(*) FROM inventory_changes") == 2);
+  CHECK(store.read([](Database& db) {
+    Statement& s = db.cached("SELECT changed FROM inventory_changes ORDER BY at DESC LIMIT 1");
+    REQUIRE(s.step());
+    const std::string changed = s.text(0);
+    s.reset();
+    return changed;
+  }) == R"(["filesystems"])");
+}
+
+TEST_CASE("store: connections counted or established at the scan are no change, a new service is") {
+  TempDb tmp;
+  Store store(tmp.file(), 1);
+  store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
+  const auto push = [&](std::int64_t sequence, int count, int ephemeral_port, int listening_port) {
+    Batch b = batch_with("h1", sequence, 1'000'000 + sequence * 60, {0.1});
+    const nlohmann::json network = {
+        {"listening", {{{"protocol", "tcp"}, {"port", listening_port}}}},
+        {"connections", {{{"direction", "out"}, {"remote_port", 5432}, {"count", count}}}},
+        {"established", {{{"local_port", ephemeral_port}, {"remote_port", 5432}}}}};
+    b.sections.push_back({"network", std::to_string(sequence), network});
+    store.write([&](Database& db) { store_batch(db, b, "10.0.0.1", sequence); });
+  };
+  push(1, 3, 40001, 22);
+  push(2, 9, 40777, 22);
+  CHECK(count(store, "SELECT count(*) FROM inventory_changes") == 1);
+  push(3, 12, 40999, 443);
+  CHECK(count(store, "SELECT count(*) FROM inventory_changes WHERE changed = '[\"listening\"]'") ==
+        1);
+}
+
 TEST_CASE("store: credentials are found by hash, revocation is audited once") {
   TempDb tmp;
   Store store(tmp.file(), 1);

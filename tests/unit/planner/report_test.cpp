@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "support.h"
 
@@ -24,13 +27,52 @@ TEST_CASE("report: HTML escapes every value from the fleet") {
   Host evil = server("<script>alert(1)</script>");
   evil.labels["commune"] = "Fès & <b>Meknès</b>";
   const Plan p = plan(Fleet{"", {evil}, {}}, PlannerConfig{}, test_catalogs());
-  const std::string html = html_report(p);
+  const std::string html = html_report(p, ReportLanguage::kEnglish);
   CHECK(html.find("<script>") == std::string::npos);
   CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
   CHECK(html.find("Fès &amp; &lt;b&gt;Meknès&lt;/b&gt;") != std::string::npos);
   CHECK(html.find("<h2>Waves</h2>") != std::string::npos);
   CHECK(html.find("http://") == std::string::npos);
   CHECK(html.find("https://") == std::string::npos);  // self-contained: no external asset
+}
+
+namespace {
+
+// The texts of every `tag` element of an HTML document, in order.
+std::vector<std::string> texts_of(const std::string& html, const std::string& tag) {
+  std::vector<std::string> out;
+  const std::string open = "<" + tag, close = "</" + tag + ">";
+  for (std::size_t at = html.find(open); at != std::string::npos; at = html.find(open, at + 1)) {
+    const std::size_t start = html.find('>', at) + 1;
+    out.push_back(html.substr(start, html.find(close, start) - start));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("report: in French every heading is French, the planner's sentences marked English") {
+  Fleet fleet{"", {server("a"), server("b")}, {}};
+  const Plan p = plan(fleet, PlannerConfig{}, test_catalogs());
+  const std::string french = html_report(p, ReportLanguage::kFrench);
+  const std::string english = html_report(p, ReportLanguage::kEnglish);
+  CHECK(french.find("<html lang=\"fr\">") != std::string::npos);
+  CHECK(english.find("<html lang=\"en\">") != std::string::npos);
+  CHECK(french.find("<h2>Vagues</h2>") != std::string::npos);
+  // Words the same in both languages; any other heading left English is a missing translation.
+  const std::set<std::string> same = {"cloud", "total",    "commune", "dates",
+                                      "★",     "licences", "support"};
+  for (const char* tag : {"h1", "h2", "th", "title"}) {
+    const auto fr = texts_of(french, tag), en = texts_of(english, tag);
+    REQUIRE(fr.size() == en.size());
+    for (std::size_t i = 0; i < fr.size(); ++i) {
+      CAPTURE(en[i]);
+      CHECK((fr[i] != en[i] || same.contains(en[i])));
+    }
+  }
+  CHECK(french.find("<li><span lang=\"en\">") !=
+        std::string::npos);  // rules, as the planner writes them
+  CHECK(english.find("<span lang=") == std::string::npos);
 }
 
 TEST_CASE("report: CSV files have one row per host - wave and roll-up") {

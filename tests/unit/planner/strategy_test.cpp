@@ -245,6 +245,13 @@ TEST_CASE("compliance: a sensitive host never lands on an unqualified provider")
   CHECK(has_text(p.hosts[0].reasons, "only providers qualified level 1+ in MA"));
   CHECK(p.hosts[1].target->provider == "public");
   CHECK(has_text(p.rules, "Decree 2-24-921"));
+  // The rule as a message the web UI words itself: its key and parameters.
+  const auto compliance = std::find_if(p.rules.begin(), p.rules.end(),
+                                       [](const Message& m) { return m.key == "rule.compliance"; });
+  REQUIRE(compliance != p.rules.end());
+  CHECK(std::find(compliance->params.begin(), compliance->params.end(),
+                  std::pair<std::string, std::string>{"country", "MA"}) !=
+        compliance->params.end());
 
   const Plan none = plan(fleet, config, test_catalogs(false));
   CHECK_FALSE(none.hosts[0].target);

@@ -101,4 +101,12 @@ inline bool has_text(const std::vector<std::string>& list, const std::string& ne
   return false;
 }
 
+// The same over messages (the plan's rules), by their English wording.
+inline bool has_text(const std::vector<Message>& list, const std::string& needle) {
+  for (const auto& m : list) {
+    if (m.english.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace sahab::planner::test

@@ -2,6 +2,7 @@
 // OS, sizes, CPU and memory p95 over 30 days, state) computed by the collector, a fraction of the
 // full fleet document. Loaded once, shared by visits to the page.
 import { getJson } from './api';
+import type { EndOfLifeStatus } from './summary';
 
 export interface Stats {
   p50?: number;
@@ -28,6 +29,7 @@ export interface Host {
   hostname: string;
   labels: Record<string, string>;
   stale: boolean;
+  source: string;  // "agent" or "import"
   osLabel: string;
   cores: number;
   memoryBytes: number;
@@ -35,6 +37,8 @@ export interface Host {
   cpuP95?: number;
   memoryP95?: number;
   strategy?: string;  // from the plan, once it is computed
+  toConfirm?: boolean;  // a retirement the owner must confirm (from the plan)
+  endOfLife?: EndOfLifeStatus;  // of its system, from the fleet summary
 }
 
 function toHost(row: HostRow): Host {
@@ -43,6 +47,7 @@ function toHost(row: HostRow): Host {
     hostname: row.hostname,
     labels: row.labels ?? {},
     stale: row.state === 'stale',
+    source: row.source,
     osLabel: row.os,
     cores: row.cores,
     memoryBytes: row.memory_bytes,

@@ -19,9 +19,11 @@ import { forgetPlan } from './plan';
 
 const root = document.getElementById('app') as HTMLElement;
 
-function pageFor(route: string): Promise<HTMLElement> {
+function pageFor(address: string): Promise<HTMLElement> {
+  const [route, search = ''] = address.split('?', 2);
+  const query = new URLSearchParams(search);
   if (route === '/' || route === '') return overviewPage();
-  if (route === '/hosts') return hostsPage();
+  if (route === '/hosts') return hostsPage(query);
   const host = route.match(/^\/hosts\/([^/]+)$/);
   if (host) return hostPage(decodeURIComponent(host[1]));
   if (route === '/plan') return planPage();

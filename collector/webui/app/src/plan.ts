@@ -73,6 +73,7 @@ export interface Totals {
   retire: number;
   retain: number;
   flagged: number;
+  retire_to_confirm?: number;
 }
 export interface Violation {
   constraint: string;
@@ -98,6 +99,7 @@ export interface PlanSummary {
   parameters: Record<string, unknown>;
   providers?: string[];
   rules: string[];
+  rule_messages?: { key: string; params: Record<string, string> }[];  // the rules' keys, for the catalogues
   assumptions: string[];
   waves: WaveSummary[];
   violations: Violations;
@@ -228,8 +230,9 @@ export interface PlanHost {
 // shared infrastructure and cut dependencies (not the 16 MB plan).
 export interface PlanGroups {
   hosts: { id: string[]; strategy: string[]; group: number[]; wave: number[] };
-  move_groups: { id: string; wave: number; hosts: string[] }[];
+  move_groups: { id: string; name?: string; wave: number; hosts: string[] }[];
   shared_infrastructure: string[];
+  retire_to_confirm?: string[];
   cut_dependencies: { source: string; target: string }[];
 }
 

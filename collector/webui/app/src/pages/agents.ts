@@ -1,6 +1,6 @@
 // Agents: how to install and enrol an agent on a server (the command the collector gives through
 // /api/v1/install-info when it serves the packages, else the manual steps with this collector's
-// address), stale agents, enrolment tokens and the enrolments waiting for an administrator's
+// address; none when that address is loopback), the enrolled agents, stale agents, enrolment tokens and the enrolments waiting for an administrator's
 // approval (admins only: those sections are not even built for other roles, and the API refuses
 // them).
 import { getJson, getJsonIfReady, sendJson, session } from '../api';
@@ -9,7 +9,22 @@ import { formatDate, formatNumber, t } from '../i18n';
 
 interface InstallInfo {
   command?: string;
+  collector_url?: string;
+  public_url_configured?: boolean;
+  loopback?: boolean;
 }
+interface Agent {
+  id: number;
+  host_id: string;
+  hostname: string;
+  state: string;
+  revoked: boolean;
+  agent_version: string;
+  last_seen?: string;
+  behind_seconds?: number;
+}
+// Measurements trailing the last push by more than this: the agent is emptying its spool.
+const kCaughtUpSeconds = 600;
 interface HostRow {
   id: string;
   hostname: string;
@@ -48,36 +63,70 @@ function commandBlock(testId: string, command: string): HTMLElement {
 }
 
 // The steps without the packaging helper: install the package, keep the token root-only, point
-// the agent at this collector (the page's own origin).
-function manualCommand(token: string): string {
+// the agent at the collector's URL.
+function manualCommand(collector: string, token: string): string {
   return [
     'sudo apt-get install ./sahab-agent_*.deb',
     `printf '%s\\n' '${token}' | sudo install -m 0600 /dev/stdin /etc/sahab/enrolment-token`,
-    `sudo sahab-agent --collector.url ${location.origin} --enrolment-token-file /etc/sahab/enrolment-token`,
+    `sudo sahab-agent --collector.url ${collector} --enrolment-token-file /etc/sahab/enrolment-token`,
   ].join('\n');
 }
 
-async function installSection(): Promise<{ section: HTMLElement; commandFor: (token: string) => string }> {
+const isLoopback = (host: string) => host === 'localhost' || host.endsWith('.localhost') ||
+  host.startsWith('127.') || host === '[::1]';
+
+// The install command is built on the collector's public_url; a loopback URL (the collector's
+// listen address, say) would work on no other server, so the page refuses to show a command.
+async function installSection(): Promise<{ section: HTMLElement; commandFor: (token: string) => string | null }> {
   const info = await getJsonIfReady<InstallInfo>('/api/v1/install-info').catch(() => null);
-  const commandFor = (token: string) =>
-    info?.command ? info.command.replace(kTokenPlaceholder, token) : manualCommand(token);
-  const section = h('section', { class: 'panel', 'data-testid': 'install' }, h('h2', {}, t.installTitle),
-    info?.command
-      ? h('div', {}, h('p', {}, t.installCommand), commandBlock('install-command', info.command))
-      : h('div', {}, h('h3', {}, t.installManual), h('p', {}, t.installManualSteps),
-        commandBlock('install-manual', manualCommand(kTokenPlaceholder))));
-  return { section, commandFor };
+  const collector = info?.collector_url ?? location.origin;
+  const loopback = info?.loopback ?? isLoopback(location.hostname);
+  const commandFor = (token: string) => loopback ? null
+    : info?.command ? info.command.replace(kTokenPlaceholder, token) : manualCommand(collector, token);
+  const body = loopback
+    ? h('p', { class: 'error', role: 'alert', 'data-testid': 'install-loopback' }, t.installLoopback(collector))
+    : h('div', {},
+      info?.public_url_configured ? null : h('p', { class: 'warning', role: 'status', 'data-testid': 'install-derived' },
+        t.installDerived(collector)),
+      info?.command
+        ? h('div', {}, h('p', {}, t.installCommand), commandBlock('install-command', info.command))
+        : h('div', {}, h('h3', {}, t.installManual), h('p', {}, t.installManualSteps),
+          commandBlock('install-manual', manualCommand(collector, kTokenPlaceholder))));
+  return { section: h('section', { class: 'panel', 'data-testid': 'install' }, h('h2', {}, t.installTitle), body),
+    commandFor };
+}
+
+function delay(seconds: number): string {
+  return seconds < 3600 ? t.minutes(Math.round(seconds / 60)) : t.hours(formatNumber(seconds / 3600, 1));
+}
+
+function spoolState(agent: Agent): string {
+  if (agent.behind_seconds === undefined) return t.spoolUnknown;
+  return agent.behind_seconds <= kCaughtUpSeconds ? t.spoolCaughtUp : t.spoolBehind(delay(agent.behind_seconds));
+}
+
+// The agents in service (one credential each; revoked ones are counted, not listed).
+function agentsSection(agents: Agent[]): HTMLElement {
+  const live = agents.filter((a) => !a.revoked);
+  const revoked = agents.length - live.length;
+  return h('section', { class: 'panel', 'data-testid': 'enrolled-agents' },
+    h('h2', {}, t.agentsTitle),
+    h('p', { class: 'muted', 'data-testid': 'agents-count' }, t.enrolledAgents(live.length, revoked)),
+    live.length === 0 ? h('p', { class: 'muted' }, t.noAgents) :
+      h('table', { 'data-testid': 'agents-table' },
+        h('thead', {}, h('tr', {}, ...[t.hostname, t.agentVersion, t.lastPush, t.state, t.spool].map((c) => h('th', {}, c)))),
+        h('tbody', {}, ...live.map((a) => h('tr', { 'data-host': a.host_id, 'data-state': a.state },
+          h('td', {}, link(`/hosts/${encodeURIComponent(a.host_id)}`, a.hostname || a.host_id)),
+          h('td', {}, a.agent_version || '—'), h('td', {}, formatDate(a.last_seen)),
+          h('td', {}, t.hostStates[a.state] ?? a.state),
+          h('td', { 'data-testid': 'spool', 'data-behind': a.behind_seconds ?? '' }, spoolState(a)))))));
 }
 
 async function staleSection(): Promise<HTMLElement> {
-  const [stale, agents] = await Promise.all([
-    getJson<{ total: number; hosts: HostRow[] }>('/api/v1/hosts?state=stale&source=agent&sort=last_seen&order=asc&limit=200'),
-    getJson<{ agents: { revoked: boolean }[] }>('/api/v1/agents'),
-  ]);
-  const revoked = agents.agents.filter((a) => a.revoked).length;
+  const stale = await getJson<{ total: number; hosts: HostRow[] }>(
+    '/api/v1/hosts?state=stale&source=agent&sort=last_seen&order=asc&limit=200');
   return h('section', { class: 'panel', 'data-testid': 'stale-agents' },
     h('h2', {}, `${t.staleAgents} (${formatNumber(stale.total)})`),
-    h('p', { class: 'muted', 'data-testid': 'agents-count' }, t.enrolledAgents(agents.agents.length, revoked)),
     stale.hosts.length === 0 ? h('p', { class: 'muted' }, t.noStaleAgents) :
       h('table', {}, h('thead', {}, h('tr', {}, ...[t.hostname, t.lastSeen, t.address].map((c) => h('th', {}, c)))),
         h('tbody', {}, ...stale.hosts.map((x) => h('tr', { 'data-host': x.id },
@@ -85,7 +134,7 @@ async function staleSection(): Promise<HTMLElement> {
           h('td', {}, formatDate(x.last_seen)), h('td', {}, x.address ?? '—'))))));
 }
 
-function tokenSection(commandFor: (token: string) => string): HTMLElement {
+function tokenSection(commandFor: (token: string) => string | null): HTMLElement {
   const rows = h('tbody');
   const empty = h('p', { class: 'muted' });
   const created = h('div', { 'aria-live': 'polite' });
@@ -125,8 +174,9 @@ function tokenSection(commandFor: (token: string) => string): HTMLElement {
         { name: name.value.trim(), expires_in: expiry.value || null });
       if (!made) throw new Error('POST /api/v1/enrolment-tokens: empty answer');
       // Shown once, here only: the collector keeps only its hash.
-      created.replaceChildren(h('p', {}, t.tokenCreated), commandBlock('new-token', made.token),
-        commandBlock('new-token-command', commandFor(made.token)));
+      const command = commandFor(made.token);
+      created.replaceChildren(h('p', {}, t.tokenCreated), commandBlock('new-token', made.token));
+      if (command) created.append(commandBlock('new-token-command', command));
       name.value = '';
       await refresh();
     } catch (e) {
@@ -181,8 +231,9 @@ function pendingSection(): HTMLElement {
 }
 
 export async function agentsPage(): Promise<HTMLElement> {
-  const [{ section, commandFor }, stale] = await Promise.all([installSection(), staleSection()]);
+  const [{ section, commandFor }, stale, { agents }] = await Promise.all([installSection(), staleSection(),
+    getJson<{ agents: Agent[] }>('/api/v1/agents')]);
   const admin = session()?.role === 'admin';
-  return h('div', { class: 'page' }, h('h1', {}, t.navAgents), section,
+  return h('div', { class: 'page' }, h('h1', {}, t.navAgents), section, agentsSection(agents),
     admin ? pendingSection() : null, admin ? tokenSection(commandFor) : null, stale);
 }

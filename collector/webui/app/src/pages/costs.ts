@@ -5,7 +5,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h } from '../dom';
-import { formatMoney, formatNumber, t } from '../i18n';
+import { formatMoney, formatMonth, formatNumber, t } from '../i18n';
 import { currentWhatIf, kCommitments, type PlanSummary, type Rollup, waveHosts } from '../plan';
 import { planArea } from '../planarea';
 import { commitmentCost, moneyBars, panel, table, tile } from '../planviews';
@@ -39,12 +39,16 @@ function setCostAssumptions(values: Record<string, unknown>): void {
 }
 const whatIf = () => ({ ...currentWhatIf(), ...costAssumptions() }) as ReturnType<typeof currentWhatIf>;
 
+// "on_premises.pue" -> "PUE", in the page's language.
+const assumptionName = (key: string) => t.assumptionNames[key.replace(/^on_premises\./, '')] ?? key;
+
 function warningsPanel(plan: CostsSummary): HTMLElement {
   const warnings = plan.warnings ?? [];
   return panel('cost-warnings', t.costWarnings(warnings.length),
     warnings.length
       ? h('ul', { class: 'warnings' }, ...warnings.map((w) => h('li', { 'data-check': w.check },
-        h('strong', {}, w.check), w.assumption ? ` (${t.warningAssumption} ${w.assumption})` : '', ` — ${w.detail}`)))
+        h('strong', {}, w.check), w.assumption ? ` (${t.warningAssumption} ${assumptionName(w.assumption)})` : '', ' — ',
+        h('span', { lang: 'en' }, w.detail))))
       : h('p', { class: 'muted' }, t.noCostWarnings));
 }
 
@@ -66,10 +70,12 @@ function businessCasePanel(plan: CostsSummary): HTMLElement {
     const x = months.map((m) => Date.parse(`${m.date}-01T00:00:00Z`) / 1000);
     const options: uPlot.Options = {
       width: 820, height: 260,
-      series: [{}, { label: t.stayingOnPremises, stroke: '#888' }, { label: t.withMigration, stroke: '#1f6fb2' },
+      series: [{ label: t.chartTime }, { label: t.stayingOnPremises, stroke: '#888' }, { label: t.withMigration, stroke: '#1f6fb2' },
         { label: t.cumulativeSavings, stroke: '#2a8a3a', width: 2 }],
       // Millions on the axis: full amounts are in the table and the legend.
-      axes: [{}, { size: 80, values: (_u, ticks) => ticks.map((v) => `${formatNumber(v / 1e6, 1)} M`) }],
+      // Months in the page's language ("janv. 27"), not uPlot's US dates.
+      axes: [{ values: (_u, ticks) => ticks.map((v) => formatMonth(v * 1000)) },
+        { size: 80, values: (_u, ticks) => ticks.map((v) => `${formatNumber(v / 1e6, 1)} M`) }],
     };
     const data = [x, months.map((m) => m.baseline), months.map((m) => m.total), months.map((m) => m.cumulative_savings)];
     requestAnimationFrame(() => new uPlot(options, data as uPlot.AlignedData, box));
@@ -102,7 +108,8 @@ function assumptionsPanel(plan: CostsSummary, reload: () => void): HTMLElement {
       if (typeof v !== 'number') continue;
       const input = h('input', { type: 'number', step: 'any', min: 0, name: full, value: String(v), 'data-testid': `assumption-${full}` });
       inputs.push(input);
-      fields.push(h('label', { class: 'field' }, h('span', {}, full === key ? name : full.slice('on_premises.'.length)), input));
+      const short = full.slice('on_premises.'.length);
+      fields.push(h('label', { class: 'field', title: full }, h('span', {}, t.assumptionNames[short] ?? short), input));
     }
   }
   const apply = h('button', { type: 'submit', 'data-testid': 'assumptions-apply' }, t.applyAssumptions);
@@ -160,7 +167,7 @@ function costFigures(plan: CostsSummary, reload: () => void): HTMLElement {
     h('div', { class: 'tiles' },
       ...options.map(({ c, cloud }) => tile(`cost-${c}`, t.monthlyCost(t.commitments[c]), money(cloud))),
       tile('cost-on-premises', t.onPremisesMonthly, money(totals.on_premises_monthly_cost)),
-      tile('cost-difference', t.monthlyDifference, money(totals.monthly_difference)),
+      tile('cost-difference', t.monthlyDifference, money(totals.monthly_difference), t.monthlyDifferenceHow),
       tile('cost-one-time', t.oneTimeCost, money(totals.one_time_cost))),
     warningsPanel(plan),
     businessCasePanel(plan),

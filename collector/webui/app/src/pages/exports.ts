@@ -3,7 +3,7 @@
 // with them); the current what-if is POSTed and its answer saved from a blob.
 import { ApiError, sendRaw } from '../api';
 import { h } from '../dom';
-import { t } from '../i18n';
+import { lang, t } from '../i18n';
 import { currentWhatIf, listScenarios, overlay, type Scenario, scenarioPlanUrl } from '../plan';
 import { panel } from '../planviews';
 
@@ -22,7 +22,9 @@ const kPlanFormats: Format[] = [
   { key: 'html', format: 'html', file: 'plan-report.html', label: () => t.exportHtml },
 ];
 
-const query = (f: Format) => `format=${f.format}${f.table ? `&table=${f.table}` : ''}`;
+// The printable report in the page's language (its own words; the planner's stay English).
+const language = (f: Format) => (f.format === 'html' ? `&lang=${lang}` : '');
+const query = (f: Format) => `format=${f.format}${f.table ? `&table=${f.table}` : ''}${language(f)}`;
 
 function download(href: string, file: string, label: string, testId: string): HTMLAnchorElement {
   return h('a', { href, download: file, class: 'download', 'data-testid': testId }, label);
@@ -58,7 +60,7 @@ function scenarioExports(scenarios: Scenario[]): HTMLElement {
   const showScenario = () => {
     const name = picker.value;
     scenarioLinks.replaceChildren(...(name ? kPlanFormats.map((f) => h('li', {},
-      download(scenarioPlanUrl(name, f.format, f.table), `${name}-${f.file}`, f.label(), `export-scenario-${f.key}`))) : []));
+      download(`${scenarioPlanUrl(name, f.format, f.table)}${language(f)}`, `${name}-${f.file}`, f.label(), `export-scenario-${f.key}`))) : []));
   };
   picker.addEventListener('change', showScenario);
   showScenario();

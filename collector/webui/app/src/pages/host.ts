@@ -7,7 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import { getJson } from '../api';
 import { h, link } from '../dom';
 import type { Stats } from '../fleet';
-import { formatBytes, formatDate, formatMoney, formatNumber, formatPercent, t } from '../i18n';
+import { formatBytes, formatDate, formatMoney, formatNumber, formatPercent, formatTick, labelValue, t } from '../i18n';
 import { loadHostPlan, loadPlanSummary, plannerPercentile } from '../plan';
 
 interface HostDetail {
@@ -34,6 +34,7 @@ export interface Edge {
   port: number;
   process: string;
   connections: number;
+  bytes_per_day?: number | null;
 }
 
 // The windows offered, with a series step giving 96 to 180 points.
@@ -60,13 +61,17 @@ function keyValues(rows: [string, Node | string][], testId?: string): HTMLElemen
     h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, v)))));
 }
 
-// Any JSON value as nested tables and lists; every string goes in as text.
-function jsonView(value: unknown): Node | string {
+// Any JSON value as nested tables and lists; every string goes in as text. Sizes ("size_bytes",
+// "memory_bytes") read in binary units, the exact count on hover.
+function jsonView(value: unknown, key = ''): Node | string {
   if (Array.isArray(value)) {
     return h('ol', { class: 'json' }, ...value.slice(0, 500).map((v) => h('li', {}, jsonView(v))));
   }
   if (value !== null && typeof value === 'object') {
-    return keyValues(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, jsonView(v)]));
+    return keyValues(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, jsonView(v, k)]));
+  }
+  if (typeof value === 'number' && key.endsWith('_bytes')) {
+    return h('span', { title: formatNumber(value), 'data-bytes': value }, formatBytes(value));
   }
   return value === null || value === undefined ? '—' : String(value);
 }
@@ -76,7 +81,7 @@ const showValue = (metric: string, v: number | undefined) =>
 
 function percentileRow(metric: string, s: Stats | undefined) {
   const cell = (v: number | undefined) => h('td', {}, showValue(metric, v));
-  return h('tr', { 'data-metric': metric }, h('th', {}, metric), cell(s?.p50), cell(s?.p90), cell(s?.p95), cell(s?.p99), cell(s?.max));
+  return h('tr', { 'data-metric': metric }, h('th', { title: metric }, t.metricNames[metric] ?? metric), cell(s?.p50), cell(s?.p90), cell(s?.p95), cell(s?.p99), cell(s?.max));
 }
 
 // One chart: p50/p95/max of a ratio, or p95 of each metric of a pair; plus a flat line at the
@@ -93,23 +98,29 @@ function chart(testId: string, title: string, metrics: readonly string[], usage:
     const v = usage.get(metric)?.window[percentile as keyof Stats];
     return x.map(() => (v === undefined ? null : v * scale));
   };
-  const series: uPlot.Series[] = [{}];
+  const series: uPlot.Series[] = [{ label: t.chartTime }];
   const data: (number | null)[][] = [];
   const keys: (keyof Stats)[] = ratio ? ['p50', 'p95', 'max'] : ['p95'];
   let colour = 0;
   for (const metric of metrics) {
     for (const key of keys) {
-      series.push({ label: ratio ? key : `${metric.replace(/_bytes_per_second$/, '')} ${key}`, stroke: kColours[colour++ % kColours.length] });
+      // Points as well as lines: a step between two gaps has no neighbour to join.
+      series.push({ label: ratio ? key : `${t.metricNames[metric] ?? metric} ${key}`, stroke: kColours[colour++ % kColours.length],
+        points: { show: true, size: 4 } });
       data.push(line(metric, key));
     }
-    series.push({ label: `${t.plannerPercentile(percentile)}${ratio ? '' : ` ${metric.replace(/_bytes_per_second$/, '')}`}`,
+    series.push({ label: `${t.plannerPercentile(percentile)}${ratio ? '' : ` ${t.metricNames[metric] ?? metric}`}`,
       stroke: '#7a4fb5', dash: [6, 4] });
     data.push(flat(metric));
   }
   const options: uPlot.Options = {
     title, width: 620, height: 220, series,
     scales: ratio ? { y: { range: [0, 100] } } : {},
-    axes: [{}, { values: (_u, ticks) => ticks.map((v) => (ratio ? `${v} %` : formatBytes(v))) }],
+    // Ticks in the page's language; the value axis wide enough for "1,5 Gio/s" not to be cut.
+    axes: [
+      { values: (u, ticks) => ticks.map((v) => formatTick(v, (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0))) },
+      { size: ratio ? 60 : 100, values: (_u, ticks) => ticks.map((v) => (ratio ? `${v} %` : `${formatBytes(v)}/s`)) },
+    ],
   };
   // uPlot measures its container, so it is drawn once the page is in the document.
   requestAnimationFrame(() => new uPlot(options, [x, ...data] as uPlot.AlignedData, box));
@@ -123,15 +134,29 @@ async function utilisationSection(base: string, host: HostDetail, windowKey: Win
     getJson<Utilisation>(`${base}/utilisation?metric=${m}&from=${from}&step=${window.step}`)));
   const usage = new Map(kMetrics.map((m, i) => [m, answers[i]]));
   const measured = answers.some((u) => u.window.count > 0);
-  const stats = (m: string) => (measured ? usage.get(m)?.window : host.imported?.utilisation?.[m]);
+  const declared = host.imported?.utilisation;
+  const stats = (m: string) => (measured ? usage.get(m)?.window : declared?.[m]);
+  const table = h('table', { class: 'percentiles', 'data-testid': 'percentiles' },
+    h('thead', {}, h('tr', {}, ...[t.metric, 'p50', 'p90', 'p95', 'p99', 'max'].map((c) => h('th', {}, c)))),
+    h('tbody', {}, ...kMetrics.map((m) => percentileRow(m, stats(m)))));
   return h('div', { 'data-testid': 'utilisation', 'data-window': window.key },
-    h('table', { class: 'percentiles', 'data-testid': 'percentiles' },
-      h('thead', {}, h('tr', {}, ...[t.metric, 'p50', 'p90', 'p95', 'p99', 'max'].map((c) => h('th', {}, c)))),
-      h('tbody', {}, ...kMetrics.map((m) => percentileRow(m, stats(m))))),
-    measured
-      ? h('div', { class: 'charts' }, ...kCharts.map((c) =>
-        chart(`chart-${c.key}`, c.title(), c.metrics, usage, c.ratio, percentile)))
-      : h('p', { class: 'muted' }, t.noUtilisation));
+    ...utilisationBody(host, usage, measured, !!declared, table, percentile));
+}
+
+// What the window shows, honestly: curves when there are points to join, else why there are none.
+function utilisationBody(host: HostDetail, usage: Map<string, Utilisation>, measured: boolean, declared: boolean,
+  table: HTMLElement, percentile: string): (Node | string)[] {
+  if (!measured && declared) return [h('p', { class: 'muted', 'data-testid': 'declared-utilisation' }, t.declaredUtilisation), table];
+  if (!measured) return [h('p', { class: 'muted', 'data-testid': 'no-utilisation' }, t.noUtilisation)];
+  // A line needs two points: a new agent's first reports fill one step of the window.
+  const points = (usage.get('cpu_ratio')?.series ?? []).filter((p) => p.count > 0).length;
+  if (points < 2) {
+    return [table, h('p', { class: 'muted', 'data-testid': 'not-enough-data' }, t.notEnoughData(formatDate(host.first_seen)))];
+  }
+  const unmeasured = (metrics: readonly string[]) => metrics.every((m) => !usage.get(m)?.window.count);
+  return [table, h('div', { class: 'charts' }, ...kCharts.map((c) => unmeasured(c.metrics)
+    ? h('p', { class: 'muted chart-empty', 'data-testid': `chart-${c.key}-empty` }, t.chartUnmeasured(c.title()))
+    : chart(`chart-${c.key}`, c.title(), c.metrics, usage, c.ratio, percentile)))];
 }
 
 // The planner writes factor values in English ("10 of 30 days"); the known shapes are translated.
@@ -140,7 +165,9 @@ function factorValue(value: string): string {
   if (days) return t.daysOfData(days[1] === 'unknown' ? t.factorUnknown : days[1], days[2]);
   if (value === 'not stated') return t.notStated;
   if (value === 'no utilisation data') return t.noUtilisationData;
-  return value;
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(value);
+  if (percent) return formatPercent(Number(percent[1]) / 100);
+  return t.sources[value] ?? value;
 }
 
 // What the confidence score rests on: each factor, the value seen and its effect in stars.
@@ -164,7 +191,7 @@ function recommendationPanel(id: string): HTMLElement {
     }
     const target = p.target
       ? [p.target.provider, p.target.managed_service ?? p.target.instance,
-        p.target.vcpu !== undefined ? `(${formatNumber(p.target.vcpu)} vCPU, ${formatNumber(p.target.memory_gib ?? 0, 1)} GiB)` : '']
+        p.target.vcpu !== undefined ? `(${formatNumber(p.target.vcpu)} vCPU, ${formatBytes((p.target.memory_gib ?? 0) * 2 ** 30)})` : '']
         .filter(Boolean).join(' ')
       : '—';
     body.replaceWith(
@@ -182,7 +209,7 @@ function recommendationPanel(id: string): HTMLElement {
         ? [h('p', { class: 'error', 'data-testid': 'rec-to-confirm' }, t.toConfirmRetire)] : []),
       ...confidenceFactors(p.confidence_factors ?? []),
       h('h3', {}, t.reasons),
-      h('ul', { 'data-testid': 'rec-reasons' }, ...(p.reasons ?? []).map((r) => h('li', {}, r))),
+      h('ul', { 'data-testid': 'rec-reasons' }, ...(p.reasons ?? []).map((r) => h('li', { lang: 'en' }, r))),
       ...((p.flags ?? []).length ? [h('p', { class: 'error' }, `${t.flags} : ${(p.flags ?? []).join(', ')}`)] : []));
   }, () => (body.textContent = t.planUnavailable));
   return panel;
@@ -246,11 +273,12 @@ export async function hostPage(id: string): Promise<HTMLElement> {
   return h('div', { class: 'page' },
     h('p', {}, h('a', { href: '#/hosts' }, t.backToHosts)),
     h('h1', { 'data-testid': 'host-name' }, host.hostname || host.id),
-    keyValues([[t.id, host.id], [t.source, host.source], [t.state, host.state],
+    keyValues([[t.id, host.id], [t.source, t.sources[host.source] ?? host.source], [t.state, t.hostStates[host.state] ?? host.state],
       [t.firstSeen, formatDate(host.first_seen)], [t.lastSeen, formatDate(host.last_seen)]]),
     recommendationPanel(host.id),
-    h('section', { class: 'panel' }, h('h2', {}, t.labels),
-      keyValues(Object.entries(host.labels ?? {}).map(([k, v]) => [k, String(v)]))),
+    h('section', { class: 'panel' }, h('h2', {}, t.labels), Object.keys(host.labels ?? {}).length
+      ? keyValues(Object.entries(host.labels).map(([k, v]) => [k, labelValue(k, String(v))]))
+      : h('p', { class: 'muted' }, t.noLabels)),
     h('section', { class: 'panel' },
       h('h2', {}, t.utilisation, ' ', h('label', { class: 'inline' }, h('span', { class: 'muted' }, `${t.window} `), chooser)),
       usageBox),
@@ -259,6 +287,14 @@ export async function hostPage(id: string): Promise<HTMLElement> {
       ...Object.entries(host.inventory ?? {}).map(([section, s]) =>
         h('details', {}, h('summary', {}, `${section} — ${formatDate(s.updated_at)}`), jsonView(s.data))),
       host.imported ? h('details', { open: true }, h('summary', {}, t.importedInventory), jsonView(importedInventory(host.imported))) : null),
-    h('section', { class: 'panel' }, h('h2', {}, `${t.changes} (${formatNumber(host.changes?.length ?? 0)})`),
-      h('ul', {}, ...(host.changes ?? []).map((c) => h('li', {}, `${formatDate(c.at)} — ${c.section}: ${JSON.stringify(c.changed)}`)))));
+    changesPanel(host.changes ?? []));
+}
+
+// Real changes only: the collector leaves readings such as free space out of the history.
+function changesPanel(changes: HostDetail['changes']): HTMLElement {
+  const fields = (changed: unknown) => (Array.isArray(changed) ? changed.join(', ') : JSON.stringify(changed));
+  return h('section', { class: 'panel', 'data-testid': 'changes' }, h('h2', {}, `${t.changes} (${formatNumber(changes.length)})`),
+    changes.length === 0 ? h('p', { class: 'muted' }, t.noChanges) :
+      h('ul', {}, ...changes.map((c) => h('li', { 'data-section': c.section },
+        `${formatDate(c.at)} — ${t.changedFields(c.section, fields(c.changed))}`))));
 }

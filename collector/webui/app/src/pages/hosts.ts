@@ -2,11 +2,15 @@
 // 10,000 hosts stay smooth (only one page of rows is ever in the DOM).
 import { h, link } from '../dom';
 import { type Host, loadFleet } from '../fleet';
-import { formatBytes, formatPercent, t } from '../i18n';
+import { formatBytes, formatNumber, formatPercent, labelValue, t } from '../i18n';
 import { kStrategies, loadPlan } from '../plan';
+import { type EndOfLifeStatus, type FleetSummary, loadSummary } from '../summary';
 
 const kPageSize = 100;
 const kFilters = ['region', 'province', 'commune', 'environment', 'criticality', 'sensitivity', 'os'] as const;
+const kEndOfLife: EndOfLifeStatus[] = ['ended', 'ending_soon', 'supported', 'unknown'];
+// The strategy filter's value for the retirements the owners must confirm.
+const kToConfirm = 'to-confirm';
 
 interface Column {
   key: string;
@@ -20,9 +24,9 @@ const columns: Column[] = [
     show: (x) => link(`/hosts/${encodeURIComponent(x.id)}`, x.hostname || x.id) },
   { key: 'region', title: () => t.region, value: (x) => x.labels.region, show: (x) => x.labels.region ?? '' },
   { key: 'environment', title: () => t.environment, value: (x) => x.labels.environment,
-    show: (x) => x.labels.environment ?? '' },
+    show: (x) => labelValue('environment', x.labels.environment) },
   { key: 'criticality', title: () => t.criticality, value: (x) => x.labels.criticality,
-    show: (x) => x.labels.criticality ?? '' },
+    show: (x) => labelValue('criticality', x.labels.criticality) },
   { key: 'os', title: () => t.os, value: (x) => x.osLabel, show: (x) => x.osLabel },
   { key: 'cores', title: () => t.cores, value: (x) => x.cores, show: (x) => (x.cores ? String(x.cores) : '') },
   { key: 'memory', title: () => t.memory, value: (x) => x.memoryBytes, show: (x) => formatBytes(x.memoryBytes) },
@@ -44,11 +48,18 @@ interface State {
 
 function filterKey(host: Host, key: string): string | undefined {
   if (key === 'strategy') return host.strategy;
+  if (key === 'source') return host.source;
+  if (key === 'eol') return host.endOfLife;
   return key === 'os' ? host.osLabel : host.labels[key];
 }
 
+function matchesFilter(host: Host, key: string, value: string): boolean {
+  if (key === 'strategy' && value === kToConfirm) return !!host.toConfirm;
+  return filterKey(host, key) === value;
+}
+
 function matches(host: Host, s: State): boolean {
-  for (const [key, value] of s.filters) if (filterKey(host, key) !== value) return false;
+  for (const [key, value] of s.filters) if (!matchesFilter(host, key, value)) return false;
   if (s.stale === 'stale' && !host.stale) return false;
   if (s.stale === 'active' && host.stale) return false;
   if (s.query) {
@@ -65,16 +76,48 @@ function compare(a: string | number | undefined, b: string | number | undefined)
   return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
 }
 
-function select(name: string, label: string, options: [string, string][], onChange: (v: string) => void) {
+function select(name: string, label: string, options: [string, string][], onChange: (v: string) => void,
+  initial = '') {
   const element = h('select', { name, 'aria-label': label, 'data-testid': `filter-${name}` },
-    ...options.map(([value, text]) => h('option', { value }, text)));
+    ...options.map(([value, text]) => h('option', { value, selected: value === initial }, text)));
   element.addEventListener('change', () => onChange(element.value));
   return h('label', { class: 'filter' }, h('span', {}, label), element);
 }
 
-export async function hostsPage(): Promise<HTMLElement> {
-  const hosts = await loadFleet();
-  const state: State = { query: '', filters: new Map(), stale: '', sort: 'hostname', descending: false, page: 0 };
+// The state a link gives (#/hosts?eol=ended&source=import, from the Overview's next steps).
+function stateFrom(params: URLSearchParams): State {
+  const state: State = { query: params.get('q') ?? '', filters: new Map(), stale: '', sort: 'hostname',
+    descending: false, page: 0 };
+  for (const key of [...kFilters, 'source', 'eol', 'strategy']) {
+    const value = params.get(key);
+    if (value) state.filters.set(key, value);
+  }
+  const stale = params.get('stale');
+  if (stale === 'stale' || stale === 'active') state.stale = stale;
+  return state;
+}
+
+// The address says what is shown, so that it can be shared or bookmarked (replaceState: no reload);
+// once the user has left the page (a late plan still re-renders it), the address is not its own.
+function remember(state: State): void {
+  if (!location.hash.startsWith('#/hosts') || location.hash.startsWith('#/hosts/')) return;
+  const params = new URLSearchParams([...state.filters]);
+  if (state.stale) params.set('stale', state.stale);
+  if (state.query) params.set('q', state.query);
+  const query = params.toString();
+  history.replaceState(null, '', `#/hosts${query ? `?${query}` : ''}`);
+}
+
+// Each host's end-of-support status, from the summary's per-system rows (the same labels).
+function markEndOfLife(hosts: Host[], summary: FleetSummary): void {
+  const status = new Map(summary.by_os.map((os) => [os.name ?? '', os.status]));
+  for (const host of hosts) host.endOfLife = status.get(host.osLabel) ?? 'unknown';
+}
+
+export async function hostsPage(params = new URLSearchParams()): Promise<HTMLElement> {
+  const [hosts, summary] = await Promise.all([loadFleet(), loadSummary()]);
+  markEndOfLife(hosts, summary);
+  const state = stateFrom(params);
   const body = h('tbody');
   const count = h('span', { 'data-testid': 'hosts-count' });
   const pageInfo = h('span');
@@ -83,6 +126,7 @@ export async function hostsPage(): Promise<HTMLElement> {
   const header = h('tr');
 
   const render = () => {
+    remember(state);
     const shown = hosts.filter((x) => matches(x, state));
     const column = columns.find((c) => c.key === state.sort) ?? columns[0];
     shown.sort((a, b) => compare(column.value(a), column.value(b)) * (state.descending ? -1 : 1) || a.id.localeCompare(b.id));
@@ -90,7 +134,8 @@ export async function hostsPage(): Promise<HTMLElement> {
     state.page = Math.min(state.page, pages - 1);
     body.replaceChildren(...shown.slice(state.page * kPageSize, (state.page + 1) * kPageSize).map((x) =>
       h('tr', { 'data-host': x.id }, ...columns.map((c) => h('td', { class: `col-${c.key}` }, c.show(x))))));
-    count.textContent = t.shown(shown.length, hosts.length);
+    count.textContent = t.shown(formatNumber(shown.length), formatNumber(hosts.length));
+    count.dataset.shown = String(shown.length);
     pageInfo.textContent = t.page(state.page + 1, pages);
     previous.disabled = state.page === 0;
     next.disabled = state.page >= pages - 1;
@@ -112,31 +157,36 @@ export async function hostsPage(): Promise<HTMLElement> {
   previous.addEventListener('click', () => { state.page--; render(); });
   next.addEventListener('click', () => { state.page++; render(); });
 
-  const search = h('input', { type: 'search', placeholder: t.search, 'aria-label': t.search, 'data-testid': 'search' });
+  const search = h('input', { type: 'search', placeholder: t.search, 'aria-label': t.search, 'data-testid': 'search',
+    value: state.query });
   search.addEventListener('input', () => { state.query = search.value.trim(); state.page = 0; render(); });
 
   const distinct = (key: string) =>
     [...new Set(hosts.map((x) => filterKey(x, key)).filter((v): v is string => !!v))].sort();
-  const filters = kFilters.map((key) =>
-    select(key, t[key], [['', t.all], ...distinct(key).map((v): [string, string] => [v, v])], (v) => {
-      if (v) state.filters.set(key, v); else state.filters.delete(key);
-      state.page = 0;
-      render();
-    }));
+  const setFilter = (key: string) => (v: string) => {
+    if (v) state.filters.set(key, v); else state.filters.delete(key);
+    state.page = 0;
+    render();
+  };
+  const filterSelect = (key: string, label: string, options: [string, string][]) =>
+    select(key, label, [['', t.all], ...options], setFilter(key), state.filters.get(key));
+  const eolNames: Record<EndOfLifeStatus, string> = {
+    ended: t.eolEnded, ending_soon: t.eolEndingSoon, supported: t.eolSupported, unknown: t.eolUnknown,
+  };
+  const filters = [
+    ...kFilters.map((key) => filterSelect(key, t[key], distinct(key).map((v): [string, string] => [v, labelValue(key, v)]))),
+    filterSelect('eol', t.endOfSupport, kEndOfLife.map((s): [string, string] => [s, eolNames[s]])),
+    filterSelect('source', t.sourceFilter, ['agent', 'import'].map((s): [string, string] => [s, t.sources[s]])),
+  ];
   const staleFilter = select('stale', t.stale, [['', t.all], ['stale', t.staleOnly], ['active', t.activeOnly]], (v) => {
     state.stale = v as State['stale'];
     state.page = 0;
     render();
-  });
+  }, state.stale);
 
   // The strategy comes from the plan, which may still be computing: the filter waits for it
   // while the rest of the page works.
-  const onStrategy = (v: string) => {
-    if (v) state.filters.set('strategy', v); else state.filters.delete('strategy');
-    state.page = 0;
-    render();
-  };
-  const strategyFilter = select('strategy', t.strategy, [['', t.planPending]], onStrategy);
+  const strategyFilter = select('strategy', t.strategy, [['', t.planPending]], setFilter('strategy'));
   const strategySelect = strategyFilter.querySelector('select') as HTMLSelectElement;
   strategySelect.disabled = true;
   void loadPlan().then((plan) => {
@@ -146,8 +196,14 @@ export async function hostsPage(): Promise<HTMLElement> {
       const host = byId.get(id);
       if (host) host.strategy = plan.hosts.strategy[i];
     });
-    strategySelect.replaceChildren(...[['', t.all], ...kStrategies.map((s) => [s, t.strategyNames[s] ?? s])]
-      .map(([value, text]) => h('option', { value }, text)));
+    for (const id of plan.retire_to_confirm ?? []) {
+      const host = byId.get(id);
+      if (host) host.toConfirm = true;
+    }
+    const chosen = state.filters.get('strategy') ?? '';
+    strategySelect.replaceChildren(...[['', t.all], ...kStrategies.map((s) => [s, t.strategyNames[s] ?? s]),
+      [kToConfirm, t.retireToConfirm]]
+      .map(([value, text]) => h('option', { value, selected: value === chosen }, text)));
     strategySelect.disabled = false;
     render();
   }, () => undefined);

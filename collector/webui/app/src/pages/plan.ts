@@ -3,10 +3,10 @@
 // delete, compare side by side).
 import { session } from '../api';
 import { type Child, h, link } from '../dom';
-import { formatDay, formatMoney, formatNumber, t } from '../i18n';
+import { formatDay, formatMoney, formatMoneyCompact, formatNumber, t } from '../i18n';
 import {
-  type PlanSummary, type Scenario, type Violation, type Violations, type WhatIf, currentWhatIf, deleteScenario, kCommitments, listScenarios,
-  planParameters, saveScenario, scenarioSummary, setCurrentWhatIf, waveGroups, waveHosts, whatIfFrom,
+  type PlanSummary, type Scenario, type Violation, type Violations, type WhatIf, currentWhatIf, deleteScenario, kCommitments,
+  kWhatIfKeys, listScenarios, planParameters, saveScenario, scenarioSummary, setCurrentWhatIf, waveGroups, waveHosts, whatIfFrom,
 } from '../plan';
 import { planArea } from '../planarea';
 import { commitmentCost, gantt, panel, table, tile } from '../planviews';
@@ -34,7 +34,8 @@ function numberInput(name: string, value: number | undefined, attrs: Record<stri
 function whatIfForm(values: Partial<WhatIf>, providers: string[]) {
   const mode = choice('mode', kModes.map((m) => [m, t.sizingModes[m as keyof typeof t.sizingModes] ?? m]), values['sizing.mode'] ?? 'performance');
   const percentile = choice('percentile', kPercentiles.map((p) => [p, p]), values['sizing.percentile'] ?? 'p95');
-  const comfort = numberInput('comfort_factor', values['sizing.comfort_factor'], { step: 'any' });
+  // Bounds as the planner checks them (planner/config.cpp): the browser refuses the rest.
+  const comfort = numberInput('comfort_factor', values['sizing.comfort_factor'], { step: 'any', min: 1, max: 10 });
   const commitment = choice('commitment', kCommitments.map((c) => [c, t.commitments[c]]), values['costs.commitment'] ?? 'on-demand');
   const allowed = new Set(values['providers.allowed'] ?? []);
   const providerBoxes = providers.map((p) => {
@@ -42,15 +43,15 @@ function whatIfForm(values: Partial<WhatIf>, providers: string[]) {
     box.checked = allowed.size === 0 || allowed.has(p);
     return box;
   });
-  const pilots = numberInput('pilot_waves', values['waves.pilot_waves'], { step: 1 });
+  const pilots = numberInput('pilot_waves', values['waves.pilot_waves'], { step: 1, min: 0, max: 100 });
   const ramp = h('input', { type: 'text', name: 'ramp', value: (values['waves.ramp'] ?? []).join(', '),
     'data-testid': 'whatif-ramp', inputmode: 'numeric' });
-  const teams = numberInput('teams', values['waves.teams'], { step: 1 });
-  const perTeam = numberInput('hosts_per_team', values['waves.hosts_per_team'], { step: 1 });
-  const hours = numberInput('transfer_hours_per_day', values['waves.transfer_hours_per_day'], { step: 'any' });
+  const teams = numberInput('teams', values['waves.teams'], { step: 1, min: 1, max: 10000 });
+  const perTeam = numberInput('hosts_per_team', values['waves.hosts_per_team'], { step: 1, min: 1, max: 1000000 });
+  const hours = numberInput('transfer_hours_per_day', values['waves.transfer_hours_per_day'], { step: 'any', min: 0.1, max: 24 });
   const start = h('input', { type: 'date', name: 'start_date', value: values['waves.start_date'] ?? '', required: true,
     'data-testid': 'whatif-start_date' });
-  const length = numberInput('length_days', values['waves.length_days'], { step: 1 });
+  const length = numberInput('length_days', values['waves.length_days'], { step: 1, min: 1, max: 3650 });
 
   const read = (): Partial<WhatIf> => {
     const checked = providerBoxes.filter((b) => b.checked).map((b) => b.value);
@@ -71,15 +72,15 @@ function whatIfForm(values: Partial<WhatIf>, providers: string[]) {
     };
   };
   const fieldsets = h('div', { class: 'whatif-groups' },
-    h('fieldset', {}, h('legend', {}, t.sizing), field(t.sizingMode, mode), field(t.percentile, percentile),
-      field(t.comfortFactor, comfort)),
+    h('fieldset', {}, h('legend', {}, t.sizing), field(t.sizingMode, mode), field(t.percentile, percentile, t.percentileHint),
+      field(t.comfortFactor, comfort, t.comfortFactorHint)),
     h('fieldset', {}, h('legend', {}, t.costsAndProviders), field(t.commitment, commitment),
       h('div', { class: 'field' }, h('span', { id: 'providers-label' }, t.providersAllowed),
         h('div', { class: 'checks', role: 'group', 'aria-labelledby': 'providers-label' },
           ...providerBoxes.map((b) => h('label', { class: 'check' }, b, b.value))))),
-    h('fieldset', {}, h('legend', {}, t.wavesSettings), field(t.pilotWaves, pilots), field(t.ramp, ramp, t.rampHint),
-      field(t.teams, teams), field(t.hostsPerTeam, perTeam), field(t.transferHoursPerDay, hours),
-      field(t.startDate, start), field(t.lengthDays, length)));
+    h('fieldset', {}, h('legend', {}, t.wavesSettings), field(t.pilotWaves, pilots, t.range(0, 100)),
+      field(t.ramp, ramp, t.rampHint), field(t.teams, teams), field(t.hostsPerTeam, perTeam),
+      field(t.transferHoursPerDay, hours, t.range(0.1, 24)), field(t.startDate, start), field(t.lengthDays, length, t.range(1, 3650))));
   return { fieldsets, read };
 }
 
@@ -97,7 +98,8 @@ function waveKind(environment: string): string {
   return environment === 'prod' ? t.prod : environment === 'nonprod' ? t.nonProd : t.mixed;
 }
 
-function results(plan: PlanSummary): HTMLElement {
+// `before`: the plan shown before a recompute, whose differences are listed first.
+function results(plan: PlanSummary, before: PlanSummary | null): HTMLElement {
   const money = (v: number | undefined) => formatMoney(v, plan.currency);
   const totals = plan.totals;
   const waveRows = plan.waves.map((w) => [
@@ -106,12 +108,13 @@ function results(plan: PlanSummary): HTMLElement {
   const violations: Violations = plan.violations ?? { total: 0, by_constraint: {}, first: [] };
   const flaggedWaves = new Map((violations.by_wave ?? []).map((w) => [w.wave, w.count] as [number, number]));
   return h('div', { class: 'plan-results', 'data-testid': 'plan-results' },
+    before ? changesPanel(before, plan) : null,
     constraintsSummary(violations),
     h('div', { class: 'tiles' },
       tile('plan-monthly', t.monthlyCost(t.commitments[chosenCommitment(plan)]), money(totals.monthly_cost)),
       tile('plan-one-time', t.oneTimeCost, money(totals.one_time_cost)),
       tile('plan-on-premises', t.onPremisesMonthly, money(totals.on_premises_monthly_cost)),
-      tile('plan-difference', t.monthlyDifference, money(totals.monthly_difference)),
+      tile('plan-difference', t.monthlyDifference, money(totals.monthly_difference), t.monthlyDifferenceHow),
       tile('plan-waves', t.waves, formatNumber(plan.waves.length)),
       tile('plan-hosts', t.hosts, formatNumber(totals.hosts))),
     strategyTiles(plan),
@@ -121,13 +124,19 @@ function results(plan: PlanSummary): HTMLElement {
       waveRows, [false, false, false, false, true, true, true, true, true])),
     h('div', { class: 'panels' },
       panel('rules', t.complianceRules, plan.rules?.length
-        ? h('ul', {}, ...plan.rules.map((r) => h('li', {}, r))) : h('p', { class: 'muted' }, t.noData)),
+        ? h('ul', {}, ...plan.rules.map((r, i) => ruleItem(r, plan.rule_messages?.[i]))) : h('p', { class: 'muted' }, t.noData)),
       panel('warnings', t.warnings(violations.total, totals.flagged),
-        violations.total ? h('p', { 'data-testid': 'warnings-by-constraint' }, Object.entries(violations.by_constraint)
-          .map(([constraint, n]) => `${constraint} : ${formatNumber(n)}`).join(' · ')) : null,
+        violations.total ? h('p', { 'data-testid': 'warnings-by-constraint' }, Object.entries(violations.by_kind ?? violations.by_constraint)
+          .map(([kind, n]) => `${kindName(kind)} : ${formatNumber(n)}`).join(' · ')) : null,
         violations.total ? h('ul', { class: 'warnings', 'data-testid': 'violations-list' }, ...violations.first.map(violationItem))
           : h('p', { class: 'muted' }, t.noWarnings),
         violations.total > violations.first.length ? h('p', { class: 'muted' }, t.moreRows(violations.total - violations.first.length)) : null)));
+}
+
+// A rule in the page's language from its key, else as the planner words it (in English).
+function ruleItem(text: string, message?: { key: string; params: Record<string, string> }): HTMLElement {
+  const words = message && t.planRules[message.key];
+  return words ? h('li', { 'data-rule': message.key }, words(message.params)) : h('li', { lang: 'en' }, text);
 }
 
 function kindName(kind: string): string {
@@ -161,10 +170,11 @@ function groupNames(v: Violation): string[] {
 function violationItem(v: Violation): HTMLElement {
   const hosts = v.hosts ?? [];
   return h('li', { 'data-kind': v.kind ?? v.constraint },
-    h('strong', {}, v.kind ? kindName(v.kind) : v.constraint), ` — ${v.detail}`,
-    v.reason ? h('span', { class: 'why' }, `${t.why} : ${v.reason}`) : null,
-    v.fix ? h('span', { class: 'fix' }, `${t.fix} : ${v.fix}`) : null,
-    v.groups?.length ? h('span', { class: 'affected' }, `${t.groups} : ${groupNames(v).join(' ; ')}`) : null,
+    // The planner writes detail, reason and fix in English: marked so for screen readers.
+    h('strong', {}, v.kind ? kindName(v.kind) : v.constraint), ' — ', h('span', { lang: 'en' }, v.detail),
+    v.reason ? h('span', { class: 'why' }, `${t.why} : `, h('span', { lang: 'en' }, v.reason)) : null,
+    v.fix ? h('span', { class: 'fix' }, `${t.fix} : `, h('span', { lang: 'en' }, v.fix)) : null,
+    v.groups?.length ? h('span', { class: 'affected' }, `${t.groups} : `, h('span', { lang: 'en' }, groupNames(v).join(' ; '))) : null,
     hosts.length ? h('span', { class: 'affected' }, `${t.hosts} : `,
       ...hosts.slice(0, kHostsShown).flatMap((x, i) => [i ? ', ' : '', link(`/hosts/${encodeURIComponent(x.id)}`, x.hostname || x.id)]),
       hosts.length > kHostsShown ? ` ${t.moreRows(hosts.length - kHostsShown)}` : '') : null);
@@ -175,31 +185,95 @@ function chosenCommitment(plan: PlanSummary): (typeof kCommitments)[number] {
   return (kCommitments as readonly string[]).includes(c ?? '') ? (c as (typeof kCommitments)[number]) : 'on-demand';
 }
 
-// Scenarios side by side; a cell differing from the first scenario is highlighted.
-function comparison(names: string[], plans: PlanSummary[]): HTMLElement {
-  const money = (v: number | undefined) => formatMoney(v, plans[0]?.currency);
-  const rows: [string, string, (p: PlanSummary) => number | undefined, (v: number | undefined) => string][] = [
-    ...kCommitments.map((c): [string, string, (p: PlanSummary) => number | undefined, (v: number | undefined) => string] =>
-      [`monthly-${c}`, t.monthlyCost(t.commitments[c]), (p) => commitmentCost(p, c), money]),
-    ['monthly', t.monthlyChosen, (p) => p.totals.monthly_cost, money],
-    ['one-time', t.oneTimeCost, (p) => p.totals.one_time_cost, money],
-    ['on-premises', t.onPremisesMonthly, (p) => p.totals.on_premises_monthly_cost, money],
-    ['waves', t.waves, (p) => p.waves.length, (v) => formatNumber(v ?? 0)],
-    ...(['rehost', 'replatform', 'retire', 'retain'] as const).map((s): [string, string, (p: PlanSummary) => number, (v: number | undefined) => string] =>
-      [s, t.strategies[s], (p) => p.totals[s], (v) => formatNumber(v ?? 0)]),
-    ['flagged', t.flagged, (p) => p.totals.flagged, (v) => formatNumber(v ?? 0)],
+type Show = (v: number | undefined) => string;
+// key, label, the figure of a plan, how it reads in full and at a glance (amounts compact).
+type FigureRow = [string, string, (p: PlanSummary) => number | undefined, Show, Show];
+
+// The figures two plans are compared on: costs, waves, strategies, flagged servers, unmet constraints.
+function figureRows(currency: string | undefined): FigureRow[] {
+  const money: Show = (v) => formatMoney(v, currency);
+  const compact: Show = (v) => formatMoneyCompact(v, currency);
+  const count: Show = (v) => formatNumber(v ?? 0);
+  return [
+    ...kCommitments.map((c): FigureRow => [`monthly-${c}`, t.monthlyCost(t.commitments[c]), (p) => commitmentCost(p, c), money, compact]),
+    ['monthly', t.monthlyChosen, (p) => p.totals.monthly_cost, money, compact],
+    ['one-time', t.oneTimeCost, (p) => p.totals.one_time_cost, money, compact],
+    ['on-premises', t.onPremisesMonthly, (p) => p.totals.on_premises_monthly_cost, money, compact],
+    ['waves', t.waves, (p) => p.waves.length, count, count],
+    ...(['rehost', 'replatform', 'retire', 'retain'] as const).map((s): FigureRow => [s, t.strategies[s], (p) => p.totals[s], count, count]),
+    ['flagged', t.flagged, (p) => p.totals.flagged, count, count],
+    ['unmet', t.unmetConstraintsRow, (p) => p.violations?.total, count, count],
   ];
-  return h('table', { class: 'data compare', 'data-testid': 'compare-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, t.metric), ...names.map((n) => h('th', { class: 'num', scope: 'col' }, n)))),
-    h('tbody', {}, ...rows.map(([key, label, value, show]) => {
-      const base = value(plans[0]);
-      return h('tr', { 'data-row': key }, h('th', { scope: 'row' }, label), ...plans.map((p, i) => {
-        const v = value(p);
-        const differs = i > 0 && v !== undefined && base !== undefined && Math.abs(v - base) > 0.005;
-        return h('td', { class: differs ? 'num diff' : 'num', 'data-scenario': names[i] }, show(v),
-          differs ? h('span', { class: 'delta' }, ` (${v - base > 0 ? '+' : '−'}${show(Math.abs(v - base))})`) : null);
-      }));
-    })));
+}
+
+const differs = (a: number | undefined, b: number | undefined) =>
+  a !== undefined && b !== undefined && Math.abs(a - b) > 0.005;
+
+function delta(v: number, base: number, show: Show): HTMLElement {
+  return h('span', { class: 'delta' }, ` (${v - base > 0 ? '+' : '−'}${show(Math.abs(v - base))})`);
+}
+
+// A what-if value as the form shows it.
+function showParameter(key: keyof WhatIf, value: unknown): string {
+  if (value === undefined || value === null) return '—';
+  if (key === 'sizing.mode') return t.sizingModes[value as keyof typeof t.sizingModes] ?? String(value);
+  if (key === 'costs.commitment') return t.commitments[value as keyof typeof t.commitments] ?? String(value);
+  if (key === 'providers.allowed') return (value as string[]).length ? (value as string[]).join(', ') : t.all;
+  if (Array.isArray(value)) return value.join(', ');
+  return typeof value === 'number' ? formatNumber(value, 2) : String(value);
+}
+
+const parameterLabel = (key: keyof WhatIf): string => ({
+  'sizing.mode': t.sizingMode, 'sizing.percentile': t.percentile, 'sizing.comfort_factor': t.comfortFactor,
+  'costs.commitment': t.commitment, 'providers.allowed': t.providersAllowed, 'waves.pilot_waves': t.pilotWaves,
+  'waves.ramp': t.ramp, 'waves.teams': t.teams, 'waves.hosts_per_team': t.hostsPerTeam,
+  'waves.transfer_hours_per_day': t.transferHoursPerDay, 'waves.start_date': t.startDate, 'waves.length_days': t.lengthDays,
+})[key];
+
+// The what-if parameters on which plans differ, each plan's value in order.
+function parameterDifferences(plans: PlanSummary[]): [keyof WhatIf, string[]][] {
+  const values = plans.map((p) => whatIfFrom(p.parameters ?? {}));
+  return kWhatIfKeys.flatMap((key): [keyof WhatIf, string[]][] => {
+    const shown = values.map((v) => showParameter(key, v[key]));
+    return shown.some((s) => s !== shown[0]) ? [[key, shown]] : [];
+  });
+}
+
+function inputsTable(testId: string, names: string[], plans: PlanSummary[]): HTMLElement {
+  const rows = parameterDifferences(plans);
+  if (rows.length === 0) return h('p', { class: 'muted', 'data-testid': testId }, t.sameInputs);
+  return h('table', { class: 'data compare', 'data-testid': testId },
+    h('thead', {}, h('tr', {}, h('th', {}, t.inputDiffers), ...names.map((n) => h('th', { scope: 'col' }, n)))),
+    h('tbody', {}, ...rows.map(([key, shown]) => h('tr', { 'data-key': key }, h('th', { scope: 'row' }, parameterLabel(key)),
+      ...shown.map((s, i) => h('td', { class: i > 0 && s !== shown[0] ? 'diff' : undefined }, s))))));
+}
+
+// Scenarios side by side: the inputs that differ, then the figures; a cell differing from the
+// first scenario is highlighted.
+function comparison(names: string[], plans: PlanSummary[]): HTMLElement {
+  return h('div', {}, inputsTable('compare-inputs', names, plans),
+    h('table', { class: 'data compare', 'data-testid': 'compare-table' },
+      h('thead', {}, h('tr', {}, h('th', {}, t.metric), ...names.map((n) => h('th', { class: 'num', scope: 'col' }, n)))),
+      h('tbody', {}, ...figureRows(plans[0]?.currency).map(([key, label, value, show]) => {
+        const base = value(plans[0]);
+        return h('tr', { 'data-row': key }, h('th', { scope: 'row' }, label), ...plans.map((p, i) => {
+          const v = value(p);
+          const changed = i > 0 && differs(v, base);
+          return h('td', { class: changed ? 'num diff' : 'num', 'data-scenario': names[i] }, show(v),
+            changed ? delta(v as number, base as number, show) : null);
+        }));
+      }))));
+}
+
+// After a recompute: the inputs changed and the figures that moved, before → after.
+function changesPanel(before: PlanSummary, after: PlanSummary): HTMLElement {
+  const figures = figureRows(after.currency).filter(([, , value]) => differs(value(before), value(after)));
+  return panel('plan-changes', t.whatChanged, inputsTable('changed-inputs', [t.before, t.after], [before, after]),
+    figures.length === 0 ? h('p', { class: 'muted' }, t.sameFigures) :
+      h('ul', { class: 'changes', 'data-testid': 'changed-figures' }, ...figures.map(([key, label, value, show, brief]) => {
+        const [a, b] = [value(before) as number, value(after) as number];
+        return h('li', { 'data-row': key, title: `${show(a)} → ${show(b)}` }, `${label} : ${brief(a)} → ${brief(b)}`, delta(b, a, brief));
+      })));
 }
 
 function scenariosPanel(read: () => Partial<WhatIf>, load: (s: Scenario) => void): HTMLElement {
@@ -287,7 +361,9 @@ export async function planPage(): Promise<HTMLElement> {
   // the current what-if is computed meanwhile (seconds after a fleet change) into the area below.
   const configured = await planParameters();
   const defaults = whatIfFrom(configured.parameters ?? {});
-  const area = planArea('plan', results);
+  let shown: PlanSummary | null = null;  // the plan on screen
+  let before: PlanSummary | null = null;  // the plan a recompute replaces, for "what changed"
+  const area = planArea('plan', (plan) => results(plan, before));
   const initial = currentWhatIf();
   const build = (values: Partial<WhatIf>) => whatIfForm({ ...defaults, ...values }, configured.providers ?? []);
   let form = build(initial);
@@ -298,8 +374,11 @@ export async function planPage(): Promise<HTMLElement> {
   };
   // The form stays enabled while a plan computes: a newer what-if supersedes the one in flight.
   const compute = async (values: Partial<WhatIf>) => {
+    before = shown;
     const plan = await area.load(values, (p) => t.computed(formatMoney(p.totals.monthly_cost, p.currency)));
-    if (plan) setCurrentWhatIf(values);
+    if (!plan) return;
+    shown = plan;
+    setCurrentWhatIf(values);
   };
   const submit = h('button', { type: 'submit', 'data-testid': 'whatif-submit' }, t.recompute);
   const reset = h('button', { type: 'button', 'data-testid': 'whatif-reset' }, t.resetDefaults);
@@ -314,7 +393,7 @@ export async function planPage(): Promise<HTMLElement> {
     void compute({});
   });
 
-  void area.load(initial);
+  void area.load(initial).then((plan) => (shown = plan ?? shown));
   const children: Child[] = [
     h('h1', {}, t.navPlan),
     panel('whatif-panel', t.whatIf, formElement),
