@@ -147,15 +147,15 @@ ClientResponse HttpClient::post(const std::string& url, const std::string& body,
                           now + options_.timeout,
                           std::min(now + options_.timeout, now + options_.connect_timeout)};
 
-    std::unique_ptr<Connection> connection = std::move(idle_);
-    if (connection && connection->key == request.key && now < connection->idle_until &&
-        connection->stream->reusable()) {
-      if (auto response = exchange(*connection, request, true)) {
-        if (connection->keep) idle_ = std::move(connection);
+    std::unique_ptr<Connection> kept = std::move(idle_);
+    if (kept && kept->key == request.key && now < kept->idle_until && kept->stream->reusable()) {
+      if (auto response = exchange(*kept, request, true)) {
+        if (kept->keep) idle_ = std::move(kept);
         return *response;
       }
     }
-    connection = std::make_unique<Connection>(Connection{request.key, open(request)});
+    kept.reset();  // closed before another is opened: one connection at a time
+    auto connection = std::make_unique<Connection>(Connection{request.key, open(request)});
     auto response = exchange(*connection, request, false);
     if (connection->keep) idle_ = std::move(connection);
     return *response;

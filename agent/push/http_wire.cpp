@@ -301,11 +301,11 @@ std::string Reader::read_body(const Head& head, bool& reusable) {
   }
   // Neither: the body runs until the server closes the connection.
   reusable = false;
-  while (fill()) {
+  do {
     if (buffer_.size() - position_ > limits_.max_body_bytes)
       throw net::TransportError("the answer's body is larger than " +
                                 std::to_string(limits_.max_body_bytes) + " bytes");
-  }
+  } while (fill());
   std::string body = buffer_.substr(position_);
   position_ = buffer_.size();
   return body;
