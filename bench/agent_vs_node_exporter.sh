@@ -111,6 +111,7 @@ http {
     ssl_certificate $WORK/tls.crt;
     ssl_certificate_key $WORK/tls.key;
     client_max_body_size 8m;
+    client_body_buffer_size 8m;  # in memory: nginx's workers cannot write to this run's temp dir
     location / { proxy_pass http://127.0.0.1:$collector_port; }
   }
 }
