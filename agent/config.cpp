@@ -123,7 +123,8 @@ settings::Schema agent_schema(AgentConfig& c) {
         "none", client_file(c.client.client_cert));
   value("collector.client-key", "collector.client_key", "PEM key of the client certificate", "none",
         client_file(c.client.client_key));
-  value("collector.proxy", "collector.proxy", "HTTP(S) proxy URL for reaching the collector",
+  value("collector.proxy", "collector.proxy",
+        "http:// proxy URL for reaching the collector (https through CONNECT)",
         "https_proxy/no_proxy environment", [&c](const std::string& v) { c.client.proxy = v; });
   value("collector.timeout", "collector.timeout", "timeout of one request to the collector", "60s",
         [&c](const std::string& v) { c.client.timeout = settings::parse_positive_duration(v); });

@@ -12,11 +12,24 @@ namespace sahab::agent {
 
 class MetricsEndpoint {
  public:
+  MetricsEndpoint();
+  ~MetricsEndpoint();
+  MetricsEndpoint(const MetricsEndpoint&) = delete;
+  MetricsEndpoint& operator=(const MetricsEndpoint&) = delete;
+
   void add(std::shared_ptr<prometheus::Collectable> source);
+  // Collects and formats on the endpoint's own thread, one scrape at a time; the caller waits.
+  // CivetWeb hands connections to its 40 workers in turn, and glibc keeps a cache of freed chunks
+  // per thread: a scrape's allocations made and freed on every worker cost ~1 MiB resident in
+  // all, on one thread only its own share (docs/benchmarks.md).
   http::Response serve() const;
 
  private:
+  class Thread;
+  http::Response collect() const;
+
   std::vector<std::shared_ptr<prometheus::Collectable>> sources_;
+  std::unique_ptr<Thread> thread_;
 };
 
 }  // namespace sahab::agent

@@ -3,7 +3,9 @@
 # /metrics latency over many sequential scrapes (median, p99), RSS after the scrapes, CPU seconds
 # per scrape (utime+stime deltas from /proc/PID/stat) and CPU while idle.
 # Each exporter runs with its own default collectors; node_exporter is also measured with only
-# the agent's collectors, for a like-for-like view.
+# the agent's collectors, for a like-for-like view. The agent pushes as deployed: to a real
+# sahab-collector behind nginx's TLS (https, a CA made here), a report every 5 s, so reports are
+# sent while it is measured; its RSS is split into RssAnon and RssFile.
 #
 #   bench/agent_vs_node_exporter.sh [BUILD_DIR] [SCRAPES]     (defaults: build 500)
 #
@@ -16,9 +18,12 @@ WARMUP=20
 IDLE_SECONDS=10
 AGENT="$BUILD_DIR/bin/sahab-agent"
 CLIENT="$BUILD_DIR/bin/sahab-bench-scrape"
+COLLECTOR="$BUILD_DIR/bin/sahab-collector"
 NODE_EXPORTER="${NODE_EXPORTER:-prometheus-node-exporter}"
-for tool in "$AGENT" "$CLIENT"; do [[ -x "$tool" ]] || { echo "build first: missing $tool" >&2; exit 2; }; done
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+for tool in "$AGENT" "$CLIENT" "$COLLECTOR"; do [[ -x "$tool" ]] || { echo "build first: missing $tool" >&2; exit 2; }; done
 command -v "$NODE_EXPORTER" >/dev/null || { echo "install prometheus-node-exporter" >&2; exit 2; }
+[[ -x "$NGINX" ]] || { echo "install nginx (the agent's https collector)" >&2; exit 2; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/sahab-bench.XXXXXX")"
 PIDS=()
@@ -32,22 +37,23 @@ trap cleanup EXIT
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
-wait_ready() {  # PORT
-  local deadline=$((SECONDS + 60))
-  until curl -fsS -o /dev/null "http://127.0.0.1:$1/metrics" 2>/dev/null; do
-    (( SECONDS < deadline )) || { echo "exporter on port $1 did not start" >&2; exit 1; }
+wait_ready() {  # URL [CURL ARGS...]
+  local url="$1" deadline=$((SECONDS + 60)); shift
+  until curl -fsS -o /dev/null "$@" "$url" 2>/dev/null; do
+    (( SECONDS < deadline )) || { echo "$url did not answer" >&2; exit 1; }
     sleep 0.1
   done
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }       # utime + stime, in clock ticks
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
+mib() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
 CLK_TCK=$(getconf CLK_TCK)
 
 mapfile -t agent_collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a-z0-9_]+).*\(default: enabled\).*/\1/p')
 
 # measure KEY LABEL PORT PID [CLIENT_ARGS...]: prints one result row and stores the figures in
 # R_<field>[KEY].
-declare -A R_MEDIAN R_P99 R_RSS R_CPU R_IDLE R_BYTES
+declare -A R_MEDIAN R_P99 R_RSS R_ANON R_FILE R_CPU R_IDLE R_BYTES
 measure() {
   local name="$1" label="$2" port="$3" pid="$4"; shift 4
   "$CLIENT" 127.0.0.1 "$port" "$WARMUP" "$@" >/dev/null
@@ -61,11 +67,13 @@ measure() {
   R_P99[$name]=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")
   R_BYTES[$name]=$(sed -E 's/.*bytes=([0-9]+).*/\1/' <<<"$line")
   R_RSS[$name]=$(status_kb "$pid" VmRSS)
+  R_ANON[$name]=$(status_kb "$pid" RssAnon)
+  R_FILE[$name]=$(status_kb "$pid" RssFile)
   R_CPU[$name]=$(awk -v d=$((after - before)) -v hz="$CLK_TCK" -v n="$SCRAPES" 'BEGIN { printf "%.6f", d / hz / n }')
   R_IDLE[$name]=$(awk -v d=$((idle_end - idle_start)) -v hz="$CLK_TCK" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.2f", 100 * d / hz / s }')
-  printf '%-34s %9s %9s %8s %10s %14s %9s\n' "$label" "${R_MEDIAN[$name]}" "${R_P99[$name]}" \
-    "$(awk -v kb="${R_RSS[$name]}" 'BEGIN { printf "%.1f", kb / 1024 }')" "${R_BYTES[$name]}" "$(awk -v c="${R_CPU[$name]}" 'BEGIN { printf "%.3f", c * 1000 }')" \
-    "${R_IDLE[$name]}"
+  printf '%-34s %9s %9s %8s %8s %8s %10s %14s %9s\n' "$label" "${R_MEDIAN[$name]}" "${R_P99[$name]}" \
+    "$(mib "${R_RSS[$name]}")" "$(mib "${R_ANON[$name]}")" "$(mib "${R_FILE[$name]}")" "${R_BYTES[$name]}" \
+    "$(awk -v c="${R_CPU[$name]}" 'BEGIN { printf "%.3f", c * 1000 }')" "${R_IDLE[$name]}"
 }
 
 start_exporter() {  # NAME CMD...: starts CMD, sets STARTED_PID
@@ -75,8 +83,48 @@ start_exporter() {  # NAME CMD...: starts CMD, sets STARTED_PID
   PIDS+=("$STARTED_PID")
 }
 
+# The collector the agent reports to: sahab-collector behind nginx's TLS, as deployed.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=bench CA" -addext "subjectAltName=DNS:localhost" \
+  -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
+echo "enrolment-$RANDOM-$RANDOM-0123456789" >"$WORK/enrolment-token"
+echo "admin-$RANDOM-$RANDOM-0123456789" >"$WORK/api-token"
+collector_port=$(free_port)
+start_exporter collector "$COLLECTOR" --listen "127.0.0.1:$collector_port" --db "$WORK/sahab.db" \
+  --enrolment-token-file "$WORK/enrolment-token" --api-token-file "$WORK/api-token"
+tls_port=$(free_port)
+mkdir -p "$WORK/nginx/logs"
+cat >"$WORK/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 64; }
+http {
+  access_log $WORK/nginx/logs/access.log;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  server {
+    listen 127.0.0.1:$tls_port ssl;
+    ssl_certificate $WORK/tls.crt;
+    ssl_certificate_key $WORK/tls.key;
+    client_max_body_size 8m;
+    client_body_buffer_size 8m;  # in memory: nginx's workers cannot write to this run's temp dir
+    location / { proxy_pass http://127.0.0.1:$collector_port; }
+  }
+}
+CONF
+start_exporter nginx "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
+COLLECTOR_URL="https://localhost:$tls_port"
+wait_ready "$COLLECTOR_URL/healthz" --cacert "$WORK/tls.crt"
+
 agent_port=$(free_port)
-start_exporter agent "$AGENT" --web.listen-address "127.0.0.1:$agent_port"
+start_exporter agent "$AGENT" --web.listen-address "127.0.0.1:$agent_port" \
+  --collector.url "$COLLECTOR_URL" --collector.ca-file "$WORK/tls.crt" \
+  --enrolment-token-file "$WORK/enrolment-token" --state.dir "$WORK/agent-state" \
+  --spool.dir "$WORK/agent-state/spool" --report.interval 5s
 agent_pid=$STARTED_PID
 node_port=$(free_port)
 start_exporter node "$NODE_EXPORTER" --web.listen-address="127.0.0.1:$node_port"
@@ -85,11 +133,11 @@ same_port=$(free_port)
 start_exporter same "$NODE_EXPORTER" --web.listen-address="127.0.0.1:$same_port" \
   --collector.disable-defaults "${agent_collectors[@]/#/--collector.}"
 same_pid=$STARTED_PID
-wait_ready "$agent_port"; wait_ready "$node_port"; wait_ready "$same_port"
+for port in "$agent_port" "$node_port" "$same_port"; do wait_ready "http://127.0.0.1:$port/metrics"; done
 
 echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $SCRAPES scrapes each, one connection per scrape"
 echo "# agent $("$AGENT" --version | cut -d' ' -f2) collectors: ${agent_collectors[*]}; $("$NODE_EXPORTER" --version 2>&1 | head -1)"
-printf '%-34s %9s %9s %8s %10s %14s %9s\n' exporter "median ms" "p99 ms" "RSS MiB" "body B" "CPU ms/scrape" "idle CPU%"
+printf '%-34s %9s %9s %8s %8s %8s %10s %14s %9s\n' exporter "median ms" "p99 ms" "RSS MiB" "anon MiB" "file MiB" "body B" "CPU ms/scrape" "idle CPU%"
 measure agent "sahab-agent (defaults)" "$agent_port" "$agent_pid"
 measure node "node_exporter (defaults)" "$node_port" "$node_pid"
 measure same "node_exporter (agent's collectors)" "$same_port" "$same_pid"
@@ -106,7 +154,11 @@ cpu=$(ratio "${R_CPU[agent]}" "${R_CPU[node]}")
 same_lat=$(ratio "${R_MEDIAN[agent]}" "${R_MEDIAN[same]}")
 same_rss=$(ratio "${R_RSS[agent]}" "${R_RSS[same]}")
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "met" : "MISSED") }'; }
+# The push was active: batches the collector acknowledged while the agent was measured.
+acknowledged=$(curl -fsS "http://127.0.0.1:$agent_port/metrics" | awk '$1 == "sahab_agent_push_acknowledged_total" { print $2 }')
 echo
+echo "agent push: https to sahab-collector behind nginx, report every 5 s, ${acknowledged:-0} batches acknowledged during the run"
+awk -v a="${acknowledged:-0}" 'BEGIN { exit !(a > 0) }' || { echo "the agent's push was not active: $(tail -3 "$WORK/agent.log")" >&2; exit 1; }
 echo "agent / node_exporter (defaults): median latency $lat (target <= 0.25: $(verdict "$lat" 0.25)), p99 latency $p99, RSS $rss (target <= 0.333: $(verdict "$rss" 0.3334)), CPU per scrape $cpu"
 echo "agent / node_exporter (agent's collectors): median latency $same_lat, RSS $same_rss"
 echo "agent / node_exporter (gzip requested, as Prometheus): median latency $(ratio "${R_MEDIAN[agent_gzip]}" "${R_MEDIAN[node_gzip]}"), CPU per scrape $(ratio "${R_CPU[agent_gzip]}" "${R_CPU[node_gzip]}")"

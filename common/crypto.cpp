@@ -1,9 +1,9 @@
 #include "common/crypto.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <mbedtls/sha256.h>
+#include <sys/random.h>
 
+#include <cerrno>
 #include <stdexcept>
 #include <vector>
 
@@ -21,24 +21,31 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
 }
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+  unsigned char digest[32];
+  if (mbedtls_sha256_ret(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
+                         0) != 0) {
     throw std::runtime_error("SHA-256 failed");
   }
-  return to_hex(digest, length);
+  return to_hex(digest, sizeof digest);
 }
 
 std::string random_hex(std::size_t bytes) {
   std::vector<unsigned char> buffer(bytes);
-  if (RAND_bytes(buffer.data(), static_cast<int>(buffer.size())) != 1) {
-    throw std::runtime_error("no randomness available");
+  for (std::size_t filled = 0; filled < bytes;) {
+    const ssize_t got = ::getrandom(buffer.data() + filled, bytes - filled, 0);
+    if (got < 0 && errno != EINTR) throw std::runtime_error("no randomness available");
+    if (got > 0) filled += static_cast<std::size_t>(got);
   }
   return to_hex(buffer.data(), buffer.size());
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  if (a.size() != b.size()) return false;
+  // Every byte is looked at; the volatile accumulator keeps the compiler from stopping early.
+  volatile unsigned char difference = 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    difference = difference | static_cast<unsigned char>(a[i] ^ b[i]);
+  return difference == 0;
 }
 
 }  // namespace sahab::crypto

@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -124,6 +125,36 @@ std::optional<std::string> read_body(mg_connection* conn, long long content_leng
     if (body.size() > cap) return std::nullopt;
   }
   return body;
+}
+
+// The lowest usable address of this thread's stack (above its guard), found once per thread.
+const char* stack_floor() {
+  static thread_local const char* const floor = [] {
+    pthread_attr_t attributes;
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0)
+      return static_cast<const char*>(nullptr);
+    void* address = nullptr;
+    std::size_t size = 0;
+    std::size_t guard = 0;
+    pthread_attr_getstack(&attributes, &address, &size);
+    pthread_attr_getguardsize(&attributes, &guard);
+    pthread_attr_destroy(&attributes);
+    return static_cast<const char*>(address) + guard;
+  }();
+  return floor;
+}
+
+// Drops the resident pages of this thread's stack below the live frames: from the floor up to
+// two pages under this function's own locals (the madvise call's frame and the red zone stay).
+// Nothing lives below the stack pointer, and touched-again pages come back zeroed.
+void release_stack_below_here() {
+  const char* floor = stack_floor();
+  if (!floor) return;
+  volatile char marker = 0;
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto top = (reinterpret_cast<std::uintptr_t>(&marker) - 2 * page) & ~(page - 1);
+  const auto bottom = (reinterpret_cast<std::uintptr_t>(floor) + page - 1) & ~(page - 1);
+  if (top > bottom) ::madvise(reinterpret_cast<void*>(bottom), top - bottom, MADV_DONTNEED);
 }
 
 int handle_request(mg_connection* conn, void* server) {
@@ -304,7 +335,11 @@ void Server::route(const std::string& method, const std::string& path, Handler h
                           max_body_bytes ? max_body_bytes : options_.max_body_bytes});
 }
 
-void Server::connection_closed(const mg_connection* conn) { connections_->release(conn); }
+void Server::connection_closed(const mg_connection* conn) {
+  connections_->release(conn);
+  // Called on the worker, whose frames below this one are done with the connection.
+  if (options_.release_worker_stacks) release_stack_below_here();
+}
 
 void Server::start() {
   validate_listen_address(options_.listen);

@@ -74,6 +74,11 @@ struct Options {
   // Answers of at least this many bytes are gzipped when the client sends Accept-Encoding: gzip
   // (JSON, text, scripts, styles); 0 never compresses.
   std::size_t gzip_min_bytes = 0;
+  // When a connection closes, its worker gives back the stack pages it touched serving it.
+  // CivetWeb hands connections to its workers in turn, so otherwise each of many mostly idle
+  // workers keeps ~40 KiB resident; the cost is a few page faults on the worker's next
+  // connection.
+  bool release_worker_stacks = false;
 };
 
 // Whether an Accept-Encoding header value allows gzip ("gzip", "gzip;q=0.5", "*"; not "gzip;q=0").

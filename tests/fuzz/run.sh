@@ -46,6 +46,7 @@ run fuzz_proc_net "$(seed proc_net "$FIXTURES"/default/proc/net/tcp "$FIXTURES"/
 run fuzz_dpkg_status "$(seed dpkg_status "$BUILD_DIR/dpkg-head" "$FIXTURES"/broken/root/var/lib/dpkg/status)"
 run fuzz_os_release "$(seed os_release "$FIXTURES"/default/root/etc/os-release \
   "$FIXTURES"/broken/root/etc/os-release "$FIXTURES"/default/proc/cpuinfo)"
+run fuzz_http_answer "$(seed http_answer "$SEEDS"/http_answer/*)"
 run fuzz_ingest_document "$(seed ingest "$SEEDS"/ingest/*)"
 run fuzz_import "$(seed import "$SEEDS"/import/*)"
 run fuzz_fleet_reader "$(seed fleet_reader "$SEEDS"/fleet/* "$SEEDS"/import/fleet.json)"

@@ -2,7 +2,8 @@
 # TLS through the shipped nginx config: a CA and a server certificate made here with openssl, a
 # real nginx (non-daemon, temp prefix) terminating TLS in front of the collector, enrolment and
 # ingest with curl --cacert; the collector sees the client's address through X-Real-IP; oversize
-# bodies stop at nginx (413).
+# bodies stop at nginx (413). Then the real agent: CA file, unknown CA refused, an HTTP proxy,
+# mutual TLS, and https through a CONNECT tunnel of tinyproxy.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || fail "nginx is not installed (scripts/packages/test.txt)"
@@ -164,4 +165,37 @@ grep -q "enrolment refused or failed: HTTP 400" "$WORK/agent_mtls_without.log" |
   fail "nginx did not refuse the agent without a client certificate: $(grep enrolment "$WORK/agent_mtls_without.log" | head -1)"
 [[ ! -e "$WORK/agent-mtls-without/credential" ]] || fail "an agent without a client certificate enrolled"
 pass "mutual TLS: the agent's client certificate is presented, and required"
-echo "6 passed, 0 failed"
+
+# Through a real forward proxy (Debian's tinyproxy) named by https_proxy in the environment: the
+# agent opens a CONNECT tunnel to nginx and verifies TLS end to end inside it.
+command -v tinyproxy >/dev/null || fail "tinyproxy is not installed (scripts/packages/test.txt)"
+tinyproxy_port=$(free_port)
+cat >"$WORK/tinyproxy.conf" <<CONF
+User nobody
+Group nogroup
+Port $tinyproxy_port
+Listen 127.0.0.1
+Timeout 30
+MaxClients 8
+Allow 127.0.0.1
+LogLevel Connect
+CONF
+start tinyproxy tinyproxy -d -c "$WORK/tinyproxy.conf"
+deadline=$((SECONDS + 10))
+until curl -fsS -o /dev/null --proxy "http://127.0.0.1:$tinyproxy_port" --cacert "$tls/ca.crt" "$TLS_URL/healthz" 2>/dev/null; do
+  (( SECONDS < deadline )) || fail "tinyproxy did not start"; sleep 0.1
+done
+port=$(free_port)
+start agent_tunnelled env -u no_proxy -u NO_PROXY https_proxy="http://127.0.0.1:$tinyproxy_port" \
+  "$BIN_DIR/sahab-agent" --web.listen-address "127.0.0.1:$port" --collector.url "$TLS_URL" \
+  --collector.ca-file "$tls/ca.crt" --path.rootfs "$(own_root tunnelled)" --enrolment-token-file "$ENROL_TOKEN_FILE" \
+  --state.dir "$WORK/agent-tunnelled" --spool.dir "$WORK/agent-tunnelled/spool" --sample.interval 200ms --report.interval 500ms
+wait_http "http://127.0.0.1:$port/healthz"
+tunnelled_host="$(curl -fsS "http://127.0.0.1:$port/inventory" | json 'd["sections"]["identity"]["data"]["host_id"]')"
+deadline=$((SECONDS + 30))
+until curl -fsS -o /dev/null --cacert "$tls/ca.crt" -H "$API_AUTH" "$TLS_URL/api/v1/hosts/$tunnelled_host" 2>/dev/null; do
+  (( SECONDS < deadline )) || fail "the agent's report did not arrive through tinyproxy: $(tail -3 "$WORK/agent_tunnelled.log")"; sleep 0.2
+done
+grep -q "CONNECT localhost:$tls_port" "$WORK/tinyproxy.log" || fail "the agent did not tunnel through tinyproxy: $(tail -3 "$WORK/tinyproxy.log")"
+pass "https through a CONNECT tunnel of a real proxy (tinyproxy, https_proxy from the environment)"
+echo "7 passed, 0 failed"
