@@ -50,6 +50,14 @@ void add_collector_options(AddValue& value, CollectorOptions& o) {
   value("collector.netdev.device-exclude", "collector_options.netdev.device_exclude",
         "regexp of network devices the netdev collector leaves out", o.netdev_device_exclude,
         pattern(o.netdev_device_exclude));
+  value("collector.netclass.ignored-devices", "collector_options.netclass.ignored_devices",
+        "regexp of network devices the netclass collector leaves out", o.netclass_ignored_devices,
+        pattern(o.netclass_ignored_devices));
+  value("collector.netstat.fields", "collector_options.netstat.fields",
+        "regexp of the netstat fields (Protocol_Field) to expose", o.netstat_fields,
+        pattern(o.netstat_fields));
+  value("collector.vmstat.fields", "collector_options.vmstat.fields",
+        "regexp of the /proc/vmstat fields to expose", o.vmstat_fields, pattern(o.vmstat_fields));
 }
 
 }  // namespace

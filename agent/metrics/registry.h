@@ -10,9 +10,9 @@
 namespace sahab::agent {
 
 struct CollectorInfo {
-  std::string name;          // as in --collector.<name>
+  std::string name;  // as in --collector.<name>
   bool enabled_by_default;
-  std::string description;   // one line for --help
+  std::string description;  // one line for --help
   std::function<std::unique_ptr<Collector>(const Paths&)> make;
 };
 
@@ -33,5 +33,18 @@ std::unique_ptr<Collector> make_filesystem_collector(const Paths& paths);
 std::unique_ptr<Collector> make_diskstats_collector(const Paths& paths);
 std::unique_ptr<Collector> make_netdev_collector(const Paths& paths);
 std::unique_ptr<Collector> make_tcpstat_collector(const Paths& paths);
+std::unique_ptr<Collector> make_pressure_collector(const Paths& paths);
+std::unique_ptr<Collector> make_vmstat_collector(const Paths& paths);
+std::unique_ptr<Collector> make_netstat_collector(const Paths& paths);
+std::unique_ptr<Collector> make_sockstat_collector(const Paths& paths);
+std::unique_ptr<Collector> make_filefd_collector(const Paths& paths);
+std::unique_ptr<Collector> make_entropy_collector(const Paths& paths);
+std::unique_ptr<Collector> make_conntrack_collector(const Paths& paths);
+std::unique_ptr<Collector> make_timex_collector(const Paths& paths);
+std::unique_ptr<Collector> make_softnet_collector(const Paths& paths);
+std::unique_ptr<Collector> make_udp_queues_collector(const Paths& paths);
+std::unique_ptr<Collector> make_arp_collector(const Paths& paths);
+std::unique_ptr<Collector> make_selinux_collector(const Paths& paths);
+std::unique_ptr<Collector> make_netclass_collector(const Paths& paths);
 
 }  // namespace sahab::agent

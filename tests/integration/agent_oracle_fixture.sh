@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # node_exporter 1.5 (Debian) as an oracle on the shared fixture tree: both exporters read the same
-# proc/sys/root trees, and every series node_exporter gives for the stat, os, time, dmi and
-# processes collectors must appear in the agent with the same labels, value, HELP and TYPE.
+# proc/sys/root trees, and every series node_exporter gives for the collectors below must appear
+# in the agent with the same labels, value, HELP and TYPE.
 # (uname is left out: node_exporter takes it from the uname syscall, not from --path.procfs.)
 source "$(dirname "$0")/lib.sh"
 AGENT="$BIN_DIR/sahab-agent"
 NODE_EXPORTER="$(command -v prometheus-node-exporter)" || fail "prometheus-node-exporter is not installed"
 FIX="$SAHAB_FIXTURES_DIR/agent/default"
 PATHS=(--path.procfs "$FIX/proc" --path.sysfs "$FIX/sys" --path.rootfs "$FIX/root")
-COLLECTORS=(stat os time dmi processes)
+COLLECTORS=(stat os time dmi processes pressure vmstat netstat sockstat filefd entropy conntrack
+  softnet udp_queues arp netclass)
 
 agent_port=$(free_port)
 start agent "$AGENT" "${PATHS[@]}" --web.listen-address "127.0.0.1:$agent_port" --collector.processes
@@ -29,7 +30,10 @@ oracle, oracle_meta = parse(sys.argv[1])
 agent, agent_meta = parse(sys.argv[2])
 collectors = set(sys.argv[3:])
 prefixes = ("node_boot_time_seconds", "node_context_switches_total", "node_forks_total",
-            "node_intr_total", "node_procs_", "node_os_", "node_time_", "node_dmi_", "node_processes_")
+            "node_intr_total", "node_procs_", "node_os_", "node_time_", "node_dmi_", "node_processes_",
+            "node_pressure_", "node_vmstat_", "node_netstat_", "node_sockstat_", "node_filefd_",
+            "node_entropy_", "node_nf_conntrack_", "node_softnet_", "node_udp_queues", "node_arp_",
+            "node_network_")
 problems, compared = [], 0
 for (name, labels), value in sorted(oracle.items(), key=str):
     if name == "node_scrape_collector_success":
@@ -51,5 +55,5 @@ for problem in problems:
 print(f"compared {compared} series")
 sys.exit(1 if problems or compared < 20 else 0)
 PY
-pass "stat, os, time, dmi, processes agree with node_exporter on the fixture tree"
+pass "${COLLECTORS[*]} agree with node_exporter on the fixture tree"
 echo "1 passed, 0 failed"
