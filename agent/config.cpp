@@ -58,6 +58,9 @@ void add_collector_options(AddValue& value, CollectorOptions& o) {
         pattern(o.netstat_fields));
   value("collector.vmstat.fields", "collector_options.vmstat.fields",
         "regexp of the /proc/vmstat fields to expose", o.vmstat_fields, pattern(o.vmstat_fields));
+  value("collector.textfile.directory", "collector_options.textfile.directory",
+        "directory of *.prom files whose metrics the textfile collector exposes",
+        o.textfile_directory.string(), [&o](const std::string& v) { o.textfile_directory = v; });
 }
 
 }  // namespace

@@ -38,6 +38,8 @@ const std::vector<CollectorInfo>& known_collectors() {
       {"stat", true, "boot time, context switches, forks, interrupts from /proc/stat",
        make_stat_collector},
       {"tcpstat", false, "TCP connection states from /proc/net/tcp{,6}", make_tcpstat_collector},
+      {"textfile", true, "metrics from *.prom files in --collector.textfile.directory",
+       make_textfile_collector},
       {"time", true, "system time, time zone offset and clocksources", make_time_collector},
       {"timex", true, "clock discipline state from adjtimex(2)", make_timex_collector},
       {"udp_queues", true, "UDP queued bytes from /proc/net/udp{,6}", make_udp_queues_collector},

@@ -46,5 +46,6 @@ std::unique_ptr<Collector> make_udp_queues_collector(const Paths& paths);
 std::unique_ptr<Collector> make_arp_collector(const Paths& paths);
 std::unique_ptr<Collector> make_selinux_collector(const Paths& paths);
 std::unique_ptr<Collector> make_netclass_collector(const Paths& paths);
+std::unique_ptr<Collector> make_textfile_collector(const Paths& paths);
 
 }  // namespace sahab::agent

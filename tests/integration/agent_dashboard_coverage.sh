@@ -6,7 +6,7 @@
 # 60 of 97 here; raise MIN_RATIO as collectors land, never lower it.
 source "$(dirname "$0")/lib.sh"
 AGENT="$BIN_DIR/sahab-agent"
-MIN_RATIO="${MIN_RATIO:-0.98}"
+MIN_RATIO="${MIN_RATIO:-1.0}"
 DASHBOARD="${NODE_EXPORTER_FULL:-$SAHAB_SOURCE_DIR/../shared/samples/dashboards/node-exporter-full.json}"
 NODE_EXPORTER="${NODE_EXPORTER:-prometheus-node-exporter}"
 [[ -f "$DASHBOARD" ]] || fail "no dashboard at $DASHBOARD (set NODE_EXPORTER_FULL)"

@@ -9,7 +9,29 @@ NODE_EXPORTER="$(command -v prometheus-node-exporter)" || fail "prometheus-node-
 FIX="$SAHAB_FIXTURES_DIR/agent/default"
 PATHS=(--path.procfs "$FIX/proc" --path.sysfs "$FIX/sys" --path.rootfs "$FIX/root")
 COLLECTORS=(stat os time dmi processes pressure vmstat netstat sockstat filefd entropy conntrack
-  softnet udp_queues arp netclass)
+  softnet udp_queues arp netclass textfile)
+# A textfile directory both read: good files of every type, a broken one, one with timestamps.
+mkdir -p "$WORK/textfile"
+cat >"$WORK/textfile/jobs.prom" <<'PROM'
+# HELP textfile_backup_last_success_seconds Last good backup.
+# TYPE textfile_backup_last_success_seconds gauge
+textfile_backup_last_success_seconds{job="db",note="a \"quoted\" name"} 1.7e+09
+# TYPE textfile_runs_total counter
+textfile_runs_total 12
+textfile_no_help 5
+# TYPE textfile_latency histogram
+textfile_latency_bucket{le="0.5"} 1
+textfile_latency_bucket{le="+Inf"} 2
+textfile_latency_sum 0.7
+textfile_latency_count 2
+# TYPE textfile_rpc summary
+textfile_rpc{quantile="0.9"} 0.25
+textfile_rpc_sum 4
+textfile_rpc_count 9
+PROM
+printf 'textfile_half 1\ntextfile_bad{ 1\n' >"$WORK/textfile/broken.prom"
+printf 'textfile_stamped 1 1700000000000\n' >"$WORK/textfile/stamped.prom"
+PATHS+=(--collector.textfile.directory "$WORK/textfile")
 
 agent_port=$(free_port)
 start agent "$AGENT" "${PATHS[@]}" --web.listen-address "127.0.0.1:$agent_port" --collector.processes
@@ -33,7 +55,7 @@ prefixes = ("node_boot_time_seconds", "node_context_switches_total", "node_forks
             "node_intr_total", "node_procs_", "node_os_", "node_time_", "node_dmi_", "node_processes_",
             "node_pressure_", "node_vmstat_", "node_netstat_", "node_sockstat_", "node_filefd_",
             "node_entropy_", "node_nf_conntrack_", "node_softnet_", "node_udp_queues", "node_arp_",
-            "node_network_")
+            "node_network_", "node_textfile_", "textfile_")
 problems, compared = [], 0
 for (name, labels), value in sorted(oracle.items(), key=str):
     if name == "node_scrape_collector_success":
