@@ -47,5 +47,9 @@ std::unique_ptr<Collector> make_arp_collector(const Paths& paths);
 std::unique_ptr<Collector> make_selinux_collector(const Paths& paths);
 std::unique_ptr<Collector> make_netclass_collector(const Paths& paths);
 std::unique_ptr<Collector> make_textfile_collector(const Paths& paths);
+std::unique_ptr<Collector> make_hwmon_collector(const Paths& paths);
+std::unique_ptr<Collector> make_thermal_zone_collector(const Paths& paths);
+std::unique_ptr<Collector> make_cpufreq_collector(const Paths& paths);
+std::unique_ptr<Collector> make_schedstat_collector(const Paths& paths);
 
 }  // namespace sahab::agent

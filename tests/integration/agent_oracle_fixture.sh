@@ -9,7 +9,7 @@ NODE_EXPORTER="$(command -v prometheus-node-exporter)" || fail "prometheus-node-
 FIX="$SAHAB_FIXTURES_DIR/agent/default"
 PATHS=(--path.procfs "$FIX/proc" --path.sysfs "$FIX/sys" --path.rootfs "$FIX/root")
 COLLECTORS=(stat os time dmi processes pressure vmstat netstat sockstat filefd entropy conntrack
-  softnet udp_queues arp netclass textfile)
+  softnet udp_queues arp netclass textfile hwmon thermal_zone cpufreq schedstat)
 # A textfile directory both read: good files of every type, a broken one, one with timestamps.
 mkdir -p "$WORK/textfile"
 cat >"$WORK/textfile/jobs.prom" <<'PROM'
@@ -55,7 +55,8 @@ prefixes = ("node_boot_time_seconds", "node_context_switches_total", "node_forks
             "node_intr_total", "node_procs_", "node_os_", "node_time_", "node_dmi_", "node_processes_",
             "node_pressure_", "node_vmstat_", "node_netstat_", "node_sockstat_", "node_filefd_",
             "node_entropy_", "node_nf_conntrack_", "node_softnet_", "node_udp_queues", "node_arp_",
-            "node_network_", "node_textfile_", "textfile_")
+            "node_network_", "node_textfile_", "textfile_", "node_hwmon_", "node_thermal_zone_",
+            "node_cooling_device_", "node_cpu_frequency_", "node_cpu_scaling_", "node_schedstat_")
 problems, compared = [], 0
 for (name, labels), value in sorted(oracle.items(), key=str):
     if name == "node_scrape_collector_success":
