@@ -225,6 +225,11 @@ COLLECTOR_PREFIXES = {
     "conntrack": ["node_nf_conntrack_"],
     "udp_queues": ["node_udp_queues"],
     "netclass": ["node_network_"],
+    "thermal_zone": ["node_thermal_zone_", "node_cooling_device_"],
+    "cpufreq": ["node_cpu_frequency_", "node_cpu_scaling_"],
+    "mdadm": ["node_md_"],
+    "powersupplyclass": ["node_power_supply_"],
+    "tapestats": ["node_tape_"],
 }
 
 # Series about the exporter process itself, not the machine: never compared.
@@ -233,11 +238,14 @@ SCRAPE_META = re.compile(r"^node_scrape_collector_")
 
 
 def collector_of(name, collectors):
+    """The collector among `collectors` with the longest prefix of `name` (node_cpu_frequency_
+    is cpufreq's, not cpu's)."""
+    best, best_length = None, 0
     for collector in collectors:
         for prefix in COLLECTOR_PREFIXES.get(collector, [f"node_{collector}_"]):
-            if name.startswith(prefix):
-                return collector
-    return None
+            if name.startswith(prefix) and len(prefix) > best_length:
+                best, best_length = collector, len(prefix)
+    return best
 
 
 # --- comparison ----------------------------------------------------------------------------------

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# node_exporter 1.5 (Debian) as an oracle on node_exporter's own fixture tree (prometheus/procfs's
+# testdata/fixtures.ttar from Debian's golang-github-prometheus-procfs-dev, unpacked here): RAID,
+# NFS, XFS, btrfs, bcache, InfiniBand, Fibre Channel, tape, NVMe, RAPL, power supplies and other
+# subsystems this machine lacks. Every series node_exporter gives for the collectors below must be
+# in the agent with the same labels, value, HELP and TYPE.
+source "$(dirname "$0")/lib.sh"
+AGENT="$BIN_DIR/sahab-agent"
+NODE_EXPORTER="$(command -v prometheus-node-exporter)" || fail "prometheus-node-exporter is not installed"
+ARCHIVE=/usr/share/gocode/src/github.com/prometheus/procfs/testdata/fixtures.ttar
+[[ -f "$ARCHIVE" ]] || fail "$ARCHIVE missing (Debian golang-github-prometheus-procfs-dev)"
+python3 "$(dirname "$0")/ttar.py" "$ARCHIVE" "$WORK/tree"
+FIX="$WORK/tree/fixtures"
+PATHS=(--path.procfs "$FIX/proc" --path.sysfs "$FIX/sys" --path.rootfs "$FIX")
+COLLECTORS=(arp cpufreq entropy netclass pressure schedstat sockstat softnet thermal_zone
+  udp_queues)
+
+agent_port=$(free_port)
+start agent "$AGENT" "${PATHS[@]}" --web.listen-address "127.0.0.1:$agent_port"
+ne_port=$(free_port)
+start node_exporter "$NODE_EXPORTER" "${PATHS[@]}" --web.listen-address "127.0.0.1:$ne_port" \
+  --collector.disable-defaults "${COLLECTORS[@]/#/--collector.}"
+wait_http "http://127.0.0.1:$agent_port/metrics"
+wait_http "http://127.0.0.1:$ne_port/metrics"
+curl -fsS "http://127.0.0.1:$agent_port/metrics" >"$WORK/agent.prom"
+curl -fsS "http://127.0.0.1:$ne_port/metrics" >"$WORK/node_exporter.prom"
+# node_exporter must succeed on every one of them here, or the comparison proves nothing.
+for c in "${COLLECTORS[@]}"; do
+  grep -q "^node_scrape_collector_success{collector=\"$c\"} 1" "$WORK/node_exporter.prom" ||
+    fail "node_exporter's $c collector fails on the fixture tree"
+done
+python3 "$(dirname "$0")/oracle_compare.py" "$WORK/node_exporter.prom" "$WORK/agent.prom" \
+  --collectors "$(IFS=,; echo "${COLLECTORS[*]}")" --min-series 80 || fail "series differ"
+pass "${COLLECTORS[*]} agree with node_exporter on the procfs fixture tree"
+echo "1 passed, 0 failed"
