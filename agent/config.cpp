@@ -53,6 +53,13 @@ void add_collector_options(AddValue& value, CollectorOptions& o) {
   value("collector.netclass.ignored-devices", "collector_options.netclass.ignored_devices",
         "regexp of network devices the netclass collector leaves out", o.netclass_ignored_devices,
         pattern(o.netclass_ignored_devices));
+  value("collector.powersupply.ignored-supplies",
+        "collector_options.powersupplyclass.ignored_supplies",
+        "regexp of power supplies the powersupplyclass collector leaves out",
+        o.powersupply_ignored_supplies, pattern(o.powersupply_ignored_supplies));
+  value("collector.tapestats.ignored-devices", "collector_options.tapestats.ignored_devices",
+        "regexp of tape devices the tapestats collector leaves out", o.tapestats_ignored_devices,
+        pattern(o.tapestats_ignored_devices));
   value("collector.netstat.fields", "collector_options.netstat.fields",
         "regexp of the netstat fields (Protocol_Field) to expose", o.netstat_fields,
         pattern(o.netstat_fields));

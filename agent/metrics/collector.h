@@ -29,6 +29,8 @@ struct CollectorOptions {
   // Debian's node_exporter 1.5 leaves out the loopback device by default; so do we.
   std::string netdev_device_exclude = "^lo$";
   std::string netclass_ignored_devices = "^$";
+  std::string powersupply_ignored_supplies = "^$";
+  std::string tapestats_ignored_devices = "^$";
   // Fields kept by default: those the common dashboards and alerts use.
   std::string vmstat_fields = "^(oom_kill|pgpg|pswp|pg.*fault).*";
   std::string netstat_fields =

@@ -51,5 +51,10 @@ std::unique_ptr<Collector> make_hwmon_collector(const Paths& paths);
 std::unique_ptr<Collector> make_thermal_zone_collector(const Paths& paths);
 std::unique_ptr<Collector> make_cpufreq_collector(const Paths& paths);
 std::unique_ptr<Collector> make_schedstat_collector(const Paths& paths);
+std::unique_ptr<Collector> make_powersupplyclass_collector(const Paths& paths);
+std::unique_ptr<Collector> make_rapl_collector(const Paths& paths);
+std::unique_ptr<Collector> make_nvme_collector(const Paths& paths);
+std::unique_ptr<Collector> make_tapestats_collector(const Paths& paths);
+std::unique_ptr<Collector> make_fibrechannel_collector(const Paths& paths);
 
 }  // namespace sahab::agent
