@@ -25,6 +25,7 @@ const std::vector<CollectorInfo>& known_collectors() {
       {"hwmon", true, "temperatures, fans, voltages and power from /sys/class/hwmon",
        make_hwmon_collector},
       {"loadavg", true, "load averages from /proc/loadavg", make_loadavg_collector},
+      {"mdadm", true, "software RAID arrays from /proc/mdstat", make_mdadm_collector},
       {"meminfo", true, "memory statistics from /proc/meminfo", make_meminfo_collector},
       {"netclass", true, "network interface properties from /sys/class/net",
        make_netclass_collector},
