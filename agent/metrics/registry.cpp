@@ -32,6 +32,8 @@ const std::vector<CollectorInfo>& known_collectors() {
       {"netdev", true, "network interface statistics from /proc/net/dev", make_netdev_collector},
       {"netstat", true, "network protocol counters from /proc/net/{netstat,snmp,snmp6}",
        make_netstat_collector},
+      {"nfs", true, "NFS client RPC statistics from /proc/net/rpc/nfs", make_nfs_collector},
+      {"nfsd", true, "NFS server statistics from /proc/net/rpc/nfsd", make_nfsd_collector},
       {"nvme", true, "NVMe controllers from /sys/class/nvme", make_nvme_collector},
       {"os", true, "operating system name and version from os-release", make_os_collector},
       {"powersupplyclass", true, "batteries, AC adapters and UPSes from /sys/class/power_supply",

@@ -57,5 +57,7 @@ std::unique_ptr<Collector> make_nvme_collector(const Paths& paths);
 std::unique_ptr<Collector> make_tapestats_collector(const Paths& paths);
 std::unique_ptr<Collector> make_fibrechannel_collector(const Paths& paths);
 std::unique_ptr<Collector> make_mdadm_collector(const Paths& paths);
+std::unique_ptr<Collector> make_nfs_collector(const Paths& paths);
+std::unique_ptr<Collector> make_nfsd_collector(const Paths& paths);
 
 }  // namespace sahab::agent
