@@ -5,6 +5,8 @@ namespace sahab::agent {
 const std::vector<CollectorInfo>& known_collectors() {
   static const std::vector<CollectorInfo> collectors = {
       {"arp", true, "ARP entries per interface from /proc/net/arp", make_arp_collector},
+      {"bonding", true, "bonding interfaces and their active slaves from /sys/class/net",
+       make_bonding_collector},
       {"conntrack", true,
        "connection tracking table use from /proc/sys/net/netfilter and /proc/net/stat/nf_conntrack",
        make_conntrack_collector},
@@ -15,6 +17,8 @@ const std::vector<CollectorInfo>& known_collectors() {
        make_diskstats_collector},
       {"dmi", true, "firmware, board and product identification from /sys/class/dmi/id",
        make_dmi_collector},
+      {"edac", true, "ECC memory error counters from /sys/devices/system/edac/mc",
+       make_edac_collector},
       {"entropy", true, "available entropy from /proc/sys/kernel/random", make_entropy_collector},
       {"fibrechannel", true, "Fibre Channel hosts from /sys/class/fc_host",
        make_fibrechannel_collector},
