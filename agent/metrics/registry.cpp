@@ -28,6 +28,8 @@ const std::vector<CollectorInfo>& known_collectors() {
        make_filesystem_collector},
       {"hwmon", true, "temperatures, fans, voltages and power from /sys/class/hwmon",
        make_hwmon_collector},
+      {"infiniband", true, "InfiniBand and Omni-Path ports from /sys/class/infiniband",
+       make_infiniband_collector},
       {"loadavg", true, "load averages from /proc/loadavg", make_loadavg_collector},
       {"mdadm", true, "software RAID arrays from /proc/mdstat", make_mdadm_collector},
       {"meminfo", true, "memory statistics from /proc/meminfo", make_meminfo_collector},

@@ -11,9 +11,18 @@ ARCHIVE=/usr/share/gocode/src/github.com/prometheus/procfs/testdata/fixtures.tta
 [[ -f "$ARCHIVE" ]] || fail "$ARCHIVE missing (Debian golang-github-prometheus-procfs-dev)"
 python3 "$(dirname "$0")/ttar.py" "$ARCHIVE" "$WORK/tree"
 FIX="$WORK/tree/fixtures"
+# InfiniBand counters the fixture lacks (multicast, unicast, receive discards, the legacy
+# counters_ext), added so that both exporters read them too.
+port="$FIX/sys/class/infiniband/mlx4_0/ports/1"
+mkdir -p "$port/counters_ext"
+n=11
+for f in counters/{multicast_rcv_packets,multicast_xmit_packets,port_rcv_discards,unicast_rcv_packets,unicast_xmit_packets} \
+  counters_ext/port_{multicast_rcv_packets,multicast_xmit_packets,rcv_data_64,rcv_packets_64,unicast_rcv_packets,unicast_xmit_packets,xmit_data_64,xmit_packets_64}; do
+  echo $((n++)) >"$port/$f"
+done
 PATHS=(--path.procfs "$FIX/proc" --path.sysfs "$FIX/sys" --path.rootfs "$FIX")
-COLLECTORS=(arp cpufreq entropy fibrechannel mdadm netclass nfs nfsd nvme powersupplyclass pressure rapl
-  schedstat sockstat softnet tapestats thermal_zone udp_queues)
+COLLECTORS=(arp cpufreq entropy fibrechannel infiniband mdadm netclass nfs nfsd nvme powersupplyclass
+  pressure rapl schedstat sockstat softnet tapestats thermal_zone udp_queues)
 
 agent_port=$(free_port)
 start agent "$AGENT" "${PATHS[@]}" --web.listen-address "127.0.0.1:$agent_port"
@@ -30,6 +39,6 @@ for c in "${COLLECTORS[@]}"; do
     fail "node_exporter's $c collector fails on the fixture tree"
 done
 python3 "$(dirname "$0")/oracle_compare.py" "$WORK/node_exporter.prom" "$WORK/agent.prom" \
-  --collectors "$(IFS=,; echo "${COLLECTORS[*]}")" --min-series 500 || fail "series differ"
+  --collectors "$(IFS=,; echo "${COLLECTORS[*]}")" --min-series 580 || fail "series differ"
 pass "${COLLECTORS[*]} agree with node_exporter on the procfs fixture tree"
 echo "1 passed, 0 failed"
