@@ -70,6 +70,7 @@ const std::vector<CollectorInfo>& known_collectors() {
       {"udp_queues", true, "UDP queued bytes from /proc/net/udp{,6}", make_udp_queues_collector},
       {"uname", true, "kernel name, release, version, machine, host name", make_uname_collector},
       {"vmstat", true, "virtual memory counters from /proc/vmstat", make_vmstat_collector},
+      {"xfs", true, "XFS statistics per filesystem from /sys/fs/xfs", make_xfs_collector},
   };
   return collectors;
 }
