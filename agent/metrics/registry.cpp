@@ -7,6 +7,7 @@ const std::vector<CollectorInfo>& known_collectors() {
       {"arp", true, "ARP entries per interface from /proc/net/arp", make_arp_collector},
       {"bonding", true, "bonding interfaces and their active slaves from /sys/class/net",
        make_bonding_collector},
+      {"btrfs", true, "Btrfs allocation and devices from /sys/fs/btrfs", make_btrfs_collector},
       {"conntrack", true,
        "connection tracking table use from /proc/sys/net/netfilter and /proc/net/stat/nf_conntrack",
        make_conntrack_collector},

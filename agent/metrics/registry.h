@@ -63,5 +63,6 @@ std::unique_ptr<Collector> make_edac_collector(const Paths& paths);
 std::unique_ptr<Collector> make_bonding_collector(const Paths& paths);
 std::unique_ptr<Collector> make_infiniband_collector(const Paths& paths);
 std::unique_ptr<Collector> make_xfs_collector(const Paths& paths);
+std::unique_ptr<Collector> make_btrfs_collector(const Paths& paths);
 
 }  // namespace sahab::agent
