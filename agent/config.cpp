@@ -60,6 +60,16 @@ void add_collector_options(AddValue& value, CollectorOptions& o) {
   value("collector.tapestats.ignored-devices", "collector_options.tapestats.ignored_devices",
         "regexp of tape devices the tapestats collector leaves out", o.tapestats_ignored_devices,
         pattern(o.tapestats_ignored_devices));
+  value("collector.ipvs.backend-labels", "collector_options.ipvs.backend_labels",
+        "comma-separated labels of the IPVS backend series", o.ipvs_backend_labels,
+        [&o](const std::string& v) {
+          try {
+            ipvs_backend_labels(v);
+          } catch (const std::invalid_argument& e) {
+            throw BadValue(e.what());
+          }
+          o.ipvs_backend_labels = v;
+        });
   value("collector.netstat.fields", "collector_options.netstat.fields",
         "regexp of the netstat fields (Protocol_Field) to expose", o.netstat_fields,
         pattern(o.netstat_fields));

@@ -31,6 +31,8 @@ struct CollectorOptions {
   std::string netclass_ignored_devices = "^$";
   std::string powersupply_ignored_supplies = "^$";
   std::string tapestats_ignored_devices = "^$";
+  std::string ipvs_backend_labels =
+      "local_address,local_port,remote_address,remote_port,proto,local_mark";
   // Fields kept by default: those the common dashboards and alerts use.
   std::string vmstat_fields = "^(oom_kill|pgpg|pswp|pg.*fault).*";
   std::string netstat_fields =

@@ -31,6 +31,8 @@ const std::vector<CollectorInfo>& known_collectors() {
        make_hwmon_collector},
       {"infiniband", true, "InfiniBand and Omni-Path ports from /sys/class/infiniband",
        make_infiniband_collector},
+      {"ipvs", true, "IP Virtual Server totals and backends from /proc/net/ip_vs{,_stats}",
+       make_ipvs_collector},
       {"loadavg", true, "load averages from /proc/loadavg", make_loadavg_collector},
       {"mdadm", true, "software RAID arrays from /proc/mdstat", make_mdadm_collector},
       {"meminfo", true, "memory statistics from /proc/meminfo", make_meminfo_collector},

@@ -64,5 +64,10 @@ std::unique_ptr<Collector> make_bonding_collector(const Paths& paths);
 std::unique_ptr<Collector> make_infiniband_collector(const Paths& paths);
 std::unique_ptr<Collector> make_xfs_collector(const Paths& paths);
 std::unique_ptr<Collector> make_btrfs_collector(const Paths& paths);
+std::unique_ptr<Collector> make_ipvs_collector(const Paths& paths);
+
+// The labels of --collector.ipvs.backend-labels ("local_address,remote_port,..."); throws
+// std::invalid_argument on a name node_exporter does not know.
+std::vector<std::string> ipvs_backend_labels(const std::string& list);
 
 }  // namespace sahab::agent
