@@ -74,6 +74,8 @@ const std::vector<CollectorInfo>& known_collectors() {
       {"uname", true, "kernel name, release, version, machine, host name", make_uname_collector},
       {"vmstat", true, "virtual memory counters from /proc/vmstat", make_vmstat_collector},
       {"xfs", true, "XFS statistics per filesystem from /sys/fs/xfs", make_xfs_collector},
+      {"zfs", true, "OpenZFS ARC, ZIL and pool statistics from /proc/spl/kstat/zfs",
+       make_zfs_collector},
   };
   return collectors;
 }

@@ -9,7 +9,7 @@ NODE_EXPORTER="$(command -v prometheus-node-exporter)" || fail "prometheus-node-
 FIX="$SAHAB_FIXTURES_DIR/agent/default"
 PATHS=(--path.procfs "$FIX/proc" --path.sysfs "$FIX/sys" --path.rootfs "$FIX/root")
 COLLECTORS=(stat os time dmi processes pressure vmstat netstat sockstat filefd entropy conntrack
-  softnet udp_queues arp netclass textfile hwmon thermal_zone cpufreq schedstat edac bonding)
+  softnet udp_queues arp netclass textfile hwmon thermal_zone cpufreq schedstat edac bonding zfs)
 # A textfile directory both read: good files of every type, a broken one, one with timestamps.
 mkdir -p "$WORK/textfile"
 cat >"$WORK/textfile/jobs.prom" <<'PROM'
