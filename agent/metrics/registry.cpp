@@ -5,6 +5,8 @@ namespace sahab::agent {
 const std::vector<CollectorInfo>& known_collectors() {
   static const std::vector<CollectorInfo> collectors = {
       {"arp", true, "ARP entries per interface from /proc/net/arp", make_arp_collector},
+      {"bcache", true, "bcache cache sets, backing and cache devices from /sys/fs/bcache",
+       make_bcache_collector},
       {"bonding", true, "bonding interfaces and their active slaves from /sys/class/net",
        make_bonding_collector},
       {"btrfs", true, "Btrfs allocation and devices from /sys/fs/btrfs", make_btrfs_collector},
