@@ -5,11 +5,11 @@
 // protocol ends at the first '6'. Without IPv6 there is no snmp6, and no IPv6 series.
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "agent/metrics/collector.h"
+#include "agent/metrics/field_filter.h"
 #include "agent/metrics/metric_builder.h"
 #include "agent/metrics/registry.h"
 #include "common/file.h"
@@ -18,10 +18,11 @@
 namespace sahab::agent {
 namespace {
 
-// (protocol, field) -> value; ordered so that the output is stable.
+// (protocol, field) -> value of the fields the filter keeps; ordered so that the output is
+// stable.
 using Stats = std::map<std::pair<std::string, std::string>, double>;
 
-void parse_pairs(const std::filesystem::path& path, Stats& stats) {
+void parse_pairs(const std::filesystem::path& path, const FieldFilter& fields, Stats& stats) {
   const std::string content = read_file(path);
   std::vector<std::string_view> header;
   text::for_each_line(content, [&](std::string_view line) {
@@ -38,6 +39,7 @@ void parse_pairs(const std::filesystem::path& path, Stats& stats) {
     }
     const std::string protocol(f[0].substr(0, f[0].size() - 1));  // without the ':'
     for (size_t i = 1; i < f.size(); ++i) {
+      if (!fields.keeps(protocol + "_" + std::string(header[i]))) continue;
       const auto value = text::to_double(f[i]);
       if (!value) throw CollectorError(path.string() + ": bad value '" + std::string(f[i]) + "'");
       stats[{protocol, std::string(header[i])}] = *value;
@@ -46,15 +48,18 @@ void parse_pairs(const std::filesystem::path& path, Stats& stats) {
   });
 }
 
-void parse_snmp6(const std::string& content, const std::filesystem::path& path, Stats& stats) {
+void parse_snmp6(const std::string& content, const std::filesystem::path& path,
+                 const FieldFilter& fields, Stats& stats) {
   text::for_each_line(content, [&](std::string_view line) {
     const auto f = text::fields(line);
     if (f.size() != 2) return;
     const auto six = f[0].find('6');
     if (six == std::string_view::npos) return;
+    std::string protocol(f[0].substr(0, six + 1)), field(f[0].substr(six + 1));
+    if (!fields.keeps(protocol + "_" + field)) return;
     const auto value = text::to_double(f[1]);
     if (!value) throw CollectorError(path.string() + ": bad value '" + std::string(f[1]) + "'");
-    stats[{std::string(f[0].substr(0, six + 1)), std::string(f[0].substr(six + 1))}] = *value;
+    stats[{std::move(protocol), std::move(field)}] = *value;
   });
 }
 
@@ -64,16 +69,15 @@ class NetstatCollector : public Collector {
       : netstat_(paths.proc("net/netstat")),
         snmp_(paths.proc("net/snmp")),
         snmp6_(paths.proc("net/snmp6")),
-        fields_(paths.options.netstat_fields, std::regex::ECMAScript | std::regex::optimize) {}
+        fields_(paths.options.netstat_fields) {}
 
   void collect(MetricFamilies& out) const override {
     Stats stats;
-    parse_pairs(netstat_, stats);
-    parse_pairs(snmp_, stats);
-    if (const auto snmp6 = try_read_file(snmp6_)) parse_snmp6(*snmp6, snmp6_, stats);
+    parse_pairs(netstat_, fields_, stats);
+    parse_pairs(snmp_, fields_, stats);
+    if (const auto snmp6 = try_read_file(snmp6_)) parse_snmp6(*snmp6, snmp6_, fields_, stats);
     for (const auto& [key, value] : stats) {
       const std::string name = key.first + "_" + key.second;
-      if (!std::regex_search(name, fields_)) continue;
       FamilyBuilder(out, "node_netstat_" + name, "Statistic " + key.first + key.second + ".",
                     prometheus::MetricType::Untyped)
           .add({}, value);
@@ -84,7 +88,7 @@ class NetstatCollector : public Collector {
   std::filesystem::path netstat_;
   std::filesystem::path snmp_;
   std::filesystem::path snmp6_;
-  std::regex fields_;
+  FieldFilter fields_;
 };
 
 }  // namespace

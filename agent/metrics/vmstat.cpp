@@ -1,10 +1,10 @@
 // vmstat: node_vmstat_<field> from /proc/vmstat, untyped as in node_exporter 1.5's
 // collector/vmstat_linux.go, for the fields matching --collector.vmstat.fields (searched, as Go's
 // MatchString; the default keeps page faults, paging, swapping and OOM kills).
-#include <regex>
 #include <string>
 
 #include "agent/metrics/collector.h"
+#include "agent/metrics/field_filter.h"
 #include "agent/metrics/metric_builder.h"
 #include "agent/metrics/registry.h"
 #include "common/file.h"
@@ -16,8 +16,7 @@ namespace {
 class VmstatCollector : public Collector {
  public:
   explicit VmstatCollector(const Paths& paths)
-      : path_(paths.proc("vmstat")),
-        fields_(paths.options.vmstat_fields, std::regex::ECMAScript | std::regex::optimize) {}
+      : path_(paths.proc("vmstat")), fields_(paths.options.vmstat_fields) {}
 
   void collect(MetricFamilies& out) const override {
     const std::string content = read_file(path_);
@@ -25,7 +24,7 @@ class VmstatCollector : public Collector {
       const auto f = text::fields(line);
       if (f.size() != 2) return;
       const std::string field(f[0]);
-      if (!std::regex_search(field, fields_)) return;
+      if (!fields_.keeps(field)) return;
       const auto value = text::to_double(f[1]);
       if (!value) throw CollectorError("bad value in " + path_.string() + ": " + std::string(line));
       FamilyBuilder(out, "node_vmstat_" + field, "/proc/vmstat information field " + field + ".",
@@ -36,7 +35,7 @@ class VmstatCollector : public Collector {
 
  private:
   std::filesystem::path path_;
-  std::regex fields_;
+  FieldFilter fields_;
 };
 
 }  // namespace
