@@ -50,6 +50,34 @@ void add_collector_options(AddValue& value, CollectorOptions& o) {
   value("collector.netdev.device-exclude", "collector_options.netdev.device_exclude",
         "regexp of network devices the netdev collector leaves out", o.netdev_device_exclude,
         pattern(o.netdev_device_exclude));
+  value("collector.netclass.ignored-devices", "collector_options.netclass.ignored_devices",
+        "regexp of network devices the netclass collector leaves out", o.netclass_ignored_devices,
+        pattern(o.netclass_ignored_devices));
+  value("collector.powersupply.ignored-supplies",
+        "collector_options.powersupplyclass.ignored_supplies",
+        "regexp of power supplies the powersupplyclass collector leaves out",
+        o.powersupply_ignored_supplies, pattern(o.powersupply_ignored_supplies));
+  value("collector.tapestats.ignored-devices", "collector_options.tapestats.ignored_devices",
+        "regexp of tape devices the tapestats collector leaves out", o.tapestats_ignored_devices,
+        pattern(o.tapestats_ignored_devices));
+  value("collector.ipvs.backend-labels", "collector_options.ipvs.backend_labels",
+        "comma-separated labels of the IPVS backend series", o.ipvs_backend_labels,
+        [&o](const std::string& v) {
+          try {
+            ipvs_backend_labels(v);
+          } catch (const std::invalid_argument& e) {
+            throw BadValue(e.what());
+          }
+          o.ipvs_backend_labels = v;
+        });
+  value("collector.netstat.fields", "collector_options.netstat.fields",
+        "regexp of the netstat fields (Protocol_Field) to expose", o.netstat_fields,
+        pattern(o.netstat_fields));
+  value("collector.vmstat.fields", "collector_options.vmstat.fields",
+        "regexp of the /proc/vmstat fields to expose", o.vmstat_fields, pattern(o.vmstat_fields));
+  value("collector.textfile.directory", "collector_options.textfile.directory",
+        "directory of *.prom files whose metrics the textfile collector exposes",
+        o.textfile_directory.string(), [&o](const std::string& v) { o.textfile_directory = v; });
 }
 
 }  // namespace

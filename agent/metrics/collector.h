@@ -28,6 +28,20 @@ struct CollectorOptions {
   std::string diskstats_device_exclude = R"(^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$)";
   // Debian's node_exporter 1.5 leaves out the loopback device by default; so do we.
   std::string netdev_device_exclude = "^lo$";
+  std::string netclass_ignored_devices = "^$";
+  std::string powersupply_ignored_supplies = "^$";
+  std::string tapestats_ignored_devices = "^$";
+  std::string ipvs_backend_labels =
+      "local_address,local_port,remote_address,remote_port,proto,local_mark";
+  // Fields kept by default: those the common dashboards and alerts use.
+  std::string vmstat_fields = "^(oom_kill|pgpg|pswp|pg.*fault).*";
+  std::string netstat_fields =
+      "^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|"
+      "TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|"
+      "Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|"
+      "Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$";
+  // Debian's default; upstream's is empty (the collector then reads nothing).
+  std::filesystem::path textfile_directory = "/var/lib/prometheus/node-exporter";
 };
 
 // Roots of the filesystems collectors read; tests point them at fixture trees. The collectors'
@@ -55,6 +69,13 @@ struct Paths {
 class CollectorError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// Thrown by a collector whose subsystem this machine lacks (no ZFS, no bonding, no RAPL): the
+// scrape reports success=0 for it, as node_exporter's ErrNoData does, but nothing is logged.
+class NoDataError : public CollectorError {
+ public:
+  using CollectorError::CollectorError;
 };
 
 using MetricFamilies = std::vector<prometheus::MetricFamily>;

@@ -30,6 +30,8 @@ std::vector<prometheus::MetricFamily> NodeCollector::Collect() const {
     bool ok = true;
     try {
       entry.collector->collect(produced);
+    } catch (const NoDataError&) {
+      ok = false;  // the subsystem is absent here: nothing to say, on every scrape
     } catch (const std::exception& e) {
       ok = false;
       if (!state.failing.exchange(true)) {

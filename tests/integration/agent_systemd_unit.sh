@@ -117,16 +117,20 @@ def expand(name):
         groups[name] = set().union(*(expand(m) for m in members)) if members else set()
     return groups[name]
 
+# As systemd applies SystemCallFilter lines: in order, the first one setting the mode (an allow
+# list, or a "~" deny list), each later one adding to or taking from it.
 allowed, denied, families = None, set(), None
 for line in open(unit_path):
     key, _, value = line.strip().partition("=")
     if key == "SystemCallFilter":
         deny = value.startswith("~")
         names = set().union(*(expand(n) for n in value.lstrip("~").split()))
-        if deny:
-            denied |= names
+        if allowed is None and not deny and not denied:
+            allowed = names
+        elif allowed is not None:
+            allowed = allowed - names if deny else allowed | names
         else:
-            allowed = names if allowed is None else allowed | names
+            denied = denied | names if deny else denied - names
     elif key == "RestrictAddressFamilies":
         families = set(value.split())
 
@@ -141,7 +145,7 @@ for line in open(trace_path):
 used.discard("execve")  # the filter is installed before execve; systemd always allows it
 if not used:
     sys.exit("no system calls traced")
-refused = sorted(c for c in used if (allowed is not None and c not in allowed) or c in denied)
+refused = sorted(c for c in used if (c not in allowed if allowed is not None else c in denied))
 refused_families = sorted(f for f in used_families if families is not None and f not in families)
 for c in refused:
     print(f"system call {c} is refused by the unit's SystemCallFilter")

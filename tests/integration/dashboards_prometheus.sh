@@ -81,7 +81,7 @@ pass "Prometheus scrapes the collector and both discovered agents, labelled by r
 
 root_fstype="$(awk '$2 == "/" { t = $3 } END { print t }' /proc/self/mounts)"
 python3 - "$PROM" "$D/grafana" "$DEADLINE_SECONDS" "$root_fstype" <<'PY' || fail "dashboard expressions (see above)"
-import json, pathlib, re, sys, time, urllib.parse, urllib.request
+import glob, json, os, pathlib, re, sys, time, urllib.parse, urllib.request
 
 prom, directory, deadline, root_fstype = sys.argv[1], pathlib.Path(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 deadline += time.monotonic()
@@ -91,6 +91,14 @@ GRAFANA = {"$__rate_interval": "15s", "$__interval": "5s", "$__range": "1m"}
 MAY_BE_EMPTY = {
     ("sahab-fleet", "Disks filling up (full within 24 h)"): "no filesystem is about to fill on a healthy machine",
 }
+# Subsystems a machine may lack (virtual machines, containers): their panels may stay empty then.
+if not (glob.glob("/sys/class/hwmon/*/temp*_input") or glob.glob("/sys/class/hwmon/*/device/temp*_input")
+        or glob.glob("/sys/class/thermal/thermal_zone*/temp")):
+    MAY_BE_EMPTY[("sahab-host", "Hardware temperatures")] = "no temperature sensors on this machine"
+if not os.path.exists("/proc/sys/net/netfilter/nf_conntrack_count"):
+    MAY_BE_EMPTY[("sahab-host", "Connection tracking")] = "nf_conntrack is not loaded"
+if not os.path.exists("/proc/pressure/cpu"):
+    MAY_BE_EMPTY[("sahab-host", "Pressure stall (PSI)")] = "the kernel has no pressure stall information"
 if root_fstype in ("overlay", "squashfs", "autofs"):  # excluded like node_exporter: no "/" series
     for panel in ("Root filesystem used", "Filesystems"):
         MAY_BE_EMPTY[("sahab-host", panel)] = f"/ is {root_fstype}, which the agent leaves out"

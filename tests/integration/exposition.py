@@ -182,6 +182,20 @@ RULES = [
     Rule(r"node_filesystem_files_free\{", "other processes create files",
          abs_slack=10000, rel_slack=0.01),
     Rule(r"node_disk_io_now\{", "requests in flight", abs_slack=64),
+    Rule(r"node_filefd_allocated$", "files open and close", abs_slack=200, rel_slack=0.1),
+    Rule(r"node_sockstat_\w+_mem_bytes$", "socket buffer memory", abs_slack=4 * MIB),
+    Rule(r"node_sockstat_\w+_(mem|memory)$", "socket buffer memory (pages, bytes)",
+         abs_slack=4 * MIB / 4096, rel_slack=0.5),
+    Rule(r"node_sockstat_", "sockets open and close", abs_slack=50, rel_slack=0.2),
+    Rule(r"node_netstat_Tcp_CurrEstab$", "connections open and close", abs_slack=50, rel_slack=0.2),
+    Rule(r"node_nf_conntrack_entries$", "tracked flows come and go", abs_slack=100, rel_slack=0.2),
+    Rule(r"node_arp_entries\{", "neighbours come and go", abs_slack=4, volatile=True),
+    Rule(r"node_udp_queues\{", "datagrams in flight", abs_slack=4 * MIB),
+    Rule(r"node_entropy_available_bits$", "the pool fills and drains", abs_slack=256),
+    Rule(r"node_timex_(offset|maxerror|estimated_error)_seconds$",
+         "the clock discipline updates every second", abs_slack=0.1),
+    Rule(r"node_timex_frequency_adjustment_ratio$", "the clock discipline adjusts the frequency",
+         abs_slack=1e-4),
     Rule(r".*", "exact (only float formatting may differ)"),
 ]
 
@@ -208,6 +222,14 @@ COLLECTOR_PREFIXES = {
     "dmi": ["node_dmi_"],
     "tcpstat": ["node_tcp_"],
     "processes": ["node_processes_"],
+    "conntrack": ["node_nf_conntrack_"],
+    "udp_queues": ["node_udp_queues"],
+    "netclass": ["node_network_"],
+    "thermal_zone": ["node_thermal_zone_", "node_cooling_device_"],
+    "cpufreq": ["node_cpu_frequency_", "node_cpu_scaling_"],
+    "mdadm": ["node_md_"],
+    "powersupplyclass": ["node_power_supply_"],
+    "tapestats": ["node_tape_"],
 }
 
 # Series about the exporter process itself, not the machine: never compared.
@@ -216,11 +238,14 @@ SCRAPE_META = re.compile(r"^node_scrape_collector_")
 
 
 def collector_of(name, collectors):
+    """The collector among `collectors` with the longest prefix of `name` (node_cpu_frequency_
+    is cpufreq's, not cpu's)."""
+    best, best_length = None, 0
     for collector in collectors:
         for prefix in COLLECTOR_PREFIXES.get(collector, [f"node_{collector}_"]):
-            if name.startswith(prefix):
-                return collector
-    return None
+            if name.startswith(prefix) and len(prefix) > best_length:
+                best, best_length = collector, len(prefix)
+    return best
 
 
 # --- comparison ----------------------------------------------------------------------------------

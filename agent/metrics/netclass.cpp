@@ -1,0 +1,113 @@
+// netclass: node_network_* properties of every interface in /sys/class/net (up, info, carrier,
+// mtu, speed, flags, ...), as node_exporter 1.5's collector/netclass_linux.go with its
+// --collector.netclass.ignored-devices filter. Attributes the kernel refuses to read (speed of a
+// down link, duplex of loopback) are left out, as upstream does.
+#include <array>
+#include <cstdlib>
+#include <string>
+
+#include "agent/metrics/collector.h"
+#include "agent/metrics/exclude_pattern.h"
+#include "agent/metrics/metric_builder.h"
+#include "agent/metrics/registry.h"
+#include "agent/metrics/sysfs.h"
+
+namespace sahab::agent {
+namespace {
+
+struct Property {
+  const char* metric;  // node_network_<metric>
+  const char* file;    // in /sys/class/net/<device>/
+  prometheus::MetricType type;
+  double scale;
+};
+
+constexpr auto kGauge = prometheus::MetricType::Gauge;
+constexpr auto kCounter = prometheus::MetricType::Counter;
+constexpr std::array<Property, 17> kProperties = {{
+    {"address_assign_type", "addr_assign_type", kGauge, 1},
+    {"carrier", "carrier", kGauge, 1},
+    {"carrier_changes_total", "carrier_changes", kCounter, 1},
+    {"carrier_up_changes_total", "carrier_up_count", kCounter, 1},
+    {"carrier_down_changes_total", "carrier_down_count", kCounter, 1},
+    {"device_id", "dev_id", kGauge, 1},
+    {"dormant", "dormant", kGauge, 1},
+    {"flags", "flags", kGauge, 1},
+    {"iface_id", "ifindex", kGauge, 1},
+    {"iface_link", "iflink", kGauge, 1},
+    {"iface_link_mode", "link_mode", kGauge, 1},
+    {"mtu_bytes", "mtu", kGauge, 1},
+    {"name_assign_type", "name_assign_type", kGauge, 1},
+    {"net_dev_group", "netdev_group", kGauge, 1},
+    {"speed_bytes", "speed", kGauge, 1000.0 * 1000 / 8},  // Mbit/s; -1 when unknown, kept as is
+    {"transmit_queue_length", "tx_queue_len", kGauge, 1},
+    {"protocol_type", "type", kGauge, 1},
+}};
+
+// sysfs writes these in decimal or, like flags and dev_id, as 0x-prefixed hexadecimal.
+std::optional<double> read_integer(const std::filesystem::path& path) {
+  const auto text = read_text(path);
+  if (!text || text->empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const long long value = std::strtoll(text->c_str(), &end, 0);
+  if (errno != 0 || *end != '\0') return std::nullopt;
+  return static_cast<double>(value);
+}
+
+class NetclassCollector : public Collector {
+ public:
+  explicit NetclassCollector(const Paths& paths)
+      : dir_(paths.sys("class/net")), ignored_(paths.options.netclass_ignored_devices) {}
+
+  void collect(MetricFamilies& out) const override {
+    std::vector<std::string> devices;
+    for (const auto& name : list_dir(dir_)) {
+      // bonding_masters and other plain files sit beside the device links.
+      if (ignored_.excludes(name) || std::filesystem::is_regular_file(dir_ / name)) continue;
+      devices.push_back(name);
+    }
+    if (devices.empty() && !std::filesystem::exists(dir_)) throw NoDataError("no " + dir_.string());
+
+    FamilyBuilder up(out, "node_network_up", "Value is 1 if operstate is 'up', 0 otherwise.",
+                     kGauge);
+    FamilyBuilder info(out, "node_network_info",
+                       "Non-numeric data from /sys/class/net/<iface>, value is always 1.", kGauge);
+    for (const auto& device : devices) {
+      const auto text = [&](const char* file) {
+        return read_text(dir_ / device / file).value_or("");
+      };
+      const std::string operstate = text("operstate");
+      up.add({{"device", device}}, operstate == "up" ? 1 : 0);
+      info.add({{"address", text("address")},
+                {"broadcast", text("broadcast")},
+                {"device", device},
+                {"duplex", text("duplex")},
+                {"ifalias", text("ifalias")},
+                {"operstate", operstate}},
+               1);
+    }
+    for (const auto& property : kProperties) {
+      FamilyBuilder family(out, std::string("node_network_") + property.metric,
+                           std::string("Network device property: ") + property.metric,
+                           property.type);
+      for (const auto& device : devices) {
+        if (const auto value = read_integer(dir_ / device / property.file)) {
+          family.add({{"device", device}}, *value * property.scale);
+        }
+      }
+    }
+  }
+
+ private:
+  std::filesystem::path dir_;
+  ExcludePattern ignored_;
+};
+
+}  // namespace
+
+std::unique_ptr<Collector> make_netclass_collector(const Paths& paths) {
+  return std::make_unique<NetclassCollector>(paths);
+}
+
+}  // namespace sahab::agent

@@ -1,0 +1,27 @@
+#pragma once
+// Reading the one-value files and directories of /proc/sys and /sys that many collectors share.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sahab::agent {
+
+// The number in the first line of `path`; nullopt when the file is absent, unreadable (some
+// sysfs attributes refuse reads with EINVAL when the device is down) or not a number.
+std::optional<double> read_number(const std::filesystem::path& path);
+
+// Like read_number, but a file that is not there or holds no number is a CollectorError.
+double require_number(const std::filesystem::path& path);
+
+// The first line of `path` without surrounding blanks; nullopt when unreadable.
+std::optional<std::string> read_text(const std::filesystem::path& path);
+
+// A hexadecimal field as /proc/net tables write them ("0005a59c"); nullopt if it is not one.
+std::optional<double> hex_number(std::string_view text);
+
+// Names of the entries of a directory, sorted; empty when the directory is absent.
+std::vector<std::string> list_dir(const std::filesystem::path& path);
+
+}  // namespace sahab::agent

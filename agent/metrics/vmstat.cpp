@@ -1,0 +1,47 @@
+// vmstat: node_vmstat_<field> from /proc/vmstat, untyped as in node_exporter 1.5's
+// collector/vmstat_linux.go, for the fields matching --collector.vmstat.fields (searched, as Go's
+// MatchString; the default keeps page faults, paging, swapping and OOM kills).
+#include <string>
+
+#include "agent/metrics/collector.h"
+#include "agent/metrics/field_filter.h"
+#include "agent/metrics/metric_builder.h"
+#include "agent/metrics/registry.h"
+#include "common/file.h"
+#include "common/text.h"
+
+namespace sahab::agent {
+namespace {
+
+class VmstatCollector : public Collector {
+ public:
+  explicit VmstatCollector(const Paths& paths)
+      : path_(paths.proc("vmstat")), fields_(paths.options.vmstat_fields) {}
+
+  void collect(MetricFamilies& out) const override {
+    const std::string content = read_file(path_);
+    text::for_each_line(content, [&](std::string_view line) {
+      const auto f = text::fields(line);
+      if (f.size() != 2) return;
+      const std::string field(f[0]);
+      if (!fields_.keeps(field)) return;
+      const auto value = text::to_double(f[1]);
+      if (!value) throw CollectorError("bad value in " + path_.string() + ": " + std::string(line));
+      FamilyBuilder(out, "node_vmstat_" + field, "/proc/vmstat information field " + field + ".",
+                    prometheus::MetricType::Untyped)
+          .add({}, *value);
+    });
+  }
+
+ private:
+  std::filesystem::path path_;
+  FieldFilter fields_;
+};
+
+}  // namespace
+
+std::unique_ptr<Collector> make_vmstat_collector(const Paths& paths) {
+  return std::make_unique<VmstatCollector>(paths);
+}
+
+}  // namespace sahab::agent
