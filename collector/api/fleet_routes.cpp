@@ -4,6 +4,7 @@
 #include "collector/api/fleet_export.h"
 #include "collector/api/fleet_import.h"
 #include "collector/api/router.h"
+#include "collector/api/rvtools_import.h"
 #include "collector/api/sd_targets.h"
 #include "collector/ingest/decompress.h"
 #include "collector/store/agents.h"
@@ -43,7 +44,10 @@ http::Response import(Context& ctx, const http::Request& request) {
   ImportPlan plan;
   try {
     const std::string body = decoded_body(ctx, request);
-    plan = looks_like_csv(request, body) ? plan_csv_import(body) : plan_fleet_import(body);
+    // The content says what it is (a zip is an .xlsx workbook), whatever the Content-Type.
+    plan = looks_like_workbook(body)       ? plan_rvtools_import(body)
+           : looks_like_csv(request, body) ? plan_csv_import(body)
+                                           : plan_fleet_import(body);
   } catch (const TooLarge& e) {
     return error_response(413, e.what());
   } catch (const BadEncoding& e) {
