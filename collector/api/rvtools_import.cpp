@@ -1,8 +1,9 @@
 #include "collector/api/rvtools_import.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
-#include <set>
 
 #include "collector/api/xlsx.h"
 #include "collector/ingest/document.h"
@@ -17,63 +18,78 @@ namespace {
 // rename fixed the label, not the values.
 constexpr double kMebibyte = 1 << 20;
 
-// A sheet's header row and its data rows, cells looked up by header name.
+// A sheet's header row: cells of the rows below looked up by header name.
 class Table {
  public:
-  Table(std::string sheet, std::vector<xlsx::Row> rows) : sheet_(std::move(sheet)) {
-    if (rows.empty()) return;
-    for (std::size_t i = 0; i < rows.front().cells.size(); ++i) {
+  Table(std::string sheet, const xlsx::Row& header) : sheet_(std::move(sheet)) {
+    for (const auto& [column, text] : header.cells) {
       // "Free % " (3.x) has a trailing space: names are compared trimmed.
-      header_.emplace_back(text::trim(rows.front().cells[i]));
-      if (!header_.back().empty()) columns_.emplace(header_.back(), i);  // the first one wins
+      const std::string name(text::trim(text));
+      if (!name.empty()) columns_.emplace(name, column);  // the first of two same names wins
     }
-    rows.erase(rows.begin());
-    rows_ = std::move(rows);
   }
-
-  const std::string& sheet() const { return sheet_; }
-  const std::vector<xlsx::Row>& rows() const { return rows_; }
 
   // The column named by the first of `names` the header has (new name first, then old ones).
   std::optional<std::size_t> column(std::initializer_list<std::string_view> names) const {
-    for (const auto name : names) {
-      const auto it = columns_.find(std::string(name));
-      if (it != columns_.end()) return it->second;
-    }
-    return std::nullopt;
+    const auto* found = named(names);
+    return found ? std::optional(found->second) : std::nullopt;
   }
 
   static std::string cell(const xlsx::Row& row, std::optional<std::size_t> column) {
-    return column && *column < row.cells.size() ? std::string(text::trim(row.cells[*column]))
-                                                : std::string();
+    return column ? std::string(text::trim(row.at(*column))) : std::string();
   }
 
   // The cell of the column named by the first of `names` the header has, as a non-negative
   // number; nullopt when the column or the value is absent; throws naming row and column.
   std::optional<double> number(const xlsx::Row& row,
                                std::initializer_list<std::string_view> names) const {
-    const auto column = this->column(names);
-    const auto value = cell(row, column);
+    const auto* column = named(names);
+    const auto value = column ? cell(row, column->second) : std::string();
     if (value.empty()) return std::nullopt;
     const auto d = text::to_double(value);
     if (!d || !std::isfinite(*d) || *d < 0) {
       throw std::invalid_argument(sheet_ + " row " + std::to_string(row.number) + ", column '" +
-                                  header_[*column] + "': expected a number, got '" +
+                                  column->first + "': expected a number, got '" +
                                   value.substr(0, 40) + "'");
     }
     return *d;
   }
 
  private:
+  // The header entry (name, column) of the first of `names` the sheet has, or nullptr.
+  const std::pair<const std::string, std::size_t>* named(
+      std::initializer_list<std::string_view> names) const {
+    for (const auto name : names) {
+      const auto it = columns_.find(std::string(name));
+      if (it != columns_.end()) return &*it;
+    }
+    return nullptr;
+  }
+
   std::string sheet_;
-  std::vector<std::string> header_;
   std::map<std::string, std::size_t> columns_;
-  std::vector<xlsx::Row> rows_;
 };
 
 bool blank(const xlsx::Row& row) {
   return std::all_of(row.cells.begin(), row.cells.end(),
-                     [](const std::string& c) { return text::trim(c).empty(); });
+                     [](const auto& cell) { return text::trim(cell.second).empty(); });
+}
+
+// Reads the sheet `name` of `book` as it streams: its first row is the header (`on_header` may
+// refuse it by throwing), then `on_row` for each data row that is not blank (spreadsheets keep
+// formatted empty rows). False when the workbook has no such sheet.
+using RowHandler = std::function<void(const Table&, const xlsx::Row&)>;
+bool read_table(const xlsx::Workbook& book, const std::string& name, const RowHandler& on_row,
+                const std::function<void(const Table&)>& on_header = {}) {
+  std::optional<Table> table;
+  return book.for_each_row(name, [&](const xlsx::Row& row) {
+    if (!table) {
+      table.emplace(name, row);
+      if (on_header) on_header(*table);
+    } else if (!blank(row)) {
+      on_row(*table, row);
+    }
+  });
 }
 
 // A host id from a VM's identity: kept as is when it is a valid id, else its safe characters
@@ -110,16 +126,15 @@ std::vector<std::string> vm_keys(const Table& table, const xlsx::Row& row) {
 
 // vPartition (Capacity/Consumed) or vDisk (Capacity): a row with a bad number is reported and
 // left out, the VM keeps its other disks.
-DisksByVm read_disks(const Table& table, std::vector<ImportError>& errors) {
+DisksByVm read_disks(const xlsx::Workbook& book, const std::string& sheet,
+                     std::vector<ImportError>& errors) {
   DisksByVm disks;
-  const auto vm = table.column({"VM"});
-  const auto name = table.column({"Disk"});
-  if (!vm || !table.column({"Capacity MiB", "Capacity MB"}))
-    return disks;  // a trimmed sheet: the VM's totals are used instead
-  for (const auto& row : table.rows()) {
-    if (blank(row) || Table::cell(row, vm).empty()) continue;
+  read_table(book, sheet, [&](const Table& table, const xlsx::Row& row) {
+    const auto vm = Table::cell(row, table.column({"VM"}));
+    // A trimmed sheet without capacities: the VM's totals are used instead.
+    if (vm.empty() || !table.column({"Capacity MiB", "Capacity MB"})) return;
     try {
-      protocol::Disk disk{Table::cell(row, name), std::nullopt, std::nullopt};
+      protocol::Disk disk{Table::cell(row, table.column({"Disk"})), std::nullopt, std::nullopt};
       if (const auto mib = table.number(row, {"Capacity MiB", "Capacity MB"}))
         disk.size_bytes = *mib * kMebibyte;
       if (const auto mib = table.number(row, {"Consumed MiB", "Consumed MB"}))  // vPartition
@@ -128,22 +143,19 @@ DisksByVm read_disks(const Table& table, std::vector<ImportError>& errors) {
       if (disk.name.empty()) disk.name = "disk" + std::to_string(disks[keys.back()].size());
       for (const auto& key : keys) disks[key].push_back(disk);
     } catch (const std::invalid_argument& e) {
-      errors.push_back({row.number, Table::cell(row, vm).substr(0, 128), e.what()});
+      errors.push_back({row.number, vm.substr(0, 128), e.what()});
     }
-  }
+  });
   return disks;
-}
-
-std::optional<Table> table(const xlsx::Workbook& book, const std::string& name) {
-  auto rows = book.sheet(name);
-  if (!rows) return std::nullopt;
-  return Table(name, std::move(*rows));
 }
 
 class VmMapper {
  public:
-  VmMapper(const Table& info, DisksByVm partitions, DisksByVm vdisks)
-      : info_(info), partitions_(std::move(partitions)), vdisks_(std::move(vdisks)) {
+  VmMapper(DisksByVm partitions, DisksByVm vdisks)
+      : partitions_(std::move(partitions)), vdisks_(std::move(vdisks)) {}
+
+  // Refuses a vInfo header without the columns every host needs.
+  static void check_header(const Table& info) {
     for (const char* required : {"VM", "CPUs", "Memory"}) {
       if (!info.column({required})) {
         throw std::invalid_argument("vInfo: no '" + std::string(required) +
@@ -152,9 +164,9 @@ class VmMapper {
     }
   }
 
-  protocol::Host host(const xlsx::Row& row) const {
+  protocol::Host host(const Table& info, const xlsx::Row& row) const {
     auto get = [&](std::initializer_list<std::string_view> names) {
-      return Table::cell(row, info_.column(names));
+      return Table::cell(row, info.column(names));
     };
     protocol::Host h;
     const auto vm = get({"VM"});
@@ -165,15 +177,15 @@ class VmMapper {
     if (h.os_name.empty()) h.os_name = get({"OS according to the configuration file"});
     h.os_family = os_family(h.os_name);
     // 0 CPUs is how RVTools shows a VM whose configuration vCenter could not read: unknown.
-    if (const auto cpus = info_.number(row, {"CPUs"}); cpus && *cpus != 0) {
+    if (const auto cpus = info.number(row, {"CPUs"}); cpus && *cpus != 0) {
       if (*cpus != std::floor(*cpus) || *cpus > 1e6) {
         throw std::invalid_argument("vInfo row " + std::to_string(row.number) +
                                     ", column 'CPUs': expected a whole number");
       }
       h.cpu_cores = static_cast<int>(*cpus);
     }
-    if (const auto mib = info_.number(row, {"Memory"})) h.memory_bytes = *mib * kMebibyte;
-    h.disks = disks(row, vm_keys(info_, row));
+    if (const auto mib = info.number(row, {"Memory"})) h.memory_bytes = *mib * kMebibyte;
+    h.disks = disks(info, row);
     for (const auto& [column, label] : {std::pair{"Datacenter", "vmware.datacenter"},
                                         {"Cluster", "vmware.cluster"},
                                         {"Host", "vmware.host"},
@@ -186,21 +198,19 @@ class VmMapper {
   }
 
  private:
-  std::vector<protocol::Disk> disks(const xlsx::Row& row,
-                                    const std::vector<std::string>& keys) const {
+  std::vector<protocol::Disk> disks(const Table& info, const xlsx::Row& row) const {
     for (const DisksByVm* sheet : {&partitions_, &vdisks_}) {
-      for (const auto& key : keys)
+      for (const auto& key : vm_keys(info, row))
         if (const auto it = sheet->find(key); it != sheet->end()) return it->second;
     }
-    const auto size = info_.number(row, {"Provisioned MiB", "Provisioned MB"});
+    const auto size = info.number(row, {"Provisioned MiB", "Provisioned MB"});
     if (!size) return {};
     protocol::Disk disk{"disk0", *size * kMebibyte, std::nullopt};
-    if (const auto used = info_.number(row, {"In Use MiB", "In Use MB"}))
+    if (const auto used = info.number(row, {"In Use MiB", "In Use MB"}))
       disk.used_bytes = *used * kMebibyte;
     return {disk};
   }
 
-  const Table& info_;
   DisksByVm partitions_, vdisks_;
 };
 
@@ -210,26 +220,24 @@ bool looks_like_workbook(std::string_view body) { return xlsx::looks_like_zip(bo
 
 ImportPlan plan_rvtools_import(std::string_view body) {
   const xlsx::Workbook book(body);
-  const auto info = table(book, "vInfo");
-  if (!info) {
-    std::string sheets;
-    for (const auto& name : book.sheet_names()) sheets += (sheets.empty() ? "" : ", ") + name;
-    throw std::invalid_argument("workbook has no 'vInfo' sheet (sheets: " + sheets.substr(0, 200) +
+  const auto sheets = book.sheet_names();
+  if (std::find(sheets.begin(), sheets.end(), "vInfo") == sheets.end()) {
+    std::string names;
+    for (const auto& name : sheets) names += (names.empty() ? "" : ", ") + name;
+    throw std::invalid_argument("workbook has no 'vInfo' sheet (sheets: " + names.substr(0, 200) +
                                 "); expected an RVTools export");
   }
   ImportPlan plan;
-  const auto partitions = table(book, "vPartition");
-  const auto vdisks = table(book, "vDisk");
-  const VmMapper mapper(*info, partitions ? read_disks(*partitions, plan.errors) : DisksByVm{},
-                        vdisks ? read_disks(*vdisks, plan.errors) : DisksByVm{});
+  // The disks first, so that each vInfo row becomes a host as the sheet streams by.
+  const VmMapper mapper(read_disks(book, "vPartition", plan.errors),
+                        read_disks(book, "vDisk", plan.errors));
   std::map<std::string, std::size_t> seen;  // host id -> its row
-  for (const auto& row : info->rows()) {
-    if (blank(row)) continue;  // spreadsheets keep formatted empty rows
-    const auto vm = Table::cell(row, info->column({"VM"}));
+  const auto on_vm = [&](const Table& info, const xlsx::Row& row) {
+    const auto vm = Table::cell(row, info.column({"VM"}));
     try {
       if (vm.empty())
         throw std::invalid_argument("vInfo row " + std::to_string(row.number) + ": no VM name");
-      auto host = protocol::host_to_json(mapper.host(row));
+      auto host = protocol::host_to_json(mapper.host(info, row));
       validate_fleet_host(host);  // what every import path stores
       const auto id = host["id"].get<std::string>();
       if (const auto [it, added] = seen.emplace(id, row.number); !added) {
@@ -241,7 +249,8 @@ ImportPlan plan_rvtools_import(std::string_view body) {
     } catch (const std::invalid_argument& e) {
       plan.errors.push_back({row.number, vm.substr(0, 128), e.what()});
     }
-  }
+  };
+  read_table(book, "vInfo", on_vm, VmMapper::check_header);
   return plan;
 }
 

@@ -202,7 +202,9 @@ TEST_CASE("rvtools: kubev2v example and the synthetic small workbook") {
   CHECK((*archive)["labels"]["vmware.host"] == "sample-host-01");
 }
 
-TEST_CASE("rvtools: shared strings, MB headers, a bad number reported with its row and column") {
+TEST_CASE(
+    "rvtools: shared strings, MB headers, a far cell, a bad number reported with its row and "
+    "column") {
   // Columns by name: CPUs after a custom attribute, no DNS Name, cells skipped by reference.
   const std::string shared =
       "<si><t>VM</t></si><si><t>Powerstate</t></si><si><t>Backup</t></si><si><t>CPUs</t></si>"
@@ -217,7 +219,7 @@ TEST_CASE("rvtools: shared strings, MB headers, a bad number reported with its r
       "t=\"s\"><v>7</v></c></row>"
       "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>8</v></c><c r=\"D2\"><v>2</v></c><c "
       "r=\"E2\"><v>1024</v></c>"
-      "<c r=\"F2\"><v>2048</v></c><c r=\"G2\"><v>1024.5</v></c></row>" +
+      "<c r=\"F2\"><v>2048</v></c><c r=\"G2\"><v>1024.5</v></c><c r=\"XFD2\"><v>1</v></c></row>" +
       std::string("<row r=\"3\">") + inline_cell("A3", "db") + inline_cell("D3", "four") +
       "<c r=\"E3\"><v>1024</v></c></row><row r=\"4\"/>" + "<row r=\"5\">" +
       inline_cell("A5", "tpl") +
@@ -255,6 +257,10 @@ TEST_CASE("rvtools: broken workbooks are refused with the problem named") {
       "<row r=\"1\">" + inline_cell("A1", "VM") + inline_cell("B1", "Memory") + "</row>";
   CHECK_THROWS_WITH_AS(plan_rvtools_import(workbook({{"vInfo", no_cpus}})),
                        doctest::Contains("vInfo: no 'CPUs' column"), std::invalid_argument);
+  std::map<std::string, std::string> many;
+  for (int i = 0; i <= 1000; ++i) many["part" + std::to_string(i)] = "x";
+  CHECK_THROWS_WITH_AS(plan_rvtools_import(zip_of(many)),
+                       doctest::Contains("more than 1000 zip entries"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(plan_rvtools_import(zip_of({{"readme.txt", "not a workbook"}})),
                        doctest::Contains("not an .xlsx workbook: the zip has no 'xl/workbook.xml'"),
                        std::invalid_argument);
