@@ -167,7 +167,7 @@ struct Workbook::State {
   }
 
   void read_sheet_list() {
-    struct : XmlHandler {
+    struct SheetList : XmlHandler {
       std::vector<std::pair<std::string, std::string>> sheets;  // name, relationship id
       void start(std::string_view name, const char** attributes) override {
         if (name != "sheet") return;
@@ -178,7 +178,7 @@ struct Workbook::State {
       void end(std::string_view) override {}
     } book;
     required("xl/workbook.xml", book);
-    struct : XmlHandler {
+    struct Relationships : XmlHandler {
       std::map<std::string, std::string> targets;  // relationship id -> part
       void start(std::string_view name, const char** attributes) override {
         const char* id = attribute(attributes, "Id");
@@ -195,7 +195,7 @@ struct Workbook::State {
   }
 
   void read_shared_strings() {
-    struct : XmlHandler {
+    struct SharedStrings : XmlHandler {
       std::vector<std::string>* strings;
       StringText text_of;
       void start(std::string_view name, const char**) override {
