@@ -1,6 +1,7 @@
 #include "collector/api/rvtools_import.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <functional>
 #include <map>
