@@ -214,5 +214,10 @@ head -c 40000 "$book" >"$WORK/truncated.xlsx"
 curl -sS -o "$WORK/truncated-reply.json" -w '%{http_code}' -H "$API_AUTH" --data-binary @"$WORK/truncated.xlsx" \
   "$URL/api/v1/import" | grep -qx 400 || fail "truncated workbook not refused"
 grep -q "not a readable .xlsx workbook" "$WORK/truncated-reply.json" || fail "truncated: $(cat "$WORK/truncated-reply.json")"
-pass "import: RVTools workbook, each VM a host; a truncated one refused with the reason"
+# ?format= overrides what the content looks like: CSV text read as a workbook is refused as one.
+curl -sS -o "$WORK/format-reply.json" -w '%{http_code}' -H "$API_AUTH" -H 'Content-Type: text/csv' \
+  --data-binary @"$WORK/servers.csv" "$URL/api/v1/import?format=rvtools" | grep -qx 400 || fail "format=rvtools on CSV"
+grep -q "not a readable .xlsx workbook" "$WORK/format-reply.json" || fail "format=rvtools: $(cat "$WORK/format-reply.json")"
+expect_status 400 -H "$API_AUTH" --data-binary @"$WORK/servers.csv" "$URL/api/v1/import?format=xml"
+pass "import: RVTools workbook, each VM a host; a truncated one refused with the reason; ?format= overrides"
 echo "13 passed, 0 failed"
