@@ -47,9 +47,6 @@ run fuzz_dpkg_status "$(seed dpkg_status "$BUILD_DIR/dpkg-head" "$FIXTURES"/brok
 run fuzz_os_release "$(seed os_release "$FIXTURES"/default/root/etc/os-release \
   "$FIXTURES"/broken/root/etc/os-release "$FIXTURES"/default/proc/cpuinfo)"
 run fuzz_ingest_document "$(seed ingest "$SEEDS"/ingest/*)"
-run fuzz_import "$(seed import "$SEEDS"/import/*)"
-run fuzz_fleet_reader "$(seed fleet_reader "$SEEDS"/fleet/* "$SEEDS"/import/fleet.json)"
-run fuzz_login_body "$(seed login_body "$SEEDS"/login/*)"
 # The RVTools seed: the small shared sample workbook (never copied into the repository), re-zipped
 # stored with only the sheets the reader reads (35 KB), so that mutations reach the XML rather than
 # break the deflate stream.
@@ -61,6 +58,8 @@ with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w", zipf
         if not name.startswith("xl/worksheets/") or name.endswith(("/sheet1.xml", "/sheet2.xml", "/sheet3.xml")):
             out.writestr(name, src.read(name))
 PY
-run fuzz_rvtools "$(seed rvtools "$BUILD_DIR"/rvtools-seed.xlsx)"
+run fuzz_import "$(seed import "$SEEDS"/import/* "$BUILD_DIR"/rvtools-seed.xlsx)"
+run fuzz_fleet_reader "$(seed fleet_reader "$SEEDS"/fleet/* "$SEEDS"/import/fleet.json)"
+run fuzz_login_body "$(seed login_body "$SEEDS"/login/*)"
 [[ $status -eq 0 ]] && echo "$ran passed, 0 failed" || echo "fuzzing found problems"
 exit $status
