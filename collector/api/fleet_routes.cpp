@@ -4,6 +4,7 @@
 #include "collector/api/fleet_export.h"
 #include "collector/api/fleet_import.h"
 #include "collector/api/router.h"
+#include "collector/api/rvtools_import.h"
 #include "collector/api/sd_targets.h"
 #include "collector/ingest/decompress.h"
 #include "collector/store/agents.h"
@@ -39,11 +40,25 @@ bool looks_like_csv(const http::Request& request, const std::string& body) {
   return first != std::string::npos && body[first] != '{';
 }
 
+// The format `?format=` names, else the one the content shows (a zip is an .xlsx workbook),
+// whatever the Content-Type.
+ImportPlan plan_import(const http::Request& request, const std::string& body) {
+  const auto format = request.query_param("format");
+  if (!format) {
+    return looks_like_workbook(body)       ? plan_rvtools_import(body)
+           : looks_like_csv(request, body) ? plan_csv_import(body)
+                                           : plan_fleet_import(body);
+  }
+  if (*format == "rvtools") return plan_rvtools_import(body);
+  if (*format == "csv") return plan_csv_import(body);
+  if (*format == "json") return plan_fleet_import(body);
+  throw std::invalid_argument("format: expected rvtools, csv or json");
+}
+
 http::Response import(Context& ctx, const http::Request& request) {
   ImportPlan plan;
   try {
-    const std::string body = decoded_body(ctx, request);
-    plan = looks_like_csv(request, body) ? plan_csv_import(body) : plan_fleet_import(body);
+    plan = plan_import(request, decoded_body(ctx, request));
   } catch (const TooLarge& e) {
     return error_response(413, e.what());
   } catch (const BadEncoding& e) {

@@ -1,4 +1,5 @@
-// Fuzzes POST /api/v1/import's readers: any bytes as a sahab-fleet/1 document and as a CSV file.
+// Fuzzes POST /api/v1/import's readers: any bytes as a sahab-fleet/1 document, as a CSV file and
+// as an RVTools workbook (zip by libzip, XML by expat).
 // std::invalid_argument (the whole document is unusable) is the expected refusal; another
 // exception, a crash or a sanitizer report is a finding. Per-host problems are caught per row,
 // so a library exception there (nlohmann's, std::stoul's) would hide as a row error: those
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "collector/api/fleet_import.h"
+#include "collector/api/rvtools_import.h"
 
 namespace {
 
@@ -20,8 +22,9 @@ void check(const sahab::collector::ImportPlan& plan) {
   for (const auto& c : plan.connections) (void)c.dump();
   for (const auto& e : plan.errors) {
     const std::string_view m = e.message;
-    if (m.find("json.exception") != m.npos || m.starts_with("sto") ||
-        m.find("basic_string") != m.npos || m.find("vector") != m.npos) {
+    // A library's message is the whole message; ours may quote input holding these words.
+    if (m.starts_with("[json.exception") || m.starts_with("sto") || m.starts_with("basic_string") ||
+        m.starts_with("vector")) {
       __builtin_trap();
     }
   }
@@ -37,6 +40,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     check(sahab::collector::plan_csv_import(body));
+  } catch (const std::invalid_argument&) {
+  }
+  try {
+    check(sahab::collector::plan_rvtools_import(body));
   } catch (const std::invalid_argument&) {
   }
   return 0;

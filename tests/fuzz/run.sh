@@ -48,7 +48,18 @@ run fuzz_os_release "$(seed os_release "$FIXTURES"/default/root/etc/os-release \
   "$FIXTURES"/broken/root/etc/os-release "$FIXTURES"/default/proc/cpuinfo)"
 run fuzz_http_answer "$(seed http_answer "$SEEDS"/http_answer/*)"
 run fuzz_ingest_document "$(seed ingest "$SEEDS"/ingest/*)"
-run fuzz_import "$(seed import "$SEEDS"/import/*)"
+# The RVTools seed: the small shared sample workbook (never copied into the repository), re-zipped
+# stored with only the sheets the reader reads (35 KB), so that mutations reach the XML rather than
+# break the deflate stream.
+python3 - "$SOURCE_DIR/../../../shared/samples/imports/rvtools/mjvincent/rvtools-small-complete.xlsx" \
+  "$BUILD_DIR/rvtools-seed.xlsx" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_STORED) as out:
+    for name in src.namelist():
+        if not name.startswith("xl/worksheets/") or name.endswith(("/sheet1.xml", "/sheet2.xml", "/sheet3.xml")):
+            out.writestr(name, src.read(name))
+PY
+run fuzz_import "$(seed import "$SEEDS"/import/* "$BUILD_DIR"/rvtools-seed.xlsx)"
 run fuzz_fleet_reader "$(seed fleet_reader "$SEEDS"/fleet/* "$SEEDS"/import/fleet.json)"
 run fuzz_login_body "$(seed login_body "$SEEDS"/login/*)"
 [[ $status -eq 0 ]] && echo "$ran passed, 0 failed" || echo "fuzzing found problems"

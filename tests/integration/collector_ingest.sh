@@ -201,4 +201,23 @@ python3 "$PUSH" doc host-a 2 >"$WORK/batch-a-2.json"
 [[ "$(ingest "$cred_a" "$WORK/batch-a-2.json")" == 200 ]] || fail "push after stale"
 [[ "$(sql "SELECT state FROM hosts WHERE id = 'host-a'")" == active ]] || fail "host not active again"
 pass "stale hosts marked, never deleted, active again on push"
-echo "12 passed, 0 failed"
+
+# An RVTools workbook as exported (a real 4.7 one from the shared samples, never copied into the
+# repository), whatever its Content-Type: every VM becomes a host. A truncated copy is refused whole.
+book="$SAHAB_SOURCE_DIR/../shared/samples/imports/rvtools/abeggi/BCspa1.xlsx"
+reply="$(curl -fsS -H "$API_AUTH" -H 'Content-Type: application/octet-stream' --data-binary @"$book" "$URL/api/v1/import")"
+json 'd["imported"], d["errors"]' <<<"$reply" | grep -qx "(19, \[\])" || fail "rvtools import: $reply"
+api /api/v1/hosts/vmware:500a4c9e-5f20-d27e-3b24-cc8135250d86 |
+  json 'd["state"], d["imported"]["cpu"]["cores"], d["labels"]["vmware.powerstate"], len(d["imported"]["disks"])' |
+  grep -qx "('imported', 4, 'poweredOff', 3)" || fail "rvtools host"
+head -c 40000 "$book" >"$WORK/truncated.xlsx"
+curl -sS -o "$WORK/truncated-reply.json" -w '%{http_code}' -H "$API_AUTH" --data-binary @"$WORK/truncated.xlsx" \
+  "$URL/api/v1/import" | grep -qx 400 || fail "truncated workbook not refused"
+grep -q "not a readable .xlsx workbook" "$WORK/truncated-reply.json" || fail "truncated: $(cat "$WORK/truncated-reply.json")"
+# ?format= overrides what the content looks like: CSV text read as a workbook is refused as one.
+curl -sS -o "$WORK/format-reply.json" -w '%{http_code}' -H "$API_AUTH" -H 'Content-Type: text/csv' \
+  --data-binary @"$WORK/servers.csv" "$URL/api/v1/import?format=rvtools" | grep -qx 400 || fail "format=rvtools on CSV"
+grep -q "not a readable .xlsx workbook" "$WORK/format-reply.json" || fail "format=rvtools: $(cat "$WORK/format-reply.json")"
+expect_status 400 -H "$API_AUTH" --data-binary @"$WORK/servers.csv" "$URL/api/v1/import?format=xml"
+pass "import: RVTools workbook, each VM a host; a truncated one refused with the reason; ?format= overrides"
+echo "13 passed, 0 failed"
