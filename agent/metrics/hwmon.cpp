@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <regex>
 #include <string>
@@ -178,20 +180,25 @@ void add_chip(FamilySet& families, const std::filesystem::path& dir) {
                    {{"chip", chip}, {"label", label->second}, {"sensor", sensor}}, 1);
     }
     const auto bare = properties.find("");
-    const auto bare_value = bare != properties.end() ? text::to_double(bare->second) : std::nullopt;
     if (type == "beep_enable") {
       families.add("node_hwmon_beep_enabled", "Hardware beep enabled", labels,
                    bare != properties.end() && bare->second == "1" ? 1 : 0);
       continue;
     }
     if (type == "vrm" || type == "update_interval") {
-      if (!bare_value) continue;
+      // A NaN for "absent", not an optional: GCC 12 at -O2 warns that a checked optional's value
+      // may be uninitialised.
+      const double value =
+          bare == properties.end()
+              ? std::numeric_limits<double>::quiet_NaN()
+              : text::to_double(bare->second).value_or(std::numeric_limits<double>::quiet_NaN());
+      if (std::isnan(value)) continue;
       if (type == "vrm") {
         families.add("node_hwmon_voltage_regulator_version", "Hardware voltage regulator", labels,
-                     *bare_value);
+                     value);
       } else {
         families.add("node_hwmon_update_interval_seconds", "Hardware monitor update interval",
-                     labels, *bare_value * 0.001);
+                     labels, value * 0.001);
       }
       continue;
     }
