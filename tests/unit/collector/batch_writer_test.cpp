@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "collector/store/agents.h"
+#include "unit/collector/summaries.h"
 #include "unit/collector/temp_store.h"
 
 using namespace sahab;
@@ -38,19 +39,6 @@ struct Fixture : testing::TempStore {
     });
   }
 };
-
-Summary summary_at(std::int64_t start) {
-  Summary s;
-  s.start = start;
-  s.end = start + 60;
-  MetricSummary m;
-  m.metric = "cpu_ratio";
-  m.sketch.add(0.5);
-  m.count = 1;
-  m.mean = m.max = 0.5;
-  s.metrics.push_back(m);
-  return s;
-}
 
 }  // namespace
 
@@ -130,8 +118,12 @@ TEST_CASE("batch writer: NIC addresses without prefix or loopback, connections w
 TEST_CASE("batch writer: summaries are stored once per metric and start, days left to roll up") {
   Fixture f;
   const std::int64_t day = 20'000 * kSecondsPerDay;
-  f.push({}, 200, {summary_at(day + 60), summary_at(day + kSecondsPerDay - 60)});
-  f.push({}, 300, {summary_at(day + kSecondsPerDay), summary_at(day + 60)});  // one again
+  f.push({}, 200,
+         {sahab::testing::cpu_summary(day + 60),
+          sahab::testing::cpu_summary(day + kSecondsPerDay - 60)});
+  f.push({}, 300,
+         {sahab::testing::cpu_summary(day + kSecondsPerDay),
+          sahab::testing::cpu_summary(day + 60)});  // one again
   CHECK(f.scalar("SELECT count(*) FROM summaries") == 3);
   CHECK(f.text("SELECT day FROM rollup_pending ORDER BY day") ==
         std::to_string(day) + "," + std::to_string(day + kSecondsPerDay));
@@ -139,7 +131,7 @@ TEST_CASE("batch writer: summaries are stored once per metric and start, days le
   Batch replay;
   replay.host_id = "h1";
   replay.sequence = 1;
-  replay.summaries = {summary_at(day + 120)};
+  replay.summaries = {sahab::testing::cpu_summary(day + 120)};
   CHECK(f.write([&](Database& db) { return store_batch(db, replay, "", 900); }) ==
         BatchOutcome::kDuplicate);
   CHECK(f.scalar("SELECT count(*) FROM summaries") == 3);

@@ -11,6 +11,7 @@
 #include "collector/store/enrolment_tokens.h"
 #include "collector/store/imports.h"
 #include "collector/store/maintenance.h"
+#include "unit/collector/summaries.h"
 #include "unit/collector/temp_store.h"
 
 using namespace sahab;
@@ -31,23 +32,6 @@ Batch batch(const std::string& host, std::int64_t sequence, const std::string& h
   b.host_id = host;
   b.sequence = sequence;
   b.sections.push_back({"hardware", hardware_hash, json{{"cpu", {{"cores", cores}}}}});
-  return b;
-}
-
-Batch summaries_only(const std::string& host, std::int64_t sequence, std::int64_t start) {
-  Batch b;
-  b.host_id = host;
-  b.sequence = sequence;
-  Summary s;
-  s.start = start;
-  s.end = start + 60;
-  MetricSummary m;
-  m.metric = "cpu_ratio";
-  m.sketch.add(0.5);
-  m.count = 1;
-  m.mean = m.max = 0.5;
-  s.metrics.push_back(m);
-  b.summaries.push_back(s);
   return b;
 }
 
@@ -94,7 +78,7 @@ TEST_CASE(
   const std::string before = f.fingerprint();
 
   f.write([](Database& db) {
-    store_batch(db, summaries_only("h1", 2, 1'000'020), "10.0.0.1", 200);
+    store_batch(db, sahab::testing::summary_batch("h1", 2, 1'000'020), "10.0.0.1", 200);
     revoke_agent(db, 1, "lost", "admin", 300);
     create_enrolment_token(db, "batch 1", "token-hash", "ada", 300, std::nullopt);
     audit(db, 300, "scenario-create", std::nullopt, "", "ada", "s1");

@@ -11,6 +11,7 @@
 #include "collector/store/maintenance.h"
 #include "collector/store/schema.h"
 #include "collector/store/utilisation.h"
+#include "unit/collector/summaries.h"
 #include "unit/temp_dir.h"
 
 using namespace sahab;
@@ -23,27 +24,6 @@ struct TempDb {
   sahab::testing::TempDir dir;
   std::filesystem::path file() const { return dir.path() / "sahab.db"; }
 };
-
-Batch batch_with(const std::string& host, std::int64_t sequence, std::int64_t start,
-                 const std::vector<double>& values) {
-  Batch b;
-  b.host_id = host;
-  b.sequence = sequence;
-  Summary s;
-  s.start = start;
-  s.end = start + 60;
-  MetricSummary m;
-  m.metric = "cpu_ratio";
-  for (double v : values) {
-    m.sketch.add(v);
-    m.mean += v / static_cast<double>(values.size());
-    m.max = std::max(m.max, v);
-  }
-  m.count = static_cast<std::int64_t>(values.size());
-  s.metrics.push_back(m);
-  b.summaries.push_back(s);
-  return b;
-}
 
 std::int64_t count(Store& store, const std::string& sql) {
   return store.read([&](Database& db) { return db.scalar(sql); });
@@ -74,7 +54,7 @@ TEST_CASE("store: a batch is stored once, a failing job rolls back alone") {
   TempDb tmp;
   Store store(tmp.file(), 2);
   store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 100); });
-  const Batch b = batch_with("h1", 1, 1'000'000, {0.1, 0.2});
+  const Batch b = sahab::testing::summary_batch("h1", 1, 1'000'000, {0.1, 0.2});
   BatchOutcome first{}, second{};
   store.write([&](Database& db) { first = store_batch(db, b, "10.0.0.1", 200); });
   store.write([&](Database& db) { second = store_batch(db, b, "10.0.0.1", 201); });
@@ -96,7 +76,7 @@ TEST_CASE("store: free space moving is not an inventory change, a resized filesy
   Store store(tmp.file(), 1);
   store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
   const auto push = [&](std::int64_t sequence, std::uint64_t size, std::uint64_t used) {
-    Batch b = batch_with("h1", sequence, 1'000'000 + sequence * 60, {0.1});
+    Batch b = sahab::testing::summary_batch("h1", sequence, 1'000'000 + sequence * 60, {0.1});
     const nlohmann::json filesystem = {{"device", "/dev/sda1"}, {"mountpoint", "/"},
                                        {"fstype", "ext4"},      {"size_bytes", size},
                                        {"used_bytes", used},    {"available_bytes", size - used}};
@@ -128,7 +108,7 @@ TEST_CASE("store: connections counted or established at the scan are no change, 
   Store store(tmp.file(), 1);
   store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
   const auto push = [&](std::int64_t sequence, int count, int ephemeral_port, int listening_port) {
-    Batch b = batch_with("h1", sequence, 1'000'000 + sequence * 60, {0.1});
+    Batch b = sahab::testing::summary_batch("h1", sequence, 1'000'000 + sequence * 60, {0.1});
     const nlohmann::json network = {
         {"listening", {{{"protocol", "tcp"}, {"port", listening_port}}}},
         {"connections", {{{"direction", "out"}, {"remote_port", 5432}, {"count", count}}}},
@@ -176,7 +156,7 @@ TEST_CASE("store: percentiles from merged sketches stay within 1% of the exact o
     std::vector<double> values;
     for (int j = 0; j < 4; ++j) values.push_back(std::min(1.0, dist(rng)));
     all.insert(all.end(), values.begin(), values.end());
-    const Batch b = batch_with("h1", i + 1, start + i * 60, values);
+    const Batch b = sahab::testing::summary_batch("h1", i + 1, start + i * 60, values);
     store.write([&](Database& db) { store_batch(db, b, "", 0); });
   }
   std::sort(all.begin(), all.end());
@@ -202,7 +182,8 @@ TEST_CASE("store: daily rollups answer like the raw summaries once raw ones expi
   const std::int64_t day = 20'000 * kSecondsPerDay;
   std::int64_t sequence = 0;
   for (int i = 0; i < 48; ++i) {  // two days, one summary per hour
-    const Batch b = batch_with("h1", ++sequence, day + i * 3600, {0.01 * (i + 1), 0.5});
+    const Batch b =
+        sahab::testing::summary_batch("h1", ++sequence, day + i * 3600, {0.01 * (i + 1), 0.5});
     store.write([&](Database& db) { store_batch(db, b, "", 0); });
   }
   const UtilisationQuery raw_query{"h1", "cpu_ratio", day, day + 2 * kSecondsPerDay, 0};
@@ -240,7 +221,7 @@ TEST_CASE("store: daily rollups answer like the raw summaries once raw ones expi
   CHECK(from_rollups.max == raw.max);
 
   // A late summary for an expired day is merged into its rollup, not lost.
-  const Batch late = batch_with("h1", ++sequence, day + 100, {0.9});
+  const Batch late = sahab::testing::summary_batch("h1", ++sequence, day + 100, {0.9});
   store.write([&](Database& db) { store_batch(db, late, "", 0); });
   run_maintenance(store, policy, now);
   const auto merged = store.read([&](Database& db) { return query_window(db, rolled); });
