@@ -2,6 +2,7 @@
 
 #include "agent/inventory/inventory.h"
 #include "common/file.h"
+#include "common/protocol/inventory.h"
 
 namespace sahab::agent::inventory {
 namespace {
@@ -110,8 +111,11 @@ nlohmann::json ConnectionTracker::listening() const {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [key, process] : unique) {
     const auto& [protocol, address, port] = key;
-    out.push_back(
-        {{"protocol", protocol}, {"address", address}, {"port", port}, {"process", process}});
+    namespace f = protocol::inventory::listening;
+    out.push_back({{f::kProtocol.name, protocol},
+                   {f::kAddress.name, address},
+                   {f::kPort.name, port},
+                   {f::kProcess.name, process}});
   }
   return out;
 }
@@ -120,13 +124,14 @@ nlohmann::json ConnectionTracker::edges() const {
   std::lock_guard lock(mutex_);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [key, edge] : edges_) {
-    out.push_back({{"direction", key.direction},
-                   {"local_address", key.local_address},
-                   {"local_port", key.local_port},
-                   {"remote_address", key.remote_address},
-                   {"remote_port", key.remote_port},
-                   {"process", edge.process},
-                   {"count", edge.count}});
+    namespace f = protocol::inventory::connection;
+    out.push_back({{f::kDirection.name, key.direction},
+                   {f::kLocalAddress.name, key.local_address},
+                   {f::kLocalPort.name, key.local_port},
+                   {f::kRemoteAddress.name, key.remote_address},
+                   {f::kRemotePort.name, key.remote_port},
+                   {f::kProcess.name, edge.process},
+                   {f::kCount.name, edge.count}});
   }
   return out;
 }
@@ -140,11 +145,12 @@ nlohmann::json ConnectionTracker::established() const {
   }
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [local, local_port, remote, remote_port, process] : rows) {
-    out.push_back({{"local_address", local},
-                   {"local_port", local_port},
-                   {"remote_address", remote},
-                   {"remote_port", remote_port},
-                   {"process", process}});
+    namespace f = protocol::inventory::connection;
+    out.push_back({{f::kLocalAddress.name, local},
+                   {f::kLocalPort.name, local_port},
+                   {f::kRemoteAddress.name, remote},
+                   {f::kRemotePort.name, remote_port},
+                   {f::kProcess.name, process}});
   }
   return out;
 }
@@ -164,12 +170,13 @@ void ConnectionTracker::reset() {
 nlohmann::json collect_network(const Context&, ConnectionTracker& tracker,
                                const ProcessScan& processes, Problems& problems) {
   tracker.observe(&processes, problems);
+  namespace f = protocol::inventory::network;
   nlohmann::json data;
-  data["listening"] = tracker.listening();
-  data["connections"] = tracker.edges();
-  data["established"] = tracker.established();
-  if (const auto dropped = tracker.edges_dropped()) data["edges_dropped"] = dropped;
-  data["process_owners_visible"] = processes.unreadable_fd_dirs == 0;
+  data[f::kListening.name] = tracker.listening();
+  data[f::kConnections.name] = tracker.edges();
+  data[f::kEstablished.name] = tracker.established();
+  if (const auto dropped = tracker.edges_dropped()) data[f::kEdgesDropped.name] = dropped;
+  data[f::kProcessOwnersVisible.name] = processes.unreadable_fd_dirs == 0;
   return data;
 }
 

@@ -10,6 +10,7 @@
 #include "agent/inventory/filesystems.h"
 #include "agent/inventory/inventory.h"
 #include "common/file.h"
+#include "common/protocol/inventory.h"
 #include "common/text.h"
 
 namespace sahab::agent::inventory {
@@ -39,16 +40,18 @@ nlohmann::json cpu_of(const Context& ctx, Problems& problems) {
     return nlohmann::json::object();
   }
   const auto cpu = parse_cpuinfo(*content, problems);
-  return {{"model", cpu.model},
-          {"sockets", cpu.sockets},
-          {"cores", cpu.cores},
-          {"threads", cpu.threads},
-          {"mhz", cpu.mhz}};
+  namespace f = protocol::inventory::cpu;
+  return {{f::kModel.name, cpu.model},
+          {f::kSockets.name, cpu.sockets},
+          {f::kCores.name, cpu.cores},
+          {f::kThreads.name, cpu.threads},
+          {f::kMhz.name, cpu.mhz}};
 }
 
 void add_memory(const Context& ctx, nlohmann::json& data, Problems& problems) {
-  data["memory_bytes"] = 0;
-  data["swap_bytes"] = 0;
+  namespace f = protocol::inventory::hardware;
+  data[f::kMemoryBytes.name] = 0;
+  data[f::kSwapBytes.name] = 0;
   const auto content = try_read_file(ctx.paths.proc("meminfo"));
   if (!content) {
     problems.add("cannot read " + ctx.paths.proc("meminfo").string());
@@ -61,10 +64,10 @@ void add_memory(const Context& ctx, nlohmann::json& data, Problems& problems) {
     const auto kib = text::to_u64(f[1]);
     if (!kib) return;
     if (f[0] == "MemTotal:") {
-      data["memory_bytes"] = *kib * 1024;
+      data[f::kMemoryBytes.name] = *kib * 1024;
       found = true;
     } else if (f[0] == "SwapTotal:") {
-      data["swap_bytes"] = *kib * 1024;
+      data[f::kSwapBytes.name] = *kib * 1024;
     }
   });
   if (!found) problems.add("no MemTotal in " + ctx.paths.proc("meminfo").string());
@@ -72,17 +75,19 @@ void add_memory(const Context& ctx, nlohmann::json& data, Problems& problems) {
 
 // Whole disks from /sys/block; loop, ram and zram devices are not storage to migrate.
 nlohmann::json block_devices_of(const Context& ctx) {
+  namespace f = protocol::inventory::block_device;
   nlohmann::json devices = nlohmann::json::array();
   for (const auto& name : directory_names(ctx.paths.sys("block"))) {
     if (name.starts_with("loop") || name.starts_with("ram") || name.starts_with("zram")) continue;
     const auto sectors = text::to_u64(line_or_empty(ctx.paths.sys("block/" + name + "/size")));
     if (!sectors || *sectors == 0) continue;
     devices.push_back(
-        {{"name", name},
-         {"size_bytes", *sectors * 512},  // sysfs counts 512-byte sectors always
-         {"rotational", line_or_empty(ctx.paths.sys("block/" + name + "/queue/rotational")) == "1"},
-         {"model", line_or_empty(ctx.paths.sys("block/" + name + "/device/model"))},
-         {"vendor", line_or_empty(ctx.paths.sys("block/" + name + "/device/vendor"))}});
+        {{f::kName.name, name},
+         {f::kSizeBytes.name, *sectors * 512},  // sysfs counts 512-byte sectors always
+         {f::kRotational.name,
+          line_or_empty(ctx.paths.sys("block/" + name + "/queue/rotational")) == "1"},
+         {f::kModel.name, line_or_empty(ctx.paths.sys("block/" + name + "/device/model"))},
+         {f::kVendor.name, line_or_empty(ctx.paths.sys("block/" + name + "/device/vendor"))}});
   }
   return devices;
 }
@@ -95,12 +100,13 @@ nlohmann::json filesystems_of(const Context& ctx, Problems& problems) {
       problems.add("statvfs " + mount.mountpoint + " failed");
       continue;
     }
-    out.push_back({{"device", mount.device},
-                   {"mountpoint", mount.mountpoint},
-                   {"fstype", mount.fstype},
-                   {"size_bytes", usage->size_bytes},
-                   {"used_bytes", usage->used_bytes},
-                   {"available_bytes", usage->available_bytes}});
+    namespace f = protocol::inventory::filesystem;
+    out.push_back({{f::kDevice.name, mount.device},
+                   {f::kMountpoint.name, mount.mountpoint},
+                   {f::kFstype.name, mount.fstype},
+                   {f::kSizeBytes.name, usage->size_bytes},
+                   {f::kUsedBytes.name, usage->used_bytes},
+                   {f::kAvailableBytes.name, usage->available_bytes}});
   }
   return out;
 }
@@ -137,18 +143,19 @@ nlohmann::json nics_of(const Context& ctx) {
     // speed is unreadable (EINVAL) on links that are down and on most virtual NICs.
     const auto speed = text::to_i64(line_or_empty(ctx.paths.sys(base + "speed")));
     std::error_code error;
+    namespace f = protocol::inventory::nic;
     nlohmann::json nic = {
-        {"name", name},
-        {"mac", line_or_empty(ctx.paths.sys(base + "address"))},
-        {"mtu", text::to_u64(line_or_empty(ctx.paths.sys(base + "mtu"))).value_or(0)},
-        {"speed_mbps", speed && *speed > 0 ? *speed : 0},
-        {"operstate", line_or_empty(ctx.paths.sys(base + "operstate"))},
-        {"virtual", !std::filesystem::exists(ctx.paths.sys(base + "device"), error)},
-        {"ipv4", nlohmann::json::array()},
-        {"ipv6", nlohmann::json::array()}};
+        {f::kName.name, name},
+        {f::kMac.name, line_or_empty(ctx.paths.sys(base + "address"))},
+        {f::kMtu.name, text::to_u64(line_or_empty(ctx.paths.sys(base + "mtu"))).value_or(0)},
+        {f::kSpeedMbps.name, speed && *speed > 0 ? *speed : 0},
+        {f::kOperstate.name, line_or_empty(ctx.paths.sys(base + "operstate"))},
+        {f::kVirtual.name, !std::filesystem::exists(ctx.paths.sys(base + "device"), error)},
+        {f::kIpv4.name, nlohmann::json::array()},
+        {f::kIpv6.name, nlohmann::json::array()}};
     if (const auto it = addrs.find(name); it != addrs.end()) {
-      nic["ipv4"] = it->second.first;
-      nic["ipv6"] = it->second.second;
+      nic[f::kIpv4.name] = it->second.first;
+      nic[f::kIpv6.name] = it->second.second;
     }
     nics.push_back(std::move(nic));
   }
@@ -158,12 +165,13 @@ nlohmann::json nics_of(const Context& ctx) {
 }  // namespace
 
 nlohmann::json collect_hardware(const Context& ctx, Problems& problems) {
+  namespace f = protocol::inventory::hardware;
   nlohmann::json data;
-  data["cpu"] = cpu_of(ctx, problems);
+  data[f::kCpu.name] = cpu_of(ctx, problems);
   add_memory(ctx, data, problems);
-  data["block_devices"] = block_devices_of(ctx);
-  data["filesystems"] = filesystems_of(ctx, problems);
-  data["nics"] = nics_of(ctx);
+  data[f::kBlockDevices.name] = block_devices_of(ctx);
+  data[f::kFilesystems.name] = filesystems_of(ctx, problems);
+  data[f::kNics.name] = nics_of(ctx);
   return data;
 }
 

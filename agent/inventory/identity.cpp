@@ -3,6 +3,7 @@
 
 #include "agent/inventory/inventory.h"
 #include "common/file.h"
+#include "common/protocol/inventory.h"
 #include "common/text.h"
 #include "sahab/version.h"
 
@@ -41,20 +42,21 @@ std::string fqdn_of(const std::string& hostname, const Context& ctx) {
 }  // namespace
 
 nlohmann::json collect_identity(const Context& ctx, Problems& problems) {
+  namespace f = protocol::inventory::identity;
   nlohmann::json data;
-  data["host_id"] = read_host_id(ctx.paths, ctx.state_dir);
+  data[f::kHostId.name] = read_host_id(ctx.paths, ctx.state_dir);
   std::string hostname;
   if (auto line = try_read_line(ctx.paths.proc("sys/kernel/hostname"))) {
     hostname = std::string(text::trim(*line));
   } else {
     problems.add("cannot read " + ctx.paths.proc("sys/kernel/hostname").string());
   }
-  data["hostname"] = hostname;
-  data["fqdn"] = hostname.empty() ? "" : fqdn_of(hostname, ctx);
-  data["agent_version"] = kVersion;
-  data["labels"] = nlohmann::json::object();
-  for (const auto& [key, value] : ctx.labels) data["labels"][key] = value;
-  if (!ctx.listen_address.empty()) data["listen_address"] = ctx.listen_address;
+  data[f::kHostname.name] = hostname;
+  data[f::kFqdn.name] = hostname.empty() ? "" : fqdn_of(hostname, ctx);
+  data[f::kAgentVersion.name] = kVersion;
+  nlohmann::json& labels = data[f::kLabels.name] = nlohmann::json::object();
+  for (const auto& [key, value] : ctx.labels) labels[key] = value;
+  if (!ctx.listen_address.empty()) data[f::kListenAddress.name] = ctx.listen_address;
   return data;
 }
 

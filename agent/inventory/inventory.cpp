@@ -5,6 +5,7 @@
 
 #include "agent/inventory/connections.h"
 #include "common/crypto.h"
+#include "common/protocol/inventory.h"
 #include "common/protocol/report.h"
 #include "common/timestamp.h"
 
@@ -24,8 +25,8 @@ nlohmann::json section(Collect&& collect) {
   }
   if (!data.is_object()) data = nlohmann::json::object();
   if (!problems.empty()) {
-    data["problems"] = problems.messages();
-    if (problems.dropped()) data["problems_dropped"] = problems.dropped();
+    data[protocol::inventory::kProblems.name] = problems.messages();
+    if (problems.dropped()) data[protocol::inventory::kProblemsDropped.name] = problems.dropped();
   }
   namespace f = protocol::report::section;
   return {{f::kHash.name, section_hash(data)}, {f::kData.name, std::move(data)}};
@@ -47,16 +48,17 @@ Inventory::~Inventory() = default;
 nlohmann::json Inventory::collect() const {
   const auto now = std::chrono::system_clock::now();
   const auto processes = scan_processes(ctx_.paths, true);
+  namespace s = protocol::inventory;
   nlohmann::json sections;
-  sections["identity"] = section([&](Problems& p) { return collect_identity(ctx_, p); });
-  sections["system"] = section([&](Problems& p) { return collect_system(ctx_, p); });
-  sections["hardware"] = section([&](Problems& p) { return collect_hardware(ctx_, p); });
-  sections["network"] =
+  sections[s::identity::kSection] = section([&](Problems& p) { return collect_identity(ctx_, p); });
+  sections[s::system::kSection] = section([&](Problems& p) { return collect_system(ctx_, p); });
+  sections[s::hardware::kSection] = section([&](Problems& p) { return collect_hardware(ctx_, p); });
+  const nlohmann::json& network = sections[s::network::kSection] =
       section([&](Problems& p) { return collect_network(ctx_, *tracker_, processes, p); });
-  sections["software"] = section([&](Problems& p) {
-    return collect_software(ctx_, processes,
-                            sections["network"][protocol::report::section::kData.name]["listening"],
-                            p);
+  sections[s::software::kSection] = section([&](Problems& p) {
+    return collect_software(
+        ctx_, processes,
+        network[protocol::report::section::kData.name][s::network::kListening.name], p);
   });
   namespace f = protocol::report::inventory;
   return {{f::kFormat.name, protocol::report::kInventoryFormat},

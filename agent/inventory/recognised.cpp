@@ -6,6 +6,8 @@
 #include <optional>
 #include <regex>
 
+#include "common/protocol/inventory.h"
+
 namespace sahab::agent::inventory {
 namespace {
 
@@ -136,7 +138,10 @@ nlohmann::json recognise_software(const std::vector<Package>& packages,
                            finding.evidence.end());
     std::string evidence;
     for (const auto& e : finding.evidence) evidence += (evidence.empty() ? "" : "; ") + e;
-    out.push_back({{"name", name}, {"version", finding.version}, {"evidence", evidence}});
+    namespace f = protocol::inventory::recognised;
+    out.push_back({{f::kName.name, name},
+                   {f::kVersion.name, finding.version},
+                   {f::kEvidence.name, evidence}});
   }
   return out;
 }

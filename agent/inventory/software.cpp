@@ -6,6 +6,7 @@
 #include "agent/inventory/inventory.h"
 #include "agent/inventory/recognised.h"
 #include "common/file.h"
+#include "common/protocol/inventory.h"
 #include "common/text.h"
 
 namespace sahab::agent::inventory {
@@ -97,10 +98,11 @@ nlohmann::json services_of(const Context& ctx) {
   nlohmann::json services = nlohmann::json::array();
   for (const auto& name : all) {
     const bool is_running = running.contains(name);
-    services.push_back({{"name", name},
-                        {"state", is_running ? "running" : "enabled"},
-                        {"enabled", enabled.contains(name)},
-                        {"running", is_running}});
+    namespace f = protocol::inventory::service;
+    services.push_back({{f::kName.name, name},
+                        {f::kState.name, is_running ? "running" : "enabled"},
+                        {f::kEnabled.name, enabled.contains(name)},
+                        {f::kRunning.name, is_running}});
   }
   return services;
 }
@@ -111,15 +113,19 @@ nlohmann::json collect_software(const Context& ctx, const ProcessScan& processes
                                 const nlohmann::json& listening, Problems& problems) {
   std::string manager;
   const auto packages = packages_of(ctx, manager, problems);
+  namespace f = protocol::inventory::software;
+  namespace package = protocol::inventory::package;
   nlohmann::json data;
-  data["package_manager"] = manager;
-  data["packages"] = nlohmann::json::array();
+  data[f::kPackageManager.name] = manager;
+  nlohmann::json& list = data[f::kPackages.name] = nlohmann::json::array();
   for (const auto& p : packages) {
-    data["packages"].push_back(
-        {{"name", p.name}, {"version", p.version}, {"arch", p.arch}, {"status", p.status}});
+    list.push_back({{package::kName.name, p.name},
+                    {package::kVersion.name, p.version},
+                    {package::kArch.name, p.arch},
+                    {package::kStatus.name, p.status}});
   }
-  data["services"] = services_of(ctx);
-  data["recognised"] = recognise_software(packages, processes, listening);
+  data[f::kServices.name] = services_of(ctx);
+  data[f::kRecognised.name] = recognise_software(packages, processes, listening);
   return data;
 }
 

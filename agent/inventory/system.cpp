@@ -6,6 +6,7 @@
 
 #include "agent/inventory/inventory.h"
 #include "common/file.h"
+#include "common/protocol/inventory.h"
 #include "common/text.h"
 #include "common/timestamp.h"
 
@@ -25,7 +26,8 @@ nlohmann::json os_of(const Context& ctx, Problems& problems) {
     path = ctx.paths.root("usr/lib/os-release");
     content = try_read_file(path);
   }
-  nlohmann::json os = {{"family", "linux"}};
+  namespace f = protocol::inventory::os;
+  nlohmann::json os = {{f::kFamily.name, "linux"}};
   if (!content) {
     problems.add("cannot read os-release under " + ctx.paths.rootfs.string());
     return os;
@@ -34,12 +36,12 @@ nlohmann::json os_of(const Context& ctx, Problems& problems) {
   auto values = parse_os_release(*content, parse_problems);
   for (const auto& message : parse_problems.messages())
     problems.add(path.string() + ": " + message);
-  os["name"] = values["NAME"];
-  os["version"] = values["VERSION_ID"];
-  os["id"] = values["ID"];
-  os["pretty_name"] = values["PRETTY_NAME"];
-  os["id_like"] = values["ID_LIKE"];
-  os["version_codename"] = values["VERSION_CODENAME"];
+  os[f::kName.name] = values["NAME"];
+  os[f::kVersion.name] = values["VERSION_ID"];
+  os[f::kId.name] = values["ID"];
+  os[f::kPrettyName.name] = values["PRETTY_NAME"];
+  os[f::kIdLike.name] = values["ID_LIKE"];
+  os[f::kVersionCodename.name] = values["VERSION_CODENAME"];
   return os;
 }
 
@@ -141,25 +143,30 @@ std::string vm_of(const Context& ctx) {
 }  // namespace
 
 nlohmann::json collect_system(const Context& ctx, Problems& problems) {
+  namespace f = protocol::inventory::system;
+  namespace dmi = protocol::inventory::dmi;
   nlohmann::json data;
-  data["os"] = os_of(ctx, problems);
-  data["kernel"] = line_or_empty(ctx.paths.proc("sys/kernel/osrelease"));
-  if (data["kernel"] == "") problems.add("cannot read the kernel release");
+  data[f::kOs.name] = os_of(ctx, problems);
+  const std::string kernel = line_or_empty(ctx.paths.proc("sys/kernel/osrelease"));
+  if (kernel.empty()) problems.add("cannot read the kernel release");
+  data[f::kKernel.name] = kernel;
   struct utsname names {};
-  data["arch"] = uname(&names) == 0 ? names.machine : "";
-  data["boot_time"] = boot_time(ctx, problems);
-  data["timezone"] = timezone_of(ctx);
+  data[f::kArch.name] = uname(&names) == 0 ? names.machine : "";
+  data[f::kBootTime.name] = boot_time(ctx, problems);
+  data[f::kTimezone.name] = timezone_of(ctx);
   std::error_code error;
-  data["firmware"] =
+  data[f::kFirmware.name] =
       std::filesystem::exists(ctx.paths.sys("firmware/efi"), error) ? "uefi" : "bios";
   const auto container = container_of(ctx);
   const auto vm = vm_of(ctx);
-  data["virtualisation"] = !container.empty() ? container : (!vm.empty() ? vm : "none");
-  data["virtualisation_kind"] = !container.empty() ? "container" : (!vm.empty() ? "vm" : "none");
+  data[f::kVirtualisation.name] = !container.empty() ? container : (!vm.empty() ? vm : "none");
+  data[f::kVirtualisationKind.name] =
+      !container.empty() ? "container" : (!vm.empty() ? "vm" : "none");
   // product_serial is readable by root only: empty without privileges, which is not a problem.
-  data["dmi"] = {{"vendor", line_or_empty(ctx.paths.sys("class/dmi/id/sys_vendor"))},
-                 {"product", line_or_empty(ctx.paths.sys("class/dmi/id/product_name"))},
-                 {"serial", line_or_empty(ctx.paths.sys("class/dmi/id/product_serial"))}};
+  data[f::kDmi.name] = {
+      {dmi::kVendor.name, line_or_empty(ctx.paths.sys("class/dmi/id/sys_vendor"))},
+      {dmi::kProduct.name, line_or_empty(ctx.paths.sys("class/dmi/id/product_name"))},
+      {dmi::kSerial.name, line_or_empty(ctx.paths.sys("class/dmi/id/product_serial"))}};
   return data;
 }
 

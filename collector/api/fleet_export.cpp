@@ -9,6 +9,7 @@
 #include "collector/store/utilisation.h"
 #include "common/bounded_json.h"
 #include "common/log.h"
+#include "common/protocol/inventory.h"
 #include "common/protocol/report.h"
 #include "common/timestamp.h"
 
@@ -16,32 +17,46 @@ namespace sahab::collector {
 namespace {
 using nlohmann::json;
 
-json pick(const json& object, std::initializer_list<const char*> keys) {
+namespace inventory = protocol::inventory;
+
+// The fields of `object` named in `fields`, those it has.
+json pick(const json& object, std::initializer_list<inventory::Field> fields) {
   json out = json::object();
-  for (const char* key : keys) {
-    if (object.is_object() && object.contains(key)) out[key] = object[key];
+  for (const inventory::Field& field : fields) {
+    if (const auto it = object.find(field.name); object.is_object() && it != object.end())
+      out[field.name] = *it;
   }
   return out;
 }
 
-const json& section(const json& sections, const char* name) {
+const json& section(const json& sections, std::string_view name) {
   static const json empty = json::object();
   const auto it = sections.find(name);
   return it == sections.end() ? empty : *it;
 }
 
+const json& member(const json& object, const inventory::Field& field) {
+  static const json absent;
+  const auto it = object.find(field.name);
+  return it == object.end() ? absent : *it;
+}
+
 json disks_of(const json& hardware) {
+  namespace device_f = inventory::block_device;
+  namespace fs_f = inventory::filesystem;
   json disks = json::array();
-  for (const auto& device : hardware.value("block_devices", json::array())) {
+  const json& filesystems = member(hardware, inventory::hardware::kFilesystems);
+  for (const auto& device : member(hardware, inventory::hardware::kBlockDevices)) {
     if (!device.is_object()) continue;
-    const std::string name = device.value("name", "");
-    json disk = pick(device, {"name", "size_bytes"});
+    const std::string name = device.value(device_f::kName.name, "");
+    json disk = pick(device, {device_f::kName, device_f::kSizeBytes});
     double used = 0;
     bool any = false;
-    for (const auto& fs : hardware.value("filesystems", json::array())) {
-      if (!fs.is_object() || !fs.value("device", "").starts_with("/dev/" + name)) continue;
-      if (fs.contains("used_bytes") && fs["used_bytes"].is_number()) {
-        used += fs["used_bytes"].get<double>();
+    for (const auto& fs : filesystems) {
+      if (!fs.is_object() || !fs.value(fs_f::kDevice.name, "").starts_with("/dev/" + name))
+        continue;
+      if (const json& bytes = member(fs, fs_f::kUsedBytes); bytes.is_number()) {
+        used += bytes.get<double>();
         any = true;
       }
     }
@@ -51,51 +66,63 @@ json disks_of(const json& hardware) {
   return disks;
 }
 
+// The state of the services named after recognised software (postgresql@15-main.service): the
+// planner replatforms only software that runs. Other units are left out (hundreds).
+json services_of(const json& software, const json& recognised) {
+  json services = json::array();
+  for (const auto& s : member(software, inventory::software::kServices)) {
+    const json& name = member(s, inventory::service::kName);
+    if (!name.is_string()) continue;
+    for (const auto& r : recognised) {
+      const std::string product = r.value(inventory::recognised::kName.name, "");
+      if (!product.empty() &&
+          name.get_ref<const std::string&>().find(product) != std::string::npos) {
+        services.push_back(pick(s, {inventory::service::kName, inventory::service::kState}));
+        break;
+      }
+    }
+  }
+  return services;
+}
+
 }  // namespace
 
 json host_from_inventory(const json& sections) {
   json host = json::object();
-  const json& system = section(sections, "system");
-  const json& hardware = section(sections, "hardware");
+  const json& system = section(sections, inventory::system::kSection);
+  const json& hardware = section(sections, inventory::hardware::kSection);
   if (!system.empty()) {
-    host["os"] = pick(system.value("os", json::object()), {"family", "name", "version"});
-    if (system.contains("arch")) host["os"]["arch"] = system["arch"];
+    namespace os = inventory::os;
+    host["os"] =
+        pick(member(system, inventory::system::kOs), {os::kFamily, os::kName, os::kVersion});
+    if (const json& arch = member(system, inventory::system::kArch); !arch.is_null())
+      host["os"]["arch"] = arch;
   }
   if (!hardware.empty()) {
-    host["cpu"] = pick(hardware.value("cpu", json::object()), {"cores", "model", "mhz"});
-    if (hardware.contains("memory_bytes")) host["memory_bytes"] = hardware["memory_bytes"];
+    namespace cpu = inventory::cpu;
+    host["cpu"] =
+        pick(member(hardware, inventory::hardware::kCpu), {cpu::kCores, cpu::kModel, cpu::kMhz});
+    if (const json& memory = member(hardware, inventory::hardware::kMemoryBytes); !memory.is_null())
+      host["memory_bytes"] = memory;
     host["disks"] = disks_of(hardware);
   }
-  const json& software = section(sections, "software");
-  if (software.contains("recognised") && software["recognised"].is_array()) {
+  const json& software = section(sections, inventory::software::kSection);
+  if (const json& recognised = member(software, inventory::software::kRecognised);
+      recognised.is_array()) {
+    namespace r = inventory::recognised;
     host["software"] = json::array();
-    for (const auto& s : software["recognised"])
-      host["software"].push_back(pick(s, {"name", "version", "evidence"}));
+    for (const auto& s : recognised)
+      host["software"].push_back(pick(s, {r::kName, r::kVersion, r::kEvidence}));
+    if (json services = services_of(software, recognised); !services.empty())
+      host["services"] = std::move(services);
   }
-  // The state of the services named after recognised software (postgresql@15-main.service):
-  // the planner replatforms only software that runs. Other units are left out (hundreds).
-  if (software.contains("services") && software["services"].is_array() &&
-      host.contains("software")) {
-    json services = json::array();
-    for (const auto& s : software["services"]) {
-      if (!s.is_object() || !s.contains("name") || !s["name"].is_string()) continue;
-      const std::string name = s["name"].get<std::string>();
-      for (const auto& r : host["software"]) {
-        const std::string product = r.value("name", "");
-        if (!product.empty() && name.find(product) != std::string::npos) {
-          services.push_back(pick(s, {"name", "state"}));
-          break;
-        }
-      }
-    }
-    if (!services.empty()) host["services"] = std::move(services);
-  }
-  const json& network = section(sections, "network");
-  if (network.contains("listening") && network["listening"].is_array()) {
+  const json& network = section(sections, inventory::network::kSection);
+  if (const json& listening = member(network, inventory::network::kListening);
+      listening.is_array()) {
+    namespace l = inventory::listening;
     host["listening"] = json::array();
-    for (const auto& l : network["listening"]) {
-      host["listening"].push_back(pick(l, {"port", "protocol", "process"}));
-    }
+    for (const auto& entry : listening)
+      host["listening"].push_back(pick(entry, {l::kPort, l::kProtocol, l::kProcess}));
   }
   return host;
 }

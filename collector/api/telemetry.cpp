@@ -7,6 +7,7 @@
 
 #include "collector/store/hosts.h"
 #include "common/prometheus_text.h"
+#include "common/protocol/inventory.h"
 
 namespace sahab::collector {
 namespace {
@@ -80,9 +81,9 @@ void Telemetry::count_login_refusal(const std::string& reason) {
 void Telemetry::observe_batch_seconds(double seconds) { batch_seconds_.Observe(seconds); }
 
 void Telemetry::record_host(const Batch& batch) {
-  const bool identity_changed =
-      std::any_of(batch.sections.begin(), batch.sections.end(),
-                  [](const InventorySection& s) { return s.name == "identity"; });
+  const bool identity_changed = std::any_of(
+      batch.sections.begin(), batch.sections.end(),
+      [](const InventorySection& s) { return s.name == protocol::inventory::identity::kSection; });
   bool known = false;
   {
     std::lock_guard lock(hosts_mutex_);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "common/protocol/inventory.h"
 #include "common/timestamp.h"
 
 namespace sahab::collector {
@@ -85,19 +86,21 @@ void check_record_counts(const json& data, const std::string& where) {
   }
 }
 
+// Beyond its table, the identity section names the host: no control characters in its names,
+// and labels as the report's labels.
 void check_identity(const json& identity, const std::string& where) {
-  for (const char* key : {"hostname", "fqdn"}) {
-    const auto it = identity.find(key);
+  namespace f = protocol::inventory::identity;
+  for (const auto& field : {f::kHostname, f::kFqdn}) {
+    const auto it = identity.find(field.name);
     if (it == identity.end() || it->is_null()) continue;
-    if (!it->is_string() || !valid_hostname(it->get_ref<const std::string&>())) {
-      bad(where + "." + key, "expected a host name of at most " +
-                                 std::to_string(kMaxHostnameBytes) +
-                                 " bytes, no control characters");
+    if (!valid_hostname(it->get_ref<const std::string&>())) {
+      bad(report::field_path(where, field.name), "expected a host name of at most " +
+                                                     std::to_string(kMaxHostnameBytes) +
+                                                     " bytes, no control characters");
     }
   }
-  if (const auto labels = identity.find("labels"); labels != identity.end()) {
-    parse_labels(*labels, where + ".labels");
-  }
+  if (const auto labels = identity.find(f::kLabels.name); labels != identity.end())
+    parse_labels(*labels, report::field_path(where, f::kLabels.name));
 }
 
 void parse_inventory(const json& inventory, Batch& batch) {
@@ -118,7 +121,8 @@ void parse_inventory(const json& inventory, Batch& batch) {
                          value_of(section, report::section::kData)};
     const std::string data_at = report::field_path(at, report::section::kData.name);
     check_record_counts(out.data, data_at);
-    if (name == "identity") check_identity(out.data, data_at);
+    protocol::inventory::check_section(name, out.data, data_at);
+    if (name == protocol::inventory::identity::kSection) check_identity(out.data, data_at);
     batch.sections.push_back(std::move(out));
   }
 }

@@ -4,10 +4,12 @@
 #include <set>
 
 #include "common/bounded_json.h"
+#include "common/protocol/inventory.h"
 
 namespace sahab::collector {
 namespace {
 using nlohmann::json;
+namespace inventory = protocol::inventory;
 
 bool already_stored(Database& db, const Batch& batch) {
   Statement& s = db.cached("SELECT 1 FROM batches WHERE host_id = ? AND sequence = ?")
@@ -17,27 +19,21 @@ bool already_stored(Database& db, const Batch& batch) {
   return found;
 }
 
-// Drops `keys` from each object of the array `data[field]`.
-void drop_from_elements(json& data, const char* field, std::initializer_list<const char*> keys) {
-  const auto list = data.find(field);
-  if (list == data.end() || !list->is_array()) return;
-  for (auto& element : *list) {
-    if (!element.is_object()) continue;
-    for (const char* key : keys) element.erase(key);
-  }
-}
-
 // A section without the readings that move between two pushes of an unchanged server (and change
 // its section's hash at every push): a filesystem's used and free space, how many times a
 // connection was seen, the connections established at the instant of the scan. What remains
 // (filesystems and their sizes, listening services, who talks to whom) says the server changed.
 json without_readings(const std::string& section, json data) {
-  if (section == "hardware")
-    drop_from_elements(data, "filesystems", {"used_bytes", "available_bytes"});
-  if (section == "network") {
-    drop_from_elements(data, "connections", {"count"});
-    data.erase("established");
-    data.erase("edges_dropped");
+  for (const inventory::Reading& reading : inventory::readings()) {
+    if (reading.section != section) continue;
+    if (reading.list.empty()) {
+      data.erase(std::string(reading.field));
+      continue;
+    }
+    const auto list = data.find(reading.list);
+    if (list == data.end() || !list->is_array()) continue;
+    for (auto& element : *list)
+      if (element.is_object()) element.erase(std::string(reading.field));
   }
   return data;
 }
@@ -65,12 +61,12 @@ bool is_loopback(const std::string& address) {
 // NIC addresses let edges whose remote end is this host resolve to it.
 void refresh_addresses(Database& db, const std::string& host_id, const json& hardware) {
   db.cached("DELETE FROM host_addresses WHERE host_id = ?").with(host_id).run();
-  const auto nics = hardware.find("nics");
+  const auto nics = hardware.find(inventory::hardware::kNics.name);
   if (nics == hardware.end() || !nics->is_array()) return;
   for (const auto& nic : *nics) {
     if (!nic.is_object()) continue;
-    for (const char* family : {"ipv4", "ipv6"}) {
-      const auto list = nic.find(family);
+    for (const auto& family : {inventory::nic::kIpv4, inventory::nic::kIpv6}) {
+      const auto list = nic.find(family.name);
       if (list == nic.end() || !list->is_array()) continue;
       for (const auto& address : *list) {
         if (!address.is_string()) continue;
@@ -84,25 +80,26 @@ void refresh_addresses(Database& db, const std::string& host_id, const json& har
   }
 }
 
-std::int64_t integer_field(const json& object, const char* key) {
-  const auto it = object.find(key);
+std::int64_t integer_field(const json& object, const inventory::Field& field) {
+  const auto it = object.find(field.name);
   return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
 }
 
-std::string string_field(const json& object, const char* key) {
-  const auto it = object.find(key);
+std::string string_field(const json& object, const inventory::Field& field) {
+  const auto it = object.find(field.name);
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 // The network section's connections become edges; edges no longer reported are dropped.
 void refresh_edges(Database& db, const std::string& host_id, const json& network,
                    std::int64_t now) {
-  const auto connections = network.find("connections");
+  namespace f = inventory::connection;
+  const auto connections = network.find(inventory::network::kConnections.name);
   if (connections != network.end() && connections->is_array()) {
     for (const auto& c : *connections) {
       if (!c.is_object()) continue;
-      const std::string direction = string_field(c, "direction");
-      const std::string remote = string_field(c, "remote_address");
+      const std::string direction = string_field(c, f::kDirection);
+      const std::string remote = string_field(c, f::kRemoteAddress);
       if ((direction != "outbound" && direction != "inbound") || is_loopback(remote)) continue;
       const bool outbound = direction == "outbound";
       db.cached(
@@ -110,9 +107,9 @@ void refresh_edges(Database& db, const std::string& host_id, const json& network
             "process, count, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) "
             "ON CONFLICT DO UPDATE SET process = excluded.process, count = excluded.count, "
             "last_seen = excluded.last_seen")
-          .with(host_id, direction, remote, outbound ? integer_field(c, "remote_port") : 0,
-                outbound ? 0 : integer_field(c, "local_port"), string_field(c, "process"),
-                std::max<std::int64_t>(1, integer_field(c, "count")), now)
+          .with(host_id, direction, remote, outbound ? integer_field(c, f::kRemotePort) : 0,
+                outbound ? 0 : integer_field(c, f::kLocalPort), string_field(c, f::kProcess),
+                std::max<std::int64_t>(1, integer_field(c, f::kCount)), now)
           .run();
     }
   }
@@ -128,13 +125,13 @@ void update_host(Database& db, const Batch& batch, const std::string& address, s
       .with(batch.host_id, now, address)
       .run();
   for (const auto& section : batch.sections) {
-    if (section.name != "identity") continue;
+    if (section.name != inventory::identity::kSection) continue;
     const auto& data = section.data;
-    const std::string hostname = string_field(data, "hostname");
+    const std::string hostname = string_field(data, inventory::identity::kHostname);
     if (!hostname.empty()) {
       db.cached("UPDATE hosts SET hostname = ? WHERE id = ?").with(hostname, batch.host_id).run();
     }
-    if (const auto labels = data.find("labels"); labels != data.end()) {
+    if (const auto labels = data.find(inventory::identity::kLabels.name); labels != data.end()) {
       const json normalised = parse_labels(*labels, "labels");
       db.cached("UPDATE hosts SET labels = ? WHERE id = ?")
           .with(normalised.dump(), batch.host_id)
@@ -172,8 +169,8 @@ void store_section(Database& db, const std::string& host_id, const InventorySect
         "data = excluded.data, updated_at = excluded.updated_at")
       .with(host_id, section.name, section.hash, section.data.dump(), now)
       .run();
-  if (section.name == "hardware") refresh_addresses(db, host_id, section.data);
-  if (section.name == "network") refresh_edges(db, host_id, section.data, now);
+  if (section.name == inventory::hardware::kSection) refresh_addresses(db, host_id, section.data);
+  if (section.name == inventory::network::kSection) refresh_edges(db, host_id, section.data, now);
 }
 
 void store_summaries(Database& db, const Batch& batch) {

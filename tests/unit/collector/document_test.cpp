@@ -11,7 +11,11 @@ using namespace sahab::collector;
 namespace {
 const char* kGood = R"({"format": "sahab-ingest/1", "host_id": "h1", "sequence": 3,
   "inventory": {"format": "sahab-inventory/1", "full": true, "sections": {
-    "identity": {"hash": "x", "data": {"labels": {"region": "R", "site.uplink_mbps": 20}}}}},
+    "identity": {"hash": "x", "data": {"labels": {"region": "R", "site.uplink_mbps": 20}}},
+    "hardware": {"hash": "y", "data": {"cpu": {"cores": 4, "mhz": 2400.5}, "memory_bytes": 8589934592,
+      "filesystems": [{"device": "/dev/sda1", "used_bytes": 1}, {"device": "/dev/sdb1", "used_bytes": 2}]}},
+    "network": {"hash": "z", "data": {"listening": [{"protocol": "tcp", "port": 5432}]}},
+    "future_section": {"hash": "w", "data": {"cores": "any shape"}}}},
   "summaries": [{"start": "2026-11-22T09:59:00Z", "end": "2026-11-22T10:00:00Z", "samples": 4,
     "metrics": {"cpu_ratio": {"count": 4, "mean": 0.21, "max": 0.34, "sketch": {"-54": 2, "-58": 1, "-61": 1}},
                 "memory_ratio": {}, "future_metric": {"count": 1, "mean": 1, "max": 1, "sketch": {"0": 1}}}}],
@@ -43,7 +47,7 @@ TEST_CASE("document: a valid batch parses, empty metrics are skipped, unknown fi
   CHECK(b.host_id == "h1");
   CHECK(b.sequence == 3);
   CHECK(b.full_inventory);
-  REQUIRE(b.sections.size() == 1);
+  REQUIRE(b.sections.size() == 4);
   REQUIRE(b.summaries.size() == 1);
   CHECK(b.summaries[0].start == 1'795'341'540);
   CHECK(b.summaries[0].metrics.size() == 2);
@@ -63,6 +67,15 @@ TEST_CASE("document: each problem is named") {
       {with(kGood, "\"region\": \"R\"", "\"region\": [1]"), "labels.region"},
       {with(kGood, "\"region\"", "\"bad name\""), "label name"},
       {with(kGood, "\"hash\": \"x\"", "\"hash\": 5"), "hash"},
+      // The sections' own tables (common/protocol/inventory.h), down to the list elements.
+      {with(kGood, "\"cores\": 4", "\"cores\": \"four\""),
+       "inventory.sections.hardware.data.cpu.cores: expected a whole number"},
+      {with(kGood, "\"used_bytes\": 2", "\"used_bytes\": -2"),
+       "inventory.sections.hardware.data.filesystems[1].used_bytes"},
+      {with(kGood, "\"port\": 5432", "\"port\": 70000"),
+       "inventory.sections.network.data.listening[0].port"},
+      {with(kGood, "\"labels\": {", "\"hostname\": \"a\\u0007b\", \"labels\": {"),
+       "inventory.sections.identity.data.hostname: expected a host name"},
       {"[1, 2]", "expected a JSON object"},
       {"{\"format\": ", "not valid JSON"},
   };

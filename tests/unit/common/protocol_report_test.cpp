@@ -2,11 +2,14 @@
 // each table row by row shows a row the checks would not follow.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "common/protocol/inventory.h"
 #include "common/protocol/report.h"
 
 using namespace sahab::protocol::report;
@@ -55,14 +58,26 @@ std::string error_of(const json& object, std::span<const Field> fields) {
 }
 
 struct Table {
-  const char* name;
+  std::string name;
   std::span<const Field> fields;
 };
-const Table kTables[] = {{"batch", batch::kFields},
-                         {"summary", summary::kFields},
-                         {"metric summary", metric_summary::kFields},
-                         {"inventory", inventory::kFields},
-                         {"section", section::kFields}};
+
+// The report's tables and those of the inventory's sections (common/protocol/inventory.h).
+std::vector<Table> all_tables() {
+  std::vector<Table> tables = {{"batch", batch::kFields},
+                               {"summary", summary::kFields},
+                               {"metric summary", metric_summary::kFields},
+                               {"inventory", inventory::kFields},
+                               {"section", section::kFields}};
+  for (const auto& s : sahab::protocol::inventory::sections()) {
+    tables.push_back({std::string(s.name), s.fields});
+    for (const auto& nested : s.nested)
+      tables.push_back(
+          {std::string(s.name) + "." + std::string(nested.holder.name), nested.fields});
+  }
+  return tables;
+}
+const std::vector<Table> kTables = all_tables();
 
 }  // namespace
 
@@ -106,7 +121,10 @@ TEST_CASE("protocol report: a row of the wrong kind or beyond its limits is name
         CHECK(error_of(object, t.fields).starts_with(at + "expected a whole number between"));
       } else if (f.kind == Kind::kNumber) {
         object[f.name] = f.min - 1;
-        CHECK(error_of(object, t.fields).starts_with(at + "expected a finite non-negative"));
+        CHECK(error_of(object, t.fields)
+                  .starts_with(at + (f.max == std::numeric_limits<double>::max()
+                                         ? "expected a finite non-negative"
+                                         : "expected a number between")));
       } else if (f.kind == Kind::kTimestamp) {
         object[f.name] = "2026-02-30T10:00:00Z";
         CHECK(error_of(object, t.fields).starts_with(at + "expected an RFC 3339 timestamp"));
@@ -129,4 +147,55 @@ TEST_CASE("protocol report: metric names are unique, the fleet's are the first e
   CHECK(in_fleet == 8);
   CHECK_FALSE(metric::kSwapRatio.in_fleet);
   CHECK_FALSE(metric::kFilesystemUsedRatio.in_fleet);
+}
+
+TEST_CASE("protocol inventory: each table names its fields once, and nests only its own") {
+  namespace inv = sahab::protocol::inventory;
+  for (const Table& t : kTables) {
+    CAPTURE(t.name);
+    std::set<std::string_view> names;
+    for (const Field& f : t.fields) CHECK(names.insert(f.name).second);
+  }
+  for (const auto& s : inv::sections()) {
+    CHECK(inv::section(s.name) == &s);
+    for (const auto& nested : s.nested) {
+      CAPTURE(nested.holder.name);
+      CHECK(std::find_if(s.fields.begin(), s.fields.end(), [&](const Field& f) {
+              return f.name == nested.holder.name && f.kind == nested.holder.kind;
+            }) != s.fields.end());
+    }
+  }
+  CHECK(inv::section("future") == nullptr);
+  for (const auto& r : inv::readings()) CHECK(inv::section(r.section) != nullptr);
+}
+
+TEST_CASE("protocol inventory: a section's data, its objects and list elements are checked") {
+  namespace inv = sahab::protocol::inventory;
+  const auto error = [](std::string_view section, const json& data) -> std::string {
+    try {
+      inv::check_section(section, data, "data");
+    } catch (const ReportError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  json hardware = {{"cpu", {{"cores", 4}, {"mhz", 2400.5}}},
+                   {"filesystems", {{{"used_bytes", 1}}, {{"used_bytes", 2}}}}};
+  CHECK(error("hardware", hardware) == "");
+  hardware["filesystems"][1]["used_bytes"] = "2";
+  CHECK(error("hardware", hardware) ==
+        "data.filesystems[1].used_bytes: expected a whole number between 0 and 9.0072e+15");
+  hardware["filesystems"] = {{"not", "a list of objects"}};
+  CHECK(error("hardware", hardware) == "data.filesystems: expected an array");
+  hardware["filesystems"] = {1};
+  CHECK(error("hardware", hardware) == "data.filesystems[0]: expected a JSON object");
+  CHECK(error("system", {{"os", {{"family", 7}}}}) == "data.os.family: expected a string");
+  CHECK(error("network", {{"listening", {{{"port", 65536}}}}}) ==
+        "data.listening[0].port: expected a whole number between 0 and 65535");
+  // Every section may list its problems, up to the agent's cap; unknown sections pass.
+  CHECK(error("future", {{"cores", "four"}}) == "");
+  CHECK(error("future", {{"problems", json::array({"a", "b"})}}) == "");
+  CHECK(error("future", {{"problems", json(std::vector<int>(21, 0))}}) ==
+        "data.problems: more than 20 elements");
+  CHECK(error("identity", json::array()) == "data: expected a JSON object");
 }

@@ -1,6 +1,7 @@
 #include "agent/identity.h"
 #include "agent/inventory/connections.h"
 #include "agent/inventory/inventory.h"
+#include "common/protocol/inventory.h"
 #include "unit/agent/inventory/support.h"
 
 using namespace sahab;
@@ -261,6 +262,50 @@ TEST_CASE("inventory: a broken tree gives partial sections with problems, no exc
   CHECK(s["network"]["data"]["listening"].size() == 1);
   CHECK(any_contains(s["network"]["data"]["problems"], "not a socket line"));
   CHECK(s["identity"]["data"]["hostname"] == "host-broken");
+}
+
+namespace {
+
+// The names of `object` that `fields` does not list.
+std::vector<std::string> unlisted(const json& object,
+                                  std::span<const protocol::report::Field> fields) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : object.items()) {
+    if (key == protocol::inventory::kProblems.name ||
+        key == protocol::inventory::kProblemsDropped.name)
+      continue;
+    if (std::none_of(fields.begin(), fields.end(), [&](const auto& f) { return f.name == key; }))
+      out.push_back(key);
+  }
+  return out;
+}
+
+}  // namespace
+
+// The collector checks every section against common/protocol/inventory.h and drops nothing it
+// does not know; a field the agent writes without a row in the table is a field no one owns.
+TEST_CASE("inventory: every field the agent writes has its row in the section tables") {
+  for (const char* tree : {"default", "broken"}) {
+    CAPTURE(tree);
+    const json sections = Inventory(fixture_context(tree)).collect()["sections"];
+    for (const auto& [name, section] : sections.items()) {
+      CAPTURE(name);
+      const auto* table = protocol::inventory::section(name);
+      REQUIRE(table != nullptr);
+      const json& data = section["data"];
+      CHECK_NOTHROW(protocol::inventory::check_section(name, data, name));
+      CHECK(unlisted(data, table->fields) == std::vector<std::string>{});
+      for (const auto& nested : table->nested) {
+        CAPTURE(nested.holder.name);
+        const auto it = data.find(nested.holder.name);
+        REQUIRE(it != data.end());
+        if (it->is_object()) CHECK(unlisted(*it, nested.fields) == std::vector<std::string>{});
+        for (const auto& element : it->is_array() ? *it : json::array())
+          CHECK(unlisted(element, nested.fields) == std::vector<std::string>{});
+      }
+    }
+    CHECK(sections.size() == protocol::inventory::sections().size());
+  }
 }
 
 TEST_CASE("inventory: invalid UTF-8 from the system does not break the JSON") {
