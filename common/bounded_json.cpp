@@ -7,23 +7,7 @@ namespace {
 using nlohmann::json;
 using DomBuilder = nlohmann::detail::json_sax_dom_parser<json>;
 
-// Takes the events of a document that is only checked, not kept.
-struct Discard {
-  bool null() { return true; }
-  bool boolean(bool) { return true; }
-  bool number_integer(json::number_integer_t) { return true; }
-  bool number_unsigned(json::number_unsigned_t) { return true; }
-  bool number_float(json::number_float_t, const json::string_t&) { return true; }
-  bool string(json::string_t&) { return true; }
-  bool key(json::string_t&) { return true; }
-  bool start_object(std::size_t) { return true; }
-  bool start_array(std::size_t) { return true; }
-  bool end_object() { return true; }
-  bool end_array() { return true; }
-};
-
-// Checks every event against the limits, then hands it on: to nlohmann's own tree builder, or to
-// Discard when the document is only checked.
+// Checks every event against the limits, then hands it on to nlohmann's own tree builder.
 template <typename Sink>
 class Limited {
  public:
@@ -91,14 +75,6 @@ class Limited {
 };
 
 }  // namespace
-
-std::optional<std::string> problem_in(std::string_view text, const Limits& limits) {
-  Limited<Discard> checker(limits);
-  if (json::sax_parse(text.begin(), text.end(), &checker, json::input_format_t::json, true)) {
-    return std::nullopt;
-  }
-  return checker.problem().empty() ? "not valid JSON" : checker.problem();
-}
 
 json parse(std::string_view text, const Limits& limits) {
   json result;

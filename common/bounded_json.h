@@ -36,8 +36,6 @@ inline constexpr Limits kStoredDocument{
 inline constexpr std::size_t kSmallBodyBytes = 64 << 10;
 
 nlohmann::json parse(std::string_view text, const Limits& limits = {});
-// Checks without building a tree: nullopt when `text` parses within `limits`, else the problem.
-std::optional<std::string> problem_in(std::string_view text, const Limits& limits = {});
 
 // A document this process stored earlier (an inventory section, labels, a scenario). Stores made
 // by older versions may hold documents no longer accepted (e.g. nested 300 levels): those read

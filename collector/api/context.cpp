@@ -7,6 +7,7 @@
 #include "collector/ingest/credentials.h"
 #include "collector/ingest/decompress.h"
 #include "common/duration.h"
+#include "common/log.h"
 #include "common/text.h"
 #include "common/timestamp.h"
 
@@ -18,6 +19,11 @@ http::Response error_response(int status, const std::string& message) {
       status, nlohmann::json{{"error", message}}.dump(-1, ' ', false,
                                                       nlohmann::json::error_handler_t::replace) +
                   "\n");
+}
+
+http::Response stored_fleet_error(const std::exception& error) {
+  log::error(std::string("the stored fleet is not valid: ") + error.what());
+  return error_response(500, std::string("the stored fleet is not valid: ") + error.what());
 }
 
 http::Response json_response(int status, const nlohmann::json& body) {

@@ -37,6 +37,9 @@ struct Context {
 // {"error": message} with the status.
 http::Response error_response(int status, const std::string& message);
 http::Response json_response(int status, const nlohmann::json& body);
+// The 500 for a stored fleet the planner's reader refuses (a connection beyond its ranges, two
+// hosts with one id), logged, naming the problem.
+http::Response stored_fleet_error(const std::exception& error);
 
 // The token of an "Authorization: Bearer TOKEN" header.
 std::optional<std::string> bearer_token(const http::Request& request);

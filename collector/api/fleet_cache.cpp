@@ -38,7 +38,8 @@ std::shared_ptr<const FleetCache::Snapshot> FleetCache::fleet(std::int64_t windo
   snapshot->fingerprint = state;
   snapshot->window = window;
   const FleetWindow w = fleet_window(config_, now_(), window);
-  snapshot->fleet = store_.read([&w](Database& db) { return planner_fleet(db, w); });
+  snapshot->fleet =
+      store_.read([&](Database& db) { return planner_fleet(db, w, &snapshot->described_in_part); });
   std::lock_guard lock(entries_mutex_);
   // Snapshots of an older state are never asked for again: free them now (a fleet of 100,000
   // hosts holds a few hundred MB).

@@ -5,8 +5,8 @@
 //
 // Kept per utilisation window (the two most recently used), keyed by the fleet's fingerprint
 // (hosts, inventory changes, imports, enrolments: one cheap query), dropped when the fleet
-// changes, and after planner.max_age, since utilisation moves without changing the fingerprint. One reading at a time: a request for
-// a fleet being read waits for it instead of reading it again.
+// changes, and after planner.max_age, since utilisation moves without changing the fingerprint. One
+// reading at a time: a request for a fleet being read waits for it instead of reading it again.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -27,6 +27,8 @@ class FleetCache {
     std::string fingerprint;  // the fleet state it was read at
     std::int64_t window = 0;  // seconds of utilisation
     protocol::Fleet fleet;
+    // Hosts described by their id, name, labels and utilisation alone (fleet_export.h), and why.
+    std::vector<protocol::HostProblem> described_in_part;
   };
 
   FleetCache(Store& store, const CollectorConfig& config, std::function<std::int64_t()> now);

@@ -166,26 +166,35 @@ json agent_host(Database& db, const std::string& id, const FleetWindow& w) {
   return host;
 }
 
-// An agent host's inventory is what its agent sent: a value the planner's reader refuses (cores
-// of 0 from an unreadable /proc/cpuinfo, a string where a number belongs) would stop the plan and
-// the fleet summary for the whole fleet. Such a host is described without what its inventory and
-// site label gave, with a warning: still counted, sized by the planner's assumptions.
-void keep_plannable(json& fields) {
-  static constexpr const char* kFromInventoryAndLabels[] = {
-      "os", "cpu", "memory_bytes", "disks", "software", "services", "listening", "site"};
+// A host the planner's reader refuses (an agent's cores of 0 from an unreadable /proc/cpuinfo, a
+// host imported by an older version, past today's import checks) must not stop the plan and the
+// Overview for the whole fleet. It is described by what the collector itself knows of it, its id,
+// name, labels and the utilisation its agent measured (an import's own figures are what may be
+// wrong), and its problem is logged and kept with the fleet.
+json described_in_part(const json& own_fields, const std::string& problem) {
+  const std::string id = own_fields.value("id", std::string());
+  log::warn("store: host " + id + " described by its id, name and labels alone: " + problem);
+  json host = json::object();
+  for (const char* key : {"id", "hostname", "labels", "utilisation"}) {
+    if (const auto it = own_fields.find(key); it != own_fields.end()) host[key] = *it;
+  }
+  return host;
+}
+
+std::optional<std::string> problem_of(const json& host) {
   try {
-    protocol::host_from_json(fields);
+    protocol::host_from_json(host);
+    return std::nullopt;
   } catch (const protocol::FleetError& e) {
-    log::warn("store: agent host " + fields.value("id", std::string()) +
-              " described without its inventory, which the planner refuses: " + e.what());
-    for (const char* key : kFromInventoryAndLabels) fields.erase(key);
+    return e.what();
   }
 }
 
 // Where the rows of a fleet go: the sahab-fleet/1 document, or the planner's structs.
 struct FleetSink {
-  // A host: the fleet host object `fields` over the JSON object text `imported` (an imported
-  // host's data, empty for agent hosts), its members replacing those of `imported`.
+  // A host: the fleet host object `fields` (what the collector knows of it) over the JSON object
+  // text `imported` (an imported host's data, empty for agent hosts), its members replacing
+  // those of `imported`.
   std::function<void(json& fields, std::string_view imported)> host;
   std::function<void(const json& connection)> connection;
 };
@@ -216,7 +225,6 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
       } catch (const std::exception&) {
       }
     }
-    if (agent) keep_plannable(fields);
     sink.host(fields, agent ? std::string_view() : std::string_view(imported));
   }
 }
@@ -228,10 +236,12 @@ json export_fleet(Database& db, const FleetWindow& w) {
   json connections = json::array();
   read_fleet(db, w,
              {[&hosts](json& fields, std::string_view imported) {
-                if (imported.empty()) return hosts.push_back(std::move(fields));
-                json host =
-                    bounded_json::parse_stored_or(imported, "imported host", json::object());
-                host.update(fields);
+                json host = imported.empty() ? fields
+                                             : bounded_json::parse_stored_or(
+                                                   imported, "imported host", json::object());
+                if (!imported.empty()) host.update(fields);
+                if (const auto problem = problem_of(host))
+                  host = described_in_part(fields, *problem);
                 hosts.push_back(std::move(host));
               },
               [&connections](const json& c) { connections.push_back(c); }});
@@ -241,29 +251,15 @@ json export_fleet(Database& db, const FleetWindow& w) {
           {"connections", connections}};
 }
 
-// The planner's fleet reader allows 64 levels from the fleet document's root, and a host sits
-// two levels down: a stored host deeper than this would stop the whole plan.
-constexpr bounded_json::Limits kImportedHostLimits{
-    .max_depth = 60,
-    .max_values = bounded_json::kStoredDocument.max_values,
-    .max_string_bytes = bounded_json::kStoredDocument.max_string_bytes};
-
-planner::Fleet planner_fleet(Database& db, const FleetWindow& w) {
+planner::Fleet planner_fleet(Database& db, const FleetWindow& w,
+                             std::vector<protocol::HostProblem>* in_part) {
   planner::FleetBuilder fleet(format_rfc3339(w.now));
   read_fleet(db, w,
-             {[&fleet](json& fields, std::string_view imported) {
-                // The planner reads the stored text itself; one stored by an older version beyond
-                // today's limits would stop the whole plan, so such a host is planned from its
-                // collected fields alone, as the fleet export does.
-                const auto problem = imported.empty()  // an agent host: nothing stored to check
-                                         ? std::nullopt
-                                         : bounded_json::problem_in(imported, kImportedHostLimits);
-                if (problem) {
-                  log::warn("store: imported host " + fields.value("id", std::string()) +
-                            " planned without its stored document: " + *problem);
-                  imported = {};
+             {[&fleet, in_part](json& fields, std::string_view imported) {
+                if (auto problem = fleet.add_host_or_refuse(fields, imported)) {
+                  if (in_part) in_part->push_back({fields.value("id", std::string()), *problem});
+                  fleet.add_host(described_in_part(fields, *problem));
                 }
-                fleet.add_host(fields, imported);
               },
               [&fleet](const json& c) { fleet.add_connection(c); }});
   return fleet.finish();

@@ -26,8 +26,12 @@ nlohmann::json export_fleet(Database& db, const FleetWindow& window);
 // The same fleet straight into the planner's structs, read from the same rows by the same code,
 // with the planner's checks and assumptions (planner::FleetBuilder): what
 // planner::fleet_from_json(export_fleet(db, window)) gives, without the document in between.
-// Throws planner::FleetError when the planner would refuse the exported document.
-planner::Fleet planner_fleet(Database& db, const FleetWindow& window);
+// A host the planner would refuse is described by what the collector itself knows of it (id, name,
+// labels, measured utilisation), on both paths, and added to `described_in_part` with its
+// problem. Throws planner::FleetError when the planner would refuse the document for other
+// reasons (a connection beyond its ranges).
+planner::Fleet planner_fleet(Database& db, const FleetWindow& window,
+                             std::vector<protocol::HostProblem>* described_in_part = nullptr);
 
 // The fleet host object of an agent host from its inventory sections (without utilisation).
 nlohmann::json host_from_inventory(const nlohmann::json& sections);

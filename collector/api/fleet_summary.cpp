@@ -103,14 +103,13 @@ std::string os_label(const HostFigures& h) {
 
 // The figures of every host, from the fleet the plan service reads too (FleetCache): imported
 // hosts first, then agent hosts, each by id, as the Hosts table lists them.
-std::vector<HostFigures> read_fleet(Context& ctx, FleetCache& fleets, std::int64_t window) {
-  const auto snapshot = fleets.fleet(window);
+std::vector<HostFigures> read_fleet(Context& ctx, const FleetCache::Snapshot& snapshot) {
   std::unordered_map<std::string, HostStatus> statuses;
   for (HostStatus& status : ctx.store.read([](Database& db) { return host_statuses(db); }))
     statuses.emplace(status.id, std::move(status));
   std::vector<HostFigures> hosts;
-  hosts.reserve(snapshot->fleet.hosts.size());
-  for (const protocol::Host& host : snapshot->fleet.hosts) {
+  hosts.reserve(snapshot.fleet.hosts.size());
+  for (const protocol::Host& host : snapshot.fleet.hosts) {
     const auto it = statuses.find(host.id);
     if (it == statuses.end()) continue;  // removed since the fleet was read
     hosts.push_back(figures_of(host, it->second.source, it->second.state));
@@ -122,11 +121,17 @@ std::vector<HostFigures> read_fleet(Context& ctx, FleetCache& fleets, std::int64
 
 json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(); }
 
+json described_in_part_json(const std::vector<protocol::HostProblem>& hosts) {
+  json out = json::array();
+  for (const auto& h : hosts) out.push_back({{"id", h.id}, {"problem", h.problem}});
+  return out;
+}
+
 }  // namespace
 
 json fleet_hosts_table(Context& ctx, FleetCache& fleets, std::int64_t window) {
   json rows = json::array();
-  for (const HostFigures& h : read_fleet(ctx, fleets, window)) {
+  for (const HostFigures& h : read_fleet(ctx, *fleets.fleet(window))) {
     rows.push_back({{"id", h.id},
                     {"hostname", h.hostname},
                     {"labels", h.labels},
@@ -144,7 +149,8 @@ json fleet_hosts_table(Context& ctx, FleetCache& fleets, std::int64_t window) {
 
 json fleet_summary(Context& ctx, FleetCache& fleets, std::int64_t window) {
   const std::int64_t now = ctx.now();
-  const std::vector<HostFigures> hosts = read_fleet(ctx, fleets, window);
+  const auto snapshot = fleets.fleet(window);
+  const std::vector<HostFigures> hosts = read_fleet(ctx, *snapshot);
 
   Totals all;
   std::map<std::string, std::int64_t> by_source, by_state;
@@ -198,7 +204,8 @@ json fleet_summary(Context& ctx, FleetCache& fleets, std::int64_t window) {
           {"by_province", sorted_totals(by_province)},
           {"by_os", os_json},
           {"end_of_life", eol_counts},
-          {"utilisation", {{"bands", kBands}, {"cpu_p95", cpu}, {"memory_p95", memory}}}};
+          {"utilisation", {{"bands", kBands}, {"cpu_p95", cpu}, {"memory_p95", memory}}},
+          {"described_in_part", described_in_part_json(snapshot->described_in_part)}};
 }
 
 namespace {
@@ -207,7 +214,11 @@ namespace {
 ApiHandler windowed_json(FleetCache& fleets,
                          nlohmann::json (*compute)(Context&, FleetCache&, std::int64_t)) {
   return windowed([&fleets, compute](Context& ctx, const http::Request&, std::int64_t window) {
-    return json_response(200, compute(ctx, fleets, window));
+    try {
+      return json_response(200, compute(ctx, fleets, window));
+    } catch (const protocol::FleetError& e) {
+      return stored_fleet_error(e);
+    }
   });
 }
 

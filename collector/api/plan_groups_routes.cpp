@@ -6,7 +6,6 @@
 
 #include "collector/api/plan_service.h"
 #include "collector/api/router.h"
-#include "common/log.h"
 #include "common/settings.h"
 #include "planner/fleet.h"
 
@@ -59,8 +58,7 @@ http::Response plan_groups(PlanService& plans) {
   } catch (const settings::ConfigError& e) {
     return error_response(400, e.what());
   } catch (const planner::FleetError& e) {
-    log::error(std::string("plan: the stored fleet is not valid: ") + e.what());
-    return error_response(500, std::string("the stored fleet is not valid: ") + e.what());
+    return stored_fleet_error(e);
   }
 }
 

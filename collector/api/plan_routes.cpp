@@ -9,7 +9,6 @@
 #include "collector/store/agents.h"
 #include "collector/store/scenarios.h"
 #include "common/bounded_json.h"
-#include "common/log.h"
 #include "common/timestamp.h"
 #include "planner/report.h"
 
@@ -50,8 +49,7 @@ std::variant<std::shared_ptr<const PlanService::Result>, http::Response> plan_fo
   } catch (const settings::ConfigError& e) {
     return error_response(400, e.what());
   } catch (const planner::FleetError& e) {
-    log::error(std::string("plan: the stored fleet is not valid: ") + e.what());
-    return error_response(500, std::string("the stored fleet is not valid: ") + e.what());
+    return stored_fleet_error(e);
   }
 }
 

@@ -97,6 +97,12 @@ struct Connection {
   double bytes_per_day = 0;
 };
 
+// A host a reader kept with only part of its description, and why.
+struct HostProblem {
+  std::string id;
+  std::string problem;  // "field 'cpu.cores': expected a number between 1 and 4096, got 0"
+};
+
 struct Fleet {
   std::string generated_at;
   std::vector<Host> hosts;
@@ -185,6 +191,11 @@ class FleetBuilder {
   // list its members in key order, as nlohmann::json::dump() writes them, for the events (and
   // so which of two problems is reported first) to match the merged object's exactly.
   void add_host(const nlohmann::json& fields, std::string_view base = {});
+  // The same, but a host with a problem is left out rather than stopping the fleet: returns its
+  // problem ("field 'cpu.cores': expected ..."), and the builder takes the next host as usual.
+  // Problems of the text itself (not JSON) still throw.
+  std::optional<std::string> add_host_or_refuse(const nlohmann::json& fields,
+                                                std::string_view base = {});
   // A written document lists its connections before its hosts (keys in order): add them first
   // for the same first error when both a connection and a host are invalid.
   void add_connection(const nlohmann::json& connection);

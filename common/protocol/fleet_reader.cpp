@@ -146,6 +146,10 @@ class FleetReader : public nlohmann::json_sax<json> {
   // Problems of an element are reported without naming the element ("field 'cpu.cores': ..."),
   // for callers that check one host at a time and name it themselves.
   bool bare_errors = false;
+  // A host with a problem is left out and its problem kept in `refused`, rather than stopping
+  // the whole document: for callers that add hosts one by one and decide what to do with one.
+  bool refuse_hosts_one_by_one = false;
+  std::optional<std::string> refused;
 
   void finish() {
     if (!format_seen_)
@@ -210,7 +214,13 @@ class FleetReader : public nlohmann::json_sax<json> {
     // Skipped values count too: a document nested a million levels inside an unknown field is
     // refused at level 65 rather than walked (the collector's bounded parser allows 64 as well).
     if (depth() + static_cast<std::size_t>(skip_) >= kMaxFleetDepth) {
-      throw FleetError("fleet: nested deeper than " + std::to_string(kMaxFleetDepth) + " levels");
+      if (!refuse_hosts_one_by_one || depth() < 3)
+        throw FleetError("fleet: nested deeper than " + std::to_string(kMaxFleetDepth) + " levels");
+      // Inside one host: that host is refused, and the rest of its value skipped (the parser's
+      // own stack grows with the text, which its caller has bounded).
+      if (error_.empty())
+        error_ = "nested deeper than " + std::to_string(kMaxFleetDepth) + " levels";
+      if (skip_ == 0) return skip_ = 1, true;
     }
     if (skip_ > 0) return ++skip_, true;
     if (depth() == 0) {
@@ -348,6 +358,10 @@ class FleetReader : public nlohmann::json_sax<json> {
       }
     } else {
       check_required(connection_schema(), connection_);
+    }
+    if (!error_.empty() && hosts && refuse_hosts_one_by_one) {
+      refused = error_;
+      return;
     }
     if (!error_.empty()) throw FleetError(bare_errors ? error_ : where + ": " + error_);
     if (hosts) {
@@ -648,6 +662,19 @@ void FleetBuilder::add_host(const json& fields, std::string_view base) {
   } catch (const json::exception& e) {
     throw FleetError(std::string("fleet: not valid JSON: ") + e.what());
   }
+}
+
+std::optional<std::string> FleetBuilder::add_host_or_refuse(const json& fields,
+                                                            std::string_view base) {
+  FleetReader& reader = state_->reader;
+  reader.refuse_hosts_one_by_one = true;
+  reader.refused.reset();
+  struct Restore {
+    FleetReader& reader;
+    ~Restore() { reader.refuse_hosts_one_by_one = false; }
+  } restore{reader};
+  add_host(fields, base);
+  return std::exchange(reader.refused, std::nullopt);
 }
 
 void FleetBuilder::add_connection(const json& connection) {

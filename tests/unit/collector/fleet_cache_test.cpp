@@ -73,10 +73,22 @@ TEST_CASE("fleet cache: a snapshot older than planner.max_age is read again") {
   CHECK(f.fleets->fleet(kMonth) != first);
 }
 
-TEST_CASE("fleet cache: a stored fleet the planner refuses is an error, not an empty fleet") {
+TEST_CASE("fleet cache: a host the planner refuses is kept in part, with its problem") {
   Fixture f;
   f.import("h-3", {{"cpu", {{"cores", 0}}}});  // stored directly, past the import's checks
-  CHECK_THROWS_WITH_AS(f.fleets->fleet(kMonth),
-                       doctest::Contains("field 'cpu.cores': expected a number between 1"),
+  const auto snapshot = f.fleets->fleet(kMonth);
+  CHECK(snapshot->fleet.hosts.size() == 2);
+  REQUIRE(snapshot->described_in_part.size() == 1);
+  CHECK(snapshot->described_in_part[0].id == "h-3");
+  CHECK(snapshot->described_in_part[0].problem.starts_with(
+      "field 'cpu.cores': expected a number between 1"));
+}
+
+TEST_CASE("fleet cache: a stored fleet the planner refuses is an error, not an empty fleet") {
+  Fixture f;
+  f.store->write([](Database& db) {
+    upsert_declared_edge(db, {{"source", "h-1"}, {"target", "h-1b"}, {"port", 70000}}, kNow);
+  });
+  CHECK_THROWS_WITH_AS(f.fleets->fleet(kMonth), doctest::Contains("field 'port'"),
                        sahab::protocol::FleetError);
 }

@@ -134,6 +134,25 @@ TEST_CASE("fleet summary: totals, breakdowns, end of life and histograms") {
   // 5 % in the first band, 95 % and 100 % in the last; no measurement for the others.
   CHECK(s["utilisation"]["cpu_p95"] == json{1, 0, 0, 0, 0, 0, 0, 0, 0, 2});
   CHECK(s["utilisation"]["memory_p95"] == json(std::vector<int>(10, 0)));
+  CHECK(s["described_in_part"] == json::array());
+}
+
+TEST_CASE("fleet summary: a host the planner refuses is counted and named, not a 500") {
+  Fixture f;
+  f.store->write([](Database& db) {
+    upsert_imported_host(db, imported("a", "Souss-Massa", "Ubuntu", "22.04", 4, 0.05), kNow);
+    // Stored past today's import checks, as an older version could.
+    upsert_imported_host(db, imported("b", "Souss-Massa", "Ubuntu", "22.04", 0, 0.5), kNow);
+  });
+  const json s = fleet_summary(*f.ctx, *f.fleets, 30 * 86'400);
+  CHECK(s["hosts"] == 2);
+  CHECK(s["cores"] == 4);
+  CHECK(s["by_region"][0]["hosts"] == 2);  // "b" keeps its id, name and labels
+  CHECK(s["by_region"][0]["name"] == "Souss-Massa");
+  REQUIRE(s["described_in_part"].size() == 1);
+  CHECK(s["described_in_part"][0]["id"] == "b");
+  CHECK(s["described_in_part"][0]["problem"].get<std::string>().starts_with(
+      "field 'cpu.cores': expected a number between 1"));
 }
 
 TEST_CASE("enrolment tokens: hash only, live until revoked or expired, uses counted") {

@@ -64,11 +64,3 @@ TEST_CASE("bounded_json: stored documents that are no longer accepted read as ab
   large += "0]";
   CHECK(parse_stored(large, "test")->size() == 2'000'001);
 }
-
-TEST_CASE("bounded_json: problem_in checks without building a tree") {
-  using sahab::bounded_json::problem_in;
-  CHECK_FALSE(problem_in(R"({"a": [1, 2]})"));
-  CHECK(problem_in(nested(65)) == "nested deeper than 64 levels");
-  CHECK(problem_in(nested(10), Limits{.max_depth = 5}) == "nested deeper than 5 levels");
-  CHECK(problem_in("[1,").value().starts_with("not valid JSON at byte"));
-}

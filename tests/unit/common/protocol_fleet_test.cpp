@@ -219,3 +219,32 @@ TEST_CASE("protocol fleet: the format doc lists every row of the table") {
   for (const Field<Connection>& f : connection_fields())
     CHECK_MESSAGE(listed(f.path, f.unit), f.path);
 }
+
+TEST_CASE("protocol fleet: a builder may refuse one host and take the next") {
+  FleetBuilder builder("2026-12-05T00:00:00Z");
+  builder.add_host({{"id", "a"}, {"cpu", {{"cores", 4}}}});
+  CHECK(builder.add_host_or_refuse({{"id", "b"}, {"cpu", {{"cores", 0}}}}) ==
+        "field 'cpu.cores': expected a number between 1 and 65536, got 0.0");
+  json deep = 1;
+  for (int i = 0; i < 70; ++i) deep = json::array({deep});
+  const auto too_deep = builder.add_host_or_refuse({{"id", "c"}}, json{{"x", deep}}.dump());
+  REQUIRE(too_deep);
+  CHECK(too_deep->ends_with("nested deeper than 64 levels"));
+  CHECK_FALSE(builder.add_host_or_refuse({{"id", "d"}}, R"({"memory_bytes": 1024})"));
+  // Once past add_host_or_refuse, a problem stops the fleet again.
+  CHECK_THROWS_WITH_AS(builder.add_host({{"id", "e"}, {"cpu", {{"cores", 0}}}}),
+                       "host 2 (id 'e'): field 'cpu.cores': expected a number between 1 and "
+                       "65536, got 0.0",
+                       FleetError);
+}
+
+TEST_CASE("protocol fleet: the hosts a builder took are those it did not refuse") {
+  FleetBuilder builder("2026-12-05T00:00:00Z");
+  builder.add_host({{"id", "a"}});
+  CHECK(builder.add_host_or_refuse({{"id", "b"}, {"memory_bytes", "lots"}}));
+  CHECK_FALSE(builder.add_host_or_refuse({{"id", "c"}}));
+  const Fleet fleet = builder.finish();
+  REQUIRE(fleet.hosts.size() == 2);
+  CHECK(fleet.hosts[0].id == "a");
+  CHECK(fleet.hosts[1].id == "c");
+}
