@@ -129,6 +129,8 @@ json described_in_part_json(const std::vector<protocol::HostProblem>& hosts) {
 
 }  // namespace
 
+namespace {
+
 json fleet_hosts_table(Context& ctx, FleetCache& fleets, std::int64_t window) {
   json rows = json::array();
   for (const HostFigures& h : read_fleet(ctx, *fleets.fleet(window))) {
@@ -147,13 +149,14 @@ json fleet_hosts_table(Context& ctx, FleetCache& fleets, std::int64_t window) {
   return {{"format", "sahab-fleet-hosts/1"}, {"hosts", std::move(rows)}};
 }
 
-json fleet_summary(Context& ctx, FleetCache& fleets, std::int64_t window) {
-  const std::int64_t now = ctx.now();
-  const auto snapshot = fleets.fleet(window);
-  const std::vector<HostFigures> hosts = read_fleet(ctx, *snapshot);
+}  // namespace
 
+namespace {
+
+// The summary's figures that depend only on the fleet read and on the day (end of life): the
+// same for every visit while the fleet is unchanged.
+json fleet_figures(const FleetCache::Snapshot& snapshot, std::int64_t now) {
   Totals all;
-  std::map<std::string, std::int64_t> by_source, by_state;
   std::map<std::optional<std::string>, Totals> by_region, by_province;
   struct OsRow {
     std::int64_t hosts = 0;
@@ -163,12 +166,9 @@ json fleet_summary(Context& ctx, FleetCache& fleets, std::int64_t window) {
   std::map<std::string, std::int64_t> eol_counts = {
       {"supported", 0}, {"ending_soon", 0}, {"ended", 0}, {"unknown", 0}};
   Histogram cpu{}, memory{};
-  std::int64_t agents_reporting = 0, agents_stale = 0;
-  for (const HostFigures& h : hosts) {
+  for (const protocol::Host& host : snapshot.fleet.hosts) {
+    const HostFigures h = figures_of(host, "", "");
     all.add(h);
-    by_source[h.source]++;
-    by_state[h.state]++;
-    if (h.source == "agent") (h.state == "stale" ? agents_stale : agents_reporting)++;
     by_region[h.region].add(h);
     by_province[h.province].add(h);
     OsRow& os = by_os[os_label(h)];
@@ -189,46 +189,79 @@ json fleet_summary(Context& ctx, FleetCache& fleets, std::int64_t window) {
                        {"end_of_life", row.eol.date ? json(*row.eol.date) : json()},
                        {"status", end_of_life_name(row.eol.status)}});
   }
-  return {{"format", "sahab-fleet-summary/1"},
-          {"generated_at", format_rfc3339(now)},
-          {"window_days", static_cast<double>(window) / 86'400.0},
+  return {{"window_days", static_cast<double>(snapshot.window) / 86'400.0},
           {"hosts", all.hosts},
           {"cores", all.cores},
           {"memory_bytes", all.memory_bytes},
           {"storage_bytes", all.storage_bytes},
-          {"by_source", by_source},
-          {"by_state", by_state},
-          {"stale", by_state.contains("stale") ? by_state["stale"] : 0},
-          {"agents", {{"reporting", agents_reporting}, {"stale", agents_stale}}},
           {"by_region", sorted_totals(by_region)},
           {"by_province", sorted_totals(by_province)},
           {"by_os", os_json},
           {"end_of_life", eol_counts},
           {"utilisation", {{"bands", kBands}, {"cpu_p95", cpu}, {"memory_p95", memory}}},
-          {"described_in_part", described_in_part_json(snapshot->described_in_part)}};
+          {"described_in_part", described_in_part_json(snapshot.described_in_part)}};
 }
 
-namespace {
-
-// GET PATH?window=30d answered by `compute`.
-ApiHandler windowed_json(FleetCache& fleets,
-                         nlohmann::json (*compute)(Context&, FleetCache&, std::int64_t)) {
-  return windowed([&fleets, compute](Context& ctx, const http::Request&, std::int64_t window) {
-    try {
-      return json_response(200, compute(ctx, fleets, window));
-    } catch (const protocol::FleetError& e) {
-      return stored_fleet_error(e);
-    }
-  });
+// Hosts by source and by state, and agents reporting or stale: read fresh, since an agent going
+// silent changes no fleet fingerprint.
+json state_figures(Database& db) {
+  std::map<std::string, std::int64_t> by_source, by_state;
+  std::int64_t agents_reporting = 0, agents_stale = 0;
+  for (const auto& [source, state, hosts] : host_state_counts(db)) {
+    by_source[source] += hosts;
+    by_state[state] += hosts;
+    if (source == "agent") (state == "stale" ? agents_stale : agents_reporting) += hosts;
+  }
+  return {{"by_source", by_source},
+          {"by_state", by_state},
+          {"stale", by_state.contains("stale") ? by_state["stale"] : 0},
+          {"agents", {{"reporting", agents_reporting}, {"stale", agents_stale}}}};
 }
 
 }  // namespace
 
+FleetSummary::FleetSummary(Context& ctx, FleetCache& fleets) : ctx_(ctx), fleets_(fleets) {}
+
+json FleetSummary::summary(std::int64_t window) {
+  const std::int64_t now = ctx_.now();
+  const auto snapshot = fleets_.fleet(window);
+  json out = {{"format", "sahab-fleet-summary/1"}, {"generated_at", format_rfc3339(now)}};
+  out.update(figures(snapshot, now));
+  out.update(ctx_.store.read([](Database& db) { return state_figures(db); }));
+  return out;
+}
+
+json FleetSummary::figures(const std::shared_ptr<const FleetCache::Snapshot>& snapshot,
+                           std::int64_t now) {
+  const std::int64_t day = now / 86'400;
+  std::lock_guard lock(mutex_);
+  std::erase_if(memo_, [](const Memo& m) { return m.snapshot.expired(); });
+  for (const Memo& m : memo_)
+    if (m.snapshot.lock() == snapshot && m.day == day) return m.figures;
+  memo_.push_back({snapshot, day, fleet_figures(*snapshot, now)});
+  if (memo_.size() > FleetCache::kKept) memo_.erase(memo_.begin());
+  return memo_.back().figures;
+}
+
+json FleetSummary::hosts_table(std::int64_t window) {
+  return fleet_hosts_table(ctx_, fleets_, window);
+}
+
 void register_fleet_summary_routes(http::Server& server, Context& ctx, FleetCache& fleets) {
+  auto summary = std::make_shared<FleetSummary>(ctx, fleets);
+  const auto answer = [summary](nlohmann::json (FleetSummary::*compute)(std::int64_t)) {
+    return windowed([summary, compute](Context&, const http::Request&, std::int64_t window) {
+      try {
+        return json_response(200, ((*summary).*compute)(window));
+      } catch (const protocol::FleetError& e) {
+        return stored_fleet_error(e);
+      }
+    });
+  };
   add_api_routes(
       server, ctx,
-      {{"GET", "/api/v1/fleet/summary", MinRole::kViewer, windowed_json(fleets, fleet_summary)},
-       {"GET", "/api/v1/fleet/hosts", MinRole::kViewer, windowed_json(fleets, fleet_hosts_table)}});
+      {{"GET", "/api/v1/fleet/summary", MinRole::kViewer, answer(&FleetSummary::summary)},
+       {"GET", "/api/v1/fleet/hosts", MinRole::kViewer, answer(&FleetSummary::hosts_table)}});
 }
 
 }  // namespace sahab::collector

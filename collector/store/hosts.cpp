@@ -173,6 +173,13 @@ std::vector<HostStatus> host_statuses(Database& db) {
   return out;
 }
 
+std::vector<HostStateCount> host_state_counts(Database& db) {
+  Statement& s = db.cached("SELECT source, state, count(*) FROM hosts GROUP BY source, state");
+  std::vector<HostStateCount> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2)});
+  return out;
+}
+
 void check_readable(Database& db) { db.scalar("SELECT 1"); }
 
 }  // namespace sahab::collector

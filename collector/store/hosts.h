@@ -93,6 +93,13 @@ struct HostStatus {
 };
 std::vector<HostStatus> host_statuses(Database& db);
 
+// How many hosts have each source and state: the fleet summary's counts, cheaper than statuses.
+struct HostStateCount {
+  std::string source, state;
+  std::int64_t hosts = 0;
+};
+std::vector<HostStateCount> host_state_counts(Database& db);
+
 // Answers when the database can be read (the /healthz probe).
 void check_readable(Database& db);
 

@@ -103,7 +103,7 @@ TEST_CASE("fleet summary: totals, breakdowns, end of life and histograms") {
         .run();
     db.exec("UPDATE hosts SET state = 'stale' WHERE id = 'agent-1'");
   });
-  const json s = fleet_summary(*f.ctx, *f.fleets, 30 * 86'400);
+  const json s = FleetSummary(*f.ctx, *f.fleets).summary(30 * 86'400);
   CHECK(s["hosts"] == 5);
   CHECK(s["cores"] == 30);
   CHECK(s["memory_bytes"] == 3.0 * (8LL << 30) + 1024);
@@ -144,7 +144,7 @@ TEST_CASE("fleet summary: a host the planner refuses is counted and named, not a
     // Stored past today's import checks, as an older version could.
     upsert_imported_host(db, imported("b", "Souss-Massa", "Ubuntu", "22.04", 0, 0.5), kNow);
   });
-  const json s = fleet_summary(*f.ctx, *f.fleets, 30 * 86'400);
+  const json s = FleetSummary(*f.ctx, *f.fleets).summary(30 * 86'400);
   CHECK(s["hosts"] == 2);
   CHECK(s["cores"] == 4);
   CHECK(s["by_region"][0]["hosts"] == 2);  // "b" keeps its id, name and labels
@@ -186,4 +186,22 @@ TEST_CASE("enrolment tokens: hash only, live until revoked or expired, uses coun
   CHECK(f.store->read([](Database& db) {
     return db.scalar("SELECT count(*) FROM audit_log WHERE action LIKE 'enrolment_token_%'");
   }) == 3);
+}
+
+TEST_CASE("fleet summary: host states are read on every call, the fleet's figures once") {
+  Fixture f;
+  f.store->write([](Database& db) {
+    upsert_imported_host(db, imported("a", "Souss-Massa", "Ubuntu", "22.04", 4, 0.05), kNow);
+    enrol_agent(db, "agent-1", "web-1", "hash", "test", kNow);
+  });
+  FleetSummary summary(*f.ctx, *f.fleets);
+  const json first = summary.summary(30 * 86'400);
+  CHECK(first["agents"] == json{{"reporting", 1}, {"stale", 0}});
+  // An agent going silent changes no fleet fingerprint: the counts still follow it.
+  f.store->write([](Database& db) { db.exec("UPDATE hosts SET state = 'stale'"); });
+  const json second = summary.summary(30 * 86'400);
+  CHECK(second["agents"] == json{{"reporting", 0}, {"stale", 1}});
+  CHECK(second["by_state"] == json{{"stale", 2}});
+  CHECK(second["cores"] == first["cores"]);
+  CHECK(second["by_os"] == first["by_os"]);
 }
