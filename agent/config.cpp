@@ -93,11 +93,7 @@ settings::Schema agent_schema(AgentConfig& c) {
       "Exports this server's metrics (node_exporter-compatible) and inventory, and reports them "
       "to a Sahab collector.",
       kVersion);
-  auto value = [&schema](std::string flag, std::string key, std::string help, std::string def,
-                         std::function<void(const std::string&)> apply) {
-    schema.add_value(std::move(flag), std::move(key), std::move(help), std::move(def),
-                     std::move(apply));
-  };
+  const auto value = schema.value_adder();
   const auto path = settings::store_path;
 
   value("web.listen-address", "web.listen_address",

@@ -89,11 +89,7 @@ settings::Schema collector_schema(CollectorConfig& c) {
                           "Receives inventory and utilisation from Sahab agents, stores them in "
                           "SQLite and serves the fleet API, Prometheus endpoints and metrics.",
                           kVersion);
-  auto value = [&schema](std::string flag, std::string key, std::string help, std::string def,
-                         std::function<void(const std::string&)> apply) {
-    schema.add_value(std::move(flag), std::move(key), std::move(help), std::move(def),
-                     std::move(apply));
-  };
+  const auto value = schema.value_adder();
   const auto path = settings::store_path;
   value("listen", "listen", "HOST:PORT to serve HTTP on (plain HTTP; TLS belongs in a proxy)",
         c.listen, settings::store_listen_address(c.listen));

@@ -60,6 +60,14 @@ class Schema {
   // A Kind::kValue setting whose `apply` takes just the value.
   void add_value(std::string flag, std::string yaml_key, std::string help, std::string default_text,
                  std::function<void(const std::string&)> apply);
+  // add_value as a function, for schemas whose long lists of settings read better as rows of
+  // value(flag, key, help, default, apply).
+  auto value_adder() {
+    return [this](std::string flag, std::string key, std::string help, std::string def,
+                  std::function<void(const std::string&)> apply) {
+      add_value(std::move(flag), std::move(key), std::move(help), std::move(def), std::move(apply));
+    };
+  }
 
   // Parses argv: loads --config FILE first (if given), then applies the flags.
   // Prints --help / --version to `out`; --help comes after the file and the flags are applied,
