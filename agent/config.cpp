@@ -75,6 +75,9 @@ void add_collector_options(AddValue& value, AddSwitch& switch_, CollectorOptions
         pattern(o.netstat_fields));
   value("collector.vmstat.fields", "collector_options.vmstat.fields",
         "regexp of the /proc/vmstat fields to expose", o.vmstat_fields, pattern(o.vmstat_fields));
+  switch_("collector.bcache.priorityStats", "collector_options.bcache.priority_stats",
+          "node_bcache_priority_stats_* per cache device (the kernel sorts every bucket for them)",
+          o.bcache_priority_stats);
   value("collector.systemd.unit-include", "collector_options.systemd.unit_include",
         "regexp of the systemd units whose state is reported (whole names)", o.systemd_unit_include,
         pattern(o.systemd_unit_include));

@@ -5,10 +5,10 @@
 # Each exporter runs with its own default collectors; node_exporter is also measured with only
 # the agent's collectors, for a like-for-like view. The agent pushes as deployed: to a real
 # sahab-collector behind nginx's TLS (https, a CA made here), a report every 5 s, so reports are
-# sent while it is measured; its RSS is split into RssAnon and RssFile. A second agent runs
-# with the default intervals (a sample every 15 s, a report every 60 s) and nothing scraping it,
-# for the whole run and at least DEFAULTS_SECONDS: its CPU is the agent's cost at defaults
-# (sampling, summaries, push), against the < 0.5 % of a core target.
+# sent while it is measured; its RSS is split into RssAnon and RssFile. Then the agent restarts
+# with the default intervals (a sample every 15 s, a report every 60 s) and nothing scraping it
+# for DEFAULTS_SECONDS: its CPU is the agent's cost at defaults (sampling, summaries, push),
+# against the < 0.5 % of a core target.
 #
 #   bench/agent_vs_node_exporter.sh [BUILD_DIR] [SCRAPES]     (defaults: build 500)
 #
@@ -131,12 +131,6 @@ start_exporter agent "$AGENT" --web.listen-address "127.0.0.1:$agent_port" \
   --enrolment-token-file "$WORK/enrolment-token" --state.dir "$WORK/agent-state" \
   --spool.dir "$WORK/agent-state/spool" --report.interval 5s
 agent_pid=$STARTED_PID
-defaults_port=$(free_port)
-start_exporter defaults "$AGENT" --web.listen-address "127.0.0.1:$defaults_port" \
-  --collector.url "$COLLECTOR_URL" --collector.ca-file "$WORK/tls.crt" \
-  --enrolment-token-file "$WORK/enrolment-token" --state.dir "$WORK/defaults-state" \
-  --spool.dir "$WORK/defaults-state/spool"
-defaults_pid=$STARTED_PID
 node_port=$(free_port)
 start_exporter node "$NODE_EXPORTER" --web.listen-address="127.0.0.1:$node_port"
 node_pid=$STARTED_PID
@@ -144,9 +138,7 @@ same_port=$(free_port)
 start_exporter same "$NODE_EXPORTER" --web.listen-address="127.0.0.1:$same_port" \
   --collector.disable-defaults "${agent_collectors[@]/#/--collector.}"
 same_pid=$STARTED_PID
-for port in "$agent_port" "$defaults_port" "$node_port" "$same_port"; do wait_ready "http://127.0.0.1:$port/metrics"; done
-defaults_ticks=$(cpu_ticks "$defaults_pid")
-defaults_start=$SECONDS
+for port in "$agent_port" "$node_port" "$same_port"; do wait_ready "http://127.0.0.1:$port/metrics"; done
 
 echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $SCRAPES scrapes each, one connection per scrape"
 echo "# agent $("$AGENT" --version | cut -d' ' -f2) collectors: ${agent_collectors[*]}; $("$NODE_EXPORTER" --version 2>&1 | head -1)"
@@ -158,12 +150,6 @@ measure same "node_exporter (agent's collectors)" "$same_port" "$same_pid"
 # ignores (HTTP allows an uncompressed answer).
 measure agent_gzip "sahab-agent, Accept-Encoding: gzip" "$agent_port" "$agent_pid" --gzip
 measure node_gzip "node_exporter, Accept-Encoding: gzip" "$node_port" "$node_pid" --gzip
-
-# The agent at defaults: wait out DEFAULTS_SECONDS, then its CPU over the whole time.
-while (( SECONDS - defaults_start < DEFAULTS_SECONDS )); do sleep 1; done
-defaults_cpu=$(awk -v d=$(( $(cpu_ticks "$defaults_pid") - defaults_ticks )) -v hz="$CLK_TCK" \
-  -v s=$((SECONDS - defaults_start)) 'BEGIN { printf "%.3f", 100 * d / hz / s }')
-defaults_acknowledged=$(curl -fsS "http://127.0.0.1:$defaults_port/metrics" | awk '$1 == "sahab_agent_push_acknowledged_total" { print $2 }')
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 lat=$(ratio "${R_MEDIAN[agent]}" "${R_MEDIAN[node]}")
@@ -178,7 +164,24 @@ acknowledged=$(curl -fsS "http://127.0.0.1:$agent_port/metrics" | awk '$1 == "sa
 echo
 echo "agent push: https to sahab-collector behind nginx, report every 5 s, ${acknowledged:-0} batches acknowledged during the run"
 awk -v a="${acknowledged:-0}" 'BEGIN { exit !(a > 0) }' || { echo "the agent's push was not active: $(tail -3 "$WORK/agent.log")" >&2; exit 1; }
-echo "agent at defaults (a sample every 15 s, a report every 60 s, not scraped): CPU ${defaults_cpu} % of a core over $((SECONDS - defaults_start)) s, ${defaults_acknowledged:-0} batches acknowledged (target < 0.5 %: $(awk -v c="$defaults_cpu" 'BEGIN { print (c < 0.5 ? "met" : "MISSED") }'))"
+
+# The same agent (same state: enrolled, same host) restarted with the default intervals and not
+# scraped: its CPU over DEFAULTS_SECONDS is the agent's cost at defaults. (A second agent beside
+# the first would share its host identity, which the collector refuses.)
+kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true
+start_exporter defaults "$AGENT" --web.listen-address "127.0.0.1:$agent_port" \
+  --collector.url "$COLLECTOR_URL" --collector.ca-file "$WORK/tls.crt" \
+  --enrolment-token-file "$WORK/enrolment-token" --state.dir "$WORK/agent-state" \
+  --spool.dir "$WORK/agent-state/spool"
+defaults_pid=$STARTED_PID
+wait_ready "http://127.0.0.1:$agent_port/healthz"
+defaults_ticks=$(cpu_ticks "$defaults_pid")
+sleep "$DEFAULTS_SECONDS"
+defaults_cpu=$(awk -v d=$(( $(cpu_ticks "$defaults_pid") - defaults_ticks )) -v hz="$CLK_TCK" \
+  -v s="$DEFAULTS_SECONDS" 'BEGIN { printf "%.3f", 100 * d / hz / s }')
+defaults_acknowledged=$(curl -fsS "http://127.0.0.1:$agent_port/metrics" | awk '$1 == "sahab_agent_push_acknowledged_total" { print $2 }')
+awk -v a="${defaults_acknowledged:-0}" 'BEGIN { exit !(a > 0) }' || { echo "the agent at defaults pushed nothing: $(tail -3 "$WORK/defaults.log")" >&2; exit 1; }
+echo "agent at defaults (a sample every 15 s, a report every 60 s, not scraped): CPU ${defaults_cpu} % of a core over $DEFAULTS_SECONDS s, ${defaults_acknowledged:-0} batches acknowledged (target < 0.5 %: $(awk -v c="$defaults_cpu" 'BEGIN { print (c < 0.5 ? "met" : "MISSED") }')); RSS then $(mib "$(status_kb "$defaults_pid" VmRSS)") MiB (anon $(mib "$(status_kb "$defaults_pid" RssAnon)"), file $(mib "$(status_kb "$defaults_pid" RssFile)"))"
 echo "agent / node_exporter (defaults): median latency $lat (target <= 0.25: $(verdict "$lat" 0.25)), p99 latency $p99, RSS $rss (target <= 0.333: $(verdict "$rss" 0.3334)), CPU per scrape $cpu"
 echo "agent / node_exporter (agent's collectors): median latency $same_lat, RSS $same_rss"
 echo "agent / node_exporter (gzip requested, as Prometheus): median latency $(ratio "${R_MEDIAN[agent_gzip]}" "${R_MEDIAN[node_gzip]}"), CPU per scrape $(ratio "${R_CPU[agent_gzip]}" "${R_CPU[node_gzip]}")"

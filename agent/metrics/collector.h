@@ -40,6 +40,8 @@ struct CollectorOptions {
       "TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|"
       "Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|"
       "Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$";
+  // --collector.bcache.priorityStats: the cache devices' priority_stats (costly for the kernel).
+  bool bcache_priority_stats = false;
   // Units whose state the systemd collector reports: matching include, not matching exclude
   // (whole names); Debian's node_exporter 1.5 defaults.
   std::string systemd_unit_include = ".+";
