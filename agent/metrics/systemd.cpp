@@ -36,6 +36,8 @@ constexpr const char* kService = "org.freedesktop.systemd1";
 constexpr const char* kManagerPath = "/org/freedesktop/systemd1";
 constexpr const char* kManager = "org.freedesktop.systemd1.Manager";
 constexpr std::uint64_t kCallTimeoutUsec = 5'000'000;  // sd-bus would wait 25 s by default
+// Far above any real system (a few hundred units): past it the answer is refused, not exposed.
+constexpr std::size_t kMaxUnits = 100'000;
 // systemd 212 added the manager's SystemState and timers' LastTriggerUSec.
 constexpr double kMinVersionSystemState = 212;
 
@@ -154,6 +156,9 @@ class Connection {
                    &path, &job_id, &job_type, &job_path);
       if (r < 0) throw CollectorError("ListUnits: malformed unit entry: " + errno_text(r));
       if (r == 0) break;
+      if (units.size() == kMaxUnits) {
+        throw CollectorError("ListUnits: more than " + std::to_string(kMaxUnits) + " units");
+      }
       units.push_back({name, load, active, path});
     }
     sd_.exit(reply);
