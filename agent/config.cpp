@@ -20,8 +20,8 @@ void check_label_name(const std::string& name) {
 
 // Options of single collectors, with node_exporter's flag names; YAML keys sit under
 // collector_options.<name>.* (collectors.<name> is already the on/off switch).
-template <typename AddValue>
-void add_collector_options(AddValue& value, CollectorOptions& o) {
+template <typename AddValue, typename AddSwitch>
+void add_collector_options(AddValue& value, AddSwitch& switch_, CollectorOptions& o) {
   auto pattern = [](std::string& target) {
     return [&target](const std::string& v) {
       try {
@@ -75,6 +75,23 @@ void add_collector_options(AddValue& value, CollectorOptions& o) {
         pattern(o.netstat_fields));
   value("collector.vmstat.fields", "collector_options.vmstat.fields",
         "regexp of the /proc/vmstat fields to expose", o.vmstat_fields, pattern(o.vmstat_fields));
+  switch_("collector.bcache.priorityStats", "collector_options.bcache.priority_stats",
+          "node_bcache_priority_stats_* per cache device (the kernel sorts every bucket for them)",
+          o.bcache_priority_stats);
+  value("collector.systemd.unit-include", "collector_options.systemd.unit_include",
+        "regexp of the systemd units whose state is reported (whole names)", o.systemd_unit_include,
+        pattern(o.systemd_unit_include));
+  value("collector.systemd.unit-exclude", "collector_options.systemd.unit_exclude",
+        "regexp of the systemd units left out (whole names)", o.systemd_unit_exclude,
+        pattern(o.systemd_unit_exclude));
+  switch_("collector.systemd.enable-task-metrics", "collector_options.systemd.enable_task_metrics",
+          "node_systemd_unit_tasks_{current,max} per service", o.systemd_enable_task_metrics);
+  switch_("collector.systemd.enable-restarts-metrics",
+          "collector_options.systemd.enable_restarts_metrics",
+          "node_systemd_service_restart_total per service", o.systemd_enable_restarts_metrics);
+  switch_("collector.systemd.enable-start-time-metrics",
+          "collector_options.systemd.enable_start_time_metrics",
+          "node_systemd_unit_start_time_seconds per unit", o.systemd_enable_start_time_metrics);
   value("collector.textfile.directory", "collector_options.textfile.directory",
         "directory of *.prom files whose metrics the textfile collector exposes",
         o.textfile_directory.string(), [&o](const std::string& v) { o.textfile_directory = v; });
@@ -181,7 +198,13 @@ settings::Schema agent_schema(AgentConfig& c) {
                   c.collector_choices[name] = settings::parse_bool(v);
                 }});
   }
-  add_collector_options(value, c.paths.options);
+  auto switch_ = [&schema](std::string flag, std::string key, std::string help, bool& target) {
+    schema.add({std::move(flag), std::move(key), std::move(help), target ? "true" : "false",
+                Kind::kSwitch, [&target](const std::string& v, const std::string&) {
+                  target = settings::parse_bool(v);
+                }});
+  };
+  add_collector_options(value, switch_, c.paths.options);
   return schema;
 }
 

@@ -4,10 +4,12 @@
 // where the digit after the point counts 1024ths in tenths): they are read back as procfs does,
 // and so is its writeback_rate_debug dump. btree_read_average_duration_us is taken for
 // nanoseconds, as upstream does. Missing files count as 0. Without bcache there is nothing to
-// report, which is not an error. Not implemented: --collector.bcache.priorityStats (off by
-// default).
+// report, which is not an error. --collector.bcache.priorityStats (off by default, as upstream:
+// the kernel sorts every bucket's priority to answer) adds each cache device's priority_stats.
 #include <cmath>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
@@ -87,6 +89,23 @@ class Reader {
   std::filesystem::path dir_;
 };
 
+// The "Unused:" and "Metadata:" percentages of a cache device's priority_stats
+// ("Unused:\t\t99%"); a file without both is malformed.
+std::pair<double, double> priority_stats(const std::filesystem::path& path) {
+  std::optional<double> unused, metadata;
+  text::for_each_line(read_file(path), [&](std::string_view line) {
+    const auto f = text::fields(line);
+    if (f.size() != 2 || !f[1].ends_with('%')) return;
+    const auto percent = text::to_double(f[1].substr(0, f[1].size() - 1));
+    if (!percent)
+      throw CollectorError(path.string() + ": bad percentage '" + std::string(f[1]) + "'");
+    if (f[0] == "Unused:") unused = percent;
+    if (f[0] == "Metadata:") metadata = percent;
+  });
+  if (!unused || !metadata) throw CollectorError(path.string() + ": no Unused or Metadata line");
+  return {*unused, *metadata};
+}
+
 bool numbered(const std::string& name, std::string_view prefix) {
   return name.size() > prefix.size() && name.starts_with(prefix) &&
          name.find_first_not_of("0123456789", prefix.size()) == std::string::npos;
@@ -94,7 +113,8 @@ bool numbered(const std::string& name, std::string_view prefix) {
 
 class BcacheCollector : public Collector {
  public:
-  explicit BcacheCollector(const Paths& paths) : dir_(paths.sys("fs/bcache")) {}
+  explicit BcacheCollector(const Paths& paths)
+      : dir_(paths.sys("fs/bcache")), priority_stats_(paths.options.bcache_priority_stats) {}
 
   void collect(MetricFamilies& out) const override {
     FamilySet families(out);
@@ -187,11 +207,18 @@ class BcacheCollector : public Collector {
                 cache.value("metadata_written"), l);
         counter("written_bytes_total", "Sum of all data that has been written to the cache.",
                 cache.value("written"), l);
+        if (priority_stats_) {
+          const auto [unused, metadata] = priority_stats(dir / name / "priority_stats");
+          gauge("priority_stats_unused_percent",
+                "The percentage of the cache that doesn't contain any data.", unused, l);
+          gauge("priority_stats_metadata_percent", "Bcache's metadata overhead.", metadata, l);
+        }
       }
     }
   }
 
   std::filesystem::path dir_;
+  bool priority_stats_;
 };
 
 }  // namespace

@@ -40,6 +40,15 @@ struct CollectorOptions {
       "TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|"
       "Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|"
       "Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$";
+  // --collector.bcache.priorityStats: the cache devices' priority_stats (costly for the kernel).
+  bool bcache_priority_stats = false;
+  // Units whose state the systemd collector reports: matching include, not matching exclude
+  // (whole names); Debian's node_exporter 1.5 defaults.
+  std::string systemd_unit_include = ".+";
+  std::string systemd_unit_exclude = R"(.+\.(automount|device|mount|scope|slice|target))";
+  bool systemd_enable_task_metrics = false;
+  bool systemd_enable_restarts_metrics = false;
+  bool systemd_enable_start_time_metrics = false;
   // Debian's default; upstream's is empty (the collector then reads nothing).
   std::filesystem::path textfile_directory = "/var/lib/prometheus/node-exporter";
 };

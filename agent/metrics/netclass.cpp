@@ -4,6 +4,7 @@
 // down link, duplex of loopback) are left out, as upstream does.
 #include <array>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "agent/metrics/collector.h"
@@ -45,8 +46,8 @@ constexpr std::array<Property, 17> kProperties = {{
 }};
 
 // sysfs writes these in decimal or, like flags and dev_id, as 0x-prefixed hexadecimal.
-std::optional<double> read_integer(const std::filesystem::path& path) {
-  const auto text = read_text(path);
+std::optional<double> read_integer(const AttributeDir& dir, const char* file) {
+  const auto text = dir.read_text(file);
   if (!text || text->empty()) return std::nullopt;
   char* end = nullptr;
   errno = 0;
@@ -69,19 +70,23 @@ class NetclassCollector : public Collector {
     }
     if (devices.empty() && !std::filesystem::exists(dir_)) throw NoDataError("no " + dir_.string());
 
+    std::vector<std::unique_ptr<AttributeDir>> attributes;
+    for (const auto& device : devices)
+      attributes.push_back(std::make_unique<AttributeDir>(dir_ / device));
+
     FamilyBuilder up(out, "node_network_up", "Value is 1 if operstate is 'up', 0 otherwise.",
                      kGauge);
     FamilyBuilder info(out, "node_network_info",
                        "Non-numeric data from /sys/class/net/<iface>, value is always 1.", kGauge);
-    for (const auto& device : devices) {
+    for (size_t d = 0; d < devices.size(); ++d) {
       const auto text = [&](const char* file) {
-        return read_text(dir_ / device / file).value_or("");
+        return attributes[d]->read_text(file).value_or("");
       };
       const std::string operstate = text("operstate");
-      up.add({{"device", device}}, operstate == "up" ? 1 : 0);
+      up.add({{"device", devices[d]}}, operstate == "up" ? 1 : 0);
       info.add({{"address", text("address")},
                 {"broadcast", text("broadcast")},
-                {"device", device},
+                {"device", devices[d]},
                 {"duplex", text("duplex")},
                 {"ifalias", text("ifalias")},
                 {"operstate", operstate}},
@@ -91,9 +96,9 @@ class NetclassCollector : public Collector {
       FamilyBuilder family(out, std::string("node_network_") + property.metric,
                            std::string("Network device property: ") + property.metric,
                            property.type);
-      for (const auto& device : devices) {
-        if (const auto value = read_integer(dir_ / device / property.file)) {
-          family.add({{"device", device}}, *value * property.scale);
+      for (size_t d = 0; d < devices.size(); ++d) {
+        if (const auto value = read_integer(*attributes[d], property.file)) {
+          family.add({{"device", devices[d]}}, *value * property.scale);
         }
       }
     }

@@ -1,6 +1,11 @@
 #include "agent/metrics/node_collector.h"
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
 
 #include "agent/metrics/metric_builder.h"
 #include "common/log.h"
@@ -11,52 +16,131 @@ struct NodeCollector::State {
   std::atomic<bool> failing{false};
 };
 
-NodeCollector::NodeCollector(std::vector<Entry> collectors)
-    : collectors_(std::move(collectors)), states_(new State[collectors_.size()]) {}
+struct NodeCollector::Outcome {
+  MetricFamilies families;
+  double seconds = 0;
+  bool ok = false;
+};
+
+// Threads that wait for a scrape and run the same work as the scraping thread, all returning
+// before the scrape goes on. Started once: a thread per scrape would cost more than the
+// collectors it runs.
+class NodeCollector::Helpers {
+ public:
+  explicit Helpers(unsigned count) {
+    for (unsigned i = 0; i < count; ++i) threads_.emplace_back([this] { wait_for_work(); });
+  }
+  ~Helpers() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& thread : threads_) thread.join();
+  }
+  Helpers(const Helpers&) = delete;
+  Helpers& operator=(const Helpers&) = delete;
+
+  // Runs `work` on every helper and on the calling thread; returns when all have returned.
+  void run_everywhere(const std::function<void()>& work) {
+    const std::lock_guard one_scrape_at_a_time(scrape_mutex_);
+    {
+      std::lock_guard lock(mutex_);
+      work_ = &work;
+      busy_ = static_cast<unsigned>(threads_.size());
+      ++round_;
+    }
+    wake_.notify_all();
+    work();
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [this] { return busy_ == 0; });
+    work_ = nullptr;
+  }
+
+ private:
+  void wait_for_work() {
+    std::uint64_t rounds_done = 0;
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [&] { return stopping_ || round_ != rounds_done; });
+      if (stopping_) return;
+      rounds_done = round_;
+      const std::function<void()>& work = *work_;
+      lock.unlock();
+      work();
+      lock.lock();
+      if (--busy_ == 0) done_.notify_one();
+    }
+  }
+
+  std::mutex scrape_mutex_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  const std::function<void()>* work_ = nullptr;
+  std::uint64_t round_ = 0;
+  unsigned busy_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+unsigned NodeCollector::default_threads() {
+  return std::clamp(std::thread::hardware_concurrency(), 1U, 4U);
+}
+
+NodeCollector::NodeCollector(std::vector<Entry> collectors, unsigned threads)
+    : collectors_(std::move(collectors)),
+      states_(new State[collectors_.size()]),
+      helpers_(std::make_unique<Helpers>(std::max(threads, 1U) - 1)) {}
 
 NodeCollector::~NodeCollector() = default;
 
+NodeCollector::Outcome NodeCollector::run(size_t index) const {
+  const Entry& entry = collectors_[index];
+  State& state = states_[index];
+  const auto start = std::chrono::steady_clock::now();
+  Outcome outcome;
+  try {
+    entry.collector->collect(outcome.families);
+    outcome.ok = true;
+  } catch (const NoDataError&) {
+    // the subsystem is absent here: nothing to say, on every scrape
+  } catch (const std::exception& e) {
+    if (!state.failing.exchange(true)) {
+      log::error("collector " + entry.name + " failed: " + e.what() +
+                 " (logged once until it recovers)");
+    }
+  }
+  if (outcome.ok && state.failing.exchange(false)) {
+    log::info("collector " + entry.name + " recovered");
+  }
+  if (!outcome.ok) outcome.families.clear();
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return outcome;
+}
+
 std::vector<prometheus::MetricFamily> NodeCollector::Collect() const {
+  std::vector<Outcome> outcomes(collectors_.size());
+  std::atomic<size_t> next{0};
+  helpers_->run_everywhere([&] {
+    for (size_t i; (i = next.fetch_add(1)) < collectors_.size();) outcomes[i] = run(i);
+  });
+
   std::vector<prometheus::MetricFamily> out;
   out.reserve(collectors_.size() * 4 + 2);
-  std::vector<std::pair<std::string, std::pair<double, bool>>> outcomes;
-  outcomes.reserve(collectors_.size());
-
-  for (size_t i = 0; i < collectors_.size(); ++i) {
-    const Entry& entry = collectors_[i];
-    State& state = states_[i];
-    const auto start = std::chrono::steady_clock::now();
-    MetricFamilies produced;
-    bool ok = true;
-    try {
-      entry.collector->collect(produced);
-    } catch (const NoDataError&) {
-      ok = false;  // the subsystem is absent here: nothing to say, on every scrape
-    } catch (const std::exception& e) {
-      ok = false;
-      if (!state.failing.exchange(true)) {
-        log::error("collector " + entry.name + " failed: " + e.what() +
-                   " (logged once until it recovers)");
-      }
-    }
-    if (ok) {
-      if (state.failing.exchange(false)) log::info("collector " + entry.name + " recovered");
-      std::move(produced.begin(), produced.end(), std::back_inserter(out));
-    }
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    outcomes.push_back({entry.name, {took.count(), ok}});
+  for (auto& outcome : outcomes) {
+    std::move(outcome.families.begin(), outcome.families.end(), std::back_inserter(out));
   }
-
-  {
+  {  // the builders add their families as they go out of scope
     FamilyBuilder duration(out, "node_scrape_collector_duration_seconds",
                            "node_exporter: Duration of a collector scrape.",
                            prometheus::MetricType::Gauge);
     FamilyBuilder success(out, "node_scrape_collector_success",
                           "node_exporter: Whether a collector succeeded.",
                           prometheus::MetricType::Gauge);
-    for (const auto& [name, outcome] : outcomes) {
-      duration.add({{"collector", name}}, outcome.first);
-      success.add({{"collector", name}}, outcome.second ? 1.0 : 0.0);
+    for (size_t i = 0; i < collectors_.size(); ++i) {
+      duration.add({{"collector", collectors_[i].name}}, outcomes[i].seconds);
+      success.add({{"collector", collectors_[i].name}}, outcomes[i].ok ? 1.0 : 0.0);
     }
   }
   return out;

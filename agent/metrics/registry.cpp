@@ -62,6 +62,8 @@ const std::vector<CollectorInfo>& known_collectors() {
        make_softnet_collector},
       {"stat", true, "boot time, context switches, forks, interrupts from /proc/stat",
        make_stat_collector},
+      {"systemd", false, "unit states, timers and sockets from systemd over D-Bus",
+       make_systemd_collector},
       {"tapestats", true, "SCSI tape drive statistics from /sys/class/scsi_tape",
        make_tapestats_collector},
       {"tcpstat", false, "TCP connection states from /proc/net/tcp{,6}", make_tcpstat_collector},

@@ -67,6 +67,7 @@ std::unique_ptr<Collector> make_btrfs_collector(const Paths& paths);
 std::unique_ptr<Collector> make_ipvs_collector(const Paths& paths);
 std::unique_ptr<Collector> make_zfs_collector(const Paths& paths);
 std::unique_ptr<Collector> make_bcache_collector(const Paths& paths);
+std::unique_ptr<Collector> make_systemd_collector(const Paths& paths);
 
 // The labels of --collector.ipvs.backend-labels ("local_address,remote_port,..."); throws
 // std::invalid_argument on a name node_exporter does not know.

@@ -1,6 +1,10 @@
 #include "agent/metrics/sysfs.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 
 #include "agent/metrics/collector.h"
@@ -32,6 +36,31 @@ std::optional<double> hex_number(std::string_view text) {
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
   if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
   return static_cast<double>(value);
+}
+
+AttributeDir::AttributeDir(const std::filesystem::path& dir)
+    : fd_(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {}
+
+AttributeDir::~AttributeDir() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<std::string> AttributeDir::read_text(const char* name) const {
+  if (fd_ < 0) return std::nullopt;
+  const int fd = ::openat(fd_, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string content;
+  char buffer[4096];
+  ssize_t n = 0;
+  // A read that fills the buffer may have more behind it; a shorter one is the whole attribute.
+  do {
+    n = ::read(fd, buffer, sizeof buffer);
+    if (n > 0) content.append(buffer, static_cast<size_t>(n));
+  } while (n == static_cast<ssize_t>(sizeof buffer) || (n < 0 && errno == EINTR));
+  ::close(fd);
+  if (n < 0) return std::nullopt;
+  const auto end = content.find('\n');
+  return std::string(text::trim(std::string_view(content).substr(0, end)));
 }
 
 std::vector<std::string> list_dir(const std::filesystem::path& path) {

@@ -21,6 +21,23 @@ std::optional<std::string> read_text(const std::filesystem::path& path);
 // A hexadecimal field as /proc/net tables write them ("0005a59c"); nullopt if it is not one.
 std::optional<double> hex_number(std::string_view text);
 
+// A directory of attribute files, opened once and its files read relative to it: the path to it
+// (/sys/class/net/eth0, a symbolic link into /sys/devices) is resolved once, not per file, and a
+// file takes one read where sysfs answers in one (attributes hold at most a page).
+class AttributeDir {
+ public:
+  explicit AttributeDir(const std::filesystem::path& dir);
+  ~AttributeDir();
+  AttributeDir(const AttributeDir&) = delete;
+  AttributeDir& operator=(const AttributeDir&) = delete;
+
+  // As read_text, for `name` in this directory; nullopt also when the directory is absent.
+  std::optional<std::string> read_text(const char* name) const;
+
+ private:
+  int fd_;
+};
+
 // Names of the entries of a directory, sorted; empty when the directory is absent.
 std::vector<std::string> list_dir(const std::filesystem::path& path);
 

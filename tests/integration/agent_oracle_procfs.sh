@@ -56,4 +56,21 @@ done
 python3 "$(dirname "$0")/oracle_compare.py" "$WORK/node_exporter.prom" "$WORK/agent.prom" \
   --collectors "$(IFS=,; echo "${COLLECTORS[*]}")" --min-series 750 || fail "series differ"
 pass "${COLLECTORS[*]} agree with node_exporter on the procfs fixture tree"
-echo "1 passed, 0 failed"
+
+# bcache's priority stats, off by default in both.
+agent_port=$(free_port)
+start agent_priority "$AGENT" "${PATHS[@]}" --web.listen-address "127.0.0.1:$agent_port" \
+  --collector.bcache.priorityStats
+ne_port=$(free_port)
+start node_exporter_priority "$NODE_EXPORTER" "${PATHS[@]}" --web.listen-address "127.0.0.1:$ne_port" \
+  --collector.disable-defaults --collector.bcache --collector.bcache.priorityStats
+wait_http "http://127.0.0.1:$agent_port/metrics"
+wait_http "http://127.0.0.1:$ne_port/metrics"
+curl -fsS "http://127.0.0.1:$agent_port/metrics" >"$WORK/agent_priority.prom"
+curl -fsS "http://127.0.0.1:$ne_port/metrics" >"$WORK/node_exporter_priority.prom"
+grep -q '^node_bcache_priority_stats_unused_percent{cache_device="cache0",uuid=' "$WORK/node_exporter_priority.prom" ||
+  fail "node_exporter shows no priority stats: the comparison would prove nothing"
+python3 "$(dirname "$0")/oracle_compare.py" "$WORK/node_exporter_priority.prom" "$WORK/agent_priority.prom" \
+  --collectors bcache || fail "bcache series differ with --collector.bcache.priorityStats"
+pass "bcache with --collector.bcache.priorityStats agrees with node_exporter"
+echo "2 passed, 0 failed"

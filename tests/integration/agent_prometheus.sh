@@ -9,7 +9,7 @@ AGENT="$BIN_DIR/sahab-agent"
 command -v prometheus >/dev/null || fail "prometheus not installed (Debian prometheus)"
 DEADLINE_SECONDS="${DEADLINE_SECONDS:-90}"
 
-mapfile -t collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a-z0-9_]+).*/\1/p')
+mapfile -t collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a-z0-9_]+)[[:space:]].*/\1/p')
 (( ${#collectors[@]} > 0 )) || fail "no collectors in the agent's --help"
 agent_port=$(free_port)
 start agent "$AGENT" --web.listen-address "127.0.0.1:$agent_port"

@@ -9,7 +9,7 @@ NODE_EXPORTER="${NODE_EXPORTER:-prometheus-node-exporter}"
 command -v promtool >/dev/null || fail "promtool not installed (Debian prometheus)"
 command -v "$NODE_EXPORTER" >/dev/null || fail "$NODE_EXPORTER not installed"
 
-mapfile -t collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a-z0-9_]+).*/\1/p')
+mapfile -t collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a-z0-9_]+)[[:space:]].*/\1/p')
 (( ${#collectors[@]} > 0 )) || fail "no collectors in the agent's --help"
 mapfile -t node_known < <("$NODE_EXPORTER" --help 2>&1 | sed -nE 's/^ *--(\[no-\])?collector\.([a-z0-9_]+)( .*)?$/\2/p')
 node_collectors=()

@@ -41,7 +41,7 @@ pass "sysusers entry creates the sahab system user"
 # The unit grants no capabilities, so every collector must work without them: run the agent as
 # 'nobody' with an empty bounding set and no_new_privs (as the unit does), and require each
 # collector that succeeds as the invoking user to succeed there too.
-mapfile -t collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a-z0-9_]+).*/\1/p')
+mapfile -t collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a-z0-9_]+)[[:space:]].*/\1/p')
 successes() {  # PORT: "name value" per collector
   curl -fsS "http://127.0.0.1:$1/metrics" | sed -nE 's/^node_scrape_collector_success\{collector="([^"]+)"\} (.*)$/\1 \2/p' | sort
 }

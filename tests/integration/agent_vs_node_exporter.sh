@@ -13,7 +13,10 @@ command -v "$NODE_EXPORTER" >/dev/null || fail "$NODE_EXPORTER not installed (De
 # Collectors issue 2 asks for; those the agent lacks yet are reported, not failed.
 ISSUE_COLLECTORS=(cpu meminfo loadavg stat filesystem diskstats netdev uname os time dmi tcpstat processes)
 
-mapfile -t agent_collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a-z0-9_]+).*/\1/p')
+# systemd is left out: without systemd as PID 1 (the test machines) both fail, and node_exporter's
+# answer about it varies from one scrape to the next; agent_systemd_dbus tests it on a D-Bus peer.
+mapfile -t agent_collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a-z0-9_]+)[[:space:]].*/\1/p' |
+  grep -vx systemd)
 (( ${#agent_collectors[@]} > 0 )) || fail "no collectors in the agent's --help"
 mapfile -t node_known < <("$NODE_EXPORTER" --help 2>&1 | sed -nE 's/^ *--(\[no-\])?collector\.([a-z0-9_]+)( .*)?$/\2/p')
 node_collectors=()

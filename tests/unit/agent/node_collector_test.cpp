@@ -1,6 +1,9 @@
 #include "agent/metrics/node_collector.h"
 
+#include <prometheus/text_serializer.h>
+
 #include "agent/metrics/registry.h"
+#include "unit/agent/metrics/procfs_fixtures.h"
 #include "unit/agent/metrics/support.h"
 
 using namespace sahab::agent;
@@ -19,4 +22,51 @@ TEST_CASE("node collector: a failing collector reports success=0 and others stil
     CHECK_FALSE(find_family(families, "node_cpu_seconds_total"));
     CHECK(value_of(families, "node_memory_MemTotal_bytes"));
   }
+}
+
+namespace {
+
+// Every default collector on node_exporter's fixture tree, but those reading the live clock or
+// the live filesystems (their values change between two scrapes).
+std::vector<NodeCollector::Entry> fixture_collectors() {
+  std::vector<NodeCollector::Entry> entries;
+  for (const auto& info : known_collectors()) {
+    if (!info.enabled_by_default || info.name == "time" || info.name == "timex" ||
+        info.name == "filesystem") {
+      continue;
+    }
+    entries.push_back({info.name, info.make(procfs_fixture_paths())});
+  }
+  return entries;
+}
+
+// The scrape as text, without the durations (they differ from one scrape to the next).
+std::string text_without_durations(std::vector<prometheus::MetricFamily> families) {
+  std::erase_if(families, [](const prometheus::MetricFamily& f) {
+    return f.name == "node_scrape_collector_duration_seconds";
+  });
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+}  // namespace
+
+TEST_CASE("node collector: collectors run side by side give the same scrape, in the same order") {
+  const NodeCollector sequential(fixture_collectors(), 1);
+  const NodeCollector side_by_side(fixture_collectors(), 4);
+  const std::string expected = text_without_durations(sequential.Collect());
+  CHECK(expected.find("node_network_up") != std::string::npos);
+  CHECK(expected.find("node_scrape_collector_success{collector=\"zfs\"}") != std::string::npos);
+  for (int scrape = 0; scrape < 20; ++scrape) {
+    REQUIRE(text_without_durations(side_by_side.Collect()) == expected);
+  }
+}
+
+TEST_CASE("node collector: a scrape with more threads than collectors, and one with none") {
+  std::vector<NodeCollector::Entry> entries;
+  entries.push_back({"meminfo", make_meminfo_collector(fixture_paths())});
+  const NodeCollector node(std::move(entries), 8);
+  CHECK(value_of(node.Collect(), "node_memory_MemTotal_bytes"));
+  const NodeCollector empty({}, 3);
+  const auto families = empty.Collect();
+  CHECK_FALSE(find_family(families, "node_scrape_collector_success"));
 }

@@ -26,3 +26,31 @@ TEST_CASE("bcache: cache set, backing and cache devices, bcache's human-readable
   tree.write("sys/fs/bcache/0000-1111/tree_depth", "deep\n");
   CHECK_THROWS_AS(collect(*make_bcache_collector(tree.paths())), CollectorError);
 }
+
+TEST_CASE("bcache: priority stats on request, from each cache device's priority_stats") {
+  Paths paths = procfs_fixture_paths();
+  const std::string uuid = "deaddd54-c735-46d5-868e-f331c5fd7c74";
+  const std::vector<std::pair<std::string, std::string>> cache = {{"cache_device", "cache0"},
+                                                                  {"uuid", uuid}};
+  CHECK_FALSE(find_family(collect(*make_bcache_collector(paths)),
+                          "node_bcache_priority_stats_unused_percent"));
+  paths.options.bcache_priority_stats = true;
+  const auto families = collect(*make_bcache_collector(paths));
+  CHECK(value_of(families, "node_bcache_priority_stats_unused_percent", cache) == 99);
+  CHECK(value_of(families, "node_bcache_priority_stats_metadata_percent", cache) == 0);
+  CHECK(families.size() == 28);
+
+  TempTree tree;
+  Paths broken = tree.paths();
+  broken.options.bcache_priority_stats = true;
+  tree.write("sys/fs/bcache/0000-1111/cache0/written", "0\n");
+  CHECK_THROWS(collect(*make_bcache_collector(broken)));  // no priority_stats file
+  tree.write("sys/fs/bcache/0000-1111/cache0/priority_stats", "Unused:\t\tmost%\nMetadata:\t0%\n");
+  CHECK_THROWS_AS(collect(*make_bcache_collector(broken)), CollectorError);
+  tree.write("sys/fs/bcache/0000-1111/cache0/priority_stats", "Unused:\t\t12%\n");
+  CHECK_THROWS_AS(collect(*make_bcache_collector(broken)), CollectorError);
+  tree.write("sys/fs/bcache/0000-1111/cache0/priority_stats", "Unused:\t\t12%\nMetadata:\t3%\n");
+  const auto fixed = collect(*make_bcache_collector(broken));
+  CHECK(value_of(fixed, "node_bcache_priority_stats_metadata_percent",
+                 {{"cache_device", "cache0"}}) == 3);
+}
