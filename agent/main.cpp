@@ -17,7 +17,6 @@
 #include "agent/metrics/registry.h"
 #include "agent/metrics_endpoint.h"
 #include "agent/push/reporting.h"
-#include "agent/resident_pages.h"
 #include "agent/self_metrics.h"
 #include "agent/utilisation/sampler.h"
 #include "agent/web_access.h"
@@ -182,7 +181,6 @@ int run(const AgentConfig& config) {
   if (reporting) metrics->add(reporting->metrics());
   server.start();
   sampler->start();
-  log::info("released " + std::to_string(release_startup_pages()) + " KiB of startup pages");
   log::info("listening on " + config.listen_address + " (port " + std::to_string(server.port()) +
             ")");
 
