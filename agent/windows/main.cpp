@@ -1,10 +1,12 @@
 // sahab-agent.exe: the Windows agent. This first slice serves /metrics (windows_exporter's names,
-// agent/metrics/*_windows.cpp) and /healthz from a console process; the inventory, push, spool,
-// the service wrapper and the YAML configuration are not built for Windows yet
-// (docs/windows-agent.md).
+// agent/metrics/*_windows.cpp) and /healthz, from a console or as the "sahab-agent" service
+// (--service, service.cpp); the inventory, push, spool and the YAML configuration are not built
+// for Windows yet (docs/windows-agent.md).
 #include <windows.h>
 
 #include <condition_variable>
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <string>
@@ -14,6 +16,7 @@
 #include "agent/metrics/registry.h"
 #include "agent/metrics_endpoint.h"
 #include "agent/windows/options.h"
+#include "agent/windows/service.h"
 #include "common/http_server.h"
 #include "common/log.h"
 #include "sahab/version.h"
@@ -22,17 +25,32 @@ namespace {
 using namespace sahab;
 using namespace sahab::agent;
 
-std::mutex g_stop_mutex;
-std::condition_variable g_stop;
-bool g_stopping = false;
+// Set once by Ctrl+C / console close or by the SCM's stop; the serving thread waits for it.
+class StopSignal {
+ public:
+  void request() {
+    {
+      std::lock_guard lock(mutex_);
+      requested_ = true;
+    }
+    changed_.notify_all();
+  }
+  void wait() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return requested_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool requested_ = false;
+};
+
+StopSignal g_stop;
 
 // Ctrl+C, Ctrl+Break, closing the console, logoff or shutdown: stop in order.
 BOOL WINAPI on_console_event(DWORD) {
-  {
-    std::lock_guard lock(g_stop_mutex);
-    g_stopping = true;
-  }
-  g_stop.notify_all();
+  g_stop.request();
   return TRUE;
 }
 
@@ -48,7 +66,7 @@ std::vector<NodeCollector::Entry> enabled_collectors(const windows::Options& opt
   return entries;
 }
 
-int run(const windows::Options& options) {
+int serve(const windows::Options& options) {
   auto metrics = std::make_shared<MetricsEndpoint>();
   metrics->add(std::make_shared<NodeCollector>(enabled_collectors(options)));
   http::Options server_options;
@@ -67,15 +85,41 @@ int run(const windows::Options& options) {
                                          " (Windows)\n/metrics  Prometheus metrics\n/healthz  "
                                          "liveness\n");
   });
-  SetConsoleCtrlHandler(on_console_event, TRUE);
   server.start();
   log::info("listening on " + options.listen_address + " (port " + std::to_string(server.port()) +
             ")");
-  std::unique_lock lock(g_stop_mutex);
-  g_stop.wait(lock, [] { return g_stopping; });
+  g_stop.wait();
   log::info("shutting down");
   server.stop();
   return 0;
+}
+
+// A service has no console: its log goes to %ProgramData%\Sahab\agent.log.
+void log_to_program_data() {
+  wchar_t base[MAX_PATH] = L"";
+  const DWORD length = GetEnvironmentVariableW(L"ProgramData", base, MAX_PATH);
+  const std::filesystem::path dir =
+      std::filesystem::path(length > 0 && length < MAX_PATH ? base : L"C:\\ProgramData") / "Sahab";
+  std::error_code ignored;
+  std::filesystem::create_directories(dir, ignored);
+  std::FILE* file = _wfopen((dir / "agent.log").c_str(), L"a");
+  if (!file) {
+    windows::report_error_event("cannot open " + (dir / "agent.log").string());
+    return;
+  }
+  std::setvbuf(file, nullptr, _IONBF, 0);  // a line is whole on disk when written
+  log::set_output(file);
+}
+
+int run(const windows::Options& options) {
+  if (!options.service) {
+    SetConsoleCtrlHandler(on_console_event, TRUE);
+    return serve(options);
+  }
+  // The log moves to a file only once the SCM has connected: run from a console by mistake, the
+  // error stays on the console.
+  return windows::run_as_service(
+      {log_to_program_data, [&options] { return serve(options); }, [] { g_stop.request(); }});
 }
 
 }  // namespace

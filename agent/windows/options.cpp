@@ -20,6 +20,7 @@ std::string help_text(const std::vector<std::string>& collectors) {
       "  --web.listen-address ADDR  address to serve /metrics and /healthz on (default :9100)\n"
       "  --collector.NAME           enable collector NAME\n"
       "  --no-collector.NAME        disable collector NAME\n"
+      "  --service                  run as the Windows service (the SCM starts it so)\n"
       "  --version                  print the version and exit\n"
       "  --help                     print this help and exit\n"
       "Collectors:";
@@ -69,6 +70,10 @@ ParsedOptions parse_options(const std::vector<std::string>& args,
         throw OptionError("flag --web.listen-address: " + std::string(e.what()));
       }
       parsed.options.listen_address = *value;
+      continue;
+    }
+    if (flag == "--service" && !value) {
+      parsed.options.service = true;
       continue;
     }
     const auto toggle = collector_switch(flag);

@@ -1,7 +1,8 @@
 #pragma once
 // The Windows agent's command line: the flags of the Linux agent that this slice supports, with
 // the same names (--web.listen-address, --collector.NAME / --no-collector.NAME, --version,
-// --help). Portable, so it is unit-tested natively (tests/windows/).
+// --help), and --service, which the installed service's command line carries. Portable, so it is
+// unit-tested natively (tests/windows/).
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -18,6 +19,7 @@ class OptionError : public std::runtime_error {
 struct Options {
   std::string listen_address = ":9100";
   std::map<std::string, bool> collectors;  // explicit --collector.X / --no-collector.X
+  bool service = false;  // --service: started by the Service Control Manager (service.h)
 
   bool collector_enabled(const std::string& name, bool enabled_by_default) const;
 };

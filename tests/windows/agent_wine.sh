@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sahab-agent.exe, cross-built (scripts/build-windows.sh, warm dependency cache) and run under
 # Wine: /metrics over loopback, checked with promtool and against this machine's figures
-# (check_metrics.py), bad flags refused, the process gone after a kill.
+# (check_metrics.py), bad flags refused, the process gone after a kill, and the service
+# started and stopped through Wine's Service Control Manager.
 # Usage: agent_wine.sh BUILD_DIR   (the Windows build goes to BUILD_DIR/windows)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,9 +18,12 @@ EXE="$BIN_DIR/sahab-agent.exe"
 # A prefix of our own, and its wineserver ended with the test (other tests may run Wine too).
 export WINEPREFIX="$WORK/wine" WINEDEBUG=-all
 trap 'status=$?; wineserver -k 2>/dev/null || true; (exit $status); cleanup' EXIT
+# The prefix is made and its wineserver left to finish (services created before that vanish or
+# cannot be opened); then a persistent wineserver: each exe starts in a fraction of a second
+# instead of ~2.6 s.
 wineboot -i >"$WORK/wineboot.log" 2>&1 || fail "wineboot could not make a prefix"
-# A persistent wineserver: each exe then starts in a fraction of a second instead of ~2.6 s.
-wineserver -p
+wineserver -w
+wineserver -p || fail "wineserver -p failed"
 
 out="$(wine "$EXE" --version)" || fail "--version failed"
 [[ "$out" == "sahab-agent "*" (Windows)"* ]] || fail "--version said: $out"
@@ -63,5 +67,34 @@ curl -fsS --max-time 30 -o "$WORK/no_cpu.txt" "http://127.0.0.1:$port/metrics" |
 grep -q '^windows_cpu_' "$WORK/no_cpu.txt" && fail "--no-collector.cpu still reports windows_cpu_*"
 grep -q '^windows_memory_physical_total_bytes ' "$WORK/no_cpu.txt" || fail "memory missing"
 ok "--no-collector.cpu leaves the cpu collector out"
+
+# The service: created with Wine's sc, started and stopped through the SCM; its log lands in
+# %ProgramData%\Sahab\agent.log (Wine's services see ProgramData as C:\users\Public).
+port=$(free_port)
+exe_windows_path="Z:${EXE//\//\\}"
+wine sc create sahab-agent binPath= "$exe_windows_path --service --web.listen-address 127.0.0.1:$port" \
+  start= demand >"$WORK/sc.log" 2>&1 || fail "sc create: $(cat "$WORK/sc.log")"
+# service_state STATE: waits up to 20 s for the SCM to report STATE.
+service_state() {
+  for _ in $(seq 200); do
+    wine sc query sahab-agent 2>/dev/null | grep -q "STATE *: [0-9] *$1" && return 0
+    sleep 0.1
+  done
+  fail "the SCM does not report the service $1: $(wine sc query sahab-agent 2>&1)"
+}
+wine sc start sahab-agent >"$WORK/sc_start.log" 2>&1 || fail "sc start: $(cat "$WORK/sc_start.log")"
+service_state RUNNING
+wait_http "http://127.0.0.1:$port/healthz" 60
+curl -fsS --max-time 30 "http://127.0.0.1:$port/metrics" | grep -q '^windows_cpu_time_total{' ||
+  fail "the service serves no windows_cpu_time_total"
+wine sc stop sahab-agent >"$WORK/sc_stop.log" 2>&1 || fail "sc stop: $(cat "$WORK/sc_stop.log")"
+service_state STOPPED
+curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null &&
+  fail "the stopped service still answers"
+service_log="$(find "$WINEPREFIX/drive_c" -path '*/Sahab/agent.log' | head -1)"
+[[ -n "$service_log" ]] || fail "no Sahab\\agent.log written by the service"
+grep -q 'level=info msg="listening on 127.0.0.1:'"$port" "$service_log" &&
+  grep -q 'msg="shutting down"' "$service_log" || fail "service log: $(cat "$service_log")"
+ok "runs as a service: SCM start and stop, log in ProgramData\\Sahab"
 
 echo "$passed passed, 0 failed"

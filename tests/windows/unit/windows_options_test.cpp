@@ -21,6 +21,8 @@ TEST_CASE("windows options: defaults, listen address in both forms, collector sw
   CHECK(parsed.options.collector_enabled("net", false));
   CHECK(parsed.options.collector_enabled("memory", true));
   CHECK_FALSE(parsed.options.collector_enabled("memory", false));
+  CHECK_FALSE(parsed.options.service);
+  CHECK(parse_options({"--service"}, kCollectors).options.service);
 }
 
 TEST_CASE("windows options: --help lists the collectors, --version names the platform") {
@@ -45,6 +47,7 @@ TEST_CASE("windows options: bad arguments are refused, naming the argument") {
                   OptionError);
   CHECK_THROWS_AS(parse_options({"--web.listen-address="}, kCollectors), OptionError);
   CHECK_THROWS_AS(parse_options({"positional"}, kCollectors), OptionError);
+  CHECK_THROWS_AS(parse_options({"--service=yes"}, kCollectors), OptionError);
   const std::string huge(100'000, 'x');
   CHECK_THROWS_AS(parse_options({"--" + huge}, kCollectors), OptionError);
 }
