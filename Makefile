@@ -11,7 +11,7 @@ deps:
 	./scripts/install-deps.sh build
 
 test-deps:
-	./scripts/install-deps.sh build test
+	./scripts/install-deps.sh build test windows
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)

@@ -7,7 +7,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:?usage: $0 BUILD_DIR}/windows"
-command -v wine >/dev/null || { echo "FAIL: wine not installed (./scripts/install-deps.sh windows)" >&2; exit 1; }
+for tool in wine x86_64-w64-mingw32-g++-posix; do
+  command -v "$tool" >/dev/null ||
+    { echo "FAIL: $tool not installed (./scripts/install-deps.sh windows)" >&2; exit 1; }
+done
 command -v promtool >/dev/null || { echo "FAIL: promtool not installed (Debian prometheus)" >&2; exit 1; }
 "$here/../../scripts/build-windows.sh" "$build" >"${TMPDIR:-/tmp}/sahab-build-windows.$$.log" 2>&1 ||
   { tail -30 "${TMPDIR:-/tmp}/sahab-build-windows.$$.log" >&2; exit 1; }
