@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds build/windows/bin/sahab-agent.exe (x86-64, statically linked) with Debian's mingw-w64.
+# Builds build/windows/bin/sahab-agent.exe (x86-64, statically linked) with Debian's mingw-w64,
+# and build/windows/sahab-agent-VERSION-x64.msi with wixl.
 # The libraries the agent links are cross-built from their Debian source packages, fetched
 # through a private sources list (the system's apt setup is not touched) and cached outside the
 # clone in $SAHAB_WINDOWS_DEPS (default /var/cache/sahab-windows-deps), one prefix per package
@@ -13,8 +14,10 @@ jobs="${JOBS:-$(nproc)}"
 host=x86_64-w64-mingw32
 toolchain="$root/cmake/mingw-w64.cmake"
 
-command -v "$host-g++-posix" >/dev/null ||
-  { echo "build-windows: $host-g++-posix missing (./scripts/install-deps.sh windows)" >&2; exit 1; }
+for tool in "$host-g++-posix" wixl; do
+  command -v "$tool" >/dev/null ||
+    { echo "build-windows: $tool missing (./scripts/install-deps.sh windows)" >&2; exit 1; }
+done
 
 # --- Debian sources through a private list -------------------------------------------------------
 apt_dir="$cache/apt"
@@ -113,3 +116,12 @@ cmake -S "$root" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
   -DSAHAB_WINDOWS_DEPS_PREFIX="$prefix" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" >/dev/null
 cmake --build "$build" -j "$jobs" --target sahab-agent
 echo "build-windows: $build/bin/sahab-agent.exe"
+
+# --- the MSI (wixl, Debian msitools): packaging/windows/sahab-agent.wxs -------------------------
+version="$(sed -nE 's/^project\(sahab VERSION ([0-9.]+).*/\1/p' "$root/CMakeLists.txt")"
+build="$(cd "$build" && pwd)"
+msi="$build/sahab-agent-$version-x64.msi"
+# wixl finds sources relative to the working directory only (an absolute Source is refused).
+(cd "$build/bin" && wixl -a x64 -D "Version=$version" -D AgentExe=sahab-agent.exe -o "$msi" \
+  "$root/packaging/windows/sahab-agent.wxs")
+echo "build-windows: $msi"
