@@ -4,7 +4,7 @@
 #include <winternl.h>
 
 #include "agent/metrics/windows_collectors.h"
-#include "agent/metrics/windows_families.h"
+#include "agent/metrics/windows_readings.h"
 
 namespace sahab::agent::windows {
 namespace {
@@ -38,15 +38,11 @@ std::vector<CoreTimes> read_cores() {
   return cores;
 }
 
-class CpuCollector : public Collector {
- public:
-  void collect(MetricFamilies& out) const override { add_cpu_families(out, read_cores()); }
-};
-
 }  // namespace
 
 std::unique_ptr<Collector> make_cpu_collector(const Paths&) {
-  return std::make_unique<CpuCollector>();
+  return std::make_unique<FunctionCollector>(
+      [](MetricFamilies& out) { add_cpu_families(out, read_cores()); });
 }
 
 }  // namespace sahab::agent::windows

@@ -25,17 +25,11 @@ std::vector<VolumeReading> read_volumes() {
   return volumes;
 }
 
-class LogicalDiskCollector : public Collector {
- public:
-  void collect(MetricFamilies& out) const override {
-    add_logical_disk_families(out, read_volumes());
-  }
-};
-
 }  // namespace
 
 std::unique_ptr<Collector> make_logical_disk_collector(const Paths&) {
-  return std::make_unique<LogicalDiskCollector>();
+  return std::make_unique<FunctionCollector>(
+      [](MetricFamilies& out) { add_logical_disk_families(out, read_volumes()); });
 }
 
 }  // namespace sahab::agent::windows

@@ -37,17 +37,9 @@ double unix_now() {
   return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
-namespace {
-
-class MemoryCollector : public Collector {
- public:
-  void collect(MetricFamilies& out) const override { add_memory_families(out, read_memory()); }
-};
-
-}  // namespace
-
 std::unique_ptr<Collector> make_memory_collector(const Paths&) {
-  return std::make_unique<MemoryCollector>();
+  return std::make_unique<FunctionCollector>(
+      [](MetricFamilies& out) { add_memory_families(out, read_memory()); });
 }
 
 }  // namespace sahab::agent::windows

@@ -42,15 +42,11 @@ std::vector<NicReading> read_nics() {
   return nics;
 }
 
-class NetCollector : public Collector {
- public:
-  void collect(MetricFamilies& out) const override { add_net_families(out, read_nics()); }
-};
-
 }  // namespace
 
 std::unique_ptr<Collector> make_net_collector(const Paths&) {
-  return std::make_unique<NetCollector>();
+  return std::make_unique<FunctionCollector>(
+      [](MetricFamilies& out) { add_net_families(out, read_nics()); });
 }
 
 }  // namespace sahab::agent::windows

@@ -45,17 +45,11 @@ OsReading read_os() {
   return os;
 }
 
-class OsCollector : public Collector {
- public:
-  void collect(MetricFamilies& out) const override {
-    add_os_families(out, read_os(), read_memory());
-  }
-};
-
 }  // namespace
 
 std::unique_ptr<Collector> make_os_collector(const Paths&) {
-  return std::make_unique<OsCollector>();
+  return std::make_unique<FunctionCollector>(
+      [](MetricFamilies& out) { add_os_families(out, read_os(), read_memory()); });
 }
 
 }  // namespace sahab::agent::windows

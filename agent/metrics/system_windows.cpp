@@ -29,15 +29,11 @@ SystemReading read_system() {
   return system;
 }
 
-class SystemCollector : public Collector {
- public:
-  void collect(MetricFamilies& out) const override { add_system_families(out, read_system()); }
-};
-
 }  // namespace
 
 std::unique_ptr<Collector> make_system_collector(const Paths&) {
-  return std::make_unique<SystemCollector>();
+  return std::make_unique<FunctionCollector>(
+      [](MetricFamilies& out) { add_system_families(out, read_system()); });
 }
 
 }  // namespace sahab::agent::windows

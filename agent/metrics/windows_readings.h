@@ -20,4 +20,15 @@ inline std::string utf8(const wchar_t* text) {
 // Seconds since 1970 now, from the system clock.
 double unix_now();
 
+// A collector made of one function: each *_windows.cpp reads the APIs and builds its families
+// in one call.
+class FunctionCollector : public Collector {
+ public:
+  explicit FunctionCollector(void (*collect)(MetricFamilies&)) : collect_(collect) {}
+  void collect(MetricFamilies& out) const override { collect_(out); }
+
+ private:
+  void (*collect_)(MetricFamilies&);
+};
+
 }  // namespace sahab::agent::windows

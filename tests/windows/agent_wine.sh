@@ -81,7 +81,7 @@ wine sc create sahab-agent binPath= "$exe_windows_path --service --web.listen-ad
 # service_state STATE: waits up to 20 s for the SCM to report STATE.
 service_state() {
   for _ in $(seq 200); do
-    wine sc query sahab-agent 2>/dev/null | grep -q "STATE *: [0-9] *$1" && return 0
+    [[ "$(wine sc query sahab-agent 2>/dev/null)" =~ STATE\ *:\ [0-9]\ *$1 ]] && return 0
     sleep 0.1
   done
   fail "the SCM does not report the service $1: $(wine sc query sahab-agent 2>&1)"
@@ -147,7 +147,7 @@ ok "msiexec /i /qn installs and starts the service on LISTEN_ADDRESS"
 wine sc stop sahab-agent >/dev/null 2>&1 || fail "sc stop before removal"
 service_state STOPPED
 for _ in $(seq 100); do
-  ps -eo args | grep -qF 'C:\Program Files\Sahab\sahab-agent.exe' || break
+  [[ "$(ps -eo args)" == *'C:\Program Files\Sahab\sahab-agent.exe'* ]] || break
   sleep 0.1
 done
 wine msiexec /x "Z:${msi//\//\\}" /qn >"$WORK/uninstall.log" 2>&1 ||
