@@ -44,7 +44,7 @@ source_version() {
 unpack_source() {
   local pkg="$1" dir="$2" work
   work="$(mktemp -d "$cache/src.XXXXXX")"
-  (cd "$work" && apt-get "${apt_opts[@]}" source -qq "$pkg" >/dev/null)
+  (cd "$work" && apt-get "${apt_opts[@]}" source -qq "$pkg" >/dev/null) || { rm -rf "$work"; return 1; }
   rm -rf "$dir"
   mv "$work/$(cd "$work" && find . -mindepth 1 -maxdepth 1 -type d | head -1)" "$dir"
   rm -rf "$work"
@@ -88,7 +88,11 @@ build_prometheus_cpp() {  # core only: the agent serves /metrics through its own
 }
 
 # Every dependency lands in one prefix per set of versions; each package keeps a stamp there.
+# One build at a time per cache (a test and `make windows` may run together).
 packages=(zlib nlohmann-json3 civetweb prometheus-cpp)
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
 [[ -f "$apt_dir/sources.list" ]] || refresh_sources
 key=""
 for pkg in "${packages[@]}"; do
@@ -105,11 +109,20 @@ for pkg in "${packages[@]}"; do
   [[ -f "$stamp" ]] && continue
   echo "build-windows: cross-building $pkg $version from its Debian source"
   src="$cache/src-${pkg}"
-  unpack_source "$pkg" "$src"
+  if ! unpack_source "$pkg" "$src"; then
+    # Lists kept from an earlier run may name a version the mirror no longer has: refresh them
+    # and start again once (the versions, hence the prefix, may change).
+    [[ -z "${SAHAB_WINDOWS_DEPS_RETRY:-}" ]] || { echo "build-windows: apt-get source $pkg failed" >&2; exit 1; }
+    refresh_sources
+    flock -u 9
+    SAHAB_WINDOWS_DEPS_RETRY=1 exec "$0" "$@"
+  fi
   "build_${pkg//-/_}" "$src" "$prefix"
   rm -rf "$src"
   touch "$stamp"
 done
+
+flock -u 9
 
 # --- the agent -------------------------------------------------------------------------------------
 cmake -S "$root" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
