@@ -11,7 +11,7 @@ deps:
 	./scripts/install-deps.sh build
 
 test-deps:
-	./scripts/install-deps.sh build test
+	./scripts/install-deps.sh build test windows
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
@@ -42,3 +42,12 @@ fuzz: test-deps
 package: build
 	./scripts/install-deps.sh package
 	cd $(BUILD_DIR) && cpack
+
+.PHONY: windows windows-deps
+# build/windows/bin/sahab-agent.exe, cross-built with mingw-w64 (scripts/build-windows.sh,
+# docs/windows-agent.md); its libraries come from Debian's source packages, cached outside the clone.
+windows-deps:
+	./scripts/install-deps.sh windows
+
+windows: windows-deps
+	JOBS=$(JOBS) ./scripts/build-windows.sh $(BUILD_DIR)/windows

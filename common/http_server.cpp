@@ -1,13 +1,18 @@
 #include "common/http_server.h"
 
-#include <arpa/inet.h>
 #include <civetweb.h>
+#ifdef _WIN32  // the Windows agent (docs/windows-agent.md): Winsock, no stack tuning
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
+#include <arpa/inet.h>
 #include <dlfcn.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -22,6 +27,7 @@
 #include "common/log.h"
 #include "common/text.h"
 
+#ifndef _WIN32
 // Debian's CivetWeb starts its worker threads with 100 KiB stacks (pthread_attr_setstacksize(
 // 102400)), and every handler runs on them: zlib, SQLite, nlohmann's recursive dump and the
 // planner's readers together overflow that on hostile input (a SIGSEGV that stops the whole
@@ -34,6 +40,7 @@ extern "C" int pthread_attr_setstacksize(pthread_attr_t* attributes, std::size_t
   static const auto real = reinterpret_cast<Real>(dlsym(RTLD_NEXT, "pthread_attr_setstacksize"));
   return real(attributes, std::max(size, kMinimumStack));
 }
+#endif
 
 namespace sahab::http {
 namespace {
@@ -127,6 +134,10 @@ std::optional<std::string> read_body(mg_connection* conn, long long content_leng
   return body;
 }
 
+#ifdef _WIN32
+// CivetWeb's Windows threads take the executable's default stack; nothing is given back.
+void release_stack_below_here() {}
+#else
 // The lowest usable address of this thread's stack (above its guard), found once per thread.
 const char* stack_floor() {
   static thread_local const char* const floor = [] {
@@ -156,6 +167,7 @@ void release_stack_below_here() {
   const auto bottom = (reinterpret_cast<std::uintptr_t>(floor) + page - 1) & ~(page - 1);
   if (top > bottom) ::madvise(reinterpret_cast<void*>(bottom), top - bottom, MADV_DONTNEED);
 }
+#endif
 
 int handle_request(mg_connection* conn, void* server) {
   return static_cast<Server*>(server)->dispatch(conn);
@@ -177,15 +189,24 @@ std::once_flag g_library_init;
 
 // Opens and closes a TCP connection, ignoring any failure.
 void knock(const std::string& host, int port) {
+#ifdef _WIN32
+  const SOCKET fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd == INVALID_SOCKET) return;
+#else
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return;
+#endif
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) == 1) {
     ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
   }
+#ifdef _WIN32
+  ::closesocket(fd);
+#else
   ::close(fd);
+#endif
 }
 
 std::string lower(std::string_view s) {

@@ -11,6 +11,7 @@ namespace sahab::log {
 namespace {
 std::atomic<Level> g_level{Level::kInfo};
 std::mutex g_mutex;
+std::FILE* g_output = nullptr;  // stderr unless set_output() named another stream
 
 const char* level_name(Level level) {
   switch (level) {
@@ -84,7 +85,13 @@ void write(Level level, std::string_view message) {
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
   const std::string msg = quoted(message);
   std::lock_guard lock(g_mutex);
-  std::fprintf(stderr, "ts=%s level=%s msg=%s\n", stamp, level_name(level), msg.c_str());
+  std::fprintf(g_output ? g_output : stderr, "ts=%s level=%s msg=%s\n", stamp, level_name(level),
+               msg.c_str());
+}
+
+void set_output(std::FILE* stream) {
+  std::lock_guard lock(g_mutex);
+  g_output = stream;
 }
 
 }  // namespace sahab::log

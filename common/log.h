@@ -1,5 +1,6 @@
 #pragma once
 // Minimal leveled logging to stderr, one line per message, safe across threads.
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,9 @@ void set_level(Level level);
 // Accepts debug|info|warn|error; returns false for anything else.
 bool set_level(std::string_view name);
 void write(Level level, std::string_view message);
+// Where lines go from now on (stderr by default). A Windows service has no console and its CRT
+// stderr cannot be reopened, so sahab-agent.exe logs to a file it names here.
+void set_output(std::FILE* stream);
 // A logfmt quoted value: a message from outside (a host id, a path, a reason) cannot end the
 // quoted value early, forge another key or start a new line.
 std::string quoted(std::string_view message);

@@ -1,0 +1,220 @@
+#include "agent/metrics/windows_families.h"
+
+#include "agent/metrics/metric_builder.h"
+
+namespace sahab::agent::windows {
+
+using prometheus::MetricType;
+
+double ticks_to_seconds(std::uint64_t ticks) { return static_cast<double>(ticks) / 1e7; }
+
+namespace {
+
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+bool high_surrogate(char16_t c) { return c >= 0xD800 && c <= 0xDBFF; }
+bool low_surrogate(char16_t c) { return c >= 0xDC00 && c <= 0xDFFF; }
+
+// Counters that Windows keeps in 100 ns ticks, per mode of windows_cpu_time_total. Privileged
+// time is kernel time less idle time (kernel time includes the idle thread), as the
+// "% Privileged Time" counter windows_exporter reads; it includes DPC and interrupt time, which
+// windows_exporter also reports as their own modes.
+std::uint64_t privileged_ticks(const CoreTimes& core) {
+  return core.kernel_ticks > core.idle_ticks ? core.kernel_ticks - core.idle_ticks : 0;
+}
+
+double as_double(std::uint64_t value) { return static_cast<double>(value); }
+
+}  // namespace
+
+std::string utf8_from_utf16(std::u16string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char16_t c = text[i];
+    if (high_surrogate(c) && i + 1 < text.size() && low_surrogate(text[i + 1])) {
+      append_utf8(out, 0x10000 + ((char32_t(c) - 0xD800) << 10) + (char32_t(text[i + 1]) - 0xDC00));
+      ++i;
+    } else if (high_surrogate(c) || low_surrogate(c)) {
+      append_utf8(out, 0xFFFD);
+    } else {
+      append_utf8(out, c);
+    }
+  }
+  return out;
+}
+
+void add_cpu_families(MetricFamilies& out, const std::vector<CoreTimes>& cores) {
+  FamilyBuilder time(out, "windows_cpu_time_total",
+                     "Time that processor spent in different modes (dpc, idle, interrupt, "
+                     "privileged, user).",
+                     MetricType::Counter);
+  FamilyBuilder interrupts(out, "windows_cpu_interrupts_total",
+                           "Total number of received and serviced hardware interrupts.",
+                           MetricType::Counter);
+  for (const auto& core : cores) {
+    const std::string label = std::to_string(core.group) + "," + std::to_string(core.number);
+    time.add({{"core", label}, {"mode", "dpc"}}, ticks_to_seconds(core.dpc_ticks));
+    time.add({{"core", label}, {"mode", "idle"}}, ticks_to_seconds(core.idle_ticks));
+    time.add({{"core", label}, {"mode", "interrupt"}}, ticks_to_seconds(core.interrupt_ticks));
+    time.add({{"core", label}, {"mode", "privileged"}}, ticks_to_seconds(privileged_ticks(core)));
+    time.add({{"core", label}, {"mode", "user"}}, ticks_to_seconds(core.user_ticks));
+    interrupts.add({{"core", label}}, as_double(core.interrupts));
+  }
+}
+
+void add_memory_families(MetricFamilies& out, const MemoryReading& memory) {
+  const auto gauge = [&out](const char* name, const char* help, std::uint64_t value) {
+    add_gauge(out, name, help, as_double(value));
+  };
+  gauge("windows_memory_physical_total_bytes", "The amount of physical memory in bytes.",
+        memory.physical_total);
+  gauge("windows_memory_physical_free_bytes",
+        "The amount of physical memory currently available in bytes.", memory.physical_available);
+  gauge("windows_memory_available_bytes",
+        "Physical memory immediately available for allocation (free, zero and standby lists).",
+        memory.physical_available);
+  gauge("windows_memory_commit_limit",
+        "Virtual memory in bytes that can be committed without extending the paging files.",
+        memory.commit_limit);
+  gauge("windows_memory_committed_bytes", "Committed virtual memory in bytes.", memory.committed);
+  gauge("windows_memory_cache_bytes", "Bytes currently used by the file system cache.",
+        memory.system_cache);
+  gauge("windows_memory_pool_paged_bytes", "Bytes in the paged pool.", memory.pool_paged);
+  gauge("windows_memory_pool_nonpaged_bytes", "Bytes in the non-paged pool.", memory.pool_nonpaged);
+}
+
+void add_os_families(MetricFamilies& out, const OsReading& os, const MemoryReading& memory) {
+  const std::string version =
+      std::to_string(os.major) + "." + std::to_string(os.minor) + "." + std::to_string(os.build);
+  FamilyBuilder(out, "windows_os_info", "Windows product name and version in labels.",
+                MetricType::Gauge)
+      .add({{"build_number", std::to_string(os.build)},
+            {"major_version", std::to_string(os.major)},
+            {"minor_version", std::to_string(os.minor)},
+            {"product", os.product},
+            {"version", version}},
+           1);
+  add_gauge(out, "windows_os_visible_memory_bytes",
+            "Total bytes of physical memory available to the operating system.",
+            as_double(memory.physical_total));
+  add_gauge(out, "windows_os_physical_memory_free_bytes",
+            "Bytes of physical memory currently unused and available.",
+            as_double(memory.physical_available));
+  add_gauge(out, "windows_os_virtual_memory_bytes", "Bytes of virtual memory.",
+            as_double(memory.commit_limit));
+  add_gauge(out, "windows_os_virtual_memory_free_bytes",
+            "Bytes of virtual memory currently unused and available.",
+            as_double(memory.commit_available));
+  add_gauge(out, "windows_os_process_memory_limit_bytes",
+            "Maximum number of bytes of memory that can be allocated to a process.",
+            as_double(memory.process_virtual_limit));
+  add_gauge(out, "windows_os_processes",
+            "Number of process contexts currently loaded or running on the operating system.",
+            as_double(os.processes));
+  add_gauge(out, "windows_os_time", "Current time as reported by the operating system (Unix time).",
+            os.unix_time);
+  FamilyBuilder(out, "windows_os_timezone", "Current timezone as reported by the operating system.",
+                MetricType::Gauge)
+      .add({{"timezone", os.timezone}}, 1);
+}
+
+void add_logical_disk_families(MetricFamilies& out, const std::vector<VolumeReading>& volumes) {
+  FamilyBuilder size(out, "windows_logical_disk_size_bytes", "Total size of the disk in bytes.",
+                     MetricType::Gauge);
+  FamilyBuilder free(out, "windows_logical_disk_free_bytes", "Unused space of the disk in bytes.",
+                     MetricType::Gauge);
+  for (const auto& volume : volumes) {
+    size.add({{"volume", volume.volume}}, as_double(volume.size_bytes));
+    free.add({{"volume", volume.volume}}, as_double(volume.free_bytes));
+  }
+}
+
+std::string nic_label(std::string_view description) {
+  std::string out;
+  out.reserve(description.size());
+  for (std::size_t i = 0; i < description.size(); ++i) {
+    const auto c = static_cast<unsigned char>(description[i]);
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    out += alnum ? static_cast<char>(c) : '_';
+    // One '_' per character, as windows_exporter's regexp replaces runes: skip the UTF-8
+    // continuation bytes of a multi-byte character.
+    while (c >= 0x80 && i + 1 < description.size() &&
+           (static_cast<unsigned char>(description[i + 1]) & 0xC0) == 0x80)
+      ++i;
+  }
+  return out;
+}
+
+void add_net_families(MetricFamilies& out, const std::vector<NicReading>& nics) {
+  struct Counter {
+    const char* name;
+    const char* help;
+    std::uint64_t (*value)(const NicReading&);
+  };
+  static const Counter counters[] = {
+      {"windows_net_bytes_received_total", "Total bytes received by interface.",
+       [](const NicReading& n) { return n.bytes_received; }},
+      {"windows_net_bytes_sent_total", "Total bytes transmitted by interface.",
+       [](const NicReading& n) { return n.bytes_sent; }},
+      {"windows_net_bytes_total", "Total bytes received and transmitted by interface.",
+       [](const NicReading& n) { return n.bytes_received + n.bytes_sent; }},
+      {"windows_net_packets_received_total", "Total packets received by interface.",
+       [](const NicReading& n) { return n.packets_received; }},
+      {"windows_net_packets_sent_total", "Total packets transmitted by interface.",
+       [](const NicReading& n) { return n.packets_sent; }},
+      {"windows_net_packets_total", "Total packets received and transmitted by interface.",
+       [](const NicReading& n) { return n.packets_received + n.packets_sent; }},
+      {"windows_net_packets_received_errors_total",
+       "Total packets that could not be received due to errors.",
+       [](const NicReading& n) { return n.receive_errors; }},
+      {"windows_net_packets_outbound_errors_total",
+       "Total packets that could not be transmitted due to errors.",
+       [](const NicReading& n) { return n.transmit_errors; }},
+      {"windows_net_packets_received_discarded_total",
+       "Total inbound packets discarded even though no errors had been detected.",
+       [](const NicReading& n) { return n.receive_discards; }},
+      {"windows_net_packets_outbound_discarded_total",
+       "Total outbound packets discarded even though no errors had been detected.",
+       [](const NicReading& n) { return n.transmit_discards; }},
+  };
+  for (const auto& counter : counters) {
+    FamilyBuilder family(out, counter.name, counter.help, MetricType::Counter);
+    for (const auto& nic : nics)
+      family.add({{"nic", nic_label(nic.description)}}, as_double(counter.value(nic)));
+  }
+  FamilyBuilder bandwidth(out, "windows_net_current_bandwidth_bytes",
+                          "Estimate of the interface's current bandwidth in bytes per second.",
+                          MetricType::Gauge);
+  for (const auto& nic : nics)
+    bandwidth.add({{"nic", nic_label(nic.description)}}, as_double(nic.link_bits_per_second) / 8);
+}
+
+void add_system_families(MetricFamilies& out, const SystemReading& system) {
+  add_gauge(out, "windows_system_system_up_time", "Time of last boot of system (Unix time).",
+            system.boot_unix_time);
+  add_counter(out, "windows_system_context_switches_total", "Total number of context switches.",
+              as_double(system.context_switches));
+  add_counter(out, "windows_system_system_calls_total",
+              "Total combined calls to Windows NT system service routines by all processes.",
+              as_double(system.system_calls));
+  add_gauge(out, "windows_system_threads", "Current number of threads.", as_double(system.threads));
+}
+
+}  // namespace sahab::agent::windows

@@ -1,0 +1,34 @@
+#pragma once
+// Win32 readings shared by more than one Windows collector (Windows only).
+#include <windows.h>
+
+#include <string>
+
+#include "agent/metrics/windows_families.h"
+
+namespace sahab::agent::windows {
+
+// GlobalMemoryStatusEx and GetPerformanceInfo; throws CollectorError when either fails.
+MemoryReading read_memory();
+
+// A NUL-terminated wide string from a Win32 API, as UTF-8.
+inline std::string utf8(const wchar_t* text) {
+  static_assert(sizeof(wchar_t) == sizeof(char16_t));
+  return utf8_from_utf16(reinterpret_cast<const char16_t*>(text));
+}
+
+// Seconds since 1970 now, from the system clock.
+double unix_now();
+
+// A collector made of one function: each *_windows.cpp reads the APIs and builds its families
+// in one call.
+class FunctionCollector : public Collector {
+ public:
+  explicit FunctionCollector(void (*collect)(MetricFamilies&)) : collect_(collect) {}
+  void collect(MetricFamilies& out) const override { collect_(out); }
+
+ private:
+  void (*collect_)(MetricFamilies&);
+};
+
+}  // namespace sahab::agent::windows

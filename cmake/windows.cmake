@@ -1,0 +1,35 @@
+# The Windows build (included by the top CMakeLists.txt when cross-compiling with
+# cmake/mingw-w64.cmake): the libraries cross-built by scripts/build-windows.sh and the parts of
+# common/ the Windows agent links, then agent/ (which selects agent/windows/).
+find_package(Threads REQUIRED)
+find_package(prometheus-cpp CONFIG REQUIRED)
+find_package(civetweb CONFIG REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(ZLIB REQUIRED)
+
+# Windows Server 2012 R2 (NT 6.3) is the oldest target: its APIs and no newer ones.
+add_compile_definitions(_WIN32_WINNT=0x0603 WINVER=0x0603 WIN32_LEAN_AND_MEAN NOMINMAX)
+# mingw-w64's time.h declares gmtime_r and localtime_r (common/log.cpp) only with this.
+add_compile_definitions(_POSIX_THREAD_SAFE_FUNCTIONS)
+
+configure_file(common/version.h.in ${CMAKE_BINARY_DIR}/generated/sahab/version.h @ONLY)
+
+# common/ minus what the Windows agent does not use yet (settings: YAML and Boost; crypto:
+# mbedTLS; files: POSIX I/O).
+add_library(sahab_common STATIC
+  common/log.cpp
+  common/text.cpp
+  common/listen_address.cpp
+  common/gzip.cpp
+  common/bounded_json.cpp
+)
+target_include_directories(sahab_common PUBLIC ${PROJECT_SOURCE_DIR}
+                                               ${CMAKE_BINARY_DIR}/generated)
+target_link_libraries(sahab_common PUBLIC Threads::Threads nlohmann_json::nlohmann_json
+                                          ZLIB::ZLIB PRIVATE sahab_warnings)
+
+add_library(sahab_http STATIC common/http_server.cpp common/prometheus_text.cpp)
+target_link_libraries(sahab_http PUBLIC sahab_common civetweb::civetweb prometheus-cpp::core
+                                 PRIVATE sahab_warnings)
+
+add_subdirectory(agent)
