@@ -112,7 +112,10 @@ Param::Param(std::string name_, const char* text_) : Param(std::move(name_), std
 Param Param::number(std::string name, double value, int decimals) {
   Param p(std::move(name), std::string());
   p.kind = Kind::kNumber;
-  p.value = std::isfinite(value) ? value : 0;
+  // Rounded as it is written, so the plan's parameter and both wordings agree.
+  const double scale = std::pow(10, decimals);
+  p.value = std::isfinite(value) ? std::round(value * scale) / scale : 0;
+  if (p.value == 0) p.value = 0;  // no "-0"
   p.decimals = decimals;
   return p;
 }
