@@ -58,11 +58,10 @@ struct Table {
   const char* name;
   std::span<const Field> fields;
 };
-const Table kTables[] = {{"batch", batch::kFields},
-                         {"summary", summary::kFields},
-                         {"metric summary", metric_summary::kFields},
-                         {"inventory", inventory::kFields},
-                         {"section", section::kFields}};
+const Table kTables[] = {
+    {"batch", batch::kFields},         {"spool", spool::kFields},
+    {"summary", summary::kFields},     {"metric summary", metric_summary::kFields},
+    {"inventory", inventory::kFields}, {"section", section::kFields}};
 
 }  // namespace
 
