@@ -51,8 +51,10 @@ std::string_view status_code(int status) {
 }
 
 http::Response parameter_error(const std::string& message) {
-  // The settings reader words its refusals "...key 'KEY': WHY" (common/settings.cpp).
-  static const std::regex keyed(R"(key '([^']{1,128})': (.*)$)");
+  // The settings reader words its refusals "FILE:LINE: key 'KEY': WHY" for a file and
+  // "ORIGIN.KEY: WHY" for a what-if's text (common/settings.cpp).
+  static const std::regex keyed(
+      R"((?:key '([^']{1,128})'|^[A-Za-z_-]{1,32}\.([A-Za-z0-9_.]{1,128})): (.*)$)");
   static const std::string number = R"((-?[0-9]{1,20}(?:\.[0-9]{1,20})?(?:e[+-]?[0-9]{1,3})?))";
   static const std::regex range("^expected a number between " + number + " and " + number);
   static const std::regex choice(R"(^expected one of (.{1,512}), got )");
@@ -65,7 +67,7 @@ http::Response parameter_error(const std::string& message) {
   if (!std::regex_search(bounded, at, keyed)) {
     return error_response(400, "parameter_invalid", {{"key", ""}}, message);
   }
-  const std::string key = at[1].str(), why = at[2].str();
+  const std::string key = at[1].matched ? at[1].str() : at[2].str(), why = at[3].str();
   if (std::smatch bounds; std::regex_search(why, bounds, range)) {
     return error_response(
         400, "parameter_range",

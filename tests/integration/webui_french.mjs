@@ -7,7 +7,11 @@
 import { env, url, ok, check, api, planApi, openBrowser } from './webui_harness.mjs';
 import { englishInText, englishOnPage, englishStrings, plannerStrings } from './webui_catalogue.mjs';
 
-const { context, page, accessible, signIn, screenshot, finish } = await openBrowser();
+// The page of a host that does not exist: the API's 404 is provoked on purpose.
+const kMissingHost = 'no-such-host-23';
+const { context, page, accessible, signIn, screenshot, finish } = await openBrowser({
+  expectedFailure: (status, path) => status === 404 && path.includes(kMissingHost),
+});
 const english = await englishStrings();
 const planner = plannerStrings();
 check(english.length > 200, `the English catalogue has strings to look for: ${english.length}`);
@@ -49,6 +53,13 @@ try {
   check(reasons.length > 0 && reasons.every((r) => r.trim()), `the agent's host gives its reasons: ${reasons.length}`);
   check(await page.locator('[lang="en"]').count() === 0, 'nothing on a French page is marked English');
   ok(`the agent's host gives ${reasons.length} reasons in French: "${reasons[0]}"`);
+
+  // An API refusal is worded in French from its code and parameters, not the API's English.
+  await page.goto(`${url}/#/hosts/${kMissingHost}`);
+  const refusal = await page.textContent('[role=alert]', { timeout: 30000 });
+  check(refusal.includes(`Aucun serveur « ${kMissingHost} »`) && !refusal.includes('no host'), `the 404 in French: ${refusal}`);
+  check((await englishOnPage(page, english)).found.length === 0, 'no English on the refusal');
+  ok(`an API refusal in French: "${refusal}"`);
 
   // The printable report: French by default, the planner's sentences French too.
   const report = async (query) => {

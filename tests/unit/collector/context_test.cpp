@@ -98,6 +98,14 @@ TEST_CASE("context: refusals carry a stable code and parameters beside the Engli
   CHECK(range["params"]["key"] == "sizing.comfort_factor");
   CHECK(range["params"]["min"] == 1.0);
   CHECK(range["params"]["max"] == 10.0);
+  // A what-if's text names the key after its origin.
+  const json what_if = json::parse(
+      parameter_error(
+          "parameters.sizing.comfort_factor: expected a number between 1 and 10, got -1")
+          .body);
+  CHECK(what_if["code"] == "parameter_range");
+  CHECK(what_if["params"]["key"] == "sizing.comfort_factor");
+  CHECK(what_if["params"]["max"] == 10.0);
   const json choice = json::parse(
       parameter_error(
           "what-if: key 'sizing.percentile': expected one of p50, p90, p95, p99, max, got 'p42'")
