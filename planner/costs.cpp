@@ -38,22 +38,6 @@ bool contains(const std::string& haystack, const char* needle) {
   return lower(haystack).find(needle) != std::string::npos;
 }
 
-std::string number_text(double v, int decimals = 0) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
-  // Thousands separated by commas, so large amounts read at a glance in a log or a report.
-  const std::string plain = buffer;
-  const std::size_t sign = plain[0] == '-' ? 1 : 0;
-  const std::size_t dot = std::min(plain.find('.'), plain.size());
-  std::string out = plain.substr(0, sign);
-  for (std::size_t i = sign; i < dot; ++i) {
-    if (i > sign && (dot - i) % 3 == 0) out += ',';
-    out += plain[i];
-  }
-  out += plain.substr(dot);
-  return out;
-}
-
 std::string g(double v) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%g", v);
@@ -116,12 +100,16 @@ std::size_t dominant(const OnPremisesCost& cost) {
   return static_cast<std::size_t>(std::max_element(list.begin(), list.end()) - list.begin());
 }
 
-// "storage 81 % (on_premises.storage_per_gb_month = 2 USD)"
-std::string driver_text(const PlannerConfig& c, const OnPremisesCost& cost, std::size_t k) {
+// "storage 81 % of it (on_premises.storage_per_gb_month = 2 USD)"
+Param driver(const PlannerConfig& c, const OnPremisesCost& cost, std::size_t k) {
   const double total = cost.total();
   const double share = total > 0 ? 100 * categories(cost)[k] / total : 0;
-  return std::string(kOnPremisesCategories[k]) + " " + number_text(share) + " % of it (" +
-         assumption_of(c, k).second + ")";
+  return Param::list(
+      "driver",
+      {say("warning.driver",
+           {Param::list("category", {say(std::string("category.") + kOnPremisesCategories[k])}),
+            Param::number("share", share),
+            {"assumption", assumption_of(c, k).second}})});
 }
 
 // Days since 1970-01-01 of "YYYY-MM-DD"; nullopt when it is not a date.
@@ -247,7 +235,7 @@ double one_time_cost(const HostPlan& h, const PlannerConfig& c) {
 std::vector<CostWarning> plausibility_warnings(const Plan& plan) {
   const PlannerConfig& c = plan.config;
   const auto& p = c.plausibility;
-  const std::string cur = " " + plan.currency;
+  const Param cur("currency", plan.currency);
   std::vector<CostWarning> out;
 
   std::size_t high = 0, low = 0;
@@ -260,39 +248,43 @@ std::vector<CostWarning> plausibility_warnings(const Plan& plan) {
     const std::size_t k = dominant(h.on_premises);
     const std::string& name = h.hostname.empty() ? h.id : h.hostname;
     const double band = too_high ? p.max_server_month : p.min_server_month;
-    out.push_back({too_high ? "server_cost_high" : "server_cost_low",
-                   name + ": on premises " + number_text(v) + cur + " a month, " +
-                       (too_high ? "above " : "below ") + number_text(band) + cur + "; " +
-                       driver_text(c, h.on_premises, k),
+    const char* check = too_high ? "server_cost_high" : "server_cost_low";
+    out.push_back({check,
+                   say(std::string("warning.") + check, {{"host", name},
+                                                         Param::number("value", v),
+                                                         Param::number("band", band),
+                                                         cur,
+                                                         driver(c, h.on_premises, k)}),
                    assumption_of(c, k).first, v});
   }
-  auto more = [&](std::size_t count, const char* check, const char* what) {
+  auto more = [&](std::size_t count, const char* check, const char* key) {
     if (count > static_cast<std::size_t>(p.max_host_warnings)) {
-      out.push_back({check,
-                     std::to_string(count - p.max_host_warnings) + " more host(s) " + what +
-                         " (plausibility.max_host_warnings lists the first " +
-                         std::to_string(p.max_host_warnings) + ")",
-                     "", static_cast<double>(count)});
+      out.push_back(
+          {check,
+           say(key, {Param::number("count", static_cast<double>(count - p.max_host_warnings)),
+                     Param::number("max", p.max_host_warnings)}),
+           "", static_cast<double>(count)});
     }
   };
-  more(high, "server_cost_high", "above the per-server band");
-  more(low, "server_cost_low", "below the per-server band");
+  more(high, "server_cost_high", "warning.more_high");
+  more(low, "server_cost_low", "warning.more_low");
 
   const Totals& t = plan.totals;
   if (t.hosts == 0) return out;
   const std::size_t k = dominant(t.on_premises);
-  const std::string drivers = driver_text(c, t.on_premises, k);
+  const Param drivers = driver(c, t.on_premises, k);
   const std::string key = assumption_of(c, k).first;
   const double average = t.on_premises_monthly_cost / t.hosts;
   if (average > p.max_fleet_server_month || average < p.min_fleet_server_month) {
     const bool too_high = average > p.max_fleet_server_month;
-    out.push_back({too_high ? "fleet_cost_high" : "fleet_cost_low",
-                   "on premises the fleet costs " + number_text(average) + cur +
-                       " per server a month on average, " + (too_high ? "above " : "below ") +
-                       number_text(too_high ? p.max_fleet_server_month : p.min_fleet_server_month) +
-                       cur + " (plausibility." + (too_high ? "max" : "min") +
-                       "_fleet_server_month); " + drivers,
-                   key, average});
+    const char* check = too_high ? "fleet_cost_high" : "fleet_cost_low";
+    out.push_back(
+        {check,
+         say(std::string("warning.") + check,
+             {Param::number("average", average),
+              Param::number("band", too_high ? p.max_fleet_server_month : p.min_fleet_server_month),
+              cur, drivers}),
+         key, average});
   }
   const double savings = -t.monthly_difference;
   if (savings > 0 && t.one_time_cost > 0) {
@@ -300,11 +292,11 @@ std::vector<CostWarning> plausibility_warnings(const Plan& plan) {
     if (payback < p.min_payback_months) {
       out.push_back(
           {"payback_short",
-           "the migration (" + number_text(t.one_time_cost) + cur + ") pays back in " +
-               number_text(payback, 1) +
-               " month(s), under plausibility.min_payback_months = " + g(p.min_payback_months) +
-               ": savings of " + number_text(savings) + cur + " a month against " +
-               number_text(t.on_premises_monthly_cost) + cur + " on premises today; " + drivers,
+           say("warning.payback_short",
+               {Param::number("one_time", t.one_time_cost), cur,
+                Param::number("payback", payback, 1), Param::figure("min", p.min_payback_months),
+                Param::number("savings", savings),
+                Param::number("today", t.on_premises_monthly_cost), drivers}),
            key, payback});
     }
   }
@@ -312,22 +304,20 @@ std::vector<CostWarning> plausibility_warnings(const Plan& plan) {
     const double ratio =
         (t.monthly_cost + t.retained_on_premises_monthly_cost) / t.on_premises_monthly_cost;
     if (ratio < p.min_cloud_ratio) {
-      out.push_back({"cloud_ratio_low",
-                     "cloud + retained costs " + number_text(100 * ratio) +
-                         " % of today's on-premises cost (below plausibility.min_cloud_ratio = " +
-                         g(p.min_cloud_ratio) + "): on premises is probably overestimated; " +
-                         drivers,
-                     key, ratio});
+      out.push_back(
+          {"cloud_ratio_low",
+           say("warning.cloud_ratio_low", {Param::number("percent", 100 * ratio),
+                                           Param::figure("min", p.min_cloud_ratio), drivers}),
+           key, ratio});
     } else if (ratio > p.max_cloud_ratio) {
       const MonthlyCost& b = t.breakdown;
       const double parts[] = {b.compute, b.storage, b.egress, b.licences};
       const char* names[] = {"compute", "storage", "egress", "licences"};
       const auto top = std::max_element(std::begin(parts), std::end(parts)) - std::begin(parts);
       out.push_back({"cloud_ratio_high",
-                     "cloud + retained costs " + number_text(ratio, 1) +
-                         " times today's on-premises cost (above plausibility.max_cloud_ratio = " +
-                         g(p.max_cloud_ratio) + "); the cloud's largest part is " + names[top] +
-                         " (catalogue prices, sizing.comfort_factor, costs.commitment)",
+                     say("warning.cloud_ratio_high",
+                         {Param::number("ratio", ratio, 1), Param::figure("max", p.max_cloud_ratio),
+                          Param::list("part", {say(std::string("cloud_part.") + names[top])})}),
                      "costs.commitment", ratio});
     }
   }

@@ -306,20 +306,17 @@ Grouping group_hosts(const Fleet& fleet, const DependencyGraph& graph,
     }
     for (std::size_t u = 0; u < unit_size.size(); ++u) {
       if (unit_size[u] > cap) {
-        Violation v{"group size", "an application unit of " + std::to_string(unit_size[u]) +
-                                      " hosts exceeds grouping.max_group_size " +
-                                      std::to_string(cap) + "; kept together"};
+        const Param unit_hosts = Param::number("hosts", unit_size[u]);
+        Violation v{"group size",
+                    say("violation.group_size", {unit_hosts, Param::number("cap", cap)})};
         v.kind = "group-size";
         for (std::size_t k = 0; k < hosts.size(); ++k) {
           if (unit_of_host[k] == u) v.hosts.push_back(hosts[k]);
         }
-        v.reason = "hosts sharing an application label (" +
-                   fleet.hosts[v.hosts.front()].label("application") +
-                   ") are never split, and there are " + std::to_string(unit_size[u]) + " of them";
-        v.fix =
-            "give the application's independent parts their own application labels, or "
-            "raise grouping.max_group_size to " +
-            std::to_string(unit_size[u]);
+        v.reason =
+            say("violation.group_size.reason",
+                {{"application", fleet.hosts[v.hosts.front()].label("application")}, unit_hosts});
+        v.fix = say("violation.group_size.fix", {unit_hosts});
         out.violations.push_back(std::move(v));
       }
     }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "planner/message.h"
+
 namespace sahab::planner {
 
 enum class Strategy { kRehost, kReplatform, kRetire, kRetain };
@@ -69,14 +71,15 @@ struct ConfidenceFactor {
   std::string name;
   std::string value;
   int effect = 0;
+  Message words;  // the value as a message, when it is words rather than a figure
 };
 
 struct HostPlan {
   std::string id, hostname, region, province, commune, environment, criticality, sensitivity;
   Strategy strategy = Strategy::kRehost;
-  std::vector<std::string> reasons;  // why this target, this strategy, these numbers
-  std::vector<std::string> flags;    // problems an architect must look at
-  int confidence = 1;                // 1..5 stars from data coverage
+  std::vector<Message> reasons;  // why this target, this strategy, these numbers
+  std::vector<Message> flags;    // problems an architect must look at
+  int confidence = 1;            // 1..5 stars from data coverage
   std::vector<ConfidenceFactor> confidence_factors;
   std::string to_confirm;  // "retire": looks idle, but the evidence is too weak to retire it
   double needed_vcpu = 0;

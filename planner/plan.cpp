@@ -1,6 +1,7 @@
 #include "planner/plan.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <unordered_map>
@@ -18,22 +19,6 @@ std::string join_blackouts(const std::vector<std::string>& periods) {
   std::string out;
   for (const auto& p : periods) out += (out.empty() ? "" : ", ") + p;
   return out;
-}
-
-std::string money(double amount, const std::string& currency) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.0f %s", amount, currency.c_str());
-  return buffer;
-}
-
-std::string days_text(double hours) {
-  char buffer[64];
-  if (hours >= 48) {
-    std::snprintf(buffer, sizeof buffer, "%.1f days", hours / 24);
-  } else {
-    std::snprintf(buffer, sizeof buffer, "%.1f h", hours);
-  }
-  return buffer;
 }
 
 std::string lower(std::string s) {
@@ -116,16 +101,13 @@ class Planner {
     place(h, i, p, need, decision.forced);
     if (p.target) {
       const double window = transfer_window_hours(c_);
-      char uplink_text[32];
-      std::snprintf(uplink_text, sizeof uplink_text, "%g", uplink);
-      const std::string copy = "copy " + std::to_string(static_cast<long long>(p.transfer_gb)) +
-                               " GB over " + uplink_text + " Mbit/s takes " +
-                               days_text(p.transfer_hours);
+      std::vector<Param> copy{Param::number("gb", std::floor(p.transfer_gb)),
+                              Param::figure("mbps", uplink), duration("takes", p.transfer_hours)};
       if (p.transfer_hours > window) {
-        p.flags.push_back(copy + ", longer than the " + days_text(window) +
-                          " transfer window: ship disks or seed the copy ahead of the wave");
+        copy.push_back(duration("window", window));
+        p.flags.push_back(say("transfer.too_long", std::move(copy)));
       } else {
-        p.reasons.push_back(copy);
+        p.reasons.push_back(say("transfer.copy", std::move(copy)));
       }
     }
   }
@@ -136,47 +118,53 @@ class Planner {
              std::optional<Strategy> forced) {
     const int level = required_qualification(h, c_);
     if (level > 0) {
-      p.reasons.push_back(c_.compliance.label + "=" + p.sensitivity +
-                          ": only providers qualified level " + std::to_string(level) + "+ in " +
-                          c_.compliance.country + " (Decree 2-24-921)");
+      p.reasons.push_back(say("compliance.host", {{"label", c_.compliance.label},
+                                                  {"value", p.sensitivity},
+                                                  Param::number("level", level),
+                                                  {"country", c_.compliance.country}}));
     }
     const bool may_replatform = c_.strategy.replatform && forced != Strategy::kRehost;
     const std::vector<std::string> software =
         may_replatform ? replatformable(h, i, p, forced == Strategy::kReplatform)
                        : std::vector<std::string>{};
     std::optional<Offer> best;
-    std::string why_not;
+    std::vector<Message> why_not;
     for (const auto& provider : catalogs_.providers) {
       if (!provider_eligible(provider, level, c_)) continue;
       const ManagedService* managed = managed_for(software, provider);
-      std::string reason;
+      Message reason;
       auto offer = price_on(need, provider, c_, managed, &reason);
       if (!offer) {
-        why_not += (why_not.empty() ? "" : "; ") + reason;
+        why_not.push_back(std::move(reason));
         continue;
       }
       if (!best || offer->monthly.total() < best->monthly.total() - 1e-9) best = std::move(offer);
     }
     if (!best) {
       p.strategy = Strategy::kRetain;
-      p.flags.push_back(
-          level > 0 ? "no provider qualified level " + std::to_string(level) + "+ in " +
-                          c_.compliance.country + " fits; not placed elsewhere" +
-                          (why_not.empty() ? "" : " (" + why_not + ")")
-                    : "no eligible offer fits" + (why_not.empty() ? "" : " (" + why_not + ")"));
+      std::vector<Message> because;
+      if (!why_not.empty()) because.push_back(say("offer.because", {Param::list("why", why_not)}));
+      p.flags.push_back(level > 0 ? say("offer.none_qualified", {Param::number("level", level),
+                                                                 {"country", c_.compliance.country},
+                                                                 Param::list("because", because)})
+                                  : say("offer.none", {Param::list("because", because)}));
       return;
     }
     const Target& t = best->target;
     p.strategy = t.managed_service.empty() ? Strategy::kRehost : Strategy::kReplatform;
     if (forced == Strategy::kReplatform && t.managed_service.empty()) {
-      p.reasons.push_back(
-          "label asks for replatform but no managed offer matches its software: rehost");
+      p.reasons.push_back(say("replatform.no_offer"));
     }
-    char size[64];
-    std::snprintf(size, sizeof size, " (%g vCPU, %g GiB)", t.vcpu, t.memory_gib);
-    p.reasons.push_back("→ " + t.instance + size + " on " + t.provider +
-                        (t.managed_service.empty() ? "" : " as " + t.managed_service) + ", " +
-                        money(best->monthly.total(), plan_.currency) + "/month");
+    std::vector<Message> managed;
+    if (!t.managed_service.empty())
+      managed.push_back(say("target.managed", {{"service", t.managed_service}}));
+    p.reasons.push_back(say("target.chosen", {{"instance", t.instance},
+                                              Param::figure("vcpu", t.vcpu),
+                                              Param::figure("gib", t.memory_gib),
+                                              {"provider", t.provider},
+                                              Param::list("managed", managed),
+                                              Param::number("monthly", best->monthly.total()),
+                                              {"currency", plan_.currency}}));
     p.target = t;
     p.monthly = best->monthly;
     p.monthly_on_demand = best->monthly_on_demand;
@@ -203,9 +191,9 @@ class Planner {
       const ServiceEvidence e = service_evidence(h, s, inbound_[i]);
       if (e.running && e.serving) {
         out.push_back(name);
-        p.reasons.push_back(e.text + ": a managed service may take it");
+        p.reasons.push_back(say("replatform.candidate", {Param::list("evidence", {e.text})}));
       } else {
-        p.reasons.push_back(e.text + ": rehost, not a managed service");
+        p.reasons.push_back(say("replatform.rehost", {Param::list("evidence", {e.text})}));
       }
     }
     return out;
@@ -340,62 +328,38 @@ class Planner {
     return name;
   }
 
-  // Each rule with its key and parameters (the web UI words it in French or English, see
-  // planRules in collector/webui/app/src/i18n) and its English wording.
+  // Each rule and fleet-wide assumption as a message of planner/messages.json.
   void write_rules() {
     for (const auto& [value, level] : c_.compliance.levels) {
       if (level == 0) continue;
-      plan_.rules.push_back({"rule.compliance",
-                             {{"label", c_.compliance.label},
-                              {"value", value},
-                              {"level", std::to_string(level)},
-                              {"country", c_.compliance.country}},
-                             "Decree 2-24-921: hosts labelled " + c_.compliance.label + "=" +
-                                 value + " go only to providers qualified level " +
-                                 std::to_string(level) + " or higher operating in " +
-                                 c_.compliance.country});
+      plan_.rules.push_back(say("rule.compliance", {{"label", c_.compliance.label},
+                                                    {"value", value},
+                                                    Param::number("level", level),
+                                                    {"country", c_.compliance.country}}));
     }
-    const std::string clients = std::to_string(c_.grouping.shared_min_clients);
+    plan_.rules.push_back(say("rule.shared_infrastructure",
+                              {Param::number("min_clients", c_.grouping.shared_min_clients)}));
     plan_.rules.push_back(
-        {"rule.shared_infrastructure",
-         {{"min_clients", clients}},
-         "shared infrastructure: a host with " + clients +
-             "+ distinct clients or a role label in the shared roles is kept out of move groups; "
-             "its clients do not wait for it (hybrid connectivity assumed during the migration)"});
-    const std::string days = std::to_string(static_cast<int>(c_.idle.evidence_min_days));
-    plan_.rules.push_back(
-        {"rule.retire",
-         {{"min_days", days}},
-         "retire: zombie (max CPU ≤ zombie threshold, quiet network) or idle (CPU, memory and "
-         "network below the idle thresholds), with enough coverage and no clients; a production "
-         "or high-criticality server only with " +
-             days +
-             "+ days of measured (agent) utilisation, else retained with to_confirm=retire"});
+        say("rule.retire", {Param::number("min_days", std::floor(c_.idle.evidence_min_days))}));
     if (c_.strategy.replatform && c_.strategy.replatform_needs_clients) {
-      plan_.rules.push_back(
-          {"rule.replatform",
-           {},
-           "replatform: only software that runs (running service or listening socket) and serves "
-           "clients (inbound connections on its ports); an installed package alone is rehosted"});
+      plan_.rules.push_back(say("rule.replatform"));
     }
-    const std::string wave = std::to_string(c_.waves.high_criticality_min_wave);
     const std::string blackouts = join_blackouts(c_.waves.blackouts);
+    std::vector<Message> during;
+    if (!blackouts.empty()) during.push_back(say("rule.waves_blackouts", {{"periods", blackouts}}));
     plan_.rules.push_back(
-        {"rule.waves",
-         {{"min_wave", wave}, {"blackouts", blackouts}},
-         "waves: dev/test before prod, never mixed; dependency targets in the same or an "
-         "earlier wave; high criticality not before wave " +
-             wave + "; per-site copy within the wave's window" +
-             (blackouts.empty() ? std::string() : "; no wave during " + blackouts)});
-    auto count = [&](std::size_t n, const std::string& what) {
-      if (n > 0) plan_.assumptions.push_back(std::to_string(n) + " " + what);
+        say("rule.waves", {Param::number("min_wave", c_.waves.high_criticality_min_wave),
+                           Param::list("blackouts", during)}));
+    auto count = [&](std::size_t n, const char* key, std::vector<Param> params = {}) {
+      if (n == 0) return;
+      params.push_back(Param::number("count", static_cast<double>(n)));
+      plan_.assumptions.push_back(say(key, std::move(params)));
     };
-    count(missing_environment_, "host(s) without an environment label: treated as prod");
-    count(missing_uplink_, "host(s) without a site uplink: assumed " +
-                               std::to_string(static_cast<int>(c_.assume.uplink_mbps)) + " Mbit/s");
-    count(hosts_with_assumptions_,
-          "host(s) with inventory values assumed (see each host's reasons); confidence lowered");
-    count(plan_.ignored_connections, "connection(s) ignored: unknown host id or a host to itself");
+    count(missing_environment_, "assumption.no_environment");
+    count(missing_uplink_, "assumption.no_uplink",
+          {Param::number("mbps", std::floor(c_.assume.uplink_mbps))});
+    count(hosts_with_assumptions_, "assumption.inventory");
+    count(plan_.ignored_connections, "assumption.ignored_connections");
   }
 
   const Fleet& fleet_;

@@ -24,7 +24,7 @@ namespace sahab::planner {
 // A cost figure outside its plausible band, with the assumption that drives it.
 struct CostWarning {
   std::string check;       // server_cost_high | server_cost_low | fleet_cost_high | ...
-  std::string detail;      // a sentence an architect can read
+  Message detail;          // a sentence an architect can read
   std::string assumption;  // the planner.yaml key behind the figure ("" when none dominates)
   double value = 0;        // the figure checked
 };
@@ -72,14 +72,6 @@ struct Totals {
   int retire_to_confirm = 0;  // retained until the owner confirms the retirement
 };
 
-// A sentence for people: its key and parameters, which the web UI words in its language, and its
-// English wording (the JSON's and the report's text).
-struct Message {
-  std::string key;
-  std::vector<std::pair<std::string, std::string>> params;
-  std::string english;
-};
-
 struct Plan {
   std::string currency;
   PlannerConfig config;
@@ -90,9 +82,9 @@ struct Plan {
   std::vector<Wave> waves;
   std::vector<CostRollup> by_region, by_commune;
   std::vector<Violation> violations;
-  std::vector<Message> rules;            // rules applied (compliance, shared infrastructure, ...)
-  std::vector<std::string> assumptions;  // fleet-wide assumptions with counts
-  std::vector<std::string> providers;    // every catalogue provider (providers.allowed picks)
+  std::vector<Message> rules;          // rules applied (compliance, shared infrastructure, ...)
+  std::vector<Message> assumptions;    // fleet-wide assumptions with counts
+  std::vector<std::string> providers;  // every catalogue provider (providers.allowed picks)
   std::size_t ignored_connections = 0;
   Totals totals;
   std::vector<CostWarning> warnings;  // implausible cost figures (costs.cpp)

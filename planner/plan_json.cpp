@@ -86,6 +86,39 @@ class Writer {
     for (const auto& s : list) value(s);
     return end_array();
   }
+  // A message as the web UI words it: {"key": ..., "params": {name: text | number | [messages]}}.
+  Writer& message(const Message& m) {
+    begin_object().field("key", m.key).key("params").begin_object();
+    for (const auto& p : m.params) {
+      key(p.name);
+      if (p.kind == Param::Kind::kNumber) {
+        value(p.value);
+      } else if (p.kind == Param::Kind::kList) {
+        begin_array();
+        for (const auto& item : p.items) message(item);
+        end_array();
+      } else {
+        value(p.text);
+      }
+    }
+    return end_object().end_object();
+  }
+  // A message field: "name": its English wording, "name_message": its key and parameters.
+  Writer& message_field(std::string_view k, const Message& m) {
+    field(k, m.english);
+    key(std::string(k) + "_message");
+    return m.empty() ? null() : message(m);
+  }
+  // A list of messages: "name": their English wording, "name_messages" (singular + "_messages"
+  // when given): their keys and parameters.
+  Writer& messages(std::string_view k, std::string_view keys_name,
+                   const std::vector<Message>& list) {
+    key(k).begin_array();
+    for (const auto& m : list) value(m.english);
+    end_array().key(keys_name).begin_array();
+    for (const auto& m : list) message(m);
+    return end_array();
+  }
 
  private:
   Writer& open(char c) {
@@ -183,8 +216,8 @@ void host(Writer& w, const Plan& plan, const HostPlan& h) {
   w.field("province", h.province).field("commune", h.commune).field("environment", h.environment);
   w.field("criticality", h.criticality).field("sensitivity", h.sensitivity);
   w.field("strategy", to_string(h.strategy))
-      .strings("reasons", h.reasons)
-      .strings("flags", h.flags);
+      .messages("reasons", "reason_messages", h.reasons)
+      .messages("flags", "flag_messages", h.flags);
   w.key("move_group");
   if (h.group >= 0) {
     w.value(plan.groups[h.group].id);
@@ -196,6 +229,7 @@ void host(Writer& w, const Plan& plan, const HostPlan& h) {
   w.key("confidence_factors").begin_array();
   for (const auto& f : h.confidence_factors) {
     w.begin_object().field("name", f.name).field("value", f.value).field("effect", f.effect);
+    if (!f.words.empty()) w.key("value_message").message(f.words);
     w.end_object();
   }
   w.end_array();
@@ -244,7 +278,7 @@ void ids(Writer& w, std::string_view key, const Plan& plan,
 // A constraint report: the historical constraint and detail, then the machine kind, the hosts
 // (id and hostname) and move groups affected, the waves it touches, why and what would fix it.
 void violation(Writer& w, const Plan& plan, const Violation& v) {
-  w.begin_object().field("constraint", v.constraint).field("detail", v.detail);
+  w.begin_object().field("constraint", v.constraint).message_field("detail", v.detail);
   w.field("kind", v.kind);
   w.key("hosts").begin_array();
   for (auto h : v.hosts) {
@@ -262,7 +296,7 @@ void violation(Writer& w, const Plan& plan, const Violation& v) {
   }
   w.end_array().key("waves").begin_array();
   for (int n : v.waves) w.value(n);
-  w.end_array().field("reason", v.reason).field("fix", v.fix).end_object();
+  w.end_array().message_field("reason", v.reason).message_field("fix", v.fix).end_object();
 }
 
 void rollups(Writer& w, std::string_view key, const std::vector<CostRollup>& list) {
@@ -288,18 +322,11 @@ void cut_dependency(Writer& w, const Plan& plan, const CutDependency& c) {
   w.end_object();
 }
 
-// "rules": their English wording; "rule_messages": their keys and parameters, which the web UI
-// words in its language.
-void rules(Writer& w, const std::vector<Message>& list) {
-  w.key("rules").begin_array();
-  for (const auto& m : list) w.value(m.english);
-  w.end_array().key("rule_messages").begin_array();
-  for (const auto& m : list) {
-    w.begin_object().field("key", m.key).key("params").begin_object();
-    for (const auto& [name, value] : m.params) w.field(name, value);
-    w.end_object().end_object();
-  }
-  w.end_array();
+// "rules" and "assumptions": their English wording; "rule_messages" and "assumption_messages":
+// their keys and parameters, which the web UI words in its language.
+void rules(Writer& w, const Plan& plan) {
+  w.messages("rules", "rule_messages", plan.rules);
+  w.messages("assumptions", "assumption_messages", plan.assumptions);
 }
 
 void totals(Writer& w, const Plan& plan) {
@@ -346,7 +373,7 @@ void on_premises_model(Writer& w, const Plan& plan) {
 void warnings(Writer& w, const Plan& plan) {
   w.key("warnings").begin_array();
   for (const auto& x : plan.warnings) {
-    w.begin_object().field("check", x.check).field("detail", x.detail);
+    w.begin_object().field("check", x.check).message_field("detail", x.detail);
     w.field("assumption", x.assumption).field("value", r2(x.value)).end_object();
   }
   w.end_array();
@@ -378,8 +405,7 @@ std::string plan_json_text(const Plan& plan) {
   Writer w(out);
   w.begin_object().field("format", kPlanFormat).field("currency", plan.currency);
   w.key("parameters").raw(parameters_json(plan.config).dump());
-  rules(w, plan.rules);
-  w.strings("assumptions", plan.assumptions);
+  rules(w, plan);
   w.key("hosts").begin_array();
   for (const auto& h : plan.hosts) host(w, plan, h);
   w.end_array();
@@ -482,8 +508,7 @@ std::string plan_summary_json_text(const Plan& plan) {
   Writer w(out);
   w.begin_object().field("format", kPlanSummaryFormat).field("currency", plan.currency);
   w.key("parameters").raw(parameters_json(plan.config).dump());
-  rules(w, plan.rules);
-  w.strings("assumptions", plan.assumptions);
+  rules(w, plan);
   w.strings("providers", plan.providers);
   totals(w, plan);
   const Totals& t = plan.totals;

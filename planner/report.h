@@ -14,10 +14,9 @@ std::string hosts_csv(const Plan& plan);
 std::string waves_csv(const Plan& plan);
 std::string costs_csv(const Plan& plan);
 
-// The report's own words in French (what the web UI and the API give by default) or English.
-// What the planner writes about hosts, rules and constraints is English either way, marked
-// lang="en" in a French report.
-enum class ReportLanguage { kFrench, kEnglish };
+// The report in French (what the web UI and the API give by default) or English: its own words
+// and what the planner says about hosts, rules and constraints (planner/messages.json).
+using ReportLanguage = Language;
 std::string html_report(const Plan& plan, ReportLanguage language);
 
 // A CSV field: quoted when needed; a leading = + - @ is neutralised so a spreadsheet never

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "planner/message.h"
+
 namespace sahab::planner {
 
 struct MoveGroup {
@@ -46,16 +48,16 @@ struct Wave {
 // why it cannot be met and what would fix it.
 struct Violation {
   Violation() = default;
-  Violation(std::string constraint_, std::string detail_)
+  Violation(std::string constraint_, Message detail_)
       : constraint(std::move(constraint_)), detail(std::move(detail_)) {}
   std::string constraint;  // "dependency order", "transfer window", ...
-  std::string detail;
+  Message detail;
   std::string kind;                  // machine token: dependency-order, transfer-window, ...
   std::vector<std::uint32_t> hosts;  // affected hosts (fleet indices)
   std::vector<int> groups;           // affected move groups (indices into Plan::groups)
   std::vector<int> waves;            // affected waves (1-based)
-  std::string reason;                // why it cannot be met
-  std::string fix;                   // what would make it satisfiable
+  Message reason;                    // why it cannot be met
+  Message fix;                       // what would make it satisfiable
 };
 
 }  // namespace sahab::planner

@@ -17,6 +17,11 @@ std::string fixed(double value, int decimals = 1) {
 
 std::string percent(double ratio) { return fixed(ratio * 100, ratio < 0.1 ? 1 : 0) + "%"; }
 
+// A ratio as a percentage parameter: one decimal below 10 %.
+Param percent_param(std::string name, double ratio) {
+  return Param::number(std::move(name), ratio * 100, ratio < 0.1 ? 1 : 0);
+}
+
 const std::optional<double>& slot(const Percentiles& p, Percentile which) {
   switch (which) {
     case Percentile::kP50:
@@ -47,9 +52,9 @@ std::optional<double> observed_ratio(const Host& host, const PlannerConfig& c,
   return at_percentile((*host.utilisation).*series, c.sizing.percentile, &used);
 }
 
-// Why a resource is sized as-is: the mode, or no utilisation of it (`what`: "CPU", "memory").
-std::string as_is_reason(const PlannerConfig& c, const std::string& what) {
-  return c.sizing.mode == SizingMode::kAsIs ? "as-is" : "no " + what + " utilisation; as-is";
+// Why a resource is sized as-is: the mode (`resource`: "cpu", "memory"), or no utilisation of it.
+std::string as_is_key(const PlannerConfig& c, const std::string& resource) {
+  return "sizing." + resource + (c.sizing.mode == SizingMode::kAsIs ? "_as_is" : "_unobserved");
 }
 
 // Utilisation-based CPU need; falls back to as-is when the host was not observed.
@@ -58,14 +63,15 @@ void size_cpu(const Host& host, const PlannerConfig& c, Requirement& need, int c
   const auto ratio = observed_ratio(host, c, &Utilisation::cpu_ratio, used);
   if (!ratio) {
     need.vcpu = cores;
-    need.reasons.push_back(as_is_reason(c, "CPU") + ": " + std::to_string(cores) + " cores → " +
-                           std::to_string(cores) + " vCPU");
+    need.reasons.push_back(say(as_is_key(c, "cpu"), {Param::number("cores", cores)}));
     return;
   }
   need.vcpu = *ratio * cores * c.sizing.comfort_factor;
-  need.reasons.push_back(std::string(to_string(used)) + " CPU " + percent(*ratio) + " of " +
-                         std::to_string(cores) + " cores × " + fixed(c.sizing.comfort_factor, 2) +
-                         " → " + fixed(need.vcpu, 2) + " vCPU");
+  need.reasons.push_back(say("sizing.cpu", {{"percentile", to_string(used)},
+                                            percent_param("ratio", *ratio),
+                                            Param::number("cores", cores),
+                                            Param::number("comfort", c.sizing.comfort_factor, 2),
+                                            Param::number("vcpu", need.vcpu, 2)}));
 }
 
 void size_memory(const Host& host, const PlannerConfig& c, Requirement& need, double gib) {
@@ -73,13 +79,15 @@ void size_memory(const Host& host, const PlannerConfig& c, Requirement& need, do
   const auto ratio = observed_ratio(host, c, &Utilisation::memory_ratio, used);
   if (!ratio) {
     need.memory_gib = gib;
-    need.reasons.push_back(as_is_reason(c, "memory") + ": " + fixed(gib) + " GiB memory");
+    need.reasons.push_back(say(as_is_key(c, "memory"), {Param::number("gib", gib, 1)}));
     return;
   }
   need.memory_gib = *ratio * gib * c.sizing.comfort_factor;
-  need.reasons.push_back(std::string(to_string(used)) + " memory " + percent(*ratio) + " of " +
-                         fixed(gib) + " GiB × " + fixed(c.sizing.comfort_factor, 2) + " → " +
-                         fixed(need.memory_gib) + " GiB");
+  need.reasons.push_back(say("sizing.memory", {{"percentile", to_string(used)},
+                                               percent_param("ratio", *ratio),
+                                               Param::number("gib", gib, 1),
+                                               Param::number("comfort", c.sizing.comfort_factor, 2),
+                                               Param::number("need", need.memory_gib, 1)}));
 }
 
 double rate_at(const Percentiles& p, const PlannerConfig& c) {
@@ -93,7 +101,7 @@ void size_disks(const Host& host, const PlannerConfig& c, Requirement& need) {
   for (const auto& disk : host.disks) {
     const double allocated = disk.size_bytes.value_or(0) / kGiB;
     need.allocated_disk_gib += allocated;
-    if (!disk.size_bytes) need.assumed.push_back("disk size of " + disk.name);
+    if (!disk.size_bytes) need.assumed.push_back(say("assumed.disk_size", {{"disk", disk.name}}));
     double gib = allocated > 0 ? allocated : c.assume.disk_gib;
     if (c.sizing.disks_from_used && disk.used_bytes) {
       gib = *disk.used_bytes / kGiB * c.sizing.comfort_factor;
@@ -103,15 +111,15 @@ void size_disks(const Host& host, const PlannerConfig& c, Requirement& need) {
     used_total += disk.used_bytes.value_or(disk.size_bytes.value_or(c.assume.disk_gib * kGiB));
   }
   if (host.disks.empty()) {
-    need.assumed.push_back("disks");
+    need.assumed.push_back(say("assumed.disks"));
     need.disk_gib.push_back(std::max(c.assume.disk_gib, c.sizing.min_disk_gib));
     need.allocated_disk_gib = c.assume.disk_gib;
     used_total = c.assume.disk_gib * kGiB;
-    need.reasons.push_back("no disk inventory; assumed " + fixed(c.assume.disk_gib, 0) + " GiB");
+    need.reasons.push_back(say("sizing.no_disks", {Param::number("gib", c.assume.disk_gib)}));
   }
   need.transfer_gb = used_total / 1e9;
   if (!used_known && !host.disks.empty()) {
-    need.reasons.push_back("used space unknown; transfer assumes full disks");
+    need.reasons.push_back(say("sizing.used_unknown"));
   }
   if (host.utilisation && c.sizing.mode == SizingMode::kPerformance) {
     const auto& u = *host.utilisation;
@@ -128,35 +136,39 @@ void size_disks(const Host& host, const PlannerConfig& c, Requirement& need) {
 void coverage_factors(const Host& host, const PlannerConfig& c, Requirement& need) {
   auto& factors = need.confidence_factors;
   if (c.sizing.mode == SizingMode::kAsIs) {
-    factors.push_back({"sizing_mode", "as-is", 0});
+    factors.push_back({"sizing_mode", "as-is", 0, {}});
     return;
   }
   if (!host.utilisation) {
-    need.reasons.push_back("no utilisation data: confidence 1");
-    factors.push_back({"coverage", "no utilisation data", -4});
+    need.reasons.push_back(say("sizing.no_utilisation"));
+    factors.push_back({"coverage", "no utilisation data", -4, {}});
     return;
   }
   const auto& u = *host.utilisation;
   const double coverage = u.coverage.value_or(0.5);
-  if (!u.coverage) need.assumed.push_back("coverage (50%)");
+  if (!u.coverage) need.assumed.push_back(say("assumed.coverage", {Param::number("percent", 50)}));
   const int by_coverage = confidence_stars(coverage);
-  factors.push_back(
-      {"coverage", percent(coverage) + (u.coverage ? "" : " (assumed)"), by_coverage - 5});
+  if (u.coverage) {
+    factors.push_back({"coverage", percent(coverage), by_coverage - 5, {}});
+  } else {
+    const Message assumed = say("factor.coverage_assumed", {percent_param("percent", coverage)});
+    factors.push_back({"coverage", assumed.english, by_coverage - 5, assumed});
+  }
   double effective = coverage;
   if (u.window_days) effective *= std::min(1.0, *u.window_days / c.sizing.window_days);
   factors.push_back({"days_of_data",
                      (u.window_days ? fixed(*u.window_days, 0) : std::string("unknown")) + " of " +
                          fixed(c.sizing.window_days, 0) + " days",
-                     confidence_stars(effective) - by_coverage});
+                     confidence_stars(effective) - by_coverage,
+                     {}});
   if (u.source.empty()) {
-    factors.push_back({"source", "not stated", 0});
+    factors.push_back({"source", "not stated", 0, {}});
   } else if (measured_source(u.source, c)) {
-    factors.push_back({"source", u.source, 0});
+    factors.push_back({"source", u.source, 0, {}});
   } else {
     // Imported percentiles cannot be checked (sampling, window, gaps): one star less.
-    factors.push_back({"source", u.source, -1});
-    need.reasons.push_back("utilisation from " + u.source +
-                           ", not measured by the agent: " + "confidence lowered by 1");
+    factors.push_back({"source", u.source, -1, {}});
+    need.reasons.push_back(say("sizing.imported_utilisation", {{"source", u.source}}));
   }
 }
 
@@ -191,13 +203,13 @@ Requirement size_host(const Host& host, const PlannerConfig& c) {
   if (host.cpu_cores) {
     cores = *host.cpu_cores;
   } else {
-    need.assumed.push_back("cores (" + std::to_string(cores) + ")");
+    need.assumed.push_back(say("assumed.cores", {Param::number("cores", cores)}));
   }
   double memory_gib = c.assume.memory_gib;
   if (host.memory_bytes) {
     memory_gib = *host.memory_bytes / kGiB;
   } else {
-    need.assumed.push_back("memory (" + fixed(memory_gib) + " GiB)");
+    need.assumed.push_back(say("assumed.memory", {Param::number("gib", memory_gib, 1)}));
   }
   size_cpu(host, c, need, cores);
   size_memory(host, c, need, memory_gib);
@@ -213,11 +225,11 @@ Requirement size_host(const Host& host, const PlannerConfig& c) {
   }
   coverage_factors(host, c, need);
   if (!need.assumed.empty()) {
-    std::string list;
-    for (const auto& a : need.assumed) list += (list.empty() ? "" : ", ") + a;
-    need.reasons.push_back("assumed " + list);
+    const Message assumed = say("sizing.assumed", {Param::list("values", need.assumed)});
+    need.reasons.push_back(assumed);
+    const Message values = say("assumed.values", {Param::list("values", need.assumed)});
     need.confidence_factors.push_back(
-        {"assumed_values", list, -static_cast<int>(need.assumed.size())});
+        {"assumed_values", values.english, -static_cast<int>(need.assumed.size()), values});
   }
   int stars = 5;
   for (const auto& f : need.confidence_factors) stars += f.effect;
@@ -261,7 +273,7 @@ bool series_allowed(const PlannerConfig& c, const std::string& series) {
 
 std::optional<Offer> price_on(const Requirement& need, const Provider& provider,
                               const PlannerConfig& c, const ManagedService* managed,
-                              std::string* why_not) {
+                              Message* why_not) {
   const double rate = to_plan_currency(c, 1.0, provider.currency);
   Offer offer;
   offer.target.provider = provider.name;
@@ -273,8 +285,9 @@ std::optional<Offer> price_on(const Requirement& need, const Provider& provider,
     const auto disk = cheapest_disk(provider, gib, need.iops * share, need.mbps * share);
     if (!disk) {
       if (why_not)
-        *why_not = "no disk tier of " + provider.name + " holds " + fixed(gib, 0) + " GiB at " +
-                   fixed(need.iops * share, 0) + " IOPS";
+        *why_not = say("offer.no_disk_tier", {{"provider", provider.name},
+                                              Param::number("gib", gib),
+                                              Param::number("iops", need.iops * share)});
       return std::nullopt;
     }
     offer.target.disks.push_back({disk->tier, disk->size_gib, disk->monthly_price * rate});
@@ -290,8 +303,9 @@ std::optional<Offer> price_on(const Requirement& need, const Provider& provider,
   }
   if (!instance) {
     if (why_not)
-      *why_not = "no instance of " + provider.name + " has " + fixed(need.vcpu) + " vCPU and " +
-                 fixed(need.memory_gib) + " GiB";
+      *why_not = say("offer.no_instance", {{"provider", provider.name},
+                                           Param::number("vcpu", need.vcpu, 1),
+                                           Param::number("gib", need.memory_gib, 1)});
     return std::nullopt;
   }
   offer.target.instance = instance->name;

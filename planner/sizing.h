@@ -27,8 +27,8 @@ struct Requirement {
   bool sql_server = false;
   int confidence = 1;
   std::vector<ConfidenceFactor> confidence_factors;  // 5 + sum of effects = confidence (1..5)
-  std::vector<std::string> reasons;
-  std::vector<std::string> assumed;  // short names of assumed inventory values
+  std::vector<Message> reasons;
+  std::vector<Message> assumed;  // the inventory values assumed
 };
 
 Requirement size_host(const Host& host, const PlannerConfig& config);
@@ -53,6 +53,6 @@ struct Offer {
 // service. nullopt when nothing in the catalogue fits (the reason is written to `why_not`).
 std::optional<Offer> price_on(const Requirement& need, const Provider& provider,
                               const PlannerConfig& config, const ManagedService* managed,
-                              std::string* why_not);
+                              Message* why_not);
 
 }  // namespace sahab::planner

@@ -21,11 +21,8 @@ bool listed(const std::vector<std::string>& list, const std::string& value) {
   return !value.empty() && std::find(list.begin(), list.end(), lower(value)) != list.end();
 }
 
-std::string pct(double ratio) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f%%", ratio * 100);
-  return buffer;
-}
+// A ratio as a percentage with one decimal ("3.0" for 0.03).
+Param pct(std::string name, double ratio) { return Param::number(std::move(name), ratio * 100, 1); }
 
 std::optional<Strategy> strategy_named(const std::string& name) {
   const std::string n = lower(name);
@@ -36,26 +33,25 @@ std::optional<Strategy> strategy_named(const std::string& name) {
   return std::nullopt;
 }
 
-std::string days(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", std::round(value * 10) / 10);
-  return buffer;
+// A number of days to a tenth (40, 10.5).
+Param days(std::string name, double value) {
+  return Param::figure(std::move(name), std::round(value * 10) / 10);
 }
 
-// Why the utilisation is not retirement evidence for a prod or high-criticality host ("" = it is).
-std::string evidence_gap(const Utilisation& u, const PlannerConfig& c) {
-  std::string gap;
-  auto add = [&gap](const std::string& what) { gap += (gap.empty() ? "" : ", ") + what; };
+// Why the utilisation is not retirement evidence for a prod or high-criticality host (none = it
+// is).
+std::vector<Message> evidence_gap(const Utilisation& u, const PlannerConfig& c) {
+  std::vector<Message> gap;
   if (u.source.empty()) {
-    add("utilisation source not stated (agent data needed)");
+    gap.push_back(say("gap.source_not_stated"));
   } else if (!measured_source(u.source, c)) {
-    add("utilisation from " + u.source + ", not measured by the agent");
+    gap.push_back(say("gap.not_measured", {{"source", u.source}}));
   }
   if (!u.window_days) {
-    add("days of data unknown (" + days(c.idle.evidence_min_days) + " needed)");
+    gap.push_back(say("gap.days_unknown", {days("needed", c.idle.evidence_min_days)}));
   } else if (*u.window_days + 1e-9 < c.idle.evidence_min_days) {
-    add("only " + days(*u.window_days) + " days of data (" + days(c.idle.evidence_min_days) +
-        " needed)");
+    gap.push_back(say("gap.few_days",
+                      {days("days", *u.window_days), days("needed", c.idle.evidence_min_days)}));
   }
   return gap;
 }
@@ -77,46 +73,44 @@ void check_idle(const Host& host, const PlannerConfig& c, int clients, StrategyD
   const bool zombie = cpu_max <= c.idle.zombie_cpu_max_ratio && quiet_network;
   const bool idle = *cpu < c.idle.cpu_ratio && *memory < c.idle.memory_ratio && quiet_network;
   if (!zombie && !idle) return;
-  std::string evidence = std::string(to_string(c.sizing.percentile)) + " CPU " + pct(*cpu) +
-                         ", max CPU " + pct(cpu_max) + ", memory " + pct(*memory) + ", network " +
-                         pct(network) + " of the NIC, coverage " + pct(coverage);
-  if (u.window_days) evidence += " over " + days(*u.window_days) + " days";
-  if (!u.source.empty()) evidence += " (" + u.source + ")";
+  std::vector<Message> over, source;
+  if (u.window_days) over.push_back(say("evidence.over", {days("days", *u.window_days)}));
+  if (!u.source.empty()) source.push_back(say("evidence.source", {{"source", u.source}}));
+  const Param evidence =
+      Param::list("evidence", {say("evidence.idle", {{"percentile", to_string(c.sizing.percentile)},
+                                                     pct("cpu", *cpu),
+                                                     pct("cpu_max", cpu_max),
+                                                     pct("memory", *memory),
+                                                     pct("network", network),
+                                                     pct("coverage", coverage),
+                                                     Param::list("over", over),
+                                                     Param::list("source", source)})});
   if (clients > 0) {
-    d.reasons.push_back("looks idle (" + evidence + ") but " + std::to_string(clients) +
-                        " hosts connect to it: kept");
+    d.reasons.push_back(
+        say("strategy.idle_but_used", {evidence, Param::number("clients", clients)}));
     return;
   }
   if (!zombie && !c.idle.retire_idle) return;
-  const std::string kind = zombie ? "zombie" : "idle";
+  const Param kind = Param::list("kind", {say(zombie ? "kind.zombie" : "kind.idle")});
   if (needs_retirement_evidence(host, c)) {
-    if (const std::string gap = evidence_gap(u, c); !gap.empty()) {
-      const std::string env = host.label("environment").empty() ? "prod (no environment label)"
-                                                                : host.label("environment");
-      const std::string crit = host.label("criticality").empty()
-                                   ? std::string()
-                                   : ", criticality " + host.label("criticality");
+    if (const std::vector<Message> gap = evidence_gap(u, c); !gap.empty()) {
+      const Message env = host.label("environment").empty()
+                              ? say("environment.unlabelled")
+                              : say("environment.label", {{"value", host.label("environment")}});
+      std::vector<Message> crit;
+      if (!host.label("criticality").empty())
+        crit.push_back(say("criticality.label", {{"value", host.label("criticality")}}));
       d.forced = Strategy::kRetain;
       d.to_confirm = "retire";
-      d.reasons.push_back("looks " + kind + " (" + evidence + "), no clients; but " + env + crit +
-                          " and " + gap + ": not retired, retained until the owner confirms");
-      d.flags.push_back("retirement to confirm with the owner: " + kind + " but " + gap);
+      d.reasons.push_back(say("strategy.retire_to_confirm",
+                              {kind, evidence, Param::list("environment", {env}),
+                               Param::list("criticality", crit), Param::list("gap", gap)}));
+      d.flags.push_back(say("strategy.flag_retire_to_confirm", {kind, Param::list("gap", gap)}));
       return;
     }
   }
   d.forced = Strategy::kRetire;
-  d.reasons.push_back(kind + ": " + evidence + ", no clients");
-}
-
-std::string thousands(double value) {
-  std::string digits = std::to_string(static_cast<long long>(std::llround(value)));
-  std::string out;
-  const std::size_t n = digits.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i > 0 && (n - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
+  d.reasons.push_back(say("strategy.retire", {kind, evidence}));
 }
 
 struct Known {
@@ -235,7 +229,7 @@ ServiceEvidence service_evidence(const Host& host, const Software& software,
       package = software.evidence.substr(at + 8);
       package = package.substr(0, package.find(';'));
     }
-    e.text = package + " installed but not running";
+    e.text = say("service.installed", {{"package", package}});
     return e;
   }
   double per_day = 0;
@@ -248,18 +242,21 @@ ServiceEvidence service_evidence(const Host& host, const Software& software,
   std::string port_list;
   for (int p : ports) port_list += (port_list.empty() ? "" : ", ") + std::to_string(p);
   if (ports.empty()) {
-    e.text = what + " runs" + (service.empty() ? "" : " (service " + service + ")") +
-             " but listens on no port";
+    std::vector<Message> named;
+    if (!service.empty()) named.push_back(say("service.name", {{"service", service}}));
+    e.text = say("service.no_port", {{"software", what}, Param::list("service", named)});
     return e;
   }
   if (clients == 0) {
-    e.text = what + " listens on " + port_list + " but no host connects to it";
+    e.text = say("service.no_clients", {{"software", what}, {"ports", port_list}});
     return e;
   }
   e.serving = true;
-  e.text = what + " listens on " + port_list + " and served " + thousands(per_day) +
-           " connections a day from " + std::to_string(clients) +
-           (clients == 1 ? " host" : " hosts");
+  e.text = say(clients == 1 ? "service.serving_one" : "service.serving",
+               {{"software", what},
+                {"ports", port_list},
+                Param::number("per_day", per_day),
+                Param::number("clients", clients)});
   return e;
 }
 
@@ -267,17 +264,18 @@ StrategyDecision decide_strategy(const Host& host, const PlannerConfig& c, int c
   StrategyDecision d;
   if (const auto forced = strategy_named(host.label(c.strategy.label))) {
     d.forced = forced;
-    d.reasons.push_back("label " + c.strategy.label + "=" + host.label(c.strategy.label));
+    d.reasons.push_back(say(
+        "strategy.label", {{"label", c.strategy.label}, {"value", host.label(c.strategy.label)}}));
     return d;
   }
   if (listed(c.strategy.retain_os_families, host.os_family)) {
     d.forced = Strategy::kRetain;
-    d.reasons.push_back("OS family " + host.os_family + " has no cloud target");
+    d.reasons.push_back(say("strategy.os_family", {{"family", host.os_family}}));
     return d;
   }
   if (listed(c.strategy.retain_architectures, host.arch)) {
     d.forced = Strategy::kRetain;
-    d.reasons.push_back("architecture " + host.arch + " has no cloud target");
+    d.reasons.push_back(say("strategy.architecture", {{"arch", host.arch}}));
     return d;
   }
   check_idle(host, c, clients, d);

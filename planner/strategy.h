@@ -14,8 +14,8 @@ namespace sahab::planner {
 
 struct StrategyDecision {
   std::optional<Strategy> forced;  // retire or retain (or a label's choice); empty = price it
-  std::vector<std::string> reasons;
-  std::vector<std::string> flags;
+  std::vector<Message> reasons;
+  std::vector<Message> flags;
   std::string to_confirm;  // "retire": idle, but no evidence strong enough to retire it
 };
 
@@ -45,7 +45,7 @@ std::vector<std::vector<InboundPort>> inbound_by_port(const Fleet& fleet);
 struct ServiceEvidence {
   bool running = false;
   bool serving = false;
-  std::string text;
+  Message text;
 };
 ServiceEvidence service_evidence(const Host& host, const Software& software,
                                  const std::vector<InboundPort>& inbound);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <numeric>
@@ -14,19 +15,6 @@ namespace sahab::planner {
 namespace {
 
 std::string group_name(int g) { return "g-" + std::to_string(g + 1); }
-
-std::string hours_text(double h) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f h", h);
-  return buffer;
-}
-
-std::string duration_text(double h) {
-  if (h < 48) return hours_text(h);
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%.1f days (%.0f h)", h / 24, h);
-  return buffer;
-}
 
 // Tarjan's algorithm without recursion (a 100,000-group chain must not overflow the stack).
 std::vector<int> strongly_connected_components(std::size_t n,
@@ -453,25 +441,19 @@ class Scheduler {
       unique(waves);
       int hosts = 0;
       for (int g : groups) hosts += static_cast<int>(groups_[g].hosts.size());
+      const Param cycle_groups = Param::number("groups", static_cast<double>(groups.size()));
+      const Param cycle_hosts = Param::number("hosts", hosts);
       Violation x{"light dependency order",
-                  std::to_string(backwards) + " light dependencies of a cycle through " +
-                      std::to_string(groups.size()) + " groups (" + std::to_string(hosts) +
-                      " hosts) point to a group that moves later"};
+                  say("violation.light_dependency",
+                      {Param::number("backwards", backwards), cycle_groups, cycle_hosts})};
       x.kind = "light-dependency";
       x.groups = backwards_groups;
       x.waves = waves;
       for (int g : backwards_groups)
         x.hosts.insert(x.hosts.end(), groups_[g].hosts.begin(), groups_[g].hosts.end());
-      x.reason =
-          "light dependencies (below grouping.strong_connections_per_day and "
-          "grouping.strong_bytes_per_day) chain " +
-          std::to_string(groups.size()) + " move groups, " + std::to_string(hosts) +
-          " hosts, into one cycle: more than any wave can hold, so not all of them can "
-          "point to the same or an earlier wave; the strong dependencies are all kept";
-      x.fix = "keep hybrid connectivity (site-to-cloud VPN) open for these flows until wave " +
-              std::to_string(waves.empty() ? 0 : waves.back()) +
-              ", or raise waves.ramp / waves.teams × waves.hosts_per_team to " +
-              std::to_string(hosts) + " to move the cycle in one wave";
+      x.reason = say("violation.light_dependency.reason", {cycle_groups, cycle_hosts});
+      x.fix = say("violation.light_dependency.fix",
+                  {Param::number("wave", waves.empty() ? 0 : waves.back()), cycle_hosts});
       v.push_back(std::move(x));
     }
   }
@@ -484,21 +466,27 @@ class Scheduler {
     return out;
   }
 
-  std::string groups_text(const std::vector<int>& groups) const {
-    std::string out;
+  // The first eight groups by name, then how many more.
+  static Param groups_param(std::string name, const std::vector<int>& groups) {
+    std::vector<Message> items;
     for (std::size_t i = 0; i < groups.size(); ++i) {
-      if (i == 8) return out + " and " + std::to_string(groups.size() - i) + " more";
-      out += (i ? ", " : "") + group_name(groups[i]);
+      if (i == 8) {
+        items.push_back(
+            say("list.more", {Param::number("count", static_cast<double>(groups.size() - i))}));
+        break;
+      }
+      items.push_back(say("group.name", {{"name", group_name(groups[i])}}));
     }
-    return out;
+    return Param::list(std::move(name), std::move(items));
   }
 
-  std::string host_copy_text(std::uint32_t h) const {
+  Message host_copy(std::uint32_t h) const {
     const WaveHost& host = hosts_[h];
-    char buffer[160];
-    std::snprintf(buffer, sizeof buffer, "%.0f GB over %g Mbit/s takes %s", host.transfer_gb,
-                  host.uplink_mbps, duration_text(host.transfer_hours).c_str());
-    return (host.name.empty() ? "host " + std::to_string(h) : host.name) + ": " + buffer;
+    return say("transfer.host_copy",
+               {{"host", host.name.empty() ? "#" + std::to_string(h) : host.name},
+                Param::number("gb", host.transfer_gb),
+                Param::figure("mbps", host.uplink_mbps),
+                duration("takes", host.transfer_hours, true)});
   }
 
   // Every report is computed from the final assignment, independently of how it was built.
@@ -507,18 +495,18 @@ class Scheduler {
     const auto& wave_of = s.wave_of_group;
     for (const auto& [g, t] : deps_) {
       if (wave_of[t] <= wave_of[g]) continue;
-      Violation x{"dependency order", group_name(g) + " (wave " + std::to_string(wave_of[g]) +
-                                          ") depends on " + group_name(t) +
-                                          " which moves later (wave " + std::to_string(wave_of[t]) +
-                                          ")"};
+      const std::vector<Param> order{{"group", group_name(g)},
+                                     Param::number("wave", wave_of[g]),
+                                     {"target", group_name(t)},
+                                     Param::number("target_wave", wave_of[t])};
+      Violation x{"dependency order", say("violation.dependency_order", order)};
       x.kind = "dependency-order";
       x.groups = {g, t};
       x.waves = {wave_of[g], wave_of[t]};
       x.hosts = groups_[g].hosts;
       x.hosts.insert(x.hosts.end(), groups_[t].hosts.begin(), groups_[t].hosts.end());
-      x.reason = "the schedule could not keep the dependency target in an earlier wave";
-      x.fix = "move " + group_name(t) + " to wave " + std::to_string(wave_of[g]) +
-              " or earlier, or " + group_name(g) + " later";
+      x.reason = say("violation.dependency_order.reason");
+      x.fix = say("violation.dependency_order.fix", order);
       v.push_back(std::move(x));
     }
     std::vector<int> size(s.waves + 1, 0), nonprod(s.waves + 1, 0), prod(s.waves + 1, 0);
@@ -527,17 +515,14 @@ class Scheduler {
       size[w] += static_cast<int>(groups_[g].hosts.size());
       (groups_[g].nonprod ? nonprod : prod)[w] += 1;
       if (groups_[g].mixed_environment) {
-        Violation x{"environment", group_name(static_cast<int>(g)) +
-                                       " mixes dev/test and prod hosts (strong dependencies); "
-                                       "moved with prod"};
+        Violation x{"environment",
+                    say("violation.mixed_group", {{"group", group_name(static_cast<int>(g))}})};
         x.kind = "environment";
         x.groups = {static_cast<int>(g)};
         x.waves = {w};
         x.hosts = groups_[g].hosts;
-        x.reason =
-            "one move group holds both dev/test and prod hosts, so it cannot move in a "
-            "dev/test wave";
-        x.fix = "give the dev/test hosts their own application label so they form their own group";
+        x.reason = say("violation.mixed_group.reason");
+        x.fix = say("violation.mixed_group.fix");
         v.push_back(std::move(x));
       }
     }
@@ -545,18 +530,16 @@ class Scheduler {
       const Unit& unit = units_[u];
       const int w = wave_[u];
       if (unit.high && w < c_.waves.high_criticality_min_wave) {
-        Violation x{"criticality", groups_text(unit.groups) + " is high criticality in wave " +
-                                       std::to_string(w) + " (rule: not before wave " +
-                                       std::to_string(c_.waves.high_criticality_min_wave) + ")"};
+        Violation x{"criticality",
+                    say("violation.criticality",
+                        {groups_param("groups", unit.groups), Param::number("wave", w),
+                         Param::number("min_wave", c_.waves.high_criticality_min_wave)})};
         x.kind = "criticality";
         x.groups = unit.groups;
         x.waves = {w};
         x.hosts = unit_hosts(static_cast<int>(u));
-        x.reason = "every group that could move in wave " + std::to_string(w) +
-                   " was high criticality or waited for one";
-        x.fix =
-            "lower waves.high_criticality_min_wave, or lower the pilot/ramp caps so fewer "
-            "low-risk groups are needed before it";
+        x.reason = say("violation.criticality.reason", {Param::number("wave", w)});
+        x.fix = say("violation.criticality.fix");
         v.push_back(std::move(x));
       }
       const int cap = cap_of_final(w, s.pilot_waves);
@@ -567,34 +550,19 @@ class Scheduler {
         x.groups = unit.groups;
         x.waves = {w};
         x.hosts = unit_hosts(static_cast<int>(u));
-        const std::string cap_text =
-            "the cap of wave " + std::to_string(w) + " is " + std::to_string(cap) + " hosts";
-        if (unit.groups.size() > 1) {
-          x.detail = "wave " + std::to_string(w) + " holds " + std::to_string(size[w]) +
-                     " hosts, cap " + std::to_string(cap) + " (a dependency cycle of " +
-                     std::to_string(unit.groups.size()) + " groups larger than the cap)";
-          x.reason = "move groups " + groups_text(unit.groups) +
-                     " depend on each other (a dependency cycle), so they must move in one "
-                     "wave; together they hold " +
-                     std::to_string(unit.size) + " hosts and " + cap_text;
-          x.fix =
-              "break the cycle: let one of its dependencies run over hybrid connectivity "
-              "during the migration (or merge and re-split the groups so the cycle falls "
-              "inside one group of at most " +
-              std::to_string(cap) +
-              " hosts), or raise waves.ramp / waves.teams × "
-              "waves.hosts_per_team to " +
-              std::to_string(unit.size);
-        } else {
-          x.detail = "wave " + std::to_string(w) + " holds " + std::to_string(size[w]) +
-                     " hosts, cap " + std::to_string(cap) + " (one group larger than the cap)";
-          x.reason = "move group " + group_name(unit.groups.front()) + " holds " +
-                     std::to_string(unit.size) + " hosts that move together and " + cap_text;
-          x.fix = "split the group: lower grouping.max_group_size to " + std::to_string(cap) +
-                  " or give its independent parts their own application labels; or raise "
-                  "waves.ramp / waves.teams × waves.hosts_per_team to " +
-                  std::to_string(unit.size);
-        }
+        const std::vector<Param> figures{
+            Param::number("wave", w),
+            Param::number("size", size[w]),
+            Param::number("cap", cap),
+            Param::number("hosts", unit.size),
+            groups_param("names", unit.groups),
+            {"group", group_name(unit.groups.front())},
+            Param::number("groups", static_cast<double>(unit.groups.size()))};
+        const std::string key =
+            unit.groups.size() > 1 ? "violation.wave_size_cycle" : "violation.wave_size_group";
+        x.detail = say(key, figures);
+        x.reason = say(key + ".reason", figures);
+        x.fix = say(key + ".fix", figures);
         v.push_back(std::move(x));
       }
     }
@@ -604,20 +572,21 @@ class Scheduler {
       for (std::size_t u = 0; u < units_.size(); ++u)
         explained |= wave_[u] == w && units_[u].size > cap;
       if (size[w] > cap && !explained) {
-        Violation x{"wave size", "wave " + std::to_string(w) + " holds " + std::to_string(size[w]) +
-                                     " hosts, cap " + std::to_string(cap)};
+        const std::vector<Param> figures{Param::number("wave", w), Param::number("size", size[w]),
+                                         Param::number("cap", cap)};
+        Violation x{"wave size", say("violation.wave_size", figures)};
         x.kind = "wave-size";
         x.waves = {w};
-        x.reason = "the schedule put more hosts in the wave than its cap";
-        x.fix = "move a group of wave " + std::to_string(w) + " to a later wave";
+        x.reason = say("violation.wave_size.reason");
+        x.fix = say("violation.wave_size.fix", figures);
         v.push_back(std::move(x));
       }
       if (nonprod[w] > 0 && prod[w] > 0) {
-        Violation x{"environment", "wave " + std::to_string(w) + " mixes dev/test and prod groups"};
+        Violation x{"environment", say("violation.mixed_wave", {Param::number("wave", w)})};
         x.kind = "environment";
         x.waves = {w};
-        x.reason = "dev/test and prod groups were scheduled in the same wave";
-        x.fix = "move the dev/test groups of wave " + std::to_string(w) + " to an earlier wave";
+        x.reason = say("violation.mixed_wave.reason");
+        x.fix = say("violation.mixed_wave.fix", {Param::number("wave", w)});
         v.push_back(std::move(x));
       }
     }
@@ -653,10 +622,11 @@ class Scheduler {
         total += hosts_[items[j++].host].transfer_hours;
       if (total > window_ + 1e-9) {
         const int w = items[i].wave;
-        Violation x{"transfer window", "wave " + std::to_string(w) + ": a site needs " +
-                                           hours_text(total) + " of copy for " +
-                                           std::to_string(j - i) + " host(s), the window is " +
-                                           hours_text(window_)};
+        Violation x{"transfer window",
+                    say("violation.transfer_window",
+                        {Param::number("wave", w), Param::number("total", total, 1),
+                         Param::number("hosts", static_cast<double>(j - i)),
+                         Param::number("window", window_, 1)})};
         x.kind = "transfer-window";
         x.waves = {w};
         std::vector<std::uint32_t> too_long;
@@ -668,32 +638,28 @@ class Scheduler {
         }
         std::sort(x.groups.begin(), x.groups.end());
         x.groups.erase(std::unique(x.groups.begin(), x.groups.end()), x.groups.end());
-        const std::string site =
-            hosts_[items[i].host].site_name.empty() ? "its site" : hosts_[items[i].host].site_name;
-        const std::string window =
-            "the transfer window (waves.length_days × "
-            "waves.transfer_hours_per_day) is " +
-            duration_text(window_);
+        const std::string& site_name = hosts_[items[i].host].site_name;
+        const Param site = site_name.empty() ? Param::list("site", {say("site.unnamed")})
+                                             : Param("site", site_name);
+        const Param window =
+            Param::list("window", {say("transfer.window", {duration("window", window_, true)})});
+        const Param needed = duration("total", total, true);
         if (!too_long.empty()) {
-          std::string copies;
+          std::vector<Message> copies;
           for (std::size_t k = 0; k < too_long.size() && k < 5; ++k)
-            copies += (k ? "; " : "") + host_copy_text(too_long[k]);
+            copies.push_back(host_copy(too_long[k]));
           if (too_long.size() > 5)
-            copies += "; and " + std::to_string(too_long.size() - 5) + " more";
-          x.reason = copies + " at " + site + "'s link speed, longer than any wave: " + window;
-          x.fix =
-              "ship the disks (offline transfer) or seed the copy ahead of the wave and "
-              "sync the delta; or raise waves.length_days / waves.transfer_hours_per_day "
-              "to fit " +
-              duration_text(total) + ", or upgrade the site's uplink";
+            copies.push_back(say(
+                "list.more", {Param::number("count", static_cast<double>(too_long.size() - 5))}));
+          x.reason = say("violation.transfer_window.host_reason",
+                         {Param::list("copies", copies), site, window});
+          x.fix = say("violation.transfer_window.host_fix", {needed});
         } else {
-          x.reason = "move group(s) " + groups_text(x.groups) + " must move in one wave and " +
-                     "their " + std::to_string(j - i) + " host(s) at " + site + " need " +
-                     duration_text(total) + " of copy over one uplink; " + window;
-          x.fix = "split the group so its hosts at " + site +
-                  " move in separate waves, ship the largest hosts' disks (offline transfer), "
-                  "or raise waves.length_days / waves.transfer_hours_per_day to fit " +
-                  duration_text(total);
+          x.reason =
+              say("violation.transfer_window.group_reason",
+                  {groups_param("groups", x.groups),
+                   Param::number("hosts", static_cast<double>(j - i)), site, needed, window});
+          x.fix = say("violation.transfer_window.group_fix", {site, needed});
         }
         v.push_back(std::move(x));
       }

@@ -88,6 +88,20 @@ nlohmann::json Pusher::changed_inventory() {
   return inventory;
 }
 
+// What waits in the spool before this batch, for the collector's Agents page.
+nlohmann::json Pusher::spool_state() const {
+  namespace f = protocol::report::spool;
+  const SpoolStats stats = spool_.stats();
+  nlohmann::json state = {{f::kBatches.name, stats.batches},
+                          {f::kBytes.name, stats.bytes},
+                          {f::kDropped.name, stats.dropped_total}};
+  if (stats.batches > 0) {
+    state[f::kOldest.name] =
+        format_rfc3339(std::time(nullptr) - static_cast<std::time_t>(stats.oldest_age_seconds));
+  }
+  return state;
+}
+
 std::uint64_t Pusher::spool_report() {
   const std::uint64_t sequence = next_sequence_++;
   namespace f = protocol::report::batch;
@@ -99,6 +113,7 @@ std::uint64_t Pusher::spool_report() {
                              {f::kSummaries.name, content_.take_summaries()}};
   if (auto inventory = changed_inventory(); !inventory.is_null())
     document[f::kInventory.name] = inventory;
+  document[f::kSpool.name] = spool_state();
   // Process names and package fields are bytes from the system: never throw on invalid UTF-8.
   spool_.put(sequence, gzip::compress(document.dump(-1, ' ', false,
                                                     nlohmann::json::error_handler_t::replace)));

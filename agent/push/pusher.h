@@ -60,6 +60,7 @@ class Pusher {
   enum class Outcome { kAcknowledged, kRejected, kRetryLater };
 
   nlohmann::json changed_inventory();
+  nlohmann::json spool_state() const;
   Outcome send(const Spool::Batch& batch, const std::string& credential);
   void run();
   std::chrono::milliseconds next_backoff();

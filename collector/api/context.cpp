@@ -3,6 +3,7 @@
 #include <civetweb.h>
 
 #include <algorithm>
+#include <regex>
 
 #include "collector/ingest/credentials.h"
 #include "collector/ingest/decompress.h"
@@ -13,17 +14,78 @@
 
 namespace sahab::collector {
 
-http::Response error_response(int status, const std::string& message) {
-  // Messages may quote what the client sent, which need not be UTF-8.
+http::Response error_response(int status, std::string_view code, const nlohmann::json& params,
+                              const std::string& message) {
+  const nlohmann::json body{{"error", message}, {"code", code}, {"params", params}};
+  // Messages and parameters may quote what the client sent, which need not be UTF-8.
   return http::Response::json(
-      status, nlohmann::json{{"error", message}}.dump(-1, ' ', false,
-                                                      nlohmann::json::error_handler_t::replace) +
-                  "\n");
+      status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+http::Response error_response(int status, const std::string& message) {
+  return error_response(status, status_code(status), nlohmann::json::object(), message);
+}
+
+std::string_view status_code(int status) {
+  switch (status) {
+    case 400:
+      return "bad_request";
+    case 401:
+      return "unauthorised";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 409:
+      return "conflict";
+    case 413:
+      return "too_large";
+    case 415:
+      return "unsupported_media_type";
+    case 429:
+      return "too_many_requests";
+    case 503:
+      return "unavailable";
+    default:
+      return "error";
+  }
+}
+
+http::Response parameter_error(const std::string& message) {
+  // The settings reader words its refusals "FILE:LINE: key 'KEY': WHY" for a file and
+  // "ORIGIN.KEY: WHY" for a what-if's text (common/settings.cpp).
+  static const std::regex keyed(
+      R"((?:key '([^']{1,128})'|^[A-Za-z_-]{1,32}\.([A-Za-z0-9_.]{1,128})): (.*)$)");
+  static const std::string number = R"((-?[0-9]{1,20}(?:\.[0-9]{1,20})?(?:e[+-]?[0-9]{1,3})?))";
+  static const std::regex range("^expected a number between " + number + " and " + number);
+  static const std::regex choice(R"(^expected one of (.{1,512}), got )");
+  static const std::regex unknown(R"(unknown key '([^']{1,128})')");
+  std::smatch at;
+  const std::string bounded = message.substr(0, 1024);
+  if (std::regex_search(bounded, at, unknown)) {
+    return error_response(400, "parameter_unknown", {{"key", at[1].str()}}, message);
+  }
+  if (!std::regex_search(bounded, at, keyed)) {
+    return error_response(400, "parameter_invalid", {{"key", ""}}, message);
+  }
+  const std::string key = at[1].matched ? at[1].str() : at[2].str(), why = at[3].str();
+  if (std::smatch bounds; std::regex_search(why, bounds, range)) {
+    return error_response(
+        400, "parameter_range",
+        {{"key", key}, {"min", std::stod(bounds[1].str())}, {"max", std::stod(bounds[2].str())}},
+        message);
+  }
+  if (std::smatch choices; std::regex_search(why, choices, choice)) {
+    return error_response(400, "parameter_choice", {{"key", key}, {"choices", choices[1].str()}},
+                          message);
+  }
+  return error_response(400, "parameter_invalid", {{"key", key}}, message);
 }
 
 http::Response stored_fleet_error(const std::exception& error) {
   log::error(std::string("the stored fleet is not valid: ") + error.what());
-  return error_response(500, std::string("the stored fleet is not valid: ") + error.what());
+  return error_response(500, "fleet_invalid", nlohmann::json::object(),
+                        std::string("the stored fleet is not valid: ") + error.what());
 }
 
 http::Response json_response(int status, const nlohmann::json& body) {

@@ -34,8 +34,21 @@ struct Context {
   std::function<std::optional<std::string>(const http::Request&)> session_user;
 };
 
-// {"error": message} with the status.
+// A refusal: {"error": message, "code": code, "params": {...}} with the status. The English
+// message is for scripts and logs; the code is stable and the web UI words it with its parameters
+// in its language (apiErrors in collector/webui/app/src/i18n). docs/api.md lists the codes.
+http::Response error_response(int status, std::string_view code, const nlohmann::json& params,
+                              const std::string& message);
+// The same with the status's own code (bad_request, not_found, ... see status_code) and no
+// parameters: for refusals only scripts meet (malformed paths and bodies).
 http::Response error_response(int status, const std::string& message);
+// "bad_request", "unauthorised", "forbidden", "not_found", "conflict", "too_large",
+// "unsupported_media_type", "too_many_requests", "unavailable", else "error".
+std::string_view status_code(int status);
+// A what-if or planner.yaml value refused by the settings reader ("what-if: key 'x': expected a
+// number between 1 and 10"): parameter_range {key, min, max}, parameter_choice {key, choices},
+// parameter_unknown {key}, else parameter_invalid {key} (key "" when the message names none).
+http::Response parameter_error(const std::string& message);
 http::Response json_response(int status, const nlohmann::json& body);
 // The 500 for a stored fleet the planner's reader refuses (a connection beyond its ranges, two
 // hosts with one id), logged, naming the problem.

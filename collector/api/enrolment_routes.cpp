@@ -251,10 +251,12 @@ http::Response decide_route(Context& ctx, const http::Request& request) {
     decision = decide_enrolment_request(db, *id, approve, actor, ctx.now());
   });
   if (decision == Decision::kNotFound) {
-    return error_response(404, "no enrolment request " + std::to_string(*id));
+    return error_response(404, "enrolment_not_found", {{"id", *id}},
+                          "no enrolment request " + std::to_string(*id));
   }
   if (decision == Decision::kNotPending) {
-    return error_response(409, "enrolment request " + std::to_string(*id) + " is not pending");
+    return error_response(409, "enrolment_not_pending", {{"id", *id}},
+                          "enrolment request " + std::to_string(*id) + " is not pending");
   }
   log::info("enrolment request " + std::to_string(*id) + (approve ? " approved" : " rejected") +
             " by " + actor);

@@ -54,7 +54,7 @@ http::Response create(Context& ctx, const http::Request& request) {
   }
   const std::string name(text::trim(body["name"].get<std::string>()));
   if (name.empty() || name.size() > kMaxNameBytes) {
-    return error_response(400, "name: expected 1 to 100 bytes");
+    return error_response(400, "token_name", {{"max_bytes", 100}}, "name: expected 1 to 100 bytes");
   }
   std::optional<std::int64_t> lifetime;
   const json expires_in = body.value("expires_in", json());
@@ -64,7 +64,8 @@ http::Response create(Context& ctx, const http::Request& request) {
     lifetime = d ? std::optional(std::chrono::duration_cast<std::chrono::seconds>(*d).count())
                  : std::nullopt;
     if (!lifetime || *lifetime < 60 || *lifetime > kMaxLifetimeSeconds) {
-      return error_response(400, "expires_in: expected a duration from 1m to 366d such as 7d");
+      return error_response(400, "token_expiry", nlohmann::json::object(),
+                            "expires_in: expected a duration from 1m to 366d such as 7d");
     }
   }
   const std::string token = new_credential();
@@ -92,7 +93,10 @@ http::Response revoke(Context& ctx, const http::Request& request) {
   if (!id) return error_response(404, "expected /api/v1/enrolment-tokens/{numeric id}");
   bool found = false;
   ctx.store.write([&](Database& db) { found = revoke_enrolment_token(db, *id, actor, ctx.now()); });
-  if (!found) return error_response(404, "no enrolment token " + std::to_string(*id));
+  if (!found) {
+    return error_response(404, "token_not_found", {{"id", *id}},
+                          "no enrolment token " + std::to_string(*id));
+  }
   log::info("enrolment token " + std::to_string(*id) + " revoked by " + actor);
   return json_response(200, {{"revoked", *id}});
 }

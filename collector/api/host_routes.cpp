@@ -110,7 +110,7 @@ std::variant<std::string, http::Response> known_host(Context& ctx, const http::R
   const std::string& id = request.param("id");
   if (!valid_host_id(id)) return error_response(400, "not a valid host id");
   const bool exists = ctx.store.read([&](Database& db) { return host_exists(db, id); });
-  if (!exists) return error_response(404, "no host '" + id + "'");
+  if (!exists) return error_response(404, "host_not_found", {{"id", id}}, "no host '" + id + "'");
   return id;
 }
 
@@ -162,7 +162,7 @@ http::Response host_page(Context& ctx, const http::Request& request) {
   const std::string& id = std::get<std::string>(known);
   const auto record = ctx.store.read([&](Database& db) { return find_host(db, id); });
   return record ? json_response(200, host_detail(*record))
-                : error_response(404, "no host '" + id + "'");
+                : error_response(404, "host_not_found", {{"id", id}}, "no host '" + id + "'");
 }
 
 http::Response dependencies(Context& ctx, const http::Request& request) {

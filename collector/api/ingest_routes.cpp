@@ -95,6 +95,14 @@ http::Response agents_list(Context& ctx, const http::Request&) {
       if (a.last_seen)
         agent["behind_seconds"] = std::max<std::int64_t>(0, *a.last_seen - *a.measured_until);
     }
+    if (const auto spool = ctx.telemetry.spool_of(a.host_id)) {
+      // What the agent said its spool held at its last report (since this collector started).
+      agent["spool"] = {{"batches", spool->state.batches},
+                        {"bytes", spool->state.bytes},
+                        {"dropped", spool->state.dropped},
+                        {"reported_at", format_rfc3339(spool->reported_at)}};
+      if (spool->state.oldest) agent["spool"]["oldest"] = format_rfc3339(*spool->state.oldest);
+    }
     if (a.revoked_at) {
       agent["revoked_at"] = format_rfc3339(*a.revoked_at);
       agent["revoke_reason"] = a.revoke_reason;
@@ -119,7 +127,8 @@ http::Response revoke(Context& ctx, const http::Request& request) {
   ctx.store.write([&](Database& db) {
     found = revoke_agent(db, *id, reason, request.remote_address, ctx.now());
   });
-  if (!found) return error_response(404, "no agent " + std::to_string(*id));
+  if (!found)
+    return error_response(404, "agent_not_found", {{"id", *id}}, "no agent " + std::to_string(*id));
   log::info("revoked agent " + std::to_string(*id) + " by " + request.remote_address);
   return json_response(200, {{"revoked", *id}});
 }

@@ -52,11 +52,12 @@ json groups_json(const planner::Plan& plan) {
 }
 
 http::Response plan_groups(PlanService& plans) {
-  if (!plans.available()) return error_response(503, plans.unavailable_reason());
+  if (!plans.available())
+    return error_response(503, "plan_unavailable", json::object(), plans.unavailable_reason());
   try {
     return json_response(200, groups_json(plans.plan(plans.configure(nullptr))->plan));
   } catch (const settings::ConfigError& e) {
-    return error_response(400, e.what());
+    return parameter_error(e.what());
   } catch (const planner::FleetError& e) {
     return stored_fleet_error(e);
   }

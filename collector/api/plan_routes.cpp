@@ -40,14 +40,23 @@ std::optional<json> scenario_parameters(Context& ctx, const std::string& name) {
   return bounded_json::parse_stored_or(scenario->parameters, "scenario parameters", json());
 }
 
+http::Response no_scenario(const std::string& name) {
+  return error_response(404, "scenario_not_found", {{"name", name}}, "no scenario '" + name + "'");
+}
+
+// 503 while the collector has no planner (no catalogue configured, or it failed to load).
+http::Response plan_unavailable(const PlanService& plans) {
+  return error_response(503, "plan_unavailable", json::object(), plans.unavailable_reason());
+}
+
 // The plan for `parameters` (null = as configured), or the error to answer.
 std::variant<std::shared_ptr<const PlanService::Result>, http::Response> plan_for(
     PlanService& plans, const json& parameters) {
-  if (!plans.available()) return error_response(503, plans.unavailable_reason());
+  if (!plans.available()) return plan_unavailable(plans);
   try {
     return plans.plan(plans.configure(parameters));
   } catch (const settings::ConfigError& e) {
-    return error_response(400, e.what());
+    return parameter_error(e.what());
   } catch (const planner::FleetError& e) {
     return stored_fleet_error(e);
   }
@@ -65,7 +74,7 @@ std::variant<json, http::Response> requested_parameters(Context& ctx,
   if (!name) return json();
   if (!valid_scenario_name(*name)) return error_response(400, "scenario: invalid name");
   auto parameters = scenario_parameters(ctx, *name);
-  if (!parameters) return error_response(404, "no scenario '" + *name + "'");
+  if (!parameters) return no_scenario(*name);
   return *parameters;
 }
 
@@ -106,7 +115,10 @@ http::Response plan_document(const planner::Plan& plan, const http::Request& req
   } else if (format == "html") {
     // The report's own words in French unless ?lang=en (the planner's sentences stay English).
     const std::string lang = request.query_param("lang").value_or("fr");
-    if (lang != "fr" && lang != "en") return error_response(400, "lang: expected fr or en");
+    if (lang != "fr" && lang != "en") {
+      return error_response(400, "query_choice", {{"name", "lang"}, {"choices", "fr, en"}},
+                            "lang: expected fr or en");
+    }
     r = http::Response::text(
         200, planner::html_report(plan, lang == "en" ? planner::ReportLanguage::kEnglish
                                                      : planner::ReportLanguage::kFrench));
@@ -144,7 +156,7 @@ http::Response summary(Context& ctx, PlanService& plans, const http::Request& re
 // The configured parameters and the catalogue's providers without planning, so the what-if form
 // can be shown while the first plan after a fleet change is still being computed.
 http::Response configured_parameters(Context&, PlanService& plans, const http::Request&) {
-  if (!plans.available()) return error_response(503, plans.unavailable_reason());
+  if (!plans.available()) return plan_unavailable(plans);
   return json_response(200, {{"format", "sahab-plan-parameters/1"},
                              {"parameters", planner::parameters_json(plans.configure(nullptr))},
                              {"providers", plans.providers()}});
@@ -156,7 +168,10 @@ http::Response host_recommendation(Context& ctx, PlanService& plans, const http:
   if (auto* error = std::get_if<http::Response>(&result)) return *error;
   const auto& plan = *std::get<0>(result);
   const auto it = plan.index.find(id);
-  if (it == plan.index.end()) return error_response(404, "no host '" + id.substr(0, 128) + "'");
+  if (it == plan.index.end()) {
+    return error_response(404, "host_not_found", {{"id", id.substr(0, 128)}},
+                          "no host '" + id.substr(0, 128) + "'");
+  }
   return http::Response::json(200, planner::host_plan_json_text(plan.plan, it->second));
 }
 
@@ -198,7 +213,8 @@ http::Response list(Context& ctx, PlanService& plans, const http::Request& reque
 std::variant<std::string, http::Response> scenario_name(const http::Request& request) {
   const std::string& name = request.param("name");
   if (!valid_scenario_name(name)) {
-    return error_response(400, "scenario name: expected 1 to 64 of A-Z a-z 0-9 space . _ -");
+    return error_response(400, "scenario_name", json::object(),
+                          "scenario name: expected 1 to 64 of A-Z a-z 0-9 space . _ -");
   }
   return name;
 }
@@ -212,13 +228,14 @@ http::Response put(Context& ctx, PlanService& plans, const http::Request& reques
   const json& body = std::get<json>(parsed);
   const json description = body.value("description", json(""));
   if (!description.is_string() || description.get<std::string>().size() > kMaxDescriptionBytes) {
-    return error_response(400, "description: expected a string of at most 1024 bytes");
+    return error_response(400, "scenario_description", {{"max_bytes", kMaxDescriptionBytes}},
+                          "description: expected a string of at most 1024 bytes");
   }
   const json parameters = body.value("parameters", json::object());
   try {
     plans.configure(parameters);  // refused now rather than when someone opens it
   } catch (const settings::ConfigError& e) {
-    return error_response(400, e.what());
+    return parameter_error(e.what());
   }
   Scenario s{name,     description.get<std::string>(), parameters.dump(),
              "",       actor_name(ctx, request),       0,
@@ -245,7 +262,7 @@ http::Response remove(Context& ctx, PlanService&, const http::Request& request) 
             name + " by " + actor_name(ctx, request));
     }
   });
-  if (!found) return error_response(404, "no scenario '" + name + "'");
+  if (!found) return no_scenario(name);
   return json_response(200, {{"deleted", name}});
 }
 
@@ -256,7 +273,7 @@ http::Response scenario(Context& ctx, PlanService& plans, const http::Request& r
   if (const auto* refusal = std::get_if<http::Response>(&named)) return *refusal;
   const std::string& name = std::get<std::string>(named);
   const auto stored = ctx.store.read([&name](Database& db) { return find_scenario(db, name); });
-  if (!stored) return error_response(404, "no scenario '" + name + "'");
+  if (!stored) return no_scenario(name);
   if (!wants_plan) return json_response(200, scenario_with_figures(plans, *stored));
   auto result = plan_for(
       plans, bounded_json::parse_stored_or(stored->parameters, "scenario parameters", json()));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <ctime>
 #include <filesystem>
 #include <optional>
 
@@ -80,6 +81,12 @@ void Telemetry::count_login_refusal(const std::string& reason) {
 
 void Telemetry::observe_batch_seconds(double seconds) { batch_seconds_.Observe(seconds); }
 
+std::optional<Telemetry::ReportedSpool> Telemetry::spool_of(const std::string& host_id) const {
+  std::lock_guard lock(hosts_mutex_);
+  const auto it = hosts_.find(host_id);
+  return it == hosts_.end() ? std::nullopt : it->second.spool;
+}
+
 void Telemetry::record_host(const Batch& batch) {
   const bool identity_changed = std::any_of(
       batch.sections.begin(), batch.sections.end(),
@@ -93,7 +100,7 @@ void Telemetry::record_host(const Batch& batch) {
   if (!known || identity_changed) {  // hostname and labels as stored (also after a restart)
     stored = store_.read([&](Database& db) {
       const HostPlace place = host_place(db, batch.host_id);
-      return HostState{place.hostname, place.region, place.province, place.commune, {}};
+      return HostState{place.hostname, place.region, place.province, place.commune, {}, {}};
     });
   }
   std::lock_guard lock(hosts_mutex_);
@@ -104,6 +111,7 @@ void Telemetry::record_host(const Batch& batch) {
     host.province = stored->province;
     host.commune = stored->commune;
   }
+  if (batch.spool) host.spool = ReportedSpool{*batch.spool, std::time(nullptr)};
   if (batch.summaries.empty()) return;
   const Summary* latest = &batch.summaries.front();
   for (const auto& s : batch.summaries) {

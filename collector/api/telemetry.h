@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "collector/ingest/document.h"
@@ -28,8 +29,16 @@ class Telemetry {
   void count_rejected(const std::string& reason);
   void observe_batch_seconds(double seconds);
   void count_login_refusal(const std::string& reason);  // bad_credentials, throttled
-  // Remembers the latest summary's means and the host's labels for the per-host gauges.
+  // Remembers the latest summary's means and the host's labels for the per-host gauges, and the
+  // spool state the agent reported.
   void record_host(const Batch& batch);
+  // The spool state a host's agent last reported and when (unix seconds), since this collector
+  // started; none before its first report of it.
+  struct ReportedSpool {
+    SpoolState state;
+    std::int64_t reported_at = 0;
+  };
+  std::optional<ReportedSpool> spool_of(const std::string& host_id) const;
 
   http::Response serve() const;
   // For parts that register their own metrics (the plan cache).
@@ -43,6 +52,7 @@ class Telemetry {
   struct HostState {
     std::string hostname, region, province, commune;
     std::map<std::string, double> current;  // metric → mean of the latest summary
+    std::optional<ReportedSpool> spool;
   };
   std::vector<prometheus::MetricFamily> collect_store() const;
   std::vector<prometheus::MetricFamily> collect_hosts() const;

@@ -20,6 +20,11 @@ bool is_read(const http::Request& request) {
   return request.method == "GET" || request.method == "HEAD";
 }
 
+http::Response csrf_refused() {
+  return error_response(403, "csrf_refused", nlohmann::json::object(),
+                        "missing or wrong X-CSRF-Token");
+}
+
 bool csrf_matches(const http::Request& request, const Session& s) {
   const auto csrf = request.header("x-csrf-token");
   return csrf && constant_time_equal(*csrf, s.csrf_token);
@@ -65,12 +70,16 @@ std::optional<Session> Auth::session_of(const http::Request& request) {
 
 std::optional<http::Response> Auth::authorise(const http::Request& request, MinRole need) {
   const auto s = session_of(request);
-  if (!s) return error_response(401, "sign in or send the admin bearer token");
+  if (!s) {
+    return error_response(401, "not_signed_in", nlohmann::json::object(),
+                          "sign in or send the admin bearer token");
+  }
   if (!is_read(request) && !csrf_matches(request, *s)) {
-    return error_response(403, "missing or wrong X-CSRF-Token");
+    return csrf_refused();
   }
   if (!role_allows(s->role, need)) {
-    return error_response(403, "the " + role_name(s->role) + " role cannot do this");
+    return error_response(403, "role_refused", {{"role", role_name(s->role)}},
+                          "the " + role_name(s->role) + " role cannot do this");
   }
   return std::nullopt;
 }
@@ -95,7 +104,8 @@ std::optional<http::Response> Auth::refuse_if_throttled(const std::string& user,
   log::warn("web UI sign-in throttled for user '" + loggable(user) + "' from " + loggable(address) +
             " (retry in " + std::to_string(wait) + " s)");
   options_.count_refusal("throttled");
-  http::Response r = error_response(429, "too many failed sign-ins: try again later");
+  http::Response r = error_response(429, "sign_in_throttled", nlohmann::json::object(),
+                                    "too many failed sign-ins: try again later");
   r.headers.emplace_back("Retry-After", std::to_string(wait));
   return r;
 }
@@ -135,7 +145,8 @@ http::Response Auth::login(const http::Request& request) {
     // The name as typed (never the password): operators see what is being guessed.
     log::warn("web UI sign-in refused for user '" + loggable(name) + "' from " + loggable(address));
     options_.count_refusal("bad_credentials");
-    return error_response(401, "wrong user or password");
+    return error_response(401, "wrong_credentials", nlohmann::json::object(),
+                          "wrong user or password");
   }
   const std::string token = sessions_.open(user->name, user->role);
   const auto s = sessions_.find(token);
@@ -148,8 +159,8 @@ http::Response Auth::login(const http::Request& request) {
 http::Response Auth::logout(const http::Request& request) {
   const auto token = cookie(request, kCookie);
   const auto s = token ? sessions_.find(*token) : std::nullopt;
-  if (!s) return error_response(401, "not signed in");
-  if (!csrf_matches(request, *s)) return error_response(403, "missing or wrong X-CSRF-Token");
+  if (!s) return error_response(401, "not_signed_in", nlohmann::json::object(), "not signed in");
+  if (!csrf_matches(request, *s)) return csrf_refused();
   sessions_.close(*token);
   http::Response r = json_response(200, {{"signed_out", true}});
   r.headers.emplace_back("Set-Cookie", cookie_header("", 0));
@@ -158,7 +169,7 @@ http::Response Auth::logout(const http::Request& request) {
 
 http::Response Auth::session(const http::Request& request) {
   const auto s = session_of(request);
-  if (!s) return error_response(401, "not signed in");
+  if (!s) return error_response(401, "not_signed_in", nlohmann::json::object(), "not signed in");
   http::Response r = json_response(200, session_json(*s));
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;

@@ -177,6 +177,21 @@ std::map<std::string, std::string> parse_labels(const json& labels, const std::s
   return out;
 }
 
+namespace {
+
+SpoolState parse_spool(const json& spool) {
+  namespace f = report::spool;
+  report::check_fields(spool, f::kFields, std::string(report::batch::kSpool.name));
+  SpoolState state{value_of(spool, f::kBatches).get<std::int64_t>(),
+                   value_of(spool, f::kBytes).get<std::int64_t>(), std::nullopt, 0};
+  if (!value_of(spool, f::kOldest).is_null()) state.oldest = time_of(spool, f::kOldest);
+  if (const json& dropped = value_of(spool, f::kDropped); !dropped.is_null())
+    state.dropped = dropped.get<std::int64_t>();
+  return state;
+}
+
+}  // namespace
+
 Batch parse_batch(std::string_view body) {
   namespace f = report::batch;
   json document;
@@ -200,6 +215,8 @@ Batch parse_batch(std::string_view body) {
     batch.agent_version = version.get<std::string>();
   if (const json& inventory = value_of(document, f::kInventory); !inventory.is_null())
     parse_inventory(inventory, batch);
+  if (const json& spool = value_of(document, f::kSpool); !spool.is_null())
+    batch.spool = parse_spool(spool);
   const json& summaries = value_of(document, f::kSummaries);
   for (std::size_t i = 0; summaries.is_array() && i < summaries.size(); ++i) {
     batch.summaries.push_back(parse_summary(

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -39,10 +40,19 @@ struct InventorySection {
   nlohmann::json data;  // an object
 };
 
+// The agent's spool when it wrote the batch (protocol::report::spool).
+struct SpoolState {
+  std::int64_t batches = 0;  // waiting besides this batch
+  std::int64_t bytes = 0;
+  std::optional<std::int64_t> oldest;  // unix seconds; none when nothing waits
+  std::int64_t dropped = 0;            // dropped past the spool's bounds since the agent started
+};
+
 struct Batch {
   std::string host_id;
   std::int64_t sequence = 0;
   std::string agent_version;
+  std::optional<SpoolState> spool;  // absent from agents that predate the field
   bool full_inventory = false;
   std::vector<InventorySection> sections;
   std::vector<Summary> summaries;

@@ -61,9 +61,19 @@ inline constexpr Field kSentAt{"sent_at", Kind::kTimestamp, "", 0, 64, false};
 inline constexpr Field kAgentVersion{"agent_version", Kind::kText, "", 0, 64, false};
 inline constexpr Field kInventory{"inventory", Kind::kObject, "", 0, 0, false};
 inline constexpr Field kSummaries{"summaries", Kind::kArray, "", 0, kMaxSummariesPerBatch, false};
-inline constexpr std::array kFields{kFormat,       kHostId,    kSequence, kSentAt,
-                                    kAgentVersion, kInventory, kSummaries};
+inline constexpr Field kSpool{"spool", Kind::kObject, "", 0, 0, false};  // namespace spool below
+inline constexpr std::array kFields{kFormat,       kHostId,    kSequence,  kSentAt,
+                                    kAgentVersion, kInventory, kSummaries, kSpool};
 }  // namespace batch
+
+// The agent's spool when it wrote the batch: what still waited for the collector besides it.
+namespace spool {
+inline constexpr Field kBatches{"batches", Kind::kWholeNumber, "batches", 0, kLargestCount, true};
+inline constexpr Field kBytes{"bytes", Kind::kWholeNumber, "bytes", 0, kLargestCount, true};
+inline constexpr Field kOldest{"oldest", Kind::kTimestamp, "", 0, 64, false};  // none when empty
+inline constexpr Field kDropped{"dropped", Kind::kWholeNumber, "batches", 0, kLargestCount, false};
+inline constexpr std::array kFields{kBatches, kBytes, kOldest, kDropped};
+}  // namespace spool
 
 // One summary per report interval: the samples of the interval, per metric.
 namespace summary {

@@ -83,6 +83,16 @@ until_true 60 drained
 read -r highest count < <(stored "SELECT max(sequence) || ' ' || count(*) FROM batches WHERE host_id = '$host_id'")
 (( count == highest )) || fail "collector holds $count batches for sequences up to $highest: a gap"
 pass "kill -9 of collector and agent: $count batches, sequences 1..$highest without gap or duplicate"
+# The agent reports its spool with each batch; the collector serves the latest report.
+spool_reported() {
+  curl -fsS "${API[@]}" "$CURL_COLLECTOR/api/v1/agents" | python3 -c '
+import json, sys
+agents = [a for a in json.load(sys.stdin)["agents"] if a["host_id"] == sys.argv[1] and not a["revoked"]]
+s = agents[-1].get("spool") if agents else None
+sys.exit(0 if s and isinstance(s["batches"], int) and isinstance(s["bytes"], int) and s["reported_at"] else 1)' "$host_id"
+}
+until_true 30 spool_reported
+pass "the agent's spool state (batches, bytes, oldest) reaches GET /api/v1/agents"
 
 # Spool past its bound while the collector is down: the oldest are dropped and counted.
 kill -9 "$COLLECTOR_PID"; wait "$COLLECTOR_PID" 2>/dev/null || true
@@ -109,4 +119,4 @@ print(f"{len(stored)} stored, {len(dropped)} dropped by the spool, missing {sort
 sys.exit(0 if missing and missing <= dropped else 1)
 PY
 pass "spool bound: drops are logged and counted, and only dropped batches are missing"
-echo "4 passed, 0 failed"
+echo "5 passed, 0 failed"

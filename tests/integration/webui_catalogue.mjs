@@ -1,13 +1,16 @@
 // The French-only check of the browser tests: the strings of the UI's English catalogue
-// (collector/webui/app/src/i18n/en.ts, read through esbuild like the bundle) that are not also
-// French, and a page-side search for them as whole words in what a user reads (text, placeholders,
-// titles, labels for assistive technologies).
+// (collector/webui/app/src/i18n/en.ts, read through esbuild like the bundle) and the English
+// wording of what the planner says (planner/messages.json) that are not also French, and a
+// page-side search for them as whole words in what a user reads (text, placeholders, titles,
+// labels for assistive technologies).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env } from './webui_harness.mjs';
 
-const i18n = join(dirname(fileURLToPath(import.meta.url)), '../../collector/webui/app/src/i18n');
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const i18n = join(root, 'collector/webui/app/src/i18n');
 const esbuild = createRequire(join(env('SAHAB_WEBUI_NODE_MODULES'), 'noop.js'))('esbuild');
 
 async function catalogue(name) {
@@ -36,41 +39,58 @@ function fragments(value, out) {
 
 const trimmed = (s) => s.replace(/^[\s:;,.()—–-]+|[\s:;,.()—–-]+$/g, '');
 
+// The planner's templates in one language, cut at their {parameters}: the fixed words remain.
+function plannerFragments(language) {
+  const messages = JSON.parse(readFileSync(join(root, 'planner/messages.json'), 'utf8'));
+  return Object.entries(messages).filter(([key]) => !key.startsWith('//'))
+    .flatMap(([, m]) => m[language].split(/\{\w+\}/)).map(trimmed);
+}
+
+// The planner's English phrases worth looking for: several words (a single word such as
+// "storage" is also part of the planner.yaml keys quoted in French sentences), absent in French.
+export function plannerStrings() {
+  const french = new Set(plannerFragments('fr'));
+  return [...new Set(plannerFragments('en').filter((s) => s.length >= 6 && / \p{L}/u.test(s) && !french.has(s)))];
+}
+
 // English strings worth looking for: with a letter, four characters at least, absent from the
-// French catalogue (names such as "Sahab" or "Province" are the same in both).
+// French catalogue (names such as "Sahab" or "Province" are the same in both), and the planner's
+// English phrases.
 export async function englishStrings() {
   const french = new Set([...fragments(await catalogue('fr'), new Set())].map(trimmed));
   const english = [...fragments(await catalogue('en'), new Set())].map(trimmed)
     .filter((s) => s.length >= 4 && /\p{L}{2}/u.test(s) && !french.has(s));
-  return [...new Set(english)];
+  return [...new Set([...english, ...plannerStrings()])];
 }
 
 // The English strings the page holds, as whole words (so "Process" does not match "Processus",
-// nor "servers" a key such as servers_per_fte),
+// nor "servers" a key such as servers_per_fte, nor "waves" a planner.yaml key such as waves.ramp
+// that a French sentence quotes),
 // in every text node (hidden ones too: options, closed details) and in placeholders, titles and
-// labels. Text the page marks lang="en" (what the planner writes in English) is left out and
-// counted: `{found, marked}`.
-export function englishOnPage(page, strings) {
-  return page.evaluate((list) => {
+// labels; text marked lang="en" included (nothing may escape the check that way): `{found}`.
+export async function englishOnPage(page, strings) {
+  const text = await page.evaluate(() => {
     const read = [];
-    let marked = 0;
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
       if (!parent || parent.closest('script, style')) continue;
-      if (parent.closest('[lang="en"]') && document.documentElement.lang !== 'en') marked++;
-      else read.push(node.textContent);
+      read.push(node.textContent);
     }
     for (const element of document.querySelectorAll('[placeholder], [title], [aria-label]')) {
       for (const name of ['placeholder', 'title', 'aria-label']) read.push(element.getAttribute(name) ?? '');
     }
-    const text = read.join('\n');
-    const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    // Each string found with the text around it, to tell where it came from.
-    const found = list.flatMap((s) => {
-      const at = new RegExp(`(?<![\\p{L}\\p{N}_])${escape(s)}(?![\\p{L}\\p{N}_])`, 'u').exec(text);
-      return at ? [`${s} (in "${text.slice(Math.max(0, at.index - 30), at.index + s.length + 30).replace(/\s+/g, ' ')}")`] : [];
-    });
-    return { found, marked };
-  }, strings);
+    return read.join('\n');
+  });
+  return { found: englishInText(text, strings) };
+}
+
+// The same search over any text (the printable report's): each string found with the text around
+// it, to tell where it came from.
+export function englishInText(text, strings) {
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return strings.flatMap((s) => {
+    const at = new RegExp(`(?<![\\p{L}\\p{N}_]|[\\p{L}\\p{N}_]\\.)${escape(s)}(?![\\p{L}\\p{N}_]|\\.[\\p{L}\\p{N}_])`, 'u').exec(text);
+    return at ? [`${s} (in "${text.slice(Math.max(0, at.index - 30), at.index + s.length + 30).replace(/\s+/g, ' ')}")`] : [];
+  });
 }

@@ -104,8 +104,10 @@ try {
     check(await page.getAttribute('[data-testid=rec-strategy]', 'data-strategy') === rec.strategy, 'recommended strategy');
     check(await text('[data-testid=rec-confidence]') === `${rec.confidence} / 5`, 'confidence');
     check(digits(await text('[data-testid=rec-cost]')) === Math.round(rec.monthly_cost), 'monthly cost');
-    const reasons = await page.$$eval('[data-testid=rec-reasons] li', (li) => li.map((x) => x.textContent));
-    check(JSON.stringify(reasons) === JSON.stringify(rec.reasons), `reasons ${reasons}`);
+    // The plan's reasons, each worded from its message (French here: never the planner's English).
+    const reasons = await page.$$eval('[data-testid=rec-reasons] li', (li) => li.map((x) => [x.dataset.key, x.textContent]));
+    check(JSON.stringify(reasons.map(([key]) => key)) === JSON.stringify(rec.reason_messages.map((m) => m.key)), `reasons ${reasons}`);
+    check(reasons.every(([, text], i) => text && text !== rec.reasons[i]), `reasons in French ${reasons}`);
     ok(`the host page shows the plan's recommendation (${rec.strategy}, confidence ${rec.confidence}, ${reasons.length} reasons)`);
     // The confidence's factors: one row per factor of the plan, in its order, with its effect;
     // 5 plus the effects, kept within 1..5, is the score shown.

@@ -47,7 +47,10 @@ try {
   check(await page.locator('[data-testid=gantt] rect.gantt-bar').count() === defaults.waves.length, 'one timeline bar per wave');
   check(await page.locator('[data-testid=waves-table] tbody tr').count() === defaults.waves.length, 'one table row per wave');
   check(await page.locator('[data-testid=gantt] rect.pilot').count() === defaults.waves.filter((w) => w.pilot).length, 'pilots marked');
-  check(await page.locator('[data-testid=rules] li').count() === defaults.rules.length, 'compliance rules listed');
+  check(await page.locator('[data-testid=rules] li').count() === defaults.rules.length + (defaults.assumptions ?? []).length,
+    'compliance rules and fleet-wide assumptions listed');
+  check(await page.locator('[data-testid=rules] li[data-assumption]').count() === (defaults.assumption_messages ?? []).length,
+    'every assumption worded from its key');
   // The rules worded in French from the keys the planner gives (rule_messages), none left English.
   check(await page.locator('[data-testid=rules] li[data-rule]').count() === defaults.rule_messages.length &&
     defaults.rule_messages.length === defaults.rules.length, 'every rule worded from its key');
@@ -78,7 +81,11 @@ try {
   if (defaults.violations.first.length) {
     const v = defaults.violations.first[0];
     const item = page.locator('[data-testid=violations-list] > li').first();
-    check((await item.textContent()).includes(v.reason) && (await item.textContent()).includes(v.fix), 'a report says why and how to fix it');
+    // Why and how to fix it, worded in French from the planner's messages, not its English.
+    const why = item.locator(`.why [data-key="${v.reason_message.key}"]`);
+    const fix = item.locator(`.fix [data-key="${v.fix_message.key}"]`);
+    check(await why.count() === 1 && await fix.count() === 1, 'a report says why and how to fix it');
+    check(!(await item.textContent()).includes(v.reason) && !(await item.textContent()).includes(v.fix), 'in French');
     if (v.groups?.length) {
       check((await item.textContent()).includes(`${v.group_names[0]} [${v.groups[0]}]`), 'groups named, ids in brackets');
     }
@@ -116,7 +123,8 @@ try {
     'affected waves marked');
   const firstSlow = expectedSlow.first[0];
   const slowItem = page.locator('[data-testid=violations-list] > li').first();
-  check((await slowItem.textContent()).includes(firstSlow.fix), 'the first report shows its fix');
+  check(await slowItem.locator(`.fix [data-key="${firstSlow.fix_message.key}"]`).count() === 1 &&
+    !(await slowItem.textContent()).includes(firstSlow.fix), 'the first report shows its fix, in French');
   check(await slowItem.locator('a').first().getAttribute('href') === `#/hosts/${encodeURIComponent(firstSlow.hosts[0].id)}`, 'linked host');
   check(await slowItem.locator('a').first().textContent() === firstSlow.hosts[0].hostname, 'named by hostname');
   await screenshot('plan-unmet', { fullPage: true });

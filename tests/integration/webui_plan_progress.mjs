@@ -106,7 +106,7 @@ try {
   ok('the exports page lists its downloads without waiting for a plan');
   await hold.stop();
 
-  // A refused what-if: the API's message, no retry (the form is the fix), the last plan kept. The
+  // A refused what-if: the API's refusal, no retry (the form is the fix), the last plan kept. The
   // form's own bounds (which refuse -1 before asking) are removed to reach the API.
   await page.click('a[href="#/plan"]');
   await page.waitForSelector('[data-testid=plan-monthly]');
@@ -117,15 +117,19 @@ try {
   await page.waitForSelector('[data-testid=plan-error]');
   const refused = await fetchRetry(`${url}/api/v1/plan/summary`, { method: 'POST', body: await refusedBody,
     headers: { Authorization: `Bearer ${env('API_TOKEN')}`, 'Content-Type': 'application/json' } });
-  const apiMessage = (await refused.json()).error;
+  const answer = await refused.json();
+  const apiMessage = answer.error;
   const shownError = await page.textContent('[data-testid=plan-error]');
-  check(refused.status === 400 && shownError.endsWith(apiMessage) && apiMessage.includes('comfort_factor'),
-    `the API's message: "${shownError}" vs ${refused.status} "${apiMessage}"`);
+  // The refusal worded in French from the API's code and parameters (its English message is for scripts).
+  check(refused.status === 400 && answer.code === 'parameter_range' && answer.params.key === 'sizing.comfort_factor' &&
+    answer.params.min === 1 && answer.params.max === 10, `the API's code: ${JSON.stringify(answer)}`);
+  check(shownError.endsWith('sizing.comfort_factor : attendu un nombre entre 1 et 10') && !shownError.includes(apiMessage),
+    `the API's refusal in French: "${shownError}" vs ${refused.status} "${apiMessage}"`);
   check(await page.locator('[data-testid=plan-retry]').count() === 0, 'no retry for refused parameters');
   check(await tileValue('plan-monthly') === Math.round(defaults.totals.monthly_cost), 'the last plan stays');
   check(await page.isEnabled('[data-testid=whatif-submit]'), 'the form stays usable');
   await accessible('plan (refused what-if)');
-  ok(`a refused what-if shows the API's message: ${apiMessage}`);
+  ok(`a refused what-if shows the API's refusal in French: ${shownError}`);
 
   // A connection that fails: the message and a retry button, which then shows the plan.
   await page.route(kPlanSummary, (route) => route.abort('connectionreset'), { times: 1 });

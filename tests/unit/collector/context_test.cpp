@@ -73,12 +73,57 @@ TEST_CASE("context: error and JSON answers are one line of JSON, invalid UTF-8 r
   const auto error = error_response(404, "no host 'web-1'");
   CHECK(error.status == 404);
   CHECK(error.content_type.starts_with("application/json"));
-  CHECK(error.body == "{\"error\":\"no host 'web-1'\"}\n");
+  CHECK(error.body == "{\"code\":\"not_found\",\"error\":\"no host 'web-1'\",\"params\":{}}\n");
   const auto bad = error_response(400, "bad byte \xff here");
   CHECK(json::parse(bad.body)["error"] == "bad byte \xEF\xBF\xBD here");
   const auto ok = json_response(201, json{{"id", 7}, {"name", "caf\xC3\xA9"}});
   CHECK(ok.status == 201);
   CHECK(ok.body == "{\"id\":7,\"name\":\"caf\xC3\xA9\"}\n");
+}
+
+TEST_CASE("context: refusals carry a stable code and parameters beside the English message") {
+  const json named =
+      json::parse(error_response(404, "host_not_found", {{"id", "web-1"}}, "no host 'web-1'").body);
+  CHECK(named["code"] == "host_not_found");
+  CHECK(named["params"]["id"] == "web-1");
+  CHECK(named["error"] == "no host 'web-1'");
+  CHECK(json::parse(error_response(503, "busy").body)["code"] == "unavailable");
+  CHECK(status_code(429) == "too_many_requests");
+  CHECK(status_code(418) == "error");
+  // What-if values refused by the settings reader, by what it says.
+  const json range = json::parse(parameter_error("what-if: key 'sizing.comfort_factor': expected a "
+                                                 "number between 1.000000 and 10.000000, got '42'")
+                                     .body);
+  CHECK(range["code"] == "parameter_range");
+  CHECK(range["params"]["key"] == "sizing.comfort_factor");
+  CHECK(range["params"]["min"] == 1.0);
+  CHECK(range["params"]["max"] == 10.0);
+  // A what-if's text names the key after its origin.
+  const json what_if = json::parse(
+      parameter_error(
+          "parameters.sizing.comfort_factor: expected a number between 1 and 10, got -1")
+          .body);
+  CHECK(what_if["code"] == "parameter_range");
+  CHECK(what_if["params"]["key"] == "sizing.comfort_factor");
+  CHECK(what_if["params"]["max"] == 10.0);
+  const json choice = json::parse(
+      parameter_error(
+          "what-if: key 'sizing.percentile': expected one of p50, p90, p95, p99, max, got 'p42'")
+          .body);
+  CHECK(choice["code"] == "parameter_choice");
+  CHECK(choice["params"]["choices"] == "p50, p90, p95, p99, max");
+  CHECK(json::parse(
+            parameter_error("what-if: key 'x': expected a number between 0 and 1e+06, got 2e6")
+                .body)["params"]["max"] == 1e6);
+  const json unknown = json::parse(parameter_error("what-if:1:1: unknown key 'sizing.nope'").body);
+  CHECK(unknown["code"] == "parameter_unknown");
+  CHECK(unknown["params"]["key"] == "sizing.nope");
+  CHECK(json::parse(parameter_error("what-if: key 'waves.ramp': expected a list").body)["code"] ==
+        "parameter_invalid");
+  const json unnamed = json::parse(parameter_error("what-if: nested too deeply").body);
+  CHECK(unnamed["code"] == "parameter_invalid");
+  CHECK(unnamed["params"]["key"] == "");
+  CHECK(parameter_error(std::string(100000, 'k')).status == 400);  // a huge message stays bounded
 }
 
 TEST_CASE("context: the bearer token is what follows 'Bearer ', trimmed") {
@@ -107,7 +152,8 @@ TEST_CASE("context: the admin token may do everything, anything else is 401 with
     const auto refused = require_role(f.context, request, MinRole::kViewer);
     REQUIRE(refused);
     CHECK(refused->status == 401);
-    CHECK(refused->body == "{\"error\":\"admin bearer token required\"}\n");
+    CHECK(refused->body ==
+          "{\"code\":\"unauthorised\",\"error\":\"admin bearer token required\",\"params\":{}}\n");
     CHECK(header_of(*refused, "WWW-Authenticate") == "Bearer");
   }
   // Without a configured token nothing opens the admin API, not even an empty bearer token.

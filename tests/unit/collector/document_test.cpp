@@ -51,6 +51,34 @@ TEST_CASE("document: a valid batch parses, empty metrics are skipped, unknown fi
   REQUIRE(b.summaries.size() == 1);
   CHECK(b.summaries[0].start == 1'795'341'540);
   CHECK(b.summaries[0].metrics.size() == 2);
+  CHECK_FALSE(b.spool.has_value());  // agents that predate the spool field
+}
+
+TEST_CASE("document: the agent's spool state is read, bad values named") {
+  const std::string spooled = with(
+      kGood, "\"unknown_field\": true",
+      R"("spool": {"batches": 12, "bytes": 40960, "oldest": "2026-11-22T09:00:00Z", "dropped": 1})");
+  const Batch b = parse_batch(spooled);
+  REQUIRE(b.spool.has_value());
+  CHECK(b.spool->batches == 12);
+  CHECK(b.spool->bytes == 40960);
+  CHECK(b.spool->oldest == 1'795'338'000);
+  CHECK(b.spool->dropped == 1);
+  const Batch empty =
+      parse_batch(with(kGood, "\"unknown_field\": true", R"("spool": {"batches": 0, "bytes": 0})"));
+  CHECK(empty.spool->batches == 0);
+  CHECK_FALSE(empty.spool->oldest.has_value());
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{{"\"batches\": 12", "\"batches\": -1"},
+                                                        {"\"bytes\": 40960", "\"bytes\": \"4k\""},
+                                                        {"2026-11-22T09:00:00Z", "yesterday"},
+                                                        {"\"batches\": 12, ", ""}}) {
+    CAPTURE(to);
+    CHECK_THROWS_WITH_AS(parse_batch(with(spooled, from, to)), doctest::Contains("spool."),
+                         BadDocument);
+  }
+  CHECK_THROWS_WITH_AS(parse_batch(with(kGood, "\"unknown_field\": true", R"("spool": [1])")),
+                       doctest::Contains("spool"), BadDocument);
 }
 
 TEST_CASE("document: each problem is named") {

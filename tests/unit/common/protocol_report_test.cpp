@@ -65,6 +65,7 @@ struct Table {
 // The report's tables and those of the inventory's sections (common/protocol/inventory.h).
 std::vector<Table> all_tables() {
   std::vector<Table> tables = {{"batch", batch::kFields},
+                               {"spool", spool::kFields},
                                {"summary", summary::kFields},
                                {"metric summary", metric_summary::kFields},
                                {"inventory", inventory::kFields},

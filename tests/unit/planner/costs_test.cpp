@@ -93,7 +93,7 @@ TEST_CASE("costs: plausibility warnings fire on 2 USD per GB-month, not on the d
   PlannerConfig config;
   const Plan good = plan(fleet, config, catalogs);
   CHECK(good.warnings.empty());
-  for (const auto& w : good.warnings) MESSAGE(w.detail);
+  for (const auto& w : good.warnings) MESSAGE(w.detail.english);
 
   config.on_premises.currency = "USD";  // the old configuration: Azure defaults in USD
   config.on_premises.storage_per_gb_month = 2;

@@ -51,8 +51,10 @@ std::vector<std::string> texts_of(const std::string& html, const std::string& ta
 
 }  // namespace
 
-TEST_CASE("report: in French every heading is French, the planner's sentences marked English") {
-  Fleet fleet{"", {server("a"), server("b")}, {}};
+TEST_CASE("report: in French every heading and every planner sentence is French") {
+  Host idle = server("b");
+  idle.utilisation->cpu_ratio = {0.01, 0.01, 0.01, 0.01, 0.02};
+  Fleet fleet{"", {server("a"), idle}, {}};
   const Plan p = plan(fleet, PlannerConfig{}, test_catalogs());
   const std::string french = html_report(p, ReportLanguage::kFrench);
   const std::string english = html_report(p, ReportLanguage::kEnglish);
@@ -70,9 +72,22 @@ TEST_CASE("report: in French every heading is French, the planner's sentences ma
       CHECK((fr[i] != en[i] || same.contains(en[i])));
     }
   }
-  CHECK(french.find("<li><span lang=\"en\">") !=
-        std::string::npos);  // rules, as the planner writes them
+  // Rules and host reasons in French, none of their English wording left, nothing marked English.
+  CHECK(french.find("<span lang=") == std::string::npos);
   CHECK(english.find("<span lang=") == std::string::npos);
+  for (const auto& rule : p.rules) {
+    CAPTURE(rule.key);
+    CHECK(english.find(html_escape(rule.english)) != std::string::npos);
+    CHECK(french.find(html_escape(rule.english)) == std::string::npos);
+    CHECK(french.find(html_escape(words(rule, Language::kFrench))) != std::string::npos);
+  }
+  for (const auto& host : p.hosts) {
+    for (const auto& reason : host.reasons) {
+      CAPTURE(reason.english);
+      CHECK(french.find(html_escape(words(reason, Language::kFrench))) != std::string::npos);
+    }
+  }
+  CHECK(french.find("cœurs") != std::string::npos);
 }
 
 TEST_CASE("report: CSV files have one row per host - wave and roll-up") {

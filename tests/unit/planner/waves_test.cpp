@@ -150,7 +150,7 @@ void check_generated(std::size_t hosts, std::uint64_t seed) {
   CHECK(count_kind(p, "dependency-order") == 0);
   CHECK(count_kind(p, "environment") == 0);
   for (const auto& v : p.violations) {
-    CAPTURE(v.detail);
+    CAPTURE(v.detail.english);
     CHECK_FALSE(v.kind.empty());
     CHECK_FALSE(v.reason.empty());
     CHECK_FALSE(v.fix.empty());
@@ -248,10 +248,10 @@ TEST_CASE("waves: a strong dependency cycle larger than any wave is explained wi
   REQUIRE(v != nullptr);
   CHECK(v->groups.size() == 3);
   CHECK(v->hosts.size() == 3);
-  CHECK(v->reason.find("dependency cycle") != std::string::npos);
-  CHECK(v->reason.find("3 hosts") != std::string::npos);
-  CHECK(v->fix.find("break the cycle") != std::string::npos);
-  CHECK(v->fix.find("raise waves.ramp") != std::string::npos);
+  CHECK(v->reason.english.find("dependency cycle") != std::string::npos);
+  CHECK(v->reason.english.find("3 hosts") != std::string::npos);
+  CHECK(v->fix.english.find("break the cycle") != std::string::npos);
+  CHECK(v->fix.english.find("raise waves.ramp") != std::string::npos);
 }
 
 TEST_CASE("waves: a light dependency cycle larger than any wave is relaxed and reported") {
@@ -274,8 +274,8 @@ TEST_CASE("waves: a light dependency cycle larger than any wave is relaxed and r
   CHECK(count_kind(p, "wave-size") == 0);
   const Violation* v = find_kind(p, "light-dependency");
   REQUIRE(v != nullptr);
-  CHECK(v->reason.find("4 move groups") != std::string::npos);
-  CHECK(v->fix.find("hybrid connectivity") != std::string::npos);
+  CHECK(v->reason.english.find("4 move groups") != std::string::npos);
+  CHECK(v->fix.english.find("hybrid connectivity") != std::string::npos);
 }
 
 TEST_CASE("waves: a copy longer than any window names the host and suggests shipping disks") {
@@ -295,11 +295,11 @@ TEST_CASE("waves: a copy longer than any window names the host and suggests ship
   REQUIRE(v->hosts.size() == 1);
   CHECK(v->hosts[0] == 0);
   CHECK(v->waves == std::vector<int>{p.hosts[0].wave});
-  CHECK(v->reason.find("srv-archive-1: 2000 GB over 10 Mbit/s takes 18.5 days") !=
+  CHECK(v->reason.english.find("srv-archive-1: 2,000 GB over 10 Mbit/s takes 18.5 days") !=
         std::string::npos);
-  CHECK(v->reason.find("longer than any wave") != std::string::npos);
-  CHECK(v->fix.find("ship the disks (offline transfer)") != std::string::npos);
-  CHECK(v->fix.find("waves.length_days") != std::string::npos);
+  CHECK(v->reason.english.find("longer than any wave") != std::string::npos);
+  CHECK(v->fix.english.find("ship the disks (offline transfer)") != std::string::npos);
+  CHECK(v->fix.english.find("waves.length_days") != std::string::npos);
 }
 
 TEST_CASE("waves: a group whose hosts fit alone but not together suggests splitting it") {
@@ -318,8 +318,8 @@ TEST_CASE("waves: a group whose hosts fit alone but not together suggests splitt
   const Violation* v = find_kind(p, "transfer-window");
   REQUIRE(v != nullptr);
   CHECK(v->hosts.size() == 3);
-  CHECK(v->reason.find("must move in one wave") != std::string::npos);
-  CHECK(v->fix.find("split the group") != std::string::npos);
+  CHECK(v->reason.english.find("must move in one wave") != std::string::npos);
+  CHECK(v->fix.english.find("split the group") != std::string::npos);
 }
 
 TEST_CASE("waves: no wave overlaps a blackout period, a wave that would starts the day after") {

@@ -1,16 +1,24 @@
 // Calls to the collector's /api/v1 with the session cookie (HttpOnly, SameSite=Strict, set by
 // POST /api/v1/login). Writes carry the session's CSRF token in X-CSRF-Token.
+import { t } from './i18n';
+
 export class Unauthorised extends Error {}
-// A refused call; the message is the API's {"error": ...} when it gave one.
+
+type ErrorParams = Record<string, string | number>;
+// A refused call, worded in the page's language from the API's stable code and parameters
+// ({"error": English, "code": ..., "params": {...}}); `english` keeps the API's own message.
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
+  constructor(readonly status: number, readonly english: string, readonly code = '', readonly params: ErrorParams = {}) {
+    super(t.apiErrors[code]?.(params) ?? t.apiStatus(status));
+    this.name = '';  // String(error) is the message alone
   }
 }
 
-async function errorMessage(response: Response, path: string): Promise<string> {
-  const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
-  return typeof body?.error === 'string' ? body.error : `${path}: HTTP ${response.status}`;
+async function apiError(response: Response, path: string): Promise<ApiError> {
+  const body = (await response.json().catch(() => null)) as { error?: unknown; code?: unknown; params?: unknown } | null;
+  const english = typeof body?.error === 'string' ? body.error : `${path}: HTTP ${response.status}`;
+  const params = body?.params && typeof body.params === 'object' ? (body.params as ErrorParams) : {};
+  return new ApiError(response.status, english, typeof body?.code === 'string' ? body.code : '', params);
 }
 
 export interface Session {
@@ -41,7 +49,7 @@ async function call(method: string, path: string, body?: unknown, signal?: Abort
     current = null;
     throw new Unauthorised();
   }
-  if (!response.ok) throw new ApiError(response.status, await errorMessage(response, path));
+  if (!response.ok) throw await apiError(response, path);
   return response;
 }
 

@@ -5,6 +5,7 @@
 // recommendation, and the per-host strategies and move groups (GET /api/v1/plan/groups) for the
 // Hosts filter and the dependency graph.
 import { getJson, getJsonIfReady, sendJson } from './api';
+import type { PlannerMessage } from './i18n/planner';
 
 // What-if parameters as planner.yaml keys ("sizing.comfort_factor"); sent as a nested overlay.
 export interface WhatIf {
@@ -78,13 +79,16 @@ export interface Totals {
 export interface Violation {
   constraint: string;
   detail: string;
+  detail_message?: PlannerMessage | null;
   kind?: string;
   hosts?: { id: string; hostname: string }[];
   groups?: string[];
   group_names?: string[];
   waves?: number[];
   reason?: string;
+  reason_message?: PlannerMessage | null;
   fix?: string;
+  fix_message?: PlannerMessage | null;
 }
 export interface Violations {
   total: number;
@@ -99,8 +103,9 @@ export interface PlanSummary {
   parameters: Record<string, unknown>;
   providers?: string[];
   rules: string[];
-  rule_messages?: { key: string; params: Record<string, string> }[];  // the rules' keys, for the catalogues
+  rule_messages?: PlannerMessage[];  // parallel to rules: their keys, worded by planner/messages.json
   assumptions: string[];
+  assumption_messages?: PlannerMessage[];
   waves: WaveSummary[];
   violations: Violations;
   costs: { by_resource: Breakdown; by_region: Rollup[]; by_commune: Rollup[] };
@@ -215,9 +220,11 @@ export interface PlanHost {
   id: string;
   strategy: string;
   reasons?: string[];
+  reason_messages?: PlannerMessage[];
   flags?: string[];
+  flag_messages?: PlannerMessage[];
   confidence?: number;
-  confidence_factors?: { name: string; value: string; effect: number }[];
+  confidence_factors?: { name: string; value: string; effect: number; value_message?: PlannerMessage }[];
   to_confirm?: string;
   monthly_cost?: number;
   on_premises_monthly_cost?: number;

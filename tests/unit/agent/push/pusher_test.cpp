@@ -136,6 +136,13 @@ TEST_CASE("push: while the collector fails, batches stay spooled and go later in
   REQUIRE(peer.received.size() == 2);
   CHECK(peer.received[0]["sequence"] == 1);
   CHECK(peer.received[1]["sequence"] == 2);
+  // Each batch tells what waited in the spool before it: nothing, then the first batch.
+  CHECK(peer.received[0]["spool"]["batches"] == 0);
+  CHECK_FALSE(peer.received[0]["spool"].contains("oldest"));
+  CHECK(peer.received[1]["spool"]["batches"] == 1);
+  CHECK(peer.received[1]["spool"]["bytes"].get<std::uint64_t>() > 0);
+  CHECK(peer.received[1]["spool"]["oldest"].is_string());
+  CHECK(peer.received[1]["spool"]["dropped"] == 0);
 }
 
 TEST_CASE(

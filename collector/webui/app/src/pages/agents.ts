@@ -5,7 +5,7 @@
 // them).
 import { getJson, getJsonIfReady, sendJson, session } from '../api';
 import { h, link } from '../dom';
-import { formatDate, formatNumber, t } from '../i18n';
+import { formatBytes, formatDate, formatNumber, t } from '../i18n';
 
 interface InstallInfo {
   command?: string;
@@ -22,6 +22,8 @@ interface Agent {
   agent_version: string;
   last_seen?: string;
   behind_seconds?: number;
+  // The agent's own account of its spool at its last report (agents that report it).
+  spool?: { batches: number; bytes: number; oldest?: string; dropped: number; reported_at: string };
 }
 // Measurements trailing the last push by more than this: the agent is emptying its spool.
 const kCaughtUpSeconds = 600;
@@ -100,7 +102,16 @@ function delay(seconds: number): string {
   return seconds < 3600 ? t.minutes(Math.round(seconds / 60)) : t.hours(formatNumber(seconds / 3600, 1));
 }
 
+// The spool as the agent reports it (batches, bytes and the oldest waiting, dropped batches), else
+// as the collector infers it from how far the stored measurements trail the last push.
 function spoolState(agent: Agent): string {
+  const spool = agent.spool;
+  if (spool) {
+    const dropped = spool.dropped > 0 ? ` — ${t.spoolDropped(formatNumber(spool.dropped))}` : '';
+    if (spool.batches === 0) return t.spoolEmpty + dropped;
+    const waiting = spool.oldest ? Math.max(0, (Date.parse(spool.reported_at) - Date.parse(spool.oldest)) / 1000) : 0;
+    return t.spoolPending(formatNumber(spool.batches), formatBytes(spool.bytes), delay(waiting)) + dropped;
+  }
   if (agent.behind_seconds === undefined) return t.spoolUnknown;
   return agent.behind_seconds <= kCaughtUpSeconds ? t.spoolCaughtUp : t.spoolBehind(delay(agent.behind_seconds));
 }
@@ -119,7 +130,8 @@ function agentsSection(agents: Agent[]): HTMLElement {
           h('td', {}, link(`/hosts/${encodeURIComponent(a.host_id)}`, a.hostname || a.host_id)),
           h('td', {}, a.agent_version || '—'), h('td', {}, formatDate(a.last_seen)),
           h('td', {}, t.hostStates[a.state] ?? a.state),
-          h('td', { 'data-testid': 'spool', 'data-behind': a.behind_seconds ?? '' }, spoolState(a)))))));
+          h('td', { 'data-testid': 'spool', 'data-behind': a.behind_seconds ?? '', 'data-batches': a.spool?.batches ?? '',
+            title: a.spool ? `${t.spoolReportedAt} ${formatDate(a.spool.reported_at)}` : '' }, spoolState(a)))))));
 }
 
 async function staleSection(): Promise<HTMLElement> {

@@ -7,11 +7,12 @@ import 'uplot/dist/uPlot.min.css';
 import { h } from '../dom';
 import { formatMoney, formatMonth, formatNumber, t } from '../i18n';
 import { currentWhatIf, kCommitments, type PlanSummary, type Rollup, waveHosts } from '../plan';
+import { type PlannerMessage, said } from '../i18n/planner';
 import { planArea } from '../planarea';
 import { commitmentCost, moneyBars, panel, table, tile } from '../planviews';
 
 // What the summary carries for this page (docs/costs.md).
-interface CostWarning { check: string; detail: string; assumption: string; value: number }
+interface CostWarning { check: string; detail: string; detail_message?: PlannerMessage | null; assumption: string; value: number }
 interface BusinessMonth {
   month: number; date: string; on_premises: number; cloud: number; one_time: number; total: number;
   baseline: number; savings: number; cumulative_savings: number;
@@ -47,8 +48,8 @@ function warningsPanel(plan: CostsSummary): HTMLElement {
   return panel('cost-warnings', t.costWarnings(warnings.length),
     warnings.length
       ? h('ul', { class: 'warnings' }, ...warnings.map((w) => h('li', { 'data-check': w.check },
-        h('strong', {}, w.check), w.assumption ? ` (${t.warningAssumption} ${assumptionName(w.assumption)})` : '', ' — ',
-        h('span', { lang: 'en' }, w.detail))))
+        h('strong', {}, t.warningChecks[w.check] ?? w.check), w.assumption ? ` (${t.warningAssumption} ${assumptionName(w.assumption)})` : '', ' — ',
+        h('span', {}, said(w.detail, w.detail_message)))))
       : h('p', { class: 'muted' }, t.noCostWarnings));
 }
 

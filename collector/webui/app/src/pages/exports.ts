@@ -22,7 +22,7 @@ const kPlanFormats: Format[] = [
   { key: 'html', format: 'html', file: 'plan-report.html', label: () => t.exportHtml },
 ];
 
-// The printable report in the page's language (its own words; the planner's stay English).
+// The printable report in the page's language (its words and the planner's).
 const language = (f: Format) => (f.format === 'html' ? `&lang=${lang}` : '');
 const query = (f: Format) => `format=${f.format}${f.table ? `&table=${f.table}` : ''}${language(f)}`;
 

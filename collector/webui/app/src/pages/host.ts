@@ -8,7 +8,8 @@ import { getJson } from '../api';
 import { h, link } from '../dom';
 import type { Stats } from '../fleet';
 import { formatBytes, formatDate, formatMoney, formatNumber, formatPercent, formatTick, labelValue, t } from '../i18n';
-import { loadHostPlan, loadPlanSummary, plannerPercentile } from '../plan';
+import { type PlannerMessage, plannerWords, said } from '../i18n/planner';
+import { loadHostPlan, loadPlanSummary, type PlanHost, plannerPercentile } from '../plan';
 
 interface HostDetail {
   id: string;
@@ -160,7 +161,9 @@ function utilisationBody(host: HostDetail, usage: Map<string, Utilisation>, meas
 }
 
 // The planner writes factor values in English ("10 of 30 days"); the known shapes are translated.
-function factorValue(value: string): string {
+function factorValue(value: string, message?: PlannerMessage): string {
+  const words = plannerWords(message);
+  if (words !== undefined) return words;
   const days = /^(\S+) of (\S+) days$/.exec(value);
   if (days) return t.daysOfData(days[1] === 'unknown' ? t.factorUnknown : days[1], days[2]);
   if (value === 'not stated') return t.notStated;
@@ -171,13 +174,13 @@ function factorValue(value: string): string {
 }
 
 // What the confidence score rests on: each factor, the value seen and its effect in stars.
-function confidenceFactors(factors: { name: string; value: string; effect: number }[]): HTMLElement[] {
+function confidenceFactors(factors: NonNullable<PlanHost['confidence_factors']>): HTMLElement[] {
   if (factors.length === 0) return [];
   return [h('h3', {}, t.confidenceFactors),
     h('table', { 'data-testid': 'rec-confidence-factors' },
       h('thead', {}, h('tr', {}, ...[t.factor, t.factorValue, t.factorEffect].map((c) => h('th', {}, c)))),
       h('tbody', {}, ...factors.map((f) => h('tr', { 'data-factor': f.name, 'data-effect': String(f.effect) },
-        h('td', {}, t.factorNames[f.name] ?? f.name), h('td', {}, factorValue(f.value)), h('td', {}, t.stars(f.effect))))))];
+        h('td', {}, t.factorNames[f.name] ?? f.name), h('td', {}, factorValue(f.value, f.value_message)), h('td', {}, t.stars(f.effect))))))];
 }
 
 function recommendationPanel(id: string): HTMLElement {
@@ -209,8 +212,9 @@ function recommendationPanel(id: string): HTMLElement {
         ? [h('p', { class: 'error', 'data-testid': 'rec-to-confirm' }, t.toConfirmRetire)] : []),
       ...confidenceFactors(p.confidence_factors ?? []),
       h('h3', {}, t.reasons),
-      h('ul', { 'data-testid': 'rec-reasons' }, ...(p.reasons ?? []).map((r) => h('li', { lang: 'en' }, r))),
-      ...((p.flags ?? []).length ? [h('p', { class: 'error' }, `${t.flags} : ${(p.flags ?? []).join(', ')}`)] : []));
+      h('ul', { 'data-testid': 'rec-reasons' }, ...(p.reasons ?? []).map((r, i) => h('li', { 'data-key': p.reason_messages?.[i]?.key ?? '' }, said(r, p.reason_messages?.[i])))),
+      ...((p.flags ?? []).length ? [h('p', { class: 'error', 'data-testid': 'rec-flags' },
+        `${t.flags} : ${(p.flags ?? []).map((f, i) => said(f, p.flag_messages?.[i])).join(' ; ')}`)] : []));
   }, () => (body.textContent = t.planUnavailable));
   return panel;
 }

@@ -8,6 +8,7 @@ import {
   type PlanSummary, type Scenario, type Violation, type Violations, type WhatIf, currentWhatIf, deleteScenario, kCommitments,
   kWhatIfKeys, listScenarios, planParameters, saveScenario, scenarioSummary, setCurrentWhatIf, waveGroups, waveHosts, whatIfFrom,
 } from '../plan';
+import { said } from '../i18n/planner';
 import { planArea } from '../planarea';
 import { commitmentCost, gantt, panel, table, tile } from '../planviews';
 
@@ -124,19 +125,15 @@ function results(plan: PlanSummary, before: PlanSummary | null): HTMLElement {
       waveRows, [false, false, false, false, true, true, true, true, true])),
     h('div', { class: 'panels' },
       panel('rules', t.complianceRules, plan.rules?.length
-        ? h('ul', {}, ...plan.rules.map((r, i) => ruleItem(r, plan.rule_messages?.[i]))) : h('p', { class: 'muted' }, t.noData)),
+        ? h('ul', {}, ...plan.rules.map((r, i) => h('li', { 'data-rule': plan.rule_messages?.[i]?.key ?? '' }, said(r, plan.rule_messages?.[i]))),
+          ...(plan.assumptions ?? []).map((a, i) => h('li', { 'data-assumption': plan.assumption_messages?.[i]?.key ?? '' },
+            said(a, plan.assumption_messages?.[i])))) : h('p', { class: 'muted' }, t.noData)),
       panel('warnings', t.warnings(violations.total, totals.flagged),
         violations.total ? h('p', { 'data-testid': 'warnings-by-constraint' }, Object.entries(violations.by_kind ?? violations.by_constraint)
           .map(([kind, n]) => `${kindName(kind)} : ${formatNumber(n)}`).join(' · ')) : null,
         violations.total ? h('ul', { class: 'warnings', 'data-testid': 'violations-list' }, ...violations.first.map(violationItem))
           : h('p', { class: 'muted' }, t.noWarnings),
         violations.total > violations.first.length ? h('p', { class: 'muted' }, t.moreRows(violations.total - violations.first.length)) : null)));
-}
-
-// A rule in the page's language from its key, else as the planner words it (in English).
-function ruleItem(text: string, message?: { key: string; params: Record<string, string> }): HTMLElement {
-  const words = message && t.planRules[message.key];
-  return words ? h('li', { 'data-rule': message.key }, words(message.params)) : h('li', { lang: 'en' }, text);
 }
 
 function kindName(kind: string): string {
@@ -170,11 +167,10 @@ function groupNames(v: Violation): string[] {
 function violationItem(v: Violation): HTMLElement {
   const hosts = v.hosts ?? [];
   return h('li', { 'data-kind': v.kind ?? v.constraint },
-    // The planner writes detail, reason and fix in English: marked so for screen readers.
-    h('strong', {}, v.kind ? kindName(v.kind) : v.constraint), ' — ', h('span', { lang: 'en' }, v.detail),
-    v.reason ? h('span', { class: 'why' }, `${t.why} : `, h('span', { lang: 'en' }, v.reason)) : null,
-    v.fix ? h('span', { class: 'fix' }, `${t.fix} : `, h('span', { lang: 'en' }, v.fix)) : null,
-    v.groups?.length ? h('span', { class: 'affected' }, `${t.groups} : `, h('span', { lang: 'en' }, groupNames(v).join(' ; '))) : null,
+    h('strong', {}, v.kind ? kindName(v.kind) : v.constraint), ' — ', h('span', { class: 'detail', 'data-key': v.detail_message?.key ?? '' }, said(v.detail, v.detail_message)),
+    v.reason ? h('span', { class: 'why' }, `${t.why} : `, h('span', { 'data-key': v.reason_message?.key ?? '' }, said(v.reason, v.reason_message))) : null,
+    v.fix ? h('span', { class: 'fix' }, `${t.fix} : `, h('span', { 'data-key': v.fix_message?.key ?? '' }, said(v.fix, v.fix_message))) : null,
+    v.groups?.length ? h('span', { class: 'affected' }, `${t.groups} : `, h('span', {}, groupNames(v).join(' ; '))) : null,
     hosts.length ? h('span', { class: 'affected' }, `${t.hosts} : `,
       ...hosts.slice(0, kHostsShown).flatMap((x, i) => [i ? ', ' : '', link(`/hosts/${encodeURIComponent(x.id)}`, x.hostname || x.id)]),
       hosts.length > kHostsShown ? ` ${t.moreRows(hosts.length - kHostsShown)}` : '') : null);

@@ -1,0 +1,59 @@
+#include "planner/message.h"
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+
+using namespace sahab::planner;
+
+namespace {
+
+// The {placeholders} of a template.
+std::set<std::string> placeholders(const std::string& pattern) {
+  std::set<std::string> out;
+  for (std::size_t open = pattern.find('{'); open != std::string::npos;
+       open = pattern.find('{', open + 1)) {
+    out.insert(pattern.substr(open + 1, pattern.find('}', open) - open - 1));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("messages: every key is worded in English and French with the same parameters") {
+  REQUIRE(catalogue().size() > 100);
+  for (const auto& t : catalogue()) {
+    CAPTURE(t.key);
+    CHECK_FALSE(t.english.empty());
+    CHECK_FALSE(t.french.empty());
+    CHECK(placeholders(t.english) == placeholders(t.french));
+  }
+}
+
+TEST_CASE("messages: numbers in each language's digits and lists joined by commas") {
+  const Message m = say("sizing.cpu", {{"percentile", "p95"},
+                                       Param::number("ratio", 20),
+                                       Param::number("cores", 16),
+                                       Param::number("comfort", 1.5, 2),
+                                       Param::number("vcpu", 12345.678, 2)});
+  CHECK(m.english == "p95 CPU 20% of 16 cores × 1.50 → 12,345.68 vCPU");
+  CHECK(words(m, Language::kFrench) ==
+        "CPU au p95 : 20 % de 16 cœurs × 1,50 → 12\u202f345,68 vCPU");
+  const Message assumed =
+      say("sizing.assumed",
+          {Param::list("values",
+                       {say("assumed.disks"), say("assumed.cores", {Param::number("cores", 2)})})});
+  CHECK(assumed.english == "assumed disks, cores (2)");
+  CHECK(words(assumed, Language::kFrench) == "valeurs supposées : disques, cœurs (2)");
+  CHECK(Param::figure("x", 2).decimals == 0);
+  CHECK(Param::figure("x", 1.25).decimals == 2);
+  CHECK(say("duration.days", {Param::number("days", 1.5, 1), Param::number("hours", 36)}).english ==
+        "1.5 days");
+}
+
+TEST_CASE("messages: an unknown key or a missing parameter is refused") {
+  CHECK_THROWS_AS(say("no.such.key"), std::logic_error);
+  CHECK_THROWS_AS(say("sizing.no_disks"), std::logic_error);  // {gib} not given
+}
