@@ -1,9 +1,12 @@
 #include "collector/api/fleet_import.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
+#include "collector/api/import_csv.h"
 #include "collector/ingest/document.h"
 #include "common/bounded_json.h"
 #include "common/protocol/fleet.h"
@@ -21,104 +24,118 @@ constexpr bounded_json::Limits kImportLimits{
   throw std::invalid_argument(field + ": " + why);
 }
 
-// Splits one CSV record (RFC 4180 quoting) starting at `pos`; advances `pos` past it.
-std::vector<std::string> csv_record(std::string_view body, size_t& pos) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  while (pos < body.size()) {
-    const char c = body[pos++];
-    if (quoted) {
-      if (c == '"' && pos < body.size() && body[pos] == '"') {
-        fields.back() += '"';
-        ++pos;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c == '\n') {
-      break;
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  if (quoted) throw std::invalid_argument("unterminated quoted field");
-  return fields;
-}
-
 std::optional<double> csv_number(const std::string& column, const std::string& value) {
   if (value.empty()) return std::nullopt;
-  const auto d = text::to_double(value);
-  if (!d || !std::isfinite(*d) || *d < 0)
+  const auto d = import::parse_number(value);
+  if (!d || *d < 0)
     bad(column, "expected a non-negative number, got '" + value.substr(0, 40) + "'");
   return *d;
 }
 
-// A count or a size as the CSV gave it: a JSON integer when it is one (as spreadsheets write
-// sizes), else the number itself for the fleet's checks to judge ("2.5" cores is refused there).
-// Casting 5e63 to an integer would be undefined: only exact integers below 2^53 become one.
-json count_value(double value) {
-  constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
-  return value == std::floor(value) && value < kExactIntegers
-             ? json(static_cast<std::int64_t>(value))
-             : json(value);
+// The field of the fleet's table at `path`; every path of the CSV's table is one.
+const protocol::Field<protocol::Host>& fleet_field(const std::string& path) {
+  for (const auto& f : protocol::host_fields())
+    if (f.path == path) return f;
+  throw std::logic_error("no fleet field '" + path + "'");
 }
 
-json csv_host(const std::map<std::string, std::string>& row) {
-  auto get = [&](const char* c) {
-    const auto it = row.find(c);
-    return it == row.end() ? std::string() : it->second;
-  };
-  json host = {{"id", get("id")}, {"hostname", get("hostname")}, {"labels", json::object()}};
-  for (const char* label : {"region", "province", "commune", "environment", "criticality",
-                            "sensitivity", "application"}) {
-    if (!get(label).empty()) host["labels"][label] = get(label);
-  }
-  json os = json::object();
-  for (const auto& [column, key] : {std::pair{"os_family", "family"},
-                                    {"os_name", "name"},
-                                    {"os_version", "version"},
-                                    {"arch", "arch"}}) {
-    if (!get(column).empty()) os[key] = get(column);
-  }
-  if (!os.empty()) host["os"] = os;
-  if (const auto cores = csv_number("cpu_cores", get("cpu_cores"))) {
-    host["cpu"]["cores"] = count_value(*cores);
-  }
-  if (!get("cpu_model").empty()) host["cpu"]["model"] = get("cpu_model");
-  if (const auto m = csv_number("memory_bytes", get("memory_bytes"))) {
-    host["memory_bytes"] = count_value(*m);
-  }
-  const auto disk = csv_number("disk_bytes", get("disk_bytes"));
-  const auto used = csv_number("disk_used_bytes", get("disk_used_bytes"));
-  if (disk) {
-    json d = {{"name", "disk0"}, {"size_bytes", count_value(*disk)}};
-    if (used) d["used_bytes"] = count_value(*used);
-    host["disks"] = json::array({d});
-  }
-  if (const auto mbps = csv_number("uplink_mbps", get("uplink_mbps")))
-    host["site"]["uplink_mbps"] = *mbps;
-  if (const auto cpu = csv_number("cpu_p95", get("cpu_p95")))
-    host["utilisation"]["cpu_ratio"]["p95"] = *cpu;
-  if (const auto mem = csv_number("memory_p95", get("memory_p95"))) {
-    host["utilisation"]["memory_ratio"]["p95"] = *mem;
-  }
-  return host;
+// The cell of a number: a whole number without a decimal point (as spreadsheets write sizes).
+std::string number_cell(std::optional<double> value) {
+  return value ? protocol::number_json(*value).dump() : "";
 }
 
 }  // namespace
 
-const std::vector<std::string>& csv_columns() {
-  static const std::vector<std::string> columns = {
-      "id",          "hostname",    "region",      "province",     "commune",    "environment",
-      "criticality", "sensitivity", "application", "os_family",    "os_name",    "os_version",
-      "arch",        "cpu_cores",   "cpu_model",   "memory_bytes", "disk_bytes", "disk_used_bytes",
-      "uplink_mbps", "cpu_p95",     "memory_p95"};
+const std::vector<CsvColumn>& csv_column_table() {
+  using K = CsvColumn::Kind;
+  static const std::vector<CsvColumn> columns = {
+      {"id", K::kField, "id"},
+      {"hostname", K::kField, "hostname"},
+      {"region", K::kLabel, "region"},
+      {"province", K::kLabel, "province"},
+      {"commune", K::kLabel, "commune"},
+      {"environment", K::kLabel, "environment"},
+      {"criticality", K::kLabel, "criticality"},
+      {"sensitivity", K::kLabel, "sensitivity"},
+      {"application", K::kLabel, "application"},
+      {"os_family", K::kField, "os.family"},
+      {"os_name", K::kField, "os.name"},
+      {"os_version", K::kField, "os.version"},
+      {"arch", K::kField, "os.arch"},
+      {"cpu_cores", K::kField, "cpu.cores"},
+      {"cpu_model", K::kField, "cpu.model"},
+      {"memory_bytes", K::kField, "memory_bytes"},
+      {"disk_bytes", K::kDiskTotal, "disks[].size_bytes"},
+      {"disk_used_bytes", K::kDiskTotal, "disks[].used_bytes"},
+      {"uplink_mbps", K::kField, "site.uplink_mbps"},
+      {"cpu_p95", K::kField, "utilisation.cpu_ratio.p95"},
+      {"memory_p95", K::kField, "utilisation.memory_ratio.p95"}};
   return columns;
+}
+
+const std::vector<std::string>& csv_columns() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& column : csv_column_table()) out.push_back(column.name);
+    return out;
+  }();
+  return names;
+}
+
+std::string csv_cell(const protocol::Host& host, const CsvColumn& column) {
+  // The slots give write access for the reader's sake; nothing is written through them here.
+  auto& record = const_cast<protocol::Host&>(host);
+  switch (column.kind) {
+    case CsvColumn::Kind::kLabel:
+      return host.label(column.path);
+    case CsvColumn::Kind::kDiskTotal: {
+      std::optional<double> total;
+      const auto& f = fleet_field(column.path);
+      for (std::size_t i = 0; i < host.disks.size(); ++i) {
+        const auto slot = f.slot(record, i);
+        if (const std::optional<double>& value = *std::get<std::optional<double>*>(slot))
+          total = total.value_or(0) + *value;
+      }
+      return number_cell(total);
+    }
+    case CsvColumn::Kind::kField:
+      break;
+  }
+  if (column.path.starts_with(protocol::kUtilisationObject) && !host.utilisation) return "";
+  const auto slot = fleet_field(column.path).slot(record, 0);
+  if (const auto* text = std::get_if<std::string*>(&slot)) return **text;
+  if (const auto* number = std::get_if<std::optional<double>*>(&slot)) return number_cell(**number);
+  if (const auto* whole = std::get_if<std::optional<int>*>(&slot))
+    return **whole ? std::to_string(***whole) : "";
+  return "";
+}
+
+void set_csv_cell(protocol::Host& host, const CsvColumn& column, const std::string& text) {
+  if (text.empty()) return;
+  if (column.kind == CsvColumn::Kind::kLabel) {
+    host.labels[column.path] = text;
+    return;
+  }
+  const auto& f = fleet_field(column.path);
+  if (column.kind == CsvColumn::Kind::kDiskTotal) {
+    // One disk holding the totals, as the CSV gives them.
+    if (host.disks.empty()) host.disks.push_back({"disk0", std::nullopt, std::nullopt});
+    *std::get<std::optional<double>*>(f.slot(host, 0)) = csv_number(column.name, text);
+    return;
+  }
+  if (column.path.starts_with(protocol::kUtilisationObject) && !host.utilisation)
+    host.utilisation.emplace();
+  const auto slot = f.slot(host, 0);
+  if (auto* value = std::get_if<std::string*>(&slot)) {
+    **value = text;
+  } else if (auto* number = std::get_if<std::optional<double>*>(&slot)) {
+    **number = csv_number(column.name, text);
+  } else if (auto* whole = std::get_if<std::optional<int>*>(&slot)) {
+    const double d = csv_number(column.name, text).value_or(0);
+    if (d != std::floor(d) || d > std::numeric_limits<int>::max())
+      bad("field '" + f.path + "'", "expected a whole number");
+    **whole = static_cast<int>(d);
+  }
 }
 
 void validate_fleet_host(const json& host) {
@@ -151,6 +168,10 @@ ImportPlan plan_fleet_import(std::string_view body) {
   } catch (const bounded_json::Error& e) {
     throw std::invalid_argument(e.what());
   }
+  return plan_fleet_document(document);
+}
+
+ImportPlan plan_fleet_document(const json& document) {
   if (!document.is_object() || document.value("format", json()) != "sahab-fleet/1") {
     throw std::invalid_argument("format: expected 'sahab-fleet/1'");
   }
@@ -158,6 +179,7 @@ ImportPlan plan_fleet_import(std::string_view body) {
     throw std::invalid_argument("hosts: expected an array");
   }
   ImportPlan plan;
+  plan.format = "sahab-fleet/1";
   const json& hosts = document["hosts"];
   for (size_t i = 0; i < hosts.size(); ++i) {
     try {
@@ -185,42 +207,41 @@ ImportPlan plan_fleet_import(std::string_view body) {
 }
 
 ImportPlan plan_csv_import(std::string_view body) {
-  if (body.starts_with("\xEF\xBB\xBF"))
-    body.remove_prefix(3);  // spreadsheets and our export write one
-  if (const auto bad_byte = text::first_invalid_utf8(body)) {
-    throw std::invalid_argument("not UTF-8 text (byte " + std::to_string(*bad_byte) +
-                                "); save the file as CSV UTF-8");
-  }
-  size_t pos = 0;
-  const auto header = csv_record(body, pos);
-  for (const auto& column : header) {
-    if (std::find(csv_columns().begin(), csv_columns().end(), text::trim(column)) ==
-        csv_columns().end()) {
-      throw std::invalid_argument("header: unknown column '" + column.substr(0, 64) + "'");
-    }
-  }
-  if (std::find(header.begin(), header.end(), "id") == header.end()) {
-    throw std::invalid_argument("header: the 'id' column is required");
-  }
+  const import::CsvFile file(body);
+  std::vector<const CsvColumn*> header;
   ImportPlan plan;
-  for (size_t line = 2; pos < body.size(); ++line) {
-    std::map<std::string, std::string> row;
+  plan.format = "csv";
+  file.for_each_row([&](const import::Row& row) {
+    if (header.empty()) {
+      for (const auto& [index, name] : row.cells) {
+        const auto& table = csv_column_table();
+        const auto it = std::find_if(table.begin(), table.end(),
+                                     [&](const auto& c) { return c.name == text::trim(name); });
+        if (it == table.end())
+          throw std::invalid_argument("header: unknown column '" + name.substr(0, 64) + "'");
+        header.push_back(&*it);
+      }
+      if (std::none_of(header.begin(), header.end(), [](auto* c) { return c->name == "id"; }))
+        throw std::invalid_argument("header: the 'id' column is required");
+      return;
+    }
+    protocol::Host host;
     try {
-      const auto fields = csv_record(body, pos);
-      if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
-      if (fields.size() != header.size()) {
-        throw std::invalid_argument("has " + std::to_string(fields.size()) +
+      if (row.cells.size() != header.size()) {
+        throw std::invalid_argument("has " + std::to_string(row.cells.size()) +
                                     " fields, the header " + std::to_string(header.size()));
       }
-      for (size_t i = 0; i < header.size(); ++i)
-        row[std::string(text::trim(header[i]))] = fields[i];
-      json host = csv_host(row);
-      validate_fleet_host(host);
-      plan.hosts.push_back({line, std::move(host)});
-    } catch (const std::exception& e) {
-      plan.errors.push_back({line, row.count("id") ? row["id"].substr(0, 128) : "", e.what()});
+      for (std::size_t i = 0; i < header.size(); ++i)
+        set_csv_cell(host, *header[i], row.cells[i].second);
+      json document = protocol::host_to_json(host);
+      if (!document.contains("labels")) document["labels"] = json::object();
+      if (!document.contains("hostname")) document["hostname"] = "";
+      validate_fleet_host(document);
+      plan.hosts.push_back({row.number, std::move(document)});
+    } catch (const std::invalid_argument& e) {
+      plan.errors.push_back({row.number, host.id.substr(0, 128), e.what()});
     }
-  }
+  });
   return plan;
 }
 
