@@ -100,6 +100,8 @@ http::Response import_file(Context& ctx, const http::Request& request) {
       {"create", 0}, {"update", 0}, {"unchanged", 0}, {"skip", 0}};
   json hosts = json::array();
   json errors = json::array();
+  for (const auto& e : plan.errors)
+    errors.push_back({{"row", e.row}, {"id", e.id}, {"error", e.message}});
   for (std::size_t i = 0; i < plan.hosts.size(); ++i) {
     const auto& host = plan.hosts[i].host;
     const char* action = action_name(changes[i]);
@@ -122,8 +124,6 @@ http::Response import_file(Context& ctx, const http::Request& request) {
                                         : "host reports through an agent; not replaced"}});
     }
   }
-  for (const auto& e : plan.errors)
-    errors.push_back({{"row", e.row}, {"id", e.id}, {"error", e.message}});
   return json_response(200, {{"format", plan.format},
                              {"dry_run", dry_run},
                              {"imported", counts["create"] + counts["update"]},
