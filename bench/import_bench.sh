@@ -99,27 +99,41 @@ with open(f"{work}/azure.csv", "w", encoding="utf-8") as f:
 PY
 ls -la "$WORK"/rvtools.xlsx "$WORK"/azure.csv | awk '{print $5, $9}'
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BIN/sahab-collector" --listen "127.0.0.1:$port" --db "$WORK/sahab.db" --api-token-file "$WORK/admin" \
-  >"$WORK/collector.log" 2>&1 &
-PID=$!
-URL="http://127.0.0.1:$port"
-until curl -fsS -o /dev/null "$URL/healthz" 2>/dev/null; do sleep 0.1; done
+# A fresh collector per request (same database): its peak RSS is that request's, not what earlier
+# requests left in other threads' malloc arenas.
+start_collector() {
+  [[ -n "$PID" ]] && { kill "$PID"; wait "$PID" 2>/dev/null || true; }
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$BIN/sahab-collector" --listen "127.0.0.1:$port" --db "$WORK/sahab.db" --api-token-file "$WORK/admin" \
+    >>"$WORK/collector.log" 2>&1 &
+  PID=$!
+  URL="http://127.0.0.1:$port"
+  until curl -fsS -o /dev/null "$URL/healthz" 2>/dev/null; do sleep 0.1; done
+}
 
-# post FILE QUERY: prints seconds, created, hosts, errors and the collector's peak RSS so far.
+# CPU seconds (user + system) the collector has used.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$PID/stat"; }
+
+# post FILE QUERY: prints wall and collector CPU seconds, hosts, created, errors, peak RSS.
 post() {
-  local start end
+  start_collector
+  local start end cpu0
+  cpu0=$(cpu_seconds)
   start=$(date +%s.%N)
   curl -fsS -H "$AUTH" --data-binary @"$1" "$URL/api/v1/import$2" >"$WORK/reply.json"
   end=$(date +%s.%N)
-  python3 - "$WORK/reply.json" "$start" "$end" "$(grep VmHWM /proc/$PID/status | awk '{print $2}')" "$1$2" <<'PY'
+  python3 - "$WORK/reply.json" "$start" "$end" "$(grep VmHWM /proc/$PID/status | awk '{print $2}')" \
+    "$1$2" "$cpu0" "$(cpu_seconds)" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(f"{sys.argv[5].rsplit('/', 1)[-1]:32} {float(sys.argv[3]) - float(sys.argv[2]):6.2f} s  "
-      f"hosts {len(d['hosts'])}  created {d['created']}  errors {len(d['errors'])}  "
-      f"collector peak RSS {int(sys.argv[4]) / 1024:.0f} MB")
+print(f"{sys.argv[5].rsplit('/', 1)[-1]:22} {float(sys.argv[3]) - float(sys.argv[2]):6.2f} s wall "
+      f"{float(sys.argv[7]) - float(sys.argv[6]):6.2f} s CPU  hosts {len(d['hosts'])}  "
+      f"created {d['created']}  unchanged {d['unchanged']}  errors {len(d['errors'])}  "
+      f"peak RSS {int(sys.argv[4]) / 1024:.0f} MB")
 PY
 }
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 post "$WORK/rvtools.xlsx" "?dry_run=1"
 post "$WORK/rvtools.xlsx" ""
 post "$WORK/rvtools.xlsx" ""

@@ -12,12 +12,15 @@
 namespace sahab::collector::import {
 namespace {
 
-std::string normalised(std::string_view name) {
+// "*Server name " -> "Server name".
+std::string_view unstarred(std::string_view name) {
   name = text::trim(name);
   while (!name.empty() && name.front() == '*') name.remove_prefix(1);
   while (!name.empty() && name.back() == '*') name.remove_suffix(1);
-  return ascii_lower(text::trim(name));
+  return text::trim(name);
 }
+
+std::string normalised(std::string_view name) { return ascii_lower(unstarred(name)); }
 
 }  // namespace
 
@@ -38,11 +41,15 @@ Table::Table(std::string name, const Row& header) : name_(std::move(name)) {
     const std::string key = normalised(text);
     if (key.empty()) continue;
     columns_.emplace(key, column);  // the first of two same names wins
+    exact_.emplace(unstarred(text), column);
     written_.emplace(column, std::string(text::trim(text)));
   }
 }
 
 const std::pair<const std::string, std::size_t>* Table::named(Names names) const {
+  for (const auto name : names) {
+    if (const auto it = exact_.find(name); it != exact_.end()) return &*it;
+  }
   for (const auto name : names) {
     const auto it = columns_.find(normalised(name));
     if (it != columns_.end()) return &*it;

@@ -57,6 +57,9 @@ class Table {
   const std::pair<const std::string, std::size_t>* named(Names names) const;
 
   std::string name_;
+  // Looked up by every cell read: the name as written (trimmed, without '*') first, found without
+  // building a string; the normalised one when the case differs.
+  std::map<std::string, std::size_t, std::less<>> exact_;
   std::map<std::string, std::size_t> columns_;  // normalised name -> column
   std::map<std::size_t, std::string> written_;  // column -> name as the header wrote it
 };
