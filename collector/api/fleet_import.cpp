@@ -32,11 +32,33 @@ std::optional<double> csv_number(const std::string& column, const std::string& v
   return *d;
 }
 
-// The field of the fleet's table at `path`; every path of the CSV's table is one.
-const protocol::Field<protocol::Host>& fleet_field(const std::string& path) {
-  for (const auto& f : protocol::host_fields())
-    if (f.path == path) return f;
-  throw std::logic_error("no fleet field '" + path + "'");
+const void* address(const protocol::FieldSlot& slot) {
+  return std::visit([](auto* value) { return static_cast<const void*>(value); }, slot);
+}
+
+// The fleet table's field whose slot is the column's: the one giving the same address on a
+// probe host that has every list element and object the slots reach.
+const protocol::Field<protocol::Host>& table_field(const CsvColumn& column) {
+  using Found = std::vector<std::pair<const CsvColumn*, const protocol::Field<protocol::Host>*>>;
+  static const Found found = [] {
+    protocol::Host probe;
+    probe.utilisation.emplace();
+    for (const auto& list : protocol::host_lists()) list.append(probe);
+    Found out;
+    for (const auto& c : csv_column_table()) {
+      if (!c.slot) continue;
+      for (const auto& f : protocol::host_fields())
+        if (address(f.slot(probe, 0)) == address(c.slot(probe, 0))) out.emplace_back(&c, &f);
+    }
+    return out;
+  }();
+  for (const auto& [c, f] : found)
+    if (c == &column) return *f;
+  throw std::logic_error("CSV column '" + column.name + "' is no field of the fleet's table");
+}
+
+bool in_utilisation(const CsvColumn& column) {
+  return std::string_view(table_field(column).path).starts_with(protocol::kUtilisationObject);
 }
 
 // The cell of a number: a whole number without a decimal point (as spreadsheets write sizes).
@@ -48,9 +70,12 @@ std::string number_cell(std::optional<double> value) {
 
 const std::vector<CsvColumn>& csv_column_table() {
   using K = CsvColumn::Kind;
+  using protocol::FieldSlot;
+  using protocol::Host;
+  using S = std::size_t;
   static const std::vector<CsvColumn> columns = {
-      {"id", K::kField, "id"},
-      {"hostname", K::kField, "hostname"},
+      {"id", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.id; }},
+      {"hostname", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.hostname; }},
       {"region", K::kLabel, "region"},
       {"province", K::kLabel, "province"},
       {"commune", K::kLabel, "commune"},
@@ -58,18 +83,22 @@ const std::vector<CsvColumn>& csv_column_table() {
       {"criticality", K::kLabel, "criticality"},
       {"sensitivity", K::kLabel, "sensitivity"},
       {"application", K::kLabel, "application"},
-      {"os_family", K::kField, "os.family"},
-      {"os_name", K::kField, "os.name"},
-      {"os_version", K::kField, "os.version"},
-      {"arch", K::kField, "os.arch"},
-      {"cpu_cores", K::kField, "cpu.cores"},
-      {"cpu_model", K::kField, "cpu.model"},
-      {"memory_bytes", K::kField, "memory_bytes"},
-      {"disk_bytes", K::kDiskTotal, "disks[].size_bytes"},
-      {"disk_used_bytes", K::kDiskTotal, "disks[].used_bytes"},
-      {"uplink_mbps", K::kField, "site.uplink_mbps"},
-      {"cpu_p95", K::kField, "utilisation.cpu_ratio.p95"},
-      {"memory_p95", K::kField, "utilisation.memory_ratio.p95"}};
+      {"os_family", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.os_family; }},
+      {"os_name", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.os_name; }},
+      {"os_version", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.os_version; }},
+      {"arch", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.arch; }},
+      {"cpu_cores", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.cpu_cores; }},
+      {"cpu_model", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.cpu_model; }},
+      {"memory_bytes", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.memory_bytes; }},
+      {"disk_bytes", K::kDiskTotal, "",
+       [](Host& h, S i) -> FieldSlot { return &h.disks[i].size_bytes; }},
+      {"disk_used_bytes", K::kDiskTotal, "",
+       [](Host& h, S i) -> FieldSlot { return &h.disks[i].used_bytes; }},
+      {"uplink_mbps", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.uplink_mbps; }},
+      {"cpu_p95", K::kField, "",
+       [](Host& h, S) -> FieldSlot { return &h.utilisation->cpu_ratio.p95; }},
+      {"memory_p95", K::kField, "",
+       [](Host& h, S) -> FieldSlot { return &h.utilisation->memory_ratio.p95; }}};
   return columns;
 }
 
@@ -87,12 +116,11 @@ std::string csv_cell(const protocol::Host& host, const CsvColumn& column) {
   auto& record = const_cast<protocol::Host&>(host);
   switch (column.kind) {
     case CsvColumn::Kind::kLabel:
-      return host.label(column.path);
+      return host.label(column.label);
     case CsvColumn::Kind::kDiskTotal: {
       std::optional<double> total;
-      const auto& f = fleet_field(column.path);
       for (std::size_t i = 0; i < host.disks.size(); ++i) {
-        const auto slot = f.slot(record, i);
+        const auto slot = column.slot(record, i);
         if (const std::optional<double>& value = *std::get<std::optional<double>*>(slot))
           total = total.value_or(0) + *value;
       }
@@ -101,8 +129,8 @@ std::string csv_cell(const protocol::Host& host, const CsvColumn& column) {
     case CsvColumn::Kind::kField:
       break;
   }
-  if (column.path.starts_with(protocol::kUtilisationObject) && !host.utilisation) return "";
-  const auto slot = fleet_field(column.path).slot(record, 0);
+  if (in_utilisation(column) && !host.utilisation) return "";
+  const auto slot = column.slot(record, 0);
   if (const auto* text = std::get_if<std::string*>(&slot)) return **text;
   if (const auto* number = std::get_if<std::optional<double>*>(&slot)) return number_cell(**number);
   if (const auto* whole = std::get_if<std::optional<int>*>(&slot))
@@ -113,19 +141,17 @@ std::string csv_cell(const protocol::Host& host, const CsvColumn& column) {
 void set_csv_cell(protocol::Host& host, const CsvColumn& column, const std::string& text) {
   if (text.empty()) return;
   if (column.kind == CsvColumn::Kind::kLabel) {
-    host.labels[column.path] = text;
+    host.labels[column.label] = text;
     return;
   }
-  const auto& f = fleet_field(column.path);
   if (column.kind == CsvColumn::Kind::kDiskTotal) {
     // One disk holding the totals, as the CSV gives them.
     if (host.disks.empty()) host.disks.push_back({"disk0", std::nullopt, std::nullopt});
-    *std::get<std::optional<double>*>(f.slot(host, 0)) = csv_number(column.name, text);
+    *std::get<std::optional<double>*>(column.slot(host, 0)) = csv_number(column.name, text);
     return;
   }
-  if (column.path.starts_with(protocol::kUtilisationObject) && !host.utilisation)
-    host.utilisation.emplace();
-  const auto slot = f.slot(host, 0);
+  if (in_utilisation(column) && !host.utilisation) host.utilisation.emplace();
+  const auto slot = column.slot(host, 0);
   if (auto* value = std::get_if<std::string*>(&slot)) {
     **value = text;
   } else if (auto* number = std::get_if<std::optional<double>*>(&slot)) {
@@ -133,7 +159,7 @@ void set_csv_cell(protocol::Host& host, const CsvColumn& column, const std::stri
   } else if (auto* whole = std::get_if<std::optional<int>*>(&slot)) {
     const double d = csv_number(column.name, text).value_or(0);
     if (d != std::floor(d) || d > std::numeric_limits<int>::max())
-      bad("field '" + f.path + "'", "expected a whole number");
+      bad("field '" + table_field(column).path + "'", "expected a whole number");
     **whole = static_cast<int>(d);
   }
 }

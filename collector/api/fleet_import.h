@@ -30,13 +30,17 @@ struct ImportPlan {
   std::vector<std::string> warnings;  // what the reader assumed or left out, for the whole file
 };
 
-// One column of Sahab's CSV: a field of the fleet's field table (by its path), a label, or the
-// total of a disk field over the host's disks (the CSV has one disk_bytes, a host many disks).
+// One column of Sahab's CSV: a field of the fleet's field table, a label, or the total of a disk
+// field over the host's disks (the CSV has one disk_bytes, a host many disks). A field is named
+// by where it lives in protocol::Host (its slot); the table's row with the same slot gives its
+// type and its path for messages, so no fleet path is typed twice.
 struct CsvColumn {
   enum class Kind { kField, kLabel, kDiskTotal };
   std::string name;  // the CSV header
   Kind kind;
-  std::string path;  // the field's path ("cpu.cores"), the label, or the disk field's path
+  std::string label;  // kLabel: the label's name
+  // kField: the host's member; kDiskTotal: the member of the host's disk `element`.
+  protocol::FieldSlot (*slot)(protocol::Host&, std::size_t element) = nullptr;
 };
 
 // The CSV columns, in the order documented in docs/api.md.
