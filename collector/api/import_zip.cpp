@@ -75,9 +75,15 @@ bool Zip::stream(const std::string& name,
   return true;
 }
 
-std::string Zip::read(const std::string& name) const {
+std::string Zip::read(const std::string& name, std::size_t max_bytes) const {
   std::string out;
-  stream(name, [&](std::string_view chunk, bool) { out += chunk; });
+  stream(name, [&](std::string_view chunk, bool) {
+    if (out.size() + chunk.size() > max_bytes) {
+      throw ZipError(state_->kind + " part '" + name + "' is larger than " +
+                     std::to_string(max_bytes >> 20) + " MiB uncompressed");
+    }
+    out += chunk;
+  });
   return out;
 }
 

@@ -40,8 +40,9 @@ class Zip {
   // False when there is no such entry; throws ZipError when it is damaged or too large.
   bool stream(const std::string& name,
               const std::function<void(std::string_view chunk, bool last)>& on_chunk) const;
-  // The whole entry (for small files: a CSV of the set); throws as stream().
-  std::string read(const std::string& name) const;
+  // The whole entry (for small files: a CSV of the set, an inventory); throws as stream(), and
+  // when it inflates beyond `max_bytes`.
+  std::string read(const std::string& name, std::size_t max_bytes = kMaxZipEntryBytes) const;
 
  private:
   struct State;

@@ -23,6 +23,8 @@ constexpr std::size_t kMaxSoftware = 5000;
 // Sections of one inventory (software, users, processes, ... one element each).
 constexpr std::size_t kMaxSections = 100'000;
 constexpr std::size_t kMaxFieldBytes = 64 << 10;
+// One inventory file in a zip: a server with thousands of packages writes a few MB.
+constexpr std::size_t kMaxInventoryBytes = 64u << 20;
 constexpr bounded_json::Limits kJsonLimits{
     .max_depth = 16, .max_values = 2'000'000, .max_string_bytes = 1 << 16};
 
@@ -394,7 +396,7 @@ ImportPlan plan_inventory_archive_import(std::string_view zip_body) {
     if (!is_json && !lower.ends_with(".xml") && !lower.ends_with(".ocs")) continue;
     ++files;
     try {
-      const std::string body = zip.read(entry);
+      const std::string body = zip.read(entry, kMaxInventoryBytes);
       const auto inventory =
           is_json ? inventory_from_json_text(body, entry) : inventory_from_xml(body, entry);
       plan_of(inventory, entry, row, &plan);
@@ -403,7 +405,9 @@ ImportPlan plan_inventory_archive_import(std::string_view zip_body) {
     }
   }
   if (files == 0)
-    throw std::invalid_argument("the zip archive holds no .xml, .ocs or .json inventory files");
+    throw std::invalid_argument(
+        "the zip archive holds no .xml, .ocs or .json inventory files (nor an .xlsx workbook, "
+        "RVTools tabs as CSV named …vInfo.csv, or a Migration Center set with …vmInfo.csv)");
   return plan.take();
 }
 

@@ -418,11 +418,13 @@ TEST_CASE("inventory: GLPI JSON inventories, one file or several in a zip") {
               {"a/computer_2.json", sample("ocs-glpi/glpi-inventory_format/computer_2.json")},
               {"a/lf014.xml", sample("ocs-glpi/glpi-inventory_format/fusioninventory_1.xml")},
               {"a/broken.xml", "<REQUEST><CONTENT><HARDWARE><NAME>x</NAME>"},
+              {"a/bomb.xml", std::string((64 << 20) + 1, ' ')},  // deflates to a few KB
               {"a/readme.txt", "not an inventory"}});
   const auto many = plan_import(archive, std::nullopt);
   CHECK(many.hosts.size() == 3);
-  REQUIRE(many.errors.size() == 1);
-  CHECK(many.errors[0].message.find("a/broken.xml is not valid XML") != std::string::npos);
+  REQUIRE(many.errors.size() == 2);
+  CHECK(many.errors[0].message.find("'a/bomb.xml' is larger than 64 MiB") != std::string::npos);
+  CHECK(many.errors[1].message.find("a/broken.xml is not valid XML") != std::string::npos);
 }
 
 TEST_CASE("inventory: broken and hostile XML is refused with the problem named") {
