@@ -1,5 +1,6 @@
 #include "collector/api/import_formats.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "collector/api/import_csv.h"
@@ -8,6 +9,7 @@
 #include "collector/api/rvtools_import.h"
 #include "collector/api/tabular_imports.h"
 #include "common/bounded_json.h"
+#include "common/text.h"
 
 namespace sahab::collector {
 namespace {
@@ -21,8 +23,14 @@ ImportPlan single_csv(std::string_view body, const char* table,
 
 // A CSV file by its header.
 ImportPlan csv_by_header(std::string_view body) {
-  const import::Table header("CSV header", import::CsvFile(body).header());
-  if (header.has({"id"}) && header.has({"hostname"})) return plan_csv_import(body);
+  const import::Row first = import::CsvFile(body).header();
+  const import::Table header("CSV header", first);
+  // Sahab's own: every column one of its names (the reader then needs "id").
+  const bool sahab = std::all_of(first.cells.begin(), first.cells.end(), [](const auto& cell) {
+    const auto& names = csv_columns();
+    return std::find(names.begin(), names.end(), text::trim(cell.second)) != names.end();
+  });
+  if (sahab) return plan_csv_import(body);
   if (is_rvtools_vinfo(header)) return single_csv(body, "vInfo", plan_rvtools_csv_import);
   if (is_azure_migrate(header))
     return single_csv(body, kAzureMigrateTable, plan_azure_migrate_import);
@@ -30,6 +38,8 @@ ImportPlan csv_by_header(std::string_view body) {
     return single_csv(body, kAwsDiscoveryTable, plan_aws_discovery_import);
   if (is_migration_center_vminfo(header))
     return single_csv(body, "vmInfo", plan_migration_center_import);
+  // An "id" column among unknown ones: Sahab's CSV with a column it lacks, named by its reader.
+  if (header.has({"id"})) return plan_csv_import(body);
   throw std::invalid_argument(
       "CSV header matches no known format: Sahab (id, hostname, ...), RVTools vInfo (VM, CPUs, "
       "Memory), Azure Migrate (Server name, Cores, Memory (In MB)), AWS Discovery (ExternalId, "

@@ -124,6 +124,9 @@ TEST_CASE("import formats: detected from content, unknown CSV headers and format
                        doctest::Contains("format: expected one of json, csv, rvtools"),
                        std::invalid_argument);
   CHECK(plan_import("id,hostname\nweb-1,web\n", std::nullopt).hosts.size() == 1);
+  CHECK(plan_import("id,cpu_cores\nnew-1,4\n", std::nullopt).format == "csv");
+  CHECK_THROWS_WITH_AS(plan_import("id,colour\nweb,red\n", std::nullopt),
+                       "header: unknown column 'colour'", std::invalid_argument);
   CHECK(
       plan_import(R"({"format": "sahab-fleet/1", "hosts": [{"id": "a"}]})", std::nullopt).format ==
       "sahab-fleet/1");
