@@ -64,7 +64,7 @@ bool upsert_imported_host(Database& db, const nlohmann::json& host, std::int64_t
         "VALUES (?1, ?2, ?3, 'import', 'imported', ?4, ?4, ?5) ON CONFLICT(id) DO UPDATE SET "
         "hostname = excluded.hostname, labels = excluded.labels, last_seen = excluded.last_seen, "
         "imported = excluded.imported")
-      .with(id, host.value("hostname", ""), nlohmann::json(labels).dump(), now, rest.dump())
+      .with(id, host.value("hostname", ""), labels.dump(), now, rest.dump())
       .run();
   return true;
 }
