@@ -51,8 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(sahab::collector::plan_rvtools_import(body));
   } catch (const std::invalid_argument&) {
   }
-  for (const char* format : {"", "rvtools", "azure-migrate", "aws-discovery", "migration-center",
-                             "inventory"}) {
+  for (const char* format :
+       {"", "rvtools", "azure-migrate", "aws-discovery", "migration-center", "inventory"}) {
     try {
       check(sahab::collector::plan_import(
           body, *format ? std::optional<std::string>(format) : std::nullopt));
