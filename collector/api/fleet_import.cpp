@@ -239,7 +239,8 @@ ImportPlan plan_csv_import(std::string_view body) {
   plan.format = "csv";
   file.for_each_row([&](const import::Row& row) {
     if (header.empty()) {
-      for (const auto& [index, name] : row.cells) {
+      for (const auto& cell : row.cells) {
+        const std::string& name = cell.second;
         const auto& table = csv_column_table();
         const auto it = std::find_if(table.begin(), table.end(),
                                      [&](const auto& c) { return c.name == text::trim(name); });

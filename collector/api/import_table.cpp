@@ -165,9 +165,9 @@ std::string table_named(std::string_view file_name, std::initializer_list<const 
 std::string os_family(std::string_view os_name) {
   const std::string name = ascii_lower(os_name);
   if (name.find("windows") != std::string::npos) return "windows";
-  for (const char* linux : {"linux", "debian", "ubuntu", "centos", "red hat", "rhel", "fedora",
-                            "suse", "rocky", "alma"}) {
-    if (name.find(linux) != std::string::npos) return "linux";
+  for (const char* distribution : {"linux", "debian", "ubuntu", "centos", "red hat", "rhel",
+                                   "fedora", "suse", "rocky", "alma"}) {
+    if (name.find(distribution) != std::string::npos) return "linux";
   }
   return "";
 }
