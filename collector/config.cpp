@@ -110,6 +110,11 @@ settings::Schema collector_schema(CollectorConfig& c) {
           c.max_decompressed_bytes =
               static_cast<size_t>(settings::parse_integer(v, 1024, 1LL << 32));
         });
+  value("import.max-bytes", "import.max_bytes",
+        "largest file POST /api/v1/import accepts (as sent and after gunzip)",
+        std::to_string(c.import_max_bytes), [&c](const std::string& v) {
+          c.import_max_bytes = static_cast<size_t>(settings::parse_integer(v, 1024, 1LL << 31));
+        });
   value("http.workers", "http.workers", "HTTP worker threads (bounded pool)",
         std::to_string(c.workers), [&c](const std::string& v) {
           c.workers = static_cast<int>(settings::parse_integer(v, 1, 512));

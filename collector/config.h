@@ -18,6 +18,9 @@ struct CollectorConfig {
   std::filesystem::path api_token_file;            // empty: admin API disabled
   std::size_t max_body_bytes = 8u << 20;           // as received (often gzip)
   std::size_t max_decompressed_bytes = 32u << 20;  // after inflating
+  // POST /api/v1/import (docs/imports.md): as sent and after gunzip. A 20,000-VM RVTools
+  // workbook is ~10 MB; large estates' exports fit.
+  std::size_t import_max_bytes = 64u << 20;
   // Slow or idle clients hold one worker each until a timeout (docs/security.md): enough workers,
   // short timeouts and a cap per client address keep /healthz and ingest answered.
   int workers = 128;

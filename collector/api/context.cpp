@@ -137,16 +137,18 @@ std::string client_address(const std::vector<std::string>& trusted_proxies,
   return real && !real->empty() && real->size() <= 64 ? *real : request.remote_address;
 }
 
-std::string decoded_body(const Context& ctx, const http::Request& request) {
+std::string decoded_body(const Context& ctx, const http::Request& request,
+                         std::optional<std::size_t> max_bytes) {
+  const std::size_t cap = max_bytes.value_or(ctx.config.max_decompressed_bytes);
   const auto encoding = request.header("content-encoding").value_or("identity");
   if (text::equals_ignoring_case(encoding, "gzip") ||
       text::equals_ignoring_case(encoding, "x-gzip")) {
-    return gunzip(request.body, ctx.config.max_decompressed_bytes);
+    return gunzip(request.body, cap);
   }
   if (!text::equals_ignoring_case(encoding, "identity"))
     throw std::domain_error("unsupported Content-Encoding '" + encoding.substr(0, 64) + "'");
-  if (request.body.size() > ctx.config.max_decompressed_bytes) {
-    throw TooLarge("body exceeds " + std::to_string(ctx.config.max_decompressed_bytes) + " bytes");
+  if (request.body.size() > cap) {
+    throw TooLarge("body exceeds " + std::to_string(cap) + " bytes");
   }
   return request.body;
 }

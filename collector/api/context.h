@@ -72,9 +72,10 @@ std::string client_address(const std::vector<std::string>& trusted_proxies,
 std::string client_address(const Context& context, const http::Request& request);
 
 // The body as sent, inflated when Content-Encoding is gzip; capped after inflating too
-// (http.max_decompressed_bytes). Throws TooLarge (413), BadEncoding (400) or std::domain_error
-// for another encoding (415).
-std::string decoded_body(const Context& context, const http::Request& request);
+// (`max_bytes`, else http.max_decompressed_bytes). Throws TooLarge (413), BadEncoding (400) or
+// std::domain_error for another encoding (415).
+std::string decoded_body(const Context& context, const http::Request& request,
+                         std::optional<std::size_t> max_bytes = std::nullopt);
 
 // Every decoded value of a repeatable query parameter.
 std::vector<std::string> query_params(const http::Request& request, const std::string& name);

@@ -1,9 +1,8 @@
 #include "collector/api/fleet_csv.h"
 
-#include <cstdint>
-#include <optional>
-
 #include "collector/api/fleet_import.h"
+#include "collector/ingest/document.h"
+#include "common/protocol/fleet.h"
 #include "planner/report.h"
 
 namespace sahab::collector {
@@ -12,67 +11,33 @@ using nlohmann::json;
 
 constexpr const char* kBom = "\xEF\xBB\xBF";  // lets spreadsheets read UTF-8 (accented communes)
 
-const json* at(const json& object, std::initializer_list<const char*> path) {
-  const json* node = &object;
-  for (const char* key : path) {
-    if (!node->is_object()) return nullptr;
-    const auto it = node->find(key);
-    if (it == node->end()) return nullptr;
-    node = &*it;
+// An exported host as the fleet's reader reads it; labels as the store keeps them (numbers as
+// text). A host the reader refuses keeps its id, hostname and labels only.
+protocol::Host host_of(const json& object) {
+  protocol::Host host;
+  if (!object.is_object()) return host;
+  json fields = object;
+  fields.erase("labels");
+  try {
+    host = protocol::host_from_json(fields);
+  } catch (const protocol::FleetError&) {
+    host.id = object.value("id", json()).is_string() ? object["id"].get<std::string>() : "";
+    host.hostname =
+        object.value("hostname", json()).is_string() ? object["hostname"].get<std::string>() : "";
   }
-  return node;
-}
-
-// A cell from a string or a number; empty when absent or of another type.
-std::string cell(const json* value) {
-  if (value == nullptr) return "";
-  if (value->is_string()) return planner::csv_field(value->get<std::string>());
-  if (value->is_number()) return value->dump();
-  return "";
-}
-
-// The sum of one field over the host's disks; nullopt when no disk gives it.
-std::optional<std::uint64_t> disk_sum(const json& host, const char* field) {
-  const json* disks = at(host, {"disks"});
-  if (disks == nullptr || !disks->is_array()) return std::nullopt;
-  std::optional<std::uint64_t> sum;
-  for (const auto& disk : *disks) {
-    const json* value = at(disk, {field});
-    if (value != nullptr && value->is_number() && value->get<double>() >= 0) {
-      sum = sum.value_or(0) + value->get<std::uint64_t>();
-    }
+  try {
+    host.labels = parse_labels(object.value("labels", json::object()), "labels");
+  } catch (const std::invalid_argument&) {
+    host.labels.clear();
   }
-  return sum;
-}
-
-std::string column(const json& host, const std::string& name) {
-  if (name == "id" || name == "hostname" || name == "memory_bytes")
-    return cell(at(host, {name.c_str()}));
-  for (const char* label : {"region", "province", "commune", "environment", "criticality",
-                            "sensitivity", "application"}) {
-    if (name == label) return cell(at(host, {"labels", label}));
-  }
-  if (name == "os_family") return cell(at(host, {"os", "family"}));
-  if (name == "os_name") return cell(at(host, {"os", "name"}));
-  if (name == "os_version") return cell(at(host, {"os", "version"}));
-  if (name == "arch") return cell(at(host, {"os", "arch"}));
-  if (name == "cpu_cores") return cell(at(host, {"cpu", "cores"}));
-  if (name == "cpu_model") return cell(at(host, {"cpu", "model"}));
-  if (name == "uplink_mbps") return cell(at(host, {"site", "uplink_mbps"}));
-  if (name == "cpu_p95") return cell(at(host, {"utilisation", "cpu_ratio", "p95"}));
-  if (name == "memory_p95") return cell(at(host, {"utilisation", "memory_ratio", "p95"}));
-  if (name == "disk_bytes" || name == "disk_used_bytes") {
-    const auto sum = disk_sum(host, name == "disk_bytes" ? "size_bytes" : "used_bytes");
-    return sum ? std::to_string(*sum) : "";
-  }
-  return "";
+  return host;
 }
 
 }  // namespace
 
 std::string fleet_csv(const json& fleet) {
   std::string out = kBom;
-  const auto& columns = csv_columns();
+  const auto& columns = csv_column_table();
   const auto row = [&](auto&& value_of) {
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (i > 0) out += ',';
@@ -80,10 +45,13 @@ std::string fleet_csv(const json& fleet) {
     }
     out += "\r\n";
   };
-  row([](const std::string& name) { return name; });
-  const json* hosts = at(fleet, {"hosts"});
+  row([](const CsvColumn& column) { return column.name; });
+  const json* hosts = fleet.is_object() && fleet.contains("hosts") ? &fleet["hosts"] : nullptr;
   if (hosts == nullptr || !hosts->is_array()) return out;
-  for (const auto& host : *hosts) row([&](const std::string& name) { return column(host, name); });
+  for (const auto& object : *hosts) {
+    const protocol::Host host = host_of(object);
+    row([&](const CsvColumn& column) { return planner::csv_field(csv_cell(host, column)); });
+  }
   return out;
 }
 

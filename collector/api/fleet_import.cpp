@@ -1,9 +1,12 @@
 #include "collector/api/fleet_import.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
+#include "collector/api/import_csv.h"
 #include "collector/ingest/document.h"
 #include "common/bounded_json.h"
 #include "common/protocol/fleet.h"
@@ -21,104 +24,144 @@ constexpr bounded_json::Limits kImportLimits{
   throw std::invalid_argument(field + ": " + why);
 }
 
-// Splits one CSV record (RFC 4180 quoting) starting at `pos`; advances `pos` past it.
-std::vector<std::string> csv_record(std::string_view body, size_t& pos) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  while (pos < body.size()) {
-    const char c = body[pos++];
-    if (quoted) {
-      if (c == '"' && pos < body.size() && body[pos] == '"') {
-        fields.back() += '"';
-        ++pos;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c == '\n') {
-      break;
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  if (quoted) throw std::invalid_argument("unterminated quoted field");
-  return fields;
-}
-
 std::optional<double> csv_number(const std::string& column, const std::string& value) {
   if (value.empty()) return std::nullopt;
-  const auto d = text::to_double(value);
-  if (!d || !std::isfinite(*d) || *d < 0)
+  const auto d = import::parse_number(value);
+  if (!d || *d < 0)
     bad(column, "expected a non-negative number, got '" + value.substr(0, 40) + "'");
   return *d;
 }
 
-// A count or a size as the CSV gave it: a JSON integer when it is one (as spreadsheets write
-// sizes), else the number itself for the fleet's checks to judge ("2.5" cores is refused there).
-// Casting 5e63 to an integer would be undefined: only exact integers below 2^53 become one.
-json count_value(double value) {
-  constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
-  return value == std::floor(value) && value < kExactIntegers
-             ? json(static_cast<std::int64_t>(value))
-             : json(value);
+const void* address(const protocol::FieldSlot& slot) {
+  return std::visit([](auto* value) { return static_cast<const void*>(value); }, slot);
 }
 
-json csv_host(const std::map<std::string, std::string>& row) {
-  auto get = [&](const char* c) {
-    const auto it = row.find(c);
-    return it == row.end() ? std::string() : it->second;
-  };
-  json host = {{"id", get("id")}, {"hostname", get("hostname")}, {"labels", json::object()}};
-  for (const char* label : {"region", "province", "commune", "environment", "criticality",
-                            "sensitivity", "application"}) {
-    if (!get(label).empty()) host["labels"][label] = get(label);
-  }
-  json os = json::object();
-  for (const auto& [column, key] : {std::pair{"os_family", "family"},
-                                    {"os_name", "name"},
-                                    {"os_version", "version"},
-                                    {"arch", "arch"}}) {
-    if (!get(column).empty()) os[key] = get(column);
-  }
-  if (!os.empty()) host["os"] = os;
-  if (const auto cores = csv_number("cpu_cores", get("cpu_cores"))) {
-    host["cpu"]["cores"] = count_value(*cores);
-  }
-  if (!get("cpu_model").empty()) host["cpu"]["model"] = get("cpu_model");
-  if (const auto m = csv_number("memory_bytes", get("memory_bytes"))) {
-    host["memory_bytes"] = count_value(*m);
-  }
-  const auto disk = csv_number("disk_bytes", get("disk_bytes"));
-  const auto used = csv_number("disk_used_bytes", get("disk_used_bytes"));
-  if (disk) {
-    json d = {{"name", "disk0"}, {"size_bytes", count_value(*disk)}};
-    if (used) d["used_bytes"] = count_value(*used);
-    host["disks"] = json::array({d});
-  }
-  if (const auto mbps = csv_number("uplink_mbps", get("uplink_mbps")))
-    host["site"]["uplink_mbps"] = *mbps;
-  if (const auto cpu = csv_number("cpu_p95", get("cpu_p95")))
-    host["utilisation"]["cpu_ratio"]["p95"] = *cpu;
-  if (const auto mem = csv_number("memory_p95", get("memory_p95"))) {
-    host["utilisation"]["memory_ratio"]["p95"] = *mem;
-  }
-  return host;
+// The fleet table's field whose slot is the column's: the one giving the same address on a
+// probe host that has every list element and object the slots reach.
+const protocol::Field<protocol::Host>& table_field(const CsvColumn& column) {
+  using Found = std::vector<std::pair<const CsvColumn*, const protocol::Field<protocol::Host>*>>;
+  static const Found found = [] {
+    protocol::Host probe;
+    probe.utilisation.emplace();
+    for (const auto& list : protocol::host_lists()) list.append(probe);
+    Found out;
+    for (const auto& c : csv_column_table()) {
+      if (!c.slot) continue;
+      for (const auto& f : protocol::host_fields())
+        if (address(f.slot(probe, 0)) == address(c.slot(probe, 0))) out.emplace_back(&c, &f);
+    }
+    return out;
+  }();
+  for (const auto& [c, f] : found)
+    if (c == &column) return *f;
+  throw std::logic_error("CSV column '" + column.name + "' is no field of the fleet's table");
+}
+
+bool in_utilisation(const CsvColumn& column) {
+  return std::string_view(table_field(column).path).starts_with(protocol::kUtilisationObject);
+}
+
+// The cell of a number: a whole number without a decimal point (as spreadsheets write sizes).
+std::string number_cell(std::optional<double> value) {
+  return value ? protocol::number_json(*value).dump() : "";
 }
 
 }  // namespace
 
-const std::vector<std::string>& csv_columns() {
-  static const std::vector<std::string> columns = {
-      "id",          "hostname",    "region",      "province",     "commune",    "environment",
-      "criticality", "sensitivity", "application", "os_family",    "os_name",    "os_version",
-      "arch",        "cpu_cores",   "cpu_model",   "memory_bytes", "disk_bytes", "disk_used_bytes",
-      "uplink_mbps", "cpu_p95",     "memory_p95"};
+const std::vector<CsvColumn>& csv_column_table() {
+  using K = CsvColumn::Kind;
+  using protocol::FieldSlot;
+  using protocol::Host;
+  using S = std::size_t;
+  static const std::vector<CsvColumn> columns = {
+      {"id", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.id; }},
+      {"hostname", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.hostname; }},
+      {"region", K::kLabel, "region"},
+      {"province", K::kLabel, "province"},
+      {"commune", K::kLabel, "commune"},
+      {"environment", K::kLabel, "environment"},
+      {"criticality", K::kLabel, "criticality"},
+      {"sensitivity", K::kLabel, "sensitivity"},
+      {"application", K::kLabel, "application"},
+      {"os_family", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.os_family; }},
+      {"os_name", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.os_name; }},
+      {"os_version", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.os_version; }},
+      {"arch", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.arch; }},
+      {"cpu_cores", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.cpu_cores; }},
+      {"cpu_model", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.cpu_model; }},
+      {"memory_bytes", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.memory_bytes; }},
+      {"disk_bytes", K::kDiskTotal, "",
+       [](Host& h, S i) -> FieldSlot { return &h.disks[i].size_bytes; }},
+      {"disk_used_bytes", K::kDiskTotal, "",
+       [](Host& h, S i) -> FieldSlot { return &h.disks[i].used_bytes; }},
+      {"uplink_mbps", K::kField, "", [](Host& h, S) -> FieldSlot { return &h.uplink_mbps; }},
+      {"cpu_p95", K::kField, "",
+       [](Host& h, S) -> FieldSlot { return &h.utilisation->cpu_ratio.p95; }},
+      {"memory_p95", K::kField, "",
+       [](Host& h, S) -> FieldSlot { return &h.utilisation->memory_ratio.p95; }}};
   return columns;
+}
+
+const std::vector<std::string>& csv_columns() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& column : csv_column_table()) out.push_back(column.name);
+    return out;
+  }();
+  return names;
+}
+
+std::string csv_cell(const protocol::Host& host, const CsvColumn& column) {
+  // The slots give write access for the reader's sake; nothing is written through them here.
+  auto& record = const_cast<protocol::Host&>(host);
+  switch (column.kind) {
+    case CsvColumn::Kind::kLabel:
+      return host.label(column.label);
+    case CsvColumn::Kind::kDiskTotal: {
+      std::optional<double> total;
+      for (std::size_t i = 0; i < host.disks.size(); ++i) {
+        const auto slot = column.slot(record, i);
+        if (const std::optional<double>& value = *std::get<std::optional<double>*>(slot))
+          total = total.value_or(0) + *value;
+      }
+      return number_cell(total);
+    }
+    case CsvColumn::Kind::kField:
+      break;
+  }
+  if (in_utilisation(column) && !host.utilisation) return "";
+  const auto slot = column.slot(record, 0);
+  if (const auto* text = std::get_if<std::string*>(&slot)) return **text;
+  if (const auto* number = std::get_if<std::optional<double>*>(&slot)) return number_cell(**number);
+  if (const auto* whole = std::get_if<std::optional<int>*>(&slot))
+    return **whole ? std::to_string(***whole) : "";
+  return "";
+}
+
+void set_csv_cell(protocol::Host& host, const CsvColumn& column, const std::string& text) {
+  if (text.empty()) return;
+  if (column.kind == CsvColumn::Kind::kLabel) {
+    host.labels[column.label] = text;
+    return;
+  }
+  if (column.kind == CsvColumn::Kind::kDiskTotal) {
+    // One disk holding the totals, as the CSV gives them.
+    if (host.disks.empty()) host.disks.push_back({"disk0", std::nullopt, std::nullopt});
+    *std::get<std::optional<double>*>(column.slot(host, 0)) = csv_number(column.name, text);
+    return;
+  }
+  if (in_utilisation(column) && !host.utilisation) host.utilisation.emplace();
+  const auto slot = column.slot(host, 0);
+  if (auto* value = std::get_if<std::string*>(&slot)) {
+    **value = text;
+  } else if (auto* number = std::get_if<std::optional<double>*>(&slot)) {
+    **number = csv_number(column.name, text);
+  } else if (auto* whole = std::get_if<std::optional<int>*>(&slot)) {
+    const double d = csv_number(column.name, text).value_or(0);
+    if (d != std::floor(d) || d > std::numeric_limits<int>::max())
+      bad("field '" + table_field(column).path + "'", "expected a whole number");
+    **whole = static_cast<int>(d);
+  }
 }
 
 void validate_fleet_host(const json& host) {
@@ -151,6 +194,10 @@ ImportPlan plan_fleet_import(std::string_view body) {
   } catch (const bounded_json::Error& e) {
     throw std::invalid_argument(e.what());
   }
+  return plan_fleet_document(document);
+}
+
+ImportPlan plan_fleet_document(const json& document) {
   if (!document.is_object() || document.value("format", json()) != "sahab-fleet/1") {
     throw std::invalid_argument("format: expected 'sahab-fleet/1'");
   }
@@ -158,6 +205,7 @@ ImportPlan plan_fleet_import(std::string_view body) {
     throw std::invalid_argument("hosts: expected an array");
   }
   ImportPlan plan;
+  plan.format = "sahab-fleet/1";
   const json& hosts = document["hosts"];
   for (size_t i = 0; i < hosts.size(); ++i) {
     try {
@@ -185,42 +233,42 @@ ImportPlan plan_fleet_import(std::string_view body) {
 }
 
 ImportPlan plan_csv_import(std::string_view body) {
-  if (body.starts_with("\xEF\xBB\xBF"))
-    body.remove_prefix(3);  // spreadsheets and our export write one
-  if (const auto bad_byte = text::first_invalid_utf8(body)) {
-    throw std::invalid_argument("not UTF-8 text (byte " + std::to_string(*bad_byte) +
-                                "); save the file as CSV UTF-8");
-  }
-  size_t pos = 0;
-  const auto header = csv_record(body, pos);
-  for (const auto& column : header) {
-    if (std::find(csv_columns().begin(), csv_columns().end(), text::trim(column)) ==
-        csv_columns().end()) {
-      throw std::invalid_argument("header: unknown column '" + column.substr(0, 64) + "'");
-    }
-  }
-  if (std::find(header.begin(), header.end(), "id") == header.end()) {
-    throw std::invalid_argument("header: the 'id' column is required");
-  }
+  const import::CsvFile file(body);
+  std::vector<const CsvColumn*> header;
   ImportPlan plan;
-  for (size_t line = 2; pos < body.size(); ++line) {
-    std::map<std::string, std::string> row;
+  plan.format = "csv";
+  file.for_each_row([&](const import::Row& row) {
+    if (header.empty()) {
+      for (const auto& cell : row.cells) {
+        const std::string& name = cell.second;
+        const auto& table = csv_column_table();
+        const auto it = std::find_if(table.begin(), table.end(),
+                                     [&](const auto& c) { return c.name == text::trim(name); });
+        if (it == table.end())
+          throw std::invalid_argument("header: unknown column '" + name.substr(0, 64) + "'");
+        header.push_back(&*it);
+      }
+      if (std::none_of(header.begin(), header.end(), [](auto* c) { return c->name == "id"; }))
+        throw std::invalid_argument("header: the 'id' column is required");
+      return;
+    }
+    protocol::Host host;
     try {
-      const auto fields = csv_record(body, pos);
-      if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
-      if (fields.size() != header.size()) {
-        throw std::invalid_argument("has " + std::to_string(fields.size()) +
+      if (row.cells.size() != header.size()) {
+        throw std::invalid_argument("has " + std::to_string(row.cells.size()) +
                                     " fields, the header " + std::to_string(header.size()));
       }
-      for (size_t i = 0; i < header.size(); ++i)
-        row[std::string(text::trim(header[i]))] = fields[i];
-      json host = csv_host(row);
-      validate_fleet_host(host);
-      plan.hosts.push_back({line, std::move(host)});
-    } catch (const std::exception& e) {
-      plan.errors.push_back({line, row.count("id") ? row["id"].substr(0, 128) : "", e.what()});
+      for (std::size_t i = 0; i < header.size(); ++i)
+        set_csv_cell(host, *header[i], row.cells[i].second);
+      json document = protocol::host_to_json(host);
+      if (!document.contains("labels")) document["labels"] = json::object();
+      if (!document.contains("hostname")) document["hostname"] = "";
+      validate_fleet_host(document);
+      plan.hosts.push_back({row.number, std::move(document)});
+    } catch (const std::invalid_argument& e) {
+      plan.errors.push_back({row.number, host.id.substr(0, 128), e.what()});
     }
-  }
+  });
   return plan;
 }
 

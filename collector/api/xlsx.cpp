@@ -1,29 +1,15 @@
 #include "collector/api/xlsx.h"
 
-#include <expat.h>
-#include <zip.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <map>
 
+#include "collector/api/import_xml.h"
+#include "collector/api/import_zip.h"
+
 namespace sahab::collector::xlsx {
 namespace {
-
-// Element and attribute names without their namespace prefix: writers may use "x:row".
-std::string_view local_name(const char* name) {
-  const std::string_view n(name);
-  const auto colon = n.rfind(':');
-  return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
-// The value of attribute `name` (prefix ignored) in expat's {name, value, ..., nullptr} list.
-const char* attribute(const char** attributes, std::string_view name) {
-  for (; *attributes; attributes += 2)
-    if (local_name(attributes[0]) == name) return attributes[1];
-  return nullptr;
-}
 
 // "AB12" -> 27; nullopt when it does not start with 1 to 3 letters (Excel ends at XFD).
 std::optional<std::size_t> column_index(std::string_view ref) {
@@ -40,16 +26,6 @@ std::optional<std::size_t> column_index(std::string_view ref) {
 std::string part_path(std::string_view target) {
   return target.starts_with('/') ? std::string(target.substr(1)) : "xl/" + std::string(target);
 }
-
-// What a part's reader does on each XML event (names without prefix). Exceptions thrown here stop
-// the parse and are rethrown by read_xml: they never cross expat's C frames.
-class XmlHandler {
- public:
-  virtual ~XmlHandler() = default;
-  virtual void start(std::string_view name, const char** attributes) = 0;
-  virtual void end(std::string_view name) = 0;
-  virtual void text(std::string_view) {}
-};
 
 // Text inside <t> elements, leaving out phonetic hints (<rPh>): the value of a shared string
 // (<si>) or an inline one (<is>), plain or in rich-text runs (<r><t>).
@@ -72,117 +48,44 @@ class StringText {
   bool in_t_ = false;
 };
 
-struct ParseContext {
-  XmlHandler* handler;
-  XML_Parser parser;
-  std::exception_ptr error;
-};
-
-// Runs one handler event from an expat callback; the first exception stops the parser and is
-// kept for the caller of XML_Parse.
-template <class Call>
-void guarded(void* data, Call&& call) {
-  auto* context = static_cast<ParseContext*>(data);
-  try {
-    call(*context->handler);
-  } catch (...) {
-    context->error = std::current_exception();
-    XML_StopParser(context->parser, XML_FALSE);
-  }
-}
-
 }  // namespace
 
-const std::string& Row::at(std::size_t column) const {
-  static const std::string empty;
-  const auto it = std::lower_bound(cells.begin(), cells.end(), column,
-                                   [](const auto& cell, std::size_t c) { return cell.first < c; });
-  return it != cells.end() && it->first == column ? it->second : empty;
-}
-
-bool looks_like_zip(std::string_view body) { return body.starts_with("PK\x03\x04"); }
-
 struct Workbook::State {
-  zip_t* zip = nullptr;
+  import::Zip zip;
   std::vector<std::pair<std::string, std::string>> sheets;  // name, part path
   std::vector<std::string> shared_strings;
 
-  ~State() {
-    if (zip) zip_discard(zip);
-  }
+  explicit State(std::string_view body) : zip(body, ".xlsx workbook") {}
 
   // Streams the part `name` through expat into `handler`, a chunk at a time: a sheet is never
   // held whole. False when the zip has no such part.
-  bool read_xml(const std::string& name, XmlHandler& handler) const {
-    zip_stat_t stat;
-    zip_stat_init(&stat);
-    if (zip_stat(zip, name.c_str(), 0, &stat) != 0) return false;
-    std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> file(zip_fopen(zip, name.c_str(), 0),
-                                                           zip_fclose);
-    if (!file) throw Error("workbook part '" + name + "' cannot be opened: " + zip_strerror(zip));
-    std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreate("UTF-8"),
-                                                                   XML_ParserFree);
-    if (!parser) throw std::bad_alloc();
-    ParseContext context{&handler, parser.get(), nullptr};
-    XML_SetUserData(parser.get(), &context);
-    XML_SetElementHandler(
-        parser.get(),
-        [](void* data, const XML_Char* element, const XML_Char** attributes) {
-          guarded(data, [&](XmlHandler& h) { h.start(local_name(element), attributes); });
-        },
-        [](void* data, const XML_Char* element) {
-          guarded(data, [&](XmlHandler& h) { h.end(local_name(element)); });
-        });
-    XML_SetCharacterDataHandler(parser.get(), [](void* data, const XML_Char* s, int length) {
-      guarded(data, [&](XmlHandler& h) { h.text({s, static_cast<std::size_t>(length)}); });
-    });
-    std::string chunk(1 << 16, '\0');
-    std::size_t total = 0;
-    for (bool last = false; !last;) {
-      const auto n = zip_fread(file.get(), chunk.data(), chunk.size());
-      if (n < 0) {
-        throw Error("workbook part '" + name +
-                    "' is damaged: " + zip_error_strerror(zip_file_get_error(file.get())));
-      }
-      last = n == 0;
-      total += static_cast<std::size_t>(n);
-      if (total > kMaxEntryBytes) {
-        throw Error("workbook part '" + name + "' is larger than " +
-                    std::to_string(kMaxEntryBytes >> 20) + " MiB uncompressed");
-      }
-      const auto status = XML_Parse(parser.get(), chunk.data(), static_cast<int>(n), last);
-      if (context.error) std::rethrow_exception(context.error);
-      if (status != XML_STATUS_OK) {
-        throw Error("workbook part '" + name +
-                    "' is not valid XML: " + XML_ErrorString(XML_GetErrorCode(parser.get())) +
-                    " at line " + std::to_string(XML_GetCurrentLineNumber(parser.get())));
-      }
-    }
-    return true;
+  bool read_xml(const std::string& name, xml::Handler& handler) const {
+    xml::Parser parser("workbook part '" + name + "'", handler);
+    return zip.stream(name, [&](std::string_view chunk, bool last) { parser.feed(chunk, last); });
   }
 
-  void required(const std::string& name, XmlHandler& handler) const {
+  void required(const std::string& name, xml::Handler& handler) const {
     if (!read_xml(name, handler))
       throw Error("not an .xlsx workbook: the zip has no '" + name + "'");
   }
 
   void read_sheet_list() {
-    struct SheetList : XmlHandler {
+    struct SheetList : xml::Handler {
       std::vector<std::pair<std::string, std::string>> sheets;  // name, relationship id
       void start(std::string_view name, const char** attributes) override {
         if (name != "sheet") return;
-        const char* sheet = attribute(attributes, "name");
-        const char* id = attribute(attributes, "id");  // r:id
+        const char* sheet = xml::attribute(attributes, "name");
+        const char* id = xml::attribute(attributes, "id");  // r:id
         if (sheet && id) sheets.emplace_back(sheet, id);
       }
       void end(std::string_view) override {}
     } book;
     required("xl/workbook.xml", book);
-    struct Relationships : XmlHandler {
+    struct Relationships : xml::Handler {
       std::map<std::string, std::string> targets;  // relationship id -> part
       void start(std::string_view name, const char** attributes) override {
-        const char* id = attribute(attributes, "Id");
-        const char* target = attribute(attributes, "Target");
+        const char* id = xml::attribute(attributes, "Id");
+        const char* target = xml::attribute(attributes, "Target");
         if (name == "Relationship" && id && target) targets[id] = part_path(target);
       }
       void end(std::string_view) override {}
@@ -195,7 +98,7 @@ struct Workbook::State {
   }
 
   void read_shared_strings() {
-    struct SharedStrings : XmlHandler {
+    struct SharedStrings : xml::Handler {
       std::vector<std::string>* strings;
       StringText text_of;
       void start(std::string_view name, const char**) override {
@@ -215,7 +118,7 @@ struct Workbook::State {
 namespace {
 
 // Reads <row>s of a sheet into Rows, handing each to `on_row` when it ends.
-class SheetReader : public XmlHandler {
+class SheetReader : public xml::Handler {
  public:
   SheetReader(const std::vector<std::string>& shared, std::string sheet,
               const std::function<void(const Row&)>& on_row)
@@ -223,11 +126,11 @@ class SheetReader : public XmlHandler {
 
   void start(std::string_view name, const char** attributes) override {
     if (name == "row") {
-      const char* r = attribute(attributes, "r");
+      const char* r = xml::attribute(attributes, "r");
       row_ = Row{r ? std::strtoull(r, nullptr, 10) : row_.number + 1, {}};
     } else if (name == "c") {
-      const char* r = attribute(attributes, "r");
-      const char* t = attribute(attributes, "t");
+      const char* r = xml::attribute(attributes, "r");
+      const char* t = xml::attribute(attributes, "t");
       ref_ = r ? r : "";
       type_ = t ? t : "";
       value_.clear();
@@ -282,22 +185,7 @@ class SheetReader : public XmlHandler {
 
 }  // namespace
 
-Workbook::Workbook(std::string_view body) : state_(std::make_unique<State>()) {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* source = zip_source_buffer_create(body.data(), body.size(), 0, &error);
-  if (source) state_->zip = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error);
-  if (!state_->zip) {
-    if (source) zip_source_free(source);
-    const std::string why = zip_error_strerror(&error);
-    zip_error_fini(&error);
-    throw Error("not a readable .xlsx workbook (zip: " + why + "); was the file cut short?");
-  }
-  zip_error_fini(&error);
-  const auto entries = zip_get_num_entries(state_->zip, 0);
-  if (entries < 0 || static_cast<std::size_t>(entries) > kMaxEntries) {
-    throw Error("workbook has more than " + std::to_string(kMaxEntries) + " zip entries");
-  }
+Workbook::Workbook(std::string_view body) : state_(std::make_unique<State>(body)) {
   state_->read_sheet_list();
   state_->read_shared_strings();
 }

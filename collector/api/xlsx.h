@@ -2,8 +2,9 @@
 // Reads the sheets of an .xlsx workbook (Office Open XML: a zip of XML parts) as rows of cell
 // text, for imports (RVTools). The zip is read by libzip and the XML by expat, streamed from the
 // zip's inflater (a sheet is never held whole, as text or as a tree); this file only
-// walks the parts: workbook.xml names the sheets, its relationships locate them, sharedStrings.xml
-// holds the strings cells refer to by index. Every read is bounded (entries, bytes per entry).
+// walks the parts (import_zip.h bounds the zip): workbook.xml names the sheets, its relationships
+// locate them, sharedStrings.xml holds the strings cells refer to by index. Every read is bounded
+// (entries, bytes per entry).
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -14,6 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include "collector/api/import_table.h"
+#include "collector/api/import_zip.h"
+
 namespace sahab::collector::xlsx {
 
 // A workbook that cannot be read (not a zip, truncated, a part missing or too large).
@@ -22,24 +26,12 @@ class Error : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// Limits against zip bombs and absurd files: a 20,000-VM RVTools workbook has 34 entries and a
-// vInfo part of ~150 MB uncompressed.
-inline constexpr std::size_t kMaxEntries = 1000;
-inline constexpr std::size_t kMaxEntryBytes = 512u << 20;
+// One row of a sheet: its number (1-based, as Excel shows it) and its cells by column index in
+// column order. Only the cells the sheet has are kept: a cell at column XFD costs one entry, not
+// 16,384.
+using Row = import::Row;
 
-// One row of a sheet: its number in the sheet (1-based, as Excel shows it) and its cells, by
-// column index (0 = A) in column order. Only the cells the sheet has are kept: a cell at column
-// XFD costs one entry, not 16,384.
-struct Row {
-  std::size_t number = 0;
-  std::vector<std::pair<std::size_t, std::string>> cells;
-
-  // The text of the cell in `column`, "" when the row has none there.
-  const std::string& at(std::size_t column) const;
-};
-
-// True when `body` starts like a zip file ("PK\3\4"), as every .xlsx does.
-bool looks_like_zip(std::string_view body);
+using import::looks_like_zip;
 
 class Workbook {
  public:

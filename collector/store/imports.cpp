@@ -4,16 +4,61 @@
 
 namespace sahab::collector {
 
+namespace {
+
+// The host's columns as upsert_imported_host stores them: labels, and the rest as "imported".
+std::pair<nlohmann::json, nlohmann::json> labels_and_rest(const nlohmann::json& host) {
+  nlohmann::json rest = host;
+  for (const char* key : {"id", "hostname", "labels"}) rest.erase(key);
+  return {parse_labels(host.value("labels", nlohmann::json::object()), "labels"), rest};
+}
+
+}  // namespace
+
+ImportedHostChange imported_host_change(Database& db, const nlohmann::json& host) {
+  Statement& stored = db.cached("SELECT source, hostname, labels, imported FROM hosts WHERE id = ?")
+                          .with(host.at("id").get<std::string>());
+  if (!stored.step()) {
+    stored.reset();
+    return ImportedHostChange::kCreated;
+  }
+  const bool agent = stored.text(0) == "agent";
+  const auto [labels, rest] = labels_and_rest(host);
+  const bool same = stored.text(1) == host.value("hostname", "") &&
+                    nlohmann::json::parse(stored.text(2), nullptr, false) == labels &&
+                    nlohmann::json::parse(stored.text(3), nullptr, false) == rest;
+  stored.reset();
+  return agent  ? ImportedHostChange::kAgentHost
+         : same ? ImportedHostChange::kUnchanged
+                : ImportedHostChange::kUpdated;
+}
+
+std::optional<HostMatch> host_named(Database& db, const std::string& id,
+                                    const std::string& hostname) {
+  const std::string short_name = hostname.substr(0, hostname.find('.'));
+  for (const auto& [name, rule] :
+       {std::pair{hostname, "hostname"}, {short_name, "short hostname"}}) {
+    if (name.empty() || (name == hostname && rule != std::string("hostname"))) continue;
+    Statement& found =
+        db.cached("SELECT id, source FROM hosts WHERE hostname = ?1 AND id != ?2 LIMIT 1")
+            .with(name, id);
+    if (found.step()) {
+      HostMatch match{found.text(0), found.text(1), rule};
+      found.reset();
+      return match;
+    }
+    found.reset();
+  }
+  return std::nullopt;
+}
+
 bool upsert_imported_host(Database& db, const nlohmann::json& host, std::int64_t now) {
   const std::string id = host.at("id").get<std::string>();  // validated by the import
   Statement& existing = db.cached("SELECT source FROM hosts WHERE id = ?").with(id);
   const bool agent_host = existing.step() && existing.text(0) == "agent";
   existing.reset();
   if (agent_host) return false;
-  nlohmann::json rest = host;
-  for (const char* key : {"id", "hostname", "labels"}) rest.erase(key);
-  const nlohmann::json labels =
-      parse_labels(host.value("labels", nlohmann::json::object()), "labels");
+  const auto [labels, rest] = labels_and_rest(host);
   db.cached(
         "INSERT INTO hosts(id, hostname, labels, source, state, first_seen, last_seen, imported) "
         "VALUES (?1, ?2, ?3, 'import', 'imported', ?4, ?4, ?5) ON CONFLICT(id) DO UPDATE SET "

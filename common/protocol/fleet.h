@@ -209,5 +209,8 @@ class FleetBuilder {
 
 nlohmann::json fleet_to_json(const Fleet& fleet);
 nlohmann::json host_to_json(const Host& host);
+// A number as the writer writes it: a whole number below 2^53 as a JSON integer (17179869184,
+// not 17179869184.0), so that sizes read from CSV files and spreadsheets come back as given.
+nlohmann::json number_json(double value);
 
 }  // namespace sahab::protocol

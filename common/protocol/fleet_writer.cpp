@@ -1,4 +1,6 @@
 // Writes sahab-fleet/1 from the field table: what the reader accepts, the writer writes.
+#include <cmath>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <type_traits>
 
@@ -14,8 +16,9 @@ json value_of(const FieldSlot& slot, bool written_when_empty) {
   return std::visit(
       [written_when_empty](const auto* value) -> json {
         using T = std::remove_cvref_t<decltype(*value)>;
-        if constexpr (std::is_same_v<T, std::optional<double>> ||
-                      std::is_same_v<T, std::optional<int>>) {
+        if constexpr (std::is_same_v<T, std::optional<double>>) {
+          return *value ? number_json(**value) : json();
+        } else if constexpr (std::is_same_v<T, std::optional<int>>) {
           return *value ? json(**value) : json();
         } else if constexpr (std::is_same_v<T, std::string> ||
                              std::is_same_v<T, std::map<std::string, std::string>>) {
@@ -45,6 +48,13 @@ void put_field(json& out, const Field<Record>& f, Record& record, std::size_t el
 }
 
 }  // namespace
+
+json number_json(double value) {
+  constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
+  return value == std::floor(value) && std::fabs(value) < kExactIntegers
+             ? json(static_cast<std::int64_t>(value))
+             : json(value);
+}
 
 json host_to_json(const Host& host) {
   // The slots give write access for the reader's sake; nothing is written through them here.

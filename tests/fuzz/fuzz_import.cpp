@@ -1,15 +1,20 @@
-// Fuzzes POST /api/v1/import's readers: any bytes as a sahab-fleet/1 document, as a CSV file and
-// as an RVTools workbook (zip by libzip, XML by expat).
+// Fuzzes POST /api/v1/import's readers: any bytes as a sahab-fleet/1 document, as a CSV file, as
+// an RVTools workbook (zip by libzip, XML by expat), and as every format plan_import names
+// (detected from the content, then each `?format=`: CSV dialects, zips of CSV files, OCS/GLPI XML
+// and JSON inventories).
 // std::invalid_argument (the whole document is unusable) is the expected refusal; another
 // exception, a crash or a sanitizer report is a finding. Per-host problems are caught per row,
 // so a library exception there (nlohmann's, std::stoul's) would hide as a row error: those
 // messages are findings too. What is imported is stored as text, so it must dump.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include "collector/api/fleet_import.h"
+#include "collector/api/import_formats.h"
 #include "collector/api/rvtools_import.h"
 
 namespace {
@@ -45,6 +50,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     check(sahab::collector::plan_rvtools_import(body));
   } catch (const std::invalid_argument&) {
+  }
+  for (const char* format :
+       {"", "rvtools", "azure-migrate", "aws-discovery", "migration-center", "inventory"}) {
+    try {
+      check(sahab::collector::plan_import(
+          body, *format ? std::optional<std::string>(format) : std::nullopt));
+    } catch (const std::invalid_argument&) {
+    }
   }
   return 0;
 }

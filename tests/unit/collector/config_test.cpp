@@ -88,6 +88,7 @@ TEST_CASE("collector config: the example configs/collector.yaml loads with the v
   CHECK(c.enrolment_token_file == "/etc/sahab-collector/enrolment-token");
   CHECK(c.api_token_file == "/etc/sahab-collector/api-token");
   CHECK(c.max_body_bytes == 8'388'608);
+  CHECK(c.import_max_bytes == 64u << 20);
   CHECK(c.trusted_proxies == std::vector<std::string>{"127.0.0.1"});
   CHECK(c.retention.raw_seconds == 14 * 86'400);
   CHECK(c.maintenance_interval == milliseconds(300'000));

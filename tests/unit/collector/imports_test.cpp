@@ -122,3 +122,38 @@ TEST_CASE("imports: declared connections name their target, again updates counts
   });
   CHECK(edge_row(s, "vm-web") == "declared|vm-app|8080|1|vm-app|NULL|300|300");
 }
+
+TEST_CASE("imports: what writing a host would change, and servers known by name") {
+  testing::TempStore s;
+  const json host = {{"id", "vm-1"},
+                     {"hostname", "web.commune.ma"},
+                     {"labels", {{"region", "Fès-Meknès"}}},
+                     {"cpu", {{"cores", 4}}}};
+  s.write([&](Database& db) {
+    CHECK(imported_host_change(db, host) == ImportedHostChange::kCreated);
+    upsert_imported_host(db, host, 100);
+    enrol_agent(db, "db", "db", "sha-1", "10.0.0.1", 100);
+  });
+  s.read([&](Database& db) {
+    CHECK(imported_host_change(db, host) == ImportedHostChange::kUnchanged);
+    json changed = host;
+    changed["cpu"]["cores"] = 8;
+    CHECK(imported_host_change(db, changed) == ImportedHostChange::kUpdated);
+    changed = host;
+    changed["labels"]["region"] = "Oriental";
+    CHECK(imported_host_change(db, changed) == ImportedHostChange::kUpdated);
+    CHECK(imported_host_change(db, json{{"id", "db"}}) == ImportedHostChange::kAgentHost);
+    // The agent reports "db"; an inventory names it by its FQDN.
+    const auto by_short = host_named(db, "inventory:db", "db.commune.ma");
+    REQUIRE(by_short);
+    CHECK(by_short->id == "db");
+    CHECK(by_short->source == "agent");
+    CHECK(by_short->rule == "short hostname");
+    const auto exact = host_named(db, "azure-migrate:web", "web.commune.ma");
+    REQUIRE(exact);
+    CHECK(exact->id == "vm-1");
+    CHECK(exact->rule == "hostname");
+    CHECK_FALSE(host_named(db, "vm-1", "web.commune.ma"));  // itself
+    CHECK_FALSE(host_named(db, "x", ""));
+  });
+}

@@ -4,37 +4,22 @@
 #include "collector/api/rvtools_import.h"
 
 #include <doctest/doctest.h>
-#include <zip.h>
 
 #include <algorithm>
 #include <map>
 
 #include "common/file.h"
-#include "tests/unit/temp_dir.h"
+#include "tests/unit/collector/zip_fixture.h"
 
 using namespace sahab::collector;
 using nlohmann::json;
+using sahab::testing::zip_of;
 
 namespace {
 
 const std::string kSamples = SAHAB_SOURCE_DIR "/../shared/samples/imports/rvtools/";
 
 std::string sample(const std::string& name) { return sahab::read_file(kSamples + name); }
-
-// A zip of `parts` (path -> bytes), written by libzip.
-std::string zip_of(const std::map<std::string, std::string>& parts) {
-  sahab::testing::TempDir dir;
-  const auto path = (dir.path() / "book.xlsx").string();
-  int error = 0;
-  zip_t* zip = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
-  REQUIRE(zip);
-  for (const auto& [name, bytes] : parts) {
-    zip_source_t* source = zip_source_buffer(zip, bytes.data(), bytes.size(), 0);
-    REQUIRE(zip_file_add(zip, name.c_str(), source, ZIP_FL_OVERWRITE) >= 0);
-  }
-  REQUIRE(zip_close(zip) == 0);
-  return sahab::read_file(path);
-}
 
 constexpr const char* kMain = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
@@ -240,7 +225,7 @@ TEST_CASE(
   CHECK(plan.errors[0].row == 3);
   CHECK(plan.errors[0].id == "db");
   CHECK(plan.errors[0].message == "vInfo row 3, column 'CPUs': expected a number, got 'four'");
-  CHECK(plan.errors[1].message == "vInfo row 6: same VM as row 5 (id 'vmware:tpl')");
+  CHECK(plan.errors[1].message == "vInfo row 6: same server as vInfo row 5 (id 'vmware:tpl')");
 }
 
 TEST_CASE("rvtools: broken workbooks are refused with the problem named") {
@@ -255,8 +240,10 @@ TEST_CASE("rvtools: broken workbooks are refused with the problem named") {
                        std::invalid_argument);
   const std::string no_cpus =
       "<row r=\"1\">" + inline_cell("A1", "VM") + inline_cell("B1", "Memory") + "</row>";
-  CHECK_THROWS_WITH_AS(plan_rvtools_import(workbook({{"vInfo", no_cpus}})),
-                       doctest::Contains("vInfo: no 'CPUs' column"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      plan_rvtools_import(workbook({{"vInfo", no_cpus}})),
+      doctest::Contains("vInfo: missing column 'CPUs'; expected an RVTools export"),
+      std::invalid_argument);
   std::map<std::string, std::string> many;
   for (int i = 0; i <= 1000; ++i) many["part" + std::to_string(i)] = "x";
   CHECK_THROWS_WITH_AS(plan_rvtools_import(zip_of(many)),
