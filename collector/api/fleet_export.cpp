@@ -1,6 +1,8 @@
 #include "collector/api/fleet_export.h"
 
+#include <algorithm>
 #include <functional>
+#include <optional>
 
 #include "collector/api/percentiles.h"
 #include "collector/store/edges.h"
@@ -19,16 +21,6 @@ using nlohmann::json;
 
 namespace inventory = protocol::inventory;
 
-// The fields of `object` named in `fields`, those it has.
-json pick(const json& object, std::initializer_list<inventory::Field> fields) {
-  json out = json::object();
-  for (const inventory::Field& field : fields) {
-    if (const auto it = object.find(field.name); object.is_object() && it != object.end())
-      out[field.name] = *it;
-  }
-  return out;
-}
-
 const json& section(const json& sections, std::string_view name) {
   static const json empty = json::object();
   const auto it = sections.find(name);
@@ -37,94 +29,100 @@ const json& section(const json& sections, std::string_view name) {
 
 const json& member(const json& object, const inventory::Field& field) {
   static const json absent;
+  if (!object.is_object()) return absent;
   const auto it = object.find(field.name);
   return it == object.end() ? absent : *it;
 }
 
-json disks_of(const json& hardware) {
-  namespace device_f = inventory::block_device;
-  namespace fs_f = inventory::filesystem;
-  json disks = json::array();
+std::string text_of(const json& object, const inventory::Field& field) {
+  const json& value = member(object, field);
+  return value.is_string() ? value.get<std::string>() : std::string();
+}
+
+std::optional<double> number_of(const json& object, const inventory::Field& field) {
+  const json& value = member(object, field);
+  return value.is_number() ? std::optional(value.get<double>()) : std::nullopt;
+}
+
+// A count stored by an older agent may be any number: one outside an int's range becomes -1,
+// which the fleet's reader refuses by name (the host is then described in part).
+std::optional<int> count_of(const json& object, const inventory::Field& field) {
+  const auto value = number_of(object, field);
+  if (!value) return std::nullopt;
+  return *value >= 0 && *value <= 1e9 ? static_cast<int>(*value) : -1;
+}
+
+void add_system(protocol::Host& host, const json& system) {
+  const json& os = member(system, inventory::system::kOs);
+  host.os_family = text_of(os, inventory::os::kFamily);
+  host.os_name = text_of(os, inventory::os::kName);
+  host.os_version = text_of(os, inventory::os::kVersion);
+  host.arch = text_of(system, inventory::system::kArch);
+}
+
+// Whole disks with the space their filesystems use (/dev/sda1 and /dev/sda2 on sda).
+void add_disks(protocol::Host& host, const json& hardware) {
   const json& filesystems = member(hardware, inventory::hardware::kFilesystems);
   for (const auto& device : member(hardware, inventory::hardware::kBlockDevices)) {
     if (!device.is_object()) continue;
-    const std::string name = device.value(device_f::kName.name, "");
-    json disk = pick(device, {device_f::kName, device_f::kSizeBytes});
-    double used = 0;
-    bool any = false;
+    protocol::Disk disk{text_of(device, inventory::block_device::kName),
+                        number_of(device, inventory::block_device::kSizeBytes), std::nullopt};
     for (const auto& fs : filesystems) {
-      if (!fs.is_object() || !fs.value(fs_f::kDevice.name, "").starts_with("/dev/" + name))
-        continue;
-      if (const json& bytes = member(fs, fs_f::kUsedBytes); bytes.is_number()) {
-        used += bytes.get<double>();
-        any = true;
-      }
+      if (!text_of(fs, inventory::filesystem::kDevice).starts_with("/dev/" + disk.name)) continue;
+      if (const auto used = number_of(fs, inventory::filesystem::kUsedBytes))
+        disk.used_bytes = disk.used_bytes.value_or(0) + *used;
     }
-    if (any) disk["used_bytes"] = static_cast<std::int64_t>(used);
-    disks.push_back(std::move(disk));
+    host.disks.push_back(std::move(disk));
   }
-  return disks;
 }
 
-// The state of the services named after recognised software (postgresql@15-main.service): the
-// planner replatforms only software that runs. Other units are left out (hundreds).
-json services_of(const json& software, const json& recognised) {
-  json services = json::array();
-  for (const auto& s : member(software, inventory::software::kServices)) {
-    const json& name = member(s, inventory::service::kName);
-    if (!name.is_string()) continue;
-    for (const auto& r : recognised) {
-      const std::string product = r.value(inventory::recognised::kName.name, "");
-      if (!product.empty() &&
-          name.get_ref<const std::string&>().find(product) != std::string::npos) {
-        services.push_back(pick(s, {inventory::service::kName, inventory::service::kState}));
-        break;
-      }
-    }
+void add_hardware(protocol::Host& host, const json& hardware) {
+  const json& cpu = member(hardware, inventory::hardware::kCpu);
+  host.cpu_cores = count_of(cpu, inventory::cpu::kCores);
+  host.cpu_model = text_of(cpu, inventory::cpu::kModel);
+  host.cpu_mhz = number_of(cpu, inventory::cpu::kMhz);
+  host.memory_bytes = number_of(hardware, inventory::hardware::kMemoryBytes);
+  add_disks(host, hardware);
+}
+
+// Recognised software, and the state of the services named after it (postgresql@15-main.service):
+// the planner replatforms only software that runs. Other units are left out (hundreds).
+void add_software(protocol::Host& host, const json& software) {
+  for (const auto& s : member(software, inventory::software::kRecognised)) {
+    host.software.push_back({text_of(s, inventory::recognised::kName),
+                             text_of(s, inventory::recognised::kVersion),
+                             text_of(s, inventory::recognised::kEvidence)});
   }
-  return services;
+  for (const auto& s : member(software, inventory::software::kServices)) {
+    const std::string name = text_of(s, inventory::service::kName);
+    const bool named_after_software =
+        std::any_of(host.software.begin(), host.software.end(), [&name](const auto& product) {
+          return !product.name.empty() && name.find(product.name) != std::string::npos;
+        });
+    if (!name.empty() && named_after_software)
+      host.services.push_back({name, text_of(s, inventory::service::kState)});
+  }
+}
+
+void add_listening(protocol::Host& host, const json& network) {
+  for (const auto& l : member(network, inventory::network::kListening)) {
+    host.listening.push_back({count_of(l, inventory::listening::kPort).value_or(0),
+                              text_of(l, inventory::listening::kProtocol),
+                              text_of(l, inventory::listening::kProcess)});
+  }
 }
 
 }  // namespace
 
 json host_from_inventory(const json& sections) {
-  json host = json::object();
-  const json& system = section(sections, inventory::system::kSection);
-  const json& hardware = section(sections, inventory::hardware::kSection);
-  if (!system.empty()) {
-    namespace os = inventory::os;
-    host["os"] =
-        pick(member(system, inventory::system::kOs), {os::kFamily, os::kName, os::kVersion});
-    if (const json& arch = member(system, inventory::system::kArch); !arch.is_null())
-      host["os"]["arch"] = arch;
-  }
-  if (!hardware.empty()) {
-    namespace cpu = inventory::cpu;
-    host["cpu"] =
-        pick(member(hardware, inventory::hardware::kCpu), {cpu::kCores, cpu::kModel, cpu::kMhz});
-    if (const json& memory = member(hardware, inventory::hardware::kMemoryBytes); !memory.is_null())
-      host["memory_bytes"] = memory;
-    host["disks"] = disks_of(hardware);
-  }
-  const json& software = section(sections, inventory::software::kSection);
-  if (const json& recognised = member(software, inventory::software::kRecognised);
-      recognised.is_array()) {
-    namespace r = inventory::recognised;
-    host["software"] = json::array();
-    for (const auto& s : recognised)
-      host["software"].push_back(pick(s, {r::kName, r::kVersion, r::kEvidence}));
-    if (json services = services_of(software, recognised); !services.empty())
-      host["services"] = std::move(services);
-  }
-  const json& network = section(sections, inventory::network::kSection);
-  if (const json& listening = member(network, inventory::network::kListening);
-      listening.is_array()) {
-    namespace l = inventory::listening;
-    host["listening"] = json::array();
-    for (const auto& entry : listening)
-      host["listening"].push_back(pick(entry, {l::kPort, l::kProtocol, l::kProcess}));
-  }
-  return host;
+  protocol::Host host;
+  add_system(host, section(sections, inventory::system::kSection));
+  add_hardware(host, section(sections, inventory::hardware::kSection));
+  add_software(host, section(sections, inventory::software::kSection));
+  add_listening(host, section(sections, inventory::network::kSection));
+  json out = protocol::host_to_json(host);
+  out.erase("id");  // the caller names the host
+  return out;
 }
 
 FleetWindow fleet_window(const CollectorConfig& config, std::int64_t now, std::int64_t seconds) {
