@@ -18,6 +18,7 @@
 set -euo pipefail
 BUILD_DIR="$(cd "${1:-build}" && pwd)"
 SCRAPES="${2:-500}"
+source "$(dirname "$0")/../tests/integration/nginx_conf.sh"
 WARMUP=20
 IDLE_SECONDS=10
 DEFAULTS_SECONDS="${DEFAULTS_SECONDS:-150}"  # two reports at the default interval, and more
@@ -97,20 +98,7 @@ collector_port=$(free_port)
 start_exporter collector "$COLLECTOR" --listen "127.0.0.1:$collector_port" --db "$WORK/sahab.db" \
   --enrolment-token-file "$WORK/enrolment-token" --api-token-file "$WORK/api-token"
 tls_port=$(free_port)
-mkdir -p "$WORK/nginx/logs"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log $WORK/nginx/logs/access.log;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
+write_nginx_conf "$WORK/nginx" 64 <<CONF
   server {
     listen 127.0.0.1:$tls_port ssl;
     ssl_certificate $WORK/tls.crt;
@@ -119,7 +107,6 @@ http {
     client_body_buffer_size 8m;  # in memory: nginx's workers cannot write to this run's temp dir
     location / { proxy_pass http://127.0.0.1:$collector_port; }
   }
-}
 CONF
 start_exporter nginx "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
 COLLECTOR_URL="https://localhost:$tls_port"

@@ -6,6 +6,7 @@
 # mutual TLS, and https through a CONNECT tunnel of tinyproxy.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
+source "$(dirname "$0")/nginx_conf.sh"
 command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || fail "nginx is not installed (scripts/packages/test.txt)"
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 start_collector --http.trusted-proxy 127.0.0.1
@@ -36,19 +37,7 @@ sed -e "s|listen 443 ssl;|listen 127.0.0.1:$tls_port ssl;|" \
     -e "s|client_max_body_size 8m;|client_max_body_size 64k;|" \
     "$SAHAB_SOURCE_DIR/configs/nginx/sahab-collector.conf" >"$WORK/nginx/sahab-collector.conf"
 grep -q "listen 127.0.0.1:$tls_port ssl" "$WORK/nginx/sahab-collector.conf" || fail "config substitution"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log $WORK/nginx/logs/access.log;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
+write_nginx_conf "$WORK/nginx" 256 <<CONF
   include $WORK/nginx/sahab-collector.conf;
   # A plain forward HTTP proxy, as a commune's outbound proxy, for the agent's --collector.proxy.
   server {
@@ -68,7 +57,6 @@ http {
     client_body_buffer_size 1m;
     location / { proxy_pass http://127.0.0.1:$collector_port; }
   }
-}
 CONF
 "$NGINX" -t -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx-t.log" 2>&1 || fail "nginx -t: $(cat "$WORK/nginx-t.log")"
 start nginx "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
