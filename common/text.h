@@ -48,6 +48,8 @@ std::string join_integers(const Integers& numbers, char separator = ',') {
 // The byte offset of the first invalid UTF-8 sequence (overlong forms, surrogates and code points
 // past U+10FFFF are invalid); nullopt when all of `s` is valid.
 std::optional<std::size_t> first_invalid_utf8(std::string_view s);
+// Appends the UTF-8 encoding of the code point `c` (converters from UTF-16 and Windows-1252).
+void append_utf8(std::string& out, char32_t c);
 
 // Undoes the octal escapes (\040 for space) that /proc/mounts uses in paths.
 std::string unescape_octal(std::string_view s);

@@ -1,6 +1,7 @@
 #include "agent/metrics/windows_families.h"
 
 #include "agent/metrics/metric_builder.h"
+#include "common/text.h"
 
 namespace sahab::agent::windows {
 
@@ -9,24 +10,6 @@ using prometheus::MetricType;
 double ticks_to_seconds(std::uint64_t ticks) { return static_cast<double>(ticks) / 1e7; }
 
 namespace {
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
 
 bool high_surrogate(char16_t c) { return c >= 0xD800 && c <= 0xDBFF; }
 bool low_surrogate(char16_t c) { return c >= 0xDC00 && c <= 0xDFFF; }
@@ -49,12 +32,13 @@ std::string utf8_from_utf16(std::u16string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char16_t c = text[i];
     if (high_surrogate(c) && i + 1 < text.size() && low_surrogate(text[i + 1])) {
-      append_utf8(out, 0x10000 + ((char32_t(c) - 0xD800) << 10) + (char32_t(text[i + 1]) - 0xDC00));
+      text::append_utf8(
+          out, 0x10000 + ((char32_t(c) - 0xD800) << 10) + (char32_t(text[i + 1]) - 0xDC00));
       ++i;
     } else if (high_surrogate(c) || low_surrogate(c)) {
-      append_utf8(out, 0xFFFD);
+      text::append_utf8(out, 0xFFFD);
     } else {
-      append_utf8(out, c);
+      text::append_utf8(out, c);
     }
   }
   return out;

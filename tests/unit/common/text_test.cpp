@@ -61,3 +61,10 @@ TEST_CASE("text: first_invalid_utf8 follows RFC 3629") {
   CHECK(first_invalid_utf8("\xf4\x90\x80\x80") == 0u);  // past U+10FFFF
   CHECK(first_invalid_utf8("\xe2\x82") == 0u);          // truncated euro sign
 }
+
+TEST_CASE("text: code points appended as UTF-8, one to four bytes") {
+  std::string out;
+  for (const char32_t c : {U'A', U'é', U'€', U'𝄞'}) sahab::text::append_utf8(out, c);
+  CHECK(out == "Aé€𝄞");
+  CHECK(out.size() == 1 + 2 + 3 + 4);
+}
