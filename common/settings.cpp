@@ -143,10 +143,11 @@ void Schema::apply_yaml(const YAML::Node& root, const Locate& locate) {
         } else if (value.IsMap()) {
           walk(value, key + ".");
         } else {
-          throw ConfigError(locate(item.first.Mark(), "") + ": unknown key '" + key + "'");
+          throw ConfigError(locate(item.first.Mark(), "") + ": unknown key '" + key + "'",
+                            {Refusal::Kind::kUnknownKey, key, 0, 0, ""});
         }
       } catch (const BadValue& e) {
-        throw ConfigError(locate(value.Mark(), key) + ": " + e.what());
+        throw ConfigError(locate(value.Mark(), key) + ": " + e.what(), e.refusal_of(key));
       }
     }
   };
@@ -258,7 +259,7 @@ Outcome Schema::parse(int argc, const char* const* argv, std::ostream& out) {
           break;
       }
     } catch (const BadValue& e) {
-      throw ConfigError("flag --" + s.flag + ": " + e.what());
+      throw ConfigError("flag --" + s.flag + ": " + e.what(), e.refusal_of(s.yaml_key));
     }
   }
   if (vm.count("help")) {
@@ -284,8 +285,10 @@ long long parse_integer(const std::string& value, long long min, long long max) 
   }
   if (used == 0 || used != value.size()) throw BadValue("expected an integer, got '" + value + "'");
   if (number < min || number > max) {
-    throw BadValue("expected a number between " + std::to_string(min) + " and " +
-                   std::to_string(max) + ", got " + value);
+    throw BadValue(
+        "expected a number between " + std::to_string(min) + " and " + std::to_string(max) +
+            ", got " + value,
+        {Refusal::Kind::kRange, "", static_cast<double>(min), static_cast<double>(max), ""});
   }
   return number;
 }

@@ -21,15 +21,41 @@ struct Mark;
 
 namespace sahab::settings {
 
+// What was wrong with a setting, beside the English message: for callers that word it themselves
+// (the web UI words a what-if's refusal from its catalogue).
+struct Refusal {
+  enum class Kind { kInvalid, kRange, kChoice, kUnknownKey };
+  Kind kind = Kind::kInvalid;
+  std::string key;          // the setting's YAML key; "" when not known
+  double min = 0, max = 0;  // kRange
+  std::string choices;      // kChoice: "a, b, c"
+};
+
 class ConfigError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(const std::string& message, Refusal refusal = {})
+      : std::runtime_error(message), refusal_(std::move(refusal)) {}
+  const Refusal& refusal() const { return refusal_; }
+
+ private:
+  Refusal refusal_;
 };
 
 // Thrown by `apply` functions when a value is not acceptable; the message says why.
 class BadValue : public std::invalid_argument {
  public:
-  using std::invalid_argument::invalid_argument;
+  explicit BadValue(const std::string& message, Refusal refusal = {})
+      : std::invalid_argument(message), refusal_(std::move(refusal)) {}
+  const Refusal& refusal() const { return refusal_; }
+  // The refusal of the setting `key`.
+  Refusal refusal_of(const std::string& key) const {
+    Refusal r = refusal_;
+    r.key = key;
+    return r;
+  }
+
+ private:
+  Refusal refusal_;
 };
 
 enum class Kind {

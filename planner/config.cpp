@@ -31,7 +31,7 @@ double parse_number(const std::string& v, double min, double max) {
   if (*n < min || *n > max) {
     char range[96];
     std::snprintf(range, sizeof range, "expected a number between %g and %g, got ", min, max);
-    throw BadValue(range + v);
+    throw BadValue(range + v, {settings::Refusal::Kind::kRange, "", min, max, ""});
   }
   return *n;
 }
@@ -76,7 +76,8 @@ class Table {
           if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end()) {
             std::string all;
             for (const auto& c : choices) all += (all.empty() ? "" : ", ") + c;
-            throw BadValue("expected one of " + all + ", got '" + v + "'");
+            throw BadValue("expected one of " + all + ", got '" + v + "'",
+                           {settings::Refusal::Kind::kChoice, "", 0, 0, all});
           }
           target = v;
         },
@@ -131,7 +132,8 @@ class Table {
               return;
             }
           }
-          throw BadValue("expected one of " + all + ", got '" + v + "'");
+          throw BadValue("expected one of " + all + ", got '" + v + "'",
+                         {settings::Refusal::Kind::kChoice, "", 0, 0, all});
         },
         [&target, choices] {
           for (const auto& [name, value] : choices) {
@@ -410,7 +412,8 @@ settings::Schema planner_schema(PlannerConfig& config, const std::string& progra
 
 void validate(const PlannerConfig& c) {
   auto fail = [](const std::string& key, const std::string& why) {
-    throw settings::ConfigError("key '" + key + "': " + why);
+    throw settings::ConfigError("key '" + key + "': " + why,
+                                {settings::Refusal::Kind::kInvalid, key, 0, 0, ""});
   };
   if (!c.costs.exchange_rates.count(c.costs.currency)) {
     fail("costs.exchange_rates", "no rate for the plan currency " + c.costs.currency);

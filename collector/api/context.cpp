@@ -3,7 +3,6 @@
 #include <civetweb.h>
 
 #include <algorithm>
-#include <regex>
 
 #include "collector/ingest/credentials.h"
 #include "collector/ingest/decompress.h"
@@ -51,35 +50,22 @@ std::string_view status_code(int status) {
   }
 }
 
-http::Response parameter_error(const std::string& message) {
-  // The settings reader words its refusals "FILE:LINE: key 'KEY': WHY" for a file and
-  // "ORIGIN.KEY: WHY" for a what-if's text (common/settings.cpp).
-  static const std::regex keyed(
-      R"((?:key '([^']{1,128})'|^[A-Za-z_-]{1,32}\.([A-Za-z0-9_.]{1,128})): (.*)$)");
-  static const std::string number = R"((-?[0-9]{1,20}(?:\.[0-9]{1,20})?(?:e[+-]?[0-9]{1,3})?))";
-  static const std::regex range("^expected a number between " + number + " and " + number);
-  static const std::regex choice(R"(^expected one of (.{1,512}), got )");
-  static const std::regex unknown(R"(unknown key '([^']{1,128})')");
-  std::smatch at;
-  const std::string bounded = message.substr(0, 1024);
-  if (std::regex_search(bounded, at, unknown)) {
-    return error_response(400, "parameter_unknown", {{"key", at[1].str()}}, message);
+http::Response parameter_error(const settings::ConfigError& error) {
+  using Kind = settings::Refusal::Kind;
+  const settings::Refusal& r = error.refusal();
+  switch (r.kind) {
+    case Kind::kUnknownKey:
+      return error_response(400, "parameter_unknown", {{"key", r.key}}, error.what());
+    case Kind::kRange:
+      return error_response(400, "parameter_range",
+                            {{"key", r.key}, {"min", r.min}, {"max", r.max}}, error.what());
+    case Kind::kChoice:
+      return error_response(400, "parameter_choice", {{"key", r.key}, {"choices", r.choices}},
+                            error.what());
+    case Kind::kInvalid:
+      break;
   }
-  if (!std::regex_search(bounded, at, keyed)) {
-    return error_response(400, "parameter_invalid", {{"key", ""}}, message);
-  }
-  const std::string key = at[1].matched ? at[1].str() : at[2].str(), why = at[3].str();
-  if (std::smatch bounds; std::regex_search(why, bounds, range)) {
-    return error_response(
-        400, "parameter_range",
-        {{"key", key}, {"min", std::stod(bounds[1].str())}, {"max", std::stod(bounds[2].str())}},
-        message);
-  }
-  if (std::smatch choices; std::regex_search(why, choices, choice)) {
-    return error_response(400, "parameter_choice", {{"key", key}, {"choices", choices[1].str()}},
-                          message);
-  }
-  return error_response(400, "parameter_invalid", {{"key", key}}, message);
+  return error_response(400, "parameter_invalid", {{"key", r.key}}, error.what());
 }
 
 http::Response stored_fleet_error(const std::exception& error) {

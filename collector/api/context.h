@@ -12,6 +12,7 @@
 #include "collector/ingest/rate_limiter.h"
 #include "collector/store/store.h"
 #include "common/http_server.h"
+#include "common/settings.h"
 
 namespace sahab::collector {
 
@@ -45,10 +46,10 @@ http::Response error_response(int status, const std::string& message);
 // "bad_request", "unauthorised", "forbidden", "not_found", "conflict", "too_large",
 // "unsupported_media_type", "too_many_requests", "unavailable", else "error".
 std::string_view status_code(int status);
-// A what-if or planner.yaml value refused by the settings reader ("what-if: key 'x': expected a
-// number between 1 and 10"): parameter_range {key, min, max}, parameter_choice {key, choices},
-// parameter_unknown {key}, else parameter_invalid {key} (key "" when the message names none).
-http::Response parameter_error(const std::string& message);
+// A what-if or planner.yaml value refused by the settings reader, from its structured refusal:
+// parameter_range {key, min, max}, parameter_choice {key, choices}, parameter_unknown {key}, else
+// parameter_invalid {key} (key "" when the reader names none).
+http::Response parameter_error(const settings::ConfigError& error);
 http::Response json_response(int status, const nlohmann::json& body);
 // The 500 for a stored fleet the planner's reader refuses (a connection beyond its ranges, two
 // hosts with one id), logged, naming the problem.

@@ -57,7 +57,7 @@ http::Response plan_groups(PlanService& plans) {
   try {
     return json_response(200, groups_json(plans.plan(plans.configure(nullptr))->plan));
   } catch (const settings::ConfigError& e) {
-    return parameter_error(e.what());
+    return parameter_error(e);
   } catch (const planner::FleetError& e) {
     return stored_fleet_error(e);
   }

@@ -56,7 +56,7 @@ std::variant<std::shared_ptr<const PlanService::Result>, http::Response> plan_fo
   try {
     return plans.plan(plans.configure(parameters));
   } catch (const settings::ConfigError& e) {
-    return parameter_error(e.what());
+    return parameter_error(e);
   } catch (const planner::FleetError& e) {
     return stored_fleet_error(e);
   }
@@ -235,7 +235,7 @@ http::Response put(Context& ctx, PlanService& plans, const http::Request& reques
   try {
     plans.configure(parameters);  // refused now rather than when someone opens it
   } catch (const settings::ConfigError& e) {
-    return parameter_error(e.what());
+    return parameter_error(e);
   }
   Scenario s{name,     description.get<std::string>(), parameters.dump(),
              "",       actor_name(ctx, request),       0,
