@@ -64,12 +64,10 @@ struct Table {
 
 // The report's tables and those of the inventory's sections (common/protocol/inventory.h).
 std::vector<Table> all_tables() {
-  std::vector<Table> tables = {{"batch", batch::kFields},
-                               {"spool", spool::kFields},
-                               {"summary", summary::kFields},
-                               {"metric summary", metric_summary::kFields},
-                               {"inventory", inventory::kFields},
-                               {"section", section::kFields}};
+  std::vector<Table> tables = {
+      {"batch", batch::kFields},         {"spool", spool::kFields},
+      {"summary", summary::kFields},     {"metric summary", metric_summary::kFields},
+      {"inventory", inventory::kFields}, {"section", section::kFields}};
   for (const auto& s : sahab::protocol::inventory::sections()) {
     tables.push_back({std::string(s.name), s.fields});
     for (const auto& nested : s.nested)
