@@ -1,6 +1,5 @@
 // sahab-agent: node_exporter-compatible metrics and inventory for one server.
 #include <malloc.h>
-#include <prometheus/registry.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -140,7 +139,7 @@ int run(const AgentConfig& config) {
   metrics->add(std::make_shared<AgentInfo>(host_id));
   auto inventory = std::make_shared<inventory::Inventory>(inventory_context(config));
   const auto self = make_self_metrics();
-  metrics->add(self.registry);
+  metrics->add(self.sample_duration);
   metrics->add(std::make_shared<ProcessMetrics>());
   // Each sample also reads the socket tables, so connections shorter than a report still count.
   auto sampler = std::make_shared<utilisation::Sampler>(
@@ -149,7 +148,7 @@ int run(const AgentConfig& config) {
         inventory::Problems ignored;  // reported by the network section of /inventory
         inventory->tracker().observe(nullptr, ignored);
       },
-      self.sample_duration);
+      self.sample_duration.get());
   metrics->add(std::make_shared<SummaryRingMetrics>(
       std::shared_ptr<const utilisation::SummaryRing>(sampler, &sampler->ring())));
 

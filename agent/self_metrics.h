@@ -1,12 +1,13 @@
 #pragma once
 // The agent's own cost, in Prometheus' conventions: process_cpu_seconds_total,
-// process_resident_memory_bytes (and friends) from /proc/self, and the registry holding
+// process_resident_memory_bytes (and friends) from /proc/self, and
 // sahab_agent_sample_duration_seconds, so operators can check the < 0.5% CPU budget.
 #include <prometheus/collectable.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
 
 #include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
 
 namespace sahab::agent {
 
@@ -32,9 +33,25 @@ class SummaryRingMetrics : public prometheus::Collectable {
   std::shared_ptr<const utilisation::SummaryRing> ring_;
 };
 
+// A histogram of durations in seconds, one series without labels. The agent's own rather than
+// prometheus-cpp's Histogram and Registry, so the agent links none of prometheus-cpp's library
+// (its data types are header-only): see common/prometheus_text.cpp.
+class DurationHistogram : public prometheus::Collectable {
+ public:
+  DurationHistogram(std::string name, std::string help, std::vector<double> upper_bounds);
+  void observe(double seconds);
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  const std::string name_, help_;
+  const std::vector<double> upper_bounds_;
+  mutable std::mutex mutex_;
+  std::vector<std::uint64_t> counts_;  // per bucket, not cumulative; the last one is +Inf
+  double sum_ = 0;
+};
+
 struct SelfMetrics {
-  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
-  prometheus::Histogram* sample_duration = nullptr;
+  std::shared_ptr<DurationHistogram> sample_duration;
 };
 
 SelfMetrics make_self_metrics();

@@ -1,7 +1,7 @@
 #pragma once
 // GET /metrics of the agent and the collector: metric families in the Prometheus text exposition
-// format (0.0.4) by prometheus-cpp's TextSerializer, answered by our own HTTP server (no second
-// port for prometheus-cpp's Exposer).
+// format (0.0.4) by our own writer (prometheus_text.cpp says why), answered by our own HTTP server
+// (no second port for prometheus-cpp's Exposer).
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "agent/self_metrics.h"
 #include "common/log.h"
 
 namespace sahab::agent::utilisation {
@@ -16,7 +17,7 @@ std::int64_t unix_now() {
 }  // namespace
 
 Sampler::Sampler(Paths paths, SamplerOptions options, std::function<void()> extra,
-                 prometheus::Histogram* duration)
+                 DurationHistogram* duration)
     : paths_(std::move(paths)),
       options_(options),
       extra_(std::move(extra)),
@@ -47,7 +48,7 @@ void Sampler::sample() {
     }
   }
   if (duration_) {
-    duration_->Observe(
+    duration_->observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
   }
 }

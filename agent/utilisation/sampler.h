@@ -2,7 +2,6 @@
 // The sampler thread: every sample_interval it takes a reading, turns it into a sample against
 // the previous reading, feeds the connection tracker (so short-lived connections become edges),
 // and every report_interval closes a Summary into the ring.
-#include <prometheus/histogram.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -14,6 +13,10 @@
 #include "agent/metrics/collector.h"
 #include "agent/utilisation/readings.h"
 #include "agent/utilisation/summary.h"
+
+namespace sahab::agent {
+class DurationHistogram;  // agent/self_metrics.h
+}
 
 namespace sahab::agent::utilisation {
 
@@ -28,7 +31,7 @@ class Sampler {
   // `extra` runs after each reading (the connection tracker); `duration` (optional) observes how
   // long each sample took, in seconds.
   Sampler(Paths paths, SamplerOptions options, std::function<void()> extra = {},
-          prometheus::Histogram* duration = nullptr);
+          DurationHistogram* duration = nullptr);
   ~Sampler();
   Sampler(const Sampler&) = delete;
   Sampler& operator=(const Sampler&) = delete;
@@ -49,7 +52,7 @@ class Sampler {
   Paths paths_;
   SamplerOptions options_;
   std::function<void()> extra_;
-  prometheus::Histogram* duration_;
+  DurationHistogram* duration_;
   SummaryRing ring_;
 
   std::mutex mutex_;  // guards previous_ and current_

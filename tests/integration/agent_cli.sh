@@ -54,4 +54,13 @@ expect_status 413 -X GET --data-binary 'x' "http://127.0.0.1:$port/metrics"
 pass "endpoints"
 
 kill "$LAST_PID"; wait "$LAST_PID" || true
-echo "4 passed, 0 failed"
+
+# One C++ runtime, linked in: a shared C++ library (libstdc++, prometheus-cpp's) would put a second
+# copy of the runtime beside the static one (agent/CMakeLists.txt says why it is static).
+needed="$(readelf -d "$AGENT" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
+[[ -n "$needed" ]] || fail "readelf found no NEEDED entries"
+if grep -E '^lib(stdc\+\+|prometheus-cpp|civetweb-cpp|yaml-cpp|boost)' <<<"$needed"; then
+  fail "the agent needs a shared C++ library: $(tr '\n' ' ' <<<"$needed")"
+fi
+pass "no shared C++ library ($(tr '\n' ' ' <<<"$needed"))"
+echo "5 passed, 0 failed"

@@ -149,7 +149,7 @@ TEST_CASE("sampler: steps, windows and the duration histogram") {
   auto self = make_self_metrics();
   int extra_calls = 0;
   Sampler sampler(
-      fixture_paths(), {}, [&] { ++extra_calls; }, self.sample_duration);
+      fixture_paths(), {}, [&] { ++extra_calls; }, self.sample_duration.get());
   CHECK_FALSE(sampler.close_window());  // nothing sampled yet
   sampler.sample();
   CHECK_FALSE(sampler.close_window());  // a baseline alone is no sample
@@ -163,7 +163,7 @@ TEST_CASE("sampler: steps, windows and the duration histogram") {
   CHECK(pending[0].metrics.at("memory_ratio").count == 2);
   CHECK(pending[0].metrics.at("memory_ratio").max == doctest::Approx(1 - 9823444.0 / 15666184));
   CHECK(extra_calls == 3);
-  const auto families = self.registry->Collect();
+  const auto families = self.sample_duration->Collect();
   REQUIRE(families.size() == 1);
   CHECK(families[0].name == "sahab_agent_sample_duration_seconds");
   CHECK(families[0].metric[0].histogram.sample_count == 3);
