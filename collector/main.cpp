@@ -15,6 +15,7 @@
 #include "collector/api/plan_service.h"
 #include "collector/api/plan_telemetry.h"
 #include "collector/api/telemetry.h"
+#include "collector/api/validation.h"
 #include "collector/auth/auth.h"
 #include "collector/config.h"
 #include "collector/store/maintenance.h"
@@ -203,6 +204,7 @@ int run(const CollectorConfig& config) {
   register_plan_groups_routes(server, context, plans);
   register_baseline_routes(server, context, plans);
   register_migration_routes(server, context);
+  register_validation_routes(server, context);
   ui_auth.register_routes(server);
   webui::register_webui_routes(server);
   server.start();

@@ -180,4 +180,25 @@ std::vector<ProgressRow> progress_rows(Database& db, std::int64_t baseline_id) {
   return out;
 }
 
+void link_migration_target(Database& db, const std::string& source_host,
+                           const std::string& target_host, const std::string& actor,
+                           std::int64_t at) {
+  db.cached(
+        "INSERT INTO migration_targets(source_host, target_host, linked_by, linked_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT(source_host) DO UPDATE SET "
+        "target_host = excluded.target_host, linked_by = excluded.linked_by, "
+        "linked_at = excluded.linked_at")
+      .with(source_host, target_host, actor, at)
+      .run();
+}
+
+std::optional<std::string> migration_target(Database& db, const std::string& source_host) {
+  Statement& s = db.cached("SELECT target_host FROM migration_targets WHERE source_host = ?")
+                     .with(source_host);
+  std::optional<std::string> out;
+  if (s.step()) out = s.text(0);
+  s.reset();
+  return out;
+}
+
 }  // namespace sahab::collector

@@ -98,4 +98,10 @@ struct ProgressRow {
 };
 std::vector<ProgressRow> progress_rows(Database& db, std::int64_t baseline_id);
 
+// The host a source server reports from after its move (before/after validation).
+void link_migration_target(Database& db, const std::string& source_host,
+                           const std::string& target_host, const std::string& actor,
+                           std::int64_t at);
+std::optional<std::string> migration_target(Database& db, const std::string& source_host);
+
 }  // namespace sahab::collector

@@ -178,7 +178,7 @@ CREATE INDEX enrolment_requests_by_state ON enrolment_requests(state, id);
 )sql",
     // 5: execution tracking (docs/execution.md): approved baselines of the plan, one row per host
     // of each (its wave, move group, target and costs as approved), the migration state of each
-    // host, and every state change.
+    // host, every state change, and the target host each migrated server reports from.
     R"sql(
 CREATE TABLE baselines (
   id INTEGER PRIMARY KEY,
@@ -226,6 +226,13 @@ CREATE TABLE migration_history (
   at INTEGER NOT NULL
 );
 CREATE INDEX migration_history_by_host ON migration_history(host_id, id);
+-- The host a migrated server reports from once moved (its agent installed on the target).
+CREATE TABLE migration_targets (
+  source_host TEXT PRIMARY KEY,
+  target_host TEXT NOT NULL,
+  linked_by TEXT NOT NULL,
+  linked_at INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

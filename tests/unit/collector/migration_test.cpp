@@ -1,11 +1,13 @@
-// collector/api/migration_states and collector/store/migration: the lifecycle's table, and
-// baselines, states, versions, history and progress rows on a real SQLite file.
+// collector/api/migration_states, collector/store/migration and collector/api/validation: the
+// lifecycle's table; baselines, states, versions, history and progress rows on a real SQLite file;
+// the before/after comparison of a migrated server.
 #include "collector/store/migration.h"
 
 #include <doctest/doctest.h>
 
 #include "collector/api/execution.h"
 #include "collector/api/migration_states.h"
+#include "collector/api/validation.h"
 #include "unit/collector/temp_store.h"
 
 using namespace sahab;
@@ -172,4 +174,35 @@ TEST_CASE("migration progress: rows by place and state fold into planned and com
   CHECK(total.committed_monthly_cost == doctest::Approx(10));
   CHECK(total.retired_servers == 1);
   CHECK(total.retired_on_premises_monthly_cost == doctest::Approx(20));
+}
+
+TEST_CASE("validation: a port or service the target lost is a regression, extras are not") {
+  const auto before_network = nlohmann::json::parse(R"({"listening": [
+      {"protocol": "tcp", "address": "0.0.0.0", "port": 5432, "process": "postgres"},
+      {"protocol": "tcp", "address": "::", "port": 5432, "process": ""},
+      {"protocol": "udp", "address": "0.0.0.0", "port": 161, "process": "snmpd"},
+      {"protocol": "tcp", "port": "22"}, {"port": 80}, "junk"]})");
+  const auto before_software = nlohmann::json::parse(R"({"services": [
+      {"name": "postgresql.service", "running": true},
+      {"name": "cron.service", "state": "running"},
+      {"name": "stopped.service", "running": false, "state": "dead"}]})");
+  const auto after_network = nlohmann::json::parse(R"({"listening": [
+      {"protocol": "tcp", "address": "0.0.0.0", "port": 5432, "process": "postgres"},
+      {"protocol": "tcp", "address": "0.0.0.0", "port": 8080, "process": "java"}]})");
+  const auto after_software =
+      nlohmann::json::parse(R"({"services": [{"name": "cron.service", "running": true}]})");
+  const auto checks = validate_move(before_network, before_software, after_network, after_software);
+  REQUIRE(checks.size() == 4);  // malformed entries and stopped services are not checked
+  CHECK(checks[0].subject == "tcp/5432");
+  CHECK(checks[0].detail == "postgres");
+  CHECK(checks[0].after);
+  CHECK(checks[1].subject == "udp/161");
+  CHECK_FALSE(checks[1].after);
+  CHECK(checks[2].subject == "cron.service");
+  CHECK(checks[2].after);
+  CHECK(checks[3].subject == "postgresql.service");
+  CHECK_FALSE(checks[3].after);
+  CHECK(validate_move(nlohmann::json::object(), nlohmann::json::object(), after_network,
+                      after_software)
+            .empty());
 }
