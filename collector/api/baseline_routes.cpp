@@ -6,10 +6,12 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <variant>
 
 #include "collector/api/execution.h"
+#include "collector/api/migration_states.h"
 #include "collector/api/request_body.h"
 #include "collector/api/router.h"
 #include "collector/store/agents.h"
@@ -203,7 +205,8 @@ http::Response diff(Context& ctx, PlanService& plans, const http::Request& reque
 
 // Makes the baseline's wave n the live plan's wave n: its hosts take their live assignment; the
 // hosts the live plan moved out of it take theirs (another wave, or none), or leave the baseline
-// when the live plan no longer has them. Other waves are not touched otherwise.
+// when the live plan no longer has them. Other waves are not touched otherwise. Refused (409)
+// when that would move a host whose move has started (migration_states.h in_flight).
 http::Response adopt(Context& ctx, PlanService& plans, const http::Request& request) {
   auto found = requested_baseline(ctx, request);
   if (auto* error = std::get_if<http::Response>(&found)) return *error;
@@ -238,12 +241,32 @@ http::Response adopt(Context& ctx, PlanService& plans, const http::Request& requ
     return error_response(404, "wave_not_found", {{"key", n}},
                           "wave " + n + " is in neither the baseline nor the live plan");
   }
+  // Hosts whose wave the adoption changes; none of them may be on the move already.
+  std::map<std::string, int> waves_before;
+  for (const auto& h : stored) waves_before.emplace(h.host_id, h.wave);
+  std::vector<std::string> changing = removed;
+  for (const auto& h : adopted) {
+    const auto it = waves_before.find(h.host_id);
+    if (it != waves_before.end() && it->second != h.wave) changing.push_back(h.host_id);
+  }
+  std::optional<http::Response> refusal;
   ctx.store.write([&](Database& db) {
+    for (const auto& id : changing) {
+      const auto status = migration_statuses(db, b.id, StatusScope::kHost, id);
+      const auto state = status.empty() ? std::nullopt : parse_migration_state(status[0].state);
+      if (state && in_flight(*state)) {
+        refusal = error_response(409, "wave_in_flight", {{"host", id}, {"state", status[0].state}},
+                                 "host " + id + " is " + status[0].state + ": adopting wave " + n +
+                                     " would move it to another wave");
+        return;
+      }
+    }
     update_baseline_hosts(db, b.id, removed, adopted);
     audit(db, ctx.now(), "baseline-adopt-wave", std::nullopt, "", client_address(ctx, request),
           "#" + std::to_string(b.id) + " wave " + n + ": " + std::to_string(joined) + " hosts by " +
               actor_name(ctx, request));
   });
+  if (refusal) return *refusal;
   return json_response(200, {{"baseline", b.id},
                              {"wave", wave},
                              {"hosts", joined},

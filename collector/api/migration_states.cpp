@@ -78,6 +78,8 @@ bool legal_transition(MigrationState from, MigrationState to) {
   return std::find(next.begin(), next.end(), to) != next.end();
 }
 
+bool in_flight(MigrationState state) { return state == S::kInProgress || cost_committed(state); }
+
 bool cost_committed(MigrationState state) {
   return state == S::kCutOver || state == S::kValidated || state == S::kRetired;
 }

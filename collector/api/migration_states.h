@@ -34,6 +34,10 @@ bool legal_transition(MigrationState from, MigrationState to);
 // The states `from` may go to, for the 409's message and docs/execution.md.
 std::vector<MigrationState> next_states(MigrationState from);
 
+// The host's move has started (in_progress, cut_over, validated, retired): adopting a new plan
+// must not move it to another wave.
+bool in_flight(MigrationState state);
+
 // The host's cloud cost is committed from its cut-over on: cut_over, validated, retired.
 bool cost_committed(MigrationState state);
 

@@ -356,6 +356,31 @@ print(f"{len(d['moved'])} moved, 40 new, 1 absent, delta {c['delta']} MAD/month"
 PY
 ok "after the fleet changed the baseline is unchanged and its diff lists moved, new and absent hosts with the cost delta"
 
+# Adopting a wave that would move a host already in progress is refused, and changes nothing.
+read -r busy busy_wave < <(python3 - "$WORK/diff.json" "$WORK/wave-details.jsonl" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+states = {}
+for line in filter(str.strip, open(sys.argv[2])):
+    for h in json.loads(line)["hosts"]:
+        states[h["id"]] = h["state"]
+m = next(x for x in d["moved"] if x["baseline_wave"] > 0 and states.get(x["id"]) == "planned")
+print(m["id"], m["baseline_wave"])
+PY
+)
+expect 200 paul POST "/api/v1/hosts/$busy/migration" \
+  "{\"state\": \"scheduled\", \"date\": \"2027-05-03\", \"version\": $(api "/api/v1/hosts/$busy/migration" | json 'd["version"]')}"
+expect 200 paul POST "/api/v1/hosts/$busy/migration" \
+  "{\"state\": \"in_progress\", \"version\": $(json 'd["version"]' <"$WORK/answer.json")}"
+expect 409 paul POST "/api/v1/baselines/1/waves/$busy_wave/adopt"
+[[ $(json 'd["code"] + " " + d["params"]["host"]' <"$WORK/answer.json") == "wave_in_flight $busy" ]] ||
+  fail "in flight: $(cat "$WORK/answer.json")"
+cmp -s <(json 'd["host_list"]' <"$WORK/baseline.json") <(api /api/v1/baselines/1 | json 'd["host_list"]') ||
+  fail "a refused adoption changed the baseline"
+expect 200 paul POST "/api/v1/hosts/$busy/migration" \
+  "{\"state\": \"rolled_back\", \"version\": $(api "/api/v1/hosts/$busy/migration" | json 'd["version"]')}"
+ok "adopting wave $busy_wave would move $busy, in progress: 409 wave_in_flight, baseline unchanged"
+
 # Adopting one wave of the live plan takes its hosts, and only that wave's.
 adopt=$(python3 - "$WORK/diff.json" "$WORK/plan2.json" <<'PY'
 import json, sys

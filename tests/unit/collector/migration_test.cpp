@@ -43,11 +43,14 @@ TEST_CASE("migration lifecycle: the happy path is legal, skipping a step is not"
   CHECK(legal_transition(S::kBlocked, S::kInProgress));
 }
 
-TEST_CASE("migration lifecycle: cost is committed from the cut-over on") {
+TEST_CASE(
+    "migration lifecycle: cost is committed from the cut-over on, the move started from "
+    "in_progress") {
   for (const auto state : migration_states()) {
     CAPTURE(to_string(state));
     CHECK(cost_committed(state) ==
           (state == S::kCutOver || state == S::kValidated || state == S::kRetired));
+    CHECK(in_flight(state) == (cost_committed(state) || state == S::kInProgress));
   }
 }
 

@@ -461,6 +461,7 @@ export const en: Strings = {
     migration_field: (p) => `Status change refused: check the field "${p.field}"`,
     stale_version: () => 'Someone changed these hosts meanwhile: reload and try again',
     illegal_transition: (p) => `${p.host} cannot go from ${p.from} to ${p.to} (allowed: ${p.allowed})`,
+    wave_in_flight: (p) => `${p.host} is already ${p.state}: this wave cannot be adopted`,
     migration_target_not_linked: (p) => `Host "${p.id}" has no target host linked yet`,
   } as Record<string, ((params: Record<string, string | number>) => string) | undefined>,
   apiStatus: (status: number) => `The collector refused the request (HTTP ${status})`,

@@ -461,6 +461,7 @@ export const fr = {
     migration_field: (p) => `Changement d’état refusé : vérifiez le champ « ${p.field} »`,
     stale_version: () => 'Quelqu’un a modifié ces hôtes entre-temps : rechargez et réessayez',
     illegal_transition: (p) => `${p.host} ne peut pas passer de ${p.from} à ${p.to} (possibles : ${p.allowed})`,
+    wave_in_flight: (p) => `${p.host} est déjà en état ${p.state} : cette vague ne peut pas être adoptée`,
     migration_target_not_linked: (p) => `Aucun hôte cible n’est encore lié à l’hôte « ${p.id} »`,
   } as Record<string, ((params: Record<string, string | number>) => string) | undefined>,
   apiStatus: (status: number) => `Le collecteur a refusé la demande (HTTP ${status})`,
