@@ -3,7 +3,6 @@
 // recomputed plan never changes it. Its difference with the live plan, and adopting the live
 // plan's assignment one wave at a time.
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -23,8 +22,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxNameBytes = 128;
-
-double money(double value) { return std::round(value * 100) / 100; }
 
 // One host of the plan as a baseline keeps it.
 BaselineHost baseline_host(const planner::Plan& plan, const planner::HostPlan& h) {

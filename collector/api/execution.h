@@ -5,6 +5,7 @@
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -23,6 +24,9 @@ void register_baseline_routes(http::Server& server, Context& context, PlanServic
 // GET /api/v1/waves, /waves/{n}, /progress, /hosts/{id}/migration; POST /waves/{n}/status,
 // /move-groups/{id}/status, /hosts/{id}/migration.
 void register_migration_routes(http::Server& server, Context& context);
+
+// An amount as the API answers it: rounded to the centime.
+inline double money(double value) { return std::round(value * 100) / 100; }
 
 // The {n} of a wave route: a positive integer, or the 400 naming it.
 std::variant<int, http::Response> requested_wave(const http::Request& request);

@@ -4,7 +4,6 @@
 // a host's history, and the progress report by region, province and commune.
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <variant>
@@ -23,8 +22,6 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxNoteBytes = 1024;
 constexpr std::int64_t kHistoryEntries = 100;
-
-double money(double value) { return std::round(value * 100) / 100; }
 
 std::string names_of(const std::vector<MigrationState>& states) {
   std::string out;
