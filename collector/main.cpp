@@ -10,10 +10,12 @@
 #include <thread>
 
 #include "collector/api/context.h"
+#include "collector/api/execution.h"
 #include "collector/api/fleet_summary.h"
 #include "collector/api/plan_service.h"
 #include "collector/api/plan_telemetry.h"
 #include "collector/api/telemetry.h"
+#include "collector/api/validation.h"
 #include "collector/auth/auth.h"
 #include "collector/config.h"
 #include "collector/store/maintenance.h"
@@ -178,6 +180,7 @@ int run(const CollectorConfig& config) {
   PlanService plans(fleets, config, std::move(setup), planning_unavailable, telemetry, unix_now);
   const auto plan_gauges = std::make_shared<PlanGauges>(unix_now);
   telemetry.add_collectable(plan_gauges);
+  telemetry.add_collectable(std::make_shared<MigrationGauges>(store));
 
   http::Options options;
   options.listen = config.listen;
@@ -199,6 +202,9 @@ int run(const CollectorConfig& config) {
   register_plan_routes(server, context, plans);
   register_download_routes(server, context);
   register_plan_groups_routes(server, context, plans);
+  register_baseline_routes(server, context, plans);
+  register_migration_routes(server, context);
+  register_validation_routes(server, context);
   ui_auth.register_routes(server);
   webui::register_webui_routes(server);
   server.start();

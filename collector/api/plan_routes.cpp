@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "collector/api/plan_service.h"
+#include "collector/api/request_body.h"
 #include "collector/api/router.h"
 #include "collector/store/agents.h"
 #include "collector/store/scenarios.h"
@@ -17,21 +18,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxDescriptionBytes = 1024;
-
-// A request's body as a JSON object whose keys are all in `allowed`, or the error to answer.
-std::variant<json, http::Response> body_object(const http::Request& request,
-                                               std::initializer_list<const char*> allowed) {
-  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
-  json body = bounded_json::parse(request.body, bounded_json::kSmallDocument);
-  if (!body.is_object()) return error_response(400, "body: expected a JSON object");
-  for (const auto& [key, value] : body.items()) {
-    if (std::find_if(allowed.begin(), allowed.end(), [&key](const char* a) { return key == a; }) ==
-        allowed.end()) {
-      return error_response(400, "body: unknown key '" + key.substr(0, 64) + "'");
-    }
-  }
-  return body;
-}
 
 // The parameters of a stored scenario; nullopt (and `missing` set) when there is none.
 std::optional<json> scenario_parameters(Context& ctx, const std::string& name) {
@@ -66,7 +52,7 @@ std::variant<std::shared_ptr<const PlanService::Result>, http::Response> plan_fo
 std::variant<json, http::Response> requested_parameters(Context& ctx,
                                                         const http::Request& request) {
   if (request.method == "POST") {
-    auto body = body_object(request, {"parameters"});
+    auto body = json_body_object(request, {"parameters"});
     if (auto* error = std::get_if<http::Response>(&body)) return *error;
     return std::get<json>(body).value("parameters", json());
   }
@@ -223,7 +209,7 @@ http::Response put(Context& ctx, PlanService& plans, const http::Request& reques
   const auto named = scenario_name(request);
   if (const auto* refusal = std::get_if<http::Response>(&named)) return *refusal;
   const std::string& name = std::get<std::string>(named);
-  auto parsed = body_object(request, {"description", "parameters"});
+  auto parsed = json_body_object(request, {"description", "parameters"});
   if (auto* error = std::get_if<http::Response>(&parsed)) return *error;
   const json& body = std::get<json>(parsed);
   const json description = body.value("description", json(""));

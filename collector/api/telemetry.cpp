@@ -6,20 +6,19 @@
 #include <filesystem>
 #include <optional>
 
+#include "collector/api/gauge_family.h"
 #include "collector/store/hosts.h"
 #include "common/prometheus_text.h"
 #include "common/protocol/inventory.h"
 
 namespace sahab::collector {
-namespace {
 using prometheus::MetricFamily;
-using prometheus::MetricType;
 
 MetricFamily gauge_family(std::string name, std::string help) {
   MetricFamily family;
   family.name = std::move(name);
   family.help = std::move(help);
-  family.type = MetricType::Gauge;
+  family.type = prometheus::MetricType::Gauge;
   return family;
 }
 
@@ -30,8 +29,6 @@ void add_gauge(MetricFamily& family, std::vector<prometheus::ClientMetric::Label
   metric.gauge.value = value;
   family.metric.push_back(std::move(metric));
 }
-
-}  // namespace
 
 Telemetry::Telemetry(Store& store)
     : store_(store),

@@ -176,6 +176,64 @@ CREATE TABLE enrolment_requests (
 );
 CREATE INDEX enrolment_requests_by_state ON enrolment_requests(state, id);
 )sql",
+    // 5: execution tracking (docs/execution.md): approved baselines of the plan, one row per host
+    // of each (its wave, move group, target and costs as approved), the migration state of each
+    // host, every state change, and the target host each migrated server reports from.
+    R"sql(
+CREATE TABLE baselines (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  currency TEXT NOT NULL,                  -- the plan's (MAD unless planner.yaml says otherwise)
+  approved_by TEXT NOT NULL,               -- web UI user, or 'api-token'
+  approved_at INTEGER NOT NULL             -- unix seconds
+);
+CREATE TABLE baseline_hosts (
+  baseline_id INTEGER NOT NULL REFERENCES baselines(id),
+  host_id TEXT NOT NULL,
+  hostname TEXT NOT NULL DEFAULT '',
+  wave INTEGER NOT NULL,                   -- 1-based; 0: the host does not move
+  move_group TEXT NOT NULL DEFAULT '',     -- the plan's group id ('g-3'); '' when it does not move
+  strategy TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',         -- provider/instance, or provider/managed service
+  monthly_cost REAL NOT NULL,              -- cloud, plan currency
+  on_premises_monthly_cost REAL NOT NULL,
+  region TEXT NOT NULL DEFAULT '',
+  province TEXT NOT NULL DEFAULT '',
+  commune TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (baseline_id, host_id)
+) WITHOUT ROWID;
+CREATE INDEX baseline_hosts_by_wave ON baseline_hosts(baseline_id, wave);
+CREATE INDEX baseline_hosts_by_group ON baseline_hosts(baseline_id, move_group);
+-- A host's state follows the host, not a baseline: approving a new baseline keeps it.
+CREATE TABLE migration_status (
+  host_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,                     -- planned, scheduled, in_progress, cut_over, ...
+  scheduled_for TEXT NOT NULL DEFAULT '',  -- YYYY-MM-DD of the last 'scheduled'
+  note TEXT NOT NULL DEFAULT '',
+  changed_by TEXT NOT NULL,
+  changed_at INTEGER NOT NULL,
+  version INTEGER NOT NULL                 -- migration_history.id of the last change
+) WITHOUT ROWID;
+CREATE TABLE migration_history (
+  id INTEGER PRIMARY KEY,
+  baseline_id INTEGER NOT NULL,
+  host_id TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  scheduled_for TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  actor TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX migration_history_by_host ON migration_history(host_id, id);
+-- The host a migrated server reports from once moved (its agent installed on the target).
+CREATE TABLE migration_targets (
+  source_host TEXT PRIMARY KEY,
+  target_host TEXT NOT NULL,
+  linked_by TEXT NOT NULL,
+  linked_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

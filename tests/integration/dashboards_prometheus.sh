@@ -19,6 +19,14 @@ imported=$(curl -fsS -H "$API_AUTH" -H 'Content-Type: application/json' --data-b
   "$URL/api/v1/import" | json 'd["imported"]')
 [[ "$imported" == 60 ]] || fail "fleet import stored $imported hosts, expected 60"
 pass "a generated fleet of 60 hosts is imported"
+# A baseline of that plan with its first wave scheduled, for the Migration progress dashboard.
+curl -fsS -H "$API_AUTH" -H 'Content-Type: application/json' -d '{"name": "dashboards"}' "$URL/api/v1/baselines" >"$WORK/baseline.json"
+moving=$(json 'd["moving_hosts"]' <"$WORK/baseline.json")
+curl -fsS -H "$API_AUTH" -H 'Content-Type: application/json' -d '{"state": "scheduled", "date": "2027-02-01", "version": 0}' \
+  "$URL/api/v1/waves/1/status" >"$WORK/scheduled.json"
+scheduled=$(json 'd["changed"]' <"$WORK/scheduled.json")
+(( moving > 0 && scheduled > 0 )) || fail "baseline: $(cat "$WORK/baseline.json" "$WORK/scheduled.json")"
+pass "a baseline of $moving moving hosts is approved and wave 1 ($scheduled hosts) scheduled"
 
 # Two agents on the real /proc and /sys; the second gets its own root (and so its own host id).
 mkdir -p "$WORK/root2/etc"
@@ -198,7 +206,10 @@ prom_until 'count(sahab_collector_agent_last_push_timestamp_seconds) == 2'
 prom_until 'sahab_collector_hosts_by_location{state="active",region="Souss-Massa",province="Agadir-Ida-Ou-Tanane"} == 1'
 prom_until 'sum(sahab_plan_wave_hosts) == sum(sahab_plan_hosts{strategy=~"rehost|replatform"})'
 prom_until 'count(sahab_agent_info{region="Casablanca-Settat",commune="Berrechid"}) == 1'
-pass "plan, location and last-push gauges count the 62 hosts and 2 agents the test set up"
+prom_until "sum(sahab_migration_hosts) == $moving"
+prom_until "sum(sahab_migration_hosts{state=\"scheduled\"}) == $scheduled"
+prom_until 'sum(sahab_migration_cost_mad{kind="planned"}) > 0 and sum(sahab_migration_cost_mad{kind="committed"}) == 0'
+pass "plan, location, last-push and migration gauges count the hosts, agents and states the test set up"
 
 # The shipped rules are loaded and evaluate without error against the real series.
 curl -fsS "$PROM/api/v1/rules" | python3 -c '
@@ -215,4 +226,4 @@ print(len(rules), "rules,", len(alerts), "alerts; failing:", bad, "missing:", so
 sys.exit(1 if bad or want - alerts else 0)' ||
   fail "rules not loaded or failing"
 pass "every shipped rule is loaded and evaluates without error"
-echo "7 passed, 0 failed"
+echo "8 passed, 0 failed"

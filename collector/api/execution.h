@@ -1,0 +1,57 @@
+#pragma once
+// Execution tracking behind the API (docs/execution.md): baselines of the plan
+// (baseline_routes.cpp), the migration state of hosts, waves and move groups, the progress
+// report (migration_routes.cpp) and the sahab_migration_* gauges (migration_telemetry.cpp).
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "collector/api/context.h"
+#include "collector/api/plan_service.h"
+#include "collector/store/migration.h"
+
+namespace sahab::collector {
+
+// POST|GET /api/v1/baselines, GET /api/v1/baselines/{id}, /baselines/{id}/diff,
+// POST /api/v1/baselines/{id}/waves/{n}/adopt.
+void register_baseline_routes(http::Server& server, Context& context, PlanService& plans);
+// GET /api/v1/waves, /waves/{n}, /progress, /hosts/{id}/migration; POST /waves/{n}/status,
+// /move-groups/{id}/status, /hosts/{id}/migration.
+void register_migration_routes(http::Server& server, Context& context);
+
+// An amount as the API answers it: rounded to the centime.
+inline double money(double value) { return std::round(value * 100) / 100; }
+
+// The {n} of a wave route: a positive integer, or the 400 naming it.
+std::variant<int, http::Response> requested_wave(const http::Request& request);
+
+// The progress figures of a set of tracked hosts (a region, a province, a commune, everything),
+// added up from the store's rows: the API's progress report and the gauges use the same sums.
+struct ProgressFigures {
+  std::map<std::string, std::int64_t> hosts;  // by state, every state present
+  double planned_monthly_cost = 0;            // the baseline's cloud cost of these hosts
+  double committed_monthly_cost = 0;          // the same of the hosts cut over or later
+  std::int64_t retired_servers = 0;           // on-premises servers switched off
+  double retired_on_premises_monthly_cost = 0;
+  ProgressFigures();
+  void add(const ProgressRow& row);
+};
+
+// sahab_migration_hosts{state,region} and sahab_migration_cost_mad{kind,region} of the active
+// baseline, read from the store at each scrape (one grouped query); nothing without a baseline.
+class MigrationGauges : public prometheus::Collectable {
+ public:
+  explicit MigrationGauges(Store& store) : store_(store) {}
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  Store& store_;
+};
+
+}  // namespace sahab::collector

@@ -1,0 +1,44 @@
+#pragma once
+// The migration lifecycle of a host (docs/execution.md): its states and the legal transitions.
+//
+//   planned → scheduled (needs a date) → in_progress → cut_over → validated → retired
+//   with blocked and rolled_back beside them; retired is final.
+//
+// The table lives here, once: the API checks every change against it, the store only records.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sahab::collector {
+
+enum class MigrationState {
+  kPlanned,
+  kScheduled,
+  kInProgress,
+  kCutOver,
+  kValidated,
+  kRetired,
+  kBlocked,
+  kRolledBack,
+};
+
+// Every state, in lifecycle order (the API, the progress report and the gauges list them so).
+const std::vector<MigrationState>& migration_states();
+std::string_view to_string(MigrationState state);
+std::optional<MigrationState> parse_migration_state(std::string_view text);
+
+// Whether a host in `from` may go to `to`. Staying in `scheduled` is legal (a new date); staying
+// in any other state is not a transition (bulk changes leave such hosts as they are).
+bool legal_transition(MigrationState from, MigrationState to);
+// The states `from` may go to, for the 409's message and docs/execution.md.
+std::vector<MigrationState> next_states(MigrationState from);
+
+// The host's move has started (in_progress, cut_over, validated, retired): adopting a new plan
+// must not move it to another wave.
+bool in_flight(MigrationState state);
+
+// The host's cloud cost is committed from its cut-over on: cut_over, validated, retired.
+bool cost_committed(MigrationState state);
+
+}  // namespace sahab::collector

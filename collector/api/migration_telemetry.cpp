@@ -1,0 +1,34 @@
+// sahab_migration_* gauges (the Grafana "Migration progress" dashboard): the active baseline's
+// tracked hosts by state and region, and its monthly cloud cost planned and committed by region.
+#include <map>
+
+#include "collector/api/execution.h"
+#include "collector/api/gauge_family.h"
+
+namespace sahab::collector {
+
+std::vector<prometheus::MetricFamily> MigrationGauges::Collect() const {
+  const auto rows = store_.read([](Database& db) -> std::vector<ProgressRow> {
+    const auto baseline = active_baseline(db);
+    return baseline ? progress_rows(db, baseline->id) : std::vector<ProgressRow>{};
+  });
+  if (rows.empty()) return {};
+  std::map<std::string, ProgressFigures> regions;
+  for (const auto& row : rows) regions[row.region].add(row);
+  auto hosts =
+      gauge_family("sahab_migration_hosts",
+                   "Hosts in a wave of the active baseline by migration state and region.");
+  auto cost = gauge_family("sahab_migration_cost_mad",
+                           "Monthly cloud cost of the active baseline's hosts by region: planned "
+                           "(all of them) and committed (cut over, validated or retired).");
+  for (const auto& [region, figures] : regions) {
+    for (const auto& [state, n] : figures.hosts) {
+      add_gauge(hosts, {{"region", region}, {"state", state}}, static_cast<double>(n));
+    }
+    add_gauge(cost, {{"kind", "planned"}, {"region", region}}, figures.planned_monthly_cost);
+    add_gauge(cost, {{"kind", "committed"}, {"region", region}}, figures.committed_monthly_cost);
+  }
+  return {std::move(hosts), std::move(cost)};
+}
+
+}  // namespace sahab::collector
