@@ -5,7 +5,7 @@ import './style.css';
 import { resumeSession, session, signOut, Unauthorised } from './api';
 import { h } from './dom';
 import { forgetFleet } from './fleet';
-import { lang, setLanguage, t } from './i18n';
+import { lang, languages, setLanguage, t } from './i18n';
 import { hostPage } from './pages/host';
 import { hostsPage } from './pages/hosts';
 import { loginPage } from './pages/login';
@@ -35,12 +35,19 @@ function pageFor(address: string): Promise<HTMLElement> {
   return Promise.resolve(h('p', {}, t.notFound));
 }
 
-function shell(content: Node): HTMLElement {
-  const language = h('button', { type: 'button', 'data-testid': 'language' }, t.switchLanguage);
-  language.addEventListener('click', () => {
-    setLanguage(lang === 'fr' ? 'en' : 'fr');
+// Each language named in itself (and marked so: screen readers pronounce it, checks skip it).
+function languageMenu(): HTMLSelectElement {
+  const menu = h('select', { 'data-testid': 'language', 'aria-label': t.language },
+    ...languages.map((l) => h('option', { value: l.code, lang: l.code, dir: l.dir, selected: l.code === lang }, l.name)));
+  menu.addEventListener('change', () => {
+    setLanguage(menu.value);
     void show();
   });
+  return menu;
+}
+
+function shell(content: Node): HTMLElement {
+  const language = languageMenu();
   const logout = h('button', { type: 'button', 'data-testid': 'logout' }, t.logout);
   logout.addEventListener('click', async () => {
     forgetFleet();

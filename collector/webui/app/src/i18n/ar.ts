@@ -276,6 +276,7 @@ export const ar: Strings = {
   window7d: '7 أيام',
   window30d: '30 يومًا',
   cpu: 'المعالج',
+  listSeparator: '، ',
   byteUnits: ['بايت', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'],
   disk: 'القرص (بايت/ث)',
   network: 'الشبكة (بايت/ث)',

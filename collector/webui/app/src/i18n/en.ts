@@ -251,6 +251,7 @@ export const en: Strings = {
   window7d: '7 days',
   window30d: '30 days',
   cpu: 'CPU',
+  listSeparator: ', ',
   byteUnits: ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'],
   disk: 'Disk (bytes/s)',
   network: 'Network (bytes/s)',

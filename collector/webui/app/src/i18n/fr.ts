@@ -251,6 +251,7 @@ export const fr = {
   window7d: '7 jours',
   window30d: '30 jours',
   cpu: 'CPU',
+  listSeparator: ', ',
   byteUnits: ['o', 'Kio', 'Mio', 'Gio', 'Tio', 'Pio'],
   disk: 'Disque (octets/s)',
   network: 'Réseau (octets/s)',

@@ -66,6 +66,7 @@ export function setLanguage(next: string): void {
 }
 
 const locale = () => current.locales;
+export const rightToLeft = () => current.dir === 'rtl';
 
 export function formatNumber(value: number, digits = 0): string {
   return value.toLocaleString(locale(), { maximumFractionDigits: digits });
