@@ -7,18 +7,22 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { env } from './webui_harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const i18n = join(root, 'collector/webui/app/src/i18n');
-const esbuild = createRequire(join(env('SAHAB_WEBUI_NODE_MODULES'), 'noop.js'))('esbuild');
+export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const i18n = join(root, 'collector/webui/app/src/i18n');
+// Not the harness's env(): the catalogue check (webui_catalogues.mjs) runs without a browser.
+const modules = process.env.SAHAB_WEBUI_NODE_MODULES;
+if (!modules) throw new Error('SAHAB_WEBUI_NODE_MODULES is not set');
+const esbuild = createRequire(join(modules, 'noop.js'))('esbuild');
 
-async function catalogue(name) {
+// A catalogue file's exports (its strings under its language code, its review marker if any).
+export async function catalogueModule(name) {
   const built = await esbuild.build({ entryPoints: [join(i18n, `${name}.ts`)], bundle: true, format: 'esm',
     write: false, logLevel: 'error' });
-  const module = await import(`data:text/javascript;base64,${Buffer.from(built.outputFiles[0].text).toString('base64')}`);
-  return module[name];
+  return import(`data:text/javascript;base64,${Buffer.from(built.outputFiles[0].text).toString('base64')}`);
 }
+
+const catalogue = async (name) => (await catalogueModule(name))[name];
 
 // A placeholder no catalogue contains: what a message function is called with, then split on, so
 // that its fixed words remain ("`${n} agents enrolled`" gives "agents enrolled").

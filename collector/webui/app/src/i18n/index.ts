@@ -1,6 +1,6 @@
 // The current language (French unless the user chose another) and locale-aware formatting.
 // Every language is one entry of `languages`: nothing else in the app names a language.
-import { ar } from './ar';
+import { ar, review as arReview } from './ar';
 import { en } from './en';
 import { fr, type Strings } from './fr';
 import { zgh, review as zghReview } from './zgh';
@@ -43,7 +43,7 @@ function isolated<T>(value: T): T {
 export const languages: LanguageEntry[] = [
   { code: 'fr', name: 'Français', locales: ['fr-FR'], dir: 'ltr', strings: fr },
   // ar-MA: Latin digits, as Moroccan administrations write them ("1.234.567,5", "12.500 د.م.").
-  { code: 'ar', name: 'العربية', locales: ['ar-MA'], dir: 'rtl', strings: isolated(ar), review: { status: 'needs-native-review', fallback: null } },
+  { code: 'ar', name: 'العربية', locales: ['ar-MA'], dir: 'rtl', strings: isolated(ar), review: arReview },
   { code: 'en', name: 'English', locales: ['en-GB'], dir: 'ltr', strings: en },
   // Tifinagh, left to right; figures as in French, the language its untranslated strings fall back to.
   { code: 'zgh', name: 'ⵜⴰⵎⴰⵣⵉⵖⵜ', locales: ['zgh-Tfng-MA', 'fr-FR'], dir: 'ltr', strings: completed(zgh, zghReview), review: zghReview },
