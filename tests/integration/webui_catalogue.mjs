@@ -50,21 +50,34 @@ function plannerFragments(language) {
     .flatMap(([, m]) => m[language].split(/\{\w+\}/)).map(trimmed);
 }
 
-// The planner's English phrases worth looking for: several words (a single word such as
-// "storage" is also part of the planner.yaml keys quoted in French sentences), absent in French.
-export function plannerStrings() {
-  const french = new Set(plannerFragments('fr'));
-  return [...new Set(plannerFragments('en').filter((s) => s.length >= 6 && / \p{L}/u.test(s) && !french.has(s)))];
+// The planner's phrases in `language` worth looking for on a page in `against`: several words (a
+// single word such as "storage" is also part of the planner.yaml keys quoted in French sentences),
+// absent in `against`.
+export function plannerStrings(language = 'en', against = 'fr') {
+  const known = new Set(plannerFragments(against));
+  return [...new Set(plannerFragments(language).filter((s) => s.length >= 6 && / \p{L}/u.test(s) && !known.has(s)))];
 }
 
-// English strings worth looking for: with a letter, four characters at least, absent from the
-// French catalogue (names such as "Sahab" or "Province" are the same in both), and the planner's
-// English phrases.
+// The UI catalogue's strings in `language` worth looking for on a page in `against`: with a
+// letter, four characters at least, absent from the `against` catalogue (names such as "Sahab" or
+// "Province" are the same in French and English).
+async function catalogueStrings(language, against) {
+  const known = new Set([...fragments(await catalogue(against), new Set())].map(trimmed));
+  return [...fragments(await catalogue(language), new Set())].map(trimmed)
+    .filter((s) => s.length >= 4 && /\p{L}{2}/u.test(s) && !known.has(s));
+}
+
+// English strings worth looking for on a French page: the UI's and the planner's.
 export async function englishStrings() {
-  const french = new Set([...fragments(await catalogue('fr'), new Set())].map(trimmed));
-  const english = [...fragments(await catalogue('en'), new Set())].map(trimmed)
-    .filter((s) => s.length >= 4 && /\p{L}{2}/u.test(s) && !french.has(s));
-  return [...new Set([...english, ...plannerStrings()])];
+  return [...new Set([...await catalogueStrings('en', 'fr'), ...plannerStrings('en', 'fr')])];
+}
+
+// The strings of the other languages' catalogues (UI and planner), `sources`, worth looking for on
+// a page in `language` (the Arabic check: no French nor English left).
+export async function foreignStrings(language, sources) {
+  const found = [];
+  for (const source of sources) found.push(...await catalogueStrings(source, language), ...plannerStrings(source, language));
+  return [...new Set(found)];
 }
 
 // The English strings the page holds, as whole words (so "Process" does not match "Processus",
@@ -72,20 +85,22 @@ export async function englishStrings() {
 // that a French sentence quotes),
 // in every text node (hidden ones too: options, closed details) and in placeholders, titles and
 // labels; text marked lang="en" included (nothing may escape the check that way): `{found}`.
-export async function englishOnPage(page, strings) {
-  const text = await page.evaluate(() => {
+// `except`: a selector whose text is not the page's language by design (the language menu, which
+// names each language in itself).
+export async function englishOnPage(page, strings, except = 'script, style') {
+  const text = await page.evaluate((skip) => {
     const read = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
-      if (!parent || parent.closest('script, style')) continue;
+      if (!parent || parent.closest(`script, style, ${skip}`)) continue;
       read.push(node.textContent);
     }
     for (const element of document.querySelectorAll('[placeholder], [title], [aria-label]')) {
       for (const name of ['placeholder', 'title', 'aria-label']) read.push(element.getAttribute(name) ?? '');
     }
     return read.join('\n');
-  });
+  }, except);
   return { found: englishInText(text, strings) };
 }
 
