@@ -196,6 +196,7 @@ int run(const CollectorConfig& config) {
   register_fleet_summary_routes(server, context, fleets);
   register_enrolment_token_routes(server, context);
   register_enrolment_routes(server, context);
+  register_preference_routes(server, context);
   register_plan_routes(server, context, plans);
   register_download_routes(server, context);
   register_plan_groups_routes(server, context, plans);

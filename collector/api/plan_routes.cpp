@@ -18,21 +18,6 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxDescriptionBytes = 1024;
 
-// A request's body as a JSON object whose keys are all in `allowed`, or the error to answer.
-std::variant<json, http::Response> body_object(const http::Request& request,
-                                               std::initializer_list<const char*> allowed) {
-  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
-  json body = bounded_json::parse(request.body, bounded_json::kSmallDocument);
-  if (!body.is_object()) return error_response(400, "body: expected a JSON object");
-  for (const auto& [key, value] : body.items()) {
-    if (std::find_if(allowed.begin(), allowed.end(), [&key](const char* a) { return key == a; }) ==
-        allowed.end()) {
-      return error_response(400, "body: unknown key '" + key.substr(0, 64) + "'");
-    }
-  }
-  return body;
-}
-
 // The parameters of a stored scenario; nullopt (and `missing` set) when there is none.
 std::optional<json> scenario_parameters(Context& ctx, const std::string& name) {
   const auto scenario = ctx.store.read([&name](Database& db) { return find_scenario(db, name); });

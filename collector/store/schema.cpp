@@ -176,6 +176,14 @@ CREATE TABLE enrolment_requests (
 );
 CREATE INDEX enrolment_requests_by_state ON enrolment_requests(state, id);
 )sql",
+    // 5: each web UI user's preferences (PUT /api/v1/me/preferences), kept across browsers.
+    R"sql(
+CREATE TABLE user_preferences (
+  user TEXT PRIMARY KEY,                   -- a ui.users name
+  language TEXT NOT NULL,                  -- a web UI language code: fr, ar, en, zgh
+  updated_at INTEGER NOT NULL              -- unix seconds
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

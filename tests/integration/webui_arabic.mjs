@@ -4,7 +4,7 @@
 // mirrored (the first at the right), no label or button cut (scrollWidth <= clientWidth), no
 // string of the French or English catalogues nor of the planner's French or English left, Latin
 // digits (ar-MA), the planner's reasons and the printable report in Arabic, every Arabic glyph
-// drawn with a font that has it. Then Amazigh: the navigation in Tifinagh, left to right, drawn
+// drawn with a font that has it; the choice kept for the user on the collector. Then Amazigh: the navigation in Tifinagh, left to right, drawn
 // with a font that has Tifinagh (no tofu). Screenshots kept under build/webui-screenshots/.
 // Env: as webui_harness.mjs, plus ADMIN_PASSWORD, AGENT_HOST_ID, ARABIC_FONTS, TIFINAGH_FONTS
 // (the fontconfig families that cover each script, '|'-separated).
@@ -133,6 +133,15 @@ try {
   const bad = await fetch(`${url}/api/v1/plan?format=html&lang=ar-MA`, { headers: { Authorization: `Bearer ${env('API_TOKEN')}` } });
   check(bad.status === 400 && (await bad.text()).includes('fr, en, ar, zgh'), `an unknown ?lang= is refused naming the choices: ${bad.status}`);
   ok('the printable report in Arabic (lang=ar dir=rtl, no planner French or English); ?lang=ar-MA refused with 400');
+
+  // Kept for the user on the collector: a browser that forgot it (localStorage cleared) speaks
+  // Arabic again once the session is resumed.
+  const stored = await page.evaluate(() => fetch('/api/v1/me/preferences').then((r) => r.json()));
+  check(stored.language === 'ar', `the user's language on the collector: ${JSON.stringify(stored)}`);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForSelector('html[dir=rtl][lang=ar] [data-testid=who]');
+  ok('the language is kept for the user on the collector: a browser without it comes back in Arabic');
 
   // Amazigh: the navigation in Tifinagh, left to right, drawn with a font that has Tifinagh.
   await page.selectOption(kMenu, 'zgh');
