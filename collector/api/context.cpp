@@ -180,9 +180,10 @@ std::optional<std::int64_t> duration_param(const http::Request& request, const s
   return std::chrono::duration_cast<std::chrono::seconds>(*d).count();
 }
 
-std::variant<nlohmann::json, http::Response> body_object(const http::Request& request,
-                                                         std::initializer_list<const char*> allowed) {
-  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return nlohmann::json::object();
+std::variant<nlohmann::json, http::Response> body_object(
+    const http::Request& request, std::initializer_list<const char*> allowed) {
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos)
+    return nlohmann::json::object();
   nlohmann::json body = bounded_json::parse(request.body, bounded_json::kSmallDocument);
   if (!body.is_object()) return error_response(400, "body: expected a JSON object");
   for (const auto& [key, value] : body.items()) {

@@ -2,9 +2,9 @@
 // What every API handler needs: configuration, store, telemetry, tokens, the clock.
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <initializer_list>
 #include <string>
 #include <variant>
 #include <vector>
@@ -82,8 +82,8 @@ std::string decoded_body(const Context& context, const http::Request& request,
 
 // A small request body (bounded_json::kSmallDocument) as a JSON object whose keys are all in
 // `allowed` (an empty body is {}), or the 400 to answer.
-std::variant<nlohmann::json, http::Response> body_object(const http::Request& request,
-                                                         std::initializer_list<const char*> allowed);
+std::variant<nlohmann::json, http::Response> body_object(
+    const http::Request& request, std::initializer_list<const char*> allowed);
 // Every decoded value of a repeatable query parameter.
 std::vector<std::string> query_params(const http::Request& request, const std::string& name);
 // A time as RFC 3339 or unix seconds; nullopt when absent; throws std::invalid_argument if bad.

@@ -54,10 +54,10 @@ http::Response put(Context& ctx, const http::Request& request) {
 }  // namespace
 
 void register_preference_routes(http::Server& server, Context& ctx) {
-  add_api_routes(server, ctx,
-                 {{"GET", "/api/v1/me/preferences", MinRole::kViewer, get},
-                  {"PUT", "/api/v1/me/preferences", MinRole::kViewer, put,
-                   bounded_json::kSmallBodyBytes}});
+  add_api_routes(
+      server, ctx,
+      {{"GET", "/api/v1/me/preferences", MinRole::kViewer, get},
+       {"PUT", "/api/v1/me/preferences", MinRole::kViewer, put, bounded_json::kSmallBodyBytes}});
 }
 
 }  // namespace sahab::collector

@@ -55,8 +55,7 @@ TEST_CASE("messages: numbers in each language's digits and lists joined by comma
   CHECK(words(m, Language::kFrench) ==
         "CPU au p95 : 20 % de 16 cœurs × 1,50 → 12\u202f345,68 vCPU");
   // ar-MA as Intl writes it in the web UI: Latin digits, dot groups, decimal comma.
-  CHECK(words(m, Language::kArabic) ==
-        "المعالج عند p95: 20 % من 16 نواة × 1,50 → 12.345,68 vCPU");
+  CHECK(words(m, Language::kArabic) == "المعالج عند p95: 20 % من 16 نواة × 1,50 → 12.345,68 vCPU");
   const Message assumed =
       say("sizing.assumed",
           {Param::list("values",
