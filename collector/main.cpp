@@ -13,6 +13,7 @@
 #include "collector/api/fleet_summary.h"
 #include "collector/api/plan_service.h"
 #include "collector/api/plan_telemetry.h"
+#include "collector/api/preference_routes.h"
 #include "collector/api/telemetry.h"
 #include "collector/auth/auth.h"
 #include "collector/config.h"

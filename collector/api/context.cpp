@@ -6,7 +6,6 @@
 
 #include "collector/ingest/credentials.h"
 #include "collector/ingest/decompress.h"
-#include "common/bounded_json.h"
 #include "common/duration.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -178,21 +177,6 @@ std::optional<std::int64_t> duration_param(const http::Request& request, const s
     throw std::invalid_argument(name + ": expected a duration of at least 1s such as 1h or 30d");
   }
   return std::chrono::duration_cast<std::chrono::seconds>(*d).count();
-}
-
-std::variant<nlohmann::json, http::Response> body_object(
-    const http::Request& request, std::initializer_list<const char*> allowed) {
-  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos)
-    return nlohmann::json::object();
-  nlohmann::json body = bounded_json::parse(request.body, bounded_json::kSmallDocument);
-  if (!body.is_object()) return error_response(400, "body: expected a JSON object");
-  for (const auto& [key, value] : body.items()) {
-    if (std::find_if(allowed.begin(), allowed.end(), [&key](const char* a) { return key == a; }) ==
-        allowed.end()) {
-      return error_response(400, "body: unknown key '" + key.substr(0, 64) + "'");
-    }
-  }
-  return body;
 }
 
 }  // namespace sahab::collector

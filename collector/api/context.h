@@ -2,11 +2,9 @@
 // What every API handler needs: configuration, store, telemetry, tokens, the clock.
 #include <cstdint>
 #include <functional>
-#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "collector/api/telemetry.h"
@@ -80,10 +78,6 @@ std::string client_address(const Context& context, const http::Request& request)
 std::string decoded_body(const Context& context, const http::Request& request,
                          std::optional<std::size_t> max_bytes = std::nullopt);
 
-// A small request body (bounded_json::kSmallDocument) as a JSON object whose keys are all in
-// `allowed` (an empty body is {}), or the 400 to answer.
-std::variant<nlohmann::json, http::Response> body_object(
-    const http::Request& request, std::initializer_list<const char*> allowed);
 // Every decoded value of a repeatable query parameter.
 std::vector<std::string> query_params(const http::Request& request, const std::string& name);
 // A time as RFC 3339 or unix seconds; nullopt when absent; throws std::invalid_argument if bad.
@@ -100,7 +94,5 @@ void register_download_routes(http::Server& server, Context& context);
 void register_enrolment_token_routes(http::Server& server, Context& context);
 // POST /api/v1/enrol; GET /api/v1/enrolments/pending; POST /api/v1/enrolments/{id}/approve|reject.
 void register_enrolment_routes(http::Server& server, Context& context);
-// GET and PUT /api/v1/me/preferences (the signed-in user's language).
-void register_preference_routes(http::Server& server, Context& context);
 
 }  // namespace sahab::collector

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <variant>
 
+#include "collector/api/json_body.h"
 #include "collector/api/plan_service.h"
 #include "collector/api/router.h"
 #include "collector/store/agents.h"

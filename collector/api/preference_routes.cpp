@@ -1,9 +1,11 @@
 // GET and PUT /api/v1/me/preferences: the signed-in web UI user's preferences, today their
 // language ({"language": "ar"}), so the UI speaks it in any browser they sign in from
 // (docs/api.md, docs/webui.md "Languages").
+#include "collector/api/preference_routes.h"
+
 #include <nlohmann/json.hpp>
 
-#include "collector/api/context.h"
+#include "collector/api/json_body.h"
 #include "collector/api/router.h"
 #include "collector/store/preferences.h"
 #include "common/bounded_json.h"
