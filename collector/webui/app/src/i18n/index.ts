@@ -63,6 +63,7 @@ export function setLanguage(next: string): void {
   localStorage.setItem(kStorageKey, lang);
   document.documentElement.lang = lang;
   document.documentElement.dir = current.dir;
+  document.title = t.appName;
 }
 
 const locale = () => current.locales;
