@@ -67,7 +67,10 @@ export function setLanguage(next: string): void {
 }
 
 const locale = () => current.locales;
-export const rightToLeft = () => current.dir === 'rtl';
+
+// Text that must keep its own direction on a right-to-left page ("0–10 %", not "10–0 %"; a host
+// name inside a sentence); as it is on a left-to-right one.
+export const ownDirection = (text: string): string => (current.dir === 'rtl' ? isolate(text) : text);
 
 export function formatNumber(value: number, digits = 0): string {
   return value.toLocaleString(locale(), { maximumFractionDigits: digits });

@@ -2,7 +2,7 @@
 // in the page's language from planner/messages.json, the catalogue the planner and its printable
 // report use. The plan carries each message as a key and parameters beside its English text.
 import catalogue from '../../../../../planner/messages.json';
-import { formatNumber, isolate, lang, rightToLeft, t } from '.';
+import { formatNumber, lang, ownDirection, t } from '.';
 
 // A parameter: text as it is, a number (worded in the page's language), or messages (joined by commas).
 export type PlannerParam = string | number | PlannerMessage[];
@@ -18,7 +18,7 @@ function paramWords(value: PlannerParam | undefined): string {
   if (typeof value === 'number') return formatNumber(value, 2);
   if (Array.isArray(value)) return value.map((m) => plannerWords(m) ?? '').join(t.listSeparator);
   // A host name or a package inside an Arabic sentence keeps its own direction.
-  return value === undefined ? '' : rightToLeft() ? isolate(value) : value;
+  return value === undefined ? '' : ownDirection(value);
 }
 
 // The message in the page's language; undefined for a key this catalogue does not know.
