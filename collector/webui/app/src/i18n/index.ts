@@ -1,6 +1,6 @@
 // The current language (French unless the user chose another) and locale-aware formatting.
 // Every language is one entry of `languages`: nothing else in the app names a language.
-import { ar, review as arReview } from './ar';
+import { ar } from './ar';
 import { en } from './en';
 import { fr, type Strings } from './fr';
 import { zgh, review as zghReview } from './zgh';
@@ -17,8 +17,7 @@ export interface LanguageEntry {
   name: string; // in the language itself, for the menu
   locales: string[]; // for Intl, first supported wins
   dir: 'ltr' | 'rtl';
-  strings: Strings;
-  review?: Review;
+  strings: Strings; // a catalogue's review marker (its file's `review`) is for the catalogue check
 }
 
 // A catalogue that may lack strings, completed from its fallback (French), as its review marker says.
@@ -27,7 +26,7 @@ const completed = (own: Partial<Strings>, marker: Review): Strings => ({ ...(mar
 // Bidi isolation (FSI … PDI) around every text parameter of a right-to-left catalogue's sentences:
 // a host name, an address or a figure inside an Arabic sentence keeps its own direction and does
 // not drag the punctuation around it.
-export const isolate = (text: string): string => `\u2068${text}\u2069`;
+const isolate = (text: string): string => `\u2068${text}\u2069`;
 function isolated<T>(value: T): T {
   if (Array.isArray(value)) return value.map(isolated) as T;
   if (typeof value === 'function') {
@@ -43,10 +42,10 @@ function isolated<T>(value: T): T {
 export const languages: LanguageEntry[] = [
   { code: 'fr', name: 'Français', locales: ['fr-FR'], dir: 'ltr', strings: fr },
   // ar-MA: Latin digits, as Moroccan administrations write them ("1.234.567,5", "12.500 د.م.").
-  { code: 'ar', name: 'العربية', locales: ['ar-MA'], dir: 'rtl', strings: isolated(ar), review: arReview },
+  { code: 'ar', name: 'العربية', locales: ['ar-MA'], dir: 'rtl', strings: isolated(ar) },
   { code: 'en', name: 'English', locales: ['en-GB'], dir: 'ltr', strings: en },
   // Tifinagh, left to right; figures as in French, the language its untranslated strings fall back to.
-  { code: 'zgh', name: 'ⵜⴰⵎⴰⵣⵉⵖⵜ', locales: ['zgh-Tfng-MA', 'fr-FR'], dir: 'ltr', strings: completed(zgh, zghReview), review: zghReview },
+  { code: 'zgh', name: 'ⵜⴰⵎⴰⵣⵉⵖⵜ', locales: ['zgh-Tfng-MA', 'fr-FR'], dir: 'ltr', strings: completed(zgh, zghReview) },
 ];
 
 const kStorageKey = 'sahab.language';
