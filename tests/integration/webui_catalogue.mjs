@@ -1,8 +1,9 @@
-// The French-only check of the browser tests: the strings of the UI's English catalogue
-// (collector/webui/app/src/i18n/en.ts, read through esbuild like the bundle) and the English
-// wording of what the planner says (planner/messages.json) that are not also French, and a
-// page-side search for them as whole words in what a user reads (text, placeholders, titles,
-// labels for assistive technologies).
+// The one-language checks of the browser tests: the strings of the UI's other catalogues
+// (collector/webui/app/src/i18n/*.ts, read through esbuild like the bundle) and the wording of
+// what the planner says in other languages (planner/messages.json) that the page's language does
+// not also use (English on a French page; French and English on an Arabic one), and a page-side
+// search for them as whole words in what a user reads (text, placeholders, titles, labels for
+// assistive technologies).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
