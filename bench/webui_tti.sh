@@ -4,6 +4,7 @@
 # the time from navigation to the element that shows its data; median of RUNS loads each.
 #
 #   bench/webui_tti.sh [BUILD_DIR] [RUNS]      (defaults: build 5)
+#   LANGUAGES="fr ar" bench/webui_tti.sh …     (the same pages in each language; default fr)
 #
 # Targets (issue 6): every page < 1 s, bundle < 500 KB gzipped. Exit status 1 when one is missed.
 set -euo pipefail

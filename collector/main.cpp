@@ -14,6 +14,7 @@
 #include "collector/api/fleet_summary.h"
 #include "collector/api/plan_service.h"
 #include "collector/api/plan_telemetry.h"
+#include "collector/api/preference_routes.h"
 #include "collector/api/telemetry.h"
 #include "collector/api/validation.h"
 #include "collector/auth/auth.h"
@@ -199,6 +200,7 @@ int run(const CollectorConfig& config) {
   register_fleet_summary_routes(server, context, fleets);
   register_enrolment_token_routes(server, context);
   register_enrolment_routes(server, context);
+  register_preference_routes(server, context);
   register_plan_routes(server, context, plans);
   register_download_routes(server, context);
   register_plan_groups_routes(server, context, plans);

@@ -28,8 +28,8 @@ const Catalogue& loaded() {
     for (const auto& [key, entry] : document.items()) {
       if (key.starts_with("//")) continue;  // a comment for translators
       c.index.emplace(key, c.templates.size());
-      c.templates.push_back(
-          {key, entry.at("en").get<std::string>(), entry.at("fr").get<std::string>()});
+      c.templates.push_back({key, entry.at("en").get<std::string>(),
+                             entry.at("fr").get<std::string>(), entry.at("ar").get<std::string>()});
     }
     return c;
   }();
@@ -44,7 +44,8 @@ const Template& find(std::string_view key) {
   return c.templates[it->second];
 }
 
-// 1234567.5 -> "1,234,567.5" (English) or "1 234 567,5" (French, narrow no-break spaces).
+// 1234567.5 -> "1,234,567.5" (English), "1 234 567,5" (French, narrow no-break spaces) or
+// "1.234.567,5" (Arabic as ar-MA writes it: Latin digits, as the web UI's Intl gives them).
 std::string number_words(double value, int decimals, Language language) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
@@ -54,13 +55,15 @@ std::string number_words(double value, int decimals, Language language) {
   const std::size_t point = digits.find('.');
   const std::string whole = digits.substr(0, point);
   const std::string fraction = point == std::string::npos ? "" : digits.substr(point + 1);
-  const std::string group = language == Language::kFrench ? "\u202f" : ",";
+  const std::string group = language == Language::kFrench   ? "\u202f"
+                            : language == Language::kArabic ? "."
+                                                            : ",";
   std::string out = negative ? "-" : "";
   for (std::size_t i = 0; i < whole.size(); ++i) {
     if (i > 0 && (whole.size() - i) % 3 == 0) out += group;
     out += whole[i];
   }
-  if (!fraction.empty()) out += (language == Language::kFrench ? "," : ".") + fraction;
+  if (!fraction.empty()) out += (language == Language::kEnglish ? "." : ",") + fraction;
   return out;
 }
 
@@ -72,7 +75,9 @@ std::string param_words(const Param& p, Language language) {
       return number_words(p.value, p.decimals, language);
     case Param::Kind::kList: {
       std::string out;
-      for (const auto& item : p.items) out += (out.empty() ? "" : ", ") + words(item, language);
+      const char* separator = language == Language::kArabic ? "، " : ", ";
+      for (const auto& item : p.items)
+        out += (out.empty() ? "" : separator) + words(item, language);
       return out;
     }
   }
@@ -155,7 +160,38 @@ Param duration(std::string name, double hours, bool with_hours) {
 std::string words(const Message& message, Language language) {
   if (message.empty()) return "";
   if (language == Language::kEnglish) return message.english;
-  return fill(find(message.key).french, message, language);
+  return fill(find(message.key).in(language), message, language);
+}
+
+const std::string& Template::in(Language language) const {
+  switch (language) {
+    case Language::kFrench:
+      return french;
+    case Language::kArabic:
+      return arabic;
+    case Language::kEnglish:
+      break;
+  }
+  return english;
+}
+
+std::optional<Language> language_named(std::string_view code) {
+  if (code == "fr" || code == "zgh") return Language::kFrench;
+  if (code == "en") return Language::kEnglish;
+  if (code == "ar") return Language::kArabic;
+  return std::nullopt;
+}
+
+const char* code(Language language) {
+  switch (language) {
+    case Language::kFrench:
+      return "fr";
+    case Language::kArabic:
+      return "ar";
+    case Language::kEnglish:
+      break;
+  }
+  return "en";
 }
 
 std::vector<std::string> english(const std::vector<Message>& messages) {

@@ -1,14 +1,22 @@
 #pragma once
 // What the planner tells people (host reasons and flags, constraint reports, cost warnings,
-// rules): a key and parameters, worded by the catalogue planner/messages.json in English or
-// French. The same catalogue is bundled into the web UI, which words the plan's messages in the
+// rules): a key and parameters, worded by the catalogue planner/messages.json in English, French
+// or Arabic. The same catalogue is bundled into the web UI, which words the plan's messages in the
 // page's language; the English wording stays in the plan's text fields (sahab-plan/1 "reasons").
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sahab::planner {
 
-enum class Language { kFrench, kEnglish };
+enum class Language { kFrench, kEnglish, kArabic };
+
+// The language of a web UI code ("fr", "en", "ar"; "zgh", whose catalogue is not written yet,
+// falls back to French as the web UI does); nullopt for any other.
+std::optional<Language> language_named(std::string_view code);
+// "fr", "en" or "ar": <html lang>.
+const char* code(Language language);
 
 struct Message;
 
@@ -52,10 +60,11 @@ std::string words(const Message& message, Language language);
 // The English wording of each message.
 std::vector<std::string> english(const std::vector<Message>& messages);
 
-// Every key of the catalogue with its English and French templates (tests check both exist
-// with the same placeholders).
+// Every key of the catalogue with its templates (tests check each exists with the same
+// placeholders).
 struct Template {
-  std::string key, english, french;
+  std::string key, english, french, arabic;
+  const std::string& in(Language language) const;
 };
 const std::vector<Template>& catalogue();
 

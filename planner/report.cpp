@@ -260,132 +260,144 @@ class Html {
 };
 
 constexpr const char* kStyle = R"(
-body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
+body{font:14px/1.4 system-ui,"Noto Sans","Noto Sans Arabic","DejaVu Sans",sans-serif;margin:2em;color:#222}
 h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0;font-size:12px}
-th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
-th{background:#f0f0f0}td.n{text-align:right}
+th,td{border:1px solid #ccc;padding:2px 6px;text-align:start;vertical-align:top}
+th{background:#f0f0f0}td.n{text-align:end}
 .flag{color:#a00}.small{color:#666;font-size:12px}
 @media print{body{margin:1cm}h2{page-break-before:always}tr{page-break-inside:avoid}}
 )";
 
-// The report's words: English, and French by English phrase. A phrase missing from the table
+// The report's words: English, French and Arabic by English phrase. A phrase missing from the table
 // stays English (report_test checks none is).
-constexpr std::pair<std::string_view, std::string_view> kFrenchWords[] = {
-    {"Sahab — migration plan", "Sahab — plan de migration"},
-    {"constraint(s) not met", "contrainte(s) non tenue(s)"},
-    {"details in", "détails dans"},
-    {"Constraints not met", "Contraintes non tenues"},
-    {"Summary", "Synthèse"},
-    {"hosts", "serveurs"},
+struct Wording {
+  std::string_view english, french, arabic;
+};
+constexpr Wording kWords[] = {
+    {"Sahab — migration plan", "Sahab — plan de migration", "سحاب — خطة الانتقال"},
+    {"constraint(s) not met", "contrainte(s) non tenue(s)", "قيد (قيود) غير مستوفاة"},
+    {"details in", "détails dans", "التفاصيل في"},
+    {"Constraints not met", "Contraintes non tenues", "القيود غير المستوفاة"},
+    {"Summary", "Synthèse", "الملخص"},
+    {"hosts", "serveurs", "الخوادم"},
     {"rehost / replatform / retire / retain",
-     "réhébergement / replateformage / retrait / conservation"},
-    {"hosts flagged for review", "serveurs signalés à revoir"},
-    {"move groups / waves", "groupes de migration / vagues"},
-    {"cloud monthly cost", "coût mensuel cloud"},
-    {"on-premises monthly cost today", "coût mensuel sur site aujourd’hui"},
-    {"on-premises monthly cost of retained hosts", "coût mensuel sur site des serveurs conservés"},
+     "réhébergement / replateformage / retrait / conservation",
+     "إعادة الاستضافة / النقل إلى منصة جديدة / السحب / الاحتفاظ"},
+    {"hosts flagged for review", "serveurs signalés à revoir", "خوادم مُنبَّه عليها للمراجعة"},
+    {"move groups / waves", "groupes de migration / vagues", "مجموعات الانتقال / الموجات"},
+    {"cloud monthly cost", "coût mensuel cloud", "التكلفة الشهرية للسحابة"},
+    {"on-premises monthly cost today", "coût mensuel sur site aujourd’hui",
+     "التكلفة الشهرية في الموقع حاليًا"},
+    {"on-premises monthly cost of retained hosts", "coût mensuel sur site des serveurs conservés",
+     "التكلفة الشهرية في الموقع للخوادم المحتفظ بها"},
     {"monthly difference (cloud + retained − today)",
-     "écart mensuel (cloud + conservés − aujourd’hui)"},
-    {"one-time migration cost", "coût unique de migration"},
-    {"break-even", "seuil de rentabilité"},
-    {"month", "mois"},
-    {"none within the horizon", "non atteint sur l’horizon"},
-    {"Cost warnings", "Alertes de vraisemblance"},
+     "écart mensuel (cloud + conservés − aujourd’hui)",
+     "الفرق الشهري (السحابة + المحتفظ به − الوضع الحالي)"},
+    {"one-time migration cost", "coût unique de migration", "تكلفة الانتقال لمرة واحدة"},
+    {"break-even", "seuil de rentabilité", "نقطة التعادل"},
+    {"month", "mois", "الشهر"},
+    {"none within the horizon", "non atteint sur l’horizon", "لم تُبلغ خلال الأفق الزمني"},
+    {"Cost warnings", "Alertes de vraisemblance", "تنبيهات المعقولية"},
     {"None: every cost figure is within its plausible band.",
-     "Aucune : tous les montants sont dans leur fourchette plausible."},
-    {"check", "contrôle"},
-    {"assumption", "hypothèse"},
-    {"detail", "détail"},
-    {"On-premises cost today, by category", "Coût sur site aujourd’hui, par poste"},
-    {"category", "poste"},
-    {"monthly", "mensuel"},
-    {"share", "part"},
-    {"hardware", "matériel"},
-    {"storage", "stockage"},
-    {"power", "énergie"},
-    {"licences", "licences"},
-    {"support", "support"},
-    {"backup", "sauvegarde"},
-    {"operations", "exploitation"},
-    {"facility", "salle"},
-    {"staff", "personnel"},
-    {"per server", "par serveur"},
-    {"Assumptions in", "Hypothèses en"},
+     "Aucune : tous les montants sont dans leur fourchette plausible.",
+     "لا شيء: جميع المبالغ ضمن نطاقها المعقول."},
+    {"check", "contrôle", "الفحص"},
+    {"assumption", "hypothèse", "الافتراض"},
+    {"detail", "détail", "التفصيل"},
+    {"On-premises cost today, by category", "Coût sur site aujourd’hui, par poste",
+     "التكلفة في الموقع حاليًا، حسب البند"},
+    {"category", "poste", "البند"},
+    {"monthly", "mensuel", "شهريًا"},
+    {"share", "part", "الحصة"},
+    {"hardware", "matériel", "العتاد"},
+    {"storage", "stockage", "التخزين"},
+    {"power", "énergie", "الطاقة"},
+    {"licences", "licences", "التراخيص"},
+    {"support", "support", "الدعم"},
+    {"backup", "sauvegarde", "النسخ الاحتياطي"},
+    {"operations", "exploitation", "التشغيل"},
+    {"facility", "salle", "القاعة"},
+    {"staff", "personnel", "الموظفون"},
+    {"per server", "par serveur", "لكل خادم"},
+    {"Assumptions in", "Hypothèses en", "الافتراضات بـ"},
     {"every value, its source and date: docs/costs.md.",
-     "chaque valeur, sa source et sa date : docs/costs.md."},
-    {"value", "valeur"},
-    {"Business case", "Analyse de rentabilité"},
-    {"on premises", "sur site"},
-    {"cloud", "cloud"},
-    {"one-time", "ponctuel"},
-    {"total", "total"},
-    {"staying on premises", "maintien sur site"},
-    {"with the migration", "avec la migration"},
-    {"savings", "économies"},
-    {"cumulative savings", "économies cumulées"},
-    {"Waves", "Vagues"},
-    {"wave", "vague"},
-    {"dates", "dates"},
-    {"kind", "type"},
-    {"groups", "groupes"},
-    {"monthly cost", "coût mensuel"},
-    {"one-time cost", "coût unique"},
-    {"transfer GB", "transfert (Go)"},
-    {"longest site copy (h)", "plus longue copie d’un site (h)"},
-    {"pilot", "pilote"},
-    {"Costs by region", "Coûts par région"},
-    {"region", "région"},
-    {"cloud monthly", "cloud mensuel"},
-    {"on-premises monthly", "sur site mensuel"},
-    {"Rules and assumptions", "Règles et hypothèses"},
-    {"parameter", "paramètre"},
-    {"None.", "Aucune."},
-    {"constraint", "contrainte"},
-    {"waves", "vagues"},
-    {"why", "pourquoi"},
-    {"fix", "correctif"},
-    {"more", "de plus"},
-    {"more in plan.json", "de plus dans plan.json"},
-    {"Hosts", "Serveurs"},
-    {"host", "serveur"},
-    {"commune", "commune"},
-    {"env", "env."},
-    {"strategy", "stratégie"},
-    {"group", "groupe"},
-    {"target", "cible"},
-    {"copy (h)", "copie (h)"},
-    {"rehost", "réhébergement"},
-    {"replatform", "replateformage"},
-    {"retire", "retrait"},
-    {"retain", "conservation"},
-    {"dependency order", "Ordre des dépendances"},
-    {"light dependency order", "Dépendances légères entre vagues"},
-    {"environment", "Dév./test avant la production"},
-    {"transfer window", "Fenêtre de transfert"},
-    {"wave size", "Taille de vague"},
-    {"criticality", "Criticité élevée trop tôt"},
-    {"group size", "Taille de groupe"},
-    {"server_cost_high", "coût par serveur élevé"},
-    {"server_cost_low", "coût par serveur faible"},
-    {"fleet_cost_high", "coût moyen du parc élevé"},
-    {"fleet_cost_low", "coût moyen du parc faible"},
-    {"payback_short", "retour sur investissement trop rapide"},
-    {"cloud_ratio_low", "cloud anormalement bon marché"},
-    {"cloud_ratio_high", "cloud anormalement cher"},
+     "chaque valeur, sa source et sa date : docs/costs.md.",
+     "كل قيمة ومصدرها وتاريخها: docs/costs.md."},
+    {"value", "valeur", "القيمة"},
+    {"Business case", "Analyse de rentabilité", "دراسة الجدوى"},
+    {"on premises", "sur site", "في الموقع"},
+    {"cloud", "cloud", "السحابة"},
+    {"one-time", "ponctuel", "لمرة واحدة"},
+    {"total", "total", "المجموع"},
+    {"staying on premises", "maintien sur site", "البقاء في الموقع"},
+    {"with the migration", "avec la migration", "مع الانتقال"},
+    {"savings", "économies", "التوفير"},
+    {"cumulative savings", "économies cumulées", "التوفير التراكمي"},
+    {"Waves", "Vagues", "الموجات"},
+    {"wave", "vague", "الموجة"},
+    {"dates", "dates", "التواريخ"},
+    {"kind", "type", "النوع"},
+    {"groups", "groupes", "المجموعات"},
+    {"monthly cost", "coût mensuel", "التكلفة الشهرية"},
+    {"one-time cost", "coût unique", "التكلفة لمرة واحدة"},
+    {"transfer GB", "transfert (Go)", "النقل (GB)"},
+    {"longest site copy (h)", "plus longue copie d’un site (h)", "أطول نسخ لموقع (ساعة)"},
+    {"pilot", "pilote", "تجريبية"},
+    {"Costs by region", "Coûts par région", "التكاليف حسب الجهة"},
+    {"region", "région", "الجهة"},
+    {"cloud monthly", "cloud mensuel", "السحابة شهريًا"},
+    {"on-premises monthly", "sur site mensuel", "في الموقع شهريًا"},
+    {"Rules and assumptions", "Règles et hypothèses", "القواعد والافتراضات"},
+    {"parameter", "paramètre", "المعامل"},
+    {"None.", "Aucune.", "لا شيء."},
+    {"constraint", "contrainte", "القيد"},
+    {"waves", "vagues", "الموجات"},
+    {"why", "pourquoi", "السبب"},
+    {"fix", "correctif", "التصحيح"},
+    {"more", "de plus", "أخرى"},
+    {"more in plan.json", "de plus dans plan.json", "أخرى في plan.json"},
+    {"Hosts", "Serveurs", "الخوادم"},
+    {"host", "serveur", "الخادم"},
+    {"commune", "commune", "الجماعة"},
+    {"env", "env.", "البيئة"},
+    {"strategy", "stratégie", "الاستراتيجية"},
+    {"group", "groupe", "المجموعة"},
+    {"target", "cible", "الوجهة"},
+    {"copy (h)", "copie (h)", "النسخ (ساعة)"},
+    {"rehost", "réhébergement", "إعادة الاستضافة"},
+    {"replatform", "replateformage", "النقل إلى منصة جديدة"},
+    {"retire", "retrait", "السحب"},
+    {"retain", "conservation", "الاحتفاظ"},
+    {"dependency order", "Ordre des dépendances", "ترتيب التبعيات"},
+    {"light dependency order", "Dépendances légères entre vagues", "تبعيات خفيفة بين الموجات"},
+    {"environment", "Dév./test avant la production", "التطوير والاختبار قبل الإنتاج"},
+    {"transfer window", "Fenêtre de transfert", "نافذة النقل"},
+    {"wave size", "Taille de vague", "حجم الموجة"},
+    {"criticality", "Criticité élevée trop tôt", "أهمية عالية في وقت مبكر جدًا"},
+    {"group size", "Taille de groupe", "حجم المجموعة"},
+    {"server_cost_high", "coût par serveur élevé", "تكلفة مرتفعة لكل خادم"},
+    {"server_cost_low", "coût par serveur faible", "تكلفة منخفضة لكل خادم"},
+    {"fleet_cost_high", "coût moyen du parc élevé", "متوسط تكلفة الحظيرة مرتفع"},
+    {"fleet_cost_low", "coût moyen du parc faible", "متوسط تكلفة الحظيرة منخفض"},
+    {"payback_short", "retour sur investissement trop rapide",
+     "استرداد الاستثمار سريع أكثر من اللازم"},
+    {"cloud_ratio_low", "cloud anormalement bon marché", "السحابة رخيصة بشكل غير عادي"},
+    {"cloud_ratio_high", "cloud anormalement cher", "السحابة مكلفة بشكل غير عادي"},
     {"Generated by sahab-planner. Prices come from the catalogues named in the parameters; they "
      "are estimates.",
      "Produit par sahab-planner. Les prix viennent des catalogues nommés dans les paramètres ; ce "
-     "sont des estimations."},
+     "sont des estimations.",
+     "أُنتج بواسطة sahab-planner. الأسعار مأخوذة من الكتالوجات المذكورة في المعاملات، وهي تقديرات."},
 };
 
 struct Words {
   ReportLanguage language;
   std::string operator()(std::string_view english) const {
-    if (language == ReportLanguage::kFrench) {
-      for (const auto& [en, fr] : kFrenchWords) {
-        if (en == english) return std::string(fr);
-      }
+    if (language == ReportLanguage::kEnglish) return std::string(english);
+    for (const auto& w : kWords) {
+      if (w.english == english)
+        return std::string(language == ReportLanguage::kArabic ? w.arabic : w.french);
     }
     return std::string(english);
   }
@@ -397,7 +409,11 @@ struct Words {
       out += (out.empty() ? "" : std::string(separator)) + words(m, language);
     return out;
   }
-  const char* code() const { return language == ReportLanguage::kFrench ? "fr" : "en"; }
+  // <html lang=… dir=…>: Arabic reads right to left.
+  std::string html_attributes() const {
+    return "lang=\"" + std::string(code(language)) + "\"" +
+           (language == ReportLanguage::kArabic ? " dir=\"rtl\"" : "");
+  }
 };
 
 // The business case as an inline SVG (no script, nothing loaded): monthly cost with the migration
@@ -455,10 +471,10 @@ std::string html_report(const Plan& plan, ReportLanguage language) {
   const Totals& t = plan.totals;
   const std::string& cur = plan.currency;
   Html h;
-  h.raw("<!DOCTYPE html>\n<html lang=\"")
-      .raw(w.code())
+  h.raw("<!DOCTYPE html>\n<html ")
+      .raw(w.html_attributes())
       .raw(
-          "\"><head><meta charset=\"utf-8\">"
+          "><head><meta charset=\"utf-8\">"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
           "'unsafe-inline'\"><title>")
       .text(w("Sahab — migration plan"))

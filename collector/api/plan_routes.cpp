@@ -99,15 +99,13 @@ http::Response plan_document(const planner::Plan& plan, const http::Request& req
     r.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"" + stem + "-" + table + ".csv\"");
   } else if (format == "html") {
-    // The report's own words in French unless ?lang=en (the planner's sentences stay English).
-    const std::string lang = request.query_param("lang").value_or("fr");
-    if (lang != "fr" && lang != "en") {
-      return error_response(400, "query_choice", {{"name", "lang"}, {"choices", "fr, en"}},
-                            "lang: expected fr or en");
+    // The report in the web UI's language (?lang=fr by default, en, ar; zgh reads French).
+    const auto language = planner::language_named(request.query_param("lang").value_or("fr"));
+    if (!language) {
+      return error_response(400, "query_choice", {{"name", "lang"}, {"choices", "fr, en, ar, zgh"}},
+                            "lang: expected fr, en, ar or zgh");
     }
-    r = http::Response::text(
-        200, planner::html_report(plan, lang == "en" ? planner::ReportLanguage::kEnglish
-                                                     : planner::ReportLanguage::kFrench));
+    r = http::Response::text(200, planner::html_report(plan, *language));
     r.content_type = "text/html; charset=utf-8";
     r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + stem + ".html\"");
     r.headers.emplace_back("Content-Security-Policy",

@@ -234,6 +234,14 @@ CREATE TABLE migration_targets (
   linked_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 6: each web UI user's preferences (PUT /api/v1/me/preferences), kept across browsers.
+    R"sql(
+CREATE TABLE user_preferences (
+  user TEXT PRIMARY KEY,                   -- a ui.users name
+  language TEXT NOT NULL,                  -- a web UI language code: fr, ar, en, zgh
+  updated_at INTEGER NOT NULL              -- unix seconds
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -51,6 +51,31 @@ expect_status 200 -b "sahab_session=forged" -H "$API_AUTH" "$URL/api/v1/hosts"
 expect_status 401 "$URL/api/v1/hosts"
 ok "a forged cookie is refused; the bearer token still works"
 
+# Each user's language (issue 20): kept per user, refused when not a menu language or not JSON
+# of the expected shape, only with the session's CSRF token, not for the API token (no user).
+prefs="$URL/api/v1/me/preferences"
+put_language() {  # put_language JAR CSRF BODY: prints the status; the reply in $WORK/prefs.json
+  curl -s -o "$WORK/prefs.json" -w '%{http_code}' -X PUT -b "$1" -H "X-CSRF-Token: $2" \
+    -H 'Content-Type: application/json' -d "$3" "$prefs"
+}
+[[ "$(curl -fsS -b "$WORK/vera" "$prefs")" == '{"language":null}' ]] || fail "a new user has a language"
+[[ $(put_language "$WORK/vera" "$vera_csrf" '{"language":"ar"}') == 200 ]] || fail "viewer sets Arabic"
+[[ "$(curl -fsS -b "$WORK/vera" "$prefs")" == '{"language":"ar"}' ]] || fail "Arabic not kept"
+[[ "$(curl -fsS -b "$WORK/ada" "$prefs")" == '{"language":null}' ]] || fail "one user's language leaked to another"
+[[ $(put_language "$WORK/vera" "$vera_csrf" '{"language":"ar-MA"}') == 400 ]] || fail "ar-MA accepted"
+grep -q '"code":"parameter_choice"' "$WORK/prefs.json" && grep -q 'fr, ar, en, zgh' "$WORK/prefs.json" ||
+  fail "the refusal names the choices: $(cat "$WORK/prefs.json")"
+[[ $(put_language "$WORK/vera" "$vera_csrf" '{"language":1}') == 400 ]] || fail "a number accepted"
+[[ $(put_language "$WORK/vera" "$vera_csrf" '{"language":"fr","theme":"dark"}') == 400 ]] || fail "an unknown key accepted"
+[[ $(put_language "$WORK/vera" "$vera_csrf" '["ar"]') == 400 ]] || fail "a list accepted"
+[[ $(put_language "$WORK/vera" "$vera_csrf" "{\"language\":\"$(head -c 70000 /dev/zero | tr '\0' a)\"}") == 413 ]] ||
+  fail "a 70 KB body accepted"
+[[ $(put_language "$WORK/vera" "" '{"language":"en"}') == 403 ]] || fail "no CSRF token accepted"
+expect_status 400 -H "$API_AUTH" "$prefs"
+[[ $(put_language "$WORK/ada" "$ada_csrf" '{"language":"zgh"}') == 200 ]] || fail "admin sets Amazigh"
+[[ "$(curl -fsS -b "$WORK/vera" "$prefs")" == '{"language":"ar"}' ]] || fail "a refused write changed the language"
+ok "each user's language is kept (GET/PUT /api/v1/me/preferences); bad codes, shapes, sizes, no CSRF and the API token are refused"
+
 expect_status 403 -b "$WORK/vera" -X POST "$URL/api/v1/logout"
 expect_status 200 -b "$WORK/vera" -H "X-CSRF-Token: $vera_csrf" -X POST "$URL/api/v1/logout"
 expect_status 401 -b "$WORK/vera" "$URL/api/v1/hosts"

@@ -86,7 +86,7 @@ try {
   check(write.role === 'viewer' && write.withCsrf === 403 && write.withoutCsrf === 403, `viewer write: ${JSON.stringify(write)}`);
   ok('a viewer cannot write');
 
-  await page.click('[data-testid=language]');
+  await page.selectOption('[data-testid=language]', 'en');
   await page.waitForSelector('header a[href="#/hosts"]:text("Hosts")');
   await page.waitForSelector('[data-testid=percentiles]');
   await page.click('[data-testid=logout]');

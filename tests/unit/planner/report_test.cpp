@@ -90,6 +90,38 @@ TEST_CASE("report: in French every heading and every planner sentence is French"
   CHECK(french.find("cœurs") != std::string::npos);
 }
 
+TEST_CASE("report: in Arabic, right to left, every heading and every planner sentence is Arabic") {
+  Host idle = server("b");
+  idle.utilisation->cpu_ratio = {0.01, 0.01, 0.01, 0.01, 0.02};
+  const Plan p = plan(Fleet{"", {server("a"), idle}, {}}, PlannerConfig{}, test_catalogs());
+  const std::string arabic = html_report(p, ReportLanguage::kArabic);
+  const std::string english = html_report(p, ReportLanguage::kEnglish);
+  CHECK(arabic.find("<html lang=\"ar\" dir=\"rtl\">") != std::string::npos);
+  CHECK(english.find("dir=\"rtl\"") == std::string::npos);
+  CHECK(arabic.find("<h2>الموجات</h2>") != std::string::npos);
+  CHECK(arabic.find("text-align:left") == std::string::npos);  // logical: start/end
+  // Every heading differs from English: no phrase of the report's table lacks its Arabic.
+  for (const char* tag : {"h1", "h2", "th", "title"}) {
+    const auto ar = texts_of(arabic, tag), en = texts_of(english, tag);
+    REQUIRE(ar.size() == en.size());
+    for (std::size_t i = 0; i < ar.size(); ++i) {
+      CAPTURE(en[i]);
+      CHECK((ar[i] != en[i] || en[i] == "★"));
+    }
+  }
+  for (const auto& rule : p.rules) {
+    CAPTURE(rule.key);
+    CHECK(arabic.find(html_escape(rule.english)) == std::string::npos);
+    CHECK(arabic.find(html_escape(words(rule, Language::kArabic))) != std::string::npos);
+  }
+  for (const auto& host : p.hosts) {
+    for (const auto& reason : host.reasons) {
+      CAPTURE(reason.english);
+      CHECK(arabic.find(html_escape(words(reason, Language::kArabic))) != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("report: CSV files have one row per host - wave and roll-up") {
   Fleet fleet{"", {server("a"), server("b,with comma")}, {}};
   const Plan p = plan(fleet, PlannerConfig{}, test_catalogs());

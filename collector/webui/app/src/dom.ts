@@ -27,7 +27,8 @@ export function clear(element: Element): void {
   while (element.firstChild) element.removeChild(element.firstChild);
 }
 
-// A link inside the app ("#/hosts/ID"); the id is URI-encoded, the label is text.
+// A link inside the app ("#/hosts/ID"); the id is URI-encoded, the label is text. dir=auto isolates
+// the label (a host name, an id) so it keeps its own direction on an Arabic page.
 export function link(route: string, label: Child): HTMLAnchorElement {
-  return h('a', { href: `#${route}` }, label);
+  return h('a', { href: `#${route}`, dir: 'auto' }, label);
 }

@@ -2,10 +2,10 @@
 // (#/ overview, #/hosts, #/hosts/ID). Hash routing keeps the server side to "/" and "/assets/".
 import './style.css';
 
-import { resumeSession, session, signOut, Unauthorised } from './api';
+import { getJson, resumeSession, sendJson, session, signOut, Unauthorised } from './api';
 import { h } from './dom';
 import { forgetFleet } from './fleet';
-import { lang, setLanguage, t } from './i18n';
+import { lang, languages, setLanguage, t } from './i18n';
 import { hostPage } from './pages/host';
 import { hostsPage } from './pages/hosts';
 import { loginPage } from './pages/login';
@@ -35,16 +35,45 @@ function pageFor(address: string): Promise<HTMLElement> {
   return Promise.resolve(h('p', {}, t.notFound));
 }
 
-function shell(content: Node): HTMLElement {
-  const language = h('button', { type: 'button', 'data-testid': 'language' }, t.switchLanguage);
-  language.addEventListener('click', () => {
-    setLanguage(lang === 'fr' ? 'en' : 'fr');
+// The language is kept in the browser (localStorage, by setLanguage) and, once signed in, for the
+// user on the collector (any browser they sign in from). A choice made on the sign-in page, before
+// the collector knows who chose, is saved as theirs when they sign in.
+let chosenSignedOut = false;
+let languageFollowed = false;
+
+const saveLanguage = () => sendJson('PUT', '/api/v1/me/preferences', { language: lang }).catch(() => undefined);
+
+async function followUserLanguage(): Promise<void> {
+  languageFollowed = true;
+  const stored = await getJson<{ language: string | null }>('/api/v1/me/preferences').catch(() => null);
+  if (chosenSignedOut || !stored?.language) {
+    chosenSignedOut = false;
+    await saveLanguage();
+  } else if (stored.language !== lang) {
+    setLanguage(stored.language);
+  }
+}
+
+// Each language named in itself (and marked so: screen readers pronounce it, checks skip it).
+function languageMenu(): HTMLSelectElement {
+  const menu = h('select', { 'data-testid': 'language', 'aria-label': t.language },
+    ...languages.map((l) => h('option', { value: l.code, lang: l.code, dir: l.dir, selected: l.code === lang }, l.name)));
+  menu.addEventListener('change', () => {
+    setLanguage(menu.value);
+    if (session()) void saveLanguage();
+    else chosenSignedOut = true;
     void show();
   });
+  return menu;
+}
+
+function shell(content: Node): HTMLElement {
+  const language = languageMenu();
   const logout = h('button', { type: 'button', 'data-testid': 'logout' }, t.logout);
   logout.addEventListener('click', async () => {
     forgetFleet();
     forgetPlan();
+    languageFollowed = false;
     await signOut().catch(() => undefined);
     void show();
   });
@@ -70,6 +99,8 @@ async function show(): Promise<void> {
     root.replaceChildren(shell(loginPage(() => void show())));
     return;
   }
+  if (!languageFollowed) await followUserLanguage();
+  if (call !== latest) return;
   const route = location.hash.replace(/^#/, '') || '/';
   root.replaceChildren(shell(h('p', { class: 'muted' }, t.loading)));
   try {

@@ -1,21 +1,75 @@
-// The current language (French unless the user chose English) and locale-aware formatting.
+// The current language (French unless the user chose another) and locale-aware formatting.
+// Every language is one entry of `languages`: nothing else in the app names a language.
+import { ar } from './ar';
 import { en } from './en';
 import { fr, type Strings } from './fr';
+import { zgh, review as zghReview } from './zgh';
 
-export type Language = 'fr' | 'en';
-const kStorageKey = 'sahab.language';
-
-export let lang: Language = localStorage.getItem(kStorageKey) === 'en' ? 'en' : 'fr';
-export let t: Strings = lang === 'en' ? en : fr;
-
-export function setLanguage(next: Language): void {
-  lang = next;
-  t = next === 'en' ? en : fr;
-  localStorage.setItem(kStorageKey, next);
-  document.documentElement.lang = next;
+export interface Review {
+  // Nobody whose language it is has checked this catalogue yet (docs/webui.md, "Languages").
+  status: 'needs-native-review';
+  // Where the catalogue's missing strings come from, if it may lack any; null: it may not.
+  fallback: 'fr' | null;
 }
 
-const locale = () => (lang === 'en' ? 'en-GB' : 'fr-FR');
+export interface LanguageEntry {
+  code: string; // BCP 47, also <html lang> and the report's ?lang=
+  name: string; // in the language itself, for the menu
+  locales: string[]; // for Intl, first supported wins
+  dir: 'ltr' | 'rtl';
+  strings: Strings; // a catalogue's review marker (its file's `review`) is for the catalogue check
+}
+
+// A catalogue that may lack strings, completed from its fallback (French), as its review marker says.
+const completed = (own: Partial<Strings>, marker: Review): Strings => ({ ...(marker.fallback ? fr : {}), ...own }) as Strings;
+
+// Bidi isolation (FSI … PDI) around every text parameter of a right-to-left catalogue's sentences:
+// a host name, an address or a figure inside an Arabic sentence keeps its own direction and does
+// not drag the punctuation around it.
+const isolate = (text: string): string => `\u2068${text}\u2069`;
+function isolated<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(isolated) as T;
+  if (typeof value === 'function') {
+    const f = value as unknown as (...args: unknown[]) => unknown;
+    return ((...args: unknown[]) => f(...args.map((a) => (typeof a === 'string' ? isolate(a) : a)))) as unknown as T;
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isolated(v)])) as T;
+  }
+  return value;
+}
+
+export const languages: LanguageEntry[] = [
+  { code: 'fr', name: 'Français', locales: ['fr-FR'], dir: 'ltr', strings: fr },
+  // ar-MA: Latin digits, as Moroccan administrations write them ("1.234.567,5", "12.500 د.م.").
+  { code: 'ar', name: 'العربية', locales: ['ar-MA'], dir: 'rtl', strings: isolated(ar) },
+  { code: 'en', name: 'English', locales: ['en-GB'], dir: 'ltr', strings: en },
+  // Tifinagh, left to right; figures as in French, the language its untranslated strings fall back to.
+  { code: 'zgh', name: 'ⵜⴰⵎⴰⵣⵉⵖⵜ', locales: ['zgh-Tfng-MA', 'fr-FR'], dir: 'ltr', strings: completed(zgh, zghReview) },
+];
+
+const kStorageKey = 'sahab.language';
+const entry = (code: string | null): LanguageEntry => languages.find((l) => l.code === code) ?? languages[0];
+
+let current = entry(localStorage.getItem(kStorageKey));
+export let lang: string = current.code;
+export let t: Strings = current.strings;
+
+export function setLanguage(next: string): void {
+  current = entry(next);
+  lang = current.code;
+  t = current.strings;
+  localStorage.setItem(kStorageKey, lang);
+  document.documentElement.lang = lang;
+  document.documentElement.dir = current.dir;
+  document.title = t.appName;
+}
+
+const locale = () => current.locales;
+
+// Text that must keep its own direction on a right-to-left page ("0–10 %", not "10–0 %"; a host
+// name inside a sentence); as it is on a left-to-right one.
+export const ownDirection = (text: string): string => (current.dir === 'rtl' ? isolate(text) : text);
 
 export function formatNumber(value: number, digits = 0): string {
   return value.toLocaleString(locale(), { maximumFractionDigits: digits });
@@ -26,10 +80,10 @@ export function formatPercent(ratio: number | undefined): string {
   return ratio.toLocaleString(locale(), { style: 'percent', maximumFractionDigits: 1 });
 }
 
-// Bytes in binary units (Gio/GiB), the way servers are sized.
+// Bytes in binary units (Gio/GiB), the way servers are sized; the units' names are the catalogue's.
 export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined || !Number.isFinite(bytes)) return '—';
-  const units = lang === 'en' ? ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] : ['o', 'Kio', 'Mio', 'Gio', 'Tio', 'Pio'];
+  const units = t.byteUnits;
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {

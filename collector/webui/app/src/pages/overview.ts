@@ -2,7 +2,7 @@
 // a few KB), then the plan's costs and strategies when the planner has them: the page is usable
 // before the plan arrives.
 import { h, link } from '../dom';
-import { formatBytes, formatDay, formatMoney, formatMoneyCompact, formatNumber, formatPercent, t } from '../i18n';
+import { formatBytes, formatDay, formatMoney, formatMoneyCompact, formatNumber, formatPercent, ownDirection, t } from '../i18n';
 import { kStrategies, loadPlanSummary, type PlanSummary, strategyCounts } from '../plan';
 import { type EndOfLifeStatus, type FleetSummary, loadSummary } from '../summary';
 
@@ -88,7 +88,7 @@ function bars(testId: string, title: string, rows: Row[], limit = 12): HTMLEleme
 }
 
 function bands(counts: number[]): Row[] {
-  return counts.map((n, i) => [`${i * 10}–${i * 10 + 10} %`, n]);
+  return counts.map((n, i) => [ownDirection(`${i * 10}–${i * 10 + 10} %`), n]);
 }
 
 const eolLabels = (): Record<EndOfLifeStatus, string> => ({
