@@ -276,6 +276,12 @@ std::vector<Entry> entries(PlannerConfig& c) {
   t.map("costs.exchange_rates", "value of one unit of a currency in the plan currency",
         c.costs.exchange_rates, [](const std::string& v) { return parse_number(v, 1e-9, 1e9); });
   t.word("costs.commitment", "pricing option", c.costs.commitment, {"on-demand", "1y", "3y"});
+  t.word("costs.windows_licence",
+         "Windows Server in the cloud: licence included in the price, or bring your own",
+         c.costs.windows_licence, {"included", "byol"});
+  t.word("costs.sql_server_licence",
+         "SQL Server in the cloud: licence included in the price, or bring your own",
+         c.costs.sql_server_licence, {"included", "byol"});
   t.number("costs.hours_per_month", "billed hours per month on demand", c.costs.hours_per_month, 1,
            744);
   t.number("costs.hours_per_month_committed", "billed hours per month with a commitment",

@@ -111,6 +111,11 @@ struct PlannerConfig {
     std::string currency = "MAD";
     std::map<std::string, double> exchange_rates{{"MAD", 1.0}, {"USD", 10.0}, {"EUR", 10.8}};
     std::string commitment = "on-demand";  // on-demand | 1y | 3y
+    // Cloud licences of Windows Server and SQL Server: "included" in the provider's price (the
+    // catalogue's licences per vCPU-hour), or "byol": the administration brings the licences it
+    // owns (Azure Hybrid Benefit, AWS BYOL), paid on premises as today and not again in the cloud.
+    std::string windows_licence = "included";
+    std::string sql_server_licence = "included";
     double hours_per_month = 730;
     double hours_per_month_committed = 744;
     double egress_share_of_p95 = 0.3;  // average transmit rate as a share of its p95

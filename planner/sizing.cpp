@@ -325,8 +325,13 @@ std::optional<Offer> price_on(const Requirement& need, const Provider& provider,
   };
   offer.monthly.compute = compute(c.costs.commitment);
   offer.monthly.egress = need.egress_gib_month * provider.egress_per_gib * rate;
-  double licence_per_vcpu_hour = need.windows ? provider.windows_per_vcpu_hour : 0;
-  if (need.sql_server && !managed) licence_per_vcpu_hour += provider.sql_server_per_vcpu_hour;
+  double licence_per_vcpu_hour = 0;
+  if (need.windows && c.costs.windows_licence == "included") {
+    licence_per_vcpu_hour += provider.windows_per_vcpu_hour;
+  }
+  if (need.sql_server && !managed && c.costs.sql_server_licence == "included") {
+    licence_per_vcpu_hour += provider.sql_server_per_vcpu_hour;
+  }
   offer.monthly.licences = licence_per_vcpu_hour * instance->vcpu * c.costs.hours_per_month * rate;
   const double rest = offer.monthly.storage + offer.monthly.egress + offer.monthly.licences;
   for (std::size_t t = 0; t < kCommitments.size(); ++t) {

@@ -7,6 +7,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "common/timestamp.h"
+#include "planner/end_of_support.h"
 #include "planner/sizing.h"
 
 namespace sahab::planner {
@@ -260,7 +262,29 @@ ServiceEvidence service_evidence(const Host& host, const Software& software,
   return e;
 }
 
-StrategyDecision decide_strategy(const Host& host, const PlannerConfig& c, int clients) {
+namespace {
+
+// A rehost carries the OS into the cloud as it is: one whose vendor support has ended by the first
+// wave is flagged, so the move is planned with an upgrade or paid extended security updates; one
+// whose support ends within a year of it is said in the reasons.
+void check_end_of_support(const Host& host, const PlannerConfig& c, StrategyDecision& d) {
+  const auto first_wave = parse_rfc3339(c.waves.start_date + "T00:00:00Z");
+  if (!first_wave) return;  // refused by the configuration's checks before planning
+  const auto support = end_of_life(host.os_name, host.os_version, *first_wave);
+  if (!support.date) return;
+  std::string os = host.os_name;
+  if (!host.os_version.empty() && !contains(lower(os), lower(host.os_version))) {
+    os += " " + host.os_version;
+  }
+  if (support.status == EndOfLife::kEnded) {
+    d.flags.push_back(
+        say("strategy.flag_os_end_of_support", {{"os", os}, {"date", *support.date}}));
+  } else if (support.status == EndOfLife::kEndingSoon) {
+    d.reasons.push_back(say("strategy.os_support_ending", {{"os", os}, {"date", *support.date}}));
+  }
+}
+
+StrategyDecision forced_or_idle(const Host& host, const PlannerConfig& c, int clients) {
   StrategyDecision d;
   if (const auto forced = strategy_named(host.label(c.strategy.label))) {
     d.forced = forced;
@@ -279,6 +303,14 @@ StrategyDecision decide_strategy(const Host& host, const PlannerConfig& c, int c
     return d;
   }
   check_idle(host, c, clients, d);
+  return d;
+}
+
+}  // namespace
+
+StrategyDecision decide_strategy(const Host& host, const PlannerConfig& c, int clients) {
+  StrategyDecision d = forced_or_idle(host, c, clients);
+  if (d.forced != Strategy::kRetire) check_end_of_support(host, c, d);
   return d;
 }
 

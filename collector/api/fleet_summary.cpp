@@ -9,7 +9,6 @@
 #include <mutex>
 #include <optional>
 
-#include "collector/api/end_of_life.h"
 #include "collector/api/fleet_export.h"
 #include "collector/api/router.h"
 #include "collector/store/fingerprint.h"
@@ -19,6 +18,7 @@
 #include "collector/store/utilisation.h"
 #include "common/bounded_json.h"
 #include "common/timestamp.h"
+#include "planner/end_of_support.h"
 
 namespace sahab::collector {
 namespace {
@@ -160,7 +160,7 @@ json fleet_figures(const FleetCache::Snapshot& snapshot, std::int64_t now) {
   std::map<std::optional<std::string>, Totals> by_region, by_province;
   struct OsRow {
     std::int64_t hosts = 0;
-    EndOfLifeStatus eol;
+    planner::EndOfLifeStatus eol;
   };
   std::map<std::string, OsRow> by_os;
   std::map<std::string, std::int64_t> eol_counts = {
@@ -172,8 +172,8 @@ json fleet_figures(const FleetCache::Snapshot& snapshot, std::int64_t now) {
     by_region[h.region].add(h);
     by_province[h.province].add(h);
     OsRow& os = by_os[os_label(h)];
-    if (os.hosts++ == 0) os.eol = end_of_life(h.os_name, h.os_version, now);
-    eol_counts[end_of_life_name(os.eol.status)]++;
+    if (os.hosts++ == 0) os.eol = planner::end_of_life(h.os_name, h.os_version, now);
+    eol_counts[planner::end_of_life_name(os.eol.status)]++;
     add_to(cpu, h.cpu_p95);
     add_to(memory, h.memory_p95);
   }
@@ -187,7 +187,7 @@ json fleet_figures(const FleetCache::Snapshot& snapshot, std::int64_t now) {
     os_json.push_back({{"name", label.empty() ? json() : json(label)},
                        {"hosts", row.hosts},
                        {"end_of_life", row.eol.date ? json(*row.eol.date) : json()},
-                       {"status", end_of_life_name(row.eol.status)}});
+                       {"status", planner::end_of_life_name(row.eol.status)}});
   }
   return {{"window_days", static_cast<double>(snapshot.window) / 86'400.0},
           {"hosts", all.hosts},

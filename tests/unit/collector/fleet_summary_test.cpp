@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <random>
 
-#include "collector/api/end_of_life.h"
+#include "planner/end_of_support.h"
 #include "collector/store/agents.h"
 #include "collector/store/enrolment_tokens.h"
 #include "collector/store/imports.h"

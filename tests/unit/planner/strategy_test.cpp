@@ -285,3 +285,67 @@ TEST_CASE("compliance: the sovereign offer too small is flagged - never swapped 
   CHECK_FALSE(p.hosts[0].target);
   CHECK(has_text(p.hosts[0].flags, "no instance of sovereign"));
 }
+
+namespace {
+Host windows_server(const std::string& id, const std::string& release) {
+  Host h = server(id);
+  h.os_family = "windows";
+  h.os_name = "Microsoft Windows Server " + release + " Standard";
+  h.os_version = "10.0.14393";
+  return h;
+}
+}  // namespace
+
+TEST_CASE("strategy: an OS out of support by the first wave is flagged, one ending soon said") {
+  PlannerConfig config;  // first wave 2027-01-04
+  Fleet fleet{"",
+              {windows_server("w2012", "2012 R2"), windows_server("w2016", "2016"),
+               windows_server("w2022", "2022"), idle_server("idle")},
+              {}};
+  fleet.hosts[3].os_name = "CentOS Linux";
+  fleet.hosts[3].os_version = "7";
+  const Plan p = plan(fleet, config, test_catalogs());
+  const HostPlan& w2012 = find_host(p, "w2012");
+  CHECK(w2012.strategy == Strategy::kRehost);
+  CHECK(has_text(w2012.flags,
+                 "Microsoft Windows Server 2012 R2 Standard 10.0.14393: vendor support ended on "
+                 "2023-10-10; upgrade it during the move"));
+  const HostPlan& w2016 = find_host(p, "w2016");
+  CHECK(has_text(w2016.reasons, "vendor support ends on 2027-01-12, within a year"));
+  CHECK_FALSE(has_text(w2016.flags, "vendor support"));
+  const HostPlan& w2022 = find_host(p, "w2022");
+  CHECK_FALSE(has_text(w2022.flags, "vendor support"));
+  CHECK_FALSE(has_text(w2022.reasons, "vendor support"));
+  // A server retired is not moved: its OS does not matter.
+  CHECK(find_host(p, "idle").strategy == Strategy::kRetire);
+  CHECK_FALSE(has_text(find_host(p, "idle").flags, "vendor support"));
+
+  // The same fleet planned to start in 2021: 2012 R2 still had more than a year, 2016 years.
+  config.waves.start_date = "2021-06-01";
+  const Plan early = plan(fleet, config, test_catalogs());
+  CHECK_FALSE(has_text(find_host(early, "w2012").flags, "vendor support"));
+  CHECK_FALSE(has_text(find_host(early, "w2012").reasons, "vendor support"));
+  CHECK_FALSE(has_text(find_host(early, "w2016").reasons, "vendor support"));
+}
+
+TEST_CASE("costs: Windows licences in the cloud are included in the price unless brought (byol)") {
+  PlannerConfig config;
+  config.providers.allowed = {"public"};
+  Fleet fleet{"", {windows_server("win", "2019"), server("linux")}, {}};
+  const Plan included = plan(fleet, config, test_catalogs());
+  const HostPlan& win = find_host(included, "win");
+  REQUIRE(win.target);
+  // 0.05 USD per vCPU-hour x the target's vCPUs x 730 h x 10 MAD per USD.
+  CHECK(win.monthly.licences == doctest::Approx(0.05 * win.target->vcpu * 730 * 10));
+  CHECK(find_host(included, "linux").monthly.licences == 0);
+
+  config.costs.windows_licence = "byol";
+  const Plan byol = plan(fleet, config, test_catalogs());
+  REQUIRE(find_host(byol, "win").target);
+  CHECK(find_host(byol, "win").monthly.licences == 0);
+  CHECK(find_host(byol, "win").monthly.total() ==
+        doctest::Approx(win.monthly.total() - win.monthly.licences));
+  // The licences owned stay in today's cost on premises either way.
+  CHECK(find_host(byol, "win").on_premises.licences == doctest::Approx(win.on_premises.licences));
+  CHECK(win.on_premises.licences > find_host(included, "linux").on_premises.licences);
+}

@@ -1,10 +1,12 @@
-#include "collector/api/end_of_life.h"
+#include "planner/end_of_support.h"
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 
-namespace sahab::collector {
+#include "common/timestamp.h"
+
+namespace sahab::planner {
 namespace {
 
 struct Release {
@@ -77,14 +79,9 @@ bool names_release(std::string_view name, std::string_view release) {
   return false;
 }
 
+// Unix seconds of a table date (all valid, checked by the tests).
 std::int64_t unix_day(std::string_view date) {
-  const auto number = [&](size_t at, size_t n) {
-    return std::stoi(std::string(date.substr(at, n)));
-  };
-  const std::chrono::year_month_day day{std::chrono::year{number(0, 4)},
-                                        std::chrono::month{static_cast<unsigned>(number(5, 2))},
-                                        std::chrono::day{static_cast<unsigned>(number(8, 2))}};
-  return std::chrono::sys_days{day}.time_since_epoch().count() * 86'400;
+  return parse_rfc3339(std::string(date) + "T00:00:00Z").value_or(0);
 }
 
 }  // namespace
@@ -124,4 +121,4 @@ const char* end_of_life_name(EndOfLife status) {
   return "unknown";
 }
 
-}  // namespace sahab::collector
+}  // namespace sahab::planner

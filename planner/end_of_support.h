@@ -1,14 +1,16 @@
 #pragma once
 // End of support of common server operating systems, decided from the OS name and version the
-// inventory or an import reports. A small table, not a product database: the dates are the end of
-// the vendor's standard security support (Windows: extended support; RHEL and clones: end of
-// maintenance; Ubuntu: end of standard support, without ESM; Debian: end of LTS).
+// inventory or an import reports. The collector's fleet summary and the planner's strategies
+// (an unsupported OS is flagged on the host's plan) read the same table. A small table, not a
+// product database: the dates are the end of the vendor's standard security support (Windows:
+// extended support; RHEL and clones: end of maintenance; Ubuntu: end of standard support, without
+// ESM; Debian: end of LTS).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace sahab::collector {
+namespace sahab::planner {
 
 enum class EndOfLife { kUnknown, kSupported, kEndingSoon, kEnded };
 
@@ -27,4 +29,4 @@ EndOfLifeStatus end_of_life(std::string_view name, std::string_view version, std
 // "unknown", "supported", "ending_soon", "ended".
 const char* end_of_life_name(EndOfLife status);
 
-}  // namespace sahab::collector
+}  // namespace sahab::planner
