@@ -2,31 +2,23 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 
+#include "collector/api/gauge_family.h"
 #include "common/timestamp.h"
 
 namespace sahab::collector {
 namespace {
 using prometheus::MetricFamily;
-using Labels = std::vector<prometheus::ClientMetric::Label>;
 
-MetricFamily& gauge(std::vector<MetricFamily>& out, std::string name, std::string help) {
-  MetricFamily family;
-  family.name = std::move(name);
-  family.help = std::move(help);
-  family.type = prometheus::MetricType::Gauge;
-  out.push_back(std::move(family));
-  return out.back();
-}
-
-void add(MetricFamily& family, Labels labels, double value) {
-  prometheus::ClientMetric metric;
-  metric.label = std::move(labels);
-  metric.gauge.value = value;
-  family.metric.push_back(std::move(metric));
+// A gauge family with its series, appended whole: references into `out` would dangle as it grows.
+void add_family(std::vector<MetricFamily>& out, std::string name, std::string help,
+                const std::function<void(MetricFamily&)>& fill) {
+  out.push_back(gauge_family(std::move(name), std::move(help)));
+  fill(out.back());
 }
 
 constexpr std::int64_t kDay = 86'400;
@@ -73,38 +65,46 @@ void add_host_gauges(std::vector<MetricFamily>& out, const planner::Plan& plan,
     by_region[{host.region, strategy}] += 1;
     by_confidence[std::to_string(std::clamp(host.confidence, 1, 5))] += 1;
   }
-  auto& strategies = gauge(out, "sahab_plan_hosts", "Hosts of the current plan by strategy.");
-  for (const auto& [strategy, n] : by_strategy) add(strategies, {{"strategy", strategy}}, n);
-  auto& regions =
-      gauge(out, "sahab_plan_hosts_by_region", "Hosts of the current plan by region and strategy.");
-  for (const auto& [key, n] : by_region)
-    add(regions, {{"region", key.first}, {"strategy", key.second}}, n);
-  auto& confidence = gauge(out, "sahab_plan_hosts_by_confidence",
-                           "Hosts of the current plan by sizing confidence (1 to 5 stars).");
-  for (const auto& [stars, n] : by_confidence) add(confidence, {{"confidence", stars}}, n);
-  auto& lacking = gauge(out, "sahab_plan_hosts_missing_data",
-                        "Hosts the plan had to make assumptions for, by missing data (any: at "
-                        "least one).");
-  for (const auto& [what, n] : missing) add(lacking, {{"data", what}}, n);
+  add_family(out, "sahab_plan_hosts", "Hosts of the current plan by strategy.", [&](auto& f) {
+    for (const auto& [strategy, n] : by_strategy) add_gauge(f, {{"strategy", strategy}}, n);
+  });
+  add_family(out, "sahab_plan_hosts_by_region", "Hosts of the current plan by region and strategy.",
+             [&](auto& f) {
+               for (const auto& [key, n] : by_region)
+                 add_gauge(f, {{"region", key.first}, {"strategy", key.second}}, n);
+             });
+  add_family(out, "sahab_plan_hosts_by_confidence",
+             "Hosts of the current plan by sizing confidence (1 to 5 stars).", [&](auto& f) {
+               for (const auto& [stars, n] : by_confidence)
+                 add_gauge(f, {{"confidence", stars}}, n);
+             });
+  add_family(out, "sahab_plan_hosts_missing_data",
+             "Hosts the plan had to make assumptions for, by missing data (any: at least one).",
+             [&](auto& f) {
+               for (const auto& [what, n] : missing) add_gauge(f, {{"data", what}}, n);
+             });
 }
 
 void add_wave_gauges(std::vector<MetricFamily>& out, const planner::Plan& plan, std::int64_t now) {
-  auto& hosts = gauge(out, "sahab_plan_wave_hosts",
-                      "Hosts per wave of the current plan, with the wave's status by its dates "
-                      "(scheduled, in_progress, completed).");
-  auto& starts = gauge(out, "sahab_plan_wave_start_timestamp_seconds",
-                       "Start of each wave of the current plan (midnight UTC of its first day).");
-  auto& ends = gauge(out, "sahab_plan_wave_end_timestamp_seconds",
-                     "End of each wave of the current plan (midnight UTC after its last day).");
+  auto hosts = gauge_family("sahab_plan_wave_hosts",
+                            "Hosts per wave of the current plan, with the wave's status by its "
+                            "dates (scheduled, in_progress, completed).");
+  auto starts =
+      gauge_family("sahab_plan_wave_start_timestamp_seconds",
+                   "Start of each wave of the current plan (midnight UTC of its first day).");
+  auto ends =
+      gauge_family("sahab_plan_wave_end_timestamp_seconds",
+                   "End of each wave of the current plan (midnight UTC after its last day).");
   for (const auto& wave : plan.waves) {
     const std::string number = std::to_string(wave.number);
-    add(hosts, {{"status", wave_status(wave, now)}, {"wave", number}},
-        static_cast<double>(wave.hosts.size()));
+    add_gauge(hosts, {{"status", wave_status(wave, now)}, {"wave", number}},
+              static_cast<double>(wave.hosts.size()));
     if (const auto start = day_start(wave.start))
-      add(starts, {{"wave", number}}, static_cast<double>(*start));
+      add_gauge(starts, {{"wave", number}}, static_cast<double>(*start));
     if (const auto end = day_start(wave.end))
-      add(ends, {{"wave", number}}, static_cast<double>(*end + kDay));
+      add_gauge(ends, {{"wave", number}}, static_cast<double>(*end + kDay));
   }
+  for (auto* family : {&hosts, &starts, &ends}) out.push_back(std::move(*family));
 }
 
 }  // namespace
@@ -126,19 +126,22 @@ std::vector<MetricFamily> plan_metrics(const planner::Plan& plan,
                                        const std::map<std::string, double>& missing,
                                        std::int64_t generated_at, std::int64_t now) {
   std::vector<MetricFamily> out;
-  add(gauge(out, "sahab_plan_generated_timestamp_seconds",
-            "Unix time the collector computed its current plan."),
-      {}, static_cast<double>(generated_at));
+  add_family(out, "sahab_plan_generated_timestamp_seconds",
+             "Unix time the collector computed its current plan.",
+             [&](auto& f) { add_gauge(f, {}, static_cast<double>(generated_at)); });
   add_host_gauges(out, plan, missing);
   add_wave_gauges(out, plan, now);
-  add(gauge(out, "sahab_plan_monthly_cost", "Monthly cloud cost of the current plan."),
-      {{"currency", plan.currency}}, plan.totals.monthly_cost);
-  add(gauge(out, "sahab_plan_on_premises_monthly_cost",
-            "Estimated monthly cost of the same hosts on premises today."),
-      {{"currency", plan.currency}}, plan.totals.on_premises_monthly_cost);
-  add(gauge(out, "sahab_plan_flagged_hosts",
-            "Hosts of the current plan with a problem an architect must look at."),
-      {}, static_cast<double>(plan.totals.flagged));
+  add_family(out, "sahab_plan_monthly_cost", "Monthly cloud cost of the current plan.",
+             [&](auto& f) {
+               add_gauge(f, {{"currency", plan.currency}}, plan.totals.monthly_cost);
+             });
+  add_family(out, "sahab_plan_on_premises_monthly_cost",
+             "Estimated monthly cost of the same hosts on premises today.", [&](auto& f) {
+               add_gauge(f, {{"currency", plan.currency}}, plan.totals.on_premises_monthly_cost);
+             });
+  add_family(out, "sahab_plan_flagged_hosts",
+             "Hosts of the current plan with a problem an architect must look at.",
+             [&](auto& f) { add_gauge(f, {}, static_cast<double>(plan.totals.flagged)); });
   return out;
 }
 
