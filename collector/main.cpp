@@ -13,9 +13,11 @@
 #include "collector/api/fleet_summary.h"
 #include "collector/api/plan_service.h"
 #include "collector/api/plan_telemetry.h"
+#include "collector/api/source_routes.h"
 #include "collector/api/telemetry.h"
 #include "collector/auth/auth.h"
 #include "collector/config.h"
+#include "collector/sources/secret_box.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/store.h"
 #include "collector/webui/webui.h"
@@ -201,7 +203,18 @@ int run(const CollectorConfig& config) {
   register_plan_groups_routes(server, context, plans);
   ui_auth.register_routes(server);
   webui::register_webui_routes(server);
+  const auto key_file = config.sources_key_file.empty()
+                            ? std::filesystem::path(config.db).replace_filename("sources.key")
+                            : config.sources_key_file;
+  const SecretBox source_secrets(key_file);
+  SourceRunner sources(
+      store, source_secrets, telemetry.registry(),
+      {std::chrono::duration_cast<std::chrono::seconds>(config.sources_interval),
+       std::chrono::duration_cast<std::chrono::seconds>(config.sources_run_timeout)},
+      unix_now);
+  register_source_routes(server, context, sources);
   server.start();
+  sources.start();
   log::info("listening on " + config.listen + " (port " + std::to_string(server.port()) +
             "), database " + config.db.string());
 
