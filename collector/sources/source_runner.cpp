@@ -1,6 +1,7 @@
 #include "collector/sources/source_runner.h"
 
 #include <algorithm>
+#include <map>
 
 #include "collector/api/import_apply.h"
 #include "collector/api/import_plan.h"
@@ -14,16 +15,20 @@ namespace {
 
 // Row errors kept on the source (the rest are counted): enough to see what is wrong.
 constexpr std::size_t kMaxKeptErrors = 20;
+// VMs whose details one request asks for: a few MB of answer.
+constexpr std::size_t kDetailBatch = 250;
 // How often the schedule is looked at; runs asked for through the API start at once.
 constexpr std::chrono::seconds kSchedulePoll{5};
 
 vsphere::SoapTransport transport_for(const SourceConfig& config,
-                                     std::chrono::steady_clock::time_point deadline) {
+                                     std::chrono::steady_clock::time_point deadline,
+                                     const std::atomic<bool>* cancel = nullptr) {
   vsphere::TransportOptions options;
   options.url = config.url;
   options.ca_file = config.ca_file;
   options.insecure = config.insecure;
   options.deadline = deadline;
+  options.cancel = cancel;
   return vsphere::curl_transport(options);
 }
 
@@ -32,17 +37,35 @@ struct Discovery {
   vsphere::InventoryCounts counts;
 };
 
+// The inventory first (every object's place and each VM's own figures), then the VMs' details a
+// batch at a time, each batch mapped and dropped before the next is asked for: the collector never
+// holds a large vCenter's whole answer (vcsim, for one, does not page).
 Discovery discover(const Source& source, const std::string& password,
-                   std::chrono::steady_clock::time_point deadline) {
-  vsphere::VsphereSession session(transport_for(source.config, deadline));
+                   std::chrono::steady_clock::time_point deadline,
+                   const std::atomic<bool>& cancel) {
+  vsphere::VsphereSession session(transport_for(source.config, deadline, &cancel));
   session.login(source.config.username, password);
-  const auto objects = session.retrieve_all(vsphere::inventory_requests());
+  const auto inventory = session.retrieve_all(vsphere::inventory_requests());
   const auto fields =
       session.retrieve_service_object(vsphere::kCustomFieldsManager, vsphere::custom_field_paths());
+  vsphere::VcenterPlan plan(inventory, fields, source.config.name);
+  const auto& vms = plan.vms();
+  for (std::size_t first = 0; first < vms.size(); first += kDetailBatch) {
+    const std::size_t last = std::min(vms.size(), first + kDetailBatch);
+    std::vector<std::string> ids;
+    for (std::size_t i = first; i < last; ++i) ids.push_back(vms[i]->id);
+    std::map<std::string, vsphere::ObjectContent> details;
+    for (auto& d : session.retrieve_objects("VirtualMachine", ids, vsphere::vm_detail_paths()))
+      details.emplace(d.id, std::move(d));
+    for (std::size_t i = first; i < last; ++i) {
+      vsphere::ObjectContent vm = *vms[i];
+      if (auto it = details.find(vm.id); it != details.end())
+        vm.properties.merge(it->second.properties);
+      plan.add(i + 1, vm);
+    }
+  }
   session.logout();
-  Discovery d;
-  d.plan = vsphere::plan_vcenter_import(objects, fields, source.config.name, &d.counts);
-  return d;
+  return {plan.take(), plan.counts()};
 }
 
 std::string message_of(const ImportError& e) {
@@ -103,6 +126,7 @@ SourceRunner::~SourceRunner() {
     std::lock_guard lock(mutex_);
     stop_ = true;
   }
+  cancel_ = true;  // a run under way must not hold the collector's stop for its whole time limit
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -162,7 +186,7 @@ void SourceRunner::run(std::int64_t id) {
   std::size_t written = 0, gone = 0;
   try {
     const auto password = secrets_.open(source->config.password_sealed);
-    const auto d = discover(*source, password, started + options_.run_timeout);
+    const auto d = discover(*source, password, started + options_.run_timeout, cancel_);
     std::vector<std::string> ids;
     for (const auto& row : d.plan.hosts) ids.push_back(row.host["id"].get<std::string>());
     store_.write([&](Database& db) {

@@ -10,6 +10,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -78,6 +79,7 @@ class SourceRunner {
   std::set<std::int64_t> requested_;  // runs asked for and not started yet
   std::set<std::int64_t> running_;
   bool stop_ = false;
+  std::atomic<bool> cancel_{false};  // the run under way stops at its next transfer callback
   std::thread thread_;
 };
 

@@ -42,6 +42,8 @@ std::string attribute_label(const std::string& name) {
   return out;
 }
 
+}  // namespace
+
 class VmMapper {
  public:
   VmMapper(const std::vector<ObjectContent>& objects, const std::vector<ObjectContent>& fields) {
@@ -222,8 +224,6 @@ class VmMapper {
   std::map<std::string, std::string> attribute_names_;  // custom field key -> name
 };
 
-}  // namespace
-
 std::vector<PropertyRequest> inventory_requests() {
   return {{"Datacenter", {"name", "parent"}},
           {"Folder", {"name", "parent"}},
@@ -234,53 +234,50 @@ std::vector<PropertyRequest> inventory_requests() {
            {"name", "parent", "summary.hardware.cpuModel", "summary.hardware.numCpuCores",
             "summary.hardware.memorySize", "summary.config.product.fullName"}},
           {"VirtualMachine",
-           {"name",
-            "parent",
-            "config.uuid",
-            "config.instanceUuid",
-            "config.guestFullName",
-            "config.template",
-            "config.annotation",
-            "config.hardware.numCPU",
-            "config.hardware.memoryMB",
-            "config.hardware.device",
-            "guest.guestFullName",
-            "guest.hostName",
-            "guest.ipAddress",
-            "guest.net",
-            "guest.disk",
-            "guest.toolsRunningStatus",
-            "runtime.powerState",
-            "runtime.host",
-            "datastore",
-            "storage.perDatastoreUsage",
-            "customValue"}}};
+           {"name", "parent", "config.uuid", "config.instanceUuid", "config.guestFullName",
+            "config.template", "config.annotation", "config.hardware.numCPU",
+            "config.hardware.memoryMB", "guest.guestFullName", "guest.hostName", "guest.ipAddress",
+            "guest.toolsRunningStatus", "runtime.powerState", "runtime.host"}}};
+}
+
+std::vector<std::string> vm_detail_paths() {
+  return {"config.hardware.device",    "guest.disk", "guest.net", "datastore",
+          "storage.perDatastoreUsage", "customValue"};
 }
 
 std::vector<std::string> custom_field_paths() { return {"field"}; }
 
+VcenterPlan::VcenterPlan(const std::vector<ObjectContent>& inventory,
+                         const std::vector<ObjectContent>& custom_fields, std::string source_name)
+    : mapper_(std::make_unique<VmMapper>(inventory, custom_fields)),
+      source_(std::move(source_name)),
+      plan_(std::make_unique<import::PlanBuilder>("vcenter " + source_)) {
+  for (const auto& o : inventory) {
+    if (o.type == "VirtualMachine") vms_.push_back(&o);
+    counts_.hosts += o.type == "HostSystem";
+    counts_.clusters += o.type == "ClusterComputeResource";
+    counts_.datacenters += o.type == "Datacenter";
+  }
+  counts_.vms = vms_.size();
+  // By managed object id, so that the same inventory always gives the same rows.
+  std::sort(vms_.begin(), vms_.end(),
+            [](const ObjectContent* a, const ObjectContent* b) { return a->id < b->id; });
+}
+
+VcenterPlan::~VcenterPlan() = default;
+
+void VcenterPlan::add(std::size_t row, const ObjectContent& vm) {
+  plan_->add(row, vm.id, vm.text("name"), [&] { return mapper_->host(vm, source_); });
+}
+
+ImportPlan VcenterPlan::take() { return plan_->take(); }
+
 ImportPlan plan_vcenter_import(const std::vector<ObjectContent>& objects,
                                const std::vector<ObjectContent>& custom_fields,
                                const std::string& source_name, InventoryCounts* counts) {
-  const VmMapper mapper(objects, custom_fields);
-  std::vector<const ObjectContent*> vms;
-  InventoryCounts n;
-  for (const auto& o : objects) {
-    if (o.type == "VirtualMachine") vms.push_back(&o);
-    n.hosts += o.type == "HostSystem";
-    n.clusters += o.type == "ClusterComputeResource";
-    n.datacenters += o.type == "Datacenter";
-  }
-  n.vms = vms.size();
-  if (counts) *counts = n;
-  // By managed object id, so that the same inventory always gives the same rows.
-  std::sort(vms.begin(), vms.end(),
-            [](const ObjectContent* a, const ObjectContent* b) { return a->id < b->id; });
-  import::PlanBuilder plan("vcenter " + source_name);
-  for (std::size_t i = 0; i < vms.size(); ++i) {
-    const ObjectContent& vm = *vms[i];
-    plan.add(i + 1, vm.id, vm.text("name"), [&] { return mapper.host(vm, source_name); });
-  }
+  VcenterPlan plan(objects, custom_fields, source_name);
+  for (std::size_t i = 0; i < plan.vms().size(); ++i) plan.add(i + 1, *plan.vms()[i]);
+  if (counts) *counts = plan.counts();
   return plan.take();
 }
 

@@ -24,6 +24,13 @@ std::string moref(const std::string& element, const std::string& type, const std
          ">";
 }
 
+// A PropertySpec: the properties `paths` of objects of `type`.
+std::string property_spec(const std::string& type, const std::vector<std::string>& paths) {
+  std::string spec = "<propSet><type>" + xml_escape(type) + "</type><all>false</all>";
+  for (const auto& path : paths) spec += "<pathSet>" + xml_escape(path) + "</pathSet>";
+  return spec + "</propSet>";
+}
+
 struct CurlHandle {
   CURL* curl = nullptr;
   curl_slist* headers = nullptr;
@@ -51,6 +58,11 @@ std::size_t on_data(char* data, std::size_t size, std::size_t count, void* user)
   return bytes;
 }
 
+// Called by curl about once a second and on progress: non-zero abandons the transfer.
+int on_progress(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+}
+
 VsphereError curl_error(CURLcode code, const Received& received, const char* detail) {
   const std::string what = detail[0] ? detail : curl_easy_strerror(code);
   switch (code) {
@@ -63,6 +75,8 @@ VsphereError curl_error(CURLcode code, const Received& received, const char* det
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_PROXY:
       return {"unreachable", "cannot connect: " + what};
+    case CURLE_ABORTED_BY_CALLBACK:
+      return {"cancelled", "the collector is stopping"};
     case CURLE_OPERATION_TIMEDOUT:
       return {"timeout", "no answer in time: " + what};
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -102,6 +116,11 @@ SoapTransport curl_transport(const TransportOptions& options) {
     curl_easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());
   }
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+  if (options.cancel) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, options.cancel);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+  }
   const std::size_t limit = options.max_response_bytes;
   const auto deadline = options.deadline;
   return [handle, limit, deadline](const std::string& request) {
@@ -242,9 +261,7 @@ std::vector<ObjectContent> VsphereSession::retrieve_all(
   std::string props;
   for (const auto& r : requests) {
     create += "<type>" + xml_escape(r.type) + "</type>";
-    props += "<propSet><type>" + xml_escape(r.type) + "</type><all>false</all>";
-    for (const auto& path : r.paths) props += "<pathSet>" + xml_escape(path) + "</pathSet>";
-    props += "</propSet>";
+    props += property_spec(r.type, r.paths);
   }
   create += "<recursive>true</recursive></CreateContainerView>";
   const XmlNode created = call(create);
@@ -259,16 +276,22 @@ std::vector<ObjectContent> VsphereSession::retrieve_all(
   return objects;
 }
 
+std::vector<ObjectContent> VsphereSession::retrieve_objects(const std::string& type,
+                                                            const std::vector<std::string>& ids,
+                                                            const std::vector<std::string>& paths) {
+  std::string spec = property_spec(type, paths);
+  for (const auto& id : ids)
+    spec += "<objectSet>" + moref("obj", type, id) + "<skip>false</skip></objectSet>";
+  return retrieve_pages(spec);
+}
+
 std::vector<ObjectContent> VsphereSession::retrieve_service_object(
     const std::string& service_member, const std::vector<std::string>& paths) {
   const XmlNode* returnval = service_content_.find("returnval");
   const XmlNode* ref = returnval ? returnval->find(service_member) : nullptr;
   if (!ref) return {};  // ESXi has no custom fields manager, for one
-  std::string spec = "<propSet><type>" + xml_escape(ref->moref) + "</type><all>false</all>";
-  for (const auto& path : paths) spec += "<pathSet>" + xml_escape(path) + "</pathSet>";
-  spec += "</propSet><objectSet>" + moref("obj", ref->moref, ref->text) +
-          "<skip>false</skip></objectSet>";
-  return retrieve_pages(spec);
+  return retrieve_pages(property_spec(ref->moref, paths) + "<objectSet>" +
+                        moref("obj", ref->moref, ref->text) + "<skip>false</skip></objectSet>");
 }
 
 }  // namespace sahab::collector::vsphere

@@ -4,6 +4,7 @@
 // ContinueRetrievePropertiesEx while the server hands a paging token, DestroyView and Logout.
 // The HTTP exchange is a SoapTransport: libcurl in the collector (CurlTransport), recorded
 // answers in the tests (vcsim never pages, so paging is tested on recordings).
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -22,7 +23,8 @@ class VsphereError : public std::runtime_error {
  public:
   VsphereError(std::string error_reason, const std::string& message)
       : std::runtime_error(message), reason(std::move(error_reason)) {}
-  std::string reason;  // "unreachable", "tls", "login", "timeout", "too_large", "protocol"
+  // "unreachable", "tls", "login", "timeout", "too_large", "protocol", "cancelled"
+  std::string reason;
 };
 
 // Sends one SOAP request body and returns the answer's text (whatever the HTTP status: SOAP
@@ -35,6 +37,8 @@ struct TransportOptions {
   bool insecure = false;
   // When the whole exchange must be over: each request gets the time left (a run is bounded).
   std::chrono::steady_clock::time_point deadline;
+  // Set by the collector when it stops: the request under way is abandoned ("cancelled").
+  const std::atomic<bool>* cancel = nullptr;
   std::size_t max_response_bytes = 512u << 20;  // one answer, capped while it is received
 };
 
@@ -78,6 +82,10 @@ class VsphereSession {
   // Every object of the requested types under the root folder (a recursive container view),
   // all pages read.
   std::vector<ObjectContent> retrieve_all(const std::vector<PropertyRequest>& requests);
+  // Properties `paths` of the objects `ids` of one type (a batch of VMs), all pages read.
+  std::vector<ObjectContent> retrieve_objects(const std::string& type,
+                                              const std::vector<std::string>& ids,
+                                              const std::vector<std::string>& paths);
   // Properties of the service's own managed objects named in the service content
   // ("customFieldsManager"), or nullopt-like empty vector when the server has none.
   std::vector<ObjectContent> retrieve_service_object(const std::string& service_member,
