@@ -138,7 +138,7 @@ TEST_CASE("guest disks, IPs, templates, folders and custom attributes are read")
   CHECK(host.disks[1].used_bytes == doctest::Approx(0));
 }
 
-TEST_CASE("a VM with a bad number is its row's error; the others are kept") {
+TEST_CASE("a VM with a bad number is its row's error, the others are kept") {
   auto objects = recorded_inventory();
   for (auto& o : objects)
     if (o.id == "vm-27") o.properties["config.hardware.memoryMB"] = leaf("val", "lots");
