@@ -3,7 +3,8 @@
 # source added through the API reads 2,000 VMs into the fleet and the plan; a second run changes
 # nothing; a VM destroyed in the simulator is marked gone, not deleted; wrong credentials, an
 # unreachable port and an untrusted certificate each give a failed state with their reason; the
-# password is in no answer, no log line and not in clear in the database; non-admins get 403.
+# password is in no answer, no log line and not in clear in the database; non-admins get 403; a
+# standalone ESXi host is read the same way.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/vcsim_lib.sh"
@@ -173,4 +174,15 @@ expect_status 404 -H "$API_AUTH" "$URL/api/v1/sources/$id"
 [[ $(api /api/v1/fleet | json 'sum(1 for h in d["hosts"] if h["id"].startswith("vmware:"))') == 2000 ]] ||
   fail "deleting the source deleted hosts"
 ok "DELETE /api/v1/sources/{id} removes the source, its hosts stay"
+# --- a standalone ESXi host speaks the same API ---------------------------------------------------
+start_vcsim esx -esx
+[[ $(post /api/v1/sources "$(source_body esx "$VCSIM_URL" any)") == 201 ]] || fail "create esx"
+esx_id=$(json 'd["id"]' <"$WORK/reply.json")
+[[ $(wait_state "$esx_id") == ok ]] || fail "esx: $(api "/api/v1/sources/$esx_id")"
+api /api/v1/fleet | python3 -c "
+import json, sys
+vms = [h for h in json.load(sys.stdin)['hosts'] if h['labels'].get('import.source', '').startswith('vcenter esx, ')]
+assert len(vms) == 2 and all(v['labels']['vmware.esxi'].startswith('VMware ESXi') for v in vms), vms
+" || fail "esx VMs"
+ok "a standalone ESXi host (vcsim -esx) is read the same way: its VMs, labelled with the host's version"
 echo "$passed passed, 0 failed"
