@@ -210,3 +210,29 @@ TEST_CASE("an unreachable server is an 'unreachable' error from the curl transpo
   CHECK_THROWS_WITH_AS(curl_transport(options)("<x/>"), doctest::Contains("time is up"),
                        VsphereError);
 }
+
+TEST_CASE("a batch of objects is asked for by reference, one objectSet each, and its pages read") {
+  RecordedServer server;
+  server.answers = {
+      {"RetrieveServiceContent", {kServiceContent}},
+      {"Login", {"<LoginResponse xmlns=\"urn:vim25\"><returnval/></LoginResponse>"}},
+      {"RetrievePropertiesEx",
+       {"<RetrievePropertiesExResponse xmlns=\"urn:vim25\"><returnval><token>t</token>" +
+        vm_object("vm-1", "a") + "</returnval></RetrievePropertiesExResponse>"}},
+      {"ContinueRetrievePropertiesEx",
+       {"<ContinueRetrievePropertiesExResponse xmlns=\"urn:vim25\"><returnval>" +
+        vm_object("vm-2", "b") + "</returnval></ContinueRetrievePropertiesExResponse>"}},
+      {"Logout", {"<LogoutResponse xmlns=\"urn:vim25\"/>"}}};
+  VsphereSession session(server.transport());
+  session.login("u", "p");
+  const auto objects =
+      session.retrieve_objects("VirtualMachine", {"vm-1", "vm-2"}, {"config.hardware.device"});
+  REQUIRE(objects.size() == 2);
+  CHECK(objects[1].text("name") == "b");
+  const std::string& request = server.requests[2];
+  CHECK(request.find("<pathSet>config.hardware.device</pathSet>") != std::string::npos);
+  CHECK(request.find("<objectSet><obj type=\"VirtualMachine\">vm-1</obj><skip>false</skip>"
+                     "</objectSet><objectSet><obj type=\"VirtualMachine\">vm-2</obj>") !=
+        std::string::npos);
+  CHECK(server.requests[3].find("<token>t</token>") != std::string::npos);
+}
