@@ -93,6 +93,13 @@ Parsed parse_source(const std::string& body_text, bool password_required) {
   if (!p.config.url.starts_with("https://") && !p.config.url.starts_with("http://")) {
     throw BadSource("url: expected https://HOST/sdk");
   }
+  // An account in the URL would be logged and audited with it: it belongs in username/password.
+  const auto authority_at = p.config.url.find("://") + 3;
+  const auto authority =
+      p.config.url.substr(authority_at, p.config.url.find('/', authority_at) - authority_at);
+  if (authority.find('@') != std::string::npos) {
+    throw BadSource("url: no account in the URL; give it as username and password");
+  }
   p.config.username = text_member(body, "username", kMaxUserBytes, true);
   p.password = text_member(body, "password", kMaxPasswordBytes, password_required);
   const json tls = body.value("tls", json::object());

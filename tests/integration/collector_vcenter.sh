@@ -50,6 +50,8 @@ expect_status 403 -b "$WORK/pia" -H "X-CSRF-Token: $pia_csrf" -H 'Content-Type: 
   -d "$(source_body a "$VCSIM_URL" x)" "$URL/api/v1/sources/test"
 [[ $(post /api/v1/sources '{"kind": "vcenter"}') == 400 ]] || fail "no name: $(cat "$WORK/reply.json")"
 [[ $(post /api/v1/sources "$(source_body a ftp://x/sdk x)") == 400 ]] || fail "ftp url accepted"
+[[ $(post /api/v1/sources "$(source_body a https://root:pw@vc/sdk x)") == 400 ]] ||
+  fail "account in the url accepted"
 [[ $(post /api/v1/sources "$(source_body a "$VCSIM_URL" x '{"ca_file": "/nonexistent.pem"}')") == 400 ]] ||
   fail "missing CA file accepted"
 [[ $(post /api/v1/sources '{"kind": "hyperv", "name": "a", "url": "https://x/sdk", "username": "u", "password": "p"}') == 400 ]] ||
