@@ -54,11 +54,11 @@ class SourceRunner {
   void start();
   // Asks for a run of source `id` as soon as possible; false when one is queued or under way.
   bool request_run(std::int64_t id);
-  // When the next scheduled run of a source that just ran or was made is due.
-  std::int64_t next_run_after(std::int64_t now) const { return now + options_.interval.count(); }
   const SecretBox& secrets() const { return secrets_; }
 
  private:
+  // When the next scheduled run of a source whose run just ended is due.
+  std::int64_t next_run_after(std::int64_t now) const { return now + options_.interval.count(); }
   void loop();
   void run(std::int64_t id);
   void record_metrics(const Source& source, const SourceRun& result, double seconds,

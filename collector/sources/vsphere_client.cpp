@@ -221,7 +221,6 @@ void VsphereSession::login(const std::string& username, const std::string& passw
     throw VsphereError("protocol", "RetrieveServiceContent: no session manager or about");
   }
   about_ = about->text_of("fullName");
-  api_type_ = about->text_of("apiType");
   call("<Login>" + reference("sessionManager") + "<userName>" + xml_escape(username) +
        "</userName><password>" + xml_escape(password) + "</password></Login>");
   logged_in_ = true;

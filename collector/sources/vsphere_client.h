@@ -74,10 +74,9 @@ class VsphereSession {
   void login(const std::string& username, const std::string& password);
   void logout();
 
-  // "VMware vCenter Server 8.0.2 build-..." / "VMware ESXi 7.0.3 ..." and
-  // "VirtualCenter"/"HostAgent".
+  // "VMware vCenter Server 8.0.2 build-..." / "VMware ESXi 7.0.3 ...": what "test connection"
+  // shows.
   const std::string& about() const { return about_; }
-  const std::string& api_type() const { return api_type_; }
 
   // Every object of the requested types under the root folder (a recursive container view),
   // all pages read.
@@ -87,7 +86,7 @@ class VsphereSession {
                                               const std::vector<std::string>& ids,
                                               const std::vector<std::string>& paths);
   // Properties of the service's own managed objects named in the service content
-  // ("customFieldsManager"), or nullopt-like empty vector when the server has none.
+  // ("customFieldsManager"); none when the server has no such object.
   std::vector<ObjectContent> retrieve_service_object(const std::string& service_member,
                                                      const std::vector<std::string>& paths);
 
@@ -99,7 +98,7 @@ class VsphereSession {
   SoapTransport transport_;
   std::size_t page_objects_;
   XmlNode service_content_;
-  std::string about_, api_type_;
+  std::string about_;
   bool logged_in_ = false;
 };
 
