@@ -4,7 +4,7 @@
 # vCenter on the same machine). vcsim (scripts/build-vcsim.sh) serves -cluster CLUSTERS x -vm
 # VMS_PER_CLUSTER VMs over TLS; a fresh collector gets one source and runs it twice (the second
 # run finds nothing changed). Prints each run's time (the source's duration gauge), the
-# collector's RSS before, its peak (VmHWM) after each run, and vcsim's RSS.
+# collector's RSS before, its peak (VmHWM) and RSS after each run, and vcsim's RSS.
 #
 #   bench/vcenter_bench.sh [BIN_DIR] [CLUSTERS] [VMS_PER_CLUSTER]   e.g. build/bin 10 1000
 set -euo pipefail
@@ -29,7 +29,7 @@ AUTH="Authorization: Bearer $(cat "$WORK/admin")"
 cport=$(port)
 URL="http://127.0.0.1:$cport"
 "$BIN/sahab-collector" --listen "127.0.0.1:$cport" --db "$WORK/sahab.db" \
-  --api-token-file "$WORK/admin" --sources.interval 24h >"$WORK/collector.log" 2>&1 &
+  --api-token-file "$WORK/admin" --sources.interval 24h --planner.metrics-interval 24h >"$WORK/collector.log" 2>&1 &
 PIDS+=($!)
 CPID=$!
 until curl -fs -o /dev/null "$URL/healthz"; do sleep 0.1; done
@@ -48,9 +48,9 @@ curl -fsS -H "$AUTH" -H 'Content-Type: application/json' -d "{\"kind\": \"vcente
 wait_runs 1
 echo "run 1: $(metric 'sahab_collector_source_run_duration_seconds{source="bench"}') s," \
   "$(metric 'sahab_collector_source_vms{source="bench"}') VMs, collector peak RSS" \
-  "$(( $(kb $CPID VmHWM) / 1024 )) MB"
+  "$(( $(kb $CPID VmHWM) / 1024 )) MB, RSS after $(( $(kb $CPID VmRSS) / 1024 )) MB"
 curl -fsS -H "$AUTH" -X POST "$URL/api/v1/sources/1/run" >/dev/null
 wait_runs 2
 echo "run 2 (nothing changed): $(metric 'sahab_collector_source_run_duration_seconds{source="bench"}') s," \
-  "collector peak RSS $(( $(kb $CPID VmHWM) / 1024 )) MB, vcsim RSS $(( $(kb $VPID VmRSS) / 1024 )) MB"
+  "collector peak RSS $(( $(kb $CPID VmHWM) / 1024 )) MB, RSS after $(( $(kb $CPID VmRSS) / 1024 )) MB, vcsim RSS $(( $(kb $VPID VmRSS) / 1024 )) MB"
 grep 'source 1' "$WORK/collector.log" | tail -2

@@ -232,9 +232,9 @@ void SourceRunner::run(std::int64_t id) {
     log::error("source " + std::to_string(id) + ": cannot record its run: " + e.what());
   }
   record_metrics(*source, result, seconds, reason);
-  // A large run frees hundreds of MB across the runner's and the store writer's malloc arenas;
-  // without handing them back, the next run's peak adds to what the last one left (measured:
-  // 239 MB then 423 MB at 10,000 VMs, docs/benchmarks.md).
+  // A large run leaves hundreds of MB of small freed blocks in the runner's and the store
+  // writer's malloc arenas: hand them back rather than keep them until the next run (10,000 VMs:
+  // 268 MB kept after a run without this, 45 MB with it; docs/benchmarks.md).
   malloc_trim(0);
   if (result.state == "ok") {
     log::info("source " + std::to_string(id) + " (" + source->config.name +
