@@ -4,7 +4,7 @@
 # nothing; a VM destroyed in the simulator is marked gone, not deleted; wrong credentials, an
 # unreachable port and an untrusted certificate each give a failed state with their reason; the
 # password is in no answer, no log line and not in clear in the database; non-admins get 403; a
-# standalone ESXi host is read the same way.
+# standalone ESXi host is read the same way; a run under way does not hold the collector's stop.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/vcsim_lib.sh"
@@ -187,4 +187,21 @@ vms = [h for h in json.load(sys.stdin)['hosts'] if h['labels'].get('import.sourc
 assert len(vms) == 2 and all(v['labels']['vmware.esxi'].startswith('VMware ESXi') for v in vms), vms
 " || fail "esx VMs"
 ok "a standalone ESXi host (vcsim -esx) is read the same way: its VMs, labelled with the host's version"
+# --- a run under way when the collector stops is cancelled, not waited for -------------------------
+start_vcsim slow -tls=false -method-delay 'RetrievePropertiesEx:120000'
+[[ $(post /api/v1/sources "$(source_body slow "$VCSIM_URL" x '{}')") == 201 ]] || fail "create slow"
+slow_id=$(json 'd["id"]' <"$WORK/reply.json")
+deadline=$((SECONDS + 30))
+until [[ $(api "/api/v1/sources/$slow_id" | json 'd["state"]') == running ]]; do
+  ((SECONDS < deadline)) || fail "slow source never running"
+  sleep 0.2
+done
+sleep 1
+stop_started=$SECONDS
+kill -TERM "$COLLECTOR_PID"
+wait "$COLLECTOR_PID" || fail "collector exit status $?"
+((SECONDS - stop_started < 10)) || fail "the collector took $((SECONDS - stop_started)) s to stop"
+grep -q 'source .* (slow): run failed (cancelled)' "$WORK/collector.log" || fail "no cancelled run logged"
+[[ $(sql "SELECT state FROM sources WHERE id = $slow_id") == failed ]] || fail "slow source not failed"
+ok "a run under way when the collector stops is cancelled: the collector exits at once, the run failed"
 echo "$passed passed, 0 failed"
