@@ -203,6 +203,16 @@ settings::Schema collector_schema(CollectorConfig& c) {
               "false", Kind::kSwitch, [&c](const std::string& v, const std::string&) {
                 c.enrolment_link_imported_hosts = settings::parse_bool(v);
               }});
+  value("sources.interval", "sources.interval", "how often each discovery source (vCenter) is read",
+        "15m",
+        [&c](const std::string& v) { c.sources_interval = settings::parse_positive_duration(v); });
+  value(
+      "sources.run-timeout", "sources.run_timeout",
+      "the longest one discovery run may take; past it the run fails and nothing is written", "10m",
+      [&c](const std::string& v) { c.sources_run_timeout = settings::parse_positive_duration(v); });
+  value("sources.key-file", "sources.key_file",
+        "key sealing the sources' passwords (AES-256-GCM), created 0600 when absent",
+        "sources.key beside the database", path(c.sources_key_file));
   add_install_settings(value, c);
   add_login_settings(value, c);
   return schema;

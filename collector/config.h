@@ -66,6 +66,11 @@ struct CollectorConfig {
   // POST /api/v1/enrol under the id of an imported host links it to the agent without waiting for
   // an administrator's approval.
   bool enrolment_link_imported_hosts = false;
+  // Discovery sources (docs/sources.md): how often each is read, how long one run may take, and
+  // the key file sealing their passwords (empty: "sources.key" beside the database).
+  std::chrono::milliseconds sources_interval{15 * 60'000};
+  std::chrono::milliseconds sources_run_timeout{10 * 60'000};
+  std::filesystem::path sources_key_file;
 };
 
 settings::Schema collector_schema(CollectorConfig& config);

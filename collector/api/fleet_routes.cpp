@@ -3,6 +3,7 @@
 #include "collector/api/fleet_csv.h"
 #include "collector/api/fleet_export.h"
 #include "collector/api/fleet_import.h"
+#include "collector/api/import_apply.h"
 #include "collector/api/import_formats.h"
 #include "collector/api/import_plan.h"
 #include "collector/api/router.h"
@@ -67,35 +68,22 @@ http::Response import_file(Context& ctx, const http::Request& request) {
   }
   const auto dry = request.query_param("dry_run").value_or("0");
   const bool dry_run = dry == "1" || dry == "true";
-  std::vector<ImportedHostChange> changes;
-  std::vector<std::optional<HostMatch>> matches;
+  AppliedImport applied;
   const auto decide_and_write = [&](Database& db) {
-    changes.clear();
-    matches.clear();
     const auto now = ctx.now();
-    std::size_t written = 0;
-    for (const auto& row : plan.hosts) {
-      changes.push_back(imported_host_change(db, row.host));
-      matches.push_back(changes.back() == ImportedHostChange::kCreated
-                            ? host_named(db, row.host["id"], row.host.value("hostname", ""))
-                            : std::nullopt);
-      // A server an agent already reports under its name: the agent's data wins.
-      if (matches.back() && matches.back()->source == "agent")
-        changes.back() = ImportedHostChange::kAgentHost;
-      const bool write = changes.back() == ImportedHostChange::kCreated ||
-                         changes.back() == ImportedHostChange::kUpdated;
-      if (write && !dry_run) written += upsert_imported_host(db, row.host, now);
-    }
+    applied = apply_import_plan(db, plan, now, dry_run);
     if (dry_run) return;
     for (const auto& c : plan.connections) upsert_declared_edge(db, c, now);
     audit(db, now, "import", std::nullopt, "", request.remote_address,
-          plan.format + ": " + std::to_string(written) + " hosts written");
+          plan.format + ": " + std::to_string(applied.written) + " hosts written");
   };
   if (dry_run) {
     ctx.store.read(decide_and_write);
   } else {
     ctx.store.write(decide_and_write);
   }
+  const auto& changes = applied.changes;
+  const auto& matches = applied.matches;
   std::map<std::string, std::size_t> counts = {
       {"create", 0}, {"update", 0}, {"unchanged", 0}, {"skip", 0}};
   json hosts = json::array();

@@ -1,5 +1,7 @@
 #include "collector/store/imports.h"
 
+#include <cctype>
+
 #include "collector/ingest/document.h"
 
 namespace sahab::collector {
@@ -50,6 +52,18 @@ std::optional<HostMatch> host_named(Database& db, const std::string& id,
     found.reset();
   }
   return std::nullopt;
+}
+
+std::optional<HostMatch> agent_with_uuid(Database& db, const std::string& uuid) {
+  std::string id;
+  for (const char c : uuid)
+    if (c != '-') id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (id.empty()) return std::nullopt;
+  Statement& found = db.cached("SELECT id FROM hosts WHERE id = ? AND source = 'agent'").with(id);
+  std::optional<HostMatch> match;
+  if (found.step()) match = HostMatch{found.text(0), "agent", "SMBIOS UUID"};
+  found.reset();
+  return match;
 }
 
 bool upsert_imported_host(Database& db, const nlohmann::json& host, std::int64_t now) {

@@ -27,6 +27,10 @@ struct HostMatch {
 std::optional<HostMatch> host_named(Database& db, const std::string& id,
                                     const std::string& hostname);
 
+// The agent host whose id is the SMBIOS UUID `uuid` (an agent without /etc/machine-id takes its
+// DMI product_uuid, dashes dropped), rule "SMBIOS UUID"; nullopt when none or `uuid` is empty.
+std::optional<HostMatch> agent_with_uuid(Database& db, const std::string& uuid);
+
 // false (nothing written) when the id belongs to a host reporting through an agent.
 bool upsert_imported_host(Database& db, const nlohmann::json& host, std::int64_t now);
 

@@ -242,6 +242,40 @@ CREATE TABLE user_preferences (
   updated_at INTEGER NOT NULL              -- unix seconds
 ) WITHOUT ROWID;
 )sql",
+    // 7: discovery sources (vCenter): how to reach each, its password sealed with the key file's
+    // key (collector/sources/secret_box.h), its last run; and which hosts each run saw, so that a
+    // VM gone from its vCenter is marked rather than deleted.
+    R"sql(
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,                      -- 'vcenter'
+  name TEXT NOT NULL UNIQUE,
+  url TEXT NOT NULL,
+  username TEXT NOT NULL,
+  password_sealed TEXT NOT NULL,           -- AES-256-GCM under the key file; never the password
+  ca_file TEXT NOT NULL DEFAULT '',
+  insecure INTEGER NOT NULL DEFAULT 0,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,             -- unix seconds
+  updated_at INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'idle',      -- 'idle', 'running', 'ok', 'failed'
+  runs INTEGER NOT NULL DEFAULT 0,         -- runs started: the mark of the hosts each run saw
+  started_at INTEGER,
+  finished_at INTEGER,
+  vms INTEGER,
+  hosts INTEGER,
+  errors TEXT NOT NULL DEFAULT '[]',       -- JSON array of the last run's messages
+  last_success_at INTEGER,
+  next_run_at INTEGER
+);
+CREATE TABLE source_hosts (
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  host_id TEXT NOT NULL,
+  run INTEGER NOT NULL,                    -- the source's run that last saw it
+  gone_at INTEGER,                         -- when a run first missed it
+  PRIMARY KEY (source_id, host_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -95,6 +95,8 @@ TEST_CASE("collector config: the example configs/collector.yaml loads with the v
   CHECK(c.ui_secure_cookie);
   CHECK(c.ui_login_max_failures == 5);
   CHECK(c.ui_login_lockout == milliseconds(60'000));
+  CHECK(c.sources_interval == milliseconds(15 * 60'000));
+  CHECK(c.sources_run_timeout == milliseconds(10 * 60'000));
 }
 
 TEST_CASE("collector config: YAML values land in their fields, in their units") {
@@ -231,4 +233,17 @@ TEST_CASE("collector config: bad flags name the flag") {
   CHECK(flag_error({"--no-such-flag"}).find("(see --help)") != std::string::npos);
   CHECK(flag_error({"--config", "/nonexistent/collector.yaml"}) ==
         "/nonexistent/collector.yaml: cannot read the file");
+}
+
+TEST_CASE("collector config: discovery sources' schedule, time limit and key file") {
+  Fixture f;
+  CHECK(f.config.sources_interval == milliseconds(15 * 60'000));
+  CHECK(f.config.sources_key_file.empty());  // beside the database
+  const auto path = f.file("sources:\n  interval: 5m\n  run_timeout: 90s\n  key_file: /etc/k\n");
+  f.parse({"--config", path.c_str()});
+  CHECK(f.config.sources_interval == milliseconds(300'000));
+  CHECK(f.config.sources_run_timeout == milliseconds(90'000));
+  CHECK(f.config.sources_key_file == "/etc/k");
+  CHECK(flag_error({"--sources.interval", "0s"}).starts_with("flag --sources.interval: "));
+  CHECK(flag_error({"--sources.run-timeout", "soon"}).starts_with("flag --sources.run-timeout: "));
 }

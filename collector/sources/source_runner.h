@@ -1,0 +1,86 @@
+#pragma once
+// Runs the discovery sources: each on its schedule (sources.interval, 15 min by default) and when
+// asked (POST /api/v1/sources/{id}/run), one run at a time per source, each bounded in time
+// (sources.run_timeout). A run reads the whole inventory first and then writes it in one store
+// transaction through the importers' path (import_apply.h): the fleet never holds half a run.
+// Its outcome is the source's state (ok, failed with the error) and the
+// sahab_collector_source_* metrics.
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "collector/sources/secret_box.h"
+#include "collector/store/sources.h"
+#include "collector/store/store.h"
+
+namespace sahab::collector {
+
+struct SourceRunnerOptions {
+  std::chrono::seconds interval{15 * 60};
+  std::chrono::seconds run_timeout{10 * 60};
+};
+
+// What "test connection" found: the server's name and version, or why it failed.
+struct ConnectionTest {
+  bool ok = false;
+  std::string about;   // "VMware vCenter Server 8.0.2 build-..."
+  std::string reason;  // VsphereError::reason when not ok
+  std::string error;
+};
+// Logs in and out with `config` and `password`, within `timeout`.
+ConnectionTest test_source_connection(const SourceConfig& config, const std::string& password,
+                                      std::chrono::seconds timeout);
+
+class SourceRunner {
+ public:
+  SourceRunner(Store& store, const SecretBox& secrets, prometheus::Registry& registry,
+               SourceRunnerOptions options, std::function<std::int64_t()> now);
+  ~SourceRunner();  // waits for the run under way
+  SourceRunner(const SourceRunner&) = delete;
+  SourceRunner& operator=(const SourceRunner&) = delete;
+
+  // Starts the scheduling thread (after the HTTP server, so that a run never delays it).
+  void start();
+  // Asks for a run of source `id` as soon as possible; false when one is queued or under way.
+  bool request_run(std::int64_t id);
+  const SecretBox& secrets() const { return secrets_; }
+
+ private:
+  // When the next scheduled run of a source whose run just ended is due.
+  std::int64_t next_run_after(std::int64_t now) const { return now + options_.interval.count(); }
+  void loop();
+  void run(std::int64_t id);
+  void record_metrics(const Source& source, const SourceRun& result, double seconds,
+                      const std::string& reason);
+
+  Store& store_;
+  const SecretBox& secrets_;
+  SourceRunnerOptions options_;
+  std::function<std::int64_t()> now_;
+  prometheus::Family<prometheus::Counter>& runs_;
+  prometheus::Family<prometheus::Counter>& errors_;
+  prometheus::Family<prometheus::Gauge>& vms_;
+  prometheus::Family<prometheus::Gauge>& last_success_;
+  prometheus::Family<prometheus::Gauge>& duration_;
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::set<std::int64_t> requested_;  // runs asked for and not started yet
+  std::set<std::int64_t> running_;
+  bool stop_ = false;
+  std::atomic<bool> cancel_{false};  // the run under way stops at its next transfer callback
+  std::thread thread_;
+};
+
+}  // namespace sahab::collector
