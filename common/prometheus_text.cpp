@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <iterator>
 
 namespace sahab::metrics {
@@ -121,18 +122,26 @@ class TextWriter {
     out_ += '\n';
   }
 
-  // Shortest text that reads back as the same double, as Go's exporters write it.
+  // Whole numbers in full (a timestamp reads 1700000000, not 1.7e+09), others in the shortest
+  // text that reads back as the same double.
   void number(double value) {
     if (std::isnan(value)) {
       out_ += "NaN";
-    } else if (std::isinf(value)) {
-      out_ += value > 0 ? "+Inf" : "-Inf";
-    } else {
-      char buffer[32];
-      const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-      out_.append(buffer, result.ptr);
+      return;
     }
+    if (std::isinf(value)) {
+      out_ += value > 0 ? "+Inf" : "-Inf";
+      return;
+    }
+    char buffer[32];
+    const bool whole = value == std::trunc(value) && std::fabs(value) < kExactIntegers;
+    const auto end =
+        whole ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(value)).ptr
+              : std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+    out_.append(buffer, end);
   }
+
+  static constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
 
   // HELP text escapes backslash and newline; label values also the double quote.
   void escaped(const std::string& text, bool is_label_value) {

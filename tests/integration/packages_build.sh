@@ -74,11 +74,12 @@ pass "files, owners, modes, conffiles and maintainer scripts of both .deb"
 
 # Runtime dependencies come from dpkg-shlibdeps: the libraries the binaries link.
 depends="$(dpkg-deb -f "$agent_deb" Depends)"
-for library in libmbedtls14 libmbedx509-1 libmbedcrypto7 libcivetweb libprometheus-cpp-core zlib1g adduser; do
+for library in libmbedtls14 libmbedx509-1 libmbedcrypto7 libcivetweb zlib1g adduser; do
   grep -q "$library" <<<"$depends" || fail "sahab-agent Depends lacks $library: $depends"
 done
-# Linked statically into the agent (its resident memory, docs/benchmarks.md): no package needed.
-! grep -qE "libyaml-cpp|libboost-program-options" <<<"$depends" ||
+# Linked statically into the agent (its resident memory, docs/benchmarks.md): no package needed;
+# the C++ runtime too, and prometheus-cpp's library is not used at all (agent/CMakeLists.txt).
+! grep -qE "libyaml-cpp|libboost-program-options|libstdc\+\+|libprometheus-cpp" <<<"$depends" ||
   fail "sahab-agent depends on a library it links statically: $depends"
 # The agent loads no OpenSSL and no libcurl (issue 18: their resident cost).
 ! grep -qE "libssl|libcurl" <<<"$depends" || fail "sahab-agent depends on OpenSSL or libcurl again: $depends"
@@ -104,9 +105,10 @@ done
 grep -qE '^-rwxr-xr-x .* root +root .* /usr/bin/sahab-agent$' <<<"$rpm_files" || fail "rpm binary mode/owner"
 [[ "$(rpm -qpc "$agent_rpm" 2>/dev/null)" == /etc/sahab/agent.yaml ]] || fail "rpm config files: $(rpm -qpc "$agent_rpm")"
 requires="$(rpm -qpR "$agent_rpm" 2>/dev/null)"
-for requirement in 'libmbedtls.so.14' 'libcivetweb.so' 'libprometheus-cpp-core.so' '/usr/sbin/useradd'; do
+for requirement in 'libmbedtls.so.14' 'libcivetweb.so' '/usr/sbin/useradd'; do
   grep -q "$requirement" <<<"$requires" || fail "rpm Requires lacks $requirement"
 done
+! grep -qE 'libstdc\+\+|libprometheus-cpp' <<<"$requires" || fail "rpm requires a shared C++ library: $requires"
 scripts="$(rpm -qp --scripts "$agent_rpm" 2>/dev/null)"
 for snippet in 'preinstall scriptlet' 'useradd -r -g sahab' 'postinstall scriptlet' 'chown sahab:sahab' \
     'preuninstall scriptlet' 'disable --now sahab-agent.service' 'postuninstall scriptlet' 'try-restart'; do

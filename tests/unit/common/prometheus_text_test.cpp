@@ -41,6 +41,10 @@ TEST_CASE("prometheus text: every type, special values, escaped help, timestamps
   counter.counter.value = std::numeric_limits<double>::infinity();
   prometheus::ClientMetric untyped;
   untyped.untyped.value = 1234567.5;
+  prometheus::ClientMetric timestamp;
+  timestamp.gauge.value = 1700000000;
+  prometheus::ClientMetric huge;
+  huge.gauge.value = 1e300;
   const std::vector<prometheus::MetricFamily> families{
       {"h_seconds",
        "Back\\slash\nnewline \"quoted\".",
@@ -50,6 +54,7 @@ TEST_CASE("prometheus text: every type, special values, escaped help, timestamps
       {"g", "G.", prometheus::MetricType::Gauge, {gauge}},
       {"c_total", "C.", prometheus::MetricType::Counter, {counter}},
       {"u", "U.", prometheus::MetricType::Untyped, {untyped}},
+      {"t", "T.", prometheus::MetricType::Gauge, {timestamp, huge}},
       {"empty", "No series.", prometheus::MetricType::Gauge, {}},
   };
   const auto body = metrics::text_response(families).body;
@@ -68,7 +73,8 @@ TEST_CASE("prometheus text: every type, special values, escaped help, timestamps
         "s_count 4\n"
         "# HELP g G.\n# TYPE g gauge\ng NaN 1700000000123\n"
         "# HELP c_total C.\n# TYPE c_total counter\nc_total +Inf\n"
-        "# HELP u U.\n# TYPE u untyped\nu 1234567.5\n");
+        "# HELP u U.\n# TYPE u untyped\nu 1234567.5\n"
+        "# HELP t T.\n# TYPE t gauge\nt 1700000000\nt 1e+300\n");
 }
 
 TEST_CASE("prometheus text: no families, an empty body") {
