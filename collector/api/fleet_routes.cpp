@@ -6,7 +6,6 @@
 #include "collector/api/sd_targets.h"
 #include "collector/store/hosts.h"
 #include "common/bounded_json.h"
-#include "common/log.h"
 
 namespace sahab::collector {
 namespace {

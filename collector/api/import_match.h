@@ -35,6 +35,9 @@ std::string primary_ip(const nlohmann::json& labels);
 class HostDirectory {
  public:
   explicit HostDirectory(const std::vector<StoredIdentity>& hosts);
+  // The indexes point into hosts_: never copied.
+  HostDirectory(const HostDirectory&) = delete;
+  HostDirectory& operator=(const HostDirectory&) = delete;
   // The stored host that `host` (a sahab-fleet/1 host object) is, by the first rule that finds
   // one.
   std::optional<Match> match(const nlohmann::json& host) const;
