@@ -123,7 +123,7 @@ TEST_CASE("imports: declared connections name their target, again updates counts
   CHECK(edge_row(s, "vm-web") == "declared|vm-app|8080|1|vm-app|NULL|300|300");
 }
 
-TEST_CASE("imports: an agent host keeps its own columns; imports fill in beside them") {
+TEST_CASE("imports: an agent host keeps its own columns, imports fill in beside them") {
   testing::TempStore s;
   s.write([](Database& db) {
     enrol_agent(db, "db", "db", "sha-1", "10.0.0.1", 100);
