@@ -65,7 +65,7 @@ std::string primary_ip(const json& labels) {
   return "";
 }
 
-HostDirectory::HostDirectory(const std::vector<StoredIdentity>& hosts) : hosts_(hosts) {
+HostDirectory::HostDirectory(std::vector<StoredIdentity> hosts) : hosts_(std::move(hosts)) {
   // emplace keeps the first host of a key (hosts come ordered by id): a stable choice.
   for (const auto& h : hosts_) {
     by_id_.emplace(h.id, &h);

@@ -34,7 +34,7 @@ std::string primary_ip(const nlohmann::json& labels);
 
 class HostDirectory {
  public:
-  explicit HostDirectory(const std::vector<StoredIdentity>& hosts);
+  explicit HostDirectory(std::vector<StoredIdentity> hosts);
   // The indexes point into hosts_: never copied.
   HostDirectory(const HostDirectory&) = delete;
   HostDirectory& operator=(const HostDirectory&) = delete;

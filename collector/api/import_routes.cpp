@@ -50,14 +50,24 @@ json imported_document(const StoredHost& stored) {
   return out;
 }
 
+// update when the import changes the stored document, else unchanged (nothing kept to write).
+void settle(Decision& d, const json& stored, json host) {
+  d.document = import::merged_host(stored, host);
+  d.action = d.document == stored ? "unchanged" : "update";
+  if (d.action == "unchanged") {
+    d.document = nullptr;
+    d.prior.reset();
+  }
+}
+
 // What the row becomes over the stored host it matched: agent data wins (its own columns are
 // never written; the import fills in what the agent lacks), else the import's values replace
 // the stored ones.
 void decide_matched(Database& db, json host, Decision& d) {
   d.prior = stored_host(db, d.target);
   if (!d.prior) {  // matched in this import's snapshot, gone since: impossible in one transaction
+    d.target = host["id"].get<std::string>();
     d.action = "create";
-    d.document = std::move(host);
     return;
   }
   // Labels as the store keeps them (text), so that the same file compares equal.
@@ -70,15 +80,11 @@ void decide_matched(Database& db, json host, Decision& d) {
     }
     host.erase("id");
     host.erase("hostname");
-    const json stored = parsed_or(d.prior->imported_json, json());
-    d.document = import::merged_host(stored, host);
-    d.action = d.document == stored ? "unchanged" : "update";
+    settle(d, parsed_or(d.prior->imported_json, json()), std::move(host));
     return;
   }
   host["id"] = d.target;
-  const json stored = imported_document(*d.prior);
-  d.document = import::merged_host(stored, host);
-  d.action = d.document == stored ? "unchanged" : "update";
+  settle(d, imported_document(*d.prior), std::move(host));
 }
 
 // One decision per host of the plan, against the hosts stored before the import. A stored host
@@ -98,7 +104,6 @@ std::vector<Decision> decide(Database& db, const ImportPlan& plan) {
     }
     if (!d.match) {
       d.action = "create";
-      d.document = row.host;
       continue;
     }
     decide_matched(db, row.host, d);
@@ -129,7 +134,9 @@ std::int64_t write_import(Database& db, const ImportPlan& plan,
     const Decision& d = decisions[i];
     renamed[plan.hosts[i].host["id"].get<std::string>()] = d.target;
     if (d.action != "create" && d.action != "update") continue;
-    if (d.prior && d.prior->source == "agent") {
+    if (d.action == "create") {
+      upsert_imported_host(db, plan.hosts[i].host, entry.at);
+    } else if (d.prior->source == "agent") {
       set_agent_fill_in(db, d.target, d.document);
     } else {
       upsert_imported_host(db, d.document, entry.at);
