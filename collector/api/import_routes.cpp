@@ -1,7 +1,6 @@
 // POST /api/v1/import, GET /api/v1/imports, GET /api/v1/imports/{id},
 // POST /api/v1/imports/{id}/rollback (docs/imports.md, docs/api.md).
 #include <map>
-#include <set>
 
 #include "collector/api/context.h"
 #include "collector/api/fleet_import.h"
@@ -30,10 +29,12 @@ constexpr std::int64_t kHistoryLength = 200;
 // What an import does with one host it read.
 struct Decision {
   std::optional<import::Match> match;
-  std::string target;               // the id written: the matched host's, else the row's
-  std::string action;               // create, update, unchanged, skip; "" with an error
-  std::string error;                // why the row is not imported, or why it is skipped
-  json document;                    // update/create: the host (or agent fill-in) as written
+  std::string target;  // the id written: the matched host's, else the row's
+  std::string action;  // create, update, unchanged, skip; "" with an error
+  std::string error;   // why the row is not imported, or why it is skipped
+  // update: the host (or agent fill-in) as written. Null otherwise: a create writes the row's
+  // host as read, so a 20,000-VM import holds no second copy of every host.
+  json document;
   std::optional<StoredHost> prior;  // update: the host before
 };
 
