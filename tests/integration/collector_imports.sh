@@ -124,3 +124,11 @@ answer 'd["code"]' | grep -qx import_rolled_back || fail "second rollback: $(cat
 api "/api/v1/imports/$azure_import" | json 'd["rolled_back_by"], d["rolled_back_at"] is not None' |
   grep -qx "('api-token', True)" || fail "rolled back entry"
 pass "rollback: refused (409 naming the hosts) under a later import; removes what it created, restores what it changed, audited"
+
+# The file name is a name, not a path: its last segment, without control characters, bounded.
+[[ "$(import "$WORK/azure.csv" "name=..%2F..%2Fetc%2Fevil%0Aname.csv")" == 200 ]] || fail "named import"
+api "/api/v1/imports/$(answer 'd["import"]')" | json 'd["file_name"]' | grep -qx "evilname.csv" || fail "file name not cleaned"
+long="$(printf 'a%.0s' {1..400})"
+[[ "$(import "$WORK/azure.csv" "" -H "Content-Disposition: attachment; filename=\"$long.csv\"")" == 200 ]] || fail "long name"
+api "/api/v1/imports/$(answer 'd["import"]')" | json 'len(d["file_name"])' | grep -qx 255 || fail "file name not bounded"
+pass "file names: the last path segment, control characters dropped, at most 255 bytes"
