@@ -199,6 +199,7 @@ int run(const CollectorConfig& config) {
   register_ingest_routes(server, context);
   register_host_routes(server, context);
   register_fleet_routes(server, context);
+  register_import_routes(server, context);
   register_ops_routes(server, context);
   register_fleet_summary_routes(server, context, fleets);
   register_enrolment_token_routes(server, context);

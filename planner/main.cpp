@@ -13,6 +13,7 @@
 #include "planner/fleet_source.h"
 #include "planner/plan.h"
 #include "planner/report.h"
+#include "planner/xlsx_report.h"
 #include "sahab/version.h"
 
 namespace {
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 constexpr const char* kUsage =
     "Usage:\n"
     "  sahab-planner plan (--db FILE [--window 30d] | --fleet FILE) [--config FILE]\n"
-    "                     [--out plan.json]\n"
+    "                     [--out plan.json | --out plan.xlsx]\n"
     "                     [--csv DIR] [--html report.html] [--<planner key> VALUE ...]\n"
     "  sahab-planner generate-fleet --hosts N --seed S --out fleet.json\n"
     "  sahab-planner (plan|generate-fleet) --help\n"
@@ -72,7 +73,9 @@ int run_plan(int argc, char** argv) {
   std::string window_text;
   path_flag("window", "with --db: utilisation window, e.g. 30d (default: sizing.window_days)",
             window_text);
-  path_flag("out", "where to write the plan (sahab-plan/1 JSON); default: standard output",
+  path_flag("out",
+            "where to write the plan (sahab-plan/1 JSON; a name ending in .xlsx: the plan as an "
+            "Excel workbook); default: standard output",
             out_file);
   path_flag("csv", "directory for hosts.csv, waves.csv, costs.csv", csv_dir);
   path_flag("html", "printable HTML report", html_file);
@@ -97,7 +100,11 @@ int run_plan(int argc, char** argv) {
   const Fleet fleet =
       db_file.empty() ? load_fleet_file(fleet_file) : fleet_from_database(db_file, window_seconds);
   const Plan result = plan(fleet, config, catalogs);
-  write_output(out_file, plan_json_text(result));
+  if (out_file.ends_with(".xlsx")) {
+    write_plan_xlsx(result, out_file);
+  } else {
+    write_output(out_file, plan_json_text(result));
+  }
   if (!csv_dir.empty()) write_csv_reports(result, csv_dir);
   if (!html_file.empty())
     write_file_atomic(html_file, html_report(result, ReportLanguage::kEnglish));

@@ -36,21 +36,23 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
   return out;
 }
 
-// Rows end with CRLF, as RFC 4180 and spreadsheets expect.
-class Csv {
+// Rows end with CRLF, as RFC 4180 and spreadsheets expect. Money has two decimals, no grouping,
+// so a spreadsheet reads it as a number.
+class Csv : public TableSink {
  public:
   Csv() { out_ << kBom; }
-  Csv& text(const std::string& v) { return cell(csv_field(v)); }
-  Csv& number(double v, int decimals = 2) { return cell(num(v, decimals)); }
-  Csv& integer(long long v) { return cell(std::to_string(v)); }
-  void end() {
+  TableSink& text(const std::string& v) override { return cell(csv_field(v)); }
+  TableSink& number(double v, int decimals) override { return cell(num(v, decimals)); }
+  TableSink& money(double v) override { return cell(num(v)); }
+  TableSink& integer(long long v) override { return cell(std::to_string(v)); }
+  void end() override {
     out_ << "\r\n";
     first_ = true;
   }
   std::string str() const { return out_.str(); }
 
  private:
-  Csv& cell(const std::string& v) {
+  TableSink& cell(const std::string& v) {
     if (!first_) out_ << ',';
     out_ << v;
     first_ = false;
@@ -60,9 +62,9 @@ class Csv {
   bool first_ = true;
 };
 
-void header(Csv& csv, std::initializer_list<const char*> names) {
-  for (const char* n : names) csv.text(n);
-  csv.end();
+void header(TableSink& table, std::initializer_list<const char*> names) {
+  for (const char* n : names) table.text(n);
+  table.end();
 }
 
 }  // namespace
@@ -118,8 +120,7 @@ static std::string confidence_factors_text(const HostPlan& h) {
   return joined(parts, "; ");
 }
 
-std::string hosts_csv(const Plan& plan) {
-  Csv csv;
+void hosts_table(const Plan& plan, TableSink& csv) {
   header(csv, {"id",
                "hostname",
                "region",
@@ -166,18 +167,35 @@ std::string hosts_csv(const Plan& plan) {
     csv.integer(h.confidence);
     csv.text(h.target ? h.target->provider : "").text(h.target ? h.target->instance : "");
     csv.number(h.target ? h.target->vcpu : 0, 0).number(h.target ? h.target->memory_gib : 0, 1);
-    csv.number(h.monthly.total()).number(h.monthly.compute).number(h.monthly.storage);
-    csv.number(h.monthly.egress).number(h.monthly.licences).number(h.on_premises_monthly_cost);
-    csv.number(h.one_time_cost).number(h.transfer_gb, 1).number(h.transfer_hours, 1);
+    csv.money(h.monthly.total()).money(h.monthly.compute).money(h.monthly.storage);
+    csv.money(h.monthly.egress).money(h.monthly.licences).money(h.on_premises_monthly_cost);
+    csv.money(h.one_time_cost).number(h.transfer_gb, 1).number(h.transfer_hours, 1);
     csv.text(joined(english(h.flags), "; ")).text(joined(english(h.reasons), "; "));
     csv.text(confidence_factors_text(h)).text(h.to_confirm);
     csv.end();
   }
-  return csv.str();
 }
 
-std::string waves_csv(const Plan& plan) {
-  Csv csv;
+void groups_table(const Plan& plan, TableSink& table) {
+  header(table, {"move_group", "name", "wave", "hosts", "monthly_cost", "one_time_cost"});
+  for (const auto& g : plan.groups) {
+    double monthly = 0, one_time = 0;
+    for (const auto host : g.hosts) {
+      monthly += plan.hosts[host].monthly.total();
+      one_time += plan.hosts[host].one_time_cost;
+    }
+    table.text(g.id).text(g.name);
+    if (g.wave > 0) {
+      table.integer(g.wave);
+    } else {
+      table.text("");
+    }
+    table.integer(static_cast<long long>(g.hosts.size())).money(monthly).money(one_time);
+    table.end();
+  }
+}
+
+void waves_table(const Plan& plan, TableSink& csv) {
   header(csv, {"wave", "pilot", "environment", "start", "end", "hosts", "move_groups",
                "monthly_cost", "one_time_cost", "transfer_gb", "transfer_hours"});
   for (const auto& w : plan.waves) {
@@ -188,17 +206,15 @@ std::string waves_csv(const Plan& plan) {
         .text(w.end);
     csv.integer(static_cast<long long>(w.hosts.size()))
         .integer(static_cast<long long>(w.groups.size()));
-    csv.number(w.monthly_cost)
-        .number(w.one_time_cost)
+    csv.money(w.monthly_cost)
+        .money(w.one_time_cost)
         .number(w.transfer_gb, 1)
         .number(w.transfer_hours, 1);
     csv.end();
   }
-  return csv.str();
 }
 
-std::string costs_csv(const Plan& plan) {
-  Csv csv;
+void costs_table(const Plan& plan, TableSink& csv) {
   header(csv,
          {"level", "key", "hosts", "monthly_cost", "on_premises_monthly_cost", "one_time_cost"});
   auto rows = [&](const char* level, const std::vector<CostRollup>& list) {
@@ -206,9 +222,9 @@ std::string costs_csv(const Plan& plan) {
       csv.text(level)
           .text(r.key)
           .integer(r.hosts)
-          .number(r.monthly_cost)
-          .number(r.on_premises_monthly_cost);
-      csv.number(r.one_time_cost);
+          .money(r.monthly_cost)
+          .money(r.on_premises_monthly_cost);
+      csv.money(r.one_time_cost);
       csv.end();
     }
   };
@@ -218,10 +234,27 @@ std::string costs_csv(const Plan& plan) {
   csv.text("total")
       .text(plan.currency)
       .integer(t.hosts)
-      .number(t.monthly_cost)
-      .number(t.on_premises_monthly_cost);
-  csv.number(t.one_time_cost);
+      .money(t.monthly_cost)
+      .money(t.on_premises_monthly_cost);
+  csv.money(t.one_time_cost);
   csv.end();
+}
+
+std::string hosts_csv(const Plan& plan) {
+  Csv csv;
+  hosts_table(plan, csv);
+  return csv.str();
+}
+
+std::string waves_csv(const Plan& plan) {
+  Csv csv;
+  waves_table(plan, csv);
+  return csv.str();
+}
+
+std::string costs_csv(const Plan& plan) {
+  Csv csv;
+  costs_table(plan, csv);
   return csv.str();
 }
 

@@ -162,11 +162,13 @@ nlohmann::json collect_system(const Context& ctx, Problems& problems) {
   data[f::kVirtualisation.name] = !container.empty() ? container : (!vm.empty() ? vm : "none");
   data[f::kVirtualisationKind.name] =
       !container.empty() ? "container" : (!vm.empty() ? "vm" : "none");
-  // product_serial is readable by root only: empty without privileges, which is not a problem.
+  // product_serial and product_uuid are readable by root only: empty without privileges, which
+  // is not a problem (an import is then matched on the host's name or address).
   data[f::kDmi.name] = {
       {dmi::kVendor.name, line_or_empty(ctx.paths.sys("class/dmi/id/sys_vendor"))},
       {dmi::kProduct.name, line_or_empty(ctx.paths.sys("class/dmi/id/product_name"))},
-      {dmi::kSerial.name, line_or_empty(ctx.paths.sys("class/dmi/id/product_serial"))}};
+      {dmi::kSerial.name, line_or_empty(ctx.paths.sys("class/dmi/id/product_serial"))},
+      {dmi::kUuid.name, line_or_empty(ctx.paths.sys("class/dmi/id/product_uuid"))}};
   return data;
 }
 

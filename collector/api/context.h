@@ -89,6 +89,8 @@ void register_ingest_routes(http::Server& server, Context& context);
 void register_host_routes(http::Server& server, Context& context);
 void register_fleet_routes(http::Server& server, Context& context);
 void register_ops_routes(http::Server& server, Context& context);
+// POST /api/v1/import; GET /api/v1/imports, /api/v1/imports/{id}; POST .../{id}/rollback.
+void register_import_routes(http::Server& server, Context& context);
 // GET /install.sh, /downloads/, /api/v1/install-info; POST /api/v1/enrol/check.
 void register_download_routes(http::Server& server, Context& context);
 void register_enrolment_token_routes(http::Server& server, Context& context);

@@ -191,8 +191,8 @@ std::optional<std::string> problem_of(const json& host) {
 // Where the rows of a fleet go: the sahab-fleet/1 document, or the planner's structs.
 struct FleetSink {
   // A host: the fleet host object `fields` (what the collector knows of it) over the JSON object
-  // text `imported` (an imported host's data, empty for agent hosts), its members replacing
-  // those of `imported`.
+  // text `imported` (an imported host's data; for an agent host, what imports filled in; empty
+  // when none), its members replacing those of `imported`.
   std::function<void(json& fields, std::string_view imported)> host;
   std::function<void(const json& connection)> connection;
 };
@@ -215,6 +215,15 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
     fields["id"] = id;
     fields["hostname"] = hostname;
     fields["labels"] = bounded_json::parse_stored_or(labels_text, "host labels", json::object());
+    // What imports filled in for an agent host: its agent's labels win over the import's.
+    if (agent && !imported.empty()) {
+      json filled = bounded_json::parse_stored_or(imported, "imported host", json::object())
+                        .value("labels", json::object());
+      if (filled.is_object()) {
+        filled.update(fields["labels"]);
+        fields["labels"] = std::move(filled);
+      }
+    }
     const json& labels = fields["labels"];
     if (agent && labels.contains("site.uplink_mbps")) {
       const auto mbps = labels["site.uplink_mbps"].get<std::string>();
@@ -223,7 +232,7 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
       } catch (const std::exception&) {
       }
     }
-    sink.host(fields, agent ? std::string_view() : std::string_view(imported));
+    sink.host(fields, imported);
   }
 }
 

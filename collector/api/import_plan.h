@@ -14,6 +14,9 @@
 namespace sahab::collector::import {
 
 inline constexpr const char* kSourceLabel = "import.source";
+// The server's SMBIOS (BIOS) UUID as the source wrote it: a server known to two sources is one
+// host when their UUIDs agree (import_match.h).
+inline constexpr const char* kUuidLabel = "import.uuid";
 
 class PlanBuilder {
  public:

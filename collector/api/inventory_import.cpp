@@ -319,6 +319,9 @@ class Mapper {
       if (!value.empty()) h.labels[label] = value.substr(0, 1024);
     };
     set("inventory.agent", inv_.field("VERSIONCLIENT", "VERSIONCLIENT"));
+    if (const std::string uuid = inv_.field("HARDWARE", "UUID");
+        uuid.find_first_not_of("0-") != std::string::npos)
+      set(import::kUuidLabel, uuid);
     set("inventory.device_id", inv_.device_id);
     set("inventory.vmsystem", inv_.field("HARDWARE", "VMSYSTEM"));
     set("inventory.ip_addresses", inv_.field("HARDWARE", "IPADDR"));

@@ -1,6 +1,7 @@
 // The planner over the collector's fleet: GET|POST /api/v1/plan, /api/v1/plan/summary,
 // GET /api/v1/plan/hosts/{id}, and named scenarios under /api/v1/scenarios (docs/api.md#plan).
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <variant>
 
@@ -12,6 +13,7 @@
 #include "common/bounded_json.h"
 #include "common/timestamp.h"
 #include "planner/report.h"
+#include "planner/xlsx_report.h"
 
 namespace sahab::collector {
 namespace {
@@ -73,7 +75,7 @@ std::string file_stem(const std::string& scenario) {
   return stem;
 }
 
-// The full plan as sahab-plan/1 JSON, a CSV table or the printable HTML report.
+// The full plan as sahab-plan/1 JSON, a CSV table, the printable HTML report or an .xlsx workbook.
 http::Response plan_document(const planner::Plan& plan, const http::Request& request,
                              const std::string& scenario) {
   const std::string format = request.query_param("format").value_or("json");
@@ -110,8 +112,13 @@ http::Response plan_document(const planner::Plan& plan, const http::Request& req
     r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + stem + ".html\"");
     r.headers.emplace_back("Content-Security-Policy",
                            "default-src 'none'; style-src 'unsafe-inline'");
+  } else if (format == "xlsx") {
+    // The library writes files only: the workbook goes through a private temporary file.
+    r = http::Response::text(200, planner::plan_xlsx(plan, std::filesystem::temp_directory_path()));
+    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + stem + ".xlsx\"");
   } else {
-    return error_response(400, "format: expected one of json, csv, html");
+    return error_response(400, "format: expected one of json, csv, html, xlsx");
   }
   return r;
 }

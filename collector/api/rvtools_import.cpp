@@ -110,6 +110,7 @@ class VmMapper {
       if (!value.empty()) h.labels[label] = value;
     if (info.text(row, kTemplate) == "True") h.labels["vmware.template"] = "true";
     h.labels["vmware.vm"] = vm;
+    if (!uuid.empty()) h.labels[import::kUuidLabel] = uuid;
     return h;
   }
 

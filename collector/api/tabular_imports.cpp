@@ -126,6 +126,7 @@ protocol::Host azure_host(const Table& t, const Row& row) {
   u.network_receive_bytes_per_second.p95 = mbps(t.number(row, {"Network In throughput"}));
   u.network_transmit_bytes_per_second.p95 = mbps(t.number(row, {"Network Out throughput"}));
   if (u.cpu_ratio.p95 || u.memory_ratio.p95) h.utilisation = u;
+  set_label(h, import::kUuidLabel, t.text(row, {"BIOS ID"}));
   set_label(h, "azure.ip_addresses", t.text(row, {"IP addresses"}));
   set_label(h, "azure.server_type", t.text(row, {"Server type"}));
   set_label(h, "azure.hypervisor", t.text(row, {"Hypervisor"}));
@@ -195,6 +196,7 @@ protocol::Host aws_host(const Table& t, const Row& row) {
     if (ratio->max.value_or(0) > 1 || ratio->p50.value_or(0) > 1)
       throw std::invalid_argument(t.where(row) + ": a usage above 100% of the server");
   }
+  set_label(h, import::kUuidLabel, t.text(row, {"SMBiosId"}));
   set_label(h, "aws.ip_addresses", t.text(row, {"IPAddress"}));
   set_label(h, "aws.wave", t.text(row, {"ApplicationWave"}));
   set_label(h, "application", t.text(row, {"Applications"}));

@@ -193,13 +193,20 @@ void SourceRunner::run(std::int64_t id) {
     for (const auto& row : d.plan.hosts) ids.push_back(row.host["id"].get<std::string>());
     store_.write([&](Database& db) {
       const auto now = now_();
-      written = apply_import_plan(db, d.plan, now, false).written;
+      const auto decisions = decide_import(db, d.plan);
+      const auto counts = count_import(d.plan, decisions);
+      written = static_cast<std::size_t>(counts.created + counts.updated);
+      // A run that changed hosts is an import of the history (rollback included) and of the
+      // audit log, which the fleet's fingerprint follows; an unchanged run leaves no trace.
+      if (written > 0) {
+        write_import(db, d.plan, decisions,
+                     {0, now, "source " + std::to_string(id), source->config.name, "",
+                      d.plan.format, counts, std::nullopt, ""});
+      }
       gone = record_source_hosts(db, id, run_number, ids, now).size();
-      // The fleet's fingerprint follows the audit log: only a run that changed it adds a line.
-      if (written > 0 || gone > 0) {
+      if (gone > 0) {
         audit(db, now, "import", std::nullopt, "", "source " + std::to_string(id),
-              d.plan.format + ": " + std::to_string(written) + " hosts written, " +
-                  std::to_string(gone) + " gone");
+              d.plan.format + ": " + std::to_string(gone) + " hosts gone");
       }
     });
     result.state = "ok";

@@ -126,7 +126,7 @@ class VmMapper {
       if (!value.empty()) h.labels[key] = capped(value);
     };
     set("vmware.vm", vm.text("name"));
-    set("vmware.uuid", import::ascii_lower(vm.text("config.uuid")));
+    set(import::kUuidLabel, import::ascii_lower(vm.text("config.uuid")));  // as RVTools imports
     set("vmware.instance_uuid", vm.text("config.instanceUuid"));
     set("vmware.moref", vm.id);
     set("vmware.powerstate", vm.text("runtime.powerState"));

@@ -1,78 +1,54 @@
 #include "collector/store/imports.h"
 
-#include <cctype>
+#include <map>
 
 #include "collector/ingest/document.h"
 
 namespace sahab::collector {
 
-namespace {
-
-// The host's columns as upsert_imported_host stores them: labels, and the rest as "imported".
-std::pair<nlohmann::json, nlohmann::json> labels_and_rest(const nlohmann::json& host) {
-  nlohmann::json rest = host;
-  for (const char* key : {"id", "hostname", "labels"}) rest.erase(key);
-  return {parse_labels(host.value("labels", nlohmann::json::object()), "labels"), rest};
-}
-
-}  // namespace
-
-ImportedHostChange imported_host_change(Database& db, const nlohmann::json& host) {
-  Statement& stored = db.cached("SELECT source, hostname, labels, imported FROM hosts WHERE id = ?")
-                          .with(host.at("id").get<std::string>());
-  if (!stored.step()) {
-    stored.reset();
-    return ImportedHostChange::kCreated;
+std::optional<StoredHost> stored_host(Database& db, const std::string& id) {
+  Statement& s =
+      db.cached("SELECT source, hostname, labels, imported FROM hosts WHERE id = ?").with(id);
+  std::optional<StoredHost> out;
+  if (s.step()) {
+    out = StoredHost{id, s.text(0), s.text(1), s.text(2), std::nullopt};
+    if (!s.is_null(3)) out->imported_json = s.text(3);
   }
-  const bool agent = stored.text(0) == "agent";
-  const auto [labels, rest] = labels_and_rest(host);
-  const bool same = stored.text(1) == host.value("hostname", "") &&
-                    nlohmann::json::parse(stored.text(2), nullptr, false) == labels &&
-                    nlohmann::json::parse(stored.text(3), nullptr, false) == rest;
-  stored.reset();
-  return agent  ? ImportedHostChange::kAgentHost
-         : same ? ImportedHostChange::kUnchanged
-                : ImportedHostChange::kUpdated;
+  s.reset();
+  return out;
 }
 
-std::optional<HostMatch> host_named(Database& db, const std::string& id,
-                                    const std::string& hostname) {
-  const std::string short_name = hostname.substr(0, hostname.find('.'));
-  for (const auto& [name, rule] :
-       {std::pair{hostname, "hostname"}, {short_name, "short hostname"}}) {
-    if (name.empty() || (name == hostname && rule != std::string("hostname"))) continue;
-    Statement& found =
-        db.cached("SELECT id, source FROM hosts WHERE hostname = ?1 AND id != ?2 LIMIT 1")
-            .with(name, id);
-    if (found.step()) {
-      HostMatch match{found.text(0), found.text(1), rule};
-      found.reset();
-      return match;
-    }
-    found.reset();
+std::vector<StoredIdentity> stored_identities(Database& db) {
+  Statement& hosts =
+      db.cached(
+            "SELECT h.id, h.source, h.hostname, h.labels, "
+            "coalesce(json_extract(i.data, '$.dmi.uuid'), '') FROM hosts h "
+            "LEFT JOIN inventory_current i ON i.host_id = h.id AND i.section = 'system' "
+            "AND json_valid(i.data) ORDER BY h.id")
+          .with();
+  std::vector<StoredIdentity> out;
+  std::map<std::string, std::size_t> index;
+  while (hosts.step()) {
+    index[hosts.text(0)] = out.size();
+    out.push_back({hosts.text(0), hosts.text(1), hosts.text(2), hosts.text(3), hosts.text(4), {}});
   }
-  return std::nullopt;
-}
-
-std::optional<HostMatch> agent_with_uuid(Database& db, const std::string& uuid) {
-  std::string id;
-  for (const char c : uuid)
-    if (c != '-') id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (id.empty()) return std::nullopt;
-  Statement& found = db.cached("SELECT id FROM hosts WHERE id = ? AND source = 'agent'").with(id);
-  std::optional<HostMatch> match;
-  if (found.step()) match = HostMatch{found.text(0), "agent", "SMBIOS UUID"};
-  found.reset();
-  return match;
+  Statement& addresses =
+      db.cached("SELECT host_id, address FROM host_addresses ORDER BY address").with();
+  while (addresses.step()) {
+    if (const auto it = index.find(addresses.text(0)); it != index.end())
+      out[it->second].addresses.push_back(addresses.text(1));
+  }
+  return out;
 }
 
 bool upsert_imported_host(Database& db, const nlohmann::json& host, std::int64_t now) {
   const std::string id = host.at("id").get<std::string>();  // validated by the import
-  Statement& existing = db.cached("SELECT source FROM hosts WHERE id = ?").with(id);
-  const bool agent_host = existing.step() && existing.text(0) == "agent";
-  existing.reset();
-  if (agent_host) return false;
-  const auto [labels, rest] = labels_and_rest(host);
+  const auto existing = stored_host(db, id);
+  if (existing && existing->source == "agent") return false;
+  nlohmann::json rest = host;
+  for (const char* key : {"id", "hostname", "labels"}) rest.erase(key);
+  const nlohmann::json labels =
+      parse_labels(host.value("labels", nlohmann::json::object()), "labels");
   db.cached(
         "INSERT INTO hosts(id, hostname, labels, source, state, first_seen, last_seen, imported) "
         "VALUES (?1, ?2, ?3, 'import', 'imported', ?4, ?4, ?5) ON CONFLICT(id) DO UPDATE SET "
@@ -81,6 +57,14 @@ bool upsert_imported_host(Database& db, const nlohmann::json& host, std::int64_t
       .with(id, host.value("hostname", ""), labels.dump(), now, rest.dump())
       .run();
   return true;
+}
+
+bool set_agent_fill_in(Database& db, const std::string& id, const nlohmann::json& fill) {
+  if (fill.contains("labels")) parse_labels(fill["labels"], "labels");
+  db.cached("UPDATE hosts SET imported = ?2 WHERE id = ?1 AND source = 'agent'")
+      .with(id, fill.is_null() ? std::nullopt : std::optional(fill.dump()))
+      .run();
+  return db.changes() > 0;
 }
 
 void upsert_declared_edge(Database& db, const nlohmann::json& c, std::int64_t now) {

@@ -1,38 +1,43 @@
 #pragma once
-// Writes imported hosts (servers without agents) and their declared connections.
+// Writes imported hosts (servers without agents), what imports add to agent hosts, and declared
+// connections; reads what matching an imported server to a stored host needs.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "collector/store/sqlite.h"
 
 namespace sahab::collector {
 
-// What writing an imported host would do to the stored one.
-enum class ImportedHostChange {
-  kCreated,    // no host has its id
-  kUpdated,    // an imported host with other values
-  kUnchanged,  // an imported host with the same hostname, labels and fields
-  kAgentHost,  // a host reporting through an agent: never replaced
+// A stored host as an import sees it.
+struct StoredHost {
+  std::string id, source;  // source: "agent" or "import"
+  std::string hostname;
+  std::string labels_json;
+  // An imported host's sahab-fleet/1 fields without id, hostname and labels; for an agent host,
+  // what imports filled in (labels included), which the agent's own data overrides.
+  std::optional<std::string> imported_json;
 };
-ImportedHostChange imported_host_change(Database& db, const nlohmann::json& host);
+std::optional<StoredHost> stored_host(Database& db, const std::string& id);
 
-// Another stored host that is the same server by name: `hostname` exactly ("hostname"), else
-// its first label, for an FQDN imported for a server whose agent reports its short name
-// ("short hostname"). nullopt when none or no hostname.
-struct HostMatch {
-  std::string id, source, rule;  // source: "agent" or "import"
+// What a stored host can be recognised by (api/import_match.h).
+struct StoredIdentity {
+  std::string id, source, hostname;
+  std::string labels_json;             // an imported host's import.uuid and addresses
+  std::string dmi_uuid;                // an agent host's SMBIOS UUID (system inventory)
+  std::vector<std::string> addresses;  // an agent host's NIC addresses
 };
-std::optional<HostMatch> host_named(Database& db, const std::string& id,
-                                    const std::string& hostname);
-
-// The agent host whose id is the SMBIOS UUID `uuid` (an agent without /etc/machine-id takes its
-// DMI product_uuid, dashes dropped), rule "SMBIOS UUID"; nullopt when none or `uuid` is empty.
-std::optional<HostMatch> agent_with_uuid(Database& db, const std::string& uuid);
+// Every stored host: two queries, whatever the number of hosts.
+std::vector<StoredIdentity> stored_identities(Database& db);
 
 // false (nothing written) when the id belongs to a host reporting through an agent.
 bool upsert_imported_host(Database& db, const nlohmann::json& host, std::int64_t now);
+// What imports know of an agent host that its agent does not report (the VMware cluster, power
+// state, ...): `fill` is a sahab-fleet/1 host object without id and hostname, or null to forget
+// it. false when `id` is no agent host.
+bool set_agent_fill_in(Database& db, const std::string& id, const nlohmann::json& fill);
 
 void upsert_declared_edge(Database& db, const nlohmann::json& connection, std::int64_t now);
 

@@ -276,6 +276,35 @@ CREATE TABLE source_hosts (
   PRIMARY KEY (source_id, host_id)
 ) WITHOUT ROWID;
 )sql",
+    // 8: import history (/api/v1/imports): who imported which file, what it did to each host
+    // and the host as it was before, so that an import can be rolled back.
+    R"sql(
+CREATE TABLE imports (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,                     -- unix seconds
+  actor TEXT NOT NULL,                     -- web UI user, or 'api-token'
+  file_name TEXT NOT NULL DEFAULT '',
+  sha256 TEXT NOT NULL,                    -- hex SHA-256 of the file as sent
+  format TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  unchanged INTEGER NOT NULL,
+  skipped INTEGER NOT NULL,
+  failed INTEGER NOT NULL,
+  rolled_back_at INTEGER,
+  rolled_back_by TEXT
+);
+CREATE TABLE import_changes (
+  import_id INTEGER NOT NULL REFERENCES imports(id),
+  host_id TEXT NOT NULL,
+  action TEXT NOT NULL,                    -- 'create' or 'update'
+  prior_hostname TEXT,                     -- update: the host's columns before the import
+  prior_labels TEXT,
+  prior_imported TEXT,
+  PRIMARY KEY (import_id, host_id)
+) WITHOUT ROWID;
+CREATE INDEX import_changes_by_host ON import_changes(host_id, import_id);
+)sql",
 };
 
 }  // namespace

@@ -75,7 +75,10 @@ namespace dmi {
 inline constexpr Field kVendor{"vendor", Kind::kText, "", 0, kNameBytes};
 inline constexpr Field kProduct{"product", Kind::kText, "", 0, kNameBytes};
 inline constexpr Field kSerial{"serial", Kind::kText, "", 0, kNameBytes};
-inline constexpr std::array kFields{kVendor, kProduct, kSerial};
+// The SMBIOS UUID as Linux shows it (product_uuid): what vCenter, RVTools and inventory agents
+// know the machine by, so an imported server is matched to its agent (collector import_match.h).
+inline constexpr Field kUuid{"uuid", Kind::kText, "", 0, 64};
+inline constexpr std::array kFields{kVendor, kProduct, kSerial, kUuid};
 }  // namespace dmi
 
 namespace hardware {

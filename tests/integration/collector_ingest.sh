@@ -249,11 +249,13 @@ padded_fleet "$WORK/huge.json" 65
 code="$(curl -sS -o "$WORK/huge-reply.txt" -w '%{http_code}' -H "$API_AUTH" --data-binary @"$WORK/huge.json" "$URL/api/v1/import")"
 [[ "$code" == 413 ]] && grep -q "67108864 bytes" "$WORK/huge-reply.txt" || fail "over the import cap: $code $(head -c 200 "$WORK/huge-reply.txt")"
 # A server an agent reports (host-a, srv-app-01) listed in an Azure Migrate sheet: matched by name,
-# the agent's data kept.
-reply="$(curl -fsS -H "$API_AUTH" --data-binary $'Server name;Cores;Memory (In MB)\r\nsrv-app-01;2;2048\r\n' \
+# the agent's data kept, the sheet's filling in what the agent does not report.
+reply="$(curl -fsS -H "$API_AUTH" --data-binary $'Server name;Cores;Memory (In MB);Boot type\r\nsrv-app-01;2;2048;UEFI\r\n' \
   "$URL/api/v1/import")"
-json 'd["skipped"], d["hosts"][0]["match"], d["errors"][0]["error"]' <<<"$reply" |
-  grep -qx "(1, {'id': 'host-a', 'rule': 'hostname'}, \"same server as agent host 'host-a' (hostname); the agent's data is kept\")" ||
+json 'd["updated"], d["hosts"][0]["match"], d["errors"]' <<<"$reply" |
+  grep -qx "(1, {'id': 'host-a', 'rule': 'hostname', 'source': 'agent'}, \[\])" ||
   fail "agent host matched by name: $reply"
-pass "import: preview writes nothing, re-import changes nothing, agent hosts matched by name, 64 MiB import cap (413 beyond)"
+api /api/v1/fleet | json '[(h["hostname"], h["cpu"]["cores"], h["labels"]["azure.boot_type"]) for h in d["hosts"] if h["id"] == "host-a"]' |
+  grep -qxF "[('srv-app-01', 8, 'UEFI')]" || fail "agent host filled in: $(api /api/v1/fleet | head -c 600)"
+pass "import: preview writes nothing, re-import changes nothing, agent hosts matched by name and filled in, 64 MiB import cap (413 beyond)"
 echo "14 passed, 0 failed"

@@ -117,6 +117,12 @@ grep -qi '^content-type: text/csv' "$WORK/h.txt" || fail "csv content type"
 grep -qi '^content-disposition: attachment; filename="sahab-plan-waves.csv"' "$WORK/h.txt" ||
   fail "csv disposition: $(cat "$WORK/h.txt")"
 head -c 3 "$WORK/waves.csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "csv BOM"
+curl -fsS -D "$WORK/h.txt" -o "$WORK/plan.xlsx" -H "$API_AUTH" "$URL/api/v1/plan?format=xlsx"
+grep -qi '^content-type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' "$WORK/h.txt" ||
+  fail "xlsx content type"
+grep -qi '^content-disposition: attachment; filename="sahab-plan.xlsx"' "$WORK/h.txt" || fail "xlsx disposition"
+api /api/v1/plan >"$WORK/plan-for-xlsx.json"
+/usr/bin/python3 "$(dirname "$0")/plan_xlsx.py" "$WORK/plan.xlsx" "$WORK/plan-for-xlsx.json" || fail "workbook disagrees with the plan"
 curl -fsS -D "$WORK/h.txt" -o "$WORK/plan.html" -H "$API_AUTH" "$URL/api/v1/plan?format=html"
 grep -qi '^content-type: text/html' "$WORK/h.txt" || fail "html content type"
 grep -q '<!DOCTYPE html>' "$WORK/plan.html" || fail "html body"
@@ -130,7 +136,7 @@ curl -fsS -o "$WORK/hosts.csv" -H "$API_AUTH" -H 'Content-Type: application/json
 [[ $(grep -c $'\r$' "$WORK/hosts.csv") == 301 ]] || fail "hosts.csv rows: $(wc -l <"$WORK/hosts.csv")"
 expect_status 400 -H "$API_AUTH" "$URL/api/v1/plan?format=pdf"
 expect_status 400 -H "$API_AUTH" "$URL/api/v1/plan?format=csv&table=nope"
-ok "?format=csv&table=hosts|waves|costs and ?format=html (French, ?lang=en English) with content types and file names"
+ok "?format=csv&table=hosts|waves|costs, ?format=xlsx (read by openpyxl) and ?format=html (French, ?lang=en English) with content types and file names"
 
 # Bad requests: the message says what is wrong.
 post_plan() {  # post_plan BODY-FILE: prints the status; the answer is in $WORK/reply.json

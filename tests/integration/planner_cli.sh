@@ -61,6 +61,21 @@ assert "Business case" in html and "<svg" in html and "On-premises cost today, b
 PY
 ok "plan, CSV and HTML agree"
 
+# The plan as an Excel workbook, opened by openpyxl (Debian's, hence /usr/bin/python3): sheets,
+# frozen headers, numbers, MAD, totals.
+/usr/bin/python3 -c 'import openpyxl' 2>/dev/null || fail "install python3-openpyxl"
+"$PLANNER" plan --fleet "$WORK/fleet.json" --config "$CONFIG" --out "$WORK/plan.xlsx" 2>/dev/null ||
+  fail "plan --out plan.xlsx"
+/usr/bin/python3 "$(dirname "$0")/plan_xlsx.py" "$WORK/plan.xlsx" "$WORK/plan.json" || fail "workbook disagrees with the plan"
+/usr/bin/python3 - "$WORK/plan.xlsx" "$WORK/csv" <<'PY' || fail "workbook columns differ from the CSV files"
+import csv, openpyxl, sys
+book = openpyxl.load_workbook(sys.argv[1])
+for sheet, name in (("Hosts", "hosts"), ("Waves", "waves"), ("Costs", "costs")):
+    header = next(csv.reader(open(f"{sys.argv[2]}/{name}.csv", encoding="utf-8-sig")))
+    assert [c.value for c in book[sheet][1]] == header, (sheet, header)
+PY
+ok "plan --out plan.xlsx: one sheet per view, the CSV files' columns, totals equal the plan's"
+
 # What-if flags override the file, and the plan records them.
 "$PLANNER" plan --fleet "$WORK/fleet.json" --config "$CONFIG" --sizing.comfort-factor 2 \
   --costs.commitment 3y --out "$WORK/whatif.json" 2>/dev/null

@@ -248,13 +248,14 @@ try {
   timings.exports = Date.now() - started;
   await page.selectOption('[data-testid=export-scenario-select]', 'large-3y');
   const links = await page.$$eval('a.download', (as) => as.map((a) => a.getAttribute('href')));
-  check(links.length === 12, `12 download links: ${links}`);
+  check(links.length === 14, `14 download links: ${links}`);
   const files = await page.evaluate(async (hrefs) => Promise.all(hrefs.map(async (href) => {
     const r = await fetch(href);
     const body = await r.text();
     return { href, status: r.status, type: r.headers.get('content-type'), size: body.length, head: body.slice(0, 120) };
   })), links);
-  const expectType = (href) => href.includes('format=csv') ? 'text/csv' : href.includes('format=html') ? 'text/html' : 'application/json';
+  const expectType = (href) => href.includes('format=csv') ? 'text/csv' : href.includes('format=html') ? 'text/html'
+    : href.includes('format=xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'application/json';
   for (const f of files) {
     check(f.status === 200 && f.size > 100 && (f.type ?? '').startsWith(expectType(f.href)), `download ${JSON.stringify(f)}`);
   }

@@ -1,5 +1,5 @@
 // collector/store/imports: imported hosts (servers without agents) and their declared connections
-// as rows; an agent's host is never overwritten by an import.
+// as rows; an agent's host is never overwritten by an import, only filled in beside.
 #include "collector/store/imports.h"
 
 #include <doctest/doctest.h>
@@ -123,37 +123,28 @@ TEST_CASE("imports: declared connections name their target, again updates counts
   CHECK(edge_row(s, "vm-web") == "declared|vm-app|8080|1|vm-app|NULL|300|300");
 }
 
-TEST_CASE("imports: what writing a host would change, and servers known by name") {
+TEST_CASE("imports: an agent host keeps its own columns, imports fill in beside them") {
   testing::TempStore s;
-  const json host = {{"id", "vm-1"},
-                     {"hostname", "web.commune.ma"},
-                     {"labels", {{"region", "Fès-Meknès"}}},
-                     {"cpu", {{"cores", 4}}}};
-  s.write([&](Database& db) {
-    CHECK(imported_host_change(db, host) == ImportedHostChange::kCreated);
-    upsert_imported_host(db, host, 100);
+  s.write([](Database& db) {
     enrol_agent(db, "db", "db", "sha-1", "10.0.0.1", 100);
+    upsert_imported_host(db, json{{"id", "vm-1"}, {"hostname", "web"}}, 100);
   });
-  s.read([&](Database& db) {
-    CHECK(imported_host_change(db, host) == ImportedHostChange::kUnchanged);
-    json changed = host;
-    changed["cpu"]["cores"] = 8;
-    CHECK(imported_host_change(db, changed) == ImportedHostChange::kUpdated);
-    changed = host;
-    changed["labels"]["region"] = "Oriental";
-    CHECK(imported_host_change(db, changed) == ImportedHostChange::kUpdated);
-    CHECK(imported_host_change(db, json{{"id", "db"}}) == ImportedHostChange::kAgentHost);
-    // The agent reports "db"; an inventory names it by its FQDN.
-    const auto by_short = host_named(db, "inventory:db", "db.commune.ma");
-    REQUIRE(by_short);
-    CHECK(by_short->id == "db");
-    CHECK(by_short->source == "agent");
-    CHECK(by_short->rule == "short hostname");
-    const auto exact = host_named(db, "azure-migrate:web", "web.commune.ma");
-    REQUIRE(exact);
-    CHECK(exact->id == "vm-1");
-    CHECK(exact->rule == "hostname");
-    CHECK_FALSE(host_named(db, "vm-1", "web.commune.ma"));  // itself
-    CHECK_FALSE(host_named(db, "x", ""));
-  });
+  const json fill = {{"labels", {{"vmware.cluster", "CL-Rabat"}}}, {"cpu", {{"cores", 4}}}};
+  CHECK(s.write([&](Database& db) { return set_agent_fill_in(db, "db", fill); }));
+  // Only agent hosts take a fill-in: an imported host's document is its own.
+  CHECK_FALSE(s.write([&](Database& db) { return set_agent_fill_in(db, "vm-1", fill); }));
+  CHECK(host_row(s, "db") ==
+        R"(db|{}|agent|active|100|100|{"cpu":{"cores":4},"labels":{"vmware.cluster":"CL-Rabat"}})");
+  CHECK_THROWS_AS(s.write([](Database& db) {
+    set_agent_fill_in(db, "db", json{{"labels", {{"9lives", "x"}}}});
+  }),
+                  BadDocument);
+  const auto stored = s.read([](Database& db) { return stored_host(db, "db"); });
+  REQUIRE(stored);
+  CHECK(stored->source == "agent");
+  REQUIRE(stored->imported_json);
+  CHECK(json::parse(*stored->imported_json) == fill);
+  s.write([](Database& db) { set_agent_fill_in(db, "db", json()); });
+  CHECK(host_row(s, "db") == "db|{}|agent|active|100|100|NULL");
+  CHECK_FALSE(s.read([](Database& db) { return stored_host(db, "nobody"); }));
 }

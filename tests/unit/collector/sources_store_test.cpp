@@ -43,8 +43,17 @@ ImportPlan plan_of(std::vector<std::string> ids) {
   for (const auto& id : ids)
     plan.hosts.push_back(
         {plan.hosts.size() + 1,
-         {{"id", id}, {"hostname", id}, {"labels", {{"vmware.uuid", id.substr(7)}}}}});
+         {{"id", id}, {"hostname", id}, {"labels", {{"import.uuid", id.substr(7)}}}}});
   return plan;
+}
+
+// What a discovery run writes of its plan (collector/sources/source_runner.cpp).
+std::vector<ImportDecision> apply(Database& db, const ImportPlan& plan, std::int64_t now) {
+  auto decisions = decide_import(db, plan);
+  write_import(db, plan, decisions,
+               {0, now, "source 1", "lab", "", "vcenter", count_import(plan, decisions),
+                std::nullopt, ""});
+  return decisions;
 }
 
 }  // namespace
@@ -142,7 +151,7 @@ TEST_CASE("a VM a run no longer sees is marked gone, not deleted, and unmarked w
   const auto id = *s.write([](Database& db) { return create_source(db, lab_config(), "a", 1, 1); });
   const auto run = [&](std::int64_t n, std::vector<std::string> ids) {
     return s.write([&](Database& db) {
-      apply_import_plan(db, plan_of(ids), n, false);
+      apply(db, plan_of(ids), n);
       return record_source_hosts(db, id, n, ids, n);
     });
   };
@@ -167,12 +176,16 @@ TEST_CASE("a VM whose BIOS UUID is an agent's host id is that agent's host") {
   plan.hosts.push_back({1,
                         {{"id", "vmware:4221ABCD-0000-1111-2222-333344445555"},
                          {"hostname", "other-name"},
-                         {"labels", {{"vmware.uuid", "4221ABCD-0000-1111-2222-333344445555"}}}}});
-  const auto applied = s.write([&](Database& db) { return apply_import_plan(db, plan, 5, false); });
-  REQUIRE(applied.changes.size() == 1);
-  CHECK(applied.changes[0] == ImportedHostChange::kAgentHost);
-  REQUIRE(applied.matches[0]);
-  CHECK(applied.matches[0]->rule == "SMBIOS UUID");
-  CHECK(applied.written == 0);
+                         {"labels",
+                          {{"import.uuid", "4221ABCD-0000-1111-2222-333344445555"},
+                           {"vmware.cluster", "prod"}}}}});
+  const auto decisions = s.write([&](Database& db) { return apply(db, plan, 5); });
+  REQUIRE(decisions.size() == 1);
+  REQUIRE(decisions[0].match);
+  CHECK(decisions[0].match->id == "4221abcd000011112222333344445555");
+  CHECK(decisions[0].match->rule == "uuid");
+  // The agent's data wins; vCenter fills in what the agent lacks (its cluster).
+  CHECK(decisions[0].action == "update");
   CHECK(s.scalar("SELECT count(*) FROM hosts") == 1);
+  CHECK(s.scalar("SELECT count(*) FROM hosts WHERE imported LIKE '%vmware.cluster%'") == 1);
 }

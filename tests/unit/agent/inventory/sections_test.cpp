@@ -74,6 +74,7 @@ TEST_CASE("system: OS, kernel, boot time, timezone, UEFI, virtualisation, DMI") 
   CHECK(data["dmi"]["vendor"] == "QEMU");
   CHECK(data["dmi"]["product"] == "Standard PC (Q35 + ICH9, 2009)");
   CHECK(data["dmi"]["serial"] == "VMW-4242");
+  CHECK(data["dmi"]["uuid"] == "4C4C4544-0042-3510-8052-B4C04F4E3132");
 }
 
 TEST_CASE("system: containers are detected before virtual machines") {

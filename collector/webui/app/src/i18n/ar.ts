@@ -226,6 +226,7 @@ export const ar: Strings = {
   exportFleet: 'الحظيرة',
   exportPlanJson: 'الخطة (JSON)',
   exportCsv: (what: string) => `${what} (CSV)`,
+  exportXlsx: 'مصنّف (Excel): الخوادم، مجموعات النقل، الموجات، التكاليف',
   exportHtml: 'تقرير قابل للطباعة (HTML)',
   exportFleetJson: 'الحظيرة (JSON sahab-fleet/1)',
   exportFleetCsv: 'الحظيرة (CSV، قابل لإعادة الاستيراد)',
@@ -484,6 +485,10 @@ export const ar: Strings = {
     illegal_transition: (p) => `لا يمكن للخادم ${p.host} الانتقال من ${p.from} إلى ${p.to} (الممكن: ${p.allowed})`,
     wave_in_flight: (p) => `الخادم ${p.host} في الحالة ${p.state} مسبقًا: لا يمكن اعتماد هذه الموجة`,
     migration_target_not_linked: (p) => `لم يُربط أي خادم هدف بالخادم «${p.id}» بعد`,
+    import_not_found: (p) => `لا يوجد استيراد رقم ${p.id}`,
+    import_rolled_back: (p) => `الاستيراد رقم ${p.id} أُلغي مسبقًا`,
+    import_superseded: (p) => `لا يمكن إلغاء الاستيراد رقم ${p.id}: غيّر استيراد لاحق ${p.hosts}؛ ألغِ ذلك الاستيراد أولًا`,
+    import_rows_failed: (p) => `${p.failed} من الأسطر بها أخطاء: لم يُستورد أي شيء (الكل أو لا شيء)`,
   } as Record<string, ((params: Record<string, string | number>) => string) | undefined>,
   apiStatus: (status: number) => `رفض المُجمِّع الطلب (HTTP ${status})`,
   warningChecks: {

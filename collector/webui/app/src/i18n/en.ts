@@ -196,6 +196,7 @@ export const en: Strings = {
   exportFleet: 'Fleet',
   exportPlanJson: 'Plan (JSON)',
   exportCsv: (what: string) => `${what} (CSV)`,
+  exportXlsx: 'Workbook (Excel): hosts, move groups, waves, costs',
   exportHtml: 'Printable report (HTML)',
   exportFleetJson: 'Fleet (JSON sahab-fleet/1)',
   exportFleetCsv: 'Fleet (CSV, re-importable)',
@@ -465,6 +466,10 @@ export const en: Strings = {
     illegal_transition: (p) => `${p.host} cannot go from ${p.from} to ${p.to} (allowed: ${p.allowed})`,
     wave_in_flight: (p) => `${p.host} is already ${p.state}: this wave cannot be adopted`,
     migration_target_not_linked: (p) => `Host "${p.id}" has no target host linked yet`,
+    import_not_found: (p) => `No import #${p.id}`,
+    import_rolled_back: (p) => `Import #${p.id} is already rolled back`,
+    import_superseded: (p) => `Import #${p.id} cannot be rolled back: a later import changed ${p.hosts}; roll that one back first`,
+    import_rows_failed: (p) => `${p.failed} rows with errors: nothing was imported (all or nothing)`,
   } as Record<string, ((params: Record<string, string | number>) => string) | undefined>,
   apiStatus: (status: number) => `The collector refused the request (HTTP ${status})`,
   // The plausibility checks of the cost warnings (the planner's check names).

@@ -196,6 +196,7 @@ export const fr = {
   exportFleet: 'Parc',
   exportPlanJson: 'Plan (JSON)',
   exportCsv: (what: string) => `${what} (CSV)`,
+  exportXlsx: 'Classeur (Excel) : serveurs, groupes de migration, vagues, coûts',
   exportHtml: 'Rapport imprimable (HTML)',
   exportFleetJson: 'Parc (JSON sahab-fleet/1)',
   exportFleetCsv: 'Parc (CSV, réimportable)',
@@ -465,6 +466,10 @@ export const fr = {
     illegal_transition: (p) => `${p.host} ne peut pas passer de ${p.from} à ${p.to} (possibles : ${p.allowed})`,
     wave_in_flight: (p) => `${p.host} est déjà en état ${p.state} : cette vague ne peut pas être adoptée`,
     migration_target_not_linked: (p) => `Aucun hôte cible n’est encore lié à l’hôte « ${p.id} »`,
+    import_not_found: (p) => `Aucun import n° ${p.id}`,
+    import_rolled_back: (p) => `L’import n° ${p.id} est déjà annulé`,
+    import_superseded: (p) => `L’import n° ${p.id} ne peut pas être annulé : un import plus récent a modifié ${p.hosts} ; annulez d’abord celui-ci`,
+    import_rows_failed: (p) => `${p.failed} lignes en erreur : rien n’a été importé (tout ou rien)`,
   } as Record<string, ((params: Record<string, string | number>) => string) | undefined>,
   apiStatus: (status: number) => `Le collecteur a refusé la demande (HTTP ${status})`,
   // The plausibility checks of the cost warnings (the planner's check names).

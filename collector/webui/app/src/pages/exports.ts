@@ -1,4 +1,4 @@
-// Exports: the plan (JSON, CSV tables, printable HTML report) for the current what-if or a saved
+// Exports: the plan (JSON, CSV tables, one Excel workbook, printable HTML report) for the current what-if or a saved
 // scenario, and the fleet (JSON, CSV). GET downloads are plain links (the session cookie goes
 // with them); the current what-if is POSTed and its answer saved from a blob.
 import { ApiError, sendRaw } from '../api';
@@ -9,7 +9,7 @@ import { panel } from '../planviews';
 
 interface Format {
   key: string;        // data-testid suffix
-  format: string;     // json | csv | html
+  format: string;     // json | csv | xlsx | html
   table?: string;     // hosts | waves | costs, for csv
   file: string;       // download name
   label: () => string;
@@ -19,6 +19,7 @@ const kPlanFormats: Format[] = [
   { key: 'csv-hosts', format: 'csv', table: 'hosts', file: 'plan-hosts.csv', label: () => t.exportCsv(t.hosts) },
   { key: 'csv-waves', format: 'csv', table: 'waves', file: 'plan-waves.csv', label: () => t.exportCsv(t.waves) },
   { key: 'csv-costs', format: 'csv', table: 'costs', file: 'plan-costs.csv', label: () => t.exportCsv(t.costs) },
+  { key: 'xlsx', format: 'xlsx', file: 'plan.xlsx', label: () => t.exportXlsx },
   { key: 'html', format: 'html', file: 'plan-report.html', label: () => t.exportHtml },
 ];
 
