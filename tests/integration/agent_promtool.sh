@@ -14,7 +14,7 @@ mapfile -t collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collector\.([a
 mapfile -t node_known < <("$NODE_EXPORTER" --help 2>&1 | sed -nE 's/^ *--(\[no-\])?collector\.([a-z0-9_]+)( .*)?$/\2/p')
 node_collectors=()
 for c in "${collectors[@]}"; do
-  if printf '%s\n' "${node_known[@]}" | grep -qx "$c"; then node_collectors+=("$c"); fi
+  if [[ " ${node_known[*]} " == *" $c "* ]]; then node_collectors+=("$c"); fi  # no printf | grep -q: SIGPIPE
 done
 
 agent_port=$(free_port)

@@ -21,7 +21,9 @@ mapfile -t agent_collectors < <("$AGENT" --help | sed -nE 's/.*--\[no-\]collecto
 mapfile -t node_known < <("$NODE_EXPORTER" --help 2>&1 | sed -nE 's/^ *--(\[no-\])?collector\.([a-z0-9_]+)( .*)?$/\2/p')
 node_collectors=()
 for c in $(printf '%s\n' "${agent_collectors[@]}" "${ISSUE_COLLECTORS[@]}" | sort -u); do
-  if printf '%s\n' "${node_known[@]}" | grep -qx "$c"; then node_collectors+=("$c"); fi
+  # No `printf | grep -q` here: grep exiting at its match can kill printf with SIGPIPE, which
+  # pipefail turns into "not known" (a collector then dropped at random under load).
+  if [[ " ${node_known[*]} " == *" $c "* ]]; then node_collectors+=("$c"); fi
 done
 join() { local IFS=,; echo "$*"; }
 echo "agent collectors: $(join "${agent_collectors[@]}")"
