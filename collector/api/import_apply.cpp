@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "collector/ingest/document.h"
 #include "collector/store/agents.h"
 #include "common/bounded_json.h"
 
