@@ -222,8 +222,9 @@ def main():
         proc.send_signal(signal.SIGTERM); proc.wait(timeout=60)
     size = os.path.getsize(db)
     con = sqlite3.connect(db)
-    rows = con.execute("SELECT count(*) FROM summaries").fetchone()[0]
-    con.execute("DELETE FROM summaries"); con.commit(); con.execute("VACUUM"); con.close()
+    # Schema 5 keeps one block per host and hour; `entries` counts its (metric, summary) pairs.
+    rows = con.execute("SELECT coalesce(sum(entries), 0) FROM summary_blocks").fetchone()[0]
+    con.execute("DELETE FROM summary_blocks"); con.commit(); con.execute("VACUUM"); con.close()
     # One summary of len(METRICS) metrics per push, one push per 60 s per host in production.
     per_push = (size - os.path.getsize(db)) / max(1, rows / len(METRICS))
     result["db_bytes_per_summary_push"] = round(per_push)

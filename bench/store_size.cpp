@@ -1,13 +1,14 @@
 // Bytes per host per day of utilisation in the collector's store (issue 17), measured after VACUUM.
 //
-//   sahab-bench-store-size [--hosts N] [--profile server|uniform]
+//   sahab-bench-store-size [--hosts N] [--profile server|uniform] [--keep DIR]
 //
 // Writes one day of summaries for N hosts through the store's own write path (store_batch, one
 // summary of the ten metrics per batch, as an agent pushes every 60 s, 4 samples each as at the
 // agent's 15 s sampling), rolls the day up (run_maintenance, as the collector does the next day),
 // then measures the database after VACUUM three times: with everything, without the raw
 // summaries, without summaries and rollups. The differences, divided by N, are the bytes one
-// host costs per day at full resolution and in rollups.
+// host costs per day at full resolution and in rollups. `--keep DIR` leaves a copy of the full
+// database there, for sqlite3_analyzer or dbstat.
 //
 // Profiles: `server` follows a plausible server (a daily CPU curve with noise, memory and
 // filesystem drifting slowly, no swap, mostly idle disks, steady network); `uniform` draws every
@@ -38,6 +39,7 @@ constexpr std::int64_t kDay = 20'000 * kSecondsPerDay;  // 2024-10-04, any day w
 struct Options {
   int hosts = 20;
   bool uniform = false;
+  std::filesystem::path keep;
 };
 
 // One sample of metric `index` (the order of protocol::report::kUtilisationMetrics) at second
@@ -113,6 +115,8 @@ Options parse(int argc, char** argv) {
       o.hosts = std::atoi(value.c_str());
     } else if (flag == "--profile") {
       o.uniform = value == "uniform";
+    } else if (flag == "--keep") {
+      o.keep = value;
     } else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       std::exit(2);
@@ -146,6 +150,7 @@ int main(int argc, char** argv) {
     run_maintenance(store, RetentionPolicy{}, kDay + kSecondsPerDay + 3'600);
   }
   const auto full = vacuumed_size(path);
+  if (!o.keep.empty()) std::filesystem::copy_file(path, o.keep / "store.db");
   expire(path, {0, 400 * kSecondsPerDay, 3'600});
   const auto rollups_only = vacuumed_size(path);
   expire(path, {0, 0, 3'600});
