@@ -137,7 +137,10 @@ void decode_metric(bytes::Reader& in, std::vector<SummaryEntry>& out) {
   std::int64_t start = 0;
   for (std::size_t i = first; i < out.size(); ++i) {
     out[i].metric = name;
-    start += in.zigzag("start");
+    const std::int64_t delta = in.zigzag("start");
+    // One entry per start, in order, as encode_block writes them: anything else is damage.
+    if (i > first && delta <= 0) throw bytes::Error("starts of " + name + " not increasing");
+    start += delta;
     out[i].start = start;
   }
   for (std::size_t i = first; i < out.size(); ++i) out[i].end = out[i].start + in.zigzag("end");
@@ -188,7 +191,13 @@ std::vector<SummaryEntry> decode_block(std::string_view block) {
   try {
     bytes::Reader in(*plain);
     const auto metrics = in.bounded("metric count", kMaxBlockMetrics);
-    for (std::uint64_t i = 0; i < metrics; ++i) decode_metric(in, out);
+    for (std::uint64_t i = 0; i < metrics; ++i) {
+      const std::size_t first = out.size();
+      decode_metric(in, out);
+      // Metrics come once each, by name, as encode_block writes them.
+      if (first > 0 && out.size() > first && !(out[first - 1].metric < out[first].metric))
+        throw bytes::Error("metric " + out[first].metric + " out of order or repeated");
+    }
     if (!in.at_end()) throw bytes::Error("unexpected bytes after the last metric");
   } catch (const bytes::Error& e) {
     throw BlockError(std::string("summary block: ") + e.what());

@@ -125,4 +125,18 @@ TEST_CASE("summary block: damaged bytes are refused by name, never read past") {
   CHECK_THROWS_WITH_AS(
       decode_block("\x01" + gzip::compress(std::string("\x00\x00", 2), 6, gzip::Framing::kRaw)),
       doctest::Contains("after the last metric"), BlockError);
+  // Blocks hold one group per metric, by name, one entry per start: repeats are damage.
+  const auto deflated = [](const std::string& plain) {
+    return "\x01" + gzip::compress(plain, 6, gzip::Framing::kRaw);
+  };
+  // cpu_ratio (metric number 1), one entry at 60 s, zero mean and max, an empty sketch.
+  const std::string one_entry = "\x01\x01\x78\x78\x02\x08" + std::string(8, '\0');
+  CHECK_THROWS_WITH_AS(decode_block(deflated("\x02" + one_entry + one_entry)),
+                       doctest::Contains("out of order or repeated"), BlockError);
+  // One group of two entries, the second 60 s before the first.
+  const std::string backwards =
+      "\x01\x01\x02\xf0\x01\x77\x78\x78\x02\x02\x08\x08" + std::string(16, '\0');
+  CHECK_THROWS_WITH_AS(decode_block(deflated(backwards)), doctest::Contains("not increasing"),
+                       BlockError);
+  CHECK(decode_block(deflated("\x01" + one_entry)).size() == 1);  // the well-formed one reads
 }
