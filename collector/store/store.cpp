@@ -18,8 +18,9 @@ constexpr std::uintmax_t kWalSizeLimit = 4 << 20;
 // it, tens of MB, until a clean shutdown: SQLite reuses a WAL from its start without shrinking
 // it. So once a passive checkpoint has copied every frame back into the database and the file is
 // over the limit, a TRUNCATE checkpoint empties it. This connection has no busy timeout: when a
-// reader or the writer is in the way, TRUNCATE gives up at once (never making ingest wait) and
-// the next round tries again.
+// reader or the writer is in the way, TRUNCATE gives up at once instead of holding the write
+// lock while it waits (a commit waits at most for the truncation itself), and the next round
+// tries again.
 void checkpoint(Database& db, const std::filesystem::path& wal) {
   Statement& passive = db.cached("PRAGMA wal_checkpoint(PASSIVE)");
   const bool all_copied =
