@@ -210,6 +210,8 @@ def main():
     db = f"{work}/bench.db"
     proc = subprocess.Popen([args.collector, "--listen", f"127.0.0.1:{port}", "--db", db,
                              "--enrolment-token-file", f"{work}/enrol", "--http.workers", str(args.connections + 8),
+                             # every simulated agent comes from 127.0.0.1: no per-address cap
+                             "--http.max-connections-per-address", "0",
                              "--log.level", "warn"], stderr=open(f"{work}/collector.log", "w"))
     try:
         for _ in range(100):
