@@ -40,6 +40,13 @@ struct Response {
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set instead of `body` for an answer written while it is produced (a large export): `stream`
+  // calls `write` with each next piece, sent at once in chunks (Transfer-Encoding: chunked), so
+  // memory stays independent of the answer's size. An exception after the first piece cannot
+  // become an error status any more: it is logged and the answer ends without its last chunk,
+  // which clients report as a broken transfer rather than taking it for a whole one.
+  using Writer = std::function<void(std::string_view)>;
+  std::function<void(const Writer& write)> stream{};
 
   static Response text(int status, std::string body);
   static Response json(int status, std::string body);
@@ -86,7 +93,8 @@ bool accepts_gzip(std::string_view accept_encoding);
 
 // Gzips `response` in place when the request accepts gzip, the body is at least `min_bytes` of a
 // compressible type, not already encoded, and compressing makes it smaller; adds
-// "Vary: Accept-Encoding" to every answer whose encoding depends on the request.
+// "Vary: Accept-Encoding" to every answer whose encoding depends on the request. A streamed
+// answer of a compressible type is gzipped as it is written (its size is not known beforehand).
 void compress_if_accepted(const Request& request, Response& response, std::size_t min_bytes);
 
 class Server {

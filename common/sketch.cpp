@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "common/byte_codec.h"
 #include "common/text.h"
 
 namespace sahab {
@@ -60,6 +62,46 @@ nlohmann::json Sketch::to_json() const {
   if (zeros_ > 0) out["z"] = zeros_;
   for (const auto& [bucket, n] : buckets_) out[std::to_string(bucket)] = n;
   return out;
+}
+
+void Sketch::append_bytes(std::string& out) const {
+  bytes::append_varint(out, zeros_);
+  bytes::append_varint(out, buckets_.size());
+  int previous = 0;
+  for (const auto& [bucket, n] : buckets_) {
+    if (bucket == buckets_.begin()->first) {
+      bytes::append_zigzag(out, bucket);
+    } else {
+      bytes::append_varint(out, static_cast<std::uint64_t>(bucket - previous));
+    }
+    previous = bucket;
+  }
+  for (const auto& [bucket, n] : buckets_) bytes::append_varint(out, n);
+}
+
+Sketch Sketch::from_bytes(bytes::Reader& in) {
+  Sketch sketch;
+  sketch.zeros_ = in.bounded("sketch zeros", kMaxCount);
+  sketch.count_ = sketch.zeros_;
+  const auto n = in.bounded("sketch buckets", 2 * kMaxAbsBucket + 1);
+  std::vector<int> indexes;
+  indexes.reserve(n);
+  std::int64_t bucket = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    bucket = i == 0 ? in.zigzag("sketch bucket")
+                    : bucket + static_cast<std::int64_t>(
+                                   in.bounded("sketch bucket gap", 2 * kMaxAbsBucket));
+    if (std::llabs(bucket) > kMaxAbsBucket || (i > 0 && bucket == indexes.back())) {
+      throw bytes::Error("sketch bucket " + std::to_string(bucket) + " is not a bucket index");
+    }
+    indexes.push_back(static_cast<int>(bucket));
+  }
+  for (const int index : indexes) {
+    const auto count = in.bounded("sketch count", kMaxCount - sketch.count_);
+    sketch.buckets_.emplace_hint(sketch.buckets_.end(), index, count);
+    sketch.count_ += count;
+  }
+  return sketch;
 }
 
 Sketch Sketch::from_json(const nlohmann::json& json) {

@@ -7,8 +7,12 @@
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <string>
 
 namespace sahab {
+namespace bytes {
+class Reader;
+}
 
 class Sketch {
  public:
@@ -28,6 +32,12 @@ class Sketch {
   nlohmann::json to_json() const;
   // Throws std::invalid_argument naming the bad key or count.
   static Sketch from_json(const nlohmann::json& json);
+
+  // The compact binary form kept in the store (docs/storage.md): varints of the zero count, the
+  // number of buckets, the first index (zigzag), the gaps to the next ones and the counts.
+  void append_bytes(std::string& out) const;
+  // Reads one sketch written by append_bytes; throws bytes::Error naming the bad bucket or count.
+  static Sketch from_bytes(bytes::Reader& in);
 
   static int bucket_of(double value);
   static double value_of(int bucket);

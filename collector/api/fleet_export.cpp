@@ -136,17 +136,19 @@ json utilisation_of(Database& db, const std::string& id, const FleetWindow& w) {
   json utilisation = {{"window_days", static_cast<double>(w.seconds) / 86'400.0},
                       {"source", "agent"}};
   namespace report = protocol::report;
-  for (const report::UtilisationMetric& metric : report::kUtilisationMetrics) {
-    if (!metric.in_fleet) continue;
-    const std::string name(metric.name);
-    const auto stats = query_window(db, {id, name, w.now - w.seconds, w.now, w.raw_from});
-    if (metric.name == report::metric::kCpuRatio.name) {
+  std::vector<std::string> names;
+  for (const report::UtilisationMetric& metric : report::kUtilisationMetrics)
+    if (metric.in_fleet) names.emplace_back(metric.name);
+  // One reading of the host's blocks for every metric.
+  const auto stats = query_windows(db, {id, "", w.now - w.seconds, w.now, w.raw_from}, names);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == report::metric::kCpuRatio.name) {
       utilisation["coverage"] =
-          std::min(1.0, static_cast<double>(stats.summaries) / w.expected_summaries);
+          std::min(1.0, static_cast<double>(stats[i].summaries) / w.expected_summaries);
     }
-    if (stats.empty()) continue;
-    json p = stats_json(stats, w.expected_summaries);
-    json& percentiles = utilisation[name] = json::object();
+    if (stats[i].empty()) continue;
+    json p = stats_json(stats[i], w.expected_summaries);
+    json& percentiles = utilisation[names[i]] = json::object();
     for (const std::string_view percentile : protocol::kPercentileNames)
       percentiles[percentile] = p[percentile];
   }
@@ -198,7 +200,7 @@ struct FleetSink {
 };
 
 // The one reading of the fleet from the database behind both sinks: connections first, as a
-// written document lists them (keys in order), then hosts by id.
+// written document lists them (keys in order), then hosts by id, each handed on as it is read.
 void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
   for (const auto& edge : load_edges(db)) {
     if (edge.source.empty() || edge.target.empty() || edge.source == edge.target) continue;
@@ -209,16 +211,18 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
     if (edge.bytes_per_day) c["bytes_per_day"] = *edge.bytes_per_day;
     sink.connection(c);
   }
-  for (const auto& [id, hostname, labels_text, source, imported] : fleet_host_rows(db)) {
-    const bool agent = source != "import";
-    json fields = agent ? agent_host(db, id, w) : json::object();
-    fields["id"] = id;
-    fields["hostname"] = hostname;
-    fields["labels"] = bounded_json::parse_stored_or(labels_text, "host labels", json::object());
+  for_each_fleet_host_row(db, [&](const FleetHostRow& row) {
+    const bool agent = row.source != "import";
+    json fields = agent ? agent_host(db, row.id, w) : json::object();
+    fields["id"] = row.id;
+    fields["hostname"] = row.hostname;
+    fields["labels"] =
+        bounded_json::parse_stored_or(row.labels_json, "host labels", json::object());
     // What imports filled in for an agent host: its agent's labels win over the import's.
-    if (agent && !imported.empty()) {
-      json filled = bounded_json::parse_stored_or(imported, "imported host", json::object())
-                        .value("labels", json::object());
+    if (agent && !row.imported_json.empty()) {
+      json filled =
+          bounded_json::parse_stored_or(row.imported_json, "imported host", json::object())
+              .value("labels", json::object());
       if (filled.is_object()) {
         filled.update(fields["labels"]);
         fields["labels"] = std::move(filled);
@@ -232,8 +236,24 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
       } catch (const std::exception&) {
       }
     }
-    sink.host(fields, imported);
-  }
+    sink.host(fields, row.imported_json);
+  });
+}
+
+// A host as the document lists it: the imported object with the collector's fields over it, or
+// described in part when the fleet's reader would refuse it.
+json document_host(json& fields, std::string_view imported) {
+  json host = imported.empty()
+                  ? fields
+                  : bounded_json::parse_stored_or(imported, "imported host", json::object());
+  if (!imported.empty()) host.update(fields);
+  if (const auto problem = problem_of(host)) host = described_in_part(fields, *problem);
+  return host;
+}
+
+// JSON text as the API answers it: compact, invalid UTF-8 replaced rather than thrown on.
+std::string dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -243,19 +263,40 @@ json export_fleet(Database& db, const FleetWindow& w) {
   json connections = json::array();
   read_fleet(db, w,
              {[&hosts](json& fields, std::string_view imported) {
-                json host = imported.empty() ? fields
-                                             : bounded_json::parse_stored_or(
-                                                   imported, "imported host", json::object());
-                if (!imported.empty()) host.update(fields);
-                if (const auto problem = problem_of(host))
-                  host = described_in_part(fields, *problem);
-                hosts.push_back(std::move(host));
+                hosts.push_back(document_host(fields, imported));
               },
               [&connections](const json& c) { connections.push_back(c); }});
   return {{"format", "sahab-fleet/1"},
           {"generated_at", format_rfc3339(w.now)},
           {"hosts", hosts},
           {"connections", connections}};
+}
+
+void write_fleet(Database& db, const FleetWindow& w,
+                 const std::function<void(std::string_view)>& write) {
+  // The members in the order nlohmann writes an object's keys (sorted), so the bytes are those
+  // of the whole document dumped at once.
+  bool hosts_begun = false;
+  bool first = true;
+  write("{\"connections\":[");
+  const auto begin_hosts = [&] {
+    write("],\"format\":" + dump("sahab-fleet/1") +
+          ",\"generated_at\":" + dump(format_rfc3339(w.now)) + ",\"hosts\":[");
+    hosts_begun = true;
+    first = true;
+  };
+  const auto element = [&](const json& value) {
+    write(first ? dump(value) : "," + dump(value));
+    first = false;
+  };
+  read_fleet(db, w,
+             {[&](json& fields, std::string_view imported) {
+                if (!hosts_begun) begin_hosts();
+                element(document_host(fields, imported));
+              },
+              [&](const json& c) { element(c); }});
+  if (!hosts_begun) begin_hosts();
+  write("]}\n");
 }
 
 planner::Fleet planner_fleet(Database& db, const FleetWindow& w,

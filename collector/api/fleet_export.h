@@ -3,7 +3,9 @@
 // inventory and utilisation percentiles over a window; imported hosts as they were imported.
 // Part of sahab_fleet_export, the small library the collector and `sahab-planner plan --db` share.
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "collector/config.h"
 #include "collector/store/sqlite.h"
@@ -22,6 +24,12 @@ FleetWindow fleet_window(const CollectorConfig& config, std::int64_t now, std::i
 
 // The fleet of every host in the database `db` (a reader connection, or a read-only one).
 nlohmann::json export_fleet(Database& db, const FleetWindow& window);
+
+// The same document as text, written piece by piece while the hosts are read (GET
+// /api/v1/fleet): the bytes of export_fleet's document as the API dumps it, plus a newline,
+// without the document in memory.
+void write_fleet(Database& db, const FleetWindow& window,
+                 const std::function<void(std::string_view)>& write);
 
 // The same fleet straight into the planner's structs, read from the same rows by the same code,
 // with the planner's checks and assumptions (planner::FleetBuilder): what

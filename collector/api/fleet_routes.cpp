@@ -23,7 +23,12 @@ http::Response fleet(Context& ctx, const http::Request& request, std::int64_t wi
     return response;
   }
   if (format != "json") return error_response(400, "format: expected json or csv");
-  return json_response(200, fleet());
+  // Streamed: hosts are written as they are read, whatever the fleet's size (issue 17).
+  http::Response response = http::Response::json(200, "");
+  response.stream = [&ctx, w](const http::Response::Writer& write) {
+    ctx.store.read([&](Database& db) { write_fleet(db, w, write); });
+  };
+  return response;
 }
 
 http::Response targets(Context& ctx, const http::Request&) {

@@ -35,12 +35,13 @@ std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::st
 }
 
 std::vector<AgentListing> list_agents(Database& db) {
-  // The newest summary through the primary key (host, metric, start): one CPU row per minute.
+  // The newest summary's end, kept beside the newest block (primary key (host, start)).
   Statement& s = db.cached(
       "SELECT a.id, a.host_id, a.created_at, a.created_from, r.revoked_at, r.reason, "
       "coalesce(h.hostname, ''), coalesce(h.state, ''), h.last_seen, "
       "coalesce(json_extract(i.data, '$.agent_version'), ''), "
-      "(SELECT max(s.end) FROM summaries s WHERE s.host_id = a.host_id AND s.metric = 'cpu_ratio') "
+      "(SELECT b.last_end FROM summary_blocks b WHERE b.host_id = a.host_id "
+      "ORDER BY b.start DESC LIMIT 1) "
       "FROM agents a LEFT JOIN revocations r ON r.agent_id = a.id "
       "LEFT JOIN hosts h ON h.id = a.host_id "
       "LEFT JOIN inventory_current i ON i.host_id = a.host_id AND i.section = 'identity' "

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "collector/store/summary_blocks.h"
 #include "common/bounded_json.h"
 #include "common/protocol/inventory.h"
 
@@ -175,17 +176,15 @@ void store_section(Database& db, const std::string& host_id, const InventorySect
 
 void store_summaries(Database& db, const Batch& batch) {
   std::set<std::int64_t> days;
+  std::vector<SummaryEntry> entries;
   for (const auto& summary : batch.summaries) {
     days.insert(day_of(summary.start));
     for (const auto& m : summary.metrics) {
-      db.cached(
-            "INSERT OR REPLACE INTO summaries(host_id, metric, start, end, count, mean, max, "
-            "sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-          .with(batch.host_id, m.metric, summary.start, summary.end, m.count, m.mean, m.max,
-                m.sketch.to_json().dump())
-          .run();
+      entries.push_back(
+          {m.metric, summary.start, summary.end, 1, m.count, m.mean, m.max, m.sketch});
     }
   }
+  put_entries(db, BlockTable::kSummaries, batch.host_id, entries);
   for (const auto day : days) {
     db.cached("INSERT OR IGNORE INTO rollup_pending(host_id, day) VALUES (?, ?)")
         .with(batch.host_id, day)

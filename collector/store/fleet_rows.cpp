@@ -2,11 +2,9 @@
 
 namespace sahab::collector {
 
-std::vector<FleetHostRow> fleet_host_rows(Database& db) {
+void for_each_fleet_host_row(Database& db, const std::function<void(const FleetHostRow&)>& on_row) {
   Statement& s = db.cached("SELECT id, hostname, labels, source, imported FROM hosts ORDER BY id");
-  std::vector<FleetHostRow> out;
-  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
-  return out;
+  while (s.step()) on_row({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
 }
 
 std::vector<std::pair<std::string, std::string>> inventory_data(Database& db,

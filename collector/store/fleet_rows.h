@@ -3,6 +3,7 @@
 // fleet the plan service and the fleet summary share): hosts with their stored documents as text,
 // and agent hosts' inventory sections.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,10 +14,13 @@ namespace sahab::collector {
 
 struct FleetHostRow {
   std::string id, hostname, labels_json, source;
-  std::string imported_json;  // the imported sahab-fleet/1 host object; empty for agent hosts
+  // An imported host's sahab-fleet/1 object; for an agent host, what imports filled in (empty
+  // when none).
+  std::string imported_json;
 };
-// Every host, by id.
-std::vector<FleetHostRow> fleet_host_rows(Database& db);
+// Calls `on_row` for every host, by id, as the rows are read: an imported host's document is in
+// memory only while it is handled. `on_row` may run other statements on `db`.
+void for_each_fleet_host_row(Database& db, const std::function<void(const FleetHostRow&)>& on_row);
 
 // An agent host's current inventory sections as (section, data JSON).
 std::vector<std::pair<std::string, std::string>> inventory_data(Database& db,

@@ -1,18 +1,20 @@
 #include "collector/store/maintenance.h"
 
+#include <algorithm>
+#include <limits>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
 
 #include "collector/store/batch_writer.h"
-#include "common/bounded_json.h"
+#include "collector/store/summary_blocks.h"
 #include "common/sketch.h"
 
 namespace sahab::collector {
 namespace {
 // Pending (host, day) pairs handled per writer job, so ingest never waits long behind upkeep.
 constexpr int kPendingPerJob = 200;
+constexpr std::int64_t kBeginning = std::numeric_limits<std::int64_t>::min();
 
 struct Merged {
   Sketch sketch;
@@ -20,59 +22,38 @@ struct Merged {
   std::int64_t count = 0;
   double sum = 0;
   double max = 0;
-  void add(std::int64_t n_summaries, std::int64_t n, double mean, double m, const std::string& s) {
-    sketch.merge(
-        Sketch::from_json(bounded_json::parse_stored_or(s, "sketch", nlohmann::json::object())));
-    summaries += n_summaries;
-    count += n;
-    sum += mean * static_cast<double>(n);
-    max = std::max(max, m);
+  void add(const SummaryEntry& e) {
+    sketch.merge(e.sketch);
+    summaries += e.summaries;
+    count += e.count;
+    sum += e.mean * static_cast<double>(e.count);
+    max = std::max(max, e.max);
   }
 };
 
-void write_rollup(Database& db, const std::string& host, const std::string& metric,
-                  std::int64_t day, const Merged& m) {
-  db.cached(
-        "INSERT OR REPLACE INTO rollups(host_id, metric, day, summaries, count, mean, max, sketch) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .with(host, metric, day, m.summaries, m.count,
-            m.count > 0 ? m.sum / static_cast<double>(m.count) : 0.0, m.max,
-            m.sketch.to_json().dump())
-      .run();
-}
-
 // Rebuilds (host, day)'s rollups from its raw summaries. Days already past the raw retention
 // (late data from a long-spooled agent) are merged into the existing rollup and the raw rows
-// deleted, since the rest of that day's raw rows are gone. Returns how many raw rows it deleted.
+// deleted, since the rest of that day's raw rows are gone. Returns how many raw entries it
+// deleted.
 std::int64_t roll_up(Database& db, const std::string& host, std::int64_t day,
                      std::int64_t raw_from) {
   const bool past_retention = day < raw_from;
   std::map<std::string, Merged> by_metric;
-  if (past_retention) {
-    Statement& old = db.cached(
-                           "SELECT metric, summaries, count, mean, max, sketch FROM rollups "
-                           "WHERE host_id = ? AND day = ?")
-                         .with(host, day);
-    while (old.step()) {
-      by_metric[old.text(0)].add(old.integer(1), old.integer(2), old.real(3), old.real(4),
-                                 old.text(5));
-    }
+  const auto add = [&by_metric](std::int64_t, std::vector<SummaryEntry>& entries) {
+    for (const auto& e : entries) by_metric[e.metric].add(e);
+  };
+  if (past_retention) for_each_block(db, BlockTable::kRollups, host, day, day + 1, add);
+  for_each_block(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay, add);
+  std::vector<SummaryEntry> rollup;
+  for (const auto& [metric, m] : by_metric) {
+    const double mean = m.count > 0 ? m.sum / static_cast<double>(m.count) : 0.0;
+    rollup.push_back(
+        {metric, day, day + kSecondsPerDay, m.summaries, m.count, mean, m.max, m.sketch});
   }
-  Statement& raw = db.cached(
-                         "SELECT metric, count, mean, max, sketch FROM summaries "
-                         "WHERE host_id = ? AND start >= ? AND start < ?")
-                       .with(host, day, day + kSecondsPerDay);
-  while (raw.step()) {
-    by_metric[raw.text(0)].add(1, raw.integer(1), raw.real(2), raw.real(3), raw.text(4));
-  }
-  for (const auto& [metric, merged] : by_metric) write_rollup(db, host, metric, day, merged);
-  std::int64_t deleted = 0;
-  if (past_retention) {
-    db.cached("DELETE FROM summaries WHERE host_id = ? AND start >= ? AND start < ?")
-        .with(host, day, day + kSecondsPerDay)
-        .run();
-    deleted = db.changes();
-  }
+  if (!rollup.empty()) write_block(db, BlockTable::kRollups, host, day, rollup);
+  const std::int64_t deleted =
+      past_retention ? delete_blocks(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay)
+                     : 0;
   db.cached("DELETE FROM rollup_pending WHERE host_id = ? AND day = ?").with(host, day).run();
   return deleted;
 }
@@ -114,14 +95,10 @@ MaintenanceReport run_maintenance(Store& store, const RetentionPolicy& policy, s
   // Raw rows before the boundary are all rolled up now (pending days were handled above).
   for (const auto& host : host_ids(store)) {
     store.write([&](Database& db) {
-      db.cached("DELETE FROM summaries WHERE host_id = ? AND start < ?")
-          .with(host, raw_boundary)
-          .run();
-      report.summaries_deleted += db.changes();
-      db.cached("DELETE FROM rollups WHERE host_id = ? AND day < ?")
-          .with(host, day_of(now - policy.rollup_seconds))
-          .run();
-      report.rollups_deleted += db.changes();
+      report.summaries_deleted +=
+          delete_blocks(db, BlockTable::kSummaries, host, kBeginning, raw_boundary);
+      report.rollups_deleted += delete_blocks(db, BlockTable::kRollups, host, kBeginning,
+                                              day_of(now - policy.rollup_seconds));
     });
   }
   store.write([&](Database& db) {

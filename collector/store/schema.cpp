@@ -1,15 +1,73 @@
 #include "collector/store/schema.h"
 
+#include <algorithm>
 #include <array>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "collector/store/summary_blocks.h"
+#include "common/bounded_json.h"
+#include "common/log.h"
 
 namespace sahab::collector {
 namespace {
 
+// Moves the rows of a table of migration 1 (summaries or rollups: one row per host, metric and
+// period, the sketch as JSON) into blocks of `table`, host by host (rows come in primary-key
+// order, so one host's blocks are in memory at a time), then drops the old table.
+void move_into_blocks(Database& db, const std::string& old_table, BlockTable table) {
+  const bool rollups = table == BlockTable::kRollups;
+  Statement& rows = db.cached(
+      rollups ? "SELECT host_id, metric, day, day + 86400, summaries, count, mean, max, sketch "
+                "FROM rollups ORDER BY host_id, metric, day"
+              : "SELECT host_id, metric, start, end, 1, count, mean, max, sketch "
+                "FROM summaries ORDER BY host_id, metric, start");
+  std::string host;
+  std::map<std::int64_t, std::vector<SummaryEntry>> blocks;
+  const auto flush = [&] {
+    for (const auto& [start, entries] : blocks) write_block(db, table, host, start, entries);
+    blocks.clear();
+  };
+  while (rows.step()) {
+    if (rows.text(0) != host) {
+      flush();
+      host = rows.text(0);
+    }
+    SummaryEntry e{rows.text(1),    rows.integer(2), rows.integer(3), rows.integer(4),
+                   rows.integer(5), rows.real(6),    rows.real(7),    {}};
+    try {
+      e.sketch = Sketch::from_json(
+          bounded_json::parse_stored_or(rows.text(8), "sketch", nlohmann::json::object()));
+    } catch (const std::invalid_argument& bad) {
+      log::warn("store: " + old_table + " of host " + host + " at " + std::to_string(e.start) +
+                " kept without its sketch: " + bad.what());
+    }
+    blocks[block_start(table, e.start)].push_back(std::move(e));
+  }
+  rows.reset();
+  flush();
+  db.exec("DROP TABLE " + old_table);
+}
+
+// 9: utilisation in blocks (docs/storage.md), about ten times smaller than JSON sketches in a
+// row per metric and minute (issue 17, docs/benchmarks.md "Store size").
+void move_utilisation_into_blocks(Database& db) {
+  move_into_blocks(db, "summaries", BlockTable::kSummaries);
+  move_into_blocks(db, "rollups", BlockTable::kRollups);
+}
+
+struct Migration {
+  const char* sql;
+  void (*then)(Database&) = nullptr;  // moves data the SQL alone cannot
+};
+
 // Append new migrations at the end; never edit one that has shipped.
-constexpr std::array kMigrations = {
-    // 1: hosts, agents and their credentials, audit, batches, inventory, utilisation, edges.
-    R"sql(
+constexpr std::array<Migration, 9> kMigrations = {{
+    {// 1: hosts, agents and their credentials, audit, batches, inventory, utilisation, edges.
+     R"sql(
 CREATE TABLE hosts (
   id TEXT PRIMARY KEY,
   hostname TEXT NOT NULL DEFAULT '',
@@ -127,9 +185,9 @@ CREATE TABLE edges (
   last_seen INTEGER NOT NULL,
   PRIMARY KEY (source_host, direction, remote_address, remote_port, local_port)
 ) WITHOUT ROWID;
-)sql",
+)sql"},
     // 2: named planning scenarios (/api/v1/scenarios).
-    R"sql(
+    {R"sql(
 CREATE TABLE scenarios (
   name TEXT PRIMARY KEY,                   -- [A-Za-z0-9 ._-]{1,64}
   description TEXT NOT NULL DEFAULT '',
@@ -139,10 +197,10 @@ CREATE TABLE scenarios (
   updated_by TEXT NOT NULL,
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-)sql",
+)sql"},
     // 3: enrolment tokens made in the web UI or the API (beside --enrolment-token-file): only their
     // SHA-256 is kept, like agent credentials.
-    R"sql(
+    {R"sql(
 CREATE TABLE enrolment_tokens (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -154,11 +212,11 @@ CREATE TABLE enrolment_tokens (
   last_used_at INTEGER,
   uses INTEGER NOT NULL DEFAULT 0
 );
-)sql",
+)sql"},
     // 4: enrolments that need an administrator: under the id of a host that already has a live
     // credential, or of an imported host. The agent proves it is the requester with a secret it
     // chose (only its SHA-256 is kept) and collects its credential once the request is approved.
-    R"sql(
+    {R"sql(
 CREATE TABLE enrolment_requests (
   id INTEGER PRIMARY KEY,
   host_id TEXT NOT NULL,
@@ -175,11 +233,11 @@ CREATE TABLE enrolment_requests (
   agent_id INTEGER                         -- the credential issued when collected
 );
 CREATE INDEX enrolment_requests_by_state ON enrolment_requests(state, id);
-)sql",
+)sql"},
     // 5: execution tracking (docs/execution.md): approved baselines of the plan, one row per host
     // of each (its wave, move group, target and costs as approved), the migration state of each
     // host, every state change, and the target host each migrated server reports from.
-    R"sql(
+    {R"sql(
 CREATE TABLE baselines (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -233,19 +291,19 @@ CREATE TABLE migration_targets (
   linked_by TEXT NOT NULL,
   linked_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-)sql",
+)sql"},
     // 6: each web UI user's preferences (PUT /api/v1/me/preferences), kept across browsers.
-    R"sql(
+    {R"sql(
 CREATE TABLE user_preferences (
   user TEXT PRIMARY KEY,                   -- a ui.users name
   language TEXT NOT NULL,                  -- a web UI language code: fr, ar, en, zgh
   updated_at INTEGER NOT NULL              -- unix seconds
 ) WITHOUT ROWID;
-)sql",
+)sql"},
     // 7: discovery sources (vCenter): how to reach each, its password sealed with the key file's
     // key (collector/sources/secret_box.h), its last run; and which hosts each run saw, so that a
     // VM gone from its vCenter is marked rather than deleted.
-    R"sql(
+    {R"sql(
 CREATE TABLE sources (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,                      -- 'vcenter'
@@ -275,10 +333,10 @@ CREATE TABLE source_hosts (
   gone_at INTEGER,                         -- when a run first missed it
   PRIMARY KEY (source_id, host_id)
 ) WITHOUT ROWID;
-)sql",
+)sql"},
     // 8: import history (/api/v1/imports): who imported which file, what it did to each host
     // and the host as it was before, so that an import can be rolled back.
-    R"sql(
+    {R"sql(
 CREATE TABLE imports (
   id INTEGER PRIMARY KEY,
   at INTEGER NOT NULL,                     -- unix seconds
@@ -304,8 +362,30 @@ CREATE TABLE import_changes (
   PRIMARY KEY (import_id, host_id)
 ) WITHOUT ROWID;
 CREATE INDEX import_changes_by_host ON import_changes(host_id, import_id);
+)sql"},
+    // 9: utilisation as blocks of plain bytes (collector/store/summary_block.h): one row per host
+    // and hour of raw summaries, one per host and day of rollups. Rowid tables: a block is a few
+    // kilobytes, and WITHOUT ROWID tables spill rows that large into half-empty overflow pages.
+    {R"sql(
+CREATE TABLE summary_blocks (
+  host_id TEXT NOT NULL,
+  start INTEGER NOT NULL,                  -- unix seconds of the hour (UTC)
+  entries INTEGER NOT NULL,                -- (metric, summary) entries in the block
+  last_end INTEGER NOT NULL,               -- the latest summary end among them
+  data BLOB NOT NULL,
+  PRIMARY KEY (host_id, start)
+);
+CREATE TABLE rollup_blocks (
+  host_id TEXT NOT NULL,
+  start INTEGER NOT NULL,                  -- unix seconds of the day (00:00 UTC)
+  entries INTEGER NOT NULL,                -- one per metric
+  last_end INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (host_id, start)
+);
 )sql",
-};
+     move_utilisation_into_blocks},
+}};
 
 }  // namespace
 
@@ -315,17 +395,19 @@ int applied_schema_version(Database& db) {
   return static_cast<int>(db.scalar("PRAGMA user_version"));
 }
 
-void migrate(Database& db) {
+void migrate(Database& db, int target) {
   const auto current = applied_schema_version(db);
   if (current > schema_version()) {
     throw StoreError("database schema version " + std::to_string(current) +
                      " is newer than this collector's (" + std::to_string(schema_version()) +
                      "); upgrade the collector");
   }
-  for (auto version = current; version < schema_version(); ++version) {
+  for (auto version = current; version < std::min(target, schema_version()); ++version) {
     db.exec("BEGIN IMMEDIATE");
     try {
-      db.exec(kMigrations[static_cast<size_t>(version)]);
+      const Migration& migration = kMigrations[static_cast<size_t>(version)];
+      db.exec(migration.sql);
+      if (migration.then) migration.then(db);
       db.exec("PRAGMA user_version = " + std::to_string(version + 1));
       db.exec("COMMIT");
     } catch (...) {

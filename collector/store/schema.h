@@ -10,7 +10,9 @@ int schema_version();
 // The number of migrations that ran on `db` (0: not a collector database yet).
 int applied_schema_version(Database& db);
 
-// Runs the missing migrations, each in its own transaction. Throws StoreError.
-void migrate(Database& db);
+// Runs the missing migrations up to `target` (all by default; tests make databases of an older
+// schema with a smaller one), each in its own transaction. Throws StoreError.
+void migrate(Database& db, int target);
+inline void migrate(Database& db) { migrate(db, schema_version()); }
 
 }  // namespace sahab::collector

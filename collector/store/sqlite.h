@@ -19,6 +19,11 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Bytes bound as a BLOB (a string binds as TEXT).
+struct Blob {
+  std::string_view bytes;
+};
+
 class Statement {
  public:
   Statement(sqlite3* db, std::string_view sql);
@@ -36,6 +41,7 @@ class Statement {
   }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, std::nullptr_t);
+  Statement& bind(int index, const Blob& value);
   template <typename T>
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind(index, nullptr);
@@ -57,6 +63,7 @@ class Statement {
   std::int64_t integer(int column) const;
   double real(int column) const;
   std::string text(int column) const;
+  std::string blob(int column) const;
   bool is_null(int column) const;
 
  private:

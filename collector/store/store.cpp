@@ -10,6 +10,27 @@ namespace {
 // Jobs committed together at most; bounds the latency one group adds to the first job in it.
 constexpr size_t kMaxGroup = 512;
 constexpr std::chrono::seconds kCheckpointInterval{1};
+// The WAL file is brought back under this size once a burst is over (docs/collector.md).
+constexpr std::uintmax_t kWalSizeLimit = 4 << 20;
+
+// PASSIVE never blocks the writer. But after a burst (agents emptying their spools after an
+// outage, readers pinning older snapshots meanwhile) the WAL file keeps the size the burst gave
+// it, tens of MB, until a clean shutdown: SQLite reuses a WAL from its start without shrinking
+// it. So once a passive checkpoint has copied every frame back into the database and the file is
+// over the limit, a TRUNCATE checkpoint empties it. This connection has no busy timeout: when a
+// reader or the writer is in the way, TRUNCATE gives up at once instead of holding the write
+// lock while it waits (a commit waits at most for the truncation itself), and the next round
+// tries again.
+void checkpoint(Database& db, const std::filesystem::path& wal) {
+  Statement& passive = db.cached("PRAGMA wal_checkpoint(PASSIVE)");
+  const bool all_copied =
+      passive.step() && passive.integer(1) > 0 && passive.integer(2) == passive.integer(1);
+  passive.reset();
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(wal, ec);
+  if (!all_copied || ec || size <= kWalSizeLimit) return;
+  db.cached("PRAGMA wal_checkpoint(TRUNCATE)").run();
+}
 }  // namespace
 
 Store::Store(std::filesystem::path path, int readers) : path_(std::move(path)) {
@@ -18,8 +39,11 @@ Store::Store(std::filesystem::path path, int readers) : path_(std::move(path)) {
   writer_db_->exec("PRAGMA synchronous=NORMAL");
   writer_db_->exec("PRAGMA foreign_keys=ON");
   writer_db_->exec("PRAGMA wal_autocheckpoint=0");
+  // When the writer starts the WAL over (after a complete checkpoint) it cuts the file to this.
+  writer_db_->exec("PRAGMA journal_size_limit=" + std::to_string(kWalSizeLimit));
   migrate(*writer_db_);
   checkpoint_db_ = std::make_unique<Database>(path_, Database::Mode::kReadWrite);
+  checkpoint_db_->exec("PRAGMA busy_timeout=0");
   for (int i = 0; i < std::max(1, readers); ++i) {
     auto reader = std::make_unique<Database>(path_, Database::Mode::kReadOnly);
     idle_readers_.push_back(reader.get());
@@ -46,7 +70,7 @@ void Store::checkpoint_loop() {
     checkpoint_cv_.wait_for(lock, kCheckpointInterval, [this] { return stopping_; });
     lock.unlock();
     try {
-      checkpoint_db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+      checkpoint(*checkpoint_db_, path_.string() + "-wal");
     } catch (const std::exception& e) {
       log::warn(std::string("store: checkpoint failed: ") + e.what());
     }

@@ -64,7 +64,8 @@ class Store {
   bool stopping_ = false;
   std::thread writer_;
   // Checkpoints the WAL from its own connection (PASSIVE: never blocks the writer), so commits
-  // do not pay for checkpoints and ingest latency stays flat.
+  // do not pay for checkpoints and ingest latency stays flat; truncates the WAL file after a
+  // burst once everything is copied back (store.cpp, checkpoint()).
   std::unique_ptr<Database> checkpoint_db_;
   std::condition_variable checkpoint_cv_;  // own condition: a push must always wake the writer
   std::thread checkpointer_;

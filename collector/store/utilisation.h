@@ -30,8 +30,13 @@ struct UtilisationQuery {
   std::int64_t raw_from = 0;
 };
 
-// Whole days with an up-to-date rollup are read from it (same sketch, one row instead of 1,440).
+// Whole days with an up-to-date rollup are read from it (same sketch, one block instead of 24).
 WindowStats query_window(Database& db, const UtilisationQuery& query);
+
+// The same for several metrics at once (query.metric is not used), reading each block once:
+// stats[i] is metrics[i]'s.
+std::vector<WindowStats> query_windows(Database& db, const UtilisationQuery& query,
+                                       const std::vector<std::string>& metrics);
 
 // Buckets of `step` seconds from `from`; rollup days fall in the bucket holding their start.
 std::vector<WindowStats> query_series(Database& db, const UtilisationQuery& query,

@@ -63,5 +63,6 @@ run fuzz_import "$(seed import "$SEEDS"/import/* "$BUILD_DIR"/rvtools-seed.xlsx)
 run fuzz_fleet_reader "$(seed fleet_reader "$SEEDS"/fleet/* "$SEEDS"/import/fleet.json)"
 run fuzz_login_body "$(seed login_body "$SEEDS"/login/*)"
 run fuzz_soap_answer "$(seed soap_answer "$SOURCE_DIR"/../fixtures/vcenter/*.xml)"
+run fuzz_summary_block "$(seed summary_block "$SEEDS"/summary_block/*)"
 [[ $status -eq 0 ]] && echo "$ran passed, 0 failed" || echo "fuzzing found problems"
 exit $status

@@ -104,7 +104,7 @@ pass "path traversal and hostile query parameters"
 
 [[ "$(sql "SELECT group_concat(sequence) FROM batches")" == "1,2" ]] || fail "batches: $(sql "SELECT group_concat(sequence) FROM batches")"
 # Both good batches carry the same minute (2 metrics): replaced, not added; refused ones add nothing.
-[[ "$(sql "SELECT count(*) FROM summaries")" == 2 ]] || fail "summaries: $(sql "SELECT count(*) FROM summaries")"
+[[ "$(sql "SELECT sum(entries) FROM summary_blocks")" == 2 ]] || fail "summaries: $(sql "SELECT sum(entries) FROM summary_blocks")"
 [[ "$(sql "PRAGMA integrity_check")" == ok ]] || fail "integrity"
 grep -q 'sahab_collector_rejected_batches_total{reason="bad_document"} 1[0-9]' "$WORK/metrics.txt" || fail "rejections not counted"
 pass "store consistent: only the good batches, rejections counted by reason"

@@ -44,7 +44,8 @@ for i in 1 2 3; do
   (( max >= last )) || fail "load-$i: acknowledged $last but only $max stored"
   (( max <= last + 1 )) || fail "load-$i: $max stored, more than one past the last ack $last"
   (( count == max )) || fail "load-$i: gaps in $stored"
-  rows=$(sql "SELECT count(*) FROM summaries WHERE host_id = 'load-$i' AND metric = 'cpu_ratio'")
+  # Each summary holds two metrics (sahab_push.py): two block entries per stored batch.
+  rows=$(sql "SELECT coalesce(sum(entries), 0) / 2 FROM summary_blocks WHERE host_id = 'load-$i'")
   (( rows == count )) || fail "load-$i: $rows summaries for $count batches"
   # The agent replays everything after its last acknowledgement: stored once, never twice.
   python3 "$PUSH" load "$URL" "${creds[$((i-1))]}" "load-$i" "$((last + 1))" 3 "$WORK/replay-$i" >/dev/null

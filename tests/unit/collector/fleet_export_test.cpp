@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "collector/api/context.h"
 #include "collector/store/agents.h"
 #include "collector/store/batch_writer.h"
 #include "collector/store/imports.h"
@@ -293,4 +294,30 @@ TEST_CASE("fleet export: an empty database is an empty fleet on both paths") {
   const planner::Fleet direct = f.direct();
   CHECK(direct.hosts.empty());
   CHECK(planner::fleet_to_json(direct) == planner::fleet_to_json(f.through_json()));
+}
+
+TEST_CASE("fleet export: the streamed document is byte for byte the one dumped at once") {
+  Fixture f;
+  const auto streamed = [&f] {
+    return f.store.read([&f](Database& db) {
+      std::string text;
+      int pieces = 0;
+      write_fleet(db, f.window, [&](std::string_view piece) {
+        text += piece;
+        ++pieces;
+      });
+      CHECK(pieces > 2);  // written as it was read, not at the end
+      return text;
+    });
+  };
+  const auto whole = [&f] {
+    return f.store.read(
+        [&f](Database& db) { return json_response(200, export_fleet(db, f.window)).body; });
+  };
+  // An empty fleet, then a varied one (agents, imports, hosts described in part, connections).
+  CHECK(streamed() == whole());
+  f.store.write(populate);
+  const std::string text = streamed();
+  CHECK(text == whole());
+  CHECK(nlohmann::json::parse(text)["hosts"].size() == 8);
 }

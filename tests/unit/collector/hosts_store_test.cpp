@@ -150,7 +150,11 @@ TEST_CASE("hosts store: scrape candidates, places, counts and statuses") {
 
 TEST_CASE("fleet rows: hosts with their documents and inventory sections") {
   Fixture f;
-  const auto rows = f.read([](Database& db) { return fleet_host_rows(db); });
+  const auto rows = f.read([](Database& db) {
+    std::vector<FleetHostRow> out;
+    for_each_fleet_host_row(db, [&out](const FleetHostRow& row) { out.push_back(row); });
+    return out;
+  });
   REQUIRE(rows.size() == 3);
   CHECK(rows[2].source == "import");
   CHECK(json::parse(rows[2].imported_json)["cpu"]["cores"] == 8);

@@ -4,11 +4,12 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
-#include <tuple>
 
 #include "collector/store/agents.h"
 #include "collector/store/imports.h"
+#include "collector/store/summary_blocks.h"
 #include "common/sketch.h"
 #include "unit/collector/temp_store.h"
 
@@ -55,6 +56,26 @@ std::vector<std::int64_t> column(testing::TempStore& s, const std::string& sql) 
   });
 }
 
+// Every entry of host h1 stored in `table`, in block order.
+std::vector<SummaryEntry> entries(testing::TempStore& s, BlockTable table) {
+  return s.read([&](Database& db) {
+    std::vector<SummaryEntry> out;
+    for_each_block(db, table, "h1", std::numeric_limits<std::int64_t>::min(),
+                   std::numeric_limits<std::int64_t>::max(),
+                   [&](std::int64_t, std::vector<SummaryEntry>& block) {
+                     out.insert(out.end(), block.begin(), block.end());
+                   });
+    return out;
+  });
+}
+
+// One field of each of h1's rollups, day by day.
+std::vector<std::int64_t> rollup_field(testing::TempStore& s, std::int64_t SummaryEntry::*field) {
+  std::vector<std::int64_t> out;
+  for (const auto& e : entries(s, BlockTable::kRollups)) out.push_back(e.*field);
+  return out;
+}
+
 // Hosts are made by enrolment; upkeep goes through the hosts it knows.
 void enrol(testing::TempStore& s, const std::string& host) {
   s.write([&](Database& db) { enrol_agent(db, host, host, "sha-" + host, "10.0.0.1", 0); });
@@ -90,20 +111,23 @@ TEST_CASE("maintenance: raw summaries go exactly at the retention boundary, afte
   // Three completed days held data: boundary-1d (two summaries), boundary, boundary+1d.
   CHECK(rolled.days_rolled_up == 3);
   CHECK(rolled.summaries_deleted == 0);
-  CHECK(s.scalar("SELECT count(*) FROM summaries") == 5);
-  CHECK(column(s, "SELECT day FROM rollups ORDER BY day") ==
+  CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM summary_blocks") == 5);
+  CHECK(column(s, "SELECT start FROM rollup_blocks ORDER BY start") ==
         std::vector<std::int64_t>{boundary - kDay, boundary, boundary + kDay});
-  CHECK(column(s, "SELECT summaries FROM rollups ORDER BY day") ==
-        std::vector<std::int64_t>{2, 2, 1});
+  CHECK(rollup_field(s, &SummaryEntry::summaries) == std::vector<std::int64_t>{2, 2, 1});
   CHECK(s.scalar("SELECT count(*) FROM rollup_pending") == 0);
 
   const auto report = run_maintenance(s.store, policy, now);
   CHECK(report.days_rolled_up == 0);
   CHECK(report.summaries_deleted == 2);
   CHECK(report.rollups_deleted == 0);
-  CHECK(column(s, "SELECT start FROM summaries ORDER BY start") ==
-        std::vector<std::int64_t>{boundary, boundary + 60, boundary + kDay + 3600});
-  CHECK(s.scalar("SELECT count(*) FROM rollups") == 3);
+  CHECK(column(s, "SELECT start FROM summary_blocks ORDER BY start") ==
+        std::vector<std::int64_t>{boundary, boundary + kDay + 3600});  // hours holding the 3 left
+  CHECK(rollup_field(s, &SummaryEntry::start).size() == 3);
+  std::vector<std::int64_t> raw_starts;
+  for (const auto& e : entries(s, BlockTable::kSummaries)) raw_starts.push_back(e.start);
+  CHECK(raw_starts == std::vector<std::int64_t>{boundary, boundary + 60, boundary + kDay + 3600});
+  CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM rollup_blocks") == 3);
 
   // Nothing more to do on a second run.
   const auto again = run_maintenance(s.store, policy, now);
@@ -118,21 +142,16 @@ TEST_CASE("maintenance: a rollup merges the day's summaries: counts, weighted me
   push(s, "h1", 1, {kEpochDay, kEpochDay + 60}, {0.1, 0.2, 0.3});
   push(s, "h1", 2, {kEpochDay + 120}, {0.9});
   run_maintenance(s.store, RetentionPolicy{}, kEpochDay + kDay + 1);
-  const auto row = s.read([](Database& db) {
-    Statement& q = db.cached("SELECT summaries, count, mean, max, sketch FROM rollups");
-    q.reset();
-    REQUIRE(q.step());
-    const auto out = std::tuple{q.integer(0), q.integer(1), q.real(2), q.real(3),
-                                Sketch::from_json(nlohmann::json::parse(q.text(4)))};
-    CHECK_FALSE(q.step());
-    q.reset();
-    return out;
-  });
-  CHECK(std::get<0>(row) == 3);
-  CHECK(std::get<1>(row) == 7);
-  CHECK(std::get<2>(row) == doctest::Approx((0.1 + 0.2 + 0.3) * 2 / 7 + 0.9 / 7));
-  CHECK(std::get<3>(row) == doctest::Approx(0.9));
-  CHECK(std::get<4>(row).count() == 7);
+  const auto rollups = entries(s, BlockTable::kRollups);
+  REQUIRE(rollups.size() == 1);
+  const SummaryEntry& day = rollups.front();
+  CHECK(day.start == kEpochDay);
+  CHECK(day.summaries == 3);
+  CHECK(day.count == 7);
+  // Means and maxima are stored as float24 (docs/storage.md): within 1.5e-5 and 3.1e-5.
+  CHECK(day.mean == doctest::Approx((0.1 + 0.2 + 0.3) * 2 / 7 + 0.9 / 7).epsilon(1.6e-5));
+  CHECK(day.max == doctest::Approx(0.9).epsilon(3.1e-5));
+  CHECK(day.sketch.count() == 7);
 }
 
 TEST_CASE("maintenance: today is not rolled up until it is over") {
@@ -142,7 +161,7 @@ TEST_CASE("maintenance: today is not rolled up until it is over") {
   push(s, "h1", 1, {today + 60}, {0.5});
   const auto report = run_maintenance(s.store, RetentionPolicy{}, today + 3600);
   CHECK(report.days_rolled_up == 0);
-  CHECK(s.scalar("SELECT count(*) FROM rollups") == 0);
+  CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM rollup_blocks") == 0);
   CHECK(s.scalar("SELECT count(*) FROM rollup_pending") == 1);
   CHECK(run_maintenance(s.store, RetentionPolicy{}, today + kDay).days_rolled_up == 1);
 }
@@ -159,7 +178,7 @@ TEST_CASE("maintenance: more pending days than one job takes are all rolled up i
   keep.raw_seconds = keep.rollup_seconds = 1000 * kDay;
   const auto report = run_maintenance(s.store, keep, kEpochDay + 460 * kDay);
   CHECK(report.days_rolled_up == 451);
-  CHECK(s.scalar("SELECT count(*) FROM rollups") == 451);
+  CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM rollup_blocks") == 451);
   CHECK(s.scalar("SELECT count(*) FROM rollup_pending") == 0);
   CHECK(report.summaries_deleted == 0);
 }
@@ -171,7 +190,7 @@ TEST_CASE("maintenance: late summaries of a day past retention join its rollup, 
   policy.raw_seconds = 2 * kDay;
   push(s, "h1", 1, {kEpochDay + 60}, {0.25});
   run_maintenance(s.store, policy, kEpochDay + kDay + 1);
-  CHECK(s.scalar("SELECT count(*) FROM rollups") == 1);
+  CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM rollup_blocks") == 1);
   // A long-spooled agent sends two more summaries of that day once its raw rows have expired.
   const std::int64_t now = kEpochDay + 10 * kDay;
   CHECK(run_maintenance(s.store, policy, now).summaries_deleted == 1);
@@ -179,9 +198,9 @@ TEST_CASE("maintenance: late summaries of a day past retention join its rollup, 
   const auto report = run_maintenance(s.store, policy, now);
   CHECK(report.days_rolled_up == 1);
   CHECK(report.summaries_deleted == 2);
-  CHECK(s.scalar("SELECT count(*) FROM summaries") == 0);
-  CHECK(column(s, "SELECT summaries FROM rollups") == std::vector<std::int64_t>{3});
-  CHECK(column(s, "SELECT count FROM rollups") == std::vector<std::int64_t>{3});
+  CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM summary_blocks") == 0);
+  CHECK(rollup_field(s, &SummaryEntry::summaries) == std::vector<std::int64_t>{3});
+  CHECK(rollup_field(s, &SummaryEntry::count) == std::vector<std::int64_t>{3});
 }
 
 TEST_CASE("maintenance: rollups go exactly at their own retention boundary") {
@@ -193,14 +212,14 @@ TEST_CASE("maintenance: rollups go exactly at their own retention boundary") {
   policy.rollup_seconds = 5 * kDay;
   // Rolled up and raw rows gone first, then the rollups' boundary moves over them day by day.
   CHECK(run_maintenance(s.store, policy, kEpochDay + 5 * kDay).rollups_deleted == 0);
-  CHECK(s.scalar("SELECT count(*) FROM summaries") == 0);
-  CHECK(s.scalar("SELECT count(*) FROM rollups") == 3);
+  CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM summary_blocks") == 0);
+  CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM rollup_blocks") == 3);
   CHECK(run_maintenance(s.store, policy, kEpochDay + 6 * kDay - 1).rollups_deleted == 0);
   CHECK(run_maintenance(s.store, policy, kEpochDay + 6 * kDay).rollups_deleted == 1);
-  CHECK(column(s, "SELECT day FROM rollups ORDER BY day") ==
+  CHECK(column(s, "SELECT start FROM rollup_blocks ORDER BY start") ==
         std::vector<std::int64_t>{kEpochDay + kDay, kEpochDay + 2 * kDay});
   CHECK(run_maintenance(s.store, policy, kEpochDay + 8 * kDay).rollups_deleted == 2);
-  CHECK(s.scalar("SELECT count(*) FROM rollups") == 0);
+  CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM rollup_blocks") == 0);
 }
 
 TEST_CASE("maintenance: only agent hosts silent past stale_after are marked stale, none deleted") {
@@ -223,16 +242,16 @@ TEST_CASE("maintenance: only agent hosts silent past stale_after are marked stal
   CHECK(s.scalar("SELECT count(*) FROM hosts WHERE state = 'stale'") == 0);
 }
 
-TEST_CASE("maintenance: a summary whose stored sketch is unreadable does not stop the upkeep") {
+TEST_CASE("maintenance: an hour whose stored block is unreadable does not stop the upkeep") {
   testing::TempStore s;
   enrol(s, "h1");
-  push(s, "h1", 1, {kEpochDay + 60, kEpochDay + 120}, {0.5});
+  push(s, "h1", 1, {kEpochDay + 60, kEpochDay + 3600 + 60, kEpochDay + 3600 + 120}, {0.5});
   s.write([](Database& db) {
-    db.exec("UPDATE summaries SET sketch = 'not json{' WHERE start = " +
-            std::to_string(kEpochDay + 60));
+    db.exec("UPDATE summary_blocks SET data = x'01ff00' WHERE start = " +
+            std::to_string(kEpochDay));
   });
   const auto report = run_maintenance(s.store, RetentionPolicy{}, kEpochDay + kDay);
   CHECK(report.days_rolled_up == 1);
-  CHECK(column(s, "SELECT summaries FROM rollups") == std::vector<std::int64_t>{2});
-  CHECK(column(s, "SELECT count FROM rollups") == std::vector<std::int64_t>{2});
+  CHECK(rollup_field(s, &SummaryEntry::summaries) == std::vector<std::int64_t>{2});
+  CHECK(rollup_field(s, &SummaryEntry::count) == std::vector<std::int64_t>{2});
 }

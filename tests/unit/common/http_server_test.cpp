@@ -208,3 +208,105 @@ TEST_CASE("http: workers give back their stacks when a connection closes, and st
   CHECK(thread_stacks_resident_kib() < before + 256);
   server.stop();
 }
+
+namespace {
+// One raw exchange on loopback (nothing decodes behind the test's back); the server closes the
+// connection after its answer (HTTP/1.0, or "Connection: close" sent here).
+std::string exchange(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size()));
+  std::string reply;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) reply.append(buffer, n);
+  ::close(fd);
+  return reply;
+}
+
+// The body of a chunked answer, its chunk count, and whether the last (empty) chunk arrived.
+struct Chunked {
+  std::string body;
+  int chunks = 0;
+  bool complete = false;
+};
+Chunked dechunk(std::string_view raw) {
+  Chunked out;
+  while (!raw.empty()) {
+    const auto eol = raw.find("\r\n");
+    if (eol == std::string_view::npos) break;
+    const auto size = std::stoul(std::string(raw.substr(0, eol)), nullptr, 16);
+    if (size == 0) {
+      out.complete = raw.substr(eol) == "\r\n\r\n";
+      break;
+    }
+    if (raw.size() < eol + 2 + size + 2) break;
+    out.body += raw.substr(eol + 2, size);
+    ++out.chunks;
+    raw.remove_prefix(eol + 2 + size + 2);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("http: a streamed answer goes out in chunks as it is written, gzipped when asked") {
+  Options options;
+  options.gzip_min_bytes = 64;
+  Server server(options);
+  std::string expected;
+  for (int i = 0; i < 20'000; ++i) expected += "{\"host\":" + std::to_string(i) + "},";
+  server.route("GET", "/stream", [](const Request&) {
+    Response r = Response::json(200, "");
+    r.stream = [](const Response::Writer& write) {
+      for (int i = 0; i < 20'000; ++i) write("{\"host\":" + std::to_string(i) + "},");
+    };
+    return r;
+  });
+  server.route("GET", "/broken", [](const Request&) {
+    Response r = Response::json(200, "");
+    r.stream = [](const Response::Writer& write) {
+      write(std::string(100'000, 'x'));
+      throw std::runtime_error("the database went away");
+    };
+    return r;
+  });
+  server.start();
+  const auto split = [](const std::string& reply) {
+    const auto end = reply.find("\r\n\r\n");
+    REQUIRE(end != std::string::npos);
+    return std::pair{reply.substr(0, end + 2), reply.substr(end + 4)};
+  };
+
+  const auto [head, body] =
+      split(exchange(server.port(), "GET /stream HTTP/1.1\r\nConnection: close\r\n\r\n"));
+  CHECK(head.find("Transfer-Encoding: chunked\r\n") != std::string::npos);
+  CHECK(head.find("Content-Length") == std::string::npos);
+  const Chunked plain = dechunk(body);
+  CHECK(plain.complete);
+  CHECK(plain.body == expected);
+  CHECK(plain.chunks >= 4);  // 370 KB in pieces of 64 KiB, not gathered whole
+
+  const auto [zipped_head, zipped_body] = split(exchange(
+      server.port(), "GET /stream HTTP/1.1\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n"));
+  CHECK(zipped_head.find("Content-Encoding: gzip\r\n") != std::string::npos);
+  const Chunked zipped = dechunk(zipped_body);
+  CHECK(zipped.complete);
+  CHECK(sahab::gzip::decompress(zipped.body, 1 << 20) == expected);
+
+  // HTTP/1.0 knows no chunks: the same answer, whole, with its length.
+  const auto [old_head, old_body] = split(exchange(server.port(), "GET /stream HTTP/1.0\r\n\r\n"));
+  CHECK(old_head.find("Content-Length: " + std::to_string(expected.size())) != std::string::npos);
+  CHECK(old_body == expected);
+
+  // A failure after the answer began: no last chunk, so the client knows the answer is cut.
+  const auto [broken_head, broken_body] =
+      split(exchange(server.port(), "GET /broken HTTP/1.1\r\nConnection: close\r\n\r\n"));
+  CHECK(broken_head.starts_with("HTTP/1.1 200"));
+  const Chunked broken = dechunk(broken_body);
+  CHECK(broken.body.size() == 100'000);
+  CHECK_FALSE(broken.complete);
+  server.stop();
+}

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <string>
 #include <vector>
+
+#include "common/byte_codec.h"
 
 using sahab::Sketch;
 
@@ -66,4 +69,29 @@ TEST_CASE("sketch: counts that would overflow are refused") {
   CHECK(
       sahab::Sketch::from_json(nlohmann::json::parse(R"({"z": 1000000, "5": 1000000})")).count() ==
       2'000'000);
+}
+
+TEST_CASE("sketch: binary round trip, and refusal of bytes that are not a sketch") {
+  Sketch s;
+  for (double v : {0.0, 0.0, 1e-6, 0.1, 0.2, 0.2, 42.0, 9e14}) s.add(v);
+  std::string bytes;
+  s.append_bytes(bytes);
+  CHECK(bytes.size() < 20);  // JSON: 60 bytes
+  sahab::bytes::Reader in(bytes);
+  const Sketch back = Sketch::from_bytes(in);
+  CHECK(in.at_end());
+  CHECK(back.to_json() == s.to_json());
+  CHECK(back.count() == s.count());
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+    sahab::bytes::Reader truncated(std::string_view(bytes).substr(0, cut));
+    CHECK_THROWS_AS(Sketch::from_bytes(truncated), sahab::bytes::Error);
+  }
+  const auto refused = [](std::string raw) {
+    sahab::bytes::Reader r(raw);
+    CHECK_THROWS_AS(Sketch::from_bytes(r), sahab::bytes::Error);
+  };
+  refused(std::string("\x00\x01\xc2\x3e\x01", 5));          // bucket 4001: beyond the index range
+  refused(std::string("\x00\x02\x02\x00\x01\x01", 6));      // the same bucket twice (gap 0)
+  refused(std::string("\x00\xff\xff\x03", 4));              // more buckets than there are indexes
+  refused(std::string("\xff\xff\xff\xff\xff\xff\x01", 7));  // zeros beyond the count limit
 }

@@ -1,0 +1,168 @@
+// Bytes per host per day of utilisation in the collector's store (issue 17), measured after VACUUM.
+//
+//   sahab-bench-store-size [--hosts N] [--profile server|uniform] [--keep DIR]
+//
+// Writes one day of summaries for N hosts through the store's own write path (store_batch, one
+// summary of the ten metrics per batch, as an agent pushes every 60 s, 4 samples each as at the
+// agent's 15 s sampling), rolls the day up (run_maintenance, as the collector does the next day),
+// then measures the database after VACUUM three times: with everything, without the raw
+// summaries, without summaries and rollups. The differences, divided by N, are the bytes one
+// host costs per day at full resolution and in rollups. `--keep DIR` leaves a copy of the full
+// database there, for sqlite3_analyzer or dbstat.
+//
+// Profiles: `server` follows a plausible server (a daily CPU curve with noise, memory and
+// filesystem drifting slowly, no swap, mostly idle disks, steady network); `uniform` draws every
+// sample uniformly at random (bench/collector_ingest.py's data), the worst case for any encoding.
+#include <stdlib.h>  // mkdtemp
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "collector/store/agents.h"
+#include "collector/store/batch_writer.h"
+#include "collector/store/maintenance.h"
+#include "collector/store/store.h"
+#include "common/protocol/report.h"
+
+namespace {
+using namespace sahab;
+using namespace sahab::collector;
+
+constexpr int kSamplesPerSummary = 4;
+constexpr std::int64_t kDay = 20'000 * kSecondsPerDay;  // 2024-10-04, any day will do
+
+struct Options {
+  int hosts = 20;
+  bool uniform = false;
+  std::filesystem::path keep;
+};
+
+// One sample of metric `index` (the order of protocol::report::kUtilisationMetrics) at second
+// `t` of the day for host `host`.
+double sample(int index, std::int64_t t, int host, std::mt19937_64& rng, bool uniform) {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const bool ratio = index == 0 || index == 1 || index == 2 || index == 9;
+  if (uniform) return unit(rng) * (ratio ? 1.0 : 1e6);
+  const double day_phase = std::sin(2 * M_PI * static_cast<double>(t) / 86'400.0);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  switch (index) {
+    case 0:  // cpu: 5 % at night, 35 % by day, noisy
+      return std::clamp(0.2 + 0.15 * day_phase + 0.05 * noise(rng), 0.0, 1.0);
+    case 1:  // memory: slowly drifting around 60 %
+      return 0.6 + 0.05 * std::sin(static_cast<double>(t) / 7'200.0 + host) + 0.001 * noise(rng);
+    case 2:  // swap: unused
+      return 0.0;
+    case 3:
+    case 4:  // disk iops: idle most of the time, bursts now and then (a rate over 15 s)
+      return unit(rng) < 0.7 ? 0.0 : std::floor(unit(rng) * 600) / 15.0;
+    case 5:
+    case 6:  // disk bytes/s: 4 KiB blocks
+      return unit(rng) < 0.7 ? 0.0 : std::floor(unit(rng) * 2'000) * 4'096 / 15.0;
+    case 7:
+    case 8:  // network bytes/s: steady traffic following the day
+      return std::max(0.0, 2e5 * (1.2 + day_phase) * (1 + 0.2 * noise(rng)));
+    default:  // filesystem used: grows by a few bytes a minute
+      return 0.42 + 1e-7 * static_cast<double>(t) / 60.0;
+  }
+}
+
+Summary summary_of(std::int64_t start, int host, std::mt19937_64& rng, bool uniform) {
+  Summary summary;
+  summary.start = start;
+  summary.end = start + 60;
+  int index = 0;
+  for (const auto& metric : protocol::report::kUtilisationMetrics) {
+    MetricSummary m;
+    m.metric = std::string(metric.name);
+    for (int i = 0; i < kSamplesPerSummary; ++i) {
+      const double v = sample(index, start - kDay + 15 * i, host, rng, uniform);
+      m.sketch.add(v);
+      m.mean += v / kSamplesPerSummary;
+      m.max = std::max(m.max, v);
+    }
+    m.count = kSamplesPerSummary;
+    summary.metrics.push_back(std::move(m));
+    ++index;
+  }
+  return summary;
+}
+
+std::uintmax_t vacuumed_size(const std::filesystem::path& path) {
+  {
+    Database db(path, Database::Mode::kReadWrite);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    db.exec("VACUUM");
+  }
+  return std::filesystem::file_size(path);
+}
+
+// Deletes what `policy` no longer keeps at the end of the day after the measured one.
+void expire(const std::filesystem::path& path, const RetentionPolicy& policy) {
+  Store store(path, 1);
+  run_maintenance(store, policy, kDay + 2 * kSecondsPerDay);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--hosts") {
+      o.hosts = std::atoi(value.c_str());
+    } else if (flag == "--profile") {
+      o.uniform = value == "uniform";
+    } else if (flag == "--keep") {
+      o.keep = value;
+    } else {
+      std::fprintf(stderr, "unknown option %s\n", flag.c_str());
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+  char pattern[] = "/tmp/sahab-store-size-XXXXXX";
+  const std::filesystem::path dir = mkdtemp(pattern);
+  const auto path = dir / "store.db";
+  std::mt19937_64 rng(1);
+  {
+    Store store(path, 1);
+    for (int h = 0; h < o.hosts; ++h) {
+      const std::string id = "bench-" + std::to_string(h);
+      store.write([&](Database& db) { enrol_agent(db, id, id, "sha-" + id, "127.0.0.1", kDay); });
+      std::int64_t sequence = 0;
+      for (std::int64_t start = kDay; start < kDay + kSecondsPerDay; start += 60) {
+        Batch batch;
+        batch.host_id = id;
+        batch.sequence = ++sequence;
+        batch.summaries.push_back(summary_of(start, h, rng, o.uniform));
+        store.write([&](Database& db) { store_batch(db, batch, "127.0.0.1", start + 60); });
+      }
+    }
+    run_maintenance(store, RetentionPolicy{}, kDay + kSecondsPerDay + 3'600);
+  }
+  const auto full = vacuumed_size(path);
+  if (!o.keep.empty()) std::filesystem::copy_file(path, o.keep / "store.db");
+  expire(path, {0, 400 * kSecondsPerDay, 3'600});
+  const auto rollups_only = vacuumed_size(path);
+  expire(path, {0, 0, 3'600});
+  const auto neither = vacuumed_size(path);
+  const double hosts = o.hosts;
+  std::printf(
+      "{\"profile\": \"%s\", \"hosts\": %d, \"db_bytes\": %ju, "
+      "\"raw_bytes_per_host_per_day\": %.0f, \"rollup_bytes_per_host_per_day\": %.0f, "
+      "\"bytes_per_host_per_day\": %.0f}\n",
+      o.uniform ? "uniform" : "server", o.hosts, full,
+      static_cast<double>(full - rollups_only) / hosts,
+      static_cast<double>(rollups_only - neither) / hosts,
+      static_cast<double>(full - neither) / hosts);
+  std::filesystem::remove_all(dir);
+}
