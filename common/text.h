@@ -51,6 +51,10 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view s);
 // Appends the UTF-8 encoding of the code point `c` (converters from UTF-16 and Windows-1252).
 void append_utf8(std::string& out, char32_t c);
 
+// `s` for HTML or XML text and attribute values: & < > " ' as character references (&#39; for
+// the apostrophe, which HTML 4 lacks a name for).
+std::string markup_escape(std::string_view s);
+
 // Undoes the octal escapes (\040 for space) that /proc/mounts uses in paths.
 std::string unescape_octal(std::string_view s);
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/file.h"
+#include "common/text.h"
 
 namespace sahab::planner {
 namespace {
@@ -82,33 +83,6 @@ std::string csv_field(const std::string& value) {
     quoted += c;
   }
   return quoted + "\"";
-}
-
-std::string html_escape(const std::string& value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // "coverage=97% (0); days_of_data=10 of 30 days (-3)": each factor and its effect in stars.
@@ -278,12 +252,13 @@ class Html {
     return *this;
   }
   Html& text(const std::string& s) {
-    out_ << html_escape(s);
+    out_ << text::markup_escape(s);
     return *this;
   }
   void row(std::initializer_list<std::string> cells, const char* tag = "td") {
     out_ << "<tr>";
-    for (const auto& c : cells) out_ << '<' << tag << '>' << html_escape(c) << "</" << tag << '>';
+    for (const auto& c : cells)
+      out_ << '<' << tag << '>' << text::markup_escape(c) << "</" << tag << '>';
     out_ << "</tr>\n";
   }
   std::string str() const { return out_.str(); }
@@ -467,7 +442,7 @@ std::string business_case_svg(const BusinessCase& b, const Words& w) {
   o.setf(std::ios::fixed);
   o.precision(1);
   o << "<svg viewBox=\"0 0 " << kW << ' ' << kH << "\" width=\"900\" role=\"img\" aria-label=\""
-    << html_escape(w("Business case")) << "\">";
+    << text::markup_escape(w("Business case")) << "\">";
   o << "<line x1=\"" << kLeft << "\" x2=\"" << kW - 10 << "\" y1=\"" << y(0) << "\" y2=\"" << y(0)
     << "\" stroke=\"#999\"/>";
   auto line = [&](const char* colour, auto value) {
@@ -488,12 +463,12 @@ std::string business_case_svg(const BusinessCase& b, const Words& w) {
   o << "<text x=\"2\" y=\"" << y(lo) << "\" font-size=\"11\">" << money(lo) << "</text>";
   for (std::size_t i = 0; i < b.months.size(); i += 6) {
     o << "<text x=\"" << x(i) - 16 << "\" y=\"" << kH - 10 << "\" font-size=\"11\">"
-      << html_escape(b.months[i].date) << "</text>";
+      << text::markup_escape(b.months[i].date) << "</text>";
   }
   o << "</svg>\n<p class=\"small\"><span style=\"color:#888\">■</span> "
-    << html_escape(w("staying on premises")) << " <span style=\"color:#1f6fb2\">■</span> "
-    << html_escape(w("with the migration")) << " <span style=\"color:#2a8a3a\">■</span> "
-    << html_escape(w("cumulative savings")) << "</p>\n";
+    << text::markup_escape(w("staying on premises")) << " <span style=\"color:#1f6fb2\">■</span> "
+    << text::markup_escape(w("with the migration")) << " <span style=\"color:#2a8a3a\">■</span> "
+    << text::markup_escape(w("cumulative savings")) << "</p>\n";
   return o.str();
 }
 

@@ -40,6 +40,5 @@ std::string html_report(const Plan& plan, ReportLanguage language);
 // A CSV field: quoted when needed; a leading = + - @ is neutralised so a spreadsheet never
 // runs a host name as a formula.
 std::string csv_field(const std::string& value);
-std::string html_escape(const std::string& value);
 
 }  // namespace sahab::planner

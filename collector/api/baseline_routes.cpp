@@ -274,13 +274,11 @@ http::Response adopt(Context& ctx, PlanService& plans, const http::Request& requ
 }  // namespace
 
 void register_baseline_routes(http::Server& server, Context& ctx, PlanService& plans) {
-  using Handler = http::Response (*)(Context&, PlanService&, const http::Request&);
-  const auto route = [&plans](const char* method, const char* path, MinRole role, Handler handler) {
-    return ApiRoute{
-        method, path, role,
-        [&plans, handler](Context& c, const http::Request& r) { return handler(c, plans, r); },
-        bounded_json::kSmallBodyBytes};
+  const auto route = [&plans](const char* method, const char* path, MinRole role,
+                              PlanHandler handler) {
+    return plan_route(plans, method, path, role, handler);
   };
+
   add_api_routes(
       server, ctx,
       {route("POST", "/api/v1/baselines", MinRole::kAdmin, approve),

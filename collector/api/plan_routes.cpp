@@ -275,18 +275,15 @@ http::Response scenario(Context& ctx, PlanService& plans, const http::Request& r
 }  // namespace
 
 void register_plan_routes(http::Server& server, Context& ctx, PlanService& plans) {
-  using Handler = http::Response (*)(Context&, PlanService&, const http::Request&);
-  // What-if bodies are a few keys; anything bigger is a mistake or an attack.
-  const auto route = [&plans](const char* method, const char* path, MinRole role, Handler handler) {
-    return ApiRoute{
-        method, path, role,
-        [&plans, handler](Context& c, const http::Request& r) { return handler(c, plans, r); },
-        bounded_json::kSmallBodyBytes};
+  const auto route = [&plans](const char* method, const char* path, MinRole role,
+                              PlanHandler handler) {
+    return plan_route(plans, method, path, role, handler);
   };
-  const Handler get_scenario = [](Context& c, PlanService& p, const http::Request& r) {
+
+  const PlanHandler get_scenario = [](Context& c, PlanService& p, const http::Request& r) {
     return scenario(c, p, r, false);
   };
-  const Handler scenario_plan = [](Context& c, PlanService& p, const http::Request& r) {
+  const PlanHandler scenario_plan = [](Context& c, PlanService& p, const http::Request& r) {
     return scenario(c, p, r, true);
   };
   add_api_routes(server, ctx,

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/api/plan_telemetry.h"
+#include "common/bounded_json.h"
 #include "common/log.h"
 
 namespace sahab::collector {
@@ -128,6 +129,14 @@ std::shared_ptr<const PlanService::Result> PlanService::compute(
   log::info("planned " + std::to_string(exported.hosts.size()) + " hosts in " +
             std::to_string(static_cast<int>(seconds * 1000)) + " ms (fleet " + fingerprint + ")");
   return result;
+}
+
+ApiRoute plan_route(PlanService& plans, const char* method, const char* path, MinRole role,
+                    PlanHandler handler) {
+  return ApiRoute{
+      method, path, role,
+      [&plans, handler](Context& c, const http::Request& r) { return handler(c, plans, r); },
+      bounded_json::kSmallBodyBytes};
 }
 
 }  // namespace sahab::collector

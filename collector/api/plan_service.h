@@ -25,6 +25,7 @@
 
 #include "collector/api/context.h"
 #include "collector/api/fleet_cache.h"
+#include "collector/api/router.h"
 #include "collector/api/telemetry.h"
 #include "collector/config.h"
 #include "collector/store/store.h"
@@ -108,5 +109,11 @@ void register_plan_routes(http::Server& server, Context& context, PlanService& p
 // GET /api/v1/plan/groups: per-host strategy/group/wave, move groups, shared infrastructure and
 // cut dependencies of the current plan (collector/api/plan_groups_routes.cpp).
 void register_plan_groups_routes(http::Server& server, Context& context, PlanService& plans);
+
+// A route taking a small JSON body at most (bounded_json::kSmallBodyBytes) whose handler also
+// takes the plan service: the plan, scenarios and baselines.
+using PlanHandler = http::Response (*)(Context&, PlanService&, const http::Request&);
+ApiRoute plan_route(PlanService& plans, const char* method, const char* path, MinRole role,
+                    PlanHandler handler);
 
 }  // namespace sahab::collector

@@ -45,7 +45,4 @@ struct XmlNode {
 // a Fault, SoapError for anything else that is not a SOAP answer.
 XmlNode parse_soap_body(std::string_view xml);
 
-// `text` escaped for an XML element's content or an attribute value.
-std::string xml_escape(std::string_view text);
-
 }  // namespace sahab::collector::vsphere

@@ -203,10 +203,12 @@ void SourceRunner::run(std::int64_t id) {
                      {0, now, "source " + std::to_string(id), source->config.name, "",
                       d.plan.format, counts, std::nullopt, ""});
       }
-      gone = record_source_hosts(db, id, run_number, ids, now).size();
-      if (gone > 0) {
+      const auto sighting = record_source_hosts(db, id, run_number, ids, now);
+      gone = sighting.gone.size();
+      if (gone > 0 || sighting.back > 0) {
         audit(db, now, "import", std::nullopt, "", "source " + std::to_string(id),
-              d.plan.format + ": " + std::to_string(gone) + " hosts gone");
+              d.plan.format + ": " + std::to_string(gone) + " hosts gone, " +
+                  std::to_string(sighting.back) + " back");
       }
     });
     result.state = "ok";

@@ -4,6 +4,8 @@
 
 #include <mutex>
 
+#include "common/text.h"
+
 namespace sahab::collector::vsphere {
 namespace {
 
@@ -20,14 +22,14 @@ std::string envelope(const std::string& body) {
 }
 
 std::string moref(const std::string& element, const std::string& type, const std::string& id) {
-  return "<" + element + " type=\"" + xml_escape(type) + "\">" + xml_escape(id) + "</" + element +
-         ">";
+  return "<" + element + " type=\"" + text::markup_escape(type) + "\">" + text::markup_escape(id) +
+         "</" + element + ">";
 }
 
 // A PropertySpec: the properties `paths` of objects of `type`.
 std::string property_spec(const std::string& type, const std::vector<std::string>& paths) {
-  std::string spec = "<propSet><type>" + xml_escape(type) + "</type><all>false</all>";
-  for (const auto& path : paths) spec += "<pathSet>" + xml_escape(path) + "</pathSet>";
+  std::string spec = "<propSet><type>" + text::markup_escape(type) + "</type><all>false</all>";
+  for (const auto& path : paths) spec += "<pathSet>" + text::markup_escape(path) + "</pathSet>";
   return spec + "</propSet>";
 }
 
@@ -221,8 +223,8 @@ void VsphereSession::login(const std::string& username, const std::string& passw
     throw VsphereError("protocol", "RetrieveServiceContent: no session manager or about");
   }
   about_ = about->text_of("fullName");
-  call("<Login>" + reference("sessionManager") + "<userName>" + xml_escape(username) +
-       "</userName><password>" + xml_escape(password) + "</password></Login>");
+  call("<Login>" + reference("sessionManager") + "<userName>" + text::markup_escape(username) +
+       "</userName><password>" + text::markup_escape(password) + "</password></Login>");
   logged_in_ = true;
 }
 
@@ -241,7 +243,7 @@ std::vector<ObjectContent> VsphereSession::retrieve_pages(const std::string& spe
   std::vector<ObjectContent> objects = std::move(page.objects);
   while (!page.token.empty()) {
     page = read_retrieve_page(call("<ContinueRetrievePropertiesEx>" + collector + "<token>" +
-                                   xml_escape(page.token) +
+                                   text::markup_escape(page.token) +
                                    "</token></ContinueRetrievePropertiesEx>"));
     for (auto& o : page.objects) objects.push_back(std::move(o));
   }
@@ -259,7 +261,7 @@ std::vector<ObjectContent> VsphereSession::retrieve_all(
                        moref("container", root->moref, root->text);
   std::string props;
   for (const auto& r : requests) {
-    create += "<type>" + xml_escape(r.type) + "</type>";
+    create += "<type>" + text::markup_escape(r.type) + "</type>";
     props += property_spec(r.type, r.paths);
   }
   create += "<recursive>true</recursive></CreateContainerView>";

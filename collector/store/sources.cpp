@@ -130,14 +130,23 @@ void fail_interrupted_runs(Database& db, std::int64_t now) {
       .run();
 }
 
-std::vector<std::string> record_source_hosts(Database& db, std::int64_t id, std::int64_t run,
-                                             const std::vector<std::string>& host_ids,
-                                             std::int64_t now) {
+SourceSighting record_source_hosts(Database& db, std::int64_t id, std::int64_t run,
+                                   const std::vector<std::string>& host_ids, std::int64_t now) {
+  SourceSighting out;
+  // Imports merge labels over the stored ones, so a host back in sight loses its mark here.
+  Statement& back = db.cached(
+      "UPDATE hosts SET labels = json_remove(labels, '$.\"vmware.gone\"') WHERE id = ?2 "
+      "AND source = 'import' AND EXISTS (SELECT 1 FROM source_hosts WHERE source_id = ?1 "
+      "AND host_id = ?2 AND gone_at IS NOT NULL)");
   Statement& seen = db.cached(
       "INSERT INTO source_hosts(source_id, host_id, run) VALUES (?1, ?2, ?3) "
       "ON CONFLICT DO UPDATE SET run = excluded.run, gone_at = NULL");
-  for (const auto& host : host_ids) seen.with(id, host, run).run();
-  std::vector<std::string> gone;
+  for (const auto& host : host_ids) {
+    back.with(id, host).run();
+    out.back += static_cast<std::size_t>(db.changes());
+    seen.with(id, host, run).run();
+  }
+  std::vector<std::string>& gone = out.gone;
   Statement& missed = db.cached(
       "SELECT host_id FROM source_hosts WHERE source_id = ? AND run < ? AND gone_at IS NULL");
   missed.with(id, run);
@@ -154,7 +163,7 @@ std::vector<std::string> record_source_hosts(Database& db, std::int64_t id, std:
         .with(host)
         .run();
   }
-  return gone;
+  return out;
 }
 
 }  // namespace sahab::collector

@@ -53,11 +53,14 @@ void finish_source_run(Database& db, std::int64_t id, const SourceRun& result);
 // Runs left 'running' by a collector that stopped mid-run are 'failed' at the next start.
 void fail_interrupted_runs(Database& db, std::int64_t now);
 
-// Records that run `run` of source `id` saw `host_ids`; the hosts an earlier run saw and this one
-// did not are marked gone (their "vmware.gone" label, gone_at) and returned. A host seen again
-// loses its mark when the run rewrites it.
-std::vector<std::string> record_source_hosts(Database& db, std::int64_t id, std::int64_t run,
-                                             const std::vector<std::string>& host_ids,
-                                             std::int64_t now);
+// What a run's sighting changed: the hosts an earlier run saw and this one did not, now marked
+// gone (their "vmware.gone" label, gone_at), and how many gone ones came back (mark removed).
+struct SourceSighting {
+  std::vector<std::string> gone;
+  std::size_t back = 0;
+};
+// Records that run `run` of source `id` saw `host_ids`.
+SourceSighting record_source_hosts(Database& db, std::int64_t id, std::int64_t run,
+                                   const std::vector<std::string>& host_ids, std::int64_t now);
 
 }  // namespace sahab::collector

@@ -99,7 +99,7 @@ try {
   await page.waitForSelector('[data-testid=export-fleet-csv]');
   await page.waitForSelector('[data-testid=export-scenarios] p:not([role=status])');
   const links = await page.$$eval('a.download', (as) => as.map((a) => a.getAttribute('href')));
-  check(links.length === 7 && links.every((href) => href.startsWith('/api/v1/')), `7 plain download links: ${links}`);
+  check(links.length === 8 && links.every((href) => href.startsWith('/api/v1/')), `8 plain download links: ${links}`);
   check(hold.held.length === 2, `the exports page asked for no plan summary (${hold.held.length} held)`);
   const fleetCsv = await page.evaluate(async (href) => (await fetch(href)).status, '/api/v1/fleet?format=csv');
   check(fleetCsv === 200, `a fleet link downloads while plans are held: ${fleetCsv}`);

@@ -50,9 +50,9 @@ ImportPlan plan_of(std::vector<std::string> ids) {
 // What a discovery run writes of its plan (collector/sources/source_runner.cpp).
 std::vector<ImportDecision> apply(Database& db, const ImportPlan& plan, std::int64_t now) {
   auto decisions = decide_import(db, plan);
-  write_import(db, plan, decisions,
-               {0, now, "source 1", "lab", "", "vcenter", count_import(plan, decisions),
-                std::nullopt, ""});
+  write_import(
+      db, plan, decisions,
+      {0, now, "source 1", "lab", "", "vcenter", count_import(plan, decisions), std::nullopt, ""});
   return decisions;
 }
 
@@ -152,7 +152,7 @@ TEST_CASE("a VM a run no longer sees is marked gone, not deleted, and unmarked w
   const auto run = [&](std::int64_t n, std::vector<std::string> ids) {
     return s.write([&](Database& db) {
       apply(db, plan_of(ids), n);
-      return record_source_hosts(db, id, n, ids, n);
+      return record_source_hosts(db, id, n, ids, n).gone;
     });
   };
   CHECK(run(1, {"vmware:a", "vmware:b"}).empty());
@@ -173,12 +173,12 @@ TEST_CASE("a VM whose BIOS UUID is an agent's host id is that agent's host") {
         .run();
   });
   ImportPlan plan;
-  plan.hosts.push_back({1,
-                        {{"id", "vmware:4221ABCD-0000-1111-2222-333344445555"},
-                         {"hostname", "other-name"},
-                         {"labels",
-                          {{"import.uuid", "4221ABCD-0000-1111-2222-333344445555"},
-                           {"vmware.cluster", "prod"}}}}});
+  plan.hosts.push_back(
+      {1,
+       {{"id", "vmware:4221ABCD-0000-1111-2222-333344445555"},
+        {"hostname", "other-name"},
+        {"labels",
+         {{"import.uuid", "4221ABCD-0000-1111-2222-333344445555"}, {"vmware.cluster", "prod"}}}}});
   const auto decisions = s.write([&](Database& db) { return apply(db, plan, 5); });
   REQUIRE(decisions.size() == 1);
   REQUIRE(decisions[0].match);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
 #include "support.h"
 
 using namespace sahab::planner;
@@ -23,7 +24,7 @@ TEST_CASE("report: CSV fields are quoted and never run as formulas") {
 }
 
 TEST_CASE("report: HTML escapes every value from the fleet") {
-  CHECK(html_escape("<a href='x'>&\"") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;");
+  CHECK(sahab::text::markup_escape("<a href='x'>&\"") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;");
   Host evil = server("<script>alert(1)</script>");
   evil.labels["commune"] = "Fès & <b>Meknès</b>";
   const Plan p = plan(Fleet{"", {evil}, {}}, PlannerConfig{}, test_catalogs());
@@ -77,14 +78,16 @@ TEST_CASE("report: in French every heading and every planner sentence is French"
   CHECK(english.find("<span lang=") == std::string::npos);
   for (const auto& rule : p.rules) {
     CAPTURE(rule.key);
-    CHECK(english.find(html_escape(rule.english)) != std::string::npos);
-    CHECK(french.find(html_escape(rule.english)) == std::string::npos);
-    CHECK(french.find(html_escape(words(rule, Language::kFrench))) != std::string::npos);
+    CHECK(english.find(sahab::text::markup_escape(rule.english)) != std::string::npos);
+    CHECK(french.find(sahab::text::markup_escape(rule.english)) == std::string::npos);
+    CHECK(french.find(sahab::text::markup_escape(words(rule, Language::kFrench))) !=
+          std::string::npos);
   }
   for (const auto& host : p.hosts) {
     for (const auto& reason : host.reasons) {
       CAPTURE(reason.english);
-      CHECK(french.find(html_escape(words(reason, Language::kFrench))) != std::string::npos);
+      CHECK(french.find(sahab::text::markup_escape(words(reason, Language::kFrench))) !=
+            std::string::npos);
     }
   }
   CHECK(french.find("cœurs") != std::string::npos);
@@ -111,13 +114,15 @@ TEST_CASE("report: in Arabic, right to left, every heading and every planner sen
   }
   for (const auto& rule : p.rules) {
     CAPTURE(rule.key);
-    CHECK(arabic.find(html_escape(rule.english)) == std::string::npos);
-    CHECK(arabic.find(html_escape(words(rule, Language::kArabic))) != std::string::npos);
+    CHECK(arabic.find(sahab::text::markup_escape(rule.english)) == std::string::npos);
+    CHECK(arabic.find(sahab::text::markup_escape(words(rule, Language::kArabic))) !=
+          std::string::npos);
   }
   for (const auto& host : p.hosts) {
     for (const auto& reason : host.reasons) {
       CAPTURE(reason.english);
-      CHECK(arabic.find(html_escape(words(reason, Language::kArabic))) != std::string::npos);
+      CHECK(arabic.find(sahab::text::markup_escape(words(reason, Language::kArabic))) !=
+            std::string::npos);
     }
   }
 }
