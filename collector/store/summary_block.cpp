@@ -71,6 +71,13 @@ void encode_sketches(std::string& out, const Entries& entries) {
     for (const auto& [bucket, n] : e->sketch.buckets()) bytes::append_varint(out, n);
 }
 
+// `a + b` for offsets read from a block: a sum past 64 bits is damage, not a time.
+std::int64_t offset_by(std::int64_t a, std::int64_t b, const std::string& what) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) throw bytes::Error(what + " out of range");
+  return sum;
+}
+
 // Reads the columns back and hands each sketch, in its own binary form, to Sketch::from_bytes,
 // whose checks (index range, order, counts) are then the only ones.
 void decode_sketches(bytes::Reader& in, std::vector<SummaryEntry>& out, std::size_t first) {
@@ -90,7 +97,7 @@ void decode_sketches(bytes::Reader& in, std::vector<SummaryEntry>& out, std::siz
     bytes::append_varint(forms[i], zeros[i]);
     bytes::append_varint(forms[i], sizes[i]);
     if (sizes[i] == 0) continue;
-    previous += in.zigzag("sketch first bucket");
+    previous = offset_by(previous, in.zigzag("sketch first bucket"), "a sketch's first bucket");
     bytes::append_zigzag(forms[i], previous);
   }
   for (std::size_t i = 0; i < n; ++i)
@@ -140,10 +147,11 @@ void decode_metric(bytes::Reader& in, std::vector<SummaryEntry>& out) {
     const std::int64_t delta = in.zigzag("start");
     // One entry per start, in order, as encode_block writes them: anything else is damage.
     if (i > first && delta <= 0) throw bytes::Error("starts of " + name + " not increasing");
-    start += delta;
+    start = offset_by(start, delta, "a start of " + name);
     out[i].start = start;
   }
-  for (std::size_t i = first; i < out.size(); ++i) out[i].end = out[i].start + in.zigzag("end");
+  for (std::size_t i = first; i < out.size(); ++i)
+    out[i].end = offset_by(out[i].start, in.zigzag("end"), "an end of " + name);
   for (std::size_t i = first; i < out.size(); ++i) out[i].summaries = in.zigzag("summaries");
   for (std::size_t i = first; i < out.size(); ++i) out[i].count = in.zigzag("count");
   const auto means = in.planes(n, "means");
