@@ -14,32 +14,16 @@ pkg=golang-github-vmware-govmomi
 command -v go >/dev/null ||
   { echo "build-vcsim: go missing (./scripts/install-deps.sh test)" >&2; exit 1; }
 
-apt_dir="$cache/apt"
-apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-  -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o "APT::Sandbox::User=root")
-
-refresh_sources() {
-  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-  local mirror release
-  mirror="$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null ||
-    true)"
-  mirror="${mirror:-http://deb.debian.org/debian}"
-  release="$(. /etc/os-release && echo "$VERSION_CODENAME")"
-  echo "deb-src $mirror $release main" >"$apt_dir/sources.list"
-  apt-get "${apt_opts[@]}" update -qq >&2
-}
-
-source_version() {
-  apt-cache "${apt_opts[@]}" showsrc "$pkg" 2>/dev/null | awk '/^Version:/ {print $2; exit}'
-}
+source "$(dirname "$0")/debian_sources.sh"
+debian_sources_in "$cache"
 
 # One build at a time per cache (several tests may ask for vcsim together).
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
 [[ -f "$apt_dir/sources.list" ]] || refresh_sources
-version="$(source_version)"
-if [[ -z "$version" ]]; then refresh_sources; version="$(source_version)"; fi
+version="$(source_version "$pkg")"
+if [[ -z "$version" ]]; then refresh_sources; version="$(source_version "$pkg")"; fi
 [[ -n "$version" ]] || { echo "build-vcsim: no Debian source for $pkg" >&2; exit 1; }
 binary="$cache/vcsim-$version"
 if [[ ! -x "$binary" ]]; then
@@ -50,7 +34,7 @@ if [[ ! -x "$binary" ]]; then
     # Lists kept from an earlier run may name a version the mirror no longer has.
     refresh_sources
     (cd "$work" && apt-get "${apt_opts[@]}" source -qq "$pkg" >/dev/null)
-    version="$(source_version)"
+    version="$(source_version "$pkg")"
     binary="$cache/vcsim-$version"
   }
   src="$(cd "$work" && find . -mindepth 1 -maxdepth 1 -type d | head -1)"

@@ -20,25 +20,8 @@ for tool in "$host-g++-posix" wixl; do
 done
 
 # --- Debian sources through a private list -------------------------------------------------------
-apt_dir="$cache/apt"
-apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-  -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o "APT::Sandbox::User=root")
-
-refresh_sources() {
-  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-  local mirror release
-  mirror="$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null ||
-    true)"
-  mirror="${mirror:-http://deb.debian.org/debian}"
-  release="$(. /etc/os-release && echo "$VERSION_CODENAME")"
-  echo "deb-src $mirror $release main" >"$apt_dir/sources.list"
-  apt-get "${apt_opts[@]}" update -qq
-}
-
-# The version Debian's sources offer for PKG (the cache key).
-source_version() {
-  apt-cache "${apt_opts[@]}" showsrc "$1" 2>/dev/null | awk '/^Version:/ {print $2; exit}'
-}
+source "$(dirname "$0")/debian_sources.sh"
+debian_sources_in "$cache"
 
 # Unpacks the Debian source package PKG (orig tarball + Debian patches) into $2.
 unpack_source() {
