@@ -288,6 +288,9 @@ try {
 
   // A viewer computes what-ifs but cannot save: no control, and a forced PUT answers 403.
   await page.click('[data-testid=logout]');
+  // Signed out on the collector before the next sign-in: a sign-out still in flight would end the
+  // session the next page load resumes.
+  await page.waitForSelector('[data-testid=login-user]');
   await signIn('vera', env('VIEWER_PASSWORD'));
   await page.waitForSelector('[data-testid=who]');
   await page.goto(`${url}/#/plan`);

@@ -130,8 +130,9 @@ installed_service() { wine reg query 'HKLM\System\CurrentControlSet\Services\sah
 installed_exe="$WINEPREFIX/drive_c/Program Files/Sahab/sahab-agent.exe"
 # msi_install FILE PORT: silent install listening on 127.0.0.1:PORT; the service must answer.
 msi_install() {
-  wine msiexec /i "Z:${1//\//\\}" /qn "LISTEN_ADDRESS=127.0.0.1:$2" >"$WORK/msiexec.log" 2>&1 ||
-    fail "msiexec /i $1: $(cat "$WORK/msiexec.log")"
+  wine msiexec /i "Z:${1//\//\\}" /qn /l*v "Z:${WORK//\//\\}\\install.log" "LISTEN_ADDRESS=127.0.0.1:$2" \
+    >"$WORK/msiexec.log" 2>&1 ||
+    fail "msiexec /i $1: $(cat "$WORK/msiexec.log"; tail -n 40 "$WORK/install.log" 2>/dev/null)"
   service_state RUNNING
   wait_http "http://127.0.0.1:$2/healthz" 60
 }
@@ -141,15 +142,20 @@ installed_service | grep -qF 'C:\Program Files\Sahab\sahab-agent.exe --service -
   fail "service command line: $(installed_service)"
 ok "msiexec /i /qn installs and starts the service on LISTEN_ADDRESS"
 
-# Stopped first, and its process gone: Wine's msiexec deletes the exe as soon as the SCM reports
-# the service stopped, a moment before the process has exited, and leaves the file in use behind
-# (Windows Installer would delete it at the next restart); that case is not what is tested here.
-wine sc stop sahab-agent >/dev/null 2>&1 || fail "sc stop before removal"
-service_state STOPPED
-for _ in $(seq 100); do
-  [[ "$(ps -eo args)" == *'C:\Program Files\Sahab\sahab-agent.exe'* ]] || break
-  sleep 0.1
-done
+# stop_service_and_wait WHY: the service stopped and its process gone. Wine's msiexec deletes or
+# replaces the exe as soon as the SCM reports the service stopped, a moment before the process has
+# exited, and fails on the file still in use (Windows Installer would finish at the next restart);
+# that case is not what is tested here, so removal and upgrade both start from a stopped service.
+stop_service_and_wait() {
+  wine sc stop sahab-agent >/dev/null 2>&1 || fail "sc stop before $1"
+  service_state STOPPED
+  for _ in $(seq 100); do
+    [[ "$(ps -eo args)" == *'C:\Program Files\Sahab\sahab-agent.exe'* ]] || return 0
+    sleep 0.1
+  done
+  fail "the agent's process still runs 10 s after the service stopped (before $1)"
+}
+stop_service_and_wait removal
 wine msiexec /x "Z:${msi//\//\\}" /qn >"$WORK/uninstall.log" 2>&1 ||
   fail "msiexec /x: $(cat "$WORK/uninstall.log")"
 installed_service >/dev/null && fail "the service is still registered after removal"
@@ -165,6 +171,7 @@ newer="$WORK/sahab-agent-upgrade.msi"
   -o "$newer" "$here/../../packaging/windows/sahab-agent.wxs") >/dev/null 2>&1 || fail "wixl (upgrade)"
 old_port=$port
 port=$(free_port)
+stop_service_and_wait upgrade
 msi_install "$newer" "$port"
 curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$old_port/healthz" 2>/dev/null &&
   fail "the old version still serves after the upgrade"

@@ -141,10 +141,23 @@ function layOut(cy: cytoscape.Core, graph: Graph): void {
   cy.fit(undefined, 24);
 }
 
-// Cytoscape.js is a chunk of its own, fetched the first time a graph is drawn.
+// Cytoscape keeps a render loop on its container: a graph whose page was replaced (the user moved
+// on while it was drawn) is destroyed, not left drawing into a detached box.
+function destroyWhenDetached(box: HTMLElement, cy: cytoscape.Core): void {
+  const watcher = new MutationObserver(() => {
+    if (box.isConnected) return;
+    watcher.disconnect();
+    cy.destroy();
+  });
+  watcher.observe(document.body, { childList: true, subtree: true });
+}
+
+// Cytoscape.js is a chunk of its own, fetched the first time a graph is drawn. Nothing is drawn
+// (null) once the page has been left.
 async function draw(box: HTMLElement, graph: Graph, focus: string | null, names: Map<string, string>,
-  onEdge: (e: GraphEdge) => void): Promise<cytoscape.Core> {
+  onEdge: (e: GraphEdge) => void): Promise<cytoscape.Core | null> {
   const { default: cytoscape } = await import('cytoscape');
+  if (!box.isConnected) return null;
   if (!document.getElementById(kCytoscapeStylesheetId)) {
     document.head.append(h('meta', { id: kCytoscapeStylesheetId, name: 'cytoscape-style', content: 'style.css' }));
   }
@@ -159,6 +172,7 @@ async function draw(box: HTMLElement, graph: Graph, focus: string | null, names:
   graph.edges.forEach((e, i) => elements.push({ data: { id: `e${i}`, source: e.source, target: e.target, label: `:${e.port}` },
     classes: e.cut ? 'cut' : '' }));
   const cy = cytoscape({ container: box, elements, style: kStyle, minZoom: 0.1, maxZoom: 4, wheelSensitivity: 0.3 });
+  destroyWhenDetached(box, cy);
   layOut(cy, graph);
   cy.on('tap', 'node', (event) => {
     const id = event.target.id() as string;
@@ -298,7 +312,11 @@ export async function dependenciesPage(route: string): Promise<HTMLElement> {
   if (graph && graph.edges.length + graph.nodes.size > 0) {
     const g = graph;
     // Cytoscape measures its container, so it starts once the page is in the document.
-    requestAnimationFrame(() => void draw(box, g, focus, names, showEdge).then((c) => { cy = c; box.dataset.ready = 'true'; }));
+    requestAnimationFrame(() => void draw(box, g, focus, names, showEdge).then((c) => {
+      if (!c) return;
+      cy = c;
+      box.dataset.ready = 'true';
+    }));
   }
   void loadFleet().then((fleet) => {
     for (const x of fleet) if (x.hostname) names.set(x.id, x.hostname);
