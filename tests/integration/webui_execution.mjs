@@ -4,6 +4,7 @@
 // with the API's 409 worded in French, a schedule with a date and a note, a move group in bulk,
 // the whole wave, a host picked from its row, a change made meanwhile by another architect
 // refused (409 stale_version) rather than overwritten — the host's history, the Progress page's
+// validation of a source linked to its target as the wave API reports it, the Progress page's
 // figures against /api/v1/progress (every region, province and commune) and /api/v1/waves, the
 // difference after the fleet changed and a wave adopted, the viewer's read-only wave; then the
 // same walk in Arabic, right to left (dir=rtl, navigation on the right, tables mirrored, no text
@@ -23,7 +24,8 @@ const { context, page, accessible, signIn, screenshot, finish } = await openBrow
 });
 const post = (path, body) => api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 const tileValue = async (id) => digits(await page.textContent(`[data-testid=${id}] .tile-value`));
-const moved = (s) => s.cut_over + s.validated + s.retired;
+// Moved: the collector's count when it gives one (moving hosts only), else cut over or later.
+const moved = (f) => f.moved ?? f.states.cut_over + f.states.validated + f.states.retired;
 const validated = (s) => s.validated + s.retired;
 
 // The status form: scope, state, (date), note; submits and waits for the page's answer (the
@@ -58,7 +60,7 @@ async function progressMatchesApi(language) {
   await page.waitForSelector('[data-testid=progress-waves] tbody tr');
   const total = progress.total;
   const tiles = {
-    'progress-hosts': total.hosts, 'progress-moved': moved(total.states), 'progress-validated': validated(total.states),
+    'progress-hosts': total.hosts, 'progress-moved': moved(total), 'progress-validated': validated(total.states),
     'progress-retired': total.states.retired, 'progress-committed': Math.round(total.committed_monthly_cost),
     'progress-planned': Math.round(total.planned_monthly_cost), 'progress-switched-off': total.retired_servers,
   };
@@ -75,7 +77,7 @@ async function progressMatchesApi(language) {
     for (const p of places) {
       const cells = shown[`${table}|${key(p).join('/')}`];
       check(cells, `${language} ${table}: no row for ${key(p).join('/')}`);
-      const want = { hosts: p.hosts, moved: moved(p.states), validated: validated(p.states), retired: p.states.retired,
+      const want = { hosts: p.hosts, moved: moved(p), validated: validated(p.states), retired: p.states.retired,
         committed: Math.round(p.committed_monthly_cost), planned: Math.round(p.planned_monthly_cost), 'switched-off': p.retired_servers };
       for (const [figure, value] of Object.entries(want)) {
         check(digits(cells[figure]) === value, `${language} ${table} ${key(p).join('/')} ${figure}: "${cells[figure]}", API ${value}`);
@@ -226,6 +228,33 @@ try {
   check(shown.every((r) => r[1] === 'ada') && shown[0][2] === 'Serveur source éteint', `who and the note: ${JSON.stringify(shown[0])}`);
   await screenshot('wave', { fullPage: true });
   ok(`${picked.hostname} retired from its row; its history of ${shown.length} changes (who, when, note) as the API`);
+
+  // Before/after validation: src-app linked to the target it moved to, which no longer listens on
+  // tcp/8080. Its wave's page shows what the wave API says of it: the regressions, once the
+  // collector reports validations on waves (issue 20's backend); nothing before.
+  const source = await api('/api/v1/hosts/src-app/migration');
+  await api('/api/v1/hosts/src-app/migration/target', { method: 'PUT', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ target_host: 'tgt-app' }) });
+  const validation = await api('/api/v1/hosts/src-app/validation');
+  check(validation.status === 'regressions' && validation.checks.some((c) => c.rule === 'port_listening' && c.subject === 'tcp/8080' && c.regression),
+    `the API flags the port: ${JSON.stringify(validation)}`);
+  const sourceWave = await api(`/api/v1/waves/${source.wave}`);
+  await page.goto(`${url}/#/waves/${source.wave}`);
+  await page.waitForSelector('[data-testid=wave-hosts] tr[data-host="src-app"]');
+  const cell = await page.$eval('tr[data-host="src-app"] [data-testid=host-validation]', (c) => ({ status: c.dataset.status ?? null,
+    flags: [...c.querySelectorAll('li')].map((li) => [li.dataset.rule, li.querySelector('bdi').textContent]) }));
+  const reported = sourceWave.hosts.find((x) => x.id === 'src-app').validation;
+  if (reported === undefined) {
+    check(cell.status === null && cell.flags.length === 0, `no validation reported, none shown: ${JSON.stringify(cell)}`);
+    ok(`src-app linked to tgt-app: GET /validation flags tcp/8080; the wave API of this build reports no validation, and wave ${source.wave}'s page shows none`);
+  } else {
+    check(cell.status === reported.status && JSON.stringify(cell.flags) ===
+      JSON.stringify(reported.flags.map((f) => [f.rule, f.detail ? `${f.subject} (${f.detail})` : f.subject])), `flags as the API: ${JSON.stringify(cell)}`);
+    check(cell.flags.some(([rule, subject]) => rule === 'port_listening' && subject === 'tcp/8080 (java)'), `the missing port flagged: ${JSON.stringify(cell)}`);
+    check(await tileValue('wave-regressions') === sourceWave.regressions, 'hosts with regressions counted as the API');
+    await screenshot('wave-validation', { fullPage: true });
+    ok(`src-app linked to tgt-app: wave ${source.wave}'s page flags ${cell.flags.map((f) => f.join(' ')).join(', ')} as the API`);
+  }
 
   // The Progress page's figures are the API's.
   const french = await progressMatchesApi('fr');

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Execution tracking in the web UI (baseline, a wave's page, Progress), in French then in Arabic,
 # in real headless Chromium on the demo fleet (the planner's synthetic 2,000 servers and a real
-# agent, webui_lib.sh); EXTRA_FLEET: a dozen new servers imported midway, so the live plan differs
-# from the baseline.
+# agent, webui_lib.sh) with a source server and the target it moved to; EXTRA_FLEET: a dozen new
+# servers imported midway, so the live plan differs from the baseline.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/webui_lib.sh"
 
 start_demo_collector
+# A server and the one it moved to, which no longer listens on 8080: its validation flags the port.
+report_inventory src-app "tcp/22/sshd tcp/8080/java" "ssh.service tomcat.service"
+report_inventory tgt-app "tcp/22/sshd" "ssh.service tomcat.service"
 export EXTRA_FLEET="$WORK/extra.json"
 python3 - >"$EXTRA_FLEET" <<'PY'
 import json

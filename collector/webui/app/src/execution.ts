@@ -44,6 +44,19 @@ export interface WaveListEntry {
   states: StateCounts;
 }
 
+// A linked host's before/after validation as its wave's page has it: its regressions only.
+export interface ValidationFlag {
+  rule: string;  // port_listening, service_running, dependency_reached, cpu_p95, memory_p95
+  subject: string;
+  detail: string;
+}
+export interface HostValidation {
+  target: string;
+  status: 'ok' | 'regressions' | 'no_data';
+  regressions: number;
+  flags: ValidationFlag[];
+}
+
 export interface HostStatus {
   id: string;
   hostname: string;
@@ -54,12 +67,14 @@ export interface HostStatus {
   changed_by: string;
   changed_at: string | null;
   version: number;
+  validation?: HostValidation | null;  // null: no target linked
 }
 export interface Wave {
   baseline: number;
   wave: number;
   version: number;
   states: StateCounts;
+  regressions?: number;  // hosts whose validation found regressions
   hosts: HostStatus[];
 }
 
@@ -74,6 +89,7 @@ export interface HistoryEntry {
 
 export interface Figures {
   hosts: number;
+  moved?: number;  // moving hosts cut over or later, when the collector counts them itself
   states: StateCounts;
   planned_monthly_cost: number;
   committed_monthly_cost: number;
@@ -152,8 +168,10 @@ export async function changeStatus(scope: Scope, change: StatusChange): Promise<
   return (await sendJson<StatusAnswer>('POST', statusPath(scope), change)) as StatusAnswer;
 }
 
-// The hosts of a progress figure that have moved (cut over or later), been validated (or since
+// The hosts of a progress figure that have moved (cut over or later; the collector's own count
+// when it gives one, which leaves out the servers retired in place), been validated (or since
 // retired), or whose source is retired: each includes the next.
-export const movedHosts = (s: StateCounts) => (s.cut_over ?? 0) + validatedHosts(s);
+const movedStates = (s: StateCounts) => (s.cut_over ?? 0) + validatedHosts(s);
+export const movedHosts = (f: Figures) => f.moved ?? movedStates(f.states);
 export const validatedHosts = (s: StateCounts) => (s.validated ?? 0) + (s.retired ?? 0);
 export const retiredHosts = (s: StateCounts) => s.retired ?? 0;

@@ -205,6 +205,15 @@ export const ar: Strings = {
   historyOf: (name: string) => `سجلّ ${name}`,
   historyHint: 'اختر «السجلّ» في سطر خادم لعرض كل تغييراته.',
   noStatusHistory: (name: string) => `لم تتغيّر حالة ${name} بعد.`,
+  changeShort: 'تغيير',
+  validation: 'التحقّق',
+  validationOk: 'مطابق',
+  validationNoData: 'لم يُقَس بعد',
+  hostsWithRegressions: 'بها تراجعات',
+  validationRules: {
+    port_listening: 'منفذ لم يعد يستمع', service_running: 'خدمة متوقّفة', dependency_reached: 'تبعية لا يمكن بلوغها',
+    cpu_p95: 'الهدف أصغر من اللازم (CPU p95)', memory_p95: 'الهدف أصغر من اللازم (الذاكرة p95)',
+  } as Record<string, string>,
   waveTooltip: (n: number, start: string, end: string, hosts: number, pilot: boolean) =>
     `الموجة ${n}${pilot ? ' (تجريبية)' : ''}: من ${start} إلى ${end}، ${servers(hosts)}`,
   timeline: 'الجدول الزمني للموجات',

@@ -175,6 +175,15 @@ export const en: Strings = {
   historyOf: (name: string) => `History of ${name}`,
   historyHint: 'Choose “History” on a server’s row to see all its changes.',
   noStatusHistory: (name: string) => `${name} has not changed status yet.`,
+  changeShort: 'Change',
+  validation: 'Validation',
+  validationOk: 'Passed',
+  validationNoData: 'Not measured yet',
+  hostsWithRegressions: 'With regressions',
+  validationRules: {
+    port_listening: 'Port no longer listening', service_running: 'Service not running', dependency_reached: 'Dependency not reached',
+    cpu_p95: 'Target too small (CPU p95)', memory_p95: 'Target too small (memory p95)',
+  } as Record<string, string>,
   waveTooltip: (n: number, start: string, end: string, hosts: number, pilot: boolean) =>
     `Wave ${n}${pilot ? ' (pilot)' : ''}: ${start} to ${end}, ${hosts} servers`,
   timeline: 'Wave timeline',

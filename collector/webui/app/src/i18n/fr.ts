@@ -176,6 +176,15 @@ export const fr = {
   historyOf: (name: string) => `Historique de ${name}`,
   historyHint: 'Choisissez « Historique » sur la ligne d’un serveur pour voir tous ses changements.',
   noStatusHistory: (name: string) => `${name} n’a pas encore changé de statut.`,
+  changeShort: 'Changer',
+  validation: 'Validation',
+  validationOk: 'Conforme',
+  validationNoData: 'Pas encore de mesure',
+  hostsWithRegressions: 'En régression',
+  validationRules: {
+    port_listening: 'Port qui n’écoute plus', service_running: 'Service arrêté', dependency_reached: 'Dépendance non jointe',
+    cpu_p95: 'Cible trop petite (CPU p95)', memory_p95: 'Cible trop petite (mémoire p95)',
+  } as Record<string, string>,
   waveTooltip: (n: number, start: string, end: string, hosts: number, pilot: boolean) =>
     `Vague ${n}${pilot ? ' (pilote)' : ''} : du ${start} au ${end}, ${hosts} serveurs`,
   timeline: 'Calendrier des vagues',

@@ -18,7 +18,7 @@ function totals(progress: Progress): HTMLElement {
   const money = (v: number) => formatMoney(v, progress.currency);
   return h('div', { class: 'tiles', 'data-testid': 'progress-totals' },
     tile('progress-hosts', t.trackedHosts, formatNumber(f.hosts)),
-    tile('progress-moved', t.movedHosts, formatNumber(movedHosts(f.states)), t.movedHostsHow),
+    tile('progress-moved', t.movedHosts, formatNumber(movedHosts(f)), t.movedHostsHow),
     tile('progress-validated', t.validatedHosts, formatNumber(validatedHosts(f.states)), t.validatedHostsHow),
     tile('progress-retired', t.retiredHosts, formatNumber(retiredHosts(f.states))),
     tile('progress-committed', t.committedMonthly, money(f.committed_monthly_cost),
@@ -33,7 +33,7 @@ function totals(progress: Progress): HTMLElement {
 function figureCells(f: Figures, currency: string): HTMLElement[] {
   const count = (key: string, v: number) => h('td', { class: 'num', 'data-figure': key }, formatNumber(v));
   return [
-    count('hosts', f.hosts), count('moved', movedHosts(f.states)), count('validated', validatedHosts(f.states)),
+    count('hosts', f.hosts), count('moved', movedHosts(f)), count('validated', validatedHosts(f.states)),
     count('retired', retiredHosts(f.states)),
     h('td', { class: 'num', 'data-figure': 'committed' }, formatMoney(f.committed_monthly_cost, currency)),
     h('td', { class: 'num', 'data-figure': 'planned' }, formatMoney(f.planned_monthly_cost, currency)),

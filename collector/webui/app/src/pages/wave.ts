@@ -6,7 +6,7 @@
 import { ApiError, session, Unauthorised } from '../api';
 import { h, link } from '../dom';
 import {
-  type HistoryEntry, type HostStatus, type MigrationState, type Scope, type Wave, changeStatus, hostHistory, kMigrationStates,
+  type HistoryEntry, type HostStatus, type HostValidation, type MigrationState, type Scope, type Wave, changeStatus, hostHistory, kMigrationStates,
   loadWave,
 } from '../execution';
 import { formatDate, formatDay, formatNumber, t } from '../i18n';
@@ -14,13 +14,15 @@ import { panel, tile } from '../planviews';
 
 const stateName = (state: string) => t.migrationStates[state as MigrationState] ?? state;
 
+// Hosts per state, and the hosts whose validation found regressions when the collector counts them.
 function stateTiles(wave: Wave): HTMLElement {
   return h('div', { class: 'tiles small', 'data-testid': 'wave-states' },
     ...kMigrationStates.map((s) => {
       const element = tile(`wave-state-${s}`, stateName(s), formatNumber(wave.states[s] ?? 0));
       element.dataset.state = s;
       return element;
-    }));
+    }),
+    wave.regressions === undefined ? null : tile('wave-regressions', t.hostsWithRegressions, formatNumber(wave.regressions)));
 }
 
 // The scopes a change may apply to: the wave, each of its move groups, and a host once one is picked.
@@ -144,6 +146,21 @@ function historyTable(hostname: string, entries: HistoryEntry[]): HTMLElement {
       h('td', {}, e.date ? formatDay(e.date) : ''), h('td', { dir: 'auto' }, e.note)))));
 }
 
+// The validation of a host whose target is linked: fine, not measured yet, or each regression.
+function validationCell(validation: HostValidation | null | undefined): HTMLElement {
+  const cell = h('td', { 'data-testid': 'host-validation', 'data-status': validation?.status });
+  if (!validation) return cell;
+  if (validation.status !== 'regressions') {
+    cell.append(h('span', { class: validation.status === 'ok' ? 'validation-ok' : 'muted' },
+      validation.status === 'ok' ? t.validationOk : t.validationNoData));
+    return cell;
+  }
+  cell.append(h('ul', { class: 'flags' }, ...validation.flags.map((f) => h('li', { 'data-rule': f.rule },
+    h('span', { class: 'flag-rule' }, t.validationRules[f.rule] ?? f.rule), ' ',
+    h('bdi', {}, f.detail ? `${f.subject} (${f.detail})` : f.subject)))));
+  return cell;
+}
+
 function hostRow(host: HostStatus, canChange: boolean): HTMLElement {
   return h('tr', { 'data-host': host.id, 'data-state': host.state },
     h('th', { scope: 'row' }, link(`/hosts/${encodeURIComponent(host.id)}`, host.hostname || host.id)),
@@ -152,8 +169,9 @@ function hostRow(host: HostStatus, canChange: boolean): HTMLElement {
     h('td', {}, host.date ? formatDay(host.date) : ''),
     h('td', { dir: 'auto' }, host.changed_by), h('td', {}, host.changed_at ? formatDate(host.changed_at) : ''),
     h('td', { dir: 'auto', class: 'note' }, host.note),
-    h('td', { class: 'actions' },
-      canChange ? h('button', { type: 'button', 'data-action': 'pick', 'aria-label': t.changeHost(host.hostname || host.id) }, t.changeStatus) : null,
+    validationCell(host.validation),
+    h('td', { class: 'row-actions' },
+      canChange ? h('button', { type: 'button', 'data-action': 'pick', 'aria-label': t.changeHost(host.hostname || host.id) }, t.changeShort) : null,
       h('button', { type: 'button', 'data-action': 'history', 'aria-label': t.historyOf(host.hostname || host.id) }, t.history)));
 }
 
@@ -162,7 +180,7 @@ function hostsTable(wave: Wave, canChange: boolean, pick: (host: HostStatus) => 
   const byId = new Map(wave.hosts.map((x) => [x.id, x]));
   const table = h('table', { class: 'data', 'data-testid': 'wave-hosts' },
     h('thead', {}, h('tr', {}, ...[t.hostname, t.moveGroup, t.migrationState, t.scheduledFor, t.changedBy, t.changedAt, t.changeNote,
-      t.actions].map((x) => h('th', { scope: 'col' }, x)))),
+      t.validation, t.actions].map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, ...wave.hosts.map((x) => hostRow(x, canChange))));
   table.addEventListener('click', (event) => {
     const button = (event.target as Element).closest('button[data-action]');
