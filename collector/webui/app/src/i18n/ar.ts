@@ -4,7 +4,7 @@
 // so until one has reviewed it (docs/webui.md, "Languages").
 import type { Review } from '.';
 import type { Strings } from './fr';
-import { stateWords } from './lifecycle';
+import { stateWords } from '../statewords';
 
 export const review: Review = { status: 'needs-native-review', fallback: null };
 

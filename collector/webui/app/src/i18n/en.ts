@@ -1,6 +1,6 @@
 // Every English string of the UI.
 import type { Strings } from './fr';
-import { stateWords } from './lifecycle';
+import { stateWords } from '../statewords';
 
 const s = (n: number) => (n === 1 ? '' : 's');
 
@@ -157,8 +157,8 @@ export const en: Strings = {
   changeStatus: 'Change the status',
   changeScope: 'Apply to',
   wholeWave: (n: number, hosts: number) => `The whole wave ${n} (${hosts} server${s(hosts)})`,
-  moveGroupScope: (id: string, hosts: number) => `Group ${id} (${hosts} server${s(hosts)})`,
-  hostScope: (name: string) => `Server ${name}`,
+  moveGroupScope: (id: string, hosts: number) => `Move group ${id} (${hosts} server${s(hosts)})`,
+  hostScope: (name: string) => `${name} (one server)`,
   changeHost: (name: string) => `Change the status of ${name}`,
   newState: 'New status',
   scheduledFor: 'Scheduled for',

@@ -1,5 +1,5 @@
 // Every French string of the UI (the default language).
-import { stateWords } from './lifecycle';
+import { stateWords } from '../statewords';
 
 // French plurals: 0 and 1 take the singular ("0 agent enrôlé", "1 agent enrôlé").
 const s = (n: number) => (n > 1 ? 's' : '');
