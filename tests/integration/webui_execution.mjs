@@ -18,9 +18,9 @@ import { englishOnPage, foreignStrings } from './webui_catalogue.mjs';
 
 const kStatusPath = /^\/api\/v1\/(waves\/\d+\/status|move-groups\/[^/]+\/status|hosts\/[^/]+\/migration)$/;
 const { context, page, accessible, signIn, screenshot, finish } = await openBrowser({
-  // Before the baseline, progress and waves answer 404; the refused changes answer 409.
+  // Before the baseline, progress and waves answer 404; the refused changes and adoption answer 409.
   expectedFailure: (status, path) => (status === 404 && ['/api/v1/progress', '/api/v1/waves'].includes(path)) ||
-    (status === 409 && kStatusPath.test(path)),
+    (status === 409 && (kStatusPath.test(path) || /^\/api\/v1\/baselines\/\d+\/waves\/\d+\/adopt$/.test(path))),
 });
 const post = (path, body) => api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 const tileValue = async (id) => digits(await page.textContent(`[data-testid=${id}] .tile-value`));
@@ -273,14 +273,26 @@ try {
   check(await tileValue('diff-moved') === diff.moved.length && await tileValue('diff-absent') === diff.absent.length, 'moved and absent as the API');
   check(digits(await page.textContent('[data-testid=diff-delta] .tile-value')) === Math.round(Math.abs(diff.monthly_cost.delta)), 'the cost delta');
   check(await page.locator('[data-testid=diff-waves] tbody tr').count() === diff.changed_waves.length, 'one row per changed wave');
-  const adopted = diff.changed_waves.find((w) => w !== number);
+  // A moved host already on the move: adopting the wave it leaves is refused, worded in French.
+  const busy = diff.moved[0];
+  const scheduled = await post(`/api/v1/hosts/${encodeURIComponent(busy.id)}/migration`, { state: 'scheduled', date: '2027-05-03', version: 0 });
+  await post(`/api/v1/hosts/${encodeURIComponent(busy.id)}/migration`, { state: 'in_progress', version: scheduled.version });
+  await page.click(`[data-testid=diff-waves] button[data-adopt="${busy.baseline_wave}"]`);
+  await page.waitForSelector('[data-testid=baseline-status][role=alert]');
+  const refusal = await page.textContent('[data-testid=baseline-status]');
+  check(refusal === `${busy.id} est déjà « En cours » : cette vague ne peut pas être adoptée`, `adopting a wave in flight: ${refusal}`);
+  const adopted = diff.changed_waves.find((w) => w !== number && w !== busy.baseline_wave && w !== busy.live_wave);
+  const diffRead = page.waitForResponse((r) => r.url().endsWith(`/api/v1/baselines/${baselines[0].id}/diff`));
   await page.click(`[data-testid=diff-waves] button[data-adopt="${adopted}"]`);
-  await page.waitForFunction((n) => document.querySelector('[data-testid=baseline-status]')?.textContent.startsWith(`Vague ${n} adoptée`), adopted);
-  await page.waitForSelector(`[data-testid=baseline-diff]`);
+  await diffRead;
+  await page.waitForSelector('[data-testid=diff-waves]');
+  check((await page.textContent('[data-testid=baseline-status]')).startsWith(`Vague ${adopted} adoptée`), 'the adoption is confirmed');
   const after = await api(`/api/v1/baselines/${baselines[0].id}/diff`);
-  check(!after.changed_waves.includes(adopted) || after.new.every((h) => h.live_wave !== adopted), `wave ${adopted} adopted: ${JSON.stringify(after.changed_waves)}`);
+  check(!after.changed_waves.includes(adopted) && diff.changed_waves.includes(busy.baseline_wave), `wave ${adopted} adopted: ${JSON.stringify(after.changed_waves)}`);
+  check(await page.locator('[data-testid=diff-waves] tbody tr').count() === after.changed_waves.length, 'the changed waves read again');
   await screenshot('plan-diff', { fullPage: true });
-  ok(`after the import: ${diff.new.length} new, ${diff.moved.length} moved, ${diff.absent.length} absent, delta ${diff.monthly_cost.delta} MAD; wave ${adopted} adopted`);
+  ok(`after the import: ${diff.new.length} new, ${diff.moved.length} moved, ${diff.absent.length} absent, delta ${diff.monthly_cost.delta} MAD; ` +
+    `wave ${busy.baseline_wave} refused ("${refusal}"), wave ${adopted} adopted`);
 
   // Time to interactive on the demo fleet (median of 5 loads).
   const tti = { progress: await timeToInteractive('#/progress', '[data-testid=progress-waves] tbody tr'),
