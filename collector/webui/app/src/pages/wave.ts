@@ -175,13 +175,18 @@ function hostRow(host: HostStatus, canChange: boolean): HTMLElement {
       h('button', { type: 'button', 'data-action': 'history', 'aria-label': t.historyOf(host.hostname || host.id) }, t.history)));
 }
 
-// The hosts table; its buttons are handled once on the table, not one listener per host.
+const kPageSize = 100;
+
+// The hosts table, a page of 100 at a time (a wave may have 500: drawing them all costs more than
+// the API's answer), with a search by name or id when there is more than a page; its buttons are
+// handled once on the table, not one listener per host.
 function hostsTable(wave: Wave, canChange: boolean, pick: (host: HostStatus) => void, history: (host: HostStatus) => void): HTMLElement {
   const byId = new Map(wave.hosts.map((x) => [x.id, x]));
+  const body = h('tbody');
   const table = h('table', { class: 'data', 'data-testid': 'wave-hosts' },
     h('thead', {}, h('tr', {}, ...[t.hostname, t.moveGroup, t.migrationState, t.scheduledFor, t.changedBy, t.changedAt, t.changeNote,
       t.validation, t.actions].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, ...wave.hosts.map((x) => hostRow(x, canChange))));
+    body);
   table.addEventListener('click', (event) => {
     const button = (event.target as Element).closest('button[data-action]');
     const host = byId.get(button?.closest('tr')?.getAttribute('data-host') ?? '');
@@ -189,7 +194,31 @@ function hostsTable(wave: Wave, canChange: boolean, pick: (host: HostStatus) => 
     if (button.getAttribute('data-action') === 'pick') pick(host);
     else history(host);
   });
-  return table;
+  const search = h('input', { type: 'search', 'aria-label': t.search, placeholder: t.search, 'data-testid': 'wave-search' });
+  const previous = h('button', { type: 'button', 'data-testid': 'wave-previous' }, t.previous);
+  const next = h('button', { type: 'button', 'data-testid': 'wave-next' }, t.next);
+  const where = h('span', { 'data-testid': 'wave-page' });
+  const pager = h('div', { class: 'pager', 'data-testid': 'wave-pager' }, previous, where, next);
+  let shown = wave.hosts;
+  let page = 0;
+  const show = () => {
+    const pages = Math.max(1, Math.ceil(shown.length / kPageSize));
+    body.replaceChildren(...shown.slice(page * kPageSize, (page + 1) * kPageSize).map((x) => hostRow(x, canChange)));
+    where.textContent = t.page(page + 1, pages);
+    previous.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+    pager.hidden = pages === 1;
+  };
+  search.addEventListener('input', () => {
+    const text = search.value.trim().toLowerCase();
+    shown = text ? wave.hosts.filter((x) => x.hostname.toLowerCase().includes(text) || x.id.toLowerCase().includes(text)) : wave.hosts;
+    page = 0;
+    show();
+  });
+  previous.addEventListener('click', () => { page--; show(); });
+  next.addEventListener('click', () => { page++; show(); });
+  show();
+  return h('div', {}, wave.hosts.length > kPageSize ? h('div', { class: 'filters' }, search) : null, table, pager);
 }
 
 export async function wavePage(number: number): Promise<HTMLElement> {
