@@ -22,6 +22,9 @@ const { context, page, accessible, signIn, screenshot, finish } = await openBrow
   expectedFailure: (status, path) => (status === 404 && ['/api/v1/progress', '/api/v1/waves'].includes(path)) ||
     (status === 409 && (kStatusPath.test(path) || /^\/api\/v1\/baselines\/\d+\/waves\/\d+\/adopt$/.test(path))),
 });
+// Adopting a wave asks first; the test says yes and keeps what was asked.
+const asked = [];
+page.on('dialog', (dialog) => { asked.push(dialog.message()); void dialog.accept(); });
 const post = (path, body) => api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 const tileValue = async (id) => digits(await page.textContent(`[data-testid=${id}] .tile-value`));
 // Moved: the collector's count when it gives one (moving hosts only), else cut over or later.
@@ -289,6 +292,7 @@ try {
   await diffRead;
   await page.waitForSelector('[data-testid=diff-waves]');
   check((await page.textContent('[data-testid=baseline-status]')).startsWith(`Vague ${adopted} adoptée`), 'the adoption is confirmed');
+  check(asked.length === 2 && asked[1] === `Remplacer la vague ${adopted} de la référence par celle du plan actuel ?`, `asked first: ${asked.join(' | ')}`);
   const after = await api(`/api/v1/baselines/${baselines[0].id}/diff`);
   check(!after.changed_waves.includes(adopted) && diff.changed_waves.includes(busy.baseline_wave), `wave ${adopted} adopted: ${JSON.stringify(after.changed_waves)}`);
   check(await page.locator('[data-testid=diff-waves] tbody tr').count() === after.changed_waves.length, 'the changed waves read again');

@@ -168,6 +168,8 @@ export const ar: Strings = {
   liveWave: 'موجة الخطة الحالية',
   adopt: 'اعتماد',
   adoptWave: (n: number) => `اعتماد الموجة ${n} من الخطة الحالية`,
+  confirmAdopt: (n: number) => `استبدال الموجة ${n} في المرجع بموجة الخطة الحالية؟`,
+  approveHint: 'الخطة المعتمدة هي خطة المعايير المضبوطة، لا المحاكاة أعلاه.',
   adopted: (n: number, hosts: number) => `اعتُمدت الموجة ${n}: ${servers(hosts)} كما في الخطة الحالية.`,
   progressTitle: 'تقدّم الانتقال',
   againstBaseline: (name: string) => `مقارنةً بالمرجع «${name}».`,

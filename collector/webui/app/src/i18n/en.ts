@@ -138,6 +138,8 @@ export const en: Strings = {
   liveWave: 'Current plan wave',
   adopt: 'Adopt',
   adoptWave: (n: number) => `Adopt wave ${n} of the current plan`,
+  confirmAdopt: (n: number) => `Replace the baseline's wave ${n} with the current plan's?`,
+  approveHint: 'The plan approved is the one of the configured parameters, not the what-if above.',
   adopted: (n: number, hosts: number) => `Wave ${n} adopted: ${hosts} server${s(hosts)} as the current plan has them.`,
   progressTitle: 'Migration progress',
   againstBaseline: (name: string) => `Against the baseline “${name}”.`,

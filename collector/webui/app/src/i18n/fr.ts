@@ -138,6 +138,8 @@ export const fr = {
   liveWave: 'Vague du plan actuel',
   adopt: 'Adopter',
   adoptWave: (n: number) => `Adopter la vague ${n} du plan actuel`,
+  confirmAdopt: (n: number) => `Remplacer la vague ${n} de la référence par celle du plan actuel ?`,
+  approveHint: 'Le plan approuvé est celui des paramètres configurés, pas la simulation ci-dessus.',
   adopted: (n: number, hosts: number) => `Vague ${n} adoptée : ${hosts} serveur${s(hosts)} selon le plan actuel.`,
   progressTitle: 'Avancement de la migration',
   againstBaseline: (name: string) => `Par rapport à la référence « ${name} ».`,

@@ -104,8 +104,11 @@ export function baselinePanel(): HTMLElement {
       failed(e);
     }
   };
+  // Adopting rewrites the baseline's wave for good: asked first.
   const adopt = role === 'planner' || role === 'admin'
-    ? (wave: number, baseline: number) => void act(async () => t.adopted(wave, (await adoptWave(baseline, wave)).hosts))
+    ? (wave: number, baseline: number) => {
+      if (confirm(t.confirmAdopt(wave))) void act(async () => t.adopted(wave, (await adoptWave(baseline, wave)).hosts));
+    }
     : null;
 
   const refresh = async () => {
@@ -119,7 +122,10 @@ export function baselinePanel(): HTMLElement {
     active.replaceChildren(activeLine(newest));
     // The live plan may still be computing after a fleet change: the diff waits for it.
     diffBox.replaceChildren(h('p', { class: 'muted', role: 'status' }, t.computing));
-    const diff = await baselineDiff(newest.id);
+    const diff = await baselineDiff(newest.id).catch((e: unknown) => {
+      diffBox.replaceChildren();
+      throw e;
+    });
     diffBox.replaceChildren(h('p', { class: 'muted' }, t.diffAgainstLive),
       diffView(diff, adopt ? (wave) => adopt(wave, newest.id) : null));
   };
@@ -129,7 +135,8 @@ export function baselinePanel(): HTMLElement {
     const name = h('input', { type: 'text', name: 'baseline', required: true, maxlength: 128, 'data-testid': 'baseline-name' });
     approveForm = h('form', { class: 'inline-form', 'data-testid': 'baseline-approve' },
       h('label', { class: 'field' }, h('span', {}, t.baselineName), name),
-      h('button', { type: 'submit', 'data-testid': 'baseline-approve-button' }, t.approveBaseline));
+      h('button', { type: 'submit', 'data-testid': 'baseline-approve-button' }, t.approveBaseline),
+      h('small', { class: 'muted' }, t.approveHint));
     approveForm.addEventListener('submit', (event) => {
       event.preventDefault();
       void act(async () => t.baselineCreated((await approveBaseline(name.value.trim())).name));
