@@ -81,7 +81,8 @@ function changeForm(wave: Wave, said: Outcome | null, changed: (outcome: Outcome
     ...kMigrationStates.map((s) => h('option', { value: s }, stateName(s))));
   state.value = 'scheduled';
   const date = h('input', { type: 'date', name: 'date', 'data-testid': 'change-date', required: true });
-  const note = h('input', { type: 'text', name: 'note', maxlength: 1024, 'data-testid': 'change-note' });
+  // The API takes 1,024 bytes of UTF-8; maxlength counts UTF-16 units, each at most 3 bytes.
+  const note = h('input', { type: 'text', name: 'note', maxlength: 341, 'data-testid': 'change-note' });
   const submit = h('button', { type: 'submit', 'data-testid': 'change-submit' }, t.applyChange);
   const message = h('p', { class: 'status', role: 'status', 'data-testid': 'change-status' });
   if (said) showOutcome(message, said);
