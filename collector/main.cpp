@@ -17,6 +17,7 @@
 #include "collector/api/plan_telemetry.h"
 #include "collector/api/preference_routes.h"
 #include "collector/api/source_routes.h"
+#include "collector/api/steering_report.h"
 #include "collector/api/telemetry.h"
 #include "collector/api/validation.h"
 #include "collector/auth/auth.h"
@@ -209,8 +210,9 @@ int run(const CollectorConfig& config) {
   register_download_routes(server, context);
   register_plan_groups_routes(server, context, plans);
   register_baseline_routes(server, context, plans);
-  register_migration_routes(server, context);
-  register_validation_routes(server, context);
+  register_migration_routes(server, context, plans);
+  register_validation_routes(server, context, plans);
+  register_steering_report_routes(server, context, plans);
   ui_auth.register_routes(server);
   webui::register_webui_routes(server);
   const auto key_file = config.sources_key_file.empty()
