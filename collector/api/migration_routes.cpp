@@ -254,7 +254,7 @@ http::Response wave(Context& ctx, PlanService& plans, const http::Request& reque
   std::int64_t regressions = 0;
   for (const auto& h : hosts) {
     json host = status_json(h);
-    const auto validation = validate_link(ctx, h.host_id, links, ceiling);
+    const auto validation = validate_link(ctx, h.host_id, links, ceiling, ValidationDetail::kFlags);
     host["validation"] = validation ? validation_summary(*validation) : json();
     regressions += validation && validation->regressions() ? 1 : 0;
     list.push_back(std::move(host));

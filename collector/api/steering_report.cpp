@@ -83,7 +83,7 @@ SteeringReport gather(Context& ctx, PlanService& plans, const Baseline& baseline
   const double ceiling = sizing_ceiling(plans);
   for (const auto& h : hosts) {
     if (h.wave == 0 || !links.count(h.host_id)) continue;
-    const auto v = validate_link(ctx, h.host_id, links, ceiling);
+    const auto v = validate_link(ctx, h.host_id, links, ceiling, ValidationDetail::kFlags);
     if (!v || v->regressions() == 0) continue;
     ++r.hosts_with_regressions;
     for (const auto& c : v->checks) {

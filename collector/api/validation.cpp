@@ -69,7 +69,7 @@ void compare(const char* rule, const std::map<std::string, std::string>& before,
 }
 
 // A host's inventory section as stored, or an empty object.
-json section_of(const HostRecord& host, std::string_view section) {
+json section_of(const HostInventory& host, std::string_view section) {
   for (const auto& s : host.sections) {
     if (s.section == section)
       return bounded_json::parse_stored_or(s.data_json, section, json::object());
@@ -77,7 +77,7 @@ json section_of(const HostRecord& host, std::string_view section) {
   return json::object();
 }
 
-std::optional<std::int64_t> section_time(const HostRecord& host, std::string_view section) {
+std::optional<std::int64_t> section_time(const HostInventory& host, std::string_view section) {
   for (const auto& s : host.sections) {
     if (s.section == section) return s.updated_at;
   }
@@ -225,12 +225,12 @@ std::string MoveValidation::status() const {
 
 std::optional<MoveValidation> validate_link(Context& ctx, const std::string& source_id,
                                             const std::map<std::string, std::string>& links,
-                                            double ceiling) {
+                                            double ceiling, ValidationDetail detail) {
   const auto link = links.find(source_id);
   if (link == links.end()) return std::nullopt;
   return ctx.store.read([&](Database& db) -> std::optional<MoveValidation> {
-    const auto source = find_host(db, source_id);
-    const auto target = find_host(db, link->second);
+    const auto source = find_host_inventory(db, source_id);
+    const auto target = find_host_inventory(db, link->second);
     if (!source || !target) return std::nullopt;
     const auto network = std::string(inv::network::kSection);
     const auto software = std::string(inv::software::kSection);
@@ -246,9 +246,11 @@ std::optional<MoveValidation> validate_link(Context& ctx, const std::string& sou
     const std::int64_t moved_at =
         last_change_to(db, source_id, "in_progress").value_or(source->host.last_seen + 1);
     const std::int64_t now = ctx.now();
-    for (auto& c :
-         validate_sizing(p95(ctx, db, source_id, moved_at - kBeforeSeconds, moved_at),
-                         p95(ctx, db, link->second, now - kAfterSeconds, now + 1), ceiling)) {
+    const auto before = detail == ValidationDetail::kFull
+                            ? p95(ctx, db, source_id, moved_at - kBeforeSeconds, moved_at)
+                            : UtilisationP95{};
+    for (auto& c : validate_sizing(before, p95(ctx, db, link->second, now - kAfterSeconds, now + 1),
+                                   ceiling)) {
       out.checks.push_back(std::move(c));
     }
     return out;

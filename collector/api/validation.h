@@ -62,11 +62,15 @@ struct MoveValidation {
   // "no_data" until both have reported their network, then "regressions" or "ok".
   std::string status() const;
 };
+// kFlags: only what decides the regressions (a wave's page validates each of its hosts): the
+// source's P95 before the move, shown beside the target's but never deciding a flag, is not read.
+enum class ValidationDetail { kFull, kFlags };
 // Every rule for `source` against its linked target, read from the store; `links` is
 // migration_targets(). Nullopt when either host is unknown.
 std::optional<MoveValidation> validate_link(Context& ctx, const std::string& source,
                                             const std::map<std::string, std::string>& links,
-                                            double ceiling);
+                                            double ceiling,
+                                            ValidationDetail detail = ValidationDetail::kFull);
 
 // PUT /api/v1/hosts/{id}/migration/target, GET /api/v1/hosts/{id}/validation.
 void register_validation_routes(http::Server& server, Context& context, PlanService& plans);
