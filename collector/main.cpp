@@ -91,6 +91,17 @@ void maintain(Store& store, const CollectorConfig& config) {
   }
 }
 
+// Before/after validations of linked hosts, for the waves' pages and the steering report: a
+// target's P95 over a week moves slowly, and its inventory rarely.
+constexpr std::chrono::minutes kValidationRefresh{5};
+void refresh_validations(Context& context, ValidationCache& validations) {
+  try {
+    validations.refresh(context);
+  } catch (const std::exception& e) {
+    log::error(std::string("validation refresh failed: ") + e.what());
+  }
+}
+
 // Keeps the default plan warm (the Plan, Costs and Overview pages then answer from the cache) and
 // the sahab_plan_* gauges following it; the cache recomputes only when the fleet changed or the
 // cached plan is older than planner.max_age.
@@ -210,9 +221,10 @@ int run(const CollectorConfig& config) {
   register_download_routes(server, context);
   register_plan_groups_routes(server, context, plans);
   register_baseline_routes(server, context, plans);
-  register_migration_routes(server, context, plans);
-  register_validation_routes(server, context, plans);
-  register_steering_report_routes(server, context, plans);
+  ValidationCache validations(plans);
+  register_migration_routes(server, context, validations);
+  register_validation_routes(server, context, plans, validations);
+  register_steering_report_routes(server, context, validations);
   ui_auth.register_routes(server);
   webui::register_webui_routes(server);
   const auto key_file = config.sources_key_file.empty()
@@ -234,6 +246,8 @@ int run(const CollectorConfig& config) {
   // Not at start: a collector nobody asks for a plan computes none before the first interval.
   PeriodicThread plan_refresh(
       config.planner_metrics_interval, [&] { refresh_plan_gauges(plans, *plan_gauges); }, false);
+  PeriodicThread validation_refresh(kValidationRefresh,
+                                    [&] { refresh_validations(context, validations); });
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   while (!g_stop) pause();

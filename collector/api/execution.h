@@ -14,6 +14,7 @@
 
 #include "collector/api/context.h"
 #include "collector/api/plan_service.h"
+#include "collector/api/validation.h"
 #include "collector/store/migration.h"
 
 namespace sahab::collector {
@@ -23,7 +24,8 @@ namespace sahab::collector {
 void register_baseline_routes(http::Server& server, Context& context, PlanService& plans);
 // GET /api/v1/waves, /waves/{n} (with each linked host's validation), /retirements, /progress,
 // /hosts/{id}/migration; POST /waves/{n}/status, /move-groups/{id}/status, /hosts/{id}/migration.
-void register_migration_routes(http::Server& server, Context& context, PlanService& plans);
+void register_migration_routes(http::Server& server, Context& context,
+                               ValidationCache& validations);
 
 // An amount as the API answers it: rounded to the centime.
 inline double money(double value) { return std::round(value * 100) / 100; }

@@ -225,18 +225,16 @@ http::Response waves(Context& ctx, const http::Request&) {
 }
 
 // A linked host's validation on its wave's page: the regressions, not every check.
-json validation_summary(const MoveValidation& v) {
+json validation_summary(const ValidationFlags& v) {
   json flags = json::array();
-  for (const auto& c : v.checks) {
-    if (!c.after) flags.push_back({{"rule", c.rule}, {"subject", c.subject}, {"detail", c.detail}});
+  for (const auto& c : v.failed) {
+    flags.push_back({{"rule", c.rule}, {"subject", c.subject}, {"detail", c.detail}});
   }
-  return {{"target", v.target},
-          {"status", v.status()},
-          {"regressions", v.regressions()},
-          {"flags", flags}};
+  return {
+      {"target", v.target}, {"status", v.status}, {"regressions", v.regressions}, {"flags", flags}};
 }
 
-http::Response wave(Context& ctx, PlanService& plans, const http::Request& request) {
+http::Response wave(Context& ctx, ValidationCache& validations, const http::Request& request) {
   const auto number = requested_wave(request);
   if (const auto* error = std::get_if<http::Response>(&number)) return *error;
   const std::string n = std::to_string(std::get<int>(number));
@@ -249,14 +247,13 @@ http::Response wave(Context& ctx, PlanService& plans, const http::Request& reque
                           "no wave " + n + " in the active baseline");
   }
   const auto links = ctx.store.read([](Database& db) { return migration_targets(db); });
-  const double ceiling = sizing_ceiling(plans);
   json list = json::array(), counts = empty_counts();
   std::int64_t regressions = 0;
   for (const auto& h : hosts) {
     json host = status_json(h);
-    const auto validation = validate_link(ctx, h.host_id, links, ceiling, ValidationDetail::kFlags);
+    const auto validation = validations.flags(ctx, h.host_id, links);
     host["validation"] = validation ? validation_summary(*validation) : json();
-    regressions += validation && validation->regressions() ? 1 : 0;
+    regressions += validation && validation->regressions ? 1 : 0;
     list.push_back(std::move(host));
     counts[h.state] = counts[h.state].get<std::int64_t>() + 1;
   }
@@ -391,13 +388,16 @@ std::variant<int, http::Response> requested_wave(const http::Request& request) {
   return std::stoi(n);
 }
 
-void register_migration_routes(http::Server& server, Context& ctx, PlanService& plans) {
+void register_migration_routes(http::Server& server, Context& ctx, ValidationCache& validations) {
   const auto route = [](const char* method, const char* path, MinRole role, ApiHandler handler) {
     return ApiRoute{method, path, role, std::move(handler), bounded_json::kSmallBodyBytes};
   };
   add_api_routes(server, ctx,
                  {route("GET", "/api/v1/waves", MinRole::kViewer, waves),
-                  plan_route(plans, "GET", "/api/v1/waves/{n}", MinRole::kViewer, wave),
+                  route("GET", "/api/v1/waves/{n}", MinRole::kViewer,
+                        [&validations](Context& c, const http::Request& r) {
+                          return wave(c, validations, r);
+                        }),
                   route("GET", "/api/v1/retirements", MinRole::kViewer, retirements),
                   route("POST", "/api/v1/waves/{n}/status", MinRole::kPlanner, change_wave),
                   route("POST", "/api/v1/move-groups/{id}/status", MinRole::kPlanner, change_group),

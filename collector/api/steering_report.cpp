@@ -70,7 +70,7 @@ std::vector<WaveInFlight> waves_in_flight(const std::vector<WaveStateCount>& cou
   return out;
 }
 
-SteeringReport gather(Context& ctx, PlanService& plans, const Baseline& baseline) {
+SteeringReport gather(Context& ctx, ValidationCache& validations, const Baseline& baseline) {
   SteeringReport r{baseline, ctx.now(), {}, {}, {}, 0};
   std::vector<BaselineHost> hosts;
   std::map<std::string, std::string> links;
@@ -80,14 +80,12 @@ SteeringReport gather(Context& ctx, PlanService& plans, const Baseline& baseline
     hosts = baseline_hosts(db, baseline.id);
     links = migration_targets(db);
   });
-  const double ceiling = sizing_ceiling(plans);
   for (const auto& h : hosts) {
-    if (h.wave == 0 || !links.count(h.host_id)) continue;
-    const auto v = validate_link(ctx, h.host_id, links, ceiling, ValidationDetail::kFlags);
-    if (!v || v->regressions() == 0) continue;
+    if (h.wave == 0) continue;
+    const auto v = validations.flags(ctx, h.host_id, links);
+    if (!v || v->regressions == 0) continue;
     ++r.hosts_with_regressions;
-    for (const auto& c : v->checks) {
-      if (c.after) continue;
+    for (const auto& c : v->failed) {
       r.regressions.push_back(
           {h.host_id, h.hostname, h.region, h.wave, v->target, c.rule, c.subject, c.detail});
     }
@@ -305,7 +303,7 @@ std::variant<Language, http::Response> report_language(Context& ctx, const http:
   return *language;
 }
 
-http::Response report(Context& ctx, PlanService& plans, const http::Request& request) {
+http::Response report(Context& ctx, ValidationCache& validations, const http::Request& request) {
   const std::string format = request.query_param("format").value_or("html");
   if (format != "html" && format != "xlsx") {
     return error_response(400, "query_choice", {{"name", "format"}, {"choices", "html, xlsx"}},
@@ -318,7 +316,7 @@ http::Response report(Context& ctx, PlanService& plans, const http::Request& req
     return error_response(404, "no_baseline", nlohmann::json::object(),
                           "no baseline approved yet: POST /api/v1/baselines first");
   }
-  const SteeringReport r = gather(ctx, plans, *baseline);
+  const SteeringReport r = gather(ctx, validations, *baseline);
   const std::string stem = "sahab-steering-" + format_rfc3339(r.generated_at).substr(0, 10);
   http::Response out;
   if (format == "xlsx") {
@@ -339,9 +337,12 @@ http::Response report(Context& ctx, PlanService& plans, const http::Request& req
 
 }  // namespace
 
-void register_steering_report_routes(http::Server& server, Context& ctx, PlanService& plans) {
-  add_api_routes(server, ctx,
-                 {plan_route(plans, "GET", "/api/v1/progress/report", MinRole::kViewer, report)});
+void register_steering_report_routes(http::Server& server, Context& ctx,
+                                     ValidationCache& validations) {
+  add_api_routes(
+      server, ctx,
+      {{"GET", "/api/v1/progress/report", MinRole::kViewer,
+        [&validations](Context& c, const http::Request& r) { return report(c, validations, r); }}});
 }
 
 }  // namespace sahab::collector

@@ -88,7 +88,8 @@ http::Response no_host(const std::string& id) {
   return error_response(404, "host_not_found", {{"id", id}}, "no host '" + id + "'");
 }
 
-http::Response link(Context& ctx, const http::Request& request) {
+http::Response link(Context& ctx, PlanService& plans, ValidationCache& cache,
+                    const http::Request& request) {
   const std::string source = request.param("id").substr(0, 256);
   auto parsed = json_body_object(request, {"target_host"});
   if (auto* error = std::get_if<http::Response>(&parsed)) return *error;
@@ -108,6 +109,8 @@ http::Response link(Context& ctx, const http::Request& request) {
     audit(db, ctx.now(), "migration-target", std::nullopt, source, client_address(ctx, request),
           "target " + target_id + " by " + actor);
   });
+  const auto links = ctx.store.read([](Database& db) { return migration_targets(db); });
+  if (const auto v = validate_link(ctx, source, links, sizing_ceiling(plans))) cache.keep(*v);
   return json_response(200, {{"source", source}, {"target", target_id}});
 }
 
@@ -143,7 +146,8 @@ json validation_json(const MoveValidation& v) {
           {"checks", list}};
 }
 
-http::Response validation(Context& ctx, PlanService& plans, const http::Request& request) {
+http::Response validation(Context& ctx, PlanService& plans, ValidationCache& cache,
+                          const http::Request& request) {
   const std::string source_id = request.param("id").substr(0, 256);
   if (!ctx.store.read([&](Database& db) { return host_exists(db, source_id); })) {
     return no_host(source_id);
@@ -156,6 +160,7 @@ http::Response validation(Context& ctx, PlanService& plans, const http::Request&
   }
   const auto result = validate_link(ctx, source_id, links, sizing_ceiling(plans));
   if (!result) return no_host(target->second);
+  cache.keep(*result);
   return json_response(200, validation_json(*result));
 }
 
@@ -257,12 +262,53 @@ std::optional<MoveValidation> validate_link(Context& ctx, const std::string& sou
   });
 }
 
-void register_validation_routes(http::Server& server, Context& ctx, PlanService& plans) {
+std::optional<ValidationFlags> ValidationCache::flags(
+    Context& ctx, const std::string& source, const std::map<std::string, std::string>& links) {
+  const auto link = links.find(source);
+  if (link == links.end()) return std::nullopt;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = kept_.find(source);
+    if (it != kept_.end() && it->second.target == link->second) return it->second;
+  }
+  const auto v =
+      validate_link(ctx, source, links, sizing_ceiling(plans_), ValidationDetail::kFlags);
+  if (!v) return std::nullopt;
+  keep(*v);
+  std::lock_guard lock(mutex_);
+  return kept_.at(source);
+}
+
+void ValidationCache::keep(const MoveValidation& v) {
+  ValidationFlags flags{v.target, v.status(), v.regressions(), {}};
+  for (const auto& c : v.checks) {
+    if (!c.after) flags.failed.push_back(c);
+  }
+  std::lock_guard lock(mutex_);
+  kept_[v.source] = std::move(flags);
+}
+
+void ValidationCache::refresh(Context& ctx) {
+  const auto links = ctx.store.read([](Database& db) { return migration_targets(db); });
+  const double ceiling = sizing_ceiling(plans_);
+  for (const auto& [source, target] : links) {
+    if (const auto v = validate_link(ctx, source, links, ceiling, ValidationDetail::kFlags)) {
+      keep(*v);
+    }
+  }
+}
+
+void register_validation_routes(http::Server& server, Context& ctx, PlanService& plans,
+                                ValidationCache& cache) {
   add_api_routes(
       server, ctx,
-      {{"PUT", "/api/v1/hosts/{id}/migration/target", MinRole::kPlanner, link,
+      {{"PUT", "/api/v1/hosts/{id}/migration/target", MinRole::kPlanner,
+        [&plans, &cache](Context& c, const http::Request& r) { return link(c, plans, cache, r); },
         bounded_json::kSmallBodyBytes},
-       plan_route(plans, "GET", "/api/v1/hosts/{id}/validation", MinRole::kViewer, validation)});
+       {"GET", "/api/v1/hosts/{id}/validation", MinRole::kViewer,
+        [&plans, &cache](Context& c, const http::Request& r) {
+          return validation(c, plans, cache, r);
+        }}});
 }
 
 }  // namespace sahab::collector

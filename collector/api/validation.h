@@ -8,6 +8,8 @@
 // target reaches too, at its own host or at the target it moved to (`dependency_reached`); the
 // target's P95 CPU and memory stay under the ceiling it was sized for (`cpu_p95`, `memory_p95`).
 // A check whose `after` is false is a regression.
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -72,7 +74,36 @@ std::optional<MoveValidation> validate_link(Context& ctx, const std::string& sou
                                             double ceiling,
                                             ValidationDetail detail = ValidationDetail::kFull);
 
+// What a wave's page and the steering report show of a validation: its failed checks.
+struct ValidationFlags {
+  std::string target, status;
+  std::size_t regressions = 0;
+  std::vector<ValidationCheck> failed;
+};
+
+// The latest flags of every linked source, so a wave's page and the steering report read them
+// instead of validating each host again (about 4 ms a host whose target sent a week of one-minute
+// utilisation: seconds for a 500-host wave; docs/benchmarks.md). Kept current by refresh() in
+// the background and by every link and every read of one host's validation. Thread-safe.
+class ValidationCache {
+ public:
+  explicit ValidationCache(PlanService& plans) : plans_(plans) {}
+  // The source's flags against its linked target in `links` (migration_targets()), validated now
+  // when none are kept for that target; nullopt when it is not linked or a host is unknown.
+  std::optional<ValidationFlags> flags(Context& ctx, const std::string& source,
+                                       const std::map<std::string, std::string>& links);
+  void keep(const MoveValidation& validation);
+  // Validates every linked source again (the collector runs it every few minutes).
+  void refresh(Context& ctx);
+
+ private:
+  PlanService& plans_;
+  std::mutex mutex_;
+  std::map<std::string, ValidationFlags> kept_;  // by source
+};
+
 // PUT /api/v1/hosts/{id}/migration/target, GET /api/v1/hosts/{id}/validation.
-void register_validation_routes(http::Server& server, Context& context, PlanService& plans);
+void register_validation_routes(http::Server& server, Context& context, PlanService& plans,
+                                ValidationCache& cache);
 
 }  // namespace sahab::collector

@@ -198,15 +198,6 @@ void link_migration_target(Database& db, const std::string& source_host,
       .run();
 }
 
-std::optional<std::string> migration_target(Database& db, const std::string& source_host) {
-  Statement& s = db.cached("SELECT target_host FROM migration_targets WHERE source_host = ?")
-                     .with(source_host);
-  std::optional<std::string> out;
-  if (s.step()) out = s.text(0);
-  s.reset();
-  return out;
-}
-
 std::map<std::string, std::string> migration_targets(Database& db) {
   Statement& s = db.cached("SELECT source_host, target_host FROM migration_targets");
   std::map<std::string, std::string> out;

@@ -106,7 +106,6 @@ std::vector<ProgressRow> progress_rows(Database& db, std::int64_t baseline_id);
 void link_migration_target(Database& db, const std::string& source_host,
                            const std::string& target_host, const std::string& actor,
                            std::int64_t at);
-std::optional<std::string> migration_target(Database& db, const std::string& source_host);
 // Every link, source -> target: a wave's page and the steering report validate many hosts, and
 // a dependency that moved too counts as reached at its target.
 std::map<std::string, std::string> migration_targets(Database& db);
