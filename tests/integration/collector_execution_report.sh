@@ -94,6 +94,7 @@ PY
 now=$(date +%s)
 for host in $(json '" ".join(d)' <"$WORK/servers.json"); do
   cred=$(python3 "$PUSH" enrol "$URL" "$ENROL_TOKEN_FILE" "$host")
+  echo "$cred" >"$WORK/cred-$host"
   read -r cpu memory age <"$WORK/use-$host"
   for seq in 1 2 3; do  # three report intervals, the inventory with the first
     start=$(( (now - age) / 60 * 60 + seq * 60 ))
@@ -173,6 +174,30 @@ if web_wave == wave:
 assert all(h["validation"] is None for i, h in hosts.items() if i not in ("src-app", "src-web"))
 PY
 ok "GET /api/v1/waves/$wave shows src-app's five regressions and a wave count of 1"
+
+# tgt-web stops listening on tcp/80. The wave's page shows the flags kept at the last validation
+# (refreshed every 5 minutes) until src-web's validation is read again, which keeps the new ones.
+cp "$WORK/inv-tgt-web.json" "$WORK/inv-tgt-web.json.orig"
+python3 - "$WORK/inv-tgt-web.json" <<'PY'
+import json, sys
+inv = json.load(open(sys.argv[1]))
+network = inv["sections"]["network"]
+network["data"]["listening"] = [l for l in network["data"]["listening"] if l["port"] != 80]
+network["hash"] = "tgt-web-network-2"
+json.dump(inv, open(sys.argv[1], "w"))
+PY
+python3 "$PUSH" doc tgt-web 4 --inventory "$WORK/inv-tgt-web.json" >"$WORK/doc.json"
+[[ "$(ingest "$(cat "$WORK/cred-tgt-web")" "$WORK/doc.json")" == 200 ]] || fail "ingest tgt-web 4: $(cat "$WORK/reply.json")"
+web_flags() { api "/api/v1/waves/$web_wave" | json '[h["validation"]["status"] + ":" + ",".join(f["subject"] for f in h["validation"]["flags"]) for h in d["hosts"] if h["id"] == "src-web"][0]'; }
+[[ $(web_flags) == "ok:" ]] || fail "kept flags: $(web_flags)"
+expect 200 vera GET /api/v1/hosts/src-web/validation
+[[ $(json 'd["status"]' <"$WORK/answer.json") == regressions ]] || fail "fresh validation: $(cat "$WORK/answer.json")"
+[[ $(web_flags) == "regressions:tcp/80" ]] || fail "flags after the read: $(web_flags)"
+python3 "$PUSH" doc tgt-web 5 --inventory "$WORK/inv-tgt-web.json.orig" >"$WORK/doc.json"
+[[ "$(ingest "$(cat "$WORK/cred-tgt-web")" "$WORK/doc.json")" == 200 ]] || fail "ingest tgt-web 5: $(cat "$WORK/reply.json")"
+expect 200 vera GET /api/v1/hosts/src-web/validation
+[[ $(web_flags) == "ok:" ]] || fail "flags once tcp/80 is back: $(web_flags)"
+ok "tgt-web lost tcp/80: the wave's page keeps the last flags until src-web's validation is read, then shows the regression (and its end)"
 
 # A host the plan retires in place: its own track, 409 for the move's states, no lost update.
 expect 200 vera GET /api/v1/hosts/old-fax/migration
