@@ -45,6 +45,7 @@ struct ProgressFigures {
   double retired_on_premises_monthly_cost = 0;
   ProgressFigures();
   void add(const ProgressRow& row);
+  std::int64_t tracked() const;  // hosts in any state
 };
 
 // The figures of every place, as the plan groups hosts: regions ({region}), provinces ({region,

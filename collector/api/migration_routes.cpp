@@ -312,9 +312,7 @@ http::Response host_migration(Context& ctx, const http::Request& request) {
 }
 
 json figures_json(const ProgressFigures& f) {
-  std::int64_t hosts = 0;
-  for (const auto& [state, n] : f.hosts) hosts += n;
-  return {{"hosts", hosts},
+  return {{"hosts", f.tracked()},
           {"moving_hosts", f.moving_hosts},
           {"moved", f.moved},
           {"states", f.hosts},
@@ -365,6 +363,12 @@ void ProgressFigures::add(const ProgressRow& row) {
     retired_servers += row.hosts;
     retired_on_premises_monthly_cost += row.on_premises_monthly_cost;
   }
+}
+
+std::int64_t ProgressFigures::tracked() const {
+  std::int64_t n = 0;
+  for (const auto& [state, count] : hosts) n += count;
+  return n;
 }
 
 ProgressLevels progress_levels(const std::vector<ProgressRow>& rows) {

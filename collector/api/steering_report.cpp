@@ -6,7 +6,6 @@
 
 #include <filesystem>
 #include <functional>
-#include <set>
 #include <sstream>
 
 #include "collector/api/execution.h"
@@ -97,17 +96,11 @@ SteeringReport gather(Context& ctx, ValidationCache& validations, const Baseline
 // for the scripts that read it), the HTML words them in the reader's language.
 using Label = std::function<std::string(const std::string& key)>;
 
-std::int64_t tracked_hosts(const ProgressFigures& f) {
-  std::int64_t hosts = 0;
-  for (const auto& [state, n] : f.hosts) hosts += n;
-  return hosts;
-}
-
 void summary_table(const SteeringReport& r, const Label& label, TableSink& t) {
   t.text(label("figure")).text(label("value")).end();
   const ProgressFigures& f = r.progress.total;
   const std::pair<const char*, std::int64_t> counts[] = {
-      {"hosts", tracked_hosts(f)},
+      {"hosts", f.tracked()},
       {"moving_hosts", f.moving_hosts},
       {"moved", f.moved},
       {"validated", f.hosts.at("validated")},
@@ -134,7 +127,7 @@ void places_table(const std::map<std::vector<std::string>, ProgressFigures>& pla
   t.end();
   for (const auto& [place, f] : places) {
     for (const auto& name : place) t.text(name);
-    t.integer(tracked_hosts(f))
+    t.integer(f.tracked())
         .integer(f.moving_hosts)
         .integer(f.moved)
         .integer(f.hosts.at("validated"));
