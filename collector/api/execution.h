@@ -39,6 +39,7 @@ struct ProgressFigures {
   std::map<std::string, std::int64_t> hosts;  // by state, every state present
   std::int64_t moving_hosts = 0;              // in a wave (the others the plan retires in place)
   std::int64_t moved = 0;                     // moving hosts cut over or later
+  std::int64_t validated = 0;                 // moving hosts validated or later (retired)
   double planned_monthly_cost = 0;            // the baseline's cloud cost of these hosts
   double committed_monthly_cost = 0;          // the same of the hosts cut over or later
   std::int64_t retired_servers = 0;           // on-premises servers switched off

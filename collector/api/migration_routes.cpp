@@ -315,6 +315,7 @@ json figures_json(const ProgressFigures& f) {
   return {{"hosts", f.tracked()},
           {"moving_hosts", f.moving_hosts},
           {"moved", f.moved},
+          {"validated", f.validated},
           {"states", f.hosts},
           {"planned_monthly_cost", money(f.planned_monthly_cost)},
           {"committed_monthly_cost", money(f.committed_monthly_cost)},
@@ -359,6 +360,8 @@ void ProgressFigures::add(const ProgressRow& row) {
   if (state && cost_committed(*state)) committed_monthly_cost += row.monthly_cost;
   if (row.moving) moving_hosts += row.hosts;
   if (row.moving && state && cost_committed(*state)) moved += row.hosts;
+  if (row.moving && (state == MigrationState::kValidated || state == MigrationState::kRetired))
+    validated += row.hosts;
   if (state == MigrationState::kRetired) {
     retired_servers += row.hosts;
     retired_on_premises_monthly_cost += row.on_premises_monthly_cost;

@@ -103,7 +103,7 @@ void summary_table(const SteeringReport& r, const Label& label, TableSink& t) {
       {"hosts", f.tracked()},
       {"moving_hosts", f.moving_hosts},
       {"moved", f.moved},
-      {"validated", f.hosts.at("validated")},
+      {"validated", f.validated},
       {"retired", f.retired_servers},
       {"waves", static_cast<std::int64_t>(r.waves.size())},
       {"hosts_with_regressions", static_cast<std::int64_t>(r.hosts_with_regressions)}};
@@ -127,10 +127,7 @@ void places_table(const std::map<std::vector<std::string>, ProgressFigures>& pla
   t.end();
   for (const auto& [place, f] : places) {
     for (const auto& name : place) t.text(name);
-    t.integer(f.tracked())
-        .integer(f.moving_hosts)
-        .integer(f.moved)
-        .integer(f.hosts.at("validated"));
+    t.integer(f.tracked()).integer(f.moving_hosts).integer(f.moved).integer(f.validated);
     t.integer(f.retired_servers).money(money(f.planned_monthly_cost));
     t.money(money(f.committed_monthly_cost)).money(money(f.retired_on_premises_monthly_cost));
     t.end();

@@ -297,6 +297,7 @@ retired = sum(1 for s in states.values() if s == "retired")
 t = p["total"]
 assert t["hosts"] == len(hosts) and abs(t["planned_monthly_cost"] - planned) < 1, (t, planned)
 assert t["moving_hosts"] == len(moving) and t["moved"] == sum(1 for i in moving if states[i] in ("cut_over", "validated", "retired")), t
+assert t["validated"] == sum(1 for i in moving if states[i] in ("validated", "retired")), t
 assert abs(t["committed_monthly_cost"] - committed) < 1 and committed > 0, (t, committed)
 assert t["retired_servers"] == retired > 0, t
 for s in set(states.values()):

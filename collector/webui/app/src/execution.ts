@@ -89,7 +89,8 @@ export interface HistoryEntry {
 
 export interface Figures {
   hosts: number;
-  moved?: number;  // moving hosts cut over or later, when the collector counts them itself
+  moved: number;  // hosts in a wave cut over or later (not those the plan retires in place)
+  validated: number;  // hosts in a wave validated or later
   states: StateCounts;
   planned_monthly_cost: number;
   committed_monthly_cost: number;
@@ -168,10 +169,5 @@ export async function changeStatus(scope: Scope, change: StatusChange): Promise<
   return (await sendJson<StatusAnswer>('POST', statusPath(scope), change)) as StatusAnswer;
 }
 
-// The hosts of a progress figure that have moved (cut over or later; the collector's own count
-// when it gives one, which leaves out the servers retired in place), been validated (or since
-// retired), or whose source is retired: each includes the next.
-const movedStates = (s: StateCounts) => (s.cut_over ?? 0) + validatedHosts(s);
-export const movedHosts = (f: Figures) => f.moved ?? movedStates(f.states);
-export const validatedHosts = (s: StateCounts) => (s.validated ?? 0) + (s.retired ?? 0);
+// The hosts of a progress figure whose source is retired (moved ones and those retired in place).
 export const retiredHosts = (s: StateCounts) => s.retired ?? 0;

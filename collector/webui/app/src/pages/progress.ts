@@ -5,8 +5,8 @@
 import { ApiError } from '../api';
 import { type Child, h, link } from '../dom';
 import {
-  type Figures, type Place, type Progress, type WaveListEntry, kMigrationStates, listWaves, loadProgress, movedHosts,
-  retiredHosts, validatedHosts,
+  type Figures, type Place, type Progress, type WaveListEntry, kMigrationStates, listWaves, loadProgress,
+  retiredHosts,
 } from '../execution';
 import { formatMoney, formatNumber, formatPercent, t } from '../i18n';
 import { panel, tile } from '../planviews';
@@ -18,8 +18,8 @@ function totals(progress: Progress): HTMLElement {
   const money = (v: number) => formatMoney(v, progress.currency);
   return h('div', { class: 'tiles', 'data-testid': 'progress-totals' },
     tile('progress-hosts', t.trackedHosts, formatNumber(f.hosts)),
-    tile('progress-moved', t.movedHosts, formatNumber(movedHosts(f)), t.movedHostsHow),
-    tile('progress-validated', t.validatedHosts, formatNumber(validatedHosts(f.states)), t.validatedHostsHow),
+    tile('progress-moved', t.movedHosts, formatNumber(f.moved), t.movedHostsHow),
+    tile('progress-validated', t.validatedHosts, formatNumber(f.validated), t.validatedHostsHow),
     tile('progress-retired', t.retiredHosts, formatNumber(retiredHosts(f.states))),
     tile('progress-committed', t.committedMonthly, money(f.committed_monthly_cost),
       t.committedShare(formatPercent(f.planned_monthly_cost > 0 ? f.committed_monthly_cost / f.planned_monthly_cost : 0))),
@@ -33,7 +33,7 @@ function totals(progress: Progress): HTMLElement {
 function figureCells(f: Figures, currency: string): HTMLElement[] {
   const count = (key: string, v: number) => h('td', { class: 'num', 'data-figure': key }, formatNumber(v));
   return [
-    count('hosts', f.hosts), count('moved', movedHosts(f)), count('validated', validatedHosts(f.states)),
+    count('hosts', f.hosts), count('moved', f.moved), count('validated', f.validated),
     count('retired', retiredHosts(f.states)),
     h('td', { class: 'num', 'data-figure': 'committed' }, formatMoney(f.committed_monthly_cost, currency)),
     h('td', { class: 'num', 'data-figure': 'planned' }, formatMoney(f.planned_monthly_cost, currency)),
