@@ -415,23 +415,8 @@ PY
 ok "adopting wave $adopt makes it the live plan's wave $adopt and leaves the other waves as approved"
 
 # Before/after validation: a source server's last inventory against its target's.
-report() {  # report HOST PORTS SERVICES: enrols HOST and pushes one inventory listening on PORTS
-  local cred
-  cred=$(python3 "$PUSH" enrol "$URL" "$ENROL_TOKEN_FILE" "$1")
-  python3 - "$2" "$3" >"$WORK/inv-$1.json" <<'PY'
-import json, sys
-listening = [{"protocol": p.split("/")[0], "address": "0.0.0.0", "port": int(p.split("/")[1]), "process": p.split("/")[2]}
-             for p in sys.argv[1].split()]
-services = [{"name": n, "state": "running", "enabled": True, "running": True} for n in sys.argv[2].split()]
-print(json.dumps({"format": "sahab-inventory/1", "full": True, "sections": {
-    "network": {"hash": "n-" + sys.argv[1], "data": {"listening": listening}},
-    "software": {"hash": "s-" + sys.argv[2], "data": {"services": services}}}}))
-PY
-  python3 "$PUSH" doc "$1" 1 --inventory "$WORK/inv-$1.json" >"$WORK/batch-$1.json"
-  [[ "$(ingest "$cred" "$WORK/batch-$1.json")" == 200 ]] || fail "ingest $1: $(cat "$WORK/reply.json")"
-}
-report src-db "tcp/22/sshd tcp/5432/postgres udp/161/snmpd" "ssh.service postgresql.service"
-report tgt-db "tcp/22/sshd tcp/5432/postgres" "ssh.service"
+report_inventory src-db "tcp/22/sshd tcp/5432/postgres udp/161/snmpd" "ssh.service postgresql.service"
+report_inventory tgt-db "tcp/22/sshd tcp/5432/postgres" "ssh.service"
 expect 404 vera GET /api/v1/hosts/src-db/validation
 [[ $(code) == migration_target_not_linked ]] || fail "not linked: $(cat "$WORK/answer.json")"
 expect 403 vera PUT /api/v1/hosts/src-db/migration/target '{"target_host": "tgt-db"}'
@@ -451,8 +436,8 @@ assert [c["rule"] for c in v["checks"] if "p95" in c["rule"] and not c["regressi
 assert bad == [("port_listening", "udp/161"), ("service_running", "postgresql.service")], bad
 assert good == [("port_listening", "tcp/22"), ("port_listening", "tcp/5432"), ("service_running", "ssh.service")], good
 PY
-report src-ok "tcp/443/nginx" "nginx.service"
-report tgt-ok "tcp/443/nginx tcp/22/sshd" "nginx.service ssh.service"
+report_inventory src-ok "tcp/443/nginx" "nginx.service"
+report_inventory tgt-ok "tcp/443/nginx tcp/22/sshd" "nginx.service ssh.service"
 expect 200 paul PUT /api/v1/hosts/src-ok/migration/target '{"target_host": "tgt-ok"}'
 expect 200 vera GET /api/v1/hosts/src-ok/validation
 [[ $(json 'd["status"] + str(d["regressions"])' <"$WORK/answer.json") == ok0 ]] ||
