@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # sahab-agent.exe, cross-built (scripts/build-windows.sh, warm dependency cache) and run under
 # Wine: /metrics over loopback, checked with promtool and against this machine's figures
-# (check_metrics.py), bad flags refused, the process gone after a kill, and the service
-# started and stopped through Wine's Service Control Manager; the MSI inspected with msitools,
-# installed silently and removed, then upgraded in place, with Wine's msiexec.
+# (check_metrics.py), bad flags refused, the process gone after a kill; --once's inventory; push,
+# enrolment and spool against a real collector on loopback (a bad token refused, the spool kept
+# across a kill and replayed); the service started and stopped through Wine's Service Control
+# Manager; the MSI inspected with msitools, installed silently with COLLECTOR_URL and
+# ENROLMENT_TOKEN (the service enrols and pushes) and removed with its data, then upgraded in
+# place keeping its configuration, with Wine's msiexec.
 # Usage: agent_wine.sh BUILD_DIR   (the Windows build goes to BUILD_DIR/windows)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:?usage: $0 BUILD_DIR}/windows"
+# The collector the agent pushes to: the native build's (`make test` builds it first).
+COLLECTOR_EXE="${SAHAB_COLLECTOR:-$1/bin/sahab-collector}"
+[[ -x "$COLLECTOR_EXE" ]] || { echo "FAIL: $COLLECTOR_EXE not built" >&2; exit 1; }
 for tool in wine x86_64-w64-mingw32-g++-posix; do
   command -v "$tool" >/dev/null ||
     { echo "FAIL: $tool not installed (./scripts/install-deps.sh windows)" >&2; exit 1; }
@@ -17,7 +23,10 @@ command -v promtool >/dev/null || { echo "FAIL: promtool not installed (Debian p
   { tail -30 "${TMPDIR:-/tmp}/sahab-build-windows.$$.log" >&2; exit 1; }
 rm -f "${TMPDIR:-/tmp}/sahab-build-windows.$$.log"
 source "$here/../integration/lib.sh" "$build/bin"
+source "$here/../integration/collector_lib.sh"
+COLLECTOR="$COLLECTOR_EXE"
 EXE="$BIN_DIR/sahab-agent.exe"
+win_path() { echo "Z:${1//\//\\}"; }  # a path of this machine as Wine's programs see it
 
 # A prefix of our own, and its wineserver ended with the test (other tests may run Wine too).
 export WINEPREFIX="$WORK/wine" WINEDEBUG=-all
@@ -30,11 +39,12 @@ wineserver -w
 wineserver -p || fail "wineserver -p failed"
 
 out="$(wine "$EXE" --version)" || fail "--version failed"
-[[ "$out" == "sahab-agent "*" (Windows)"* ]] || fail "--version said: $out"
-ok "--version names the Windows build"
+[[ "$out" == "sahab-agent $(sed -nE 's/^project\(sahab VERSION ([0-9.]+).*/\1/p' "$here/../../CMakeLists.txt")" ]] ||
+  fail "--version said: $out"
+ok "--version names the version"
 status=0
 wine "$EXE" --no-such-flag >/dev/null 2>"$WORK/bad.err" || status=$?
-[[ $status -eq 2 ]] && grep -q "unknown flag '--no-such-flag'" "$WORK/bad.err" ||
+[[ $status -eq 2 ]] && grep -q "'--no-such-flag'" "$WORK/bad.err" ||
   fail "an unknown flag gave exit $status: $(cat "$WORK/bad.err")"
 status=0
 wine "$EXE" --web.listen-address 127.0.0.1:9100s >/dev/null 2>"$WORK/tls.err" || status=$?
@@ -71,6 +81,80 @@ curl -fsS --max-time 30 -o "$WORK/no_cpu.txt" "http://127.0.0.1:$port/metrics" |
 grep -q '^windows_cpu_' "$WORK/no_cpu.txt" && fail "--no-collector.cpu still reports windows_cpu_*"
 grep -q '^windows_memory_physical_total_bytes ' "$WORK/no_cpu.txt" || fail "memory missing"
 ok "--no-collector.cpu leaves the cpu collector out"
+
+# --once: the inventory document on stdout; its host id is the one the pushes below carry.
+state="$WORK/state"
+wine "$EXE" --once --state.dir "$(win_path "$state")" >"$WORK/once.json" 2>"$WORK/once.err" ||
+  fail "--once: $(cat "$WORK/once.err")"
+host_id="$(python3 - "$WORK/once.json" <<'PY'
+import json, re, sys
+inventory = json.load(open(sys.argv[1]))["inventory"]
+assert inventory["format"] == "sahab-inventory/1", inventory["format"]
+identity = inventory["sections"]["identity"]["data"]
+assert re.fullmatch(r"[0-9a-f]{32}", identity["host_id"]), identity
+assert identity["hostname"] and identity["agent_version"], identity
+os = inventory["sections"]["system"]["data"]["os"]
+assert os["family"] == "windows" and os["name"] and os["version"].count(".") == 2, os
+for section in inventory["sections"].values():
+    assert re.fullmatch(r"[0-9a-f]{64}", section["hash"]), section
+print(identity["host_id"])
+PY
+)" || fail "--once printed no valid inventory: $(head -c 600 "$WORK/once.json")"
+ok "--once prints the inventory: identity, Windows OS, hashed sections"
+
+# Push to a real collector on loopback. A wrong enrolment token first: refused, said clearly.
+start_collector
+echo "not-the-enrolment-token-0123456789" >"$WORK/wrong-token"
+port=$(free_port)
+start bad_token wine "$EXE" --web.listen-address "127.0.0.1:$port" --collector.url "$URL" \
+  --enrolment-token-file "$(win_path "$WORK/wrong-token")" --state.dir "$(win_path "$WORK/bad-state")" \
+  --spool.dir "$(win_path "$WORK/bad-state/spool")" --report.interval 1s
+bad_pid=$LAST_PID
+for _ in $(seq 300); do grep -q 'enrolment refused' "$WORK/bad_token.log" && break; sleep 0.1; done
+grep -qE 'level=error msg="enrolment refused.*(HTTP 4[0-9][0-9])' "$WORK/bad_token.log" ||
+  fail "a wrong token: $(tail -5 "$WORK/bad_token.log")"
+kill "$bad_pid"
+[[ "$(sql "SELECT count(*) FROM hosts")" == 0 ]] || fail "a host was stored with a wrong token"
+ok "a wrong enrolment token is refused, the log naming the collector's answer"
+
+# push_agent [FLAGS...]: the agent reporting every second with the collector's token.
+push_agent() {
+  port=$(free_port)
+  start "push_$port" wine "$EXE" --web.listen-address "127.0.0.1:$port" --collector.url "$URL" \
+    --enrolment-token-file "$(win_path "$ENROL_TOKEN_FILE")" --state.dir "$(win_path "$state")" \
+    --spool.dir "$(win_path "$state/spool")" --report.interval 1s "$@"
+  AGENT_PID=$LAST_PID
+  wait_http "http://127.0.0.1:$port/healthz" 60
+}
+# until_sql SECONDS QUERY EXPECTED: waits for the collector's database to answer EXPECTED.
+until_sql() {
+  for _ in $(seq $(($1 * 10))); do [[ "$(sql "$2" 2>/dev/null)" == "$3" ]] && return 0; sleep 0.1; done
+  fail "after $1 s the collector answers '$(sql "$2")' to $2, not '$3'"
+}
+push_agent
+until_sql 60 "SELECT source || ' ' || (hostname <> '') FROM hosts WHERE id = '$host_id'" "agent 1"
+until_sql 30 "SELECT count(*) > 0 FROM inventory_current WHERE host_id = '$host_id' AND section = 'system'" 1
+[[ -s "$state/credential" ]] || fail "no credential kept in the state folder"
+ok "the exe enrols with the token, pushes, and the collector stores the host and its inventory"
+
+# The collector down: batches wait in the spool; the agent killed, they stay on disk; both back,
+# every batch arrives once, in order.
+kill -9 "$COLLECTOR_PID"; wait "$COLLECTOR_PID" 2>/dev/null || true
+spooled() { ls "$state/spool" 2>/dev/null | grep -c '\.batch$' || true; }
+for _ in $(seq 300); do (( $(spooled) >= 3 )) && break; sleep 0.1; done
+(( $(spooled) >= 3 )) || fail "the spool holds $(spooled) batches with the collector down"
+kill -9 "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
+before=$(spooled)
+(( before >= 3 )) || fail "the spool lost batches across the kill ($before left)"
+start_collector
+push_agent
+for _ in $(seq 600); do (( $(spooled) == 0 )) && break; sleep 0.1; done
+(( $(spooled) == 0 )) || fail "the spool did not drain: $(spooled) batches left"
+read -r highest count < <(sql "SELECT max(sequence) || ' ' || count(*) FROM batches WHERE host_id = '$host_id'")
+(( count == highest && count >= before )) ||
+  fail "the collector holds $count batches for sequences up to $highest ($before were spooled)"
+kill "$AGENT_PID"
+ok "the spool survives a kill -9 and replays: $count batches, sequences 1..$highest without gap"
 
 # The service: created with Wine's sc, started and stopped through the SCM; its log lands in
 # %ProgramData%\Sahab\agent.log (Wine's services see ProgramData as C:\users\Public).
@@ -128,19 +212,43 @@ ok "MSI: version, upgrade code, LISTEN_ADDRESS, auto-start service with --servic
 # Silent install and removal, then install and in-place upgrade, under Wine's msiexec.
 installed_service() { wine reg query 'HKLM\System\CurrentControlSet\Services\sahab-agent' /v ImagePath 2>/dev/null; }
 installed_exe="$WINEPREFIX/drive_c/Program Files/Sahab/sahab-agent.exe"
-# msi_install FILE PORT: silent install listening on 127.0.0.1:PORT; the service must answer.
+# msi_install FILE PORT [PROPERTY=VALUE...]: silent install listening on 127.0.0.1:PORT; the
+# service must answer.
 msi_install() {
-  wine msiexec /i "Z:${1//\//\\}" /qn /l*v "Z:${WORK//\//\\}\\install.log" "LISTEN_ADDRESS=127.0.0.1:$2" \
+  wine msiexec /i "Z:${1//\//\\}" /qn /l*v "Z:${WORK//\//\\}\\install.log" "LISTEN_ADDRESS=127.0.0.1:$2" "${@:3}" \
     >"$WORK/msiexec.log" 2>&1 ||
     fail "msiexec /i $1: $(cat "$WORK/msiexec.log"; tail -n 40 "$WORK/install.log" 2>/dev/null)"
   service_state RUNNING
   wait_http "http://127.0.0.1:$2/healthz" 60
 }
+# The service's folder, %ProgramData%\Sahab (agent/windows/program_data.h).
+data_dir="$WINEPREFIX/drive_c/ProgramData/Sahab"
+msi_props=("COLLECTOR_URL=$URL" "ENROLMENT_TOKEN=$(cat "$ENROL_TOKEN_FILE")")
+# A report every 2 s (the default is a minute): a key of an agent.yaml already there, which the
+# install must keep.
+quick_reports() { mkdir -p "$data_dir" && printf 'report:\n  interval: 2s\n' >"$data_dir/agent.yaml"; }
+quick_reports
 port=$(free_port)
-msi_install "$msi" "$port"
+msi_install "$msi" "$port" "${msi_props[@]}"
 installed_service | grep -qF 'C:\Program Files\Sahab\sahab-agent.exe --service --web.listen-address 127.0.0.1:'"$port" ||
   fail "service command line: $(installed_service)"
-ok "msiexec /i /qn installs and starts the service on LISTEN_ADDRESS"
+grep -qxF "  url: $URL" "$data_dir/agent.yaml" && grep -q '^enrolment_token_file: ' "$data_dir/agent.yaml" &&
+  grep -qxF '  interval: 2s' "$data_dir/agent.yaml" ||
+  fail "agent.yaml: $(cat "$data_dir/agent.yaml" 2>&1)"
+cmp -s "$data_dir/enrolment-token" "$ENROL_TOKEN_FILE" || fail "the enrolment token file differs"
+for _ in $(seq 100); do [[ -s "$data_dir/host_id" ]] && break; sleep 0.1; done
+service_host="$(tr -d '\n' <"$data_dir/host_id")"
+until_sql 60 "SELECT count(*) > 0 FROM batches WHERE host_id = '$service_host'" 1
+until_sql 30 "SELECT source FROM hosts WHERE id = '$service_host'" agent
+ok "msiexec /i /qn COLLECTOR_URL= ENROLMENT_TOKEN= writes agent.yaml; the service enrols and pushes"
+
+# A COLLECTOR_URL the agent would refuse fails the install, with the reason in msiexec's log.
+status=0
+wine msiexec /i "Z:${msi//\//\\}" /qn /l*v "Z:${WORK//\//\\}\\refused.log" COLLECTOR_URL=ftp://nowhere \
+  >/dev/null 2>&1 || status=$?
+(( status != 0 )) || fail "an ftp:// COLLECTOR_URL was accepted"
+grep -q "  url: $URL" "$data_dir/agent.yaml" || fail "a refused install changed agent.yaml"
+ok "a COLLECTOR_URL the agent refuses fails the install and leaves the configuration"
 
 # stop_service_and_wait WHY: the service stopped and its process gone. Wine's msiexec deletes or
 # replaces the exe as soon as the SCM reports the service stopped, a moment before the process has
@@ -160,12 +268,14 @@ wine msiexec /x "Z:${msi//\//\\}" /qn >"$WORK/uninstall.log" 2>&1 ||
   fail "msiexec /x: $(cat "$WORK/uninstall.log")"
 installed_service >/dev/null && fail "the service is still registered after removal"
 [[ -e "$installed_exe" ]] && fail "the exe is left behind"
+[[ -e "$data_dir" ]] && fail "%ProgramData%\\Sahab is left behind: $(ls "$data_dir")"
 curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null &&
   fail "the agent still answers after removal"
-ok "msiexec /x removes the (stopped) service and the exe"
+ok "msiexec /x removes the (stopped) service, the exe and %ProgramData%\\Sahab"
 
+quick_reports
 port=$(free_port)
-msi_install "$msi" "$port"
+msi_install "$msi" "$port" "${msi_props[@]}"
 newer="$WORK/sahab-agent-upgrade.msi"
 (cd "$BIN_DIR" && wixl -a x64 -D "Version=${version%.*}.$((${version##*.} + 1))" -D AgentExe=sahab-agent.exe \
   -o "$newer" "$here/../../packaging/windows/sahab-agent.wxs") >/dev/null 2>&1 || fail "wixl (upgrade)"
@@ -178,6 +288,10 @@ curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$old_port/healthz" 2>/dev/
 versions="$(wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null |
   grep -c 'DisplayName.*Sahab agent' || true)"
 [[ "$versions" == 1 ]] || fail "$versions Sahab agents listed as installed after the upgrade"
-ok "a newer MSI upgrades in place: one product, the service restarted on the new address"
+grep -qxF "  url: $URL" "$data_dir/agent.yaml" || fail "the upgrade lost agent.yaml: $(cat "$data_dir/agent.yaml" 2>&1)"
+service_host="$(tr -d '\n' <"$data_dir/host_id")"
+pushed="$(sql "SELECT max(sequence) FROM batches WHERE host_id = '$service_host'")"
+until_sql 60 "SELECT max(sequence) > $pushed FROM batches WHERE host_id = '$service_host'" 1
+ok "a newer MSI upgrades in place: one product, the service restarted on the new address, its configuration kept and pushing"
 
 echo "$passed passed, 0 failed"
