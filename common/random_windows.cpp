@@ -1,5 +1,6 @@
-#include <bcrypt.h>
 #include <windows.h>
+// After windows.h:
+#include <bcrypt.h>
 
 #include <stdexcept>
 

@@ -102,8 +102,12 @@ PY
 )" || fail "--once printed no valid inventory: $(head -c 600 "$WORK/once.json")"
 ok "--once prints the inventory: identity, Windows OS, hashed sections"
 
-# Push to a real collector on loopback. A wrong enrolment token first: refused, said clearly.
-start_collector
+# Push to a real collector on loopback, which also serves the MSI under /downloads/. A wrong
+# enrolment token first: refused, said clearly.
+msi="$(ls "$build"/sahab-agent-*-x64.msi)"
+mkdir "$WORK/downloads"
+cp "$msi" "$WORK/downloads/"
+start_collector --downloads-dir "$WORK/downloads"
 echo "not-the-enrolment-token-0123456789" >"$WORK/wrong-token"
 port=$(free_port)
 start bad_token wine "$EXE" --web.listen-address "127.0.0.1:$port" --collector.url "$URL" \
@@ -146,7 +150,7 @@ for _ in $(seq 300); do (( $(spooled) >= 3 )) && break; sleep 0.1; done
 kill -9 "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
 before=$(spooled)
 (( before >= 3 )) || fail "the spool lost batches across the kill ($before left)"
-start_collector
+start_collector --downloads-dir "$WORK/downloads"
 push_agent
 for _ in $(seq 600); do (( $(spooled) == 0 )) && break; sleep 0.1; done
 (( $(spooled) == 0 )) || fail "the spool did not drain: $(spooled) batches left"
@@ -188,7 +192,6 @@ ok "runs as a service: SCM start and stop, log in ProgramData\\Sahab"
 wine sc delete sahab-agent >/dev/null 2>&1 || fail "sc delete"
 
 # The MSI, inspected with msitools: properties, the service, the file (byte for byte).
-msi="$(ls "$build"/sahab-agent-*-x64.msi)"
 version="$(sed -nE 's/^project\(sahab VERSION ([0-9.]+).*/\1/p' "$here/../../CMakeLists.txt")"
 [[ "$msi" == "$build/sahab-agent-$version-x64.msi" ]] || fail "MSI name $msi, version $version"
 # msiinfo writes CRLF lines.
@@ -221,6 +224,24 @@ msi_install() {
   service_state RUNNING
   wait_http "http://127.0.0.1:$2/healthz" 60
 }
+# The collector serves the MSI and gives the PowerShell one-liner that installs it; the install
+# below uses the file as downloaded from it.
+msi_name="$(basename "$msi")"
+curl -fsS -D "$WORK/msi.headers" -o "$WORK/served.msi" "$URL/downloads/$msi_name" || fail "GET /downloads/$msi_name"
+cmp -s "$WORK/served.msi" "$msi" || fail "the served MSI differs"
+grep -qi '^content-type: application/x-msi' "$WORK/msi.headers" || fail "MSI content type: $(cat "$WORK/msi.headers")"
+api /api/v1/install-info >"$WORK/install-info.json"
+python3 - "$WORK/install-info.json" "$URL" "$msi_name" <<'PY' || fail "install-info: $(cat "$WORK/install-info.json")"
+import json, sys
+info, url, msi = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+assert info["msi"] == msi, info
+command = info["windows_command"]
+assert f"Invoke-WebRequest -UseBasicParsing -Uri {url}/downloads/{msi} " in command, command
+assert f"'/qn', 'COLLECTOR_URL={url}', 'ENROLMENT_TOKEN=<TOKEN>'" in command, command
+assert "Start-Process msiexec.exe -Wait" in command and info["packages"] == [], info
+PY
+ok "the collector serves the MSI under /downloads/ and install-info gives the PowerShell one-liner"
+
 # The service's folder, %ProgramData%\Sahab (agent/windows/program_data.h).
 data_dir="$WINEPREFIX/drive_c/ProgramData/Sahab"
 msi_props=("COLLECTOR_URL=$URL" "ENROLMENT_TOKEN=$(cat "$ENROL_TOKEN_FILE")")
@@ -229,7 +250,7 @@ msi_props=("COLLECTOR_URL=$URL" "ENROLMENT_TOKEN=$(cat "$ENROL_TOKEN_FILE")")
 quick_reports() { mkdir -p "$data_dir" && printf 'report:\n  interval: 2s\n' >"$data_dir/agent.yaml"; }
 quick_reports
 port=$(free_port)
-msi_install "$msi" "$port" "${msi_props[@]}"
+msi_install "$WORK/served.msi" "$port" "${msi_props[@]}"
 installed_service | grep -qF 'C:\Program Files\Sahab\sahab-agent.exe --service --web.listen-address 127.0.0.1:'"$port" ||
   fail "service command line: $(installed_service)"
 grep -qxF "  url: $URL" "$data_dir/agent.yaml" && grep -q '^enrolment_token_file: ' "$data_dir/agent.yaml" &&
