@@ -1,9 +1,8 @@
 #include "agent/identity.h"
 
-#include <cstdio>
 #include <mutex>
-#include <random>
 
+#include "common/crypto.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -26,16 +25,9 @@ bool placeholder(const std::string& id) {
          id.find_first_not_of('f') == std::string::npos;
 }
 
-std::string generate_id() {
-  std::random_device random;
-  std::string id;
-  char digits[9];
-  for (int i = 0; i < 4; ++i) {
-    std::snprintf(digits, sizeof digits, "%08x", static_cast<unsigned>(random()));
-    id += digits;
-  }
-  return id;
-}
+// From the system's CSPRNG, not std::random_device: mingw-w64's libstdc++ makes the latter a
+// fixed sequence, which gave every Windows host the same id.
+std::string generate_id() { return crypto::random_hex(16); }
 
 std::string generated_id(const std::filesystem::path& state_dir) {
   // One id per process even if persisting fails, so every report of this run agrees.

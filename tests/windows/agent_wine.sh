@@ -38,9 +38,9 @@ wineboot -i >"$WORK/wineboot.log" 2>&1 || fail "wineboot could not make a prefix
 wineserver -w
 wineserver -p || fail "wineserver -p failed"
 
-out="$(wine "$EXE" --version)" || fail "--version failed"
-[[ "$out" == "sahab-agent $(sed -nE 's/^project\(sahab VERSION ([0-9.]+).*/\1/p' "$here/../../CMakeLists.txt")" ]] ||
-  fail "--version said: $out"
+version="$(sed -nE 's/^project\(sahab VERSION ([0-9.]+).*/\1/p' "$here/../../CMakeLists.txt")"
+out="$(wine "$EXE" --version | tr -d '\r')" || fail "--version failed"  # the CRT's text mode: CRLF
+[[ "$out" == "sahab-agent $version" ]] || fail "--version said: $out"
 ok "--version names the version"
 status=0
 wine "$EXE" --no-such-flag >/dev/null 2>"$WORK/bad.err" || status=$?
@@ -139,7 +139,11 @@ push_agent
 until_sql 60 "SELECT source || ' ' || (hostname <> '') FROM hosts WHERE id = '$host_id'" "agent 1"
 until_sql 30 "SELECT count(*) > 0 FROM inventory_current WHERE host_id = '$host_id' AND section = 'system'" 1
 [[ -s "$state/credential" ]] || fail "no credential kept in the state folder"
-ok "the exe enrols with the token, pushes, and the collector stores the host and its inventory"
+# The folder's access list allows SYSTEM and Administrators only; Wine maps a list without
+# Everyone or Users to Unix modes that give others nothing.
+[[ "$(stat -c %A "$state")" == d*--- && "$(stat -c %A "$state/spool")" == d*--- ]] ||
+  fail "the state folder is open to others: $(stat -c %A "$state") $(stat -c %A "$state/spool")"
+ok "the exe enrols with the token, pushes, and the collector stores the host and its inventory; its folders are closed to others"
 
 # The collector down: batches wait in the spool; the agent killed, they stay on disk; both back,
 # every batch arrives once, in order.
@@ -192,7 +196,6 @@ ok "runs as a service: SCM start and stop, log in ProgramData\\Sahab"
 wine sc delete sahab-agent >/dev/null 2>&1 || fail "sc delete"
 
 # The MSI, inspected with msitools: properties, the service, the file (byte for byte).
-version="$(sed -nE 's/^project\(sahab VERSION ([0-9.]+).*/\1/p' "$here/../../CMakeLists.txt")"
 [[ "$msi" == "$build/sahab-agent-$version-x64.msi" ]] || fail "MSI name $msi, version $version"
 # msiinfo writes CRLF lines.
 table() { msiinfo export "$msi" "$1" | tr -d '\r'; }
@@ -259,6 +262,9 @@ grep -qxF "  url: $URL" "$data_dir/agent.yaml" && grep -q '^enrolment_token_file
 cmp -s "$data_dir/enrolment-token" "$ENROL_TOKEN_FILE" || fail "the enrolment token file differs"
 for _ in $(seq 100); do [[ -s "$data_dir/host_id" ]] && break; sleep 0.1; done
 service_host="$(tr -d '\n' <"$data_dir/host_id")"
+# Generated ids differ (std::random_device is a fixed sequence with mingw-w64: it is not used).
+[[ "$service_host" =~ ^[0-9a-f]{32}$ && "$service_host" != "$host_id" ]] ||
+  fail "the service's host id '$service_host' (the console agent's: $host_id)"
 until_sql 60 "SELECT count(*) > 0 FROM batches WHERE host_id = '$service_host'" 1
 until_sql 30 "SELECT source FROM hosts WHERE id = '$service_host'" agent
 ok "msiexec /i /qn COLLECTOR_URL= ENROLMENT_TOKEN= writes agent.yaml; the service enrols and pushes"
