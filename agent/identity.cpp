@@ -1,8 +1,9 @@
 #include "agent/identity.h"
 
+#include <cstdio>
 #include <mutex>
+#include <random>
 
-#include "common/crypto.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -25,9 +26,16 @@ bool placeholder(const std::string& id) {
          id.find_first_not_of('f') == std::string::npos;
 }
 
-// From the system's CSPRNG, not std::random_device: mingw-w64's libstdc++ makes the latter a
-// fixed sequence, which gave every Windows host the same id.
-std::string generate_id() { return crypto::random_hex(16); }
+std::string generate_id() {
+  std::random_device random;
+  std::string id;
+  char digits[9];
+  for (int i = 0; i < 4; ++i) {
+    std::snprintf(digits, sizeof digits, "%08x", static_cast<unsigned>(random()));
+    id += digits;
+  }
+  return id;
+}
 
 std::string generated_id(const std::filesystem::path& state_dir) {
   // One id per process even if persisting fails, so every report of this run agrees.
@@ -53,12 +61,9 @@ std::string generated_id(const std::filesystem::path& state_dir) {
 }  // namespace
 
 std::string read_host_id(const Paths& paths, const std::filesystem::path& state_dir) {
-  for (const auto& candidate :
-       {paths.root("etc/machine-id"), paths.sys("class/dmi/id/product_uuid")}) {
-    if (auto line = try_read_line(candidate)) {
-      const auto id = normalised(text::trim(*line));
-      if (!id.empty() && !placeholder(id)) return id;
-    }
+  for (const auto& candidate : system_host_ids(paths)) {
+    const auto id = normalised(text::trim(candidate));
+    if (!id.empty() && !placeholder(id)) return id;
   }
   return generated_id(state_dir);
 }

@@ -1,9 +1,10 @@
 #include "agent/push/enrolment.h"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "common/bounded_json.h"
-#include "common/crypto.h"
 #include "common/file.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -32,8 +33,13 @@ std::string Enrolment::request_secret() {
   if (auto stored = try_read_line(request_file()); stored && text::trim(*stored).size() >= 16) {
     return std::string(text::trim(*stored));
   }
-  // The system's CSPRNG (std::random_device is a fixed sequence with mingw-w64's libstdc++).
-  const std::string secret = crypto::random_hex(32);
+  std::random_device random;
+  std::string secret;
+  char digits[9];
+  for (int i = 0; i < 8; ++i) {
+    std::snprintf(digits, sizeof digits, "%08x", static_cast<unsigned>(random()));
+    secret += digits;
+  }
   try {
     std::filesystem::create_directories(state_dir_);
     write_file_atomic(request_file(), secret + "\n");  // 0600

@@ -5,7 +5,6 @@
 #include <random>
 
 #include "agent/metrics/metric_builder.h"
-#include "common/crypto.h"
 #include "common/gzip.h"
 #include "common/log.h"
 #include "common/protocol/report.h"
@@ -173,9 +172,7 @@ bool Pusher::drain() {
 // Exponential backoff from 1 s, capped, with "equal jitter" so a fleet that lost its collector
 // at the same moment does not come back in lockstep.
 std::chrono::milliseconds Pusher::next_backoff() {
-  // Seeded from the system's CSPRNG: std::random_device is a fixed sequence with mingw-w64's
-  // libstdc++, which would put every Windows agent on the same jitter.
-  static thread_local std::mt19937_64 rng{std::stoull(crypto::random_hex(8), nullptr, 16)};
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
   const int exponent = std::min(failures_in_a_row_++, 20);
   const double ceiling =
       std::min<double>(static_cast<double>(options_.max_backoff.count()), 1000.0 * (1 << exponent));

@@ -100,7 +100,13 @@ for section in inventory["sections"].values():
 print(identity["host_id"])
 PY
 )" || fail "--once printed no valid inventory: $(head -c 600 "$WORK/once.json")"
-ok "--once prints the inventory: identity, Windows OS, hashed sections"
+# The host id is the prefix's MachineGuid, not this Linux machine's /etc/machine-id (which Wine
+# shows as Z:\etc\machine-id).
+guid="$(wine reg query 'HKLM\SOFTWARE\Microsoft\Cryptography' /v MachineGuid | tr -d '\r-' |
+  awk '/MachineGuid/ {print tolower($NF)}')"
+[[ "$host_id" == "$guid" && "$host_id" != "$(cat /etc/machine-id 2>/dev/null)" ]] ||
+  fail "host id $host_id, MachineGuid $guid"
+ok "--once prints the inventory: identity (MachineGuid), Windows OS, hashed sections"
 
 # Push to a real collector on loopback, which also serves the MSI under /downloads/. A wrong
 # enrolment token first: refused, said clearly.
@@ -227,8 +233,18 @@ msi_install() {
   service_state RUNNING
   wait_http "http://127.0.0.1:$2/healthz" 60
 }
-# The collector serves the MSI and gives the PowerShell one-liner that installs it; the install
-# below uses the file as downloaded from it.
+# The service runs on the same (Wine) machine as the console agent above, so under the same host
+# id, which that collector holds a credential for (it would hold the service's enrolment for an
+# administrator's approval): a collector with a new database. It serves the MSI and gives the
+# PowerShell one-liner that installs it; the install below uses the file as downloaded from it.
+# fresh_collector: the collector restarted on a new database.
+fresh_collector() {
+  kill "$COLLECTOR_PID"; wait "$COLLECTOR_PID" 2>/dev/null || true
+  rm -f "$WORK"/sahab.db*
+  start_collector --downloads-dir "$WORK/downloads"
+  msi_props=("COLLECTOR_URL=$URL" "ENROLMENT_TOKEN=$(cat "$ENROL_TOKEN_FILE")")
+}
+fresh_collector
 msi_name="$(basename "$msi")"
 curl -fsS -D "$WORK/msi.headers" -o "$WORK/served.msi" "$URL/downloads/$msi_name" || fail "GET /downloads/$msi_name"
 cmp -s "$WORK/served.msi" "$msi" || fail "the served MSI differs"
@@ -247,7 +263,6 @@ ok "the collector serves the MSI under /downloads/ and install-info gives the Po
 
 # The service's folder, %ProgramData%\Sahab (agent/windows/program_data.h).
 data_dir="$WINEPREFIX/drive_c/ProgramData/Sahab"
-msi_props=("COLLECTOR_URL=$URL" "ENROLMENT_TOKEN=$(cat "$ENROL_TOKEN_FILE")")
 # A report every 2 s (the default is a minute): a key of an agent.yaml already there, which the
 # install must keep.
 quick_reports() { mkdir -p "$data_dir" && printf 'report:\n  interval: 2s\n' >"$data_dir/agent.yaml"; }
@@ -260,11 +275,7 @@ grep -qxF "  url: $URL" "$data_dir/agent.yaml" && grep -q '^enrolment_token_file
   grep -qxF '  interval: 2s' "$data_dir/agent.yaml" ||
   fail "agent.yaml: $(cat "$data_dir/agent.yaml" 2>&1)"
 cmp -s "$data_dir/enrolment-token" "$ENROL_TOKEN_FILE" || fail "the enrolment token file differs"
-for _ in $(seq 100); do [[ -s "$data_dir/host_id" ]] && break; sleep 0.1; done
-service_host="$(tr -d '\n' <"$data_dir/host_id")"
-# Generated ids differ (std::random_device is a fixed sequence with mingw-w64: it is not used).
-[[ "$service_host" =~ ^[0-9a-f]{32}$ && "$service_host" != "$host_id" ]] ||
-  fail "the service's host id '$service_host' (the console agent's: $host_id)"
+service_host="$host_id"
 until_sql 60 "SELECT count(*) > 0 FROM batches WHERE host_id = '$service_host'" 1
 until_sql 30 "SELECT source FROM hosts WHERE id = '$service_host'" agent
 ok "msiexec /i /qn COLLECTOR_URL= ENROLMENT_TOKEN= writes agent.yaml; the service enrols and pushes"
@@ -300,6 +311,8 @@ curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null
   fail "the agent still answers after removal"
 ok "msiexec /x removes the (stopped) service, the exe and %ProgramData%\\Sahab"
 
+# Removal took the credential: the same host enrolling again would wait for an administrator.
+fresh_collector
 quick_reports
 port=$(free_port)
 msi_install "$msi" "$port" "${msi_props[@]}"
@@ -316,7 +329,6 @@ versions="$(wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Unins
   grep -c 'DisplayName.*Sahab agent' || true)"
 [[ "$versions" == 1 ]] || fail "$versions Sahab agents listed as installed after the upgrade"
 grep -qxF "  url: $URL" "$data_dir/agent.yaml" || fail "the upgrade lost agent.yaml: $(cat "$data_dir/agent.yaml" 2>&1)"
-service_host="$(tr -d '\n' <"$data_dir/host_id")"
 pushed="$(sql "SELECT max(sequence) FROM batches WHERE host_id = '$service_host'")"
 until_sql 60 "SELECT max(sequence) > $pushed FROM batches WHERE host_id = '$service_host'" 1
 ok "a newer MSI upgrades in place: one product, the service restarted on the new address, its configuration kept and pushing"
