@@ -130,12 +130,12 @@ kill "$bad_pid"
 [[ "$(sql "SELECT count(*) FROM hosts")" == 0 ]] || fail "a host was stored with a wrong token"
 ok "a wrong enrolment token is refused, the log naming the collector's answer"
 
-# push_agent [FLAGS...]: the agent reporting every second with the collector's token.
+# push_agent URL [FLAGS...]: the agent reporting to URL every second with the collector's token.
 push_agent() {
   port=$(free_port)
-  start "push_$port" wine "$EXE" --web.listen-address "127.0.0.1:$port" --collector.url "$URL" \
+  start "push_$port" wine "$EXE" --web.listen-address "127.0.0.1:$port" --collector.url "$1" "${@:2}" \
     --enrolment-token-file "$(win_path "$ENROL_TOKEN_FILE")" --state.dir "$(win_path "$state")" \
-    --spool.dir "$(win_path "$state/spool")" --report.interval 1s "$@"
+    --spool.dir "$(win_path "$state/spool")" --report.interval 1s
   AGENT_PID=$LAST_PID
   wait_http "http://127.0.0.1:$port/healthz" 60
 }
@@ -144,7 +144,7 @@ until_sql() {
   for _ in $(seq $(($1 * 10))); do [[ "$(sql "$2" 2>/dev/null)" == "$3" ]] && return 0; sleep 0.1; done
   fail "after $1 s the collector answers '$(sql "$2")' to $2, not '$3'"
 }
-push_agent
+push_agent "$URL"
 until_sql 60 "SELECT source || ' ' || (hostname <> '') FROM hosts WHERE id = '$host_id'" "agent 1"
 until_sql 30 "SELECT count(*) > 0 FROM inventory_current WHERE host_id = '$host_id' AND section = 'system'" 1
 [[ -s "$state/credential" ]] || fail "no credential kept in the state folder"
@@ -164,7 +164,7 @@ kill -9 "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true
 before=$(spooled)
 (( before >= 3 )) || fail "the spool lost batches across the kill ($before left)"
 start_collector --downloads-dir "$WORK/downloads"
-push_agent
+push_agent "$URL"
 for _ in $(seq 600); do (( $(spooled) == 0 )) && break; sleep 0.1; done
 (( $(spooled) == 0 )) || fail "the spool did not drain: $(spooled) batches left"
 read -r highest count < <(sql "SELECT max(sequence) || ' ' || count(*) FROM batches WHERE host_id = '$host_id'")
@@ -198,10 +198,10 @@ CONF
 start nginx "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
 for _ in $(seq 150); do curl -fsS --cacert "$tls/ca.crt" -o /dev/null "https://localhost:$tls_port/healthz" 2>/dev/null && break; sleep 0.1; done
 pushed="$(sql "SELECT max(sequence) FROM batches WHERE host_id = '$host_id'")"
-push_agent --collector.url "https://localhost:$tls_port" --collector.ca-file "$(win_path "$tls/ca.crt")"
+push_agent "https://localhost:$tls_port" --collector.ca-file "$(win_path "$tls/ca.crt")"
 until_sql 60 "SELECT max(sequence) > $pushed FROM batches WHERE host_id = '$host_id'" 1
 kill "$AGENT_PID"
-push_agent --collector.url "https://localhost:$tls_port"
+push_agent "https://localhost:$tls_port"
 tls_log="$WORK/push_$port.log"
 for _ in $(seq 300); do grep -q 'SSL certificate problem' "$tls_log" && break; sleep 0.1; done
 grep -q 'not delivered, will retry: SSL certificate problem with localhost' "$tls_log" ||
