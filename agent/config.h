@@ -41,4 +41,9 @@ struct AgentConfig {
 // Declares every setting of the agent on `config`; the schema writes into it while parsing.
 settings::Schema agent_schema(AgentConfig& config);
 
+// The platform's side (config_linux.cpp, config_windows.cpp): its defaults, set before the
+// settings are declared so --help shows them, and the settings only it has.
+void set_platform_defaults(AgentConfig& config);
+void add_platform_settings(settings::Schema& schema, AgentConfig& config);
+
 }  // namespace sahab::agent

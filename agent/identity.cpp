@@ -61,12 +61,9 @@ std::string generated_id(const std::filesystem::path& state_dir) {
 }  // namespace
 
 std::string read_host_id(const Paths& paths, const std::filesystem::path& state_dir) {
-  for (const auto& candidate :
-       {paths.root("etc/machine-id"), paths.sys("class/dmi/id/product_uuid")}) {
-    if (auto line = try_read_line(candidate)) {
-      const auto id = normalised(text::trim(*line));
-      if (!id.empty() && !placeholder(id)) return id;
-    }
+  for (const auto& candidate : system_host_ids(paths)) {
+    const auto id = normalised(text::trim(candidate));
+    if (!id.empty() && !placeholder(id)) return id;
   }
   return generated_id(state_dir);
 }

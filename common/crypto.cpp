@@ -1,11 +1,11 @@
 #include "common/crypto.h"
 
 #include <mbedtls/sha256.h>
-#include <sys/random.h>
 
-#include <cerrno>
 #include <stdexcept>
 #include <vector>
+
+#include "common/random_os.h"
 
 namespace sahab::crypto {
 
@@ -31,11 +31,7 @@ std::string sha256_hex(std::string_view data) {
 
 std::string random_hex(std::size_t bytes) {
   std::vector<unsigned char> buffer(bytes);
-  for (std::size_t filled = 0; filled < bytes;) {
-    const ssize_t got = ::getrandom(buffer.data() + filled, bytes - filled, 0);
-    if (got < 0 && errno != EINTR) throw std::runtime_error("no randomness available");
-    if (got > 0) filled += static_cast<std::size_t>(got);
-  }
+  fill_random(buffer.data(), buffer.size());
   return to_hex(buffer.data(), buffer.size());
 }
 

@@ -1,11 +1,12 @@
 #include "common/file.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <vector>
+
+#include "common/file_os.h"
 
 namespace sahab {
 namespace {
@@ -44,7 +45,7 @@ bool read_all(int fd, std::string& out) {
 }  // namespace
 
 std::optional<std::string> try_read_file(const std::filesystem::path& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(file_os::open_for_reading(path));
   if (fd.get() < 0) return std::nullopt;
   std::string content;
   if (!read_all(fd.get(), content)) return std::nullopt;
@@ -52,7 +53,7 @@ std::optional<std::string> try_read_file(const std::filesystem::path& path) {
 }
 
 std::string read_file(const std::filesystem::path& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(file_os::open_for_reading(path));
   if (fd.get() < 0) throw FileError(errno_message("cannot open", path));
   std::string content;
   if (!read_all(fd.get(), content)) throw FileError(errno_message("cannot read", path));
@@ -70,7 +71,7 @@ std::optional<std::string> try_read_line(const std::filesystem::path& path) {
 void for_each_file_line(const std::filesystem::path& path,
                         const std::function<void(std::string_view)>& on_line) {
   constexpr size_t kChunk = 64 * 1024;
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(file_os::open_for_reading(path));
   if (fd.get() < 0) throw FileError(errno_message("cannot open", path));
   std::vector<char> buffer(kChunk);
   size_t used = 0;  // bytes of an unfinished line kept at the front of the buffer
@@ -97,7 +98,7 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
                        std::filesystem::perms perms) {
   const std::filesystem::path tmp = path.string() + ".tmp";
   {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    Fd fd(file_os::create_for_writing(tmp));
     if (fd.get() < 0) throw FileError(errno_message("cannot create", tmp));
     size_t written = 0;
     while (written < content.size()) {
@@ -108,11 +109,11 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
       }
       written += static_cast<size_t>(n);
     }
-    if (::fsync(fd.get()) != 0) throw FileError(errno_message("cannot sync", tmp));
+    if (!file_os::sync(fd.get())) throw FileError(errno_message("cannot sync", tmp));
   }
   std::filesystem::permissions(tmp, perms);
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    throw FileError(errno_message("cannot rename", tmp));
+  if (const auto problem = file_os::replace(tmp, path); !problem.empty())
+    throw FileError("cannot rename " + tmp.string() + ": " + problem);
 }
 
 }  // namespace sahab

@@ -28,6 +28,9 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
                        std::filesystem::perms perms = std::filesystem::perms::owner_read |
                                                       std::filesystem::perms::owner_write);
 
+// Makes the renames of files in `dir` (write_file_atomic) survive a power loss.
+void sync_directory(const std::filesystem::path& dir);
+
 // Calls `on_line` for each line of a file (without the newline), reading it in 64 KiB chunks, so
 // that huge /proc files (/proc/net/tcp on a busy server) never sit whole in memory. A line longer
 // than 64 KiB is a FileError.

@@ -12,6 +12,7 @@ namespace {
 std::atomic<Level> g_level{Level::kInfo};
 std::mutex g_mutex;
 std::FILE* g_output = nullptr;  // stderr unless set_output() named another stream
+void (*g_error_sink)(std::string_view) = nullptr;
 
 const char* level_name(Level level) {
   switch (level) {
@@ -87,11 +88,17 @@ void write(Level level, std::string_view message) {
   std::lock_guard lock(g_mutex);
   std::fprintf(g_output ? g_output : stderr, "ts=%s level=%s msg=%s\n", stamp, level_name(level),
                msg.c_str());
+  if (level == Level::kError && g_error_sink) g_error_sink(message);
 }
 
 void set_output(std::FILE* stream) {
   std::lock_guard lock(g_mutex);
   g_output = stream;
+}
+
+void set_error_sink(void (*sink)(std::string_view)) {
+  std::lock_guard lock(g_mutex);
+  g_error_sink = sink;
 }
 
 }  // namespace sahab::log

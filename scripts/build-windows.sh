@@ -70,9 +70,24 @@ build_prometheus_cpp() {  # core only: the agent serves /metrics through its own
     -DENABLE_TESTING=OFF -DUSE_THIRDPARTY_LIBRARIES=OFF -DGENERATE_PKGCONFIG=OFF
 }
 
+build_mbedtls() {  # the push client's TLS, as on Linux (docs/windows-agent.md says why not Schannel)
+  cmake_cross "$1" "$1/sahab-build" "$2" -DENABLE_PROGRAMS=OFF -DENABLE_TESTING=OFF \
+    -DUSE_STATIC_MBEDTLS_LIBRARY=ON -DUSE_SHARED_MBEDTLS_LIBRARY=OFF -DMBEDTLS_FATAL_WARNINGS=OFF
+}
+
+build_yaml_cpp() {  # agent.yaml, read by the same settings code as on Linux
+  cmake_cross "$1" "$1/sahab-build" "$2" -DYAML_CPP_BUILD_TESTS=OFF -DYAML_CPP_BUILD_TOOLS=OFF \
+    -DYAML_CPP_BUILD_CONTRIB=OFF -DYAML_BUILD_SHARED_LIBS=OFF
+}
+
+build_boost1_81() {  # Boost.Program_options alone (the flags); b2 does not bootstrap from Debian's
+  # tarball, Boost's own CMake build does
+  cmake_cross "$1" "$1/sahab-build" "$2" -DBOOST_INCLUDE_LIBRARIES=program_options -DBUILD_TESTING=OFF
+}
+
 # Every dependency lands in one prefix per set of versions; each package keeps a stamp there.
 # One build at a time per cache (a test and `make windows` may run together).
-packages=(zlib nlohmann-json3 civetweb prometheus-cpp)
+packages=(zlib nlohmann-json3 civetweb prometheus-cpp mbedtls yaml-cpp boost1.81)
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
@@ -100,7 +115,8 @@ for pkg in "${packages[@]}"; do
     flock -u 9
     SAHAB_WINDOWS_DEPS_RETRY=1 exec "$0" "$@"
   fi
-  "build_${pkg//-/_}" "$src" "$prefix"
+  builder="build_${pkg//-/_}"
+  "${builder//./_}" "$src" "$prefix"
   rm -rf "$src"
   touch "$stamp"
 done

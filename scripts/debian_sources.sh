@@ -23,5 +23,7 @@ refresh_sources() {
 }
 
 source_version() {
-  apt-cache "${apt_opts[@]}" showsrc "$1" 2>/dev/null | awk '/^Version:/ {print $2; exit}'
+  # awk reads to the end: leaving early would kill apt-cache with SIGPIPE on long records
+  # (boost1.81's), failing the pipe under pipefail
+  apt-cache "${apt_opts[@]}" showsrc "$1" 2>/dev/null | awk '/^Version:/ && !v {v = $2} END {print v}'
 }

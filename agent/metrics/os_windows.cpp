@@ -28,6 +28,8 @@ std::string timezone_name() {
   return utf8(which == TIME_ZONE_ID_DAYLIGHT ? zone.DaylightName : zone.StandardName);
 }
 
+}  // namespace
+
 OsReading read_os() {
   OsReading os;
   RTL_OSVERSIONINFOW version{};
@@ -44,8 +46,6 @@ OsReading read_os() {
   os.unix_time = unix_now();
   return os;
 }
-
-}  // namespace
 
 std::unique_ptr<Collector> make_os_collector(const Paths&) {
   return std::make_unique<FunctionCollector>(

@@ -11,6 +11,10 @@ namespace sahab::agent::windows {
 // GlobalMemoryStatusEx and GetPerformanceInfo; throws CollectorError when either fails.
 MemoryReading read_memory();
 
+// RtlGetVersion, the registry's product name, GetPerformanceInfo's process count, the time zone;
+// also the inventory's system section (agent/windows/inventory_document.cpp).
+OsReading read_os();
+
 // A NUL-terminated wide string from a Win32 API, as UTF-8.
 inline std::string utf8(const wchar_t* text) {
   static_assert(sizeof(wchar_t) == sizeof(char16_t));

@@ -104,7 +104,9 @@ const char* first_set(const Environment& environment, std::initializer_list<cons
 }  // namespace
 
 std::string Url::authority() const {
-  return bracketed(host) + (port == (tls ? 443 : 80) ? "" : ":" + std::to_string(port));
+  std::string out = bracketed(host);
+  if (port != (tls ? 443 : 80)) out.append(":").append(std::to_string(port));  // as parse_url
+  return out;
 }
 
 std::string Url::host_and_port() const { return bracketed(host) + ":" + std::to_string(port); }
@@ -127,9 +129,12 @@ Url parse_url(std::string_view url) {
   parsed.tls = scheme == "https";
   parsed.port = parsed.tls ? 443 : 80;
   split_host_port(authority, parsed.host, parsed.port, what);
-  parsed.target =
-      authority_end == std::string_view::npos ? "/" : std::string(url.substr(authority_end));
-  if (parsed.target.starts_with('?')) parsed.target.insert(0, "/");
+  // "" or "?query" get the root path. Appended (here and in authority()), not inserted or
+  // concatenated: mingw-w64's GCC 12 sees an overlapping memcpy in `insert(0, "/")` and in
+  // `":" + to_string()` (a -Wrestrict false positive, GCC bug 105651).
+  const std::string_view rest =
+      authority_end == std::string_view::npos ? "" : url.substr(authority_end);
+  parsed.target = rest.starts_with('/') ? std::string(rest) : std::string("/").append(rest);
   return parsed;
 }
 

@@ -204,8 +204,11 @@ void Pusher::run() {
       next_attempt = drain() ? clock::time_point::max() : clock::now() + next_backoff();
     }
     // What building and sending the batch freed inside the heap goes back to the system: the
-    // agent stays at its idle size between reports.
+    // agent stays at its idle size between reports. (glibc keeps freed pages until asked;
+    // Windows' heap decommits them itself.)
+#ifdef __GLIBC__
     malloc_trim(0);
+#endif
     lock.lock();
   }
 }

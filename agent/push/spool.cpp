@@ -1,8 +1,5 @@
 #include "agent/push/spool.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <vector>
 
@@ -23,14 +20,6 @@ std::chrono::system_clock::time_point modification_time(const fs::path& path) {
   return std::chrono::system_clock::now() -
          std::chrono::duration_cast<std::chrono::system_clock::duration>(
              fs::file_time_type::clock::now() - file_time);
-}
-
-// Makes the rename that published a batch durable too.
-void sync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "agent/push/transport.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <mbedtls/asn1.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
@@ -11,22 +9,16 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <cstring>
 
+#include "agent/push/socket.h"
+#include "agent/push/trust_store.h"
+
 namespace sahab::agent::net {
 namespace {
-
-std::string errno_text(int error) { return std::strerror(error); }
 
 std::string mbedtls_text(int code) {
   char text[160] = "";
@@ -36,14 +28,13 @@ std::string mbedtls_text(int code) {
 
 }  // namespace
 
-void wait_ready(int fd, short events, Deadline deadline, std::string_view what) {
+void wait_ready(sock::Handle handle, sock::Direction direction, Deadline deadline,
+                std::string_view what) {
   for (;;) {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) throw Timeout("timed out " + std::string(what));
-    pollfd polled{fd, events, 0};
-    const int ready = ::poll(&polled, 1, static_cast<int>(std::min<long long>(left, INT_MAX)));
-    if (ready > 0) return;  // also on POLLERR/POLLHUP: the next call on fd says what happened
-    if (ready < 0 && errno != EINTR) throw TransportError("poll failed: " + errno_text(errno));
+    // Also ready on an error or a hang-up: the next call on the socket says what happened.
+    if (sock::wait(handle, direction, static_cast<int>(std::min<long long>(left, INT_MAX)))) return;
   }
 }
 
@@ -51,75 +42,59 @@ void wait_ready(int fd, short events, Deadline deadline, std::string_view what) 
 
 std::unique_ptr<TcpStream> TcpStream::connect(const std::string& host, int port,
                                               Deadline deadline) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  const std::string service = std::to_string(port);
-  if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
-    throw TransportError("could not resolve host " + host + ": " + ::gai_strerror(rc));
-  }
-  const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, ::freeaddrinfo);
-  const std::string where = host + " port " + service;
+  const sock::Addresses addresses = sock::resolve(host, port);
+  const std::string where = host + " port " + std::to_string(port);
   std::string failure = "no address";
-  for (const addrinfo* address = found; address; address = address->ai_next) {
-    const int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                            address->ai_protocol);
-    if (fd < 0) {
-      failure = errno_text(errno);
+  for (const addrinfo* address = addresses.get(); address; address = sock::next(*address)) {
+    sock::Handle handle{};
+    int error = 0;
+    if (!sock::open_socket(*address, handle, error)) {
+      failure = sock::error_text(error);
       continue;
     }
-    std::unique_ptr<TcpStream> stream(new TcpStream(fd));
-    int error = 0;
-    if (::connect(fd, address->ai_addr, address->ai_addrlen) != 0) {
-      error = errno;
-      if (error == EINPROGRESS) {
-        wait_ready(fd, POLLOUT, deadline, "connecting to " + where);
-        socklen_t size = sizeof error;
-        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size);
-      }
+    std::unique_ptr<TcpStream> stream(new TcpStream(handle));
+    const sock::Result started = sock::start_connect(handle, *address);
+    error = started.error;
+    if (started.status == sock::Status::kWouldBlock) {
+      wait_ready(handle, sock::Direction::kWrite, deadline, "connecting to " + where);
+      error = sock::pending_error(handle);
     }
     if (error == 0) {
-      // The request head and body go out in separate writes: no Nagle delay between them.
-      const int on = 1;
-      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+      sock::set_no_delay(handle);
       return stream;
     }
-    failure = errno_text(error);
+    failure = sock::error_text(error);
   }
   throw TransportError("failed to connect to " + where + ": " + failure);
 }
 
-TcpStream::~TcpStream() { ::close(fd_); }
+TcpStream::~TcpStream() { sock::close_socket(handle_); }
 
 std::size_t TcpStream::read_some(char* buffer, std::size_t size, Deadline deadline,
                                  std::string_view what) {
   for (;;) {
-    const ssize_t got = ::recv(fd_, buffer, size, 0);
-    if (got >= 0) return static_cast<std::size_t>(got);
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK)
-      throw TransportError("receive failed: " + errno_text(errno));
-    wait_ready(fd_, POLLIN, deadline, what);
+    const sock::Result got = sock::receive_some(handle_, buffer, size);
+    if (got.status == sock::Status::kDone) return got.bytes;
+    if (got.status != sock::Status::kWouldBlock)
+      throw TransportError("receive failed: " + sock::error_text(got.error));
+    wait_ready(handle_, sock::Direction::kRead, deadline, what);
   }
 }
 
 void TcpStream::write_all(std::string_view data, Deadline deadline) {
   while (!data.empty()) {
-    const ssize_t sent = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-    if (sent >= 0) {
-      data.remove_prefix(static_cast<std::size_t>(sent));
-    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      wait_ready(fd_, POLLOUT, deadline, "sending the request");
-    } else if (errno != EINTR) {
-      throw TransportError("send failed: " + errno_text(errno));
+    const sock::Result sent = sock::send_some(handle_, data.data(), data.size());
+    if (sent.status == sock::Status::kDone) {
+      data.remove_prefix(sent.bytes);
+    } else if (sent.status == sock::Status::kWouldBlock) {
+      wait_ready(handle_, sock::Direction::kWrite, deadline, "sending the request");
+    } else {
+      throw TransportError("send failed: " + sock::error_text(sent.error));
     }
   }
 }
 
-bool TcpStream::reusable() const {
-  pollfd polled{fd_, POLLIN, 0};
-  return ::poll(&polled, 1, 0) == 0;
-}
+bool TcpStream::reusable() const { return !sock::wait(handle_, sock::Direction::kRead, 0); }
 
 // --- TLS -------------------------------------------------------------------------------------
 
@@ -151,36 +126,13 @@ struct TlsSettings::State {
 
 namespace {
 
-// Where distributions keep the PEM bundle of trusted CAs (OpenSSL and curl know theirs at build
-// time; mbedTLS leaves it to the application).
-constexpr const char* kSystemTrustStores[] = {
-    "/etc/ssl/certs/ca-certificates.crt",  // Debian, Ubuntu
-    "/etc/pki/tls/certs/ca-bundle.crt",    // RHEL, Fedora, Rocky, Alma
-    "/etc/ssl/ca-bundle.pem",              // SUSE
-    "/etc/ssl/cert.pem",                   // Alpine, Arch
-};
-
-// Parses the PEM certificates of `path` into `chain`; true when at least one was usable (bundles
-// may hold a few that mbedTLS cannot parse).
-bool add_certificates(mbedtls_x509_crt& chain, const std::string& path, std::string& problem) {
-  const int rc = mbedtls_x509_crt_parse_file(&chain, path.c_str());
-  if (rc < 0) problem = mbedtls_text(rc);
-  return rc >= 0 && chain.version != 0;
-}
-
 void load_trust(mbedtls_x509_crt& trusted, const std::string& ca_file) {
-  std::string problem = "no certificate in it";
-  if (!ca_file.empty()) {
-    if (!add_certificates(trusted, ca_file, problem))
-      throw TransportError("cannot use CA file " + ca_file + ": " + problem);
-    return;
-  }
-  for (const char* store : kSystemTrustStores) {
-    if (::access(store, R_OK) == 0 && add_certificates(trusted, store, problem)) return;
-  }
-  throw TransportError(
-      "no system trust store found (looked for /etc/ssl/certs/ca-certificates.crt and the other "
-      "usual bundles); name one with --collector.ca-file");
+  if (ca_file.empty()) return add_system_trust(trusted);
+  const int rc = mbedtls_x509_crt_parse_file(&trusted, ca_file.c_str());
+  // Bundles may hold a few certificates mbedTLS cannot parse: one usable is enough.
+  if (rc < 0 || trusted.version == 0)
+    throw TransportError("cannot use CA file " + ca_file + ": " +
+                         (rc < 0 ? mbedtls_text(rc) : "no certificate in it"));
 }
 
 void load_client_certificate(TlsSettings::State& s, const std::string& cert,
@@ -234,32 +186,31 @@ struct TlsStream::Session {
 
 namespace {
 
-// mbedTLS's I/O callbacks over the non-blocking socket; MSG_NOSIGNAL so a closed peer is an error
-// code, not a SIGPIPE that would end the agent.
+// mbedTLS's I/O callbacks over the non-blocking socket (a closed peer is an error code: sends
+// never raise SIGPIPE).
+int tls_code(const sock::Result& result, int would_block, int failed) {
+  switch (result.status) {
+    case sock::Status::kDone:
+      return static_cast<int>(std::min<std::size_t>(result.bytes, INT_MAX));
+    case sock::Status::kWouldBlock:
+      return would_block;
+    case sock::Status::kReset:
+      return MBEDTLS_ERR_NET_CONN_RESET;
+    default:
+      return failed;
+  }
+}
+
 int send_bytes(void* context, const unsigned char* data, std::size_t size) {
-  const ssize_t sent = ::send(static_cast<TcpStream*>(context)->fd(), data, size, MSG_NOSIGNAL);
-  if (sent >= 0) return static_cast<int>(sent);
-  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return MBEDTLS_ERR_SSL_WANT_WRITE;
-  return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET
-                                               : MBEDTLS_ERR_NET_SEND_FAILED;
+  return tls_code(sock::send_some(static_cast<TcpStream*>(context)->handle(),
+                                  reinterpret_cast<const char*>(data), size),
+                  MBEDTLS_ERR_SSL_WANT_WRITE, MBEDTLS_ERR_NET_SEND_FAILED);
 }
 
 int receive_bytes(void* context, unsigned char* data, std::size_t size) {
-  const ssize_t got = ::recv(static_cast<TcpStream*>(context)->fd(), data, size, 0);
-  if (got >= 0) return static_cast<int>(got);
-  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return MBEDTLS_ERR_SSL_WANT_READ;
-  return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
-}
-
-// The binary form of an IPv4 or IPv6 literal ("[::1]" already unbracketed), or empty for a name.
-std::string ip_address_bytes(const std::string& host) {
-  in6_addr v6{};
-  if (::inet_pton(AF_INET6, host.c_str(), &v6) == 1)
-    return std::string(reinterpret_cast<const char*>(&v6), sizeof v6);
-  in_addr v4{};
-  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1)
-    return std::string(reinterpret_cast<const char*>(&v4), sizeof v4);
-  return "";
+  return tls_code(sock::receive_some(static_cast<TcpStream*>(context)->handle(),
+                                     reinterpret_cast<char*>(data), size),
+                  MBEDTLS_ERR_SSL_WANT_READ, MBEDTLS_ERR_NET_RECV_FAILED);
 }
 
 // Whether a SubjectAltName value (SEQUENCE OF GeneralName) has iPAddress `ip`.
@@ -329,11 +280,11 @@ int verify_ip(void* context, mbedtls_x509_crt* certificate, int depth, std::uint
 
 // Waits as mbedTLS asks (it may need to write while reading and the reverse); false when `code`
 // is not a request to wait.
-bool wait_as_asked(int code, int fd, Deadline deadline, std::string_view what) {
+bool wait_as_asked(int code, sock::Handle handle, Deadline deadline, std::string_view what) {
   if (code == MBEDTLS_ERR_SSL_WANT_READ) {
-    wait_ready(fd, POLLIN, deadline, what);
+    wait_ready(handle, sock::Direction::kRead, deadline, what);
   } else if (code == MBEDTLS_ERR_SSL_WANT_WRITE) {
-    wait_ready(fd, POLLOUT, deadline, what);
+    wait_ready(handle, sock::Direction::kWrite, deadline, what);
   } else {
     return false;
   }
@@ -350,7 +301,7 @@ std::unique_ptr<TlsStream> TlsStream::handshake(TlsSettings& settings,
   mbedtls_ssl_context& ssl = session->ssl;
   if (const int rc = mbedtls_ssl_setup(&ssl, &settings.state().config); rc != 0)
     throw TransportError("TLS setup: " + mbedtls_text(rc));
-  session->expected_ip = ip_address_bytes(host);
+  session->expected_ip = sock::ip_address_bytes(host);
   if (session->expected_ip.empty()) {
     // Sent as SNI and matched against the certificate's DNS names (or its CN without any).
     if (const int rc = mbedtls_ssl_set_hostname(&ssl, host.c_str()); rc != 0)
@@ -363,7 +314,7 @@ std::unique_ptr<TlsStream> TlsStream::handshake(TlsSettings& settings,
   for (;;) {
     const int rc = mbedtls_ssl_handshake(&ssl);
     if (rc == 0) break;
-    if (!wait_as_asked(rc, session->tcp->fd(), deadline, what)) handshake_failed(ssl, rc, host);
+    if (!wait_as_asked(rc, session->tcp->handle(), deadline, what)) handshake_failed(ssl, rc, host);
   }
   return std::unique_ptr<TlsStream>(new TlsStream(std::move(session)));
 }
@@ -383,7 +334,7 @@ std::size_t TlsStream::read_some(char* buffer, std::size_t size, Deadline deadli
     // A peer that closes without close_notify ends a read-until-close body the same way.
     if (got == 0 || got == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || got == MBEDTLS_ERR_SSL_CONN_EOF)
       return 0;
-    if (!wait_as_asked(got, session_->tcp->fd(), deadline, what))
+    if (!wait_as_asked(got, session_->tcp->handle(), deadline, what))
       throw TransportError("TLS receive failed: " + mbedtls_text(got));
   }
 }
@@ -394,7 +345,7 @@ void TlsStream::write_all(std::string_view data, Deadline deadline) {
         &session_->ssl, reinterpret_cast<const unsigned char*>(data.data()), data.size());
     if (sent >= 0) {
       data.remove_prefix(static_cast<std::size_t>(sent));
-    } else if (!wait_as_asked(sent, session_->tcp->fd(), deadline, "sending the request")) {
+    } else if (!wait_as_asked(sent, session_->tcp->handle(), deadline, "sending the request")) {
       throw TransportError("TLS send failed: " + mbedtls_text(sent));
     }
   }

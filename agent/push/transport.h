@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "agent/push/socket.h"
+
 namespace sahab::agent::net {
 
 using Clock = std::chrono::steady_clock;
@@ -48,16 +50,16 @@ class TcpStream final : public Stream {
                         std::string_view what) override;
   void write_all(std::string_view data, Deadline deadline) override;
   bool reusable() const override;
-  int fd() const { return fd_; }
+  sock::Handle handle() const { return handle_; }
 
  private:
-  explicit TcpStream(int fd) : fd_(fd) {}
-  int fd_;
+  explicit TcpStream(sock::Handle handle) : handle_(handle) {}
+  sock::Handle handle_;
 };
 
-// Waits until `fd` is ready for `events` (poll(2) flags); throws Timeout naming `what` when the
-// deadline passes first.
-void wait_ready(int fd, short events, Deadline deadline, std::string_view what);
+// Waits until `handle` is ready; throws Timeout naming `what` when the deadline passes first.
+void wait_ready(sock::Handle handle, sock::Direction direction, Deadline deadline,
+                std::string_view what);
 
 // What TLS connections of one client share: the trusted CAs, the client certificate, a random
 // generator. Built on the first https request only.

@@ -1,7 +1,8 @@
-// sahab-agent.exe: the Windows agent. This first slice serves /metrics (windows_exporter's names,
-// agent/metrics/*_windows.cpp) and /healthz, from a console or as the "sahab-agent" service
-// (--service, service.cpp); the inventory, push, spool and the YAML configuration are not built
-// for Windows yet (docs/windows-agent.md).
+// sahab-agent.exe: the Windows agent. It serves /metrics (windows_exporter's names,
+// agent/metrics/*_windows.cpp) and /healthz, reports its inventory to a Sahab collector through
+// the Linux agent's push client, spool and enrolment (agent/push/), reads the Linux agent's
+// settings (agent/config.cpp) from %ProgramData%\Sahab\agent.yaml and flags, and runs from a
+// console or as the "sahab-agent" service (--service, service.cpp).
 #include <windows.h>
 
 #include <condition_variable>
@@ -12,10 +13,15 @@
 #include <string>
 #include <vector>
 
+#include "agent/config.h"
+#include "agent/identity.h"
 #include "agent/metrics/node_collector.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics_endpoint.h"
-#include "agent/windows/options.h"
+#include "agent/push/reporting.h"
+#include "agent/windows/inventory_document.h"
+#include "agent/windows/msi_actions.h"
+#include "agent/windows/program_data.h"
 #include "agent/windows/service.h"
 #include "common/http_server.h"
 #include "common/log.h"
@@ -54,23 +60,46 @@ BOOL WINAPI on_console_event(DWORD) {
   return TRUE;
 }
 
-std::vector<NodeCollector::Entry> enabled_collectors(const windows::Options& options) {
+std::vector<NodeCollector::Entry> enabled_collectors(const AgentConfig& config) {
   std::vector<NodeCollector::Entry> entries;
   std::string names;
   for (const auto& info : known_collectors()) {
-    if (!options.collector_enabled(info.name, info.enabled_by_default)) continue;
-    entries.push_back({info.name, info.make(Paths{})});
+    if (!config.collector_enabled(info.name, info.enabled_by_default)) continue;
+    entries.push_back({info.name, info.make(config.paths)});
     names += (names.empty() ? "" : ",") + info.name;
   }
   log::info("enabled collectors: " + names);
   return entries;
 }
 
-int serve(const windows::Options& options) {
+// The host id, the credential, the enrolment token and the spool are for SYSTEM and
+// Administrators only: their folders get that access list, which the files inherit.
+void restrict_folders(const AgentConfig& config) {
+  for (const auto& dir : {config.state_dir, config.spool_dir}) {
+    windows::restrict_to_administrators(dir);
+  }
+}
+
+// Store and forward to the collector; null when no collector.url is configured. No utilisation
+// summaries yet on Windows: batches carry the inventory.
+std::unique_ptr<Reporting> start_reporting(const AgentConfig& config, const std::string& host_id) {
+  if (config.collector_url.empty()) {
+    log::info("no collector.url: serving metrics only, reporting nothing");
+    return nullptr;
+  }
+  ReportContent content{host_id, [] { return nlohmann::json::array(); },
+                        [&config, host_id] { return windows::collect_inventory(config, host_id); }};
+  return std::make_unique<Reporting>(config, host_id, windows::dns_hostname(), std::move(content));
+}
+
+int serve(const AgentConfig& config) {
+  restrict_folders(config);
+  const std::string host_id = read_host_id(config.paths, config.state_dir);
   auto metrics = std::make_shared<MetricsEndpoint>();
-  metrics->add(std::make_shared<NodeCollector>(enabled_collectors(options)));
+  metrics->add(std::make_shared<NodeCollector>(enabled_collectors(config)));
   http::Options server_options;
-  server_options.listen = options.listen_address;
+  server_options.listen = config.listen_address;
+  server_options.threads = config.max_connections;
   server_options.max_body_bytes = 0;  // the agent accepts no request bodies
   server_options.max_header_bytes = 8192;
   server_options.request_timeout_ms = 5'000;
@@ -85,54 +114,92 @@ int serve(const windows::Options& options) {
                                          " (Windows)\n/metrics  Prometheus metrics\n/healthz  "
                                          "liveness\n");
   });
+  // Every metrics source is added before the server starts: serve() does not lock the list.
+  auto reporting = start_reporting(config, host_id);
+  if (reporting) metrics->add(reporting->metrics());
   server.start();
-  log::info("listening on " + options.listen_address + " (port " + std::to_string(server.port()) +
+  log::info("listening on " + config.listen_address + " (port " + std::to_string(server.port()) +
             ")");
   g_stop.wait();
   log::info("shutting down");
+  reporting.reset();  // the pusher's thread ends; unsent batches stay in the spool
   server.stop();
+  return 0;
+}
+
+// --once: the inventory on stdout, then exit (no utilisation summary on Windows yet).
+int run_once(const AgentConfig& config) {
+  const std::string host_id = read_host_id(config.paths, config.state_dir);
+  const nlohmann::json out = {{"inventory", windows::collect_inventory(config, host_id)},
+                              {"summary", nullptr}};
+  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return 0;
 }
 
 // A service has no console: its log goes to %ProgramData%\Sahab\agent.log.
 void log_to_program_data() {
-  wchar_t base[MAX_PATH] = L"";
-  const DWORD length = GetEnvironmentVariableW(L"ProgramData", base, MAX_PATH);
-  const std::filesystem::path dir =
-      std::filesystem::path(length > 0 && length < MAX_PATH ? base : L"C:\\ProgramData") / "Sahab";
+  const std::filesystem::path dir = windows::program_data_dir();
   std::error_code ignored;
   std::filesystem::create_directories(dir, ignored);
   std::FILE* file = _wfopen((dir / "agent.log").c_str(), L"a");
   if (!file) {
-    windows::report_error_event("cannot open " + (dir / "agent.log").string());
+    log::error("cannot open " + (dir / "agent.log").string());
     return;
   }
   std::setvbuf(file, nullptr, _IONBF, 0);  // a line is whole on disk when written
   log::set_output(file);
 }
 
-int run(const windows::Options& options) {
-  if (!options.service) {
+int run(const AgentConfig& config, bool service) {
+  if (config.once) return run_once(config);
+  if (!service) {
     SetConsoleCtrlHandler(on_console_event, TRUE);
-    return serve(options);
+    return serve(config);
   }
   // The log moves to a file only once the SCM has connected: run from a console by mistake, the
   // error stays on the console.
   return windows::run_as_service(
-      {log_to_program_data, [&options] { return serve(options); }, [] { g_stop.request(); }});
+      {log_to_program_data, [&config] { return serve(config); }, [] { g_stop.request(); }});
+}
+
+// The command line without --service (the SCM's, not a setting), and with
+// --config %ProgramData%\Sahab\agent.yaml first when that file exists and no --config is given:
+// the installed service reads the file the MSI wrote, as the Linux agent reads /etc/sahab.
+std::vector<std::string> effective_arguments(int argc, char** argv, bool& service) {
+  std::vector<std::string> args{argv[0]};
+  bool has_config = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--service") {
+      service = true;
+      continue;
+    }
+    has_config = has_config || arg == "--config" || arg.starts_with("--config=");
+    args.push_back(arg);
+  }
+  const auto file = windows::program_data_dir() / "agent.yaml";
+  std::error_code ignored;
+  if (!has_config && std::filesystem::exists(file, ignored))
+    args.insert(args.begin() + 1, {"--config", file.string()});
+  return args;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  AgentConfig config;
   try {
-    std::vector<std::string> collectors;
-    for (const auto& info : known_collectors()) collectors.push_back(info.name);
-    const auto parsed = windows::parse_options({argv + 1, argv + argc}, collectors);
-    if (!parsed.output.empty()) std::cout << parsed.output;
-    if (parsed.exit_code) return *parsed.exit_code;
-    return run(parsed.options);
-  } catch (const windows::OptionError& e) {
+    if (const auto code = windows::run_msi_action({argv + 1, argv + argc})) return *code;
+    bool service = false;
+    const auto args = effective_arguments(argc, argv, service);
+    std::vector<const char*> pointers;
+    for (const auto& arg : args) pointers.push_back(arg.c_str());
+    auto schema = agent_schema(config);
+    if (schema.parse(static_cast<int>(pointers.size()), pointers.data(), std::cout) !=
+        settings::Outcome::kRun)
+      return 0;
+    return run(config, service);
+  } catch (const settings::ConfigError& e) {
     std::cerr << "sahab-agent: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {

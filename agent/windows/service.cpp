@@ -69,13 +69,14 @@ void WINAPI service_main(DWORD, wchar_t**) {
   g_status_handle = RegisterServiceCtrlHandlerExW(kServiceName, on_control, nullptr);
   if (!g_status_handle) return;
   report_status(SERVICE_START_PENDING, NO_ERROR, 10'000);
+  log::set_error_sink(report_error_event);
   g_hooks.connected();
   set_recovery_actions();
   report_status(SERVICE_RUNNING);
   try {
     g_exit_code = g_hooks.run();
   } catch (const std::exception& e) {
-    report_error_event(std::string("sahab-agent stopped: ") + e.what());
+    log::error(std::string("sahab-agent stopped: ") + e.what());  // and to the event log
     g_exit_code = 1;
   }
   report_status(SERVICE_STOPPED, static_cast<DWORD>(g_exit_code));
@@ -93,11 +94,11 @@ int run_as_service(ServiceHooks hooks) {
   return g_exit_code;
 }
 
-void report_error_event(const std::string& message) {
-  log::error(message);
+void report_error_event(std::string_view message) {
   HANDLE source = RegisterEventSourceW(nullptr, kServiceName);
   if (!source) return;
-  const char* strings[] = {message.c_str()};
+  const std::string text(message);
+  const char* strings[] = {text.c_str()};
   ReportEventA(source, EVENTLOG_ERROR_TYPE, 0, 1, nullptr, 1, 0, strings, nullptr);
   DeregisterEventSource(source);
 }

@@ -3,6 +3,7 @@
 // with --service; stop and shutdown requests end `run` through `stop`.
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace sahab::agent::windows {
 
@@ -19,7 +20,8 @@ struct ServiceHooks {
 int run_as_service(ServiceHooks hooks);
 
 // Writes an error to the Application event log under the source "sahab-agent" (services have
-// no console: this is where administrators look first).
-void report_error_event(const std::string& message);
+// no console: this is where administrators look first). Once the SCM has connected, every
+// log::error line goes there too (log::set_error_sink).
+void report_error_event(std::string_view message);
 
 }  // namespace sahab::agent::windows

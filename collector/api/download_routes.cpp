@@ -1,6 +1,7 @@
 // What a server needs to install and enrol an agent (docs/install.md): GET /install.sh,
 // GET /downloads/ (listing) and /downloads/{file} (the packages of `downloads_dir`),
-// GET /api/v1/install-info (the one-liner for the web UI), POST /api/v1/enrol/check.
+// GET /api/v1/install-info (the one-liners for the web UI: Linux, and Windows when an MSI is
+// served), POST /api/v1/enrol/check.
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -42,10 +43,12 @@ std::vector<std::string> downloadable_files(const std::filesystem::path& dir) {
 }
 
 bool is_package(std::string_view name) { return name.ends_with(".deb") || name.ends_with(".rpm"); }
+bool is_msi(std::string_view name) { return name.ends_with(".msi"); }
 
 std::string download_content_type(std::string_view name) {
   if (name.ends_with(".deb")) return "application/vnd.debian.binary-package";
   if (name.ends_with(".rpm")) return "application/x-rpm";
+  if (is_msi(name)) return "application/x-msi";
   if (name.ends_with(".sh")) return "text/x-shellscript; charset=utf-8";
   if (name.ends_with(".txt") || name.ends_with(".asc") || name.ends_with(".sha256")) {
     return "text/plain; charset=utf-8";
@@ -135,15 +138,29 @@ http::Response install_info(const Context& ctx, const http::Request& request) {
                               "/install.sh | sudo sh -s -- --token <TOKEN>" +
                               (ca.empty() ? "" : " --ca-file " + ca);
   json packages = json::array();
+  std::string msi;  // one is expected; of several, the last in name order
   for (const auto& file : downloadable_files(ctx.config.downloads_dir)) {
     if (is_package(file)) packages.push_back(file);
+    if (is_msi(file)) msi = file;
   }
-  return json_response(200, {{"script_url", *url + "/install.sh"},
-                             {"command", command},
-                             {"packages", packages},
-                             {"collector_url", *url},
-                             {"public_url_configured", !ctx.config.public_url.empty()},
-                             {"loopback", is_loopback_url(*url)}});
+  json info = {{"script_url", *url + "/install.sh"},
+               {"command", command},
+               {"packages", packages},
+               {"collector_url", *url},
+               {"public_url_configured", !ctx.config.public_url.empty()},
+               {"loopback", is_loopback_url(*url)}};
+  if (!msi.empty()) {
+    // For an elevated PowerShell: download, then a silent install that enrols (the MSI's
+    // COLLECTOR_URL and ENROLMENT_TOKEN, docs/windows-agent.md). Windows trusts the collector's
+    // certificate through its own store: there is no --cacert here.
+    info["msi"] = msi;
+    info["windows_command"] =
+        "Invoke-WebRequest -UseBasicParsing -Uri " + *url + "/downloads/" + msi +
+        " -OutFile $env:TEMP\\" + msi +
+        "; Start-Process msiexec.exe -Wait -ArgumentList '/i', \"$env:TEMP\\" + msi +
+        "\", '/qn', 'COLLECTOR_URL=" + *url + "', 'ENROLMENT_TOKEN=<TOKEN>'";
+  }
+  return json_response(200, info);
 }
 
 // Lets the install script refuse a wrong token before it installs anything.

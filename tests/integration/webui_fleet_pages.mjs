@@ -174,6 +174,11 @@ try {
   check(command.includes(hasInstallInfo ? 'https://sahab.example.ma/install.sh' : '--collector.url https://sahab.example.ma'),
     `install command: ${command}`);
   check(await page.$('[data-testid=install-derived]') === null, 'no warning with public_url set');
+  // Beside it, the PowerShell one-liner for Windows servers, from the MSI the collector serves.
+  const windows = await text('[data-testid=install-windows-command]');
+  check(windows.includes('https://sahab.example.ma/downloads/sahab-agent-0.1.0-x64.msi') &&
+    windows.includes("'COLLECTOR_URL=https://sahab.example.ma', 'ENROLMENT_TOKEN=<TOKEN>'"),
+  `Windows install command: ${windows}`);
   const forced = await page.evaluate(async () => {
     const { csrf_token: csrf } = await (await fetch('/api/v1/session')).json();
     const post = await fetch('/api/v1/enrolment-tokens', { method: 'POST',

@@ -7,7 +7,11 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/webui_lib.sh"
 
-start_webui_collector --public-url https://sahab.example.ma
+# An MSI in the downloads folder makes the Agents page give the Windows one-liner too (the real
+# MSI's download and install are tested under Wine: tests/windows/agent_wine.sh).
+mkdir "$WORK/downloads"
+echo "stands for the Windows agent's MSI" >"$WORK/downloads/sahab-agent-0.1.0-x64.msi"
+start_webui_collector --public-url https://sahab.example.ma --downloads-dir "$WORK/downloads"
 import_fleet_extras
 export ADMIN_PASSWORD
 node "$(dirname "$0")/webui_fleet_pages.mjs"

@@ -386,6 +386,7 @@ export const ar: Strings = {
   graphTooLarge: (n: number) => `تُعرض أول ${n} رابط.`,
   installTitle: 'تثبيت وكيل وتسجيله',
   installCommand: 'على الخادم، بصلاحيات root:',
+  installWindowsCommand: 'على خادم Windows، في PowerShell مشغَّل بصلاحيات المسؤول:',
   installManual: 'التثبيت اليدوي',
   installManualSteps: 'ثبّت الحزمة sahab-agent، واكتب رمز التسجيل في ملف لا يقرؤه إلا root، ثم شغّل الوكيل نحو هذا المُجمِّع:',
   staleAgents: 'الوكلاء الصامتون',

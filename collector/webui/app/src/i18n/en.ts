@@ -357,6 +357,7 @@ export const en: Strings = {
   graphTooLarge: (n: number) => `The first ${n} links are shown.`,
   installTitle: 'Install and enrol an agent',
   installCommand: 'On the server, as root:',
+  installWindowsCommand: 'On a Windows server, in PowerShell run as an administrator:',
   installManual: 'Manual installation',
   installManualSteps: 'Install the sahab-agent package, write the enrolment token to a file only root can read, then start the agent towards this collector:',
   staleAgents: 'Stale agents',

@@ -358,6 +358,7 @@ export const fr = {
   graphTooLarge: (n: number) => `Les ${n} premiers liens sont affichés.`,
   installTitle: 'Installer et enrôler un agent',
   installCommand: 'Sur le serveur, en root :',
+  installWindowsCommand: 'Sur un serveur Windows, dans PowerShell lancé en administrateur :',
   installManual: 'Installation manuelle',
   installManualSteps: 'Installez le paquet sahab-agent, écrivez le jeton d’enrôlement dans un fichier lisible par root seulement, puis lancez l’agent vers ce collecteur :',
   staleAgents: 'Agents silencieux',

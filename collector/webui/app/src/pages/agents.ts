@@ -9,6 +9,8 @@ import { formatBytes, formatDate, formatNumber, t } from '../i18n';
 
 interface InstallInfo {
   command?: string;
+  // When the collector serves the Windows MSI: the PowerShell one-liner that installs and enrols.
+  windows_command?: string;
   collector_url?: string;
   public_url_configured?: boolean;
   loopback?: boolean;
@@ -93,7 +95,10 @@ async function installSection(): Promise<{ section: HTMLElement; commandFor: (to
       info?.command
         ? h('div', {}, h('p', {}, t.installCommand), commandBlock('install-command', info.command))
         : h('div', {}, h('h3', {}, t.installManual), h('p', {}, t.installManualSteps),
-          commandBlock('install-manual', manualCommand(collector, kTokenPlaceholder))));
+          commandBlock('install-manual', manualCommand(collector, kTokenPlaceholder))),
+      info?.windows_command
+        ? h('div', {}, h('p', {}, t.installWindowsCommand), commandBlock('install-windows-command', info.windows_command))
+        : null);
   return { section: h('section', { class: 'panel', 'data-testid': 'install' }, h('h2', {}, t.installTitle), body),
     commandFor };
 }
