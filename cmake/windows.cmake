@@ -14,22 +14,29 @@ add_compile_definitions(_POSIX_THREAD_SAFE_FUNCTIONS)
 
 configure_file(common/version.h.in ${CMAKE_BINARY_DIR}/generated/sahab/version.h @ONLY)
 
-# common/ minus what the Windows agent does not use yet (settings: YAML and Boost; crypto:
-# mbedTLS; files: POSIX I/O).
+# common/ minus what the Windows agent does not use yet (settings: YAML and Boost; files: POSIX
+# I/O); crypto from Windows' CNG (crypto_windows.cpp) rather than mbedTLS.
 add_library(sahab_common STATIC
   common/log.cpp
   common/text.cpp
   common/listen_address.cpp
   common/gzip.cpp
   common/bounded_json.cpp
+  common/timestamp.cpp
+  common/crypto_portable.cpp
+  common/crypto_windows.cpp
 )
 target_include_directories(sahab_common PUBLIC ${PROJECT_SOURCE_DIR}
                                                ${CMAKE_BINARY_DIR}/generated)
 target_link_libraries(sahab_common PUBLIC Threads::Threads nlohmann_json::nlohmann_json
-                                          ZLIB::ZLIB PRIVATE sahab_warnings)
+                                          ZLIB::ZLIB bcrypt PRIVATE sahab_warnings)
 
 add_library(sahab_http STATIC common/http_server.cpp common/prometheus_text.cpp)
 target_link_libraries(sahab_http PUBLIC sahab_common civetweb::civetweb prometheus-cpp::core
                                  PRIVATE sahab_warnings)
 
 add_subdirectory(agent)
+
+# A test tool of tests/windows/inventory_wine.sh: the Windows inventory document on stdout.
+add_executable(sahab-inventory-probe tests/windows/inventory_probe.cpp)
+target_link_libraries(sahab-inventory-probe PRIVATE sahab_agent sahab_warnings)

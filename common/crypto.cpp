@@ -1,3 +1,5 @@
+// The Linux half of common/crypto.h: SHA-256 from mbedTLS, randomness from getrandom
+// (crypto_windows.cpp is the Windows half, crypto_portable.cpp what both share).
 #include "common/crypto.h"
 
 #include <mbedtls/sha256.h>
@@ -8,17 +10,6 @@
 #include <vector>
 
 namespace sahab::crypto {
-
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 0xf];
-  }
-  return out;
-}
 
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[32];
@@ -37,15 +28,6 @@ std::string random_hex(std::size_t bytes) {
     if (got > 0) filled += static_cast<std::size_t>(got);
   }
   return to_hex(buffer.data(), buffer.size());
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  // Every byte is looked at; the volatile accumulator keeps the compiler from stopping early.
-  volatile unsigned char difference = 0;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    difference = difference | static_cast<unsigned char>(a[i] ^ b[i]);
-  return difference == 0;
 }
 
 }  // namespace sahab::crypto

@@ -3,6 +3,7 @@
 #include <windows.h>
 
 #include <string>
+#include <vector>
 
 #include "agent/metrics/windows_families.h"
 
@@ -10,6 +11,10 @@ namespace sahab::agent::windows {
 
 // GlobalMemoryStatusEx and GetPerformanceInfo; throws CollectorError when either fails.
 MemoryReading read_memory();
+
+// Every Win32 service of the Service Control Manager with its state (service_windows.cpp; the
+// inventory's services section reads them too); throws CollectorError when the SCM refuses.
+std::vector<ServiceReading> read_services();
 
 // A NUL-terminated wide string from a Win32 API, as UTF-8.
 inline std::string utf8(const wchar_t* text) {
