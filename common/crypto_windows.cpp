@@ -36,9 +36,8 @@ std::string sha256_hex(std::string_view data) {
 
 std::string random_hex(std::size_t bytes) {
   std::vector<unsigned char> buffer(bytes);
-  if (bytes > 0xffffffffu ||
-      BCryptGenRandom(nullptr, buffer.data(), static_cast<ULONG>(bytes),
-                      BCRYPT_USE_SYSTEM_PREFERRED_RNG) < 0)
+  if (bytes > 0xffffffffu || BCryptGenRandom(nullptr, buffer.data(), static_cast<ULONG>(bytes),
+                                             BCRYPT_USE_SYSTEM_PREFERRED_RNG) < 0)
     throw std::runtime_error("no randomness available");
   return to_hex(buffer.data(), buffer.size());
 }

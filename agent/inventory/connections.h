@@ -19,9 +19,9 @@
 #include <utility>
 #include <vector>
 
-#include "agent/metrics/collector.h"
 #include "agent/inventory/parsers.h"
 #include "agent/inventory/processes.h"
+#include "agent/metrics/collector.h"
 
 namespace sahab::agent::inventory {
 

@@ -65,7 +65,8 @@ void ConnectionTracker::observe(const ProcessScan* processes, Problems& problems
   if (unowned > 0 && unowned == rows.size())
     problems.add("no socket has an owning process (PID 0 for all " + std::to_string(unowned) +
                  "): process names unknown");
-  observe_rows(rows, processes ? processes->socket_owner : scan_processes(paths_, true).socket_owner);
+  observe_rows(rows,
+               processes ? processes->socket_owner : scan_processes(paths_, true).socket_owner);
 }
 
 }  // namespace sahab::agent::inventory

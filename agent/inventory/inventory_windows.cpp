@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "agent/inventory/inventory.h"
@@ -27,6 +28,7 @@ namespace sahab::agent::inventory {
 namespace {
 using windows::RegistryKey;
 using windows::utf8;
+using windows::wide;
 
 const wchar_t kCurrentVersion[] = L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
 
@@ -63,10 +65,14 @@ std::string arch_name() {
   SYSTEM_INFO info{};
   GetNativeSystemInfo(&info);
   switch (info.wProcessorArchitecture) {  // uname's names, as the Linux inventory writes them
-    case PROCESSOR_ARCHITECTURE_AMD64: return "x86_64";
-    case PROCESSOR_ARCHITECTURE_INTEL: return "i686";
-    case 12: return "aarch64";  // PROCESSOR_ARCHITECTURE_ARM64, missing from older headers
-    default: return "unknown";
+    case PROCESSOR_ARCHITECTURE_AMD64:
+      return "x86_64";
+    case PROCESSOR_ARCHITECTURE_INTEL:
+      return "i686";
+    case 12:
+      return "aarch64";  // PROCESSOR_ARCHITECTURE_ARM64, missing from older headers
+    default:
+      return "unknown";
   }
 }
 
@@ -156,9 +162,8 @@ nlohmann::json filesystems_of(Problems& problems) {
     if (GetDriveTypeW(root) != DRIVE_FIXED) continue;
     wchar_t fstype[MAX_PATH + 1] = L"", volume[MAX_PATH + 1] = L"";
     GetVolumeInformationW(root, nullptr, 0, nullptr, nullptr, nullptr, fstype, MAX_PATH + 1);
-    const std::string device = GetVolumeNameForVolumeMountPointW(root, volume, MAX_PATH + 1)
-                                   ? utf8(volume)
-                                   : utf8(root);
+    const std::string device =
+        GetVolumeNameForVolumeMountPointW(root, volume, MAX_PATH + 1) ? utf8(volume) : utf8(root);
     ULARGE_INTEGER available{}, total{}, total_free{};
     if (!GetDiskFreeSpaceExW(root, &available, &total, &total_free)) continue;
     namespace f = protocol::inventory::filesystem;
@@ -190,10 +195,9 @@ nlohmann::json nics_of(Problems& problems) {
   ULONG status = ERROR_BUFFER_OVERFLOW;
   for (int attempt = 0; attempt < 4 && status == ERROR_BUFFER_OVERFLOW; ++attempt) {
     buffer.resize(size);
-    status = GetAdaptersAddresses(AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST |
-                                                 GAA_FLAG_SKIP_DNS_SERVER,
-                                  nullptr, reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buffer.data()),
-                                  &size);
+    status = GetAdaptersAddresses(
+        AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER,
+        nullptr, reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buffer.data()), &size);
   }
   if (status != NO_ERROR) {
     problems.add("GetAdaptersAddresses: error " + std::to_string(status));
@@ -209,7 +213,8 @@ nlohmann::json nics_of(Problems& problems) {
     }
     nlohmann::json ipv4 = nlohmann::json::array(), ipv6 = nlohmann::json::array();
     for (auto* u = a->FirstUnicastAddress; u; u = u->Next) {
-      (u->Address.lpSockaddr->sa_family == AF_INET ? ipv4 : ipv6).push_back(address_text(u->Address));
+      (u->Address.lpSockaddr->sa_family == AF_INET ? ipv4 : ipv6)
+          .push_back(address_text(u->Address));
     }
     namespace f = protocol::inventory::nic;
     out.push_back({{f::kName.name, utf8(a->FriendlyName)},
@@ -235,8 +240,8 @@ std::vector<windows::UninstallEntry> uninstall_entries() {
       const std::string release = key.text(L"ReleaseType");
       entries.push_back({key.text(L"DisplayName"), key.text(L"DisplayVersion"),
                          key.dword(L"SystemComponent").value_or(0) == 1,
-                         !key.text(L"ParentKeyName").empty() || release.find("Update") != std::string::npos ||
-                             release == "Hotfix",
+                         !key.text(L"ParentKeyName").empty() ||
+                             release.find("Update") != std::string::npos || release == "Hotfix",
                          view == KEY_WOW64_32KEY});
     }
   }
@@ -285,8 +290,9 @@ std::vector<windows::SqlServerInstance> sql_server_instances() {
 std::vector<std::string> iis_sites() {
   wchar_t windir[MAX_PATH] = L"";
   if (!GetSystemWindowsDirectoryW(windir, MAX_PATH)) return {};
-  std::ifstream file(std::wstring(windir) + L"\\System32\\inetsrv\\config\\applicationHost.config",
-                     std::ios::binary);
+  std::ifstream file(
+      std::filesystem::path(windir) / L"System32\\inetsrv\\config\\applicationHost.config",
+      std::ios::binary);
   if (!file) return {};
   std::string content(windows::kMaxConfigBytes, '\0');
   file.read(content.data(), static_cast<std::streamsize>(content.size()));
@@ -300,9 +306,9 @@ nlohmann::json collect_identity(const Context& ctx, Problems& problems) {
   namespace f = protocol::inventory::identity;
   nlohmann::json data;
   // MachineGuid: made at installation (and by sysprep for each clone), stable across restarts.
-  const std::string id =
-      RegistryKey(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Cryptography").text(L"MachineGuid");
-  if (id.empty()) problems.add("no MachineGuid in the registry");
+  const std::string id = windows::host_id_from_machine_guid(
+      RegistryKey(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Cryptography").text(L"MachineGuid"));
+  if (id.empty()) problems.add("no MachineGuid of 32 hex digits in the registry");
   data[f::kHostId.name] = id;
   data[f::kHostname.name] = computer_name(ComputerNameDnsHostname);
   data[f::kFqdn.name] = computer_name(ComputerNameDnsFullyQualified);
@@ -324,11 +330,12 @@ nlohmann::json collect_system(const Context&, Problems&) {
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  data[f::kBootTime.name] = format_rfc3339(now - static_cast<std::int64_t>(GetTickCount64() / 1000));
+  data[f::kBootTime.name] =
+      format_rfc3339(now - static_cast<std::int64_t>(GetTickCount64() / 1000));
   DYNAMIC_TIME_ZONE_INFORMATION zone{};
-  data[f::kTimezone.name] =
-      GetDynamicTimeZoneInformation(&zone) != TIME_ZONE_ID_INVALID ? utf8(zone.TimeZoneKeyName)
-                                                                   : "";
+  data[f::kTimezone.name] = GetDynamicTimeZoneInformation(&zone) != TIME_ZONE_ID_INVALID
+                                ? utf8(zone.TimeZoneKeyName)
+                                : "";
   data[f::kFirmware.name] = firmware_type();
   const RegistryKey bios(HKEY_LOCAL_MACHINE, L"HARDWARE\\DESCRIPTION\\System\\BIOS");
   const auto vendor = bios.text(L"SystemManufacturer"), product = bios.text(L"SystemProductName");
@@ -336,9 +343,10 @@ nlohmann::json collect_system(const Context&, Problems&) {
   data[f::kVirtualisation.name] = virtualisation.name;
   data[f::kVirtualisationKind.name] = virtualisation.kind;
   namespace dmi = protocol::inventory::dmi;
-  data[f::kDmi.name] = {
-      {dmi::kVendor.name, vendor}, {dmi::kProduct.name, product}, {dmi::kSerial.name, ""},
-      {dmi::kUuid.name, ""}};
+  data[f::kDmi.name] = {{dmi::kVendor.name, vendor},
+                        {dmi::kProduct.name, product},
+                        {dmi::kSerial.name, ""},
+                        {dmi::kUuid.name, ""}};
   return data;
 }
 
@@ -352,10 +360,9 @@ nlohmann::json collect_hardware(const Context&, Problems& problems) {
   if (!known) problems.add("GlobalMemoryStatusEx failed");
   data[f::kMemoryBytes.name] = known ? memory.ullTotalPhys : 0;
   // The commit limit beyond physical memory is what the paging files add.
-  data[f::kSwapBytes.name] =
-      known && memory.ullTotalPageFile > memory.ullTotalPhys
-          ? memory.ullTotalPageFile - memory.ullTotalPhys
-          : 0;
+  data[f::kSwapBytes.name] = known && memory.ullTotalPageFile > memory.ullTotalPhys
+                                 ? memory.ullTotalPageFile - memory.ullTotalPhys
+                                 : 0;
   data[f::kBlockDevices.name] = block_devices_of();
   data[f::kFilesystems.name] = filesystems_of(problems);
   data[f::kNics.name] = nics_of(problems);
@@ -379,9 +386,9 @@ nlohmann::json collect_software(const Context&, const ProcessScan& processes,
   }
   data[f::kServices.name] = windows::services_json(running);
   data[f::kFeatures.name] = windows::features_json(installed_components(), running);
-  data[f::kRecognised.name] = recognise_software(
-      packages, processes, listening,
-      windows::windows_findings(running, sql_server_instances(), iis_sites()));
+  data[f::kRecognised.name] =
+      recognise_software(packages, processes, listening,
+                         windows::windows_findings(running, sql_server_instances(), iis_sites()));
   return data;
 }
 

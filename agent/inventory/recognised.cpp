@@ -112,7 +112,8 @@ const std::regex& compiled(const char* pattern) {
 // ("Microsoft SQL Server 2019 (64-bit)") contains a match of its Windows pattern.
 bool package_matches(const Rule& rule, const std::string& name) {
   return (*rule.packages != '\0' && std::regex_match(name, compiled(rule.packages))) ||
-         (*rule.windows_packages != '\0' && std::regex_search(name, compiled(rule.windows_packages)));
+         (*rule.windows_packages != '\0' &&
+          std::regex_search(name, compiled(rule.windows_packages)));
 }
 
 void match_packages(const Rule& rule, const std::vector<Package>& packages, Finding& finding) {

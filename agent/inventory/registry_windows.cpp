@@ -64,8 +64,7 @@ std::vector<std::wstring> RegistryKey::value_names() const {
   for (DWORD i = 0; key_ && names.size() < kMaxSubkeys; ++i) {
     wchar_t name[16384];  // a value name has at most 16383 characters
     DWORD length = 16384;
-    const LONG status =
-        RegEnumValueW(key_, i, name, &length, nullptr, nullptr, nullptr, nullptr);
+    const LONG status = RegEnumValueW(key_, i, name, &length, nullptr, nullptr, nullptr, nullptr);
     if (status == ERROR_NO_MORE_ITEMS) break;
     if (status == ERROR_SUCCESS) names.emplace_back(name, length);
   }

@@ -32,8 +32,7 @@ std::string address_at(std::span<const unsigned char> bytes, std::size_t at, boo
 
 // The rows of a table whose count the buffer can hold; a count beyond it is a problem.
 std::span<const unsigned char> rows_of(std::span<const unsigned char> table, std::size_t row_size,
-                                       const char* what, Problems& problems,
-                                       std::size_t& count) {
+                                       const char* what, Problems& problems, std::size_t& count) {
   count = 0;
   if (table.size() < 4) {
     if (!table.empty()) problems.add(std::string(what) + ": table shorter than its count");
@@ -123,9 +122,9 @@ std::vector<Package> packages_from_uninstall(const std::vector<UninstallEntry>& 
 namespace {
 
 std::string state_name(std::uint32_t state) {
-  static constexpr const char* kNames[] = {"stopped",          "start pending", "stop pending",
-                                           "running",          "continue pending",
-                                           "pause pending",    "paused"};
+  static constexpr const char* kNames[] = {"stopped", "start pending",    "stop pending",
+                                           "running", "continue pending", "pause pending",
+                                           "paused"};
   return state >= 1 && state <= 7 ? kNames[state - 1] : "unknown";
 }
 
@@ -162,8 +161,12 @@ struct Role {
   const char* service;
 };
 constexpr Role kRoles[] = {
-    {"AD-Domain-Services", "NTDS"}, {"DHCP", "DHCPServer"},  {"DNS", "DNS"},
-    {"Hyper-V", "vmms"},            {"Web-Server", "W3SVC"}, {"FS-DFS-Replication", "DFSR"},
+    {"AD-Domain-Services", "NTDS"},
+    {"DHCP", "DHCPServer"},
+    {"DNS", "DNS"},
+    {"Hyper-V", "vmms"},
+    {"Web-Server", "W3SVC"},
+    {"FS-DFS-Replication", "DFSR"},
 };
 
 // Service names are case-insensitive on Windows.
@@ -259,8 +262,8 @@ std::vector<std::string> iis_sites(std::string_view config) {
   config = config.substr(0, kMaxConfigBytes);
   std::set<std::string> names;
   constexpr std::string_view kOpen = "<site ", kName = "name=\"";
-  for (std::size_t at = config.find(kOpen); at != std::string_view::npos && names.size() < kMaxSites;
-       at = config.find(kOpen, at + 1)) {
+  for (std::size_t at = config.find(kOpen);
+       at != std::string_view::npos && names.size() < kMaxSites; at = config.find(kOpen, at + 1)) {
     const auto end = config.find('>', at);
     const auto tag = config.substr(at, end == std::string_view::npos ? end : end - at);
     const auto name_at = tag.find(kName);
@@ -270,6 +273,16 @@ std::vector<std::string> iis_sites(std::string_view config) {
     if (quote != std::string_view::npos && quote > 0) names.emplace(value.substr(0, quote));
   }
   return {names.begin(), names.end()};
+}
+
+std::string host_id_from_machine_guid(std::string_view guid) {
+  std::string id;
+  for (const char c : guid) {
+    if (c == '-') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return "";
+    id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return id.size() == 32 ? id : "";
 }
 
 nlohmann::json os_json(const VersionValues& v) {
@@ -299,10 +312,17 @@ Virtualisation virtualisation_of(const std::string& manufacturer, const std::str
   std::transform(both.begin(), both.end(), both.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   static constexpr std::pair<const char*, const char*> kKnown[] = {
-      {"vmware", "vmware"},      {"virtualbox", "oracle"}, {"innotek", "oracle"},
-      {"qemu", "kvm"},           {"kvm", "kvm"},           {"xen", "xen"},
-      {"amazon ec2", "amazon"},  {"google", "google"},     {"openstack", "kvm"},
-      {"bochs", "bochs"},        {"parallels", "parallels"},
+      {"vmware", "vmware"},
+      {"virtualbox", "oracle"},
+      {"innotek", "oracle"},
+      {"qemu", "kvm"},
+      {"kvm", "kvm"},
+      {"xen", "xen"},
+      {"amazon ec2", "amazon"},
+      {"google", "google"},
+      {"openstack", "kvm"},
+      {"bochs", "bochs"},
+      {"parallels", "parallels"},
       {"microsoft corporation virtual machine", "microsoft"},
   };
   for (const auto& [needle, name] : kKnown) {

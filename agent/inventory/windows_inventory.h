@@ -9,6 +9,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agent/inventory/connections.h"
@@ -72,8 +73,8 @@ struct SqlServerInstance {
   std::string version;  // Setup\Version: "15.0.2000.5"
 };
 std::vector<Evidence> windows_findings(const std::vector<ServiceEntry>& services,
-                                      const std::vector<SqlServerInstance>& sql_server,
-                                      const std::vector<std::string>& iis_sites);
+                                       const std::vector<SqlServerInstance>& sql_server,
+                                       const std::vector<std::string>& iis_sites);
 
 // The site names of IIS's applicationHost.config (<site name="...">), at most kMaxSites; the file
 // is read up to kMaxConfigBytes.
@@ -81,11 +82,15 @@ inline constexpr std::size_t kMaxSites = 1024;
 inline constexpr std::size_t kMaxConfigBytes = 16 << 20;
 std::vector<std::string> iis_sites(std::string_view application_host_config);
 
+// The host id from the registry's MachineGuid ("A1B2C3D4-...") in the Linux agent's form:
+// 32 lower-case hex digits, as /etc/machine-id and the DMI UUID give it; "" for anything else.
+std::string host_id_from_machine_guid(std::string_view guid);
+
 // ---- The operating system: HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion and
 // RtlGetVersion.
 struct VersionValues {
-  std::string product_name;  // "Windows Server 2019 Standard"
-  std::string edition_id;    // "ServerStandard"
+  std::string product_name;     // "Windows Server 2019 Standard"
+  std::string edition_id;       // "ServerStandard"
   std::string display_version;  // DisplayVersion, else ReleaseId ("1809"); "" on older builds
   unsigned major = 0, minor = 0, build = 0;
   std::optional<std::uint32_t> ubr;           // the update build revision

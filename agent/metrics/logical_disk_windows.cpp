@@ -17,9 +17,9 @@ namespace {
 // The volume's counters since boot, or nothing when it keeps none (Wine answers no such
 // request). Opening \\.\C: for no access needs no privilege.
 std::optional<VolumeIo> read_io(const std::wstring& letter) {
-  const HANDLE volume = CreateFileW((L"\\\\.\\" + letter).c_str(), 0,
-                                    FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING, 0,
-                                    nullptr);
+  const HANDLE volume =
+      CreateFileW((L"\\\\.\\" + letter).c_str(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                  OPEN_EXISTING, 0, nullptr);
   if (volume == INVALID_HANDLE_VALUE) return std::nullopt;
   DISK_PERFORMANCE performance{};
   DWORD returned = 0;
@@ -28,11 +28,13 @@ std::optional<VolumeIo> read_io(const std::wstring& letter) {
                     returned >= sizeof performance;
   CloseHandle(volume);
   if (!read) return std::nullopt;
-  const auto u64 = [](LARGE_INTEGER v) { return static_cast<std::uint64_t>(std::max<LONGLONG>(v.QuadPart, 0)); };
-  return VolumeIo{u64(performance.BytesRead),  u64(performance.BytesWritten),
-                  performance.ReadCount,       performance.WriteCount,
-                  u64(performance.ReadTime),   u64(performance.WriteTime),
-                  u64(performance.IdleTime),   performance.QueueDepth};
+  const auto u64 = [](LARGE_INTEGER v) {
+    return static_cast<std::uint64_t>(std::max<LONGLONG>(v.QuadPart, 0));
+  };
+  return VolumeIo{u64(performance.BytesRead), u64(performance.BytesWritten),
+                  performance.ReadCount,      performance.WriteCount,
+                  u64(performance.ReadTime),  u64(performance.WriteTime),
+                  u64(performance.IdleTime),  performance.QueueDepth};
 }
 
 std::vector<VolumeReading> read_volumes() {
@@ -47,7 +49,7 @@ std::vector<VolumeReading> read_volumes() {
     if (!GetDiskFreeSpaceExW(root, &caller_free, &total, &total_free)) continue;
     std::string name = utf8(root);
     if (name.ends_with('\\')) name.pop_back();  // "C:", as windows_exporter's volume label
-    volumes.push_back({name, total.QuadPart, total_free.QuadPart, 
+    volumes.push_back({name, total.QuadPart, total_free.QuadPart,
                        read_io(std::wstring(root, 2))});  // "C:" of "C:\\"
   }
   return volumes;

@@ -9,7 +9,8 @@ namespace sahab::agent::windows {
 
 std::vector<ServiceReading> read_services() {
   const SC_HANDLE manager = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_ENUMERATE_SERVICE);
-  if (!manager) throw CollectorError("OpenSCManager failed: error " + std::to_string(GetLastError()));
+  if (!manager)
+    throw CollectorError("OpenSCManager failed: error " + std::to_string(GetLastError()));
   constexpr std::size_t kMaxServices = 20'000;
   std::vector<ServiceReading> services;
   std::vector<unsigned char> buffer(256 * 1024);
@@ -25,8 +26,8 @@ std::vector<ServiceReading> read_services() {
     }
     const auto* entries = reinterpret_cast<const ENUM_SERVICE_STATUS_PROCESSW*>(buffer.data());
     for (DWORD i = 0; i < count; ++i)
-      services.push_back({utf8(entries[i].lpServiceName),
-                          entries[i].ServiceStatusProcess.dwCurrentState});
+      services.push_back(
+          {utf8(entries[i].lpServiceName), entries[i].ServiceStatusProcess.dwCurrentState});
     more = !done;
   }
   CloseServiceHandle(manager);

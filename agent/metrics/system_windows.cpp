@@ -1,7 +1,8 @@
 // windows_system_*: the boot time from GetTickCount64, context switches and system calls from
 // NtQuerySystemInformation (SystemPerformanceInformation), threads from GetPerformanceInfo.
-// The processor queue length: the ready threads of NtQuerySystemInformation(SystemProcessInformation)
-// (count_ready_threads), which is what the performance counter counts, without PDH.
+// The processor queue length: the ready threads of
+// NtQuerySystemInformation(SystemProcessInformation) (count_ready_threads), which is what the
+// performance counter counts, without PDH.
 #include <windows.h>
 // psapi.h and winternl.h need windows.h first.
 #include <psapi.h>
@@ -21,8 +22,8 @@ std::vector<unsigned char> process_information() {
   std::vector<unsigned char> buffer(512 * 1024);
   for (int attempt = 0; attempt < 4; ++attempt) {
     ULONG needed = 0;
-    const NTSTATUS status = NtQuerySystemInformation(
-        SystemProcessInformation, buffer.data(), static_cast<ULONG>(buffer.size()), &needed);
+    const NTSTATUS status = NtQuerySystemInformation(SystemProcessInformation, buffer.data(),
+                                                     static_cast<ULONG>(buffer.size()), &needed);
     if (status >= 0) return buffer;
     if (needed == 0 || needed > 64u << 20) break;  // not a size problem, or absurd
     buffer.resize(needed + 64 * 1024);

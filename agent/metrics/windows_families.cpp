@@ -141,8 +141,8 @@ void add_logical_disk_io_families(MetricFamilies& out, const std::vector<VolumeR
        MetricType::Counter, [](const VolumeIo& io) { return as_double(io.bytes_written); }},
       {"windows_logical_disk_reads_total", "Read operations on the volume.", MetricType::Counter,
        [](const VolumeIo& io) { return as_double(io.reads); }},
-      {"windows_logical_disk_writes_total", "Write operations on the volume.",
-       MetricType::Counter, [](const VolumeIo& io) { return as_double(io.writes); }},
+      {"windows_logical_disk_writes_total", "Write operations on the volume.", MetricType::Counter,
+       [](const VolumeIo& io) { return as_double(io.writes); }},
       {"windows_logical_disk_read_seconds_total", "Seconds the volume was busy reading.",
        MetricType::Counter, [](const VolumeIo& io) { return ticks_to_seconds(io.read_ticks); }},
       {"windows_logical_disk_write_seconds_total", "Seconds the volume was busy writing.",
@@ -252,7 +252,8 @@ std::uint64_t count_ready_threads(std::span<const unsigned char> buffer) {
   constexpr std::size_t kProcessSize = 0x100, kThreadSize = 0x50, kStateOffset = 0x44;
   constexpr std::uint32_t kReady = 1, kDeferredReady = 7;
   const auto u32 = [&](std::size_t at) {
-    return static_cast<std::uint32_t>(buffer[at]) | static_cast<std::uint32_t>(buffer[at + 1]) << 8 |
+    return static_cast<std::uint32_t>(buffer[at]) |
+           static_cast<std::uint32_t>(buffer[at + 1]) << 8 |
            static_cast<std::uint32_t>(buffer[at + 2]) << 16 |
            static_cast<std::uint32_t>(buffer[at + 3]) << 24;
   };
@@ -272,9 +273,9 @@ std::uint64_t count_ready_threads(std::span<const unsigned char> buffer) {
 }
 
 void add_service_families(MetricFamilies& out, const std::vector<ServiceReading>& services) {
-  static constexpr const char* kStates[] = {"stopped",          "start pending", "stop pending",
-                                            "running",          "continue pending",
-                                            "pause pending",    "paused",        "unknown"};
+  static constexpr const char* kStates[] = {"stopped", "start pending",    "stop pending",
+                                            "running", "continue pending", "pause pending",
+                                            "paused",  "unknown"};
   FamilyBuilder state(out, "windows_service_state",
                       "The state of the service, 1 if the current state, 0 otherwise.",
                       MetricType::Gauge);

@@ -84,7 +84,7 @@ struct VolumeReading {
   std::string volume;
   std::uint64_t size_bytes = 0;
   std::uint64_t free_bytes = 0;
-  std::optional<VolumeIo> io;
+  std::optional<VolumeIo> io = std::nullopt;
 };
 // windows_logical_disk_{size,free}_bytes{volume}; for volumes with counters
 // windows_logical_disk_{read,write}_bytes_total, {reads,writes}_total,

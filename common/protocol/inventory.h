@@ -71,8 +71,9 @@ inline constexpr Field kVersionCodename{"version_codename", Kind::kText, "", 0, 
 inline constexpr Field kEdition{"edition", Kind::kText, "", 0, kNameBytes};
 inline constexpr Field kBuild{"build", Kind::kText, "", 0, 64};
 inline constexpr Field kInstallDate{"install_date", Kind::kText, "", 0, 64};
-inline constexpr std::array kFields{kFamily, kName,            kVersion, kId,   kPrettyName,
-                                    kIdLike, kVersionCodename, kEdition, kBuild, kInstallDate};
+inline constexpr std::array kFields{kFamily,     kName,       kVersion,         kId,
+                                    kPrettyName, kIdLike,     kVersionCodename, kEdition,
+                                    kBuild,      kInstallDate};
 }  // namespace os
 
 // system.dmi

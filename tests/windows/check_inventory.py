@@ -28,7 +28,7 @@ for name, section in sections.items():
 data = {name: s.get("data", {}) for name, s in sections.items()}
 
 identity = data.get("identity", {})
-check(re.fullmatch(r"[0-9a-f-]{36}", identity.get("host_id", "")), f"host_id {identity.get('host_id')}")
+check(re.fullmatch(r"[0-9a-f]{32}", identity.get("host_id", "")), f"host_id {identity.get('host_id')}")
 check(identity.get("hostname"), "no hostname")
 check(identity.get("labels") == {"probe": "wine"}, f"labels {identity.get('labels')}")
 

@@ -179,7 +179,8 @@ TEST_CASE("windows families: service state, one sample per state, names lower-ca
 namespace {
 
 // A SystemProcessInformation buffer: processes of 0x100 bytes, each with its threads' states.
-std::vector<unsigned char> process_buffer(const std::vector<std::vector<std::uint32_t>>& processes) {
+std::vector<unsigned char> process_buffer(
+    const std::vector<std::vector<std::uint32_t>>& processes) {
   std::vector<unsigned char> out;
   for (std::size_t p = 0; p < processes.size(); ++p) {
     const std::size_t start = out.size();

@@ -23,7 +23,9 @@ struct Table {
     for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<unsigned char>(v >> (8 * i)));
   }
   void raw(std::initializer_list<unsigned char> b) { bytes.insert(bytes.end(), b); }
-  void port(std::uint16_t p) { raw({static_cast<unsigned char>(p >> 8), static_cast<unsigned char>(p), 0, 0}); }
+  void port(std::uint16_t p) {
+    raw({static_cast<unsigned char>(p >> 8), static_cast<unsigned char>(p), 0, 0});
+  }
   std::vector<unsigned char> done(std::uint32_t count) {
     for (int i = 0; i < 4; ++i) bytes[i] = static_cast<unsigned char>(count >> (8 * i));
     return bytes;
@@ -98,17 +100,26 @@ TEST_CASE("windows inventory: a TCP table's rows become listening sockets and ed
   tracker.observe_rows(rows, {{2200, "sqlservr"}, {640, "lsass"}});
   const auto listening = tracker.listening();
   REQUIRE(listening.size() == 1);
-  CHECK(listening[0] == nlohmann::json{{"protocol", "tcp"}, {"address", "0.0.0.0"},
-                                       {"port", 1433}, {"process", "sqlservr"}});
+  CHECK(listening[0] ==
+        nlohmann::json{
+            {"protocol", "tcp"}, {"address", "0.0.0.0"}, {"port", 1433}, {"process", "sqlservr"}});
   const auto edges = tracker.edges();
   REQUIRE(edges.size() == 2);
   // Two clients of the same peer are one inbound edge counted twice; the ephemeral port is 0.
-  CHECK(edges[0] == nlohmann::json{{"direction", "inbound"}, {"local_address", "10.0.0.5"},
-                                   {"local_port", 1433}, {"remote_address", "10.0.0.9"},
-                                   {"remote_port", 0}, {"process", "sqlservr"}, {"count", 2}});
-  CHECK(edges[1] == nlohmann::json{{"direction", "outbound"}, {"local_address", "10.0.0.5"},
-                                   {"local_port", 0}, {"remote_address", "10.0.0.20"},
-                                   {"remote_port", 389}, {"process", "lsass"}, {"count", 1}});
+  CHECK(edges[0] == nlohmann::json{{"direction", "inbound"},
+                                   {"local_address", "10.0.0.5"},
+                                   {"local_port", 1433},
+                                   {"remote_address", "10.0.0.9"},
+                                   {"remote_port", 0},
+                                   {"process", "sqlservr"},
+                                   {"count", 2}});
+  CHECK(edges[1] == nlohmann::json{{"direction", "outbound"},
+                                   {"local_address", "10.0.0.5"},
+                                   {"local_port", 0},
+                                   {"remote_address", "10.0.0.20"},
+                                   {"remote_port", 389},
+                                   {"process", "lsass"},
+                                   {"count", 1}});
 }
 
 TEST_CASE("windows inventory: IPv6 rows, IPv4-mapped peers normalised, UDP sockets listening") {
@@ -142,8 +153,9 @@ TEST_CASE("windows inventory: IPv6 rows, IPv4-mapped peers normalised, UDP socke
   REQUIRE(listening.size() == 3);
   CHECK(listening[0]["address"] == "::");
   CHECK(listening[0]["process"] == "system");
-  CHECK(listening[1] == nlohmann::json{{"protocol", "udp"}, {"address", "0.0.0.0"},
-                                       {"port", 53}, {"process", "dns"}});
+  CHECK(listening[1] ==
+        nlohmann::json{
+            {"protocol", "udp"}, {"address", "0.0.0.0"}, {"port", 53}, {"process", "dns"}});
   CHECK(listening[2]["process"] == "");  // PID 900 not among the processes: unknown
   const auto edges = tracker.edges();
   REQUIRE(edges.size() == 1);
@@ -177,15 +189,18 @@ TEST_CASE("windows inventory: Wine's recorded TCP table (owning PID 0) gives soc
   const auto rows = parse_tcp_table(hex_fixture("wine_tcp_table.hex"), false, problems);
   CHECK(problems.empty());
   REQUIRE(!rows.empty());
-  bool listening = false;
+  bool listens = false;
   for (const auto& [protocol, e] : rows) {
     CHECK(e.inode == 0);
-    listening |= e.state == kTcpListen && e.local_address == "127.0.0.1";
+    listens |= e.state == kTcpListen && e.local_address == "127.0.0.1";
   }
-  CHECK(listening);
+  CHECK(listens);
+  // processes_windows.cpp never names PID 0 (the idle process) as an owner.
   ConnectionTracker tracker({});
-  tracker.observe_rows(rows, {{0, "must never be used"}});
-  for (const auto& l : tracker.listening()) CHECK(l["process"] != "");
+  tracker.observe_rows(rows, {});
+  const auto listening = tracker.listening();
+  REQUIRE(!listening.empty());
+  for (const auto& l : listening) CHECK(l["process"] == "");
 }
 
 TEST_CASE("windows inventory: uninstall entries as packages, hidden ones and updates left out") {
@@ -200,20 +215,26 @@ TEST_CASE("windows inventory: uninstall entries as packages, hidden ones and upd
   });
   REQUIRE(packages.size() == 3);
   CHECK(packages[0] == Package{"7-Zip 22.01 (x64)", "22.01", "x64", "installed"});
-  CHECK(packages[1] == Package{"Microsoft SQL Server 2019 (64-bit)", "15.0.2000.5", "x64",
-                               "installed"});
+  CHECK(packages[1] ==
+        Package{"Microsoft SQL Server 2019 (64-bit)", "15.0.2000.5", "x64", "installed"});
   CHECK(packages[2].arch == "x86");
 }
 
 TEST_CASE("windows inventory: services with state and start type, enabled when automatic") {
   const auto services = services_json({{"W3SVC", 2, 4}, {"Spooler", 4, 1}, {"BITS", 3, 7}});
   REQUIRE(services.size() == 3);
-  CHECK(services[0] == nlohmann::json{{"name", "BITS"}, {"state", "paused"}, {"enabled", false},
-                                      {"running", false}, {"start_type", "manual"}});
+  CHECK(services[0] == nlohmann::json{{"name", "BITS"},
+                                      {"state", "paused"},
+                                      {"enabled", false},
+                                      {"running", false},
+                                      {"start_type", "manual"}});
   CHECK(services[1]["start_type"] == "disabled");
   CHECK(services[1]["state"] == "stopped");
-  CHECK(services[2] == nlohmann::json{{"name", "W3SVC"}, {"state", "running"}, {"enabled", true},
-                                      {"running", true}, {"start_type", "auto"}});
+  CHECK(services[2] == nlohmann::json{{"name", "W3SVC"},
+                                      {"state", "running"},
+                                      {"enabled", true},
+                                      {"running", true},
+                                      {"start_type", "auto"}});
   CHECK(services_json({{"odd", 9, 0}})[0]["state"] == "unknown");
 }
 
@@ -221,7 +242,8 @@ TEST_CASE("windows inventory: features from Server Manager's cache, else from ro
   const std::vector<ServiceEntry> services = {{"NTDS", 2, 4}, {"dns", 2, 4}, {"W3SVC", 3, 1}};
   const auto inferred = features_json({}, services);
   REQUIRE(inferred.size() == 3);
-  CHECK(inferred[0] == nlohmann::json{{"name", "AD-Domain-Services"}, {"evidence", "service NTDS"}});
+  CHECK(inferred[0] ==
+        nlohmann::json{{"name", "AD-Domain-Services"}, {"evidence", "service NTDS"}});
   CHECK(inferred[1]["name"] == "DNS");
   CHECK(inferred[2]["name"] == "Web-Server");
   const auto cached = features_json({"FS-FileServer", "Web-Server"}, services);
@@ -238,12 +260,11 @@ TEST_CASE("windows inventory: SQL Server, IIS and PostgreSQL recognised from Win
   };
   ProcessScan processes;
   processes.names = {"sqlservr", "w3wp", "svchost"};
-  const nlohmann::json listening = {{{"protocol", "tcp"}, {"address", "0.0.0.0"}, {"port", 1433},
-                                     {"process", ""}}};
-  const auto extra =
-      windows_findings({{"MSSQL$EXPRESS", 2, 4}, {"W3SVC", 2, 4}, {"Spooler", 2, 4}},
-                       {{"EXPRESS", "Express Edition (64-bit)", "15.0.2000.5"}},
-                       {"Default Web Site", "intranet"});
+  const nlohmann::json listening = {
+      {{"protocol", "tcp"}, {"address", "0.0.0.0"}, {"port", 1433}, {"process", ""}}};
+  const auto extra = windows_findings({{"MSSQL$EXPRESS", 2, 4}, {"W3SVC", 2, 4}, {"Spooler", 2, 4}},
+                                      {{"EXPRESS", "Express Edition (64-bit)", "15.0.2000.5"}},
+                                      {"Default Web Site", "intranet"});
   const auto found = recognise_software(packages, processes, listening, extra);
   REQUIRE(found.size() == 3);
   CHECK(found[0]["name"] == "iis");
@@ -309,4 +330,12 @@ TEST_CASE("windows inventory: virtualisation from the SMBIOS names and the hyper
   const auto metal = virtualisation_of("Dell Inc.", "PowerEdge R740", false);
   CHECK(metal.name == "none");
   CHECK(metal.kind == "none");
+}
+
+TEST_CASE("windows inventory: the host id is the MachineGuid as 32 lower-case hex digits") {
+  CHECK(host_id_from_machine_guid("6B29FC40-CA47-1067-B31D-00DD010662DA") ==
+        "6b29fc40ca471067b31d00dd010662da");
+  CHECK(host_id_from_machine_guid("").empty());
+  CHECK(host_id_from_machine_guid("6B29FC40-CA47-1067-B31D-00DD010662").empty());  // short
+  CHECK(host_id_from_machine_guid("6B29FC40-CA47-1067-B31D-00DD010662DZ").empty());
 }
