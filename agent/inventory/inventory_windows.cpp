@@ -76,9 +76,14 @@ std::string arch_name() {
   }
 }
 
+// GetFirmwareType (Windows 8 / 2012 and later) looked up at run time: Wine lacks it, and a
+// missing import would stop the whole exe. "" when unknown.
 std::string firmware_type() {
+  using GetFirmwareTypeFn = BOOL(WINAPI*)(FIRMWARE_TYPE*);
+  const auto get = reinterpret_cast<GetFirmwareTypeFn>(reinterpret_cast<void*>(
+      GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "GetFirmwareType")));
   FIRMWARE_TYPE type = FirmwareTypeUnknown;
-  if (!GetFirmwareType(&type)) return "";
+  if (!get || !get(&type)) return "";
   return type == FirmwareTypeUefi ? "uefi" : type == FirmwareTypeBios ? "bios" : "";
 }
 

@@ -182,25 +182,27 @@ TEST_CASE("windows inventory: a table whose count overruns its buffer keeps the 
 }
 
 TEST_CASE("windows inventory: Wine's recorded TCP table (owning PID 0) gives sockets, no owners") {
-  // Recorded with GetExtendedTcpTable(AF_INET, TCP_TABLE_OWNER_PID_ALL) under Wine 8.0 while the
-  // agent listened on 127.0.0.1 and curl was connected to it (tests/windows/inventory_wine.sh
-  // prints such a table with --tcp-table).
+  // Recorded with sahab-inventory-probe.exe --tcp-table under Wine 8.0 while sahab-agent.exe
+  // listened on 127.0.0.1:54553 and a client was connected to it; kept: the agent's rows (listen,
+  // both ends of the connection, a TIME_WAIT), one TIME_WAIT and one listener of other programs.
   Problems problems;
   const auto rows = parse_tcp_table(hex_fixture("wine_tcp_table.hex"), false, problems);
   CHECK(problems.empty());
-  REQUIRE(!rows.empty());
-  bool listens = false;
-  for (const auto& [protocol, e] : rows) {
-    CHECK(e.inode == 0);
-    listens |= e.state == kTcpListen && e.local_address == "127.0.0.1";
-  }
-  CHECK(listens);
+  REQUIRE(rows.size() == 4);  // the two TIME_WAIT rows left out
+  for (const auto& [protocol, e] : rows) CHECK(e.inode == 0);
   // processes_windows.cpp never names PID 0 (the idle process) as an owner.
   ConnectionTracker tracker({});
   tracker.observe_rows(rows, {});
-  const auto listening = tracker.listening();
-  REQUIRE(!listening.empty());
-  for (const auto& l : listening) CHECK(l["process"] == "");
+  CHECK(tracker.listening() ==
+        nlohmann::json{
+            {{"protocol", "tcp"}, {"address", "0.0.0.0"}, {"port", 2024}, {"process", ""}},
+            {{"protocol", "tcp"}, {"address", "127.0.0.1"}, {"port", 54553}, {"process", ""}}});
+  const auto edges = tracker.edges();
+  REQUIRE(edges.size() == 2);  // a loopback connection: the server's inbound, the client's outbound
+  CHECK(edges[0]["direction"] == "inbound");
+  CHECK(edges[0]["local_port"] == 54553);
+  CHECK(edges[1]["direction"] == "outbound");
+  CHECK(edges[1]["remote_port"] == 54553);
 }
 
 TEST_CASE("windows inventory: uninstall entries as packages, hidden ones and updates left out") {
