@@ -68,6 +68,23 @@ python3 "$here/check_inventory.py" "$WORK/inventory.json" "$(nproc)" "$memtotal"
   fail "the inventory lacks what Wine provides (above)"
 ok "every section filled as far as Wine provides: OS, hardware, software, services, features, recognised, listening"
 
+# The service collector (on with --collector.service): each service in exactly one of the eight
+# states, the test's automatic but never started MSSQL$PROBE stopped.
+curl -fsS --max-time 30 "http://127.0.0.1:$port/metrics" >"$WORK/metrics.txt" || fail "scrape"
+python3 - "$WORK/metrics.txt" <<'PY' || fail "windows_service_state (above)"
+import collections, re, sys
+states = collections.defaultdict(dict)
+for line in open(sys.argv[1]):
+    m = re.fullmatch(r'windows_service_state\{name="([^"]*)",state="([^"]*)"\} (\S+)\n', line)
+    if m:
+        states[m[1]][m[2]] = float(m[3])
+bad = [n for n, s in states.items() if len(s) != 8 or sorted(s.values()) != [0] * 7 + [1]]
+probe = states.get("mssql$probe", {})
+if len(states) < 5 or bad or probe.get("stopped") != 1:
+    sys.exit(f"{len(states)} services, malformed: {bad}, mssql$probe: {probe}")
+PY
+ok "windows_service_state: every service in one of eight states, MSSQL\$PROBE stopped"
+
 wine "$PROBE" --tcp-table >"$WORK/tcp_table.hex" || fail "--tcp-table failed"
 grep -q . "$WORK/tcp_table.hex" || fail "no TCP table"
 ok "the raw TCP table is readable (the form of tests/fixtures/windows/wine_tcp_table.hex)"
