@@ -4,6 +4,7 @@ what inventory_wine.sh wrote into Wine's registry and against the machine Wine r
 
     check_inventory.py INVENTORY_JSON CPUS MEMTOTAL_BYTES AGENT_PORT
 """
+import hashlib
 import json
 import re
 import sys
@@ -23,8 +24,12 @@ check(doc.get("full") is True, "full is not true")
 sections = doc.get("sections", {})
 check(set(sections) == {"identity", "system", "hardware", "software", "network"},
       f"sections {sorted(sections)}")
+# Each hash is SHA-256 (Windows' CNG here, mbedTLS on Linux) of the data's canonical JSON: keys
+# sorted, no spaces, UTF-8 as is, as nlohmann's dump() writes it.
 for name, section in sections.items():
-    check(re.fullmatch(r"[0-9a-f]{64}", section.get("hash", "")), f"{name}: hash {section.get('hash')}")
+    canonical = json.dumps(section.get("data"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    check(section.get("hash") == hashlib.sha256(canonical.encode()).hexdigest(),
+          f"{name}: hash {section.get('hash')} is not the SHA-256 of its data")
 data = {name: s.get("data", {}) for name, s in sections.items()}
 
 identity = data.get("identity", {})

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/protocol/inventory.h"
+
 using namespace sahab::agent::inventory;
 using namespace sahab::agent::inventory::windows;
 
@@ -340,4 +342,35 @@ TEST_CASE("windows inventory: the host id is the MachineGuid as 32 lower-case he
   CHECK(host_id_from_machine_guid("").empty());
   CHECK(host_id_from_machine_guid("6B29FC40-CA47-1067-B31D-00DD010662").empty());  // short
   CHECK(host_id_from_machine_guid("6B29FC40-CA47-1067-B31D-00DD010662DZ").empty());
+}
+
+TEST_CASE("windows inventory: every record the mapping writes has its row in the section tables") {
+  namespace inv = sahab::protocol::inventory;
+  VersionValues v;
+  v.product_name = "Windows Server 2022 Datacenter";
+  v.major = 10;
+  v.build = 20348;
+  v.install_date = 1'700'000'000;
+  const nlohmann::json system = {{"os", os_json(v)}};
+  const std::vector<ServiceEntry> services = {{"W3SVC", 2, 4}, {"MSSQLSERVER", 2, 4}};
+  const nlohmann::json software = {
+      {"services", services_json(services)},
+      {"features", features_json({"Web-Server"}, services)},
+      {"recognised", recognise_software({}, {}, nlohmann::json::array(),
+                                        windows_findings(services, {}, {"Default Web Site"}))}};
+  CHECK_NOTHROW(inv::check_section("system", system, "system"));
+  CHECK_NOTHROW(inv::check_section("software", software, "software"));
+  // No field outside the tables: the collector keeps only what a table owns.
+  const auto owned = [](const nlohmann::json& record, std::span<const inv::Field> fields) {
+    for (const auto& [key, value] : record.items()) {
+      bool found = false;
+      for (const auto& f : fields) found |= f.name == key;
+      CHECK_MESSAGE(found, key);
+    }
+  };
+  owned(system["os"], inv::os::kFields);
+  for (const auto& s : software["services"]) owned(s, inv::service::kFields);
+  for (const auto& f : software["features"]) owned(f, inv::feature::kFields);
+  for (const auto& r : software["recognised"]) owned(r, inv::recognised::kFields);
+  CHECK(software["recognised"].size() == 2);  // iis and sqlserver
 }
