@@ -87,6 +87,16 @@ std::string firmware_type() {
   return type == FirmwareTypeUefi ? "uefi" : type == FirmwareTypeBios ? "bios" : "";
 }
 
+// The SMBIOS System Information of GetSystemFirmwareTable('RSMB') (no privilege needed).
+windows::SmbiosSystem smbios_table() {
+  constexpr DWORD kRsmb = 'R' << 24 | 'S' << 16 | 'M' << 8 | 'B';
+  const UINT size = GetSystemFirmwareTable(kRsmb, 0, nullptr, 0);
+  if (size == 0 || size > 4u << 20) return {};
+  std::vector<unsigned char> raw(size);
+  if (GetSystemFirmwareTable(kRsmb, 0, raw.data(), size) != size) return {};
+  return windows::smbios_system(raw);
+}
+
 bool hypervisor_bit() {
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
   return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 31));
@@ -342,16 +352,20 @@ nlohmann::json collect_system(const Context&, Problems&) {
                                 ? utf8(zone.TimeZoneKeyName)
                                 : "";
   data[f::kFirmware.name] = firmware_type();
+  auto smbios = smbios_table();
+  // The registry's copy of the names where the SMBIOS table gives none.
   const RegistryKey bios(HKEY_LOCAL_MACHINE, L"HARDWARE\\DESCRIPTION\\System\\BIOS");
-  const auto vendor = bios.text(L"SystemManufacturer"), product = bios.text(L"SystemProductName");
-  const auto virtualisation = windows::virtualisation_of(vendor, product, hypervisor_bit());
+  if (smbios.vendor.empty()) smbios.vendor = bios.text(L"SystemManufacturer");
+  if (smbios.product.empty()) smbios.product = bios.text(L"SystemProductName");
+  const auto virtualisation =
+      windows::virtualisation_of(smbios.vendor, smbios.product, hypervisor_bit());
   data[f::kVirtualisation.name] = virtualisation.name;
   data[f::kVirtualisationKind.name] = virtualisation.kind;
   namespace dmi = protocol::inventory::dmi;
-  data[f::kDmi.name] = {{dmi::kVendor.name, vendor},
-                        {dmi::kProduct.name, product},
-                        {dmi::kSerial.name, ""},
-                        {dmi::kUuid.name, ""}};
+  data[f::kDmi.name] = {{dmi::kVendor.name, smbios.vendor},
+                        {dmi::kProduct.name, smbios.product},
+                        {dmi::kSerial.name, smbios.serial},
+                        {dmi::kUuid.name, smbios.uuid}};
   return data;
 }
 

@@ -285,6 +285,70 @@ std::string host_id_from_machine_guid(std::string_view guid) {
   return id.size() == 32 ? id : "";
 }
 
+namespace {
+
+// String `index` (1-based) of the string set starting at `at`; "" for 0 or past the set.
+std::string smbios_string(std::span<const unsigned char> table, std::size_t at, unsigned index) {
+  for (unsigned i = 1; index != 0 && at < table.size() && table[at] != 0; ++i) {
+    std::size_t end = at;
+    while (end < table.size() && table[end] != 0) ++end;
+    if (i == index) {
+      return std::string(
+          text::trim(std::string_view(reinterpret_cast<const char*>(table.data() + at), end - at)));
+    }
+    at = end + 1;
+  }
+  return "";
+}
+
+std::string smbios_uuid(std::span<const unsigned char, 16> u, bool little_endian_fields) {
+  // All zeros or all ones: "not present" / "not set" per the SMBIOS specification.
+  if (std::all_of(u.begin(), u.end(), [](auto b) { return b == 0; }) ||
+      std::all_of(u.begin(), u.end(), [](auto b) { return b == 0xff; }))
+    return "";
+  static constexpr int kBig[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  static constexpr int kLittle[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+  const int* order = little_endian_fields ? kLittle : kBig;
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += kDigits[u[order[i]] >> 4];
+    out += kDigits[u[order[i]] & 0xf];
+  }
+  return out;
+}
+
+}  // namespace
+
+SmbiosSystem smbios_system(std::span<const unsigned char> raw) {
+  constexpr std::size_t kHeader = 8;  // RawSMBIOSData before the table
+  if (raw.size() < kHeader) return {};
+  const unsigned major = raw[1], minor = raw[2];
+  const std::size_t length =
+      raw[4] | raw[5] << 8 | raw[6] << 16 | static_cast<std::size_t>(raw[7]) << 24;
+  const auto table = raw.subspan(kHeader, std::min(length, raw.size() - kHeader));
+  for (std::size_t at = 0; at + 4 <= table.size();) {
+    const unsigned type = table[at], size = table[at + 1];
+    if (size < 4 || at + size > table.size()) break;
+    if (type == 1 && size >= 8) {
+      SmbiosSystem s{smbios_string(table, at + size, table[at + 4]),
+                     smbios_string(table, at + size, table[at + 5]),
+                     smbios_string(table, at + size, table[at + 7]), ""};
+      if (size >= 0x18)  // the UUID exists from SMBIOS 2.1 on
+        s.uuid =
+            smbios_uuid(table.subspan(at + 8).first<16>(), major > 2 || (major == 2 && minor >= 6));
+      return s;
+    }
+    if (type == 127) break;  // end of table
+    // The string set ends with two NULs.
+    std::size_t next = at + size;
+    while (next + 1 < table.size() && (table[next] != 0 || table[next + 1] != 0)) ++next;
+    at = next + 2;
+  }
+  return {};
+}
+
 nlohmann::json os_json(const VersionValues& v) {
   namespace f = protocol::inventory::os;
   const std::string build =

@@ -86,6 +86,16 @@ std::vector<std::string> iis_sites(std::string_view application_host_config);
 // 32 lower-case hex digits, as /etc/machine-id and the DMI UUID give it; "" for anything else.
 std::string host_id_from_machine_guid(std::string_view guid);
 
+// ---- SMBIOS: GetSystemFirmwareTable('RSMB') gives a RawSMBIOSData header (calling method, major
+// and minor version, DMI revision, DWORD length) and the structure table. From the System
+// Information structure (type 1): manufacturer, product, serial and UUID, the UUID written as
+// Linux's product_uuid (lower case, the first three fields little-endian from SMBIOS 2.6 on).
+// Structures and strings running past the buffer end the reading there.
+struct SmbiosSystem {
+  std::string vendor, product, serial, uuid;
+};
+SmbiosSystem smbios_system(std::span<const unsigned char> raw);
+
 // ---- The operating system: HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion and
 // RtlGetVersion.
 struct VersionValues {

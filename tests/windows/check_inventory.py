@@ -51,6 +51,9 @@ check(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", system.get("boot_time", "
       f"boot_time {system.get('boot_time')}")
 check(system.get("kernel", "").startswith("NT "), f"kernel {system.get('kernel')}")
 check(system.get("virtualisation_kind") in ("vm", "none"), f"virtualisation_kind {system.get('virtualisation_kind')}")
+uuid = system.get("dmi", {}).get("uuid", "")
+check(uuid == "" or re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", uuid),
+      f"dmi.uuid {uuid!r}")
 
 hardware = data.get("hardware", {})
 cpu = hardware.get("cpu", {})

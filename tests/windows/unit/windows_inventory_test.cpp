@@ -374,3 +374,54 @@ TEST_CASE("windows inventory: every record the mapping writes has its row in the
   for (const auto& r : software["recognised"]) owned(r, inv::recognised::kFields);
   CHECK(software["recognised"].size() == 2);  // iis and sqlserver
 }
+
+namespace {
+
+// RawSMBIOSData: the header, a BIOS structure (type 0), a System Information structure (type 1)
+// with its strings, the end-of-table structure.
+std::vector<unsigned char> smbios(unsigned char major, unsigned char minor,
+                                  const std::vector<unsigned char>& uuid, bool cut = false) {
+  std::vector<unsigned char> t = {0, 0x12, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  for (const char c : std::string("Dell Inc.\0"
+                                  "2.3.4\0",
+                                  16))
+    t.push_back(static_cast<unsigned char>(c));
+  t.push_back(0);
+  const std::vector<unsigned char> system = {1, 0x1b, 1, 0, 1, 2, 0, 3};
+  t.insert(t.end(), system.begin(), system.end());
+  t.insert(t.end(), uuid.begin(), uuid.end());
+  t.insert(t.end(), {6, 0, 0});  // wake-up type, SKU, family
+  for (const char c : std::string(" Dell Inc. \0PowerEdge R740\0"
+                                  "7QX9K42\0\0",
+                                  37))
+    t.push_back(static_cast<unsigned char>(c));
+  t.insert(t.end(), {127, 4, 2, 0, 0, 0});
+  if (cut) t.resize(18 + 17 + 8 + 10);  // inside the UUID
+  std::vector<unsigned char> raw = {0, major, minor, 0};
+  for (int i = 0; i < 4; ++i) raw.push_back(static_cast<unsigned char>(t.size() >> (8 * i)));
+  raw.insert(raw.end(), t.begin(), t.end());
+  return raw;
+}
+
+const std::vector<unsigned char> kUuid = {0x44, 0x45, 0x4c, 0x4c, 0x42, 0x00, 0x10, 0x35,
+                                          0x80, 0x52, 0xb4, 0xc0, 0x4f, 0x4e, 0x31, 0x32};
+
+}  // namespace
+
+TEST_CASE("windows inventory: SMBIOS system information, the UUID as Linux's product_uuid") {
+  const auto s = smbios_system(smbios(3, 4, kUuid));
+  CHECK(s.vendor == "Dell Inc.");
+  CHECK(s.product == "PowerEdge R740");
+  CHECK(s.serial == "7QX9K42");
+  CHECK(s.uuid == "4c4c4544-0042-3510-8052-b4c04f4e3132");
+  // Before SMBIOS 2.6 the UUID's bytes are in order.
+  CHECK(smbios_system(smbios(2, 5, kUuid)).uuid == "44454c4c-4200-1035-8052-b4c04f4e3132");
+  CHECK(smbios_system(smbios(3, 0, std::vector<unsigned char>(16, 0))).uuid == "");
+  CHECK(smbios_system(smbios(3, 0, std::vector<unsigned char>(16, 0xff))).uuid == "");
+  const auto cut = smbios_system(smbios(3, 4, kUuid, true));
+  CHECK(cut.uuid == "");  // the structure runs past the buffer: nothing read from it
+  CHECK(cut.vendor == "");
+  CHECK(smbios_system({}).vendor == "");
+  CHECK(smbios_system(std::vector<unsigned char>{0, 3, 0, 0, 0xff, 0xff, 0xff, 0x7f, 1}).uuid ==
+        "");
+}
