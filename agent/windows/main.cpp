@@ -1,7 +1,7 @@
 // sahab-agent.exe: the Windows agent. This first slice serves /metrics (windows_exporter's names,
-// agent/metrics/*_windows.cpp) and /healthz, from a console or as the "sahab-agent" service
-// (--service, service.cpp); the inventory, push, spool and the YAML configuration are not built
-// for Windows yet (docs/windows-agent.md).
+// agent/metrics/*_windows.cpp), /healthz and /inventory (loopback callers), from a console or as
+// the "sahab-agent" service (--service, service.cpp); push, spool and the YAML configuration are
+// not built for Windows yet (docs/windows-agent.md).
 #include <windows.h>
 
 #include <condition_variable>
@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "agent/inventory/windows_inventory.h"
 #include "agent/metrics/node_collector.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics_endpoint.h"
+#include "agent/web_access.h"
 #include "agent/windows/options.h"
 #include "agent/windows/service.h"
 #include "common/http_server.h"
@@ -76,14 +78,26 @@ int serve(const windows::Options& options) {
   server_options.request_timeout_ms = 5'000;
   server_options.keep_alive_timeout_ms = 20'000;  // longer than a 15 s scrape interval
   server_options.max_connections_per_address = 8;
+  // Declared before the server, which holds handlers guarded by it.
+  const PrivateEndpointAccess loopback_only("");
   http::Server server(server_options);
   server.route("GET", "/metrics", [metrics](const http::Request&) { return metrics->serve(); });
+  // The inventory, read afresh per request, for callers on this machine only (no token file until
+  // the configuration is built for Windows).
+  server.route("GET", "/inventory",
+               loopback_only.guard([listen = options.listen_address](const http::Request&) {
+                 inventory::Context ctx;
+                 ctx.listen_address = listen;
+                 return http::Response::json(
+                     200, inventory::to_text(inventory::windows::collect_windows_inventory(ctx)));
+               }));
   server.route("GET", "/healthz",
                [](const http::Request&) { return http::Response::text(200, "ok"); });
   server.route("GET", "/", [](const http::Request&) {
-    return http::Response::text(200, std::string("sahab-agent ") + kVersion +
-                                         " (Windows)\n/metrics  Prometheus metrics\n/healthz  "
-                                         "liveness\n");
+    return http::Response::text(200,
+                                std::string("sahab-agent ") + kVersion +
+                                    " (Windows)\n/metrics  Prometheus metrics\n/healthz  "
+                                    "liveness\n/inventory  the inventory (loopback callers)\n");
   });
   server.start();
   log::info("listening on " + options.listen_address + " (port " + std::to_string(server.port()) +

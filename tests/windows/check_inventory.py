@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks the Windows inventory document that sahab-inventory-probe.exe printed under Wine against
+"""Checks the Windows inventory document that sahab-agent.exe's /inventory gave under Wine against
 what inventory_wine.sh wrote into Wine's registry and against the machine Wine runs on.
 
     check_inventory.py INVENTORY_JSON CPUS MEMTOTAL_BYTES AGENT_PORT
@@ -35,7 +35,7 @@ data = {name: s.get("data", {}) for name, s in sections.items()}
 identity = data.get("identity", {})
 check(re.fullmatch(r"[0-9a-f]{32}", identity.get("host_id", "")), f"host_id {identity.get('host_id')}")
 check(identity.get("hostname"), "no hostname")
-check(identity.get("labels") == {"probe": "wine"}, f"labels {identity.get('labels')}")
+check(identity.get("listen_address") == f"0.0.0.0:{port}", f"listen_address {identity.get('listen_address')}")
 
 system = data.get("system", {})
 os_ = system.get("os", {})
@@ -99,7 +99,7 @@ check(recognised.get("iis", {}).get("evidence") == "site Default Web Site; site 
 network = data.get("network", {})
 listening = network.get("listening", [])
 ours = [s for s in listening if s.get("port") == port and s.get("protocol") == "tcp"]
-check(ours and ours[0].get("address") == "127.0.0.1", f"the agent's port {port} not listening: {listening}")
+check(ours and ours[0].get("address") == "0.0.0.0", f"the agent's port {port} not listening: {listening}")
 # Wine: every socket's owning PID is 0, so no process names, and the section says why.
 check(all(s.get("process") == "" for s in listening), f"a process name under Wine: {listening}")
 check(any("PID 0" in p for p in network.get("problems", [])), f"network problems {network.get('problems')}")

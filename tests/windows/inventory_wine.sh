@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The Windows inventory under Wine: sahab-inventory-probe.exe (collect_windows_inventory, the
+# The Windows inventory under Wine: sahab-agent.exe's /inventory (collect_windows_inventory, the
 # document --once prints) after the test wrote into Wine's registry what a Windows server holds
 # (Uninstall entries in the 64- and 32-bit views, a SQL Server instance, a Server Manager feature),
 # an IIS configuration and a service; checked by check_inventory.py against those and against
-# this machine (CPUs, memory, C:, nics, the agent's listening socket). Wine gives no owning PIDs,
-# so listening sockets carry no process name; the native unit tests cover that mapping.
+# this machine (CPUs, memory, C:, nics, the agent's listening socket); refused to a caller from
+# another address. Wine gives no owning PIDs, so listening sockets carry no process name; the
+# native unit tests cover that mapping. Then the Windows host dashboard against a real Prometheus.
 # Usage: inventory_wine.sh BUILD_DIR   (the Windows build goes to BUILD_DIR/windows)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,7 +28,7 @@ wineboot -i >"$WORK/wineboot.log" 2>&1 || fail "wineboot could not make a prefix
 wineserver -w
 wineserver -p || fail "wineserver -p failed"
 
-# What a Windows server's registry holds, written through Wine's reg (the probe reads it back
+# What a Windows server's registry holds, written through Wine's reg (the agent reads it back
 # through the Win32 registry API).
 reg_add() { wine reg add "$@" /f >>"$WORK/reg.log" 2>&1 || fail "reg add $*: $(cat "$WORK/reg.log")"; }
 uninstall='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall'
@@ -59,10 +60,11 @@ ok "a Windows server's registry entries, IIS configuration and SQL Server servic
 
 # The agent listens, so the network section has a socket of ours.
 port=$(free_port)
-start agent wine "$BIN_DIR/sahab-agent.exe" --web.listen-address "127.0.0.1:$port" --collector.service
+start agent wine "$BIN_DIR/sahab-agent.exe" --web.listen-address "0.0.0.0:$port" --collector.service
 wait_http "http://127.0.0.1:$port/healthz" 60
 
-wine "$PROBE" >"$WORK/inventory.json" 2>"$WORK/probe.err" || fail "the probe failed: $(cat "$WORK/probe.err")"
+curl -fsS --max-time 60 -o "$WORK/inventory.json" "http://127.0.0.1:$port/inventory" ||
+  fail "GET /inventory from loopback"
 memtotal=$(awk '/^MemTotal:/ {printf "%.0f", $2 * 1024}' /proc/meminfo)
 python3 "$here/check_inventory.py" "$WORK/inventory.json" "$(nproc)" "$memtotal" "$port" ||
   fail "the inventory lacks what Wine provides (above)"
@@ -85,7 +87,15 @@ if len(states) < 5 or bad or probe.get("stopped") != 1:
 PY
 ok "windows_service_state: every service in one of eight states, MSSQL\$PROBE stopped"
 
-wine "$PROBE" --tcp-table >"$WORK/tcp_table.hex" || fail "--tcp-table failed"
+# /inventory holds installed software and connections: refused to callers from elsewhere.
+address=$(hostname -I | tr ' ' '\n' | grep -m1 -E '^[0-9]+\.' || true)
+[[ -n "$address" ]] || fail "no non-loopback IPv4 address to call from"
+status=$(curl -s -o "$WORK/refused.txt" -w '%{http_code}' --max-time 30 "http://$address:$port/inventory")
+[[ "$status" == 403 ]] && grep -q "loopback callers only" "$WORK/refused.txt" ||
+  fail "/inventory from $address answered $status: $(cat "$WORK/refused.txt")"
+ok "/inventory is refused (403) to a caller from $address"
+
+wine "$PROBE" >"$WORK/tcp_table.hex" || fail "--tcp-table failed"
 grep -q . "$WORK/tcp_table.hex" || fail "no TCP table"
 ok "the raw TCP table is readable (the form of tests/fixtures/windows/wine_tcp_table.hex)"
 # The Windows host dashboard against a real Prometheus scraping the agent under Wine: every

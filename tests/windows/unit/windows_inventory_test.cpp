@@ -184,7 +184,7 @@ TEST_CASE("windows inventory: a table whose count overruns its buffer keeps the 
 }
 
 TEST_CASE("windows inventory: Wine's recorded TCP table (owning PID 0) gives sockets, no owners") {
-  // Recorded with sahab-inventory-probe.exe --tcp-table under Wine 8.0 while sahab-agent.exe
+  // Recorded with sahab-inventory-probe.exe under Wine 8.0 while sahab-agent.exe
   // listened on 127.0.0.1:54553 and a client was connected to it; kept: the agent's rows (listen,
   // both ends of the connection, a TIME_WAIT), one TIME_WAIT and one listener of other programs.
   Problems problems;
