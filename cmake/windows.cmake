@@ -57,3 +57,7 @@ target_link_libraries(sahab_http PUBLIC sahab_common civetweb::civetweb promethe
                                  PRIVATE sahab_warnings)
 
 add_subdirectory(agent)
+
+# A test tool of tests/windows/inventory_wine.sh: the raw TCP table, as the fixture records it.
+add_executable(sahab-inventory-probe tests/windows/inventory_probe.cpp)
+target_link_libraries(sahab-inventory-probe PRIVATE iphlpapi sahab_warnings)

@@ -1,6 +1,8 @@
 #pragma once
-// Network dependencies: listening sockets and established TCP connections from /proc/net/tcp{,6}
-// (+ udp listening), aggregated into edges and deduplicated across samples.
+// Network dependencies: listening sockets and established TCP connections from the system's socket
+// tables (Linux: /proc/net/tcp{,6} and udp{,6}, connections_linux.cpp; Windows:
+// GetExtendedTcpTable/UdpTable, connections_windows.cpp), aggregated into edges and deduplicated
+// across samples: the same edges on both.
 //
 // An edge is inbound when its local port is a listening TCP port, outbound otherwise. The
 // ephemeral side's port carries no dependency information and would make every client connection
@@ -14,10 +16,12 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
-#include "agent/metrics/collector.h"
 #include "agent/inventory/parsers.h"
 #include "agent/inventory/processes.h"
+#include "agent/metrics/collector.h"
 
 namespace sahab::agent::inventory {
 
@@ -29,9 +33,17 @@ class ConnectionTracker {
 
   explicit ConnectionTracker(Paths paths) : paths_(std::move(paths)) {}
 
+  // A socket of one table ("tcp" or "udp") and its entry. On Windows, whose tables name the
+  // owning process rather than a socket inode, `inode` holds the owner's PID.
+  using TableRow = std::pair<std::string, SocketEntry>;
+
   // Reads the socket tables once. `processes` names socket owners; when null and a connection's
   // owner is unknown, the tracker scans /proc/<pid>/fd itself (only then, to stay cheap).
   void observe(const ProcessScan* processes, Problems& problems);
+
+  // One reading of the tables made elsewhere (Windows' reader, tests): `owners` names the
+  // processes by the rows' `inode`.
+  void observe_rows(const std::vector<TableRow>& rows, std::map<std::uint64_t, std::string> owners);
 
   // [{"protocol", "address", "port", "process"}] as of the last observation, sorted.
   nlohmann::json listening() const;
@@ -63,6 +75,7 @@ class ConnectionTracker {
     std::uint64_t inode;
   };
 
+  void take_sockets(const std::vector<TableRow>& rows);
   void record(const SocketEntry& entry, const std::set<std::uint16_t>& listening_ports);
 
   Paths paths_;

@@ -1,7 +1,5 @@
 #include "agent/inventory/parsers.h"
 
-#include <arpa/inet.h>
-
 #include <cstring>
 #include <optional>
 #include <set>
@@ -188,6 +186,53 @@ std::string upstream_version(std::string_view version) {
 
 namespace {
 
+std::string ipv4_text(const unsigned char* a) {
+  return std::to_string(a[0]) + "." + std::to_string(a[1]) + "." + std::to_string(a[2]) + "." +
+         std::to_string(a[3]);
+}
+
+}  // namespace
+
+std::string address_text(const unsigned char* a, bool ipv6) {
+  if (!ipv6) return ipv4_text(a);
+  std::uint16_t groups[8];
+  for (int i = 0; i < 8; ++i) groups[i] = static_cast<std::uint16_t>(a[2 * i] << 8 | a[2 * i + 1]);
+  // The longest run of two or more zero groups (the first of equal runs) becomes "::".
+  int best_start = -1, best_length = 1;
+  for (int i = 0; i < 8;) {
+    int j = i;
+    while (j < 8 && groups[j] == 0) ++j;
+    if (j - i > best_length) {
+      best_start = i;
+      best_length = j - i;
+    }
+    i = j == i ? i + 1 : j;
+  }
+  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) addresses end in dotted form.
+  const bool mapped = best_start == 0 && best_length == 5 && groups[5] == 0xffff;
+  const bool compatible = best_start == 0 && best_length == 6;
+  if (mapped || compatible) return (mapped ? "::ffff:" : "::") + ipv4_text(a + 12);
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 8; ++i) {
+    if (i == best_start) {
+      out += "::";
+      i += best_length - 1;
+      continue;
+    }
+    if (!out.empty() && !out.ends_with(':')) out += ':';
+    bool started = false;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+      const int digit = groups[i] >> shift & 0xf;
+      started |= digit != 0 || shift == 0;
+      if (started) out += kDigits[digit];
+    }
+  }
+  return out;
+}
+
+namespace {
+
 bool hex_digit(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -213,10 +258,7 @@ std::optional<std::string> decode_address(std::string_view hex, bool ipv6) {
     if (!word) return std::nullopt;
     std::memcpy(bytes + w * 4, &*word, 4);
   }
-  char printable[INET6_ADDRSTRLEN];
-  if (!inet_ntop(ipv6 ? AF_INET6 : AF_INET, bytes, printable, sizeof printable))
-    return std::nullopt;
-  return std::string(printable);
+  return address_text(bytes, ipv6);
 }
 
 // "0100007F:1F90" -> address and port.

@@ -60,6 +60,11 @@ inline constexpr int kTcpEstablished = 1;
 inline constexpr int kTcpListen = 10;
 inline constexpr int kUdpUnconnected = 7;
 
+// An address in network order (4 or 16 bytes) as inet_ntop writes it: dotted IPv4; IPv6 per
+// RFC 5952 (lower case, the longest run of two or more zero groups as "::"), IPv4-mapped ones as
+// "::ffff:a.b.c.d". Written out so that the Linux and the Windows agents name addresses alike.
+std::string address_text(const unsigned char* address, bool ipv6);
+
 // Lines whose state bit is not in `state_mask` (bit n = state n) are skipped early.
 std::vector<SocketEntry> parse_proc_net(std::string_view content, bool ipv6, Problems& problems,
                                         std::uint32_t state_mask = ~0u);

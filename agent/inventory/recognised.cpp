@@ -16,6 +16,8 @@ struct Rule {
   const char* packages;  // ECMAScript regex matched against the whole package name; "" for none
   std::vector<std::string> processes;  // comm names; a trailing '*' matches a prefix
   std::vector<int> tcp_ports;          // only ports specific enough to name the product alone
+  // ECMAScript regex searched in Windows' display names (Uninstall keys); "" for none.
+  const char* windows_packages = "";
 };
 
 const std::vector<Rule>& rules() {
@@ -23,15 +25,24 @@ const std::vector<Rule>& rules() {
       {"postgresql",
        R"(postgresql-[0-9.]+|postgresql-server|postgresql[0-9]+-server)",
        {"postgres", "postmaster"},
-       {5432}},
-      {"mysql", R"(mysql-server(-core)?(-[0-9.]+)?|mysql-community-server)", {}, {}},
-      {"mariadb", R"(mariadb-server(-core)?(-[0-9.]+)?)", {"mariadbd"}, {}},
+       {5432},
+       R"(^PostgreSQL \d)"},
+      {"mysql",
+       R"(mysql-server(-core)?(-[0-9.]+)?|mysql-community-server)",
+       {},
+       {},
+       R"(^MySQL Server \d)"},
+      {"mariadb", R"(mariadb-server(-core)?(-[0-9.]+)?)", {"mariadbd"}, {}, R"(^MariaDB \d)"},
       {"mysql-compatible", "", {"mysqld"}, {3306}},
-      {"oracle-database", R"(oracle-database-.*)", {"tnslsnr"}, {1521}},
-      {"sqlserver", R"(mssql-server)", {"sqlservr"}, {1433}},
-      {"apache", R"(apache2|httpd)", {"apache2", "httpd"}, {}},
+      {"oracle-database", R"(oracle-database-.*)", {"tnslsnr"}, {1521}, R"(^Oracle Database)"},
+      {"sqlserver",
+       R"(mssql-server)",
+       {"sqlservr"},
+       {1433},
+       R"(^Microsoft SQL Server \d{4}( R2)?( \(64-bit\))?$)"},
+      {"apache", R"(apache2|httpd)", {"apache2", "httpd"}, {}, R"(^Apache HTTP Server)"},
       {"nginx", R"(nginx(-core|-full|-light|-extras)?)", {"nginx"}, {}},
-      {"tomcat", R"(tomcat[0-9]*)", {}, {}},
+      {"tomcat", R"(tomcat[0-9]*)", {}, {}, R"(^Apache Tomcat)"},
       {"php-fpm", R"(php[0-9.]*-fpm)", {"php-fpm*"}, {}},
       {"samba", R"(samba)", {"smbd"}, {445}},
       {"openldap", R"(slapd|openldap-servers)", {"slapd"}, {389, 636}},
@@ -41,7 +52,7 @@ const std::vector<Rule>& rules() {
       {"dovecot", R"(dovecot-core|dovecot)", {"dovecot"}, {}},
       {"docker", R"(docker\.io|docker-ce|moby-engine)", {"dockerd"}, {}},
       {"redis", R"(redis-server|redis)", {"redis-server"}, {6379}},
-      {"mongodb", R"(mongodb-org-server|mongodb-server)", {"mongod"}, {27017}},
+      {"mongodb", R"(mongodb-org-server|mongodb-server)", {"mongod"}, {27017}, R"(^MongoDB \d)"},
       {"haproxy", R"(haproxy)", {"haproxy"}, {}},
       {"squid", R"(squid)", {"squid"}, {3128}},
       {"rabbitmq", R"(rabbitmq-server)", {"beam.smp"}, {5672}},
@@ -90,13 +101,24 @@ std::optional<std::string> running_process(const std::string& pattern,
   return it != processes.names.end() && it->starts_with(prefix) ? std::optional(*it) : std::nullopt;
 }
 
+const std::regex& compiled(const char* pattern) {
+  static thread_local std::map<const char*, std::regex> cache;
+  auto it = cache.find(pattern);
+  if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern)).first;
+  return it->second;
+}
+
+// A Debian or RPM package name matches the rule's pattern whole; a Windows display name
+// ("Microsoft SQL Server 2019 (64-bit)") contains a match of its Windows pattern.
+bool package_matches(const Rule& rule, const std::string& name) {
+  return (*rule.packages != '\0' && std::regex_match(name, compiled(rule.packages))) ||
+         (*rule.windows_packages != '\0' &&
+          std::regex_search(name, compiled(rule.windows_packages)));
+}
+
 void match_packages(const Rule& rule, const std::vector<Package>& packages, Finding& finding) {
-  if (*rule.packages == '\0') return;
-  static thread_local std::map<const char*, std::regex> compiled;
-  auto it = compiled.find(rule.packages);
-  if (it == compiled.end()) it = compiled.emplace(rule.packages, std::regex(rule.packages)).first;
   for (const auto& package : packages) {
-    if (package.status != "installed" || !std::regex_match(package.name, it->second)) continue;
+    if (package.status != "installed" || !package_matches(rule, package.name)) continue;
     finding.evidence.push_back("package " + package.name);
     const auto version = upstream_version(package.version);
     if (finding.version.empty() || older(finding.version, version)) finding.version = version;
@@ -106,7 +128,8 @@ void match_packages(const Rule& rule, const std::vector<Package>& packages, Find
 }  // namespace
 
 nlohmann::json recognise_software(const std::vector<Package>& packages,
-                                  const ProcessScan& processes, const nlohmann::json& listening) {
+                                  const ProcessScan& processes, const nlohmann::json& listening,
+                                  const std::vector<Evidence>& extra) {
   std::map<std::string, Finding> found;
   for (const auto& rule : rules()) {
     Finding finding;
@@ -128,6 +151,12 @@ nlohmann::json recognise_software(const std::vector<Package>& packages,
       }
     }
     if (!finding.evidence.empty()) found[rule.name] = std::move(finding);
+  }
+  for (const auto& e : extra) {
+    Finding& finding = found[e.name];
+    finding.evidence.push_back(e.evidence);
+    if (!e.version.empty() && (finding.version.empty() || older(finding.version, e.version)))
+      finding.version = e.version;
   }
   // mysqld alone cannot tell MySQL from MariaDB; drop the vague entry when a package said which.
   if (found.contains("mysql") || found.contains("mariadb")) found.erase("mysql-compatible");

@@ -126,6 +126,9 @@ nlohmann::json collect_software(const Context& ctx, const ProcessScan& processes
   }
   data[f::kServices.name] = services_of(ctx);
   data[f::kRecognised.name] = recognise_software(packages, processes, listening);
+  // Windows features and roles (inventory_windows.cpp); Linux has none, but the section's shape
+  // is the same on both.
+  data[f::kFeatures.name] = nlohmann::json::array();
   return data;
 }
 

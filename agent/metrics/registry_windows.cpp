@@ -16,6 +16,8 @@ const std::vector<CollectorInfo>& known_collectors() {
        windows::make_net_collector},
       {"os", true, "Windows version, memory, processes, time and timezone",
        windows::make_os_collector},
+      {"service", false, "state of every Win32 service (off by default, as windows_exporter)",
+       windows::make_service_collector},
       {"system", true, "boot time, context switches, system calls and threads",
        windows::make_system_collector},
   };

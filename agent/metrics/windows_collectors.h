@@ -13,5 +13,6 @@ std::unique_ptr<Collector> make_os_collector(const Paths& paths);
 std::unique_ptr<Collector> make_logical_disk_collector(const Paths& paths);
 std::unique_ptr<Collector> make_net_collector(const Paths& paths);
 std::unique_ptr<Collector> make_system_collector(const Paths& paths);
+std::unique_ptr<Collector> make_service_collector(const Paths& paths);
 
 }  // namespace sahab::agent::windows

@@ -1,5 +1,9 @@
 #include "agent/metrics/windows_families.h"
 
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+
 #include "agent/metrics/metric_builder.h"
 #include "common/text.h"
 
@@ -119,6 +123,45 @@ void add_os_families(MetricFamilies& out, const OsReading& os, const MemoryReadi
       .add({{"timezone", os.timezone}}, 1);
 }
 
+namespace {
+
+// One counter family of VolumeIo: its name, help, and the field converted to the metric's unit.
+struct IoFamily {
+  const char* name;
+  const char* help;
+  MetricType type;
+  double (*value)(const VolumeIo&);
+};
+
+void add_logical_disk_io_families(MetricFamilies& out, const std::vector<VolumeReading>& volumes) {
+  static constexpr IoFamily kFamilies[] = {
+      {"windows_logical_disk_read_bytes_total", "Bytes read from the volume.", MetricType::Counter,
+       [](const VolumeIo& io) { return as_double(io.bytes_read); }},
+      {"windows_logical_disk_write_bytes_total", "Bytes written to the volume.",
+       MetricType::Counter, [](const VolumeIo& io) { return as_double(io.bytes_written); }},
+      {"windows_logical_disk_reads_total", "Read operations on the volume.", MetricType::Counter,
+       [](const VolumeIo& io) { return as_double(io.reads); }},
+      {"windows_logical_disk_writes_total", "Write operations on the volume.", MetricType::Counter,
+       [](const VolumeIo& io) { return as_double(io.writes); }},
+      {"windows_logical_disk_read_seconds_total", "Seconds the volume was busy reading.",
+       MetricType::Counter, [](const VolumeIo& io) { return ticks_to_seconds(io.read_ticks); }},
+      {"windows_logical_disk_write_seconds_total", "Seconds the volume was busy writing.",
+       MetricType::Counter, [](const VolumeIo& io) { return ticks_to_seconds(io.write_ticks); }},
+      {"windows_logical_disk_idle_seconds_total", "Seconds the volume was idle.",
+       MetricType::Counter, [](const VolumeIo& io) { return ticks_to_seconds(io.idle_ticks); }},
+      {"windows_logical_disk_requests_queued", "Requests outstanding on the volume.",
+       MetricType::Gauge, [](const VolumeIo& io) { return as_double(io.queue_depth); }},
+  };
+  for (const auto& family : kFamilies) {
+    FamilyBuilder builder(out, family.name, family.help, family.type);
+    for (const auto& volume : volumes) {
+      if (volume.io) builder.add({{"volume", volume.volume}}, family.value(*volume.io));
+    }
+  }
+}
+
+}  // namespace
+
 void add_logical_disk_families(MetricFamilies& out, const std::vector<VolumeReading>& volumes) {
   FamilyBuilder size(out, "windows_logical_disk_size_bytes", "Total size of the disk in bytes.",
                      MetricType::Gauge);
@@ -128,6 +171,7 @@ void add_logical_disk_families(MetricFamilies& out, const std::vector<VolumeRead
     size.add({{"volume", volume.volume}}, as_double(volume.size_bytes));
     free.add({{"volume", volume.volume}}, as_double(volume.free_bytes));
   }
+  add_logical_disk_io_families(out, volumes);
 }
 
 std::string nic_label(std::string_view description) {
@@ -199,6 +243,51 @@ void add_system_families(MetricFamilies& out, const SystemReading& system) {
               "Total combined calls to Windows NT system service routines by all processes.",
               as_double(system.system_calls));
   add_gauge(out, "windows_system_threads", "Current number of threads.", as_double(system.threads));
+  add_gauge(out, "windows_system_processor_queue_length",
+            "Number of threads ready to run and waiting for a processor.",
+            as_double(system.processor_queue_length));
+}
+
+std::uint64_t count_ready_threads(std::span<const unsigned char> buffer) {
+  constexpr std::size_t kProcessSize = 0x100, kThreadSize = 0x50, kStateOffset = 0x44;
+  constexpr std::uint32_t kReady = 1, kDeferredReady = 7;
+  const auto u32 = [&](std::size_t at) {
+    return static_cast<std::uint32_t>(buffer[at]) |
+           static_cast<std::uint32_t>(buffer[at + 1]) << 8 |
+           static_cast<std::uint32_t>(buffer[at + 2]) << 16 |
+           static_cast<std::uint32_t>(buffer[at + 3]) << 24;
+  };
+  std::uint64_t ready = 0;
+  for (std::size_t at = 0; at + kProcessSize <= buffer.size();) {
+    const std::uint32_t next = u32(at), threads = u32(at + 4);
+    for (std::uint32_t t = 0; t < threads; ++t) {
+      const std::size_t thread = at + kProcessSize + t * kThreadSize;
+      if (thread + kThreadSize > buffer.size()) return ready;
+      const std::uint32_t state = u32(thread + kStateOffset);
+      ready += state == kReady || state == kDeferredReady;
+    }
+    if (next == 0) break;  // the last entry; a nonzero offset always moves forward
+    at += next;
+  }
+  return ready;
+}
+
+void add_service_families(MetricFamilies& out, const std::vector<ServiceReading>& services) {
+  static constexpr const char* kStates[] = {"stopped", "start pending",    "stop pending",
+                                            "running", "continue pending", "pause pending",
+                                            "paused",  "unknown"};
+  FamilyBuilder state(out, "windows_service_state",
+                      "The state of the service, 1 if the current state, 0 otherwise.",
+                      MetricType::Gauge);
+  for (const auto& service : services) {
+    std::string name = service.name;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    // States outside 1..7 are "unknown" (index 7).
+    const std::size_t current = service.state >= 1 && service.state <= 7 ? service.state - 1 : 7;
+    for (std::size_t i = 0; i < std::size(kStates); ++i)
+      state.add({{"name", name}, {"state", kStates[i]}}, i == current ? 1 : 0);
+  }
 }
 
 }  // namespace sahab::agent::windows

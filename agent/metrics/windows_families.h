@@ -3,6 +3,8 @@
 // and labels, built from plain readings. Nothing here calls Windows: the readings come from the
 // Win32 APIs on Windows and from fixtures in the native unit tests (tests/windows/).
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,13 +65,30 @@ struct OsReading {
 // windows_os_timezone{timezone}.
 void add_os_families(MetricFamilies& out, const OsReading& os, const MemoryReading& memory);
 
-// One fixed volume: "C:" and GetDiskFreeSpaceEx's figures.
+// A volume's I/O counters since boot (IOCTL_DISK_PERFORMANCE's DISK_PERFORMANCE): times in
+// 100 ns ticks.
+struct VolumeIo {
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_written = 0;
+  std::uint64_t reads = 0;
+  std::uint64_t writes = 0;
+  std::uint64_t read_ticks = 0;
+  std::uint64_t write_ticks = 0;
+  std::uint64_t idle_ticks = 0;
+  std::uint64_t queue_depth = 0;
+};
+
+// One fixed volume: "C:" and GetDiskFreeSpaceEx's figures, with its I/O counters where the
+// volume gives them (not under Wine).
 struct VolumeReading {
   std::string volume;
   std::uint64_t size_bytes = 0;
   std::uint64_t free_bytes = 0;
+  std::optional<VolumeIo> io = std::nullopt;
 };
-// windows_logical_disk_{size,free}_bytes{volume}.
+// windows_logical_disk_{size,free}_bytes{volume}; for volumes with counters
+// windows_logical_disk_{read,write}_bytes_total, {reads,writes}_total,
+// {read,write,idle}_seconds_total and requests_queued.
 void add_logical_disk_families(MetricFamilies& out, const std::vector<VolumeReading>& volumes);
 
 // One interface of GetIfTable2.
@@ -97,9 +116,27 @@ struct SystemReading {
   std::uint64_t context_switches = 0;
   std::uint64_t system_calls = 0;
   std::uint64_t threads = 0;
+  std::uint64_t processor_queue_length = 0;
 };
 // windows_system_system_up_time (the boot time, as windows_exporter), context_switches_total,
-// system_calls_total, threads.
+// system_calls_total, threads, processor_queue_length.
+
+// The "Processor Queue Length" counter is the number of threads ready to run and waiting for a
+// processor. This counts them in the buffer NtQuerySystemInformation(SystemProcessInformation)
+// fills on x64: SYSTEM_PROCESS_INFORMATION entries (0x100 bytes, chained by NextEntryOffset, the
+// thread count at +4) each followed by SYSTEM_THREAD_INFORMATION entries (0x50 bytes, ThreadState
+// at +0x44): threads in state Ready (1) or DeferredReady (7). An entry or thread array running
+// past the buffer ends the count there.
+std::uint64_t count_ready_threads(std::span<const unsigned char> process_information);
 void add_system_families(MetricFamilies& out, const SystemReading& system);
+
+// One service of EnumServicesStatusEx: its key name and SERVICE_* state (1 stopped ... 7 paused).
+struct ServiceReading {
+  std::string name;
+  std::uint32_t state = 0;
+};
+// windows_service_state{name,state}: 1 for the service's state, 0 for the seven others and
+// "unknown", as windows_exporter; names lower-case as windows_exporter writes them.
+void add_service_families(MetricFamilies& out, const std::vector<ServiceReading>& services);
 
 }  // namespace sahab::agent::windows

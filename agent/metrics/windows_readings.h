@@ -3,6 +3,7 @@
 #include <windows.h>
 
 #include <string>
+#include <vector>
 
 #include "agent/metrics/windows_families.h"
 
@@ -11,9 +12,12 @@ namespace sahab::agent::windows {
 // GlobalMemoryStatusEx and GetPerformanceInfo; throws CollectorError when either fails.
 MemoryReading read_memory();
 
-// RtlGetVersion, the registry's product name, GetPerformanceInfo's process count, the time zone;
-// also the inventory's system section (agent/windows/inventory_document.cpp).
+// RtlGetVersion, the registry's product name, GetPerformanceInfo's process count, the time zone.
 OsReading read_os();
+
+// Every Win32 service of the Service Control Manager with its state (service_windows.cpp; the
+// inventory's services section reads them too); throws CollectorError when the SCM refuses.
+std::vector<ServiceReading> read_services();
 
 // A NUL-terminated wide string from a Win32 API, as UTF-8.
 inline std::string utf8(const wchar_t* text) {

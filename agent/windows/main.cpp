@@ -1,6 +1,7 @@
 // sahab-agent.exe: the Windows agent. It serves /metrics (windows_exporter's names,
-// agent/metrics/*_windows.cpp) and /healthz, reports its inventory to a Sahab collector through
-// the Linux agent's push client, spool and enrolment (agent/push/), reads the Linux agent's
+// agent/metrics/*_windows.cpp), /healthz and /inventory (the Linux agent's inventory code with
+// its Windows sources, agent/inventory/*_windows.cpp), reports its inventory to a Sahab collector
+// through the Linux agent's push client, spool and enrolment (agent/push/), reads the Linux agent's
 // settings (agent/config.cpp) from %ProgramData%\Sahab\agent.yaml and flags, and runs from a
 // console or as the "sahab-agent" service (--service, service.cpp).
 #include <windows.h>
@@ -15,16 +16,19 @@
 
 #include "agent/config.h"
 #include "agent/identity.h"
+#include "agent/inventory/inventory.h"
 #include "agent/metrics/node_collector.h"
 #include "agent/metrics/registry.h"
+#include "agent/metrics/windows_readings.h"
 #include "agent/metrics_endpoint.h"
 #include "agent/push/reporting.h"
-#include "agent/windows/inventory_document.h"
+#include "agent/web_access.h"
 #include "agent/windows/msi_actions.h"
 #include "agent/windows/program_data.h"
 #include "agent/windows/service.h"
 #include "common/http_server.h"
 #include "common/log.h"
+#include "common/settings.h"
 #include "sahab/version.h"
 
 namespace {
@@ -80,16 +84,28 @@ void restrict_folders(const AgentConfig& config) {
   }
 }
 
+inventory::Context inventory_context(const AgentConfig& config) {
+  return {config.paths, config.state_dir, config.labels, config.listen_address};
+}
+
+// The computer's DNS host name (GetComputerNameEx), which the agent enrols under.
+std::string dns_hostname() {
+  wchar_t name[256] = L"";
+  DWORD size = sizeof name / sizeof name[0];
+  return GetComputerNameExW(ComputerNameDnsHostname, name, &size) ? windows::utf8(name) : "";
+}
+
 // Store and forward to the collector; null when no collector.url is configured. No utilisation
 // summaries yet on Windows: batches carry the inventory.
-std::unique_ptr<Reporting> start_reporting(const AgentConfig& config, const std::string& host_id) {
+std::unique_ptr<Reporting> start_reporting(const AgentConfig& config, const std::string& host_id,
+                                           std::shared_ptr<inventory::Inventory> inventory) {
   if (config.collector_url.empty()) {
-    log::info("no collector.url: serving metrics only, reporting nothing");
+    log::info("no collector.url: serving metrics and inventory only, reporting nothing");
     return nullptr;
   }
   ReportContent content{host_id, [] { return nlohmann::json::array(); },
-                        [&config, host_id] { return windows::collect_inventory(config, host_id); }};
-  return std::make_unique<Reporting>(config, host_id, windows::dns_hostname(), std::move(content));
+                        [inventory] { return inventory->collect(); }};
+  return std::make_unique<Reporting>(config, host_id, dns_hostname(), std::move(content));
 }
 
 int serve(const AgentConfig& config) {
@@ -105,17 +121,26 @@ int serve(const AgentConfig& config) {
   server_options.request_timeout_ms = 5'000;
   server_options.keep_alive_timeout_ms = 20'000;  // longer than a 15 s scrape interval
   server_options.max_connections_per_address = 8;
+  auto inventory = std::make_shared<inventory::Inventory>(inventory_context(config));
+  // Declared before the server, which holds handlers guarded by it.
+  const PrivateEndpointAccess private_access(
+      config.inventory_token_file.empty()
+          ? ""
+          : settings::read_token_file(config.inventory_token_file, "inventory token"));
   http::Server server(server_options);
   server.route("GET", "/metrics", [metrics](const http::Request&) { return metrics->serve(); });
+  server.route("GET", "/inventory", private_access.guard([inventory](const http::Request&) {
+    return http::Response::json(200, inventory::to_text(inventory->collect()));
+  }));
   server.route("GET", "/healthz",
                [](const http::Request&) { return http::Response::text(200, "ok"); });
   server.route("GET", "/", [](const http::Request&) {
     return http::Response::text(200, std::string("sahab-agent ") + kVersion +
-                                         " (Windows)\n/metrics  Prometheus metrics\n/healthz  "
-                                         "liveness\n");
+                                         " (Windows)\n/metrics  Prometheus metrics\n/inventory  "
+                                         "inventory (JSON)\n/healthz  liveness\n");
   });
   // Every metrics source is added before the server starts: serve() does not lock the list.
-  auto reporting = start_reporting(config, host_id);
+  auto reporting = start_reporting(config, host_id, inventory);
   if (reporting) metrics->add(reporting->metrics());
   server.start();
   log::info("listening on " + config.listen_address + " (port " + std::to_string(server.port()) +
@@ -129,10 +154,9 @@ int serve(const AgentConfig& config) {
 
 // --once: the inventory on stdout, then exit (no utilisation summary on Windows yet).
 int run_once(const AgentConfig& config) {
-  const std::string host_id = read_host_id(config.paths, config.state_dir);
-  const nlohmann::json out = {{"inventory", windows::collect_inventory(config, host_id)},
-                              {"summary", nullptr}};
-  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  const inventory::Inventory inventory(inventory_context(config));
+  const nlohmann::json out = {{"inventory", inventory.collect()}, {"summary", nullptr}};
+  std::cout << inventory::to_text(out, 2) << "\n";
   return 0;
 }
 

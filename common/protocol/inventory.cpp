@@ -14,7 +14,8 @@ constexpr std::array kHardwareNested{
     Nested{hardware::kFilesystems, filesystem::kFields}, Nested{hardware::kNics, nic::kFields}};
 constexpr std::array kSoftwareNested{Nested{software::kPackages, package::kFields},
                                      Nested{software::kServices, service::kFields},
-                                     Nested{software::kRecognised, recognised::kFields}};
+                                     Nested{software::kRecognised, recognised::kFields},
+                                     Nested{software::kFeatures, feature::kFields}};
 constexpr std::array kNetworkNested{Nested{network::kListening, listening::kFields},
                                     Nested{network::kConnections, connection::kFields},
                                     Nested{network::kEstablished, connection::kFields}};

@@ -66,8 +66,14 @@ inline constexpr Field kId{"id", Kind::kText, "", 0, kNameBytes};
 inline constexpr Field kPrettyName{"pretty_name", Kind::kText, "", 0, kNameBytes};
 inline constexpr Field kIdLike{"id_like", Kind::kText, "", 0, kNameBytes};
 inline constexpr Field kVersionCodename{"version_codename", Kind::kText, "", 0, kNameBytes};
-inline constexpr std::array kFields{kFamily,     kName,   kVersion,        kId,
-                                    kPrettyName, kIdLike, kVersionCodename};
+// Windows only (the registry's CurrentVersion key): EditionID ("ServerStandard"), the build with
+// its update revision ("17763.1234") and the installation date (RFC 3339).
+inline constexpr Field kEdition{"edition", Kind::kText, "", 0, kNameBytes};
+inline constexpr Field kBuild{"build", Kind::kText, "", 0, 64};
+inline constexpr Field kInstallDate{"install_date", Kind::kText, "", 0, 64};
+inline constexpr std::array kFields{kFamily,     kName,       kVersion,         kId,
+                                    kPrettyName, kIdLike,     kVersionCodename, kEdition,
+                                    kBuild,      kInstallDate};
 }  // namespace os
 
 // system.dmi
@@ -147,7 +153,9 @@ inline constexpr Field kPackageManager{"package_manager", Kind::kText, "", 0, 32
 inline constexpr Field kPackages{"packages", Kind::kArray, "", 0, kRecords};
 inline constexpr Field kServices{"services", Kind::kArray, "", 0, kRecords};
 inline constexpr Field kRecognised{"recognised", Kind::kArray, "", 0, kRecords};
-inline constexpr std::array kFields{kPackageManager, kPackages, kServices, kRecognised};
+// Windows only: the installed features and roles ("Web-Server", "AD-Domain-Services").
+inline constexpr Field kFeatures{"features", Kind::kArray, "", 0, kRecords};
+inline constexpr std::array kFields{kPackageManager, kPackages, kServices, kRecognised, kFeatures};
 }  // namespace software
 
 // software.packages[]
@@ -165,8 +173,17 @@ inline constexpr Field kName{"name", Kind::kText, "", 0, kNameBytes};
 inline constexpr Field kState{"state", Kind::kText, "", 0, 64};  // "running", "enabled", ...
 inline constexpr Field kEnabled{"enabled", Kind::kBoolean, "", 0, 0};
 inline constexpr Field kRunning{"running", Kind::kBoolean, "", 0, 0};
-inline constexpr std::array kFields{kName, kState, kEnabled, kRunning};
+// Windows only: "auto", "manual", "disabled", "boot", "system".
+inline constexpr Field kStartType{"start_type", Kind::kText, "", 0, 16};
+inline constexpr std::array kFields{kName, kState, kEnabled, kRunning, kStartType};
 }  // namespace service
+
+// software.features[] (Windows)
+namespace feature {
+inline constexpr Field kName{"name", Kind::kText, "", 0, kNameBytes};
+inline constexpr Field kEvidence{"evidence", Kind::kText, "", 0, kNameBytes};
+inline constexpr std::array kFields{kName, kEvidence};
+}  // namespace feature
 
 // software.recognised[]
 namespace recognised {

@@ -15,7 +15,7 @@ import sys
 REQUIRED = ["uid", "title", "panels", "templating", "schemaVersion", "time"]
 # The dashboards issue #7 promises, by uid (stable: links and bookmarks use them).
 EXPECTED_UIDS = {"sahab-fleet", "sahab-host", "sahab-migration", "sahab-collector",
-                 "sahab-migration-progress"}
+                 "sahab-migration-progress", "sahab-windows-host"}
 GRAFANA_VARIABLES = {"__rate_interval", "__interval", "__range", "__range_s", "__interval_ms"}
 VARIABLE_REF = re.compile(r"\$\{?(\w+)")
 RATE_LIKE = re.compile(r"\b(rate|irate|increase|delta|deriv)\(([^()]|\([^()]*\))*?\[([^\]]+)\]")

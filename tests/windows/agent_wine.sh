@@ -167,7 +167,7 @@ start_collector --downloads-dir "$WORK/downloads"
 push_agent "$URL"
 for _ in $(seq 600); do (( $(spooled) == 0 )) && break; sleep 0.1; done
 (( $(spooled) == 0 )) || fail "the spool did not drain: $(spooled) batches left"
-read -r highest count < <(sql "SELECT max(sequence) || ' ' || count(*) FROM batches WHERE host_id = '$host_id'")
+read -r highest count < <(sql "SELECT sequence || ' ' || batches FROM batch_marks WHERE host_id = '$host_id'")
 (( count == highest && count >= before )) ||
   fail "the collector holds $count batches for sequences up to $highest ($before were spooled)"
 kill "$AGENT_PID"
@@ -197,9 +197,9 @@ write_nginx_conf "$WORK/nginx" 64 <<CONF
 CONF
 start nginx "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
 for _ in $(seq 150); do curl -fsS --cacert "$tls/ca.crt" -o /dev/null "https://localhost:$tls_port/healthz" 2>/dev/null && break; sleep 0.1; done
-pushed="$(sql "SELECT max(sequence) FROM batches WHERE host_id = '$host_id'")"
+pushed="$(sql "SELECT sequence FROM batch_marks WHERE host_id = '$host_id'")"
 push_agent "https://localhost:$tls_port" --collector.ca-file "$(win_path "$tls/ca.crt")"
-until_sql 60 "SELECT max(sequence) > $pushed FROM batches WHERE host_id = '$host_id'" 1
+until_sql 60 "SELECT sequence > $pushed FROM batch_marks WHERE host_id = '$host_id'" 1
 kill "$AGENT_PID"
 push_agent "https://localhost:$tls_port"
 tls_log="$WORK/push_$port.log"
@@ -315,7 +315,7 @@ grep -qxF "  url: $URL" "$data_dir/agent.yaml" && grep -q '^enrolment_token_file
   fail "agent.yaml: $(cat "$data_dir/agent.yaml" 2>&1)"
 cmp -s "$data_dir/enrolment-token" "$ENROL_TOKEN_FILE" || fail "the enrolment token file differs"
 service_host="$host_id"
-until_sql 60 "SELECT count(*) > 0 FROM batches WHERE host_id = '$service_host'" 1
+until_sql 60 "SELECT count(*) > 0 FROM batch_marks WHERE host_id = '$service_host'" 1
 until_sql 30 "SELECT source FROM hosts WHERE id = '$service_host'" agent
 ok "msiexec /i /qn COLLECTOR_URL= ENROLMENT_TOKEN= writes agent.yaml; the service enrols and pushes"
 

@@ -123,6 +123,8 @@ def main():
     check_memory(second, float(sys.argv[4]))
     check_os(second)
     check_disks_and_nics(second)
+    queue = one(second, "windows_system_processor_queue_length")
+    check(queue >= 0 and queue == int(queue), f"processor queue length {queue}")
     for name in ("cpu", "logical_disk", "memory", "net", "os", "system"):
         ok = second.get(("node_scrape_collector_success", frozenset({("collector", name)})))
         check(ok == 1, f"collector {name} did not succeed")

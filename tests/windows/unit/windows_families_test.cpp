@@ -137,3 +137,77 @@ TEST_CASE("windows families: 100 ns ticks to seconds") {
   CHECK(ticks_to_seconds(10'000'000) == 1.0);
   CHECK(ticks_to_seconds(15'000'000) == 1.5);
 }
+
+TEST_CASE("windows families: logical disk I/O counters for volumes that keep them") {
+  MetricFamilies out;
+  VolumeIo io{4096, 8192, 3, 5, 20'000'000, 30'000'000, 900'000'000, 2};
+  add_logical_disk_families(out, {{"C:", 100, 40, io}, {"D:", 50, 10, std::nullopt}});
+  CHECK(value_of(out, "windows_logical_disk_read_bytes_total", {{"volume", "C:"}}) == 4096);
+  CHECK(value_of(out, "windows_logical_disk_write_bytes_total", {{"volume", "C:"}}) == 8192);
+  CHECK(value_of(out, "windows_logical_disk_reads_total", {{"volume", "C:"}}) == 3);
+  CHECK(value_of(out, "windows_logical_disk_writes_total", {{"volume", "C:"}}) == 5);
+  CHECK(value_of(out, "windows_logical_disk_read_seconds_total", {{"volume", "C:"}}) == 2.0);
+  CHECK(value_of(out, "windows_logical_disk_write_seconds_total", {{"volume", "C:"}}) == 3.0);
+  CHECK(value_of(out, "windows_logical_disk_idle_seconds_total", {{"volume", "C:"}}) == 90.0);
+  CHECK(value_of(out, "windows_logical_disk_requests_queued", {{"volume", "C:"}}) == 2);
+  const auto* reads = find_family(out, "windows_logical_disk_reads_total");
+  REQUIRE(reads);
+  CHECK(reads->type == prometheus::MetricType::Counter);
+  CHECK(reads->metric.size() == 1);  // D: keeps no counters: only its size and free space
+  CHECK(find_family(out, "windows_logical_disk_size_bytes")->metric.size() == 2);
+  MetricFamilies none;
+  add_logical_disk_families(none, {{"Z:", 1, 1, std::nullopt}});
+  CHECK(!find_family(none, "windows_logical_disk_read_bytes_total"));
+}
+
+TEST_CASE("windows families: service state, one sample per state, names lower-case") {
+  MetricFamilies out;
+  add_service_families(out, {{"W3SVC", 4}, {"Spooler", 1}, {"Odd", 42}});
+  const auto* state = find_family(out, "windows_service_state");
+  REQUIRE(state);
+  CHECK(state->type == prometheus::MetricType::Gauge);
+  CHECK(state->metric.size() == 24);
+  CHECK(value_of(out, "windows_service_state", {{"name", "w3svc"}, {"state", "running"}}) == 1);
+  CHECK(value_of(out, "windows_service_state", {{"name", "w3svc"}, {"state", "stopped"}}) == 0);
+  CHECK(value_of(out, "windows_service_state", {{"name", "spooler"}, {"state", "stopped"}}) == 1);
+  CHECK(value_of(out, "windows_service_state", {{"name", "odd"}, {"state", "unknown"}}) == 1);
+  MetricFamilies none;
+  add_service_families(none, {});
+  CHECK(none.empty());
+}
+
+namespace {
+
+// A SystemProcessInformation buffer: processes of 0x100 bytes, each with its threads' states.
+std::vector<unsigned char> process_buffer(
+    const std::vector<std::vector<std::uint32_t>>& processes) {
+  std::vector<unsigned char> out;
+  for (std::size_t p = 0; p < processes.size(); ++p) {
+    const std::size_t start = out.size();
+    const std::size_t size = 0x100 + processes[p].size() * 0x50;
+    out.resize(start + size);
+    const auto put = [&](std::size_t at, std::uint32_t v) {
+      for (int i = 0; i < 4; ++i) out[at + i] = static_cast<unsigned char>(v >> (8 * i));
+    };
+    put(start, p + 1 < processes.size() ? static_cast<std::uint32_t>(size) : 0);
+    put(start + 4, static_cast<std::uint32_t>(processes[p].size()));
+    for (std::size_t t = 0; t < processes[p].size(); ++t)
+      put(start + 0x100 + t * 0x50 + 0x44, processes[p][t]);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("windows families: the processor queue is the ready threads of the process list") {
+  // States: 1 ready, 2 running, 5 waiting, 7 deferred ready.
+  const auto buffer = process_buffer({{2, 2}, {1, 5, 5, 7}, {1}});
+  CHECK(count_ready_threads(buffer) == 3);
+  CHECK(count_ready_threads({}) == 0);
+  auto cut = buffer;
+  cut.resize(0x100 + 2 * 0x50 + 0x100 + 0x50);  // the second process's second thread cut off
+  CHECK(count_ready_threads(cut) == 1);
+  MetricFamilies out;
+  add_system_families(out, {1.7e9, 10, 20, 30, 3});
+  CHECK(value_of(out, "windows_system_processor_queue_length", {}) == 3);
+}
