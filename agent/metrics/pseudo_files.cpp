@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -17,10 +19,6 @@ namespace {
 // A file larger than this is refused (EFBIG) rather than held in memory: no /proc or /sys file
 // a collector reads whole comes near it (the large socket tables are read line by line).
 constexpr std::size_t kMaxBytes = 16 * 1024 * 1024;
-// The agent's kept descriptors: a few hundred on a large server (cpufreq, hwmon, netclass),
-// well within the usual limit of 1024 along with the HTTP server's connections.
-constexpr std::size_t kCapacity = 512;
-
 // The whole file from offset 0. A sysfs attribute is one page at most, produced whole by the
 // first read, so a shorter answer is its end (one read per attribute); procfs's seq_files stop a
 // read short at a record that does not fit (/proc/self/smaps), so they are read up to an empty
@@ -152,9 +150,19 @@ void PseudoFiles::sweep(std::chrono::steady_clock::time_point now) {
   std::erase_if(entries_, [&](const auto& item) { return now - item.second->last_used > idle_; });
 }
 
+std::size_t capacity_for_limit(rlim_t descriptor_limit) {
+  constexpr std::size_t kMost = 512;
+  if (descriptor_limit == RLIM_INFINITY) return kMost;
+  return std::min<std::size_t>(kMost, static_cast<std::size_t>(descriptor_limit / 4));
+}
+
 PseudoFiles& pseudo_files() {
   // Ten minutes idle: longer than any scrape interval, so what every scrape reads stays open.
-  static PseudoFiles files(kCapacity);
+  static PseudoFiles files([] {
+    struct rlimit limit {};
+    return capacity_for_limit(::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? limit.rlim_cur
+                                                                      : RLIM_INFINITY);
+  }());
   return files;
 }
 

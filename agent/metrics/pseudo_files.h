@@ -3,6 +3,7 @@
 // Opening one costs the kernel a walk of its path (/sys/class/net/eth0/mtu: five lookups and a
 // symbolic link), which was most of a scrape's time (docs/benchmarks.md); reading a kept one
 // again from offset 0 (pread) makes procfs and sysfs produce the file anew, as an open would.
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -63,6 +64,11 @@ class PseudoFiles {
   std::unordered_map<std::string, std::shared_ptr<Entry>> entries_;
   std::chrono::steady_clock::time_point last_sweep_;
 };
+
+// How many descriptors the agent keeps under a descriptor limit (RLIMIT_NOFILE's soft one): a
+// quarter of it, 256 under the usual 1024, at most 512 (a large server's cpufreq, hwmon and
+// netclass files), so the HTTP server's connections and the push never run short.
+std::size_t capacity_for_limit(rlim_t descriptor_limit);
 
 // The agent's one set of kept descriptors, shared by every collector.
 PseudoFiles& pseudo_files();

@@ -170,3 +170,11 @@ TEST_CASE("pseudo files: a directory's files are kept by its identity, not by it
   CHECK(files.kept() == 2);
   CHECK_FALSE(files.read_at(-1, 0, 0, "mtu"));  // a directory that could not be opened
 }
+
+TEST_CASE("pseudo files: the agent keeps at most a quarter of its descriptor limit, 512 at most") {
+  CHECK(capacity_for_limit(1024) == 256);
+  CHECK(capacity_for_limit(65536) == 512);
+  CHECK(capacity_for_limit(RLIM_INFINITY) == 512);
+  CHECK(capacity_for_limit(8) == 2);
+  CHECK(capacity_for_limit(3) == 0);  // keeps nothing: every read opens its file
+}
