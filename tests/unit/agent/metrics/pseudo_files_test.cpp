@@ -1,7 +1,10 @@
 #include "agent/metrics/pseudo_files.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,6 +82,27 @@ TEST_CASE("pseudo files: a /proc file is kept open and read anew from the start 
   CHECK(*second != *first);
   CHECK(second->ends_with('\n'));
   CHECK(open_descriptors() == descriptors);  // no descriptor opened, none left behind
+  CHECK(files.kept() == 1);
+}
+
+TEST_CASE("pseudo files: a kept sysfs attribute shows its new value on the next read") {
+  const std::filesystem::path counter = "/sys/class/net/lo/statistics/tx_packets";
+  PseudoFiles files(8);
+  const auto before = files.read(counter);
+  REQUIRE(before);
+  CHECK(files.kept() == 1);
+  // One datagram over loopback: lo's transmit counter moves.
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(9);  // discard: nobody needs to listen for the packet to be sent
+  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  CHECK(::sendto(fd, "x", 1, 0, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 1);
+  ::close(fd);
+  const auto after = files.read(counter);
+  REQUIRE(after);
+  CHECK(std::stoull(*after) > std::stoull(*before));
   CHECK(files.kept() == 1);
 }
 
