@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/utilisation/summary.h"
 #include "common/file.h"
 #include "common/text.h"
@@ -13,7 +14,7 @@ namespace sahab::agent {
 
 std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
   std::vector<prometheus::MetricFamily> out;
-  const auto stat = try_read_file("/proc/self/stat");
+  const auto stat = try_read_pseudo_file("/proc/self/stat");
   if (!stat) return out;
   // Fields after the command name, which is in parentheses and may contain spaces.
   const auto close = stat->rfind(')');

@@ -5,8 +5,8 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -17,7 +17,7 @@ class ArpCollector : public Collector {
   explicit ArpCollector(const Paths& paths) : path_(paths.proc("net/arp")) {}
 
   void collect(MetricFamilies& out) const override {
-    const std::string content = read_file(path_);
+    const std::string content = read_pseudo_file(path_);
     std::map<std::string, double> entries;
     size_t line_number = 0;
     // "IP address  HW type  Flags  HW address  Mask  Device": the device is the sixth column.

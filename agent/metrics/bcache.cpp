@@ -13,9 +13,9 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/sysfs.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -57,7 +57,7 @@ class Reader {
   // A value file, dehumanized; 0 when the file is absent.
   double value(const std::string& relative) const {
     const auto path = dir_ / relative;
-    const auto content = try_read_file(path);
+    const auto content = try_read_pseudo_file(path);
     if (!content) {
       if (std::filesystem::exists(path)) throw CollectorError("cannot read " + path.string());
       return 0;
@@ -93,7 +93,7 @@ class Reader {
 // ("Unused:\t\t99%"); a file without both is malformed.
 std::pair<double, double> priority_stats(const std::filesystem::path& path) {
   std::optional<double> unused, metadata;
-  text::for_each_line(read_file(path), [&](std::string_view line) {
+  text::for_each_line(read_pseudo_file(path), [&](std::string_view line) {
     const auto f = text::fields(line);
     if (f.size() != 2 || !f[1].ends_with('%')) return;
     const auto percent = text::to_double(f[1].substr(0, f[1].size() - 1));
@@ -166,7 +166,7 @@ class BcacheCollector : public Collector {
         const Labels l = {{"backing_device", name}, {"uuid", uuid}};
         gauge("dirty_data_bytes", "Amount of dirty data for this backing device in the cache.",
               bdev.value("dirty_data"), l);
-        const std::string debug = read_file(dir / name / "writeback_rate_debug");
+        const std::string debug = read_pseudo_file(dir / name / "writeback_rate_debug");
         gauge("writeback_rate", "Current writeback rate for this backing device in bytes.",
               bdev.writeback(debug, "rate:", "/sec"), l);
         gauge("dirty_target_bytes",

@@ -6,9 +6,9 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/sysfs.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -19,7 +19,7 @@ class BondingCollector : public Collector {
   explicit BondingCollector(const Paths& paths) : dir_(paths.sys("class/net")) {}
 
   void collect(MetricFamilies& out) const override {
-    const auto masters = try_read_file(dir_ / "bonding_masters");
+    const auto masters = try_read_pseudo_file(dir_ / "bonding_masters");
     if (!masters) throw NoDataError("no " + (dir_ / "bonding_masters").string());
     FamilyBuilder slaves(out, "node_bonding_slaves",
                          "Number of configured slaves per bonding interface.",
@@ -28,11 +28,14 @@ class BondingCollector : public Collector {
                          "Number of active slaves per bonding interface.",
                          prometheus::MetricType::Gauge);
     for (const auto master : text::fields(text::trim(*masters))) {
-      const auto list = read_file(dir_ / master / "bonding/slaves");
+      // Through the master's directory, not its name (AttributeDir: renamed interfaces).
+      const AttributeDir master_dir(dir_ / master);
+      const auto list = master_dir.read_text("bonding/slaves");
+      if (!list) throw CollectorError("cannot read " + (dir_ / master / "bonding/slaves").string());
       double configured = 0, up = 0;
-      for (const auto slave : text::fields(text::trim(list))) {
+      for (const auto slave : text::fields(*list)) {
         ++configured;
-        if (mii_status(std::string(master), std::string(slave)) == "up") ++up;
+        if (mii_status(master_dir, std::string(master), std::string(slave)) == "up") ++up;
       }
       slaves.add({{"master", std::string(master)}}, configured);
       active.add({{"master", std::string(master)}}, up);
@@ -42,9 +45,11 @@ class BondingCollector : public Collector {
  private:
   // The slave as linked under its master: lower_<slave> on current kernels, slave_<slave> on
   // older ones. A slave without either is a bonding setup this code cannot read: no data.
-  std::string mii_status(const std::string& master, const std::string& slave) const {
+  static std::string mii_status(const AttributeDir& master_dir, const std::string& master,
+                                const std::string& slave) {
     for (const char* link : {"lower_", "slave_"}) {
-      if (auto status = read_text(dir_ / master / (link + slave) / "bonding_slave/mii_status")) {
+      const std::string file = link + slave + "/bonding_slave/mii_status";
+      if (auto status = master_dir.read_text(file.c_str())) {
         return *status;
       }
     }

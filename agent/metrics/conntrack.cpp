@@ -7,9 +7,9 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/sysfs.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -48,7 +48,7 @@ class ConntrackCollector : public Collector {
               "Number of currently allocated flow entries for connection tracking.", *count);
     add_gauge(out, "node_nf_conntrack_entries_limit", "Maximum size of connection tracking table.",
               require_number(max_));
-    const auto stat = try_read_file(stat_);
+    const auto stat = try_read_pseudo_file(stat_);
     if (!stat) throw NoDataError("no " + stat_.string());
     const auto totals = sum_columns(*stat);
     for (size_t i = 0; i < kStatistics.size(); ++i) {

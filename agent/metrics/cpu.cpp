@@ -5,16 +5,16 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
 namespace {
 
 // Field order of a "cpuN" line in /proc/stat (proc(5)).
-constexpr std::array<const char*, 8> kModes = {"user", "nice",    "system", "idle",
-                                               "iowait", "irq", "softirq", "steal"};
+constexpr std::array<const char*, 8> kModes = {"user",   "nice", "system",  "idle",
+                                               "iowait", "irq",  "softirq", "steal"};
 constexpr size_t kGuestField = 8;
 constexpr size_t kGuestNiceField = 9;
 // The kernel exports CPU time in USER_HZ ticks, which is 100 on every Linux ABI.
@@ -25,9 +25,9 @@ class CpuCollector : public Collector {
   explicit CpuCollector(const Paths& paths) : stat_path_(paths.proc("stat")) {}
 
   void collect(MetricFamilies& out) const override {
-    const std::string content = read_file(stat_path_);
-    FamilyBuilder seconds(out, "node_cpu_seconds_total",
-                          "Seconds the CPUs spent in each mode.", prometheus::MetricType::Counter);
+    const std::string content = read_pseudo_file(stat_path_);
+    FamilyBuilder seconds(out, "node_cpu_seconds_total", "Seconds the CPUs spent in each mode.",
+                          prometheus::MetricType::Counter);
     FamilyBuilder guest(out, "node_cpu_guest_seconds_total",
                         "Seconds the CPUs spent in guests (VMs) for each mode.",
                         prometheus::MetricType::Counter);
@@ -36,7 +36,8 @@ class CpuCollector : public Collector {
       // Per-CPU lines only: "cpu0 ...", not the "cpu " total.
       if (!line.starts_with("cpu") || line.size() < 4 || line[3] == ' ') return;
       const auto f = text::fields(line);
-      if (f.size() < 1 + kModes.size()) throw CollectorError("short cpu line in " + stat_path_.string());
+      if (f.size() < 1 + kModes.size())
+        throw CollectorError("short cpu line in " + stat_path_.string());
       const std::string cpu(f[0].substr(3));
       for (size_t i = 0; i < kModes.size(); ++i) {
         seconds.add({{"cpu", cpu}, {"mode", kModes[i]}}, ticks(f[i + 1]));
@@ -53,7 +54,8 @@ class CpuCollector : public Collector {
  private:
   double ticks(std::string_view field) const {
     const auto value = text::to_u64(field);
-    if (!value) throw CollectorError("bad number '" + std::string(field) + "' in " + stat_path_.string());
+    if (!value)
+      throw CollectorError("bad number '" + std::string(field) + "' in " + stat_path_.string());
     return static_cast<double>(*value) / kTicksPerSecond;
   }
 

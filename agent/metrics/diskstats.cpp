@@ -10,6 +10,7 @@
 #include "agent/metrics/collector.h"
 #include "agent/metrics/exclude_pattern.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "common/file.h"
 #include "common/text.h"
@@ -97,7 +98,7 @@ class DiskstatsCollector : public Collector {
         exclude_(paths.options.diskstats_device_exclude) {}
 
   void collect(MetricFamilies& out) const override {
-    const std::vector<Disk> disks = parse(read_file(diskstats_));
+    const std::vector<Disk> disks = parse(read_pseudo_file(diskstats_));
     for (size_t i = 0; i < kFields.size(); ++i) {
       FamilyBuilder family(out, std::string("node_disk_") + kFields[i].name, kFields[i].help,
                            kFields[i].type);

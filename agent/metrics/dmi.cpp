@@ -8,8 +8,8 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -127,7 +127,7 @@ class DmiCollector : public Collector {
   Labels read_labels() const {
     Labels labels;
     for (const auto& field : kFields) {
-      const auto content = try_read_file(dir_ / field.file);
+      const auto content = try_read_pseudo_file(dir_ / field.file);
       if (content) labels.push_back({field.label, to_valid_utf8(text::trim(*content))});
     }
     if (labels.empty()) throw CollectorError("no readable DMI information in " + dir_.string());

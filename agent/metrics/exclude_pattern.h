@@ -1,10 +1,12 @@
 #pragma once
 // A node_exporter-style exclusion flag (--collector.<name>.*-exclude): a regular expression
 // searched anywhere in the value, as Go's MatchString does; an empty pattern excludes nothing.
+// Each value's answer is remembered (remembered_search.h): collectors ask again on every scrape.
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
+
+#include "agent/metrics/remembered_search.h"
 
 namespace sahab::agent {
 
@@ -12,16 +14,14 @@ class ExcludePattern {
  public:
   // Throws std::regex_error on a malformed pattern; configuration checks patterns with it.
   explicit ExcludePattern(const std::string& pattern) {
-    if (!pattern.empty()) regex_.emplace(pattern, std::regex::ECMAScript | std::regex::optimize);
+    if (!pattern.empty()) search_.emplace(pattern);
   }
 
-  // Safe to call from several threads: matching does not modify the regex.
-  bool excludes(std::string_view value) const {
-    return regex_ && std::regex_search(value.begin(), value.end(), *regex_);
-  }
+  // Safe to call from several threads.
+  bool excludes(std::string_view value) const { return search_ && search_->found_in(value); }
 
  private:
-  std::optional<std::regex> regex_;
+  std::optional<RememberedSearch> search_;
 };
 
 }  // namespace sahab::agent

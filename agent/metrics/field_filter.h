@@ -1,31 +1,21 @@
 #pragma once
 // A node_exporter field filter (--collector.{netstat,vmstat}.fields): a regular expression
-// searched in each field name. std::regex is slow (a netstat scrape checked ~150 names in ~9 ms),
-// and the kernel's field names never change while the agent runs, so each name's answer is
-// remembered. Safe to call from several threads.
-#include <mutex>
-#include <regex>
+// searched in each field name; the kernel's field names never change while the agent runs, so
+// each name's answer is remembered (remembered_search.h). Safe to call from several threads.
 #include <string>
-#include <unordered_map>
+
+#include "agent/metrics/remembered_search.h"
 
 namespace sahab::agent {
 
 class FieldFilter {
  public:
-  explicit FieldFilter(const std::string& pattern)
-      : regex_(pattern, std::regex::ECMAScript | std::regex::optimize) {}
+  explicit FieldFilter(const std::string& pattern) : search_(pattern) {}
 
-  bool keeps(const std::string& field) const {
-    std::lock_guard lock(mutex_);
-    const auto [it, added] = answers_.try_emplace(field, false);
-    if (added) it->second = std::regex_search(field, regex_);
-    return it->second;
-  }
+  bool keeps(const std::string& field) const { return search_.found_in(field); }
 
  private:
-  std::regex regex_;
-  mutable std::mutex mutex_;
-  mutable std::unordered_map<std::string, bool> answers_;
+  RememberedSearch search_;
 };
 
 }  // namespace sahab::agent

@@ -4,8 +4,8 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -16,7 +16,7 @@ class FilefdCollector : public Collector {
   explicit FilefdCollector(const Paths& paths) : path_(paths.proc("sys/fs/file-nr")) {}
 
   void collect(MetricFamilies& out) const override {
-    const std::string content = read_file(path_);
+    const std::string content = read_pseudo_file(path_);
     const auto f = text::fields(content.substr(0, content.find('\n')));
     const auto allocated = f.size() == 3 ? text::to_double(f[0]) : std::nullopt;
     const auto maximum = f.size() == 3 ? text::to_double(f[2]) : std::nullopt;

@@ -14,9 +14,9 @@
 #include "agent/metrics/collector.h"
 #include "agent/metrics/exclude_pattern.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/statfs_runner.h"
-#include "common/file.h"
 #include "common/log.h"
 #include "common/text.h"
 
@@ -106,9 +106,9 @@ class FilesystemCollector : public Collector {
   }
 
   std::vector<Mount> read_mounts() const {
-    std::optional<std::string> content = try_read_file(root_mounts_);
+    std::optional<std::string> content = try_read_pseudo_file(root_mounts_);
     const std::filesystem::path& source = content ? root_mounts_ : own_mounts_;
-    if (!content) content = read_file(own_mounts_);
+    if (!content) content = read_pseudo_file(own_mounts_);
 
     std::vector<Mount> mounts;
     std::set<std::tuple<std::string, std::string, std::string>> seen;

@@ -15,9 +15,9 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/sysfs.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -60,7 +60,7 @@ std::optional<SensorFile> split_sensor_file(const std::string& name) {
 
 // A sysfs read of at most 128 bytes, as upstream: some broken drivers answer EAGAIN forever.
 std::optional<std::string> read_attribute(const std::filesystem::path& path) {
-  const auto content = try_read_file(path);
+  const auto content = try_read_pseudo_file(path);
   if (!content) return std::nullopt;
   std::string value = content->substr(0, 128);
   while (value.ends_with('\n')) value.pop_back();
@@ -87,7 +87,7 @@ std::string chip_name(const std::filesystem::path& dir) {
     if (!type.empty() && !name.empty()) return type + "_" + name;
     if (!name.empty()) return name;
   }
-  if (const auto name = try_read_file(dir / "name")) {
+  if (const auto name = try_read_pseudo_file(dir / "name")) {
     if (auto clean = clean_name(*name); !clean.empty()) return clean;
   }
   const auto real = std::filesystem::canonical(dir, error);
@@ -166,7 +166,7 @@ void add_chip(FamilySet& families, const std::filesystem::path& dir) {
   SensorData data;
   collect_sensor_files(dir, data);
   if (std::filesystem::exists(dir / "device")) collect_sensor_files(dir / "device", data);
-  if (const auto name = try_read_file(dir / "name")) {
+  if (const auto name = try_read_pseudo_file(dir / "name")) {
     if (auto clean = clean_name(*name); !clean.empty()) {
       families.add("node_hwmon_chip_names", "Annotation metric for human-readable chip names",
                    {{"chip", chip}, {"chip_name", clean}}, 1);

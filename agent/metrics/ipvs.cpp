@@ -14,9 +14,9 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/sysfs.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -77,7 +77,7 @@ class IpvsCollector : public Collector {
         labels_(ipvs_backend_labels(paths.options.ipvs_backend_labels)) {}
 
   void collect(MetricFamilies& out) const override {
-    const auto stats = try_read_file(stats_);
+    const auto stats = try_read_pseudo_file(stats_);
     if (!stats) throw NoDataError("no " + stats_.string());
     add_totals(*stats, out);
     const auto backends = read_backends();
@@ -127,7 +127,7 @@ class IpvsCollector : public Collector {
   // ("  -> C0A85216:0CEA  Tunnel  100  248  2": address, forward, weight, active, inactive).
   std::map<Labels, Backend> read_backends() const {
     std::map<Labels, Backend> backends;
-    const auto content = try_read_file(services_);
+    const auto content = try_read_pseudo_file(services_);
     if (!content) return backends;
     std::map<std::string, std::string> service;
     size_t number = 0;

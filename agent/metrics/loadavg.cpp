@@ -3,8 +3,8 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -15,7 +15,7 @@ class LoadavgCollector : public Collector {
   explicit LoadavgCollector(const Paths& paths) : path_(paths.proc("loadavg")) {}
 
   void collect(MetricFamilies& out) const override {
-    const std::string content = read_file(path_);
+    const std::string content = read_pseudo_file(path_);
     const auto f = text::fields(content);
     if (f.size() < 3) throw CollectorError("unexpected content in " + path_.string());
     const char* names[] = {"node_load1", "node_load5", "node_load15"};

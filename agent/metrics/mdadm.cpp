@@ -9,8 +9,8 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -33,7 +33,7 @@ class MdadmCollector : public Collector {
   explicit MdadmCollector(const Paths& paths) : path_(paths.proc("mdstat")) {}
 
   void collect(MetricFamilies& out) const override {
-    const auto content = try_read_file(path_);
+    const auto content = try_read_pseudo_file(path_);
     if (!content) throw NoDataError("no " + path_.string());
     const auto arrays = parse(*content);
     FamilyBuilder disks(out, "node_md_disks", "Number of active/failed/spare disks of device.",

@@ -5,8 +5,8 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -30,7 +30,7 @@ class MeminfoCollector : public Collector {
   explicit MeminfoCollector(const Paths& paths) : path_(paths.proc("meminfo")) {}
 
   void collect(MetricFamilies& out) const override {
-    const std::string content = read_file(path_);
+    const std::string content = read_pseudo_file(path_);
     size_t parsed = 0;
     text::for_each_line(content, [&](std::string_view line) {
       const auto f = text::fields(line);

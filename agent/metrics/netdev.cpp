@@ -9,8 +9,9 @@
 #include "agent/metrics/collector.h"
 #include "agent/metrics/exclude_pattern.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
+#include "agent/metrics/sysfs.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -36,7 +37,7 @@ class NetdevCollector : public Collector {
         exclude_(paths.options.netdev_device_exclude) {}
 
   void collect(MetricFamilies& out) const override {
-    const std::vector<Interface> interfaces = parse(read_file(path_));
+    const std::vector<Interface> interfaces = parse(read_pseudo_file(path_));
     add_nohandler(out, interfaces);
     for (size_t column = 0; column < kColumns.size(); ++column) {
       const std::string field = kColumns[column];
@@ -81,7 +82,9 @@ class NetdevCollector : public Collector {
                          "Network device statistic receive_nohandler.",
                          prometheus::MetricType::Counter);
     for (const auto& interface : interfaces) {
-      const auto line = try_read_line(class_net_ / interface.name / "statistics/rx_nohandler");
+      // Through the interface's directory, not its name (AttributeDir: renamed interfaces).
+      const auto line =
+          AttributeDir(class_net_ / interface.name).read_text("statistics/rx_nohandler");
       if (const auto value = line ? text::to_u64(*line) : std::nullopt) {
         family.add({{"device", interface.name}}, static_cast<double>(*value));
       }

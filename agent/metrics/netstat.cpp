@@ -11,8 +11,8 @@
 #include "agent/metrics/collector.h"
 #include "agent/metrics/field_filter.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -23,7 +23,7 @@ namespace {
 using Stats = std::map<std::pair<std::string, std::string>, double>;
 
 void parse_pairs(const std::filesystem::path& path, const FieldFilter& fields, Stats& stats) {
-  const std::string content = read_file(path);
+  const std::string content = read_pseudo_file(path);
   std::vector<std::string_view> header;
   text::for_each_line(content, [&](std::string_view line) {
     const auto f = text::fields(line);
@@ -75,7 +75,8 @@ class NetstatCollector : public Collector {
     Stats stats;
     parse_pairs(netstat_, fields_, stats);
     parse_pairs(snmp_, fields_, stats);
-    if (const auto snmp6 = try_read_file(snmp6_)) parse_snmp6(*snmp6, snmp6_, fields_, stats);
+    if (const auto snmp6 = try_read_pseudo_file(snmp6_))
+      parse_snmp6(*snmp6, snmp6_, fields_, stats);
     for (const auto& [key, value] : stats) {
       const std::string name = key.first + "_" + key.second;
       FamilyBuilder(out, "node_netstat_" + name, "Statistic " + key.first + key.second + ".",

@@ -8,9 +8,9 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/rpc_stats.h"
-#include "common/file.h"
 
 namespace sahab::agent {
 namespace {
@@ -80,7 +80,7 @@ class NfsCollector : public Collector {
   explicit NfsCollector(const Paths& paths) : path_(paths.proc("net/rpc/nfs")) {}
 
   void collect(MetricFamilies& out) const override {
-    const auto content = try_read_file(path_);
+    const auto content = try_read_pseudo_file(path_);
     if (!content) throw NoDataError("no " + path_.string());
     const RpcStats stats = parse_rpc_stats(*content, path_);
     if (const auto net = fixed_values(stats, "net", 4, path_)) {

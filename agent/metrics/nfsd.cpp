@@ -9,9 +9,9 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/rpc_stats.h"
-#include "common/file.h"
 
 namespace sahab::agent {
 namespace {
@@ -34,7 +34,7 @@ class NfsdCollector : public Collector {
   explicit NfsdCollector(const Paths& paths) : path_(paths.proc("net/rpc/nfsd")) {}
 
   void collect(MetricFamilies& out) const override {
-    const auto content = try_read_file(path_);
+    const auto content = try_read_pseudo_file(path_);
     if (!content) throw NoDataError("no " + path_.string());
     const RpcStats stats = parse_rpc_stats(*content, path_);
     const auto counter = [&](const char* name, const char* help, double value) {

@@ -85,7 +85,7 @@ class NodeCollector::Helpers {
 };
 
 unsigned NodeCollector::default_threads() {
-  return std::clamp(std::thread::hardware_concurrency(), 1U, 4U);
+  return std::clamp(std::thread::hardware_concurrency() / 2, 1U, 4U);
 }
 
 NodeCollector::NodeCollector(std::vector<Entry> collectors, unsigned threads)

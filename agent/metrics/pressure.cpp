@@ -7,8 +7,8 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -35,7 +35,7 @@ class PressureCollector : public Collector {
   void collect(MetricFamilies& out) const override {
     for (const auto& resource : kResources) {
       const auto path = dir_ / resource.name;
-      const auto content = try_read_file(path);
+      const auto content = try_read_pseudo_file(path);
       if (!content) throw NoDataError("no pressure information in " + dir_.string());
       const std::string prefix = std::string("node_pressure_") + resource.name;
       add_counter(out, prefix + "_waiting_seconds_total", resource.waiting_help,

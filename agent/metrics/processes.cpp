@@ -14,6 +14,7 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "common/file.h"
 #include "common/text.h"
@@ -160,7 +161,7 @@ class ProcessesCollector : public Collector {
 
   double read_limit(const std::string& relative) const {
     const auto path = procfs_ / relative;
-    const auto value = text::to_u64(text::trim(read_file(path)));
+    const auto value = text::to_u64(text::trim(read_pseudo_file(path)));
     if (!value) throw CollectorError("bad number in " + path.string());
     return static_cast<double>(*value);
   }

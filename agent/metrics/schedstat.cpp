@@ -6,8 +6,8 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -18,7 +18,7 @@ class SchedstatCollector : public Collector {
   explicit SchedstatCollector(const Paths& paths) : path_(paths.proc("schedstat")) {}
 
   void collect(MetricFamilies& out) const override {
-    const auto content = try_read_file(path_);
+    const auto content = try_read_pseudo_file(path_);
     if (!content) throw NoDataError("no " + path_.string());
     FamilyBuilder running(out, "node_schedstat_running_seconds_total",
                           "Number of seconds CPU spent running a process.",

@@ -8,8 +8,8 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -23,7 +23,7 @@ class SockstatCollector : public Collector {
   void collect(MetricFamilies& out) const override {
     bool any = false;
     for (const auto& path : {sockstat_, sockstat6_}) {
-      const auto content = try_read_file(path);
+      const auto content = try_read_pseudo_file(path);
       if (!content) continue;
       any = true;
       parse(*content, path, out);

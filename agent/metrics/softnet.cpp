@@ -5,9 +5,9 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/sysfs.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -18,7 +18,7 @@ class SoftnetCollector : public Collector {
   explicit SoftnetCollector(const Paths& paths) : path_(paths.proc("net/softnet_stat")) {}
 
   void collect(MetricFamilies& out) const override {
-    const std::string content = read_file(path_);
+    const std::string content = read_pseudo_file(path_);
     FamilyBuilder processed(out, "node_softnet_processed_total", "Number of processed packets",
                             prometheus::MetricType::Counter);
     FamilyBuilder dropped(out, "node_softnet_dropped_total", "Number of dropped packets",

@@ -5,8 +5,8 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -45,7 +45,7 @@ class StatCollector : public Collector {
   explicit StatCollector(const Paths& paths) : path_(paths.proc("stat")) {}
 
   void collect(MetricFamilies& out) const override {
-    const std::string content = read_file(path_);
+    const std::string content = read_pseudo_file(path_);
     size_t found = 0;
     text::for_each_line(content, [&](std::string_view line) {
       const auto f = text::fields(line);

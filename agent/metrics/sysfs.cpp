@@ -1,22 +1,31 @@
 #include "agent/metrics/sysfs.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 
 #include "agent/metrics/collector.h"
-#include "common/file.h"
+#include "agent/metrics/pseudo_files.h"
 #include "common/text.h"
 
 namespace sahab::agent {
+namespace {
+
+std::optional<std::string> first_line_trimmed(const std::optional<std::string>& content) {
+  if (!content) return std::nullopt;
+  const std::string_view view(*content);
+  return std::string(text::trim(view.substr(0, view.find('\n'))));
+}
+
+}  // namespace
 
 std::optional<double> read_number(const std::filesystem::path& path) {
-  const auto line = try_read_line(path);
+  const auto line = read_text(path);
   if (!line) return std::nullopt;
-  return text::to_double(text::trim(*line));
+  return text::to_double(*line);
 }
 
 double require_number(const std::filesystem::path& path) {
@@ -26,9 +35,7 @@ double require_number(const std::filesystem::path& path) {
 }
 
 std::optional<std::string> read_text(const std::filesystem::path& path) {
-  const auto line = try_read_line(path);
-  if (!line) return std::nullopt;
-  return std::string(text::trim(*line));
+  return first_line_trimmed(try_read_pseudo_file(path));
 }
 
 std::optional<double> hex_number(std::string_view text) {
@@ -39,28 +46,20 @@ std::optional<double> hex_number(std::string_view text) {
 }
 
 AttributeDir::AttributeDir(const std::filesystem::path& dir)
-    : fd_(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {}
+    : fd_(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {
+  struct stat identity {};
+  if (fd_ >= 0 && ::fstat(fd_, &identity) == 0) {
+    device_ = identity.st_dev;
+    inode_ = identity.st_ino;
+  }
+}
 
 AttributeDir::~AttributeDir() {
   if (fd_ >= 0) ::close(fd_);
 }
 
 std::optional<std::string> AttributeDir::read_text(const char* name) const {
-  if (fd_ < 0) return std::nullopt;
-  const int fd = ::openat(fd_, name, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string content;
-  char buffer[4096];
-  ssize_t n = 0;
-  // A read that fills the buffer may have more behind it; a shorter one is the whole attribute.
-  do {
-    n = ::read(fd, buffer, sizeof buffer);
-    if (n > 0) content.append(buffer, static_cast<size_t>(n));
-  } while (n == static_cast<ssize_t>(sizeof buffer) || (n < 0 && errno == EINTR));
-  ::close(fd);
-  if (n < 0) return std::nullopt;
-  const auto end = content.find('\n');
-  return std::string(text::trim(std::string_view(content).substr(0, end)));
+  return first_line_trimmed(pseudo_files().read_at(fd_, device_, inode_, name));
 }
 
 std::vector<std::string> list_dir(const std::filesystem::path& path) {

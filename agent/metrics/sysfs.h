@@ -1,5 +1,7 @@
 #pragma once
 // Reading the one-value files and directories of /proc/sys and /sys that many collectors share.
+#include <sys/types.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -21,9 +23,13 @@ std::optional<std::string> read_text(const std::filesystem::path& path);
 // A hexadecimal field as /proc/net tables write them ("0005a59c"); nullopt if it is not one.
 std::optional<double> hex_number(std::string_view text);
 
-// A directory of attribute files, opened once and its files read relative to it: the path to it
-// (/sys/class/net/eth0, a symbolic link into /sys/devices) is resolved once, not per file, and a
-// file takes one read where sysfs answers in one (attributes hold at most a page).
+// The one-value readers above go through pseudo_files() (agent/metrics/pseudo_files.h): the
+// descriptors of /proc and /sys files are kept open between scrapes.
+
+// A directory of attribute files, opened once per scrape and its files read relative to it: the
+// path to it (/sys/class/net/eth0, a symbolic link into /sys/devices) is resolved once, not per
+// file, and the files' kept descriptors belong to this directory's identity (device, inode), not
+// to its name, which a device renamed would pass on to another.
 class AttributeDir {
  public:
   explicit AttributeDir(const std::filesystem::path& dir);
@@ -36,6 +42,8 @@ class AttributeDir {
 
  private:
   int fd_;
+  dev_t device_ = 0;
+  ino_t inode_ = 0;
 };
 
 // Names of the entries of a directory, sorted; empty when the directory is absent.

@@ -9,8 +9,8 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -69,11 +69,11 @@ class TimeCollector : public Collector {
     const auto dirs = clocksource_dirs(clocksource_root_);
     for (size_t i = 0; i < dirs.size(); ++i) {
       const std::string device = std::to_string(i);
-      const std::string names = read_file(dirs[i] / "available_clocksource");
+      const std::string names = read_pseudo_file(dirs[i] / "available_clocksource");
       for (const auto name : text::fields(text::trim(names))) {
         available.add({{"clocksource", std::string(name)}, {"device", device}}, 1);
       }
-      const std::string in_use = read_file(dirs[i] / "current_clocksource");
+      const std::string in_use = read_pseudo_file(dirs[i] / "current_clocksource");
       current.add({{"clocksource", std::string(text::trim(in_use))}, {"device", device}}, 1);
     }
   }

@@ -11,6 +11,7 @@
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
 #include "agent/metrics/registry.h"
+#include "agent/metrics/sysfs.h"
 #include "common/file.h"
 
 namespace sahab::agent {
@@ -55,7 +56,7 @@ class UnameCollector : public Collector {
  private:
   std::string read_value(const std::string& file) const {
     const auto path = kernel_dir_ / file;
-    auto line = try_read_line(path);
+    auto line = read_text(path);
     if (line) return std::move(*line);
     if (file == "arch") return machine_from_syscall();
     throw FileError("cannot read " + path.string());

@@ -6,8 +6,8 @@
 #include "agent/metrics/collector.h"
 #include "agent/metrics/field_filter.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -19,7 +19,7 @@ class VmstatCollector : public Collector {
       : path_(paths.proc("vmstat")), fields_(paths.options.vmstat_fields) {}
 
   void collect(MetricFamilies& out) const override {
-    const std::string content = read_file(path_);
+    const std::string content = read_pseudo_file(path_);
     text::for_each_line(content, [&](std::string_view line) {
       const auto f = text::fields(line);
       if (f.size() != 2) return;

@@ -11,9 +11,9 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/sysfs.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -115,7 +115,7 @@ using Lines = std::map<std::string, std::vector<double>, std::less<>>;
 
 Lines parse(const std::filesystem::path& path) {
   Lines lines;
-  const std::string content = read_file(path);
+  const std::string content = read_pseudo_file(path);
   text::for_each_line(content, [&](std::string_view line) {
     const auto f = text::fields(line);
     if (f.size() < 2) return;

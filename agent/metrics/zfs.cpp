@@ -10,9 +10,9 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
+#include "agent/metrics/pseudo_files.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/sysfs.h"
-#include "common/file.h"
 #include "common/text.h"
 
 namespace sahab::agent {
@@ -77,7 +77,7 @@ class ZfsCollector : public Collector {
     FamilySet families(out);
     for (const auto& [subsystem, file] : kKstats) {
       const auto path = dir_ / file;
-      const auto content = try_read_file(path);
+      const auto content = try_read_pseudo_file(path);
       if (!content) continue;  // not in this ZFS version
       for (const auto& row : kstat_rows(*content, path)) {
         if (row.type != "4") continue;
@@ -94,11 +94,11 @@ class ZfsCollector : public Collector {
  private:
   void add_pool(FamilySet& families, const std::string& pool) const {
     const auto dir = dir_ / pool;
-    if (const auto io = try_read_file(dir / "io")) add_io(families, pool, *io, dir / "io");
+    if (const auto io = try_read_pseudo_file(dir / "io")) add_io(families, pool, *io, dir / "io");
     for (const auto& name : list_dir(dir)) {
       if (!name.starts_with("objset-")) continue;
       const auto path = dir / name;
-      const auto content = try_read_file(path);
+      const auto content = try_read_pseudo_file(path);
       if (!content) continue;
       const auto rows = kstat_rows(*content, path);
       std::string dataset;

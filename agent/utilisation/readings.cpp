@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "agent/inventory/filesystems.h"
+#include "agent/metrics/pseudo_files.h"
 #include "common/file.h"
 #include "common/protocol/report.h"
 #include "common/text.h"
@@ -125,10 +126,10 @@ std::optional<NetworkCounters> parse_net_dev(std::string_view proc_net_dev) {
 Reading take_reading(const Paths& paths) {
   Reading r;
   r.monotonic_seconds = monotonic_now();
-  if (auto s = try_read_file(paths.proc("stat"))) r.cpu = parse_cpu_times(*s);
-  if (auto s = try_read_file(paths.proc("meminfo"))) r.memory = parse_memory(*s);
-  if (auto s = try_read_file(paths.proc("diskstats"))) r.disk = parse_diskstats(*s);
-  if (auto s = try_read_file(paths.proc("net/dev"))) r.network = parse_net_dev(*s);
+  if (auto s = try_read_pseudo_file(paths.proc("stat"))) r.cpu = parse_cpu_times(*s);
+  if (auto s = try_read_pseudo_file(paths.proc("meminfo"))) r.memory = parse_memory(*s);
+  if (auto s = try_read_pseudo_file(paths.proc("diskstats"))) r.disk = parse_diskstats(*s);
+  if (auto s = try_read_pseudo_file(paths.proc("net/dev"))) r.network = parse_net_dev(*s);
   inventory::Problems ignored;  // the inventory reports unreadable mount tables
   for (const auto& mount : inventory::local_filesystems(paths, ignored)) {
     const auto usage = inventory::filesystem_usage(paths, mount);
