@@ -15,6 +15,7 @@ import { exportsPage } from './pages/exports';
 import { planPage } from './pages/plan';
 import { agentsPage } from './pages/agents';
 import { dependenciesPage } from './pages/dependencies';
+import { importsPage } from './pages/imports';
 import { forgetPlan } from './plan';
 
 const root = document.getElementById('app') as HTMLElement;
@@ -32,6 +33,7 @@ function pageFor(address: string): Promise<HTMLElement> {
   const dependencies = route.match(/^\/dependencies(?:\/(.+))?$/);
   if (dependencies) return dependenciesPage(dependencies[1] ?? '');
   if (route === '/agents') return agentsPage();
+  if (route === '/imports') return importsPage();
   return Promise.resolve(h('p', {}, t.notFound));
 }
 
@@ -83,7 +85,9 @@ function shell(content: Node): HTMLElement {
       h('nav', {}, h('a', { href: '#/' }, t.navOverview), h('a', { href: '#/hosts' }, t.navHosts),
         h('a', { href: '#/dependencies' }, t.navDependencies), h('a', { href: '#/plan' }, t.navPlan),
         h('a', { href: '#/costs' }, t.navCosts), h('a', { href: '#/exports' }, t.navExports),
-        h('a', { href: '#/agents' }, t.navAgents)),
+        h('a', { href: '#/agents' }, t.navAgents),
+        // Imports write the fleet: admins only, as the API (POST /api/v1/import).
+        who?.role === 'admin' ? h('a', { href: '#/imports', 'data-testid': 'nav-imports' }, t.navImports) : null),
       h('span', { class: 'spacer' }), who ? h('span', { 'data-testid': 'who' }, `${who.user} (${who.role})`) : null,
       language, who ? logout : null),
     h('main', {}, content));
