@@ -13,7 +13,7 @@ void add_api_routes(http::Server& server, Context& context, std::vector<ApiRoute
           }
           return handler(context, request);
         },
-        route.max_body_bytes);
+        route.max_body_bytes, route.storage);
   }
 }
 
