@@ -6,6 +6,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "collector/api/import_formats.h"
+#include "collector/api/offline_import.h"
 #include "common/duration.h"
 #include "common/file.h"
 #include "common/log.h"
@@ -24,6 +26,7 @@ namespace fs = std::filesystem;
 constexpr const char* kUsage =
     "Usage:\n"
     "  sahab-planner plan (--db FILE [--window 30d] | --fleet FILE) [--config FILE]\n"
+    "                     [--import FILE ... [--import-format FORMAT]]\n"
     "                     [--out plan.json | --out plan.xlsx]\n"
     "                     [--csv DIR] [--html report.html] [--<planner key> VALUE ...]\n"
     "  sahab-planner generate-fleet --hosts N --seed S --out fleet.json\n"
@@ -53,6 +56,33 @@ void write_output(const std::string& path, const std::string& content) {
                         fs::perms::others_read);
 }
 
+// The fleet with the --import files applied in order (collector/api/offline_import.h); each
+// file's counts and problems are logged, as the collector's import answers them.
+Fleet with_imports(const nlohmann::json& fleet, const std::vector<std::string>& files,
+                   const std::string& format) {
+  collector::OfflineImport imports(fleet);
+  for (const auto& file : files) {
+    if (fs::file_size(file) > protocol::kMaxFleetFileBytes) {
+      throw UsageError("--import " + file + ": larger than " +
+                       std::to_string(protocol::kMaxFleetFileBytes >> 20) + " MiB");
+    }
+    collector::OfflineImport::Outcome outcome;
+    try {
+      outcome = imports.add(read_file(file),
+                            format.empty() ? std::nullopt : std::optional<std::string>(format));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError("--import " + file + ": " + e.what());
+    }
+    const auto& c = outcome.counts;
+    log::info("import " + file + " (" + outcome.format + "): " + std::to_string(c.created) +
+              " created, " + std::to_string(c.updated) + " updated, " +
+              std::to_string(c.unchanged) + " unchanged, " + std::to_string(c.skipped) +
+              " skipped, " + std::to_string(c.failed) + " failed");
+    for (const auto& problem : outcome.problems) log::warn("import " + file + ": " + problem);
+  }
+  return fleet_from_json(imports.document());
+}
+
 int run_plan(int argc, char** argv) {
   PlannerConfig config;
   std::string fleet_file, db_file, out_file, csv_dir, html_file;
@@ -77,13 +107,29 @@ int run_plan(int argc, char** argv) {
             "where to write the plan (sahab-plan/1 JSON; a name ending in .xlsx: the plan as an "
             "Excel workbook); default: standard output",
             out_file);
+  std::vector<std::string> import_files;
+  schema.add({"import", "",
+              "a file as a tool exported it (RVTools, Azure Migrate, AWS Discovery, Migration "
+              "Center, OCS/GLPI inventory, Sahab CSV or JSON; docs/imports.md), matched and merged "
+              "into the fleet as the collector's import would; repeatable, applied in order",
+              "", settings::Kind::kList, [&import_files](const std::string& v, const std::string&) {
+                if (v.empty()) throw settings::BadValue("expected a path");
+                import_files.push_back(v);
+              }});
+  std::string import_format;
+  const std::string format_help =
+      "the format of every --import file when its content should not decide: " +
+      std::string(collector::kImportFormats);
+  path_flag("import-format", format_help.c_str(), import_format);
   path_flag("csv", "directory for hosts.csv, waves.csv, costs.csv", csv_dir);
   path_flag("html", "printable HTML report", html_file);
   if (schema.parse(argc, argv, std::cout) != settings::Outcome::kRun) return 0;
   validate(config);
   if (!db_file.empty() && !fleet_file.empty()) throw UsageError("give --db or --fleet, not both");
-  if (db_file.empty() && fleet_file.empty())
-    throw UsageError("give --fleet FILE (or --db FILE)\n" + std::string(kUsage));
+  if (db_file.empty() && fleet_file.empty() && import_files.empty())
+    throw UsageError("give --fleet FILE, --db FILE or --import FILE\n" + std::string(kUsage));
+  if (!import_format.empty() && import_files.empty())
+    throw UsageError("--import-format applies to --import files");
   if (!window_text.empty() && db_file.empty()) throw UsageError("--window applies to --db only");
   auto window_seconds = static_cast<std::int64_t>(config.sizing.window_days * 86'400);
   if (!window_text.empty()) {
@@ -97,8 +143,13 @@ int run_plan(int argc, char** argv) {
   const auto started = std::chrono::steady_clock::now();
   const Catalogs catalogs =
       load_catalog_dir(find_catalog_dir(config.catalogs_dir, config_file_of(argc, argv)));
-  const Fleet fleet =
-      db_file.empty() ? load_fleet_file(fleet_file) : fleet_from_database(db_file, window_seconds);
+  Fleet fleet = !db_file.empty()      ? fleet_from_database(db_file, window_seconds)
+                : !fleet_file.empty() ? load_fleet_file(fleet_file)
+                                      : Fleet{};
+  if (!import_files.empty())
+    fleet = with_imports(
+        db_file.empty() && fleet_file.empty() ? nlohmann::json() : fleet_to_json(fleet),
+        import_files, import_format);
   const Plan result = plan(fleet, config, catalogs);
   if (out_file.ends_with(".xlsx")) {
     write_plan_xlsx(result, out_file);
