@@ -6,8 +6,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "collector/api/import_formats.h"
-#include "collector/api/offline_import.h"
 #include "common/duration.h"
 #include "common/file.h"
 #include "common/log.h"
@@ -56,31 +54,15 @@ void write_output(const std::string& path, const std::string& content) {
                         fs::perms::others_read);
 }
 
-// The fleet with the --import files applied in order (collector/api/offline_import.h); each
-// file's counts and problems are logged, as the collector's import answers them.
-Fleet with_imports(const nlohmann::json& fleet, const std::vector<std::string>& files,
-                   const std::string& format) {
-  collector::OfflineImport imports(fleet);
-  for (const auto& file : files) {
-    if (fs::file_size(file) > protocol::kMaxFleetFileBytes) {
-      throw UsageError("--import " + file + ": larger than " +
-                       std::to_string(protocol::kMaxFleetFileBytes >> 20) + " MiB");
-    }
-    collector::OfflineImport::Outcome outcome;
-    try {
-      outcome = imports.add(read_file(file),
-                            format.empty() ? std::nullopt : std::optional<std::string>(format));
-    } catch (const std::invalid_argument& e) {
-      throw UsageError("--import " + file + ": " + e.what());
-    }
-    const auto& c = outcome.counts;
-    log::info("import " + file + " (" + outcome.format + "): " + std::to_string(c.created) +
-              " created, " + std::to_string(c.updated) + " updated, " +
-              std::to_string(c.unchanged) + " unchanged, " + std::to_string(c.skipped) +
-              " skipped, " + std::to_string(c.failed) + " failed");
-    for (const auto& problem : outcome.problems) log::warn("import " + file + ": " + problem);
+// Each --import file's counts and problems, as the collector's import answers them.
+void log_imports(const std::vector<ImportReport>& reports) {
+  for (const auto& r : reports) {
+    log::info("import " + r.file + " (" + r.format + "): " + std::to_string(r.created) +
+              " created, " + std::to_string(r.updated) + " updated, " +
+              std::to_string(r.unchanged) + " unchanged, " + std::to_string(r.skipped) +
+              " skipped, " + std::to_string(r.failed) + " failed");
+    for (const auto& problem : r.problems) log::warn("import " + r.file + ": " + problem);
   }
-  return fleet_from_json(imports.document());
 }
 
 int run_plan(int argc, char** argv) {
@@ -117,10 +99,10 @@ int run_plan(int argc, char** argv) {
                 import_files.push_back(v);
               }});
   std::string import_format;
-  const std::string format_help =
-      "the format of every --import file when its content should not decide: " +
-      std::string(collector::kImportFormats);
-  path_flag("import-format", format_help.c_str(), import_format);
+  path_flag("import-format",
+            "the format of every --import file when its content should not decide: json, csv, "
+            "rvtools, azure-migrate, aws-discovery, migration-center, inventory (docs/imports.md)",
+            import_format);
   path_flag("csv", "directory for hosts.csv, waves.csv, costs.csv", csv_dir);
   path_flag("html", "printable HTML report", html_file);
   if (schema.parse(argc, argv, std::cout) != settings::Outcome::kRun) return 0;
@@ -143,13 +125,14 @@ int run_plan(int argc, char** argv) {
   const auto started = std::chrono::steady_clock::now();
   const Catalogs catalogs =
       load_catalog_dir(find_catalog_dir(config.catalogs_dir, config_file_of(argc, argv)));
-  Fleet fleet = !db_file.empty()      ? fleet_from_database(db_file, window_seconds)
-                : !fleet_file.empty() ? load_fleet_file(fleet_file)
-                                      : Fleet{};
-  if (!import_files.empty())
-    fleet = with_imports(
-        db_file.empty() && fleet_file.empty() ? nlohmann::json() : fleet_to_json(fleet),
-        import_files, import_format);
+  std::optional<Fleet> given;
+  if (!db_file.empty()) given = fleet_from_database(db_file, window_seconds);
+  if (!fleet_file.empty()) given = load_fleet_file(fleet_file);
+  std::vector<ImportReport> imported;
+  const Fleet fleet = import_files.empty()
+                          ? std::move(*given)
+                          : fleet_with_imports(given, import_files, import_format, imported);
+  log_imports(imported);
   const Plan result = plan(fleet, config, catalogs);
   if (out_file.ends_with(".xlsx")) {
     write_plan_xlsx(result, out_file);
