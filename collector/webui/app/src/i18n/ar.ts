@@ -298,7 +298,7 @@ export const ar: Strings = {
   factorEffect: 'الأثر',
   factorNames: {
     coverage: 'تغطية البيانات', days_of_data: 'أيام البيانات', source: 'مصدر البيانات',
-    assumed_values: 'القيم المفترضة', sizing_mode: 'طريقة التحجيم',
+    assumed_values: 'القيم المفترضة', sizing_mode: 'طريقة التحجيم', data_points: 'نقاط القياس',
   } as Record<string, string>,
   daysOfData: (days: string, wanted: string) => `${days} يومًا من أصل ${wanted}`,
   factorUnknown: 'غير معروف',

@@ -269,7 +269,7 @@ export const en: Strings = {
   factorEffect: 'Effect',
   factorNames: {
     coverage: 'Data coverage', days_of_data: 'Days of data', source: 'Data source',
-    assumed_values: 'Assumed values', sizing_mode: 'Sizing mode',
+    assumed_values: 'Assumed values', sizing_mode: 'Sizing mode', data_points: 'Data points',
   } as Record<string, string>,
   daysOfData: (days: string, wanted: string) => `${days} of ${wanted} days`,
   factorUnknown: 'unknown',

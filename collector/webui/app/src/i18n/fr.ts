@@ -269,7 +269,7 @@ export const fr = {
   factorEffect: 'Effet',
   factorNames: {
     coverage: 'Couverture des données', days_of_data: 'Jours de données', source: 'Origine des données',
-    assumed_values: 'Valeurs supposées', sizing_mode: 'Mode de dimensionnement',
+    assumed_values: 'Valeurs supposées', sizing_mode: 'Mode de dimensionnement', data_points: 'Points de mesure',
   } as Record<string, string>,
   daysOfData: (days: string, wanted: string) => `${days} jours sur ${wanted}`,
   factorUnknown: 'inconnu',
