@@ -257,7 +257,7 @@ export const ar: Strings = {
     id: 'المعرّف نفسه', uuid: 'UUID نفسه', 'uuid (byte-swapped)': 'UUID نفسه (ترتيب بايتات VMware)',
     hostname: 'اسم المضيف نفسه', 'short hostname': 'الاسم المختصر نفسه', 'primary ip': 'عنوان IP الرئيسي نفسه',
   } as Record<string, string>,
-  importSources: { agent: 'وكيل', import: 'استيراد' } as Record<string, string>,
+  importSources: { agent: 'خادم بوكيل', import: 'خادم مستورد' } as Record<string, string>,
   importColumns: {
     row: 'السطر', hostname: 'الخادم', id: 'المعرّف', os: 'النظام', cores: 'vCPU', memory: 'الذاكرة', entry: 'الرقم', action: 'الإجراء', match: 'خادم معروف', rule: 'القاعدة',
     problem: 'المشكلة', at: 'التاريخ', actor: 'بواسطة', file: 'الملف', hash: 'SHA-256', format: 'الصيغة',

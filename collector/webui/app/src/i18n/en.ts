@@ -227,9 +227,9 @@ export const en: Strings = {
     id: 'same id', uuid: 'same UUID', 'uuid (byte-swapped)': 'same UUID (VMware byte order)',
     hostname: 'same host name', 'short hostname': 'same short name', 'primary ip': 'same primary IP address',
   } as Record<string, string>,
-  importSources: { agent: 'agent', import: 'import' } as Record<string, string>,
+  importSources: { agent: 'agent host', import: 'imported host' } as Record<string, string>,
   importColumns: {
-    row: 'Row', hostname: 'Server', id: 'Id', os: 'System', cores: 'vCPU', memory: 'Memory', entry: 'No.', action: 'Action', match: 'Known server', rule: 'Rule',
+    row: 'Row', hostname: 'Server name', id: 'Id', os: 'System', cores: 'vCPU', memory: 'Memory', entry: 'No.', action: 'Action', match: 'Known server', rule: 'Rule',
     problem: 'Problem', at: 'When', actor: 'By', file: 'File', hash: 'SHA-256', format: 'Format',
   },
   importFirstRows: (shown: number, total: number) => `The first ${shown} of ${total} rows`,

@@ -227,7 +227,7 @@ export const fr = {
     id: 'même identifiant', uuid: 'même UUID', 'uuid (byte-swapped)': 'même UUID (ordre d’octets VMware)',
     hostname: 'même nom d’hôte', 'short hostname': 'même nom court', 'primary ip': 'même adresse IP principale',
   } as Record<string, string>,
-  importSources: { agent: 'agent', import: 'import' } as Record<string, string>,
+  importSources: { agent: 'serveur à agent', import: 'serveur importé' } as Record<string, string>,
   importColumns: {
     row: 'Ligne', hostname: 'Serveur', id: 'Identifiant', os: 'Système', cores: 'vCPU', memory: 'Mémoire', entry: 'N°', action: 'Action', match: 'Serveur connu', rule: 'Règle',
     problem: 'Problème', at: 'Date', actor: 'Par', file: 'Fichier', hash: 'SHA-256', format: 'Format',
