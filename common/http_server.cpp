@@ -467,9 +467,10 @@ Server::Server(Options options)
 Server::~Server() { stop(); }
 
 void Server::route(const std::string& method, const std::string& path, Handler handler,
-                   std::size_t max_body_bytes, BodyStorage storage) {
+                   std::size_t max_body_bytes, BodyStorage storage, Gate gate) {
   routes_.push_back(Route{method, path, std::move(handler),
-                          max_body_bytes ? max_body_bytes : options_.max_body_bytes, storage});
+                          max_body_bytes ? max_body_bytes : options_.max_body_bytes, storage,
+                          std::move(gate)});
 }
 
 void Server::connection_closed(const mg_connection* conn) {
@@ -658,6 +659,9 @@ int Server::dispatch(mg_connection* conn) {
   if (!route) {
     return answer(path_known ? Response::text(405, "method not allowed")
                              : Response::text(404, "not found"));
+  }
+  if (route->gate) {
+    if (auto refused = route->gate(request)) return answer(closing(std::move(*refused)));
   }
   try {
     if (!read_body(conn, info->content_length, route->max_body_bytes, route->storage, request)) {

@@ -83,6 +83,10 @@ struct Response {
 };
 
 using Handler = std::function<Response(const Request&)>;
+// Checked before a route's body is read, on what the headers carry (credentials): a refusal is
+// answered at once and the connection closed, so a caller without the right cannot make the
+// server receive a large body (and, for kFile routes, write it to disk).
+using Gate = std::function<std::optional<Response>(const Request&)>;
 
 struct Options {
   // CivetWeb listening_ports syntax: "9100", "127.0.0.1:9100", "0.0.0.0:0" (port 0 = any free
@@ -140,9 +144,10 @@ class Server {
   // over others, patterns over prefixes, longer prefixes over shorter. A known path with another
   // method gets 405; HEAD is answered by the GET route without its body. `max_body_bytes` (0: the
   // server's default) caps the body as sent; `storage` kFile writes it to a BodyFile as it is
-  // received (large uploads).
+  // received (large uploads); `gate`, when set, may refuse the request before its body is read.
   void route(const std::string& method, const std::string& path, Handler handler,
-             std::size_t max_body_bytes = 0, BodyStorage storage = BodyStorage::kMemory);
+             std::size_t max_body_bytes = 0, BodyStorage storage = BodyStorage::kMemory,
+             Gate gate = nullptr);
 
   void start();  // throws ServerError naming the address when it cannot listen
   void stop();
@@ -159,6 +164,7 @@ class Server {
     Handler handler;
     std::size_t max_body_bytes;
     BodyStorage storage;
+    Gate gate;
   };
   class ConnectionCounter;
   const Route* find_route(const std::string& method, const std::string& path, bool& path_known,

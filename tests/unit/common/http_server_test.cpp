@@ -327,8 +327,9 @@ std::string post_raw(int port, const std::string& path, const std::string& body)
                               "\r\n\r\n" + body;
   std::string_view left = request;
   while (!left.empty()) {
-    const auto n = ::write(fd, left.data(), left.size());
-    if (n <= 0) break;  // the server closed early (413)
+    // MSG_NOSIGNAL: a server that answers early (413, 401) and closes must not kill the test.
+    const auto n = ::send(fd, left.data(), left.size(), MSG_NOSIGNAL);
+    if (n <= 0) break;
     left.remove_prefix(static_cast<std::size_t>(n));
   }
   std::string reply;
@@ -359,6 +360,14 @@ TEST_CASE("http: a route keeping bodies in a file gets the body unlinked on disk
         return Response::text(200, std::to_string(r.content().size()));
       },
       1 << 20, BodyStorage::kFile);
+  bool handled = false;
+  server.route(
+      "POST", "/gated", [&](const Request&) { return handled = true, Response::text(200, "in"); },
+      1 << 20, BodyStorage::kFile,
+      [](const Request& r) -> std::optional<Response> {
+        if (r.header("authorization")) return std::nullopt;
+        return Response::text(401, "who are you?");
+      });
   server.start();
   std::string body(700'000, '\0');
   for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>(i * 7919 % 251);
@@ -370,6 +379,11 @@ TEST_CASE("http: a route keeping bodies in a file gets the body unlinked on disk
   const std::string over = post_raw(server.port(), "/upload", std::string((1 << 20) + 1, 'x'));
   CHECK(over.starts_with("HTTP/1.1 413"));
   CHECK(over.find("request body exceeds 1048576 bytes") != std::string::npos);
+  // A gate refuses before the body is received: the handler never runs.
+  const std::string gated = post_raw(server.port(), "/gated", std::string(500'000, 'x'));
+  CHECK(gated.starts_with("HTTP/1.1 401"));
+  CHECK(gated.find("Connection: close") != std::string::npos);
+  CHECK_FALSE(handled);
   // No directory to write to: the server says so instead of failing silently.
   ::setenv("TMPDIR", (dir + "/gone").c_str(), 1);
   CHECK(post_raw(server.port(), "/upload", "abc").starts_with("HTTP/1.1 507"));

@@ -204,7 +204,7 @@ export const en: Strings = {
   navImports: 'Imports',
   importTitle: 'Import a file',
   importHint: 'The file as the tool exported it: an RVTools workbook (.xlsx or CSV tabs), Azure Migrate, AWS Application Discovery, Migration Center, OCS or GLPI inventories, Sahab’s CSV or JSON. The format is recognised from the content. Nothing is written until you confirm.',
-  importFile: 'File',
+  importFile: 'File to import',
   importFormat: 'Format',
   importFormats: {
     '': 'Recognised from the content', rvtools: 'RVTools', 'azure-migrate': 'Azure Migrate', 'aws-discovery': 'AWS Application Discovery',
@@ -230,7 +230,7 @@ export const en: Strings = {
   importSources: { agent: 'agent host', import: 'imported host' } as Record<string, string>,
   importColumns: {
     row: 'Row', hostname: 'Server name', id: 'Id', os: 'System', cores: 'vCPU', memory: 'Memory', entry: 'No.', action: 'Action', match: 'Known server', rule: 'Rule',
-    problem: 'Problem', at: 'When', actor: 'By', file: 'File', hash: 'SHA-256', format: 'Format',
+    problem: 'Problem', at: 'When', actor: 'By', file: 'File name', hash: 'SHA-256', format: 'Format',
   },
   importFirstRows: (shown: number, total: number) => `The first ${shown} of ${total} rows`,
   importErrors: (n: number) => `${n} row${n === 1 ? '' : 's'} with errors`,
