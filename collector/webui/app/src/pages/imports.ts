@@ -120,10 +120,13 @@ export async function importsPage(): Promise<HTMLElement> {
     append(result, ...children);
   };
 
+  // The readers' refusals (400, 413, 415) are worded by the collector only, in English: shown after
+  // the page's words for the status. The import codes (import_superseded, ...) are worded whole.
   const showError = (e: unknown) => {
     status.textContent = '';
+    const own = e instanceof ApiError && e.code.startsWith('import_');
     show(h('p', { class: 'error', role: 'alert', 'data-testid': 'import-error' },
-      e instanceof ApiError ? `${e.message}: ${e.english}` : String(e)));
+      e instanceof ApiError && !own ? `${e.message}: ${e.english}` : String(e)));
   };
 
   const loadHistory = async () => {
