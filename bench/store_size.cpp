@@ -12,7 +12,8 @@
 //
 // Profiles: `server` follows a plausible server (a daily CPU curve with noise, memory and
 // filesystem drifting slowly, no swap, mostly idle disks, steady network); `uniform` draws every
-// sample uniformly at random (bench/collector_ingest.py's data), the worst case for any encoding.
+// sample uniformly at random (the load generator's data, bench/ingest_load.cpp), the worst case
+// for any encoding.
 #include <stdlib.h>  // mkdtemp
 
 #include <cmath>

@@ -4,7 +4,7 @@
 // element is in the DOM. Prints a Markdown table per language (LANGUAGES, default "fr": e.g.
 // "fr ar" measures the French pages then the same pages in Arabic, chosen in the menu); exits 1
 // when a median is 1 s or more, or the bundle is 500 KB gzipped or more.
-import { env, url, openBrowser } from '../tests/integration/webui_harness.mjs';
+import { env, url, api, openBrowser } from '../tests/integration/webui_harness.mjs';
 
 const runs = Number(process.env.RUNS ?? 5);
 const languages = (process.env.LANGUAGES ?? 'fr').split(/\s+/).filter(Boolean);
@@ -22,6 +22,7 @@ const pages = [
   ['Plan', '/plan', '[data-testid=plan-monthly]'],
   ['Costs', '/costs', '[data-testid=cost-on-premises]'],
   ['Exports', '/exports', '[data-testid=export-fleet-csv]'],
+  ['Progress', '/progress', '[data-testid=progress-waves] tbody tr'],
 ];
 
 const { context, page, signIn } = await openBrowser();
@@ -41,6 +42,12 @@ try {
     .then(() => `${Date.now() - coldStart} ms`, () => 'not within 120 s');
   // The plan is computed in the background; wait for it once so every page can be measured.
   await page.waitForSelector('[data-testid=strategy-rehost]', { timeout: 120000 }).catch(() => undefined);
+  // The largest wave of the baseline (webui_tti.sh approves one), and the first.
+  const waves = (await api('/api/v1/waves')).waves;
+  const largest = waves.reduce((a, b) => (b.hosts > a.hosts ? b : a));
+  pages.push([`Wave 1 (${waves[0].hosts} hosts)`, '/waves/1', '[data-testid=wave-hosts] tbody tr'],
+    [`Wave ${largest.number} (${largest.hosts} hosts, the largest of ${waves.length})`, `/waves/${largest.number}`,
+      '[data-testid=wave-hosts] tbody tr']);
   for (const language of languages) {
     await page.selectOption('[data-testid=language]', language);
     await page.waitForSelector(`html[lang=${language}]`);

@@ -5,6 +5,7 @@
 #
 #   bench/webui_tti.sh [BUILD_DIR] [RUNS]      (defaults: build 5)
 #   LANGUAGES="fr ar" bench/webui_tti.sh …     (the same pages in each language; default fr)
+#   PLANNER_YAML=FILE bench/webui_tti.sh …     (the collector plans with FILE, e.g. larger waves)
 #
 # Targets (issue 6): every page < 1 s, bundle < 500 KB gzipped. Exit status 1 when one is missed.
 set -euo pipefail
@@ -31,6 +32,8 @@ source "$SOURCE_DIR/tests/integration/lib.sh"
 source "$SOURCE_DIR/tests/integration/collector_lib.sh"
 export SAHAB_WEBUI_SCREENSHOTS="$WORK/screenshots"
 source "$SOURCE_DIR/tests/integration/webui_lib.sh"
-start_webui_collector
+start_webui_collector ${PLANNER_YAML:+--planner.config "$PLANNER_YAML"}
 import_fleet_extras
+# A baseline of the plan, so the Progress page and the waves' pages have something to track.
+curl -fsS -H "$API_AUTH" -H 'Content-Type: application/json' -d '{"name": "bench"}' "$URL/api/v1/baselines" >/dev/null
 RUNS="$RUNS" node "$SOURCE_DIR/bench/webui_tti.mjs"

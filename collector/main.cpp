@@ -17,6 +17,7 @@
 #include "collector/api/plan_telemetry.h"
 #include "collector/api/preference_routes.h"
 #include "collector/api/source_routes.h"
+#include "collector/api/steering_report.h"
 #include "collector/api/telemetry.h"
 #include "collector/api/validation.h"
 #include "collector/auth/auth.h"
@@ -87,6 +88,17 @@ void maintain(Store& store, const CollectorConfig& config) {
                std::to_string(r.hosts_marked_stale) + " hosts marked stale");
   } catch (const std::exception& e) {
     log::error(std::string("maintenance failed: ") + e.what());
+  }
+}
+
+// Before/after validations of linked hosts, for the waves' pages and the steering report: a
+// target's P95 over a week moves slowly, and its inventory rarely.
+constexpr std::chrono::minutes kValidationRefresh{5};
+void refresh_validations(Context& context, ValidationCache& validations) {
+  try {
+    validations.refresh(context);
+  } catch (const std::exception& e) {
+    log::error(std::string("validation refresh failed: ") + e.what());
   }
 }
 
@@ -209,8 +221,10 @@ int run(const CollectorConfig& config) {
   register_download_routes(server, context);
   register_plan_groups_routes(server, context, plans);
   register_baseline_routes(server, context, plans);
-  register_migration_routes(server, context);
-  register_validation_routes(server, context);
+  ValidationCache validations(plans);
+  register_migration_routes(server, context, validations);
+  register_validation_routes(server, context, plans, validations);
+  register_steering_report_routes(server, context, validations);
   ui_auth.register_routes(server);
   webui::register_webui_routes(server);
   const auto key_file = config.sources_key_file.empty()
@@ -232,6 +246,8 @@ int run(const CollectorConfig& config) {
   // Not at start: a collector nobody asks for a plan computes none before the first interval.
   PeriodicThread plan_refresh(
       config.planner_metrics_interval, [&] { refresh_plan_gauges(plans, *plan_gauges); }, false);
+  PeriodicThread validation_refresh(kValidationRefresh,
+                                    [&] { refresh_validations(context, validations); });
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   while (!g_stop) pause();

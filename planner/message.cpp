@@ -12,6 +12,27 @@ namespace sahab::planner {
 // planner/messages.json, compiled in (planner/CMakeLists.txt).
 std::string_view messages_json();
 
+std::string number_words(double value, int decimals, Language language) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  std::string digits = buffer;
+  const bool negative = digits.starts_with('-');
+  if (negative) digits.erase(0, 1);
+  const std::size_t point = digits.find('.');
+  const std::string whole = digits.substr(0, point);
+  const std::string fraction = point == std::string::npos ? "" : digits.substr(point + 1);
+  const std::string group = language == Language::kFrench   ? "\u202f"
+                            : language == Language::kArabic ? "."
+                                                            : ",";
+  std::string out = negative ? "-" : "";
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) out += group;
+    out += whole[i];
+  }
+  if (!fraction.empty()) out += (language == Language::kEnglish ? "." : ",") + fraction;
+  return out;
+}
+
 namespace {
 
 struct Catalogue {
@@ -42,29 +63,6 @@ const Template& find(std::string_view key) {
   if (it == c.index.end())
     throw std::logic_error("planner message without a catalogue entry: " + std::string(key));
   return c.templates[it->second];
-}
-
-// 1234567.5 -> "1,234,567.5" (English), "1 234 567,5" (French, narrow no-break spaces) or
-// "1.234.567,5" (Arabic as ar-MA writes it: Latin digits, as the web UI's Intl gives them).
-std::string number_words(double value, int decimals, Language language) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  std::string digits = buffer;
-  const bool negative = digits.starts_with('-');
-  if (negative) digits.erase(0, 1);
-  const std::size_t point = digits.find('.');
-  const std::string whole = digits.substr(0, point);
-  const std::string fraction = point == std::string::npos ? "" : digits.substr(point + 1);
-  const std::string group = language == Language::kFrench   ? "\u202f"
-                            : language == Language::kArabic ? "."
-                                                            : ",";
-  std::string out = negative ? "-" : "";
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) out += group;
-    out += whole[i];
-  }
-  if (!fraction.empty()) out += (language == Language::kEnglish ? "." : ",") + fraction;
-  return out;
 }
 
 std::string param_words(const Param& p, Language language) {

@@ -54,6 +54,10 @@ Message say(std::string key, std::vector<Param> params = {});
 // `with_hours`).
 Param duration(std::string name, double hours, bool with_hours = false);
 
+// 1234567.5 -> "1,234,567.5" (English), "1 234 567,5" (French, narrow no-break spaces) or
+// "1.234.567,5" (Arabic as ar-MA writes it: Latin digits, as the web UI's Intl gives them).
+std::string number_words(double value, int decimals, Language language);
+
 // The message in `language` (parameters included).
 std::string words(const Message& message, Language language);
 

@@ -82,19 +82,15 @@ class Sheet : public TableSink {
 
 }  // namespace
 
-void write_plan_xlsx(const Plan& plan, const std::filesystem::path& file) {
+void write_xlsx(const std::vector<XlsxSheet>& sheets, const std::string& currency,
+                const std::filesystem::path& file) {
   lxw_workbook* book = workbook_new(file.c_str());
   if (!book) throw FileError(file.string() + ": cannot create the workbook");
   try {
-    const Formats formats = make_formats(book, plan.currency);
-    const std::pair<const char*, void (*)(const Plan&, TableSink&)> views[] = {
-        {"Hosts", hosts_table},
-        {"Move groups", groups_table},
-        {"Waves", waves_table},
-        {"Costs", costs_table}};
-    for (const auto& [name, table] : views) {
-      Sheet sheet(workbook_add_worksheet(book, name), formats);
-      table(plan, sheet);
+    const Formats formats = make_formats(book, currency);
+    for (const auto& [name, write] : sheets) {
+      Sheet sheet(workbook_add_worksheet(book, name.c_str()), formats);
+      write(sheet);
     }
   } catch (...) {
     lxw_workbook_free(book);
@@ -105,9 +101,10 @@ void write_plan_xlsx(const Plan& plan, const std::filesystem::path& file) {
     throw FileError(file.string() + ": cannot write the workbook: " + lxw_strerror(error));
 }
 
-std::string plan_xlsx(const Plan& plan, const std::filesystem::path& dir) {
+std::string xlsx_bytes(const std::vector<XlsxSheet>& sheets, const std::string& currency,
+                       const std::filesystem::path& dir) {
   // A name no one else can have chosen: created here, exclusively, before the library opens it.
-  std::string name = (dir / "sahab-plan-XXXXXX.xlsx").string();
+  std::string name = (dir / "sahab-XXXXXX.xlsx").string();
   const int fd = mkstemps(name.data(), 5);
   if (fd < 0) throw FileError(dir.string() + ": cannot create a temporary workbook");
   close(fd);
@@ -118,8 +115,33 @@ std::string plan_xlsx(const Plan& plan, const std::filesystem::path& dir) {
       std::filesystem::remove(file, ignored);
     }
   } remove{name};
-  write_plan_xlsx(plan, name);
+  write_xlsx(sheets, currency, name);
   return read_file(name);
+}
+
+namespace {
+
+std::vector<XlsxSheet> plan_sheets(const Plan& plan) {
+  std::vector<XlsxSheet> sheets;
+  const std::pair<const char*, void (*)(const Plan&, TableSink&)> views[] = {
+      {"Hosts", hosts_table},
+      {"Move groups", groups_table},
+      {"Waves", waves_table},
+      {"Costs", costs_table}};
+  for (const auto& [name, table] : views) {
+    sheets.push_back({name, [&plan, table](TableSink& sink) { table(plan, sink); }});
+  }
+  return sheets;
+}
+
+}  // namespace
+
+void write_plan_xlsx(const Plan& plan, const std::filesystem::path& file) {
+  write_xlsx(plan_sheets(plan), plan.currency, file);
+}
+
+std::string plan_xlsx(const Plan& plan, const std::filesystem::path& dir) {
+  return xlsx_bytes(plan_sheets(plan), plan.currency, dir);
 }
 
 }  // namespace sahab::planner

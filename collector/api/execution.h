@@ -14,6 +14,7 @@
 
 #include "collector/api/context.h"
 #include "collector/api/plan_service.h"
+#include "collector/api/validation.h"
 #include "collector/store/migration.h"
 
 namespace sahab::collector {
@@ -21,9 +22,10 @@ namespace sahab::collector {
 // POST|GET /api/v1/baselines, GET /api/v1/baselines/{id}, /baselines/{id}/diff,
 // POST /api/v1/baselines/{id}/waves/{n}/adopt.
 void register_baseline_routes(http::Server& server, Context& context, PlanService& plans);
-// GET /api/v1/waves, /waves/{n}, /progress, /hosts/{id}/migration; POST /waves/{n}/status,
-// /move-groups/{id}/status, /hosts/{id}/migration.
-void register_migration_routes(http::Server& server, Context& context);
+// GET /api/v1/waves, /waves/{n} (with each linked host's validation), /retirements, /progress,
+// /hosts/{id}/migration; POST /waves/{n}/status, /move-groups/{id}/status, /hosts/{id}/migration.
+void register_migration_routes(http::Server& server, Context& context,
+                               ValidationCache& validations);
 
 // An amount as the API answers it: rounded to the centime.
 inline double money(double value) { return std::round(value * 100) / 100; }
@@ -35,13 +37,26 @@ std::variant<int, http::Response> requested_wave(const http::Request& request);
 // added up from the store's rows: the API's progress report and the gauges use the same sums.
 struct ProgressFigures {
   std::map<std::string, std::int64_t> hosts;  // by state, every state present
+  std::int64_t moving_hosts = 0;              // in a wave (the others the plan retires in place)
+  std::int64_t moved = 0;                     // moving hosts cut over or later
+  std::int64_t validated = 0;                 // moving hosts validated or later (retired)
   double planned_monthly_cost = 0;            // the baseline's cloud cost of these hosts
   double committed_monthly_cost = 0;          // the same of the hosts cut over or later
   std::int64_t retired_servers = 0;           // on-premises servers switched off
   double retired_on_premises_monthly_cost = 0;
   ProgressFigures();
   void add(const ProgressRow& row);
+  std::int64_t tracked() const;  // hosts in any state
 };
+
+// The figures of every place, as the plan groups hosts: regions ({region}), provinces ({region,
+// province}) and communes ({region, province, commune}), and the total.
+inline constexpr const char* kPlaceLevels[] = {"region", "province", "commune"};
+struct ProgressLevels {
+  ProgressFigures total;
+  std::map<std::vector<std::string>, ProgressFigures> regions, provinces, communes;
+};
+ProgressLevels progress_levels(const std::vector<ProgressRow>& rows);
 
 // sahab_migration_hosts{state,region} and sahab_migration_cost_mad{kind,region} of the active
 // baseline, read from the store at each scrape (one grouped query); nothing without a baseline.

@@ -33,26 +33,27 @@ protocol::Host host_of(const json& object) {
   return host;
 }
 
+// The cells of one line, comma-separated, CRLF-terminated.
+template <typename ValueOf>
+std::string line(ValueOf&& value_of) {
+  std::string out;
+  const auto& columns = csv_column_table();
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) out += ',';
+    out += value_of(columns[i]);
+  }
+  return out + "\r\n";
+}
+
 }  // namespace
 
-std::string fleet_csv(const json& fleet) {
-  std::string out = kBom;
-  const auto& columns = csv_column_table();
-  const auto row = [&](auto&& value_of) {
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (i > 0) out += ',';
-      out += value_of(columns[i]);
-    }
-    out += "\r\n";
-  };
-  row([](const CsvColumn& column) { return column.name; });
-  const json* hosts = fleet.is_object() && fleet.contains("hosts") ? &fleet["hosts"] : nullptr;
-  if (hosts == nullptr || !hosts->is_array()) return out;
-  for (const auto& object : *hosts) {
-    const protocol::Host host = host_of(object);
-    row([&](const CsvColumn& column) { return planner::csv_field(csv_cell(host, column)); });
-  }
-  return out;
+std::string fleet_csv_header() {
+  return kBom + line([](const CsvColumn& column) { return column.name; });
+}
+
+std::string fleet_csv_row(const json& object) {
+  const protocol::Host host = host_of(object);
+  return line([&](const CsvColumn& column) { return planner::csv_field(csv_cell(host, column)); });
 }
 
 }  // namespace sahab::collector

@@ -299,6 +299,15 @@ void write_fleet(Database& db, const FleetWindow& w,
   write("]}\n");
 }
 
+void for_each_fleet_host(Database& db, const FleetWindow& w,
+                         const std::function<void(const json& host)>& visit) {
+  read_fleet(db, w,
+             {[&visit](json& fields, std::string_view imported) {
+                visit(document_host(fields, imported));
+              },
+              [](const json&) {}});
+}
+
 planner::Fleet planner_fleet(Database& db, const FleetWindow& w,
                              std::vector<protocol::HostProblem>* in_part) {
   planner::FleetBuilder fleet(format_rfc3339(w.now));

@@ -31,6 +31,10 @@ nlohmann::json export_fleet(Database& db, const FleetWindow& window);
 void write_fleet(Database& db, const FleetWindow& window,
                  const std::function<void(std::string_view)>& write);
 
+// Each host object of export_fleet's document, handed on as it is read (the CSV export).
+void for_each_fleet_host(Database& db, const FleetWindow& window,
+                         const std::function<void(const nlohmann::json& host)>& visit);
+
 // The same fleet straight into the planner's structs, read from the same rows by the same code,
 // with the planner's checks and assumptions (planner::FleetBuilder): what
 // planner::fleet_from_json(export_fleet(db, window)) gives, without the document in between.

@@ -13,17 +13,20 @@ using nlohmann::json;
 
 http::Response fleet(Context& ctx, const http::Request& request, std::int64_t window) {
   const FleetWindow w = fleet_window(ctx.config, ctx.now(), window);
-  const auto fleet = [&] {
-    return ctx.store.read([&w](Database& db) { return export_fleet(db, w); });
-  };
   const auto format = request.query_param("format").value_or("json");
+  // Both streamed: hosts are written as they are read, whatever the fleet's size (issue 17).
   if (format == "csv") {
-    http::Response response{200, "text/csv; charset=utf-8", fleet_csv(fleet()), {}};
+    http::Response response{200, "text/csv; charset=utf-8", "", {}};
     response.headers.emplace_back("Content-Disposition", "attachment; filename=\"fleet.csv\"");
+    response.stream = [&ctx, w](const http::Response::Writer& write) {
+      write(fleet_csv_header());
+      ctx.store.read([&](Database& db) {
+        for_each_fleet_host(db, w, [&](const json& host) { write(fleet_csv_row(host)); });
+      });
+    };
     return response;
   }
   if (format != "json") return error_response(400, "format: expected json or csv");
-  // Streamed: hosts are written as they are read, whatever the fleet's size (issue 17).
   http::Response response = http::Response::json(200, "");
   response.stream = [&ctx, w](const http::Response::Writer& write) {
     ctx.store.read([&](Database& db) { write_fleet(db, w, write); });

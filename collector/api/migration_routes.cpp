@@ -3,7 +3,6 @@
 // (checked against the lifecycle of migration_states.h, with the version the caller last saw),
 // a host's history, and the progress report by region, province and commune.
 #include <algorithm>
-#include <array>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <variant>
@@ -12,6 +11,7 @@
 #include "collector/api/migration_states.h"
 #include "collector/api/request_body.h"
 #include "collector/api/router.h"
+#include "collector/api/validation.h"
 #include "collector/store/agents.h"
 #include "common/bounded_json.h"
 #include "common/timestamp.h"
@@ -95,6 +95,7 @@ json status_json(const MigrationStatus& s) {
           {"hostname", s.hostname},
           {"wave", s.wave},
           {"move_group", s.move_group},
+          {"strategy", s.strategy},
           {"state", s.state},
           {"date", s.scheduled_for},
           {"note", s.note},
@@ -148,13 +149,15 @@ http::Response change(Context& ctx, const http::Request& request, const Scope& s
     for (const auto& h : hosts) {
       const auto from = parse_migration_state(h.state).value_or(MigrationState::kPlanned);
       if (from == c.to && c.to != MigrationState::kScheduled) continue;  // already there
-      if (!legal_transition(from, c.to)) {
+      const Track track = track_of(h.strategy, h.wave).value_or(Track::kMove);
+      if (!legal_transition(from, c.to, track)) {
         const std::string f(to_string(from)), t(to_string(c.to));
+        const std::string allowed = names_of(next_states(from, track));
         refusal = error_response(
             409, "illegal_transition",
-            {{"host", h.host_id}, {"from", f}, {"to", t}, {"allowed", names_of(next_states(from))}},
+            {{"host", h.host_id}, {"from", f}, {"to", t}, {"allowed", allowed}},
             "host " + h.host_id + ": cannot go from " + f + " to " + t + " (from " + f + ": " +
-                names_of(next_states(from)) + ")");
+                allowed + (track == Track::kRetire ? "; the plan retires it in place)" : ")"));
         return;
       }
       moves.emplace_back(&h, from);
@@ -221,7 +224,17 @@ http::Response waves(Context& ctx, const http::Request&) {
                              {"waves", out}});
 }
 
-http::Response wave(Context& ctx, const http::Request& request) {
+// A linked host's validation on its wave's page: the regressions, not every check.
+json validation_summary(const ValidationFlags& v) {
+  json flags = json::array();
+  for (const auto& c : v.failed) {
+    flags.push_back({{"rule", c.rule}, {"subject", c.subject}, {"detail", c.detail}});
+  }
+  return {
+      {"target", v.target}, {"status", v.status}, {"regressions", v.regressions}, {"flags", flags}};
+}
+
+http::Response wave(Context& ctx, ValidationCache& validations, const http::Request& request) {
   const auto number = requested_wave(request);
   if (const auto* error = std::get_if<http::Response>(&number)) return *error;
   const std::string n = std::to_string(std::get<int>(number));
@@ -233,13 +246,38 @@ http::Response wave(Context& ctx, const http::Request& request) {
     return error_response(404, "wave_not_found", {{"key", n}},
                           "no wave " + n + " in the active baseline");
   }
+  const auto links = ctx.store.read([](Database& db) { return migration_targets(db); });
+  json list = json::array(), counts = empty_counts();
+  std::int64_t regressions = 0;
+  for (const auto& h : hosts) {
+    json host = status_json(h);
+    const auto validation = validations.flags(ctx, h.host_id, links);
+    host["validation"] = validation ? validation_summary(*validation) : json();
+    regressions += validation && validation->regressions ? 1 : 0;
+    list.push_back(std::move(host));
+    counts[h.state] = counts[h.state].get<std::int64_t>() + 1;
+  }
+  return json_response(200, {{"baseline", baseline->id},
+                             {"wave", std::get<int>(number)},
+                             {"version", newest_version(hosts)},
+                             {"states", counts},
+                             {"regressions", regressions},
+                             {"hosts", list}});
+}
+
+// The hosts the plan retires in place (no wave), with their states: a "wave" of their own.
+http::Response retirements(Context& ctx, const http::Request&) {
+  const auto baseline = ctx.store.read([](Database& db) { return active_baseline(db); });
+  if (!baseline) return no_active_baseline();
+  const auto hosts = ctx.store.read([&](Database& db) {
+    return migration_statuses(db, baseline->id, StatusScope::kStrategy, "retire");
+  });
   json list = json::array(), counts = empty_counts();
   for (const auto& h : hosts) {
     list.push_back(status_json(h));
     counts[h.state] = counts[h.state].get<std::int64_t>() + 1;
   }
   return json_response(200, {{"baseline", baseline->id},
-                             {"wave", std::get<int>(number)},
                              {"version", newest_version(hosts)},
                              {"states", counts},
                              {"hosts", list}});
@@ -253,7 +291,7 @@ http::Response host_migration(Context& ctx, const http::Request& request) {
       [&](Database& db) { return migration_statuses(db, baseline->id, StatusScope::kHost, id); });
   if (status.empty()) {
     return error_response(404, "host_not_tracked", {{"key", id}},
-                          "no host " + id + " in a wave of the active baseline");
+                          "no host " + id + " in a wave of the active baseline or retired by it");
   }
   json history = json::array();
   for (const auto& e :
@@ -274,9 +312,10 @@ http::Response host_migration(Context& ctx, const http::Request& request) {
 }
 
 json figures_json(const ProgressFigures& f) {
-  std::int64_t hosts = 0;
-  for (const auto& [state, n] : f.hosts) hosts += n;
-  return {{"hosts", hosts},
+  return {{"hosts", f.tracked()},
+          {"moving_hosts", f.moving_hosts},
+          {"moved", f.moved},
+          {"validated", f.validated},
           {"states", f.hosts},
           {"planned_monthly_cost", money(f.planned_monthly_cost)},
           {"committed_monthly_cost", money(f.committed_monthly_cost)},
@@ -288,24 +327,13 @@ json figures_json(const ProgressFigures& f) {
 http::Response progress(Context& ctx, const http::Request&) {
   const auto baseline = ctx.store.read([](Database& db) { return active_baseline(db); });
   if (!baseline) return no_active_baseline();
-  const auto rows =
-      ctx.store.read([&baseline](Database& db) { return progress_rows(db, baseline->id); });
-  ProgressFigures total;
-  std::map<std::array<std::string, 1>, ProgressFigures> regions;
-  std::map<std::array<std::string, 2>, ProgressFigures> provinces;
-  std::map<std::array<std::string, 3>, ProgressFigures> communes;
-  for (const auto& row : rows) {
-    total.add(row);
-    regions[{row.region}].add(row);
-    provinces[{row.region, row.province}].add(row);
-    communes[{row.region, row.province, row.commune}].add(row);
-  }
-  const auto level = [](const auto& places) {
-    static constexpr std::array<const char*, 3> kNames = {"region", "province", "commune"};
+  const auto levels = progress_levels(
+      ctx.store.read([&baseline](Database& db) { return progress_rows(db, baseline->id); }));
+  const auto level = [](const std::map<std::vector<std::string>, ProgressFigures>& places) {
     json out = json::array();
     for (const auto& [place, figures] : places) {
       json entry = figures_json(figures);
-      for (std::size_t i = 0; i < place.size(); ++i) entry[kNames[i]] = place[i];
+      for (std::size_t i = 0; i < place.size(); ++i) entry[kPlaceLevels[i]] = place[i];
       out.push_back(std::move(entry));
     }
     return out;
@@ -313,10 +341,10 @@ http::Response progress(Context& ctx, const http::Request&) {
   return json_response(200, {{"baseline", baseline->id},
                              {"baseline_name", baseline->name},
                              {"currency", baseline->currency},
-                             {"total", figures_json(total)},
-                             {"regions", level(regions)},
-                             {"provinces", level(provinces)},
-                             {"communes", level(communes)}});
+                             {"total", figures_json(levels.total)},
+                             {"regions", level(levels.regions)},
+                             {"provinces", level(levels.provinces)},
+                             {"communes", level(levels.communes)}});
 }
 
 }  // namespace
@@ -330,10 +358,31 @@ void ProgressFigures::add(const ProgressRow& row) {
   planned_monthly_cost += row.monthly_cost;
   const auto state = parse_migration_state(row.state);
   if (state && cost_committed(*state)) committed_monthly_cost += row.monthly_cost;
+  if (row.moving) moving_hosts += row.hosts;
+  if (row.moving && state && cost_committed(*state)) moved += row.hosts;
+  if (row.moving && (state == MigrationState::kValidated || state == MigrationState::kRetired))
+    validated += row.hosts;
   if (state == MigrationState::kRetired) {
     retired_servers += row.hosts;
     retired_on_premises_monthly_cost += row.on_premises_monthly_cost;
   }
+}
+
+std::int64_t ProgressFigures::tracked() const {
+  std::int64_t n = 0;
+  for (const auto& [state, count] : hosts) n += count;
+  return n;
+}
+
+ProgressLevels progress_levels(const std::vector<ProgressRow>& rows) {
+  ProgressLevels out;
+  for (const auto& row : rows) {
+    out.total.add(row);
+    out.regions[{row.region}].add(row);
+    out.provinces[{row.region, row.province}].add(row);
+    out.communes[{row.region, row.province, row.commune}].add(row);
+  }
+  return out;
 }
 
 std::variant<int, http::Response> requested_wave(const http::Request& request) {
@@ -346,13 +395,17 @@ std::variant<int, http::Response> requested_wave(const http::Request& request) {
   return std::stoi(n);
 }
 
-void register_migration_routes(http::Server& server, Context& ctx) {
+void register_migration_routes(http::Server& server, Context& ctx, ValidationCache& validations) {
   const auto route = [](const char* method, const char* path, MinRole role, ApiHandler handler) {
     return ApiRoute{method, path, role, std::move(handler), bounded_json::kSmallBodyBytes};
   };
   add_api_routes(server, ctx,
                  {route("GET", "/api/v1/waves", MinRole::kViewer, waves),
-                  route("GET", "/api/v1/waves/{n}", MinRole::kViewer, wave),
+                  route("GET", "/api/v1/waves/{n}", MinRole::kViewer,
+                        [&validations](Context& c, const http::Request& r) {
+                          return wave(c, validations, r);
+                        }),
+                  route("GET", "/api/v1/retirements", MinRole::kViewer, retirements),
                   route("POST", "/api/v1/waves/{n}/status", MinRole::kPlanner, change_wave),
                   route("POST", "/api/v1/move-groups/{id}/status", MinRole::kPlanner, change_group),
                   route("GET", "/api/v1/hosts/{id}/migration", MinRole::kViewer, host_migration),

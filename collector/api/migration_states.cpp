@@ -41,6 +41,17 @@ const std::vector<Transitions>& table() {
   return transitions;
 }
 
+// A retirement in place: scheduled for a switch-off date, then switched off; nothing moves, so
+// there is no cut-over to validate or roll back.
+const std::vector<Transitions>& retire_table() {
+  static const std::vector<Transitions> transitions = {
+      {S::kPlanned, {S::kScheduled, S::kRetired, S::kBlocked}},
+      {S::kScheduled, {S::kPlanned, S::kScheduled, S::kRetired, S::kBlocked}},
+      {S::kBlocked, {S::kPlanned, S::kScheduled}},
+  };
+  return transitions;
+}
+
 }  // namespace
 
 const std::vector<MigrationState>& migration_states() {
@@ -66,15 +77,21 @@ std::optional<MigrationState> parse_migration_state(std::string_view text) {
   return std::nullopt;
 }
 
-std::vector<MigrationState> next_states(MigrationState from) {
-  for (const auto& row : table()) {
+std::optional<Track> track_of(std::string_view strategy, int wave) {
+  if (wave > 0) return Track::kMove;
+  if (strategy == "retire") return Track::kRetire;
+  return std::nullopt;
+}
+
+std::vector<MigrationState> next_states(MigrationState from, Track track) {
+  for (const auto& row : track == Track::kMove ? table() : retire_table()) {
     if (row.from == from) return row.to;
   }
   return {};
 }
 
-bool legal_transition(MigrationState from, MigrationState to) {
-  const auto next = next_states(from);
+bool legal_transition(MigrationState from, MigrationState to, Track track) {
+  const auto next = next_states(from, track);
   return std::find(next.begin(), next.end(), to) != next.end();
 }
 

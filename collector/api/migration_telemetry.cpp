@@ -13,15 +13,15 @@ std::vector<prometheus::MetricFamily> MigrationGauges::Collect() const {
     return baseline ? progress_rows(db, baseline->id) : std::vector<ProgressRow>{};
   });
   if (rows.empty()) return {};
-  std::map<std::string, ProgressFigures> regions;
-  for (const auto& row : rows) regions[row.region].add(row);
-  auto hosts =
-      gauge_family("sahab_migration_hosts",
-                   "Hosts in a wave of the active baseline by migration state and region.");
+  auto hosts = gauge_family(
+      "sahab_migration_hosts",
+      "Tracked hosts of the active baseline (in a wave or retired in place) by migration "
+      "state and region.");
   auto cost = gauge_family("sahab_migration_cost_mad",
                            "Monthly cloud cost of the active baseline's hosts by region: planned "
                            "(all of them) and committed (cut over, validated or retired).");
-  for (const auto& [region, figures] : regions) {
+  for (const auto& [place, figures] : progress_levels(rows).regions) {
+    const std::string& region = place[0];
     for (const auto& [state, n] : figures.hosts) {
       add_gauge(hosts, {{"region", region}, {"state", state}}, static_cast<double>(n));
     }

@@ -29,6 +29,9 @@ std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::st
       .with(host_id, credential_sha256, now, actor)
       .run();
   const auto agent_id = db.last_insert_rowid();
+  // A new agent numbers its batches from 1 again (a fresh spool): the previous agent's mark
+  // would take them for replays.
+  db.cached("DELETE FROM batch_marks WHERE host_id = ?").with(host_id).run();
   audit(db, now, action, agent_id, host_id, actor,
         "hostname=" + hostname + (note.empty() ? "" : ", " + note));
   return agent_id;

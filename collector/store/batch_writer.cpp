@@ -13,7 +13,7 @@ using nlohmann::json;
 namespace inventory = protocol::inventory;
 
 bool already_stored(Database& db, const Batch& batch) {
-  Statement& s = db.cached("SELECT 1 FROM batches WHERE host_id = ? AND sequence = ?")
+  Statement& s = db.cached("SELECT 1 FROM batch_marks WHERE host_id = ? AND sequence >= ?")
                      .with(batch.host_id, batch.sequence);
   const bool found = s.step();
   s.reset();
@@ -197,8 +197,10 @@ void store_summaries(Database& db, const Batch& batch) {
 BatchOutcome store_batch(Database& db, const Batch& batch, const std::string& remote_address,
                          std::int64_t now) {
   if (already_stored(db, batch)) return BatchOutcome::kDuplicate;
-  db.cached("INSERT INTO batches(host_id, sequence, received_at, summaries) VALUES (?, ?, ?, ?)")
-      .with(batch.host_id, batch.sequence, now, static_cast<std::int64_t>(batch.summaries.size()))
+  db.cached(
+        "INSERT INTO batch_marks(host_id, sequence, received_at, batches) VALUES (?1, ?2, ?3, 1) "
+        "ON CONFLICT(host_id) DO UPDATE SET sequence = ?2, received_at = ?3, batches = batches + 1")
+      .with(batch.host_id, batch.sequence, now)
       .run();
   update_host(db, batch, remote_address, now);
   for (const auto& section : batch.sections) store_section(db, batch.host_id, section, now);

@@ -37,4 +37,16 @@ std::vector<Edge> load_edges(Database& db) {
   return out;
 }
 
+std::vector<Dependency> host_dependencies(Database& db, const std::string& host_id) {
+  Statement& s = db.cached(
+                       "SELECT DISTINCT coalesce(e.target_host, a.host_id, ''), e.remote_address, "
+                       "e.remote_port, e.process FROM edges e LEFT JOIN host_addresses a "
+                       "ON e.target_host IS NULL AND a.address = e.remote_address "
+                       "WHERE e.source_host = ? AND e.direction <> 'inbound'")
+                     .with(host_id);
+  std::vector<Dependency> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2), s.text(3)});
+  return out;
+}
+
 }  // namespace sahab::collector

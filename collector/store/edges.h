@@ -25,4 +25,15 @@ struct Edge {
 
 std::vector<Edge> load_edges(Database& db);
 
+// What one host reaches: its own outbound connections and the dependencies an import declared
+// for it, the remote end resolved to a host when the address is one of its NIC addresses (`host`
+// empty otherwise). Inbound edges other agents saw are left out: a migrated server and its
+// target both run agents, so their own outbound connections say what each reaches.
+struct Dependency {
+  std::string host, address;
+  std::int64_t port = 0;
+  std::string process;
+};
+std::vector<Dependency> host_dependencies(Database& db, const std::string& host_id);
+
 }  // namespace sahab::collector

@@ -83,6 +83,29 @@ HostPage find_hosts(Database& db, const HostQuery& query) {
   return out;
 }
 
+namespace {
+
+std::vector<InventorySectionRow> current_sections(Database& db, const std::string& id) {
+  Statement& s =
+      db.cached("SELECT section, hash, data, updated_at FROM inventory_current WHERE host_id = ?")
+          .with(id);
+  std::vector<InventorySectionRow> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3)});
+  return out;
+}
+
+}  // namespace
+
+std::optional<HostInventory> find_host_inventory(Database& db, const std::string& id) {
+  Statement& s =
+      db.cached("SELECT " + std::string(kHostColumns) + " FROM hosts WHERE id = ?").with(id);
+  if (!s.step()) return std::nullopt;
+  HostInventory out{host_row(s), {}};
+  s.reset();
+  out.sections = current_sections(db, id);
+  return out;
+}
+
 std::optional<HostRecord> find_host(Database& db, const std::string& id) {
   Statement& s =
       db.cached("SELECT " + std::string(kHostColumns) + ", imported FROM hosts WHERE id = ?")
@@ -92,13 +115,7 @@ std::optional<HostRecord> find_host(Database& db, const std::string& id) {
   out.host = host_row(s);
   if (!s.is_null(8)) out.imported_json = s.text(8);
   s.reset();
-  Statement& sections =
-      db.cached("SELECT section, hash, data, updated_at FROM inventory_current WHERE host_id = ?")
-          .with(id);
-  while (sections.step()) {
-    out.sections.push_back(
-        {sections.text(0), sections.text(1), sections.text(2), sections.integer(3)});
-  }
+  out.sections = current_sections(db, id);
   Statement& history =
       db.cached(
             "SELECT section, at, changed, old_hash, new_hash FROM inventory_changes "

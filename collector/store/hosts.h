@@ -65,6 +65,13 @@ struct HostRecord {
 };
 
 std::optional<HostRecord> find_host(Database& db, const std::string& id);
+// A host's row and current inventory only (no history, agents or import): what comparing two
+// hosts needs, for every host of a wave's page (before/after validation).
+struct HostInventory {
+  HostRow host;
+  std::vector<InventorySectionRow> sections;
+};
+std::optional<HostInventory> find_host_inventory(Database& db, const std::string& id);
 bool host_exists(Database& db, const std::string& id);
 
 // An agent host Prometheus may scrape: where its pushes came from and its identity section.

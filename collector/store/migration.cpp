@@ -31,19 +31,24 @@ void insert_host(Database& db, std::int64_t baseline_id, const BaselineHost& h) 
       .run();
 }
 
-// Tracked hosts (wave > 0) of a baseline joined with their state; the scope's column is one of
-// three fixed names, never text from a request.
+// Hosts execution tracks: those in a wave, and those the plan retires in place.
+constexpr const char* kTracked = "(b.wave > 0 OR b.strategy = 'retire')";
+
+// Tracked hosts of a baseline joined with their state (waves and move groups: moving hosts only);
+// the scope's column is one of three fixed names, never text from a request.
 std::string statuses_sql(StatusScope scope) {
   const char* column = scope == StatusScope::kWave        ? "b.wave"
                        : scope == StatusScope::kMoveGroup ? "b.move_group"
-                                                          : "b.host_id";
+                       : scope == StatusScope::kHost      ? "b.host_id"
+                                                          : "b.strategy";
+  const bool moving = scope == StatusScope::kWave || scope == StatusScope::kMoveGroup;
   return std::string(
-             "SELECT b.host_id, b.hostname, b.move_group, b.wave, coalesce(m.state, 'planned'), "
-             "coalesce(m.scheduled_for, ''), coalesce(m.note, ''), coalesce(m.changed_by, ''), "
-             "coalesce(m.changed_at, 0), coalesce(m.version, 0) FROM baseline_hosts b "
-             "LEFT JOIN migration_status m ON m.host_id = b.host_id "
-             "WHERE b.baseline_id = ?1 AND b.wave > 0 AND ") +
-         column + " = ?2 ORDER BY b.host_id";
+             "SELECT b.host_id, b.hostname, b.move_group, b.wave, b.strategy, "
+             "coalesce(m.state, 'planned'), coalesce(m.scheduled_for, ''), coalesce(m.note, ''), "
+             "coalesce(m.changed_by, ''), coalesce(m.changed_at, 0), coalesce(m.version, 0) "
+             "FROM baseline_hosts b LEFT JOIN migration_status m ON m.host_id = b.host_id "
+             "WHERE b.baseline_id = ?1 AND ") +
+         (moving ? "b.wave > 0" : kTracked) + " AND " + column + " = ?2 ORDER BY b.host_id";
 }
 
 }  // namespace
@@ -110,7 +115,7 @@ std::vector<MigrationStatus> migration_statuses(Database& db, std::int64_t basel
   std::vector<MigrationStatus> out;
   while (s.step()) {
     out.push_back({s.text(0), s.text(1), s.text(2), static_cast<int>(s.integer(3)), s.text(4),
-                   s.text(5), s.text(6), s.text(7), s.integer(8), s.integer(9)});
+                   s.text(5), s.text(6), s.text(7), s.text(8), s.integer(9), s.integer(10)});
   }
   return out;
 }
@@ -166,16 +171,17 @@ std::vector<WaveStateCount> wave_state_counts(Database& db, std::int64_t baselin
 }
 
 std::vector<ProgressRow> progress_rows(Database& db, std::int64_t baseline_id) {
-  Statement& s = db.cached(
-                       "SELECT b.region, b.province, b.commune, coalesce(m.state, 'planned'), "
-                       "count(*), sum(b.monthly_cost), sum(b.on_premises_monthly_cost) "
-                       "FROM baseline_hosts b LEFT JOIN migration_status m ON m.host_id = "
-                       "b.host_id WHERE b.baseline_id = ? AND b.wave > 0 "
-                       "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")
+  Statement& s = db.cached(std::string("SELECT b.region, b.province, b.commune, "
+                                       "coalesce(m.state, 'planned'), b.wave > 0, count(*), "
+                                       "sum(b.monthly_cost), sum(b.on_premises_monthly_cost) "
+                                       "FROM baseline_hosts b LEFT JOIN migration_status m "
+                                       "ON m.host_id = b.host_id WHERE b.baseline_id = ? AND ") +
+                           kTracked + " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")
                      .with(baseline_id);
   std::vector<ProgressRow> out;
   while (s.step()) {
-    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.real(5), s.real(6)});
+    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.integer(5),
+                   s.real(6), s.real(7)});
   }
   return out;
 }
@@ -192,11 +198,20 @@ void link_migration_target(Database& db, const std::string& source_host,
       .run();
 }
 
-std::optional<std::string> migration_target(Database& db, const std::string& source_host) {
-  Statement& s = db.cached("SELECT target_host FROM migration_targets WHERE source_host = ?")
-                     .with(source_host);
-  std::optional<std::string> out;
-  if (s.step()) out = s.text(0);
+std::map<std::string, std::string> migration_targets(Database& db) {
+  Statement& s = db.cached("SELECT source_host, target_host FROM migration_targets");
+  std::map<std::string, std::string> out;
+  while (s.step()) out.emplace(s.text(0), s.text(1));
+  return out;
+}
+
+std::optional<std::int64_t> last_change_to(Database& db, const std::string& host_id,
+                                           const std::string& state) {
+  Statement& s =
+      db.cached("SELECT max(at) FROM migration_history WHERE host_id = ? AND to_state = ?")
+          .with(host_id, state);
+  std::optional<std::int64_t> out;
+  if (s.step() && !s.is_null(0)) out = s.integer(0);
   s.reset();
   return out;
 }

@@ -4,6 +4,7 @@
 // history of every state change. Which changes are legal is decided by the API
 // (collector/api/migration_states.h); this file only reads and writes rows.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,11 +45,12 @@ void update_baseline_hosts(Database& db, std::int64_t baseline_id,
                            const std::vector<std::string>& removed,
                            const std::vector<BaselineHost>& hosts);
 
-// A tracked host (one with a wave) of a baseline with its migration state; hosts never changed
-// are "planned" with version 0.
+// A tracked host of a baseline (one with a wave, or one the plan retires) with its migration
+// state; hosts never changed are "planned" with version 0.
 struct MigrationStatus {
   std::string host_id, hostname, move_group;
-  int wave = 0;
+  int wave = 0;  // 0: retired in place
+  std::string strategy;
   std::string state = "planned";
   std::string scheduled_for;  // YYYY-MM-DD, "" before the host was first scheduled
   std::string note, changed_by;
@@ -56,8 +58,9 @@ struct MigrationStatus {
   std::int64_t version = 0;  // id of the host's last history entry
 };
 
-// The tracked hosts of a baseline in one wave, one move group, or the one host, by host id.
-enum class StatusScope { kWave, kMoveGroup, kHost };
+// The tracked hosts of a baseline in one wave, one move group, the one host (with a wave or
+// retired by the plan), or those of one strategy ("retire": the retirements in place), by host id.
+enum class StatusScope { kWave, kMoveGroup, kHost, kStrategy };
 std::vector<MigrationStatus> migration_statuses(Database& db, std::int64_t baseline_id,
                                                 StatusScope scope, const std::string& key);
 
@@ -89,10 +92,11 @@ struct WaveStateCount {
 };
 std::vector<WaveStateCount> wave_state_counts(Database& db, std::int64_t baseline_id);
 
-// Tracked hosts of a baseline by place and state, with their baseline costs summed: what the
-// progress report and the sahab_migration_* gauges are folded from.
+// Tracked hosts of a baseline by place, track and state, with their baseline costs summed: what
+// the progress report and the sahab_migration_* gauges are folded from.
 struct ProgressRow {
   std::string region, province, commune, state;
+  bool moving = true;  // in a wave; false: retired in place
   std::int64_t hosts = 0;
   double monthly_cost = 0, on_premises_monthly_cost = 0;
 };
@@ -102,6 +106,11 @@ std::vector<ProgressRow> progress_rows(Database& db, std::int64_t baseline_id);
 void link_migration_target(Database& db, const std::string& source_host,
                            const std::string& target_host, const std::string& actor,
                            std::int64_t at);
-std::optional<std::string> migration_target(Database& db, const std::string& source_host);
+// Every link, source -> target: a wave's page and the steering report validate many hosts, and
+// a dependency that moved too counts as reached at its target.
+std::map<std::string, std::string> migration_targets(Database& db);
+// When the host last went to `state` (the start of its move for in_progress), if it ever did.
+std::optional<std::int64_t> last_change_to(Database& db, const std::string& host_id,
+                                           const std::string& state);
 
 }  // namespace sahab::collector

@@ -32,3 +32,22 @@ ingest() {
 
 # sql QUERY: runs a read-only query on the collector's database.
 sql() { python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$WORK/sahab.db?mode=ro', uri=True); print('\n'.join('|'.join(map(str,r)) for r in c.execute(sys.argv[1])))" "$1"; }
+
+# report_inventory HOST_ID "PROTO/PORT/PROCESS ..." "SERVICE ...": enrols HOST_ID and pushes one
+# inventory whose network section listens on those ports and whose software section runs those
+# services (a migrated server's source or target, for the before/after validation).
+report_inventory() {
+  local cred
+  cred=$(python3 "$PUSH" enrol "$URL" "$ENROL_TOKEN_FILE" "$1")
+  python3 - "$2" "$3" >"$WORK/inv-$1.json" <<'PY'
+import json, sys
+listening = [{"protocol": p.split("/")[0], "address": "0.0.0.0", "port": int(p.split("/")[1]), "process": p.split("/")[2]}
+             for p in sys.argv[1].split()]
+services = [{"name": n, "state": "running", "enabled": True, "running": True} for n in sys.argv[2].split()]
+print(json.dumps({"format": "sahab-inventory/1", "full": True, "sections": {
+    "network": {"hash": "n-" + sys.argv[1], "data": {"listening": listening}},
+    "software": {"hash": "s-" + sys.argv[2], "data": {"services": services}}}}))
+PY
+  python3 "$PUSH" doc "$1" 1 --inventory "$WORK/inv-$1.json" >"$WORK/batch-$1.json"
+  [[ "$(ingest "$cred" "$WORK/batch-$1.json")" == 200 ]] || fail "ingest $1: $(cat "$WORK/reply.json")"
+}

@@ -2,8 +2,8 @@
 """Test helper speaking the agent side of docs/agent-report-format.md (sahab-ingest/1).
 
   sahab_push.py enrol URL TOKEN_FILE HOST_ID [HOSTNAME]       prints the credential
-  sahab_push.py doc HOST_ID SEQ [--start EPOCH] [--values v,v,..] [--inventory FILE]
-                                                              prints a document
+  sahab_push.py doc HOST_ID SEQ [--start EPOCH] [--values v,v,..] [--memory v,v,..]
+                 [--inventory FILE]                           prints a document
   sahab_push.py load URL CRED HOST_ID FIRST COUNT ACKS_FILE   pushes numbered batches (gzip),
       appending each acknowledged sequence to ACKS_FILE once its 200 arrived; stops at the first
       connection error (the collector was killed) and prints how many were acknowledged.
@@ -30,14 +30,15 @@ def iso(t):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
-def document(host_id, seq, start=None, values=None, inventory=None):
+def document(host_id, seq, start=None, values=None, inventory=None, memory=None):
     start = int(start if start is not None else time.time() // 60 * 60)
     values = values or [0.10, 0.20, 0.30, 0.40]
+    memory = memory or [0.5] * len(values)
     doc = {"format": "sahab-ingest/1", "host_id": host_id, "sequence": seq,
            "sent_at": iso(time.time()), "agent_version": "test",
            "summaries": [{"start": iso(start), "end": iso(start + 60), "samples": len(values),
                           "metrics": {"cpu_ratio": metric(values),
-                                      "memory_ratio": metric([0.5] * len(values))}}]}
+                                      "memory_ratio": metric(memory)}}]}
     if inventory:
         doc["inventory"] = inventory
     return doc
@@ -67,9 +68,10 @@ def main(argv):
         host_id, seq = argv[2], int(argv[3])
         opts = dict(zip(argv[4::2], argv[5::2]))
         values = [float(v) for v in opts["--values"].split(",")] if "--values" in opts else None
+        memory = [float(v) for v in opts["--memory"].split(",")] if "--memory" in opts else None
         inventory = json.load(open(opts["--inventory"])) if "--inventory" in opts else None
         start = int(opts["--start"]) if "--start" in opts else None
-        print(json.dumps(document(host_id, seq, start, values, inventory)))
+        print(json.dumps(document(host_id, seq, start, values, inventory, memory)))
     elif cmd == "load":
         url, cred, host_id, first, count, acks = argv[2], argv[3], argv[4], int(argv[5]), int(argv[6]), argv[7]
         base = int(time.time()) // 60 * 60 - 86400

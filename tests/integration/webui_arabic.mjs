@@ -8,7 +8,7 @@
 // with a font that has Tifinagh (no tofu). Screenshots kept under build/webui-screenshots/.
 // Env: as webui_harness.mjs, plus ADMIN_PASSWORD, AGENT_HOST_ID, ARABIC_FONTS, TIFINAGH_FONTS
 // (the fontconfig families that cover each script, '|'-separated).
-import { env, url, ok, check, planApi, openBrowser } from './webui_harness.mjs';
+import { env, url, ok, check, planApi, openBrowser, pageLayout } from './webui_harness.mjs';
 import { englishInText, englishOnPage, foreignStrings, plannerStrings } from './webui_catalogue.mjs';
 
 const { context, page, accessible, signIn, screenshot, finish } = await openBrowser();
@@ -30,16 +30,7 @@ const pages = [
   ['exports', '#/exports', '[data-testid=export-fleet-csv]'],
 ];
 
-// The direction, the navigation's and the brand's boxes, and every label or button whose text
-// does not fit (visible ones with a width: inline elements have none).
-const layout = () => page.evaluate(() => {
-  const box = (selector) => document.querySelector(selector)?.getBoundingClientRect().toJSON();
-  const cut = [...document.querySelectorAll('button, label, th, legend, h1, h2, .tile-label, .tile-value, select, .bar-label')]
-    .filter((e) => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
-    .map((e) => `${e.tagName.toLowerCase()} "${e.textContent.trim().slice(0, 40)}" ${e.scrollWidth}>${e.clientWidth}`);
-  return { dir: document.documentElement.dir, lang: document.documentElement.lang, width: innerWidth,
-    nav: box('header nav'), brand: box('header .brand'), cut };
-});
+const layout = () => pageLayout(page);
 
 // The fonts Chromium drew each matching element's text with (DevTools protocol), and those not in
 // `allowed` (fontconfig's families for the script).

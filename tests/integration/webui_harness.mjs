@@ -58,6 +58,18 @@ export async function planApi(path) {
   throw new Error(`${path}: no plan after 60 s`);
 }
 
+// The page's direction and language, the navigation's and the brand's boxes, and every label or
+// button whose text does not fit (visible ones with a width: inline elements have none): what the
+// right-to-left checks read.
+export const pageLayout = (page) => page.evaluate(() => {
+  const box = (selector) => document.querySelector(selector)?.getBoundingClientRect().toJSON();
+  const cut = [...document.querySelectorAll('button, label, th, legend, h1, h2, .tile-label, .tile-value, select, .bar-label')]
+    .filter((e) => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+    .map((e) => `${e.tagName.toLowerCase()} "${e.textContent.trim().slice(0, 40)}" ${e.scrollWidth}>${e.clientWidth}`);
+  return { dir: document.documentElement.dir, lang: document.documentElement.lang, width: innerWidth,
+    nav: box('header nav'), brand: box('header .brand'), cut };
+});
+
 // expectedFailure(status, path) says which HTTP failures a test provokes on purpose; 401 on
 // session/login (no session yet or any more) is always expected.
 export async function openBrowser({ expectedFailure = () => false } = {}) {

@@ -49,7 +49,7 @@ TEST_CASE("batch writer: a push updates the host: last seen never goes back, add
         "500 10.0.0.9 active");
   f.push({}, 400);  // a replayed spool: an older clock
   CHECK(f.text("SELECT last_seen FROM hosts") == "500");
-  CHECK(f.scalar("SELECT count(*) FROM batches") == 2);
+  CHECK(f.text("SELECT sequence || ' ' || batches FROM batch_marks") == "2 2");
   // A batch for a host that was never enrolled creates no host.
   Batch stray;
   stray.host_id = "ghost";
@@ -136,4 +136,26 @@ TEST_CASE("batch writer: summaries are stored once per metric and start, days le
         BatchOutcome::kDuplicate);
   CHECK(f.scalar("SELECT coalesce(sum(entries), 0) FROM summary_blocks") == 3);
   CHECK(f.text("SELECT last_seen FROM hosts") == "300");
+}
+
+TEST_CASE(
+    "batch writer: a sequence at or below the host's mark is a replay; a new agent starts over") {
+  Fixture f;
+  const std::int64_t day = 20'000 * kSecondsPerDay;
+  f.push({}, 200, {sahab::testing::cpu_summary(day + 60)});
+  f.push({}, 260, {sahab::testing::cpu_summary(day + 120)});
+  Batch older;
+  older.host_id = "h1";
+  older.sequence = 1;
+  older.summaries = {sahab::testing::cpu_summary(day + 180)};
+  CHECK(f.write([&](Database& db) { return store_batch(db, older, "", 300); }) ==
+        BatchOutcome::kDuplicate);
+  CHECK(f.text("SELECT sequence || ' ' || received_at || ' ' || batches FROM batch_marks") ==
+        "2 260 2");
+  // The server reinstalled: its new agent enrols under the same host and numbers from 1 again.
+  f.write([](Database& db) { enrol_agent(db, "h1", "enrolled-name", "sha2", "10.0.0.1", 400); });
+  CHECK(f.write([&](Database& db) { return store_batch(db, older, "", 500); }) ==
+        BatchOutcome::kStored);
+  CHECK(f.scalar("SELECT coalesce(sum(entries), 0) FROM summary_blocks") == 3);
+  CHECK(f.text("SELECT sequence || ' ' || batches FROM batch_marks") == "1 1");
 }

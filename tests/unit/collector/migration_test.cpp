@@ -209,3 +209,92 @@ TEST_CASE("validation: a port or service the target lost is a regression, extras
                       after_software)
             .empty());
 }
+
+TEST_CASE("migration lifecycle: a host retired in place is scheduled and switched off, not moved") {
+  CHECK(track_of("rehost", 3) == Track::kMove);
+  CHECK(track_of("retire", 0) == Track::kRetire);
+  CHECK_FALSE(track_of("retain", 0));
+  CHECK(legal_transition(S::kPlanned, S::kRetired, Track::kRetire));
+  CHECK(legal_transition(S::kScheduled, S::kRetired, Track::kRetire));
+  CHECK(legal_transition(S::kBlocked, S::kScheduled, Track::kRetire));
+  CHECK_FALSE(legal_transition(S::kPlanned, S::kRetired));  // a move must be validated first
+  for (const auto to : {S::kInProgress, S::kCutOver, S::kValidated, S::kRolledBack}) {
+    CAPTURE(to_string(to));
+    for (const auto from : migration_states())
+      CHECK_FALSE(legal_transition(from, to, Track::kRetire));
+  }
+  CHECK(next_states(S::kRetired, Track::kRetire).empty());
+}
+
+TEST_CASE("migration store: hosts the plan retires are tracked one by one, outside the waves") {
+  testing::TempStore s;
+  auto retire = host("r", 0, "", 0, "R1");
+  retire.strategy = "retire";
+  const auto id =
+      approve(s, "v1", {host("a", 1, "g-1", 10, "R1"), retire, host("k", 0, "", 0, "R1")});
+  const auto r =
+      s.read([&](Database& db) { return migration_statuses(db, id, StatusScope::kHost, "r"); });
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].strategy == "retire");
+  CHECK(r[0].wave == 0);
+  CHECK(s.read([&](Database& db) {
+           return migration_statuses(db, id, StatusScope::kHost, "k");
+         }).empty());  // retained: not tracked
+  const auto listed = s.read(
+      [&](Database& db) { return migration_statuses(db, id, StatusScope::kStrategy, "retire"); });
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].host_id == "r");
+  s.write([&](Database& db) {
+    record_status_change(db, id, "r", "planned", {"retired", "", "", "paul", 5});
+  });
+  ProgressFigures total;
+  for (const auto& row : s.read([&](Database& db) { return progress_rows(db, id); }))
+    total.add(row);
+  CHECK(total.hosts["retired"] == 1);
+  CHECK(total.hosts["planned"] == 1);
+  CHECK(total.moving_hosts == 1);
+  CHECK(total.moved == 0);  // switched off where it was, not moved
+  CHECK(total.retired_servers == 1);
+  CHECK(s.read([](Database& db) { return last_change_to(db, "r", "retired"); }) == 5);
+  CHECK_FALSE(s.read([](Database& db) { return last_change_to(db, "r", "in_progress"); }));
+}
+
+TEST_CASE("validation: dependencies reached by host and port, at a moved dependency's target") {
+  const std::vector<Dependency> before = {{"db", "10.0.0.5", 5432, "php"},
+                                          {"db", "10.0.0.6", 5432, ""},  // a second NIC: once
+                                          {"cache", "10.0.0.7", 6379, "php"},
+                                          {"", "10.9.9.9", 53, "resolver"},
+                                          {"api", "10.0.0.8", 443, "php"}};
+  const std::vector<Dependency> after = {{"db", "10.0.0.5", 5432, "php"},
+                                         {"", "10.9.9.9", 53, ""},
+                                         {"api-new", "10.1.0.8", 443, "php"},
+                                         {"cache", "10.0.0.7", 6380, "php"}};  // another port
+  const auto checks = validate_dependencies(before, after, {{"api", "api-new"}});
+  REQUIRE(checks.size() == 4);
+  CHECK(checks[0].subject == "10.9.9.9:53");
+  CHECK(checks[0].after);
+  CHECK(checks[1].subject == "api:443");
+  CHECK(checks[1].after);  // api moved to api-new, which the target reaches
+  CHECK(checks[2].subject == "cache:6379");
+  CHECK_FALSE(checks[2].after);
+  CHECK(checks[2].detail == "php");
+  CHECK(checks[3].subject == "db:5432");
+  CHECK(checks[3].after);
+  CHECK(validate_dependencies(before, after, {})[1].after == false);
+}
+
+TEST_CASE("validation: a target's P95 above 1 / comfort_factor is too small, only when measured") {
+  const double ceiling = 1 / 1.3;
+  const auto checks = validate_sizing({0.3, 0.4}, {0.95, 0.5}, ceiling);
+  REQUIRE(checks.size() == 2);
+  CHECK(checks[0].rule == "cpu_p95");
+  CHECK_FALSE(checks[0].after);
+  CHECK(*checks[0].before_p95 == doctest::Approx(0.3));
+  CHECK(*checks[0].after_p95 == doctest::Approx(0.95));
+  CHECK(checks[1].rule == "memory_p95");
+  CHECK(checks[1].after);
+  const auto unmeasured = validate_sizing({std::nullopt, 0.4}, {0.5, std::nullopt}, ceiling);
+  REQUIRE(unmeasured.size() == 1);  // memory: the target has no data yet
+  CHECK(unmeasured[0].after);
+  CHECK_FALSE(unmeasured[0].before_p95);
+}

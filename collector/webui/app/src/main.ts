@@ -1,5 +1,5 @@
 // The single-page app: a shell (navigation, language switch) and hash routes
-// (#/ overview, #/hosts, #/hosts/ID). Hash routing keeps the server side to "/" and "/assets/".
+// (#/ overview, #/hosts, #/hosts/ID, #/progress, #/waves/N, …). Hash routing keeps the server side to "/" and "/assets/".
 import './style.css';
 
 import { getJson, resumeSession, sendJson, session, signOut, Unauthorised } from './api';
@@ -15,6 +15,8 @@ import { exportsPage } from './pages/exports';
 import { planPage } from './pages/plan';
 import { agentsPage } from './pages/agents';
 import { dependenciesPage } from './pages/dependencies';
+import { progressPage } from './pages/progress';
+import { wavePage } from './pages/wave';
 import { importsPage } from './pages/imports';
 import { forgetPlan } from './plan';
 
@@ -33,6 +35,9 @@ function pageFor(address: string): Promise<HTMLElement> {
   const dependencies = route.match(/^\/dependencies(?:\/(.+))?$/);
   if (dependencies) return dependenciesPage(dependencies[1] ?? '');
   if (route === '/agents') return agentsPage();
+  if (route === '/progress') return progressPage();
+  const wave = route.match(/^\/waves\/([1-9][0-9]{0,5})$/);
+  if (wave) return wavePage(Number(wave[1]));
   if (route === '/imports') return importsPage();
   return Promise.resolve(h('p', {}, t.notFound));
 }
@@ -85,7 +90,7 @@ function shell(content: Node): HTMLElement {
       h('nav', {}, h('a', { href: '#/' }, t.navOverview), h('a', { href: '#/hosts' }, t.navHosts),
         h('a', { href: '#/dependencies' }, t.navDependencies), h('a', { href: '#/plan' }, t.navPlan),
         h('a', { href: '#/costs' }, t.navCosts), h('a', { href: '#/exports' }, t.navExports),
-        h('a', { href: '#/agents' }, t.navAgents),
+        h('a', { href: '#/agents' }, t.navAgents), h('a', { href: '#/progress' }, t.navProgress),
         // Imports write the fleet: admins only, as the API (POST /api/v1/import).
         who?.role === 'admin' ? h('a', { href: '#/imports', 'data-testid': 'nav-imports' }, t.navImports) : null),
       h('span', { class: 'spacer' }), who ? h('span', { 'data-testid': 'who' }, `${who.user} (${who.role})`) : null,

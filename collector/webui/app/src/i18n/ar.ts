@@ -4,6 +4,7 @@
 // so until one has reviewed it (docs/webui.md, "Languages").
 import type { Review } from '.';
 import type { Strings } from './fr';
+import { stateWords } from '../statewords';
 
 export const review: Review = { status: 'needs-native-review', fallback: null };
 
@@ -33,6 +34,12 @@ const agents = (n: number) => counted(n, { one: 'وكيل واحد', two: 'وك�
 const constraints = (n: number) =>
   counted(n, { one: 'قيد واحد غير مستوفى', two: 'قيدان غير مستوفيين', few: 'قيود غير مستوفاة', many: 'قيدًا غير مستوفى', other: 'قيد غير مستوفى' });
 const bound = (n: number | string) => Number(n).toLocaleString('ar-MA');
+
+const migrationStates = {
+  planned: 'مخطَّط', scheduled: 'مبرمَج', in_progress: 'قيد الانتقال', cut_over: 'تمّ التحويل', validated: 'تمّ التحقّق',
+  retired: 'سُحب المصدر', blocked: 'متوقّف', rolled_back: 'تمّ التراجع',
+};
+const states = stateWords(migrationStates, 'لا شيء', '، ');
 
 export const ar: Strings = {
   appName: 'سحاب',
@@ -132,6 +139,83 @@ export const ar: Strings = {
   waves: 'الموجات',
   wave: 'الموجة',
   waveShort: (n: number) => `م${n}`,
+  // Execution tracking (issue 20): baselines on the Plan page, a wave's page, the Progress page.
+  navProgress: 'التقدّم',
+  migrationStates,
+  migrationState: 'حالة الانتقال',
+  waveTitle: (n: number) => `الموجة ${n}`,
+  noWave: 'خارج الموجات',
+  baselines: 'الخطة المرجعية',
+  baselineName: 'اسم المرجع',
+  approveBaseline: 'اعتماد الخطة الحالية مرجعًا',
+  baselineAdminOnly: 'لا يعتمد الخطة مرجعًا إلا المسؤول.',
+  baselineCreated: (name: string) => `اعتُمد المرجع «${name}».`,
+  baselineApproved: (by: string, when: string, moving: string, cost: string) =>
+    `اعتمده ${by} في ${when}: ${moving} من الخوادم للنقل، ${cost} شهريًا`,
+  noBaselineYet: 'لم يُعتمد أي مرجع بعد: يعتمد المسؤول الخطة في صفحة الخطة.',
+  diffAgainstLive: 'الفروق بين المرجع والخطة الحالية (المعايير المضبوطة، دون المحاكاة أعلاه):',
+  movedBetweenWaves: 'خوادم غيّرت موجتها',
+  newInPlan: 'جديدة في الخطة',
+  absentFromPlan: 'غائبة عن الخطة الحالية',
+  baselineMonthly: 'التكلفة الشهرية للمرجع',
+  liveMonthly: 'التكلفة الشهرية للخطة الحالية',
+  monthlyDelta: 'الفرق الشهري',
+  noPlanChanges: 'تضع الخطة الحالية كل خادم في الموجة نفسها التي في المرجع.',
+  changedWaves: 'الموجات المعدَّلة',
+  joiningWave: 'خوادم داخلة',
+  leavingWave: 'خوادم خارجة',
+  baselineWave: 'موجة المرجع',
+  liveWave: 'موجة الخطة الحالية',
+  adopt: 'اعتماد',
+  adoptWave: (n: number) => `اعتماد الموجة ${n} من الخطة الحالية`,
+  confirmAdopt: (n: number) => `استبدال الموجة ${n} في المرجع بموجة الخطة الحالية؟`,
+  approveHint: 'الخطة المعتمدة هي خطة المعايير المضبوطة، لا المحاكاة أعلاه.',
+  adopted: (n: number, hosts: number) => `اعتُمدت الموجة ${n}: ${servers(hosts)} كما في الخطة الحالية.`,
+  progressTitle: 'تقدّم الانتقال',
+  againstBaseline: (name: string) => `مقارنةً بالمرجع «${name}».`,
+  trackedHosts: 'الخوادم المتابَعة',
+  movedHosts: 'المنقولة',
+  movedHostsHow: 'تمّ تحويلها أو التحقّق منها أو سحب مصدرها',
+  validatedHosts: 'المتحقَّق منها',
+  validatedHostsHow: 'تمّ التحقّق منها أو سحب مصدرها',
+  retiredHosts: 'المصادر المسحوبة',
+  committedMonthly: 'الملتزَم به شهريًا',
+  committedShare: (share: string) => `${share} من التكلفة الشهرية المتوقّعة: خوادم تمّ تحويلها أو التحقّق منها أو سحبها`,
+  plannedMonthly: 'المتوقَّع شهريًا',
+  serversSwitchedOff: 'الخوادم المحلية المطفأة',
+  onPremisesSaved: (cost: string) => `${cost} شهريًا أقلّ من تكاليف الموقع`,
+  backToProgress: '→ التقدّم',
+  waveHosts: (n: number) => `${servers(n)} في الموجة`,
+  changeStatus: 'تغيير الحالة',
+  changeScope: 'التطبيق على',
+  wholeWave: (n: number, hosts: number) => `الموجة ${n} كاملةً (${servers(hosts)})`,
+  moveGroupScope: (id: string, hosts: number) => `المجموعة ${id} (${servers(hosts)})`,
+  hostScope: (name: string) => `الخادم ${name}`,
+  changeHost: (name: string) => `تغيير حالة ${name}`,
+  newState: 'الحالة الجديدة',
+  scheduledFor: 'التاريخ المبرمج',
+  changeNote: 'ملاحظة',
+  applyChange: 'تطبيق',
+  statusChanged: (scope: string, state: string, changed: number, unchanged: number) =>
+    `${scope}: ${servers(changed)} في الحالة «${state}» الآن` + (unchanged ? `، و${servers(unchanged)} كانت فيها مسبقًا` : '') + '.',
+  statusReadOnly: 'للاطّلاع فقط: يغيّر المخطِّط أو المسؤول الحالات.',
+  changedBy: 'بواسطة',
+  changedAt: 'في',
+  fromState: 'من',
+  toState: 'إلى',
+  history: 'السجلّ',
+  historyOf: (name: string) => `سجلّ ${name}`,
+  historyHint: 'اختر «السجلّ» في سطر خادم لعرض كل تغييراته.',
+  noStatusHistory: (name: string) => `لم تتغيّر حالة ${name} بعد.`,
+  changeShort: 'تغيير',
+  validation: 'التحقّق',
+  validationOk: 'مطابق',
+  validationNoData: 'لم يُقَس بعد',
+  hostsWithRegressions: 'بها تراجعات',
+  validationRules: {
+    port_listening: 'منفذ لم يعد يستمع', service_running: 'خدمة متوقّفة', dependency_reached: 'تبعية لا يمكن بلوغها',
+    cpu_p95: 'الهدف أصغر من اللازم (CPU p95)', memory_p95: 'الهدف أصغر من اللازم (الذاكرة p95)',
+  } as Record<string, string>,
   waveTooltip: (n: number, start: string, end: string, hosts: number, pilot: boolean) =>
     `الموجة ${n}${pilot ? ' (تجريبية)' : ''}: من ${start} إلى ${end}، ${servers(hosts)}`,
   timeline: 'الجدول الزمني للموجات',
@@ -523,8 +607,8 @@ export const ar: Strings = {
     host_not_tracked: (p) => `الخادم «${p.key}» ليس في أي موجة من المرجع`,
     migration_field: (p) => `رُفض تغيير الحالة: تحقّق من الحقل «${p.field}»`,
     stale_version: () => 'غيّر شخص آخر هذه الخوادم في الأثناء: أعد التحميل وحاول مجددًا',
-    illegal_transition: (p) => `لا يمكن للخادم ${p.host} الانتقال من ${p.from} إلى ${p.to} (الممكن: ${p.allowed})`,
-    wave_in_flight: (p) => `الخادم ${p.host} في الحالة ${p.state} مسبقًا: لا يمكن اعتماد هذه الموجة`,
+    illegal_transition: (p) => `لا يمكن للخادم \u2068${p.host}\u2069 الانتقال من «${states.one(p.from)}» إلى «${states.one(p.to)}» (الممكن: ${states.list(p.allowed)})`,
+    wave_in_flight: (p) => `الخادم \u2068${p.host}\u2069 في الحالة «${states.one(p.state)}» مسبقًا: لا يمكن اعتماد هذه الموجة`,
     migration_target_not_linked: (p) => `لم يُربط أي خادم هدف بالخادم «${p.id}» بعد`,
     import_not_found: (p) => `لا يوجد استيراد رقم ${p.id}`,
     import_rolled_back: (p) => `الاستيراد رقم ${p.id} أُلغي مسبقًا`,

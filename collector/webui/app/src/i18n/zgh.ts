@@ -15,6 +15,7 @@ export const zgh: Partial<Strings> = {
   navCosts: 'ⵜⵉⵙⵇⵇⵉⵎⵉⵏ',
   navExports: 'ⵜⵉⵙⵓⴼⵖⴰ',
   navAgents: 'ⵉⵎⵙⵡⵓⵔⵉⵢⵏ',
+  navProgress: 'ⴰⵎⵎⵓⵙⵙⵓ',
   navImports: 'ⴰⵙⴽⵛⵎ',
   language: 'ⵜⵓⵜⵍⴰⵢⵜ',
   logout: 'ⴼⴼⵖ',

@@ -1,6 +1,6 @@
 // Plan: the what-if form recomputing the plan summary through POST /api/v1/plan/summary, the waves
 // on a timeline and in a table, compliance rules and warnings, and named scenarios (save, load,
-// delete, compare side by side).
+// delete, compare side by side); the baseline approved from the live plan and its differences.
 import { session } from '../api';
 import { type Child, h, link } from '../dom';
 import { formatDay, formatMoney, formatMoneyCompact, formatNumber, t } from '../i18n';
@@ -10,6 +10,7 @@ import {
 } from '../plan';
 import { said } from '../i18n/planner';
 import { planArea } from '../planarea';
+import { baselinePanel } from './baseline';
 import { commitmentCost, gantt, panel, table, tile } from '../planviews';
 
 const kPercentiles = ['p50', 'p90', 'p95', 'p99', 'max'];
@@ -394,6 +395,7 @@ export async function planPage(): Promise<HTMLElement> {
     h('h1', {}, t.navPlan),
     panel('whatif-panel', t.whatIf, formElement),
     area.element,
+    baselinePanel(),
     scenariosPanel(() => form.read(), (s) => {
       const values = whatIfFrom(s.parameters ?? {});
       showForm(values);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Ingest load on a fresh collector (issue 17): starts BUILD/bin/sahab-collector on a temporary
+# SQLite store and runs sahab-bench-ingest (bench/ingest_load.cpp) against it: AGENTS simulated
+# agents enrol, push one full inventory each, then one batch every 60 s for DURATION seconds.
+#
+#   bench/collector_ingest.sh BUILD [AGENTS=20000] [DURATION=60] [CONNECTIONS=64]
+#
+# Prints the load generator's JSON (rate, p50/p99/max from when each push was due, failures, the
+# collector's CPU and peak RSS) and the store's size per agent.
+set -euo pipefail
+build="$(cd "${1:?usage: collector_ingest.sh BUILD [AGENTS] [DURATION] [CONNECTIONS]}" && pwd)"
+agents="${2:-20000}" duration="${3:-60}" connections="${4:-64}"
+work="$(mktemp -d /tmp/sahab-ingest-bench.XXXXXX)"
+collector_pid=
+cleanup() {
+  [[ -n "$collector_pid" ]] && { kill "$collector_pid" 2>/dev/null; wait "$collector_pid" 2>/dev/null || true; }
+  rm -rf "$work"
+}
+trap cleanup EXIT
+head -c 24 /dev/urandom | base64 >"$work/enrol"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# Every simulated agent comes from 127.0.0.1: no per-address connection cap.
+"$build/bin/sahab-collector" --listen "127.0.0.1:$port" --db "$work/bench.db" \
+  --enrolment-token-file "$work/enrol" --http.workers "$((connections + 8))" \
+  --http.max-connections-per-address 0 --log.level warn 2>"$work/collector.log" &
+collector_pid=$!
+for _ in $(seq 100); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
+  sleep 0.1
+done
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+"$build/bin/sahab-bench-ingest" --url "http://127.0.0.1:$port" --enrolment-token-file "$work/enrol" \
+  --agents "$agents" --duration "$duration" --connections "$connections" --collector-pid "$collector_pid"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); store: $(du -k "$work"/bench.db* | awk '{s += $1} END {print s}') KiB" >&2

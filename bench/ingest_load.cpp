@@ -1,0 +1,447 @@
+// Simulated agents pushing to a running collector, from one process (issue 17): enrols AGENTS
+// agents, sends each one full inventory, then pushes one gzip batch per agent every INTERVAL
+// seconds for DURATION seconds, open loop: push k is due at t0 + k / rate whatever became of the
+// earlier ones, and its latency counts from when it was due, so a collector falling behind shows
+// in the percentiles instead of slowing the load (no coordinated omission).
+//
+//   sahab-bench-ingest --url http://127.0.0.1:PORT --enrolment-token-file FILE
+//                      [--agents 100000] [--interval 60] [--duration 60] [--connections 64]
+//                      [--collector-pid PID] [--prefix bench]
+//
+// Prints one JSON object: pushes due, done and failed, the sustained rate, p50/p99/max, how late
+// the 99th percentile was sent (the part of the latency spent waiting for a connection), and with
+// --collector-pid the collector's CPU (% of one core) and peak RSS over the measured phase.
+// bench/collector_ingest.sh starts a collector and runs this against it.
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/gzip.h"
+#include "common/timestamp.h"
+
+namespace {
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string url;
+  std::string token_file;
+  int agents = 100'000;
+  double interval = 60;
+  double duration = 60;
+  int connections = 64;
+  long collector_pid = 0;
+  std::string prefix = "bench";
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+  std::fprintf(stderr,
+               "sahab-bench-ingest: %s\nusage: sahab-bench-ingest --url URL --enrolment-token-file "
+               "FILE [--agents N] [--interval S] [--duration S] [--connections N] "
+               "[--collector-pid PID] [--prefix P]\n",
+               problem.c_str());
+  std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) usage(flag + " needs a value");
+    const std::string value = argv[++i];
+    try {
+      if (flag == "--url")
+        o.url = value;
+      else if (flag == "--enrolment-token-file")
+        o.token_file = value;
+      else if (flag == "--agents")
+        o.agents = std::stoi(value);
+      else if (flag == "--interval")
+        o.interval = std::stod(value);
+      else if (flag == "--duration")
+        o.duration = std::stod(value);
+      else if (flag == "--connections")
+        o.connections = std::stoi(value);
+      else if (flag == "--collector-pid")
+        o.collector_pid = std::stol(value);
+      else if (flag == "--prefix")
+        o.prefix = value;
+      else
+        usage("unknown flag " + flag);
+    } catch (const std::logic_error&) {
+      usage("bad value for " + flag + ": " + value);
+    }
+  }
+  if (o.url.empty() || o.token_file.empty()) usage("--url and --enrolment-token-file are required");
+  if (o.agents < 1 || o.connections < 1 || o.interval <= 0 || o.duration <= 0)
+    usage("--agents, --connections, --interval and --duration must be positive");
+  return o;
+}
+
+std::string read_token(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  if (!std::getline(in, token) || token.empty()) usage("cannot read a token from " + path);
+  return token;
+}
+
+// --- what the simulated agents send -------------------------------------------------------------
+
+constexpr const char* kMetrics[] = {"cpu_ratio",
+                                    "memory_ratio",
+                                    "swap_ratio",
+                                    "disk_read_iops",
+                                    "disk_write_iops",
+                                    "disk_read_bytes_per_second",
+                                    "disk_write_bytes_per_second",
+                                    "network_receive_bytes_per_second",
+                                    "network_transmit_bytes_per_second",
+                                    "filesystem_used_ratio"};
+
+// The agent's sketch: log-spaced buckets of ratio 1.02 ("z" for zero), as
+// docs/agent-report-format.md.
+json sketch_of(const std::vector<double>& values) {
+  json sketch = json::object();
+  for (double v : values) {
+    const std::string key =
+        v <= 1e-9 ? "z" : std::to_string(static_cast<int>(std::ceil(std::log(v) / std::log(1.02))));
+    sketch[key] = sketch.value(key, 0) + 1;
+  }
+  return sketch;
+}
+
+json summary_at(std::int64_t start, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  json metrics = json::object();
+  for (const char* metric : kMetrics) {
+    const double scale = std::string_view(metric).ends_with("ratio") ? 1.0 : 1e6;
+    std::vector<double> values(4);
+    for (double& v : values) v = unit(rng) * scale;
+    double sum = 0;
+    for (double v : values) sum += v;
+    metrics[metric] = {{"count", 4},
+                       {"mean", sum / 4},
+                       {"max", *std::max_element(values.begin(), values.end())},
+                       {"sketch", sketch_of(values)}};
+  }
+  return {{"start", sahab::format_rfc3339(start)},
+          {"end", sahab::format_rfc3339(start + 60)},
+          {"samples", 4},
+          {"metrics", metrics}};
+}
+
+json inventory_of(int i) {
+  const std::string n = std::to_string(i);
+  const std::string address = "10." + std::to_string(i / 65536) + "." +
+                              std::to_string(i / 256 % 256) + "." + std::to_string(i % 256);
+  const auto section = [](const std::string& hash, json data) {
+    return json{{"hash", hash}, {"data", std::move(data)}};
+  };
+  return {
+      {"format", "sahab-inventory/1"},
+      {"full", true},
+      {"sections",
+       {{"identity", section("i" + n, {{"hostname", "srv-" + n},
+                                       {"labels",
+                                        {{"region", "region-" + std::to_string(i % 12)},
+                                         {"commune", "commune-" + std::to_string(i % 1503)},
+                                         {"environment", "prod"}}}})},
+        {"system",
+         section("s",
+                 {{"os", {{"family", "linux"}, {"name", "Debian GNU/Linux"}, {"version", "12"}}},
+                  {"kernel", "6.1.0"},
+                  {"arch", "x86_64"}})},
+        {"hardware",
+         section("h" + n, {{"cpu", {{"model", "Xeon"}, {"cores", 8}}},
+                           {"memory_bytes", 17179869184LL},
+                           {"block_devices", {{{"name", "sda"}, {"size_bytes", 536870912000LL}}}},
+                           {"nics", {{{"name", "eth0"}, {"ipv4", {address + "/16"}}}}}})},
+        {"network",
+         section("n" + n,
+                 {{"listening", {{{"protocol", "tcp"}, {"port", 22}, {"process", "sshd"}}}},
+                  {"connections",
+                   {{{"direction", "outbound"},
+                     {"remote_address", "10.0.0." + std::to_string(i * 7 % 250 + 1)},
+                     {"remote_port", 5432},
+                     {"process", "app"},
+                     {"count", 2}}}}})}}}};
+}
+
+// --- HTTP: a pool of keep-alive connections driven by one curl multi handle ---------------------
+
+struct Request {
+  std::string path;
+  std::string bearer;
+  std::string body;
+  bool gzip = false;
+  Clock::time_point due;
+  // `seconds` from when the request was due to its answer, `late` of them before it was sent
+  // (every connection busy, or the generator itself behind).
+  std::function<void(long status, const std::string& answer, double seconds, double late)> done;
+  Clock::time_point sent{};
+};
+
+class Pool {
+ public:
+  Pool(std::string base_url, int connections) : base_(std::move(base_url)) {
+    multi_ = curl_multi_init();
+    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(connections));
+    for (int i = 0; i < connections; ++i) {
+      slots_.emplace_back();
+      slots_.back().easy = curl_easy_init();
+    }
+    for (auto& slot : slots_) free_.push_back(&slot);
+  }
+  ~Pool() {
+    for (auto& slot : slots_) {
+      curl_easy_cleanup(slot.easy);
+      curl_slist_free_all(slot.headers);
+    }
+    curl_multi_cleanup(multi_);
+  }
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  bool has_free() const { return !free_.empty(); }
+  bool busy() const { return free_.size() < slots_.size(); }
+
+  void start(Request request) {
+    Slot& slot = *free_.back();
+    free_.pop_back();
+    slot.request = std::move(request);
+    slot.request.sent = Clock::now();
+    slot.answer.clear();
+    curl_slist_free_all(slot.headers);
+    slot.headers =
+        curl_slist_append(nullptr, ("Authorization: Bearer " + slot.request.bearer).c_str());
+    slot.headers = curl_slist_append(slot.headers, "Content-Type: application/json");
+    if (slot.request.gzip) slot.headers = curl_slist_append(slot.headers, "Content-Encoding: gzip");
+    slot.headers = curl_slist_append(slot.headers, "Expect:");
+    CURL* easy = slot.easy;
+    slot.url = base_ + slot.request.path;
+    curl_easy_setopt(easy, CURLOPT_URL, slot.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, slot.headers);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, slot.request.body.data());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(slot.request.body.size()));
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Pool::collect);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &slot.answer);
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, &slot);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+    curl_multi_add_handle(multi_, easy);
+  }
+
+  // Runs transfers for up to `wait`, calling each finished request's `done`.
+  void pump(std::chrono::milliseconds wait) {
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+    curl_multi_poll(multi_, nullptr, 0, static_cast<int>(std::max<long>(0, wait.count())), nullptr);
+    curl_multi_perform(multi_, &running);
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      Slot* slot = nullptr;
+      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &slot);
+      long status = 0;
+      if (message->data.result == CURLE_OK)
+        curl_easy_getinfo(message->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+      curl_multi_remove_handle(multi_, message->easy_handle);
+      const auto seconds = [due = slot->request.due](Clock::time_point t) {
+        return std::chrono::duration<double>(t - due).count();
+      };
+      const double total = seconds(Clock::now()), late = seconds(slot->request.sent);
+      auto done = std::move(slot->request.done);
+      const std::string answer = std::move(slot->answer);
+      free_.push_back(slot);
+      if (done) done(status, answer, total, late);
+    }
+  }
+
+ private:
+  struct Slot {
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;
+    std::string url;
+    std::string answer;
+    Request request;
+  };
+  static size_t collect(char* data, size_t size, size_t count, void* out) {
+    static_cast<std::string*>(out)->append(data, size * count);
+    return size * count;
+  }
+
+  std::string base_;
+  CURLM* multi_ = nullptr;
+  std::deque<Slot> slots_;  // stable addresses
+  std::vector<Slot*> free_;
+};
+
+// Runs `count` requests made by `make(i)` as fast as the pool allows (closed loop).
+void run_all(Pool& pool, int count, const std::function<Request(int)>& make) {
+  int next = 0;
+  while (next < count || pool.busy()) {
+    while (next < count && pool.has_free()) {
+      Request r = make(next++);
+      r.due = Clock::now();
+      pool.start(std::move(r));
+    }
+    pool.pump(std::chrono::milliseconds(50));
+  }
+}
+
+// --- the collector's process -------------------------------------------------------------------
+
+double cpu_seconds(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; fields >> field && i <= 15; ++i)
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double rss_mib(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("VmRSS:")) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+
+double percentile(std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  return sorted[std::min(sorted.size() - 1,
+                         static_cast<size_t>(q * static_cast<double>(sorted.size())))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+  const std::string token = read_token(o.token_file);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  Pool pool(o.url, o.connections);
+  const auto host_of = [&](int i) { return o.prefix + "-" + std::to_string(i); };
+  std::vector<std::string> credentials(static_cast<size_t>(o.agents));
+  std::vector<std::int64_t> sequences(static_cast<size_t>(o.agents), 0);
+  int failures = 0;
+  const auto fail = [&](const char* what, long status, const std::string& answer) {
+    if (failures++ < 5) std::fprintf(stderr, "%s: HTTP %ld %s\n", what, status, answer.c_str());
+  };
+
+  auto phase = Clock::now();
+  run_all(pool, o.agents, [&](int i) {
+    return Request{"/api/v1/enrol",
+                   token,
+                   json{{"host_id", host_of(i)}, {"hostname", "srv-" + std::to_string(i)}}.dump(),
+                   false,
+                   {},
+                   [&, i](long status, const std::string& answer, double, double) {
+                     if (status != 201) return fail("enrol", status, answer);
+                     credentials[static_cast<size_t>(i)] = json::parse(answer).at("credential");
+                   }};
+  });
+  std::fprintf(stderr, "enrolled %d agents in %.1f s (%d failed)\n", o.agents,
+               std::chrono::duration<double>(Clock::now() - phase).count(), failures);
+  if (failures) return 1;
+
+  std::mt19937_64 rng(1);
+  const std::int64_t base = (std::time(nullptr) / 60) * 60 - 3'600;
+  const auto batch = [&](int i, bool with_inventory) {
+    auto& sequence = sequences[static_cast<size_t>(i)];
+    ++sequence;
+    json doc = {{"format", "sahab-ingest/1"},
+                {"host_id", host_of(i)},
+                {"sequence", sequence},
+                {"sent_at", sahab::format_rfc3339(std::time(nullptr))},
+                {"summaries", {summary_at(base + sequence * 60, rng)}}};
+    if (with_inventory) doc["inventory"] = inventory_of(i);
+    return sahab::gzip::compress(doc.dump());
+  };
+  phase = Clock::now();
+  run_all(pool, o.agents, [&](int i) {
+    return Request{"/api/v1/ingest",
+                   credentials[static_cast<size_t>(i)],
+                   batch(i, true),
+                   true,
+                   {},
+                   [&](long status, const std::string& answer, double, double) {
+                     if (status != 200) fail("inventory push", status, answer);
+                   }};
+  });
+  std::fprintf(stderr, "first full inventories pushed in %.1f s (%d failed)\n",
+               std::chrono::duration<double>(Clock::now() - phase).count(), failures);
+  if (failures) return 1;
+
+  const double rate = o.agents / o.interval;
+  const auto total = static_cast<long>(rate * o.duration);
+  std::vector<double> latencies, lateness;
+  latencies.reserve(static_cast<size_t>(total));
+  lateness.reserve(static_cast<size_t>(total));
+  long failed = 0;
+  double rss_peak = 0;
+  const double cpu_before = o.collector_pid ? cpu_seconds(o.collector_pid) : 0;
+  const auto t0 = Clock::now();
+  const auto due_of = [&](long k) {
+    return t0 +
+           std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(k / rate));
+  };
+  long next = 0;
+  while (next < total || pool.busy()) {
+    while (next < total && pool.has_free() && due_of(next) <= Clock::now()) {
+      const int agent = static_cast<int>(next % o.agents);
+      pool.start({"/api/v1/ingest", credentials[static_cast<size_t>(agent)], batch(agent, false),
+                  true, due_of(next),
+                  [&](long status, const std::string& answer, double seconds, double late) {
+                    lateness.push_back(late);
+                    if (status == 200) return latencies.push_back(seconds);
+                    ++failed;
+                    fail("push", status, answer);
+                  }});
+      if (++next % 1'000 == 0 && o.collector_pid)
+        rss_peak = std::max(rss_peak, rss_mib(o.collector_pid));
+    }
+    const auto until_due = next < total ? due_of(next) - Clock::now() : Clock::duration(0);
+    pool.pump(std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(until_due),
+                         std::chrono::milliseconds(0), std::chrono::milliseconds(20)));
+  }
+  const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::sort(latencies.begin(), latencies.end());
+  std::sort(lateness.begin(), lateness.end());
+  json result = {
+      {"agents", o.agents},
+      {"target_pushes_per_s", std::round(rate * 10) / 10},
+      {"pushes", total},
+      {"failed", failed},
+      {"seconds", std::round(elapsed * 10) / 10},
+      {"pushes_per_s", std::round(static_cast<double>(latencies.size()) / elapsed * 10) / 10},
+      {"p50_ms", std::round(percentile(latencies, 0.5) * 1e5) / 100},
+      {"p99_ms", std::round(percentile(latencies, 0.99) * 1e5) / 100},
+      {"max_ms", latencies.empty() ? 0.0 : std::round(latencies.back() * 1e4) / 10},
+      {"sent_late_p99_ms", std::round(percentile(lateness, 0.99) * 1e5) / 100}};
+  if (o.collector_pid) {
+    rss_peak = std::max(rss_peak, rss_mib(o.collector_pid));
+    result["collector_cpu_percent_of_one_core"] =
+        std::round(1000 * (cpu_seconds(o.collector_pid) - cpu_before) / elapsed) / 10;
+    result["collector_rss_mib_peak"] = std::round(rss_peak * 10) / 10;
+  }
+  std::printf("%s\n", result.dump(2).c_str());
+  curl_global_cleanup();
+  return failed == 0 ? 0 : 1;
+}
