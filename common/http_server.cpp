@@ -7,6 +7,7 @@
 #else
 #include <arpa/inet.h>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/mman.h>
@@ -17,8 +18,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -81,6 +85,8 @@ const char* status_text(int status) {
       return "Internal Server Error";
     case 503:
       return "Service Unavailable";
+    case 507:
+      return "Insufficient Storage";
     default:
       return "Unknown";
   }
@@ -150,19 +156,29 @@ Response closing(Response response) {
   return response;
 }
 
-// Reads the body, refusing more than `cap` bytes whether or not Content-Length was sent.
-std::optional<std::string> read_body(mg_connection* conn, long long content_length, size_t cap) {
-  if (content_length > static_cast<long long>(cap)) return std::nullopt;
-  std::string body;
-  if (content_length > 0) body.reserve(static_cast<size_t>(content_length));
+// Reads the body into `request` (its string, or a BodyFile for kFile routes), piece by piece;
+// false, with the reading stopped, past `cap` bytes whether or not Content-Length was sent.
+bool read_body(mg_connection* conn, long long content_length, size_t cap, BodyStorage storage,
+               Request& request) {
+  if (content_length > static_cast<long long>(cap)) return false;
+  std::function<void(std::string_view)> keep;
+  std::size_t size = 0;
+  if (storage == BodyStorage::kFile) {
+    request.body_file = std::make_shared<BodyFile>();
+    keep = [file = request.body_file.get()](std::string_view piece) { file->append(piece); };
+  } else {
+    if (content_length > 0) request.body.reserve(static_cast<size_t>(content_length));
+    keep = [&request](std::string_view piece) { request.body.append(piece); };
+  }
   char buffer[16384];
   for (;;) {
     const int n = mg_read(conn, buffer, sizeof buffer);
     if (n <= 0) break;
-    body.append(buffer, static_cast<size_t>(n));
-    if (body.size() > cap) return std::nullopt;
+    size += static_cast<size_t>(n);
+    if (size > cap) return false;
+    keep(std::string_view(buffer, static_cast<size_t>(n)));
   }
-  return body;
+  return true;
 }
 
 #ifdef _WIN32
@@ -338,6 +354,51 @@ const std::string& Request::param(const std::string& name) const {
   return it == params.end() ? kNone : it->second;
 }
 
+std::string_view Request::content() const { return body_file ? body_file->view() : body; }
+
+#ifdef _WIN32
+BodyFile::BodyFile() {
+  throw std::system_error(std::make_error_code(std::errc::not_supported), "request body file");
+}
+BodyFile::~BodyFile() = default;
+void BodyFile::append(std::string_view) {}
+std::string_view BodyFile::view() { return {}; }
+#else
+BodyFile::BodyFile() {
+  const char* dir = std::getenv("TMPDIR");
+  std::string name = std::string(dir && *dir ? dir : "/tmp") + "/sahab-body.XXXXXX";
+  fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "temporary file " + name);
+  ::unlink(name.c_str());  // nothing is left behind, whatever happens to the process
+}
+
+BodyFile::~BodyFile() {
+  if (map_) ::munmap(map_, size_);
+  ::close(fd_);
+}
+
+void BodyFile::append(std::string_view data) {
+  while (!data.empty()) {
+    const auto n = ::write(fd_, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::system_error(errno, std::generic_category(), "writing the request body");
+    data.remove_prefix(static_cast<std::size_t>(n));
+    size_ += static_cast<std::size_t>(n);
+  }
+}
+
+std::string_view BodyFile::view() {
+  if (size_ == 0) return {};
+  if (!map_) {
+    void* map = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (map == MAP_FAILED)
+      throw std::system_error(errno, std::generic_category(), "mapping the request body");
+    map_ = map;
+  }
+  return {static_cast<const char*>(map_), size_};
+}
+#endif
+
 std::optional<std::string> Request::query_param(const std::string& name) const {
   for (std::string_view pair : text::split(query, '&')) {
     const auto eq = pair.find('=');
@@ -408,9 +469,10 @@ Server::Server(Options options)
 Server::~Server() { stop(); }
 
 void Server::route(const std::string& method, const std::string& path, Handler handler,
-                   std::size_t max_body_bytes) {
+                   std::size_t max_body_bytes, BodyStorage storage, Gate gate) {
   routes_.push_back(Route{method, path, std::move(handler),
-                          max_body_bytes ? max_body_bytes : options_.max_body_bytes});
+                          max_body_bytes ? max_body_bytes : options_.max_body_bytes, storage,
+                          std::move(gate)});
 }
 
 void Server::connection_closed(const mg_connection* conn) {
@@ -604,12 +666,18 @@ int Server::dispatch(mg_connection* conn) {
     return answer(path_known ? Response::text(405, "method not allowed")
                              : Response::text(404, "not found"));
   }
-  auto body = read_body(conn, info->content_length, route->max_body_bytes);
-  if (!body) {
-    return answer(closing(Response::text(
-        413, "request body exceeds " + std::to_string(route->max_body_bytes) + " bytes")));
+  if (route->gate) {
+    if (auto refused = route->gate(request)) return answer(closing(std::move(*refused)));
   }
-  request.body = std::move(*body);
+  try {
+    if (!read_body(conn, info->content_length, route->max_body_bytes, route->storage, request)) {
+      return answer(closing(Response::text(
+          413, "request body exceeds " + std::to_string(route->max_body_bytes) + " bytes")));
+    }
+  } catch (const std::system_error& e) {  // no room for a body kept in a file
+    log::error("http: " + request.method + " " + request.path + ": " + e.what());
+    return answer(closing(Response::text(507, "no room to keep the request body")));
+  }
   Response response;
   try {
     response = route->handler(request);

@@ -18,12 +18,40 @@ struct mg_request_info;
 
 namespace sahab::http {
 
+// A request body kept in an unnamed temporary file (a route declared with BodyStorage::kFile):
+// written as it is received, so that memory does not grow with the body (a 64 MiB import). The
+// file is unlinked as soon as it is made and freed when its BodyFile closes it. Not on Windows,
+// where no route takes large uploads (the agent).
+class BodyFile {
+ public:
+  // In $TMPDIR, else /tmp. Throws std::system_error naming the directory.
+  BodyFile();
+  ~BodyFile();
+  BodyFile(const BodyFile&) = delete;
+  BodyFile& operator=(const BodyFile&) = delete;
+  // Throws std::system_error (a full disk).
+  void append(std::string_view data);
+  std::size_t size() const { return size_; }
+  // The whole body, mapped read-only the first time (no copy: its pages come from the page cache
+  // as they are read). Valid while the BodyFile lives; no append after it.
+  std::string_view view();
+
+ private:
+  int fd_ = -1;
+  std::size_t size_ = 0;
+  void* map_ = nullptr;
+};
+
+// Where a route's request body is kept while its handler runs.
+enum class BodyStorage { kMemory, kFile };
+
 struct Request {
   std::string method;
   std::string path;                            // decoded, without the query string
   std::string query;                           // raw, after '?'
   std::map<std::string, std::string> headers;  // names lower-cased
-  std::string body;
+  std::string body;                            // empty when the route keeps bodies in a file
+  std::shared_ptr<BodyFile> body_file;         // BodyStorage::kFile routes: the body
   std::string remote_address;
   // The segments a route pattern named: "/api/v1/hosts/{id}" on "/api/v1/hosts/h1" gives id=h1.
   std::map<std::string, std::string> params;
@@ -31,6 +59,8 @@ struct Request {
   std::optional<std::string> header(const std::string& lower_name) const;
   // A segment the route pattern named; empty when it has no such name.
   const std::string& param(const std::string& name) const;
+  // The body wherever it is kept (in `body`, or mapped from `body_file`).
+  std::string_view content() const;
   // Decoded value of a query parameter; nullopt when absent.
   std::optional<std::string> query_param(const std::string& name) const;
 };
@@ -53,6 +83,10 @@ struct Response {
 };
 
 using Handler = std::function<Response(const Request&)>;
+// Checked before a route's body is read, on what the headers carry (credentials): a refusal is
+// answered at once and the connection closed, so a caller without the right cannot make the
+// server receive a large body (and, for kFile routes, write it to disk).
+using Gate = std::function<std::optional<Response>(const Request&)>;
 
 struct Options {
   // CivetWeb listening_ports syntax: "9100", "127.0.0.1:9100", "0.0.0.0:0" (port 0 = any free
@@ -109,9 +143,11 @@ class Server {
   // with '*' ("/assets/*"). Exact paths win over patterns, patterns with more literal segments
   // over others, patterns over prefixes, longer prefixes over shorter. A known path with another
   // method gets 405; HEAD is answered by the GET route without its body. `max_body_bytes` (0: the
-  // server's default) caps the body as sent.
+  // server's default) caps the body as sent; `storage` kFile writes it to a BodyFile as it is
+  // received (large uploads); `gate`, when set, may refuse the request before its body is read.
   void route(const std::string& method, const std::string& path, Handler handler,
-             std::size_t max_body_bytes = 0);
+             std::size_t max_body_bytes = 0, BodyStorage storage = BodyStorage::kMemory,
+             Gate gate = nullptr);
 
   void start();  // throws ServerError naming the address when it cannot listen
   void stop();
@@ -127,6 +163,8 @@ class Server {
     std::string path;
     Handler handler;
     std::size_t max_body_bytes;
+    BodyStorage storage;
+    Gate gate;
   };
   class ConnectionCounter;
   const Route* find_route(const std::string& method, const std::string& path, bool& path_known,

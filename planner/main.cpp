@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 constexpr const char* kUsage =
     "Usage:\n"
     "  sahab-planner plan (--db FILE [--window 30d] | --fleet FILE) [--config FILE]\n"
+    "                     [--import FILE ... [--import-format FORMAT]]\n"
     "                     [--out plan.json | --out plan.xlsx]\n"
     "                     [--csv DIR] [--html report.html] [--<planner key> VALUE ...]\n"
     "  sahab-planner generate-fleet --hosts N --seed S --out fleet.json\n"
@@ -53,6 +54,17 @@ void write_output(const std::string& path, const std::string& content) {
                         fs::perms::others_read);
 }
 
+// Each --import file's counts and problems, as the collector's import answers them.
+void log_imports(const std::vector<ImportReport>& reports) {
+  for (const auto& r : reports) {
+    log::info("import " + r.file + " (" + r.format + "): " + std::to_string(r.created) +
+              " created, " + std::to_string(r.updated) + " updated, " +
+              std::to_string(r.unchanged) + " unchanged, " + std::to_string(r.skipped) +
+              " skipped, " + std::to_string(r.failed) + " failed");
+    for (const auto& problem : r.problems) log::warn("import " + r.file + ": " + problem);
+  }
+}
+
 int run_plan(int argc, char** argv) {
   PlannerConfig config;
   std::string fleet_file, db_file, out_file, csv_dir, html_file;
@@ -77,13 +89,29 @@ int run_plan(int argc, char** argv) {
             "where to write the plan (sahab-plan/1 JSON; a name ending in .xlsx: the plan as an "
             "Excel workbook); default: standard output",
             out_file);
+  std::vector<std::string> import_files;
+  schema.add({"import", "",
+              "a file as a tool exported it (RVTools, Azure Migrate, AWS Discovery, Migration "
+              "Center, OCS/GLPI inventory, Sahab CSV or JSON; docs/imports.md), matched and merged "
+              "into the fleet as the collector's import would; repeatable, applied in order",
+              "", settings::Kind::kList, [&import_files](const std::string& v, const std::string&) {
+                if (v.empty()) throw settings::BadValue("expected a path");
+                import_files.push_back(v);
+              }});
+  std::string import_format;
+  path_flag("import-format",
+            "the format of every --import file when its content should not decide: json, csv, "
+            "rvtools, azure-migrate, aws-discovery, migration-center, inventory (docs/imports.md)",
+            import_format);
   path_flag("csv", "directory for hosts.csv, waves.csv, costs.csv", csv_dir);
   path_flag("html", "printable HTML report", html_file);
   if (schema.parse(argc, argv, std::cout) != settings::Outcome::kRun) return 0;
   validate(config);
   if (!db_file.empty() && !fleet_file.empty()) throw UsageError("give --db or --fleet, not both");
-  if (db_file.empty() && fleet_file.empty())
-    throw UsageError("give --fleet FILE (or --db FILE)\n" + std::string(kUsage));
+  if (db_file.empty() && fleet_file.empty() && import_files.empty())
+    throw UsageError("give --fleet FILE, --db FILE or --import FILE\n" + std::string(kUsage));
+  if (!import_format.empty() && import_files.empty())
+    throw UsageError("--import-format applies to --import files");
   if (!window_text.empty() && db_file.empty()) throw UsageError("--window applies to --db only");
   auto window_seconds = static_cast<std::int64_t>(config.sizing.window_days * 86'400);
   if (!window_text.empty()) {
@@ -97,8 +125,14 @@ int run_plan(int argc, char** argv) {
   const auto started = std::chrono::steady_clock::now();
   const Catalogs catalogs =
       load_catalog_dir(find_catalog_dir(config.catalogs_dir, config_file_of(argc, argv)));
-  const Fleet fleet =
-      db_file.empty() ? load_fleet_file(fleet_file) : fleet_from_database(db_file, window_seconds);
+  std::optional<Fleet> given;
+  if (!db_file.empty()) given = fleet_from_database(db_file, window_seconds);
+  if (!fleet_file.empty()) given = load_fleet_file(fleet_file);
+  std::vector<ImportReport> imported;
+  const Fleet fleet = import_files.empty()
+                          ? std::move(*given)
+                          : fleet_with_imports(given, import_files, import_format, imported);
+  log_imports(imported);
   const Plan result = plan(fleet, config, catalogs);
   if (out_file.ends_with(".xlsx")) {
     write_plan_xlsx(result, out_file);

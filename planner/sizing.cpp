@@ -161,6 +161,9 @@ void coverage_factors(const Host& host, const PlannerConfig& c, Requirement& nee
                          fixed(c.sizing.window_days, 0) + " days",
                      confidence_stars(effective) - by_coverage,
                      {}});
+  // How many points a source's series had (the agent's coverage already says it): shown, not
+  // scored, since what a point spans differs from one tool to another.
+  if (u.samples) factors.push_back({"data_points", std::to_string(*u.samples), 0, {}});
   if (u.source.empty()) {
     factors.push_back({"source", "not stated", 0, {}});
   } else if (measured_source(u.source, c)) {

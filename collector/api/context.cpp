@@ -123,20 +123,29 @@ std::string client_address(const std::vector<std::string>& trusted_proxies,
   return real && !real->empty() && real->size() <= 64 ? *real : request.remote_address;
 }
 
-std::string decoded_body(const Context& ctx, const http::Request& request,
-                         std::optional<std::size_t> max_bytes) {
-  const std::size_t cap = max_bytes.value_or(ctx.config.max_decompressed_bytes);
+std::string_view decoded_content(const http::Request& request, std::size_t cap,
+                                 std::string& inflated) {
   const auto encoding = request.header("content-encoding").value_or("identity");
   if (text::equals_ignoring_case(encoding, "gzip") ||
       text::equals_ignoring_case(encoding, "x-gzip")) {
-    return gunzip(request.body, cap);
+    inflated = gunzip(request.content(), cap);
+    return inflated;
   }
   if (!text::equals_ignoring_case(encoding, "identity"))
     throw std::domain_error("unsupported Content-Encoding '" + encoding.substr(0, 64) + "'");
-  if (request.body.size() > cap) {
+  const std::string_view body = request.content();
+  if (body.size() > cap) {
     throw TooLarge("body exceeds " + std::to_string(cap) + " bytes");
   }
-  return request.body;
+  return body;
+}
+
+std::string decoded_body(const Context& ctx, const http::Request& request,
+                         std::optional<std::size_t> max_bytes) {
+  std::string inflated;
+  const std::string_view body =
+      decoded_content(request, max_bytes.value_or(ctx.config.max_decompressed_bytes), inflated);
+  return inflated.empty() ? std::string(body) : std::move(inflated);
 }
 
 std::string client_address(const Context& context, const http::Request& request) {

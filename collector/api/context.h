@@ -77,6 +77,10 @@ std::string client_address(const Context& context, const http::Request& request)
 // std::domain_error for another encoding (415).
 std::string decoded_body(const Context& context, const http::Request& request,
                          std::optional<std::size_t> max_bytes = std::nullopt);
+// The same without a copy: the body where the server keeps it (in memory or its upload file,
+// Request::content()), or, gzipped, inflated into `inflated` (bounded by `max_bytes`).
+std::string_view decoded_content(const http::Request& request, std::size_t max_bytes,
+                                 std::string& inflated);
 
 // Every decoded value of a repeatable query parameter.
 std::vector<std::string> query_params(const http::Request& request, const std::string& name);

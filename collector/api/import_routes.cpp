@@ -85,9 +85,10 @@ json result_rows(const ImportPlan& plan, const std::vector<ImportDecision>& deci
 // matched with the rule; per row that gave no host, its error.
 http::Response import_file(Context& ctx, const http::Request& request) {
   ImportPlan plan;
-  std::string body;
+  std::string inflated;   // a gzipped upload, inflated
+  std::string_view body;  // the file, mapped from where the server wrote it as it arrived
   try {
-    body = decoded_body(ctx, request, ctx.config.import_max_bytes);
+    body = decoded_content(request, ctx.config.import_max_bytes, inflated);
     plan = plan_import(body, request.query_param("format"));
   } catch (const TooLarge& e) {
     return error_response(413, std::string(e.what()) + " (import.max_bytes)");
@@ -239,12 +240,12 @@ http::Response rollback(Context& ctx, const http::Request& request) {
 }  // namespace
 
 void register_import_routes(http::Server& server, Context& ctx) {
-  add_api_routes(
-      server, ctx,
-      {{"POST", "/api/v1/import", MinRole::kAdmin, import_file, ctx.config.import_max_bytes},
-       {"GET", "/api/v1/imports", MinRole::kAdmin, list},
-       {"GET", "/api/v1/imports/{id}", MinRole::kAdmin, show},
-       {"POST", "/api/v1/imports/{id}/rollback", MinRole::kAdmin, rollback}});
+  add_api_routes(server, ctx,
+                 {{"POST", "/api/v1/import", MinRole::kAdmin, import_file,
+                   ctx.config.import_max_bytes, http::BodyStorage::kFile},
+                  {"GET", "/api/v1/imports", MinRole::kAdmin, list},
+                  {"GET", "/api/v1/imports/{id}", MinRole::kAdmin, show},
+                  {"POST", "/api/v1/imports/{id}/rollback", MinRole::kAdmin, rollback}});
 }
 
 }  // namespace sahab::collector

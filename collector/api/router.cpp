@@ -13,7 +13,14 @@ void add_api_routes(http::Server& server, Context& context, std::vector<ApiRoute
           }
           return handler(context, request);
         },
-        route.max_body_bytes);
+        route.max_body_bytes, route.storage,
+        // A large upload is refused before it is received (and written to disk) when the caller
+        // lacks the role.
+        route.storage == http::BodyStorage::kFile && route.role
+            ? http::Gate([&context, role = *route.role](const http::Request& request) {
+                return require_role(context, request, role);
+              })
+            : nullptr);
   }
 }
 

@@ -22,7 +22,8 @@ struct ApiRoute {
   // their own credentials or the enrolment token, which the handler checks).
   std::optional<MinRole> role;
   ApiHandler handler;
-  std::size_t max_body_bytes = 0;  // 0: the server's default
+  std::size_t max_body_bytes = 0;                          // 0: the server's default
+  http::BodyStorage storage = http::BodyStorage::kMemory;  // kFile: large uploads
 };
 
 void add_api_routes(http::Server& server, Context& context, std::vector<ApiRoute> routes);

@@ -164,9 +164,11 @@ ImportPlan plan_rvtools_import(std::string_view body) {
     throw std::invalid_argument("workbook has no 'vInfo' sheet (sheets: " + names.substr(0, 200) +
                                 "); expected " + kExpected);
   }
-  return plan_from_tabs([&book](const std::string& tab, const auto& on_row) {
+  ImportPlan plan = plan_from_tabs([&book](const std::string& tab, const auto& on_row) {
     return book.for_each_row(tab, on_row);
   });
+  for (auto& note : book.notes()) plan.warnings.push_back(std::move(note));
+  return plan;
 }
 
 ImportPlan plan_rvtools_csv_import(const import::CsvTables& tables) {

@@ -213,6 +213,7 @@ constexpr std::size_t kMaxPerfSamples = 20'000'000;
 struct Series {
   std::vector<float> cpu, memory_available, read_iops, write_iops, sent, received;
   std::optional<std::time_t> first, last;
+  int rows = 0;  // the data points: one perfInfo row per machine and time
 };
 
 // "2024-01-31 10:05:00", "2024-01-31T10:05:00Z": seconds since the epoch (UTC), nullopt else.
@@ -317,6 +318,7 @@ class MigrationCenter {
     u.network_transmit_bytes_per_second = percentiles(std::move(s.sent), 1);
     u.network_receive_bytes_per_second = percentiles(std::move(s.received), 1);
     if (s.first && s.last) u.window_days = static_cast<double>(*s.last - *s.first) / 86400;
+    u.samples = s.rows;
     return u;
   }
 
@@ -353,6 +355,7 @@ class MigrationCenter {
                                       ", column 'CpuUtilizationPercentage': above 100");
         }
         Series& s = series_[machine];
+        ++s.rows;
         const auto add = [&](std::vector<float>& into, const char* column) {
           if (const auto v = t.number(row, {column})) {
             into.push_back(static_cast<float>(*v));

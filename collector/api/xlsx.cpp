@@ -54,6 +54,7 @@ struct Workbook::State {
   import::Zip zip;
   std::vector<std::pair<std::string, std::string>> sheets;  // name, part path
   std::vector<std::string> shared_strings;
+  std::vector<std::string> notes;  // Workbook::notes()
 
   explicit State(std::string_view body) : zip(body, ".xlsx workbook") {}
 
@@ -134,12 +135,35 @@ class SheetReader : public xml::Handler {
       ref_ = r ? r : "";
       type_ = t ? t : "";
       value_.clear();
+      formula_ = false;
       // Without a reference, a cell follows the previous one.
       column_ = r ? column_index(r) : row_.cells.empty() ? 0 : row_.cells.back().first + 1;
     } else if (name == "v") {
       in_v_ = true;
+    } else if (name == "f") {
+      formula_ = true;
+    } else if (name == "mergeCell") {
+      const char* ref = xml::attribute(attributes, "ref");
+      if (ref) noted(merged_, ref);
     }
     string_.start(name);
+  }
+
+  // The sheet's merged cells and value-less formulas, worded for the user; none when it has none.
+  std::vector<std::string> notes() const {
+    std::vector<std::string> out;
+    if (merged_.count) {
+      out.push_back("sheet '" + sheet_ + "': " + std::to_string(merged_.count) +
+                    " merged cell ranges (" + merged_.refs +
+                    "): only the first cell of each holds the value, the others read as empty; "
+                    "unmerge them and fill each row");
+    }
+    if (formulas_.count) {
+      out.push_back("sheet '" + sheet_ + "': " + std::to_string(formulas_.count) +
+                    " formula cells saved without their computed value (" + formulas_.refs +
+                    ") read as empty; open and save the workbook in a spreadsheet to compute them");
+    }
+    return out;
   }
 
   void end(std::string_view name) override {
@@ -168,9 +192,24 @@ class SheetReader : public xml::Handler {
       }
       value_ = shared_[std::stoul(value_)];
     }
+    // A formula's value is the one the spreadsheet computed and saved (<v>); a library that
+    // writes formulas without computing them leaves none.
+    if (formula_ && value_.empty()) noted(formulas_, ref_);
     // Numbers, booleans, formula strings and errors stay as written.
     row_.cells.emplace_back(*column_, std::move(value_));
     value_.clear();
+  }
+
+  // Cells to name in a note: how many, and the first few references.
+  struct Noted {
+    std::size_t count = 0;
+    std::string refs;
+  };
+  static void noted(Noted& noted, std::string_view ref) {
+    constexpr std::size_t kNamed = 5;
+    if (noted.count < kNamed)
+      noted.refs += (noted.count ? ", " : "") + std::string(ref.substr(0, 24));
+    if (++noted.count == kNamed + 1) noted.refs += ", ...";
   }
 
   const std::vector<std::string>& shared_;
@@ -181,6 +220,8 @@ class SheetReader : public xml::Handler {
   std::optional<std::size_t> column_;
   std::string ref_, type_, value_;
   bool in_v_ = false;
+  bool formula_ = false;
+  Noted merged_, formulas_;
 };
 
 }  // namespace
@@ -205,7 +246,10 @@ bool Workbook::for_each_row(std::string_view name,
   if (it == state_->sheets.end()) return false;
   SheetReader reader(state_->shared_strings, it->first, on_row);
   state_->required(it->second, reader);
+  for (auto& note : reader.notes()) state_->notes.push_back(std::move(note));
   return true;
 }
+
+std::vector<std::string> Workbook::notes() const { return state_->notes; }
 
 }  // namespace sahab::collector::xlsx

@@ -49,6 +49,10 @@ class Workbook {
   // strings as text, numbers and booleans as written ("4096", "1"). False when the workbook has
   // no such sheet; an exception from `on_row` stops the reading and propagates.
   bool for_each_row(std::string_view name, const std::function<void(const Row&)>& on_row) const;
+  // What the sheets read so far hold that their rows cannot show, for the user to check: merged
+  // cells (only the first holds the value, the others read as empty) and formulas saved without
+  // their computed value (read as empty), e.g. "sheet 'vInfo': merged cells F2:F4 ...".
+  std::vector<std::string> notes() const;
 
  private:
   struct State;

@@ -34,6 +34,9 @@ struct Percentiles {
 struct Utilisation {
   std::optional<double> window_days;
   std::optional<double> coverage;  // share of expected data points present, 0..1
+  // The data points the percentiles were computed from, when the source gives a series (an
+  // import's time series: Migration Center's perfInfo); shown with the plan's confidence.
+  std::optional<int> samples;
   // Who measured it: "agent" (sahab-agent, through the collector) or anything else an import
   // says ("import", "azure-migrate", ...); empty = not stated. Only agent data is retirement
   // evidence for production or high-criticality servers (docs/planner.md).

@@ -132,3 +132,10 @@ long="$(printf 'a%.0s' {1..400})"
 [[ "$(import "$WORK/azure.csv" "" -H "Content-Disposition: attachment; filename=\"$long.csv\"")" == 200 ]] || fail "long name"
 api "/api/v1/imports/$(answer 'd["import"]')" | json 'len(d["file_name"])' | grep -qx 255 || fail "file name not bounded"
 pass "file names: the last path segment, control characters dropped, at most 255 bytes"
+
+# Without credentials an upload is refused before it is received (nor written to disk): a 401 for
+# a 20 MB body, the connection closed.
+head -c 20000000 /dev/zero >"$WORK/big.bin"
+code=$(curl -s -o "$WORK/refused.txt" -w '%{http_code}' --data-binary @"$WORK/big.bin" "$URL/api/v1/import")
+[[ "$code" == 401 ]] || fail "unauthenticated upload: $code $(head -c 200 "$WORK/refused.txt")"
+pass "an upload without credentials is refused (401) before its body is read"

@@ -29,6 +29,7 @@ const pages = [
   ['costs', '#/costs', '[data-testid=on-premises-breakdown]'],
   ['exports', '#/exports', '[data-testid=export-fleet-csv]'],
   ['agents', '#/agents', '[data-testid=tokens-table]'],
+  ['imports', '#/imports', '[data-testid=import-history]'],
 ];
 
 try {

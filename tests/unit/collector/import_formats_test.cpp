@@ -345,6 +345,7 @@ TEST_CASE("migration center: a CSV set in a zip, perfInfo read as percentiles, t
   CHECK(u["cpu_ratio"]["max"] == doctest::Approx(1.0));
   CHECK(u["memory_ratio"]["p50"] == doctest::Approx(0.5).epsilon(0.01));
   CHECK(u["window_days"] == doctest::Approx(99.0 / 24));
+  CHECK(u["samples"] == 100);  // the data points the plan shows beside its confidence
   CHECK(u["network_receive_bytes_per_second"]["p95"] == 2000);
   CHECK(h["labels"]["environment"] == "prod");
   CHECK(plan.hosts[1].host["disks"][0]["size_bytes"] == 50 * kGiB);  // vmInfo's totals

@@ -24,8 +24,9 @@ std::string sample(const std::string& name) { return sahab::read_file(kSamples +
 constexpr const char* kMain = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
 // A workbook whose sheets are (name, <row> elements), with an optional shared string table.
+// `trailer` follows every sheet's rows (<mergeCells>, which Excel writes after them).
 std::string workbook(const std::vector<std::pair<std::string, std::string>>& sheets,
-                     const std::string& shared_strings = "") {
+                     const std::string& shared_strings = "", const std::string& trailer = "") {
   std::map<std::string, std::string> parts;
   std::string book = std::string("<workbook xmlns=\"") + kMain +
                      "\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"
@@ -38,7 +39,7 @@ std::string workbook(const std::vector<std::pair<std::string, std::string>>& she
     rels += "<Relationship Id=\"rId" + n + "\" Target=\"worksheets/sheet" + n + ".xml\"/>";
     parts["xl/worksheets/sheet" + n + ".xml"] = std::string("<worksheet xmlns=\"") + kMain +
                                                 "\"><sheetData>" + sheets[i].second +
-                                                "</sheetData></worksheet>";
+                                                "</sheetData>" + trailer + "</worksheet>";
   }
   parts["xl/workbook.xml"] = book + "</sheets></workbook>";
   parts["xl/_rels/workbook.xml.rels"] = rels + "</Relationships>";
@@ -254,4 +255,36 @@ TEST_CASE("rvtools: broken workbooks are refused with the problem named") {
   CHECK_THROWS_WITH_AS(
       plan_rvtools_import(workbook({{"vInfo", "<row><c t=\"s\"><v>7</v></c></row>"}})),
       doctest::Contains("no shared string '7'"), std::invalid_argument);
+}
+
+TEST_CASE(
+    "rvtools: formulas read as their saved value, merged cells and value-less formulas named") {
+  const std::string header = "<row r=\"1\">" + inline_cell("A1", "VM") + inline_cell("B1", "CPUs") +
+                             inline_cell("C1", "Memory") + inline_cell("D1", "Cluster") + "</row>";
+  // web: CPUs a formula with the value Excel saved, its cluster merged over the next row; db: a
+  // formula a library wrote without computing it; app: a formula whose value is an error.
+  const std::string rows =
+      "<row r=\"2\">" + inline_cell("A2", "web") +
+      "<c r=\"B2\"><f>2*2</f><v>4</v></c><c r=\"C2\"><v>4096</v></c>" + inline_cell("D2", "CL-1") +
+      "</row><row r=\"3\">" + inline_cell("A3", "db") +
+      "<c r=\"B3\"><f>B2</f></c><c r=\"C3\"><v>4096</v></c><c r=\"D3\"/></row><row r=\"4\">" +
+      inline_cell("A4", "app") +
+      "<c r=\"B4\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c><c r=\"C4\"><v>1024</v></c></row>";
+  const auto plan = plan_rvtools_import(
+      workbook({{"vInfo", header + rows}}, "",
+               "<mergeCells count=\"1\"><mergeCell ref=\"D2:D3\"/></mergeCells>"));
+  REQUIRE(plan.hosts.size() == 2);
+  CHECK(plan.hosts[0].host["cpu"]["cores"] == 4);
+  CHECK(plan.hosts[0].host["labels"]["vmware.cluster"] == "CL-1");
+  CHECK_FALSE(plan.hosts[1].host.contains("cpu"));
+  CHECK_FALSE(plan.hosts[1].host["labels"].contains("vmware.cluster"));
+  REQUIRE(plan.errors.size() == 1);
+  CHECK(plan.errors[0].message == "vInfo row 4, column 'CPUs': expected a number, got '#DIV/0!'");
+  REQUIRE(plan.warnings.size() == 2);
+  CHECK(plan.warnings[0] ==
+        "sheet 'vInfo': 1 merged cell ranges (D2:D3): only the first cell of each holds the value, "
+        "the others read as empty; unmerge them and fill each row");
+  CHECK(plan.warnings[1] ==
+        "sheet 'vInfo': 1 formula cells saved without their computed value (B3) read as empty; "
+        "open and save the workbook in a spreadsheet to compute them");
 }

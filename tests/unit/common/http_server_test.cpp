@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -309,4 +311,87 @@ TEST_CASE("http: a streamed answer goes out in chunks as it is written, gzipped 
   CHECK(broken.body.size() == 100'000);
   CHECK_FALSE(broken.complete);
   server.stop();
+}
+
+namespace {
+// POSTs `body` to `path` on loopback as HTTP/1.0; the raw answer.
+std::string post_raw(int port, const std::string& path, const std::string& body) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+  const std::string request = "POST " + path +
+                              " HTTP/1.0\r\nContent-Length: " + std::to_string(body.size()) +
+                              "\r\n\r\n" + body;
+  std::string_view left = request;
+  while (!left.empty()) {
+    // MSG_NOSIGNAL: a server that answers early (413, 401) and closes must not kill the test.
+    const auto n = ::send(fd, left.data(), left.size(), MSG_NOSIGNAL);
+    if (n <= 0) break;
+    left.remove_prefix(static_cast<std::size_t>(n));
+  }
+  std::string reply;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) reply.append(buffer, n);
+  ::close(fd);
+  return reply;
+}
+}  // namespace
+
+TEST_CASE("http: a route keeping bodies in a file gets the body unlinked on disk, capped") {
+  char dir_template[] = "/tmp/sahab-body-test.XXXXXX";
+  REQUIRE(::mkdtemp(dir_template));
+  const std::string dir = dir_template;
+  const char* old_tmpdir = std::getenv("TMPDIR");
+  const std::string saved = old_tmpdir ? old_tmpdir : "";
+  ::setenv("TMPDIR", dir.c_str(), 1);
+  Server server(Options{});
+  std::string seen;
+  bool in_memory = true, listed = true;
+  server.route(
+      "POST", "/upload",
+      [&](const Request& r) {
+        in_memory = !r.body.empty() || !r.body_file;
+        seen = std::string(r.content());
+        // Written there, and unlinked at once: nothing to clean up after a crash.
+        listed = std::filesystem::directory_iterator(dir) != std::filesystem::directory_iterator();
+        return Response::text(200, std::to_string(r.content().size()));
+      },
+      1 << 20, BodyStorage::kFile);
+  bool handled = false;
+  server.route(
+      "POST", "/gated", [&](const Request&) { return handled = true, Response::text(200, "in"); },
+      1 << 20, BodyStorage::kFile,
+      [](const Request& r) -> std::optional<Response> {
+        if (r.header("authorization")) return std::nullopt;
+        return Response::text(401, "who are you?");
+      });
+  server.start();
+  std::string body(700'000, '\0');
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>(i * 7919 % 251);
+  CHECK(post_raw(server.port(), "/upload", body).ends_with("700000\n"));
+  CHECK_FALSE(in_memory);
+  CHECK_FALSE(listed);
+  CHECK(seen == body);
+  CHECK(post_raw(server.port(), "/upload", "").ends_with("\r\n0\n"));  // an empty body maps nothing
+  const std::string over = post_raw(server.port(), "/upload", std::string((1 << 20) + 1, 'x'));
+  CHECK(over.starts_with("HTTP/1.1 413"));
+  CHECK(over.find("request body exceeds 1048576 bytes") != std::string::npos);
+  // A gate refuses before the body is received: the handler never runs.
+  const std::string gated = post_raw(server.port(), "/gated", std::string(500'000, 'x'));
+  CHECK(gated.starts_with("HTTP/1.1 401"));
+  CHECK(gated.find("Connection: close") != std::string::npos);
+  CHECK_FALSE(handled);
+  // No directory to write to: the server says so instead of failing silently.
+  ::setenv("TMPDIR", (dir + "/gone").c_str(), 1);
+  CHECK(post_raw(server.port(), "/upload", "abc").starts_with("HTTP/1.1 507"));
+  server.stop();
+  if (old_tmpdir) {
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -210,6 +210,7 @@ TEST_CASE("confidence: its factors are listed and add up to the score") {
   short_data.utilisation->window_days = 10;
   Host imported = server("imported");
   imported.utilisation->source = "azure-migrate";
+  imported.utilisation->samples = 8640;  // 30 days of 5-minute points
   Host bare = server("bare");
   bare.utilisation.reset();
   bare.cpu_cores.reset();
@@ -228,6 +229,10 @@ TEST_CASE("confidence: its factors are listed and add up to the score") {
 
   CHECK(p.hosts[2].confidence == 4);
   CHECK(factor(p.hosts[2], "source").effect == -1);
+  CHECK(factor(p.hosts[2], "data_points").value == "8640");  // shown, not scored
+  CHECK(factor(p.hosts[2], "data_points").effect == 0);
+  CHECK(std::none_of(p.hosts[0].confidence_factors.begin(), p.hosts[0].confidence_factors.end(),
+                     [](const auto& f) { return f.name == "data_points"; }));
 
   CHECK(p.hosts[3].confidence == 1);
   CHECK(factor(p.hosts[3], "coverage").value == "no utilisation data");

@@ -104,3 +104,22 @@ export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: strin
   const text = await response.text();
   return text ? (JSON.parse(text) as T) : null;
 }
+
+// A file sent as it is (POST /api/v1/import takes any Content-Type and reads the content). The
+// answer's JSON; a 422 whose body carries results (an all-or-nothing import refused, with every
+// row's outcome) is returned too, with its status, since the page shows those rows.
+export async function sendFile<T>(path: string, file: Blob): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
+  if (current) headers['X-CSRF-Token'] = current.csrf_token;
+  const response = await fetch(path, { method: 'POST', headers, body: file, credentials: 'same-origin' });
+  if (response.status === 401) {
+    current = null;
+    throw new Unauthorised();
+  }
+  if (response.status === 422) {
+    const body = (await response.clone().json().catch(() => null)) as T | null;
+    if (body && typeof body === 'object' && 'hosts' in body) return { status: 422, body };
+  }
+  if (!response.ok) throw await apiError(response, path);
+  return { status: response.status, body: (await response.json()) as T };
+}

@@ -17,6 +17,7 @@ import { agentsPage } from './pages/agents';
 import { dependenciesPage } from './pages/dependencies';
 import { progressPage } from './pages/progress';
 import { wavePage } from './pages/wave';
+import { importsPage } from './pages/imports';
 import { forgetPlan } from './plan';
 
 const root = document.getElementById('app') as HTMLElement;
@@ -37,6 +38,7 @@ function pageFor(address: string): Promise<HTMLElement> {
   if (route === '/progress') return progressPage();
   const wave = route.match(/^\/waves\/([1-9][0-9]{0,5})$/);
   if (wave) return wavePage(Number(wave[1]));
+  if (route === '/imports') return importsPage();
   return Promise.resolve(h('p', {}, t.notFound));
 }
 
@@ -88,7 +90,9 @@ function shell(content: Node): HTMLElement {
       h('nav', {}, h('a', { href: '#/' }, t.navOverview), h('a', { href: '#/hosts' }, t.navHosts),
         h('a', { href: '#/dependencies' }, t.navDependencies), h('a', { href: '#/plan' }, t.navPlan),
         h('a', { href: '#/costs' }, t.navCosts), h('a', { href: '#/exports' }, t.navExports),
-        h('a', { href: '#/agents' }, t.navAgents), h('a', { href: '#/progress' }, t.navProgress)),
+        h('a', { href: '#/agents' }, t.navAgents), h('a', { href: '#/progress' }, t.navProgress),
+        // Imports write the fleet: admins only, as the API (POST /api/v1/import).
+        who?.role === 'admin' ? h('a', { href: '#/imports', 'data-testid': 'nav-imports' }, t.navImports) : null),
       h('span', { class: 'spacer' }), who ? h('span', { 'data-testid': 'who' }, `${who.user} (${who.role})`) : null,
       language, who ? logout : null),
     h('main', {}, content));

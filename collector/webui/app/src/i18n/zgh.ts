@@ -16,6 +16,7 @@ export const zgh: Partial<Strings> = {
   navExports: 'ⵜⵉⵙⵓⴼⵖⴰ',
   navAgents: 'ⵉⵎⵙⵡⵓⵔⵉⵢⵏ',
   navProgress: 'ⴰⵎⵎⵓⵙⵙⵓ',
+  navImports: 'ⴰⵙⴽⵛⵎ',
   language: 'ⵜⵓⵜⵍⴰⵢⵜ',
   logout: 'ⴼⴼⵖ',
 };

@@ -168,6 +168,7 @@ function factorValue(value: string, message?: PlannerMessage): string {
   if (days) return t.daysOfData(days[1] === 'unknown' ? t.factorUnknown : days[1], days[2]);
   if (value === 'not stated') return t.notStated;
   if (value === 'no utilisation data') return t.noUtilisationData;
+  if (/^\d+$/.test(value)) return formatNumber(Number(value));  // data points
   const percent = /^(\d+(?:\.\d+)?)%$/.exec(value);
   if (percent) return formatPercent(Number(percent[1]) / 100);
   return t.sources[value] ?? value;
