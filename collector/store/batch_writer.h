@@ -1,7 +1,7 @@
 #pragma once
 // Stores one validated ingest batch inside the writer's transaction: the host's highest sequence
-// (its mark), which makes replays idempotent, the host's last-seen time and labels, changed inventory sections
-// with their history, dependency edges, and the utilisation summaries.
+// (its mark), which makes replays idempotent, the host's last-seen time and labels, changed
+// inventory sections with their history, dependency edges, and the utilisation summaries.
 #include <cstdint>
 #include <string>
 
