@@ -161,6 +161,7 @@ void coverage_factors(const Host& host, const PlannerConfig& c, Requirement& nee
                          fixed(c.sizing.window_days, 0) + " days",
                      confidence_stars(effective) - by_coverage,
                      {}});
+  if (u.data_points) factors.push_back({"data_points", fixed(*u.data_points, 0), 0, {}});
   if (u.source.empty()) {
     factors.push_back({"source", "not stated", 0, {}});
   } else if (measured_source(u.source, c)) {

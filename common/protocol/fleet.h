@@ -34,7 +34,10 @@ struct Percentiles {
 struct Utilisation {
   std::optional<double> window_days;
   std::optional<double> coverage;  // share of expected data points present, 0..1
-  // Who measured it: "agent" (sahab-agent, through the collector) or anything else an import
+  // Report intervals (minutes, by default) with data in the window: what the percentiles rest on.
+  std::optional<double> data_points;
+  // Who measured it: "agent" (sahab-agent, through the collector), "vcenter" (a discovery
+  // source's performance history, docs/sources.md) or anything else an import
   // says ("import", "azure-migrate", ...); empty = not stated. Only agent data is retirement
   // evidence for production or high-criticality servers (docs/planner.md).
   std::string source;

@@ -112,6 +112,8 @@ std::vector<HostField> make_host_fields() {
        [](Host& h, std::size_t) -> FieldSlot { return &h.utilisation->window_days; }},
       {"utilisation.coverage", T::kNumber, "0..1", 0, 1, nullptr, false,
        [](Host& h, std::size_t) -> FieldSlot { return &h.utilisation->coverage; }},
+      {"utilisation.data_points", T::kNumber, "report intervals", 0, 1e12, nullptr, false,
+       [](Host& h, std::size_t) -> FieldSlot { return &h.utilisation->data_points; }},
       {"utilisation.source", T::kText, "", 0, 0, nullptr, false,
        [](Host& h, std::size_t) -> FieldSlot { return &h.utilisation->source; }},
   };

@@ -4,6 +4,7 @@
 # nothing; a VM destroyed in the simulator is marked gone, not deleted; wrong credentials, an
 # unreachable port and an untrusted certificate each give a failed state with their reason; the
 # password is in no answer, no log line and not in clear in the database; non-admins get 403; a
+# month of each VM's performance history is read and the plan sizes the VMs on it; a
 # standalone ESXi host is read the same way; a run under way does not hold the collector's stop.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
@@ -105,6 +106,55 @@ import json; p = json.load(open('$WORK/plan.json'))
 print(sum(1 for h in p['hosts'] if h['id'].startswith('vmware:')))")
 [[ $planned == 2000 ]] || fail "plan has $planned of the VMs"
 ok "the plan includes the 2,000 VMs"
+
+# --- performance history: the VMs sized on their samples ----------------------------------------
+# wait_performance ID: waits for the source's performance run after its inventory; prints its state.
+wait_performance() {
+  local deadline=$((SECONDS + 300)) state
+  while :; do
+    state=$(api "/api/v1/sources/$1" | json '(d["performance"] or {}).get("state", "")')
+    [[ $state == ok || $state == failed ]] && { echo "$state"; return; }
+    ((SECONDS < deadline)) || fail "source $1 performance still '$state'"
+    sleep 0.5
+  done
+}
+started=$SECONDS
+[[ $(wait_performance "$id") == ok ]] || fail "performance: $(api "/api/v1/sources/$id")"
+perf_seconds=$((SECONDS - started))
+api "/api/v1/sources/$id" | python3 -c "
+import json, sys
+p = json.load(sys.stdin)['performance']
+assert p['vms'] == 2000 and p['entries'] > 2000 * 4 * 100 and p['next_run'], p
+" || fail "performance status: $(api "/api/v1/sources/$id")"
+[[ $(metric "sahab_collector_source_performance_runs_total{outcome=\"ok\",source=\"lab\"}") == 1 ]] ||
+  fail "performance metric: $(curl -s "$URL/metrics" | grep source_perf)"
+api /api/v1/plan >"$WORK/plan.json"
+api /api/v1/fleet >"$WORK/fleet.json"
+python3 - "$WORK/plan.json" "$WORK/fleet.json" <<'PY' || fail "plan on performance data"
+import json, sys
+plan = json.load(open(sys.argv[1]))
+fleet = {h["id"]: h for h in json.load(open(sys.argv[2]))["hosts"]}
+vms = [h for h in plan["hosts"] if h["id"].startswith("vmware:")]
+assert len(vms) == 2000
+for h in vms:
+    u = fleet[h["id"]]["utilisation"]
+    # A month of history at vCenter's levels: the whole window covered, from vcenter.
+    assert u["source"] == "vcenter" and u["data_points"] > 0 and u["coverage"] > 0.9, u
+    assert 0 < u["cpu_ratio"]["p95"] <= 1 and 0 < u["memory_ratio"]["p95"] <= 1, u
+    assert u["network_receive_bytes_per_second"]["p95"] > 0, u
+    factors = {f["name"]: f for f in h["confidence_factors"]}
+    # Not the import-only confidence: no "no utilisation data" (-4), no imported-source star lost.
+    assert factors["source"]["value"] == "vcenter" and factors["source"]["effect"] == 0, factors
+    assert factors["coverage"]["effect"] == 0 and int(factors["data_points"]["value"]) > 0, factors
+    assert h["confidence"] >= 4, (h["id"], h["confidence"], factors)
+PY
+api "/api/v1/hosts/$(python3 -c "import json; print([h for h in json.load(open('$WORK/fleet.json'))['hosts'] if h['id'].startswith('vmware:')][0]['id'])")/utilisation?metric=cpu_ratio" |
+  python3 -c "
+import json, sys
+u = json.load(sys.stdin)
+assert u['window']['count'] > 0 and u['window']['summaries'] > 0, u
+" || fail "host utilisation API"
+ok "a month of performance history read for the 2,000 VMs ($perf_seconds s): the plan sizes them on it (source vcenter, data points, confidence >= 4)"
 
 [[ $(metric "sahab_collector_source_vms{source=\"lab\"}") == 2000 ]] || fail "vms metric: $(curl -s "$URL/metrics" | grep source_)"
 [[ $(metric "sahab_collector_source_runs_total{outcome=\"ok\",source=\"lab\"}") == 1 ]] ||

@@ -15,6 +15,7 @@ import { exportsPage } from './pages/exports';
 import { planPage } from './pages/plan';
 import { agentsPage } from './pages/agents';
 import { dependenciesPage } from './pages/dependencies';
+import { sourcesPage } from './pages/sources';
 import { forgetPlan } from './plan';
 
 const root = document.getElementById('app') as HTMLElement;
@@ -32,6 +33,7 @@ function pageFor(address: string): Promise<HTMLElement> {
   const dependencies = route.match(/^\/dependencies(?:\/(.+))?$/);
   if (dependencies) return dependenciesPage(dependencies[1] ?? '');
   if (route === '/agents') return agentsPage();
+  if (route === '/sources') return sourcesPage();
   return Promise.resolve(h('p', {}, t.notFound));
 }
 
@@ -78,12 +80,14 @@ function shell(content: Node): HTMLElement {
     void show();
   });
   const who = session();
+  // Sources are for admins only (the API refuses other roles): not shown to others.
   return h('div', { class: 'layout' },
     h('header', {}, h('span', { class: 'brand' }, t.appName), h('span', { class: 'muted' }, t.tagline),
       h('nav', {}, h('a', { href: '#/' }, t.navOverview), h('a', { href: '#/hosts' }, t.navHosts),
         h('a', { href: '#/dependencies' }, t.navDependencies), h('a', { href: '#/plan' }, t.navPlan),
         h('a', { href: '#/costs' }, t.navCosts), h('a', { href: '#/exports' }, t.navExports),
-        h('a', { href: '#/agents' }, t.navAgents)),
+        h('a', { href: '#/agents' }, t.navAgents),
+        who?.role === 'admin' ? h('a', { href: '#/sources' }, t.navSources) : null),
       h('span', { class: 'spacer' }), who ? h('span', { 'data-testid': 'who' }, `${who.user} (${who.role})`) : null,
       language, who ? logout : null),
     h('main', {}, content));
