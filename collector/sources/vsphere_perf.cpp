@@ -157,9 +157,11 @@ void read_series(const XmlNode& series, const PerfLimits& limits, EntitySamples&
                                          v.text.substr(0, 32) + "' is not a count");
     values.push_back(*value);
   }
-  // vcsim answers a counter it has no data for with an empty series.
-  if (values.empty()) return;
-  if (values.size() != out.ends.size()) {
+  // Fewer values than samples cannot be lined up with their times: vcsim leaves zero values out
+  // of its series (Go's XML omitempty on each element), so a counter with no data is an empty
+  // series and one with a zero somewhere a short one. The series is left out, the others kept.
+  if (values.size() < out.ends.size()) return;
+  if (values.size() > out.ends.size()) {
     throw VsphereError("protocol", "QueryPerf: counter " + std::to_string(*key) + " has " +
                                        std::to_string(values.size()) + " values for " +
                                        std::to_string(out.ends.size()) + " samples");

@@ -238,6 +238,14 @@ TEST_CASE("QueryPerf answers beyond what was asked, or malformed, are refused by
   CHECK(reason(entity("vm-1", {{"2026-12-05T10:00:00Z", 0}}, {}), {1, 1}).starts_with("protocol"));
   CHECK(reason(entity("vm-1", {{"2026-12-05T10:00:00Z", 300}}, {{2, {"1", "2"}}}), {1, 1})
             .starts_with("protocol: "));
+  // Fewer values than samples (vcsim drops zeros): that series is left out, not the answer.
+  const auto short_series = read_perf_answer(
+      parse_soap_body(envelope(entity(
+          "vm-1", {{"2026-12-05T10:00:00Z", 300}, {"2026-12-05T10:05:00Z", 300}},
+          {{2, {"1"}}, {24, {"5", "6"}}}))),
+      {1, 2});
+  CHECK(short_series[0].values.count(2) == 0);
+  CHECK(short_series[0].values.at(24).size() == 2);
   CHECK(reason(entity("vm-1", {{"2026-12-05T10:00:00Z", 300}}, {{2, {"12.5"}}}), {1, 1})
             .starts_with("protocol: "));
   CHECK(reason(entity("vm-1", {{"2026-12-05T10:00:00Z", 300}}, {{2, {"-7"}}}), {1, 1})
