@@ -19,6 +19,8 @@ trap cleanup EXIT
 VCSIM="$("$ROOT/scripts/build-vcsim.sh")"
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+# CPU seconds (user + system) a process has used: on a shared machine, wall time says little.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 
 vport=$(port)
 "$VCSIM" -l "127.0.0.1:$vport" -E /dev/null -cluster "$CLUSTERS" -host 2 -vm "$PER" \
@@ -45,7 +47,7 @@ wait_performance() {
   done
   echo "performance run $1: $(grep -o 'performance of .*' "$WORK/collector.log" | tail -1)," \
     "collector peak RSS $(( $(kb $CPID VmHWM) / 1024 )) MB, RSS after $(( $(kb $CPID VmRSS) / 1024 )) MB," \
-    "database $(( $(du -sk "$WORK" | cut -f1) / 1024 )) MB"
+    "database $(( $(du -sk "$WORK" | cut -f1) / 1024 )) MB, CPU so far: collector $(cpu $CPID) s, vcsim $(cpu $VPID) s"
 }
 wait_runs() {
   until [[ "$(metric 'sahab_collector_source_runs_total{outcome="ok",source="bench"}')" == "$1" ]]; do
@@ -60,7 +62,7 @@ curl -fsS -H "$AUTH" -H 'Content-Type: application/json' -d "{\"kind\": \"vcente
 wait_runs 1
 echo "run 1: $(metric 'sahab_collector_source_run_duration_seconds{source="bench"}') s," \
   "$(metric 'sahab_collector_source_vms{source="bench"}') VMs, collector peak RSS" \
-  "$(( $(kb $CPID VmHWM) / 1024 )) MB, RSS after $(( $(kb $CPID VmRSS) / 1024 )) MB"
+  "$(( $(kb $CPID VmHWM) / 1024 )) MB, RSS after $(( $(kb $CPID VmRSS) / 1024 )) MB, collector CPU $(cpu $CPID) s"
 wait_performance 1
 curl -fsS -H "$AUTH" -X POST "$URL/api/v1/sources/1/run" >/dev/null
 wait_runs 2

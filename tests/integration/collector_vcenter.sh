@@ -110,7 +110,7 @@ ok "the plan includes the 2,000 VMs"
 # --- performance history: the VMs sized on their samples ----------------------------------------
 # wait_performance ID: waits for the source's performance run after its inventory; prints its state.
 wait_performance() {
-  local deadline=$((SECONDS + 300)) state
+  local deadline=$((SECONDS + 900)) state
   while :; do
     state=$(api "/api/v1/sources/$1" | json '(d["performance"] or {}).get("state", "")')
     [[ $state == ok || $state == failed ]] && { echo "$state"; return; }

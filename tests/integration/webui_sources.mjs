@@ -63,7 +63,7 @@ try {
   await waitRow('rabat', 'ok');
   check(digits(await page.textContent(`${row('rabat')} [data-testid=source-vms]`)) === 2000, '2,000 VMs');
   // The performance run follows the inventory; the page shows it when done.
-  const deadline = Date.now() + 300000;
+  const deadline = Date.now() + 900000;
   while (!/2[\s\u202f.,]?000 VM/.test(await page.textContent(`${row('rabat')} [data-testid=source-performance]`))) {
     check(Date.now() < deadline, 'no performance run shown');
     await page.waitForTimeout(2000);
