@@ -159,6 +159,7 @@ PerformanceStatus measure(Store& store, const Source& source, const std::string&
       targets.push_back({vm, host, it->second});
   PerformanceStatus status;
   status.vms = static_cast<std::int64_t>(targets.size());
+  std::set<std::string> first_measured;  // hosts whose first samples this run stores
   auto queries = plan_perf_queries(targets, now, levels);
   for (auto q = queries.rbegin(); q != queries.rend(); ++q) {
     std::map<std::string, std::size_t> asked;  // VM -> index in the query
@@ -179,6 +180,8 @@ PerformanceStatus measure(Store& store, const Source& source, const std::string&
       auto entries =
           vsphere::summary_entries(samples, keys, report_seconds, q->windows[it->second].from);
       status.entries += static_cast<std::int64_t>(entries.size());
+      const PerfTarget& target = targets[q->targets[it->second]];
+      if (!target.since && !entries.empty()) first_measured.insert(target.host);
       if (!entries.empty())
         writes.emplace_back(targets[q->targets[it->second]].host, std::move(entries));
     }
@@ -187,6 +190,16 @@ PerformanceStatus measure(Store& store, const Source& source, const std::string&
     });
   }
   session.logout();
+  // VMs sized on their configuration until now are sized on their use: a change of the fleet,
+  // which the plans' cache follows (collector/store/fingerprint.h). Later samples move the
+  // utilisation like an agent's reports do, without an audit line.
+  if (!first_measured.empty()) {
+    store.write([&](Database& db) {
+      audit(db, now, "import", std::nullopt, "", "source " + std::to_string(source.id),
+            "vcenter performance: " + std::to_string(first_measured.size()) +
+                " hosts measured for the first time");
+    });
+  }
   status.state = "ok";
   return status;
 }
