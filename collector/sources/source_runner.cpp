@@ -130,6 +130,75 @@ std::string perf_request(const std::string& perf_manager, const PerfQuery& q,
   return body + "</QueryPerf>";
 }
 
+// What the server measures: its counter keys and sampling levels (realtime first).
+struct PerfSetup {
+  std::string manager;  // the PerformanceManager's <_this>
+  std::map<std::string, int> keys;
+  std::vector<vsphere::PerfInterval> levels;
+};
+
+PerfSetup perf_setup(vsphere::VsphereSession& session) {
+  PerfSetup setup{session.reference("perfManager"), {}, {}};
+  if (setup.manager.empty()) throw vsphere::VsphereError("protocol", "no PerformanceManager");
+  const auto manager =
+      session.retrieve_service_object("perfManager", {"perfCounter", "historicalInterval"});
+  const vsphere::ObjectContent* pm = manager.empty() ? nullptr : &manager.front();
+  setup.keys = vsphere::counter_keys(pm ? pm->find("perfCounter") : nullptr);
+  if (setup.keys.empty()) throw vsphere::VsphereError("protocol", "no known performance counter");
+  setup.levels = vsphere::historical_intervals(pm ? pm->find("historicalInterval") : nullptr);
+  setup.levels.insert(setup.levels.begin(), vsphere::kRealtime);
+  return setup;
+}
+
+// The VMs (managed object id, fleet host) to measure with where each one's samples start: the
+// imported hosts only, an agent's host being measured by its agent.
+std::vector<PerfTarget> perf_targets(Store& store,
+                                     const std::vector<std::pair<std::string, std::string>>& vms) {
+  std::vector<std::string> hosts;
+  for (const auto& vm : vms) hosts.push_back(vm.second);
+  const auto measured =
+      store.read([&hosts](Database& db) { return measured_until_of_imported(db, hosts); });
+  std::vector<PerfTarget> targets;
+  for (const auto& [vm, host] : vms)
+    if (const auto it = measured.find(host); it != measured.end())
+      targets.push_back({vm, host, it->second});
+  return targets;
+}
+
+// One QueryPerf asked, read within its limits and written; adds to `status` and to
+// `first_measured` (the hosts whose first samples it stored).
+void measure_query(Store& store, vsphere::VsphereSession& session, const PerfSetup& setup,
+                   const PerfQuery& q, const std::vector<PerfTarget>& targets,
+                   std::int64_t report_seconds, PerformanceStatus& status,
+                   std::set<std::string>& first_measured) {
+  std::map<std::string, std::size_t> asked;  // VM -> index in the query
+  std::int64_t most = 0;
+  for (std::size_t i = 0; i < q.targets.size(); ++i) {
+    asked.emplace(targets[q.targets[i]].vm, i);
+    most = std::max(most, q.windows[i].max_samples());
+  }
+  const auto answer =
+      vsphere::read_perf_answer(session.call(perf_request(setup.manager, q, targets, setup.keys)),
+                                {q.targets.size(), static_cast<std::size_t>(most)});
+  std::vector<std::pair<std::string, std::vector<SummaryEntry>>> writes;
+  for (const auto& samples : answer) {
+    const auto it = asked.find(samples.vm);
+    if (it == asked.end())
+      throw vsphere::VsphereError(
+          "protocol", "QueryPerf: samples of " + samples.vm.substr(0, 64) + ", not asked for");
+    auto entries =
+        vsphere::summary_entries(samples, setup.keys, report_seconds, q.windows[it->second].from);
+    if (entries.empty()) continue;
+    status.entries += static_cast<std::int64_t>(entries.size());
+    const PerfTarget& target = targets[q.targets[it->second]];
+    if (!target.since) first_measured.insert(target.host);
+    writes.emplace_back(target.host, std::move(entries));
+  }
+  store.write([&writes](Database& db) {
+    for (const auto& [host, entries] : writes) add_utilisation(db, host, entries);
+  });
+}
+
 // The VMs' samples since the newest stored for each (the longest history on a VM's first run),
 // written a query at a time. The coarsest levels first: a run cut short leaves each VM's newest
 // stored sample where its next run must start.
@@ -140,55 +209,14 @@ PerformanceStatus measure(Store& store, const Source& source, const std::string&
                           const std::atomic<bool>& cancel) {
   vsphere::VsphereSession session(transport_for(source.config, deadline, &cancel));
   session.login(source.config.username, password);
-  const std::string perf_manager = session.reference("perfManager");
-  if (perf_manager.empty()) throw vsphere::VsphereError("protocol", "no PerformanceManager");
-  const auto manager =
-      session.retrieve_service_object("perfManager", {"perfCounter", "historicalInterval"});
-  const vsphere::ObjectContent* pm = manager.empty() ? nullptr : &manager.front();
-  const auto keys = vsphere::counter_keys(pm ? pm->find("perfCounter") : nullptr);
-  if (keys.empty()) throw vsphere::VsphereError("protocol", "no known performance counter");
-  auto levels = vsphere::historical_intervals(pm ? pm->find("historicalInterval") : nullptr);
-  levels.insert(levels.begin(), vsphere::kRealtime);
-  std::vector<std::string> hosts;
-  for (const auto& vm : vms) hosts.push_back(vm.second);
-  const auto measured =
-      store.read([&hosts](Database& db) { return measured_until_of_imported(db, hosts); });
-  std::vector<PerfTarget> targets;
-  for (const auto& [vm, host] : vms)
-    if (const auto it = measured.find(host); it != measured.end())
-      targets.push_back({vm, host, it->second});
+  const PerfSetup setup = perf_setup(session);
+  const auto targets = perf_targets(store, vms);
   PerformanceStatus status;
   status.vms = static_cast<std::int64_t>(targets.size());
-  std::set<std::string> first_measured;  // hosts whose first samples this run stores
-  auto queries = plan_perf_queries(targets, now, levels);
-  for (auto q = queries.rbegin(); q != queries.rend(); ++q) {
-    std::map<std::string, std::size_t> asked;  // VM -> index in the query
-    std::int64_t most = 0;
-    for (std::size_t i = 0; i < q->targets.size(); ++i) {
-      asked.emplace(targets[q->targets[i]].vm, i);
-      most = std::max(most, q->windows[i].max_samples());
-    }
-    const auto answer =
-        vsphere::read_perf_answer(session.call(perf_request(perf_manager, *q, targets, keys)),
-                                  {q->targets.size(), static_cast<std::size_t>(most)});
-    std::vector<std::pair<std::string, std::vector<SummaryEntry>>> writes;
-    for (const auto& samples : answer) {
-      const auto it = asked.find(samples.vm);
-      if (it == asked.end())
-        throw vsphere::VsphereError(
-            "protocol", "QueryPerf: samples of " + samples.vm.substr(0, 64) + ", not asked for");
-      auto entries =
-          vsphere::summary_entries(samples, keys, report_seconds, q->windows[it->second].from);
-      status.entries += static_cast<std::int64_t>(entries.size());
-      const PerfTarget& target = targets[q->targets[it->second]];
-      if (!target.since && !entries.empty()) first_measured.insert(target.host);
-      if (!entries.empty())
-        writes.emplace_back(targets[q->targets[it->second]].host, std::move(entries));
-    }
-    store.write([&writes](Database& db) {
-      for (const auto& [host, entries] : writes) add_utilisation(db, host, entries);
-    });
-  }
+  std::set<std::string> first_measured;
+  const auto queries = plan_perf_queries(targets, now, setup.levels);
+  for (auto q = queries.rbegin(); q != queries.rend(); ++q)
+    measure_query(store, session, setup, *q, targets, report_seconds, status, first_measured);
   session.logout();
   // VMs sized on their configuration until now are sized on their use: a change of the fleet,
   // which the plans' cache follows (collector/store/fingerprint.h). Later samples move the

@@ -76,9 +76,11 @@ try {
 
   // The VMs in Hosts.
   await page.goto(`${url}/#/hosts`);
-  await page.waitForSelector('[data-testid=hosts-table]');
+  // The machine the tests share may be loaded: two minutes for the 2,000-host pages.
+  await page.waitForSelector('[data-testid=hosts-table]', { timeout: 120000 });
   await page.fill('[data-testid=search]', '_RP0_VM');
-  await page.waitForFunction(() => document.querySelector('[data-testid=hosts-count]')?.dataset.shown === '2000');
+  await page.waitForFunction(() => document.querySelector('[data-testid=hosts-count]')?.dataset.shown === '2000',
+    null, { timeout: 120000 });
   ok('the 2,000 VMs are in Hosts');
 
   // And in the plan, sized on their performance data.
@@ -91,9 +93,9 @@ try {
     check(Number(factors.data_points?.value) > 0, `data points: ${JSON.stringify(factors)}`);
   }
   await page.goto(`${url}/#/hosts/${encodeURIComponent(vms[0].id)}`);
-  await page.waitForSelector('[data-testid=utilisation]');
+  await page.waitForSelector('[data-testid=utilisation]', { timeout: 120000 });
   await page.goto(`${url}/#/plan`);
-  await page.waitForSelector('[data-testid=plan-results]');
+  await page.waitForSelector('[data-testid=plan-results]', { timeout: 120000 });
   ok(`the plan holds the 2,000 VMs, sized on vCenter data (${vms[0].confidence_factors.find((f) => f.name === 'data_points').value} data points for the first)`);
 
   // Wrong credentials: a failed state, and why.
