@@ -15,6 +15,7 @@ export const zgh: Partial<Strings> = {
   navCosts: 'ⵜⵉⵙⵇⵇⵉⵎⵉⵏ',
   navExports: 'ⵜⵉⵙⵓⴼⵖⴰ',
   navAgents: 'ⵉⵎⵙⵡⵓⵔⵉⵢⵏ',
+  navSources: 'ⵉⵖⴱⵓⵍⴰ',
   language: 'ⵜⵓⵜⵍⴰⵢⵜ',
   logout: 'ⴼⴼⵖ',
 };
