@@ -151,8 +151,9 @@ for h in vms:
     assert h["confidence"] >= 2, (h["id"], h["confidence"], factors)
     coverages.append(u["coverage"])
 coverages.sort()
-# Most VMs' month is mostly covered.
-assert coverages[len(coverages) // 2] > 0.5, coverages[len(coverages) // 2]
+# The last 14 days (the raw retention) count at once; the older history once the maintenance has
+# rolled it up into daily rollups (every 5 min): until then a VM's month is about half covered.
+assert coverages[len(coverages) // 2] > 0.4, coverages[len(coverages) // 2]
 assert sum(1 for h in vms if "memory_ratio" in fleet[h["id"]]["utilisation"]) > 1000
 assert sum(1 for h in vms if "network_receive_bytes_per_second" in fleet[h["id"]]["utilisation"]) > 1000
 print(f"median coverage {coverages[len(coverages) // 2]:.2f}, lowest {coverages[0]:.2f}", file=sys.stderr)
