@@ -36,6 +36,17 @@ wait_state() {
     sleep 0.3
   done
 }
+started_of() { api "/api/v1/sources/$1" | json 'd["last_run"]["started_at"]'; }
+# wait_new_run ID STARTED: waits for a run of the source started after STARTED (its started_at
+# before the run was asked for: a performance run under way delays it) to end; prints its state.
+wait_new_run() {
+  local deadline=$((SECONDS + 900))
+  until [[ $(started_of "$1") != "$2" ]]; do
+    ((SECONDS < deadline)) || fail "source $1: the run asked for never started"
+    sleep 0.5
+  done
+  wait_state "$1"
+}
 metric() {  # metric NAME{LABELS}: its value on /metrics
   curl -fsS "$URL/metrics" | awk -v m="$1" 'index($0, m" ") == 1 {print $2}'
 }
@@ -164,7 +175,7 @@ import json, sys
 u = json.load(sys.stdin)
 assert u['window']['count'] > 0 and u['window']['summaries'] > 0, u
 " || fail "host utilisation API"
-ok "a month of performance history read for the 2,000 VMs ($perf_seconds s): the plan sizes them on it (source vcenter, data points, confidence >= 4)"
+ok "a month of performance history read for the 2,000 VMs ($perf_seconds s): the plan sizes them on it (source vcenter, data points, more than the import-only confidence)"
 
 [[ $(metric "sahab_collector_source_vms{source=\"lab\"}") == 2000 ]] || fail "vms metric: $(curl -s "$URL/metrics" | grep source_)"
 [[ $(metric "sahab_collector_source_runs_total{outcome=\"ok\",source=\"lab\"}") == 1 ]] ||
@@ -173,9 +184,9 @@ ok "sahab_collector_source_* metrics: one ok run, 2000 VMs, run took $(metric "s
 
 # --- a second run changes nothing ---------------------------------------------------------------
 before=$(sql "SELECT count(*), max(last_seen), (SELECT max(id) FROM audit_log) FROM hosts")
+prev=$(started_of "$id")
 [[ $(post "/api/v1/sources/$id/run" '') == 202 ]] || fail "run: $(cat "$WORK/reply.json")"
-sleep 0.5
-[[ $(wait_state "$id") == ok ]] || fail "second run"
+[[ $(wait_new_run "$id" "$prev") == ok ]] || fail "second run"
 [[ $(metric "sahab_collector_source_runs_total{outcome=\"ok\",source=\"lab\"}") == 2 ]] || fail "no second run"
 after=$(sql "SELECT count(*), max(last_seen), (SELECT max(id) FROM audit_log) FROM hosts")
 [[ $before == "$after" ]] || fail "second run changed the fleet: $before -> $after"
@@ -186,9 +197,9 @@ read -r gone_id gone_moref < <(python3 -c "
 import json; h = [h for h in json.load(open('$WORK/fleet.json'))['hosts'] if h['id'].startswith('vmware:')][7]
 print(h['id'], h['labels']['vmware.moref'])")
 vcsim_destroy_vm "$VCSIM_URL" reader "$PASSWORD" "$gone_moref"
+prev=$(started_of "$id")
 post "/api/v1/sources/$id/run" '' >/dev/null
-sleep 0.5
-[[ $(wait_state "$id") == ok ]] || fail "run after destroy"
+[[ $(wait_new_run "$id" "$prev") == ok ]] || fail "run after destroy"
 [[ $(api "/api/v1/sources/$id" | json 'd["last_run"]["vms"]') == 1999 ]] || fail "vms after destroy"
 api /api/v1/fleet | python3 -c "
 import json, sys
@@ -226,9 +237,9 @@ ok "wrong password, unreachable port, untrusted certificate: state failed with t
 [[ $(stat -c %a "$WORK/sources.key") == 600 ]] || fail "key file mode $(stat -c %a "$WORK/sources.key")"
 # PUT without a password keeps the stored one (the next run still logs in).
 METHOD=PUT post "/api/v1/sources/$id" "{\"name\": \"lab\", \"url\": \"$VCSIM_URL\", \"username\": \"reader\", \"tls\": {\"insecure\": true}}" >/dev/null
+prev=$(started_of "$id")
 post "/api/v1/sources/$id/run" '' >/dev/null
-sleep 0.5
-[[ $(wait_state "$id") == ok ]] || fail "run after PUT"
+[[ $(wait_new_run "$id" "$prev") == ok ]] || fail "run after PUT"
 ok "the password is in no answer, not in the log, sealed in the database; key file 0600; PUT keeps it"
 
 expect_status 200 -H "$API_AUTH" -X DELETE "$URL/api/v1/sources/$id"
