@@ -240,9 +240,9 @@ TEST_CASE("QueryPerf answers beyond what was asked, or malformed, are refused by
             .starts_with("protocol: "));
   // Fewer values than samples (vcsim drops zeros): that series is left out, not the answer.
   const auto short_series = read_perf_answer(
-      parse_soap_body(envelope(entity(
-          "vm-1", {{"2026-12-05T10:00:00Z", 300}, {"2026-12-05T10:05:00Z", 300}},
-          {{2, {"1"}}, {24, {"5", "6"}}}))),
+      parse_soap_body(
+          envelope(entity("vm-1", {{"2026-12-05T10:00:00Z", 300}, {"2026-12-05T10:05:00Z", 300}},
+                          {{2, {"1"}}, {24, {"5", "6"}}}))),
       {1, 2});
   CHECK(short_series[0].values.count(2) == 0);
   CHECK(short_series[0].values.at(24).size() == 2);
