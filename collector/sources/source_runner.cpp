@@ -492,6 +492,10 @@ void SourceRunner::run_performance(std::int64_t id) {
     log::warn("source " + std::to_string(id) + " (" + source->config.name +
               "): performance run failed: " + status.error);
   }
+  // As after an inventory run: a first performance run's parsed answers and entries leave
+  // hundreds of MB of small freed blocks in the arenas (10,000 VMs: 198 MB kept, and the next
+  // inventory run peaking at 319 MB instead of 263 MB; docs/benchmarks.md).
+  malloc_trim(0);
   std::lock_guard lock(mutex_);
   perf_status_[id] = status;
 }
