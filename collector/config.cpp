@@ -210,6 +210,11 @@ settings::Schema collector_schema(CollectorConfig& c) {
       "sources.run-timeout", "sources.run_timeout",
       "the longest one discovery run may take; past it the run fails and nothing is written", "10m",
       [&c](const std::string& v) { c.sources_run_timeout = settings::parse_positive_duration(v); });
+  value("sources.performance-interval", "sources.performance_interval",
+        "how often the performance samples of each discovery source's VMs are read", "5m",
+        [&c](const std::string& v) {
+          c.sources_performance_interval = settings::parse_positive_duration(v);
+        });
   value("sources.key-file", "sources.key_file",
         "key sealing the sources' passwords (AES-256-GCM), created 0600 when absent",
         "sources.key beside the database", path(c.sources_key_file));

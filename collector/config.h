@@ -70,6 +70,7 @@ struct CollectorConfig {
   // the key file sealing their passwords (empty: "sources.key" beside the database).
   std::chrono::milliseconds sources_interval{15 * 60'000};
   std::chrono::milliseconds sources_run_timeout{10 * 60'000};
+  std::chrono::milliseconds sources_performance_interval{5 * 60'000};
   std::filesystem::path sources_key_file;
 };
 

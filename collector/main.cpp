@@ -2,6 +2,7 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -234,7 +235,9 @@ int run(const CollectorConfig& config) {
   SourceRunner sources(
       store, source_secrets, telemetry.registry(),
       {std::chrono::duration_cast<std::chrono::seconds>(config.sources_interval),
-       std::chrono::duration_cast<std::chrono::seconds>(config.sources_run_timeout)},
+       std::chrono::duration_cast<std::chrono::seconds>(config.sources_run_timeout),
+       std::chrono::duration_cast<std::chrono::seconds>(config.sources_performance_interval),
+       std::max<std::int64_t>(1, config.report_interval.count() / 1000)},
       unix_now);
   register_source_routes(server, context, sources);
   server.start();

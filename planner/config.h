@@ -52,7 +52,7 @@ struct PlannerConfig {
     // at least `evidence_min_days`, with min_coverage. Otherwise it is retained with
     // to_confirm = "retire": the owner must confirm.
     double evidence_min_days = 30;
-    std::vector<std::string> evidence_sources{"agent"};
+    std::vector<std::string> evidence_sources{"agent", "vcenter"};
     std::vector<std::string> evidence_criticalities{"high", "critical"};
   } idle;
 

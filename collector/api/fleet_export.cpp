@@ -131,10 +131,12 @@ FleetWindow fleet_window(const CollectorConfig& config, std::int64_t now, std::i
 
 namespace {
 
-// The utilisation percentiles of an agent host over the window, as the fleet format gives them.
-json utilisation_of(Database& db, const std::string& id, const FleetWindow& w) {
+// The utilisation percentiles of a measured host over the window, as the fleet format gives
+// them: an agent's host, or an imported host a discovery source measured (`source` "vcenter").
+json utilisation_of(Database& db, const std::string& id, const FleetWindow& w,
+                    const std::string& source) {
   json utilisation = {{"window_days", static_cast<double>(w.seconds) / 86'400.0},
-                      {"source", "agent"}};
+                      {"source", source}};
   namespace report = protocol::report;
   std::vector<std::string> names;
   for (const report::UtilisationMetric& metric : report::kUtilisationMetrics)
@@ -145,6 +147,7 @@ json utilisation_of(Database& db, const std::string& id, const FleetWindow& w) {
     if (names[i] == report::metric::kCpuRatio.name) {
       utilisation["coverage"] =
           std::min(1.0, static_cast<double>(stats[i].summaries) / w.expected_summaries);
+      utilisation["samples"] = stats[i].summaries;
     }
     if (stats[i].empty()) continue;
     json p = stats_json(stats[i], w.expected_summaries);
@@ -162,7 +165,7 @@ json agent_host(Database& db, const std::string& id, const FleetWindow& w) {
     sections[section] = bounded_json::parse_stored_or(data, "inventory section", json::object());
   }
   json host = host_from_inventory(sections);
-  host["utilisation"] = utilisation_of(db, id, w);
+  host["utilisation"] = utilisation_of(db, id, w, "agent");
   return host;
 }
 
@@ -214,6 +217,8 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
   for_each_fleet_host_row(db, [&](const FleetHostRow& row) {
     const bool agent = row.source != "import";
     json fields = agent ? agent_host(db, row.id, w) : json::object();
+    if (!agent && !row.measured_by.empty())
+      fields["utilisation"] = utilisation_of(db, row.id, w, row.measured_by);
     fields["id"] = row.id;
     fields["hostname"] = row.hostname;
     fields["labels"] =

@@ -32,7 +32,19 @@ json optional_time(const std::optional<std::int64_t>& t) {
   return t ? json(format_rfc3339(*t)) : json();
 }
 
-json source_json(const Source& s) {
+// The last performance run (source_runner.h): null before the source's first inventory.
+json performance_json(const std::optional<PerformanceStatus>& p) {
+  if (!p) return json();
+  json out = {{"state", p->state},
+              {"finished_at", optional_time(p->finished_at)},
+              {"next_run", optional_time(p->next_run_at)},
+              {"vms", p->vms},
+              {"entries", p->entries}};
+  if (!p->error.empty()) out["error"] = p->error;
+  return out;
+}
+
+json source_json(const Source& s, SourceRunner& runner) {
   json tls = json::object();
   if (s.config.insecure) tls["insecure"] = true;
   if (!s.config.ca_file.empty()) tls["ca_file"] = s.config.ca_file;
@@ -53,7 +65,8 @@ json source_json(const Source& s) {
             {"hosts", s.run.hosts ? json(*s.run.hosts) : json()},
             {"errors", s.run.errors}}},
           {"last_success_at", optional_time(s.run.last_success_at)},
-          {"next_run", optional_time(s.run.next_run_at)}};
+          {"next_run", optional_time(s.run.next_run_at)},
+          {"performance", performance_json(runner.performance(s.id))}};
 }
 
 std::string text_member(const json& body, const char* name, std::size_t max_bytes, bool required) {
@@ -140,10 +153,10 @@ http::Response name_taken(const std::string& name) {
 }  // namespace
 
 void register_source_routes(http::Server& server, Context& ctx, SourceRunner& runner) {
-  const auto list = [](Context& c, const http::Request&) {
+  const auto list = [&runner](Context& c, const http::Request&) {
     json sources = json::array();
     for (const auto& s : c.store.read([](Database& db) { return list_sources(db); }))
-      sources.push_back(source_json(s));
+      sources.push_back(source_json(s, runner));
     return json_response(200, {{"sources", sources}});
   };
   const auto create = [&runner](Context& c, const http::Request& request) {
@@ -165,11 +178,11 @@ void register_source_routes(http::Server& server, Context& ctx, SourceRunner& ru
     runner.request_run(*id);
     return json_response(201, {{"id", *id}});
   };
-  const auto get = [](Context& c, const http::Request& request) {
+  const auto get = [&runner](Context& c, const http::Request& request) {
     const auto id = id_of(request);
     const auto s =
         id ? c.store.read([&](Database& db) { return find_source(db, *id); }) : std::nullopt;
-    return s ? json_response(200, source_json(*s)) : not_found(request);
+    return s ? json_response(200, source_json(*s, runner)) : not_found(request);
   };
   const auto update = [&runner](Context& c, const http::Request& request) {
     const auto id = id_of(request);
@@ -192,7 +205,7 @@ void register_source_routes(http::Server& server, Context& ctx, SourceRunner& ru
     if (outcome == SourceWrite::kNotFound) return not_found(request);
     if (outcome == SourceWrite::kNameTaken) return name_taken(p.config.name);
     const auto s = c.store.read([&](Database& db) { return find_source(db, *id); });
-    return json_response(200, source_json(*s));
+    return json_response(200, source_json(*s, runner));
   };
   const auto remove = [](Context& c, const http::Request& request) {
     const auto id = id_of(request);

@@ -15,7 +15,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -29,6 +31,20 @@ namespace sahab::collector {
 struct SourceRunnerOptions {
   std::chrono::seconds interval{15 * 60};
   std::chrono::seconds run_timeout{10 * 60};
+  // Time between performance runs (realtime samples of the VMs the last inventory found).
+  std::chrono::seconds performance_interval{5 * 60};
+  // The agents' report interval: a summary entry's length, the base of coverage.
+  std::int64_t report_seconds = 60;
+};
+
+// The last performance run of a source (kept in memory: a restarted collector starts again from
+// the newest samples stored).
+struct PerformanceStatus {
+  std::optional<std::int64_t> finished_at, next_run_at;
+  std::int64_t vms = 0;      // VMs asked for
+  std::int64_t entries = 0;  // summary entries written
+  std::string state;         // "", "ok", "failed"
+  std::string error;
 };
 
 // What "test connection" found: the server's name and version, or why it failed.
@@ -55,6 +71,8 @@ class SourceRunner {
   // Asks for a run of source `id` as soon as possible; false when one is queued or under way.
   bool request_run(std::int64_t id);
   const SecretBox& secrets() const { return secrets_; }
+  // The source's last performance run; nullopt before its first inventory.
+  std::optional<PerformanceStatus> performance(std::int64_t id);
 
  private:
   // When the next scheduled run of a source whose run just ended is due.
@@ -63,6 +81,10 @@ class SourceRunner {
   void run(std::int64_t id);
   void record_metrics(const Source& source, const SourceRun& result, double seconds,
                       const std::string& reason);
+  // Reads the performance samples of the VMs the source's last inventory found (run_performance),
+  // within the run's time, and records the outcome.
+  void run_performance(std::int64_t id);
+  std::vector<std::int64_t> performance_due(std::int64_t now);
 
   Store& store_;
   const SecretBox& secrets_;
@@ -73,11 +95,16 @@ class SourceRunner {
   prometheus::Family<prometheus::Gauge>& vms_;
   prometheus::Family<prometheus::Gauge>& last_success_;
   prometheus::Family<prometheus::Gauge>& duration_;
+  prometheus::Family<prometheus::Counter>& perf_runs_;
 
   std::mutex mutex_;
   std::condition_variable cv_;
   std::set<std::int64_t> requested_;  // runs asked for and not started yet
   std::set<std::int64_t> running_;
+  // Per source, from its last successful inventory: the VMs to measure (managed object id and the
+  // fleet host they are), and the performance runs' status.
+  std::map<std::int64_t, std::vector<std::pair<std::string, std::string>>> perf_targets_;
+  std::map<std::int64_t, PerformanceStatus> perf_status_;
   bool stop_ = false;
   std::atomic<bool> cancel_{false};  // the run under way stops at its next transfer callback
   std::thread thread_;

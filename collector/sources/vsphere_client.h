@@ -90,10 +90,15 @@ class VsphereSession {
   std::vector<ObjectContent> retrieve_service_object(const std::string& service_member,
                                                      const std::vector<std::string>& paths);
 
- private:
+  // One method call (`body` inside the SOAP Body), its answer's first element: for the methods
+  // the other members do not cover (QueryPerf, vsphere_perf.h). Faults become VsphereError.
   XmlNode call(const std::string& body);
-  std::vector<ObjectContent> retrieve_pages(const std::string& spec_set);
+  // `<_this type="...">id</_this>` of a managed object named in the service content
+  // ("perfManager"), or "" when the server has none.
   std::string reference(const std::string& member) const;
+
+ private:
+  std::vector<ObjectContent> retrieve_pages(const std::string& spec_set);
 
   SoapTransport transport_;
   std::size_t page_objects_;

@@ -175,24 +175,29 @@ void store_section(Database& db, const std::string& host_id, const InventorySect
 }
 
 void store_summaries(Database& db, const Batch& batch) {
-  std::set<std::int64_t> days;
   std::vector<SummaryEntry> entries;
   for (const auto& summary : batch.summaries) {
-    days.insert(day_of(summary.start));
     for (const auto& m : summary.metrics) {
       entries.push_back(
           {m.metric, summary.start, summary.end, 1, m.count, m.mean, m.max, m.sketch});
     }
   }
-  put_entries(db, BlockTable::kSummaries, batch.host_id, entries);
-  for (const auto day : days) {
-    db.cached("INSERT OR IGNORE INTO rollup_pending(host_id, day) VALUES (?, ?)")
-        .with(batch.host_id, day)
-        .run();
-  }
+  add_utilisation(db, batch.host_id, entries);
 }
 
 }  // namespace
+
+void add_utilisation(Database& db, const std::string& host,
+                     const std::vector<SummaryEntry>& entries) {
+  std::set<std::int64_t> days;
+  for (const auto& e : entries) days.insert(day_of(e.start));
+  put_entries(db, BlockTable::kSummaries, host, entries);
+  for (const auto day : days) {
+    db.cached("INSERT OR IGNORE INTO rollup_pending(host_id, day) VALUES (?, ?)")
+        .with(host, day)
+        .run();
+  }
+}
 
 BatchOutcome store_batch(Database& db, const Batch& batch, const std::string& remote_address,
                          std::int64_t now) {

@@ -4,9 +4,11 @@
 // inventory sections with their history, dependency edges, and the utilisation summaries.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "collector/ingest/document.h"
 #include "collector/store/sqlite.h"
+#include "collector/store/summary_block.h"
 
 namespace sahab::collector {
 
@@ -14,6 +16,11 @@ enum class BatchOutcome { kStored, kDuplicate };
 
 BatchOutcome store_batch(Database& db, const Batch& batch, const std::string& remote_address,
                          std::int64_t now);
+
+// Adds utilisation entries of `host` (an agent's summaries, a source's performance samples) to
+// their blocks and marks their days for the daily rollups.
+void add_utilisation(Database& db, const std::string& host,
+                     const std::vector<SummaryEntry>& entries);
 
 inline constexpr std::int64_t kSecondsPerDay = 86'400;
 inline std::int64_t day_of(std::int64_t unix_seconds) {

@@ -17,6 +17,9 @@ struct FleetHostRow {
   // An imported host's sahab-fleet/1 object; for an agent host, what imports filled in (empty
   // when none).
   std::string imported_json;
+  // An imported host measured by a discovery source (performance history stored as utilisation
+  // summaries): the source's kind ("vcenter"); empty otherwise.
+  std::string measured_by;
 };
 // Calls `on_row` for every host, by id, as the rows are read: an imported host's document is in
 // memory only while it is handled. `on_row` may run other statements on `db`.

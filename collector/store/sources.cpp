@@ -166,4 +166,22 @@ SourceSighting record_source_hosts(Database& db, std::int64_t id, std::int64_t r
   return out;
 }
 
+std::map<std::string, std::optional<std::int64_t>> measured_until_of_imported(
+    Database& db, const std::vector<std::string>& host_ids) {
+  std::map<std::string, std::optional<std::int64_t>> out;
+  // The newest hour's block holds the newest end; rollups hold days past the raw retention.
+  Statement& s = db.cached(
+      "SELECT h.id, coalesce((SELECT max(b.last_end) FROM summary_blocks b WHERE b.host_id = h.id),"
+      " (SELECT max(r.last_end) FROM rollup_blocks r WHERE r.host_id = h.id)) "
+      "FROM hosts h WHERE h.id = ? AND h.source = 'import'");
+  for (const auto& id : host_ids) {
+    s.with(id);
+    if (s.step()) {
+      out[s.text(0)] = s.is_null(1) ? std::nullopt : std::optional(s.integer(1));
+    }
+    s.reset();
+  }
+  return out;
+}
+
 }  // namespace sahab::collector

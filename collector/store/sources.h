@@ -3,6 +3,7 @@
 // and the hosts each run saw. The password is stored sealed (collector/sources/secret_box.h) and
 // is never read back by anything but the run itself.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,5 +63,11 @@ struct SourceSighting {
 // Records that run `run` of source `id` saw `host_ids`.
 SourceSighting record_source_hosts(Database& db, std::int64_t id, std::int64_t run,
                                    const std::vector<std::string>& host_ids, std::int64_t now);
+
+// Of `host_ids`, the imported hosts (an agent's host is measured by its agent) with the end of
+// the newest utilisation summary stored for each (nullopt: none yet): where a source's next
+// performance query starts.
+std::map<std::string, std::optional<std::int64_t>> measured_until_of_imported(
+    Database& db, const std::vector<std::string>& host_ids);
 
 }  // namespace sahab::collector

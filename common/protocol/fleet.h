@@ -35,9 +35,11 @@ struct Utilisation {
   std::optional<double> window_days;
   std::optional<double> coverage;  // share of expected data points present, 0..1
   // The data points the percentiles were computed from, when the source gives a series (an
-  // import's time series: Migration Center's perfInfo); shown with the plan's confidence.
+  // import's time series: Migration Center's perfInfo; a vCenter's performance history: its
+  // summaries); shown with the plan's confidence.
   std::optional<int> samples;
-  // Who measured it: "agent" (sahab-agent, through the collector) or anything else an import
+  // Who measured it: "agent" (sahab-agent, through the collector), "vcenter" (a discovery
+  // source's performance history, docs/sources.md) or anything else an import
   // says ("import", "azure-migrate", ...); empty = not stated. Only agent data is retirement
   // evidence for production or high-criticality servers (docs/planner.md).
   std::string source;

@@ -4,6 +4,7 @@
 # nothing; a VM destroyed in the simulator is marked gone, not deleted; wrong credentials, an
 # unreachable port and an untrusted certificate each give a failed state with their reason; the
 # password is in no answer, no log line and not in clear in the database; non-admins get 403; a
+# month of each VM's performance history is read and the plan sizes the VMs on it; a
 # standalone ESXi host is read the same way; a run under way does not hold the collector's stop.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
@@ -34,6 +35,17 @@ wait_state() {
     ((SECONDS < deadline)) || fail "source $1 still $state"
     sleep 0.3
   done
+}
+started_of() { api "/api/v1/sources/$1" | json 'd["last_run"]["started_at"]'; }
+# wait_new_run ID STARTED: waits for a run of the source started after STARTED (its started_at
+# before the run was asked for: a performance run under way delays it) to end; prints its state.
+wait_new_run() {
+  local deadline=$((SECONDS + 900))
+  until [[ $(started_of "$1") != "$2" ]]; do
+    ((SECONDS < deadline)) || fail "source $1: the run asked for never started"
+    sleep 0.5
+  done
+  wait_state "$1"
 }
 metric() {  # metric NAME{LABELS}: its value on /metrics
   curl -fsS "$URL/metrics" | awk -v m="$1" 'index($0, m" ") == 1 {print $2}'
@@ -106,6 +118,65 @@ print(sum(1 for h in p['hosts'] if h['id'].startswith('vmware:')))")
 [[ $planned == 2000 ]] || fail "plan has $planned of the VMs"
 ok "the plan includes the 2,000 VMs"
 
+# --- performance history: the VMs sized on their samples ----------------------------------------
+# wait_performance ID: waits for the source's performance run after its inventory; prints its state.
+wait_performance() {
+  local deadline=$((SECONDS + 900)) state
+  while :; do
+    state=$(api "/api/v1/sources/$1" | json '(d["performance"] or {}).get("state", "")')
+    [[ $state == ok || $state == failed ]] && { echo "$state"; return; }
+    ((SECONDS < deadline)) || fail "source $1 performance still '$state'"
+    sleep 0.5
+  done
+}
+started=$SECONDS
+[[ $(wait_performance "$id") == ok ]] || fail "performance: $(api "/api/v1/sources/$id")"
+perf_seconds=$((SECONDS - started))
+api "/api/v1/sources/$id" | python3 -c "
+import json, sys
+p = json.load(sys.stdin)['performance']
+assert p['vms'] == 2000 and p['entries'] > 2000 * 4 * 100 and p['next_run'], p
+" || fail "performance status: $(api "/api/v1/sources/$id")"
+[[ $(metric "sahab_collector_source_performance_runs_total{outcome=\"ok\",source=\"lab\"}") == 1 ]] ||
+  fail "performance metric: $(curl -s "$URL/metrics" | grep source_perf)"
+api /api/v1/plan >"$WORK/plan.json"
+api /api/v1/fleet >"$WORK/fleet.json"
+python3 - "$WORK/plan.json" "$WORK/fleet.json" <<'PY' || fail "plan on performance data"
+import json, sys
+plan = json.load(open(sys.argv[1]))
+fleet = {h["id"]: h for h in json.load(open(sys.argv[2]))["hosts"]}
+vms = [h for h in plan["hosts"] if h["id"].startswith("vmware:")]
+assert len(vms) == 2000
+coverages = []
+for h in vms:
+    u = fleet[h["id"]]["utilisation"]
+    # A month of history at vCenter's levels, from vcenter. vcsim leaves zero values out of its
+    # series, and a series shorter than its samples is left out: coverage varies from VM to VM.
+    assert u["source"] == "vcenter" and u["samples"] > 0 and u["coverage"] > 0, u
+    assert u["window_days"] == 30 and 0 < u["cpu_ratio"]["p95"] <= 1, u
+    factors = {f["name"]: f for f in h["confidence_factors"]}
+    # Not the import-only confidence: no "no utilisation data" (-4), no imported-source star lost.
+    assert factors["source"]["value"] == "vcenter" and factors["source"]["effect"] == 0, factors
+    assert factors["coverage"]["value"] != "no utilisation data", factors
+    assert int(factors["data_points"]["value"]) == u["samples"], (factors, u)
+    assert h["confidence"] >= 2, (h["id"], h["confidence"], factors)
+    coverages.append(u["coverage"])
+coverages.sort()
+# The last 14 days (the raw retention) count at once; the older history once the maintenance has
+# rolled it up into daily rollups (every 5 min): until then a VM's month is about half covered.
+assert coverages[len(coverages) // 2] > 0.4, coverages[len(coverages) // 2]
+assert sum(1 for h in vms if "memory_ratio" in fleet[h["id"]]["utilisation"]) > 1000
+assert sum(1 for h in vms if "network_receive_bytes_per_second" in fleet[h["id"]]["utilisation"]) > 1000
+print(f"median coverage {coverages[len(coverages) // 2]:.2f}, lowest {coverages[0]:.2f}", file=sys.stderr)
+PY
+api "/api/v1/hosts/$(python3 -c "import json; print([h for h in json.load(open('$WORK/fleet.json'))['hosts'] if h['id'].startswith('vmware:')][0]['id'])")/utilisation?metric=cpu_ratio" |
+  python3 -c "
+import json, sys
+u = json.load(sys.stdin)
+assert u['window']['count'] > 0 and u['window']['summaries'] > 0, u
+" || fail "host utilisation API"
+ok "a month of performance history read for the 2,000 VMs ($perf_seconds s): the plan sizes them on it (source vcenter, data points, more than the import-only confidence)"
+
 [[ $(metric "sahab_collector_source_vms{source=\"lab\"}") == 2000 ]] || fail "vms metric: $(curl -s "$URL/metrics" | grep source_)"
 [[ $(metric "sahab_collector_source_runs_total{outcome=\"ok\",source=\"lab\"}") == 1 ]] ||
   fail "runs metric: $(curl -s "$URL/metrics" | grep source_)"
@@ -113,9 +184,9 @@ ok "sahab_collector_source_* metrics: one ok run, 2000 VMs, run took $(metric "s
 
 # --- a second run changes nothing ---------------------------------------------------------------
 before=$(sql "SELECT count(*), max(last_seen), (SELECT max(id) FROM audit_log) FROM hosts")
+prev=$(started_of "$id")
 [[ $(post "/api/v1/sources/$id/run" '') == 202 ]] || fail "run: $(cat "$WORK/reply.json")"
-sleep 0.5
-[[ $(wait_state "$id") == ok ]] || fail "second run"
+[[ $(wait_new_run "$id" "$prev") == ok ]] || fail "second run"
 [[ $(metric "sahab_collector_source_runs_total{outcome=\"ok\",source=\"lab\"}") == 2 ]] || fail "no second run"
 after=$(sql "SELECT count(*), max(last_seen), (SELECT max(id) FROM audit_log) FROM hosts")
 [[ $before == "$after" ]] || fail "second run changed the fleet: $before -> $after"
@@ -126,9 +197,9 @@ read -r gone_id gone_moref < <(python3 -c "
 import json; h = [h for h in json.load(open('$WORK/fleet.json'))['hosts'] if h['id'].startswith('vmware:')][7]
 print(h['id'], h['labels']['vmware.moref'])")
 vcsim_destroy_vm "$VCSIM_URL" reader "$PASSWORD" "$gone_moref"
+prev=$(started_of "$id")
 post "/api/v1/sources/$id/run" '' >/dev/null
-sleep 0.5
-[[ $(wait_state "$id") == ok ]] || fail "run after destroy"
+[[ $(wait_new_run "$id" "$prev") == ok ]] || fail "run after destroy"
 [[ $(api "/api/v1/sources/$id" | json 'd["last_run"]["vms"]') == 1999 ]] || fail "vms after destroy"
 api /api/v1/fleet | python3 -c "
 import json, sys
@@ -166,9 +237,9 @@ ok "wrong password, unreachable port, untrusted certificate: state failed with t
 [[ $(stat -c %a "$WORK/sources.key") == 600 ]] || fail "key file mode $(stat -c %a "$WORK/sources.key")"
 # PUT without a password keeps the stored one (the next run still logs in).
 METHOD=PUT post "/api/v1/sources/$id" "{\"name\": \"lab\", \"url\": \"$VCSIM_URL\", \"username\": \"reader\", \"tls\": {\"insecure\": true}}" >/dev/null
+prev=$(started_of "$id")
 post "/api/v1/sources/$id/run" '' >/dev/null
-sleep 0.5
-[[ $(wait_state "$id") == ok ]] || fail "run after PUT"
+[[ $(wait_new_run "$id" "$prev") == ok ]] || fail "run after PUT"
 ok "the password is in no answer, not in the log, sealed in the database; key file 0600; PUT keeps it"
 
 expect_status 200 -H "$API_AUTH" -X DELETE "$URL/api/v1/sources/$id"

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "collector/store/agents.h"
 #include "collector/store/batch_writer.h"
 #include "collector/store/imports.h"
+#include "collector/store/sources.h"
 #include "collector/store/store.h"
 #include "planner/config.h"
 #include "planner/plan.h"
@@ -320,4 +322,57 @@ TEST_CASE("fleet export: the streamed document is byte for byte the one dumped a
   const std::string text = streamed();
   CHECK(text == whole());
   CHECK(nlohmann::json::parse(text)["hosts"].size() == 8);
+}
+
+TEST_CASE("fleet export: a VM a vCenter source measured has its samples as utilisation") {
+  Fixture f;
+  f.store.write([](Database& db) {
+    for (const char* id : {"vmware:measured", "vmware:unmeasured", "imp-with-blocks"})
+      upsert_imported_host(db, {{"id", id}, {"cpu", {{"cores", 2}}}}, kNow);
+    agent(db, "agt-vm", "{}");
+    SourceConfig config;
+    config.name = "lab";
+    config.url = "https://vc.lab/sdk";
+    config.username = "reader";
+    config.password_sealed = "v1:00";
+    const auto source = *create_source(db, config, "test", kNow, kNow);
+    record_source_hosts(db, source, 1, {"vmware:measured", "vmware:unmeasured", "agt-vm"}, kNow);
+    // What a performance run writes: 2-h samples (120 summaries each) over the last day.
+    std::vector<SummaryEntry> entries;
+    for (int i = 1; i <= 12; ++i) {
+      SummaryEntry e{"cpu_ratio", kNow - i * 7200, kNow - (i - 1) * 7200, 120, 360, 0.25, 0.25, {}};
+      e.sketch.add(0.25, 360);
+      entries.push_back(e);
+    }
+    add_utilisation(db, "vmware:measured", entries);
+    // Blocks under an imported host no source saw (a stray write) make no utilisation.
+    add_utilisation(db, "imp-with-blocks", entries);
+  });
+  const json fleet = f.store.read([&f](Database& db) { return export_fleet(db, f.window); });
+  std::map<std::string, json> hosts;
+  for (const auto& h : fleet["hosts"]) hosts[h["id"]] = h;
+  const json& u = hosts.at("vmware:measured").at("utilisation");
+  CHECK(u["source"] == "vcenter");
+  CHECK(u["samples"] == 12 * 120);
+  CHECK(u["coverage"].get<double>() == doctest::Approx(1.0 / 30));
+  CHECK(u["cpu_ratio"]["p95"].get<double>() == doctest::Approx(0.25).epsilon(0.01));
+  CHECK_FALSE(hosts.at("vmware:unmeasured").contains("utilisation"));
+  CHECK_FALSE(hosts.at("imp-with-blocks").contains("utilisation"));
+  CHECK(hosts.at("agt-vm")["utilisation"]["source"] == "agent");
+  // The planner's fleet straight from the rows says the same.
+  const auto direct = f.direct();
+  const auto vm = std::find_if(direct.hosts.begin(), direct.hosts.end(),
+                               [](const auto& h) { return h.id == "vmware:measured"; });
+  REQUIRE(vm != direct.hosts.end());
+  CHECK(vm->utilisation->source == "vcenter");
+  CHECK(*vm->utilisation->samples == 12 * 120);
+
+  // Where the next performance run starts: the newest stored end of imported hosts only.
+  const auto since = f.store.read([](Database& db) {
+    return measured_until_of_imported(db,
+                                      {"vmware:measured", "vmware:unmeasured", "agt-vm", "nope"});
+  });
+  CHECK(since.size() == 2);
+  CHECK(since.at("vmware:measured") == kNow);
+  CHECK_FALSE(since.at("vmware:unmeasured").has_value());
 }

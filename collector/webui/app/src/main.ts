@@ -18,6 +18,7 @@ import { dependenciesPage } from './pages/dependencies';
 import { progressPage } from './pages/progress';
 import { wavePage } from './pages/wave';
 import { importsPage } from './pages/imports';
+import { sourcesPage } from './pages/sources';
 import { forgetPlan } from './plan';
 
 const root = document.getElementById('app') as HTMLElement;
@@ -39,6 +40,7 @@ function pageFor(address: string): Promise<HTMLElement> {
   const wave = route.match(/^\/waves\/([1-9][0-9]{0,5})$/);
   if (wave) return wavePage(Number(wave[1]));
   if (route === '/imports') return importsPage();
+  if (route === '/sources') return sourcesPage();
   return Promise.resolve(h('p', {}, t.notFound));
 }
 
@@ -85,6 +87,7 @@ function shell(content: Node): HTMLElement {
     void show();
   });
   const who = session();
+  // Sources are for admins only (the API refuses other roles): not shown to others.
   return h('div', { class: 'layout' },
     h('header', {}, h('span', { class: 'brand' }, t.appName), h('span', { class: 'muted' }, t.tagline),
       h('nav', {}, h('a', { href: '#/' }, t.navOverview), h('a', { href: '#/hosts' }, t.navHosts),
@@ -92,7 +95,8 @@ function shell(content: Node): HTMLElement {
         h('a', { href: '#/costs' }, t.navCosts), h('a', { href: '#/exports' }, t.navExports),
         h('a', { href: '#/agents' }, t.navAgents), h('a', { href: '#/progress' }, t.navProgress),
         // Imports write the fleet: admins only, as the API (POST /api/v1/import).
-        who?.role === 'admin' ? h('a', { href: '#/imports', 'data-testid': 'nav-imports' }, t.navImports) : null),
+        who?.role === 'admin' ? h('a', { href: '#/imports', 'data-testid': 'nav-imports' }, t.navImports) : null,
+        who?.role === 'admin' ? h('a', { href: '#/sources' }, t.navSources) : null),
       h('span', { class: 'spacer' }), who ? h('span', { 'data-testid': 'who' }, `${who.user} (${who.role})`) : null,
       language, who ? logout : null),
     h('main', {}, content));

@@ -17,6 +17,7 @@ export const zgh: Partial<Strings> = {
   navAgents: 'ⵉⵎⵙⵡⵓⵔⵉⵢⵏ',
   navProgress: 'ⴰⵎⵎⵓⵙⵙⵓ',
   navImports: 'ⴰⵙⴽⵛⵎ',
+  navSources: 'ⵉⵖⴱⵓⵍⴰ',
   language: 'ⵜⵓⵜⵍⴰⵢⵜ',
   logout: 'ⴼⴼⵖ',
 };
