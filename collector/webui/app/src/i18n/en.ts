@@ -637,7 +637,7 @@ export const en: Strings = {
   sourcePerfDone: (vms: string, at: string) => `${vms} VMs, ${at}`,
   sourcePerfFailed: (error: string) => `failed: ${error}`,
   sourceErrors: 'Errors',
-  sourceStates: { idle: 'never run', running: 'running', ok: 'ok', failed: 'failed' } as Record<string, string>,
+  sourceStates: { idle: 'never run', running: 'reading now', ok: 'ok', failed: 'last run failed' } as Record<string, string>,
   sourceReasons: {
     login: 'credentials refused', unreachable: 'unreachable', tls: 'certificate not trusted', timeout: 'timed out',
     too_large: 'answer too large', protocol: 'not a vSphere SDK', password: 'password to enter again',
