@@ -32,6 +32,8 @@
 #include <vector>
 
 #include "common/gzip.h"
+#include "common/protocol/report.h"
+#include "common/sketch.h"
 #include "common/timestamp.h"
 
 namespace {
@@ -102,42 +104,24 @@ std::string read_token(const std::string& path) {
 
 // --- what the simulated agents send -------------------------------------------------------------
 
-constexpr const char* kMetrics[] = {"cpu_ratio",
-                                    "memory_ratio",
-                                    "swap_ratio",
-                                    "disk_read_iops",
-                                    "disk_write_iops",
-                                    "disk_read_bytes_per_second",
-                                    "disk_write_bytes_per_second",
-                                    "network_receive_bytes_per_second",
-                                    "network_transmit_bytes_per_second",
-                                    "filesystem_used_ratio"};
-
-// The agent's sketch: log-spaced buckets of ratio 1.02 ("z" for zero), as
-// docs/agent-report-format.md.
-json sketch_of(const std::vector<double>& values) {
-  json sketch = json::object();
-  for (double v : values) {
-    const std::string key =
-        v <= 1e-9 ? "z" : std::to_string(static_cast<int>(std::ceil(std::log(v) / std::log(1.02))));
-    sketch[key] = sketch.value(key, 0) + 1;
-  }
-  return sketch;
-}
-
+// One summary of every utilisation metric the report format names (its field table is the
+// owner), four samples each as at the agent's 15 s sampling, sketched as the agent sketches.
 json summary_at(std::int64_t start, std::mt19937_64& rng) {
+  namespace report = sahab::protocol::report;
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   json metrics = json::object();
-  for (const char* metric : kMetrics) {
-    const double scale = std::string_view(metric).ends_with("ratio") ? 1.0 : 1e6;
-    std::vector<double> values(4);
-    for (double& v : values) v = unit(rng) * scale;
-    double sum = 0;
-    for (double v : values) sum += v;
-    metrics[metric] = {{"count", 4},
-                       {"mean", sum / 4},
-                       {"max", *std::max_element(values.begin(), values.end())},
-                       {"sketch", sketch_of(values)}};
+  for (const report::UtilisationMetric& metric : report::kUtilisationMetrics) {
+    const double scale = metric.max == 1 ? 1.0 : 1e6;
+    sahab::Sketch sketch;
+    double sum = 0, max = 0;
+    for (int i = 0; i < 4; ++i) {
+      const double v = unit(rng) * scale;
+      sketch.add(v);
+      sum += v;
+      max = std::max(max, v);
+    }
+    metrics[std::string(metric.name)] = {
+        {"count", 4}, {"mean", sum / 4}, {"max", max}, {"sketch", sketch.to_json()}};
   }
   return {{"start", sahab::format_rfc3339(start)},
           {"end", sahab::format_rfc3339(start + 60)},
