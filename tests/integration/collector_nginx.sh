@@ -12,14 +12,8 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 start_collector --http.trusted-proxy 127.0.0.1
 collector_port="${URL##*:}"
 
-tls="$WORK/tls"; mkdir -p "$tls"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Sahab test CA" \
-  -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/collector.key" \
-  -out "$tls/collector.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$tls/san.ext"
-openssl x509 -req -in "$tls/collector.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
-  -days 2 -extfile "$tls/san.ext" -out "$tls/collector.crt" 2>/dev/null
+tls="$WORK/tls"
+make_test_tls "$tls"
 
 # A client certificate for mutual TLS, from the same CA.
 openssl req -newkey rsa:2048 -nodes -subj "/CN=agent" -keyout "$tls/agent.key" -out "$tls/agent.csr" 2>/dev/null

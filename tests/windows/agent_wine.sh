@@ -177,14 +177,8 @@ ok "the spool survives a kill -9 and replays: $count batches, sequences 1..$high
 # made here) in front of the collector. With the CA file the pushes go through; without it the
 # machine's ROOT store is used (Wine fills it from this machine's CAs), which does not hold the
 # test CA: refused, saying why.
-tls="$WORK/tls"; mkdir -p "$tls"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Sahab test CA" \
-  -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/collector.key" \
-  -out "$tls/collector.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$tls/san.ext"
-openssl x509 -req -in "$tls/collector.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
-  -days 2 -extfile "$tls/san.ext" -out "$tls/collector.crt" 2>/dev/null
+tls="$WORK/tls"
+make_test_tls "$tls"
 tls_port=$(free_port)
 write_nginx_conf "$WORK/nginx" 64 <<CONF
   server {
