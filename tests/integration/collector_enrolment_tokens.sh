@@ -8,10 +8,6 @@ source "$(dirname "$0")/collector_lib.sh"
 viewer_hash="$(echo 'viewer-password-1' | "$COLLECTOR" hash-password)"
 admin_hash="$(echo 'admin-password-1' | "$COLLECTOR" hash-password)"
 start_collector --ui.user "vera:viewer:$viewer_hash" --ui.user "ada:admin:$admin_hash"
-login() {  # login USER PASSWORD JAR: prints the CSRF token
-  curl -fsS -c "$3" -H 'Content-Type: application/json' -d "{\"user\":\"$1\",\"password\":\"$2\"}" \
-    "$URL/api/v1/login" | json 'd["csrf_token"]'
-}
 vera_csrf="$(login vera viewer-password-1 "$WORK/vera")"
 ada_csrf="$(login ada admin-password-1 "$WORK/ada")"
 as_ada=(-b "$WORK/ada" -H "X-CSRF-Token: $ada_csrf" -H 'Content-Type: application/json')

@@ -19,27 +19,10 @@ start_collector --planner.config "$SRC/configs/planner.yaml" --planner.metrics-i
 "$BIN_DIR/sahab-planner" generate-fleet --hosts 300 --seed 7 --out "$WORK/fleet.json"
 curl -fsS -H "$API_AUTH" -H 'Content-Type: application/json' --data-binary @"$WORK/fleet.json" \
   "$URL/api/v1/import" >/dev/null
-login() {  # login USER PASSWORD JAR: prints the CSRF token
-  curl -fsS -c "$3" -H 'Content-Type: application/json' \
-    -d "{\"user\":\"$1\",\"password\":\"$2\"}" "$URL/api/v1/login" | json 'd["csrf_token"]'
-}
 vera=$(login vera viewer-password-1 "$WORK/vera")
 paul=$(login paul planner-password-1 "$WORK/paul")
 pia=$(login pia planner-password-2 "$WORK/pia")
 ada=$(login ada admin-password-1 "$WORK/ada")
-as() {  # as USER METHOD PATH [BODY]: prints "STATUS BODY" for a signed-in user
-  local user="$1" method="$2" path="$3" body="${4-}" token
-  token="${!user}"
-  curl -s -o "$WORK/answer.json" -w '%{http_code}' -b "$WORK/$user" -H "X-CSRF-Token: $token" \
-    -H 'Content-Type: application/json' -X "$method" ${body:+-d "$body"} "$URL$path"
-}
-expect() {  # expect STATUS USER METHOD PATH [BODY]: the answer must have STATUS
-  local want="$1"; shift
-  local got
-  got=$(as "$@")
-  [[ "$got" == "$want" ]] || fail "$* -> HTTP $got (want $want): $(cat "$WORK/answer.json")"
-}
-code() { json 'd["code"]' <"$WORK/answer.json"; }
 
 # Nothing to track before a baseline.
 expect 404 vera GET /api/v1/waves

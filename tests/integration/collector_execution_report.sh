@@ -19,26 +19,9 @@ start_collector --planner.config "$SRC/configs/planner.yaml" --planner.metrics-i
   --ui.user "vera:viewer:$(hash_of viewer-password-1)" \
   --ui.user "paul:planner:$(hash_of planner-password-1)" \
   --ui.user "pia:planner:$(hash_of planner-password-2)"
-login() {  # login USER PASSWORD JAR: prints the CSRF token
-  curl -fsS -c "$3" -H 'Content-Type: application/json' \
-    -d "{\"user\":\"$1\",\"password\":\"$2\"}" "$URL/api/v1/login" | json 'd["csrf_token"]'
-}
 vera=$(login vera viewer-password-1 "$WORK/vera")
 paul=$(login paul planner-password-1 "$WORK/paul")
 pia=$(login pia planner-password-2 "$WORK/pia")
-as() {  # as USER METHOD PATH [BODY]: prints the HTTP status; the answer in $WORK/answer.json
-  local user="$1" method="$2" path="$3" body="${4-}" token
-  token="${!user}"
-  curl -s -o "$WORK/answer.json" -w '%{http_code}' -b "$WORK/$user" -H "X-CSRF-Token: $token" \
-    -H 'Content-Type: application/json' -X "$method" ${body:+-d "$body"} "$URL$path"
-}
-expect() {  # expect STATUS USER METHOD PATH [BODY]
-  local want="$1"; shift
-  local got
-  got=$(as "$@")
-  [[ "$got" == "$want" ]] || fail "$* -> HTTP $got (want $want): $(head -c 800 "$WORK/answer.json")"
-}
-code() { json 'd["code"]' <"$WORK/answer.json"; }
 
 # The servers, as their agents report them. Sources run in Rabat; their targets run in the cloud
 # under their own ids (strategy=retain: they are not planned to move again). A source's

@@ -51,3 +51,27 @@ PY
   python3 "$PUSH" doc "$1" 1 --inventory "$WORK/inv-$1.json" >"$WORK/batch-$1.json"
   [[ "$(ingest "$cred" "$WORK/batch-$1.json")" == 200 ]] || fail "ingest $1: $(cat "$WORK/reply.json")"
 }
+
+# Signed-in web UI users against the API, as the browser calls it (session cookie + CSRF token).
+# login USER PASSWORD JAR: signs in, keeps the cookie in JAR, prints the CSRF token.
+login() {
+  curl -fsS -c "$3" -H 'Content-Type: application/json' \
+    -d "{\"user\":\"$1\",\"password\":\"$2\"}" "$URL/api/v1/login" | json 'd["csrf_token"]'
+}
+# as USER METHOD PATH [BODY]: USER's request (cookie jar $WORK/USER, CSRF token in the variable
+# named USER); prints the HTTP status, leaves the answer in $WORK/answer.json.
+as() {
+  local user="$1" method="$2" path="$3" body="${4-}" token
+  token="${!user}"
+  curl -s -o "$WORK/answer.json" -w '%{http_code}' -b "$WORK/$user" -H "X-CSRF-Token: $token" \
+    -H 'Content-Type: application/json' -X "$method" ${body:+-d "$body"} "$URL$path"
+}
+# expect STATUS USER METHOD PATH [BODY]: as, and the answer must have STATUS.
+expect() {
+  local want="$1"; shift
+  local got
+  got=$(as "$@")
+  [[ "$got" == "$want" ]] || fail "$* -> HTTP $got (want $want): $(head -c 2000 "$WORK/answer.json")"
+}
+# code: the error code of the last answer.
+code() { json 'd["code"]' <"$WORK/answer.json"; }

@@ -173,10 +173,6 @@ api /api/v1/plan/summary >"$WORK/summary2.json"
 ok "the plan cache is kept across requests and dropped after an import"
 
 # Scenarios and roles.
-login() {  # login USER PASSWORD JAR: prints the CSRF token
-  curl -fsS -c "$3" -H 'Content-Type: application/json' \
-    -d "{\"user\":\"$1\",\"password\":\"$2\"}" "$URL/api/v1/login" | json 'd["csrf_token"]'
-}
 vera=$(login vera viewer-password-1 "$WORK/vera")
 paul=$(login paul planner-password-1 "$WORK/paul")
 scenario='{"description": "3-year commitment", "parameters": {"costs": {"commitment": "3y"}}}'
