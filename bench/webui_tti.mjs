@@ -26,6 +26,7 @@ const pages = [
   ['Costs', '/costs', '[data-testid=cost-on-premises]'],
   ['Exports', '/exports', '[data-testid=export-fleet-csv]'],
   ['Progress', '/progress', '[data-testid=progress-waves] tbody tr'],
+  ['Retired in place', '/retirements', '[data-testid=retirements-hosts] tbody tr'],
 ];
 
 const bulkWave = Number(process.env.BULK_WAVE ?? 0);
