@@ -10,7 +10,8 @@
 // scheduled, an illegal change refused, the count updated), the
 // difference after the fleet changed and a wave adopted, the viewer's read-only wave; then the
 // same walk in Arabic, right to left (dir=rtl, navigation on the right, tables mirrored, no text
-// cut, no French or English left). Time to interactive of the Progress page and a wave's page.
+// cut, no French or English left); the same pages in Amazigh (Tifinagh navigation, French through
+// the catalogue's review marker). Time to interactive of the Progress page and a wave's page.
 // Screenshots under build/webui-screenshots/webui_execution/.
 // Env: as webui_harness.mjs, plus ADMIN_PASSWORD, VIEWER_PASSWORD, EXTRA_FLEET (a fleet document
 // adding hosts, to change the live plan).
@@ -435,6 +436,22 @@ try {
   ok(`in Arabic: the refusal worded in Arabic, wave ${arabicWave} scheduled then in progress, the Progress page's figures the API's ` +
     `(${arabic.rows} places), ${arabicOff.hostname} retired in place; right to left, navigation on the right, ${columns} and ` +
     `${retirementColumns} columns mirrored, no text cut, no French or English`);
+
+  // Amazigh: the execution pages through its catalogue, marked for native review: the navigation
+  // in Tifinagh, every other string French through the marker, never a key or "undefined".
+  await page.selectOption('[data-testid=language]', 'zgh');
+  await page.waitForSelector('html[lang=zgh][dir=ltr]');
+  for (const [route, ready, title] of [['#/progress', '[data-testid=progress-waves] tbody tr', 'Avancement de la migration'],
+    [`#/waves/${arabicWave}`, '[data-testid=wave-hosts] tbody tr', `Vague ${arabicWave}`],
+    ['#/retirements', '[data-testid=retirements-hosts] tbody tr', 'Retraits sur place']]) {
+    await page.goto(`${url}/${route}`);
+    await page.waitForSelector(ready);
+    check(await page.textContent('h1') === title, `zgh ${route}: the French title through the marker: ${await page.textContent('h1')}`);
+    const navigation = await page.locator('header nav a').allTextContents();
+    check(navigation.every((n) => /^[\u2d30-\u2d7f ]+$/u.test(n)), `zgh ${route}: navigation in Tifinagh: ${navigation.join(' | ')}`);
+    check(!/undefined|\[object /.test(await page.textContent('main, body')), `zgh ${route}: a string missing`);
+  }
+  ok('in Amazigh: Progress, a wave and Retired in place with the navigation in Tifinagh, the rest French through the review marker');
 
   await page.selectOption('[data-testid=language]', 'fr');  // leave the profile in French
   await page.waitForSelector('html[lang=fr][dir=ltr]');
