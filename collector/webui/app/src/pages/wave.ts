@@ -94,8 +94,9 @@ function showOutcome(message: HTMLElement, outcome: Outcome): void {
   message.setAttribute('role', outcome.error ? 'alert' : 'status');
 }
 
-// The status change form. `changed` reloads the wave after a change, or after a refusal that says
-// the wave moved on (409 stale_version), so the versions shown are current again.
+// The status change form: `options` the bulk scopes (none on a page that changes one host at a
+// time), `states` the track's. `changed` reloads the hosts after a change, or after a refusal that
+// says they moved on (409 stale_version), so the versions shown are current again.
 function changeForm(options: ScopeOption[], states: readonly MigrationState[], initial: MigrationState, said: Outcome | null,
   changed: (outcome: Outcome) => void): ChangeForm {
   const scope = h('select', { name: 'scope', 'data-testid': 'change-scope' },
