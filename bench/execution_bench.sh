@@ -24,10 +24,8 @@ head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/token"
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/enrolment-token"
 AUTH="Authorization: Bearer $(cat "$WORK/token")"
 
-# The shipped planner.yaml with a first wave of up to 500 hosts (10 teams of 50), then waves of 25.
-sed -e 's/^  ramp: .*/  ramp: [500, 25]/' -e 's/^  teams: .*/  teams: 10/' \
-  -e 's/^  hosts_per_team: .*/  hosts_per_team: 50/' -e 's/^  pilot_waves: .*/  pilot_waves: 0/' \
-  -e "s#^  dir: catalogs#  dir: $ROOT/configs/catalogs#" "$ROOT/configs/planner.yaml" >"$WORK/planner.yaml"
+# Programme scale: a first wave of up to 500 hosts, then waves of 25.
+"$ROOT/bench/programme_planner.sh" >"$WORK/planner.yaml"
 "$BUILD_DIR/bin/sahab-planner" generate-fleet --hosts "$HOSTS" --seed 1 --out "$WORK/fleet.json"
 start_collector() {
   "$BUILD_DIR/bin/sahab-collector" --listen "127.0.0.1:$PORT" --db "$WORK/sahab.db" \
@@ -53,46 +51,7 @@ curl -fsS -X PUT -H "$AUTH" -H 'Content-Type: application/json' -d '{"target_hos
 # A year of history for every tracked host outside the measured wave, written straight into the
 # store while the collector is stopped (the API would stamp every change "now").
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
-python3 - "$WORK/sahab.db" "$wave" <<'PY'
-import random, sqlite3, sys, time
-db, measured = sqlite3.connect(sys.argv[1]), int(sys.argv[2])
-random.seed(1)
-now = int(time.time())
-hosts = db.execute("SELECT host_id, wave, strategy FROM baseline_hosts WHERE baseline_id = 1 "
-                   "AND (wave > 0 OR strategy = 'retire') AND wave <> ?", (measured,)).fetchall()
-MOVE = ["scheduled", "in_progress", "cut_over", "validated", "retired"]
-history = status = 0
-for host, wave, strategy in hosts:
-    # Earlier waves are further along; every host has at least a schedule, most a re-schedule.
-    steps = ["scheduled", "scheduled"]
-    if strategy == "retire":
-        steps += ["retired"] if random.random() < 0.6 else ["blocked", "scheduled"]
-    else:
-        done = len(MOVE) if wave < 200 else random.randint(1, len(MOVE) - 1)
-        steps += MOVE[1:done]
-        if random.random() < 0.1 and steps[-1] in ("in_progress", "cut_over"):
-            steps += ["rolled_back", "scheduled", "in_progress"]
-        if random.random() < 0.1 and steps[-1] == "scheduled":
-            steps += ["blocked", "scheduled"]
-    at, state = now - 365 * 86400 + random.randint(0, 30 * 86400), "planned"
-    for to in steps:
-        at += random.randint(86400, 20 * 86400)
-        date = time.strftime("%Y-%m-%d", time.gmtime(at + 14 * 86400)) if to == "scheduled" else ""
-        cur = db.execute("INSERT INTO migration_history(baseline_id, host_id, from_state, to_state, "
-                         "scheduled_for, note, actor, at) VALUES (1, ?, ?, ?, ?, 'bench', 'paul', ?)",
-                         (host, state, to, date, min(at, now)))
-        history += 1
-        db.execute("INSERT INTO migration_status(host_id, state, scheduled_for, note, changed_by, "
-                   "changed_at, version) VALUES (?, ?, ?, 'bench', 'paul', ?, ?) ON CONFLICT(host_id) "
-                   "DO UPDATE SET state = excluded.state, scheduled_for = CASE WHEN "
-                   "excluded.scheduled_for <> '' THEN excluded.scheduled_for ELSE scheduled_for END, "
-                   "changed_at = excluded.changed_at, version = excluded.version",
-                   (host, to, date, min(at, now), cur.lastrowid))
-        state = to
-    status += 1
-db.commit()
-print(f"history: {history} changes of {status} hosts over the past year")
-PY
+python3 "$ROOT/bench/status_history.py" "$WORK/sahab.db" "$wave"
 start_collector
 echo "$HOSTS hosts, $waves waves; largest wave $wave: $size hosts"
 

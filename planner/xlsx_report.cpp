@@ -89,7 +89,11 @@ void write_xlsx(const std::vector<XlsxSheet>& sheets, const std::string& currenc
   try {
     const Formats formats = make_formats(book, currency);
     for (const auto& [name, write] : sheets) {
-      Sheet sheet(workbook_add_worksheet(book, name.c_str()), formats);
+      lxw_worksheet* added = workbook_add_worksheet(book, name.c_str());
+      // NULL for a name Excel refuses (over 31 characters, a duplicate, one of []:*?/ or a
+      // backslash): writing into it would dereference NULL.
+      if (!added) throw FileError(file.string() + ": no sheet can be named '" + name + "'");
+      Sheet sheet(added, formats);
       write(sheet);
     }
   } catch (...) {

@@ -43,6 +43,7 @@ struct ProgressFigures {
   double planned_monthly_cost = 0;            // the baseline's cloud cost of these hosts
   double committed_monthly_cost = 0;          // the same of the hosts cut over or later
   std::int64_t retired_servers = 0;           // on-premises servers switched off
+  std::int64_t retired_in_place = 0;          // of them, those the plan retires (no wave)
   double retired_on_premises_monthly_cost = 0;
   ProgressFigures();
   void add(const ProgressRow& row);

@@ -320,6 +320,7 @@ json figures_json(const ProgressFigures& f) {
           {"planned_monthly_cost", money(f.planned_monthly_cost)},
           {"committed_monthly_cost", money(f.committed_monthly_cost)},
           {"retired_servers", f.retired_servers},
+          {"retired_in_place", f.retired_in_place},
           {"retired_on_premises_monthly_cost", money(f.retired_on_premises_monthly_cost)}};
 }
 
@@ -364,6 +365,7 @@ void ProgressFigures::add(const ProgressRow& row) {
     validated += row.hosts;
   if (state == MigrationState::kRetired) {
     retired_servers += row.hosts;
+    if (!row.moving) retired_in_place += row.hosts;
     retired_on_premises_monthly_cost += row.on_premises_monthly_cost;
   }
 }

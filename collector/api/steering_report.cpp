@@ -92,9 +92,15 @@ SteeringReport gather(Context& ctx, ValidationCache& validations, const Baseline
   return r;
 }
 
-// How the tables name their columns, states and rules: the workbook keeps the API's names (stable
-// for the scripts that read it), the HTML words them in the reader's language.
+// How the tables name their columns, states and rules: the messages catalogue's steering.* words
+// in the reader's language, in the workbook as in the HTML.
 using Label = std::function<std::string(const std::string& key)>;
+
+Label label_in(Language language) {
+  return [language](const std::string& key) {
+    return planner::words(planner::say("steering." + key), language);
+  };
+}
 
 void summary_table(const SteeringReport& r, const Label& label, TableSink& t) {
   t.text(label("figure")).text(label("value")).end();
@@ -159,25 +165,26 @@ void regressions_table(const SteeringReport& r, const Label& label, TableSink& t
   }
 }
 
-// The xlsx's labels: the keys themselves; states and rules without their prefix.
-std::string key_label(const std::string& key) { return key.substr(key.find('.') + 1); }
-
-std::vector<planner::XlsxSheet> workbook(const SteeringReport& r) {
-  const Label label = key_label;
+// A sheet per table, named as the HTML's sections (each name fits Excel's 31 characters in every
+// language: write_xlsx refuses one that does not).
+std::vector<planner::XlsxSheet> workbook(const SteeringReport& r, Language language) {
+  const Label label = label_in(language);
   using Level = std::pair<const char*, const std::map<std::vector<std::string>, ProgressFigures>*>;
   std::vector<planner::XlsxSheet> sheets = {
-      {"Summary", [&r, label](TableSink& t) { summary_table(r, label, t); }}};
-  const Level levels[] = {{"Regions", &r.progress.regions},
-                          {"Provinces", &r.progress.provinces},
-                          {"Communes", &r.progress.communes}};
+      {label("summary"), [&r, label](TableSink& t) { summary_table(r, label, t); }}};
+  const Level levels[] = {{"by_region", &r.progress.regions},
+                          {"by_province", &r.progress.provinces},
+                          {"by_commune", &r.progress.communes}};
   std::size_t depth = 0;
   for (const auto& [name, places] : levels) {
-    sheets.push_back({name, [places, depth = ++depth, label](TableSink& t) {
+    sheets.push_back({label(name), [places, depth = ++depth, label](TableSink& t) {
                         places_table(*places, depth, label, t);
                       }});
   }
-  sheets.push_back({"Waves in flight", [&r, label](TableSink& t) { waves_table(r, label, t); }});
-  sheets.push_back({"Regressions", [&r, label](TableSink& t) { regressions_table(r, label, t); }});
+  sheets.push_back(
+      {label("waves_in_flight"), [&r, label](TableSink& t) { waves_table(r, label, t); }});
+  sheets.push_back(
+      {label("regressions"), [&r, label](TableSink& t) { regressions_table(r, label, t); }});
   return sheets;
 }
 
@@ -231,9 +238,7 @@ std::string html(const SteeringReport& r, Language language) {
   const auto say = [language](const std::string& key, std::vector<planner::Param> params = {}) {
     return text::markup_escape(planner::words(planner::say("steering." + key, params), language));
   };
-  const Label label = [language](const std::string& key) {
-    return planner::words(planner::say("steering." + key), language);
-  };
+  const Label label = label_in(language);
   std::ostringstream o;
   o << "<!DOCTYPE html>\n<html lang=\"" << planner::code(language) << '"'
     << (language == Language::kArabic ? " dir=\"rtl\"" : "")
@@ -311,8 +316,9 @@ http::Response report(Context& ctx, ValidationCache& validations, const http::Re
   http::Response out;
   if (format == "xlsx") {
     // The library writes files only: the workbook goes through a private temporary file.
-    out = http::Response::text(200, planner::xlsx_bytes(workbook(r), baseline->currency,
-                                                        std::filesystem::temp_directory_path()));
+    out = http::Response::text(
+        200, planner::xlsx_bytes(workbook(r, std::get<Language>(language)), baseline->currency,
+                                 std::filesystem::temp_directory_path()));
     out.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     out.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + stem + ".xlsx\"");
   } else {

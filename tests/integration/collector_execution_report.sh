@@ -8,8 +8,9 @@
 #   show on the wave's page;
 # - a host the plan retires in place goes planned -> retired through its own track (the move's
 #   states are 409), two architects racing on it lose nothing;
-# - the weekly steering report as .xlsx (read back with openpyxl against /api/v1/progress) and as
-#   printable HTML in the reader's language, with a hostile host name and place escaped.
+# - the weekly steering report as .xlsx (read back with openpyxl against /api/v1/progress, its
+#   sheet names and headers from the unzipped XML) and as printable HTML, both in the reader's
+#   language, with a hostile host name and place escaped.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 SRC="${SAHAB_SOURCE_DIR:?}"
@@ -229,6 +230,7 @@ import json, sys
 t = json.load(open(sys.argv[1]))["total"]
 assert t["hosts"] == 3 and t["moving_hosts"] == 2 and t["moved"] == 0, t
 assert t["states"]["retired"] == 1 and t["retired_servers"] == 1 and t["states"]["in_progress"] == 1, t
+assert t["retired_in_place"] == 1, t
 assert t["retired_on_premises_monthly_cost"] > 0, t
 PY
 curl -fsS "$URL/metrics" >"$WORK/metrics.txt"
@@ -247,12 +249,22 @@ grep -qi '^content-type: application/vnd.openxmlformats-officedocument.spreadshe
   fail "xlsx headers: $(cat "$WORK/xlsx.headers")"
 grep -qi 'filename="sahab-steering-....-..-..\.xlsx"' "$WORK/xlsx.headers" || fail "xlsx name: $(cat "$WORK/xlsx.headers")"
 api "/api/v1/waves/$wave" >"$WORK/wave.json"
-python3 "$(dirname "$0")/steering_xlsx.py" "$WORK/steering.xlsx" "$WORK/progress.json" "$WORK/wave.json" ||
-  fail "the steering workbook differs from /api/v1/progress"
-ok "GET /api/v1/progress/report?format=xlsx: openpyxl reads the progress figures, the wave in flight and the regressions"
+python3 "$(dirname "$0")/steering_xlsx.py" "$WORK/steering.xlsx" "$WORK/progress.json" "$WORK/wave.json" fr ||
+  fail "the steering workbook differs from /api/v1/progress or is not in French"
+ok "GET /api/v1/progress/report?format=xlsx: in French (vera chose no language), sheets and headers from the catalogue; openpyxl reads the progress figures, the wave in flight and the regressions"
+
+# The workbook in the reader's language (vera chose Arabic), ?lang= over it; zgh reads French.
+expect 200 vera PUT /api/v1/me/preferences '{"language": "ar"}'
+curl -fsS -o "$WORK/steering-ar.xlsx" -b "$WORK/vera" "$URL/api/v1/progress/report?format=xlsx"
+curl -fsS -o "$WORK/steering-en.xlsx" -b "$WORK/vera" "$URL/api/v1/progress/report?format=xlsx&lang=en"
+curl -fsS -o "$WORK/steering-zgh.xlsx" -b "$WORK/vera" "$URL/api/v1/progress/report?format=xlsx&lang=zgh"
+for lang in ar en zgh; do
+  python3 "$(dirname "$0")/steering_xlsx.py" "$WORK/steering-$lang.xlsx" "$WORK/progress.json" "$WORK/wave.json" "$lang" ||
+    fail "the steering workbook in $lang"
+done
+ok "GET /api/v1/progress/report?format=xlsx in Arabic for vera, ?lang=en over it, zgh in French: sheet names, headers, states and rules from the catalogue"
 
 # HTML: the reader's language (vera chose Arabic), ?lang= over it, everything escaped.
-expect 200 vera PUT /api/v1/me/preferences '{"language": "ar"}'
 curl -fsS -D "$WORK/html.headers" -o "$WORK/steering-ar.html" -b "$WORK/vera" "$URL/api/v1/progress/report?format=html"
 curl -fsS -o "$WORK/steering-en.html" -b "$WORK/vera" "$URL/api/v1/progress/report?format=html&lang=en"
 curl -fsS -o "$WORK/steering-fr.html" -H "$API_AUTH" "$URL/api/v1/progress/report"

@@ -1,23 +1,26 @@
 // The web UI in Arabic (issue 20), on the demo fleet: the language chosen on the sign-in page and
 // remembered; then the walk of the French test (Overview, Hosts, a host, Plan, Costs, Dependencies,
-// Exports) right to left: <html dir=rtl lang=ar>, the navigation on the right, table columns
+// Exports; then Imports with the shared RVTools sample previewed and Sources with a vCenter row)
+// right to left: <html dir=rtl lang=ar>, the navigation on the right, table columns
 // mirrored (the first at the right), no label or button cut (scrollWidth <= clientWidth), no
 // string of the French or English catalogues nor of the planner's French or English left, Latin
 // digits (ar-MA), the planner's reasons and the printable report in Arabic, every Arabic glyph
 // drawn with a font that has it; the choice kept for the user on the collector. Then Amazigh: the navigation in Tifinagh, left to right, drawn
 // with a font that has Tifinagh (no tofu). Screenshots kept under build/webui-screenshots/.
 // Env: as webui_harness.mjs, plus ADMIN_PASSWORD, AGENT_HOST_ID, ARABIC_FONTS, TIFINAGH_FONTS
-// (the fontconfig families that cover each script, '|'-separated).
-import { env, url, ok, check, planApi, openBrowser, pageLayout } from './webui_harness.mjs';
+// (the fontconfig families that cover each script, '|'-separated), RVTOOLS_WORKBOOK (the shared
+// sample) and UNREACHABLE_VCENTER (a URL nothing listens on).
+import { env, url, ok, check, api, planApi, openBrowser, pageLayout, columnsRightToLeft } from './webui_harness.mjs';
 import { englishInText, englishOnPage, foreignStrings, plannerStrings } from './webui_catalogue.mjs';
 
 const { context, page, accessible, signIn, screenshot, finish } = await openBrowser();
 const foreign = await foreignStrings('ar', ['fr', 'en']);
 check(foreign.length > 500, `French and English strings to look for: ${foreign.length}`);
 const kMenu = '[data-testid=language]';  // names each language in itself
-// Not read by the check: the menu, and the page's <noscript> (French, Arabic and English, shown
-// only without JavaScript, before any language is known).
-const kNotPageLanguage = `${kMenu}, noscript`;
+// Not read by the check: the menu, the page's <noscript> (French, Arabic and English, shown only
+// without JavaScript, before any language is known), and a source's errors, the collector's and
+// vCenter's own English marked lang=en (the Sources check below reads them as the API's).
+const kNotPageLanguage = `${kMenu}, noscript, [data-testid=source-errors][lang=en]`;
 
 // [name, route, selector shown once the page is complete]
 const pages = [
@@ -68,9 +71,8 @@ try {
 
   const leaks = [];
   const cuts = [];
-  for (const [name, route, ready] of pages) {
-    await page.goto(`${url}/${route}`);
-    await page.waitForSelector(ready, { timeout: 60000 });
+  // The page shown now, right to left: what every Arabic page must be; a screenshot kept.
+  async function arabicPage(name) {
     const seen = await layout();
     check(seen.dir === 'rtl' && seen.lang === 'ar', `${name}: dir=${seen.dir} lang=${seen.lang}`);
     check(await page.title() === 'سحاب', `${name}: title ${await page.title()}`);
@@ -85,6 +87,11 @@ try {
     check(!digits, `${name}: Arabic-Indic digits (ar-MA writes Latin digits)`);
     await screenshot(`ar-${name}`, { fullPage: true });
   }
+  for (const [name, route, ready] of pages) {
+    await page.goto(`${url}/${route}`);
+    await page.waitForSelector(ready, { timeout: 60000 });
+    await arabicPage(name);
+  }
   check(cuts.length === 0, `cut text: ${cuts.join(' | ')}`);
   check(leaks.length === 0, `French or English on Arabic pages: ${leaks.join(' | ')}`);
   ok(`${pages.length} Arabic pages right to left, navigation on the right, no label or button cut, none of ${foreign.length} French or English strings, Latin digits`);
@@ -92,13 +99,59 @@ try {
   // Tables mirrored: the first column (the host name) is the rightmost.
   await page.goto(`${url}/#/hosts`);
   await page.waitForSelector('[data-testid=hosts-table] tbody tr');
-  const columns = await page.$$eval('[data-testid=hosts-table] thead th', (ths) => ths.map((th) => th.getBoundingClientRect().toJSON()));
-  check(columns.length > 3 && columns.every((c, i) => i === 0 || c.right <= columns[i - 1].left + 1),
-    `columns from right to left: ${columns.map((c) => Math.round(c.left)).join(', ')}`);
+  const columns = await columnsRightToLeft(page, '[data-testid=hosts-table]');
+  check(columns.mirrored, `columns from right to left: ${columns.lefts}`);
   const name = await page.$eval('[data-testid=hosts-table] tbody tr td a', (a) => ({ dir: a.dir, text: a.textContent }));
   check(name.dir === 'auto', `a host name keeps its own direction (dir=auto): ${JSON.stringify(name)}`);
-  ok(`the Hosts table is mirrored: ${columns.length} columns from right to left; host names isolated`);
+  ok(`the Hosts table is mirrored: ${columns.count} columns from right to left; host names isolated`);
   await accessible('hosts (Arabic)');
+
+  // Imports with real content: the shared RVTools sample previewed (its counts, its 19 rows, the
+  // VM matched to a known server), right to left, the rows' table mirrored.
+  await page.goto(`${url}/#/imports`);
+  await page.waitForSelector('[data-testid=import-file]');
+  await page.setInputFiles('[data-testid=import-file]', env('RVTOOLS_WORKBOOK'));
+  await page.click('[data-testid=import-preview]');
+  await page.waitForSelector('[data-testid=import-confirm]', { timeout: 60000 });
+  const previewRows = await page.locator('[data-testid=import-hosts] tbody tr').count();
+  check(previewRows === 19, `the sample's 19 VMs previewed: ${previewRows}`);
+  const importColumns = await columnsRightToLeft(page, '[data-testid=import-hosts]');
+  check(importColumns.mirrored, `imports: columns from right to left: ${importColumns.lefts}`);
+  await arabicPage('imports-preview');
+  await accessible('imports preview (Arabic)');
+  await page.click('[data-testid=import-cancel]');
+
+  // Sources with a row: a vCenter nothing answers for, failed after its first run, with why.
+  const created = await api('/api/v1/sources', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ kind: 'vcenter', name: 'vc-rabat', url: env('UNREACHABLE_VCENTER'), username: 'sahab-reader@vsphere.local',
+      password: 'not-used-1', tls: { insecure: true } }) });
+  for (let i = 0; (await api(`/api/v1/sources/${created.id}`)).state !== 'failed'; i++) {
+    check(i < 120, 'the unreachable source did not fail within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await page.goto(`${url}/#/sources`);
+  await page.waitForSelector('[data-testid=sources-table] tr[data-name="vc-rabat"][data-state=failed]');
+  const sourceColumns = await columnsRightToLeft(page, '[data-testid=sources-table]');
+  check(sourceColumns.mirrored, `sources: columns from right to left: ${sourceColumns.lefts}`);
+  const errorCell = await page.$eval('[data-testid=sources-table] tr[data-name="vc-rabat"] [data-testid=source-errors]',
+    (td) => ({ lang: td.lang, dir: td.dir, text: td.textContent }));
+  const runErrors = (await api(`/api/v1/sources/${created.id}`)).last_run.errors;
+  check(errorCell.lang === 'en' && errorCell.dir === 'ltr' && errorCell.text === runErrors.join('; ') && runErrors.length > 0,
+    `only the collector's own error is English, marked so: ${JSON.stringify(errorCell)}, API ${JSON.stringify(runErrors)}`);
+  check(await page.locator('[data-testid=sources-page] [lang=en]').count() === 1, 'nothing else on the page is marked English');
+  const sourceUrl = await page.$eval('[data-testid=sources-table] tr[data-name="vc-rabat"]', (tr) => [...tr.querySelectorAll('[dir]')]
+    .some((e) => e.textContent.includes('https://') && ['ltr', 'auto'].includes(e.dir)));
+  check(sourceUrl, 'the source URL keeps its own direction');
+  // The form's URL and CA file (placeholders included) left to right: right to left, the
+  // placeholder's "https://" was cut and the path's leading slash drawn at its end.
+  const inputs = await page.$$eval('[data-testid=source-url], [data-testid=source-ca]', (es) => es.map((e) => getComputedStyle(e).direction));
+  check(inputs.length === 2 && inputs.every((d) => d === 'ltr'), `the URL and CA file fields left to right: ${inputs.join(', ')}`);
+  await arabicPage('sources');
+  await accessible('sources (Arabic)');
+  check(cuts.length === 0, `cut text: ${cuts.join(' | ')}`);
+  check(leaks.length === 0, `French or English on Arabic pages: ${leaks.join(' | ')}`);
+  ok(`Imports (the RVTools sample previewed: ${previewRows} rows, ${importColumns.count} columns mirrored) and Sources (a failed ` +
+    `vCenter, ${sourceColumns.count} columns mirrored) right to left, navigation on the right, no text cut, no French or English`);
 
   // The planner's reasons in Arabic, host names inside them isolated; Arabic drawn with a font
   // that has its glyphs.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The web UI in Arabic (right to left) and the Amazigh navigation (Tifinagh), in real headless
-# Chromium on the demo fleet (the planner's synthetic 2,000 servers and a real agent).
+# Chromium on the demo fleet (the planner's synthetic 2,000 servers and a real agent), with the
+# shared RVTools sample previewed on the Imports page and a vCenter source on the Sources page.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/webui_lib.sh"
@@ -12,5 +13,8 @@ TIFINAGH_FONTS="$(fc-list ':charset=2d30' family | tr ',' '\n' | sort -u | paste
 [[ -n "$ARABIC_FONTS" && -n "$TIFINAGH_FONTS" ]] || fail "no font for Arabic or Tifinagh: install fonts-noto-core"
 export ARABIC_FONTS TIFINAGH_FONTS
 
+export_rvtools_sample
+# A vCenter URL nothing listens on: the Sources page's row of a failed source.
+export UNREACHABLE_VCENTER="https://127.0.0.1:$(free_port)/sdk"
 start_demo_collector
 node "$(dirname "$0")/webui_arabic.mjs"

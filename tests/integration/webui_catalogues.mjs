@@ -3,7 +3,8 @@
 // French one), and nothing French lacks; a catalogue may lack strings only when its review marker
 // (`export const review = { status: 'needs-native-review', fallback: 'fr' }`) says they fall back to
 // French. planner/messages.json: every message in every planner language (en, fr, ar) with the
-// English template's {parameters}. The check is first run on broken catalogues, so it is seen to fail.
+// English template's {parameters}, and its "//review" markers the same as the catalogues' (the
+// steering report's and the planner's Arabic marked for native review, Amazigh reading French). The check is first run on broken catalogues, so it is seen to fail.
 // Env: SAHAB_WEBUI_NODE_MODULES (esbuild reads the TypeScript catalogues as the bundle does).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,6 +81,29 @@ function plannerProblems(messages) {
   return problems;
 }
 
+// planner/messages.json's "//review" markers against the web UI catalogues' (`uiMarkers`: a
+// catalogue's name → its review marker, or undefined): a language written without a native
+// speaker is marked in both, the same way (Arabic complete, Amazigh falling back to French), and
+// nothing is marked that the web UI does not mark.
+function plannerReviewProblems(messages, uiMarkers) {
+  const marked = messages['//review'] ?? {};
+  const problems = [];
+  for (const [name, marker] of Object.entries(uiMarkers)) {
+    const mine = marked[name];
+    if (marker === undefined) {
+      if (mine !== undefined) problems.push(`${name}: marked for review in messages.json, not in its catalogue`);
+    } else if (mine === undefined) {
+      problems.push(`${name}: needs native review (its catalogue says so) but messages.json's "//review" does not say it`);
+    } else if (mine.status !== marker.status || mine.fallback !== marker.fallback) {
+      problems.push(`${name}: messages.json's marker ${JSON.stringify(mine)}, its catalogue's ${JSON.stringify(marker)}`);
+    }
+  }
+  for (const name of Object.keys(marked)) {
+    if (!(name in uiMarkers)) problems.push(`${name}: marked in messages.json, no such catalogue`);
+  }
+  return problems;
+}
+
 const failures = [];
 const expect = (condition, what) => {
   console.log(`${condition ? 'ok' : 'FAIL'}: ${what}`);
@@ -102,6 +126,12 @@ const expect = (condition, what) => {
   expect(plannerProblems({ k: { en: '{a} b', fr: '{a} c' } }).length === 1, 'a planner message without Arabic is caught');
   expect(plannerProblems({ k: { en: '{a} b', fr: '{a} c', ar: '{b} د' } }).length === 1, 'a planner message with other parameters is caught');
   expect(plannerProblems({ k: { en: 'b', fr: 'c', ar: 'د', xx: 'e' } }).length === 1, 'an unknown planner language is caught');
+  const markers = { en: undefined, ar: { status: 'needs-native-review', fallback: null }, zgh: { status: 'needs-native-review', fallback: 'fr' } };
+  expect(plannerReviewProblems({ '//review': { ar: markers.ar } }, markers).length === 1, 'a language the UI marks, unmarked in messages.json, is caught');
+  expect(plannerReviewProblems({ '//review': { ar: markers.ar, zgh: { status: 'needs-native-review', fallback: null } } }, markers).length === 1,
+    'a marker that disagrees with the catalogue\'s is caught');
+  expect(plannerReviewProblems({ '//review': { ...markers, en: markers.ar } }, markers).length === 1, 'a marker the UI does not have is caught');
+  expect(plannerReviewProblems({ '//review': { ar: markers.ar, zgh: markers.zgh } }, markers).length === 0, 'agreeing markers pass');
 }
 
 // The real catalogues: every .ts of src/i18n but the code (index.ts, planner.ts) is a language.
@@ -109,9 +139,11 @@ const names = readdirSync(i18n).filter((f) => f.endsWith('.ts') && !['index.ts',
 expect(['fr', 'en', 'ar', 'zgh'].every((n) => names.includes(n)), `catalogues: ${names.join(', ')}`);
 const index = readFileSync(join(i18n, 'index.ts'), 'utf8');
 const fr = (await catalogueModule('fr')).fr;
+const uiMarkers = {};
 for (const name of names.filter((n) => n !== 'fr')) {
   expect(index.includes(`code: '${name}'`), `${name} is in the language menu (index.ts)`);
   const module = await catalogueModule(name);
+  uiMarkers[name] = module.review;
   const { problems, fallbacks } = checkCatalogue(name, fr, module);
   expect(problems.length === 0, `${name}: every French string, same shape${problems.length ? `: ${problems.join('; ')}` : ''}`);
   const marker = module.review ? ` (review marker: ${module.review.status}, fallback ${module.review.fallback})` : '';
@@ -119,7 +151,10 @@ for (const name of names.filter((n) => n !== 'fr')) {
 }
 const messages = JSON.parse(readFileSync(join(root, 'planner/messages.json'), 'utf8'));
 const planner = plannerProblems(messages);
-expect(planner.length === 0, `planner/messages.json: ${Object.keys(messages).length - 1} messages in ${kPlannerLanguages.join(', ')} with English's parameters${planner.length ? `: ${planner.join('; ')}` : ''}`);
+const reviews = plannerReviewProblems(messages, uiMarkers);
+expect(reviews.length === 0, `planner/messages.json marks for native review what the catalogues mark (${Object.keys(messages['//review'] ?? {}).join(', ')})` +
+  `${reviews.length ? `: ${reviews.join('; ')}` : ''}`);
+expect(planner.length === 0, `planner/messages.json: ${Object.keys(messages).filter((k) => !k.startsWith('//')).length} messages in ${kPlannerLanguages.join(', ')} with English's parameters${planner.length ? `: ${planner.join('; ')}` : ''}`);
 
 if (failures.length) {
   console.log(`${failures.length} failure(s)`);

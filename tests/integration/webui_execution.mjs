@@ -6,14 +6,17 @@
 // refused (409 stale_version) rather than overwritten — the host's history, the Progress page's
 // validation of a source linked to its target as the wave API reports it, the Progress page's
 // figures against /api/v1/progress (every region, province and commune) and /api/v1/waves, the
+// hosts retired in place (from the Progress page's count: one switched off with a note, one
+// scheduled, an illegal change refused, the count updated), the
 // difference after the fleet changed and a wave adopted, the viewer's read-only wave; then the
 // same walk in Arabic, right to left (dir=rtl, navigation on the right, tables mirrored, no text
-// cut, no French or English left). Time to interactive of the Progress page and a wave's page.
+// cut, no French or English left); the same pages in Amazigh (Tifinagh navigation, French through
+// the catalogue's review marker). Time to interactive of the Progress page and a wave's page.
 // Screenshots under build/webui-screenshots/webui_execution/.
 // Env: as webui_harness.mjs, plus ADMIN_PASSWORD, VIEWER_PASSWORD, EXTRA_FLEET (a fleet document
 // adding hosts, to change the live plan).
 import { readFileSync } from 'node:fs';
-import { env, url, ok, check, digits, api, planApi, openBrowser, pageLayout } from './webui_harness.mjs';
+import { env, url, ok, check, digits, api, planApi, openBrowser, pageLayout, columnsRightToLeft } from './webui_harness.mjs';
 import { englishOnPage, foreignStrings } from './webui_catalogue.mjs';
 
 const kStatusPath = /^\/api\/v1\/(waves\/\d+\/status|move-groups\/[^/]+\/status|hosts\/[^/]+\/migration)$/;
@@ -30,15 +33,16 @@ const tileValue = async (id) => digits(await page.textContent(`[data-testid=${id
 // Moved: the collector's count when it gives one (moving hosts only), else cut over or later.
 
 // The status form: scope, state, (date), note; submits and waits for the page's answer (the
-// message, or the wave drawn again after a change). Returns the message and its role.
-async function change({ scope = 'wave', state, date, note }) {
+// message, or the hosts read again after a change: the wave's, or `reread`). Returns the message
+// and its role.
+async function change({ scope = 'wave', state, date, note, reread: again = /^\/api\/v1\/waves\/\d+$/ }) {
   await page.selectOption('[data-testid=change-scope]', scope);
   await page.selectOption('[data-testid=change-state]', state);
   if (date) await page.fill('[data-testid=change-date]', date);
   if (note !== undefined) await page.fill('[data-testid=change-note]', note);
   const answered = page.waitForResponse((r) => kStatusPath.test(new URL(r.url()).pathname) && r.request().method() === 'POST');
   // After a change the page reads the wave again (after a refusal only when it was stale).
-  const reread = page.waitForResponse((r) => /^\/api\/v1\/waves\/\d+$/.test(new URL(r.url()).pathname));
+  const reread = page.waitForResponse((r) => again.test(new URL(r.url()).pathname));
   reread.catch(() => undefined);
   await page.click('[data-testid=change-submit]');
   const response = await answered;
@@ -64,8 +68,11 @@ async function progressMatchesApi(language) {
     'progress-hosts': total.hosts, 'progress-moved': total.moved, 'progress-validated': total.validated,
     'progress-retired': total.states.retired, 'progress-committed': Math.round(total.committed_monthly_cost),
     'progress-planned': Math.round(total.planned_monthly_cost), 'progress-switched-off': total.retired_servers,
+    'progress-retired-in-place': total.retired_in_place,
   };
   for (const [id, want] of Object.entries(tiles)) check(await tileValue(id) === want, `${language} ${id}: ${await tileValue(id)}, API ${want}`);
+  const inPlace = await page.textContent('[data-testid=progress-retire-in-place]');
+  check(digits(inPlace) === total.hosts - total.moving_hosts, `${language}: retired in place of how many: "${inPlace}", API ${total.hosts - total.moving_hosts}`);
   const shown = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-place]')].map((row) =>
     [`${row.closest('table').dataset.testid}|${row.dataset.place}`,
       Object.fromEntries([...row.querySelectorAll('[data-figure]')].map((c) => [c.dataset.figure, c.textContent]))])));
@@ -97,6 +104,38 @@ async function progressMatchesApi(language) {
   return { progress, rows, waves: waves.waves.length };
 }
 
+// The Retired in place page, opened from the Progress page's count, against /api/v1/retirements:
+// one row per host (a page of 100 at a time), the state tiles.
+async function retirementsMatchApi(language) {
+  const retirements = await api('/api/v1/retirements');
+  check(retirements.hosts.length > 100, `the demo plan retires hosts in place: ${retirements.hosts.length}`);
+  await page.goto(`${url}/#/progress`);
+  await page.click('[data-testid=progress-retire-in-place] a[href="#/retirements"]');
+  await page.waitForSelector('[data-testid=retirements-hosts] tbody tr');
+  const pages = Math.ceil(retirements.hosts.length / 100);
+  check(await page.locator('[data-testid=retirements-hosts] tbody tr').count() === 100 &&
+    digits(await page.textContent('[data-testid=retirements-page]')) === Number(`1${pages}`), `${language}: the first page of ${pages}`);
+  for (const state of ['planned', 'scheduled', 'retired', 'blocked']) {
+    check(await tileValue(`retirements-state-${state}`) === retirements.states[state], `${language} retirements ${state} as the API`);
+  }
+  check(await page.locator('[data-testid=retirements-hosts] thead th').count() === 8, `${language}: no validation column`);
+  return retirements;
+}
+
+// A host retired in place, found by the search, picked from its row and changed.
+async function retire(host, { state, date, note }) {
+  await page.fill('[data-testid=retirements-search]', host.id);
+  await page.click(`[data-testid=retirements-hosts] tr[data-host="${host.id}"] button[data-action=pick]`);
+  return change({ scope: `host:${host.id}`, state, date, note, reread: /^\/api\/v1\/retirements$/ });
+}
+
+async function retirementRow(host) {
+  await page.fill('[data-testid=retirements-search]', host.id);
+  return page.$eval(`[data-testid=retirements-hosts] tr[data-host="${host.id}"]`, (row) => ({
+    state: row.dataset.state, date: row.cells[3].textContent, by: row.cells[4].textContent, at: row.cells[5].textContent, note: row.cells[6].textContent,
+  }));
+}
+
 // Right to left: the brand against the right edge, the navigation in the right half, no text cut,
 // no French or English string, Latin digits.
 async function rightToLeft(name, foreign) {
@@ -113,10 +152,9 @@ async function rightToLeft(name, foreign) {
 
 // Table columns from right to left: each header left of the one before it.
 async function mirrored(table) {
-  const columns = await page.$$eval(`[data-testid=${table}] thead th`, (ths) => ths.map((th) => th.getBoundingClientRect().toJSON()));
-  check(columns.length > 3 && columns.every((c, i) => i === 0 || c.right <= columns[i - 1].left + 1),
-    `${table}: columns from right to left: ${columns.map((c) => Math.round(c.left)).join(', ')}`);
-  return columns.length;
+  const columns = await columnsRightToLeft(page, `[data-testid=${table}]`);
+  check(columns.mirrored, `${table}: columns from right to left: ${columns.lefts}`);
+  return columns.count;
 }
 
 // Median time of `runs` loads from about:blank until `selector` is shown.
@@ -262,6 +300,38 @@ try {
   await screenshot('progress', { fullPage: true });
   ok(`the Progress page shows the API's figures: ${french.rows} regions, provinces and communes, ${french.waves} waves`);
 
+  // The hosts the plan retires in place, from the Progress page's count: one switched off with a
+  // note (who and when shown as the API has them), one scheduled, an illegal change refused.
+  const retiring = await retirementsMatchApi('fr');
+  const off = retiring.hosts[retiring.hosts.length - 1];
+  answer = await retire(off, { state: 'retired', note: 'Éteint le 5 décembre : contrat de maintenance résilié' });
+  check(answer.code === 200 && answer.role === 'status' && answer.text === `Serveur ${off.hostname} : 1 serveur passé à « Source retirée ».`,
+    `retired in place: ${answer.text}`);
+  const offNow = await api(`/api/v1/hosts/${encodeURIComponent(off.id)}/migration`);
+  check(offNow.state === 'retired' && offNow.changed_by === 'ada' && offNow.note === 'Éteint le 5 décembre : contrat de maintenance résilié',
+    `the API has it retired, by ada, with the note: ${JSON.stringify(offNow)}`);
+  const offRow = await retirementRow(off);
+  // When: the API's time in the page's words (toLocaleString, as the page formats it).
+  const offAt = await page.evaluate((at) => new Date(at).toLocaleString('fr-FR'), offNow.changed_at);
+  check(offRow.state === 'retired' && offRow.by === 'ada' && offRow.note === offNow.note && offRow.at === offAt,
+    `who, when and the note on its row: ${JSON.stringify(offRow)}, API ${offNow.changed_at} (${offAt})`);
+  answer = await retire(off, { state: 'planned' });
+  check(answer.code === 409 && answer.role === 'alert' && answer.text.startsWith(`${off.id} ne peut pas passer de Source retirée à Planifié`),
+    `nothing leaves retired: ${answer.text}`);
+  const later = retiring.hosts[0];
+  answer = await retire(later, { state: 'scheduled', date: '2027-06-30', note: 'Arrêt après la clôture budgétaire' });
+  check(answer.code === 200 && (await retirementRow(later)).date === '30/06/2027', `scheduled: ${answer.text}`);
+  const counts = (await api('/api/v1/retirements')).states;
+  check(await tileValue('retirements-state-retired') === counts.retired && counts.retired === retiring.states.retired + 1 &&
+    await tileValue('retirements-state-scheduled') === counts.scheduled, `the counts as the API: ${JSON.stringify(counts)}`);
+  await accessible('retirements');
+  await screenshot('retirements', { fullPage: true });
+  const progressAfter = await progressMatchesApi('fr');
+  check(progressAfter.progress.total.retired_in_place === french.progress.total.retired_in_place + 1, 'the Progress page counts it');
+  ok(`${retiring.hosts.length} hosts retired in place listed from the Progress page; ${off.hostname} switched off with a note ` +
+    `(ada, ${offRow.at}), ${later.hostname} scheduled for 30/06/2027, retired → planned refused ("${answer.text}"); Progress counts ` +
+    `${progressAfter.progress.total.retired_in_place} retired in place`);
+
   // The fleet changes: the live plan differs from the baseline; a wave is adopted.
   const imported = await api('/api/v1/import', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: readFileSync(env('EXTRA_FLEET')) });
   await planApi('/api/v1/plan/summary');
@@ -354,8 +424,34 @@ try {
   await mirrored('progress-by-commune');
   await accessible('progress (Arabic)');
   await rightToLeft('progress', foreign);
+  const arabicRetiring = await retirementsMatchApi('ar');
+  const arabicOff = arabicRetiring.hosts[1];
+  answer = await retire(arabicOff, { state: 'retired', note: 'أُطفئ بعد موافقة المالك' });
+  check(answer.code === 200 && answer.role === 'status' && answer.text.includes(arabicOff.hostname), `retired in place in Arabic: ${answer.text}`);
+  check((await api(`/api/v1/hosts/${encodeURIComponent(arabicOff.id)}/migration`)).note === 'أُطفئ بعد موافقة المالك', 'the Arabic note kept');
+  await page.fill('[data-testid=retirements-search]', '');
+  const retirementColumns = await mirrored('retirements-hosts');
+  await accessible('retirements (Arabic)');
+  await rightToLeft('retirements', foreign);
   ok(`in Arabic: the refusal worded in Arabic, wave ${arabicWave} scheduled then in progress, the Progress page's figures the API's ` +
-    `(${arabic.rows} places); right to left, navigation on the right, ${columns} columns mirrored, no text cut, no French or English`);
+    `(${arabic.rows} places), ${arabicOff.hostname} retired in place; right to left, navigation on the right, ${columns} and ` +
+    `${retirementColumns} columns mirrored, no text cut, no French or English`);
+
+  // Amazigh: the execution pages through its catalogue, marked for native review: the navigation
+  // in Tifinagh, every other string French through the marker, never a key or "undefined".
+  await page.selectOption('[data-testid=language]', 'zgh');
+  await page.waitForSelector('html[lang=zgh][dir=ltr]');
+  for (const [route, ready, title] of [['#/progress', '[data-testid=progress-waves] tbody tr', 'Avancement de la migration'],
+    [`#/waves/${arabicWave}`, '[data-testid=wave-hosts] tbody tr', `Vague ${arabicWave}`],
+    ['#/retirements', '[data-testid=retirements-hosts] tbody tr', 'Retraits sur place']]) {
+    await page.goto(`${url}/${route}`);
+    await page.waitForSelector(ready);
+    check(await page.textContent('h1') === title, `zgh ${route}: the French title through the marker: ${await page.textContent('h1')}`);
+    const navigation = await page.locator('header nav a').allTextContents();
+    check(navigation.every((n) => /^[\u2d30-\u2d7f ]+$/u.test(n)), `zgh ${route}: navigation in Tifinagh: ${navigation.join(' | ')}`);
+    check(!/undefined|\[object /.test(await page.textContent('main, body')), `zgh ${route}: a string missing`);
+  }
+  ok('in Amazigh: Progress, a wave and Retired in place with the navigation in Tifinagh, the rest French through the review marker');
 
   await page.selectOption('[data-testid=language]', 'fr');  // leave the profile in French
   await page.waitForSelector('html[lang=fr][dir=ltr]');

@@ -70,6 +70,14 @@ export const pageLayout = (page) => page.evaluate(() => {
     nav: box('header nav'), brand: box('header .brand'), cut };
 });
 
+// The boxes of a table's header cells (`selector` names the table) and whether they run from right
+// to left (each left of the one before it): a mirrored table on an Arabic page.
+export async function columnsRightToLeft(page, selector) {
+  const columns = await page.$$eval(`${selector} thead th`, (ths) => ths.map((th) => th.getBoundingClientRect().toJSON()));
+  const mirrored = columns.length > 3 && columns.every((c, i) => i === 0 || c.right <= columns[i - 1].left + 1);
+  return { mirrored, count: columns.length, lefts: columns.map((c) => Math.round(c.left)).join(', ') };
+}
+
 // expectedFailure(status, path) says which HTTP failures a test provokes on purpose; 401 on
 // session/login (no session yet or any more) is always expected.
 export async function openBrowser({ expectedFailure = () => false } = {}) {

@@ -7,8 +7,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/webui_lib.sh"
 
-export RVTOOLS_WORKBOOK="$SAHAB_SOURCE_DIR/../shared/samples/imports/rvtools/abeggi/BCspa1.xlsx"
-[[ -r "$RVTOOLS_WORKBOOK" ]] || fail "the shared RVTools sample is missing: $RVTOOLS_WORKBOOK"
+export_rvtools_sample
 start_ui_users_collector
 # A small fleet to plan, and one server the workbook also lists (its VM 'checkmk'), known by name.
 "$BIN_DIR/sahab-planner" generate-fleet --hosts 20 --seed 16 --out "$WORK/fleet.json"

@@ -94,3 +94,10 @@ PY
   curl -fsS -H "$API_AUTH" -H 'Content-Type: application/json' --data-binary @"$WORK/extra.json" \
     "$URL/api/v1/import" | json 'd["imported"]' | grep -qx 3 || fail "extra import"
 }
+
+# export_rvtools_sample: RVTOOLS_WORKBOOK, the shared samples' real RVTools 4.7 export of 19 VMs
+# (one of them 'checkmk'), read there, never copied.
+export_rvtools_sample() {
+  export RVTOOLS_WORKBOOK="$SAHAB_SOURCE_DIR/../shared/samples/imports/rvtools/abeggi/BCspa1.xlsx"
+  [[ -r "$RVTOOLS_WORKBOOK" ]] || fail "the shared RVTools sample is missing: $RVTOOLS_WORKBOOK"
+}

@@ -176,6 +176,7 @@ TEST_CASE("migration progress: rows by place and state fold into planned and com
   CHECK(total.planned_monthly_cost == doctest::Approx(60));  // d does not move
   CHECK(total.committed_monthly_cost == doctest::Approx(10));
   CHECK(total.retired_servers == 1);
+  CHECK(total.retired_in_place == 0);  // a, switched off after its move
   CHECK(total.retired_on_premises_monthly_cost == doctest::Approx(20));
 }
 
@@ -255,6 +256,7 @@ TEST_CASE("migration store: hosts the plan retires are tracked one by one, outsi
   CHECK(total.moving_hosts == 1);
   CHECK(total.moved == 0);  // switched off where it was, not moved
   CHECK(total.retired_servers == 1);
+  CHECK(total.retired_in_place == 1);
   CHECK(s.read([](Database& db) { return last_change_to(db, "r", "retired"); }) == 5);
   CHECK_FALSE(s.read([](Database& db) { return last_change_to(db, "r", "in_progress"); }));
 }

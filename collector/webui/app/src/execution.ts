@@ -8,6 +8,9 @@ export const kMigrationStates = [
   'planned', 'scheduled', 'in_progress', 'cut_over', 'validated', 'retired', 'blocked', 'rolled_back',
 ] as const;
 export type MigrationState = (typeof kMigrationStates)[number];
+// The track of a host the plan retires in place (no wave): scheduled for a switch-off date, then
+// switched off where it is, or blocked; nothing moves, so nothing is cut over or validated.
+export const kRetireStates = ['planned', 'scheduled', 'retired', 'blocked'] as const satisfies readonly MigrationState[];
 export type StateCounts = Record<string, number>;
 
 export interface Baseline {
@@ -78,6 +81,13 @@ export interface Wave {
   hosts: HostStatus[];
 }
 
+// The hosts the plan retires in place (GET /api/v1/retirements), drawn as a wave's hosts.
+export interface Retirements {
+  version: number;
+  states: StateCounts;
+  hosts: HostStatus[];
+}
+
 export interface HistoryEntry {
   at: string;
   from: string;
@@ -89,12 +99,14 @@ export interface HistoryEntry {
 
 export interface Figures {
   hosts: number;
+  moving_hosts: number;  // in a wave; the others the plan retires in place
   moved: number;  // hosts in a wave cut over or later (not those the plan retires in place)
   validated: number;  // hosts in a wave validated or later
   states: StateCounts;
   planned_monthly_cost: number;
   committed_monthly_cost: number;
   retired_servers: number;
+  retired_in_place: number;  // of the servers switched off, those the plan retires (no wave)
   retired_on_premises_monthly_cost: number;
 }
 export interface Place extends Figures {
@@ -146,6 +158,10 @@ export async function listWaves(): Promise<WaveListEntry[]> {
 
 export function loadWave(n: number): Promise<Wave> {
   return getJson<Wave>(`/api/v1/waves/${n}`);
+}
+
+export function loadRetirements(): Promise<Retirements> {
+  return getJson<Retirements>('/api/v1/retirements');
 }
 
 export async function hostHistory(id: string): Promise<HistoryEntry[]> {

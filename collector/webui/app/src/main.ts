@@ -16,6 +16,7 @@ import { planPage } from './pages/plan';
 import { agentsPage } from './pages/agents';
 import { dependenciesPage } from './pages/dependencies';
 import { progressPage } from './pages/progress';
+import { retirementsPage } from './pages/retirements';
 import { wavePage } from './pages/wave';
 import { importsPage } from './pages/imports';
 import { sourcesPage } from './pages/sources';
@@ -37,6 +38,7 @@ function pageFor(address: string): Promise<HTMLElement> {
   if (dependencies) return dependenciesPage(dependencies[1] ?? '');
   if (route === '/agents') return agentsPage();
   if (route === '/progress') return progressPage();
+  if (route === '/retirements') return retirementsPage();
   const wave = route.match(/^\/waves\/([1-9][0-9]{0,5})$/);
   if (wave) return wavePage(Number(wave[1]));
   if (route === '/imports') return importsPage();

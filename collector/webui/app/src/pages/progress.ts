@@ -1,7 +1,8 @@
 // Progress (#/progress), for the programme office: the active baseline's hosts moved, validated
 // and retired, the monthly cloud cost committed against the planned one and the on-premises
 // servers switched off, in total and by region, province and commune (GET /api/v1/progress); then
-// every wave with its hosts per state, each a link to its page (GET /api/v1/waves). Two calls.
+// every wave with its hosts per state, each a link to its page (GET /api/v1/waves); the servers
+// the plan retires in place switched off, linking to their page (#/retirements). Two calls.
 import { ApiError } from '../api';
 import { type Child, h, link } from '../dom';
 import {
@@ -21,11 +22,20 @@ function totals(progress: Progress): HTMLElement {
     tile('progress-moved', t.movedHosts, formatNumber(f.moved), t.movedHostsHow),
     tile('progress-validated', t.validatedHosts, formatNumber(f.validated), t.validatedHostsHow),
     tile('progress-retired', t.retiredHosts, formatNumber(retiredHosts(f.states))),
+    retiredInPlace(f),
     tile('progress-committed', t.committedMonthly, money(f.committed_monthly_cost),
       t.committedShare(formatPercent(f.planned_monthly_cost > 0 ? f.committed_monthly_cost / f.planned_monthly_cost : 0))),
     tile('progress-planned', t.plannedMonthly, money(f.planned_monthly_cost)),
     tile('progress-switched-off', t.serversSwitchedOff, formatNumber(f.retired_servers),
       t.onPremisesSaved(money(f.retired_on_premises_monthly_cost))));
+}
+
+// The servers the plan retires in place switched off, of how many, and the page that lists them.
+function retiredInPlace(f: Figures): HTMLElement {
+  const element = tile('progress-retired-in-place', t.retiredInPlace, formatNumber(f.retired_in_place));
+  element.append(h('div', { class: 'tile-label', 'data-testid': 'progress-retire-in-place' },
+    t.retiredInPlaceOf(formatNumber(f.hosts - f.moving_hosts)), ' ', link('/retirements', t.seeRetirements)));
+  return element;
 }
 
 // The figures of one place as table cells: hosts, moved, validated, retired, committed, planned,

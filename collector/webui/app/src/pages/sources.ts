@@ -43,12 +43,14 @@ function performanceText(p: Source['performance']): string {
 // The add / edit form. `editing` null: a new source. Returns the form and a way to fill it.
 function sourceForm(onSaved: () => Promise<void>): { form: HTMLElement; edit: (s: Source | null) => void } {
   let editing: Source | null = null;
-  const name = h('input', { type: 'text', required: true, maxlength: 100, 'data-testid': 'source-name' }) as HTMLInputElement;
-  const url = h('input', { type: 'url', required: true, placeholder: 'https://vcenter.example/sdk',
+  // A URL and a path read left to right on an Arabic page too (right to left, the placeholder's
+  // "https://" was cut and the path's leading slash drawn at its end); names as typed.
+  const name = h('input', { type: 'text', required: true, maxlength: 100, dir: 'auto', 'data-testid': 'source-name' }) as HTMLInputElement;
+  const url = h('input', { type: 'url', required: true, placeholder: 'https://vcenter.example/sdk', dir: 'ltr',
     'data-testid': 'source-url' }) as HTMLInputElement;
-  const user = h('input', { type: 'text', required: true, autocomplete: 'off', 'data-testid': 'source-user' }) as HTMLInputElement;
+  const user = h('input', { type: 'text', required: true, autocomplete: 'off', dir: 'auto', 'data-testid': 'source-user' }) as HTMLInputElement;
   const password = h('input', { type: 'password', autocomplete: 'new-password', 'data-testid': 'source-password' }) as HTMLInputElement;
-  const caFile = h('input', { type: 'text', placeholder: '/etc/sahab/vcenter-ca.pem', 'data-testid': 'source-ca' }) as HTMLInputElement;
+  const caFile = h('input', { type: 'text', placeholder: '/etc/sahab/vcenter-ca.pem', dir: 'ltr', 'data-testid': 'source-ca' }) as HTMLInputElement;
   const insecure = h('input', { type: 'checkbox', 'data-testid': 'source-insecure' }) as HTMLInputElement;
   const title = h('h2', {});
   const passwordHint = h('p', { class: 'muted', 'data-testid': 'source-password-hint' });
@@ -167,14 +169,17 @@ export async function sourcesPage(): Promise<HTMLElement> {
       if (window.confirm(t.sourceDeleteConfirm(s.name))) await sendJson('DELETE', `/api/v1/sources/${s.id}`);
     });
     const errors = s.last_run.errors;
+    // The name, account and URL keep their own direction on an Arabic page (a URL is always left
+    // to right). The errors are the collector's and vCenter's own words (libcurl's, SOAP faults),
+    // in English whatever the page's language: marked so, for the reader and screen readers.
     return h('tr', { 'data-source': s.id, 'data-name': s.name, 'data-state': s.state },
-      h('td', {}, s.name), h('td', {}, h('code', {}, s.url)), h('td', {}, s.username),
+      h('td', { dir: 'auto' }, s.name), h('td', {}, h('code', { dir: 'ltr' }, s.url)), h('td', { dir: 'auto' }, s.username),
       h('td', { 'data-testid': 'source-state' }, t.sourceStates[s.state] ?? s.state),
       h('td', {}, s.last_run.finished_at ? formatDate(s.last_run.finished_at) : '—'),
       h('td', { 'data-testid': 'source-vms' }, s.last_run.vms === null ? '—' : formatNumber(s.last_run.vms)),
       h('td', {}, s.next_run ? formatDate(s.next_run) : '—'),
       h('td', { 'data-testid': 'source-performance' }, performanceText(s.performance)),
-      h('td', { 'data-testid': 'source-errors', class: errors.length ? 'error' : '' },
+      h('td', { 'data-testid': 'source-errors', class: errors.length ? 'error' : '', ...(errors.length ? { lang: 'en', dir: 'ltr' } : {}) },
         errors.length ? errors.slice(0, 3).join('; ') : '—'),
       h('td', {}, run, ' ', editButton, ' ', remove));
   };
