@@ -51,7 +51,7 @@ target_include_directories(sahab_common PUBLIC ${PROJECT_SOURCE_DIR}
                                                ${CMAKE_BINARY_DIR}/generated)
 target_link_libraries(sahab_common PUBLIC Threads::Threads nlohmann_json::nlohmann_json
                                           ZLIB::ZLIB yaml-cpp Boost::program_options sahab_mbedtls
-                                          bcrypt PRIVATE sahab_warnings)
+                                          bcrypt advapi32 PRIVATE sahab_warnings)
 
 add_library(sahab_protocol STATIC common/protocol/report.cpp common/protocol/inventory.cpp)
 target_link_libraries(sahab_protocol PUBLIC sahab_common PRIVATE sahab_warnings)
