@@ -24,6 +24,9 @@ target_link_libraries(sahab_mbedtls INTERFACE ${SAHAB_mbedtls} ${SAHAB_mbedx509}
 
 # Windows Server 2012 R2 (NT 6.3) is the oldest target: its APIs and no newer ones.
 add_compile_definitions(_WIN32_WINNT=0x0603 WINVER=0x0603 WIN32_LEAN_AND_MEAN NOMINMAX)
+# Each function and object in a section of its own, so the exe's link drops those it does not use
+# (--gc-sections, agent/windows/CMakeLists.txt).
+add_compile_options(-ffunction-sections -fdata-sections)
 # mingw-w64's time.h declares gmtime_r and localtime_r (common/log.cpp) only with this.
 add_compile_definitions(_POSIX_THREAD_SAFE_FUNCTIONS)
 
