@@ -2,10 +2,9 @@
 // Windows one).
 #include <unistd.h>
 
-#include "agent/self_metrics.h"
-// (after the agent's own header, which it implements)
 #include "agent/metrics/metric_builder.h"
 #include "agent/metrics/pseudo_files.h"
+#include "agent/self_metrics.h"
 #include "common/text.h"
 
 namespace sahab::agent {

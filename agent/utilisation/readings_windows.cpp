@@ -2,15 +2,14 @@
 // the memory collector's reading), the paging files of NtQuerySystemInformation, and the volumes
 // and interfaces the logical_disk and net collectors read. No WMI, no PDH.
 #include <windows.h>
-
-#include "agent/utilisation/readings.h"
-// (after windows.h)
+// winternl.h needs windows.h first.
 #include <winternl.h>
 
 #include <algorithm>
 #include <vector>
 
 #include "agent/metrics/windows_readings.h"
+#include "agent/utilisation/readings.h"
 
 namespace sahab::agent::utilisation {
 namespace {
