@@ -20,13 +20,15 @@ int open_for_reading(const std::filesystem::path& path) {
 }
 
 // "Readable by its owner only", as mode 0600 on Linux: a protected access list of its own, full
-// control for SYSTEM and Administrators and nothing for anyone else, whatever the folder would
-// hand down (the agent's folders get the same list: agent/windows/program_data.cpp). A file
-// that only inherited its folder's list would be as open as the folder.
+// control for SYSTEM, Administrators and the file's owner (OW: the service's owner is SYSTEM or
+// Administrators; a user running the agent from a console keeps reading its own files), nothing
+// for anyone else, whatever the folder would hand down (the agent's folders get SYSTEM and
+// Administrators: agent/windows/program_data.cpp). A file that only inherited its folder's list
+// would be as open as the folder.
 int create_for_writing(const std::filesystem::path& path) {
   PSECURITY_DESCRIPTOR descriptor = nullptr;
   if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
-          L"D:P(A;;FA;;;SY)(A;;FA;;;BA)", SDDL_REVISION_1, &descriptor, nullptr)) {
+          L"D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;OW)", SDDL_REVISION_1, &descriptor, nullptr)) {
     errno = ENOMEM;
     return -1;
   }
