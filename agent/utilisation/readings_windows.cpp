@@ -26,17 +26,8 @@ std::optional<CpuTimes> read_cpu() {
   return CpuTimes{total - std::min(ticks_of(idle), total), total};
 }
 
-// SystemPageFileInformation (18): one entry per paging file, sizes in pages. mingw-w64's
-// winternl.h does not declare the entry, whose layout is stable since NT 4.
-struct PageFileEntry {
-  ULONG next_entry_offset;
-  ULONG total_pages;
-  ULONG pages_in_use;
-  ULONG peak_pages;
-  UNICODE_STRING name;
-};
-
-// The paging files as swap; swap_known stays false when Windows does not describe them.
+// The paging files as swap; swap_known stays false when Windows does not describe them
+// (SystemPageFileInformation, 18: mingw-w64's winternl.h does not name it).
 void read_paging_files(MemoryFigures& m) {
   std::vector<unsigned char> buffer(16 * 1024);
   ULONG returned = 0;
@@ -45,19 +36,10 @@ void read_paging_files(MemoryFigures& m) {
     return;
   SYSTEM_INFO system;
   GetSystemInfo(&system);
-  const std::uint64_t page = system.dwPageSize;
-  std::uint64_t total = 0, used = 0;
-  // Entries chained by offset; one running past what was returned ends the walk.
-  for (std::size_t at = 0; at + sizeof(PageFileEntry) <= returned;) {
-    PageFileEntry entry;
-    std::copy_n(buffer.data() + at, sizeof entry, reinterpret_cast<unsigned char*>(&entry));
-    total += entry.total_pages * page;
-    used += std::min(entry.pages_in_use, entry.total_pages) * page;
-    if (entry.next_entry_offset == 0) break;
-    at += entry.next_entry_offset;
-  }
-  m.swap_total = total;
-  m.swap_free = total - used;
+  buffer.resize(std::min<std::size_t>(returned, buffer.size()));
+  const auto files = windows::paging_files(buffer, system.dwPageSize);
+  m.swap_total = files.total_bytes;
+  m.swap_free = files.total_bytes - files.used_bytes;
   m.swap_known = true;
 }
 
