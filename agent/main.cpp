@@ -2,10 +2,8 @@
 #include <malloc.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <csignal>
 #include <iostream>
-#include <thread>
 
 #include "agent/config.h"
 #include "agent/identity.h"
@@ -73,15 +71,8 @@ inventory::Context inventory_context(const AgentConfig& config) {
 // --once: one inventory and one utilisation summary on stdout, then exit.
 int run_once(const AgentConfig& config) {
   const inventory::Inventory inventory(inventory_context(config));
-  // One sample needs two readings; a second apart is long enough for meaningful rates.
-  utilisation::Sampler sampler(config.paths, {});
-  sampler.sample();
-  std::this_thread::sleep_for(std::chrono::seconds(1));
-  sampler.sample();
-  sampler.close_window();
-  const auto summaries = sampler.ring().pending();
-  nlohmann::json out = {{"inventory", inventory.collect()},
-                        {"summary", summaries.empty() ? nlohmann::json() : summaries[0].to_json()}};
+  const nlohmann::json out = {{"inventory", inventory.collect()},
+                              {"summary", utilisation::summary_of_one_second(config.paths)}};
   std::cout << inventory::to_text(out, 2) << "\n";
   return 0;
 }
@@ -100,17 +91,7 @@ std::unique_ptr<Reporting> start_reporting(const AgentConfig& config, const std:
     log::info("no --collector.url: serving metrics and inventory only, reporting nothing");
     return nullptr;
   }
-  ReportContent content{host_id,
-                        [sampler] {
-                          // Handed over to the spool right away, so the ring may forget them now.
-                          nlohmann::json summaries = nlohmann::json::array();
-                          const auto pending = sampler->ring().pending();
-                          for (const auto& summary : pending)
-                            summaries.push_back(summary.to_json());
-                          if (!pending.empty())
-                            sampler->ring().acknowledge(pending.back().sequence);
-                          return summaries;
-                        },
+  ReportContent content{host_id, [sampler] { return sampler->ring().hand_over(); },
                         [inventory] { return inventory->collect(); }};
   return std::make_unique<Reporting>(config, host_id, local_hostname(), std::move(content));
 }
@@ -162,9 +143,8 @@ int run(const AgentConfig& config) {
     return http::Response::json(200, inventory::to_text(inventory->collect()));
   }));
   server.route("GET", "/utilisation", private_access.guard([sampler](const http::Request&) {
-    nlohmann::json summaries = nlohmann::json::array();
-    for (const auto& summary : sampler->ring().pending()) summaries.push_back(summary.to_json());
-    return http::Response::json(200, inventory::to_text({{"summaries", std::move(summaries)}}));
+    return http::Response::json(
+        200, inventory::to_text({{"summaries", sampler->ring().pending_json()}}));
   }));
   server.route("GET", "/healthz",
                [](const http::Request&) { return http::Response::text(200, "ok"); });

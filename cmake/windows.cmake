@@ -1,6 +1,8 @@
 # The Windows build (included by the top CMakeLists.txt when cross-compiling with
 # cmake/mingw-w64.cmake): the libraries cross-built by scripts/build-windows.sh and the parts of
 # common/ the Windows agent links, then agent/ (which selects agent/windows/).
+# RC: the agent's message table (agent/windows/messages.mc).
+enable_language(RC)
 find_package(Threads REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(civetweb CONFIG REQUIRED)
@@ -22,12 +24,15 @@ target_link_libraries(sahab_mbedtls INTERFACE ${SAHAB_mbedtls} ${SAHAB_mbedx509}
 
 # Windows Server 2012 R2 (NT 6.3) is the oldest target: its APIs and no newer ones.
 add_compile_definitions(_WIN32_WINNT=0x0603 WINVER=0x0603 WIN32_LEAN_AND_MEAN NOMINMAX)
+# Each function and object in a section of its own, so the exe's link drops those it does not use
+# (--gc-sections, agent/windows/CMakeLists.txt).
+add_compile_options(-ffunction-sections -fdata-sections)
 # mingw-w64's time.h declares gmtime_r and localtime_r (common/log.cpp) only with this.
 add_compile_definitions(_POSIX_THREAD_SAFE_FUNCTIONS)
 
 configure_file(common/version.h.in ${CMAKE_BINARY_DIR}/generated/sahab/version.h @ONLY)
 
-# common/ minus what the Windows agent does not use (sketches, byte codecs), with the Windows
+# common/ minus what the Windows agent does not use, with the Windows
 # sides of its files and randomness.
 add_library(sahab_common STATIC
   common/log.cpp
@@ -42,12 +47,14 @@ add_library(sahab_common STATIC
   common/timestamp.cpp
   common/crypto.cpp
   common/random_windows.cpp
+  common/sketch.cpp
+  common/byte_codec.cpp
 )
 target_include_directories(sahab_common PUBLIC ${PROJECT_SOURCE_DIR}
                                                ${CMAKE_BINARY_DIR}/generated)
 target_link_libraries(sahab_common PUBLIC Threads::Threads nlohmann_json::nlohmann_json
                                           ZLIB::ZLIB yaml-cpp Boost::program_options sahab_mbedtls
-                                          bcrypt PRIVATE sahab_warnings)
+                                          bcrypt advapi32 PRIVATE sahab_warnings)
 
 add_library(sahab_protocol STATIC common/protocol/report.cpp common/protocol/inventory.cpp)
 target_link_libraries(sahab_protocol PUBLIC sahab_common PRIVATE sahab_warnings)
@@ -61,3 +68,9 @@ add_subdirectory(agent)
 # A test tool of tests/windows/inventory_wine.sh: the raw TCP table, as the fixture records it.
 add_executable(sahab-inventory-probe tests/windows/inventory_probe.cpp)
 target_link_libraries(sahab-inventory-probe PRIVATE iphlpapi sahab_warnings)
+
+# A test tool of tests/windows/agent_wine.sh: the access lists Wine stored, in SDDL.
+add_executable(sahab-dacl-probe tests/windows/dacl_probe.cpp)
+target_link_options(sahab-dacl-probe PRIVATE -municode)
+target_link_libraries(sahab-dacl-probe PRIVATE advapi32 sahab_warnings)
+

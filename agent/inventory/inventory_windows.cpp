@@ -48,6 +48,7 @@ windows::VersionValues version_values() {
   if (v.display_version.empty()) v.display_version = key.text(L"ReleaseId");
   v.ubr = key.dword(L"UBR");
   v.install_date = key.dword(L"InstallDate");
+  v.licence_channel = windows::licence_channel(key.binary(L"DigitalProductId4"));
   // GetVersionEx lies to programs without a manifest; RtlGetVersion does not.
   using RtlGetVersionFn = LONG(WINAPI*)(OSVERSIONINFOW*);
   OSVERSIONINFOW info{};

@@ -47,6 +47,17 @@ std::optional<std::uint32_t> RegistryKey::dword(const wchar_t* name) const {
   return value;
 }
 
+std::vector<unsigned char> RegistryKey::binary(const wchar_t* name) const {
+  if (!key_) return {};
+  std::vector<unsigned char> value(kMaxBinaryBytes);
+  DWORD bytes = static_cast<DWORD>(value.size());
+  if (RegGetValueW(key_, nullptr, name, RRF_RT_REG_BINARY, nullptr, value.data(), &bytes) !=
+      ERROR_SUCCESS)
+    return {};
+  value.resize(bytes);
+  return value;
+}
+
 std::vector<std::wstring> RegistryKey::subkeys() const {
   std::vector<std::wstring> names;
   for (DWORD i = 0; key_ && names.size() < kMaxSubkeys; ++i) {

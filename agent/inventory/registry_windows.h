@@ -24,6 +24,9 @@ class RegistryKey {
   // REG_SZ or REG_EXPAND_SZ (unexpanded), at most 32 KiB; "" when absent.
   std::string text(const wchar_t* name) const;
   std::optional<std::uint32_t> dword(const wchar_t* name) const;
+  // REG_BINARY, at most kMaxBinaryBytes; empty when absent or larger.
+  static constexpr std::size_t kMaxBinaryBytes = 64 * 1024;
+  std::vector<unsigned char> binary(const wchar_t* name) const;
   // At most kMaxSubkeys names.
   static constexpr std::size_t kMaxSubkeys = 20'000;
   std::vector<std::wstring> subkeys() const;

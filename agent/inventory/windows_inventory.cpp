@@ -357,7 +357,25 @@ nlohmann::json os_json(const VersionValues& v) {
           {f::kVersionCodename.name, v.display_version},
           {f::kEdition.name, v.edition_id},
           {f::kBuild.name, build},
-          {f::kInstallDate.name, v.install_date ? format_rfc3339(*v.install_date) : ""}};
+          {f::kInstallDate.name, v.install_date ? format_rfc3339(*v.install_date) : ""},
+          {f::kLicenceChannel.name, v.licence_channel}};
+}
+
+std::string licence_channel(std::span<const unsigned char> id4) {
+  constexpr std::size_t kChars = 64;
+  if (id4.size() != kDigitalProductId4Bytes) return "";
+  const std::uint32_t size = static_cast<std::uint32_t>(id4[0]) | id4[1] << 8 | id4[2] << 16 |
+                             static_cast<std::uint32_t>(id4[3]) << 24;
+  if (size != kDigitalProductId4Bytes) return "";
+  std::string channel;
+  for (std::size_t i = 0; i < kChars; ++i) {
+    const unsigned c = id4[kKeyTypeOffset + 2 * i] | id4[kKeyTypeOffset + 2 * i + 1] << 8;
+    if (c == 0) return channel;
+    if (c > 0x7f || !(std::isalnum(static_cast<int>(c)) || c == ':' || c == '_' || c == '-'))
+      return "";
+    channel += static_cast<char>(c);
+  }
+  return "";  // no terminating NUL within the field
 }
 
 Virtualisation virtualisation_of(const std::string& manufacturer, const std::string& product,

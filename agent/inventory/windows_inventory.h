@@ -101,10 +101,20 @@ struct VersionValues {
   unsigned major = 0, minor = 0, build = 0;
   std::optional<std::uint32_t> ubr;           // the update build revision
   std::optional<std::uint32_t> install_date;  // InstallDate: seconds since 1970
+  std::string licence_channel;                // licence_channel(DigitalProductId4)
 };
 // system.os: family "windows", id "windows", name, version "major.minor.build", pretty_name,
-// edition, build "17763.1234", install_date (RFC 3339 or "").
+// edition, build "17763.1234", install_date (RFC 3339 or ""), licence_channel.
 nlohmann::json os_json(const VersionValues& values);
+
+// The licence channel in CurrentVersion's DigitalProductId4 (REG_BINARY, 1272 bytes, written by
+// PidGenX at key installation; no WMI, no slc.dll): a DWORD holding the structure's size, then
+// at byte 1016 the key type, NUL-terminated UTF-16LE in 64 characters ("Retail", "OEM:DM",
+// "Volume:GVLK", "Volume:MAK"). "" when the value is shorter, says another size, or the text is
+// not a channel name (letters, digits, ':', '_', '-' only).
+inline constexpr std::size_t kDigitalProductId4Bytes = 1272;
+inline constexpr std::size_t kKeyTypeOffset = 1016;
+std::string licence_channel(std::span<const unsigned char> digital_product_id4);
 
 // "vm" and the hypervisor's name from the SMBIOS system manufacturer and product and the CPU's
 // hypervisor bit, as the Linux inventory names them ("vmware", "kvm", "microsoft" for Hyper-V,

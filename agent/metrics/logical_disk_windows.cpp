@@ -37,6 +37,8 @@ std::optional<VolumeIo> read_io(const std::wstring& letter) {
                   u64(performance.IdleTime),  performance.QueueDepth};
 }
 
+}  // namespace
+
 std::vector<VolumeReading> read_volumes() {
   wchar_t roots[512];  // 26 letters of "X:\\\0" fit in 105 characters
   const DWORD length = GetLogicalDriveStringsW(sizeof roots / sizeof roots[0], roots);
@@ -54,8 +56,6 @@ std::vector<VolumeReading> read_volumes() {
   }
   return volumes;
 }
-
-}  // namespace
 
 std::unique_ptr<Collector> make_logical_disk_collector(const Paths&) {
   return std::make_unique<FunctionCollector>(

@@ -27,6 +27,8 @@ NicReading reading_of(const MIB_IF_ROW2& row) {
   return nic;
 }
 
+}  // namespace
+
 std::vector<NicReading> read_nics() {
   MIB_IF_TABLE2* table = nullptr;
   if (const DWORD error = GetIfTable2(&table); error != NO_ERROR)
@@ -41,8 +43,6 @@ std::vector<NicReading> read_nics() {
   FreeMibTable(table);
   return nics;
 }
-
-}  // namespace
 
 std::unique_ptr<Collector> make_net_collector(const Paths&) {
   return std::make_unique<FunctionCollector>(

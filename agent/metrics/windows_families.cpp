@@ -15,6 +15,13 @@ double ticks_to_seconds(std::uint64_t ticks) { return static_cast<double>(ticks)
 
 namespace {
 
+// A little-endian DWORD of an API's buffer; the caller has checked that it fits.
+std::uint32_t u32_at(std::span<const unsigned char> buffer, std::size_t at) {
+  return static_cast<std::uint32_t>(buffer[at]) | static_cast<std::uint32_t>(buffer[at + 1]) << 8 |
+         static_cast<std::uint32_t>(buffer[at + 2]) << 16 |
+         static_cast<std::uint32_t>(buffer[at + 3]) << 24;
+}
+
 bool high_surrogate(char16_t c) { return c >= 0xD800 && c <= 0xDBFF; }
 bool low_surrogate(char16_t c) { return c >= 0xDC00 && c <= 0xDFFF; }
 
@@ -251,12 +258,7 @@ void add_system_families(MetricFamilies& out, const SystemReading& system) {
 std::uint64_t count_ready_threads(std::span<const unsigned char> buffer) {
   constexpr std::size_t kProcessSize = 0x100, kThreadSize = 0x50, kStateOffset = 0x44;
   constexpr std::uint32_t kReady = 1, kDeferredReady = 7;
-  const auto u32 = [&](std::size_t at) {
-    return static_cast<std::uint32_t>(buffer[at]) |
-           static_cast<std::uint32_t>(buffer[at + 1]) << 8 |
-           static_cast<std::uint32_t>(buffer[at + 2]) << 16 |
-           static_cast<std::uint32_t>(buffer[at + 3]) << 24;
-  };
+  const auto u32 = [&](std::size_t at) { return u32_at(buffer, at); };
   std::uint64_t ready = 0;
   for (std::size_t at = 0; at + kProcessSize <= buffer.size();) {
     const std::uint32_t next = u32(at), threads = u32(at + 4);
@@ -270,6 +272,20 @@ std::uint64_t count_ready_threads(std::span<const unsigned char> buffer) {
     at += next;
   }
   return ready;
+}
+
+PagingFiles paging_files(std::span<const unsigned char> buffer, std::uint64_t page_bytes) {
+  constexpr std::size_t kEntrySize = 32, kMaxEntries = 16;
+  PagingFiles files;
+  for (std::size_t at = 0, n = 0; at + kEntrySize <= buffer.size() && n < kMaxEntries; ++n) {
+    const std::uint32_t next = u32_at(buffer, at), total = u32_at(buffer, at + 4);
+    const std::uint32_t in_use = std::min(u32_at(buffer, at + 8), total);
+    files.total_bytes += total * page_bytes;
+    files.used_bytes += in_use * page_bytes;
+    if (next == 0) break;
+    at += next;
+  }
+  return files;
 }
 
 void add_service_families(MetricFamilies& out, const std::vector<ServiceReading>& services) {

@@ -130,6 +130,17 @@ struct SystemReading {
 std::uint64_t count_ready_threads(std::span<const unsigned char> process_information);
 void add_system_families(MetricFamilies& out, const SystemReading& system);
 
+// The paging files, as NtQuerySystemInformation(SystemPageFileInformation) fills its buffer on
+// x64: SYSTEM_PAGEFILE_INFORMATION entries (32 bytes, chained by NextEntryOffset at +0; TotalSize
+// at +4 and TotalInUse at +8, in pages), summed; the utilisation readings' swap
+// (readings_windows.cpp). Entries running past the buffer, or past 16 (Windows' most), end it.
+struct PagingFiles {
+  std::uint64_t total_bytes = 0;
+  std::uint64_t used_bytes = 0;
+};
+PagingFiles paging_files(std::span<const unsigned char> page_file_information,
+                         std::uint64_t page_bytes);
+
 // One service of EnumServicesStatusEx: its key name and SERVICE_* state (1 stopped ... 7 paused).
 struct ServiceReading {
   std::string name;

@@ -12,6 +12,15 @@ namespace sahab::agent::windows {
 // GlobalMemoryStatusEx and GetPerformanceInfo; throws CollectorError when either fails.
 MemoryReading read_memory();
 
+// The fixed volumes of GetLogicalDriveStrings with GetDiskFreeSpaceEx's figures and, where the
+// volume keeps them, IOCTL_DISK_PERFORMANCE's counters (logical_disk_windows.cpp; the utilisation
+// readings sum them too). Throws CollectorError when the drive list cannot be read.
+std::vector<VolumeReading> read_volumes();
+
+// GetIfTable2's interfaces but loopback and NDIS filters (net_windows.cpp; the utilisation
+// readings sum them too). Throws CollectorError when the table cannot be read.
+std::vector<NicReading> read_nics();
+
 // RtlGetVersion, the registry's product name, GetPerformanceInfo's process count, the time zone.
 OsReading read_os();
 

@@ -102,4 +102,14 @@ void Sampler::run() {
   }
 }
 
+nlohmann::json summary_of_one_second(const Paths& paths) {
+  Sampler sampler(paths, {});
+  sampler.sample();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  sampler.sample();
+  sampler.close_window();
+  const auto summaries = sampler.ring().pending();
+  return summaries.empty() ? nlohmann::json() : summaries[0].to_json();
+}
+
 }  // namespace sahab::agent::utilisation

@@ -66,4 +66,8 @@ class Sampler {
   std::thread thread_;
 };
 
+// --once: one summary of two readings a second apart (long enough for meaningful rates), as
+// JSON; null when the two readings gave no sample.
+nlohmann::json summary_of_one_second(const Paths& paths);
+
 }  // namespace sahab::agent::utilisation

@@ -72,4 +72,18 @@ std::uint64_t SummaryRing::dropped() const {
   return dropped_;
 }
 
+nlohmann::json SummaryRing::pending_json() const {
+  nlohmann::json summaries = nlohmann::json::array();
+  for (const auto& summary : pending()) summaries.push_back(summary.to_json());
+  return summaries;
+}
+
+nlohmann::json SummaryRing::hand_over() {
+  const auto summaries = pending();
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& summary : summaries) out.push_back(summary.to_json());
+  if (!summaries.empty()) acknowledge(summaries.back().sequence);
+  return out;
+}
+
 }  // namespace sahab::agent::utilisation

@@ -47,6 +47,11 @@ class SummaryRing {
   std::size_t size() const;
   std::uint64_t dropped() const;
 
+  // The pending summaries as a JSON array, oldest first (GET /utilisation).
+  nlohmann::json pending_json() const;
+  // The same, acknowledged at once: for a report, which the spool keeps from then on.
+  nlohmann::json hand_over();
+
  private:
   std::size_t capacity_;
   mutable std::mutex mutex_;

@@ -2,7 +2,8 @@
 // agent/metrics/*_windows.cpp), /healthz and /inventory (the Linux agent's inventory code with
 // its Windows sources, agent/inventory/*_windows.cpp), reports its inventory to a Sahab collector
 // through the Linux agent's push client, spool and enrolment (agent/push/), reads the Linux agent's
-// settings (agent/config.cpp) from %ProgramData%\Sahab\agent.yaml and flags, and runs from a
+// settings (agent/config.cpp) from %ProgramData%\Sahab\agent.yaml and flags, samples utilisation
+// into the Linux agent's summaries (agent/utilisation/, readings_windows.cpp), and runs from a
 // console or as the "sahab-agent" service (--service, service.cpp).
 #include <windows.h>
 
@@ -16,12 +17,15 @@
 
 #include "agent/config.h"
 #include "agent/identity.h"
+#include "agent/inventory/connections.h"
 #include "agent/inventory/inventory.h"
 #include "agent/metrics/node_collector.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/windows_readings.h"
 #include "agent/metrics_endpoint.h"
 #include "agent/push/reporting.h"
+#include "agent/self_metrics.h"
+#include "agent/utilisation/sampler.h"
 #include "agent/web_access.h"
 #include "agent/windows/msi_actions.h"
 #include "agent/windows/program_data.h"
@@ -95,15 +99,15 @@ std::string dns_hostname() {
   return GetComputerNameExW(ComputerNameDnsHostname, name, &size) ? windows::utf8(name) : "";
 }
 
-// Store and forward to the collector; null when no collector.url is configured. No utilisation
-// summaries yet on Windows: batches carry the inventory.
+// Store and forward to the collector; null when no collector.url is configured.
 std::unique_ptr<Reporting> start_reporting(const AgentConfig& config, const std::string& host_id,
-                                           std::shared_ptr<inventory::Inventory> inventory) {
+                                           std::shared_ptr<inventory::Inventory> inventory,
+                                           std::shared_ptr<utilisation::Sampler> sampler) {
   if (config.collector_url.empty()) {
     log::info("no collector.url: serving metrics and inventory only, reporting nothing");
     return nullptr;
   }
-  ReportContent content{host_id, [] { return nlohmann::json::array(); },
+  ReportContent content{host_id, [sampler] { return sampler->ring().hand_over(); },
                         [inventory] { return inventory->collect(); }};
   return std::make_unique<Reporting>(config, host_id, dns_hostname(), std::move(content));
 }
@@ -122,6 +126,19 @@ int serve(const AgentConfig& config) {
   server_options.keep_alive_timeout_ms = 20'000;  // longer than a 15 s scrape interval
   server_options.max_connections_per_address = 8;
   auto inventory = std::make_shared<inventory::Inventory>(inventory_context(config));
+  const auto self = make_self_metrics();
+  metrics->add(self.sample_duration);
+  metrics->add(std::make_shared<ProcessMetrics>());
+  // As on Linux, each sample also reads the socket tables, so short connections still count.
+  auto sampler = std::make_shared<utilisation::Sampler>(
+      config.paths, utilisation::SamplerOptions{config.sample_interval, config.report_interval},
+      [inventory] {
+        inventory::Problems ignored;  // reported by the network section of /inventory
+        inventory->tracker().observe(nullptr, ignored);
+      },
+      self.sample_duration.get());
+  metrics->add(std::make_shared<SummaryRingMetrics>(
+      std::shared_ptr<const utilisation::SummaryRing>(sampler, &sampler->ring())));
   // Declared before the server, which holds handlers guarded by it.
   const PrivateEndpointAccess private_access(
       config.inventory_token_file.empty()
@@ -132,30 +149,39 @@ int serve(const AgentConfig& config) {
   server.route("GET", "/inventory", private_access.guard([inventory](const http::Request&) {
     return http::Response::json(200, inventory::to_text(inventory->collect()));
   }));
+  server.route("GET", "/utilisation", private_access.guard([sampler](const http::Request&) {
+    return http::Response::json(
+        200, inventory::to_text({{"summaries", sampler->ring().pending_json()}}));
+  }));
   server.route("GET", "/healthz",
                [](const http::Request&) { return http::Response::text(200, "ok"); });
   server.route("GET", "/", [](const http::Request&) {
-    return http::Response::text(200, std::string("sahab-agent ") + kVersion +
-                                         " (Windows)\n/metrics  Prometheus metrics\n/inventory  "
-                                         "inventory (JSON)\n/healthz  liveness\n");
+    return http::Response::text(200,
+                                std::string("sahab-agent ") + kVersion +
+                                    " (Windows)\n/metrics  Prometheus metrics\n/inventory  "
+                                    "inventory (JSON)\n/utilisation  summaries not yet shipped "
+                                    "(JSON)\n/healthz  liveness\n");
   });
   // Every metrics source is added before the server starts: serve() does not lock the list.
-  auto reporting = start_reporting(config, host_id, inventory);
+  auto reporting = start_reporting(config, host_id, inventory, sampler);
   if (reporting) metrics->add(reporting->metrics());
   server.start();
+  sampler->start();
   log::info("listening on " + config.listen_address + " (port " + std::to_string(server.port()) +
             ")");
   g_stop.wait();
   log::info("shutting down");
+  sampler->stop();
   reporting.reset();  // the pusher's thread ends; unsent batches stay in the spool
   server.stop();
   return 0;
 }
 
-// --once: the inventory on stdout, then exit (no utilisation summary on Windows yet).
+// --once: one inventory and one utilisation summary on stdout, then exit.
 int run_once(const AgentConfig& config) {
   const inventory::Inventory inventory(inventory_context(config));
-  const nlohmann::json out = {{"inventory", inventory.collect()}, {"summary", nullptr}};
+  const nlohmann::json out = {{"inventory", inventory.collect()},
+                              {"summary", utilisation::summary_of_one_second(config.paths)}};
   std::cout << inventory::to_text(out, 2) << "\n";
   return 0;
 }
@@ -174,16 +200,32 @@ void log_to_program_data() {
   log::set_output(file);
 }
 
-int run(const AgentConfig& config, bool service) {
+int run(const AgentConfig& config) {
   if (config.once) return run_once(config);
-  if (!service) {
-    SetConsoleCtrlHandler(on_console_event, TRUE);
-    return serve(config);
-  }
-  // The log moves to a file only once the SCM has connected: run from a console by mistake, the
-  // error stays on the console.
-  return windows::run_as_service(
-      {log_to_program_data, [&config] { return serve(config); }, [] { g_stop.request(); }});
+  SetConsoleCtrlHandler(on_console_event, TRUE);
+  return serve(config);
+}
+
+// The settings from `args` (the program name first) into `config`; false when they only asked
+// for --help or --version, which are printed.
+bool parse_settings(const std::vector<std::string>& args, AgentConfig& config) {
+  std::vector<const char*> pointers;
+  for (const auto& arg : args) pointers.push_back(arg.c_str());
+  auto schema = agent_schema(config);
+  return schema.parse(static_cast<int>(pointers.size()), pointers.data(), std::cout) ==
+         settings::Outcome::kRun;
+}
+
+// --service: the SCM is connected before the settings are read, so a configuration the agent
+// refuses (an unreadable agent.yaml, a collector.url that is no URL) reaches agent.log and the
+// event log and the SCM sees the service stop with an error, instead of a service that never
+// answered. The log moves to a file only once the SCM has connected: run from a console by
+// mistake, the error stays on the console.
+int run_service(const std::vector<std::string>& args) {
+  AgentConfig config;
+  return windows::run_as_service({log_to_program_data,
+                                  [&] { return parse_settings(args, config) ? serve(config) : 0; },
+                                  [] { g_stop.request(); }});
 }
 
 // The command line without --service (the SCM's, not a setting), and with
@@ -211,18 +253,13 @@ std::vector<std::string> effective_arguments(int argc, char** argv, bool& servic
 }  // namespace
 
 int main(int argc, char** argv) {
-  AgentConfig config;
   try {
     if (const auto code = windows::run_msi_action({argv + 1, argv + argc})) return *code;
     bool service = false;
     const auto args = effective_arguments(argc, argv, service);
-    std::vector<const char*> pointers;
-    for (const auto& arg : args) pointers.push_back(arg.c_str());
-    auto schema = agent_schema(config);
-    if (schema.parse(static_cast<int>(pointers.size()), pointers.data(), std::cout) !=
-        settings::Outcome::kRun)
-      return 0;
-    return run(config, service);
+    if (service) return run_service(args);
+    AgentConfig config;
+    return parse_settings(args, config) ? run(config) : 0;
   } catch (const settings::ConfigError& e) {
     std::cerr << "sahab-agent: " << e.what() << "\n";
     return 2;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/log.h"
+#include "messages.h"  // generated from messages.mc
 
 namespace sahab::agent::windows {
 namespace {
@@ -99,7 +100,7 @@ void report_error_event(std::string_view message) {
   if (!source) return;
   const std::string text(message);
   const char* strings[] = {text.c_str()};
-  ReportEventA(source, EVENTLOG_ERROR_TYPE, 0, 1, nullptr, 1, 0, strings, nullptr);
+  ReportEventA(source, EVENTLOG_ERROR_TYPE, 0, MSG_AGENT_ERROR, nullptr, 1, 0, strings, nullptr);
   DeregisterEventSource(source);
 }
 

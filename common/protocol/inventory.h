@@ -71,9 +71,12 @@ inline constexpr Field kVersionCodename{"version_codename", Kind::kText, "", 0, 
 inline constexpr Field kEdition{"edition", Kind::kText, "", 0, kNameBytes};
 inline constexpr Field kBuild{"build", Kind::kText, "", 0, 64};
 inline constexpr Field kInstallDate{"install_date", Kind::kText, "", 0, 64};
-inline constexpr std::array kFields{kFamily,     kName,       kVersion,         kId,
-                                    kPrettyName, kIdLike,     kVersionCodename, kEdition,
-                                    kBuild,      kInstallDate};
+// Windows only: the licence channel of the installed product key ("Retail", "OEM:DM",
+// "Volume:GVLK", "Volume:MAK"), from the registry's DigitalProductId4; "" where not readable.
+inline constexpr Field kLicenceChannel{"licence_channel", Kind::kText, "", 0, 64};
+inline constexpr std::array kFields{kFamily,     kName,        kVersion,         kId,
+                                    kPrettyName, kIdLike,      kVersionCodename, kEdition,
+                                    kBuild,      kInstallDate, kLicenceChannel};
 }  // namespace os
 
 // system.dmi

@@ -3,10 +3,12 @@
 # Wine: /metrics over loopback, checked with promtool and against this machine's figures
 # (check_metrics.py), bad flags refused, the process gone after a kill; --once's inventory; push,
 # enrolment and spool against a real collector on loopback (a bad token refused, the spool kept
-# across a kill and replayed); the service started and stopped through Wine's Service Control
-# Manager; the MSI inspected with msitools, installed silently with COLLECTOR_URL and
-# ENROLMENT_TOKEN (the service enrols and pushes) and removed with its data, then upgraded in
-# place keeping its configuration, with Wine's msiexec.
+# across a kill and replayed, the access lists Wine reads back printed); the service started and
+# stopped through Wine's Service Control Manager, and an unreadable configuration reported to the
+# event log; the MSI inspected with msitools, installed silently with COLLECTOR_URL and
+# ENROLMENT_TOKEN (the service enrols and pushes) and removed with its data, then upgraded as
+# Windows Installer does (a changed agent.yaml and the credential kept, the new exe running) and
+# with Wine's own msiexec upgrade.
 # Usage: agent_wine.sh BUILD_DIR   (the Windows build goes to BUILD_DIR/windows)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -21,7 +23,8 @@ done
 command -v promtool >/dev/null || { echo "FAIL: promtool not installed (Debian prometheus)" >&2; exit 1; }
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 [[ -x "$NGINX" ]] || { echo "FAIL: nginx not installed (scripts/packages/test.txt)" >&2; exit 1; }
-"$here/../../scripts/build-windows.sh" "$build" >"${TMPDIR:-/tmp}/sahab-build-windows.$$.log" 2>&1 ||
+{ "$here/../../scripts/build-windows.sh" "$build" &&
+  cmake --build "$build" -j 2 --target sahab-dacl-probe; } >"${TMPDIR:-/tmp}/sahab-build-windows.$$.log" 2>&1 ||
   { tail -30 "${TMPDIR:-/tmp}/sahab-build-windows.$$.log" >&2; exit 1; }
 rm -f "${TMPDIR:-/tmp}/sahab-build-windows.$$.log"
 source "$here/../integration/lib.sh" "$build/bin"
@@ -29,6 +32,7 @@ source "$here/../integration/collector_lib.sh"
 source "$here/../integration/nginx_conf.sh"
 COLLECTOR="$COLLECTOR_EXE"
 EXE="$BIN_DIR/sahab-agent.exe"
+DACL_PROBE="$BIN_DIR/sahab-dacl-probe.exe"
 win_path() { echo "Z:${1//\//\\}"; }  # a path of this machine as Wine's programs see it
 
 # A prefix of our own, and its wineserver ended with the test (other tests may run Wine too).
@@ -153,6 +157,25 @@ until_sql 30 "SELECT count(*) > 0 FROM inventory_current WHERE host_id = '$host_
 [[ "$(stat -c %A "$state")" == d*--- && "$(stat -c %A "$state/spool")" == d*--- ]] ||
   fail "the state folder is open to others: $(stat -c %A "$state") $(stat -c %A "$state/spool")"
 ok "the exe enrols with the token, pushes, and the collector stores the host and its inventory; its folders are closed to others"
+# The access lists read back with GetNamedSecurityInfo (sahab-dacl-probe.exe): SYSTEM full
+# control and no entry for Everyone (WD), Users (BU), Authenticated Users (AU) or Interactive
+# (IU), on the folders and on the credential itself (its own protected list, as mode 0600 on
+# Linux: common/file_windows.cpp). Wine keeps no access list of its own: it shows the Unix
+# mode's owner bits as the owner's SID where Windows would show Administrators (BA).
+wine "$DACL_PROBE" "$(win_path "$state")" "$(win_path "$state/spool")" "$(win_path "$state/credential")" \
+  >"$WORK/dacl.txt" 2>&1 || fail "sahab-dacl-probe: $(cat "$WORK/dacl.txt")"
+python3 - "$WORK/dacl.txt" <<'PY' || fail "access lists (above): $(cat "$WORK/dacl.txt")"
+import re, sys
+lines = [l.strip() for l in open(sys.argv[1]) if l.startswith("D:")]
+assert len(lines) == 3, lines
+for line, inherit in zip(lines, ("OICI", "OICI", "")):
+    aces = re.findall(r"\(([^)]*)\)", line)
+    assert f"A;{inherit};FA;;;SY" in aces, (line, "SYSTEM")
+    broad = [a for a in aces if a.split(";")[-1] in ("WD", "BU", "AU", "IU")]
+    assert not broad, (line, broad)
+PY
+[[ "$(stat -c %A "$state/credential")" == -*--- ]] || fail "the credential is open to others: $(stat -c %A "$state/credential")"
+ok "access lists read back: SYSTEM, no Everyone or Users on the state folder, the spool and the credential"
 
 # The collector down: batches wait in the spool; the agent killed, they stay on disk; both back,
 # every batch arrives once, in order.
@@ -234,6 +257,37 @@ ok "runs as a service: SCM start and stop, log in ProgramData\\Sahab"
 
 wine sc delete sahab-agent >/dev/null 2>&1 || fail "sc delete"
 
+# Errors reach the Event Log under the "sahab-agent" source (service.cpp: every log::error once the
+# SCM has connected). Wine's ReportEvent writes each string to its err:eventlog debug channel on
+# the standard error of the service, which services.exe hands down from the wine process that
+# started it: the Wine machine is restarted, so that `sc create`, the first process after it,
+# starts services.exe with its standard error in a file of ours and eventlog errors on. The error
+# induced: a configuration file that does not exist, which --service reads only once the SCM has
+# connected (main.cpp), so the SCM also sees the service stop with an error.
+wineserver -k || true
+wineserver -w
+wineserver -p || fail "wineserver -p (restart)"
+WINEDEBUG=-all,err+eventlog wine sc create sahab-agent \
+  binPath= "$exe_windows_path --service --config Z:\\no\\such\\agent.yaml" start= demand \
+  >"$WORK/services.log" 2>&1 || fail "sc create: $(cat "$WORK/services.log")"
+wine sc start sahab-agent >/dev/null 2>&1 || true  # it stops with an error right away
+# failed: STOPPED with ERROR_SERVICE_SPECIFIC_ERROR (1066) and the agent's exit code 1.
+failed() {
+  query="$(wine sc query sahab-agent 2>&1 | tr -d '\r')"
+  [[ "$query" =~ STOPPED && "$query" =~ WIN32_EXIT_CODE\ *:\ 1066 &&
+     "$query" =~ SERVICE_EXIT_CODE\ *:\ 1\  ]]
+}
+for _ in $(seq 200); do failed && break; sleep 0.1; done
+failed || fail "the SCM does not see the service fail: $query"
+expected='sahab-agent stopped: Z:\\no\\such\\agent.yaml: cannot read the file'
+for _ in $(seq 100); do grep -qF "err:eventlog:ReportEventW L\"$expected\"" "$WORK/services.log" && break; sleep 0.1; done
+grep -qF "err:eventlog:ReportEventW L\"$expected\"" "$WORK/services.log" ||
+  fail "no event logged: $(cat "$WORK/services.log")"
+grep -qF 'level=error msg="sahab-agent stopped: Z:\\no\\such\\agent.yaml: cannot read the file"' "$service_log" ||
+  fail "agent.log: $(tail -3 "$service_log")"
+wine sc delete sahab-agent >/dev/null 2>&1 || fail "sc delete"
+ok "an unreadable configuration stops the service with an error (exit 1), reported to the event log and agent.log"
+
 # The MSI, inspected with msitools: properties, the service, the file (byte for byte).
 [[ "$msi" == "$build/sahab-agent-$version-x64.msi" ]] || fail "MSI name $msi, version $version"
 # msiinfo writes CRLF lines.
@@ -252,7 +306,11 @@ table ServiceControl | grep -qP '^AgentServiceControl\tsahab-agent\t163\t' ||
 mkdir "$WORK/extracted"
 msiextract -C "$WORK/extracted" "$msi" >/dev/null || fail "msiextract"
 cmp -s "$(find "$WORK/extracted" -name sahab-agent.exe)" "$EXE" || fail "the MSI's exe is not the built one"
-ok "MSI: version, upgrade code, LISTEN_ADDRESS, auto-start service with --service, the exe"
+# The Application log's event source, its messages in the exe (messages.mc).
+table Registry | grep -qP '\tSYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\sahab-agent\tEventMessageFile\t\[#AgentExe\]\t' ||
+  fail "event source: $(table Registry)"
+x86_64-w64-mingw32-objdump -h "$EXE" | grep -q '\.rsrc' || fail "the exe has no resources (message table)"
+ok "MSI: version, upgrade code, LISTEN_ADDRESS, auto-start service with --service, the exe, the event source"
 
 # Silent install and removal, then install and in-place upgrade, under Wine's msiexec.
 installed_service() { wine reg query 'HKLM\System\CurrentControlSet\Services\sahab-agent' /v ImagePath 2>/dev/null; }
@@ -311,7 +369,9 @@ cmp -s "$data_dir/enrolment-token" "$ENROL_TOKEN_FILE" || fail "the enrolment to
 service_host="$host_id"
 until_sql 60 "SELECT count(*) > 0 FROM batch_marks WHERE host_id = '$service_host'" 1
 until_sql 30 "SELECT source FROM hosts WHERE id = '$service_host'" agent
-ok "msiexec /i /qn COLLECTOR_URL= ENROLMENT_TOKEN= writes agent.yaml; the service enrols and pushes"
+wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\sahab-agent' /v EventMessageFile 2>&1 |
+  grep -qF 'C:\Program Files\Sahab\sahab-agent.exe' || fail "the event source is not registered"
+ok "msiexec /i /qn COLLECTOR_URL= ENROLMENT_TOKEN= writes agent.yaml and registers the event source; the service enrols and pushes"
 
 # A COLLECTOR_URL the agent would refuse: the custom action's command (Return="check": its exit
 # code fails the install) exits 1 naming the problem and leaves the configuration as it was.
@@ -353,18 +413,68 @@ fresh_collector
 quick_reports
 port=$(free_port)
 msi_install "$msi" "$port" "${msi_props[@]}"
-newer="$WORK/sahab-agent-upgrade.msi"
-(cd "$BIN_DIR" && wixl -a x64 -D "Version=${version%.*}.$((${version##*.} + 1))" -D AgentExe=sahab-agent.exe \
-  -o "$newer" "$here/../../packaging/windows/sahab-agent.wxs") >/dev/null 2>&1 || fail "wixl (upgrade)"
+until_sql 60 "SELECT count(*) > 0 FROM batch_marks WHERE host_id = '$service_host'" 1
+[[ -s "$data_dir/credential" ]] || fail "the service holds no credential"
+# The administrator changes agent.yaml after the install.
+sed -i 's/interval: 2s/interval: 3s/' "$data_dir/agent.yaml"
+echo "# changed by hand after the install" >>"$data_dir/agent.yaml"
+cp "$data_dir/agent.yaml" "$WORK/agent.yaml.changed"
+cp "$data_dir/credential" "$WORK/credential.before"
+# build_msi VERSION EXE OUT: the MSI of this source tree around EXE, as another release would be.
+build_msi() {
+  (cd "$(dirname "$2")" && wixl -a x64 -D "Version=$1" -D "AgentExe=$(basename "$2")" -o "$3" \
+    "$here/../../packaging/windows/sahab-agent.wxs") >/dev/null 2>&1 || fail "wixl $1"
+}
+# Version 2 carries an exe of its own (bytes appended after the image, which Windows ignores), so
+# the installed file and the running service show which version is in place.
+mkdir "$WORK/v2"
+cp "$EXE" "$WORK/v2/sahab-agent.exe"
+printf 'sahab-agent upgrade test: version 2' >>"$WORK/v2/sahab-agent.exe"
+build_msi "${version%.*}.$((${version##*.} + 1))" "$WORK/v2/sahab-agent.exe" "$WORK/v2.msi"
+build_msi "${version%.*}.$((${version##*.} + 2))" "$EXE" "$WORK/v3.msi"
+v2_code="$(msiinfo export "$WORK/v2.msi" Property | tr -d '\r' | awk -F'\t' '$1 == "ProductCode" {print $2}')"
+[[ "$v2_code" =~ ^\{[0-9A-Fa-f-]{36}\}$ ]] || fail "v2's ProductCode: $v2_code"
+
+# The upgrade as Windows Installer runs it: RemoveExistingProducts removes version 1 with
+# UPGRADINGPRODUCTCODE set to version 2's product code, then version 2 installs. Wine's own
+# RemoveExistingProducts does not set that property (below), so its step is run here as
+# Windows runs it: msiexec /x with the property.
+stop_service_and_wait upgrade
+wine msiexec /x "Z:${msi//\//\\}" /qn "UPGRADINGPRODUCTCODE=$v2_code" >"$WORK/remove-v1.log" 2>&1 ||
+  fail "msiexec /x version 1: $(cat "$WORK/remove-v1.log")"
+[[ -e "$installed_exe" ]] && fail "version 1's exe is left after its removal"
+cmp -s "$data_dir/agent.yaml" "$WORK/agent.yaml.changed" && cmp -s "$data_dir/credential" "$WORK/credential.before" ||
+  fail "removing version 1 for an upgrade touched the configuration: $(ls -la "$data_dir" 2>&1)"
+pushed="$(sql "SELECT sequence FROM batch_marks WHERE host_id = '$service_host'")"
 old_port=$port
 port=$(free_port)
-stop_service_and_wait upgrade
-# Given the properties again, as re-running the one-liner does: Wine's RemoveExistingProducts
-# removes the old version without setting UPGRADINGPRODUCTCODE (traced: MsiConfigureProductExW
-# with " REMOVE=ALL" only), so the removal-only action deletes %ProgramData%\Sahab during an
-# upgrade under Wine. Windows sets the property and keeps the folder: below, the condition is
-# checked in the MSI's table instead (docs/windows-agent.md).
-msi_install "$newer" "$port" "${msi_props[@]}"
+msi_install "$WORK/v2.msi" "$port"  # no COLLECTOR_URL or ENROLMENT_TOKEN: an upgrade keeps what is there
+cmp -s "$installed_exe" "$WORK/v2/sahab-agent.exe" || fail "the installed exe is not version 2's"
+[[ "$(ps -eo args)" == *'C:\Program Files\Sahab\sahab-agent.exe --service --web.listen-address 127.0.0.1:'"$port"* ]] ||
+  fail "no service process of version 2: $(ps -eo args | grep -i sahab)"
+curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$old_port/healthz" 2>/dev/null &&
+  fail "version 1 still serves after the upgrade"
+until_sql 60 "SELECT sequence > $pushed FROM batch_marks WHERE host_id = '$service_host'" 1
+cmp -s "$data_dir/agent.yaml" "$WORK/agent.yaml.changed" || fail "agent.yaml changed: $(diff "$WORK/agent.yaml.changed" "$data_dir/agent.yaml")"
+cmp -s "$data_dir/credential" "$WORK/credential.before" || fail "the credential changed across the upgrade"
+# Nothing of %ProgramData%\Sahab is an MSI resource: no removal path of the installer deletes it
+# but the removal-only action.
+for t in File RemoveFile CreateFolder Registry; do
+  msiinfo export "$WORK/v2.msi" "$t" 2>/dev/null | tr -d '\r' | grep -iqE 'agent\.yaml|credential|ProgramData|CommonAppData' &&
+    fail "the MSI's $t table names the agent's data"
+done
+ok "upgrade as Windows runs it (version 1 removed with UPGRADINGPRODUCTCODE, version 2 installed without properties): the changed agent.yaml and the credential untouched, version 2's exe serving and pushing with them"
+
+# Wine's own major upgrade, version 3 over version 2 in one msiexec /i: given the properties
+# again, as re-running the one-liner does. Wine's RemoveExistingProducts removes the old version
+# without setting UPGRADINGPRODUCTCODE (traced: MsiConfigureProductExW with " REMOVE=ALL" only),
+# so the removal-only action deletes %ProgramData%\Sahab during an upgrade under Wine; the
+# condition that keeps it on Windows is checked in the MSI's table.
+old_port=$port
+port=$(free_port)
+stop_service_and_wait "Wine's upgrade"
+msi_install "$WORK/v3.msi" "$port" "${msi_props[@]}"
+cmp -s "$installed_exe" "$EXE" || fail "the installed exe is not version 3's"
 curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$old_port/healthz" 2>/dev/null &&
   fail "the old version still serves after the upgrade"
 versions="$(wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null |
@@ -375,6 +485,6 @@ table InstallExecuteSequence | grep -qP '^RemoveAgentData\tREMOVE~="ALL" AND NOT
   table InstallExecuteSequence | grep -qP '^WriteAgentConfig\tNOT REMOVE~="ALL"\t4001$' &&
   table InstallExecuteSequence | grep -qP '^RemoveExistingProducts\t\t1401$' ||
   fail "MSI sequence: $(table InstallExecuteSequence | grep -E 'Agent|RemoveExisting')"
-ok "a newer MSI upgrades in place: one product, the service restarted on the new address and configured; data removal skipped on upgrades (by condition)"
+ok "Wine's in-place upgrade: one product, version 3's exe on the new address and configured; data removal skipped on upgrades (by condition)"
 
 echo "$passed passed, 0 failed"

@@ -44,6 +44,8 @@ check(os_.get("id") == "windows", f"os.id {os_.get('id')}")
 check(os_.get("name", "").startswith("Microsoft Windows") or os_.get("name", "").startswith("Windows"),
       f"os.name {os_.get('name')}")
 check(re.fullmatch(r"\d+\.\d+\.\d+", os_.get("version", "")), f"os.version {os_.get('version')}")
+check(os_.get("licence_channel") == "Volume:GVLK",
+      f"os.licence_channel {os_.get('licence_channel')} (the test wrote a GVLK's DigitalProductId4)")
 check(os_.get("build", "").split(".")[0] == os_.get("version", "").split(".")[-1],
       f"os.build {os_.get('build')} against version {os_.get('version')}")
 check(system.get("arch") == "x86_64", f"arch {system.get('arch')}")

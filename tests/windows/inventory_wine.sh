@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Windows inventory under Wine: sahab-agent.exe's /inventory (inventory::Inventory with the
 # document --once prints) after the test wrote into Wine's registry what a Windows server holds
-# (Uninstall entries in the 64- and 32-bit views, a SQL Server instance, a Server Manager feature),
+# (Uninstall entries in the 64- and 32-bit views, a SQL Server instance, a Server Manager feature,
+# a volume licence key's DigitalProductId4),
 # an IIS configuration and a service; checked by check_inventory.py against those and against
 # this machine (CPUs, memory, C:, nics, the agent's listening socket); refused to a caller from
 # another address. Wine gives no owning PIDs, so listening sockets carry no process name; the
@@ -50,6 +51,10 @@ reg_add 'HKLM\Software\Microsoft\ServerManager\ServicingStorage\ServerComponentC
   /v InstallState /t REG_DWORD /d 1 /reg:64
 reg_add 'HKLM\Software\Microsoft\ServerManager\ServicingStorage\ServerComponentCache\Hyper-V' \
   /v InstallState /t REG_DWORD /d 0 /reg:64
+# A volume licence key's DigitalProductId4 (the unit tests' fixture, made to the documented layout).
+current_version='HKLM\Software\Microsoft\Windows NT\CurrentVersion'
+id4="$(tr -d '\n' <"$here/../fixtures/windows/digital_product_id4_gvlk.hex")"
+reg_add "$current_version" /v DigitalProductId4 /t REG_BINARY /d "$id4" /reg:64
 inetsrv="$WINEPREFIX/drive_c/windows/system32/inetsrv/config"
 mkdir -p "$inetsrv"
 printf '<configuration><system.applicationHost><sites>\n<site name="Default Web Site" id="1">\n<site name="intranet" id="2">\n</sites></system.applicationHost></configuration>\n' \
@@ -69,6 +74,19 @@ memtotal=$(awk '/^MemTotal:/ {printf "%.0f", $2 * 1024}' /proc/meminfo)
 python3 "$here/check_inventory.py" "$WORK/inventory.json" "$(nproc)" "$memtotal" "$port" ||
   fail "the inventory lacks what Wine provides (above)"
 ok "every section filled as far as Wine provides: OS, hardware, software, services, features, recognised, listening"
+
+# The licence channel where the registry has none readable: a truncated DigitalProductId4, then
+# none at all (a fresh Wine prefix has none); the field stays, empty.
+licence_channel() {
+  curl -fsS --max-time 60 "http://127.0.0.1:$port/inventory" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["sections"]["system"]["data"]["os"]["licence_channel"])'
+}
+reg_add "$current_version" /v DigitalProductId4 /t REG_BINARY /d "${id4:0:2200}" /reg:64
+[[ "$(licence_channel)" == "" ]] || fail "a truncated DigitalProductId4 gave '$(licence_channel)'"
+wine reg delete "$current_version" /v DigitalProductId4 /f /reg:64 >>"$WORK/reg.log" 2>&1 ||
+  fail "reg delete DigitalProductId4"
+[[ "$(licence_channel)" == "" ]] || fail "no DigitalProductId4 gave '$(licence_channel)'"
+ok "os.licence_channel: Volume:GVLK from DigitalProductId4; empty when truncated or absent"
 
 # The service collector (on with --collector.service): each service in exactly one of the eight
 # states, the test's automatic but never started MSSQL$PROBE stopped.

@@ -199,6 +199,35 @@ std::vector<unsigned char> process_buffer(
 
 }  // namespace
 
+// Wine answers SystemPageFileInformation with STATUS_INVALID_INFO_CLASS: the buffer is made here
+// as Windows fills it on x64 (32-byte entries, the file names after them).
+TEST_CASE("windows families: paging files summed from SystemPageFileInformation's buffer") {
+  std::vector<unsigned char> buffer(2 * 32 + 64, 0xcc);  // names' bytes after the entries
+  const auto put = [&](std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) buffer[at + i] = static_cast<unsigned char>(v >> (8 * i));
+  };
+  put(0, 32);       // next entry 32 bytes on
+  put(4, 262'144);  // C:\pagefile.sys: 1 GiB in 4 KiB pages
+  put(8, 65'536);   // a quarter in use
+  put(32, 0);       // the last entry
+  put(32 + 4, 131'072);
+  put(32 + 8, 200'000);  // more in use than its size: counted as full
+  auto files = paging_files(buffer, 4096);
+  CHECK(files.total_bytes == (262'144ull + 131'072) * 4096);
+  CHECK(files.used_bytes == (65'536ull + 131'072) * 4096);
+  CHECK(paging_files({}, 4096).total_bytes == 0);
+  // No paging file: Windows returns no entry; a cut second entry ends the walk.
+  files = paging_files(std::span(buffer).first(32 + 20), 4096);
+  CHECK(files.total_bytes == 262'144ull * 4096);
+  // More than Windows' 16 paging files is garbage: the walk stops at 16.
+  buffer.assign(20 * 32, 0);
+  for (std::size_t i = 0; i < 20; ++i) {
+    put(i * 32, 32);
+    put(i * 32 + 4, 1);
+  }
+  CHECK(paging_files(buffer, 1).total_bytes == 16);
+}
+
 TEST_CASE("windows families: the processor queue is the ready threads of the process list") {
   // States: 1 ready, 2 running, 5 waiting, 7 deferred ready.
   const auto buffer = process_buffer({{2, 2}, {1, 5, 5, 7}, {1}});

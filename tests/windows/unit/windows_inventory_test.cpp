@@ -324,6 +324,46 @@ TEST_CASE("windows inventory: the OS section from CurrentVersion's values") {
   CHECK(old["pretty_name"] == "Windows (6.1.7601)");
 }
 
+// digital_product_id4_gvlk.hex is not recorded on a server (none at hand): it is made to the
+// structure's documented layout (PidGenX's DigitalProductId4: size, version, Advanced PID,
+// Activation ID, edition type, EditionId, key type "Volume:GVLK" at byte 1016, EULA "Volume").
+// inventory_wine.sh writes the same bytes into Wine's registry for the exe to read.
+TEST_CASE("windows inventory: the licence channel from DigitalProductId4") {
+  auto id4 = hex_fixture("digital_product_id4_gvlk.hex");
+  REQUIRE(id4.size() == kDigitalProductId4Bytes);
+  CHECK(licence_channel(id4) == "Volume:GVLK");
+  const auto with_key_type = [&](std::u16string_view text) {
+    auto copy = id4;
+    std::fill(copy.begin() + kKeyTypeOffset, copy.begin() + kKeyTypeOffset + 128, 0);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      copy[kKeyTypeOffset + 2 * i] = static_cast<unsigned char>(text[i]);
+      copy[kKeyTypeOffset + 2 * i + 1] = static_cast<unsigned char>(text[i] >> 8);
+    }
+    return licence_channel(copy);
+  };
+  CHECK(with_key_type(u"Retail") == "Retail");
+  CHECK(with_key_type(u"OEM:DM") == "OEM:DM");
+  CHECK(with_key_type(u"Volume:MAK") == "Volume:MAK");
+  CHECK(with_key_type(u"") == "");
+  // Not a channel name: markup, a non-ASCII character, 64 characters without their NUL.
+  CHECK(with_key_type(u"<Retail>") == "");
+  CHECK(with_key_type(u"R\u00e9tail") == "");
+  CHECK(with_key_type(std::u16string(64, u'A')) == "");
+  // Another structure (DigitalProductId, 164 bytes), a truncated value, a size field that
+  // disagrees with the length: nothing is read from them.
+  CHECK(licence_channel(std::span(id4).first(164)) == "");
+  CHECK(licence_channel(std::span(id4).first(1100)) == "");
+  auto wrong_size = id4;
+  wrong_size[0] = 0xa4;
+  CHECK(licence_channel(wrong_size) == "");
+  CHECK(licence_channel({}) == "");
+  // The OS section carries it, "" where Windows had nothing readable.
+  VersionValues v;
+  v.licence_channel = licence_channel(id4);
+  CHECK(os_json(v)["licence_channel"] == "Volume:GVLK");
+  CHECK(os_json(VersionValues{})["licence_channel"] == "");
+}
+
 TEST_CASE("windows inventory: virtualisation from the SMBIOS names and the hypervisor bit") {
   CHECK(virtualisation_of("VMware, Inc.", "VMware7,1", true).name == "vmware");
   CHECK(virtualisation_of("Microsoft Corporation", "Virtual Machine", true).name == "microsoft");
@@ -343,6 +383,7 @@ TEST_CASE("windows inventory: every record the mapping writes has its row in the
   v.major = 10;
   v.build = 20348;
   v.install_date = 1'700'000'000;
+  v.licence_channel = "Volume:MAK";
   const nlohmann::json system = {{"os", os_json(v)}};
   const std::vector<ServiceEntry> services = {{"W3SVC", 2, 4}, {"MSSQLSERVER", 2, 4}};
   const nlohmann::json software = {

@@ -108,6 +108,17 @@ TEST_CASE("samples: ratios and per-second rates between two readings") {
   CHECK(sample_between(Reading{}, Reading{}).empty());
 }
 
+TEST_CASE("samples: no swap_ratio when the platform did not describe its swap") {
+  Reading a, b;
+  b.memory = MemoryFigures{1000, 250, 0, 0, false};  // Windows whose paging files are unknown
+  auto s = sample_between(a, b);
+  CHECK(s.at("memory_ratio") == doctest::Approx(0.75));
+  CHECK_FALSE(s.contains("swap_ratio"));
+  b.memory->swap_known = true;  // known, and none: 0, as Linux without swap
+  s = sample_between(a, b);
+  CHECK(s.at("swap_ratio") == 0);
+}
+
 TEST_CASE("summary: count, mean, max and sketch per metric, in the documented format") {
   Summary summary;
   summary.start = 1795860000;
@@ -143,6 +154,26 @@ TEST_CASE("ring: sequences, bounded, pending and acknowledge") {
   ring.acknowledge(99);
   CHECK(ring.pending().empty());
   CHECK(ring.push(Summary{}) == 6);
+}
+
+TEST_CASE("ring: pending_json leaves the summaries, hand_over acknowledges what it returns") {
+  SummaryRing ring(10);
+  Summary one;
+  one.add_sample({{"cpu_ratio", 0.5}});
+  ring.push(one);
+  ring.push(one);
+  const auto listed = ring.pending_json();
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0]["sequence"] == 1);
+  CHECK(listed[1]["metrics"]["cpu_ratio"]["count"] == 1);
+  CHECK(ring.size() == 2);
+  CHECK(ring.hand_over() == listed);
+  CHECK(ring.size() == 0);
+  CHECK(ring.hand_over() == nlohmann::json::array());
+  ring.push(one);
+  const auto next = ring.hand_over();
+  REQUIRE(next.size() == 1);
+  CHECK(next[0]["sequence"] == 3);
 }
 
 TEST_CASE("sampler: steps, windows and the duration histogram") {
