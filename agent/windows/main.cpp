@@ -15,25 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "agent/agent_server.h"
 #include "agent/config.h"
-#include "agent/identity.h"
-#include "agent/inventory/connections.h"
-#include "agent/inventory/inventory.h"
-#include "agent/metrics/node_collector.h"
-#include "agent/metrics/registry.h"
-#include "agent/metrics/windows_readings.h"
-#include "agent/metrics_endpoint.h"
-#include "agent/push/reporting.h"
-#include "agent/self_metrics.h"
-#include "agent/utilisation/sampler.h"
-#include "agent/web_access.h"
+#include "agent/metrics/windows_readings.h"  // windows::utf8
 #include "agent/windows/msi_actions.h"
 #include "agent/windows/program_data.h"
 #include "agent/windows/service.h"
-#include "common/http_server.h"
 #include "common/log.h"
 #include "common/settings.h"
-#include "sahab/version.h"
 
 namespace {
 using namespace sahab;
@@ -68,28 +57,12 @@ BOOL WINAPI on_console_event(DWORD) {
   return TRUE;
 }
 
-std::vector<NodeCollector::Entry> enabled_collectors(const AgentConfig& config) {
-  std::vector<NodeCollector::Entry> entries;
-  std::string names;
-  for (const auto& info : known_collectors()) {
-    if (!config.collector_enabled(info.name, info.enabled_by_default)) continue;
-    entries.push_back({info.name, info.make(config.paths)});
-    names += (names.empty() ? "" : ",") + info.name;
-  }
-  log::info("enabled collectors: " + names);
-  return entries;
-}
-
 // The host id, the credential, the enrolment token and the spool are for SYSTEM and
 // Administrators only: their folders get that access list, which the files inherit.
 void restrict_folders(const AgentConfig& config) {
   for (const auto& dir : {config.state_dir, config.spool_dir}) {
     windows::restrict_to_administrators(dir);
   }
-}
-
-inventory::Context inventory_context(const AgentConfig& config) {
-  return {config.paths, config.state_dir, config.labels, config.listen_address};
 }
 
 // The computer's DNS host name (GetComputerNameEx), which the agent enrols under.
@@ -99,90 +72,13 @@ std::string dns_hostname() {
   return GetComputerNameExW(ComputerNameDnsHostname, name, &size) ? windows::utf8(name) : "";
 }
 
-// Store and forward to the collector; null when no collector.url is configured.
-std::unique_ptr<Reporting> start_reporting(const AgentConfig& config, const std::string& host_id,
-                                           std::shared_ptr<inventory::Inventory> inventory,
-                                           std::shared_ptr<utilisation::Sampler> sampler) {
-  if (config.collector_url.empty()) {
-    log::info("no collector.url: serving metrics and inventory only, reporting nothing");
-    return nullptr;
-  }
-  ReportContent content{host_id, [sampler] { return sampler->ring().hand_over(); },
-                        [inventory] { return inventory->collect(); }};
-  return std::make_unique<Reporting>(config, host_id, dns_hostname(), std::move(content));
-}
-
 int serve(const AgentConfig& config) {
   restrict_folders(config);
-  const std::string host_id = read_host_id(config.paths, config.state_dir);
-  auto metrics = std::make_shared<MetricsEndpoint>();
-  metrics->add(std::make_shared<NodeCollector>(enabled_collectors(config)));
-  http::Options server_options;
-  server_options.listen = config.listen_address;
-  server_options.threads = config.max_connections;
-  server_options.max_body_bytes = 0;  // the agent accepts no request bodies
-  server_options.max_header_bytes = 8192;
-  server_options.request_timeout_ms = 5'000;
-  server_options.keep_alive_timeout_ms = 20'000;  // longer than a 15 s scrape interval
-  server_options.max_connections_per_address = 8;
-  auto inventory = std::make_shared<inventory::Inventory>(inventory_context(config));
-  const auto self = make_self_metrics();
-  metrics->add(self.sample_duration);
-  metrics->add(std::make_shared<ProcessMetrics>());
-  // As on Linux, each sample also reads the socket tables, so short connections still count.
-  auto sampler = std::make_shared<utilisation::Sampler>(
-      config.paths, utilisation::SamplerOptions{config.sample_interval, config.report_interval},
-      [inventory] {
-        inventory::Problems ignored;  // reported by the network section of /inventory
-        inventory->tracker().observe(nullptr, ignored);
-      },
-      self.sample_duration.get());
-  metrics->add(std::make_shared<SummaryRingMetrics>(
-      std::shared_ptr<const utilisation::SummaryRing>(sampler, &sampler->ring())));
-  // Declared before the server, which holds handlers guarded by it.
-  const PrivateEndpointAccess private_access(
-      config.inventory_token_file.empty()
-          ? ""
-          : settings::read_token_file(config.inventory_token_file, "inventory token"));
-  http::Server server(server_options);
-  server.route("GET", "/metrics", [metrics](const http::Request&) { return metrics->serve(); });
-  server.route("GET", "/inventory", private_access.guard([inventory](const http::Request&) {
-    return http::Response::json(200, inventory::to_text(inventory->collect()));
-  }));
-  server.route("GET", "/utilisation", private_access.guard([sampler](const http::Request&) {
-    return http::Response::json(
-        200, inventory::to_text({{"summaries", sampler->ring().pending_json()}}));
-  }));
-  server.route("GET", "/healthz",
-               [](const http::Request&) { return http::Response::text(200, "ok"); });
-  server.route("GET", "/", [](const http::Request&) {
-    return http::Response::text(200,
-                                std::string("sahab-agent ") + kVersion +
-                                    " (Windows)\n/metrics  Prometheus metrics\n/inventory  "
-                                    "inventory (JSON)\n/utilisation  summaries not yet shipped "
-                                    "(JSON)\n/healthz  liveness\n");
-  });
-  // Every metrics source is added before the server starts: serve() does not lock the list.
-  auto reporting = start_reporting(config, host_id, inventory, sampler);
-  if (reporting) metrics->add(reporting->metrics());
-  server.start();
-  sampler->start();
-  log::info("listening on " + config.listen_address + " (port " + std::to_string(server.port()) +
-            ")");
+  AgentServer agent(config, dns_hostname(), " (Windows)");
+  agent.start();
   g_stop.wait();
   log::info("shutting down");
-  sampler->stop();
-  reporting.reset();  // the pusher's thread ends; unsent batches stay in the spool
-  server.stop();
-  return 0;
-}
-
-// --once: one inventory and one utilisation summary on stdout, then exit.
-int run_once(const AgentConfig& config) {
-  const inventory::Inventory inventory(inventory_context(config));
-  const nlohmann::json out = {{"inventory", inventory.collect()},
-                              {"summary", utilisation::summary_of_one_second(config.paths)}};
-  std::cout << inventory::to_text(out, 2) << "\n";
+  agent.stop();
   return 0;
 }
 
@@ -201,7 +97,7 @@ void log_to_program_data() {
 }
 
 int run(const AgentConfig& config) {
-  if (config.once) return run_once(config);
+  if (config.once) return print_once(config);
   SetConsoleCtrlHandler(on_console_event, TRUE);
   return serve(config);
 }
