@@ -27,6 +27,7 @@
 #include "collector/store/agents.h"
 #include "collector/store/batch_writer.h"
 #include "collector/store/maintenance.h"
+#include "collector/store/sqlite.h"
 #include "collector/store/store.h"
 #include "common/protocol/report.h"
 
@@ -95,7 +96,7 @@ Summary summary_of(std::int64_t start, int host, std::mt19937_64& rng, bool unif
 
 std::uintmax_t vacuumed_size(const std::filesystem::path& path) {
   {
-    Database db(path, Database::Mode::kReadWrite);
+    SqliteDatabase db(path, Database::Mode::kReadWrite);
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     db.exec("VACUUM");
   }

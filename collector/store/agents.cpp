@@ -42,7 +42,9 @@ std::vector<AgentListing> list_agents(Database& db) {
   Statement& s = db.cached(
       "SELECT a.id, a.host_id, a.created_at, a.created_from, r.revoked_at, r.reason, "
       "coalesce(h.hostname, ''), coalesce(h.state, ''), h.last_seen, "
-      "coalesce(json_extract(i.data, '$.agent_version'), ''), "
+      "coalesce(" +
+      db.dialect().json_text("i.data", "agent_version") +
+      ", ''), "
       "(SELECT b.last_end FROM summary_blocks b WHERE b.host_id = a.host_id "
       "ORDER BY b.start DESC LIMIT 1) "
       "FROM agents a LEFT JOIN revocations r ON r.agent_id = a.id "
@@ -78,7 +80,9 @@ bool revoke_agent(Database& db, std::int64_t agent_id, const std::string& reason
   if (!find.step()) return false;
   const std::string host_id = find.text(0);
   find.reset();
-  db.cached("INSERT OR IGNORE INTO revocations(agent_id, revoked_at, reason) VALUES (?, ?, ?)")
+  db.cached(
+        "INSERT INTO revocations(agent_id, revoked_at, reason) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING")
       .with(agent_id, now, reason)
       .run();
   if (db.changes() > 0) audit(db, now, "revoke", agent_id, host_id, actor, reason);

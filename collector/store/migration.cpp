@@ -23,9 +23,14 @@ std::optional<Baseline> one_baseline(Statement& s) {
 
 void insert_host(Database& db, std::int64_t baseline_id, const BaselineHost& h) {
   db.cached(
-        "INSERT OR REPLACE INTO baseline_hosts(baseline_id, host_id, hostname, wave, move_group, "
+        "INSERT INTO baseline_hosts(baseline_id, host_id, hostname, wave, move_group, "
         "strategy, target, monthly_cost, on_premises_monthly_cost, region, province, commune) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(baseline_id, host_id) DO UPDATE "
+        "SET hostname = excluded.hostname, wave = excluded.wave, move_group = excluded.move_group, "
+        "strategy = excluded.strategy, target = excluded.target, "
+        "monthly_cost = excluded.monthly_cost, "
+        "on_premises_monthly_cost = excluded.on_premises_monthly_cost, region = excluded.region, "
+        "province = excluded.province, commune = excluded.commune")
       .with(baseline_id, h.host_id, h.hostname, h.wave, h.move_group, h.strategy, h.target,
             h.monthly_cost, h.on_premises_monthly_cost, h.region, h.province, h.commune)
       .run();

@@ -17,7 +17,8 @@ namespace {
 
 std::string host_field(testing::TempStore& s, const std::string& id, const std::string& column) {
   return s.read([&](Database& db) {
-    Statement& q = db.cached("SELECT coalesce(" + column + ", 'NULL') FROM hosts WHERE id = ?");
+    Statement& q =
+        db.cached("SELECT coalesce(CAST(" + column + " AS TEXT), 'NULL') FROM hosts WHERE id = ?");
     q.with(id);
     std::string out = q.step() ? q.text(0) : "no such host";
     q.reset();
