@@ -19,7 +19,8 @@ std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::st
         "INSERT INTO hosts(id, hostname, source, state, first_seen, last_seen, address) "
         "VALUES (?1, ?2, 'agent', 'active', ?3, ?3, ?4) "
         "ON CONFLICT(id) DO UPDATE SET source = 'agent', "
-        "hostname = CASE WHEN excluded.hostname <> '' THEN excluded.hostname ELSE hostname END, "
+        "hostname = CASE WHEN excluded.hostname <> '' THEN excluded.hostname ELSE hosts.hostname "
+        "END, "
         "state = 'active', imported = NULL")
       .with(host_id, hostname, now, actor)
       .run();

@@ -206,7 +206,8 @@ BatchOutcome store_batch(Database& db, const Batch& batch, const std::string& re
   if (already_stored(db, batch)) return BatchOutcome::kDuplicate;
   db.cached(
         "INSERT INTO batch_marks(host_id, sequence, received_at, batches) VALUES (?1, ?2, ?3, 1) "
-        "ON CONFLICT(host_id) DO UPDATE SET sequence = ?2, received_at = ?3, batches = batches + 1")
+        "ON CONFLICT(host_id) DO UPDATE SET sequence = ?2, received_at = ?3, batches = "
+        "batch_marks.batches + 1")
       .with(batch.host_id, batch.sequence, now)
       .run();
   update_host(db, batch, remote_address, now);

@@ -18,7 +18,7 @@ HostRow host_row(const Statement& s) {
 
 // The WHERE clause from fixed pieces; every value is a bound parameter.
 struct HostFilter {
-  std::string where = " WHERE 1";
+  std::string where = " WHERE 1 = 1";
   std::vector<std::string> values;
 
   void add(const std::string& clause, std::string value) {

@@ -3,7 +3,7 @@
 namespace sahab::collector {
 
 std::optional<std::string> find_user_language(Database& db, const std::string& user) {
-  Statement& s = db.cached("SELECT language FROM user_preferences WHERE user = ?").with(user);
+  Statement& s = db.cached("SELECT language FROM user_preferences WHERE \"user\" = ?").with(user);
   std::optional<std::string> out;
   if (s.step()) out = s.text(0);
   s.reset();
