@@ -27,6 +27,7 @@ std::string trimmed(const char* message) {
 
 std::string head(std::string_view sql) { return std::string(sql.substr(0, 80)); }
 
+// Notices are not logged: a ROLLBACK outside a transaction warns, harmlessly.
 void ignore_notice(void*, const char*) {}
 
 // Where a quoted run that starts at `i` (a ' or ") ends, doubled quotes included.
@@ -260,8 +261,15 @@ void PostgresDatabase::configure_session() {
   if (mode_ == Mode::kReadOnly) exec("SET default_transaction_read_only = on");
 }
 
+// A server that restarted closed our socket without libpq knowing yet: reading what is pending
+// (libpq's sockets never block) finds the end of the stream, so the first transaction after an
+// outage runs on a new connection instead of failing on the dead one.
 void PostgresDatabase::recover() {
-  if (lost_ || PQstatus(conn_) != CONNECTION_OK) connect();
+  // Twice: the first read may stop after the server's last notice, before its end of stream.
+  if (lost_ || !PQconsumeInput(conn_) || !PQconsumeInput(conn_) ||
+      PQstatus(conn_) != CONNECTION_OK) {
+    connect();
+  }
 }
 
 PGconn* PostgresDatabase::connection() {

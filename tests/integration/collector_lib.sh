@@ -10,7 +10,8 @@ API_AUTH="Authorization: Bearer $(cat "$API_TOKEN_FILE")"
 # The store the collector runs on: $WORK/sahab.db, or the PostgreSQL server SAHAB_TEST_STORE names
 # when the test runs through with_postgres.sh (the same test then proves the PostgreSQL store).
 if [[ -n "${SAHAB_TEST_STORE:-}" ]]; then
-  STORE_FLAGS=(--store "$SAHAB_TEST_STORE")
+  # No database file to keep the sources' key beside.
+  STORE_FLAGS=(--store "$SAHAB_TEST_STORE" --sources.key-file "$WORK/sources.key")
 else
   STORE_FLAGS=(--db "$WORK/sahab.db")
 fi

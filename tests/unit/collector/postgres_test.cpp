@@ -126,7 +126,7 @@ TEST_CASE("postgres: values come back as bound: int8, float8, UTF-8 text, bytea,
   CHECK(s.db->changes() == 3);
 }
 
-TEST_CASE("postgres: errors name the SQL and leave the connection usable; readers cannot write") {
+TEST_CASE("postgres: errors name the SQL and leave the connection usable, readers cannot write") {
   if (!testing::testing_on_postgres()) return;
   Server s;
   s.db->exec("CREATE TABLE u (k TEXT PRIMARY KEY)");
@@ -145,7 +145,7 @@ TEST_CASE("postgres: errors name the SQL and leave the connection usable; reader
                        doctest::Contains("read-only transaction"), StoreError);
 }
 
-TEST_CASE("postgres: a lost connection is reported unavailable until recovered; wrong password") {
+TEST_CASE("postgres: a lost connection is reported unavailable until recovered, a wrong password named") {
   if (!testing::testing_on_postgres()) return;
   Server s;
   const auto pid = s.db->scalar("SELECT pg_backend_pid()");

@@ -1,6 +1,6 @@
 // collector/store/store_copy: every table of the schema is copied; a copy verifies by counts and
 // checksums (onto PostgreSQL when SAHAB_TEST_STORE is set, else another SQLite file); ids keep
-// counting after the copied ones; a rerun on the same copy changes nothing; a target holding
+// counting after the copied ones, a rerun on the same copy changes nothing; a target holding
 // something else is refused and left as it was.
 #include "collector/store/store_copy.h"
 
