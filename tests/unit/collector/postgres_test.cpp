@@ -56,7 +56,7 @@ TEST_CASE("postgres: placeholders are numbered as SQLite numbers them, quotes an
   CHECK(number_placeholders("SELECT 1").count == 0);
 }
 
-TEST_CASE("postgres: migrations' DDL in PostgreSQL's types; SQLite's unchanged") {
+TEST_CASE("postgres: migrations' DDL in PostgreSQL's types, SQLite's unchanged") {
   const std::string ddl =
       "CREATE TABLE t (\n  id INTEGER PRIMARY KEY,\n  n INTEGER NOT NULL, -- INTEGER REAL\n"
       "  r REAL, b BLOB, s TEXT DEFAULT 'INTEGER'\n) WITHOUT ROWID;";
