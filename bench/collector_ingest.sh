@@ -23,7 +23,7 @@ port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 store=(--db "$work/bench.db")
 [[ -n "${SAHAB_BENCH_STORE:-}" ]] && store=(--store "$SAHAB_BENCH_STORE")
 # Every simulated agent comes from 127.0.0.1: no per-address connection cap.
-"$build/bin/sahab-collector" --listen "127.0.0.1:$port" "${store[@]}" \
+"$build/bin/sahab-collector" --listen "127.0.0.1:$port" "${store[@]}" --sources.key-file "$work/sources.key" \
   --enrolment-token-file "$work/enrol" --http.workers "$((connections + 8))" \
   --http.max-connections-per-address 0 --log.level warn 2>"$work/collector.log" &
 collector_pid=$!

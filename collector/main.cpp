@@ -80,10 +80,17 @@ class PeriodicThread {
   std::thread thread_;
 };
 
-// Rollups, retention and stale marking.
+// Rollups, retention and stale marking: by one collector at a time on a shared PostgreSQL.
+constexpr std::int64_t kMaintenanceLock = 1935762018;
 void maintain(Store& store, const CollectorConfig& config) {
   try {
-    const auto r = run_maintenance(store, config.retention, unix_now());
+    MaintenanceReport r;
+    const bool ran = store.run_exclusive(
+        kMaintenanceLock, [&] { r = run_maintenance(store, config.retention, unix_now()); });
+    if (!ran) {
+      log::debug("maintenance: another collector is running it");
+      return;
+    }
     log::debug("maintenance: " + std::to_string(r.days_rolled_up) + " days rolled up, " +
                std::to_string(r.summaries_deleted) + " summaries and " +
                std::to_string(r.rollups_deleted) + " rollups deleted, " +

@@ -169,6 +169,32 @@ void Store::Lease::release() {
 
 Store::Lease::~Lease() { release(); }
 
+bool Store::run_exclusive(std::int64_t key, const std::function<void()>& job) {
+  if (url_.kind == StoreKind::kSqlite) {
+    job();
+    return true;
+  }
+  std::lock_guard lock(exclusive_mutex_);
+  if (!exclusive_db_) exclusive_db_ = open_database(url_, Database::Mode::kReadWrite);
+  exclusive_db_->recover();
+  Database& db = *exclusive_db_;
+  if (db.scalar("SELECT pg_try_advisory_lock(" + std::to_string(key) + ")") == 0) return false;
+  // Released however the job ends; a collector that dies releases it with its connection.
+  struct Unlock {
+    Database& db;
+    std::int64_t key;
+    ~Unlock() {
+      try {
+        db.scalar("SELECT pg_advisory_unlock(" + std::to_string(key) + ")");
+      } catch (const StoreError&) {
+        // The connection is gone, and the lock with it.
+      }
+    }
+  } unlock{db, key};
+  job();
+  return true;
+}
+
 std::uintmax_t Store::bytes_on_disk() {
   if (url_.kind == StoreKind::kPostgresql) {
     return static_cast<std::uintmax_t>(read(

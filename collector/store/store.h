@@ -39,6 +39,12 @@ class Store {
     return job(*lease.db);
   }
 
+  // Runs `job` unless another collector on the same PostgreSQL is running the job named `key`
+  // (a session advisory lock, tried without waiting, on a connection of its own): background
+  // upkeep runs once cluster-wide, not once per collector. Returns whether it ran. SQLite: one
+  // collector per file, so it always runs.
+  bool run_exclusive(std::int64_t key, const std::function<void()>& job);
+
   const StoreUrl& url() const { return url_; }
   // SQLite: the database's and its WAL's size on disk; PostgreSQL: pg_database_size.
   std::uintmax_t bytes_on_disk();
@@ -74,6 +80,9 @@ class Store {
   std::unique_ptr<Database> checkpoint_db_;
   std::condition_variable checkpoint_cv_;  // own condition: a push must always wake the writer
   std::thread checkpointer_;
+
+  std::mutex exclusive_mutex_;
+  std::unique_ptr<Database> exclusive_db_;  // PostgreSQL: holds run_exclusive's locks
 
   std::mutex readers_mutex_;
   std::condition_variable readers_cv_;

@@ -25,12 +25,13 @@ AS_POSTGRES=()
 pg_running() { "$(pg_bin_dir)/pg_isready" -q -h "$PG_DIR" -p "$PG_PORT"; }
 
 # pg_start_server: starts the initialised server (again, after pg_stop_server). fsync and full
-# page writes are off (speed): a crash of the server process loses nothing with them off, only
-# one of the machine would; synchronous_commit stays on, or a crash would lose acknowledged work.
+# page writes are off (speed; PG_FSYNC=on for benchmarks): a crash of the server process loses
+# nothing with them off, only one of the machine would; synchronous_commit stays on, or a crash
+# would lose acknowledged work.
 pg_start_server() {
   "${AS_POSTGRES[@]}" "$(pg_bin_dir)/postgres" -D "$PG_DIR/data" -p "$PG_PORT" \
-    -c listen_addresses=127.0.0.1 -c unix_socket_directories="$PG_DIR" -c fsync=off \
-    -c full_page_writes=off >>"$PG_DIR/server.log" 2>&1 &
+    -c listen_addresses=127.0.0.1 -c unix_socket_directories="$PG_DIR" -c fsync="${PG_FSYNC:-off}" \
+    -c full_page_writes="${PG_FSYNC:-off}" >>"$PG_DIR/server.log" 2>&1 &
   PG_PID=$!
   local deadline=$((SECONDS + 30))
   until pg_running; do

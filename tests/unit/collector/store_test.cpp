@@ -384,3 +384,26 @@ TEST_CASE("store: a database of schema 9 (one row per batch) keeps each host's h
   CHECK(outcome == BatchOutcome::kDuplicate);
   CHECK(count(store, "SELECT sequence FROM batch_marks WHERE host_id = 'h2'") == 9);
 }
+
+TEST_CASE("store: an exclusive job runs once while another holder has its lock (PostgreSQL)") {
+  TempDb tmp;
+  Store store(tmp.url, 1);
+  int runs = 0;
+  CHECK(store.run_exclusive(42, [&] { ++runs; }));
+  CHECK(runs == 1);
+  if (!sahab::testing::testing_on_postgres()) return;  // SQLite: one collector per file
+  // Another collector (another connection) holds the lock: the job is skipped, not waited for.
+  const auto other = open_database(tmp.url, Database::Mode::kReadWrite);
+  CHECK(other->scalar("SELECT pg_try_advisory_lock(42)") == 1);
+  CHECK_FALSE(store.run_exclusive(42, [&] { ++runs; }));
+  CHECK(store.run_exclusive(43, [&] { ++runs; }));  // another job's lock is free
+  CHECK(runs == 2);
+  other->scalar("SELECT pg_advisory_unlock(42)");
+  // A job that throws releases the lock.
+  CHECK_THROWS_AS(store.run_exclusive(42, [] { throw std::runtime_error("half way"); }),
+                  std::runtime_error);
+  CHECK(other->scalar("SELECT pg_try_advisory_lock(42)") == 1);
+  other->scalar("SELECT pg_advisory_unlock(42)");
+  CHECK(store.run_exclusive(42, [&] { ++runs; }));
+  CHECK(runs == 3);
+}
