@@ -48,6 +48,12 @@ sql() {
   python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$WORK/sahab.db?mode=ro', uri=True); print('\n'.join('|'.join(map(str,r)) for r in c.execute(sys.argv[1])))" "$1"
 }
 
+# store_intact: SQLite's integrity check of the database file (PostgreSQL checks its own pages).
+store_intact() {
+  [[ -n "${SAHAB_TEST_STORE:-}" ]] && return 0
+  [[ "$(sql "PRAGMA integrity_check")" == ok ]]
+}
+
 # report_inventory HOST_ID "PROTO/PORT/PROCESS ..." "SERVICE ...": enrols HOST_ID and pushes one
 # inventory whose network section listens on those ports and whose software section runs those
 # services (a migrated server's source or target, for the before/after validation).
