@@ -194,7 +194,7 @@ int run(const CollectorConfig& config) {
   Store store(config.store_url(), config.readers);
   Telemetry telemetry(store);
   RateLimiter limiter(config.ingest_rate_per_agent, config.ingest_burst);
-  auth::Auth ui_auth(ui_auth_options(config, telemetry), unix_now);
+  auth::Auth ui_auth(ui_auth_options(config, telemetry), store, unix_now);
   const auto session_authorise = [&ui_auth](const http::Request& r, MinRole role) {
     return ui_auth.authorise(r, role);
   };

@@ -65,7 +65,7 @@ struct Migration {
 };
 
 // Append new migrations at the end; never edit one that has shipped.
-constexpr std::array<Migration, 10> kMigrations = {{
+constexpr std::array<Migration, 11> kMigrations = {{
     {// 1: hosts, agents and their credentials, audit, batches, inventory, utilisation, edges.
      R"sql(
 CREATE TABLE hosts (
@@ -399,6 +399,19 @@ CREATE TABLE batch_marks (
 INSERT INTO batch_marks(host_id, sequence, received_at, batches)
   SELECT host_id, max(sequence), max(received_at), count(*) FROM batches GROUP BY host_id;
 DROP TABLE batches;
+)sql"},
+    // 11: web UI sessions in the store (collector/store/ui_sessions.h): any collector on a shared
+    // PostgreSQL knows a user signed in through another, and a restart signs nobody out. Only
+    // the SHA-256 of a session's token is kept.
+    {R"sql(
+CREATE TABLE ui_sessions (
+  token_sha256 TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL,                 -- a ui.users name
+  role TEXT NOT NULL,                      -- viewer, planner or admin, as signed in
+  csrf_token TEXT NOT NULL,                -- echoed by the page in X-CSRF-Token on every write
+  expires INTEGER NOT NULL                 -- unix seconds
+) WITHOUT ROWID;
+CREATE INDEX ui_sessions_by_expiry ON ui_sessions(expires);
 )sql"},
 }};
 

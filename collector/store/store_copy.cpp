@@ -43,6 +43,7 @@ const std::vector<TableKey>& tables() {
       {"import_changes", {"import_id", "host_id"}},
       {"summary_blocks", {"host_id", "start"}},
       {"rollup_blocks", {"host_id", "start"}},
+      {"ui_sessions", {"token_sha256"}},
   };
   return kTables;
 }

@@ -3,7 +3,7 @@
 # bad store URLs exit 2 without showing the password, a wrong password and an unreachable server
 # are named and never show the password; the server crashing while agents push turns ingest and
 # the API into 503s, and once it is back the collector reconnects by itself: every acknowledged
-# batch is stored, none twice.
+# batch is stored, none twice; web UI sessions are kept in the store.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres_lib.sh"
 start_postgres
@@ -31,8 +31,8 @@ grep -q "store postgresql://sahab:\*\*\*@127.0.0.1:$PG_PORT/sahab" "$WORK/collec
   fail "the store is not logged with its password hidden"
 cred=$(python3 "$PUSH" enrol "$URL" "$ENROL_TOKEN_FILE" pg-1)
 [[ "$(python3 "$PUSH" load "$URL" "$cred" pg-1 1 3 "$WORK/acks")" == 3 ]] || fail "first pushes"
-[[ "$(sql "SELECT version FROM schema_version")" == 10 ]] || fail "schema version not recorded"
-ok "one collector on PostgreSQL: enrolment, three batches acknowledged, schema 10 recorded"
+[[ "$(sql "SELECT version FROM schema_version")" == 11 ]] || fail "schema version not recorded"
+ok "one collector on PostgreSQL: enrolment, three batches acknowledged, schema 11 recorded"
 
 pg_stop_server QUIT  # immediate shutdown: no checkpoint, recovery at the next start, as a crash
 python3 "$PUSH" doc pg-1 4 >"$WORK/batch-4.json"
@@ -55,4 +55,18 @@ expect_status 200 -H "$API_AUTH" "$URL/api/v1/hosts"
   fail "summaries: $(sql "SELECT sum(entries) FROM summary_blocks")"
 grep -q "store unavailable" "$WORK/collector.log" || fail "the outage is not logged"
 ok "server back: the collector reconnects by itself; 6 batches acknowledged, 6 stored, none twice"
+# Web UI sessions live in the store: a collector restarted (or another one on the same
+# database) knows a user signed in before, and the CSRF token still opens writes.
+vera_hash="$(echo 'vera-password-1' | "$COLLECTOR" hash-password)"
+kill "$COLLECTOR_PID"; wait "$COLLECTOR_PID" 2>/dev/null || true
+start_collector --ui.user "vera:admin:$vera_hash"
+vera=$(login vera vera-password-1 "$WORK/vera")
+[[ "$(sql "SELECT count(*) FROM ui_sessions WHERE user_name = 'vera'")" == 1 ]] || fail "session not stored"
+kill "$COLLECTOR_PID"; wait "$COLLECTOR_PID" 2>/dev/null || true
+start_collector --ui.user "vera:admin:$vera_hash"
+expect 200 vera GET /api/v1/session
+[[ "$(json 'd["user"]' <"$WORK/answer.json")" == vera ]] || fail "session: $(cat "$WORK/answer.json")"
+expect 200 vera POST /api/v1/logout
+expect 401 vera GET /api/v1/session
+ok "a web UI session outlives the collector that opened it (kept in the store), until signed out"
 echo "$passed passed, 0 failed"
