@@ -420,10 +420,10 @@ CREATE INDEX ui_sessions_by_expiry ON ui_sessions(expires);
 int schema_version() { return static_cast<int>(kMigrations.size()); }
 
 // SQLite keeps the version in the file's header (PRAGMA user_version); PostgreSQL in a table of
-// one row, created by the first collector that migrates.
+// one row, created by the first collector that migrates (read-only connections only read it).
 int applied_schema_version(Database& db) {
   if (db.dialect().is_sqlite()) return static_cast<int>(db.scalar("PRAGMA user_version"));
-  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)");
+  if (db.scalar("SELECT to_regclass('schema_version') IS NOT NULL") == 0) return 0;
   return static_cast<int>(db.scalar("SELECT coalesce(max(version), 0) FROM schema_version"));
 }
 
@@ -434,6 +434,7 @@ void record_schema_version(Database& db, int version) {
     db.exec("PRAGMA user_version = " + std::to_string(version));
     return;
   }
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)");
   db.exec("DELETE FROM schema_version");
   db.cached("INSERT INTO schema_version(version) VALUES (?)").with(version).run();
 }

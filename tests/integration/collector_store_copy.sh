@@ -2,7 +2,7 @@
 # `sahab-collector store copy` on a real PostgreSQL server (postgres_lib.sh): a collector's
 # SQLite store with a generated fleet and agents' utilisation is copied to PostgreSQL, verified;
 # a collector on the copy answers the same fleet and plan documents; a rerun changes nothing;
-# a target holding something else and bad URLs are refused.
+# a target holding something else and bad URLs are refused; the copy back to SQLite verifies.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres_lib.sh"
 source "$(dirname "$0")/collector_lib.sh"
@@ -76,4 +76,11 @@ status=0
 [[ $status == 2 ]] && grep -q "expected sqlite" "$WORK/bad.txt" && ! grep -q s3cret "$WORK/bad.txt" ||
   fail "bad URL: exit $status: $(cat "$WORK/bad.txt")"
 ok "a changed target is refused and left as it was; a bad URL exits 2 without its password"
+
+# And back: PostgreSQL to a new SQLite file, verified the same way.
+"$COLLECTOR" store copy --from "$PG_URL" --to "sqlite://$WORK/back.db" >"$WORK/back.txt" 2>&1 ||
+  fail "copy back: $(cat "$WORK/back.txt")"
+grep -q "copied and verified: 26 tables" "$WORK/back.txt" && grep -q "hosts: 123 rows" "$WORK/back.txt" ||
+  fail "copy back: $(cat "$WORK/back.txt")"
+ok "PostgreSQL copied back to a new SQLite file and verified"
 echo "$passed passed, 0 failed"
