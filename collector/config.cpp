@@ -228,7 +228,8 @@ settings::Schema collector_schema(CollectorConfig& c) {
         });
   value("sources.key-file", "sources.key_file",
         "key sealing the sources' passwords (AES-256-GCM), created 0600 when absent",
-        "sources.key beside the --db file (set it when the store is PostgreSQL)", path(c.sources_key_file));
+        "sources.key beside the --db file (set it when the store is PostgreSQL)",
+        path(c.sources_key_file));
   add_install_settings(value, c);
   add_login_settings(value, c);
   return schema;

@@ -145,7 +145,8 @@ TEST_CASE("postgres: errors name the SQL and leave the connection usable, reader
                        doctest::Contains("read-only transaction"), StoreError);
 }
 
-TEST_CASE("postgres: a lost connection is reported unavailable until recovered, a wrong password named") {
+TEST_CASE(
+    "postgres: a lost connection is reported unavailable until recovered, a wrong password named") {
   if (!testing::testing_on_postgres()) return;
   Server s;
   const auto pid = s.db->scalar("SELECT pg_backend_pid()");
