@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Ingest load on a fresh collector (issue 17): starts BUILD/bin/sahab-collector on a temporary
-# SQLite store and runs sahab-bench-ingest (bench/ingest_load.cpp) against it: AGENTS simulated
+# SQLite store (or on the empty PostgreSQL database SAHAB_BENCH_STORE names) and runs sahab-bench-ingest (bench/ingest_load.cpp) against it: AGENTS simulated
 # agents enrol, push one full inventory each, then one batch every 60 s for DURATION seconds.
 #
 #   bench/collector_ingest.sh BUILD [AGENTS=20000] [DURATION=60] [CONNECTIONS=64]
+#   SAHAB_BENCH_STORE=postgresql://user:pw@127.0.0.1:5432/bench bench/collector_ingest.sh BUILD
 #
 # Prints the load generator's JSON (rate, p50/p99/max from when each push was due, failures, the
 # collector's CPU and peak RSS) and the store's size per agent.
@@ -19,8 +20,10 @@ cleanup() {
 trap cleanup EXIT
 head -c 24 /dev/urandom | base64 >"$work/enrol"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+store=(--db "$work/bench.db")
+[[ -n "${SAHAB_BENCH_STORE:-}" ]] && store=(--store "$SAHAB_BENCH_STORE")
 # Every simulated agent comes from 127.0.0.1: no per-address connection cap.
-"$build/bin/sahab-collector" --listen "127.0.0.1:$port" --db "$work/bench.db" \
+"$build/bin/sahab-collector" --listen "127.0.0.1:$port" "${store[@]}" --sources.key-file "$work/sources.key" \
   --enrolment-token-file "$work/enrol" --http.workers "$((connections + 8))" \
   --http.max-connections-per-address 0 --log.level warn 2>"$work/collector.log" &
 collector_pid=$!
@@ -31,4 +34,9 @@ done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$build/bin/sahab-bench-ingest" --url "http://127.0.0.1:$port" --enrolment-token-file "$work/enrol" \
   --agents "$agents" --duration "$duration" --connections "$connections" --collector-pid "$collector_pid"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); store: $(du -k "$work"/bench.db* | awk '{s += $1} END {print s}') KiB" >&2
+if [[ -n "${SAHAB_BENCH_STORE:-}" ]]; then
+  size="$(psql -X -A -t "$SAHAB_BENCH_STORE" -c 'SELECT pg_database_size(current_database()) / 1024')"
+else
+  size="$(du -k "$work"/bench.db* | awk '{s += $1} END {print s}')"
+fi
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); store: $size KiB" >&2

@@ -1,6 +1,6 @@
 // Bytes per host per day of utilisation in the collector's store (issue 17), measured after VACUUM.
 //
-//   sahab-bench-store-size [--hosts N] [--profile server|uniform] [--keep DIR]
+//   sahab-bench-store-size [--hosts N] [--profile server|uniform] [--keep DIR] [--store URL]
 //
 // Writes one day of summaries for N hosts through the store's own write path (store_batch, one
 // summary of the ten metrics per batch, as an agent pushes every 60 s, 4 samples each as at the
@@ -8,7 +8,9 @@
 // then measures the database after VACUUM three times: with everything, without the raw
 // summaries, without summaries and rollups. The differences, divided by N, are the bytes one
 // host costs per day at full resolution and in rollups. `--keep DIR` leaves a copy of the full
-// database there, for sqlite3_analyzer or dbstat.
+// database there, for sqlite3_analyzer or dbstat. `--store postgresql://…` measures on that
+// (empty) PostgreSQL database instead of a temporary SQLite file: VACUUM FULL, then
+// pg_database_size; its tables are emptied as the run goes, not dropped.
 //
 // Profiles: `server` follows a plausible server (a daily CPU curve with noise, memory and
 // filesystem drifting slowly, no swap, mostly idle disks, steady network); `uniform` draws every
@@ -20,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -27,6 +30,7 @@
 #include "collector/store/agents.h"
 #include "collector/store/batch_writer.h"
 #include "collector/store/maintenance.h"
+#include "collector/store/sqlite.h"
 #include "collector/store/store.h"
 #include "common/protocol/report.h"
 
@@ -41,6 +45,7 @@ struct Options {
   int hosts = 20;
   bool uniform = false;
   std::filesystem::path keep;
+  std::optional<StoreUrl> store;
 };
 
 // One sample of metric `index` (the order of protocol::report::kUtilisationMetrics) at second
@@ -93,18 +98,23 @@ Summary summary_of(std::int64_t start, int host, std::mt19937_64& rng, bool unif
   return summary;
 }
 
-std::uintmax_t vacuumed_size(const std::filesystem::path& path) {
+std::uintmax_t vacuumed_size(const StoreUrl& url) {
+  if (url.kind == StoreKind::kPostgresql) {
+    const auto db = open_database(url, Database::Mode::kReadWrite);
+    db->exec("VACUUM FULL");
+    return static_cast<std::uintmax_t>(db->scalar("SELECT pg_database_size(current_database())"));
+  }
   {
-    Database db(path, Database::Mode::kReadWrite);
+    SqliteDatabase db(url.file, Database::Mode::kReadWrite);
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     db.exec("VACUUM");
   }
-  return std::filesystem::file_size(path);
+  return std::filesystem::file_size(url.file);
 }
 
 // Deletes what `policy` no longer keeps at the end of the day after the measured one.
-void expire(const std::filesystem::path& path, const RetentionPolicy& policy) {
-  Store store(path, 1);
+void expire(const StoreUrl& url, const RetentionPolicy& policy) {
+  Store store(url, 1);
   run_maintenance(store, policy, kDay + 2 * kSecondsPerDay);
 }
 
@@ -118,6 +128,8 @@ Options parse(int argc, char** argv) {
       o.uniform = value == "uniform";
     } else if (flag == "--keep") {
       o.keep = value;
+    } else if (flag == "--store") {
+      o.store = StoreUrl::parse(value);
     } else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       std::exit(2);
@@ -133,9 +145,10 @@ int main(int argc, char** argv) {
   char pattern[] = "/tmp/sahab-store-size-XXXXXX";
   const std::filesystem::path dir = mkdtemp(pattern);
   const auto path = dir / "store.db";
+  const StoreUrl url = o.store.value_or(StoreUrl(path));
   std::mt19937_64 rng(1);
   {
-    Store store(path, 1);
+    Store store(url, 1);
     for (int h = 0; h < o.hosts; ++h) {
       const std::string id = "bench-" + std::to_string(h);
       store.write([&](Database& db) { enrol_agent(db, id, id, "sha-" + id, "127.0.0.1", kDay); });
@@ -150,18 +163,18 @@ int main(int argc, char** argv) {
     }
     run_maintenance(store, RetentionPolicy{}, kDay + kSecondsPerDay + 3'600);
   }
-  const auto full = vacuumed_size(path);
-  if (!o.keep.empty()) std::filesystem::copy_file(path, o.keep / "store.db");
-  expire(path, {0, 400 * kSecondsPerDay, 3'600});
-  const auto rollups_only = vacuumed_size(path);
-  expire(path, {0, 0, 3'600});
-  const auto neither = vacuumed_size(path);
+  const auto full = vacuumed_size(url);
+  if (!o.keep.empty() && !o.store) std::filesystem::copy_file(path, o.keep / "store.db");
+  expire(url, {0, 400 * kSecondsPerDay, 3'600});
+  const auto rollups_only = vacuumed_size(url);
+  expire(url, {0, 0, 3'600});
+  const auto neither = vacuumed_size(url);
   const double hosts = o.hosts;
   std::printf(
-      "{\"profile\": \"%s\", \"hosts\": %d, \"db_bytes\": %ju, "
+      "{\"store\": \"%s\", \"profile\": \"%s\", \"hosts\": %d, \"db_bytes\": %ju, "
       "\"raw_bytes_per_host_per_day\": %.0f, \"rollup_bytes_per_host_per_day\": %.0f, "
       "\"bytes_per_host_per_day\": %.0f}\n",
-      o.uniform ? "uniform" : "server", o.hosts, full,
+      o.store ? "postgresql" : "sqlite", o.uniform ? "uniform" : "server", o.hosts, full,
       static_cast<double>(full - rollups_only) / hosts,
       static_cast<double>(rollups_only - neither) / hosts,
       static_cast<double>(full - neither) / hosts);

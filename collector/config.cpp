@@ -93,7 +93,18 @@ settings::Schema collector_schema(CollectorConfig& c) {
   const auto path = settings::store_path;
   value("listen", "listen", "HOST:PORT to serve HTTP on (plain HTTP; TLS belongs in a proxy)",
         c.listen, settings::store_listen_address(c.listen));
-  value("db", "db", "SQLite database file (created if absent)", c.db, path(c.db));
+  value("db", "db", "SQLite database file (created if absent); the same as --store sqlite://FILE",
+        c.db, path(c.db));
+  value("store", "store",
+        "the store's URL: sqlite:///path/to/sahab.db, or postgresql://user@host[:port][,host2…]/db"
+        "?target_session_attrs=read-write (libpq's URL; a password is never logged)",
+        "sqlite://, the --db file", [&c](const std::string& v) {
+          try {
+            c.store = StoreUrl::parse(v);
+          } catch (const std::invalid_argument& e) {
+            throw settings::BadValue(e.what());
+          }
+        });
   value("enrolment-token-file", "enrolment_token_file",
         "file holding the shared token agents enrol with", "none: enrolment disabled",
         path(c.enrolment_token_file));
@@ -131,7 +142,7 @@ settings::Schema collector_schema(CollectorConfig& c) {
         std::to_string(c.max_connections_per_address), [&c](const std::string& v) {
           c.max_connections_per_address = static_cast<int>(settings::parse_integer(v, 0, 100'000));
         });
-  value("db.readers", "db.readers", "read-only SQLite connections for API requests",
+  value("db.readers", "db.readers", "read-only store connections for API requests",
         std::to_string(c.readers), [&c](const std::string& v) {
           c.readers = static_cast<int>(settings::parse_integer(v, 1, 64));
         });
@@ -217,7 +228,8 @@ settings::Schema collector_schema(CollectorConfig& c) {
         });
   value("sources.key-file", "sources.key_file",
         "key sealing the sources' passwords (AES-256-GCM), created 0600 when absent",
-        "sources.key beside the database", path(c.sources_key_file));
+        "sources.key beside the --db file (set it when the store is PostgreSQL)",
+        path(c.sources_key_file));
   add_install_settings(value, c);
   add_login_settings(value, c);
   return schema;

@@ -3,10 +3,12 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "collector/store/maintenance.h"
+#include "collector/store/store_url.h"
 #include "common/settings.h"
 
 namespace sahab::collector {
@@ -14,6 +16,9 @@ namespace sahab::collector {
 struct CollectorConfig {
   std::string listen = "127.0.0.1:9410";
   std::filesystem::path db = "/var/lib/sahab-collector/sahab.db";
+  // --store URL (store_url.h); when absent the store is the SQLite file `db`.
+  std::optional<StoreUrl> store;
+  StoreUrl store_url() const { return store ? *store : StoreUrl(db); }
   std::filesystem::path enrolment_token_file;      // empty: enrolment disabled
   std::filesystem::path api_token_file;            // empty: admin API disabled
   std::size_t max_body_bytes = 8u << 20;           // as received (often gzip)

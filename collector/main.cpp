@@ -26,6 +26,7 @@
 #include "collector/sources/secret_box.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/store.h"
+#include "collector/store_command.h"
 #include "collector/webui/webui.h"
 #include "common/http_server.h"
 #include "common/log.h"
@@ -79,10 +80,17 @@ class PeriodicThread {
   std::thread thread_;
 };
 
-// Rollups, retention and stale marking.
+// Rollups, retention and stale marking: by one collector at a time on a shared PostgreSQL.
+constexpr std::int64_t kMaintenanceLock = 1935762018;
 void maintain(Store& store, const CollectorConfig& config) {
   try {
-    const auto r = run_maintenance(store, config.retention, unix_now());
+    MaintenanceReport r;
+    const bool ran = store.run_exclusive(
+        kMaintenanceLock, [&] { r = run_maintenance(store, config.retention, unix_now()); });
+    if (!ran) {
+      log::debug("maintenance: another collector is running it");
+      return;
+    }
     log::debug("maintenance: " + std::to_string(r.days_rolled_up) + " days rolled up, " +
                std::to_string(r.summaries_deleted) + " summaries and " +
                std::to_string(r.rollups_deleted) + " rollups deleted, " +
@@ -183,10 +191,10 @@ int run(const CollectorConfig& config) {
   }
   if (api_token.empty()) log::warn("no --api-token-file: the admin API answers 401");
 
-  Store store(config.db, config.readers);
+  Store store(config.store_url(), config.readers);
   Telemetry telemetry(store);
   RateLimiter limiter(config.ingest_rate_per_agent, config.ingest_burst);
-  auth::Auth ui_auth(ui_auth_options(config, telemetry), unix_now);
+  auth::Auth ui_auth(ui_auth_options(config, telemetry), store, unix_now);
   const auto session_authorise = [&ui_auth](const http::Request& r, MinRole role) {
     return ui_auth.authorise(r, role);
   };
@@ -243,7 +251,7 @@ int run(const CollectorConfig& config) {
   server.start();
   sources.start();
   log::info("listening on " + config.listen + " (port " + std::to_string(server.port()) +
-            "), database " + config.db.string());
+            "), store " + store.url().redacted());
 
   PeriodicThread maintenance(config.maintenance_interval, [&] { maintain(store, config); });
   // Not at start: a collector nobody asks for a plan computes none before the first interval.
@@ -270,6 +278,9 @@ int main(int argc, char** argv) {
   CollectorConfig config;
   if (argc == 2 && std::string_view(argv[1]) == "hash-password") {
     return auth::hash_password_command(std::cin, std::cout, std::cerr);
+  }
+  if (argc >= 2 && std::string_view(argv[1]) == "store") {
+    return store_command(argc, argv, std::cout, std::cerr);
   }
   try {
     auto schema = collector_schema(config);

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "collector/config.h"
-#include "collector/store/sqlite.h"
+#include "collector/store/database.h"
 #include "planner/fleet.h"
 
 namespace sahab::collector {

@@ -14,6 +14,9 @@ using nlohmann::json;
 http::Response fleet(Context& ctx, const http::Request& request, std::int64_t window) {
   const FleetWindow w = fleet_window(ctx.config, ctx.now(), window);
   const auto format = request.query_param("format").value_or("json");
+  // A streamed answer has sent its 200 before the store is read: a store out of reach must
+  // answer 503 here instead of a truncated 200.
+  ctx.store.read([](Database& db) { check_readable(db); });
   // Both streamed: hosts are written as they are read, whatever the fleet's size (issue 17).
   if (format == "csv") {
     http::Response response{200, "text/csv; charset=utf-8", "", {}};

@@ -11,9 +11,9 @@
 
 #include "collector/api/fleet_import.h"
 #include "collector/api/import_decide.h"
+#include "collector/store/database.h"
 #include "collector/store/import_history.h"
 #include "collector/store/imports.h"
-#include "collector/store/sqlite.h"
 
 namespace sahab::collector {
 

@@ -5,6 +5,7 @@
 
 #include "collector/api/fleet_export.h"
 #include "collector/store/schema.h"
+#include "collector/store/sqlite.h"
 #include "planner/fleet_source.h"
 
 namespace sahab::planner {
@@ -14,7 +15,7 @@ Fleet fleet_from_database(const std::string& file, std::int64_t window_seconds) 
   if (!std::filesystem::is_regular_file(file, ec))
     throw FleetSourceError(file + ": no such database file");
   try {
-    collector::Database db(file, collector::Database::Mode::kReadOnly);
+    collector::SqliteDatabase db(file, collector::Database::Mode::kReadOnly);
     const auto version = collector::applied_schema_version(db);
     if (version == 0) throw FleetSourceError(file + ": not a Sahab collector database (no schema)");
     if (version > collector::schema_version()) {

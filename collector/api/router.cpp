@@ -1,5 +1,8 @@
 #include "collector/api/router.h"
 
+#include "collector/store/database.h"
+#include "common/log.h"
+
 namespace sahab::collector {
 
 void add_api_routes(http::Server& server, Context& context, std::vector<ApiRoute> routes) {
@@ -8,10 +11,17 @@ void add_api_routes(http::Server& server, Context& context, std::vector<ApiRoute
         route.method, route.path,
         [&context, role = route.role,
          handler = std::move(route.handler)](const http::Request& request) {
-          if (role) {
-            if (auto denied = require_role(context, request, *role)) return *denied;
+          // A store server out of reach is the client's cue to retry (503), not a bug (500).
+          try {
+            if (role) {
+              if (auto denied = require_role(context, request, *role)) return *denied;
+            }
+            return handler(context, request);
+          } catch (const StoreUnavailable& e) {
+            log::error("store unavailable: " + request.method + " " + request.path + ": " +
+                       e.what());
+            return error_response(503, "the store cannot be reached; retry later");
           }
-          return handler(context, request);
         },
         route.max_body_bytes, route.storage,
         // A large upload is refused before it is received (and written to disk) when the caller

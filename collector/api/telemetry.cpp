@@ -117,24 +117,33 @@ void Telemetry::record_host(const Batch& batch) {
   for (const auto& m : latest->metrics) host.current[m.metric] = m.mean;
 }
 
-std::vector<MetricFamily> Telemetry::collect_store() const {
-  std::vector<MetricFamily> out;
-  out.push_back(
-      gauge_family("sahab_collector_db_size_bytes", "Size of the SQLite database and its WAL."));
-  add_gauge(out.back(), {}, static_cast<double>(store_.bytes_on_disk()));
+namespace {
+
+// What only a database file has: its WAL, and the free space where it grows (so alerts can tell
+// growth from a disk about to fill). PostgreSQL's are the server's to watch.
+void add_sqlite_file_gauges(std::vector<MetricFamily>& out, const std::filesystem::path& file) {
   std::error_code ec;
-  const auto wal = std::filesystem::file_size(store_.path().string() + "-wal", ec);
+  const auto wal = std::filesystem::file_size(file.string() + "-wal", ec);
   out.push_back(gauge_family("sahab_collector_db_wal_size_bytes",
                              "Size of the SQLite write-ahead log (part of the database size)."));
   add_gauge(out.back(), {}, ec ? 0.0 : static_cast<double>(wal));
-  // Free space where the database grows, so alerts can tell growth from a disk about to fill.
-  const auto space =
-      std::filesystem::space(std::filesystem::absolute(store_.path()).parent_path(), ec);
+  const auto space = std::filesystem::space(std::filesystem::absolute(file).parent_path(), ec);
   if (!ec) {
     out.push_back(gauge_family("sahab_collector_db_filesystem_avail_bytes",
                                "Bytes available to the collector on the database's filesystem."));
     add_gauge(out.back(), {}, static_cast<double>(space.available));
   }
+}
+
+}  // namespace
+
+std::vector<MetricFamily> Telemetry::collect_store() const {
+  std::vector<MetricFamily> out;
+  out.push_back(gauge_family(
+      "sahab_collector_db_size_bytes",
+      "Size of the database (SQLite: the file and its WAL; PostgreSQL: pg_database_size)."));
+  add_gauge(out.back(), {}, static_cast<double>(store_.bytes_on_disk()));
+  if (store_.url().kind == StoreKind::kSqlite) add_sqlite_file_gauges(out, store_.url().file);
   out.push_back(gauge_family("sahab_collector_hosts", "Known hosts by state."));
   auto& hosts = out.back();
   const auto counts = store_.read([](Database& db) { return host_counts_by_state(db); });

@@ -58,9 +58,9 @@ json session_json(const Session& s) {
 
 }  // namespace
 
-Auth::Auth(AuthOptions options, std::function<std::int64_t()> now)
+Auth::Auth(AuthOptions options, Store& store, std::function<std::int64_t()> now)
     : options_(std::move(options)),
-      sessions_(options_.session_ttl_seconds, now),
+      sessions_(store, options_.session_ttl_seconds, now),
       throttle_(options_.throttle, std::move(now)) {}
 
 std::optional<Session> Auth::session_of(const http::Request& request) {

@@ -26,7 +26,7 @@ struct AuthOptions {
 
 class Auth {
  public:
-  Auth(AuthOptions options, std::function<std::int64_t()> now);
+  Auth(AuthOptions options, Store& store, std::function<std::int64_t()> now);
 
   // nullopt when the request's session may do a call that needs `need`; else 401 (no valid
   // session) or 403 (a write without the session's CSRF token, or a role below `need`).

@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include "collector/ingest/credentials.h"
+#include "collector/store/ui_sessions.h"
+#include "common/crypto.h"
 #include "common/text.h"
 
 namespace sahab::collector::auth {
@@ -47,37 +49,30 @@ std::vector<User> parse_users(const std::vector<std::string>& entries) {
   return users;
 }
 
-Sessions::Sessions(std::int64_t ttl_seconds, std::function<std::int64_t()> now)
-    : ttl_(ttl_seconds), now_(std::move(now)) {}
+Sessions::Sessions(Store& store, std::int64_t ttl_seconds, std::function<std::int64_t()> now)
+    : store_(store), ttl_(ttl_seconds), now_(std::move(now)) {}
 
 std::string Sessions::open(const std::string& user, Role role) {
-  std::lock_guard lock(mutex_);
-  drop_expired();
-  if (sessions_.size() >= kMaxSessions) sessions_.erase(sessions_.begin());
   const std::string token = new_credential();
-  sessions_[token] = {user, role, new_credential(), now_() + ttl_};
+  const std::int64_t now = now_();
+  const StoredSession session{user, role_name(role), new_credential(), now + ttl_};
+  store_.write([&](Database& db) {
+    save_ui_session(db, crypto::sha256_hex(token), session, now, kMaxSessions);
+  });
   return token;
 }
 
+// A stored role this build does not know (a newer collector's) opens nothing.
 std::optional<Session> Sessions::find(const std::string& token) {
-  std::lock_guard lock(mutex_);
-  const auto it = sessions_.find(token);
-  if (it == sessions_.end()) return std::nullopt;
-  if (it->second.expires <= now_()) {
-    sessions_.erase(it);
-    return std::nullopt;
-  }
-  return it->second;
+  const auto stored = store_.read(
+      [&](Database& db) { return find_ui_session(db, crypto::sha256_hex(token), now_()); });
+  const auto role = stored ? parse_role(stored->role) : std::nullopt;
+  if (!role) return std::nullopt;
+  return Session{stored->user, *role, stored->csrf_token, stored->expires};
 }
 
 void Sessions::close(const std::string& token) {
-  std::lock_guard lock(mutex_);
-  sessions_.erase(token);
-}
-
-void Sessions::drop_expired() {
-  const auto now = now_();
-  std::erase_if(sessions_, [now](const auto& entry) { return entry.second.expires <= now; });
+  store_.write([&](Database& db) { delete_ui_session(db, crypto::sha256_hex(token)); });
 }
 
 std::optional<std::string> cookie(const http::Request& request, std::string_view name) {

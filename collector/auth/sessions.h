@@ -1,15 +1,15 @@
 #pragma once
-// The web UI's users (from the collector config) and their sessions (in memory: a restart signs
-// everyone out, which is acceptable for a handful of architects).
+// The web UI's users (from the collector config) and their sessions, kept in the store
+// (collector/store/ui_sessions.h): a restart signs nobody out, and every collector on a shared
+// PostgreSQL knows a session opened through another.
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "collector/store/store.h"
 #include "common/http_server.h"
 
 namespace sahab::collector::auth {
@@ -36,20 +36,18 @@ struct Session {
 
 class Sessions {
  public:
-  Sessions(std::int64_t ttl_seconds, std::function<std::int64_t()> now);
+  Sessions(Store& store, std::int64_t ttl_seconds, std::function<std::int64_t()> now);
   // A new session; returns its token (the cookie's value).
   std::string open(const std::string& user, Role role);
   std::optional<Session> find(const std::string& token);
   void close(const std::string& token);
 
  private:
-  static constexpr std::size_t kMaxSessions = 10'000;
-  void drop_expired();
+  static constexpr std::int64_t kMaxSessions = 10'000;
 
+  Store& store_;
   std::int64_t ttl_;
   std::function<std::int64_t()> now_;
-  std::mutex mutex_;
-  std::map<std::string, Session> sessions_;
 };
 
 // The value of cookie `name` in a request; nullopt when absent.

@@ -19,7 +19,8 @@ std::int64_t enrol_agent(Database& db, const std::string& host_id, const std::st
         "INSERT INTO hosts(id, hostname, source, state, first_seen, last_seen, address) "
         "VALUES (?1, ?2, 'agent', 'active', ?3, ?3, ?4) "
         "ON CONFLICT(id) DO UPDATE SET source = 'agent', "
-        "hostname = CASE WHEN excluded.hostname <> '' THEN excluded.hostname ELSE hostname END, "
+        "hostname = CASE WHEN excluded.hostname <> '' THEN excluded.hostname ELSE hosts.hostname "
+        "END, "
         "state = 'active', imported = NULL")
       .with(host_id, hostname, now, actor)
       .run();
@@ -42,7 +43,9 @@ std::vector<AgentListing> list_agents(Database& db) {
   Statement& s = db.cached(
       "SELECT a.id, a.host_id, a.created_at, a.created_from, r.revoked_at, r.reason, "
       "coalesce(h.hostname, ''), coalesce(h.state, ''), h.last_seen, "
-      "coalesce(json_extract(i.data, '$.agent_version'), ''), "
+      "coalesce(" +
+      db.dialect().json_text("i.data", "agent_version") +
+      ", ''), "
       "(SELECT b.last_end FROM summary_blocks b WHERE b.host_id = a.host_id "
       "ORDER BY b.start DESC LIMIT 1) "
       "FROM agents a LEFT JOIN revocations r ON r.agent_id = a.id "
@@ -78,7 +81,9 @@ bool revoke_agent(Database& db, std::int64_t agent_id, const std::string& reason
   if (!find.step()) return false;
   const std::string host_id = find.text(0);
   find.reset();
-  db.cached("INSERT OR IGNORE INTO revocations(agent_id, revoked_at, reason) VALUES (?, ?, ?)")
+  db.cached(
+        "INSERT INTO revocations(agent_id, revoked_at, reason) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING")
       .with(agent_id, now, reason)
       .run();
   if (db.changes() > 0) audit(db, now, "revoke", agent_id, host_id, actor, reason);

@@ -73,7 +73,9 @@ void refresh_addresses(Database& db, const std::string& host_id, const json& har
         if (!address.is_string()) continue;
         const auto plain = address_without_prefix(address.get<std::string>());
         if (is_loopback(plain)) continue;
-        db.cached("INSERT OR IGNORE INTO host_addresses(address, host_id) VALUES (?, ?)")
+        db.cached(
+              "INSERT INTO host_addresses(address, host_id) VALUES (?, ?) "
+              "ON CONFLICT DO NOTHING")
             .with(plain, host_id)
             .run();
       }
@@ -106,7 +108,8 @@ void refresh_edges(Database& db, const std::string& host_id, const json& network
       db.cached(
             "INSERT INTO edges(source_host, direction, remote_address, remote_port, local_port, "
             "process, count, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) "
-            "ON CONFLICT DO UPDATE SET process = excluded.process, count = excluded.count, "
+            "ON CONFLICT(source_host, direction, remote_address, remote_port, local_port) "
+            "DO UPDATE SET process = excluded.process, count = excluded.count, "
             "last_seen = excluded.last_seen")
           .with(host_id, direction, remote, outbound ? integer_field(c, f::kRemotePort) : 0,
                 outbound ? 0 : integer_field(c, f::kLocalPort), string_field(c, f::kProcess),
@@ -120,9 +123,8 @@ void refresh_edges(Database& db, const std::string& host_id, const json& network
 }
 
 void update_host(Database& db, const Batch& batch, const std::string& address, std::int64_t now) {
-  db.cached(
-        "UPDATE hosts SET last_seen = max(last_seen, ?2), state = 'active', address = ?3 "
-        "WHERE id = ?1")
+  db.cached("UPDATE hosts SET last_seen = " + std::string(db.dialect().greatest()) +
+            "(last_seen, ?2), state = 'active', address = ?3 WHERE id = ?1")
       .with(batch.host_id, now, address)
       .run();
   for (const auto& section : batch.sections) {
@@ -166,7 +168,7 @@ void store_section(Database& db, const std::string& host_id, const InventorySect
   }
   db.cached(
         "INSERT INTO inventory_current(host_id, section, hash, data, updated_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET hash = excluded.hash, "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(host_id, section) DO UPDATE SET hash = excluded.hash, "
         "data = excluded.data, updated_at = excluded.updated_at")
       .with(host_id, section.name, section.hash, section.data.dump(), now)
       .run();
@@ -193,7 +195,7 @@ void add_utilisation(Database& db, const std::string& host,
   for (const auto& e : entries) days.insert(day_of(e.start));
   put_entries(db, BlockTable::kSummaries, host, entries);
   for (const auto day : days) {
-    db.cached("INSERT OR IGNORE INTO rollup_pending(host_id, day) VALUES (?, ?)")
+    db.cached("INSERT INTO rollup_pending(host_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .with(host, day)
         .run();
   }
@@ -204,7 +206,8 @@ BatchOutcome store_batch(Database& db, const Batch& batch, const std::string& re
   if (already_stored(db, batch)) return BatchOutcome::kDuplicate;
   db.cached(
         "INSERT INTO batch_marks(host_id, sequence, received_at, batches) VALUES (?1, ?2, ?3, 1) "
-        "ON CONFLICT(host_id) DO UPDATE SET sequence = ?2, received_at = ?3, batches = batches + 1")
+        "ON CONFLICT(host_id) DO UPDATE SET sequence = ?2, received_at = ?3, batches = "
+        "batch_marks.batches + 1")
       .with(batch.host_id, batch.sequence, now)
       .run();
   update_host(db, batch, remote_address, now);

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "collector/ingest/document.h"
-#include "collector/store/sqlite.h"
+#include "collector/store/database.h"
 #include "collector/store/summary_block.h"
 
 namespace sahab::collector {

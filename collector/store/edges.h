@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "collector/store/sqlite.h"
+#include "collector/store/database.h"
 
 namespace sahab::collector {
 

@@ -4,7 +4,7 @@
 // from the whole fleet (plans, the fleet summary) key on it.
 #include <string>
 
-#include "collector/store/sqlite.h"
+#include "collector/store/database.h"
 
 namespace sahab::collector {
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "collector/store/sqlite.h"
+#include "collector/store/database.h"
 
 namespace sahab::collector {
 

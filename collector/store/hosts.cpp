@@ -18,7 +18,7 @@ HostRow host_row(const Statement& s) {
 
 // The WHERE clause from fixed pieces; every value is a bound parameter.
 struct HostFilter {
-  std::string where = " WHERE 1";
+  std::string where = " WHERE 1 = 1";
   std::vector<std::string> values;
 
   void add(const std::string& clause, std::string value) {
@@ -30,6 +30,16 @@ struct HostFilter {
   }
 };
 
+// A host's region, province and commune labels ('' when absent), as three columns.
+std::string place_columns(const Dialect& dialect, std::string_view labels) {
+  std::string out;
+  for (const char* key : {"region", "province", "commune"}) {
+    if (!out.empty()) out += ", ";
+    out += "coalesce(" + dialect.json_text(labels, key) + ", '')";
+  }
+  return out;
+}
+
 std::string like_pattern(std::string_view text) {
   std::string out = "%";
   for (char c : text) {
@@ -39,15 +49,17 @@ std::string like_pattern(std::string_view text) {
   return out + "%";
 }
 
-HostFilter filter_of(const HostQuery& query) {
+HostFilter filter_of(const Dialect& dialect, const HostQuery& query) {
   HostFilter filter;
   // Label names reach the SQL text: the caller checked them (letters, digits, '_', '.').
   for (const auto& [name, value] : query.labels) {
-    filter.add("json_extract(labels, '$.\"" + name + "\"') = ?", value);
+    filter.add(dialect.json_text("labels", name) + " = ?", value);
   }
   if (query.text && !query.text->empty()) {
     const std::string n = std::to_string(filter.values.size() + 1);
-    filter.where += " AND (id LIKE ?" + n + " ESCAPE '\\' OR hostname LIKE ?" + n + " ESCAPE '\\')";
+    const std::string like = dialect.like();
+    filter.where += " AND (id " + like + " ?" + n + " ESCAPE '\\' OR hostname " + like + " ?" + n +
+                    " ESCAPE '\\')";
     filter.values.push_back(like_pattern(*query.text));
   }
   if (query.state) filter.add("state = ?", *query.state);
@@ -68,7 +80,7 @@ HostPage find_hosts(Database& db, const HostQuery& query) {
   if (std::find(sorts.begin(), sorts.end(), query.sort) == sorts.end()) {
     throw std::invalid_argument("unknown sort column '" + query.sort + "'");
   }
-  const HostFilter filter = filter_of(query);
+  const HostFilter filter = filter_of(db.dialect(), query);
   HostPage out;
   Statement& count = db.cached("SELECT count(*) FROM hosts" + filter.where);
   filter.bind(count);
@@ -156,10 +168,8 @@ std::vector<ScrapeCandidate> scrape_candidates(Database& db) {
 }
 
 HostPlace host_place(Database& db, const std::string& id) {
-  Statement& s = db.cached(
-                       "SELECT hostname, coalesce(json_extract(labels, '$.region'), ''), "
-                       "coalesce(json_extract(labels, '$.province'), ''), "
-                       "coalesce(json_extract(labels, '$.commune'), '') FROM hosts WHERE id = ?")
+  Statement& s = db.cached("SELECT hostname, " + place_columns(db.dialect(), "labels") +
+                           " FROM hosts WHERE id = ?")
                      .with(id);
   HostPlace place;
   if (s.step()) place = {s.text(0), s.text(1), s.text(2), s.text(3)};
@@ -176,10 +186,8 @@ std::map<std::string, std::int64_t> host_counts_by_state(Database& db) {
 
 std::vector<HostStatus> host_statuses(Database& db) {
   Statement& s = db.cached(
-      "SELECT h.id, h.hostname, h.state, h.last_seen, "
-      "coalesce(json_extract(h.labels, '$.region'), ''), "
-      "coalesce(json_extract(h.labels, '$.province'), ''), "
-      "coalesce(json_extract(h.labels, '$.commune'), ''), "
+      "SELECT h.id, h.hostname, h.state, h.last_seen, " + place_columns(db.dialect(), "h.labels") +
+      ", "
       "h.source = 'agent' AND EXISTS (SELECT 1 FROM agents a WHERE a.host_id = h.id AND "
       "NOT EXISTS (SELECT 1 FROM revocations r WHERE r.agent_id = a.id)), h.source FROM hosts h");
   std::vector<HostStatus> out;

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "collector/store/sqlite.h"
+#include "collector/store/database.h"
 
 namespace sahab::collector {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "collector/store/database.h"
 #include "collector/store/imports.h"
-#include "collector/store/sqlite.h"
 
 namespace sahab::collector {
 

@@ -20,11 +20,12 @@ std::optional<StoredHost> stored_host(Database& db, const std::string& id) {
 
 std::vector<StoredIdentity> stored_identities(Database& db) {
   Statement& hosts =
-      db.cached(
-            "SELECT h.id, h.source, h.hostname, h.labels, "
-            "coalesce(json_extract(i.data, '$.dmi.uuid'), '') FROM hosts h "
-            "LEFT JOIN inventory_current i ON i.host_id = h.id AND i.section = 'system' "
-            "AND json_valid(i.data) ORDER BY h.id")
+      db.cached("SELECT h.id, h.source, h.hostname, h.labels, coalesce(" +
+                db.dialect().json_text("i.data", "dmi", "uuid") +
+                ", '') FROM hosts h "
+                "LEFT JOIN inventory_current i ON i.host_id = h.id AND i.section = 'system' "
+                "AND " +
+                db.dialect().json_valid("i.data") + " ORDER BY h.id")
           .with();
   std::vector<StoredIdentity> out;
   std::map<std::string, std::size_t> index;
@@ -72,7 +73,9 @@ void upsert_declared_edge(Database& db, const nlohmann::json& c, std::int64_t no
   db.cached(
         "INSERT INTO edges(source_host, direction, remote_address, remote_port, local_port, "
         "process, count, target_host, bytes_per_day, first_seen, last_seen) "
-        "VALUES (?1, 'declared', ?2, ?3, 0, '', ?4, ?2, ?5, ?6, ?6) ON CONFLICT DO UPDATE SET "
+        "VALUES (?1, 'declared', ?2, ?3, 0, '', ?4, ?2, ?5, ?6, ?6) "
+        "ON CONFLICT(source_host, direction, remote_address, remote_port, local_port) DO UPDATE "
+        "SET "
         "count = excluded.count, bytes_per_day = excluded.bytes_per_day, last_seen = "
         "excluded.last_seen")
       .with(c["source"].get<std::string>(), c["target"].get<std::string>(),

@@ -6,7 +6,7 @@ namespace {
 // A baseline with its host count, moving hosts and cloud cost, for the listing and one baseline.
 constexpr const char* kBaselineColumns =
     "SELECT b.id, b.name, b.currency, b.approved_by, b.approved_at, count(h.host_id), "
-    "coalesce(sum(h.wave > 0), 0), coalesce(sum(h.monthly_cost), 0) "
+    "coalesce(sum(CASE WHEN h.wave > 0 THEN 1 ELSE 0 END), 0), coalesce(sum(h.monthly_cost), 0) "
     "FROM baselines b LEFT JOIN baseline_hosts h ON h.baseline_id = b.id ";
 
 Baseline baseline_of(const Statement& s) {
@@ -23,9 +23,14 @@ std::optional<Baseline> one_baseline(Statement& s) {
 
 void insert_host(Database& db, std::int64_t baseline_id, const BaselineHost& h) {
   db.cached(
-        "INSERT OR REPLACE INTO baseline_hosts(baseline_id, host_id, hostname, wave, move_group, "
+        "INSERT INTO baseline_hosts(baseline_id, host_id, hostname, wave, move_group, "
         "strategy, target, monthly_cost, on_premises_monthly_cost, region, province, commune) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(baseline_id, host_id) DO UPDATE "
+        "SET hostname = excluded.hostname, wave = excluded.wave, move_group = excluded.move_group, "
+        "strategy = excluded.strategy, target = excluded.target, "
+        "monthly_cost = excluded.monthly_cost, "
+        "on_premises_monthly_cost = excluded.on_premises_monthly_cost, region = excluded.region, "
+        "province = excluded.province, commune = excluded.commune")
       .with(baseline_id, h.host_id, h.hostname, h.wave, h.move_group, h.strategy, h.target,
             h.monthly_cost, h.on_premises_monthly_cost, h.region, h.province, h.commune)
       .run();
@@ -71,12 +76,13 @@ std::vector<Baseline> list_baselines(Database& db) {
 }
 
 std::optional<Baseline> find_baseline(Database& db, std::int64_t id) {
-  return one_baseline(db.cached(std::string(kBaselineColumns) + "WHERE b.id = ?").with(id));
+  return one_baseline(
+      db.cached(std::string(kBaselineColumns) + "WHERE b.id = ? GROUP BY b.id").with(id));
 }
 
 std::optional<Baseline> active_baseline(Database& db) {
-  return one_baseline(
-      db.cached(std::string(kBaselineColumns) + "WHERE b.id = (SELECT max(id) FROM baselines)"));
+  return one_baseline(db.cached(std::string(kBaselineColumns) +
+                                "WHERE b.id = (SELECT max(id) FROM baselines) GROUP BY b.id"));
 }
 
 std::vector<BaselineHost> baseline_hosts(Database& db, std::int64_t baseline_id) {
@@ -134,7 +140,7 @@ std::int64_t record_status_change(Database& db, std::int64_t baseline_id,
         "INSERT INTO migration_status(host_id, state, scheduled_for, note, changed_by, changed_at, "
         "version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(host_id) DO UPDATE SET "
         "state = excluded.state, scheduled_for = CASE WHEN excluded.scheduled_for <> '' THEN "
-        "excluded.scheduled_for ELSE scheduled_for END, note = excluded.note, "
+        "excluded.scheduled_for ELSE migration_status.scheduled_for END, note = excluded.note, "
         "changed_by = excluded.changed_by, changed_at = excluded.changed_at, "
         "version = excluded.version")
       .with(host_id, c.to_state, c.scheduled_for, c.note, c.actor, c.at, version)

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "collector/store/sqlite.h"
+#include "collector/store/database.h"
 
 namespace sahab::collector {
 

@@ -23,7 +23,7 @@ void move_into_blocks(Database& db, const std::string& old_table, BlockTable tab
   Statement& rows = db.cached(
       rollups ? "SELECT host_id, metric, day, day + 86400, summaries, count, mean, max, sketch "
                 "FROM rollups ORDER BY host_id, metric, day"
-              : "SELECT host_id, metric, start, end, 1, count, mean, max, sketch "
+              : "SELECT host_id, metric, start, \"end\", 1, count, mean, max, sketch "
                 "FROM summaries ORDER BY host_id, metric, start");
   std::string host;
   std::map<std::int64_t, std::vector<SummaryEntry>> blocks;
@@ -65,7 +65,7 @@ struct Migration {
 };
 
 // Append new migrations at the end; never edit one that has shipped.
-constexpr std::array<Migration, 10> kMigrations = {{
+constexpr std::array<Migration, 11> kMigrations = {{
     {// 1: hosts, agents and their credentials, audit, batches, inventory, utilisation, edges.
      R"sql(
 CREATE TABLE hosts (
@@ -145,7 +145,7 @@ CREATE TABLE summaries (
   host_id TEXT NOT NULL,
   metric TEXT NOT NULL,
   start INTEGER NOT NULL,
-  end INTEGER NOT NULL,
+  "end" INTEGER NOT NULL,                  -- quoted: a reserved word in PostgreSQL
   count INTEGER NOT NULL,
   mean REAL NOT NULL,
   max REAL NOT NULL,
@@ -295,7 +295,7 @@ CREATE TABLE migration_targets (
     // 6: each web UI user's preferences (PUT /api/v1/me/preferences), kept across browsers.
     {R"sql(
 CREATE TABLE user_preferences (
-  user TEXT PRIMARY KEY,                   -- a ui.users name
+  "user" TEXT PRIMARY KEY,                 -- a ui.users name (quoted: reserved in PostgreSQL)
   language TEXT NOT NULL,                  -- a web UI language code: fr, ar, en, zgh
   updated_at INTEGER NOT NULL              -- unix seconds
 ) WITHOUT ROWID;
@@ -400,30 +400,77 @@ INSERT INTO batch_marks(host_id, sequence, received_at, batches)
   SELECT host_id, max(sequence), max(received_at), count(*) FROM batches GROUP BY host_id;
 DROP TABLE batches;
 )sql"},
+    // 11: web UI sessions in the store (collector/store/ui_sessions.h): any collector on a shared
+    // PostgreSQL knows a user signed in through another, and a restart signs nobody out. Only
+    // the SHA-256 of a session's token is kept.
+    {R"sql(
+CREATE TABLE ui_sessions (
+  token_sha256 TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL,                 -- a ui.users name
+  role TEXT NOT NULL,                      -- viewer, planner or admin, as signed in
+  csrf_token TEXT NOT NULL,                -- echoed by the page in X-CSRF-Token on every write
+  expires INTEGER NOT NULL                 -- unix seconds
+) WITHOUT ROWID;
+CREATE INDEX ui_sessions_by_expiry ON ui_sessions(expires);
+)sql"},
 }};
 
 }  // namespace
 
 int schema_version() { return static_cast<int>(kMigrations.size()); }
 
+// SQLite keeps the version in the file's header (PRAGMA user_version); PostgreSQL in a table of
+// one row, created by the first collector that migrates (read-only connections only read it).
 int applied_schema_version(Database& db) {
-  return static_cast<int>(db.scalar("PRAGMA user_version"));
+  if (db.dialect().is_sqlite()) return static_cast<int>(db.scalar("PRAGMA user_version"));
+  if (db.scalar("SELECT to_regclass('schema_version') IS NOT NULL") == 0) return 0;
+  return static_cast<int>(db.scalar("SELECT coalesce(max(version), 0) FROM schema_version"));
 }
 
-void migrate(Database& db, int target) {
-  const auto current = applied_schema_version(db);
+namespace {
+
+void record_schema_version(Database& db, int version) {
+  if (db.dialect().is_sqlite()) {
+    db.exec("PRAGMA user_version = " + std::to_string(version));
+    return;
+  }
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)");
+  db.exec("DELETE FROM schema_version");
+  db.cached("INSERT INTO schema_version(version) VALUES (?)").with(version).run();
+}
+
+// Collectors starting together on one PostgreSQL migrate one after the other: each takes this
+// lock inside its migration's transaction and reads the version again once it holds it.
+void lock_migrations(Database& db) {
+  if (!db.dialect().is_sqlite()) db.exec("SELECT pg_advisory_xact_lock(1935762017)");
+}
+
+void check_not_newer(int current) {
   if (current > schema_version()) {
     throw StoreError("database schema version " + std::to_string(current) +
                      " is newer than this collector's (" + std::to_string(schema_version()) +
                      "); upgrade the collector");
   }
-  for (auto version = current; version < std::min(target, schema_version()); ++version) {
-    db.exec("BEGIN IMMEDIATE");
+}
+
+}  // namespace
+
+void migrate(Database& db, int target) {
+  const int last = std::min(target, schema_version());
+  for (;;) {
+    db.exec(db.dialect().begin_write());
     try {
+      lock_migrations(db);
+      const int version = applied_schema_version(db);
+      check_not_newer(version);
+      if (version >= last) {
+        db.exec("COMMIT");
+        return;
+      }
       const Migration& migration = kMigrations[static_cast<size_t>(version)];
-      db.exec(migration.sql);
+      db.exec(db.dialect().ddl(migration.sql));
       if (migration.then) migration.then(db);
-      db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+      record_schema_version(db, version + 1);
       db.exec("COMMIT");
     } catch (...) {
       db.exec("ROLLBACK");

@@ -1,10 +1,12 @@
 #pragma once
-// The store's schema as an ordered list of migrations; PRAGMA user_version records how many ran.
-#include "collector/store/sqlite.h"
+// The store's schema as an ordered list of migrations, the same on SQLite and PostgreSQL (their
+// DDL translated by Dialect::ddl); PRAGMA user_version or the schema_version table records how
+// many ran.
+#include "collector/store/database.h"
 
 namespace sahab::collector {
 
-// Number of migrations this build knows; a database with a higher user_version is refused.
+// Number of migrations this build knows; a database with a higher version is refused.
 int schema_version();
 
 // The number of migrations that ran on `db` (0: not a collector database yet).

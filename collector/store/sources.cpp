@@ -134,13 +134,14 @@ SourceSighting record_source_hosts(Database& db, std::int64_t id, std::int64_t r
                                    const std::vector<std::string>& host_ids, std::int64_t now) {
   SourceSighting out;
   // Imports merge labels over the stored ones, so a host back in sight loses its mark here.
-  Statement& back = db.cached(
-      "UPDATE hosts SET labels = json_remove(labels, '$.\"vmware.gone\"') WHERE id = ?2 "
-      "AND source = 'import' AND EXISTS (SELECT 1 FROM source_hosts WHERE source_id = ?1 "
-      "AND host_id = ?2 AND gone_at IS NOT NULL)");
+  Statement& back =
+      db.cached("UPDATE hosts SET labels = " + db.dialect().json_remove("labels", "vmware.gone") +
+                " WHERE id = ?2 "
+                "AND source = 'import' AND EXISTS (SELECT 1 FROM source_hosts WHERE source_id = ?1 "
+                "AND host_id = ?2 AND gone_at IS NOT NULL)");
   Statement& seen = db.cached(
       "INSERT INTO source_hosts(source_id, host_id, run) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT DO UPDATE SET run = excluded.run, gone_at = NULL");
+      "ON CONFLICT(source_id, host_id) DO UPDATE SET run = excluded.run, gone_at = NULL");
   for (const auto& host : host_ids) {
     back.with(id, host).run();
     out.back += static_cast<std::size_t>(db.changes());
@@ -157,9 +158,9 @@ SourceSighting record_source_hosts(Database& db, std::int64_t id, std::int64_t r
         .with(now, id, host)
         .run();
     // Imported hosts only: a host an agent took over since is the agent's.
-    db.cached(
-          "UPDATE hosts SET labels = json_set(labels, '$.\"vmware.gone\"', 'true') "
-          "WHERE id = ? AND source = 'import'")
+    db.cached("UPDATE hosts SET labels = " +
+              db.dialect().json_set_text("labels", "vmware.gone", "'true'") +
+              " WHERE id = ? AND source = 'import'")
         .with(host)
         .run();
   }

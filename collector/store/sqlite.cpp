@@ -9,26 +9,26 @@ namespace {
 
 }  // namespace
 
-Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+SqliteStatement::SqliteStatement(sqlite3* db, std::string_view sql) : db_(db) {
   if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &stmt_, nullptr) != SQLITE_OK) {
     fail(db, "cannot prepare '" + std::string(sql.substr(0, 80)) + "'");
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
 
-Statement& Statement::bind(int index, std::int64_t value) {
+Statement& SqliteStatement::bind_integer(int index, std::int64_t value) {
   if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_, "bind");
   return *this;
 }
 
-Statement& Statement::bind(int index, double value) {
+Statement& SqliteStatement::bind_real(int index, double value) {
   if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) fail(db_, "bind");
   return *this;
 }
 
-Statement& Statement::bind(int index, std::string_view value) {
+Statement& SqliteStatement::bind_text(int index, std::string_view value) {
   if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
                         SQLITE_TRANSIENT) != SQLITE_OK) {
     fail(db_, "bind");
@@ -36,20 +36,20 @@ Statement& Statement::bind(int index, std::string_view value) {
   return *this;
 }
 
-Statement& Statement::bind(int index, const Blob& value) {
-  if (sqlite3_bind_blob(stmt_, index, value.bytes.data(), static_cast<int>(value.bytes.size()),
+Statement& SqliteStatement::bind_blob(int index, std::string_view bytes) {
+  if (sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
                         SQLITE_TRANSIENT) != SQLITE_OK) {
     fail(db_, "bind");
   }
   return *this;
 }
 
-Statement& Statement::bind(int index, std::nullptr_t) {
+Statement& SqliteStatement::bind_null(int index) {
   if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_, "bind");
   return *this;
 }
 
-bool Statement::step() {
+bool SqliteStatement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -58,35 +58,55 @@ bool Statement::step() {
   fail(db_, "cannot run '" + sql.substr(0, 80) + "'");
 }
 
-void Statement::run() {
-  while (step()) {
-  }
-}
-
-void Statement::reset() {
+void SqliteStatement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t SqliteStatement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+double SqliteStatement::real(int column) const { return sqlite3_column_double(stmt_, column); }
 
-std::string Statement::text(int column) const {
+std::string SqliteStatement::text(int column) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))) : "";
 }
 
-std::string Statement::blob(int column) const {
+std::string SqliteStatement::blob(int column) const {
   const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))) : "";
 }
 
-bool Statement::is_null(int column) const {
+bool SqliteStatement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-Database::Database(const std::filesystem::path& path, Mode mode) {
+int SqliteStatement::columns() const { return sqlite3_column_count(stmt_); }
+
+std::string SqliteStatement::column_name(int column) const {
+  const char* name = sqlite3_column_name(stmt_, column);
+  return name ? name : "";
+}
+
+Statement::Kind SqliteStatement::kind(int column) const {
+  switch (sqlite3_column_type(stmt_, column)) {
+    case SQLITE_INTEGER:
+      return Kind::kInteger;
+    case SQLITE_FLOAT:
+      return Kind::kReal;
+    case SQLITE_TEXT:
+      return Kind::kText;
+    case SQLITE_BLOB:
+      return Kind::kBlob;
+    default:
+      return Kind::kNull;
+  }
+}
+
+SqliteDatabase::SqliteDatabase(const std::filesystem::path& path, Mode mode)
+    : Database(StoreKind::kSqlite) {
   const int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX;
@@ -99,12 +119,12 @@ Database::Database(const std::filesystem::path& path, Mode mode) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Database::~Database() {
+SqliteDatabase::~SqliteDatabase() {
   statements_.clear();
   sqlite3_close(db_);
 }
 
-void Database::exec(std::string_view sql) {
+void SqliteDatabase::exec(std::string_view sql) {
   char* error = nullptr;
   if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     const std::string why = error ? error : "unknown error";
@@ -113,22 +133,15 @@ void Database::exec(std::string_view sql) {
   }
 }
 
-Statement& Database::cached(const std::string& sql) {
+Statement& SqliteDatabase::cached(const std::string& sql) {
   auto& slot = statements_[sql];
-  if (!slot) slot = std::make_unique<Statement>(db_, sql);
+  if (!slot) slot = std::make_unique<SqliteStatement>(db_, sql);
   slot->reset();
   return *slot;
 }
 
-std::int64_t Database::scalar(const std::string& sql) {
-  Statement& s = cached(sql);
-  const std::int64_t value = s.step() ? s.integer(0) : 0;
-  s.reset();
-  return value;
-}
+std::int64_t SqliteDatabase::last_insert_rowid() { return sqlite3_last_insert_rowid(db_); }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
-
-int Database::changes() const { return sqlite3_changes(db_); }
+int SqliteDatabase::changes() const { return sqlite3_changes(db_); }
 
 }  // namespace sahab::collector

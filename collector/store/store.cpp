@@ -33,24 +33,28 @@ void checkpoint(Database& db, const std::filesystem::path& wal) {
 }
 }  // namespace
 
-Store::Store(std::filesystem::path path, int readers) : path_(std::move(path)) {
-  writer_db_ = std::make_unique<Database>(path_, Database::Mode::kReadWrite);
+Store::Store(StoreUrl url, int readers) : url_(std::move(url)) {
+  writer_db_ = open_database(url_, Database::Mode::kReadWrite);
+  if (url_.kind == StoreKind::kSqlite) open_sqlite_connections();
+  migrate(*writer_db_);
+  for (int i = 0; i < std::max(1, readers); ++i) {
+    auto reader = open_database(url_, Database::Mode::kReadOnly);
+    idle_readers_.push_back(reader.get());
+    readers_.push_back(std::move(reader));
+  }
+  writer_ = std::thread([this] { writer_loop(); });
+  if (checkpoint_db_) checkpointer_ = std::thread([this] { checkpoint_loop(); });
+}
+
+void Store::open_sqlite_connections() {
   writer_db_->exec("PRAGMA journal_mode=WAL");
   writer_db_->exec("PRAGMA synchronous=NORMAL");
   writer_db_->exec("PRAGMA foreign_keys=ON");
   writer_db_->exec("PRAGMA wal_autocheckpoint=0");
   // When the writer starts the WAL over (after a complete checkpoint) it cuts the file to this.
   writer_db_->exec("PRAGMA journal_size_limit=" + std::to_string(kWalSizeLimit));
-  migrate(*writer_db_);
-  checkpoint_db_ = std::make_unique<Database>(path_, Database::Mode::kReadWrite);
+  checkpoint_db_ = open_database(url_, Database::Mode::kReadWrite);
   checkpoint_db_->exec("PRAGMA busy_timeout=0");
-  for (int i = 0; i < std::max(1, readers); ++i) {
-    auto reader = std::make_unique<Database>(path_, Database::Mode::kReadOnly);
-    idle_readers_.push_back(reader.get());
-    readers_.push_back(std::move(reader));
-  }
-  writer_ = std::thread([this] { writer_loop(); });
-  checkpointer_ = std::thread([this] { checkpoint_loop(); });
 }
 
 Store::~Store() {
@@ -61,7 +65,7 @@ Store::~Store() {
   queue_cv_.notify_all();
   checkpoint_cv_.notify_all();
   writer_.join();
-  checkpointer_.join();
+  if (checkpointer_.joinable()) checkpointer_.join();
 }
 
 void Store::checkpoint_loop() {
@@ -70,7 +74,7 @@ void Store::checkpoint_loop() {
     checkpoint_cv_.wait_for(lock, kCheckpointInterval, [this] { return stopping_; });
     lock.unlock();
     try {
-      checkpoint(*checkpoint_db_, path_.string() + "-wal");
+      checkpoint(*checkpoint_db_, url_.file.string() + "-wal");
     } catch (const std::exception& e) {
       log::warn(std::string("store: checkpoint failed: ") + e.what());
     }
@@ -109,7 +113,8 @@ void Store::writer_loop() {
 void Store::run_group(std::vector<Job>& group) {
   std::vector<std::exception_ptr> errors(group.size());
   try {
-    writer_db_->exec("BEGIN IMMEDIATE");
+    writer_db_->recover();
+    writer_db_->exec(writer_db_->dialect().begin_write());
     for (size_t i = 0; i < group.size(); ++i) {
       writer_db_->exec("SAVEPOINT job");
       try {
@@ -145,9 +150,16 @@ Store::Lease::Lease(Store& s) : store(s) {
   store.readers_cv_.wait(lock, [this] { return !store.idle_readers_.empty(); });
   db = store.idle_readers_.back();
   store.idle_readers_.pop_back();
+  lock.unlock();
+  try {
+    db->recover();
+  } catch (...) {
+    release();
+    throw;
+  }
 }
 
-Store::Lease::~Lease() {
+void Store::Lease::release() {
   {
     std::lock_guard lock(store.readers_mutex_);
     store.idle_readers_.push_back(db);
@@ -155,11 +167,43 @@ Store::Lease::~Lease() {
   store.readers_cv_.notify_one();
 }
 
-std::uintmax_t Store::bytes_on_disk() const {
+Store::Lease::~Lease() { release(); }
+
+bool Store::run_exclusive(std::int64_t key, const std::function<void()>& job) {
+  if (url_.kind == StoreKind::kSqlite) {
+    job();
+    return true;
+  }
+  std::lock_guard lock(exclusive_mutex_);
+  if (!exclusive_db_) exclusive_db_ = open_database(url_, Database::Mode::kReadWrite);
+  exclusive_db_->recover();
+  Database& db = *exclusive_db_;
+  if (db.scalar("SELECT pg_try_advisory_lock(" + std::to_string(key) + ")") == 0) return false;
+  // Released however the job ends; a collector that dies releases it with its connection.
+  struct Unlock {
+    Database& db;
+    std::int64_t key;
+    ~Unlock() {
+      try {
+        db.scalar("SELECT pg_advisory_unlock(" + std::to_string(key) + ")");
+      } catch (const StoreError&) {
+        // The connection is gone, and the lock with it.
+      }
+    }
+  } unlock{db, key};
+  job();
+  return true;
+}
+
+std::uintmax_t Store::bytes_on_disk() {
+  if (url_.kind == StoreKind::kPostgresql) {
+    return static_cast<std::uintmax_t>(read(
+        [](Database& db) { return db.scalar("SELECT pg_database_size(current_database())"); }));
+  }
   std::uintmax_t total = 0;
   for (const char* suffix : {"", "-wal"}) {
     std::error_code ec;
-    const auto size = std::filesystem::file_size(path_.string() + suffix, ec);
+    const auto size = std::filesystem::file_size(url_.file.string() + suffix, ec);
     if (!ec) total += size;
   }
   return total;

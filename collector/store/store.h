@@ -1,8 +1,11 @@
 #pragma once
-// The collector's SQLite store: one writer thread that groups queued jobs into one transaction
-// (BEGIN IMMEDIATE ... COMMIT, each job in its own savepoint so one bad job cannot spoil the
-// others), and a pool of reader connections. WAL with synchronous=NORMAL: a committed
-// transaction survives a crash of the process (not necessarily of the machine's power).
+// The collector's store, on SQLite or PostgreSQL (store_url.h): one writer thread that groups
+// queued jobs into one transaction (BEGIN ... COMMIT, each job in its own savepoint so one bad job
+// cannot spoil the others), and a pool of reader connections. SQLite: WAL with
+// synchronous=NORMAL (a committed transaction survives a crash of the process, not necessarily of
+// the machine's power) and a checkpoint thread. PostgreSQL: the server's own durability; a lost
+// connection fails the jobs of its transaction (StoreUnavailable) and is opened again before the
+// next one.
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -14,13 +17,13 @@
 #include <thread>
 #include <vector>
 
-#include "collector/store/sqlite.h"
+#include "collector/store/database.h"
 
 namespace sahab::collector {
 
 class Store {
  public:
-  Store(std::filesystem::path path, int readers);
+  Store(StoreUrl url, int readers);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -36,9 +39,15 @@ class Store {
     return job(*lease.db);
   }
 
-  const std::filesystem::path& path() const { return path_; }
-  // Size of the database and its WAL on disk.
-  std::uintmax_t bytes_on_disk() const;
+  // Runs `job` unless another collector on the same PostgreSQL is running the job named `key`
+  // (a session advisory lock, tried without waiting, on a connection of its own): background
+  // upkeep runs once cluster-wide, not once per collector. Returns whether it ran. SQLite: one
+  // collector per file, so it always runs.
+  bool run_exclusive(std::int64_t key, const std::function<void()>& job);
+
+  const StoreUrl& url() const { return url_; }
+  // SQLite: the database's and its WAL's size on disk; PostgreSQL: pg_database_size.
+  std::uintmax_t bytes_on_disk();
 
  private:
   struct Job {
@@ -48,15 +57,17 @@ class Store {
   struct Lease {
     explicit Lease(Store& store);
     ~Lease();
+    void release();
     Store& store;
     Database* db;
   };
+  void open_sqlite_connections();
 
   void writer_loop();
   void checkpoint_loop();
   void run_group(std::vector<Job>& group);
 
-  std::filesystem::path path_;
+  StoreUrl url_;
   std::unique_ptr<Database> writer_db_;
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
@@ -65,10 +76,13 @@ class Store {
   std::thread writer_;
   // Checkpoints the WAL from its own connection (PASSIVE: never blocks the writer), so commits
   // do not pay for checkpoints and ingest latency stays flat; truncates the WAL file after a
-  // burst once everything is copied back (store.cpp, checkpoint()).
+  // burst once everything is copied back (store.cpp, checkpoint()). SQLite only.
   std::unique_ptr<Database> checkpoint_db_;
   std::condition_variable checkpoint_cv_;  // own condition: a push must always wake the writer
   std::thread checkpointer_;
+
+  std::mutex exclusive_mutex_;
+  std::unique_ptr<Database> exclusive_db_;  // PostgreSQL: holds run_exclusive's locks
 
   std::mutex readers_mutex_;
   std::condition_variable readers_cv_;

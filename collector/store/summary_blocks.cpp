@@ -59,8 +59,10 @@ void write_block(Database& db, BlockTable table, const std::string& host, std::i
     return;
   }
   const std::string encoded = encode_block(entries);
-  db.cached("INSERT OR REPLACE INTO " + table_name(table) +
-            "(host_id, start, entries, last_end, data) VALUES (?, ?, ?, ?, ?)")
+  db.cached("INSERT INTO " + table_name(table) +
+            "(host_id, start, entries, last_end, data) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(host_id, start) DO UPDATE SET entries = excluded.entries, "
+            "last_end = excluded.last_end, data = excluded.data")
       .with(host, start, static_cast<std::int64_t>(entries.size()), last_end(entries),
             Blob{encoded})
       .run();

@@ -106,7 +106,7 @@ marks() { sql "SELECT host_id || ' ' || sequence || ' ' || batches FROM batch_ma
 [[ "$(marks)" == "host-x 2 2" ]] || fail "batches stored: $(marks)"
 # Both good batches carry the same minute (2 metrics): replaced, not added; refused ones add nothing.
 [[ "$(sql "SELECT sum(entries) FROM summary_blocks")" == 2 ]] || fail "summaries: $(sql "SELECT sum(entries) FROM summary_blocks")"
-[[ "$(sql "PRAGMA integrity_check")" == ok ]] || fail "integrity"
+store_intact || fail "integrity"
 grep -q 'sahab_collector_rejected_batches_total{reason="bad_document"} 1[0-9]' "$WORK/metrics.txt" || fail "rejections not counted"
 pass "store consistent: only the good batches, rejections counted by reason"
 for attempt in $(seq 1 60); do

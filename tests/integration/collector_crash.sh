@@ -44,7 +44,7 @@ for i in 1 2 3; do
   (( max <= last + 1 )) || fail "load-$i: $max stored, more than one past the last ack $last"
   (( count == max )) || fail "load-$i: $count batches stored for sequences 1..$max: a gap or a twin"
   # Each summary holds two metrics (sahab_push.py): two block entries per stored batch.
-  summaries() { sql "SELECT coalesce(sum(entries), 0) / 2 FROM summary_blocks WHERE host_id = 'load-$i'"; }
+  summaries() { sql "SELECT CAST(coalesce(sum(entries), 0) AS INTEGER) / 2 FROM summary_blocks WHERE host_id = 'load-$i'"; }
   (( $(summaries) == count )) || fail "load-$i: $(summaries) summaries for $count batches"
   # The agent replays everything after its last acknowledgement: stored once, never twice.
   python3 "$PUSH" load "$URL" "${creds[$((i-1))]}" "load-$i" "$((last + 1))" 3 "$WORK/replay-$i" >/dev/null
@@ -53,6 +53,6 @@ for i in 1 2 3; do
     fail "load-$i: replay stored twice or lost"
   (( $(summaries) == last + 3 )) || fail "load-$i: $(summaries) summaries after the replay, $((last + 3)) batches"
 done
-[[ "$(sql "PRAGMA integrity_check")" == ok ]] || fail "integrity"
+store_intact || fail "integrity"
 pass "after restart: every acknowledged batch present once, replays idempotent"
 echo "2 passed, 0 failed"

@@ -7,13 +7,22 @@ echo "enrolment-$RANDOM-$RANDOM-0123456789" >"$ENROL_TOKEN_FILE"
 echo "admin-$RANDOM-$RANDOM-0123456789" >"$API_TOKEN_FILE"
 API_AUTH="Authorization: Bearer $(cat "$API_TOKEN_FILE")"
 
-# start_collector [EXTRA FLAGS...]: runs the collector on a free port with $WORK/sahab.db;
+# The store the collector runs on: $WORK/sahab.db, or the PostgreSQL server SAHAB_TEST_STORE names
+# when the test runs through with_postgres.sh (the same test then proves the PostgreSQL store).
+if [[ -n "${SAHAB_TEST_STORE:-}" ]]; then
+  # No database file to keep the sources' key beside.
+  STORE_FLAGS=(--store "$SAHAB_TEST_STORE" --sources.key-file "$WORK/sources.key")
+else
+  STORE_FLAGS=(--db "$WORK/sahab.db")
+fi
+
+# start_collector [EXTRA FLAGS...]: runs the collector on a free port with its store (above);
 # sets URL and COLLECTOR_PID.
 start_collector() {
   local port
   port=$(free_port)
   URL="http://127.0.0.1:$port"
-  start collector "$COLLECTOR" --listen "127.0.0.1:$port" --db "$WORK/sahab.db" \
+  start collector "$COLLECTOR" --listen "127.0.0.1:$port" "${STORE_FLAGS[@]}" \
     --enrolment-token-file "$ENROL_TOKEN_FILE" --api-token-file "$API_TOKEN_FILE" "$@"
   COLLECTOR_PID=$LAST_PID
   wait_http "$URL/healthz"
@@ -30,8 +39,20 @@ ingest() {
     -H 'Content-Type: application/json' --data-binary @"$file" "$@" "$URL/api/v1/ingest"
 }
 
-# sql QUERY: runs a read-only query on the collector's database.
-sql() { python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$WORK/sahab.db?mode=ro', uri=True); print('\n'.join('|'.join(map(str,r)) for r in c.execute(sys.argv[1])))" "$1"; }
+# sql QUERY: runs a read-only query on the collector's database (columns joined by '|').
+sql() {
+  if [[ -n "${SAHAB_TEST_STORE:-}" ]]; then
+    psql -X -A -t -q -F '|' -v ON_ERROR_STOP=1 "$SAHAB_TEST_STORE" -c "$1"
+    return
+  fi
+  python3 -c "import sqlite3,sys; c=sqlite3.connect('file:$WORK/sahab.db?mode=ro', uri=True); print('\n'.join('|'.join(map(str,r)) for r in c.execute(sys.argv[1])))" "$1"
+}
+
+# store_intact: SQLite's integrity check of the database file (PostgreSQL checks its own pages).
+store_intact() {
+  [[ -n "${SAHAB_TEST_STORE:-}" ]] && return 0
+  [[ "$(sql "PRAGMA integrity_check")" == ok ]]
+}
 
 # report_inventory HOST_ID "PROTO/PORT/PROCESS ..." "SERVICE ...": enrols HOST_ID and pushes one
 # inventory whose network section listens on those ports and whose software section runs those

@@ -8,6 +8,7 @@
 #include "collector/store/agents.h"
 #include "collector/store/imports.h"
 #include "collector/store/store.h"
+#include "unit/collector/test_store_url.h"
 #include "unit/temp_dir.h"
 
 using namespace sahab::collector;
@@ -20,7 +21,8 @@ std::int64_t count(Database& db, const std::string& sql) { return db.scalar(sql)
 
 TEST_CASE("enrolment requests: host claims, pending to decided once, audited, host revocation") {
   sahab::testing::TempDir dir;
-  Store store(dir.path() / "sahab.db", 1);
+  sahab::testing::TestStoreUrl location(dir.path() / "sahab.db");
+  Store store(location, 1);
   store.write([](Database& db) {
     HostClaim none = host_claim(db, "a");
     CHECK_FALSE(none.exists);

@@ -59,7 +59,7 @@ TEST_CASE("enrolment token store: one hash is one token") {
   CHECK_THROWS_WITH_AS(s.write([](Database& db) {
     create_enrolment_token(db, "b", "same", "bob", kNow, std::nullopt);
   }),
-                       doctest::Contains("UNIQUE"), StoreError);
+                       doctest::Contains("token_sha256"), StoreError);
   CHECK(tokens(s).size() == 1);
   // The refused one left no audit row behind (its job rolled back).
   CHECK(s.scalar("SELECT count(*) FROM audit_log") == 1);

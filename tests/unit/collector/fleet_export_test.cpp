@@ -15,6 +15,7 @@
 #include "collector/store/store.h"
 #include "planner/config.h"
 #include "planner/plan.h"
+#include "unit/collector/test_store_url.h"
 #include "unit/temp_dir.h"
 
 using namespace sahab;
@@ -149,7 +150,8 @@ void populate(Database& db) {
 struct Fixture {
   sahab::testing::TempDir dir;
   CollectorConfig config;
-  Store store{dir.path() / "sahab.db", 1};
+  sahab::testing::TestStoreUrl location{dir.path() / "sahab.db"};
+  Store store{location, 1};
   FleetWindow window = fleet_window(config, kNow, 30 * kDay);
 
   planner::Fleet direct() {

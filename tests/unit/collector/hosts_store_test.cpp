@@ -11,6 +11,7 @@
 #include "collector/store/hosts.h"
 #include "collector/store/imports.h"
 #include "collector/store/store.h"
+#include "unit/collector/test_store_url.h"
 #include "unit/temp_dir.h"
 
 using namespace sahab;
@@ -21,7 +22,8 @@ namespace {
 
 struct Fixture {
   sahab::testing::TempDir dir;
-  Store store{dir.path() / "sahab.db", 1};
+  sahab::testing::TestStoreUrl location{dir.path() / "sahab.db"};
+  Store store{location, 1};
 
   Fixture() {
     store.write([](Database& db) {

@@ -247,8 +247,9 @@ TEST_CASE("maintenance: an hour whose stored block is unreadable does not stop t
   enrol(s, "h1");
   push(s, "h1", 1, {kEpochDay + 60, kEpochDay + 3600 + 60, kEpochDay + 3600 + 120}, {0.5});
   s.write([](Database& db) {
-    db.exec("UPDATE summary_blocks SET data = x'01ff00' WHERE start = " +
-            std::to_string(kEpochDay));
+    db.cached("UPDATE summary_blocks SET data = ? WHERE start = ?")
+        .with(Blob{std::string_view("\x01\xff\x00", 3)}, kEpochDay)
+        .run();
   });
   const auto report = run_maintenance(s.store, RetentionPolicy{}, kEpochDay + kDay);
   CHECK(report.days_rolled_up == 1);

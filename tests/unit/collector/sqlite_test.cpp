@@ -17,7 +17,7 @@ namespace {
 struct Fixture {
   testing::TempDir dir;
   std::filesystem::path file = dir.path() / "test.db";
-  Database db{file, Database::Mode::kReadWrite};
+  SqliteDatabase db{file, Database::Mode::kReadWrite};
   Fixture() { db.exec("CREATE TABLE t (i INTEGER, r REAL, s TEXT)"); }
 };
 
@@ -102,16 +102,16 @@ TEST_CASE("sqlite: errors name the SQL and the reason, and leave the connection 
 TEST_CASE("sqlite: read-only connections read and never write, missing files are not made") {
   Fixture f;
   f.db.exec("INSERT INTO t(i) VALUES (42)");
-  Database reader(f.file, Database::Mode::kReadOnly);
+  SqliteDatabase reader(f.file, Database::Mode::kReadOnly);
   CHECK(reader.scalar("SELECT i FROM t") == 42);
   CHECK_THROWS_WITH_AS(reader.exec("INSERT INTO t(i) VALUES (1)"), doctest::Contains("readonly"),
                        StoreError);
   CHECK(f.db.scalar("SELECT count(*) FROM t") == 1);
   const auto missing = f.dir.path() / "missing.db";
   CHECK_THROWS_WITH_AS(
-      Database(missing, Database::Mode::kReadOnly),
+      SqliteDatabase(missing, Database::Mode::kReadOnly),
       doctest::Contains(("cannot open database '" + missing.string() + "'").c_str()), StoreError);
   CHECK_FALSE(std::filesystem::exists(missing));
-  CHECK_THROWS_AS(Database(f.dir.path() / "no-dir" / "x.db", Database::Mode::kReadWrite),
+  CHECK_THROWS_AS(SqliteDatabase(f.dir.path() / "no-dir" / "x.db", Database::Mode::kReadWrite),
                   StoreError);
 }

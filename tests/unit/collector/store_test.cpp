@@ -13,8 +13,10 @@
 #include "collector/store/batch_writer.h"
 #include "collector/store/maintenance.h"
 #include "collector/store/schema.h"
+#include "collector/store/sqlite.h"
 #include "collector/store/utilisation.h"
 #include "unit/collector/summaries.h"
+#include "unit/collector/test_store_url.h"
 #include "unit/temp_dir.h"
 
 using namespace sahab;
@@ -22,10 +24,13 @@ using namespace sahab::collector;
 
 namespace {
 
-// A database file in a directory of its own, removed at scope exit.
+// A database file in a directory of its own, removed at scope exit; `url` is that file, or a
+// PostgreSQL schema when the tests run there (test_store_url.h). Tests of what only SQLite has
+// (its file, WAL, PRAGMAs, databases of older schemas) use the file.
 struct TempDb {
   sahab::testing::TempDir dir;
   std::filesystem::path file() const { return dir.path() / "sahab.db"; }
+  sahab::testing::TestStoreUrl url{file()};
 };
 
 std::int64_t count(Store& store, const std::string& sql) {
@@ -38,7 +43,7 @@ TEST_CASE("store: migrations run once on a real file and record user_version") {
   TempDb tmp;
   { Store store(tmp.file(), 1); }
   {
-    Database db(tmp.file(), Database::Mode::kReadWrite);
+    SqliteDatabase db(tmp.file(), Database::Mode::kReadWrite);
     CHECK(db.scalar("PRAGMA user_version") == schema_version());
     CHECK(db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'summary_blocks'") == 1);
     migrate(db);  // idempotent
@@ -55,7 +60,7 @@ TEST_CASE("store: migrations run once on a real file and record user_version") {
 
 TEST_CASE("store: a batch is stored once, a failing job rolls back alone") {
   TempDb tmp;
-  Store store(tmp.file(), 2);
+  Store store(tmp.url, 2);
   store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 100); });
   const Batch b = sahab::testing::summary_batch("h1", 1, 1'000'000, {0.1, 0.2});
   BatchOutcome first{}, second{};
@@ -76,7 +81,7 @@ TEST_CASE("store: a batch is stored once, a failing job rolls back alone") {
 
 TEST_CASE("store: free space moving is not an inventory change, a resized filesystem is") {
   TempDb tmp;
-  Store store(tmp.file(), 1);
+  Store store(tmp.url, 1);
   store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
   const auto push = [&](std::int64_t sequence, std::uint64_t size, std::uint64_t used) {
     Batch b = sahab::testing::summary_batch("h1", sequence, 1'000'000 + sequence * 60, {0.1});
@@ -92,9 +97,13 @@ TEST_CASE("store: free space moving is not an inventory change, a resized filesy
   push(2, 1000, 200);
   push(3, 1000, 300);
   CHECK(count(store, "SELECT count(*) FROM inventory_changes") == 1);  // the first sighting
-  CHECK(count(store,
-              "SELECT json_extract(data, '$.filesystems[0].used_bytes') "
-              "FROM inventory_current") == 300);  // the current data stays fresh
+  CHECK(store.read([](Database& db) {
+    Statement& s = db.cached("SELECT data FROM inventory_current");
+    REQUIRE(s.step());
+    const auto data = nlohmann::json::parse(s.text(0));
+    s.reset();
+    return data["filesystems"][0]["used_bytes"].get<int>();
+  }) == 300);  // the current data stays fresh
   push(4, 2000, 300);
   CHECK(count(store, "SELECT count(*) FROM inventory_changes") == 2);
   CHECK(store.read([](Database& db) {
@@ -108,7 +117,7 @@ TEST_CASE("store: free space moving is not an inventory change, a resized filesy
 
 TEST_CASE("store: connections counted or established at the scan are no change, a new service is") {
   TempDb tmp;
-  Store store(tmp.file(), 1);
+  Store store(tmp.url, 1);
   store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
   const auto push = [&](std::int64_t sequence, int count, int ephemeral_port, int listening_port) {
     Batch b = sahab::testing::summary_batch("h1", sequence, 1'000'000 + sequence * 60, {0.1});
@@ -129,7 +138,7 @@ TEST_CASE("store: connections counted or established at the scan are no change, 
 
 TEST_CASE("store: credentials are found by hash, revocation is audited once") {
   TempDb tmp;
-  Store store(tmp.file(), 1);
+  Store store(tmp.url, 1);
   std::int64_t id = 0;
   store.write([&](Database& db) { id = enrol_agent(db, "h1", "srv", "abc", "1.2.3.4", 100); });
   auto agent = store.read([](Database& db) { return find_agent_by_credential(db, "abc"); });
@@ -149,7 +158,7 @@ TEST_CASE("store: credentials are found by hash, revocation is audited once") {
 
 TEST_CASE("store: percentiles from merged sketches stay within 1% of the exact ones") {
   TempDb tmp;
-  Store store(tmp.file(), 1);
+  Store store(tmp.url, 1);
   store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
   std::mt19937 rng(42);
   std::lognormal_distribution<double> dist(-2.0, 0.8);
@@ -180,7 +189,7 @@ TEST_CASE("store: percentiles from merged sketches stay within 1% of the exact o
 
 TEST_CASE("store: daily rollups answer like the raw summaries once raw ones expire") {
   TempDb tmp;
-  Store store(tmp.file(), 1);
+  Store store(tmp.url, 1);
   store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
   const std::int64_t day = 20'000 * kSecondsPerDay;
   std::int64_t sequence = 0;
@@ -245,7 +254,7 @@ TEST_CASE("store: a database of schema 4 (JSON sketches, one row per metric) kee
   std::uniform_real_distribution<double> load(0.05, 0.95);
   std::vector<double> values;
   {
-    Database db(tmp.file(), Database::Mode::kReadWrite);
+    SqliteDatabase db(tmp.file(), Database::Mode::kReadWrite);
     migrate(db, 4);  // the schema before utilisation blocks, as the previous collector made it
     REQUIRE(applied_schema_version(db) == 4);
     Statement& raw = db.cached(
@@ -356,7 +365,7 @@ TEST_CASE("store: the WAL file is truncated after a burst that a long reader mad
 TEST_CASE("store: a database of schema 9 (one row per batch) keeps each host's highest sequence") {
   TempDb tmp;
   {
-    Database db(tmp.file(), Database::Mode::kReadWrite);
+    SqliteDatabase db(tmp.file(), Database::Mode::kReadWrite);
     migrate(db, 9);
     db.exec(
         "INSERT INTO batches(host_id, sequence, received_at, summaries) VALUES "
@@ -374,4 +383,27 @@ TEST_CASE("store: a database of schema 9 (one row per batch) keeps each host's h
   store.write([&](Database& db) { outcome = store_batch(db, late, "10.0.0.1", 300); });
   CHECK(outcome == BatchOutcome::kDuplicate);
   CHECK(count(store, "SELECT sequence FROM batch_marks WHERE host_id = 'h2'") == 9);
+}
+
+TEST_CASE("store: an exclusive job runs once while another holder has its lock (PostgreSQL)") {
+  TempDb tmp;
+  Store store(tmp.url, 1);
+  int runs = 0;
+  CHECK(store.run_exclusive(42, [&] { ++runs; }));
+  CHECK(runs == 1);
+  if (!sahab::testing::testing_on_postgres()) return;  // SQLite: one collector per file
+  // Another collector (another connection) holds the lock: the job is skipped, not waited for.
+  const auto other = open_database(tmp.url, Database::Mode::kReadWrite);
+  CHECK(other->scalar("SELECT pg_try_advisory_lock(42)") == 1);
+  CHECK_FALSE(store.run_exclusive(42, [&] { ++runs; }));
+  CHECK(store.run_exclusive(43, [&] { ++runs; }));  // another job's lock is free
+  CHECK(runs == 2);
+  other->scalar("SELECT pg_advisory_unlock(42)");
+  // A job that throws releases the lock.
+  CHECK_THROWS_AS(store.run_exclusive(42, [] { throw std::runtime_error("half way"); }),
+                  std::runtime_error);
+  CHECK(other->scalar("SELECT pg_try_advisory_lock(42)") == 1);
+  other->scalar("SELECT pg_advisory_unlock(42)");
+  CHECK(store.run_exclusive(42, [&] { ++runs; }));
+  CHECK(runs == 3);
 }

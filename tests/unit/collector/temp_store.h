@@ -1,18 +1,21 @@
 #pragma once
-// A collector Store on a real SQLite file in a directory of its own, removed at scope exit, for
-// the store's unit tests: `write` returns what its job returns, `scalar` reads one number.
+// A collector Store on a real SQLite file in a directory of its own, removed at scope exit (or in
+// a PostgreSQL schema of its own: test_store_url.h), for the store's unit tests: `write` returns
+// what its job returns, `scalar` reads one number.
 #include <string>
 #include <type_traits>
 #include <utility>
 
 #include "collector/store/store.h"
+#include "unit/collector/test_store_url.h"
 #include "unit/temp_dir.h"
 
 namespace sahab::testing {
 
 struct TempStore {
   TempDir dir;
-  collector::Store store{dir.path() / "sahab.db", 1};
+  TestStoreUrl location{dir.path() / "sahab.db"};
+  collector::Store store{location, 1};
 
   template <typename F>
   auto write(F&& job) {

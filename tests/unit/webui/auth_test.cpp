@@ -71,24 +71,6 @@ TEST_CASE("users are NAME:ROLE:HASH") {
   CHECK_THROWS_AS(parse_users({":viewer:scrypt$x"}), std::invalid_argument);
 }
 
-TEST_CASE("sessions expire and close") {
-  std::int64_t now = 1000;
-  Sessions sessions(60, [&now] { return now; });
-  const auto token = sessions.open("vera", Role::kPlanner);
-  CHECK(token.size() == 64);
-  const auto s = sessions.find(token);
-  REQUIRE(s);
-  CHECK(s->user == "vera");
-  CHECK(s->csrf_token.size() == 64);
-  CHECK(s->csrf_token != token);
-  CHECK_FALSE(sessions.find("nope"));
-  now += 61;
-  CHECK_FALSE(sessions.find(token));
-  const auto other = sessions.open("ada", Role::kAdmin);
-  sessions.close(other);
-  CHECK_FALSE(sessions.find(other));
-}
-
 TEST_CASE("cookies are read by exact name") {
   http::Request r;
   r.headers["cookie"] = "a=1; sahab_session=abc; sahab_session_x=zzz";

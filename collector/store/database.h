@@ -1,0 +1,152 @@
+#pragma once
+// The store's connections and prepared statements, independent of the engine: SQLite (embedded,
+// the default; sqlite.h) or PostgreSQL over libpq (postgres.h). The table files write their SQL
+// once with `?` / `?N` placeholders in the subset both engines accept; the few places where the
+// engines differ are named in `Dialect` instead of two copies of a statement.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "collector/store/store_url.h"
+
+namespace sahab::collector {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The server is out of reach or the connection was lost: the API answers 503, and the store
+// reconnects on the next use.
+class StoreUnavailable : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
+// Bytes bound as a BLOB / bytea (a string binds as text).
+struct Blob {
+  std::string_view bytes;
+};
+
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Parameters are 1-based, as in SQLite.
+  Statement& bind(int index, std::int64_t value) { return bind_integer(index, value); }
+  Statement& bind(int index, int value) { return bind_integer(index, value); }
+  Statement& bind(int index, double value) { return bind_real(index, value); }
+  Statement& bind(int index, std::string_view value) { return bind_text(index, value); }
+  Statement& bind(int index, const std::string& value) { return bind_text(index, value); }
+  Statement& bind(int index, const char* value) { return bind_text(index, value); }
+  Statement& bind(int index, std::nullptr_t) { return bind_null(index); }
+  Statement& bind(int index, const Blob& value) { return bind_blob(index, value.bytes); }
+  template <typename T>
+  Statement& bind(int index, const std::optional<T>& value) {
+    return value ? bind(index, *value) : bind(index, nullptr);
+  }
+
+  // Binds every argument in order, starting at 1, after resetting the statement.
+  template <typename... Args>
+  Statement& with(const Args&... args) {
+    reset();
+    int index = 0;
+    (bind(++index, args), ...);
+    return *this;
+  }
+
+  virtual bool step() = 0;  // true while a row is available
+  void run() {              // steps to completion, for statements without rows
+    while (step()) {
+    }
+  }
+  virtual void reset() = 0;
+
+  virtual std::int64_t integer(int column) const = 0;
+  virtual double real(int column) const = 0;
+  virtual std::string text(int column) const = 0;
+  virtual std::string blob(int column) const = 0;
+  virtual bool is_null(int column) const = 0;
+
+  // What a row holds, for code that copies rows it does not know (store_copy.h).
+  enum class Kind { kNull, kInteger, kReal, kText, kBlob };
+  virtual int columns() const = 0;
+  virtual std::string column_name(int column) const = 0;
+  virtual Kind kind(int column) const = 0;
+
+ protected:
+  Statement() = default;
+  virtual Statement& bind_integer(int index, std::int64_t value) = 0;
+  virtual Statement& bind_real(int index, double value) = 0;
+  virtual Statement& bind_text(int index, std::string_view value) = 0;
+  virtual Statement& bind_blob(int index, std::string_view bytes) = 0;
+  virtual Statement& bind_null(int index) = 0;
+};
+
+// What differs between the engines' SQL, named once. Statements splice these fragments in; the
+// rest of every statement is the same text on both engines.
+struct Dialect {
+  StoreKind kind;
+
+  bool is_sqlite() const { return kind == StoreKind::kSqlite; }
+  // The larger of two values in one row (SQLite's two-argument max, PostgreSQL's greatest).
+  const char* greatest() const { return is_sqlite() ? "max" : "greatest"; }
+  // Case-insensitive LIKE (SQLite's LIKE already is for ASCII).
+  const char* like() const { return is_sqlite() ? "LIKE" : "ILIKE"; }
+  // `column`'s JSON object member `key` as text (NULL when absent).
+  std::string json_text(std::string_view column, std::string_view key) const;
+  // The member `inner` of the object member `outer`, as text.
+  std::string json_text(std::string_view column, std::string_view outer,
+                        std::string_view inner) const;
+  // `column` with member `key` set to the JSON string `value_sql` (an SQL string expression).
+  std::string json_set_text(std::string_view column, std::string_view key,
+                            std::string_view value_sql) const;
+  // `column` without member `key`.
+  std::string json_remove(std::string_view column, std::string_view key) const;
+  // True when `column` holds valid JSON. PostgreSQL 15 has no cheap test; the collector only
+  // ever stores JSON it has written, so there it only excludes NULL.
+  std::string json_valid(std::string_view column) const;
+  // A migration's DDL in this engine's types (written in SQLite's: INTEGER, REAL, BLOB,
+  // INTEGER PRIMARY KEY rowids, WITHOUT ROWID).
+  std::string ddl(std::string_view sqlite_ddl) const;
+  // Opens the writer's transaction (SQLite takes the write lock at once).
+  const char* begin_write() const { return is_sqlite() ? "BEGIN IMMEDIATE" : "BEGIN"; }
+};
+
+class Database {
+ public:
+  enum class Mode { kReadWrite, kReadOnly };
+  virtual ~Database() = default;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  const Dialect& dialect() const { return dialect_; }
+  virtual void exec(std::string_view sql) = 0;
+  // A statement prepared once per connection and reused (reset before each use by `with`).
+  virtual Statement& cached(const std::string& sql) = 0;
+  std::int64_t scalar(const std::string& sql);
+
+  virtual std::int64_t last_insert_rowid() = 0;
+  virtual int changes() const = 0;
+  // Opens the connection again if it was lost (a server restarted, a standby promoted); the store
+  // calls it between transactions only, so a transaction never continues on a new connection.
+  // Throws StoreUnavailable while the server is still out of reach. SQLite: nothing to do.
+  virtual void recover() {}
+
+ protected:
+  explicit Database(StoreKind kind) : dialect_{kind} {}
+
+ private:
+  Dialect dialect_;
+};
+
+// Opens a connection to the store `url` names (a SQLite file is created when absent and `mode`
+// allows writing). Throws StoreUnavailable when a server cannot be reached.
+std::unique_ptr<Database> open_database(const StoreUrl& url, Database::Mode mode);
+
+}  // namespace sahab::collector
