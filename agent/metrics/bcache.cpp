@@ -30,8 +30,9 @@ std::optional<double> dehumanize(std::string_view text) {
   if (static_cast<unsigned char>(text.back()) > '9') {
     static constexpr std::string_view kUnits = "kMGTPEZY";
     const auto unit = kUnits.find(text.back());
-    multiplier =
-        unit == std::string_view::npos ? 0 : std::pow(1024.0, static_cast<double>(unit + 1));
+    // 1024^(unit + 1), multiplied out: std::pow would link libm into the agent for this alone.
+    if (unit == std::string_view::npos) multiplier = 0;
+    for (size_t i = 0; unit != std::string_view::npos && i <= unit; ++i) multiplier *= 1024;
     text.remove_suffix(1);
     const auto dot = text.find('.');
     const auto whole = text::to_double(text.substr(0, dot));
