@@ -7,6 +7,7 @@
 // report, which is not an error. --collector.bcache.priorityStats (off by default, as upstream:
 // the kernel sorts every bucket's priority to answer) adds each cache device's priority_stats.
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,6 +21,12 @@
 
 namespace sahab::agent {
 namespace {
+
+// std::trunc, which at -Os (agent/CMakeLists.txt) GCC calls in libm rather than inlining: from
+// 2^52 on every double is whole already, and NaN and infinities are left as they are.
+double whole_part(double value) {
+  return std::fabs(value) < 0x1p52 ? static_cast<double>(static_cast<std::int64_t>(value)) : value;
+}
 
 // "1.1M" -> (1 + 1/10.24) * 2^20; "12" -> 12; "-427.5k" -> negative.
 std::optional<double> dehumanize(std::string_view text) {
@@ -43,12 +50,12 @@ std::optional<double> dehumanize(std::string_view text) {
       if (!fraction) return std::nullopt;
       mantissa += *fraction / 10.24;
     }
-    const double value = std::trunc(mantissa * multiplier);
+    const double value = whole_part(mantissa * multiplier);
     return negative ? -value : value;
   }
   const auto value = text::to_double(text);
   if (!value) return std::nullopt;
-  return negative ? -std::trunc(*value) : std::trunc(*value);
+  return negative ? -whole_part(*value) : whole_part(*value);
 }
 
 class Reader {
