@@ -142,11 +142,20 @@ void send(mg_connection* conn, const Response& response, bool head_only, int kee
   }
   for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
   head += "\r\n";
+  // An answer up to this size goes out in one write with its head: one send, one segment and
+  // one wake-up of the client fewer (the agent's /metrics: 3 % off its median latency,
+  // docs/benchmarks.md); a larger one is not copied.
+  constexpr std::size_t kOneWriteBytes = 256 * 1024;
+  if (!head_only && !response.stream && response.body.size() <= kOneWriteBytes) {
+    head += response.body;
+    mg_write(conn, head.data(), head.size());
+    return;
+  }
   mg_write(conn, head.data(), head.size());
   if (head_only) return;
   if (response.stream) {
     send_chunks(conn, response);
-  } else if (!response.body.empty()) {
+  } else {
     mg_write(conn, response.body.data(), response.body.size());
   }
 }
