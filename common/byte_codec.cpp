@@ -21,12 +21,23 @@ void append_zigzag(std::string& out, std::int64_t value) {
                 (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63));
 }
 
+namespace {
+
+// The next float toward +infinity of a finite f, as std::nextafter(f, INFINITY), which would link
+// libm into the agent for this alone (it maps nothing else of it, docs/benchmarks.md).
+float next_float_up(float f) {
+  if (f == 0) return std::numeric_limits<float>::denorm_min();
+  const auto bits = std::bit_cast<std::uint32_t>(f);
+  return std::bit_cast<float>(f > 0 ? bits + 1 : bits - 1);  // a negative's magnitude shrinks
+}
+
+}  // namespace
+
 std::uint32_t float24(double value, bool round_up) {
   constexpr double kLargest = std::numeric_limits<float>::max();
   value = std::isnan(value) ? 0.0 : std::clamp(value, -kLargest, kLargest);
   auto f = static_cast<float>(value);
-  if (round_up && static_cast<double>(f) < value)
-    f = std::nextafter(f, std::numeric_limits<float>::infinity());
+  if (round_up && static_cast<double>(f) < value) f = next_float_up(f);
   const auto bits = std::bit_cast<std::uint32_t>(f);
   const bool negative = bits >> 31;
   // Magnitudes are ordered like their bit patterns: adding to the dropped byte rounds the

@@ -1,9 +1,13 @@
 #include "common/sketch.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <numbers>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -13,7 +17,53 @@
 
 namespace sahab {
 namespace {
-const double kLogGamma = std::log(Sketch::kGamma);
+// The natural logarithm and the integer powers the sketch needs, computed here rather than by
+// libm: they were all the agent took from libm, which mapped costs it ~0.3 MiB resident (its
+// relocations are resolved when it loads, docs/benchmarks.md). The agent and the collector use
+// these same functions, so they agree on every bucket.
+
+// 1/k for odd k: the coefficients of the series of atanh.
+constexpr std::array<double, 12> kInverseOdd = {1.0,      1.0 / 3,  1.0 / 5,  1.0 / 7,
+                                                1.0 / 9,  1.0 / 11, 1.0 / 13, 1.0 / 15,
+                                                1.0 / 17, 1.0 / 19, 1.0 / 21, 1.0 / 23};
+
+// ln(x) for a finite x > 0. x = m * 2^e with m in [sqrt(1/2), sqrt(2)), and ln(m) = 2 atanh(s)
+// with s = (m - 1) / (m + 1): |s| < 0.172, so twelve terms of the series reach double precision.
+double natural_log(double x) {
+  constexpr std::uint64_t kMantissa = (std::uint64_t{1} << 52) - 1;
+  constexpr std::uint64_t kExponentOfOne = std::uint64_t{1023} << 52;
+  int exponent = -1023;
+  if (x < 0x1p-1022) {  // subnormal: scaled into the normal range first
+    x *= 0x1p54;
+    exponent -= 54;
+  }
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  exponent += static_cast<int>(bits >> 52);
+  double m = std::bit_cast<double>((bits & kMantissa) | kExponentOfOne);  // in [1, 2)
+  if (m > std::numbers::sqrt2) {
+    m /= 2;
+    ++exponent;
+  }
+  const double s = (m - 1) / (m + 1);
+  const double s2 = s * s;
+  double series = 0;
+  for (auto it = kInverseOdd.rbegin(); it != kInverseOdd.rend(); ++it) series = series * s2 + *it;
+  return exponent * std::numbers::ln2 + 2 * s * series;
+}
+
+// base^exponent by squaring: within n units in the last place for an exponent n (1e-12 for the
+// sketch's farthest buckets, against its relative error of 1e-2).
+double integer_power(double base, int exponent) {
+  double result = 1;
+  double factor = base;
+  for (unsigned n = static_cast<unsigned>(exponent < 0 ? -exponent : exponent); n != 0; n >>= 1) {
+    if (n & 1) result *= factor;
+    factor *= factor;
+  }
+  return exponent < 0 ? 1 / result : result;
+}
+
+const double kLogGamma = natural_log(Sketch::kGamma);
 // Bucket indices for values between 1e-9 and 1e15 fit easily; reject anything wilder on input.
 constexpr int kMaxAbsBucket = 4000;
 // Far more values than any window holds (a sample a second for 30,000 years), and far from
@@ -22,10 +72,10 @@ constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 40;
 }  // namespace
 
 int Sketch::bucket_of(double value) {
-  return static_cast<int>(std::ceil(std::log(value) / kLogGamma));
+  return static_cast<int>(std::ceil(natural_log(value) / kLogGamma));
 }
 
-double Sketch::value_of(int bucket) { return 2.0 * std::pow(kGamma, bucket) / (kGamma + 1.0); }
+double Sketch::value_of(int bucket) { return 2.0 * integer_power(kGamma, bucket) / (kGamma + 1.0); }
 
 void Sketch::add(double value, std::uint64_t count) {
   if (count == 0) return;

@@ -7,6 +7,7 @@
 // report, which is not an error. --collector.bcache.priorityStats (off by default, as upstream:
 // the kernel sorts every bucket's priority to answer) adds each cache device's priority_stats.
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,6 +22,12 @@
 namespace sahab::agent {
 namespace {
 
+// std::trunc, which at -Os (agent/CMakeLists.txt) GCC calls in libm rather than inlining: from
+// 2^52 on every double is whole already, and NaN and infinities are left as they are.
+double whole_part(double value) {
+  return std::fabs(value) < 0x1p52 ? static_cast<double>(static_cast<std::int64_t>(value)) : value;
+}
+
 // "1.1M" -> (1 + 1/10.24) * 2^20; "12" -> 12; "-427.5k" -> negative.
 std::optional<double> dehumanize(std::string_view text) {
   bool negative = text.starts_with('-');
@@ -30,8 +37,9 @@ std::optional<double> dehumanize(std::string_view text) {
   if (static_cast<unsigned char>(text.back()) > '9') {
     static constexpr std::string_view kUnits = "kMGTPEZY";
     const auto unit = kUnits.find(text.back());
-    multiplier =
-        unit == std::string_view::npos ? 0 : std::pow(1024.0, static_cast<double>(unit + 1));
+    // 1024^(unit + 1), multiplied out: std::pow would link libm into the agent for this alone.
+    if (unit == std::string_view::npos) multiplier = 0;
+    for (size_t i = 0; unit != std::string_view::npos && i <= unit; ++i) multiplier *= 1024;
     text.remove_suffix(1);
     const auto dot = text.find('.');
     const auto whole = text::to_double(text.substr(0, dot));
@@ -42,12 +50,12 @@ std::optional<double> dehumanize(std::string_view text) {
       if (!fraction) return std::nullopt;
       mantissa += *fraction / 10.24;
     }
-    const double value = std::trunc(mantissa * multiplier);
+    const double value = whole_part(mantissa * multiplier);
     return negative ? -value : value;
   }
   const auto value = text::to_double(text);
   if (!value) return std::nullopt;
-  return negative ? -std::trunc(*value) : std::trunc(*value);
+  return negative ? -whole_part(*value) : whole_part(*value);
 }
 
 class Reader {

@@ -3,6 +3,7 @@
 // searched in each field name; the kernel's field names never change while the agent runs, so
 // each name's answer is remembered (remembered_search.h). Safe to call from several threads.
 #include <string>
+#include <string_view>
 
 #include "agent/metrics/remembered_search.h"
 
@@ -12,7 +13,7 @@ class FieldFilter {
  public:
   explicit FieldFilter(const std::string& pattern) : search_(pattern) {}
 
-  bool keeps(const std::string& field) const { return search_.found_in(field); }
+  bool keeps(std::string_view field) const { return search_.found_in(field); }
 
  private:
   RememberedSearch search_;

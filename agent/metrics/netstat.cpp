@@ -25,6 +25,7 @@ using Stats = std::map<std::pair<std::string, std::string>, double>;
 void parse_pairs(const std::filesystem::path& path, const FieldFilter& fields, Stats& stats) {
   const std::string content = read_pseudo_file(path);
   std::vector<std::string_view> header;
+  std::string name;  // protocol_field, built in one buffer for the filter
   text::for_each_line(content, [&](std::string_view line) {
     const auto f = text::fields(line);
     if (f.empty()) return;
@@ -37,12 +38,13 @@ void parse_pairs(const std::filesystem::path& path, const FieldFilter& fields, S
                            std::to_string(f.size()) + " values for " +
                            std::to_string(header.size()) + " names");
     }
-    const std::string protocol(f[0].substr(0, f[0].size() - 1));  // without the ':'
+    const std::string_view protocol = f[0].substr(0, f[0].size() - 1);  // without the ':'
     for (size_t i = 1; i < f.size(); ++i) {
-      if (!fields.keeps(protocol + "_" + std::string(header[i]))) continue;
+      name.assign(protocol).append(1, '_').append(header[i]);
+      if (!fields.keeps(name)) continue;
       const auto value = text::to_double(f[i]);
       if (!value) throw CollectorError(path.string() + ": bad value '" + std::string(f[i]) + "'");
-      stats[{protocol, std::string(header[i])}] = *value;
+      stats[{std::string(protocol), std::string(header[i])}] = *value;
     }
     header.clear();
   });
@@ -50,13 +52,15 @@ void parse_pairs(const std::filesystem::path& path, const FieldFilter& fields, S
 
 void parse_snmp6(const std::string& content, const std::filesystem::path& path,
                  const FieldFilter& fields, Stats& stats) {
+  std::string name;  // protocol_field, built in one buffer for the filter
   text::for_each_line(content, [&](std::string_view line) {
     const auto f = text::fields(line);
     if (f.size() != 2) return;
     const auto six = f[0].find('6');
     if (six == std::string_view::npos) return;
+    name.assign(f[0].substr(0, six + 1)).append(1, '_').append(f[0].substr(six + 1));
+    if (!fields.keeps(name)) return;
     std::string protocol(f[0].substr(0, six + 1)), field(f[0].substr(six + 1));
-    if (!fields.keeps(protocol + "_" + field)) return;
     const auto value = text::to_double(f[1]);
     if (!value) throw CollectorError(path.string() + ": bad value '" + std::string(f[1]) + "'");
     stats[{std::move(protocol), std::move(field)}] = *value;

@@ -19,13 +19,34 @@ namespace {
 // A file larger than this is refused (EFBIG) rather than held in memory: no /proc or /sys file
 // a collector reads whole comes near it (the large socket tables are read line by line).
 constexpr std::size_t kMaxBytes = 16 * 1024 * 1024;
+// pread, again when interrupted.
+ssize_t read_at_offset(int fd, char* buffer, std::size_t size, std::size_t offset) {
+  for (;;) {
+    const ssize_t n = ::pread(fd, buffer, size, static_cast<off_t>(offset));
+    if (n >= 0 || errno != EINTR) return n;
+  }
+}
+
 // The whole file from offset 0. A sysfs attribute is one page at most, produced whole by the
 // first read, so a shorter answer is its end (one read per attribute); procfs's seq_files stop a
 // read short at a record that does not fit (/proc/self/smaps), so they are read up to an empty
-// answer.
+// answer. Read first into a page on the stack, and the string made at its final size: most files
+// fit there (a sysfs value even fits in the string itself), and a scrape's ~150 reads no longer
+// allocate and clear a page of heap each.
 std::optional<std::string> read_from_start(int fd, bool short_read_is_end) {
-  std::string content(4096, '\0');
+  char page[4096];
   std::size_t used = 0;
+  for (;;) {
+    const std::size_t asked = sizeof page - used;
+    const ssize_t n = read_at_offset(fd, page + used, asked, used);
+    if (n < 0) return std::nullopt;
+    used += static_cast<std::size_t>(n);
+    if (n == 0 || (short_read_is_end && static_cast<std::size_t>(n) < asked)) {
+      return std::string(page, used);
+    }
+    if (used == sizeof page) break;
+  }
+  std::string content(page, used);
   for (;;) {
     if (used == content.size()) {
       if (content.size() >= kMaxBytes) {
@@ -35,8 +56,7 @@ std::optional<std::string> read_from_start(int fd, bool short_read_is_end) {
       content.resize(content.size() * 2);
     }
     const std::size_t asked = content.size() - used;
-    const ssize_t n = ::pread(fd, content.data() + used, asked, static_cast<off_t>(used));
-    if (n < 0 && errno == EINTR) continue;
+    const ssize_t n = read_at_offset(fd, content.data() + used, asked, used);
     if (n < 0) return std::nullopt;
     used += static_cast<std::size_t>(n);
     if (n == 0 || (short_read_is_end && static_cast<std::size_t>(n) < asked)) break;

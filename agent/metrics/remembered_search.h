@@ -22,7 +22,7 @@ class RememberedSearch {
   // Whether the pattern is found anywhere in `value`, as Go's MatchString.
   bool found_in(std::string_view value) const {
     std::lock_guard lock(mutex_);
-    if (const auto it = answers_.find(std::string(value)); it != answers_.end()) return it->second;
+    if (const auto it = answers_.find(value); it != answers_.end()) return it->second;
     // Devices and mounts that come and go (containers' veth interfaces and overlay mounts) would
     // otherwise grow the memory without end: past the bound it starts afresh.
     if (answers_.size() >= kMaxAnswers) answers_.clear();
@@ -40,9 +40,18 @@ class RememberedSearch {
   static constexpr std::size_t kMaxAnswers = 1024;
 
  private:
+  // Looked up by string_view, without a std::string made for each question: netstat and vmstat
+  // ask ~400 times a scrape, and those copies were a malloc and a free each.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view value) const {
+      return std::hash<std::string_view>{}(value);
+    }
+  };
+
   std::regex regex_;
   mutable std::mutex mutex_;
-  mutable std::unordered_map<std::string, bool> answers_;
+  mutable std::unordered_map<std::string, bool, Hash, std::equal_to<>> answers_;
 };
 
 }  // namespace sahab::agent

@@ -23,8 +23,8 @@ class VmstatCollector : public Collector {
     text::for_each_line(content, [&](std::string_view line) {
       const auto f = text::fields(line);
       if (f.size() != 2) return;
+      if (!fields_.keeps(f[0])) return;
       const std::string field(f[0]);
-      if (!fields_.keeps(field)) return;
       const auto value = text::to_double(f[1]);
       if (!value) throw CollectorError("bad value in " + path_.string() + ": " + std::string(line));
       FamilyBuilder(out, "node_vmstat_" + field, "/proc/vmstat information field " + field + ".",

@@ -229,6 +229,36 @@ std::string exchange(int port, const std::string& request) {
   return reply;
 }
 
+}  // namespace
+
+// An answer up to 256 KiB goes out in one write with its head, a larger one in two: both arrive
+// whole, with their length; HEAD still gets the head alone, and an empty body nothing after it.
+TEST_CASE("http: answers below and above the one-write size arrive whole, HEAD gets the head") {
+  Server server(Options{});
+  std::string body;
+  server.route("GET", "/body", [&](const Request&) {
+    Response r;
+    r.body = body;
+    return r;
+  });
+  server.start();
+  for (const std::size_t size : {std::size_t{0}, std::size_t{55'000}, std::size_t{256 * 1024},
+                                 std::size_t{256 * 1024 + 1}, std::size_t{1'000'000}}) {
+    CAPTURE(size);
+    body.assign(size, 'x');
+    if (size != 0) body[size / 2] = 'y';
+    const std::string reply = exchange(server.port(), "GET /body HTTP/1.0\r\n\r\n");
+    const auto end_of_head = reply.find("\r\n\r\n");
+    REQUIRE(end_of_head != std::string::npos);
+    CHECK(reply.find("Content-Length: " + std::to_string(size) + "\r\n") < end_of_head);
+    CHECK(reply.substr(end_of_head + 4) == body);
+  }
+  const std::string head = exchange(server.port(), "HEAD /body HTTP/1.0\r\n\r\n");
+  CHECK(head.ends_with("\r\n\r\n"));
+  server.stop();
+}
+
+namespace {
 // The body of a chunked answer, its chunk count, and whether the last (empty) chunk arrived.
 struct Chunked {
   std::string body;

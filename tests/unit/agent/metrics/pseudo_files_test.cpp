@@ -175,6 +175,21 @@ TEST_CASE("pseudo files: files longer than one read are read whole, up to 16 MiB
   CHECK(errno == EFBIG);
 }
 
+// The first page is read on the stack and the rest into the string: the sizes around that edge.
+TEST_CASE("pseudo files: files of one page, one byte less and one byte more are read whole") {
+  TempTree tree;
+  PseudoFiles files(8, PseudoFiles::Keep::kAnyFile);
+  for (const std::size_t size : {std::size_t{0}, std::size_t{4095}, std::size_t{4096},
+                                 std::size_t{4097}, std::size_t{8192}}) {
+    std::string content(size, 'a');
+    for (std::size_t i = 0; i < size; ++i) content[i] = static_cast<char>('a' + i % 26);
+    const std::string name = "file" + std::to_string(size);
+    tree.write(name, content);
+    CHECK(files.read(tree.base / name) == content);
+    CHECK(files.read(tree.base / name) == content);  // again, through the kept descriptor
+  }
+}
+
 TEST_CASE("pseudo files: a directory's files are kept by its identity, not by its name") {
   // A network interface renamed and its old name taken by another: the new eth0 must not be
   // read through descriptors kept for the old one. Regular files stand in for sysfs here.
