@@ -9,9 +9,10 @@
 #
 #   bench/soak.sh BUILD [OUT_DIR]
 #   env: DURATION=3600 AGENTS=2000 INTERVAL=60 KILLS=4 STOP_SECONDS=180 REAL_INTERVAL=5s
-#        STORE="--db FILE" (the collector's store flags; default a SQLite file in OUT_DIR)
+#        REAL_SPOOL=24KiB STORE="--db FILE" (the collector's store flags; default a SQLite
+#        file in OUT_DIR; --store URL once the collector has it)
 #
-# The third real agent has a 24 KiB spool, so the stop makes it drop batches: they must be
+# The third real agent has a REAL_SPOOL spool, so the stop makes it drop batches: they must be
 # exactly the ones missing from the store. Exit status 1 when anything acknowledged is missing,
 # stored twice, or a real agent's counters do not add up.
 set -euo pipefail
@@ -22,6 +23,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 duration="${DURATION:-3600}" agents="${AGENTS:-2000}" interval="${INTERVAL:-60}"
 kills="${KILLS:-4}" stop_seconds="${STOP_SECONDS:-180}" real_interval="${REAL_INTERVAL:-5s}"
+real_spool="${REAL_SPOOL:-24KiB}"
 read -r -a store <<<"${STORE:---db $out/soak.db}"
 bench_dir="$(cd "$(dirname "$0")" && pwd)"
 pids=()
@@ -93,7 +95,7 @@ for i in 1 2 3; do
   mkdir -p "$dir/root/etc"
   printf 'soa%029d\n' "$i" >"$dir/root/etc/machine-id"
   extra=()
-  ((i == 3)) && extra=(--spool.max-bytes 24KiB)
+  ((i == 3)) && extra=(--spool.max-bytes "$real_spool")
   aport="$(free_port)"
   echo "$aport" >"$dir/port"
   "$build/bin/sahab-agent" --web.listen-address "127.0.0.1:$aport" --collector.url "$url" \
