@@ -74,7 +74,7 @@ stop_collector() {  # stop_collector SIGNAL
 # down), its pid, and the sizes of the database file and its WAL.
 sample() {
   local t0=$SECONDS pid rss db_file="" arg
-  for arg in "${store[@]}"; do [[ "$arg" == /* ]] && db_file="$arg"; done
+  for arg in "${store[@]}"; do [[ "${arg#sqlite://}" == /* ]] && db_file="${arg#sqlite://}"; done
   echo "seconds rss_kib pid db_bytes wal_bytes" >"$out/samples.txt"
   while :; do
     pid="$(cat "$out/collector.pid" 2>/dev/null || true)" rss=""
