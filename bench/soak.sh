@@ -119,10 +119,13 @@ until grep -q "first full inventories" "$out/generator.log" 2>/dev/null; do
 done
 log "$agents simulated agents enrolled and inventoried: $(tail -n 1 "$out/generator.log")"
 
-# KILLS kills -9 and one stop, evenly spread over the run, the stop in the middle.
+# KILLS kills -9 and one stop (none when STOP_SECONDS=0: KILLS=0 STOP_SECONDS=0 is one collector
+# for the whole run, for its RSS curve), evenly spread over the run, the stop in the middle.
 events=()
 for ((k = 0; k < kills; k++)); do events+=(kill); done
-events=("${events[@]:0:$(((kills + 1) / 2))}" stop "${events[@]:$(((kills + 1) / 2))}")
+stop=()
+((stop_seconds > 0)) && stop=(stop)
+events=("${events[@]:0:$(((kills + 1) / 2))}" "${stop[@]}" "${events[@]:$(((kills + 1) / 2))}")
 start=$SECONDS
 for ((k = 0; k < ${#events[@]}; k++)); do
   at=$((duration * (k + 1) / (${#events[@]} + 1)))
