@@ -6,12 +6,18 @@
 //
 //   sahab-bench-ingest --url http://127.0.0.1:PORT --enrolment-token-file FILE
 //                      [--agents 100000] [--interval 60] [--duration 60] [--connections 64]
-//                      [--collector-pid PID] [--prefix bench]
+//                      [--collector-pid PID] [--prefix bench] [--acks FILE [--drain 600]]
 //
 // Prints one JSON object: pushes due, done and failed, the sustained rate, p50/p99/max, how late
 // the 99th percentile was sent (the part of the latency spent waiting for a connection), and with
 // --collector-pid the collector's CPU (% of one core) and peak RSS over the measured phase.
 // bench/collector_ingest.sh starts a collector and runs this against it.
+//
+// With --acks FILE (bench/soak.sh) every simulated agent behaves as the real agent's spool does
+// while its collector is killed and restarted: a batch not acknowledged is kept and sent again,
+// in order, one request in flight per agent, with the agent's backoff; after DURATION no new
+// batch is made and the backlog is sent for at most --drain seconds. FILE gets one line per agent,
+// "HOST_ID ACKNOWLEDGED MADE", which the soak compares with what the store holds.
 #include <curl/curl.h>
 #include <unistd.h>
 
@@ -25,6 +31,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <queue>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -49,13 +56,15 @@ struct Options {
   int connections = 64;
   long collector_pid = 0;
   std::string prefix = "bench";
+  std::string acks_file;
+  double drain = 600;
 };
 
 [[noreturn]] void usage(const std::string& problem) {
   std::fprintf(stderr,
                "sahab-bench-ingest: %s\nusage: sahab-bench-ingest --url URL --enrolment-token-file "
                "FILE [--agents N] [--interval S] [--duration S] [--connections N] "
-               "[--collector-pid PID] [--prefix P]\n",
+               "[--collector-pid PID] [--prefix P] [--acks FILE [--drain S]]\n",
                problem.c_str());
   std::exit(2);
 }
@@ -83,6 +92,10 @@ Options parse(int argc, char** argv) {
         o.collector_pid = std::stol(value);
       else if (flag == "--prefix")
         o.prefix = value;
+      else if (flag == "--acks")
+        o.acks_file = value;
+      else if (flag == "--drain")
+        o.drain = std::stod(value);
       else
         usage("unknown flag " + flag);
     } catch (const std::logic_error&) {
@@ -314,6 +327,119 @@ double percentile(std::vector<double>& sorted, double q) {
                          static_cast<size_t>(q * static_cast<double>(sorted.size())))];
 }
 
+// --- the soak: agents that keep what was not acknowledged --------------------------------------
+
+// One simulated agent's spool, reduced to counters: batches 1..made exist, 1..sent_upto are
+// answered (acknowledged, or refused for good and dropped as the real agent does).
+struct SoakAgent {
+  std::int64_t made = 1;  // the first full inventory, acknowledged before the soak starts
+  std::int64_t sent_upto = 1;
+  std::int64_t acknowledged = 1;
+  int failures_in_a_row = 0;
+  bool busy = false;  // a request in flight, or waiting in `ready` or for its backoff
+};
+
+// The agent's backoff (agent/push/pusher.cpp): from 1 s, doubling, capped (here at 30 s so a
+// restarted collector is found again quickly), with equal jitter.
+Clock::duration backoff(int failures_in_a_row, std::mt19937_64& rng) {
+  const double ceiling = std::min(30.0, std::ldexp(1.0, std::min(failures_in_a_row, 5)));
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(ceiling * jitter(rng)));
+}
+
+// Runs the agents open loop (a new batch per agent every interval) for the duration, then drains
+// their backlog; writes --acks and prints the totals. True when every batch made was acknowledged.
+bool soak(Pool& pool, const Options& o, const std::vector<std::string>& credentials,
+          const std::function<std::string(int, std::int64_t)>& batch) {
+  std::vector<SoakAgent> agents(static_cast<size_t>(o.agents));
+  std::deque<int> ready;
+  using Retry = std::pair<Clock::time_point, int>;
+  std::priority_queue<Retry, std::vector<Retry>, std::greater<>> retries;
+  std::mt19937_64 rng(2);
+  long attempts = 0, failed = 0, refused = 0;
+  std::vector<double> latencies;
+  const double rate = o.agents / o.interval;
+  const auto total = static_cast<long>(rate * o.duration);
+  const auto t0 = Clock::now();
+  const auto due_of = [&](long k) {
+    return t0 +
+           std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(k / rate));
+  };
+  const auto wake = [&](int i) {
+    SoakAgent& a = agents[static_cast<size_t>(i)];
+    if (a.busy || a.sent_upto == a.made) return;
+    a.busy = true;
+    ready.push_back(i);
+  };
+  const auto send = [&](int i) {
+    SoakAgent& a = agents[static_cast<size_t>(i)];
+    ++attempts;
+    pool.start({"/api/v1/ingest", credentials[static_cast<size_t>(i)], batch(i, a.sent_upto + 1),
+                true, Clock::now(),
+                [&, i](long status, const std::string& answer, double seconds, double) {
+                  SoakAgent& agent = agents[static_cast<size_t>(i)];
+                  agent.busy = false;
+                  if (status == 200 || status == 400 || status == 413) {
+                    ++agent.sent_upto;
+                    agent.failures_in_a_row = 0;
+                    if (status == 200) {
+                      ++agent.acknowledged;
+                      latencies.push_back(seconds);
+                    } else if (refused++ < 5) {
+                      std::fprintf(stderr, "push refused: HTTP %ld %s\n", status, answer.c_str());
+                    }
+                    return wake(i);
+                  }
+                  ++failed;
+                  agent.busy = true;
+                  retries.emplace(Clock::now() + backoff(agent.failures_in_a_row++, rng), i);
+                }});
+  };
+  long next = 0;
+  const auto drain_until = due_of(total) + std::chrono::duration_cast<Clock::duration>(
+                                               std::chrono::duration<double>(o.drain));
+  const auto backlog = [&] {
+    return std::any_of(agents.begin(), agents.end(),
+                       [](const SoakAgent& a) { return a.sent_upto < a.made; });
+  };
+  while (next < total || pool.busy() || (Clock::now() < drain_until && backlog())) {
+    const auto now = Clock::now();
+    for (; next < total && due_of(next) <= now; ++next) {
+      const int i = static_cast<int>(next % o.agents);
+      ++agents[static_cast<size_t>(i)].made;
+      wake(i);
+    }
+    for (; !retries.empty() && retries.top().first <= now; retries.pop()) {
+      agents[static_cast<size_t>(retries.top().second)].busy = false;
+      wake(retries.top().second);
+    }
+    for (; !ready.empty() && pool.has_free(); ready.pop_front()) send(ready.front());
+    pool.pump(std::chrono::milliseconds(20));
+  }
+  std::ofstream acks(o.acks_file);
+  std::int64_t made = 0, acknowledged = 0;
+  for (int i = 0; i < o.agents; ++i) {
+    const SoakAgent& a = agents[static_cast<size_t>(i)];
+    acks << o.prefix << '-' << i << ' ' << a.acknowledged << ' ' << a.made << '\n';
+    made += a.made;
+    acknowledged += a.acknowledged;
+  }
+  std::sort(latencies.begin(), latencies.end());
+  const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+  const json result = {{"agents", o.agents},
+                       {"batches_made", made},
+                       {"acknowledged", acknowledged},
+                       {"refused", refused},
+                       {"attempts", attempts},
+                       {"attempts_failed", failed},
+                       {"seconds", std::round(elapsed * 10) / 10},
+                       {"p50_ms", std::round(percentile(latencies, 0.5) * 1e5) / 100},
+                       {"p99_ms", std::round(percentile(latencies, 0.99) * 1e5) / 100}};
+  std::printf("%s\n", result.dump(2).c_str());
+  return acks.good() && acknowledged == made;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -323,7 +449,6 @@ int main(int argc, char** argv) {
   Pool pool(o.url, o.connections);
   const auto host_of = [&](int i) { return o.prefix + "-" + std::to_string(i); };
   std::vector<std::string> credentials(static_cast<size_t>(o.agents));
-  std::vector<std::int64_t> sequences(static_cast<size_t>(o.agents), 0);
   int failures = 0;
   const auto fail = [&](const char* what, long status, const std::string& answer) {
     if (failures++ < 5) std::fprintf(stderr, "%s: HTTP %ld %s\n", what, status, answer.c_str());
@@ -347,9 +472,7 @@ int main(int argc, char** argv) {
 
   std::mt19937_64 rng(1);
   const std::int64_t base = (std::time(nullptr) / 60) * 60 - 3'600;
-  const auto batch = [&](int i, bool with_inventory) {
-    auto& sequence = sequences[static_cast<size_t>(i)];
-    ++sequence;
+  const auto batch = [&](int i, std::int64_t sequence, bool with_inventory) {
     json doc = {{"format", "sahab-ingest/1"},
                 {"host_id", host_of(i)},
                 {"sequence", sequence},
@@ -362,7 +485,7 @@ int main(int argc, char** argv) {
   run_all(pool, o.agents, [&](int i) {
     return Request{"/api/v1/ingest",
                    credentials[static_cast<size_t>(i)],
-                   batch(i, true),
+                   batch(i, 1, true),
                    true,
                    {},
                    [&](long status, const std::string& answer, double, double) {
@@ -373,6 +496,14 @@ int main(int argc, char** argv) {
                std::chrono::duration<double>(Clock::now() - phase).count(), failures);
   if (failures) return 1;
 
+  if (!o.acks_file.empty()) {
+    const bool all_acknowledged =
+        soak(pool, o, credentials, [&](int i, std::int64_t s) { return batch(i, s, false); });
+    curl_global_cleanup();
+    return all_acknowledged ? 0 : 1;
+  }
+
+  std::vector<std::int64_t> sequences(static_cast<size_t>(o.agents), 1);
   const double rate = o.agents / o.interval;
   const auto total = static_cast<long>(rate * o.duration);
   std::vector<double> latencies, lateness;
@@ -390,8 +521,8 @@ int main(int argc, char** argv) {
   while (next < total || pool.busy()) {
     while (next < total && pool.has_free() && due_of(next) <= Clock::now()) {
       const int agent = static_cast<int>(next % o.agents);
-      pool.start({"/api/v1/ingest", credentials[static_cast<size_t>(agent)], batch(agent, false),
-                  true, due_of(next),
+      pool.start({"/api/v1/ingest", credentials[static_cast<size_t>(agent)],
+                  batch(agent, ++sequences[static_cast<size_t>(agent)], false), true, due_of(next),
                   [&](long status, const std::string& answer, double seconds, double late) {
                     lateness.push_back(late);
                     if (status == 200) return latencies.push_back(seconds);

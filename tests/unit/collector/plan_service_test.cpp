@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -164,4 +165,20 @@ TEST_CASE("scenarios: names, save keeps the creator, delete") {
   CHECK(deleted);
   store.write([&](Database& db) { deleted = delete_scenario(db, "s1"); });
   CHECK_FALSE(deleted);
+}
+
+TEST_CASE("plan cache: plans of an earlier fleet state are released once the fleet changes") {
+  Fixture f;
+  import(f.store, host("a", 4));
+  const auto config = f.plans.configure(json());
+  std::weak_ptr<const PlanService::Result> before = f.plans.plan(config);
+  std::weak_ptr<const PlanService::Result> what_if =
+      f.plans.plan(f.plans.configure(json::parse(R"({"sizing.percentile": "max"})")));
+  CHECK(!before.expired());  // cached while the fleet is unchanged
+  import(f.store, host("b", 8));
+  const auto after = f.plans.plan(config);
+  CHECK(after->plan.hosts.size() == 2);
+  CHECK(before.expired());  // nobody can be served it again: not held
+  CHECK(what_if.expired());
+  CHECK(f.plans.plan(config) == after);
 }

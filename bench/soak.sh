@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Soak of the collector (issue 17): AGENTS simulated agents (sahab-bench-ingest --acks, which keep
+# and resend what was not acknowledged) and 3 real sahab-agents (each its own spool and identity,
+# reporting every REAL_INTERVAL) push to one collector for DURATION seconds, while the collector is
+# killed with -9 KILLS times and once stopped (SIGTERM) and kept down for STOP_SECONDS, restarted
+# each time on the same store. Then it counts, exactly, what every agent had acknowledged against
+# what the store holds (bench/soak_report.py), and prints the collector's RSS, sampled every 10 s,
+# with the database and WAL sizes.
+#
+#   bench/soak.sh BUILD [OUT_DIR]
+#   env: DURATION=3600 AGENTS=2000 INTERVAL=60 KILLS=4 STOP_SECONDS=180 REAL_INTERVAL=5s
+#        REAL_SPOOL=24KiB STORE="--db FILE" (the collector's store flags; default a SQLite
+#        file in OUT_DIR; --store URL once the collector has it)
+#
+# The third real agent has a REAL_SPOOL spool, so the stop makes it drop batches: they must be
+# exactly the ones missing from the store. Exit status 1 when anything acknowledged is missing,
+# stored twice, or a real agent's counters do not add up.
+set -euo pipefail
+export PATH="/usr/bin:$PATH"
+build="$(cd "${1:?usage: soak.sh BUILD [OUT_DIR]}" && pwd)"
+out="${2:-$(mktemp -d /tmp/sahab-soak.XXXXXX)}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+duration="${DURATION:-3600}" agents="${AGENTS:-2000}" interval="${INTERVAL:-60}"
+kills="${KILLS:-4}" stop_seconds="${STOP_SECONDS:-180}" real_interval="${REAL_INTERVAL:-5s}"
+real_spool="${REAL_SPOOL:-24KiB}"
+read -r -a store <<<"${STORE:---db $out/soak.db}"
+bench_dir="$(cd "$(dirname "$0")" && pwd)"
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}" $(cat "$out/collector.pid" 2>/dev/null); do
+    kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+log() { echo "$(date -u +%H:%M:%S) $*" | tee -a "$out/events.log" >&2; }
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_http() {  # wait_http URL SECONDS
+  local deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    ((SECONDS < deadline)) || { log "no answer from $1"; return 1; }
+    sleep 0.1
+  done
+}
+
+head -c 24 /dev/urandom | base64 >"$out/enrol"
+head -c 24 /dev/urandom | base64 >"$out/api"
+port="$(free_port)"
+url="http://127.0.0.1:$port"
+start_collector() {
+  # Every simulated agent comes from 127.0.0.1: no per-address connection cap; the per-agent rate
+  # limit stays the default, so catching up after the stop meets it as real agents would.
+  "$build/bin/sahab-collector" --listen "127.0.0.1:$port" "${store[@]}" \
+    --enrolment-token-file "$out/enrol" --api-token-file "$out/api" --http.workers 72 \
+    --http.max-connections-per-address 0 --log.level warn 2>>"$out/collector.log" &
+  echo $! >"$out/collector.pid"
+  wait_http "$url/healthz" 60
+  log "collector started, pid $(cat "$out/collector.pid")"
+}
+stop_collector() {  # stop_collector SIGNAL
+  local pid
+  pid="$(cat "$out/collector.pid")"
+  kill "-$1" "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  : >"$out/collector.pid"
+  log "collector $pid stopped with SIG$1"
+}
+
+# One line every 10 s: seconds since the start, the collector's RSS (KiB, empty while it is
+# down), its pid, and the sizes of the database file and its WAL.
+sample() {
+  local t0=$SECONDS pid rss db_file="" arg
+  for arg in "${store[@]}"; do [[ "${arg#sqlite://}" == /* ]] && db_file="${arg#sqlite://}"; done
+  echo "seconds rss_kib pid db_bytes wal_bytes" >"$out/samples.txt"
+  while :; do
+    pid="$(cat "$out/collector.pid" 2>/dev/null || true)" rss=""
+    [[ -n "$pid" ]] && rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
+    echo "$((SECONDS - t0)) ${rss:--} ${pid:--} $(stat -c %s "$db_file" 2>/dev/null || echo -) $(stat -c %s "$db_file-wal" 2>/dev/null || echo -)" >>"$out/samples.txt"
+    sleep 10
+  done
+}
+
+start_collector
+sample &
+sampler=$!
+pids+=("$sampler")
+
+# The real agents: an identity each (a machine-id under their own --path.rootfs).
+for i in 1 2 3; do
+  dir="$out/agent-$i"
+  mkdir -p "$dir/root/etc"
+  printf 'soa%029d\n' "$i" >"$dir/root/etc/machine-id"
+  extra=()
+  ((i == 3)) && extra=(--spool.max-bytes "$real_spool")
+  aport="$(free_port)"
+  echo "$aport" >"$dir/port"
+  "$build/bin/sahab-agent" --web.listen-address "127.0.0.1:$aport" --collector.url "$url" \
+    --path.rootfs "$dir/root" --enrolment-token-file "$out/enrol" --state.dir "$dir/state" \
+    --spool.dir "$dir/spool" --sample.interval 1s --report.interval "$real_interval" \
+    --collector.timeout 10s --label soak=real "${extra[@]}" 2>"$dir/agent.log" &
+  pids+=($!)
+  echo $! >"$dir/pid"
+  wait_http "http://127.0.0.1:$aport/healthz" 30
+done
+log "3 real agents started"
+
+"$build/bin/sahab-bench-ingest" --url "$url" --enrolment-token-file "$out/enrol" \
+  --agents "$agents" --interval "$interval" --duration "$duration" --connections 64 \
+  --prefix soak --acks "$out/acks.txt" >"$out/generator.json" 2>"$out/generator.log" &
+generator=$!
+pids+=("$generator")
+until grep -q "first full inventories" "$out/generator.log" 2>/dev/null; do
+  kill -0 "$generator" 2>/dev/null || { cat "$out/generator.log" >&2; exit 1; }
+  sleep 1
+done
+log "$agents simulated agents enrolled and inventoried: $(tail -n 1 "$out/generator.log")"
+
+# KILLS kills -9 and one stop (none when STOP_SECONDS=0: KILLS=0 STOP_SECONDS=0 is one collector
+# for the whole run, for its RSS curve), evenly spread over the run, the stop in the middle.
+events=()
+for ((k = 0; k < kills; k++)); do events+=(kill); done
+stop=()
+((stop_seconds > 0)) && stop=(stop)
+events=("${events[@]:0:$(((kills + 1) / 2))}" "${stop[@]}" "${events[@]:$(((kills + 1) / 2))}")
+start=$SECONDS
+for ((k = 0; k < ${#events[@]}; k++)); do
+  at=$((duration * (k + 1) / (${#events[@]} + 1)))
+  while ((SECONDS - start < at)); do sleep 1; done
+  if [[ "${events[$k]}" == kill ]]; then
+    stop_collector KILL
+  else
+    stop_collector TERM
+    sleep "$stop_seconds"
+  fi
+  start_collector
+done
+
+wait "$generator" && generator_status=0 || generator_status=$?
+log "generator finished (status $generator_status): $(tr -d ' \n' <"$out/generator.json")"
+# The real agents empty their spools, then say what they did.
+agent_metric() {  # agent_metric N NAME
+  curl -fsS "http://127.0.0.1:$(cat "$out/agent-$1/port")/metrics" | awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }'
+}
+for i in 1 2 3; do
+  deadline=$((SECONDS + 120))
+  until (($(agent_metric "$i" sahab_agent_spool_batches) == 0)); do
+    ((SECONDS < deadline)) || { log "agent $i: spool not drained"; break; }
+    sleep 1
+  done
+done
+# A consistent reading of each real agent, then it is frozen (SIGSTOP) so that nothing reaches
+# the store after it: the highest sequence it spooled (its spool's last-sequence file), its push
+# and spool counters (GET /metrics), and the same sequence again once stopped; an empty spool
+# means no batch was in flight.
+for i in 1 2 3; do
+  dir="$out/agent-$i"
+  for _ in $(seq 30); do
+    before="$(cat "$dir/spool/last-sequence")"
+    counters="$(for m in push_acknowledged_total push_rejected_total spool_dropped_total spool_batches; do
+      agent_metric "$i" "sahab_agent_$m"
+    done | tr '\n' ' ')"
+    kill -STOP "$(cat "$dir/pid")"
+    [[ "$(cat "$dir/spool/last-sequence")" == "$before" && "$(awk '{print $4}' <<<"$counters")" == 0 ]] && break
+    kill -CONT "$(cat "$dir/pid")"
+    sleep 1
+  done
+  echo "soa$(printf '%029d' "$i") $before $counters" >>"$out/real_agents.txt"
+done
+kill "$sampler"
+stop_collector TERM
+
+# What the store holds, per host: highest sequence, batches stored, summary entries.
+store_query() {
+  local sql="SELECT m.host_id, m.sequence, m.batches, coalesce(sum(b.entries), 0)
+               FROM batch_marks m LEFT JOIN summary_blocks b ON b.host_id = m.host_id
+              GROUP BY m.host_id, m.sequence, m.batches"
+  case "${store[*]}" in
+    --store\ postgresql://*) psql "${store[1]}" -Atq -F ' ' -c "$sql" ;;
+    *) sqlite3 -readonly -separator ' ' "${store[1]#sqlite://}" "$sql" ;;
+  esac
+}
+store_query >"$out/stored.txt"
+python3 "$bench_dir/soak_report.py" "$out"

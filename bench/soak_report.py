@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""The count and the curves of bench/soak.sh, from the files it leaves in OUT_DIR.
+
+    soak_report.py OUT_DIR
+
+acks.txt (simulated agents: host, acknowledged, made), real_agents.txt (host, highest sequence
+spooled, acknowledged, rejected, dropped by the spool, still spooled), stored.txt (the store, per
+host: highest sequence, batches stored, summary entries) and samples.txt (every 10 s: seconds,
+collector RSS in KiB, its pid, database and WAL bytes). Exit status 1 when anything acknowledged
+is missing, anything is stored twice, or a real agent's counters do not match the store.
+"""
+import sys
+from pathlib import Path
+
+# Every summary of sahab-bench-ingest holds the ten metrics of the report format: ten entries.
+SIMULATED_ENTRIES_PER_BATCH = 10
+# RSS counts as flat when its trend after warm-up is under this many MiB per hour.
+FLAT_MIB_PER_HOUR = 2.0
+
+
+def rows(path):
+    return [line.split() for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def count_simulated(out, stored):
+    problems = []
+    made = acked = batches = 0
+    for host, acknowledged, host_made in rows(out / "acks.txt"):
+        acknowledged, host_made = int(acknowledged), int(host_made)
+        made += host_made
+        acked += acknowledged
+        sequence, count, entries = stored.get(host, (0, 0, 0))
+        batches += count
+        if count < acknowledged or sequence < acknowledged:
+            problems.append(f"{host}: {acknowledged} acknowledged, {count} stored (up to {sequence})")
+        if count > sequence or entries != SIMULATED_ENTRIES_PER_BATCH * count:
+            problems.append(f"{host}: {count} batches up to {sequence}, {entries} summary entries")
+    print(f"simulated agents: {made} batches made, {acked} acknowledged, {batches} stored")
+    return problems
+
+
+def count_real(out, stored):
+    problems = []
+    for host, highest, acked, rejected, dropped, spooled in rows(out / "real_agents.txt"):
+        highest, acked, rejected = int(highest), int(float(acked)), int(float(rejected))
+        dropped, spooled = int(float(dropped)), int(float(spooled))
+        sequence, count, _ = stored.get(host, (0, 0, 0))
+        print(f"real agent {host}: {highest} batches spooled, {acked} acknowledged, {rejected} "
+              f"refused, {dropped} dropped by the spool, {spooled} waiting; store: {count} "
+              f"batches up to {sequence}")
+        if highest != acked + rejected + dropped + spooled:
+            problems.append(f"{host}: {highest} spooled != acknowledged + refused + dropped + waiting")
+        if count != acked or sequence != highest:
+            problems.append(f"{host}: {acked} acknowledged up to {highest}, store {count} up to {sequence}")
+        if sequence - count != dropped + rejected:
+            problems.append(f"{host}: {sequence - count} missing in the store, {dropped + rejected} dropped")
+    return problems
+
+
+def slope_mib_per_hour(points):
+    """Least-squares slope of (seconds, KiB) points, in MiB per hour."""
+    n = len(points)
+    mean_t = sum(t for t, _ in points) / n
+    mean_r = sum(r for _, r in points) / n
+    var = sum((t - mean_t) ** 2 for t, _ in points)
+    if var == 0:
+        return 0.0
+    cov = sum((t - mean_t) * (r - mean_r) for t, r in points)
+    return cov / var * 3600 / 1024
+
+
+def curves(out):
+    """Prints the RSS curve and, per collector process, its trend after warm-up: the slope of its
+    last two thirds (the first third, and the catching-up after a restart, are warm-up)."""
+    samples = rows(out / "samples.txt")[1:]
+    print("\nseconds  rss_MiB  db_MiB  wal_MiB   (every 10 s; '-' while the collector is down)")
+    for seconds, rss, _, db, wal in samples:
+        mib = lambda v: "-" if v == "-" else f"{int(v) / 1048576:.1f}"  # noqa: E731
+        rss_mib = "-" if rss == "-" else f"{int(rss) / 1024:.1f}"
+        print(f"{seconds:>7}  {rss_mib:>7}  {mib(db):>6}  {mib(wal):>7}")
+    processes = {}
+    for seconds, rss, pid, _, _ in samples:
+        if rss != "-":
+            processes.setdefault(pid, []).append((int(seconds), int(rss)))
+    flat = True
+    print("\ncollector process: seconds alive, RSS first/last/max MiB, slope of the last 2/3")
+    for pid, points in processes.items():
+        tail = points[len(points) // 3:]
+        slope = slope_mib_per_hour(tail) if len(tail) >= 3 else 0.0
+        span = points[-1][0] - points[0][0]
+        judged = span >= 300  # shorter lives say nothing about a trend
+        flat &= not judged or slope < FLAT_MIB_PER_HOUR
+        rss = [r / 1024 for _, r in points]
+        print(f"  pid {pid}: {span:>5} s, {rss[0]:.1f} / {rss[-1]:.1f} / {max(rss):.1f} MiB, "
+              f"{slope:+.2f} MiB/h{'' if judged else ' (under 5 min, not judged)'}")
+    wal = [int(w) for *_, w in samples if w != "-"]
+    if wal:
+        print(f"WAL: max {max(wal) / 1048576:.1f} MiB, at the end {wal[-1] / 1048576:.1f} MiB")
+    print(f"RSS flat after warm-up (every process of 5 min or more under {FLAT_MIB_PER_HOUR} MiB/h): "
+          f"{'yes' if flat else 'NO'}")
+
+
+def main():
+    out = Path(sys.argv[1])
+    stored = {host: (int(s), int(b), int(e)) for host, s, b, e in rows(out / "stored.txt")}
+    problems = count_simulated(out, stored) + count_real(out, stored)
+    curves(out)
+    for problem in problems[:20]:
+        print("PROBLEM:", problem)
+    print(f"\ncount: {'exact, nothing acknowledged lost, nothing stored twice' if not problems else f'{len(problems)} problems'}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
