@@ -38,6 +38,44 @@ std::int64_t count(Store& store, const std::string& sql) {
   return store.read([&](Database& db) { return db.scalar(sql); });
 }
 
+std::uintmax_t wal_bytes(const TempDb& tmp) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(tmp.file().string() + "-wal", ec);
+  return ec ? std::uintmax_t{0} : size;
+}
+
+// One summary batch per push, numbered in order across hosts, as agents would send them.
+struct SummaryPusher {
+  Store& store;
+  std::int64_t sequence = 0;
+  void operator()(int host, int minute) {
+    const Batch b = sahab::testing::summary_batch("h" + std::to_string(host), ++sequence,
+                                                  1'000'000 + minute * 60, {0.1, 0.2, 0.3});
+    store.write([&](Database& db) { store_batch(db, b, "10.0.0.1", 0); });
+  }
+};
+
+// 2,000 pushes (200 hosts x 10 minutes) while a reader inside a transaction pins its snapshot,
+// as a long export does: no checkpoint can copy frames past it, so the burst piles up in the WAL.
+void burst_behind_pinned_reader(Store& store, SummaryPusher& push) {
+  std::promise<void> reading, burst_over;
+  std::thread reader([&] {
+    store.read([&](Database& db) {
+      db.exec("BEGIN");
+      db.scalar("SELECT count(*) FROM hosts");
+      reading.set_value();
+      burst_over.get_future().wait();
+      db.exec("COMMIT");
+      return 0;
+    });
+  });
+  reading.get_future().wait();
+  for (int host = 0; host < 200; ++host)
+    for (int minute = 0; minute < 10; ++minute) push(host, minute);
+  burst_over.set_value();
+  reader.join();
+}
+
 }  // namespace
 
 TEST_CASE("store: migrations run once on a real file and record user_version") {
@@ -325,41 +363,13 @@ TEST_CASE("store: a database of schema 4 (JSON sketches, one row per metric) kee
 TEST_CASE("store: the WAL file is truncated after a burst that a long reader made it grow") {
   TempDb tmp;
   Store store(tmp.file(), 2);
-  const auto wal_bytes = [&] {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(tmp.file().string() + "-wal", ec);
-    return ec ? std::uintmax_t{0} : size;
-  };
-  // A reader inside a transaction pins its snapshot, as a long export does: no checkpoint can
-  // copy frames past it, so the burst piles up in the WAL.
-  std::promise<void> reading, burst_over;
-  std::thread reader([&] {
-    store.read([&](Database& db) {
-      db.exec("BEGIN");
-      db.scalar("SELECT count(*) FROM hosts");
-      reading.set_value();
-      burst_over.get_future().wait();
-      db.exec("COMMIT");
-      return 0;
-    });
-  });
-  reading.get_future().wait();
-  std::int64_t sequence = 0;
-  for (int host = 0; host < 200; ++host) {
-    for (int minute = 0; minute < 10; ++minute) {
-      const Batch b = sahab::testing::summary_batch("h" + std::to_string(host), ++sequence,
-                                                    1'000'000 + minute * 60, {0.1, 0.2, 0.3});
-      store.write([&](Database& db) { store_batch(db, b, "10.0.0.1", 0); });
-    }
-  }
-  const auto grown = wal_bytes();
-  CHECK(grown > 8u << 20);  // well past the limit, as after agents replayed their spools
-  burst_over.set_value();
-  reader.join();
+  SummaryPusher push{store};
+  burst_behind_pinned_reader(store, push);
+  CHECK(wal_bytes(tmp) > 8u << 20);  // well past the limit, as after agents replayed their spools
   // The checkpointer runs every second; give it a few rounds on a busy machine.
-  for (int i = 0; i < 100 && wal_bytes() > 4u << 20; ++i)
+  for (int i = 0; i < 100 && wal_bytes(tmp) > 4u << 20; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  CHECK(wal_bytes() <= 4u << 20);
+  CHECK(wal_bytes(tmp) <= 4u << 20);
   CHECK(count(store, "SELECT sum(batches) FROM batch_marks") == 2000);
 }
 
@@ -369,11 +379,6 @@ TEST_CASE("store: the WAL file is truncated after a burst that a long reader mad
 TEST_CASE("store: the WAL file comes back under the limit after a burst while pushes go on") {
   TempDb tmp;
   Store store(tmp.file(), 4);
-  const auto wal_bytes = [&] {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(tmp.file().string() + "-wal", ec);
-    return ec ? std::uintmax_t{0} : size;
-  };
   std::atomic<bool> done{false};
   std::vector<std::thread> readers;
   for (int r = 0; r < 4; ++r) {
@@ -384,37 +389,15 @@ TEST_CASE("store: the WAL file comes back under the limit after a burst while pu
       }
     });
   }
-  std::int64_t sequence = 0;
-  const auto push = [&](int host, int minute) {
-    const Batch b = sahab::testing::summary_batch("h" + std::to_string(host), ++sequence,
-                                                  1'000'000 + minute * 60, {0.1, 0.2, 0.3});
-    store.write([&](Database& db) { store_batch(db, b, "10.0.0.1", 0); });
-  };
-  // The burst: a long reader pins its snapshot meanwhile, so the WAL grows well past the limit.
-  std::promise<void> reading, burst_over;
-  std::thread pinning([&] {
-    store.read([&](Database& db) {
-      db.exec("BEGIN");
-      db.scalar("SELECT count(*) FROM hosts");
-      reading.set_value();
-      burst_over.get_future().wait();
-      db.exec("COMMIT");
-      return 0;
-    });
-  });
-  reading.get_future().wait();
-  for (int host = 0; host < 200; ++host)
-    for (int minute = 0; minute < 10; ++minute) push(host, minute);
-  CHECK(wal_bytes() > 8u << 20);
-  burst_over.set_value();
-  pinning.join();
+  SummaryPusher push{store};
+  burst_behind_pinned_reader(store, push);
+  CHECK(wal_bytes(tmp) > 8u << 20);
   // Then the steady load: a push every 10 ms for up to 15 s, until the WAL is back under.
-  int minute = 10;
-  for (int i = 0; i < 1500 && wal_bytes() > 4u << 20; ++i) {
-    push(i % 200, minute + i / 200);
+  for (int i = 0; i < 1500 && wal_bytes(tmp) > 4u << 20; ++i) {
+    push(i % 200, 10 + i / 200);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  CHECK(wal_bytes() <= 4u << 20);
+  CHECK(wal_bytes(tmp) <= 4u << 20);
   done = true;
   for (auto& reader : readers) reader.join();
 }
