@@ -7,6 +7,9 @@
   sahab_push.py load URL CRED HOST_ID FIRST COUNT ACKS_FILE   pushes numbered batches (gzip),
       appending each acknowledged sequence to ACKS_FILE once its 200 arrived; stops at the first
       connection error (the collector was killed) and prints how many were acknowledged.
+  sahab_push.py spool URL CRED HOST_ID FIRST COUNT ACKS_FILE SECONDS   as load, but a batch that
+      is not acknowledged (503, connection refused) is sent again, as the agent's spool replays
+      it, until SECONDS have passed; prints how many were acknowledged.
   sahab_push.py race HOSTS_FILE COUNT URL...                  every host ("HOST_ID CRED" lines) in
       its own thread pushes batches 1..COUNT, each batch to every URL at the same instant (an
       agent's replay reaching another collector), each URL again after a 503 until it answers 200;
@@ -126,18 +129,24 @@ def main(argv):
         inventory = json.load(open(opts["--inventory"])) if "--inventory" in opts else None
         start = int(opts["--start"]) if "--start" in opts else None
         print(json.dumps(document(host_id, seq, start, values, inventory, memory)))
-    elif cmd == "load":
+    elif cmd in ("load", "spool"):
         url, cred, host_id, first, count, acks = argv[2], argv[3], argv[4], int(argv[5]), int(argv[6]), argv[7]
+        give_up = time.time() + (float(argv[8]) if cmd == "spool" else 0)
         base = int(time.time()) // 60 * 60 - 86400
         acked = 0
         with open(acks, "a") as out:
             for seq in range(first, first + count):
                 body = gzip.compress(json.dumps(document(host_id, seq, base + seq * 60)).encode())
-                try:
-                    status, reply = post(url + "/api/v1/ingest", body,
-                                         {"Authorization": "Bearer " + cred, "Content-Encoding": "gzip",
-                                          "Content-Type": "application/json"}, timeout=5)
-                except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                while True:
+                    try:
+                        status, reply = post(url + "/api/v1/ingest", body,
+                                             {"Authorization": "Bearer " + cred, "Content-Encoding": "gzip",
+                                              "Content-Type": "application/json"}, timeout=5)
+                    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                        status, reply = 0, b""
+                    if status in (0, 503) and time.time() < give_up:
+                        time.sleep(0.2)
+                        continue
                     break
                 if status == 200 and json.loads(reply)["acknowledged"] == seq:
                     out.write(f"{seq}\n")
