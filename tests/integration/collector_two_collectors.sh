@@ -48,6 +48,16 @@ expect 200 vera POST /api/v1/logout
 URL=$URL_A
 expect 401 vera GET /api/v1/session
 ok "signed in through one collector, signed in on the other; signed out there, out on both"
+# B's fleet (and plan) cache follows a host enrolled and reported through A at B's next request:
+# the cache is keyed by the store's fleet fingerprint, read at every request.
+fleet_hosts() { curl -fsS -H "$API_AUTH" "$URL_B/api/v1/fleet/summary" | json 'd["hosts"]'; }
+before=$(fleet_hosts)
+[[ "$(fleet_hosts)" == "$before" ]] || fail "the fleet moved by itself"
+URL=$URL_A
+report_inventory cache-1 "tcp/22/sshd" "sshd"
+[[ "$(fleet_hosts)" == $((before + 1)) ]] || fail "B's fleet missed a host reported through A: $(fleet_hosts), was $before"
+ok "a host reported through A is in B's fleet summary at B's next request"
+
 # A source whose vCenter does not answer: each run starts (runs + 1) and fails at once.
 URL=$URL_A
 nobody=$(free_port)
