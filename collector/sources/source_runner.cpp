@@ -365,7 +365,9 @@ void SourceRunner::loop() {
 void SourceRunner::run(std::int64_t id, bool asked) {
   try {
     if (!store_.run_exclusive(source_run_lock(id), [&] { run_locked(id, asked); })) {
-      log::info("source " + std::to_string(id) + ": another collector is running it");
+      // A due run is tried again at every schedule poll while the other collector runs it.
+      const std::string why = "source " + std::to_string(id) + ": another collector is running it";
+      asked ? log::info(why) : log::debug(why);
     }
   } catch (const std::exception& e) {
     log::error("source " + std::to_string(id) + ": cannot run: " + e.what());
