@@ -286,7 +286,21 @@ SourceRunner::SourceRunner(Store& store, const SecretBox& secrets, prometheus::R
                      .Name("sahab_collector_source_performance_runs_total")
                      .Help("Performance runs of each source (its VMs' samples), by outcome.")
                      .Register(registry)) {
-  store_.write([this](Database& db) { fail_interrupted_runs(db, now_()); });
+  fail_interrupted_runs();
+}
+
+namespace {
+// Each source's runs on one PostgreSQL are one collector's at a time: the run's advisory lock.
+std::int64_t source_run_lock(std::int64_t id) { return (std::int64_t{1935762020} << 24) + id; }
+}  // namespace
+
+void SourceRunner::fail_interrupted_runs() {
+  for (const auto& s : store_.read([](Database& db) { return list_sources(db); })) {
+    if (s.run.state != "running") continue;
+    store_.run_exclusive(source_run_lock(s.id), [&] {
+      store_.write([&](Database& db) { fail_interrupted_run(db, s.id, now_()); });
+    });
+  }
 }
 
 SourceRunner::~SourceRunner() {
@@ -307,6 +321,7 @@ bool SourceRunner::request_run(std::int64_t id) {
   {
     std::lock_guard lock(mutex_);
     if (running_.contains(id) || !requested_.insert(id).second) return false;
+    asked_.insert(id);
   }
   cv_.notify_all();
   return true;
@@ -336,9 +351,10 @@ void SourceRunner::loop() {
     while (!requested_.empty() && !stop_) {
       const auto id = *requested_.begin();
       requested_.erase(requested_.begin());
+      const bool asked = asked_.erase(id) > 0;
       running_.insert(id);
       lock.unlock();
-      run(id);
+      run(id, asked);
       lock.lock();
       running_.erase(id);
     }
@@ -346,9 +362,24 @@ void SourceRunner::loop() {
   }
 }
 
-void SourceRunner::run(std::int64_t id) {
+void SourceRunner::run(std::int64_t id, bool asked) {
+  try {
+    if (!store_.run_exclusive(source_run_lock(id), [&] { run_locked(id, asked); })) {
+      // A due run is tried again at every schedule poll while the other collector runs it.
+      const std::string why = "source " + std::to_string(id) + ": another collector is running it";
+      asked ? log::info(why) : log::debug(why);
+    }
+  } catch (const std::exception& e) {
+    log::error("source " + std::to_string(id) + ": cannot run: " + e.what());
+  }
+}
+
+void SourceRunner::run_locked(std::int64_t id, bool asked) {
   const auto source = store_.read([id](Database& db) { return find_source(db, id); });
   if (!source) return;  // deleted since it was asked for
+  // Due when this collector read the schedule, but another collector on the same PostgreSQL
+  // may have run it since (and moved its next run on).
+  if (!asked && source->run.next_run_at && *source->run.next_run_at > now_()) return;
   const auto started = std::chrono::steady_clock::now();
   std::int64_t run_number = 0;
   store_.write([&](Database& db) { run_number = start_source_run(db, id, now_()); });

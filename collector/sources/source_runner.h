@@ -78,7 +78,13 @@ class SourceRunner {
   // When the next scheduled run of a source whose run just ended is due.
   std::int64_t next_run_after(std::int64_t now) const { return now + options_.interval.count(); }
   void loop();
-  void run(std::int64_t id);
+  // Marks the runs left 'running' by a collector that stopped mid-run as failed, except those
+  // another collector on the same PostgreSQL is running.
+  void fail_interrupted_runs();
+  // Runs source `id` unless another collector on the same PostgreSQL is running it (a store
+  // advisory lock per source); `asked` (POST .../run) runs it even when it is not due.
+  void run(std::int64_t id, bool asked);
+  void run_locked(std::int64_t id, bool asked);
   void record_metrics(const Source& source, const SourceRun& result, double seconds,
                       const std::string& reason);
   // Reads the performance samples of the VMs the source's last inventory found (run_performance),
@@ -99,7 +105,8 @@ class SourceRunner {
 
   std::mutex mutex_;
   std::condition_variable cv_;
-  std::set<std::int64_t> requested_;  // runs asked for and not started yet
+  std::set<std::int64_t> requested_;  // runs due or asked for and not started yet
+  std::set<std::int64_t> asked_;      // those asked for through the API
   std::set<std::int64_t> running_;
   // Per source, from its last successful inventory: the VMs to measure (managed object id and the
   // fleet host they are), and the performance runs' status.

@@ -12,6 +12,21 @@ namespace {
 using nlohmann::json;
 namespace inventory = protocol::inventory;
 
+// Collectors on one PostgreSQL may store batches of the same host at once (an agent's replay that
+// reaches the other collector): each push reads then rewrites the host's mark and hour block, so
+// the host's writes take turns under a lock held until the transaction ends (READ COMMITTED would
+// let both read the old mark, store the batch twice and keep only one's block entries). SQLite
+// has one writer per file, which already serialises them: nothing to take there. The lock key is
+// the pair (class, hash of the host id): a hash collision only makes two hosts take turns.
+constexpr int kHostWritesLock = 1935762019;
+
+void lock_host(Database& db, const std::string& host_id) {
+  if (db.dialect().is_sqlite()) return;
+  db.cached("SELECT pg_advisory_xact_lock(" + std::to_string(kHostWritesLock) + ", hashtext(?))")
+      .with(host_id)
+      .run();
+}
+
 bool already_stored(Database& db, const Batch& batch) {
   Statement& s = db.cached("SELECT 1 FROM batch_marks WHERE host_id = ? AND sequence >= ?")
                      .with(batch.host_id, batch.sequence);
@@ -191,6 +206,7 @@ void store_summaries(Database& db, const Batch& batch) {
 
 void add_utilisation(Database& db, const std::string& host,
                      const std::vector<SummaryEntry>& entries) {
+  lock_host(db, host);  // a source's samples and an agent's pushes may write one host's blocks
   std::set<std::int64_t> days;
   for (const auto& e : entries) days.insert(day_of(e.start));
   put_entries(db, BlockTable::kSummaries, host, entries);
@@ -203,6 +219,7 @@ void add_utilisation(Database& db, const std::string& host,
 
 BatchOutcome store_batch(Database& db, const Batch& batch, const std::string& remote_address,
                          std::int64_t now) {
+  lock_host(db, batch.host_id);  // before reading the mark: see lock_host
   if (already_stored(db, batch)) return BatchOutcome::kDuplicate;
   db.cached(
         "INSERT INTO batch_marks(host_id, sequence, received_at, batches) VALUES (?1, ?2, ?3, 1) "

@@ -122,11 +122,11 @@ void finish_source_run(Database& db, std::int64_t id, const SourceRun& r) {
       .run();
 }
 
-void fail_interrupted_runs(Database& db, std::int64_t now) {
+void fail_interrupted_run(Database& db, std::int64_t id, std::int64_t now) {
   db.cached(
         "UPDATE sources SET state = 'failed', finished_at = ?, "
-        "errors = '[\"the collector stopped during the run\"]' WHERE state = 'running'")
-      .with(now)
+        "errors = '[\"the collector stopped during the run\"]' WHERE id = ? AND state = 'running'")
+      .with(now, id)
       .run();
 }
 

@@ -51,8 +51,9 @@ bool delete_source(Database& db, std::int64_t id, const std::string& actor, std:
 std::int64_t start_source_run(Database& db, std::int64_t id, std::int64_t now);
 // A run ends (state 'ok' or 'failed'); `vms`/`hosts` nullopt when it read nothing.
 void finish_source_run(Database& db, std::int64_t id, const SourceRun& result);
-// Runs left 'running' by a collector that stopped mid-run are 'failed' at the next start.
-void fail_interrupted_runs(Database& db, std::int64_t now);
+// A run left 'running' by a collector that stopped mid-run is 'failed' (source_runner.cpp calls
+// it at start for the runs no other collector holds).
+void fail_interrupted_run(Database& db, std::int64_t id, std::int64_t now);
 
 // What a run's sighting changed: the hosts an earlier run saw and this one did not, now marked
 // gone (their "vmware.gone" label, gone_at), and how many gone ones came back (mark removed).

@@ -174,25 +174,32 @@ bool Store::run_exclusive(std::int64_t key, const std::function<void()>& job) {
     job();
     return true;
   }
-  std::lock_guard lock(exclusive_mutex_);
-  if (!exclusive_db_) exclusive_db_ = open_database(url_, Database::Mode::kReadWrite);
-  exclusive_db_->recover();
-  Database& db = *exclusive_db_;
-  if (db.scalar("SELECT pg_try_advisory_lock(" + std::to_string(key) + ")") == 0) return false;
+  if (exclusive_scalar("SELECT pg_try_advisory_lock(" + std::to_string(key) + ")") == 0) {
+    return false;
+  }
   // Released however the job ends; a collector that dies releases it with its connection.
   struct Unlock {
-    Database& db;
+    Store& store;
     std::int64_t key;
     ~Unlock() {
       try {
-        db.scalar("SELECT pg_advisory_unlock(" + std::to_string(key) + ")");
+        store.exclusive_scalar("SELECT pg_advisory_unlock(" + std::to_string(key) + ")");
       } catch (const StoreError&) {
         // The connection is gone, and the lock with it.
       }
     }
-  } unlock{db, key};
+  } unlock{*this, key};
   job();
   return true;
+}
+
+// The connection is only held for the statement: jobs of different keys (the maintenance, a
+// source's run) run at the same time, each lock held by the one session.
+std::int64_t Store::exclusive_scalar(const std::string& sql) {
+  std::lock_guard lock(exclusive_mutex_);
+  if (!exclusive_db_) exclusive_db_ = open_database(url_, Database::Mode::kReadWrite);
+  exclusive_db_->recover();
+  return exclusive_db_->scalar(sql);
 }
 
 std::uintmax_t Store::bytes_on_disk() {

@@ -42,7 +42,9 @@ class Store {
   // Runs `job` unless another collector on the same PostgreSQL is running the job named `key`
   // (a session advisory lock, tried without waiting, on a connection of its own): background
   // upkeep runs once cluster-wide, not once per collector. Returns whether it ran. SQLite: one
-  // collector per file, so it always runs.
+  // collector per file, so it always runs. The lock is the collector's session's: two threads of
+  // one collector asking for the same key would both run (each caller keeps its own key to one
+  // thread: the maintenance thread, the sources' runner).
   bool run_exclusive(std::int64_t key, const std::function<void()>& job);
 
   const StoreUrl& url() const { return url_; }
@@ -62,6 +64,7 @@ class Store {
     Database* db;
   };
   void open_sqlite_connections();
+  std::int64_t exclusive_scalar(const std::string& sql);
 
   void writer_loop();
   void checkpoint_loop();
@@ -81,7 +84,7 @@ class Store {
   std::condition_variable checkpoint_cv_;  // own condition: a push must always wake the writer
   std::thread checkpointer_;
 
-  std::mutex exclusive_mutex_;
+  std::mutex exclusive_mutex_;              // held for one statement on exclusive_db_ at a time
   std::unique_ptr<Database> exclusive_db_;  // PostgreSQL: holds run_exclusive's locks
 
   std::mutex readers_mutex_;

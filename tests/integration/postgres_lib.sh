@@ -72,7 +72,38 @@ start_postgres() {
   trap 'pg_status=$?; set +e; stop_postgres; (exit $pg_status); cleanup' EXIT
 }
 
+# start_standby: a streaming standby of the running server (pg_basebackup -R, a fast checkpoint
+# rather than waiting minutes for a spread one), its data in
+# $PG_DIR/standby, on its own free port (STANDBY_PORT, STANDBY_PID); stopped with the server.
+STANDBY_PID=""
+start_standby() {
+  STANDBY_PORT="$(free_port)"
+  "${AS_POSTGRES[@]}" "$(pg_bin_dir)/pg_basebackup" -h "$PG_DIR" -p "$PG_PORT" -U sahab \
+    -D "$PG_DIR/standby" -R -X stream -c fast >"$PG_DIR/basebackup.log" 2>&1 ||
+    { cat "$PG_DIR/basebackup.log" >&2; fail "pg_basebackup failed"; }
+  "${AS_POSTGRES[@]}" "$(pg_bin_dir)/postgres" -D "$PG_DIR/standby" -p "$STANDBY_PORT" \
+    -c listen_addresses=127.0.0.1 -c unix_socket_directories="$PG_DIR" -c fsync=off \
+    -c full_page_writes=off >>"$PG_DIR/standby.log" 2>&1 &
+  STANDBY_PID=$!
+  local deadline=$((SECONDS + 30))
+  until "$(pg_bin_dir)/pg_isready" -q -h "$PG_DIR" -p "$STANDBY_PORT"; do
+    kill -0 "$STANDBY_PID" 2>/dev/null || { cat "$PG_DIR/standby.log" >&2; fail "standby did not start"; }
+    (( SECONDS < deadline )) || fail "the standby did not answer in time"
+    sleep 0.1
+  done
+}
+
+# promote_standby: the standby becomes a primary (pg_ctl promote, waiting for it).
+promote_standby() {
+  "${AS_POSTGRES[@]}" "$(pg_bin_dir)/pg_ctl" promote -w -D "$PG_DIR/standby" >>"$PG_DIR/standby.log" 2>&1 ||
+    { tail -20 "$PG_DIR/standby.log" >&2; fail "the standby was not promoted"; }
+}
+
 stop_postgres() {
+  if [[ -n "$STANDBY_PID" ]]; then
+    kill -INT "$STANDBY_PID" 2>/dev/null || true
+    wait "$STANDBY_PID" 2>/dev/null || true
+  fi
   pg_stop_server INT
   [[ -n "$PG_DIR" ]] && rm -rf "$PG_DIR"
   PG_DIR=""

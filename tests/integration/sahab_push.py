@@ -7,8 +7,15 @@
   sahab_push.py load URL CRED HOST_ID FIRST COUNT ACKS_FILE   pushes numbered batches (gzip),
       appending each acknowledged sequence to ACKS_FILE once its 200 arrived; stops at the first
       connection error (the collector was killed) and prints how many were acknowledged.
+  sahab_push.py spool URL CRED HOST_ID FIRST COUNT ACKS_FILE SECONDS   as load, but a batch that
+      is not acknowledged (503, connection refused) is sent again, as the agent's spool replays
+      it, until SECONDS have passed; prints how many were acknowledged.
+  sahab_push.py race HOSTS_FILE COUNT URL...                  every host ("HOST_ID CRED" lines) in
+      its own thread pushes batches 1..COUNT, each batch to every URL at the same instant (an
+      agent's replay reaching another collector), each URL again after a 503 until it answers 200;
+      prints {"stored": replies not marked duplicate, "retried": 503s}.
 """
-import gzip, json, math, sys, time, urllib.request, urllib.error
+import gzip, json, math, sys, threading, time, urllib.request, urllib.error
 
 GAMMA = 1.02
 
@@ -53,6 +60,56 @@ def post(url, body, headers, timeout=10):
         return e.code, e.read()
 
 
+def push_until_stored(url, body, headers, counts, lock):
+    for _ in range(200):
+        status, reply = post(url + "/api/v1/ingest", body, headers, timeout=30)
+        if status == 200:
+            with lock:
+                counts["stored"] += 0 if json.loads(reply)["duplicate"] else 1
+            return
+        if status != 503:
+            sys.exit(f"ingest: HTTP {status} {reply!r}")
+        with lock:
+            counts["retried"] += 1
+        time.sleep(0.05)
+    sys.exit("ingest: still 503 after 200 tries")
+
+
+def race(hosts_file, count, urls):
+    hosts = [line.split() for line in open(hosts_file) if line.strip()]
+    base = int(time.time()) // 3600 * 3600 - 86400
+    counts, lock, failed = {"stored": 0, "retried": 0}, threading.Lock(), []
+
+    def one_host(host_id, cred):
+        headers = {"Authorization": "Bearer " + cred, "Content-Type": "application/json"}
+        for seq in range(1, count + 1):
+            body = json.dumps(document(host_id, seq, base + seq * 60)).encode()
+            barrier = threading.Barrier(len(urls))
+
+            def send(url):
+                barrier.wait()
+                try:
+                    push_until_stored(url, body, headers, counts, lock)
+                except SystemExit as e:
+                    failed.append(str(e))
+            senders = [threading.Thread(target=send, args=(u,)) for u in urls]
+            for t in senders:
+                t.start()
+            for t in senders:
+                t.join()
+            if failed:
+                return
+
+    threads = [threading.Thread(target=one_host, args=(h, c)) for h, c in hosts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failed:
+        sys.exit(failed[0])
+    print(json.dumps(counts))
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "enrol":
@@ -72,18 +129,24 @@ def main(argv):
         inventory = json.load(open(opts["--inventory"])) if "--inventory" in opts else None
         start = int(opts["--start"]) if "--start" in opts else None
         print(json.dumps(document(host_id, seq, start, values, inventory, memory)))
-    elif cmd == "load":
+    elif cmd in ("load", "spool"):
         url, cred, host_id, first, count, acks = argv[2], argv[3], argv[4], int(argv[5]), int(argv[6]), argv[7]
+        give_up = time.time() + (float(argv[8]) if cmd == "spool" else 0)
         base = int(time.time()) // 60 * 60 - 86400
         acked = 0
         with open(acks, "a") as out:
             for seq in range(first, first + count):
                 body = gzip.compress(json.dumps(document(host_id, seq, base + seq * 60)).encode())
-                try:
-                    status, reply = post(url + "/api/v1/ingest", body,
-                                         {"Authorization": "Bearer " + cred, "Content-Encoding": "gzip",
-                                          "Content-Type": "application/json"}, timeout=5)
-                except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                while True:
+                    try:
+                        status, reply = post(url + "/api/v1/ingest", body,
+                                             {"Authorization": "Bearer " + cred, "Content-Encoding": "gzip",
+                                              "Content-Type": "application/json"}, timeout=5)
+                    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                        status, reply = 0, b""
+                    if status in (0, 503) and time.time() < give_up:
+                        time.sleep(0.2)
+                        continue
                     break
                 if status == 200 and json.loads(reply)["acknowledged"] == seq:
                     out.write(f"{seq}\n")
@@ -92,6 +155,8 @@ def main(argv):
                 else:
                     break
         print(acked)
+    elif cmd == "race":
+        race(argv[2], int(argv[3]), argv[4:])
     else:
         sys.exit(__doc__)
 

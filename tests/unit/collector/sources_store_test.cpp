@@ -140,7 +140,9 @@ TEST_CASE("a run's state is recorded, and one interrupted by a stop is failed at
   CHECK(source.run.vms == 2000);
   CHECK(source.run.errors == std::vector<std::string>{"vm-3: no name"});
   CHECK(s.write([&](Database& db) { return start_source_run(db, id, 30); }) == 2);
-  s.write([](Database& db) { fail_interrupted_runs(db, 40); });
+  s.write([&](Database& db) { fail_interrupted_run(db, id + 1, 40); });  // another source's
+  CHECK(s.read([&](Database& db) { return find_source(db, id); })->run.state == "running");
+  s.write([&](Database& db) { fail_interrupted_run(db, id, 40); });
   source = *s.read([&](Database& db) { return find_source(db, id); });
   CHECK(source.run.state == "failed");
   CHECK(source.run.last_success_at == 20);  // the last success stays known

@@ -446,4 +446,8 @@ TEST_CASE("store: an exclusive job runs once while another holder has its lock (
   other->scalar("SELECT pg_advisory_unlock(42)");
   CHECK(store.run_exclusive(42, [&] { ++runs; }));
   CHECK(runs == 3);
+  // Jobs of different keys run at the same time (a source's run during the maintenance): the
+  // locks' connection is not held for a whole job.
+  CHECK(store.run_exclusive(42, [&] { CHECK(store.run_exclusive(43, [&] { ++runs; })); }));
+  CHECK(runs == 4);
 }
