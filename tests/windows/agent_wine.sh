@@ -16,17 +16,11 @@ build="${1:?usage: $0 BUILD_DIR}/windows"
 # The collector the agent pushes to: the native build's (`make test` builds it first).
 COLLECTOR_EXE="${SAHAB_COLLECTOR:-$1/bin/sahab-collector}"
 [[ -x "$COLLECTOR_EXE" ]] || { echo "FAIL: $COLLECTOR_EXE not built" >&2; exit 1; }
-for tool in wine x86_64-w64-mingw32-g++-posix; do
-  command -v "$tool" >/dev/null ||
-    { echo "FAIL: $tool not installed (./scripts/install-deps.sh windows)" >&2; exit 1; }
-done
 command -v promtool >/dev/null || { echo "FAIL: promtool not installed (Debian prometheus)" >&2; exit 1; }
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 [[ -x "$NGINX" ]] || { echo "FAIL: nginx not installed (scripts/packages/test.txt)" >&2; exit 1; }
-{ "$here/../../scripts/build-windows.sh" "$build" &&
-  cmake --build "$build" -j 2 --target sahab-dacl-probe; } >"${TMPDIR:-/tmp}/sahab-build-windows.$$.log" 2>&1 ||
-  { tail -30 "${TMPDIR:-/tmp}/sahab-build-windows.$$.log" >&2; exit 1; }
-rm -f "${TMPDIR:-/tmp}/sahab-build-windows.$$.log"
+source "$here/wine_lib.sh"
+windows_build "$build" sahab-dacl-probe
 source "$here/../integration/lib.sh" "$build/bin"
 source "$here/../integration/collector_lib.sh"
 source "$here/../integration/nginx_conf.sh"

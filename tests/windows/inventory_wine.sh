@@ -11,15 +11,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:?usage: $0 BUILD_DIR}/windows"
-for tool in wine x86_64-w64-mingw32-g++-posix; do
-  command -v "$tool" >/dev/null ||
-    { echo "FAIL: $tool not installed (./scripts/install-deps.sh windows)" >&2; exit 1; }
-done
-log="${TMPDIR:-/tmp}/sahab-build-windows-inventory.$$.log"
-{ "$here/../../scripts/build-windows.sh" "$build" &&
-  cmake --build "$build" -j 2 --target sahab-inventory-probe; } >"$log" 2>&1 ||
-  { tail -30 "$log" >&2; exit 1; }
-rm -f "$log"
+source "$here/wine_lib.sh"
+windows_build "$build" sahab-inventory-probe
 source "$here/../integration/lib.sh" "$build/bin"
 PROBE="$BIN_DIR/sahab-inventory-probe.exe"
 

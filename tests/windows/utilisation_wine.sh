@@ -10,13 +10,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:?usage: $0 BUILD_DIR}/windows"
 COLLECTOR_EXE="${SAHAB_COLLECTOR:-$1/bin/sahab-collector}"
 [[ -x "$COLLECTOR_EXE" ]] || { echo "FAIL: $COLLECTOR_EXE not built" >&2; exit 1; }
-for tool in wine x86_64-w64-mingw32-g++-posix; do
-  command -v "$tool" >/dev/null ||
-    { echo "FAIL: $tool not installed (./scripts/install-deps.sh windows)" >&2; exit 1; }
-done
-log="${TMPDIR:-/tmp}/sahab-build-windows-utilisation.$$.log"
-"$here/../../scripts/build-windows.sh" "$build" >"$log" 2>&1 || { tail -30 "$log" >&2; exit 1; }
-rm -f "$log"
+source "$here/wine_lib.sh"
+windows_build "$build"
 source "$here/../integration/lib.sh" "$build/bin"
 source "$here/../integration/collector_lib.sh"
 COLLECTOR="$COLLECTOR_EXE"
