@@ -5,8 +5,7 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
+#include "unit/collector/vcenter_fixture.h"
 
 using namespace sahab::collector::vsphere;
 
@@ -18,14 +17,6 @@ std::string envelope(const std::string& body, const char* xsi_prefix = "xsi") {
              "xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:") +
          xsi_prefix + "=\"http://www.w3.org/2001/XMLSchema-instance\"><soapenv:Body>" + body +
          "</soapenv:Body></soapenv:Envelope>";
-}
-
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(SAHAB_FIXTURES_DIR) + "/vcenter/" + name);
-  std::stringstream text;
-  text << in.rdbuf();
-  REQUIRE(!text.str().empty());
-  return text.str();
 }
 
 const char* kServiceContent =
@@ -179,7 +170,8 @@ TEST_CASE("refused credentials are a login error, other faults a protocol error"
 }
 
 TEST_CASE("a recorded vcsim inventory reads as its objects and their properties") {
-  const auto page = read_retrieve_page(parse_soap_body(fixture("retrieve-inventory-vcsim.xml")));
+  const auto page = read_retrieve_page(
+      parse_soap_body(sahab::testing::vcenter_fixture("retrieve-inventory-vcsim.xml")));
   CHECK(page.token.empty());
   std::map<std::string, int> types;
   for (const auto& o : page.objects) ++types[o.type];

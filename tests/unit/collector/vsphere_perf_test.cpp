@@ -5,23 +5,13 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "common/timestamp.h"
+#include "unit/collector/vcenter_fixture.h"
 
 using namespace sahab::collector;
 using namespace sahab::collector::vsphere;
 
 namespace {
-
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(SAHAB_FIXTURES_DIR) + "/vcenter/" + name);
-  std::stringstream text;
-  text << in.rdbuf();
-  REQUIRE(!text.str().empty());
-  return text.str();
-}
 
 std::string envelope(const std::string& body) {
   return "<?xml version=\"1.0\"?><soapenv:Envelope "
@@ -49,7 +39,7 @@ std::string entity(const std::string& vm, const std::vector<std::pair<std::strin
 }
 
 std::map<std::string, int> vcsim_keys() {
-  const XmlNode answer = parse_soap_body(fixture("perfcounter-vcsim.xml"));
+  const XmlNode answer = parse_soap_body(sahab::testing::vcenter_fixture("perfcounter-vcsim.xml"));
   const XmlNode* val = answer.find("returnval")->find("objects")->find("propSet")->find("val");
   REQUIRE(val);
   return counter_keys(val);
@@ -153,7 +143,8 @@ TEST_CASE("a querySpec lists its members in the schema's order") {
 
 TEST_CASE("a recorded vcsim QueryPerf answer becomes agent summaries, newest first or not") {
   const auto keys = vcsim_keys();
-  const auto answer = read_perf_answer(parse_soap_body(fixture("queryperf-vcsim-300.xml")), {2, 5});
+  const auto answer = read_perf_answer(
+      parse_soap_body(sahab::testing::vcenter_fixture("queryperf-vcsim-300.xml")), {2, 5});
   REQUIRE(answer.size() == 2);
   CHECK(answer[0].vm == "vm-42");
   CHECK(answer[1].vm == "vm-45");
