@@ -49,9 +49,10 @@ pg_stop_server() {
   PG_PID=""
 }
 
-# psql_admin SQL: runs SQL as the test's superuser over the unix socket.
+# psql_admin SQL: runs SQL as the test's superuser over the unix socket; prints the rows
+# unaligned, columns joined by '|'.
 psql_admin() {
-  psql -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U sahab -d "${PG_DATABASE:-postgres}" \
+  psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U sahab -d "${PG_DATABASE:-postgres}" \
     -c "$1"
 }
 
@@ -91,6 +92,23 @@ start_standby() {
     (( SECONDS < deadline )) || fail "the standby did not answer in time"
     sleep 0.1
   done
+}
+
+# start_synchronous_standby: start_standby, then the primary's commits wait for the standby's
+# flush (synchronous_standby_names = '*'), so that what a collector acknowledged survives the
+# primary; waits until the standby is in sync. FAILOVER_URL is the store URL of collectors that
+# follow the primary: both servers, target_session_attrs=read-write (docs/scale-out.md).
+start_synchronous_standby() {
+  start_standby
+  PG_DATABASE=postgres psql_admin "ALTER SYSTEM SET synchronous_standby_names = '*'"
+  PG_DATABASE=postgres psql_admin "SELECT pg_reload_conf()" >/dev/null
+  local deadline=$((SECONDS + 30))
+  until [[ "$(PG_DATABASE=postgres psql_admin "SELECT sync_state FROM pg_stat_replication")" == sync ]]; do
+    ((SECONDS < deadline)) ||
+      fail "the standby is not synchronous: $(PG_DATABASE=postgres psql_admin "SELECT * FROM pg_stat_replication")"
+    sleep 0.2
+  done
+  FAILOVER_URL="postgresql://sahab:$PG_PASSWORD@127.0.0.1:$PG_PORT,127.0.0.1:$STANDBY_PORT/sahab?target_session_attrs=read-write&connect_timeout=2"
 }
 
 # promote_standby: the standby becomes a primary (pg_ctl promote, waiting for it).
