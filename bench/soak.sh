@@ -143,15 +143,5 @@ for i in 1 2 3; do freeze_real_agent "$out/agent-$i" >>"$out/real_agents.txt"; d
 kill "$sampler"
 stop_collector TERM
 
-# What the store holds, per host: highest sequence, batches stored, summary entries.
-store_query() {
-  local sql="SELECT m.host_id, m.sequence, m.batches, coalesce(sum(b.entries), 0)
-               FROM batch_marks m LEFT JOIN summary_blocks b ON b.host_id = m.host_id
-              GROUP BY m.host_id, m.sequence, m.batches"
-  case "${store[*]}" in
-    --store\ postgresql://*) psql "${store[1]}" -Atq -F ' ' -c "$sql" ;;
-    *) sqlite3 -readonly -separator ' ' "${store[1]#sqlite://}" "$sql" ;;
-  esac
-}
-store_query >"$out/stored.txt"
+stored_per_host "${store[@]}" >"$out/stored.txt"
 python3 "$bench_dir/soak_report.py" "$out"

@@ -40,25 +40,60 @@ wait_real_agent_drained() {
   done
 }
 
+# real_agent_counters DIR: "ACKNOWLEDGED REJECTED DROPPED SPOOLED" from one reading of the agent's
+# /metrics: batches acknowledged, refused for good, dropped by the spool, waiting in it.
+real_agent_counters() {
+  curl -fsS "http://127.0.0.1:$(cat "$1/port")/metrics" | awk '
+    $1 == "sahab_agent_push_acknowledged_total" { v[1] = $2 }
+    $1 == "sahab_agent_push_rejected_total" { v[2] = $2 }
+    $1 == "sahab_agent_spool_dropped_total" { v[3] = $2 }
+    $1 == "sahab_agent_spool_batches" { v[4] = $2 }
+    END { print v[1] + 0, v[2] + 0, v[3] + 0, v[4] + 0 }'
+}
+
 # freeze_real_agent DIR: a consistent reading of the agent, after which it is frozen (SIGSTOP) so
 # that nothing more of it reaches the store; prints "HOST_ID HIGHEST ACKNOWLEDGED REJECTED DROPPED
 # SPOOLED", the line bench/soak_report.py counts: the highest sequence it spooled (its spool's
-# last-sequence file) and its push and spool counters (/metrics). The sequence is read again once
-# it is stopped: the same one with an empty spool means no batch was in flight; otherwise it runs
-# on for a second and is read again (30 tries, then the last reading stands and the count says
-# what is off). A frozen agent ends with SIGKILL, or SIGTERM then SIGCONT.
+# last-sequence file) and its counters. The counters are read twice, each time in one scrape, and
+# the sequence again once it is stopped: the same readings with an empty spool mean no batch was
+# in flight. (Counters read one scrape each could see a batch acknowledged between two of them:
+# out of the spool but not yet counted; the agent also takes a batch out of its spool a moment
+# before it counts it, so one scrape alone can fall in between.) Otherwise it runs on for a second
+# and is read again (30 tries, then the last reading stands and the count says what is off). A
+# frozen agent ends with SIGKILL, or SIGTERM then SIGCONT.
 freeze_real_agent() {
-  local dir="$1" pid before counters
+  local dir="$1" pid before counters again
   pid="$(cat "$dir/pid")"
   for _ in $(seq 30); do
     before="$(cat "$dir/spool/last-sequence")"
-    counters="$(for m in push_acknowledged_total push_rejected_total spool_dropped_total spool_batches; do
-      real_agent_metric "$dir" "sahab_agent_$m"
-    done | tr '\n' ' ')"
+    counters="$(real_agent_counters "$dir")"
+    again="$(real_agent_counters "$dir")"
     kill -STOP "$pid"
-    [[ "$(cat "$dir/spool/last-sequence")" == "$before" && "$(awk '{print $4}' <<<"$counters")" == 0 ]] && break
+    [[ "$(cat "$dir/spool/last-sequence")" == "$before" && "$again" == "$counters" &&
+      "${counters##* }" == 0 ]] && break
     kill -CONT "$pid"
     sleep 1
   done
   echo "$(cat "$dir/root/etc/machine-id") $before $counters"
+}
+
+# stored_per_host --db FILE | --store URL: what the collector's store holds, one line per host:
+# "HOST_ID HIGHEST_SEQUENCE BATCHES SUMMARY_ENTRIES" (the stored.txt bench/soak_report.py counts).
+stored_per_host() {
+  local sql="SELECT m.host_id, m.sequence, m.batches, coalesce(sum(b.entries), 0)
+               FROM batch_marks m LEFT JOIN summary_blocks b ON b.host_id = m.host_id
+              GROUP BY m.host_id, m.sequence, m.batches"
+  case "$*" in
+    --store\ postgresql://*) psql "$2" -Atq -F ' ' -c "$sql" ;;
+    *) sqlite3 -readonly -separator ' ' "${2#sqlite://}" "$sql" ;;
+  esac
+}
+
+# count_fails_on RESULTS FILE SED_SCRIPT: bench/soak_report.py on a copy of a run's RESULTS
+# directory with FILE edited by SED_SCRIPT must find a problem, or the test fails (lib.sh's fail):
+# the proof that a count can fail. The report is left in $WORK/bad.txt.
+SOAK_REPORT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../bench" && pwd)/soak_report.py"
+count_fails_on() {
+  rm -rf "$WORK/bad" && cp -r "$1" "$WORK/bad" && sed -i "$3" "$WORK/bad/$2"
+  ! python3 "$SOAK_REPORT" "$WORK/bad" >"$WORK/bad.txt" || fail "a bad count passed: $2 $3"
 }
