@@ -69,9 +69,17 @@ killed_after=$(acknowledged)
 until_acknowledged $((killed_after + AGENTS * 4)) 30 "nothing acknowledged through B once A was killed"
 grep -q "upstream prematurely closed\|connect() failed\|Connection refused" "$NGINX_DIR/logs/error.log" ||
   fail "nginx never saw A die: $(tail -5 "$NGINX_DIR/logs/error.log")"
+# pushes_through ADDRESSES: pushes acknowledged after nginx tried those collectors ("A:PORT"
+# alone, or "A:PORT, B:PORT" for A failing, then B answering).
+pushes_through() {
+  awk -v tried="$1" '$1 == "/api/v1/ingest" && $2 == 200 {
+    $1 = $2 = ""; sub(/^ +/, ""); if ($0 == tried) n++ } END { print n + 0 }' "$NGINX_DIR/logs/upstream.log"
+}
+A=${URL_A#http://} B=${URL_B#http://}
+(($(pushes_through "$A") > 0)) || fail "A stored no push before it was killed"
 [[ "$(session_user "$LB" "$WORK/vera" --cacert "$LB_CA")" == vera ]] ||
   fail "signed out by A's death: $(cat "$WORK/answer.json")"
-ok "A killed -9 after $killed_after acknowledged batches: the agents push through B, vera still signed in"
+ok "A killed -9 after $killed_after acknowledged batches ($(pushes_through "$A") of them stored by A): the agents push through B ($(pushes_through "$A, $B") pushes A failed went on to B), vera still signed in"
 
 pg_stop_server QUIT # the primary crashes (immediate shutdown)
 crashed_at=$(date +%s.%N)
@@ -118,10 +126,9 @@ stored_per_host --store "$SAHAB_TEST_STORE" >"$RESULTS/stored.txt"
 python3 "$SOAK_REPORT" "$RESULTS" >"$WORK/count.txt" || fail "the count is not exact: $(cat "$WORK/count.txt")"
 read -r _ spooled acked _ dropped _ < <(sed -n "${AGENTS}p" "$RESULTS/real_agents.txt")
 ((dropped > 0)) || fail "the small spool dropped nothing"
-unavailable=$(awk '$7 == "/api/v1/ingest" && $9 == 503' "$NGINX_DIR/logs/access.log" | wc -l)
-bad_gateway=$(awk '$7 == "/api/v1/ingest" && $9 ~ /^50[24]$/' "$NGINX_DIR/logs/access.log" | wc -l)
 cat "$WORK/count.txt"
-echo "nginx: $unavailable pushes answered 503 (store away), $bad_gateway 502 or 504; agents: $retried attempts failed and retried"
+pushes_answered() { grep -c "^/api/v1/ingest $1 " "$NGINX_DIR/logs/upstream.log" || true; }
+echo "nginx: $(pushes_answered 503) pushes answered 503 (store away), $(pushes_answered '50[24]') 502 or 504; agents: $retried attempts failed and retried"
 ok "$(awk '{ n += $3 } END { print n }' "$RESULTS/real_agents.txt") batches acknowledged, each stored once, the highest stored the highest spooled; agent $AGENTS: $spooled spooled, $acked acknowledged, $dropped dropped, exactly the ones missing"
 
 [[ "$(session_user "$LB" "$WORK/vera" --cacert "$LB_CA")" == vera ]] ||

@@ -47,7 +47,8 @@ make_test_tls() {
 # configs/nginx/sahab-collectors-upstream.conf in front of the two collectors at URL_A and URL_B
 # (http://HOST:PORT), its TLS on a free loopback port with a test CA; waits until it answers
 # through them. Sets LB (https://localhost:PORT), LB_CA (the CA's certificate, for curl --cacert
-# and the agent's --collector.ca-file) and NGINX_DIR (logs in NGINX_DIR/logs).
+# and the agent's --collector.ca-file) and NGINX_DIR (logs in NGINX_DIR/logs; upstream.log: per
+# request its path, status and the collectors tried, "A:PORT, B:PORT" when A failed and B answered).
 start_upstream_nginx() {
   command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || fail "nginx is not installed (scripts/packages/test.txt)"
   local nginx tls="$WORK/tls" port deadline
@@ -63,6 +64,8 @@ start_upstream_nginx() {
     "$SAHAB_SOURCE_DIR/configs/nginx/sahab-collectors-upstream.conf" >"$WORK/upstream.conf"
   [[ $(grep -c "server 127.0.0.1:" "$WORK/upstream.conf") == 2 ]] || fail "config substitution"
   write_nginx_conf "$NGINX_DIR" 256 <<CONF
+  log_format sahab_upstream '\$uri \$status \$upstream_addr';
+  access_log $NGINX_DIR/logs/upstream.log sahab_upstream;
   include $WORK/upstream.conf;
 CONF
   "$nginx" -t -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" >"$WORK/nginx-t.log" 2>&1 ||
