@@ -89,11 +89,12 @@ stored_per_host() {
   esac
 }
 
-# count_fails_on RESULTS FILE SED_SCRIPT: bench/soak_report.py on a copy of a run's RESULTS
-# directory with FILE edited by SED_SCRIPT must find a problem, or the test fails (lib.sh's fail):
-# the proof that a count can fail. The report is left in $WORK/bad.txt.
+# count_fails_on RESULTS FILE SED_SCRIPT PROBLEM: bench/soak_report.py on a copy of a run's
+# RESULTS directory with FILE edited by SED_SCRIPT must fail with a line "PROBLEM: …" matching the
+# grep pattern PROBLEM, or the test fails (lib.sh's fail): the proof that a count can fail.
 SOAK_REPORT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../bench" && pwd)/soak_report.py"
 count_fails_on() {
   rm -rf "$WORK/bad" && cp -r "$1" "$WORK/bad" && sed -i "$3" "$WORK/bad/$2"
   ! python3 "$SOAK_REPORT" "$WORK/bad" >"$WORK/bad.txt" || fail "a bad count passed: $2 $3"
+  grep -q "PROBLEM: $4" "$WORK/bad.txt" || fail "$2 $3: no problem like '$4': $(cat "$WORK/bad.txt")"
 }
