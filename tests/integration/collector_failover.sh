@@ -9,7 +9,6 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres_lib.sh"
 start_postgres
 start_synchronous_standby
-export SAHAB_TEST_STORE="$FAILOVER_URL"
 source "$(dirname "$0")/collector_lib.sh"
 
 FLAGS=(--ingest.burst 100000 --ingest.rate-per-agent 100000)

@@ -14,7 +14,6 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres_lib.sh"
 start_postgres
 start_synchronous_standby
-export SAHAB_TEST_STORE="$FAILOVER_URL"
 source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/nginx_conf.sh"
 source "$(dirname "$0")/real_agents_lib.sh"

@@ -96,8 +96,9 @@ start_standby() {
 
 # start_synchronous_standby: start_standby, then the primary's commits wait for the standby's
 # flush (synchronous_standby_names = '*'), so that what a collector acknowledged survives the
-# primary; waits until the standby is in sync. FAILOVER_URL is the store URL of collectors that
-# follow the primary: both servers, target_session_attrs=read-write (docs/scale-out.md).
+# primary; waits until the standby is in sync. The collectors' store (collector_lib.sh's
+# SAHAB_TEST_STORE) is then the URL that follows the primary: both servers,
+# target_session_attrs=read-write (docs/scale-out.md).
 start_synchronous_standby() {
   start_standby
   PG_DATABASE=postgres psql_admin "ALTER SYSTEM SET synchronous_standby_names = '*'"
@@ -108,7 +109,7 @@ start_synchronous_standby() {
       fail "the standby is not synchronous: $(PG_DATABASE=postgres psql_admin "SELECT * FROM pg_stat_replication")"
     sleep 0.2
   done
-  FAILOVER_URL="postgresql://sahab:$PG_PASSWORD@127.0.0.1:$PG_PORT,127.0.0.1:$STANDBY_PORT/sahab?target_session_attrs=read-write&connect_timeout=2"
+  export SAHAB_TEST_STORE="postgresql://sahab:$PG_PASSWORD@127.0.0.1:$PG_PORT,127.0.0.1:$STANDBY_PORT/sahab?target_session_attrs=read-write&connect_timeout=2"
 }
 
 # promote_standby: the standby becomes a primary (pg_ctl promote, waiting for it).
