@@ -101,12 +101,12 @@ start_standby() {
 # target_session_attrs=read-write (docs/scale-out.md).
 start_synchronous_standby() {
   start_standby
-  PG_DATABASE=postgres psql_admin "ALTER SYSTEM SET synchronous_standby_names = '*'"
-  PG_DATABASE=postgres psql_admin "SELECT pg_reload_conf()" >/dev/null
+  psql_admin "ALTER SYSTEM SET synchronous_standby_names = '*'"
+  psql_admin "SELECT pg_reload_conf()" >/dev/null
   local deadline=$((SECONDS + 30))
-  until [[ "$(PG_DATABASE=postgres psql_admin "SELECT sync_state FROM pg_stat_replication")" == sync ]]; do
+  until [[ "$(psql_admin "SELECT sync_state FROM pg_stat_replication")" == sync ]]; do
     ((SECONDS < deadline)) ||
-      fail "the standby is not synchronous: $(PG_DATABASE=postgres psql_admin "SELECT * FROM pg_stat_replication")"
+      fail "the standby is not synchronous: $(psql_admin "SELECT * FROM pg_stat_replication")"
     sleep 0.2
   done
   export SAHAB_TEST_STORE="postgresql://sahab:$PG_PASSWORD@127.0.0.1:$PG_PORT,127.0.0.1:$STANDBY_PORT/sahab?target_session_attrs=read-write&connect_timeout=2"
