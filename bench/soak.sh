@@ -26,6 +26,7 @@ kills="${KILLS:-4}" stop_seconds="${STOP_SECONDS:-180}" real_interval="${REAL_IN
 real_spool="${REAL_SPOOL:-24KiB}"
 read -r -a store <<<"${STORE:---db $out/soak.db}"
 bench_dir="$(cd "$(dirname "$0")" && pwd)"
+source "$bench_dir/../tests/integration/real_agents_lib.sh"
 pids=()
 cleanup() {
   local pid
@@ -89,22 +90,14 @@ sample &
 sampler=$!
 pids+=("$sampler")
 
-# The real agents: an identity each (a machine-id under their own --path.rootfs).
+# The real agents: an identity each (real_agents_lib.sh).
 for i in 1 2 3; do
-  dir="$out/agent-$i"
-  mkdir -p "$dir/root/etc"
-  printf 'soa%029d\n' "$i" >"$dir/root/etc/machine-id"
   extra=()
   ((i == 3)) && extra=(--spool.max-bytes "$real_spool")
-  aport="$(free_port)"
-  echo "$aport" >"$dir/port"
-  "$build/bin/sahab-agent" --web.listen-address "127.0.0.1:$aport" --collector.url "$url" \
-    --path.rootfs "$dir/root" --enrolment-token-file "$out/enrol" --state.dir "$dir/state" \
-    --spool.dir "$dir/spool" --sample.interval 1s --report.interval "$real_interval" \
-    --collector.timeout 10s --label soak=real "${extra[@]}" 2>"$dir/agent.log" &
-  pids+=($!)
-  echo $! >"$dir/pid"
-  wait_http "http://127.0.0.1:$aport/healthz" 30
+  start_real_agent "$build/bin/sahab-agent" "$out/agent-$i" "$(printf 'soa%029d' "$i")" "$url" \
+    "$out/enrol" --sample.interval 1s --report.interval "$real_interval" --collector.timeout 10s \
+    --label soak=real "${extra[@]}"
+  pids+=("$REAL_AGENT_PID")
 done
 log "3 real agents started"
 
@@ -141,47 +134,14 @@ done
 
 wait "$generator" && generator_status=0 || generator_status=$?
 log "generator finished (status $generator_status): $(tr -d ' \n' <"$out/generator.json")"
-# The real agents empty their spools, then say what they did.
-agent_metric() {  # agent_metric N NAME
-  curl -fsS "http://127.0.0.1:$(cat "$out/agent-$1/port")/metrics" | awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }'
-}
+# The real agents empty their spools, then say what they did, each frozen once read so that
+# nothing reaches the store after it.
 for i in 1 2 3; do
-  deadline=$((SECONDS + 120))
-  until (($(agent_metric "$i" sahab_agent_spool_batches) == 0)); do
-    ((SECONDS < deadline)) || { log "agent $i: spool not drained"; break; }
-    sleep 1
-  done
+  wait_real_agent_drained "$out/agent-$i" 120 || log "agent $i: spool not drained"
 done
-# A consistent reading of each real agent, then it is frozen (SIGSTOP) so that nothing reaches
-# the store after it: the highest sequence it spooled (its spool's last-sequence file), its push
-# and spool counters (GET /metrics), and the same sequence again once stopped; an empty spool
-# means no batch was in flight.
-for i in 1 2 3; do
-  dir="$out/agent-$i"
-  for _ in $(seq 30); do
-    before="$(cat "$dir/spool/last-sequence")"
-    counters="$(for m in push_acknowledged_total push_rejected_total spool_dropped_total spool_batches; do
-      agent_metric "$i" "sahab_agent_$m"
-    done | tr '\n' ' ')"
-    kill -STOP "$(cat "$dir/pid")"
-    [[ "$(cat "$dir/spool/last-sequence")" == "$before" && "$(awk '{print $4}' <<<"$counters")" == 0 ]] && break
-    kill -CONT "$(cat "$dir/pid")"
-    sleep 1
-  done
-  echo "soa$(printf '%029d' "$i") $before $counters" >>"$out/real_agents.txt"
-done
+for i in 1 2 3; do freeze_real_agent "$out/agent-$i" >>"$out/real_agents.txt"; done
 kill "$sampler"
 stop_collector TERM
 
-# What the store holds, per host: highest sequence, batches stored, summary entries.
-store_query() {
-  local sql="SELECT m.host_id, m.sequence, m.batches, coalesce(sum(b.entries), 0)
-               FROM batch_marks m LEFT JOIN summary_blocks b ON b.host_id = m.host_id
-              GROUP BY m.host_id, m.sequence, m.batches"
-  case "${store[*]}" in
-    --store\ postgresql://*) psql "${store[1]}" -Atq -F ' ' -c "$sql" ;;
-    *) sqlite3 -readonly -separator ' ' "${store[1]#sqlite://}" "$sql" ;;
-  esac
-}
-store_query >"$out/stored.txt"
+stored_per_host "${store[@]}" >"$out/stored.txt"
 python3 "$bench_dir/soak_report.py" "$out"

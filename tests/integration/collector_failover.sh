@@ -8,17 +8,8 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres_lib.sh"
 start_postgres
-start_standby
-# Commits wait for the standby's flush: what a collector acknowledged survives the primary.
-PG_DATABASE=postgres psql_admin "ALTER SYSTEM SET synchronous_standby_names = '*'"
-PG_DATABASE=postgres psql_admin "SELECT pg_reload_conf()" >/dev/null
-export SAHAB_TEST_STORE="postgresql://sahab:$PG_PASSWORD@127.0.0.1:$PG_PORT,127.0.0.1:$STANDBY_PORT/sahab?target_session_attrs=read-write&connect_timeout=2"
+start_synchronous_standby
 source "$(dirname "$0")/collector_lib.sh"
-deadline=$((SECONDS + 30))
-until [[ "$(sql "SELECT sync_state FROM pg_stat_replication")" == sync ]]; do
-  ((SECONDS < deadline)) || fail "the standby is not synchronous: $(sql "SELECT * FROM pg_stat_replication")"
-  sleep 0.2
-done
 
 FLAGS=(--ingest.burst 100000 --ingest.rate-per-agent 100000)
 start_collector "${FLAGS[@]}"

@@ -79,6 +79,19 @@ login() {
   curl -fsS -c "$3" -H 'Content-Type: application/json' \
     -d "{\"user\":\"$1\",\"password\":\"$2\"}" "$URL/api/v1/login" | json 'd["csrf_token"]'
 }
+# session_user BASE JAR [CURL ARGS...]: whom the session cookie in JAR (login's) signs in at BASE
+# (GET /api/v1/session; the answer left in $WORK/answer.json), empty when not signed in there.
+# The cookie goes as the browser sends it to the site's name: the jar holds it for the address
+# the user signed in at.
+session_user() {
+  local base="$1" jar="$2" cookie
+  shift 2
+  cookie=$(awk -F'\t' 'NF >= 7 { print $6 "=" $7 }' "$jar")
+  [[ -n $cookie ]] || fail "no session cookie: $(cat "$jar")"
+  [[ "$(curl -s -o "$WORK/answer.json" -w '%{http_code}' -H "Cookie: $cookie" "$@" "$base/api/v1/session")" == 200 ]] ||
+    return 0
+  json 'd.get("user", "")' <"$WORK/answer.json"
+}
 # as USER METHOD PATH [BODY]: USER's request (cookie jar $WORK/USER, CSRF token in the variable
 # named USER); prints the HTTP status, leaves the answer in $WORK/answer.json.
 as() {

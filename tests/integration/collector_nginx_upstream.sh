@@ -10,8 +10,6 @@ start_postgres
 export SAHAB_TEST_STORE="$PG_URL"
 source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/nginx_conf.sh"
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || fail "nginx is not installed (scripts/packages/test.txt)"
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 vera_hash="$(echo 'vera-password-1' | "$COLLECTOR" hash-password)"
 start_collector --http.trusted-proxy 127.0.0.1 --ui.user "vera:admin:$vera_hash" --ingest.burst 100000 --ingest.rate-per-agent 100000
@@ -20,27 +18,8 @@ mv "$WORK/collector.log" "$WORK/collector-a.log"
 start_collector --http.trusted-proxy 127.0.0.1 --ui.user "vera:admin:$vera_hash" --ingest.burst 100000 --ingest.rate-per-agent 100000
 URL_B=$URL
 
-tls="$WORK/tls"
-make_test_tls "$tls"
-tls_port=$(free_port)
-# The shipped file with this test's port, certificate and the two collectors as its upstream.
-sed -e "s|listen 443 ssl;|listen 127.0.0.1:$tls_port ssl;|" \
-    -e "s|/etc/sahab-collector/tls/|$tls/|g" \
-    -e "s|server 10.0.0.11:9410 |server ${URL_A#http://} |" \
-    -e "s|server 10.0.0.12:9410 |server ${URL_B#http://} |" \
-    "$SAHAB_SOURCE_DIR/configs/nginx/sahab-collectors-upstream.conf" >"$WORK/upstream.conf"
-[[ $(grep -c "server 127.0.0.1:" "$WORK/upstream.conf") == 2 ]] || fail "config substitution"
-write_nginx_conf "$WORK/nginx" 256 <<CONF
-  include $WORK/upstream.conf;
-CONF
-"$NGINX" -t -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx-t.log" 2>&1 || fail "nginx -t: $(cat "$WORK/nginx-t.log")"
-start nginx "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
-LB="https://localhost:$tls_port"
-export SSL_CERT_FILE="$tls/ca.crt"  # sahab_push.py (urllib) trusts the test CA
-deadline=$((SECONDS + 15))
-until curl -fsS --cacert "$tls/ca.crt" -o /dev/null "$LB/healthz" 2>/dev/null; do
-  ((SECONDS < deadline)) || fail "nginx did not answer"; sleep 0.2
-done
+start_upstream_nginx "$URL_A" "$URL_B"
+export SSL_CERT_FILE="$LB_CA"  # sahab_push.py (urllib) trusts the test CA
 
 URL=$URL_A
 vera=$(login vera vera-password-1 "$WORK/vera")  # through A, which is about to die
@@ -69,15 +48,11 @@ for i in $(seq 1 "$HOSTS"); do
   [[ "$(sql "SELECT CAST(sum(entries) AS BIGINT) FROM summary_blocks WHERE host_id = 'lb-$i'")" == $((2 * BATCHES)) ]] ||
     fail "lb-$i: summary entries $(sql "SELECT sum(entries) FROM summary_blocks WHERE host_id = 'lb-$i'")"
 done
-grep -q "upstream prematurely closed\|connect() failed\|Connection refused" "$WORK/nginx/logs/error.log" ||
-  fail "nginx never saw A die: $(tail -5 "$WORK/nginx/logs/error.log")"
+grep -q "upstream prematurely closed\|connect() failed\|Connection refused" "$NGINX_DIR/logs/error.log" ||
+  fail "nginx never saw A die: $(tail -5 "$NGINX_DIR/logs/error.log")"
 ok "A killed -9 under load: $((HOSTS * BATCHES)) batches acknowledged through nginx, each stored once, every summary kept"
 
-# The browser's cookie, as it would send it to the site's name (the jar holds it for A's address).
-cookie=$(awk -F'\t' 'NF >= 7 { print $6 "=" $7 }' "$WORK/vera")
-[[ -n $cookie ]] || fail "no session cookie: $(cat "$WORK/vera")"
-status=$(curl -s --cacert "$tls/ca.crt" -o "$WORK/answer.json" -w '%{http_code}' -H "Cookie: $cookie" "$LB/api/v1/session")
-[[ $status == 200 && "$(json 'd["user"]' <"$WORK/answer.json")" == vera ]] ||
+[[ "$(session_user "$LB" "$WORK/vera" --cacert "$LB_CA")" == vera ]] ||
   fail "signed out by A's death: $(cat "$WORK/answer.json")"
 ok "signed in through A, still signed in through nginx once A is dead"
 echo "$passed passed, 0 failed"

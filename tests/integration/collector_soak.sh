@@ -5,6 +5,7 @@
 # missing. Then the count is shown to fail on a store that lost one batch, one that holds a batch
 # twice, and a real agent whose drops do not match.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/real_agents_lib.sh"
 SOAK="$SAHAB_SOURCE_DIR/bench"
 DURATION=45 AGENTS=200 INTERVAL=5 KILLS=1 STOP_SECONDS=12 REAL_INTERVAL=500ms REAL_SPOOL=4KiB \
   "$SOAK/soak.sh" "$BIN_DIR/.." "$WORK/soak" >"$WORK/soak.txt" 2>"$WORK/soak.log" ||
@@ -20,15 +21,11 @@ ok "soak: $(grep '^simulated' "$WORK/soak.txt"); real agent 3: $spooled spooled,
 
 # The count can fail: one batch fewer stored for a simulated agent, one more (a twin), and a real
 # agent's drops off by one.
-recount() {  # recount FILE SED-SCRIPT: the report on a copy of OUT_DIR with FILE edited
-  rm -rf "$WORK/bad" && cp -r "$WORK/soak" "$WORK/bad" && sed -i "$2" "$WORK/bad/$1"
-  ! python3 "$SOAK/soak_report.py" "$WORK/bad" >"$WORK/bad.txt" || fail "a bad count passed: $1 $2"
-}
-recount stored.txt '/^soak-7 /s/^\(soak-7 [0-9]*\) \([0-9]*\)/echo "\1 $((\2 - 1))"/e'
-grep -q "PROBLEM: soak-7: [0-9]* acknowledged, [0-9]* stored" "$WORK/bad.txt" || fail "a lost batch not named"
-recount stored.txt '/^soak-8 /s/^\(soak-8 [0-9]* [0-9]*\) \([0-9]*\)/echo "\1 $((\2 + 10))"/e'
-grep -q "PROBLEM: soak-8: .* summary entries" "$WORK/bad.txt" || fail "a twin not named"
-recount real_agents.txt '3s/^\(\S* \S* \S* \S*\) \(\S*\)/echo "\1 $((\2 + 1))"/e'
-grep -q "PROBLEM: soa0*3: .*dropped" "$WORK/bad.txt" || fail "a drop miscounted not named"
+count_fails_on "$WORK/soak" stored.txt '/^soak-7 /s/^\(soak-7 [0-9]*\) \([0-9]*\)/echo "\1 $((\2 - 1))"/e' \
+  "soak-7: [0-9]* acknowledged, [0-9]* stored"
+count_fails_on "$WORK/soak" stored.txt '/^soak-8 /s/^\(soak-8 [0-9]* [0-9]*\) \([0-9]*\)/echo "\1 $((\2 + 10))"/e' \
+  "soak-8: .* summary entries"
+count_fails_on "$WORK/soak" real_agents.txt '3s/^\(\S* \S* \S* \S*\) \(\S*\)/echo "\1 $((\2 + 1))"/e' \
+  "soa0*3: .*dropped"
 ok "the count fails on a lost batch, a twin and a miscounted drop"
 echo "$passed passed, 0 failed"

@@ -11,7 +11,9 @@ PIDS=()
 
 cleanup() {
   local status=$?
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # SIGCONT after the SIGTERM: a process the test froze (SIGSTOP) ends too, rather than leaving
+  # the wait below hanging.
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [[ $status -ne 0 ]]; then
     echo "--- logs kept in $WORK" >&2

@@ -42,3 +42,40 @@ make_test_tls() {
   openssl x509 -req -in "$tls/collector.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
     -days 2 -extfile "$tls/san.ext" -out "$tls/collector.crt" 2>/dev/null
 }
+
+# start_upstream_nginx URL_A URL_B: nginx (lib.sh's start) with the shipped
+# configs/nginx/sahab-collectors-upstream.conf in front of the two collectors at URL_A and URL_B
+# (http://HOST:PORT), its TLS on a free loopback port with a test CA; waits until it answers
+# through them. Sets LB (https://localhost:PORT), LB_CA (the CA's certificate, for curl --cacert
+# and the agent's --collector.ca-file) and NGINX_DIR (logs in NGINX_DIR/logs; upstream.log: per
+# request its path, status and the collectors tried, "A:PORT, B:PORT" when A failed and B answered).
+start_upstream_nginx() {
+  command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || fail "nginx is not installed (scripts/packages/test.txt)"
+  local nginx tls="$WORK/tls" port deadline
+  nginx="$(command -v nginx || echo /usr/sbin/nginx)"
+  NGINX_DIR="$WORK/nginx"
+  make_test_tls "$tls"
+  port=$(free_port)
+  # The shipped file with this run's port, certificate and the two collectors as its upstream.
+  sed -e "s|listen 443 ssl;|listen 127.0.0.1:$port ssl;|" \
+    -e "s|/etc/sahab-collector/tls/|$tls/|g" \
+    -e "s|server 10.0.0.11:9410 |server ${1#http://} |" \
+    -e "s|server 10.0.0.12:9410 |server ${2#http://} |" \
+    "$SAHAB_SOURCE_DIR/configs/nginx/sahab-collectors-upstream.conf" >"$WORK/upstream.conf"
+  [[ $(grep -c "server 127.0.0.1:" "$WORK/upstream.conf") == 2 ]] || fail "config substitution"
+  write_nginx_conf "$NGINX_DIR" 256 <<CONF
+  log_format sahab_upstream '\$uri \$status \$upstream_addr';
+  access_log $NGINX_DIR/logs/upstream.log sahab_upstream;
+  include $WORK/upstream.conf;
+CONF
+  "$nginx" -t -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" >"$WORK/nginx-t.log" 2>&1 ||
+    fail "nginx -t: $(cat "$WORK/nginx-t.log")"
+  start nginx "$nginx" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf"
+  LB="https://localhost:$port"
+  LB_CA="$tls/ca.crt"
+  deadline=$((SECONDS + 15))
+  until curl -fsS --cacert "$LB_CA" -o /dev/null "$LB/healthz" 2>/dev/null; do
+    ((SECONDS < deadline)) || fail "nginx did not answer"
+    sleep 0.2
+  done
+}

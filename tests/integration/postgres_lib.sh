@@ -49,9 +49,10 @@ pg_stop_server() {
   PG_PID=""
 }
 
-# psql_admin SQL: runs SQL as the test's superuser over the unix socket.
+# psql_admin SQL: runs SQL as the test's superuser over the unix socket; prints the rows
+# unaligned, columns joined by '|'.
 psql_admin() {
-  psql -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U sahab -d "${PG_DATABASE:-postgres}" \
+  psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U sahab -d "${PG_DATABASE:-postgres}" \
     -c "$1"
 }
 
@@ -91,6 +92,24 @@ start_standby() {
     (( SECONDS < deadline )) || fail "the standby did not answer in time"
     sleep 0.1
   done
+}
+
+# start_synchronous_standby: start_standby, then the primary's commits wait for the standby's
+# flush (synchronous_standby_names = '*'), so that what a collector acknowledged survives the
+# primary; waits until the standby is in sync. The collectors' store (collector_lib.sh's
+# SAHAB_TEST_STORE) is then the URL that follows the primary: both servers,
+# target_session_attrs=read-write (docs/scale-out.md).
+start_synchronous_standby() {
+  start_standby
+  psql_admin "ALTER SYSTEM SET synchronous_standby_names = '*'"
+  psql_admin "SELECT pg_reload_conf()" >/dev/null
+  local deadline=$((SECONDS + 30))
+  until [[ "$(psql_admin "SELECT sync_state FROM pg_stat_replication")" == sync ]]; do
+    ((SECONDS < deadline)) ||
+      fail "the standby is not synchronous: $(psql_admin "SELECT * FROM pg_stat_replication")"
+    sleep 0.2
+  done
+  export SAHAB_TEST_STORE="postgresql://sahab:$PG_PASSWORD@127.0.0.1:$PG_PORT,127.0.0.1:$STANDBY_PORT/sahab?target_session_attrs=read-write&connect_timeout=2"
 }
 
 # promote_standby: the standby becomes a primary (pg_ctl promote, waiting for it).
