@@ -31,19 +31,26 @@ struct Merged {
   }
 };
 
-// Rebuilds (host, day)'s rollups from its raw summaries. Days already past the raw retention
-// (late data from a long-spooled agent) are merged into the existing rollup and the raw rows
-// deleted, since the rest of that day's raw rows are gone. Returns how many raw entries it
-// deleted.
+// Rebuilds (host, day)'s rollups from its raw summaries and packs those into one block for the
+// day (pack_day). Days already past the raw retention (late data from a long-spooled agent) are
+// merged into the existing rollup and the raw rows deleted, since the rest of that day's raw rows
+// are gone. Returns how many raw entries it deleted.
 std::int64_t roll_up(Database& db, const std::string& host, std::int64_t day,
                      std::int64_t raw_from) {
+  lock_host(db, host);  // an agent's late summary must not land in an hour block being packed
   const bool past_retention = day < raw_from;
   std::map<std::string, Merged> by_metric;
   const auto add = [&by_metric](std::int64_t, std::vector<SummaryEntry>& entries) {
     for (const auto& e : entries) by_metric[e.metric].add(e);
   };
   if (past_retention) for_each_block(db, BlockTable::kRollups, host, day, day + 1, add);
-  for_each_block(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay, add);
+  std::vector<SummaryEntry> raw;
+  for_each_block(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay,
+                 [&](std::int64_t start, std::vector<SummaryEntry>& entries) {
+                   add(start, entries);
+                   raw.insert(raw.end(), std::make_move_iterator(entries.begin()),
+                              std::make_move_iterator(entries.end()));
+                 });
   std::vector<SummaryEntry> rollup;
   for (const auto& [metric, m] : by_metric) {
     const double mean = m.count > 0 ? m.sum / static_cast<double>(m.count) : 0.0;
@@ -51,9 +58,12 @@ std::int64_t roll_up(Database& db, const std::string& host, std::int64_t day,
         {metric, day, day + kSecondsPerDay, m.summaries, m.count, mean, m.max, m.sketch});
   }
   if (!rollup.empty()) write_block(db, BlockTable::kRollups, host, day, rollup);
-  const std::int64_t deleted =
-      past_retention ? delete_blocks(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay)
-                     : 0;
+  std::int64_t deleted = 0;
+  if (past_retention) {
+    deleted = delete_blocks(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay);
+  } else if (!raw.empty()) {
+    pack_day(db, host, day, raw);
+  }
   db.cached("DELETE FROM rollup_pending WHERE host_id = ? AND day = ?").with(host, day).run();
   return deleted;
 }
