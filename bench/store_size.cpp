@@ -10,13 +10,16 @@
 // host costs per day at full resolution and in rollups. `--keep DIR` leaves a copy of the full
 // database there, for sqlite3_analyzer or dbstat. `--store postgresql://…` measures on that
 // (empty) PostgreSQL database instead of a temporary SQLite file: VACUUM FULL, then
-// pg_database_size; its tables are emptied as the run goes, not dropped.
+// pg_total_relation_size of the two utilisation tables (with their TOAST tables and indexes);
+// its tables are emptied as the run goes, not dropped. It also reports the user CPU the write
+// path took per push and the maintenance run's (rollups, packing into day blocks) per host.
 //
 // Profiles: `server` follows a plausible server (a daily CPU curve with noise, memory and
 // filesystem drifting slowly, no swap, mostly idle disks, steady network); `uniform` draws every
 // sample uniformly at random (the load generator's data, bench/ingest_load.cpp), the worst case
 // for any encoding.
 #include <stdlib.h>  // mkdtemp
+#include <sys/resource.h>
 
 #include <cmath>
 #include <cstdio>
@@ -39,6 +42,7 @@ using namespace sahab;
 using namespace sahab::collector;
 
 constexpr int kSamplesPerSummary = 4;
+constexpr double kPushesPerDay = 1'440;
 constexpr std::int64_t kDay = 20'000 * kSecondsPerDay;  // 2024-10-04, any day will do
 
 struct Options {
@@ -98,11 +102,20 @@ Summary summary_of(std::int64_t start, int host, std::mt19937_64& rng, bool unif
   return summary;
 }
 
+double user_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec) / 1e6;
+}
+
 std::uintmax_t vacuumed_size(const StoreUrl& url) {
   if (url.kind == StoreKind::kPostgresql) {
     const auto db = open_database(url, Database::Mode::kReadWrite);
     db->exec("VACUUM FULL");
-    return static_cast<std::uintmax_t>(db->scalar("SELECT pg_database_size(current_database())"));
+    return static_cast<std::uintmax_t>(
+        db->scalar("SELECT pg_total_relation_size('summary_blocks') + "
+                   "pg_total_relation_size('rollup_blocks')"));
   }
   {
     SqliteDatabase db(url.file, Database::Mode::kReadWrite);
@@ -147,8 +160,10 @@ int main(int argc, char** argv) {
   const auto path = dir / "store.db";
   const StoreUrl url = o.store.value_or(StoreUrl(path));
   std::mt19937_64 rng(1);
+  double write_cpu = 0, maintenance_cpu = 0;
   {
     Store store(url, 1);
+    const double writes_began = user_cpu_seconds();
     for (int h = 0; h < o.hosts; ++h) {
       const std::string id = "bench-" + std::to_string(h);
       store.write([&](Database& db) { enrol_agent(db, id, id, "sha-" + id, "127.0.0.1", kDay); });
@@ -161,7 +176,10 @@ int main(int argc, char** argv) {
         store.write([&](Database& db) { store_batch(db, batch, "127.0.0.1", start + 60); });
       }
     }
+    const double maintenance_began = user_cpu_seconds();
+    write_cpu = maintenance_began - writes_began;
     run_maintenance(store, RetentionPolicy{}, kDay + kSecondsPerDay + 3'600);
+    maintenance_cpu = user_cpu_seconds() - maintenance_began;
   }
   const auto full = vacuumed_size(url);
   if (!o.keep.empty() && !o.store) std::filesystem::copy_file(path, o.keep / "store.db");
@@ -173,10 +191,12 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"store\": \"%s\", \"profile\": \"%s\", \"hosts\": %d, \"db_bytes\": %ju, "
       "\"raw_bytes_per_host_per_day\": %.0f, \"rollup_bytes_per_host_per_day\": %.0f, "
-      "\"bytes_per_host_per_day\": %.0f}\n",
+      "\"bytes_per_host_per_day\": %.0f, \"write_user_us_per_push\": %.0f, "
+      "\"maintenance_user_ms_per_host\": %.1f}\n",
       o.store ? "postgresql" : "sqlite", o.uniform ? "uniform" : "server", o.hosts, full,
       static_cast<double>(full - rollups_only) / hosts,
       static_cast<double>(rollups_only - neither) / hosts,
-      static_cast<double>(full - neither) / hosts);
+      static_cast<double>(full - neither) / hosts, write_cpu * 1e6 / (hosts * kPushesPerDay),
+      maintenance_cpu * 1e3 / hosts);
   std::filesystem::remove_all(dir);
 }

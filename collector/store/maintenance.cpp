@@ -45,11 +45,13 @@ std::int64_t roll_up(Database& db, const std::string& host, std::int64_t day,
   };
   if (past_retention) for_each_block(db, BlockTable::kRollups, host, day, day + 1, add);
   std::vector<SummaryEntry> raw;
+  std::int64_t raw_blocks = 0;
   for_each_block(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay,
                  [&](std::int64_t start, std::vector<SummaryEntry>& entries) {
                    add(start, entries);
                    raw.insert(raw.end(), std::make_move_iterator(entries.begin()),
                               std::make_move_iterator(entries.end()));
+                   ++raw_blocks;
                  });
   std::vector<SummaryEntry> rollup;
   for (const auto& [metric, m] : by_metric) {
@@ -62,7 +64,7 @@ std::int64_t roll_up(Database& db, const std::string& host, std::int64_t day,
   if (past_retention) {
     deleted = delete_blocks(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay);
   } else if (!raw.empty()) {
-    pack_day(db, host, day, raw);
+    pack_day(db, host, day, raw, raw_blocks);
   }
   db.cached("DELETE FROM rollup_pending WHERE host_id = ? AND day = ?").with(host, day).run();
   return deleted;

@@ -40,9 +40,11 @@ void put_entries(Database& db, BlockTable table, const std::string& host,
                  const std::vector<SummaryEntry>& entries);
 
 // Replaces the raw summary blocks of `host` in the day starting at `day` with one block of
-// `entries` (the day's entries, as read from them) covering the whole day.
+// `entries` (the day's entries, as read from `blocks_read` of them) covering the whole day. When
+// some of the day's blocks could not be read, it leaves them all as they are (a damaged block is
+// kept for a person to look at, not dropped by upkeep).
 void pack_day(Database& db, const std::string& host, std::int64_t day,
-              const std::vector<SummaryEntry>& entries);
+              const std::vector<SummaryEntry>& entries, std::int64_t blocks_read);
 
 // Deletes the blocks of `host` starting in [from, to); returns the entries they held.
 std::int64_t delete_blocks(Database& db, BlockTable table, const std::string& host,
