@@ -10,8 +10,9 @@
 // host costs per day at full resolution and in rollups. `--keep DIR` leaves a copy of the full
 // database there, for sqlite3_analyzer or dbstat. `--store postgresql://…` measures on that
 // (empty) PostgreSQL database instead of a temporary SQLite file: VACUUM FULL, then
-// pg_total_relation_size of the two utilisation tables (with their TOAST tables and indexes);
-// its tables are emptied as the run goes, not dropped. It also reports the user CPU the write
+// pg_total_relation_size of the two utilisation tables (with their TOAST tables and indexes),
+// and pg_database_size beside it (as measured before); its tables are emptied as the run goes,
+// not dropped. It also reports the user CPU the write
 // path took per push and the maintenance run's (rollups, packing into day blocks) per host.
 //
 // Profiles: `server` follows a plausible server (a daily CPU curve with noise, memory and
@@ -109,20 +110,28 @@ double user_cpu_seconds() {
          static_cast<double>(usage.ru_utime.tv_usec) / 1e6;
 }
 
-std::uintmax_t vacuumed_size(const StoreUrl& url) {
+// What one measurement reads: the utilisation tables (on SQLite, the whole file, as before) and
+// the whole database, after VACUUM.
+struct Sizes {
+  std::uintmax_t tables = 0, database = 0;
+};
+
+Sizes vacuumed_size(const StoreUrl& url) {
   if (url.kind == StoreKind::kPostgresql) {
     const auto db = open_database(url, Database::Mode::kReadWrite);
     db->exec("VACUUM FULL");
-    return static_cast<std::uintmax_t>(
-        db->scalar("SELECT pg_total_relation_size('summary_blocks') + "
-                   "pg_total_relation_size('rollup_blocks')"));
+    return {
+        static_cast<std::uintmax_t>(db->scalar("SELECT pg_total_relation_size('summary_blocks') "
+                                               "+ pg_total_relation_size('rollup_blocks')")),
+        static_cast<std::uintmax_t>(db->scalar("SELECT pg_database_size(current_database())"))};
   }
   {
     SqliteDatabase db(url.file, Database::Mode::kReadWrite);
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     db.exec("VACUUM");
   }
-  return std::filesystem::file_size(url.file);
+  const auto file = std::filesystem::file_size(url.file);
+  return {file, file};
 }
 
 // Deletes what `policy` no longer keeps at the end of the day after the measured one.
@@ -187,16 +196,17 @@ int main(int argc, char** argv) {
   const auto rollups_only = vacuumed_size(url);
   expire(url, {0, 0, 3'600});
   const auto neither = vacuumed_size(url);
-  const double hosts = o.hosts;
+  const auto per_host = [&](std::uintmax_t more, std::uintmax_t less) {
+    return static_cast<double>(more - less) / o.hosts;
+  };
   std::printf(
       "{\"store\": \"%s\", \"profile\": \"%s\", \"hosts\": %d, \"db_bytes\": %ju, "
       "\"raw_bytes_per_host_per_day\": %.0f, \"rollup_bytes_per_host_per_day\": %.0f, "
-      "\"bytes_per_host_per_day\": %.0f, \"write_user_us_per_push\": %.0f, "
-      "\"maintenance_user_ms_per_host\": %.1f}\n",
-      o.store ? "postgresql" : "sqlite", o.uniform ? "uniform" : "server", o.hosts, full,
-      static_cast<double>(full - rollups_only) / hosts,
-      static_cast<double>(rollups_only - neither) / hosts,
-      static_cast<double>(full - neither) / hosts, write_cpu * 1e6 / (hosts * kPushesPerDay),
-      maintenance_cpu * 1e3 / hosts);
+      "\"bytes_per_host_per_day\": %.0f, \"database_bytes_per_host_per_day\": %.0f, "
+      "\"write_user_us_per_push\": %.0f, \"maintenance_user_ms_per_host\": %.1f}\n",
+      o.store ? "postgresql" : "sqlite", o.uniform ? "uniform" : "server", o.hosts, full.database,
+      per_host(full.tables, rollups_only.tables), per_host(rollups_only.tables, neither.tables),
+      per_host(full.tables, neither.tables), per_host(full.database, neither.database),
+      write_cpu * 1e6 / (o.hosts * kPushesPerDay), maintenance_cpu * 1e3 / o.hosts);
   std::filesystem::remove_all(dir);
 }
