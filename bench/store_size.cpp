@@ -1,6 +1,7 @@
 // Bytes per host per day of utilisation in the collector's store (issue 17), measured after VACUUM.
 //
 //   sahab-bench-store-size [--hosts N] [--profile server|uniform] [--keep DIR] [--store URL]
+//                          [--late N]
 //
 // Writes one day of summaries for N hosts through the store's own write path (store_batch, one
 // summary of the ten metrics per batch, as an agent pushes every 60 s, 4 samples each as at the
@@ -10,13 +11,19 @@
 // host costs per day at full resolution and in rollups. `--keep DIR` leaves a copy of the full
 // database there, for sqlite3_analyzer or dbstat. `--store postgresql://…` measures on that
 // (empty) PostgreSQL database instead of a temporary SQLite file: VACUUM FULL, then
-// pg_database_size; its tables are emptied as the run goes, not dropped.
+// pg_total_relation_size of the two utilisation tables (with their TOAST tables and indexes),
+// and pg_database_size beside it (as measured before); its tables are emptied as the run goes,
+// not dropped. It also reports the user CPU the write
+// path took per push and the maintenance run's (rollups, packing into day blocks) per host.
+// `--late N` then pushes N more summaries of the first host into its packed day (an agent
+// replaying its spool) and reports their user CPU per push; the sizes then include them.
 //
 // Profiles: `server` follows a plausible server (a daily CPU curve with noise, memory and
 // filesystem drifting slowly, no swap, mostly idle disks, steady network); `uniform` draws every
 // sample uniformly at random (the load generator's data, bench/ingest_load.cpp), the worst case
 // for any encoding.
 #include <stdlib.h>  // mkdtemp
+#include <sys/resource.h>
 
 #include <cmath>
 #include <cstdio>
@@ -39,6 +46,7 @@ using namespace sahab;
 using namespace sahab::collector;
 
 constexpr int kSamplesPerSummary = 4;
+constexpr double kPushesPerDay = 1'440;
 constexpr std::int64_t kDay = 20'000 * kSecondsPerDay;  // 2024-10-04, any day will do
 
 struct Options {
@@ -46,6 +54,7 @@ struct Options {
   bool uniform = false;
   std::filesystem::path keep;
   std::optional<StoreUrl> store;
+  int late = 0;
 };
 
 // One sample of metric `index` (the order of protocol::report::kUtilisationMetrics) at second
@@ -98,18 +107,45 @@ Summary summary_of(std::int64_t start, int host, std::mt19937_64& rng, bool unif
   return summary;
 }
 
-std::uintmax_t vacuumed_size(const StoreUrl& url) {
+double user_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec) / 1e6;
+}
+
+// What one measurement reads: the utilisation tables (on SQLite, the whole file, as before) and
+// the whole database, after VACUUM.
+struct Sizes {
+  std::uintmax_t tables = 0, database = 0;
+};
+
+Sizes vacuumed_size(const StoreUrl& url) {
   if (url.kind == StoreKind::kPostgresql) {
     const auto db = open_database(url, Database::Mode::kReadWrite);
     db->exec("VACUUM FULL");
-    return static_cast<std::uintmax_t>(db->scalar("SELECT pg_database_size(current_database())"));
+    return {
+        static_cast<std::uintmax_t>(db->scalar("SELECT pg_total_relation_size('summary_blocks') "
+                                               "+ pg_total_relation_size('rollup_blocks')")),
+        static_cast<std::uintmax_t>(db->scalar("SELECT pg_database_size(current_database())"))};
   }
   {
     SqliteDatabase db(url.file, Database::Mode::kReadWrite);
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     db.exec("VACUUM");
   }
-  return std::filesystem::file_size(url.file);
+  const auto file = std::filesystem::file_size(url.file);
+  return {file, file};
+}
+
+// Stores one batch of `host`'s summary of the minute at `start`, as its agent pushes it.
+void push(Store& store, int host, std::int64_t sequence, std::int64_t start, std::mt19937_64& rng,
+          bool uniform) {
+  Batch batch;
+  batch.host_id = "bench-" + std::to_string(host);
+  batch.sequence = sequence;
+  batch.summaries.push_back(summary_of(start, host, rng, uniform));
+  store.write([&](Database& db) { store_batch(db, batch, "127.0.0.1", start + 60); });
 }
 
 // Deletes what `policy` no longer keeps at the end of the day after the measured one.
@@ -130,6 +166,8 @@ Options parse(int argc, char** argv) {
       o.keep = value;
     } else if (flag == "--store") {
       o.store = StoreUrl::parse(value);
+    } else if (flag == "--late") {
+      o.late = std::atoi(value.c_str());
     } else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       std::exit(2);
@@ -147,21 +185,26 @@ int main(int argc, char** argv) {
   const auto path = dir / "store.db";
   const StoreUrl url = o.store.value_or(StoreUrl(path));
   std::mt19937_64 rng(1);
+  double write_cpu = 0, maintenance_cpu = 0, late_cpu = 0;
   {
     Store store(url, 1);
+    const double writes_began = user_cpu_seconds();
     for (int h = 0; h < o.hosts; ++h) {
       const std::string id = "bench-" + std::to_string(h);
       store.write([&](Database& db) { enrol_agent(db, id, id, "sha-" + id, "127.0.0.1", kDay); });
       std::int64_t sequence = 0;
-      for (std::int64_t start = kDay; start < kDay + kSecondsPerDay; start += 60) {
-        Batch batch;
-        batch.host_id = id;
-        batch.sequence = ++sequence;
-        batch.summaries.push_back(summary_of(start, h, rng, o.uniform));
-        store.write([&](Database& db) { store_batch(db, batch, "127.0.0.1", start + 60); });
-      }
+      for (std::int64_t start = kDay; start < kDay + kSecondsPerDay; start += 60)
+        push(store, h, ++sequence, start, rng, o.uniform);
     }
+    const double maintenance_began = user_cpu_seconds();
+    write_cpu = maintenance_began - writes_began;
     run_maintenance(store, RetentionPolicy{}, kDay + kSecondsPerDay + 3'600);
+    maintenance_cpu = user_cpu_seconds() - maintenance_began;
+    // Half a minute after each stored start: new entries, as a replayed spool's would be.
+    for (int i = 0; i < o.late; ++i)
+      push(store, 0, static_cast<std::int64_t>(kPushesPerDay) + 1 + i, kDay + 30 + 60 * i, rng,
+           o.uniform);
+    late_cpu = user_cpu_seconds() - maintenance_began - maintenance_cpu;
   }
   const auto full = vacuumed_size(url);
   if (!o.keep.empty() && !o.store) std::filesystem::copy_file(path, o.keep / "store.db");
@@ -169,14 +212,19 @@ int main(int argc, char** argv) {
   const auto rollups_only = vacuumed_size(url);
   expire(url, {0, 0, 3'600});
   const auto neither = vacuumed_size(url);
-  const double hosts = o.hosts;
+  const auto per_host = [&](std::uintmax_t more, std::uintmax_t less) {
+    return static_cast<double>(more - less) / o.hosts;
+  };
   std::printf(
       "{\"store\": \"%s\", \"profile\": \"%s\", \"hosts\": %d, \"db_bytes\": %ju, "
       "\"raw_bytes_per_host_per_day\": %.0f, \"rollup_bytes_per_host_per_day\": %.0f, "
-      "\"bytes_per_host_per_day\": %.0f}\n",
-      o.store ? "postgresql" : "sqlite", o.uniform ? "uniform" : "server", o.hosts, full,
-      static_cast<double>(full - rollups_only) / hosts,
-      static_cast<double>(rollups_only - neither) / hosts,
-      static_cast<double>(full - neither) / hosts);
+      "\"bytes_per_host_per_day\": %.0f, \"database_bytes_per_host_per_day\": %.0f, "
+      "\"write_user_us_per_push\": %.0f, \"maintenance_user_ms_per_host\": %.1f, "
+      "\"late_push_user_us\": %.0f}\n",
+      o.store ? "postgresql" : "sqlite", o.uniform ? "uniform" : "server", o.hosts, full.database,
+      per_host(full.tables, rollups_only.tables), per_host(rollups_only.tables, neither.tables),
+      per_host(full.tables, neither.tables), per_host(full.database, neither.database),
+      write_cpu * 1e6 / (o.hosts * kPushesPerDay), maintenance_cpu * 1e3 / o.hosts,
+      o.late > 0 ? late_cpu * 1e6 / o.late : 0.0);
   std::filesystem::remove_all(dir);
 }

@@ -9,9 +9,6 @@
 
 namespace sahab::collector {
 namespace {
-using nlohmann::json;
-namespace inventory = protocol::inventory;
-
 // Collectors on one PostgreSQL may store batches of the same host at once (an agent's replay that
 // reaches the other collector): each push reads then rewrites the host's mark and hour block, so
 // the host's writes take turns under a lock held until the transaction ends (READ COMMITTED would
@@ -20,12 +17,18 @@ namespace inventory = protocol::inventory;
 // the pair (class, hash of the host id): a hash collision only makes two hosts take turns.
 constexpr int kHostWritesLock = 1935762019;
 
+}  // namespace
+
 void lock_host(Database& db, const std::string& host_id) {
   if (db.dialect().is_sqlite()) return;
   db.cached("SELECT pg_advisory_xact_lock(" + std::to_string(kHostWritesLock) + ", hashtext(?))")
       .with(host_id)
       .run();
 }
+
+namespace {
+using nlohmann::json;
+namespace inventory = protocol::inventory;
 
 bool already_stored(Database& db, const Batch& batch) {
   Statement& s = db.cached("SELECT 1 FROM batch_marks WHERE host_id = ? AND sequence >= ?")

@@ -22,6 +22,10 @@ BatchOutcome store_batch(Database& db, const Batch& batch, const std::string& re
 void add_utilisation(Database& db, const std::string& host,
                      const std::vector<SummaryEntry>& entries);
 
+// Makes the other writers of `host`'s rows (another collector on one PostgreSQL, the maintenance
+// job packing its day) wait until this transaction ends; nothing to take on SQLite.
+void lock_host(Database& db, const std::string& host_id);
+
 inline constexpr std::int64_t kSecondsPerDay = 86'400;
 inline std::int64_t day_of(std::int64_t unix_seconds) {
   return unix_seconds - ((unix_seconds % kSecondsPerDay) + kSecondsPerDay) % kSecondsPerDay;

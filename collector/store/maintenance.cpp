@@ -12,8 +12,10 @@
 
 namespace sahab::collector {
 namespace {
-// Pending (host, day) pairs handled per writer job, so ingest never waits long behind upkeep.
-constexpr int kPendingPerJob = 200;
+// Pending (host, day) pairs handled per writer job, so ingest never waits long behind upkeep:
+// rolling a day up and packing it costs about 12 ms of CPU per host on the server profile
+// (docs/benchmarks.md, "Day blocks"), so a job holds the writer for about 0.8 s of CPU.
+constexpr int kPendingPerJob = 64;
 constexpr std::int64_t kBeginning = std::numeric_limits<std::int64_t>::min();
 
 struct Merged {
@@ -31,19 +33,28 @@ struct Merged {
   }
 };
 
-// Rebuilds (host, day)'s rollups from its raw summaries. Days already past the raw retention
-// (late data from a long-spooled agent) are merged into the existing rollup and the raw rows
-// deleted, since the rest of that day's raw rows are gone. Returns how many raw entries it
-// deleted.
+// Rebuilds (host, day)'s rollups from its raw summaries and packs those into one block for the
+// day (pack_day). Days already past the raw retention (late data from a long-spooled agent) are
+// merged into the existing rollup and the raw rows deleted, since the rest of that day's raw rows
+// are gone. Returns how many raw entries it deleted.
 std::int64_t roll_up(Database& db, const std::string& host, std::int64_t day,
                      std::int64_t raw_from) {
+  lock_host(db, host);  // an agent's late summary must not land in an hour block being packed
   const bool past_retention = day < raw_from;
   std::map<std::string, Merged> by_metric;
   const auto add = [&by_metric](std::int64_t, std::vector<SummaryEntry>& entries) {
     for (const auto& e : entries) by_metric[e.metric].add(e);
   };
   if (past_retention) for_each_block(db, BlockTable::kRollups, host, day, day + 1, add);
-  for_each_block(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay, add);
+  std::vector<SummaryEntry> raw;
+  std::int64_t raw_blocks = 0;
+  for_each_block(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay,
+                 [&](std::int64_t start, std::vector<SummaryEntry>& entries) {
+                   add(start, entries);
+                   raw.insert(raw.end(), std::make_move_iterator(entries.begin()),
+                              std::make_move_iterator(entries.end()));
+                   ++raw_blocks;
+                 });
   std::vector<SummaryEntry> rollup;
   for (const auto& [metric, m] : by_metric) {
     const double mean = m.count > 0 ? m.sum / static_cast<double>(m.count) : 0.0;
@@ -51,9 +62,12 @@ std::int64_t roll_up(Database& db, const std::string& host, std::int64_t day,
         {metric, day, day + kSecondsPerDay, m.summaries, m.count, mean, m.max, m.sketch});
   }
   if (!rollup.empty()) write_block(db, BlockTable::kRollups, host, day, rollup);
-  const std::int64_t deleted =
-      past_retention ? delete_blocks(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay)
-                     : 0;
+  std::int64_t deleted = 0;
+  if (past_retention) {
+    deleted = delete_blocks(db, BlockTable::kSummaries, host, day, day + kSecondsPerDay);
+  } else if (!raw.empty()) {
+    pack_day(db, host, day, raw, raw_blocks);
+  }
   db.cached("DELETE FROM rollup_pending WHERE host_id = ? AND day = ?").with(host, day).run();
   return deleted;
 }

@@ -1,8 +1,11 @@
 #pragma once
-// Where utilisation blocks (collector/store/summary_block.h) live: summary_blocks holds one row
-// per host and hour of raw summaries, rollup_blocks one per host and day of daily rollups. Each
-// row keeps, beside its block, how many (metric, summary) entries it holds and the latest end
-// among them, so counts and "last summary" need no decoding.
+// Where utilisation blocks (collector/store/summary_block.h) live: summary_blocks holds raw
+// summaries, one row per host and hour while the hour's day is open, packed into one row per host
+// and day by the maintenance job once the day is over (pack_day: fewer, larger blocks compress
+// better and fill their pages, issue 17); rollup_blocks holds one row per host and day of daily
+// rollups. Each row keeps, beside its block, the seconds it covers (span), how many (metric,
+// summary) entries it holds and the latest end among them, so counts and "last summary" need no
+// decoding.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -15,23 +18,33 @@ namespace sahab::collector {
 
 enum class BlockTable { kSummaries, kRollups };
 
-// Seconds a block of `table` covers: an hour of summaries, a day of rollups.
+// Seconds a block of `table` covers when written: an hour of summaries, a day of rollups.
 std::int64_t block_period(BlockTable table);
 std::int64_t block_start(BlockTable table, std::int64_t unix_seconds);
 
-// Calls `on_block(start, entries)` for the blocks of `host` starting in [from, to), in order. A
-// block that cannot be decoded is logged and skipped: one damaged hour must not stop a window.
+// Calls `on_block(start, entries)` for the blocks of `host` that cover some of [from, to), in
+// order of their start. A block that cannot be decoded is logged and skipped: one damaged hour
+// must not stop a window.
 void for_each_block(Database& db, BlockTable table, const std::string& host, std::int64_t from,
                     std::int64_t to,
                     const std::function<void(std::int64_t, std::vector<SummaryEntry>&)>& on_block);
 
-// Replaces the block of `host` starting at `start` with `entries` (deletes it when empty).
+// Replaces the block of `host` starting at `start` with `entries` (deletes it when empty); it
+// covers block_period(table).
 void write_block(Database& db, BlockTable table, const std::string& host, std::int64_t start,
                  const std::vector<SummaryEntry>& entries);
 
-// Adds `entries` to their blocks, each replacing a stored entry of the same metric and start.
+// Adds `entries` to the blocks that hold their start (the hour's, or the day's once packed), each
+// replacing a stored entry of the same metric and start.
 void put_entries(Database& db, BlockTable table, const std::string& host,
                  const std::vector<SummaryEntry>& entries);
+
+// Replaces the raw summary blocks of `host` in the day starting at `day` with one block of
+// `entries` (the day's entries, as read from `blocks_read` of them) covering the whole day. When
+// some of the day's blocks could not be read, it leaves them all as they are (a damaged block is
+// kept for a person to look at, not dropped by upkeep).
+void pack_day(Database& db, const std::string& host, std::int64_t day,
+              const std::vector<SummaryEntry>& entries, std::int64_t blocks_read);
 
 // Deletes the blocks of `host` starting in [from, to); returns the entries they held.
 std::int64_t delete_blocks(Database& db, BlockTable table, const std::string& host,

@@ -28,8 +28,8 @@ void rollup_entries(Database& db, const UtilisationQuery& q, std::int64_t from_d
 
 void raw_entries(Database& db, const UtilisationQuery& q, std::int64_t from, std::int64_t to,
                  const EntryHandler& on_entry) {
-  for_each_block(db, BlockTable::kSummaries, q.host_id, block_start(BlockTable::kSummaries, from),
-                 to, [&](std::int64_t, std::vector<SummaryEntry>& entries) {
+  for_each_block(db, BlockTable::kSummaries, q.host_id, from, to,
+                 [&](std::int64_t, std::vector<SummaryEntry>& entries) {
                    for (const auto& e : entries)
                      if (e.start >= from && e.start < to) on_entry(e);
                  });

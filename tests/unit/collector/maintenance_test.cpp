@@ -122,7 +122,7 @@ TEST_CASE("maintenance: raw summaries go exactly at the retention boundary, afte
   CHECK(report.summaries_deleted == 2);
   CHECK(report.rollups_deleted == 0);
   CHECK(column(s, "SELECT start FROM summary_blocks ORDER BY start") ==
-        std::vector<std::int64_t>{boundary, boundary + kDay + 3600});  // hours holding the 3 left
+        std::vector<std::int64_t>{boundary, boundary + kDay});  // the days holding the 3 left
   CHECK(rollup_field(s, &SummaryEntry::start).size() == 3);
   std::vector<std::int64_t> raw_starts;
   for (const auto& e : entries(s, BlockTable::kSummaries)) raw_starts.push_back(e.start);
@@ -255,4 +255,7 @@ TEST_CASE("maintenance: an hour whose stored block is unreadable does not stop t
   CHECK(report.days_rolled_up == 1);
   CHECK(rollup_field(s, &SummaryEntry::summaries) == std::vector<std::int64_t>{2});
   CHECK(rollup_field(s, &SummaryEntry::count) == std::vector<std::int64_t>{2});
+  // The day is not packed: the damaged block stays, for a person to look at.
+  CHECK(column(s, "SELECT span FROM summary_blocks ORDER BY start") ==
+        std::vector<std::int64_t>{3600, 3600});
 }

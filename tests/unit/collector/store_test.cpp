@@ -15,6 +15,7 @@
 #include "collector/store/maintenance.h"
 #include "collector/store/schema.h"
 #include "collector/store/sqlite.h"
+#include "collector/store/summary_block.h"
 #include "collector/store/utilisation.h"
 #include "unit/collector/summaries.h"
 #include "unit/collector/test_store_url.h"
@@ -284,6 +285,132 @@ TEST_CASE("store: daily rollups answer like the raw summaries once raw ones expi
   run_maintenance(store, policy, now);
   CHECK(count(store, "SELECT coalesce(sum(entries), 0) FROM rollup_blocks") == 0);
   CHECK(count(store, "SELECT count(*) FROM hosts WHERE state = 'stale'") == 1);
+}
+
+// Day blocks (schema 12): once its day is over, the maintenance job packs a host's hour blocks
+// into one block for the day; windows inside it answer as before, late summaries join it.
+TEST_CASE("store: a day packed into one block answers every window as its hour blocks did") {
+  TempDb tmp;
+  Store store(tmp.url, 1);
+  store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
+  const std::int64_t day = 20'000 * kSecondsPerDay;
+  std::mt19937 rng(7);
+  std::lognormal_distribution<double> dist(-2.0, 0.8);
+  std::vector<double> first_day;
+  std::int64_t sequence = 0;
+  for (std::int64_t minute = 0; minute < 2 * 1440; minute += 5) {  // two days, every 5 minutes
+    std::vector<double> values;
+    for (int j = 0; j < 4; ++j) values.push_back(std::min(1.0, dist(rng)));
+    if (minute < 1440) first_day.insert(first_day.end(), values.begin(), values.end());
+    const Batch b = sahab::testing::summary_batch("h1", ++sequence, day + minute * 60, values);
+    store.write([&](Database& db) { store_batch(db, b, "", 0); });
+  }
+  const std::vector<UtilisationQuery> windows = {
+      {"h1", "cpu_ratio", day, day + kSecondsPerDay, 0},                     // the whole day
+      {"h1", "cpu_ratio", day + 5 * 3600 + 600, day + 7 * 3600 + 1800, 0},   // inside it
+      {"h1", "cpu_ratio", day + 20 * 3600, day + kSecondsPerDay + 3600, 0},  // across midnight
+  };
+  std::vector<WindowStats> hourly;
+  for (const auto& w : windows)
+    hourly.push_back(store.read([&](Database& db) { return query_series(db, w, 1 << 30)[0]; }));
+
+  RetentionPolicy keep_all;
+  keep_all.raw_seconds = 100 * kSecondsPerDay;
+  run_maintenance(store, keep_all, day + kSecondsPerDay + 3600);  // the second day is still open
+  const std::string first = " FROM summary_blocks WHERE start >= " + std::to_string(day) +
+                            " AND start < " + std::to_string(day + kSecondsPerDay);
+  CHECK(count(store, "SELECT count(*)" + first) == 1);
+  CHECK(count(store, "SELECT max(span)" + first) == kSecondsPerDay);
+  CHECK(count(store, "SELECT sum(entries)" + first) == 288);
+  CHECK(count(store, "SELECT count(*) FROM summary_blocks WHERE span = 3600") == 24);
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    CAPTURE(i);
+    const auto packed =
+        store.read([&](Database& db) { return query_series(db, windows[i], 1 << 30)[0]; });
+    CHECK(packed.summaries == hourly[i].summaries);
+    CHECK(packed.sketch.buckets() == hourly[i].sketch.buckets());
+    CHECK(packed.max == hourly[i].max);
+    CHECK(packed.sum == doctest::Approx(hourly[i].sum).epsilon(1e-12));
+  }
+  // Percentiles of the packed day within the sketch's error of the exact ones, max to float24.
+  std::sort(first_day.begin(), first_day.end());
+  const auto whole =
+      store.read([&](Database& db) { return query_series(db, windows[0], 1 << 30); });
+  REQUIRE(whole[0].sketch.count() == first_day.size());
+  for (const double q : {0.5, 0.9, 0.95, 0.99}) {
+    const double exact =
+        first_day[static_cast<size_t>(q * static_cast<double>(first_day.size() - 1))];
+    CHECK(std::abs(*whole[0].sketch.quantile(q) - exact) <=
+          Sketch::kRelativeError * exact * 1.0001);
+  }
+  CHECK(whole[0].max == doctest::Approx(first_day.back()).epsilon(3.1e-5));
+
+  // A spooled agent's late summaries join the packed day: a new minute is added, a minute
+  // already stored is replaced, and no hour block appears beside the day's.
+  for (const std::int64_t start : {day + 3, day + 5 * 3600 + 60}) {
+    const Batch late = sahab::testing::summary_batch("h1", ++sequence, start, {0.42});
+    store.write([&](Database& db) { store_batch(db, late, "", 0); });
+  }
+  const Batch again = sahab::testing::summary_batch("h1", ++sequence, day + 300, {0.99});
+  store.write([&](Database& db) { store_batch(db, again, "", 0); });
+  CHECK(count(store, "SELECT count(*)" + first) == 1);
+  CHECK(count(store, "SELECT sum(entries)" + first) == 290);
+  const auto merged =
+      store.read([&](Database& db) { return query_series(db, windows[0], 1 << 30); });
+  CHECK(merged[0].summaries == 290);
+  CHECK(merged[0].sketch.count() == first_day.size() + 2 - 4 + 1);
+}
+
+TEST_CASE("store: a database of schema 11 (hour blocks only) is packed by day after migrating") {
+  TempDb tmp;
+  const std::int64_t day = 20'000 * kSecondsPerDay;
+  std::vector<double> values;
+  {
+    const auto db = open_database(tmp.url, Database::Mode::kReadWrite);
+    migrate(*db, 11);  // as the previous collector left it
+    REQUIRE(applied_schema_version(*db) == 11);
+    db->exec("BEGIN");
+    Statement& insert = db->cached(
+        "INSERT INTO summary_blocks(host_id, start, entries, last_end, data) VALUES (?, ?, ?, ?, "
+        "?)");
+    for (std::int64_t hour = 0; hour < 30; ++hour) {  // a whole day and 6 hours of the next
+      std::vector<SummaryEntry> entries;
+      for (std::int64_t minute = 0; minute < 60; minute += 20) {
+        Sketch sketch;
+        const double v = 0.01 * static_cast<double>(hour + 1) + 0.001 * static_cast<double>(minute);
+        sketch.add(v, 4);
+        values.push_back(v);
+        const std::int64_t start = day + hour * 3600 + minute * 60;
+        entries.push_back({"cpu_ratio", start, start + 60, 1, 4, v, v, sketch});
+      }
+      insert.with("h1", day + hour * 3600, 3, entries.back().end, Blob{encode_block(entries)})
+          .run();
+    }
+    db->exec("COMMIT");
+  }
+  Store store(tmp.url, 1);
+  store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
+  CHECK(count(store, "SELECT count(*) FROM summary_blocks WHERE span = 3600") == 30);
+  CHECK(count(store, "SELECT count(*) FROM rollup_pending") == 2);  // both days, to pack
+  if (sahab::testing::testing_on_postgres()) {  // blocks moved out of line as they are
+    CHECK(count(store,
+                "SELECT count(*) FROM pg_attribute WHERE attname = 'data' AND "
+                "attstorage = 'e' AND attrelid IN ('summary_blocks'::regclass, "
+                "'rollup_blocks'::regclass)") == 2);
+  }
+  RetentionPolicy keep_all;
+  keep_all.raw_seconds = 100 * kSecondsPerDay;
+  const auto report = run_maintenance(store, keep_all, day + kSecondsPerDay + 7 * 3600);
+  CHECK(report.days_rolled_up == 1);
+  CHECK(count(store, "SELECT count(*) FROM summary_blocks") == 1 + 6);
+  CHECK(count(store, "SELECT span FROM summary_blocks WHERE start = " + std::to_string(day)) ==
+        kSecondsPerDay);
+  CHECK(count(store, "SELECT sum(entries) FROM summary_blocks") == 90);
+  const UtilisationQuery all{"h1", "cpu_ratio", day, day + 2 * kSecondsPerDay, 0};
+  const auto stats = store.read([&](Database& db) { return query_series(db, all, 1 << 30); });
+  CHECK(stats[0].summaries == 90);
+  CHECK(stats[0].sketch.count() == 360);
+  CHECK(stats[0].max == doctest::Approx(*std::max_element(values.begin(), values.end())));
 }
 
 TEST_CASE("store: a database of schema 4 (JSON sketches, one row per metric) keeps its data") {

@@ -68,6 +68,46 @@ TEST_CASE("summary block: round trip, sorted by metric and start, within float24
   CHECK(block.size() * 2 < json_bytes);
 }
 
+// A packed day (schema 12: collector/store/summary_blocks.h) is the largest block the store
+// writes: every metric of the report, a summary a minute, values over twelve decades.
+TEST_CASE("summary block: a whole day of every metric round-trips as exactly as an hour") {
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> decade(-3.0, 9.0);
+  const std::int64_t day = 20'000 * 86'400;
+  std::vector<SummaryEntry> entries;
+  for (const auto& metric : protocol::report::kUtilisationMetrics) {
+    for (std::int64_t start = day; start < day + 86'400; start += 60) {
+      SummaryEntry e{std::string(metric.name), start, start + 60, 1, 4, 0, 0, {}};
+      for (int i = 0; i < 4; ++i) {
+        const double v = std::pow(10.0, decade(rng));
+        e.sketch.add(v);
+        e.mean += v / 4;
+        e.max = std::max(e.max, v);
+      }
+      entries.push_back(e);
+    }
+  }
+  const std::string block = encode_block(entries);
+  // Well inside the decoder's bound once inflated, or a packed day could not be read back.
+  const auto plain =
+      gzip::decompress(std::string_view(block).substr(1), kMaxBlockBytes, gzip::Framing::kRaw);
+  REQUIRE(plain);
+  CHECK(plain->size() * 4 < kMaxBlockBytes);
+  const auto back = decode_block(block);
+  REQUIRE(back.size() == entries.size());
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.metric, a.start) < std::pair(b.metric, b.start);
+  });
+  for (size_t i = 0; i < back.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(back[i].start == entries[i].start);
+    CHECK(back[i].sketch.buckets() == entries[i].sketch.buckets());  // percentiles: exact
+    CHECK(std::abs(back[i].mean - entries[i].mean) <= entries[i].mean * 1.6e-5);
+    CHECK(back[i].max >= entries[i].max);
+    CHECK(back[i].max <= entries[i].max * (1 + 3.1e-5));
+  }
+}
+
 TEST_CASE(
     "summary block: metrics are numbered by the report's table, which only grows at its end") {
   // Stored blocks name these metrics by their position: reordering the table would rename them.
