@@ -198,7 +198,7 @@ int main(int argc, char** argv) {
     }
     const double maintenance_began = user_cpu_seconds();
     write_cpu = maintenance_began - writes_began;
-    run_maintenance(store, RetentionPolicy{}, kDay + kSecondsPerDay + 3'600);
+    run_maintenance(store, RetentionPolicy{}, kDay + kSecondsPerDay + kRollupSettleSeconds);
     maintenance_cpu = user_cpu_seconds() - maintenance_began;
     // Half a minute after each stored start: new entries, as a replayed spool's would be.
     for (int i = 0; i < o.late; ++i)

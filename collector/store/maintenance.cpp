@@ -72,13 +72,14 @@ std::int64_t roll_up(Database& db, const std::string& host, std::int64_t day,
   return deleted;
 }
 
-// Rolls up a bounded number of completed days; returns how many, and adds the raw rows deleted
-// on the way to `summaries_deleted`.
-std::int64_t roll_up_some(Database& db, std::int64_t today, std::int64_t raw_from,
+// Rolls up a bounded number of pending days before `settled` (days over for kRollupSettleSeconds,
+// and any day reaching the raw retention boundary, whose raw rows go next); returns how many, and
+// adds the raw rows deleted on the way to `summaries_deleted`.
+std::int64_t roll_up_some(Database& db, std::int64_t settled, std::int64_t raw_from,
                           std::int64_t& summaries_deleted) {
   std::vector<std::pair<std::string, std::int64_t>> pending;
   Statement& s = db.cached("SELECT host_id, day FROM rollup_pending WHERE day < ? LIMIT ?")
-                     .with(today, kPendingPerJob);
+                     .with(settled, kPendingPerJob);
   while (s.step()) pending.emplace_back(s.text(0), s.integer(1));
   s.reset();
   for (const auto& [host, day] : pending) summaries_deleted += roll_up(db, host, day, raw_from);
@@ -98,11 +99,11 @@ std::vector<std::string> host_ids(Store& store) {
 
 MaintenanceReport run_maintenance(Store& store, const RetentionPolicy& policy, std::int64_t now) {
   MaintenanceReport report;
-  const std::int64_t today = day_of(now);
   const std::int64_t raw_boundary = raw_from(policy, now);
+  const std::int64_t settled = std::max(day_of(now - kRollupSettleSeconds), raw_boundary);
   for (std::int64_t done = kPendingPerJob; done == kPendingPerJob;) {
     store.write([&](Database& db) {
-      done = roll_up_some(db, today, raw_boundary, report.summaries_deleted);
+      done = roll_up_some(db, settled, raw_boundary, report.summaries_deleted);
     });
     report.days_rolled_up += done;
   }

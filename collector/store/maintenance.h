@@ -14,6 +14,12 @@ struct RetentionPolicy {
   std::int64_t stale_after_seconds = 3'600;    // hosts silent for longer are marked stale
 };
 
+// How long after its end a day is rolled up and its hour blocks packed into one day block. A
+// summary arriving after that (an agent's spool replayed after an outage across midnight) costs a
+// decode and rewrite of the whole day block, about 40 times a push into an hour block
+// (docs/benchmarks.md, "Day blocks"), so the day is left open while late summaries are likely.
+inline constexpr std::int64_t kRollupSettleSeconds = 12 * 3'600;
+
 // Day boundary before which utilisation is answered from rollups (raw summaries are deleted).
 // Inline: sahab_fleet_export needs it without the rest of the store.
 inline std::int64_t raw_from(const RetentionPolicy& policy, std::int64_t now) {

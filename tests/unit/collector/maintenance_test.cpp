@@ -105,9 +105,9 @@ TEST_CASE("maintenance: raw summaries go exactly at the retention boundary, afte
   const std::int64_t now = kEpochDay + 10 * kDay + 5 * 3600;
   REQUIRE(raw_from(policy, now) == boundary);
 
-  // The collector's upkeep runs every few minutes: each day is rolled up once it is over, long
-  // before its raw summaries expire.
-  const auto rolled = run_maintenance(s.store, policy, boundary + 2 * kDay + 1);
+  // The collector's upkeep runs every few minutes: each day is rolled up once it has settled,
+  // long before its raw summaries expire.
+  const auto rolled = run_maintenance(s.store, policy, boundary + 2 * kDay + kRollupSettleSeconds);
   // Three completed days held data: boundary-1d (two summaries), boundary, boundary+1d.
   CHECK(rolled.days_rolled_up == 3);
   CHECK(rolled.summaries_deleted == 0);
@@ -141,7 +141,7 @@ TEST_CASE("maintenance: a rollup merges the day's summaries: counts, weighted me
   enrol(s, "h1");
   push(s, "h1", 1, {kEpochDay, kEpochDay + 60}, {0.1, 0.2, 0.3});
   push(s, "h1", 2, {kEpochDay + 120}, {0.9});
-  run_maintenance(s.store, RetentionPolicy{}, kEpochDay + kDay + 1);
+  run_maintenance(s.store, RetentionPolicy{}, kEpochDay + kDay + kRollupSettleSeconds);
   const auto rollups = entries(s, BlockTable::kRollups);
   REQUIRE(rollups.size() == 1);
   const SummaryEntry& day = rollups.front();
@@ -154,7 +154,9 @@ TEST_CASE("maintenance: a rollup merges the day's summaries: counts, weighted me
   CHECK(day.sketch.count() == 7);
 }
 
-TEST_CASE("maintenance: today is not rolled up until it is over") {
+// A day is packed into one block when rolled up, and a summary arriving after that rewrites the
+// whole block: the day waits kRollupSettleSeconds after its end for late spools.
+TEST_CASE("maintenance: a day is rolled up and packed only once it has settled after its end") {
   testing::TempStore s;
   enrol(s, "h1");
   const std::int64_t today = kEpochDay + 3 * kDay;
@@ -163,7 +165,11 @@ TEST_CASE("maintenance: today is not rolled up until it is over") {
   CHECK(report.days_rolled_up == 0);
   CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM rollup_blocks") == 0);
   CHECK(s.scalar("SELECT count(*) FROM rollup_pending") == 1);
-  CHECK(run_maintenance(s.store, RetentionPolicy{}, today + kDay).days_rolled_up == 1);
+  const std::int64_t settled = today + kDay + kRollupSettleSeconds;
+  CHECK(run_maintenance(s.store, RetentionPolicy{}, settled - 1).days_rolled_up == 0);
+  CHECK(s.scalar("SELECT max(span) FROM summary_blocks") == 3600);
+  CHECK(run_maintenance(s.store, RetentionPolicy{}, settled).days_rolled_up == 1);
+  CHECK(s.scalar("SELECT max(span) FROM summary_blocks") == kDay);
 }
 
 TEST_CASE("maintenance: more pending days than one job takes are all rolled up in one run") {
@@ -189,7 +195,7 @@ TEST_CASE("maintenance: late summaries of a day past retention join its rollup, 
   RetentionPolicy policy;
   policy.raw_seconds = 2 * kDay;
   push(s, "h1", 1, {kEpochDay + 60}, {0.25});
-  run_maintenance(s.store, policy, kEpochDay + kDay + 1);
+  run_maintenance(s.store, policy, kEpochDay + kDay + kRollupSettleSeconds);
   CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM rollup_blocks") == 1);
   // A long-spooled agent sends two more summaries of that day once its raw rows have expired.
   const std::int64_t now = kEpochDay + 10 * kDay;
@@ -251,7 +257,8 @@ TEST_CASE("maintenance: an hour whose stored block is unreadable does not stop t
         .with(Blob{std::string_view("\x01\xff\x00", 3)}, kEpochDay)
         .run();
   });
-  const auto report = run_maintenance(s.store, RetentionPolicy{}, kEpochDay + kDay);
+  const auto report =
+      run_maintenance(s.store, RetentionPolicy{}, kEpochDay + kDay + kRollupSettleSeconds);
   CHECK(report.days_rolled_up == 1);
   CHECK(rollup_field(s, &SummaryEntry::summaries) == std::vector<std::int64_t>{2});
   CHECK(rollup_field(s, &SummaryEntry::count) == std::vector<std::int64_t>{2});

@@ -316,7 +316,7 @@ TEST_CASE("store: a day packed into one block answers every window as its hour b
 
   RetentionPolicy keep_all;
   keep_all.raw_seconds = 100 * kSecondsPerDay;
-  run_maintenance(store, keep_all, day + kSecondsPerDay + 3600);  // the second day is still open
+  run_maintenance(store, keep_all, day + kSecondsPerDay + kRollupSettleSeconds);  // day 2 open
   const std::string first = " FROM summary_blocks WHERE start >= " + std::to_string(day) +
                             " AND start < " + std::to_string(day + kSecondsPerDay);
   CHECK(count(store, "SELECT count(*)" + first) == 1);
@@ -400,7 +400,7 @@ TEST_CASE("store: a database of schema 11 (hour blocks only) is packed by day af
   }
   RetentionPolicy keep_all;
   keep_all.raw_seconds = 100 * kSecondsPerDay;
-  const auto report = run_maintenance(store, keep_all, day + kSecondsPerDay + 7 * 3600);
+  const auto report = run_maintenance(store, keep_all, day + kSecondsPerDay + kRollupSettleSeconds);
   CHECK(report.days_rolled_up == 1);
   CHECK(count(store, "SELECT count(*) FROM summary_blocks") == 1 + 6);
   CHECK(count(store, "SELECT span FROM summary_blocks WHERE start = " + std::to_string(day)) ==
