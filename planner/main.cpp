@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
     "Usage:\n"
-    "  sahab-planner plan (--store URL | --db FILE [--window 30d] | --fleet FILE)\n"
+    "  sahab-planner plan ((--store URL | --db FILE) [--window 30d] | --fleet FILE)\n"
     "                     [--config FILE]\n"
     "                     [--import FILE ... [--import-format FORMAT]]\n"
     "                     [--out plan.json | --out plan.xlsx]\n"
