@@ -31,7 +31,8 @@ STORE=(--db "$WORK/sahab.db")
 start_collector() {
   "$BUILD_DIR/bin/sahab-collector" --listen "127.0.0.1:$PORT" "${STORE[@]}" \
     --api-token-file "$WORK/token" --planner.config "$ROOT/configs/planner.yaml" \
-    --planner.metrics-interval 1h --http.max-body-bytes 268435456 >>"$WORK/collector.log" 2>&1 &
+    --planner.metrics-interval 1h --http.max-body-bytes 268435456 \
+    --sources.key-file "$WORK/sources.key" >>"$WORK/collector.log" 2>&1 &
   PID=$!
   for _ in $(seq 100); do curl -fsS -o /dev/null "$URL/healthz" 2>/dev/null && break; sleep 0.1; done
 }
