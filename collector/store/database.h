@@ -99,6 +99,19 @@ class Statement {
   virtual Statement& bind_null(int index) = 0;
 };
 
+// Resets a statement when the scope ends, however it ends: a loop over Rows::kInPieces rows whose
+// handler throws must not leave a cursor and its transaction open on a pooled connection.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement& statement) : statement_(statement) {}
+  ~ResetOnExit() { statement_.reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Statement& statement_;
+};
+
 // What differs between the engines' SQL, named once. Statements splice these fragments in; the
 // rest of every statement is the same text on both engines.
 struct Dialect {

@@ -10,12 +10,7 @@ void for_each_fleet_host_row(Database& db, const std::function<void(const FleetH
       "source_hosts sh JOIN sources s ON s.id = sh.source_id WHERE sh.host_id = h.id LIMIT 1) "
       "END FROM hosts h ORDER BY h.id",
       Rows::kInPieces);
-  // Reset however the loop ends: on PostgreSQL that closes the cursor and its transaction, which
-  // must not outlive the reader connection's lease when `on_row` throws.
-  struct ResetOnExit {
-    Statement& s;
-    ~ResetOnExit() { s.reset(); }
-  } reset_on_exit{s};
+  const ResetOnExit reset_on_exit(s);
   while (s.step()) {
     on_row({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
             s.is_null(5) ? std::string() : s.text(5)});
