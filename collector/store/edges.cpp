@@ -23,14 +23,8 @@ void for_each_edge(Database& db, const std::function<void(const Edge&)>& on_edge
       Rows::kInPieces);
   const ResetOnExit reset_on_exit(s);
   while (s.step()) {
-    Edge edge;
-    edge.source = s.text(0);
-    edge.target = s.text(1);
-    edge.remote_address = s.text(2);
-    edge.port = s.integer(3);
-    edge.connections = s.integer(4);
-    edge.last_seen = s.integer(5);
-    edge.process = s.text(6);
+    Edge edge{s.text(0), s.text(1),    s.text(2),    s.integer(3),
+              s.text(6), s.integer(4), std::nullopt, s.integer(5)};
     if (!s.is_null(7)) edge.bytes_per_day = s.real(7);
     on_edge(edge);
   }
