@@ -76,6 +76,7 @@ class Statement {
   // Rows of this statement are still being read (stepped, not yet done nor reset): the statement
   // cache never closes such a statement, whose caller holds it in a loop.
   virtual bool busy() const = 0;
+  // How the next execution reads its rows (Database::cached sets it); SQLite has one way only.
   virtual void read_rows(Rows) {}
 
   virtual std::int64_t integer(int column) const = 0;
