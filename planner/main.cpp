@@ -1,5 +1,5 @@
-// sahab-planner: plans a fleet's move to the cloud offline, from a fleet file (or, later, a
-// collector database), and generates synthetic fleets for demos and benchmarks.
+// sahab-planner: plans a fleet's move to the cloud offline, from a fleet file or a collector's
+// store (SQLite or PostgreSQL), and generates synthetic fleets for demos and benchmarks.
 #include <unistd.h>
 
 #include <chrono>
@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
     "Usage:\n"
-    "  sahab-planner plan (--db FILE [--window 30d] | --fleet FILE) [--config FILE]\n"
+    "  sahab-planner plan ((--store URL | --db FILE) [--window 30d] | --fleet FILE)\n"
+    "                     [--config FILE]\n"
     "                     [--import FILE ... [--import-format FORMAT]]\n"
     "                     [--out plan.json | --out plan.xlsx]\n"
     "                     [--csv DIR] [--html report.html] [--<planner key> VALUE ...]\n"
@@ -67,7 +68,7 @@ void log_imports(const std::vector<ImportReport>& reports) {
 
 int run_plan(int argc, char** argv) {
   PlannerConfig config;
-  std::string fleet_file, db_file, out_file, csv_dir, html_file;
+  std::string fleet_file, db_file, store_url, out_file, csv_dir, html_file;
   auto schema =
       planner_schema(config, "sahab-planner plan",
                      "Plans a fleet's move to the cloud: sizing, strategies, move groups, "
@@ -80,10 +81,17 @@ int run_plan(int argc, char** argv) {
                 }});
   };
   path_flag("fleet", "sahab-fleet/1 JSON file to plan", fleet_file);
-  path_flag("db", "collector SQLite database to plan (read-only; the collector may be running)",
+  path_flag("db",
+            "collector SQLite database to plan (read-only; the collector may be running); the "
+            "same as --store sqlite://FILE",
             db_file);
+  path_flag("store",
+            "collector store to plan, by the collector's --store URL: sqlite:///path/to/sahab.db "
+            "or postgresql://user@host[:port][,host2…]/db (read-only; a password is never shown)",
+            store_url);
   std::string window_text;
-  path_flag("window", "with --db: utilisation window, e.g. 30d (default: sizing.window_days)",
+  path_flag("window",
+            "with --store or --db: utilisation window, e.g. 30d (default: sizing.window_days)",
             window_text);
   path_flag("out",
             "where to write the plan (sahab-plan/1 JSON; a name ending in .xlsx: the plan as an "
@@ -107,12 +115,20 @@ int run_plan(int argc, char** argv) {
   path_flag("html", "printable HTML report", html_file);
   if (schema.parse(argc, argv, std::cout) != settings::Outcome::kRun) return 0;
   validate(config);
-  if (!db_file.empty() && !fleet_file.empty()) throw UsageError("give --db or --fleet, not both");
-  if (db_file.empty() && fleet_file.empty() && import_files.empty())
-    throw UsageError("give --fleet FILE, --db FILE or --import FILE\n" + std::string(kUsage));
+  if (!db_file.empty()) {
+    if (!store_url.empty()) throw UsageError("give --store or --db, not both");
+    store_url = "sqlite://" + db_file;
+  }
+  if (!store_url.empty() && !fleet_file.empty())
+    throw UsageError("give --store (or --db) or --fleet, not both");
+  if (store_url.empty() && fleet_file.empty() && import_files.empty()) {
+    throw UsageError("give --fleet FILE, --store URL, --db FILE or --import FILE\n" +
+                     std::string(kUsage));
+  }
   if (!import_format.empty() && import_files.empty())
     throw UsageError("--import-format applies to --import files");
-  if (!window_text.empty() && db_file.empty()) throw UsageError("--window applies to --db only");
+  if (!window_text.empty() && store_url.empty())
+    throw UsageError("--window applies to --store and --db only");
   auto window_seconds = static_cast<std::int64_t>(config.sizing.window_days * 86'400);
   if (!window_text.empty()) {
     const auto d = parse_duration(window_text);
@@ -126,7 +142,7 @@ int run_plan(int argc, char** argv) {
   const Catalogs catalogs =
       load_catalog_dir(find_catalog_dir(config.catalogs_dir, config_file_of(argc, argv)));
   std::optional<Fleet> given;
-  if (!db_file.empty()) given = fleet_from_database(db_file, window_seconds);
+  if (!store_url.empty()) given = fleet_from_store(store_url, window_seconds);
   if (!fleet_file.empty()) given = load_fleet_file(fleet_file);
   std::vector<ImportReport> imported;
   const Fleet fleet = import_files.empty()

@@ -205,15 +205,15 @@ struct FleetSink {
 // The one reading of the fleet from the database behind both sinks: connections first, as a
 // written document lists them (keys in order), then hosts by id, each handed on as it is read.
 void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
-  for (const auto& edge : load_edges(db)) {
-    if (edge.source.empty() || edge.target.empty() || edge.source == edge.target) continue;
+  for_each_edge(db, [&sink](const Edge& edge) {
+    if (edge.source.empty() || edge.target.empty() || edge.source == edge.target) return;
     json c = {{"source", edge.source},
               {"target", edge.target},
               {"port", edge.port},
               {"connections_per_day", edge.connections}};
     if (edge.bytes_per_day) c["bytes_per_day"] = *edge.bytes_per_day;
     sink.connection(c);
-  }
+  });
   for_each_fleet_host_row(db, [&](const FleetHostRow& row) {
     const bool agent = row.source != "import";
     json fields = agent ? agent_host(db, row.id, w) : json::object();

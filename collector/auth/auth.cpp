@@ -61,7 +61,7 @@ json session_json(const Session& s) {
 Auth::Auth(AuthOptions options, Store& store, std::function<std::int64_t()> now)
     : options_(std::move(options)),
       sessions_(store, options_.session_ttl_seconds, now),
-      throttle_(options_.throttle, std::move(now)) {}
+      throttle_(store, options_.throttle, std::move(now)) {}
 
 std::optional<Session> Auth::session_of(const http::Request& request) {
   const auto token = cookie(request, kCookie);

@@ -2,15 +2,16 @@
 // Throttles web UI sign-in attempts (docs/login-throttling.md): after too many failures for one
 // user name, or from one client address, within a window, further attempts are refused for a
 // delay that doubles with each further failure (capped at the window); after each delay one more
-// attempt is allowed. Unknown user names are
-// counted like known ones, so refusals never tell which names exist. Memory is bounded: at most
-// `max_entries` counters, the least recently failing one evicted first.
+// attempt is allowed. Unknown user names are counted like known ones, so refusals never tell
+// which names exist. The counters are in the store (collector/store/login_failures.h), so every
+// collector on a shared PostgreSQL counts the failures made through the others. The table is
+// bounded: counters are dropped a window after their last failure and lock, and past
+// `max_entries` the least recently failing ones first.
 #include <cstdint>
 #include <functional>
-#include <list>
-#include <mutex>
 #include <string>
-#include <unordered_map>
+
+#include "collector/store/store.h"
 
 namespace sahab::collector::auth {
 
@@ -26,10 +27,11 @@ struct ThrottleOptions {
 
 class LoginThrottle {
  public:
-  LoginThrottle(ThrottleOptions options, std::function<std::int64_t()> now);
+  LoginThrottle(Store& store, ThrottleOptions options, std::function<std::int64_t()> now);
 
   // Seconds to wait before `user` may try again from `address`; 0 when an attempt is allowed.
   std::int64_t retry_after(const std::string& user, const std::string& address);
+  // One store transaction for both counters.
   void record_failure(const std::string& user, const std::string& address);
   // A successful sign-in clears the user name's failures (not the address's).
   void record_success(const std::string& user);
@@ -37,28 +39,12 @@ class LoginThrottle {
   std::size_t entries();  // for tests: counters held
 
  private:
-  struct Counter {
-    int failures = 0;
-    std::int64_t last_failure = 0;
-    std::int64_t locked_until = 0;
-  };
-  using Order = std::list<std::string>;  // keys, least recently failing first
-  struct Entry {
-    Counter counter;
-    Order::iterator position;
-  };
-
-  std::int64_t wait_for(const std::string& key, std::int64_t now);
-  void fail(const std::string& key, int max_failures, std::int64_t now);
-  bool expired(const Counter& c, std::int64_t now) const;
-  void forget(const std::string& key);
+  void fail(Database& db, const std::string& key, int max_failures, std::int64_t now) const;
   std::int64_t lockout_for(int failures, int max_failures) const;
 
+  Store& store_;
   ThrottleOptions options_;
   std::function<std::int64_t()> now_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
-  Order order_;
 };
 
 }  // namespace sahab::collector::auth

@@ -1,5 +1,6 @@
 #include "collector/store/database.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "collector/store/postgres.h"
@@ -96,6 +97,39 @@ std::string Dialect::ddl(std::string_view sql) const {
     }
   }
   return out;
+}
+
+Statement& Database::cached(const std::string& sql, Rows rows) {
+  if (const auto found = statements_.find(sql); found != statements_.end()) {
+    recency_.splice(recency_.begin(), recency_, found->second);
+  } else {
+    shrink_cache(statement_limit_ - 1);  // room first: PostgreSQL prepares within the limit
+    recency_.push_front({sql, prepare(sql)});
+    statements_.emplace(sql, recency_.begin());
+  }
+  Statement& statement = *recency_.front().statement;
+  statement.reset();
+  statement.read_rows(rows);
+  return statement;
+}
+
+void Database::limit_cached_statements(std::size_t limit) {
+  statement_limit_ = std::max<std::size_t>(limit, 1);
+  shrink_cache(statement_limit_);
+}
+
+void Database::shrink_cache(std::size_t size) {
+  for (auto it = recency_.end(); statements_.size() > size && it != recency_.begin();) {
+    --it;
+    if (it->statement->busy()) continue;
+    statements_.erase(it->sql);
+    it = recency_.erase(it);
+  }
+}
+
+void Database::close_statements() {
+  statements_.clear();
+  recency_.clear();
 }
 
 std::int64_t Database::scalar(const std::string& sql) {

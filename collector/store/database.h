@@ -4,11 +4,13 @@
 // once with `?` / `?N` placeholders in the subset both engines accept; the few places where the
 // engines differ are named in `Dialect` instead of two copies of a statement.
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "collector/store/store_url.h"
 
@@ -30,6 +32,11 @@ class StoreUnavailable : public StoreError {
 struct Blob {
   std::string_view bytes;
 };
+
+// How a statement's rows reach the collector. SQLite steps through rows as the engine finds them
+// either way. PostgreSQL sends a result whole by default; kInPieces reads it through a server-side
+// cursor, kRowsPerFetch rows at a time (postgres.h), for results that grow with the fleet.
+enum class Rows { kAtOnce, kInPieces };
 
 class Statement {
  public:
@@ -66,6 +73,11 @@ class Statement {
     }
   }
   virtual void reset() = 0;
+  // Rows of this statement are still being read (stepped, not yet done nor reset): the statement
+  // cache never closes such a statement, whose caller holds it in a loop.
+  virtual bool busy() const = 0;
+  // How the next execution reads its rows (Database::cached sets it); SQLite has one way only.
+  virtual void read_rows(Rows) {}
 
   virtual std::int64_t integer(int column) const = 0;
   virtual double real(int column) const = 0;
@@ -86,6 +98,19 @@ class Statement {
   virtual Statement& bind_text(int index, std::string_view value) = 0;
   virtual Statement& bind_blob(int index, std::string_view bytes) = 0;
   virtual Statement& bind_null(int index) = 0;
+};
+
+// Resets a statement when the scope ends, however it ends: a loop over Rows::kInPieces rows whose
+// handler throws must not leave a cursor and its transaction open on a pooled connection.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement& statement) : statement_(statement) {}
+  ~ResetOnExit() { statement_.reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Statement& statement_;
 };
 
 // What differs between the engines' SQL, named once. Statements splice these fragments in; the
@@ -127,9 +152,16 @@ class Database {
 
   const Dialect& dialect() const { return dialect_; }
   virtual void exec(std::string_view sql) = 0;
-  // A statement prepared once per connection and reused (reset before each use by `with`).
-  virtual Statement& cached(const std::string& sql) = 0;
+  // A statement prepared once per connection and reused (reset before each use by `with`). The
+  // cache keeps the kStatementCacheLimit most recently used (values are bound, never spliced into
+  // the SQL text, so the collector's statements fit); past that the least recently used one is
+  // closed, on PostgreSQL with its server-side prepared statement, so SQL text that varies cannot
+  // grow it without bound. A statement whose rows are being read is never closed.
+  Statement& cached(const std::string& sql, Rows rows = Rows::kAtOnce);
   std::int64_t scalar(const std::string& sql);
+  static constexpr std::size_t kStatementCacheLimit = 256;
+  std::size_t cached_statements() const { return statements_.size(); }
+  void limit_cached_statements(std::size_t limit);  // tests: a smaller cache
 
   virtual std::int64_t last_insert_rowid() = 0;
   virtual int changes() const = 0;
@@ -140,9 +172,24 @@ class Database {
 
  protected:
   explicit Database(StoreKind kind) : dialect_{kind} {}
+  virtual std::unique_ptr<Statement> prepare(const std::string& sql) = 0;
+  // Closes every cached statement: an engine's destructor calls it while its connection, which
+  // the statements need, is still open.
+  void close_statements();
 
  private:
+  struct CachedStatement {
+    std::string sql;
+    std::unique_ptr<Statement> statement;
+  };
+  using Recency = std::list<CachedStatement>;  // most recently used first
+  // Closes the least recently used statements that are not busy until at most `size` are left.
+  void shrink_cache(std::size_t size);
+
   Dialect dialect_;
+  std::size_t statement_limit_ = kStatementCacheLimit;
+  Recency recency_;
+  std::unordered_map<std::string, Recency::iterator> statements_;
 };
 
 // Opens a connection to the store `url` names (a SQLite file is created when absent and `mode`

@@ -1,39 +1,38 @@
 #include "collector/store/edges.h"
 
-#include <map>
-#include <tuple>
-
 namespace sahab::collector {
 
-std::vector<Edge> load_edges(Database& db) {
-  std::map<std::tuple<std::string, std::string, std::string, std::int64_t>, Edge> unique;
+// The same edge seen from both ends (or twice from one) is grouped in SQL rather than in a map,
+// so the fleet export holds one edge at a time however many there are: the most connections and
+// bytes and the latest sighting of its rows, the least non-empty process name.
+void for_each_edge(Database& db, const std::function<void(const Edge&)>& on_edge) {
   Statement& s = db.cached(
-      "SELECT e.source_host, e.direction, e.remote_address, e.remote_port, e.local_port, "
-      "e.process, e.count, coalesce(e.target_host, a.host_id, ''), e.bytes_per_day, e.last_seen "
+      "SELECT source, target, remote, port, max(connections), max(last_seen), "
+      "min(nullif(process, '')), max(bytes) FROM (SELECT "
+      "CASE WHEN e.direction = 'inbound' THEN coalesce(e.target_host, a.host_id, '') "
+      "ELSE e.source_host END AS source, "
+      "CASE WHEN e.direction = 'inbound' THEN e.source_host "
+      "ELSE coalesce(e.target_host, a.host_id, '') END AS target, "
+      "CASE WHEN coalesce(e.target_host, a.host_id, '') = '' THEN e.remote_address ELSE '' END "
+      "AS remote, "
+      "CASE WHEN e.direction = 'inbound' THEN e.local_port ELSE e.remote_port END AS port, "
+      "e.count AS connections, e.last_seen, e.process, e.bytes_per_day AS bytes "
       "FROM edges e LEFT JOIN host_addresses a "
-      "ON e.target_host IS NULL AND a.address = e.remote_address");
+      "ON e.target_host IS NULL AND a.address = e.remote_address) resolved "
+      "GROUP BY source, target, remote, port ORDER BY source, target, remote, port",
+      Rows::kInPieces);
+  const ResetOnExit reset_on_exit(s);
   while (s.step()) {
-    const std::string direction = s.text(1), resolved = s.text(7);
-    Edge edge;
-    const bool inbound = direction == "inbound";
-    edge.source = inbound ? resolved : s.text(0);
-    edge.target = inbound ? s.text(0) : resolved;
-    edge.port = inbound ? s.integer(4) : s.integer(3);
-    edge.remote_address = resolved.empty() ? s.text(2) : "";
-    edge.process = s.text(5);
-    edge.connections = s.integer(6);
-    if (!s.is_null(8)) edge.bytes_per_day = s.real(8);
-    edge.last_seen = s.integer(9);
-    const auto key = std::tuple{edge.source, edge.target, edge.remote_address, edge.port};
-    auto [it, inserted] = unique.try_emplace(key, edge);
-    if (!inserted) {
-      it->second.connections = std::max(it->second.connections, edge.connections);
-      it->second.last_seen = std::max(it->second.last_seen, edge.last_seen);
-      if (it->second.process.empty()) it->second.process = edge.process;
-    }
+    Edge edge{s.text(0), s.text(1),    s.text(2),    s.integer(3),
+              s.text(6), s.integer(4), std::nullopt, s.integer(5)};
+    if (!s.is_null(7)) edge.bytes_per_day = s.real(7);
+    on_edge(edge);
   }
+}
+
+std::vector<Edge> load_edges(Database& db) {
   std::vector<Edge> out;
-  for (auto& [key, edge] : unique) out.push_back(std::move(edge));
+  for_each_edge(db, [&out](const Edge& edge) { out.push_back(edge); });
   return out;
 }
 

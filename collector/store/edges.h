@@ -4,6 +4,7 @@
 // resolve to a host when they are one of its NIC addresses (hardware inventory); imported edges
 // name both hosts. The same edge seen from both ends is reported once.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct Edge {
   std::int64_t last_seen = 0;
 };
 
+// Calls `on_edge` for every edge, ordered by source, target, remote address and port, as the
+// rows are read (on PostgreSQL through a cursor): `on_edge` may run other statements on `db`.
+void for_each_edge(Database& db, const std::function<void(const Edge&)>& on_edge);
 std::vector<Edge> load_edges(Database& db);
 
 // What one host reaches: its own outbound connections and the dependencies an import declared

@@ -21,8 +21,9 @@ struct FleetHostRow {
   // summaries): the source's kind ("vcenter"); empty otherwise.
   std::string measured_by;
 };
-// Calls `on_row` for every host, by id, as the rows are read: an imported host's document is in
-// memory only while it is handled. `on_row` may run other statements on `db`.
+// Calls `on_row` for every host, by id, as the rows are read (on PostgreSQL through a cursor,
+// Rows::kInPieces): an imported host's document is in memory only while it is handled, on both
+// engines. `on_row` may run other statements on `db`.
 void for_each_fleet_host_row(Database& db, const std::function<void(const FleetHostRow&)>& on_row);
 
 // An agent host's current inventory sections as (section, data JSON).

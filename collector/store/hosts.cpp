@@ -86,11 +86,13 @@ HostPage find_hosts(Database& db, const HostQuery& query) {
   filter.bind(count);
   out.total = count.step() ? count.integer(0) : 0;
   count.reset();
-  Statement& page =
-      db.cached("SELECT " + std::string(kHostColumns) + " FROM hosts" + filter.where +
-                " ORDER BY " + query.sort + (query.descending ? " desc" : " asc") + ", id LIMIT " +
-                std::to_string(query.limit) + " OFFSET " + std::to_string(query.offset));
+  // The page is bound, not spliced in: one statement serves every page (statement cache).
+  Statement& page = db.cached("SELECT " + std::string(kHostColumns) + " FROM hosts" + filter.where +
+                              " ORDER BY " + query.sort + (query.descending ? " desc" : " asc") +
+                              ", id LIMIT ? OFFSET ?");
   filter.bind(page);
+  const int after_filter = static_cast<int>(filter.values.size());
+  page.bind(after_filter + 1, query.limit).bind(after_filter + 2, query.offset);
   while (page.step()) out.hosts.push_back(host_row(page));
   return out;
 }

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 namespace sahab::collector {
 namespace {
@@ -84,7 +85,12 @@ PostgresStatement::PostgresStatement(PostgresDatabase& db, std::string_view sql)
   parameters_.resize(static_cast<size_t>(numbered.count));
 }
 
-PostgresStatement::~PostgresStatement() { PQclear(result_); }
+// Closed by the statement cache (never while a cursor of its is open: it is busy then), or with
+// its connection.
+PostgresStatement::~PostgresStatement() {
+  PQclear(result_);
+  if (prepared_in_ == db_.generation_) db_.closed_names_.push_back(name_);
+}
 
 PostgresStatement::Parameter& PostgresStatement::slot(int index) {
   if (index < 1 || static_cast<size_t>(index) > parameters_.size()) {
@@ -120,6 +126,16 @@ Statement& PostgresStatement::bind_null(int index) {
   return *this;
 }
 
+PostgresStatement::Arguments PostgresStatement::arguments() const {
+  Arguments out;
+  for (const auto& p : parameters_) {
+    out.values.push_back(p.null ? nullptr : p.value.data());
+    out.lengths.push_back(static_cast<int>(p.value.size()));
+    out.formats.push_back(p.binary ? 1 : 0);
+  }
+  return out;
+}
+
 void PostgresStatement::execute() {
   PGconn* conn = db_.connection();
   if (prepared_in_ != db_.generation_) {
@@ -128,16 +144,9 @@ void PostgresStatement::execute() {
         sql_);
     prepared_in_ = db_.generation_;
   }
-  std::vector<const char*> values;
-  std::vector<int> lengths;
-  std::vector<int> formats;
-  for (const auto& p : parameters_) {
-    values.push_back(p.null ? nullptr : p.value.data());
-    lengths.push_back(static_cast<int>(p.value.size()));
-    formats.push_back(p.binary ? 1 : 0);
-  }
-  PGresult* result = PQexecPrepared(conn, name_.c_str(), static_cast<int>(values.size()),
-                                    values.data(), lengths.data(), formats.data(), 0);
+  const Arguments a = arguments();
+  PGresult* result = PQexecPrepared(conn, name_.c_str(), static_cast<int>(a.values.size()),
+                                    a.values.data(), a.lengths.data(), a.formats.data(), 0);
   const auto status = PQresultStatus(result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) db_.check(result, sql_);
   const char* affected = PQcmdTuples(result);
@@ -146,16 +155,84 @@ void PostgresStatement::execute() {
   row_ = -1;
 }
 
-bool PostgresStatement::step() {
-  if (!result_) execute();
-  return ++row_ < PQntuples(result_);
+// A cursor lives in a transaction: the connection's own when it has one (the writer's), else one
+// opened here and ended when the rows are done or the statement is reset. The DECLARE is not a
+// prepared statement (PREPARE takes no DECLARE): planning it once per reading of a large result
+// costs nothing next to the rows.
+void PostgresStatement::open_cursor() {
+  PGconn* conn = db_.connection();
+  own_transaction_ = PQtransactionStatus(conn) == PQTRANS_IDLE;
+  if (own_transaction_) db_.exec("BEGIN");
+  cursor_ = "c" + std::to_string(db_.next_cursor_++);
+  cursor_in_ = db_.generation_;
+  try {
+    const Arguments a = arguments();
+    const std::string declare = "DECLARE " + cursor_ + " NO SCROLL CURSOR FOR " + sql_;
+    db_.check(PQexecParams(conn, declare.c_str(), static_cast<int>(a.values.size()), nullptr,
+                           a.values.data(), a.lengths.data(), a.formats.data(), 0),
+              sql_);
+    db_.changes_ = 0;
+    fetch();
+  } catch (const StoreError&) {
+    reset();
+    throw;
+  }
 }
 
+bool PostgresStatement::fetch() {
+  PQclear(result_);
+  result_ = nullptr;
+  row_ = -1;
+  const std::string sql = "FETCH " + std::to_string(kRowsPerFetch) + " FROM " + cursor_;
+  PGresult* result = PQexec(db_.connection(), sql.c_str());
+  if (PQresultStatus(result) != PGRES_TUPLES_OK) db_.check(result, sql_);
+  result_ = result;
+  return PQntuples(result_) > 0;
+}
+
+// COMMIT, not ROLLBACK, for a transaction of its own: what ran on the connection between two
+// fetches may have written. In the connection's own transaction the cursor is closed when `done`
+// (its last row read); one reset early is left to that transaction's end, since a savepoint
+// rolled back since may have closed it already and a CLOSE would then fail the transaction.
+void PostgresStatement::close_cursor(bool done) {
+  if (cursor_.empty()) return;
+  const std::string cursor = std::exchange(cursor_, {});
+  if (db_.lost_ || cursor_in_ != db_.generation_) return;
+  const auto status = PQtransactionStatus(db_.conn_);
+  if (own_transaction_) {
+    db_.exec(status == PQTRANS_INERROR ? "ROLLBACK" : "COMMIT");
+  } else if (done && status == PQTRANS_INTRANS) {
+    db_.exec("CLOSE " + cursor);
+  }
+}
+
+bool PostgresStatement::step() {
+  if (!result_) rows_ == Rows::kInPieces ? open_cursor() : execute();
+  if (++row_ < PQntuples(result_)) return true;
+  // A short fetch was the last one.
+  if (!cursor_.empty() && PQntuples(result_) == kRowsPerFetch && fetch()) {
+    row_ = 0;
+    return true;
+  }
+  close_cursor(true);
+  return false;
+}
+
+// Never throws for the cursor it closes: a connection lost meanwhile has closed it already, and
+// the next statement run on it reports the loss.
 void PostgresStatement::reset() {
+  try {
+    close_cursor(false);
+  } catch (const StoreError&) {
+  }
   PQclear(result_);
   result_ = nullptr;
   row_ = -1;
   for (auto& p : parameters_) p = {};
+}
+
+bool PostgresStatement::busy() const {
+  return !cursor_.empty() || (result_ && row_ < PQntuples(result_));
 }
 
 std::string_view PostgresStatement::value(int column) const {
@@ -235,7 +312,7 @@ PostgresDatabase::PostgresDatabase(const StoreUrl& url, Mode mode)
 }
 
 PostgresDatabase::~PostgresDatabase() {
-  statements_.clear();
+  close_statements();
   PQfinish(conn_);
 }
 
@@ -252,6 +329,7 @@ void PostgresDatabase::connect() {
   PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
   lost_ = false;
   ++generation_;
+  closed_names_.clear();  // they went with the old connection
   configure_session();
 }
 
@@ -300,11 +378,18 @@ void PostgresDatabase::exec(std::string_view sql) {
   check(result, sql);
 }
 
-Statement& PostgresDatabase::cached(const std::string& sql) {
-  auto& slot = statements_[sql];
-  if (!slot) slot = std::make_unique<PostgresStatement>(*this, sql);
-  slot->reset();
-  return *slot;
+std::unique_ptr<Statement> PostgresDatabase::prepare(const std::string& sql) {
+  deallocate_closed();
+  return std::make_unique<PostgresStatement>(*this, sql);
+}
+
+// DEALLOCATE is not undone by a rollback, so it may run inside a transaction.
+void PostgresDatabase::deallocate_closed() {
+  if (lost_ || closed_names_.empty()) return;
+  const auto status = PQtransactionStatus(conn_);
+  if (status != PQTRANS_IDLE && status != PQTRANS_INTRANS) return;
+  for (const auto& name : closed_names_) exec("DEALLOCATE " + name);
+  closed_names_.clear();
 }
 
 // The sequence behind the identity column the last INSERT of this session drew from.

@@ -1,12 +1,16 @@
 #pragma once
 // The PostgreSQL side of database.h, over libpq. Statements keep the store's `?` / `?N`
 // placeholders in their text and are translated to `$N` once when prepared; they are prepared
-// once per connection (again after a reconnection). Parameters go as text for the server to type
-// from their context, blobs as binary bytea. A result is read whole when the statement is first
-// stepped, so statements can be nested as with SQLite.
+// once per connection (again after a reconnection) and deallocated when the statement cache
+// closes them. Parameters go as text for the server to type from their context, blobs as binary
+// bytea. A result is read whole when the statement is first stepped, so statements can be nested
+// as with SQLite; a statement used with Rows::kInPieces reads its rows through a server-side
+// cursor instead (DECLARE, then FETCH kRowsPerFetch at a time), inside the connection's
+// transaction or one of its own. A cursor rather than libpq's single-row mode: single-row mode
+// holds the connection until the last row arrives, so the statements a caller runs for each row
+// (the fleet export's per-host reads) could not run on it; chunked rows mode is PostgreSQL 17's.
 #include <libpq-fe.h>
 
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,8 +27,13 @@ class PostgresStatement final : public Statement {
   PostgresStatement(PostgresDatabase& db, std::string_view sql);
   ~PostgresStatement() override;
 
+  // Rows one FETCH brings in Rows::kInPieces: the most a statement holds in memory at once.
+  static constexpr int kRowsPerFetch = 256;
+
   bool step() override;
   void reset() override;
+  bool busy() const override;
+  void read_rows(Rows rows) override { rows_ = rows; }
   std::int64_t integer(int column) const override;
   double real(int column) const override;
   std::string text(int column) const override;
@@ -47,8 +56,17 @@ class PostgresStatement final : public Statement {
     bool null = true;
     bool binary = false;
   };
+  // The parameters as libpq takes them.
+  struct Arguments {
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats;
+  };
   Parameter& slot(int index);
+  Arguments arguments() const;
   void execute();
+  void open_cursor();
+  bool fetch();  // the cursor's next rows into result_; false when there are none
+  void close_cursor(bool done);
   std::string_view value(int column) const;
 
   PostgresDatabase& db_;
@@ -58,6 +76,13 @@ class PostgresStatement final : public Statement {
   std::vector<Parameter> parameters_;
   PGresult* result_ = nullptr;
   int row_ = -1;
+  Rows rows_ = Rows::kAtOnce;
+  // Rows::kInPieces: the open cursor (named per opening: one left to its transaction's end
+  // never collides with the next), the connection generation it lives on, and whether its
+  // transaction is the statement's own.
+  std::string cursor_;
+  int cursor_in_ = -1;
+  bool own_transaction_ = false;
 };
 
 class PostgresDatabase final : public Database {
@@ -66,14 +91,19 @@ class PostgresDatabase final : public Database {
   ~PostgresDatabase() override;
 
   void exec(std::string_view sql) override;
-  Statement& cached(const std::string& sql) override;
   std::int64_t last_insert_rowid() override;
   int changes() const override { return changes_; }
   void recover() override;
 
+ protected:
+  std::unique_ptr<Statement> prepare(const std::string& sql) override;
+
  private:
   friend class PostgresStatement;
   void connect();
+  // DEALLOCATEs the server-side statements of the statements the cache closed, unless the
+  // transaction is aborted (it would refuse them; they wait for the next time).
+  void deallocate_closed();
   void configure_session();
   // Throws for a failed result (StoreUnavailable once the connection is lost); clears it.
   void check(PGresult* result, std::string_view sql);
@@ -87,7 +117,8 @@ class PostgresDatabase final : public Database {
   int generation_ = 0;  // bumped on each (re)connection: statements are prepared again
   int changes_ = 0;
   int next_name_ = 0;
-  std::map<std::string, std::unique_ptr<PostgresStatement>> statements_;
+  int next_cursor_ = 0;
+  std::vector<std::string> closed_names_;  // prepared on this connection, no longer cached
 };
 
 // `sql` with `?` and `?N` placeholders (outside quotes and comments) as `$N`, numbered as SQLite

@@ -73,7 +73,7 @@ struct Migration {
 };
 
 // Append new migrations at the end; never edit one that has shipped.
-constexpr std::array<Migration, 12> kMigrations = {{
+constexpr std::array<Migration, 13> kMigrations = {{
     {// 1: hosts, agents and their credentials, audit, batches, inventory, utilisation, edges.
      R"sql(
 CREATE TABLE hosts (
@@ -433,6 +433,17 @@ INSERT INTO rollup_pending(host_id, day)
   ON CONFLICT DO NOTHING;
 )sql",
      store_blocks_as_they_are},
+    // 13: failed web UI sign-ins in the store (collector/store/login_failures.h): with several
+    // collectors on one PostgreSQL, throttling counts every collector's failures.
+    {R"sql(
+CREATE TABLE login_failures (
+  counter_key TEXT PRIMARY KEY,            -- 'user:NAME' or 'addr:ADDRESS'
+  failures INTEGER NOT NULL,               -- since the count last started over
+  last_failure INTEGER NOT NULL,           -- unix seconds
+  locked_until INTEGER NOT NULL            -- unix seconds; 0: never locked
+) WITHOUT ROWID;
+CREATE INDEX login_failures_by_last_failure ON login_failures(last_failure);
+)sql"},
 }};
 
 }  // namespace

@@ -63,6 +63,8 @@ void SqliteStatement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
+bool SqliteStatement::busy() const { return sqlite3_stmt_busy(stmt_) != 0; }
+
 std::int64_t SqliteStatement::integer(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
@@ -120,7 +122,7 @@ SqliteDatabase::SqliteDatabase(const std::filesystem::path& path, Mode mode)
 }
 
 SqliteDatabase::~SqliteDatabase() {
-  statements_.clear();
+  close_statements();
   sqlite3_close(db_);
 }
 
@@ -133,11 +135,8 @@ void SqliteDatabase::exec(std::string_view sql) {
   }
 }
 
-Statement& SqliteDatabase::cached(const std::string& sql) {
-  auto& slot = statements_[sql];
-  if (!slot) slot = std::make_unique<SqliteStatement>(db_, sql);
-  slot->reset();
-  return *slot;
+std::unique_ptr<Statement> SqliteDatabase::prepare(const std::string& sql) {
+  return std::make_unique<SqliteStatement>(db_, sql);
 }
 
 std::int64_t SqliteDatabase::last_insert_rowid() { return sqlite3_last_insert_rowid(db_); }

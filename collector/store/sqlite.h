@@ -4,7 +4,6 @@
 #include <sqlite3.h>
 
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +19,7 @@ class SqliteStatement final : public Statement {
 
   bool step() override;
   void reset() override;
+  bool busy() const override;
   std::int64_t integer(int column) const override;
   double real(int column) const override;
   std::string text(int column) const override;
@@ -47,13 +47,14 @@ class SqliteDatabase final : public Database {
   ~SqliteDatabase() override;
 
   void exec(std::string_view sql) override;
-  Statement& cached(const std::string& sql) override;
   std::int64_t last_insert_rowid() override;
   int changes() const override;
 
+ protected:
+  std::unique_ptr<Statement> prepare(const std::string& sql) override;
+
  private:
   sqlite3* db_ = nullptr;
-  std::map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };
 
 }  // namespace sahab::collector

@@ -174,7 +174,7 @@ bool Store::run_exclusive(std::int64_t key, const std::function<void()>& job) {
     job();
     return true;
   }
-  if (exclusive_scalar("SELECT pg_try_advisory_lock(" + std::to_string(key) + ")") == 0) {
+  if (exclusive_scalar("SELECT pg_try_advisory_lock(?::bigint)", key) == 0) {
     return false;
   }
   // Released however the job ends; a collector that dies releases it with its connection.
@@ -183,7 +183,7 @@ bool Store::run_exclusive(std::int64_t key, const std::function<void()>& job) {
     std::int64_t key;
     ~Unlock() {
       try {
-        store.exclusive_scalar("SELECT pg_advisory_unlock(" + std::to_string(key) + ")");
+        store.exclusive_scalar("SELECT pg_advisory_unlock(?::bigint)", key);
       } catch (const StoreError&) {
         // The connection is gone, and the lock with it.
       }
@@ -195,11 +195,14 @@ bool Store::run_exclusive(std::int64_t key, const std::function<void()>& job) {
 
 // The connection is only held for the statement: jobs of different keys (the maintenance, a
 // source's run) run at the same time, each lock held by the one session.
-std::int64_t Store::exclusive_scalar(const std::string& sql) {
+std::int64_t Store::exclusive_scalar(const std::string& sql, std::int64_t key) {
   std::lock_guard lock(exclusive_mutex_);
   if (!exclusive_db_) exclusive_db_ = open_database(url_, Database::Mode::kReadWrite);
   exclusive_db_->recover();
-  return exclusive_db_->scalar(sql);
+  Statement& s = exclusive_db_->cached(sql).with(key);
+  const std::int64_t value = s.step() ? s.integer(0) : 0;
+  s.reset();
+  return value;
 }
 
 std::uintmax_t Store::bytes_on_disk() {

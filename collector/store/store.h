@@ -64,7 +64,8 @@ class Store {
     Database* db;
   };
   void open_sqlite_connections();
-  std::int64_t exclusive_scalar(const std::string& sql);
+  // `sql` with the lock `key` bound, on the connection that holds run_exclusive's locks.
+  std::int64_t exclusive_scalar(const std::string& sql, std::int64_t key);
 
   void writer_loop();
   void checkpoint_loop();

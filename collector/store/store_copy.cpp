@@ -44,6 +44,7 @@ const std::vector<TableKey>& tables() {
       {"summary_blocks", {"host_id", "start"}},
       {"rollup_blocks", {"host_id", "start"}},
       {"ui_sessions", {"token_sha256"}},
+      {"login_failures", {"counter_key"}},
   };
   return kTables;
 }

@@ -247,7 +247,7 @@ expect_exit 2 "not a Sahab collector database" "$PLANNER" plan --db "$WORK/empty
 cp "$WORK/sahab.db" "$WORK/newer.db"
 python3 -c "import sqlite3; c=sqlite3.connect('$WORK/newer.db'); c.execute('PRAGMA user_version=99'); c.commit()"
 expect_exit 2 "schema version 99 is newer" "$PLANNER" plan --db "$WORK/newer.db"
-expect_exit 2 "applies to --db only" "$PLANNER" plan --fleet "$WORK/export.json" --window 7d
+expect_exit 2 "applies to --store and --db only" "$PLANNER" plan --fleet "$WORK/export.json" --window 7d
 ok "--db: missing file, text file, foreign SQLite file, newer schema: exit 2 with the reason"
 
 echo "$passed passed, 0 failed"

@@ -31,7 +31,7 @@ grep -q "store postgresql://sahab:\*\*\*@127.0.0.1:$PG_PORT/sahab" "$WORK/collec
   fail "the store is not logged with its password hidden"
 cred=$(python3 "$PUSH" enrol "$URL" "$ENROL_TOKEN_FILE" pg-1)
 [[ "$(python3 "$PUSH" load "$URL" "$cred" pg-1 1 3 "$WORK/acks")" == 3 ]] || fail "first pushes"
-[[ "$(sql "SELECT version FROM schema_version")" == 12 ]] || fail "schema version not recorded"
+[[ "$(sql "SELECT version FROM schema_version")" == 13 ]] || fail "schema version not recorded"
 ok "one collector on PostgreSQL: enrolment, three batches acknowledged, schema 11 recorded"
 
 pg_stop_server QUIT  # immediate shutdown: no checkpoint, recovery at the next start, as a crash

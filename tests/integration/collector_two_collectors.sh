@@ -2,8 +2,9 @@
 # Two collectors on one real PostgreSQL server (postgres_lib.sh), as behind a load balancer: the
 # same batches pushed to both at the same instant, many hosts at once, are each stored exactly
 # once and no summary entry is lost (each host's writes take turns under a lock, batch_writer.cpp);
-# a user signed in through one collector is signed in on the other (sessions in the store); a
-# source's run is one collector's at a time (an advisory lock per source), a due run is run once.
+# a user signed in through one collector is signed in on the other (sessions in the store) and
+# failed sign-ins through one count at the other (login_failures in the store); a source's run
+# is one collector's at a time (an advisory lock per source), a due run is run once.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres_lib.sh"
 start_postgres
@@ -48,6 +49,18 @@ expect 200 vera POST /api/v1/logout
 URL=$URL_A
 expect 401 vera GET /api/v1/session
 ok "signed in through one collector, signed in on the other; signed out there, out on both"
+# Sign-in throttling counts failures in the store (migration 13): guesses through A count at B,
+# so two collectors give a guesser no more attempts than one (ui.login.max_failures: 5).
+bad_login() {
+  curl -s -o "$WORK/answer.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d '{"user":"mallory","password":"guess"}' "$1/api/v1/login"
+}
+for via in "$URL_A" "$URL_A" "$URL_A" "$URL_B" "$URL_B"; do
+  [[ "$(bad_login "$via")" == 401 ]] || fail "a wrong password through $via: $(cat "$WORK/answer.json")"
+done
+[[ "$(bad_login "$URL_B")" == 429 ]] || fail "B ignored A's 3 failures: $(cat "$WORK/answer.json")"
+[[ "$(bad_login "$URL_A")" == 429 ]] || fail "A ignored B's 2 failures: $(cat "$WORK/answer.json")"
+ok "3 failed sign-ins through A and 2 through B lock the name on both collectors"
 # B's fleet (and plan) cache follows a host enrolled and reported through A at B's next request:
 # the cache is keyed by the store's fleet fingerprint, read at every request.
 fleet_hosts() { curl -fsS -H "$API_AUTH" "$URL_B/api/v1/fleet/summary" | json 'd["hosts"]'; }

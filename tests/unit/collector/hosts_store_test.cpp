@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "collector/ingest/document.h"
 #include "collector/store/agents.h"
@@ -165,4 +166,32 @@ TEST_CASE("fleet rows: hosts with their documents and inventory sections") {
   const auto all = f.read([](Database& db) { return inventory_data(db, "a-1"); });
   CHECK(all.size() == 3);
   CHECK(f.read([](Database& db) { return inventory_data(db, "i-1"); }).empty());
+}
+
+TEST_CASE("hosts store: paging through many pages adds no statement to the cache") {
+  Fixture f;
+  f.store.write([](Database& db) {
+    for (int i = 0; i < 300; ++i) {
+      upsert_imported_host(db, json{{"id", "p-" + std::to_string(1000 + i)}, {"hostname", "vm"}},
+                           600);
+    }
+  });
+  f.read([](Database& db) {
+    HostQuery query;
+    query.sort = "id";
+    query.limit = 2;
+    find_hosts(db, query);
+    const std::size_t cached = db.cached_statements();
+    std::set<std::string> seen;
+    for (query.offset = 0; query.offset < 310; query.offset += query.limit) {
+      for (const auto& id : ids(find_hosts(db, query))) seen.insert(id);
+    }
+    CHECK(seen.size() == 303);
+    CHECK(db.cached_statements() == cached);
+    if (sahab::testing::testing_on_postgres()) {
+      CHECK(db.scalar("SELECT count(*) FROM pg_prepared_statements") <=
+            static_cast<std::int64_t>(cached) + 1);
+    }
+    return 0;
+  });
 }

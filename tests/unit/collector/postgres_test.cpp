@@ -1,7 +1,8 @@
 // collector/store: the store's URL (parsing, passwords never shown), the PostgreSQL statement
 // layer's placeholders and DDL translation, and, on a real server (SAHAB_TEST_STORE, ctest's
 // "postgres: ..." entries), values bound and read back exactly, errors, a read-only connection,
-// a lost connection reported as unavailable and recovered, a wrong password.
+// a lost connection reported as unavailable and recovered, a wrong password, large results read
+// in pieces.
 #include "collector/store/postgres.h"
 
 #include <doctest/doctest.h>
@@ -169,4 +170,67 @@ TEST_CASE(
     CHECK(what.find("password authentication failed") != std::string::npos);
     CHECK(what.find("wrong-password") == std::string::npos);
   }
+}
+
+// Cursors opened by DECLARE (pg_cursors also lists the unnamed portal of the query asking).
+constexpr const char* kDeclaredCursors = "SELECT count(*) FROM pg_cursors WHERE name <> ''";
+
+TEST_CASE("postgres: a large result is read in pieces through a cursor, statements run between") {
+  if (!testing::testing_on_postgres()) return;
+  Server s;
+  s.db->exec("CREATE TABLE big (n BIGINT PRIMARY KEY, t TEXT)");
+  s.db->exec("INSERT INTO big SELECT g, repeat('x', g % 100) FROM generate_series(1, 1000) g");
+  const auto reader = open_database(s.location, Database::Mode::kReadOnly);
+  const auto count_rows = [&reader](std::int64_t up_to) {
+    Statement& rows =
+        reader->cached("SELECT n, t FROM big WHERE n <= ? ORDER BY n", Rows::kInPieces).with(up_to);
+    std::int64_t n = 0;
+    while (rows.step()) {
+      ++n;
+      CHECK(rows.integer(0) == n);
+      CHECK(rows.text(1) == std::string(static_cast<size_t>(n % 100), 'x'));
+      // Another statement on the same connection between two rows, as the fleet export runs.
+      Statement& one = reader->cached("SELECT length(t) FROM big WHERE n = ?").with(n);
+      REQUIRE(one.step());
+      CHECK(one.integer(0) == n % 100);
+      // A cursor holds the rows on the server: read whole, there would be none.
+      if (n == 1) CHECK(reader->scalar(kDeclaredCursors) == 1);
+    }
+    return n;
+  };
+  // Seen from another connection: the reader is idle, not idle in a transaction left open.
+  const auto reader_pid = reader->scalar("SELECT pg_backend_pid()");
+  const auto no_transaction_left = [&] {
+    CHECK(reader->scalar(kDeclaredCursors) == 0);
+    Statement& state =
+        s.db->cached("SELECT state FROM pg_stat_activity WHERE pid = ?").with(reader_pid);
+    REQUIRE(state.step());
+    CHECK(state.text(0) == "idle");
+  };
+  CHECK(count_rows(1000) == 1000);  // 3 full fetches and a short one
+  no_transaction_left();
+  CHECK(count_rows(2 * PostgresStatement::kRowsPerFetch) == 2 * PostgresStatement::kRowsPerFetch);
+  CHECK(count_rows(0) == 0);
+  no_transaction_left();
+
+  Statement& early = reader->cached("SELECT n FROM big ORDER BY n", Rows::kInPieces);
+  REQUIRE(early.step());
+  CHECK(early.busy());
+  early.reset();  // what the fleet export's guard does when a row's handler throws
+  CHECK_FALSE(early.busy());
+  no_transaction_left();
+
+  CHECK_THROWS_AS(reader->cached("SELECT * FROM missing", Rows::kInPieces).step(), StoreError);
+  no_transaction_left();
+
+  // In a transaction of the connection's (the writer's), the cursor is that transaction's.
+  s.db->exec("BEGIN");
+  Statement& in_writer = s.db->cached("SELECT n FROM big WHERE n > ?", Rows::kInPieces).with(990);
+  int seen = 0;
+  while (in_writer.step()) ++seen;
+  CHECK(seen == 10);
+  CHECK(s.db->scalar(kDeclaredCursors) == 0);
+  s.db->exec("INSERT INTO big VALUES (1001, '')");
+  s.db->exec("COMMIT");
+  CHECK(s.db->scalar("SELECT count(*) FROM big") == 1001);
 }

@@ -578,3 +578,24 @@ TEST_CASE("store: an exclusive job runs once while another holder has its lock (
   CHECK(store.run_exclusive(42, [&] { CHECK(store.run_exclusive(43, [&] { ++runs; })); }));
   CHECK(runs == 4);
 }
+
+TEST_CASE(
+    "store: the statement cache closes the least recently used past its limit, not one read") {
+  TempDb tmp;
+  const auto db = open_database(tmp.url, Database::Mode::kReadWrite);
+  db->limit_cached_statements(8);
+  Statement& outer = db->cached("VALUES (1), (2)");
+  REQUIRE(outer.step());
+  for (int i = 0; i < 100; ++i) CHECK(db->scalar("SELECT " + std::to_string(i)) == i);
+  CHECK(db->cached_statements() == 8);
+  // Rows still being read keep their statement: closing it would pull the loop's rows away.
+  CHECK(outer.integer(0) == 1);
+  REQUIRE(outer.step());
+  CHECK(outer.integer(0) == 2);
+  CHECK_FALSE(outer.step());
+  if (sahab::testing::testing_on_postgres()) {
+    // Closed statements are deallocated on the server too.
+    CHECK(db->scalar("SELECT count(*) FROM pg_prepared_statements") <= 8);
+  }
+  CHECK(db->scalar("SELECT 7") == 7);  // one closed comes back, prepared again
+}
