@@ -7,7 +7,8 @@
 #   SAHAB_BENCH_STORE=postgresql://user:pw@127.0.0.1:5432/bench bench/collector_ingest.sh BUILD
 #
 # Prints the load generator's JSON (rate, p50/p99/max from when each push was due, failures, the
-# collector's CPU and peak RSS) and the store's size per agent.
+# collector's CPU and peak RSS; with SAHAB_BENCH_SERVER_PID, a PostgreSQL postmaster on this
+# machine, the CPU of its processes) and the store's size per agent.
 set -euo pipefail
 build="$(cd "${1:?usage: collector_ingest.sh BUILD [AGENTS] [DURATION] [CONNECTIONS]}" && pwd)"
 agents="${2:-20000}" duration="${3:-60}" connections="${4:-64}"
@@ -33,7 +34,8 @@ for _ in $(seq 100); do
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$build/bin/sahab-bench-ingest" --url "http://127.0.0.1:$port" --enrolment-token-file "$work/enrol" \
-  --agents "$agents" --duration "$duration" --connections "$connections" --collector-pid "$collector_pid"
+  --agents "$agents" --duration "$duration" --connections "$connections" --collector-pid "$collector_pid" \
+  ${SAHAB_BENCH_SERVER_PID:+--server-pid "$SAHAB_BENCH_SERVER_PID"}
 if [[ -n "${SAHAB_BENCH_STORE:-}" ]]; then
   size="$(psql -X -A -t "$SAHAB_BENCH_STORE" -c 'SELECT pg_database_size(current_database()) / 1024')"
 else
