@@ -9,6 +9,9 @@ namespace sahab::collector {
 namespace {
 // Jobs committed together at most; bounds the latency one group adds to the first job in it.
 constexpr size_t kMaxGroup = 512;
+// PostgreSQL writer connections: enough that a group can always start while earlier ones wait
+// for their commit's flush (docs/benchmarks.md, "PostgreSQL ingest"). SQLite has one writer.
+constexpr size_t kPostgresWriters = 4;
 constexpr std::chrono::seconds kCheckpointInterval{1};
 // The WAL file is brought back under this size once a burst is over (docs/collector.md).
 constexpr std::uintmax_t kWalSizeLimit = 4 << 20;
@@ -34,25 +37,28 @@ void checkpoint(Database& db, const std::filesystem::path& wal) {
 }  // namespace
 
 Store::Store(StoreUrl url, int readers) : url_(std::move(url)) {
-  writer_db_ = open_database(url_, Database::Mode::kReadWrite);
+  writer_dbs_.push_back(open_database(url_, Database::Mode::kReadWrite));
   if (url_.kind == StoreKind::kSqlite) open_sqlite_connections();
-  migrate(*writer_db_);
+  migrate(*writer_dbs_.front());
+  while (url_.kind == StoreKind::kPostgresql && writer_dbs_.size() < kPostgresWriters)
+    writer_dbs_.push_back(open_database(url_, Database::Mode::kReadWrite));
   for (int i = 0; i < std::max(1, readers); ++i) {
     auto reader = open_database(url_, Database::Mode::kReadOnly);
     idle_readers_.push_back(reader.get());
     readers_.push_back(std::move(reader));
   }
-  writer_ = std::thread([this] { writer_loop(); });
+  for (auto& db : writer_dbs_) writers_.emplace_back([this, &db = *db] { writer_loop(db); });
   if (checkpoint_db_) checkpointer_ = std::thread([this] { checkpoint_loop(); });
 }
 
 void Store::open_sqlite_connections() {
-  writer_db_->exec("PRAGMA journal_mode=WAL");
-  writer_db_->exec("PRAGMA synchronous=NORMAL");
-  writer_db_->exec("PRAGMA foreign_keys=ON");
-  writer_db_->exec("PRAGMA wal_autocheckpoint=0");
+  Database& writer = *writer_dbs_.front();
+  writer.exec("PRAGMA journal_mode=WAL");
+  writer.exec("PRAGMA synchronous=NORMAL");
+  writer.exec("PRAGMA foreign_keys=ON");
+  writer.exec("PRAGMA wal_autocheckpoint=0");
   // When the writer starts the WAL over (after a complete checkpoint) it cuts the file to this.
-  writer_db_->exec("PRAGMA journal_size_limit=" + std::to_string(kWalSizeLimit));
+  writer.exec("PRAGMA journal_size_limit=" + std::to_string(kWalSizeLimit));
   checkpoint_db_ = open_database(url_, Database::Mode::kReadWrite);
   checkpoint_db_->exec("PRAGMA busy_timeout=0");
 }
@@ -64,7 +70,7 @@ Store::~Store() {
   }
   queue_cv_.notify_all();
   checkpoint_cv_.notify_all();
-  writer_.join();
+  for (auto& writer : writers_) writer.join();
   if (checkpointer_.joinable()) checkpointer_.join();
 }
 
@@ -94,53 +100,72 @@ void Store::write(std::function<void(Database&)> job) {
   done.get();
 }
 
-void Store::writer_loop() {
-  for (;;) {
-    std::vector<Job> group;
-    {
-      std::unique_lock lock(queue_mutex_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      while (!queue_.empty() && group.size() < kMaxGroup) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    run_group(group);
+// The next jobs in queue order, up to kMaxGroup; none once stopping with the queue drained.
+std::vector<Store::Job> Store::take_group() {
+  std::vector<Job> group;
+  std::unique_lock lock(queue_mutex_);
+  queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+  while (!queue_.empty() && group.size() < kMaxGroup) {
+    group.push_back(std::move(queue_.front()));
+    queue_.pop_front();
   }
+  return group;
 }
 
-void Store::run_group(std::vector<Job>& group) {
-  std::vector<std::exception_ptr> errors(group.size());
+namespace {
+// Runs `step` of a group's transaction; when it throws, the transaction as a whole failed: it is
+// rolled back and every job of the group gets the error (nothing of the group is stored).
+template <typename Step>
+bool transaction_step(Database& db, std::vector<std::exception_ptr>& errors, Step&& step) {
   try {
-    writer_db_->recover();
-    writer_db_->exec(writer_db_->dialect().begin_write());
-    for (size_t i = 0; i < group.size(); ++i) {
-      writer_db_->exec("SAVEPOINT job");
-      try {
-        group[i].run(*writer_db_);
-        writer_db_->exec("RELEASE job");
-      } catch (...) {
-        errors[i] = std::current_exception();
-        writer_db_->exec("ROLLBACK TO job");
-        writer_db_->exec("RELEASE job");
-      }
-    }
-    writer_db_->exec("COMMIT");
+    step();
+    return true;
   } catch (const std::exception& e) {
-    // The transaction as a whole failed: nothing of the group is stored.
     log::error(std::string("store: transaction failed: ") + e.what());
     try {
-      writer_db_->exec("ROLLBACK");
+      db.exec("ROLLBACK");
     } catch (...) {
     }
     for (auto& error : errors) error = std::current_exception();
+    return false;
   }
+}
+
+// Opens the group's transaction and runs each job in a savepoint of its own: a job that throws
+// is undone alone and gets its error.
+template <typename Jobs>
+void run_jobs(Database& db, Jobs& group, std::vector<std::exception_ptr>& errors) {
+  db.recover();
+  db.exec(db.dialect().begin_write());
   for (size_t i = 0; i < group.size(); ++i) {
-    if (errors[i]) {
-      group[i].done.set_exception(errors[i]);
-    } else {
-      group[i].done.set_value();
+    db.exec("SAVEPOINT job");
+    try {
+      group[i].run(db);
+      db.exec("RELEASE job");
+    } catch (...) {
+      errors[i] = std::current_exception();
+      db.exec("ROLLBACK TO job");
+      db.exec("RELEASE job");
+    }
+  }
+}
+}  // namespace
+
+void Store::writer_loop(Database& db) {
+  for (;;) {
+    std::unique_lock turn(turn_mutex_);
+    std::vector<Job> group = take_group();
+    if (group.empty()) return;  // stopping and drained
+    std::vector<std::exception_ptr> errors(group.size());
+    const bool ran = transaction_step(db, errors, [&] { run_jobs(db, group, errors); });
+    turn.unlock();  // the next group runs while this one's commit is flushed
+    if (ran) transaction_step(db, errors, [&] { db.exec("COMMIT"); });
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (errors[i]) {
+        group[i].done.set_exception(errors[i]);
+      } else {
+        group[i].done.set_value();
+      }
     }
   }
 }

@@ -1,11 +1,15 @@
 #pragma once
-// The collector's store, on SQLite or PostgreSQL (store_url.h): one writer thread that groups
-// queued jobs into one transaction (BEGIN ... COMMIT, each job in its own savepoint so one bad job
-// cannot spoil the others), and a pool of reader connections. SQLite: WAL with
-// synchronous=NORMAL (a committed transaction survives a crash of the process, not necessarily of
-// the machine's power) and a checkpoint thread. PostgreSQL: the server's own durability; a lost
-// connection fails the jobs of its transaction (StoreUnavailable) and is opened again before the
-// next one.
+// The collector's store, on SQLite or PostgreSQL (store_url.h): writer threads that group queued
+// jobs into one transaction (BEGIN ... COMMIT, each job in its own savepoint so one bad job
+// cannot spoil the others), and a pool of reader connections. Jobs run one group at a time, in
+// the order they were queued; a job is acknowledged (write() returns) only once its group has
+// committed. SQLite: one writer, WAL with synchronous=NORMAL (a committed transaction survives a
+// crash of the process, not necessarily of the machine's power) and a checkpoint thread.
+// PostgreSQL: the server's own durability (each commit waits for its WAL flush), so several
+// writer connections take turns: while one group's COMMIT waits for its flush, the next group
+// runs its jobs on another connection (the server flushes commits that wait together at once).
+// A lost connection fails the jobs of its transaction (StoreUnavailable) and is opened again
+// before the next one.
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -66,17 +70,21 @@ class Store {
   void open_sqlite_connections();
   std::int64_t exclusive_scalar(const std::string& sql);
 
-  void writer_loop();
+  void writer_loop(Database& db);
+  std::vector<Job> take_group();
   void checkpoint_loop();
-  void run_group(std::vector<Job>& group);
 
   StoreUrl url_;
-  std::unique_ptr<Database> writer_db_;
+  std::vector<std::unique_ptr<Database>> writer_dbs_;  // the first one runs the migrations
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
   std::deque<Job> queue_;
   bool stopping_ = false;
-  std::thread writer_;
+  // Held by the writer whose group is running its jobs, released before its COMMIT: groups run
+  // their jobs one at a time and in queue order (a later group that touches what an earlier one
+  // wrote waits for that commit on the server's row or advisory lock); only commits overlap.
+  std::mutex turn_mutex_;
+  std::vector<std::thread> writers_;
   // Checkpoints the WAL from its own connection (PASSIVE: never blocks the writer), so commits
   // do not pay for checkpoints and ingest latency stays flat; truncates the WAL file after a
   // burst once everything is copied back (store.cpp, checkpoint()). SQLite only.
