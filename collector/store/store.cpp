@@ -1,5 +1,6 @@
 #include "collector/store/store.h"
 
+#include <algorithm>
 #include <system_error>
 
 #include "collector/store/schema.h"
@@ -9,9 +10,9 @@ namespace sahab::collector {
 namespace {
 // Jobs committed together at most; bounds the latency one group adds to the first job in it.
 constexpr size_t kMaxGroup = 512;
-// PostgreSQL writer connections: enough that a group can always start while earlier ones wait
-// for their commit's flush (docs/benchmarks.md, "PostgreSQL ingest"). SQLite has one writer.
-constexpr size_t kPostgresWriters = 4;
+// PostgreSQL writer lanes: a push costs a few round trips to the server and a WAL flush, so
+// lanes overlap them (docs/benchmarks.md, "PostgreSQL ingest"). SQLite has one writer.
+constexpr size_t kPostgresLanes = 8;
 constexpr std::chrono::seconds kCheckpointInterval{1};
 // The WAL file is brought back under this size once a burst is over (docs/collector.md).
 constexpr std::uintmax_t kWalSizeLimit = 4 << 20;
@@ -37,22 +38,25 @@ void checkpoint(Database& db, const std::filesystem::path& wal) {
 }  // namespace
 
 Store::Store(StoreUrl url, int readers) : url_(std::move(url)) {
-  writer_dbs_.push_back(open_database(url_, Database::Mode::kReadWrite));
+  const auto add_lane = [this] {
+    lanes_.push_back(std::make_unique<Lane>());
+    lanes_.back()->db = open_database(url_, Database::Mode::kReadWrite);
+  };
+  add_lane();
   if (url_.kind == StoreKind::kSqlite) open_sqlite_connections();
-  migrate(*writer_dbs_.front());
-  while (url_.kind == StoreKind::kPostgresql && writer_dbs_.size() < kPostgresWriters)
-    writer_dbs_.push_back(open_database(url_, Database::Mode::kReadWrite));
+  migrate(*lanes_.front()->db);
+  while (url_.kind == StoreKind::kPostgresql && lanes_.size() < kPostgresLanes) add_lane();
   for (int i = 0; i < std::max(1, readers); ++i) {
     auto reader = open_database(url_, Database::Mode::kReadOnly);
     idle_readers_.push_back(reader.get());
     readers_.push_back(std::move(reader));
   }
-  for (auto& db : writer_dbs_) writers_.emplace_back([this, &db = *db] { writer_loop(db); });
+  for (auto& lane : lanes_) lane->thread = std::thread([this, &lane = *lane] { lane_loop(lane); });
   if (checkpoint_db_) checkpointer_ = std::thread([this] { checkpoint_loop(); });
 }
 
 void Store::open_sqlite_connections() {
-  Database& writer = *writer_dbs_.front();
+  Database& writer = *lanes_.front()->db;
   writer.exec("PRAGMA journal_mode=WAL");
   writer.exec("PRAGMA synchronous=NORMAL");
   writer.exec("PRAGMA foreign_keys=ON");
@@ -68,9 +72,9 @@ Store::~Store() {
     std::lock_guard lock(queue_mutex_);
     stopping_ = true;
   }
-  queue_cv_.notify_all();
+  for (auto& lane : lanes_) lane->queued.notify_all();
   checkpoint_cv_.notify_all();
-  for (auto& writer : writers_) writer.join();
+  for (auto& lane : lanes_) lane->thread.join();
   if (checkpointer_.joinable()) checkpointer_.join();
 }
 
@@ -89,27 +93,60 @@ void Store::checkpoint_loop() {
 }
 
 void Store::write(std::function<void(Database&)> job) {
-  std::future<void> done;
+  enqueue(*lanes_.front(), Job{std::move(job), {}, true});
+}
+
+void Store::write_for_host(const std::string& host_id, std::function<void(Database&)> job) {
+  enqueue(*lanes_[std::hash<std::string>{}(host_id) % lanes_.size()],
+          Job{std::move(job), {}, false});
+}
+
+void Store::enqueue(Lane& lane, Job job) {
+  std::future<void> done = job.done.get_future();
   {
     std::lock_guard lock(queue_mutex_);
     if (stopping_) throw StoreError("store is shutting down");
-    queue_.push_back(Job{std::move(job), {}});
-    done = queue_.back().done.get_future();
+    lane.queue.push_back(std::move(job));
   }
-  queue_cv_.notify_one();
+  lane.queued.notify_one();
   done.get();
 }
 
-// The next jobs in queue order, up to kMaxGroup; none once stopping with the queue drained.
-std::vector<Store::Job> Store::take_group() {
+// The lane's next jobs in queue order, up to kMaxGroup; none once stopping with the queue drained.
+std::vector<Store::Job> Store::take_group(Lane& lane) {
   std::vector<Job> group;
   std::unique_lock lock(queue_mutex_);
-  queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-  while (!queue_.empty() && group.size() < kMaxGroup) {
-    group.push_back(std::move(queue_.front()));
-    queue_.pop_front();
+  lane.queued.wait(lock, [&] { return stopping_ || !lane.queue.empty(); });
+  while (!lane.queue.empty() && group.size() < kMaxGroup) {
+    group.push_back(std::move(lane.queue.front()));
+    lane.queue.pop_front();
   }
   return group;
+}
+
+void Store::Gate::enter(bool exclusive) {
+  std::unique_lock lock(mutex_);
+  if (!exclusive) {
+    changed_.wait(lock, [this] { return !exclusive_ && exclusive_waiting_ == 0; });
+    ++shared_;
+    return;
+  }
+  ++exclusive_waiting_;
+  changed_.wait(lock, [this] { return !exclusive_ && shared_ == 0; });
+  --exclusive_waiting_;
+  exclusive_ = true;
+}
+
+void Store::Gate::leave(bool exclusive) {
+  {
+    std::lock_guard lock(mutex_);
+    if (exclusive) {
+      exclusive_ = false;
+    } else {
+      --shared_;
+    }
+  }
+  changed_.notify_all();
 }
 
 namespace {
@@ -151,14 +188,17 @@ void run_jobs(Database& db, Jobs& group, std::vector<std::exception_ptr>& errors
 }
 }  // namespace
 
-void Store::writer_loop(Database& db) {
+void Store::lane_loop(Lane& lane) {
+  Database& db = *lane.db;
   for (;;) {
-    std::unique_lock turn(turn_mutex_);
-    std::vector<Job> group = take_group();
+    std::vector<Job> group = take_group(lane);
     if (group.empty()) return;  // stopping and drained
+    const bool alone =
+        std::any_of(group.begin(), group.end(), [](const Job& j) { return j.alone; });
     std::vector<std::exception_ptr> errors(group.size());
+    gate_.enter(alone);
     const bool ran = transaction_step(db, errors, [&] { run_jobs(db, group, errors); });
-    turn.unlock();  // the next group runs while this one's commit is flushed
+    gate_.leave(alone);  // other lanes run while this COMMIT waits for its flush
     if (ran) transaction_step(db, errors, [&] { db.exec("COMMIT"); });
     for (size_t i = 0; i < group.size(); ++i) {
       if (errors[i]) {
