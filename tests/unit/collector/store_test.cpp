@@ -488,7 +488,7 @@ bool done_within(std::future<BatchOutcome>& f, std::chrono::seconds limit) {
 
 }  // namespace
 
-TEST_CASE("store: while a host's commit waits, other hosts' pushes are stored; its own wait") {
+TEST_CASE("store: while a host's commit waits, other hosts' pushes are stored and its own wait") {
   if (!sahab::testing::testing_on_postgres()) return;  // SQLite has one writer: nothing overlaps
   TempDb tmp;
   Store store(tmp.url, 1);
