@@ -2,12 +2,14 @@
 # Ingest load on a fresh collector (issue 17): starts BUILD/bin/sahab-collector on a temporary
 # SQLite store (or on the empty PostgreSQL database SAHAB_BENCH_STORE names) and runs sahab-bench-ingest (bench/ingest_load.cpp) against it: AGENTS simulated
 # agents enrol, push one full inventory each, then one batch every 60 s for DURATION seconds.
+# Further flags go to sahab-bench-ingest (e.g. --first-inventories no).
 #
-#   bench/collector_ingest.sh BUILD [AGENTS=20000] [DURATION=60] [CONNECTIONS=64]
+#   bench/collector_ingest.sh BUILD [AGENTS=20000] [DURATION=60] [CONNECTIONS=64] [FLAG VALUE...]
 #   SAHAB_BENCH_STORE=postgresql://user:pw@127.0.0.1:5432/bench bench/collector_ingest.sh BUILD
 #
 # Prints the load generator's JSON (rate, p50/p99/max from when each push was due, failures, the
-# collector's CPU and peak RSS) and the store's size per agent.
+# collector's CPU and peak RSS; with SAHAB_BENCH_SERVER_PID, a PostgreSQL postmaster on this
+# machine, the CPU of its processes) and the store's size per agent.
 set -euo pipefail
 build="$(cd "${1:?usage: collector_ingest.sh BUILD [AGENTS] [DURATION] [CONNECTIONS]}" && pwd)"
 agents="${2:-20000}" duration="${3:-60}" connections="${4:-64}"
@@ -33,7 +35,8 @@ for _ in $(seq 100); do
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$build/bin/sahab-bench-ingest" --url "http://127.0.0.1:$port" --enrolment-token-file "$work/enrol" \
-  --agents "$agents" --duration "$duration" --connections "$connections" --collector-pid "$collector_pid"
+  --agents "$agents" --duration "$duration" --connections "$connections" --collector-pid "$collector_pid" \
+  ${SAHAB_BENCH_SERVER_PID:+--server-pid "$SAHAB_BENCH_SERVER_PID"} "${@:5}"
 if [[ -n "${SAHAB_BENCH_STORE:-}" ]]; then
   size="$(psql -X -A -t "$SAHAB_BENCH_STORE" -c 'SELECT pg_database_size(current_database()) / 1024')"
 else

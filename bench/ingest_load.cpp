@@ -6,12 +6,16 @@
 //
 //   sahab-bench-ingest --url http://127.0.0.1:PORT --enrolment-token-file FILE
 //                      [--agents 100000] [--interval 60] [--duration 60] [--connections 64]
-//                      [--collector-pid PID] [--prefix bench] [--acks FILE [--drain 600]]
+//                      [--collector-pid PID] [--server-pid PID] [--prefix bench]
+//                      [--first-inventories yes|no] [--acks FILE [--drain 600]]
 //
 // Prints one JSON object: pushes due, done and failed, the sustained rate, p50/p99/max, how late
 // the 99th percentile was sent (the part of the latency spent waiting for a connection), and with
-// --collector-pid the collector's CPU (% of one core) and peak RSS over the measured phase.
-// bench/collector_ingest.sh starts a collector and runs this against it.
+// --collector-pid the collector's CPU (% of one core) and peak RSS over the measured phase; with
+// --server-pid (a PostgreSQL postmaster) the CPU of that server's processes over the same phase.
+// bench/collector_ingest.sh starts a collector and runs this against it. --first-inventories no
+// skips the full inventories (minutes at 100,000 agents): the measured pushes carry summaries
+// only and do the same work in the store either way.
 //
 // With --acks FILE (bench/soak.sh) every simulated agent behaves as the real agent's spool does
 // while its collector is killed and restarted: a batch not acknowledged is kept and sent again,
@@ -27,6 +31,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -55,6 +60,8 @@ struct Options {
   double duration = 60;
   int connections = 64;
   long collector_pid = 0;
+  long server_pid = 0;
+  bool first_inventories = true;
   std::string prefix = "bench";
   std::string acks_file;
   double drain = 600;
@@ -64,7 +71,8 @@ struct Options {
   std::fprintf(stderr,
                "sahab-bench-ingest: %s\nusage: sahab-bench-ingest --url URL --enrolment-token-file "
                "FILE [--agents N] [--interval S] [--duration S] [--connections N] "
-               "[--collector-pid PID] [--prefix P] [--acks FILE [--drain S]]\n",
+               "[--collector-pid PID] [--server-pid PID] [--prefix P] [--first-inventories yes|no] "
+               "[--acks FILE [--drain S]]\n",
                problem.c_str());
   std::exit(2);
 }
@@ -90,6 +98,10 @@ Options parse(int argc, char** argv) {
         o.connections = std::stoi(value);
       else if (flag == "--collector-pid")
         o.collector_pid = std::stol(value);
+      else if (flag == "--server-pid")
+        o.server_pid = std::stol(value);
+      else if (flag == "--first-inventories" && (value == "yes" || value == "no"))
+        o.first_inventories = value == "yes";
       else if (flag == "--prefix")
         o.prefix = value;
       else if (flag == "--acks")
@@ -103,6 +115,8 @@ Options parse(int argc, char** argv) {
     }
   }
   if (o.url.empty() || o.token_file.empty()) usage("--url and --enrolment-token-file are required");
+  if (!o.first_inventories && !o.acks_file.empty())
+    usage("--acks counts the first inventory as acknowledged: keep --first-inventories yes");
   if (o.agents < 1 || o.connections < 1 || o.interval <= 0 || o.duration <= 0)
     usage("--agents, --connections, --interval and --duration must be positive");
   return o;
@@ -303,15 +317,44 @@ void run_all(Pool& pool, int count, const std::function<Request(int)>& make) {
 
 // --- the collector's process -------------------------------------------------------------------
 
-double cpu_seconds(long pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+// Fields 3.. of /proc/PID/stat (after the command name), empty when the process is gone.
+std::vector<std::string> stat_fields(const std::string& pid) {
+  std::ifstream in("/proc/" + pid + "/stat");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; fields >> field && i <= 15; ++i)
-    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const auto name_end = text.rfind(')');
+  if (name_end == std::string::npos || name_end + 2 > text.size()) return {};
+  std::istringstream stream(text.substr(name_end + 2));
+  std::vector<std::string> fields;
+  for (std::string field; stream >> field;) fields.push_back(field);
+  return fields;
+}
+
+// Field number `n` of /proc/PID/stat (1-based, as proc(5) numbers them) as a number.
+double stat_field(const std::vector<std::string>& fields, size_t n) {
+  return n - 3 < fields.size() ? std::stod(fields[n - 3]) : 0;
+}
+
+double ticks_to_seconds(double ticks) { return ticks / static_cast<double>(sysconf(_SC_CLK_TCK)); }
+
+double cpu_seconds(long pid) {
+  const auto fields = stat_fields(std::to_string(pid));
+  return ticks_to_seconds(stat_field(fields, 14) + stat_field(fields, 15));  // utime, stime
+}
+
+// A PostgreSQL server's CPU: the postmaster's own, its children's that have ended (cutime,
+// cstime) and those of the children still running (backends, WAL writer, checkpointer).
+double server_cpu_seconds(long postmaster) {
+  const auto own = stat_fields(std::to_string(postmaster));
+  double ticks =
+      stat_field(own, 14) + stat_field(own, 15) + stat_field(own, 16) + stat_field(own, 17);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string pid = entry.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    const auto fields = stat_fields(pid);
+    if (stat_field(fields, 4) == static_cast<double>(postmaster))  // ppid
+      ticks += stat_field(fields, 14) + stat_field(fields, 15);
+  }
+  return ticks_to_seconds(ticks);
 }
 
 double rss_mib(long pid) {
@@ -482,7 +525,7 @@ int main(int argc, char** argv) {
     return sahab::gzip::compress(doc.dump());
   };
   phase = Clock::now();
-  run_all(pool, o.agents, [&](int i) {
+  run_all(pool, o.first_inventories ? o.agents : 0, [&](int i) {
     return Request{"/api/v1/ingest",
                    credentials[static_cast<size_t>(i)],
                    batch(i, 1, true),
@@ -512,6 +555,7 @@ int main(int argc, char** argv) {
   long failed = 0;
   double rss_peak = 0;
   const double cpu_before = o.collector_pid ? cpu_seconds(o.collector_pid) : 0;
+  const double server_cpu_before = o.server_pid ? server_cpu_seconds(o.server_pid) : 0;
   const auto t0 = Clock::now();
   const auto due_of = [&](long k) {
     return t0 +
@@ -555,6 +599,10 @@ int main(int argc, char** argv) {
     result["collector_cpu_percent_of_one_core"] =
         std::round(1000 * (cpu_seconds(o.collector_pid) - cpu_before) / elapsed) / 10;
     result["collector_rss_mib_peak"] = std::round(rss_peak * 10) / 10;
+  }
+  if (o.server_pid) {
+    result["server_cpu_percent_of_one_core"] =
+        std::round(1000 * (server_cpu_seconds(o.server_pid) - server_cpu_before) / elapsed) / 10;
   }
   std::printf("%s\n", result.dump(2).c_str());
   curl_global_cleanup();

@@ -54,7 +54,7 @@ http::Response ingest(Context& ctx, const http::Request& request) {
   }
   BatchOutcome outcome{};
   try {
-    ctx.store.write([&](Database& db) {
+    ctx.store.write_for_host(batch.host_id, [&](Database& db) {
       outcome = store_batch(db, batch, client_address(ctx, request), ctx.now());
     });
   } catch (const BadDocument& e) {

@@ -30,12 +30,19 @@ namespace {
 using nlohmann::json;
 namespace inventory = protocol::inventory;
 
-bool already_stored(Database& db, const Batch& batch) {
-  Statement& s = db.cached("SELECT 1 FROM batch_marks WHERE host_id = ? AND sequence >= ?")
-                     .with(batch.host_id, batch.sequence);
-  const bool found = s.step();
+// Raises the host's mark to the batch's sequence unless it is already there or past it (a
+// replay): one statement instead of a read then a write, as a push's round trips to PostgreSQL
+// are what its transaction's time is made of. True when the batch is new.
+bool raise_mark(Database& db, const Batch& batch, std::int64_t now) {
+  Statement& s =
+      db.cached(
+            "INSERT INTO batch_marks(host_id, sequence, received_at, batches) VALUES (?1, ?2, ?3, "
+            "1) ON CONFLICT(host_id) DO UPDATE SET sequence = ?2, received_at = ?3, batches = "
+            "batch_marks.batches + 1 WHERE batch_marks.sequence < ?2 RETURNING 1")
+          .with(batch.host_id, batch.sequence, now);
+  const bool raised = s.step();
   s.reset();
-  return found;
+  return raised;
 }
 
 // A section without the readings that move between two pushes of an unchanged server (and change
@@ -194,22 +201,9 @@ void store_section(Database& db, const std::string& host_id, const InventorySect
   if (section.name == inventory::network::kSection) refresh_edges(db, host_id, section.data, now);
 }
 
-void store_summaries(Database& db, const Batch& batch) {
-  std::vector<SummaryEntry> entries;
-  for (const auto& summary : batch.summaries) {
-    for (const auto& m : summary.metrics) {
-      entries.push_back(
-          {m.metric, summary.start, summary.end, 1, m.count, m.mean, m.max, m.sketch});
-    }
-  }
-  add_utilisation(db, batch.host_id, entries);
-}
-
-}  // namespace
-
-void add_utilisation(Database& db, const std::string& host,
+// add_utilisation once the host's lock is held.
+void put_utilisation(Database& db, const std::string& host,
                      const std::vector<SummaryEntry>& entries) {
-  lock_host(db, host);  // a source's samples and an agent's pushes may write one host's blocks
   std::set<std::int64_t> days;
   for (const auto& e : entries) days.insert(day_of(e.start));
   put_entries(db, BlockTable::kSummaries, host, entries);
@@ -220,16 +214,29 @@ void add_utilisation(Database& db, const std::string& host,
   }
 }
 
+void store_summaries(Database& db, const Batch& batch) {
+  std::vector<SummaryEntry> entries;
+  for (const auto& summary : batch.summaries) {
+    for (const auto& m : summary.metrics) {
+      entries.push_back(
+          {m.metric, summary.start, summary.end, 1, m.count, m.mean, m.max, m.sketch});
+    }
+  }
+  put_utilisation(db, batch.host_id, entries);
+}
+
+}  // namespace
+
+void add_utilisation(Database& db, const std::string& host,
+                     const std::vector<SummaryEntry>& entries) {
+  lock_host(db, host);  // a source's samples and an agent's pushes may write one host's blocks
+  put_utilisation(db, host, entries);
+}
+
 BatchOutcome store_batch(Database& db, const Batch& batch, const std::string& remote_address,
                          std::int64_t now) {
   lock_host(db, batch.host_id);  // before reading the mark: see lock_host
-  if (already_stored(db, batch)) return BatchOutcome::kDuplicate;
-  db.cached(
-        "INSERT INTO batch_marks(host_id, sequence, received_at, batches) VALUES (?1, ?2, ?3, 1) "
-        "ON CONFLICT(host_id) DO UPDATE SET sequence = ?2, received_at = ?3, batches = "
-        "batch_marks.batches + 1")
-      .with(batch.host_id, batch.sequence, now)
-      .run();
+  if (!raise_mark(db, batch, now)) return BatchOutcome::kDuplicate;
   update_host(db, batch, remote_address, now);
   for (const auto& section : batch.sections) store_section(db, batch.host_id, section, now);
   store_summaries(db, batch);

@@ -1,5 +1,6 @@
 #include "collector/store/store.h"
 
+#include <algorithm>
 #include <system_error>
 
 #include "collector/store/schema.h"
@@ -9,6 +10,9 @@ namespace sahab::collector {
 namespace {
 // Jobs committed together at most; bounds the latency one group adds to the first job in it.
 constexpr size_t kMaxGroup = 512;
+// PostgreSQL writer lanes: a push costs a few round trips to the server and a WAL flush, so
+// lanes overlap them (docs/benchmarks.md, "PostgreSQL ingest"). SQLite has one writer.
+constexpr size_t kPostgresLanes = 8;
 constexpr std::chrono::seconds kCheckpointInterval{1};
 // The WAL file is brought back under this size once a burst is over (docs/collector.md).
 constexpr std::uintmax_t kWalSizeLimit = 4 << 20;
@@ -34,25 +38,31 @@ void checkpoint(Database& db, const std::filesystem::path& wal) {
 }  // namespace
 
 Store::Store(StoreUrl url, int readers) : url_(std::move(url)) {
-  writer_db_ = open_database(url_, Database::Mode::kReadWrite);
+  const auto add_lane = [this] {
+    lanes_.push_back(std::make_unique<Lane>());
+    lanes_.back()->db = open_database(url_, Database::Mode::kReadWrite);
+  };
+  add_lane();
   if (url_.kind == StoreKind::kSqlite) open_sqlite_connections();
-  migrate(*writer_db_);
+  migrate(*lanes_.front()->db);
+  while (url_.kind == StoreKind::kPostgresql && lanes_.size() < kPostgresLanes) add_lane();
   for (int i = 0; i < std::max(1, readers); ++i) {
     auto reader = open_database(url_, Database::Mode::kReadOnly);
     idle_readers_.push_back(reader.get());
     readers_.push_back(std::move(reader));
   }
-  writer_ = std::thread([this] { writer_loop(); });
+  for (auto& lane : lanes_) lane->thread = std::thread([this, &lane = *lane] { lane_loop(lane); });
   if (checkpoint_db_) checkpointer_ = std::thread([this] { checkpoint_loop(); });
 }
 
 void Store::open_sqlite_connections() {
-  writer_db_->exec("PRAGMA journal_mode=WAL");
-  writer_db_->exec("PRAGMA synchronous=NORMAL");
-  writer_db_->exec("PRAGMA foreign_keys=ON");
-  writer_db_->exec("PRAGMA wal_autocheckpoint=0");
+  Database& writer = *lanes_.front()->db;
+  writer.exec("PRAGMA journal_mode=WAL");
+  writer.exec("PRAGMA synchronous=NORMAL");
+  writer.exec("PRAGMA foreign_keys=ON");
+  writer.exec("PRAGMA wal_autocheckpoint=0");
   // When the writer starts the WAL over (after a complete checkpoint) it cuts the file to this.
-  writer_db_->exec("PRAGMA journal_size_limit=" + std::to_string(kWalSizeLimit));
+  writer.exec("PRAGMA journal_size_limit=" + std::to_string(kWalSizeLimit));
   checkpoint_db_ = open_database(url_, Database::Mode::kReadWrite);
   checkpoint_db_->exec("PRAGMA busy_timeout=0");
 }
@@ -62,9 +72,9 @@ Store::~Store() {
     std::lock_guard lock(queue_mutex_);
     stopping_ = true;
   }
-  queue_cv_.notify_all();
+  for (auto& lane : lanes_) lane->queued.notify_all();
   checkpoint_cv_.notify_all();
-  writer_.join();
+  for (auto& lane : lanes_) lane->thread.join();
   if (checkpointer_.joinable()) checkpointer_.join();
 }
 
@@ -83,64 +93,119 @@ void Store::checkpoint_loop() {
 }
 
 void Store::write(std::function<void(Database&)> job) {
-  std::future<void> done;
+  enqueue(*lanes_.front(), Job{std::move(job), {}, true});
+}
+
+void Store::write_for_host(const std::string& host_id, std::function<void(Database&)> job) {
+  enqueue(*lanes_[std::hash<std::string>{}(host_id) % lanes_.size()],
+          Job{std::move(job), {}, false});
+}
+
+void Store::enqueue(Lane& lane, Job job) {
+  std::future<void> done = job.done.get_future();
   {
     std::lock_guard lock(queue_mutex_);
     if (stopping_) throw StoreError("store is shutting down");
-    queue_.push_back(Job{std::move(job), {}});
-    done = queue_.back().done.get_future();
+    lane.queue.push_back(std::move(job));
   }
-  queue_cv_.notify_one();
+  lane.queued.notify_one();
   done.get();
 }
 
-void Store::writer_loop() {
-  for (;;) {
-    std::vector<Job> group;
-    {
-      std::unique_lock lock(queue_mutex_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      while (!queue_.empty() && group.size() < kMaxGroup) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    run_group(group);
+// The lane's next jobs in queue order, up to kMaxGroup; none once stopping with the queue drained.
+std::vector<Store::Job> Store::take_group(Lane& lane) {
+  std::vector<Job> group;
+  std::unique_lock lock(queue_mutex_);
+  lane.queued.wait(lock, [&] { return stopping_ || !lane.queue.empty(); });
+  while (!lane.queue.empty() && group.size() < kMaxGroup) {
+    group.push_back(std::move(lane.queue.front()));
+    lane.queue.pop_front();
   }
+  return group;
 }
 
-void Store::run_group(std::vector<Job>& group) {
-  std::vector<std::exception_ptr> errors(group.size());
-  try {
-    writer_db_->recover();
-    writer_db_->exec(writer_db_->dialect().begin_write());
-    for (size_t i = 0; i < group.size(); ++i) {
-      writer_db_->exec("SAVEPOINT job");
-      try {
-        group[i].run(*writer_db_);
-        writer_db_->exec("RELEASE job");
-      } catch (...) {
-        errors[i] = std::current_exception();
-        writer_db_->exec("ROLLBACK TO job");
-        writer_db_->exec("RELEASE job");
-      }
+void Store::Gate::enter(bool exclusive) {
+  std::unique_lock lock(mutex_);
+  if (!exclusive) {
+    changed_.wait(lock, [this] { return !exclusive_ && exclusive_waiting_ == 0; });
+    ++shared_;
+    return;
+  }
+  ++exclusive_waiting_;
+  changed_.wait(lock, [this] { return !exclusive_ && shared_ == 0; });
+  --exclusive_waiting_;
+  exclusive_ = true;
+}
+
+void Store::Gate::leave(bool exclusive) {
+  {
+    std::lock_guard lock(mutex_);
+    if (exclusive) {
+      exclusive_ = false;
+    } else {
+      --shared_;
     }
-    writer_db_->exec("COMMIT");
+  }
+  changed_.notify_all();
+}
+
+namespace {
+// Runs `step` of a group's transaction; when it throws, the transaction as a whole failed: it is
+// rolled back and every job of the group gets the error (nothing of the group is stored).
+template <typename Step>
+bool transaction_step(Database& db, std::vector<std::exception_ptr>& errors, Step&& step) {
+  try {
+    step();
+    return true;
   } catch (const std::exception& e) {
-    // The transaction as a whole failed: nothing of the group is stored.
     log::error(std::string("store: transaction failed: ") + e.what());
     try {
-      writer_db_->exec("ROLLBACK");
+      db.exec("ROLLBACK");
     } catch (...) {
     }
     for (auto& error : errors) error = std::current_exception();
+    return false;
   }
+}
+
+// Opens the group's transaction and runs each job in a savepoint of its own: a job that throws
+// is undone alone and gets its error.
+template <typename Jobs>
+void run_jobs(Database& db, Jobs& group, std::vector<std::exception_ptr>& errors) {
+  db.recover();
+  db.exec(db.dialect().begin_write());
   for (size_t i = 0; i < group.size(); ++i) {
-    if (errors[i]) {
-      group[i].done.set_exception(errors[i]);
-    } else {
-      group[i].done.set_value();
+    db.exec("SAVEPOINT job");
+    try {
+      group[i].run(db);
+      db.exec("RELEASE job");
+    } catch (...) {
+      errors[i] = std::current_exception();
+      db.exec("ROLLBACK TO job");
+      db.exec("RELEASE job");
+    }
+  }
+}
+}  // namespace
+
+void Store::lane_loop(Lane& lane) {
+  Database& db = *lane.db;
+  for (;;) {
+    std::vector<Job> group = take_group(lane);
+    if (group.empty()) return;  // stopping and drained
+    const bool alone =
+        std::any_of(group.begin(), group.end(), [](const Job& j) { return j.alone; });
+    std::vector<std::exception_ptr> errors(group.size());
+    gate_.enter(alone);
+    const bool ran = transaction_step(db, errors, [&] { run_jobs(db, group, errors); });
+    gate_.leave(alone);  // other lanes run while this COMMIT waits for its flush
+    if (ran) transaction_step(db, errors, [&] { db.exec("COMMIT"); });
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (errors[i]) {
+        group[i].done.set_exception(errors[i]);
+      } else {
+        group[i].done.set_value();
+      }
     }
   }
 }

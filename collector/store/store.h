@@ -1,11 +1,15 @@
 #pragma once
-// The collector's store, on SQLite or PostgreSQL (store_url.h): one writer thread that groups
-// queued jobs into one transaction (BEGIN ... COMMIT, each job in its own savepoint so one bad job
-// cannot spoil the others), and a pool of reader connections. SQLite: WAL with
-// synchronous=NORMAL (a committed transaction survives a crash of the process, not necessarily of
-// the machine's power) and a checkpoint thread. PostgreSQL: the server's own durability; a lost
-// connection fails the jobs of its transaction (StoreUnavailable) and is opened again before the
-// next one.
+// The collector's store, on SQLite or PostgreSQL (store_url.h): writer lanes that group queued
+// jobs into one transaction (BEGIN ... COMMIT, each job in its own savepoint so one bad job
+// cannot spoil the others), and a pool of reader connections. A job is acknowledged (write()
+// returns) only once its group has committed. SQLite: one lane, WAL with synchronous=NORMAL (a
+// committed transaction survives a crash of the process, not necessarily of the machine's power)
+// and a checkpoint thread. PostgreSQL: the server's own durability (each COMMIT waits for its WAL
+// flush), and several lanes with a connection each, so that their statements and flushes overlap
+// (the server flushes commits that wait together at once): a host's jobs (write_for_host) always
+// go to the same lane, in order; a job of no particular host runs alone, while no lane runs jobs.
+// A lost connection fails the jobs of its transaction (StoreUnavailable) and is opened again
+// before the next one.
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -28,9 +32,14 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Runs `job` on the writer connection inside a transaction and returns once that transaction
+  // Runs `job` on a writer connection inside a transaction and returns once that transaction
   // has committed. Rethrows the job's exception (its changes are rolled back, others' are not).
+  // On PostgreSQL it runs while no other job runs: it may write anything.
   void write(std::function<void(Database&)> job);
+  // The same for a job that writes only rows of host `host_id` (an agent's push): jobs of one
+  // host run one after the other in the order queued, each after the previous one committed;
+  // on PostgreSQL, jobs of hosts of other lanes run at the same time.
+  void write_for_host(const std::string& host_id, std::function<void(Database&)> job);
 
   // Runs `job` on a reader connection of the pool (waits for a free one).
   template <typename F>
@@ -55,6 +64,29 @@ class Store {
   struct Job {
     std::function<void(Database&)> run;
     std::promise<void> done;
+    bool alone = true;  // written by write(): may touch any host's rows
+  };
+  // One writer connection and its queue, served by its own thread.
+  struct Lane {
+    std::unique_ptr<Database> db;
+    std::deque<Job> queue;
+    std::condition_variable queued;
+    std::thread thread;
+  };
+  // Lanes run their groups' jobs together (shared); a group holding a job of write() runs its
+  // jobs alone (exclusive), and a waiting exclusive group keeps new shared ones out so it is not
+  // starved. COMMITs are outside the gate: they only wait for the server's flush.
+  class Gate {
+   public:
+    void enter(bool exclusive);
+    void leave(bool exclusive);
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    int shared_ = 0;
+    int exclusive_waiting_ = 0;
+    bool exclusive_ = false;
   };
   struct Lease {
     explicit Lease(Store& store);
@@ -67,17 +99,16 @@ class Store {
   // `sql` with the lock `key` bound, on the connection that holds run_exclusive's locks.
   std::int64_t exclusive_scalar(const std::string& sql, std::int64_t key);
 
-  void writer_loop();
+  void enqueue(Lane& lane, Job job);
+  void lane_loop(Lane& lane);
+  std::vector<Job> take_group(Lane& lane);
   void checkpoint_loop();
-  void run_group(std::vector<Job>& group);
 
   StoreUrl url_;
-  std::unique_ptr<Database> writer_db_;
-  std::mutex queue_mutex_;
-  std::condition_variable queue_cv_;
-  std::deque<Job> queue_;
+  std::vector<std::unique_ptr<Lane>> lanes_;  // the first one's connection runs the migrations
+  std::mutex queue_mutex_;                    // guards every lane's queue and stopping_
   bool stopping_ = false;
-  std::thread writer_;
+  Gate gate_;
   // Checkpoints the WAL from its own connection (PASSIVE: never blocks the writer), so commits
   // do not pay for checkpoints and ingest latency stays flat; truncates the WAL file after a
   // burst once everything is copied back (store.cpp, checkpoint()). SQLite only.

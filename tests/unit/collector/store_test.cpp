@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -598,4 +599,116 @@ TEST_CASE(
     CHECK(db->scalar("SELECT count(*) FROM pg_prepared_statements") <= 8);
   }
   CHECK(db->scalar("SELECT 7") == 7);  // one closed comes back, prepared again
+}
+
+namespace {
+
+// Makes every commit of a transaction that inserted into held_commits wait, inside COMMIT, for
+// the advisory lock `key` that the test holds on `admin` (a deferred constraint trigger runs at
+// commit time): a commit held half way, as a slow WAL flush would hold it. PostgreSQL only.
+void hold_commits_on(Database& admin, int key) {
+  admin.exec("CREATE TABLE held_commits(x integer)");
+  admin.exec(
+      "CREATE FUNCTION hold_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "PERFORM pg_advisory_lock(" +
+      std::to_string(key) + "); PERFORM pg_advisory_unlock(" + std::to_string(key) +
+      "); RETURN NULL; END $$");
+  admin.exec(
+      "CREATE CONSTRAINT TRIGGER held AFTER INSERT ON held_commits DEFERRABLE INITIALLY DEFERRED "
+      "FOR EACH ROW EXECUTE FUNCTION hold_commit()");
+  admin.scalar("SELECT pg_advisory_lock(" + std::to_string(key) + ")");
+}
+
+// Waits (at most 10 s) until a session waits for the advisory lock `key`.
+bool someone_waits_for(Database& admin, int key) {
+  for (int i = 0; i < 1'000; ++i) {
+    if (admin.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = " +
+                     std::to_string(key) + " AND NOT granted") > 0)
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+bool done_within(std::future<BatchOutcome>& f, std::chrono::seconds limit) {
+  return f.wait_for(limit) == std::future_status::ready;
+}
+
+}  // namespace
+
+TEST_CASE("store: while a host's commit waits, other hosts' pushes are stored and its own wait") {
+  if (!sahab::testing::testing_on_postgres()) return;  // SQLite has one writer: nothing overlaps
+  TempDb tmp;
+  Store store(tmp.url, 1);
+  const auto admin = open_database(tmp.url, Database::Mode::kReadWrite);
+  hold_commits_on(*admin, 7);
+  const auto push = [&](const std::string& host, std::int64_t sequence, bool held) {
+    return std::async(std::launch::async, [&store, host, sequence, held] {
+      const Batch b = sahab::testing::summary_batch(host, sequence, 1'000'000 + sequence * 60);
+      BatchOutcome outcome{};
+      store.write_for_host(host, [&](Database& db) {
+        if (held) db.exec("INSERT INTO held_commits VALUES (1)");
+        outcome = store_batch(db, b, "10.0.0.1", sequence);
+      });
+      return outcome;
+    });
+  };
+  // No REQUIRE until the lock is released: a future left waiting would hang the test's end.
+  auto first = push("h1", 1, true);
+  CHECK(someone_waits_for(*admin, 7));  // h1's batch 1 is in its COMMIT
+  std::vector<std::future<BatchOutcome>> others;
+  for (int host = 2; host < 10; ++host)
+    others.push_back(push("h" + std::to_string(host), 1, false));
+  // Hosts of other lanes are stored meanwhile (one writer would wait for h1's commit); the few
+  // that share h1's lane wait behind it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(std::count_if(others.begin(), others.end(),
+                      [](auto& f) { return done_within(f, std::chrono::seconds(0)); }) >= 4);
+  auto replay = push("h1", 1, false);
+  auto next = push("h1", 2, false);
+  // Not acknowledged, not visible, and h1's later pushes wait for it.
+  CHECK_FALSE(done_within(first, std::chrono::seconds(0)));
+  CHECK(admin->scalar("SELECT count(*) FROM batch_marks WHERE host_id = 'h1'") == 0);
+  CHECK_FALSE(done_within(replay, std::chrono::seconds(0)));
+  CHECK_FALSE(done_within(next, std::chrono::seconds(0)));
+  admin->scalar("SELECT pg_advisory_unlock(7)");
+  REQUIRE(done_within(first, std::chrono::seconds(10)));
+  REQUIRE(done_within(replay, std::chrono::seconds(10)));
+  REQUIRE(done_within(next, std::chrono::seconds(10)));
+  CHECK(first.get() == BatchOutcome::kStored);
+  CHECK(replay.get() == BatchOutcome::kDuplicate);
+  CHECK(next.get() == BatchOutcome::kStored);
+  for (auto& other : others) CHECK(other.get() == BatchOutcome::kStored);
+  CHECK(count(store, "SELECT sequence * 1000 + batches FROM batch_marks WHERE host_id = 'h1'") ==
+        2002);
+  CHECK(count(store, "SELECT sum(entries) FROM summary_blocks WHERE host_id = 'h1'") == 2);
+}
+
+TEST_CASE("store: agents replaying the same batches at once: each stored once, marks in order") {
+  TempDb tmp;
+  Store store(tmp.url, 1);
+  constexpr int kHosts = 4, kBatches = 20, kCopies = 6;
+  std::atomic<int> stored{0};
+  std::vector<std::thread> copies;
+  for (int copy = 0; copy < kCopies; ++copy) {
+    copies.emplace_back([&, copy] {
+      for (int sequence = 1; sequence <= kBatches; ++sequence) {
+        for (int host = 0; host < kHosts; ++host) {
+          const std::string id = "h" + std::to_string(host);
+          const Batch b = sahab::testing::summary_batch(id, sequence, 1'000'000 + sequence * 60);
+          const auto job = [&](Database& db) {
+            if (store_batch(db, b, "10.0.0.1", sequence) == BatchOutcome::kStored) ++stored;
+          };
+          // Half the copies through a host's lane, half as jobs of no host (run alone).
+          copy % 2 ? store.write(job) : store.write_for_host(id, job);
+        }
+      }
+    });
+  }
+  for (auto& copy : copies) copy.join();
+  CHECK(stored == kHosts * kBatches);
+  CHECK(
+      count(store, "SELECT count(*) FROM batch_marks WHERE sequence = " + std::to_string(kBatches) +
+                       " AND batches = " + std::to_string(kBatches)) == kHosts);
+  CHECK(count(store, "SELECT sum(entries) FROM summary_blocks") == kHosts * kBatches);
 }
