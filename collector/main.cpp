@@ -14,6 +14,7 @@
 #include "collector/api/context.h"
 #include "collector/api/execution.h"
 #include "collector/api/fleet_summary.h"
+#include "collector/api/memory_gauges.h"
 #include "collector/api/plan_service.h"
 #include "collector/api/plan_telemetry.h"
 #include "collector/api/preference_routes.h"
@@ -209,6 +210,7 @@ int run(const CollectorConfig& config) {
   const auto plan_gauges = std::make_shared<PlanGauges>(unix_now);
   telemetry.add_collectable(plan_gauges);
   telemetry.add_collectable(std::make_shared<MigrationGauges>(store));
+  telemetry.add_collectable(std::make_shared<MemoryGauges>());
 
   http::Options options;
   options.listen = config.listen;

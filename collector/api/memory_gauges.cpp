@@ -1,0 +1,32 @@
+#include "collector/api/memory_gauges.h"
+
+#include <malloc.h>
+
+#include "collector/api/gauge_family.h"
+#include "collector/store/sqlite_memory.h"
+
+namespace sahab::collector {
+using prometheus::MetricFamily;
+
+std::vector<MetricFamily> MemoryGauges::Collect() const {
+  std::vector<MetricFamily> out;
+  const SqliteMemory sqlite = sqlite_memory();
+  out.push_back(gauge_family("sahab_collector_sqlite_memory_bytes",
+                             "Memory SQLite holds, all connections together: used (all of it), "
+                             "page_cache (part of used), used_max (the highest used)."));
+  add_gauge(out.back(), {{"kind", "used"}}, static_cast<double>(sqlite.used));
+  add_gauge(out.back(), {{"kind", "page_cache"}}, static_cast<double>(sqlite.page_cache));
+  add_gauge(out.back(), {{"kind", "used_max"}}, static_cast<double>(sqlite.used_max));
+  // mallinfo2 adds up every arena. Its in_use and free are what malloc's heaps hold (RSS counts
+  // only the touched part of free); mmapped are the large blocks malloc maps one by one.
+  const struct mallinfo2 info = mallinfo2();
+  out.push_back(gauge_family("sahab_collector_malloc_bytes",
+                             "glibc malloc, all arenas (mallinfo2): in_use, free (held by the "
+                             "heaps, not given back), mmapped (large blocks mapped one by one)."));
+  add_gauge(out.back(), {{"kind", "in_use"}}, static_cast<double>(info.uordblks));
+  add_gauge(out.back(), {{"kind", "free"}}, static_cast<double>(info.fordblks));
+  add_gauge(out.back(), {{"kind", "mmapped"}}, static_cast<double>(info.hblkhd));
+  return out;
+}
+
+}  // namespace sahab::collector
