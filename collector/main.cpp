@@ -280,6 +280,12 @@ int main(int argc, char** argv) {
   // and stay there: a second 10,000-VM discovery run peaked at 423 MB instead of 238 MB. A fixed
   // threshold keeps large blocks mapped and returned when freed (docs/benchmarks.md).
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  // glibc gives threads up to 8 arenas per core (16 here, shared by 72 HTTP workers and the
+  // background threads); each heap grows apart and keeps its free pages scattered between live
+  // blocks, so the RSS climbed with a flat live size (bench/soak.sh: malloc in use flat, free
+  // +66 MiB/h, RSS +52 MiB/h). One arena reuses one heap's holes; on 2 cores the lock costs no
+  // ingest latency measured (docs/benchmarks.md, soak section).
+  mallopt(M_ARENA_MAX, 1);
   CollectorConfig config;
   if (argc == 2 && std::string_view(argv[1]) == "hash-password") {
     return auth::hash_password_command(std::cin, std::cout, std::cerr);

@@ -2,11 +2,33 @@
 
 #include <malloc.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
 #include "collector/api/gauge_family.h"
 #include "collector/store/sqlite_memory.h"
 
 namespace sahab::collector {
 using prometheus::MetricFamily;
+
+int malloc_arenas() {
+  // malloc_info's XML has one <heap nr="N"> per arena; it is the only place glibc says how many.
+  char* text = nullptr;
+  size_t size = 0;
+  FILE* stream = open_memstream(&text, &size);
+  if (!stream) return 0;
+  malloc_info(0, stream);
+  std::fclose(stream);
+  int arenas = 0;
+  const std::string_view xml(text, size);
+  for (size_t at = xml.find("<heap nr="); at != std::string_view::npos;
+       at = xml.find("<heap nr=", at + 1)) {
+    ++arenas;
+  }
+  std::free(text);
+  return arenas;
+}
 
 std::vector<MetricFamily> MemoryGauges::Collect() const {
   std::vector<MetricFamily> out;
@@ -26,6 +48,9 @@ std::vector<MetricFamily> MemoryGauges::Collect() const {
   add_gauge(out.back(), {{"kind", "in_use"}}, static_cast<double>(info.uordblks));
   add_gauge(out.back(), {{"kind", "free"}}, static_cast<double>(info.fordblks));
   add_gauge(out.back(), {{"kind", "mmapped"}}, static_cast<double>(info.hblkhd));
+  out.push_back(gauge_family("sahab_collector_malloc_arenas",
+                             "glibc malloc arenas in use (capped at start, see main.cpp)."));
+  add_gauge(out.back(), {}, static_cast<double>(malloc_arenas()));
   return out;
 }
 
