@@ -76,6 +76,19 @@ PARTS = [("anon_kib", "anon"), ("sqlite_kib", "sqlite"), ("page_cache_kib", "pca
          ("malloc_in_use_kib", "in_use"), ("malloc_free_kib", "free")]
 
 
+def floor_points(lives):
+    """The lowest RSS of each minute of a process's life: the collector refreshes its plan every
+    minute, a transient of ~10 MiB that malloc_trim gives back, so a 10 s sample may fall on
+    either side of it; the minima show what stays."""
+    minima = {}
+    for s in lives:
+        minute = int(s["seconds"]) // 60
+        point = (int(s["seconds"]), int(s["rss_kib"]))
+        if minute not in minima or point[1] < minima[minute][1]:
+            minima[minute] = point
+    return [minima[m] for m in sorted(minima)]
+
+
 def mib(kib):
     return "-" if kib == "-" else f"{int(kib) / 1024:.1f}"
 
@@ -111,9 +124,12 @@ def curves(out):
         rss = [int(s["rss_kib"]) / 1024 for s in lives]
         detail = ", ".join(f"{name} {slope_of(key):+.2f}" for key, name in parts
                            if len(tail) >= 3 and sum(s.get(key, "-") != "-" for s in tail) >= 3)
+        floor = floor_points(lives)
+        floor = floor[len(floor) // 3:]
+        floor_slope = f", per-minute minimum {slope_mib_per_hour(floor):+.2f}" if len(floor) >= 3 else ""
         print(f"  pid {pid}: {span:>5} s, {rss[0]:.1f} / {rss[-1]:.1f} / {max(rss):.1f} MiB, "
               f"{slope:+.2f} MiB/h{'' if judged else ' (under 5 min, not judged)'}"
-              + (f" ({detail})" if detail else ""))
+              + (f" ({detail}{floor_slope})" if detail else ""))
     wal = [int(s["wal_bytes"]) for s in samples if s["wal_bytes"] != "-"]
     if wal:
         print(f"WAL: max {max(wal) / 1048576:.1f} MiB, at the end {wal[-1] / 1048576:.1f} MiB")
