@@ -76,7 +76,8 @@ stop_collector() {  # stop_collector SIGNAL
 # '-' while it is down), its pid, the sizes of the database file and its WAL, and the parts of its
 # memory from its /metrics (KiB): SQLite's (all of it, and its page caches), malloc's in use and
 # held free (sahab_collector_sqlite_memory_bytes, sahab_collector_malloc_bytes). Reading /metrics
-# every 10 s is what a Prometheus scraping the collector does anyway.
+# every 10 s is what a Prometheus scraping the collector does anyway. A scrape that fails or
+# times out (a loaded machine) gives '-' parts: the sampler must live on (set -e, pipefail).
 memory_parts() {
   curl -fsS --max-time 5 "$url/metrics" 2>/dev/null | awk '
     /^sahab_collector_sqlite_memory_bytes\{kind="used"\}/ { v["sqlite"] = $2 }
@@ -84,7 +85,8 @@ memory_parts() {
     /^sahab_collector_malloc_bytes\{kind="in_use"\}/ { v["in_use"] = $2 }
     /^sahab_collector_malloc_bytes\{kind="free"\}/ { v["free"] = $2 }
     END { n = split("sqlite cache in_use free", k, " ")
-          for (i = 1; i <= n; i++) printf "%s%s", (k[i] in v ? int(v[k[i]] / 1024) : "-"), (i < n ? " " : "\n") }'
+          for (i = 1; i <= n; i++) printf "%s%s", (k[i] in v ? int(v[k[i]] / 1024) : "-"), (i < n ? " " : "\n") }' ||
+    true
 }
 sample() {
   local t0=$SECONDS pid rss anon parts db_file="" arg
@@ -189,7 +191,7 @@ for i in 1 2 3; do
   done
   echo "soa$(printf '%029d' "$i") $before $counters" >>"$out/real_agents.txt"
 done
-kill "$sampler"
+kill "$sampler" || log "the sampler had stopped early: the RSS curve ends before the run"
 stop_collector TERM
 
 # What the store holds, per host: highest sequence, batches stored, summary entries.
