@@ -54,8 +54,10 @@ port="$(free_port)"
 url="http://127.0.0.1:$port"
 start_collector() {
   # Every simulated agent comes from 127.0.0.1: no per-address connection cap; the per-agent rate
-  # limit stays the default, so catching up after the stop meets it as real agents would.
+  # limit stays the default, so catching up after the stop meets it as real agents would. The
+  # sources' key file is named: with --store it would otherwise be under /var/lib.
   "$build/bin/sahab-collector" --listen "127.0.0.1:$port" "${store[@]}" \
+    --sources.key-file "$out/sources.key" \
     --enrolment-token-file "$out/enrol" --api-token-file "$out/api" --http.workers 72 \
     --http.max-connections-per-address 0 --log.level warn 2>>"$out/collector.log" &
   echo $! >"$out/collector.pid"
@@ -71,16 +73,35 @@ stop_collector() {  # stop_collector SIGNAL
   log "collector $pid stopped with SIG$1"
 }
 
-# One line every 10 s: seconds since the start, the collector's RSS (KiB, empty while it is
-# down), its pid, and the sizes of the database file and its WAL.
+# One line every 10 s: seconds since the start, the collector's RSS and its anonymous part (KiB,
+# '-' while it is down), its pid, the sizes of the database file and its WAL, and the parts of its
+# memory from its /metrics (KiB): SQLite's (all of it, and its page caches), malloc's in use and
+# held free (sahab_collector_sqlite_memory_bytes, sahab_collector_malloc_bytes). Reading /metrics
+# every 10 s is what a Prometheus scraping the collector does anyway. A scrape that fails or
+# times out (a loaded machine) gives '-' parts: the sampler must live on (set -e, pipefail).
+memory_parts() {
+  curl -fsS --max-time 5 "$url/metrics" 2>/dev/null | awk '
+    /^sahab_collector_sqlite_memory_bytes\{kind="used"\}/ { v["sqlite"] = $2 }
+    /^sahab_collector_sqlite_memory_bytes\{kind="page_cache"\}/ { v["cache"] = $2 }
+    /^sahab_collector_malloc_bytes\{kind="in_use"\}/ { v["in_use"] = $2 }
+    /^sahab_collector_malloc_bytes\{kind="free"\}/ { v["free"] = $2 }
+    END { n = split("sqlite cache in_use free", k, " ")
+          for (i = 1; i <= n; i++) printf "%s%s", (k[i] in v ? int(v[k[i]] / 1024) : "-"), (i < n ? " " : "\n") }' ||
+    true
+}
 sample() {
-  local t0=$SECONDS pid rss db_file="" arg
+  local t0=$SECONDS pid rss anon parts db_file="" arg
   for arg in "${store[@]}"; do [[ "${arg#sqlite://}" == /* ]] && db_file="${arg#sqlite://}"; done
-  echo "seconds rss_kib pid db_bytes wal_bytes" >"$out/samples.txt"
+  echo "seconds rss_kib pid db_bytes wal_bytes anon_kib sqlite_kib page_cache_kib malloc_in_use_kib malloc_free_kib" >"$out/samples.txt"
   while :; do
-    pid="$(cat "$out/collector.pid" 2>/dev/null || true)" rss=""
-    [[ -n "$pid" ]] && rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
-    echo "$((SECONDS - t0)) ${rss:--} ${pid:--} $(stat -c %s "$db_file" 2>/dev/null || echo -) $(stat -c %s "$db_file-wal" 2>/dev/null || echo -)" >>"$out/samples.txt"
+    pid="$(cat "$out/collector.pid" 2>/dev/null || true)" rss="" anon="" parts="- - - -"
+    if [[ -n "$pid" ]]; then
+      rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
+      anon="$(awk '/^RssAnon:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
+      parts="$(memory_parts)"
+      [[ -n "$parts" ]] || parts="- - - -"
+    fi
+    echo "$((SECONDS - t0)) ${rss:--} ${pid:--} $(stat -c %s "$db_file" 2>/dev/null || echo -) $(stat -c %s "$db_file-wal" 2>/dev/null || echo -) ${anon:--} $parts" >>"$out/samples.txt"
     sleep 10
   done
 }
@@ -140,7 +161,7 @@ for i in 1 2 3; do
   wait_real_agent_drained "$out/agent-$i" 120 || log "agent $i: spool not drained"
 done
 for i in 1 2 3; do freeze_real_agent "$out/agent-$i" >>"$out/real_agents.txt"; done
-kill "$sampler"
+kill "$sampler" || log "the sampler had stopped early: the RSS curve ends before the run"
 stop_collector TERM
 
 stored_per_host "${store[@]}" >"$out/stored.txt"

@@ -6,8 +6,10 @@
 acks.txt (simulated agents: host, acknowledged, made), real_agents.txt (host, highest sequence
 spooled, acknowledged, rejected, dropped by the spool, still spooled), stored.txt (the store, per
 host: highest sequence, batches stored, summary entries) and samples.txt (every 10 s: seconds,
-collector RSS in KiB, its pid, database and WAL bytes). Exit status 1 when anything acknowledged
-is missing, anything is stored twice, or a real agent's counters do not match the store.
+collector RSS in KiB, its pid, database and WAL bytes, then the parts of its memory in KiB: RSS
+anonymous, SQLite's, its page caches, malloc in use and free; columns named by the first line).
+Exit status 1 when anything acknowledged is missing, anything is stored twice, or a real agent's
+counters do not match the store.
 """
 import sys
 from pathlib import Path
@@ -69,31 +71,66 @@ def slope_mib_per_hour(points):
     return cov / var * 3600 / 1024
 
 
+# The parts of the collector's memory samples.txt has besides its RSS (KiB), as the curve names them.
+PARTS = [("anon_kib", "anon"), ("sqlite_kib", "sqlite"), ("page_cache_kib", "pcache"),
+         ("malloc_in_use_kib", "in_use"), ("malloc_free_kib", "free")]
+
+
+def floor_points(lives):
+    """The lowest RSS of each minute of a process's life: the collector refreshes its plan every
+    minute, a transient of ~10 MiB that malloc_trim gives back, so a 10 s sample may fall on
+    either side of it; the minima show what stays."""
+    minima = {}
+    for s in lives:
+        minute = int(s["seconds"]) // 60
+        point = (int(s["seconds"]), int(s["rss_kib"]))
+        if minute not in minima or point[1] < minima[minute][1]:
+            minima[minute] = point
+    return [minima[m] for m in sorted(minima)]
+
+
+def mib(kib):
+    return "-" if kib == "-" else f"{int(kib) / 1024:.1f}"
+
+
 def curves(out):
-    """Prints the RSS curve and, per collector process, its trend after warm-up: the slope of its
-    last two thirds (the first third, and the catching-up after a restart, are warm-up)."""
-    samples = rows(out / "samples.txt")[1:]
-    print("\nseconds  rss_MiB  db_MiB  wal_MiB   (every 10 s; '-' while the collector is down)")
-    for seconds, rss, _, db, wal in samples:
-        mib = lambda v: "-" if v == "-" else f"{int(v) / 1048576:.1f}"  # noqa: E731
-        rss_mib = "-" if rss == "-" else f"{int(rss) / 1024:.1f}"
-        print(f"{seconds:>7}  {rss_mib:>7}  {mib(db):>6}  {mib(wal):>7}")
+    """Prints the RSS curve with the parts of the memory and, per collector process, its trend
+    after warm-up: the slope of its last two thirds (the first third, and the catching-up after a
+    restart, are warm-up), and the same slope of each part, to tell what grows."""
+    lines = rows(out / "samples.txt")
+    samples = [dict(zip(lines[0], row)) for row in lines[1:]]
+    parts = [(key, name) for key, name in PARTS if key in lines[0]]
+    print("\nseconds  rss_MiB  db_MiB  wal_MiB" + "".join(f"  {n + '_MiB':>10}" for _, n in parts)
+          + "   (every 10 s; '-' while the collector is down)")
+    for s in samples:
+        size = lambda v: "-" if v == "-" else f"{int(v) / 1048576:.1f}"  # noqa: E731
+        print(f"{s['seconds']:>7}  {mib(s['rss_kib']):>7}  {size(s['db_bytes']):>6}  "
+              f"{size(s['wal_bytes']):>7}" + "".join(f"  {mib(s.get(k, '-')):>10}" for k, _ in parts))
     processes = {}
-    for seconds, rss, pid, _, _ in samples:
-        if rss != "-":
-            processes.setdefault(pid, []).append((int(seconds), int(rss)))
+    for s in samples:
+        if s["rss_kib"] != "-":
+            processes.setdefault(s["pid"], []).append(s)
     flat = True
-    print("\ncollector process: seconds alive, RSS first/last/max MiB, slope of the last 2/3")
-    for pid, points in processes.items():
-        tail = points[len(points) // 3:]
-        slope = slope_mib_per_hour(tail) if len(tail) >= 3 else 0.0
-        span = points[-1][0] - points[0][0]
+    print("\ncollector process: seconds alive, RSS first/last/max MiB, slope of the last 2/3"
+          + (" (and of its parts)" if parts else ""))
+    for pid, lives in processes.items():
+        tail = lives[len(lives) // 3:]
+        slope_of = lambda key: slope_mib_per_hour(  # noqa: E731
+            [(int(s["seconds"]), int(s[key])) for s in tail if s.get(key, "-") != "-"])
+        slope = slope_of("rss_kib") if len(tail) >= 3 else 0.0
+        span = int(lives[-1]["seconds"]) - int(lives[0]["seconds"])
         judged = span >= 300  # shorter lives say nothing about a trend
         flat &= not judged or slope < FLAT_MIB_PER_HOUR
-        rss = [r / 1024 for _, r in points]
+        rss = [int(s["rss_kib"]) / 1024 for s in lives]
+        detail = ", ".join(f"{name} {slope_of(key):+.2f}" for key, name in parts
+                           if len(tail) >= 3 and sum(s.get(key, "-") != "-" for s in tail) >= 3)
+        floor = floor_points(lives)
+        floor = floor[len(floor) // 3:]
+        floor_slope = f", per-minute minimum {slope_mib_per_hour(floor):+.2f}" if len(floor) >= 3 else ""
         print(f"  pid {pid}: {span:>5} s, {rss[0]:.1f} / {rss[-1]:.1f} / {max(rss):.1f} MiB, "
-              f"{slope:+.2f} MiB/h{'' if judged else ' (under 5 min, not judged)'}")
-    wal = [int(w) for *_, w in samples if w != "-"]
+              f"{slope:+.2f} MiB/h{'' if judged else ' (under 5 min, not judged)'}"
+              + (f" ({detail}{floor_slope})" if detail else ""))
+    wal = [int(s["wal_bytes"]) for s in samples if s["wal_bytes"] != "-"]
     if wal:
         print(f"WAL: max {max(wal) / 1048576:.1f} MiB, at the end {wal[-1] / 1048576:.1f} MiB")
     print(f"RSS flat after warm-up (every process of 5 min or more under {FLAT_MIB_PER_HOUR} MiB/h): "

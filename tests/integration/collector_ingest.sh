@@ -128,6 +128,12 @@ grep -q '^sahab_collector_ingest_requests_total{outcome="duplicate"} 1$' <<<"$me
 grep -q '^sahab_collector_batch_duration_seconds_count 4$' <<<"$metrics" || fail "latency histogram"
 grep -q '^sahab_collector_hosts{state="active"} 2$' <<<"$metrics" || fail "hosts by state"
 grep -q '^sahab_collector_db_size_bytes [1-9]' <<<"$metrics" || fail "db size"
+# The memory parts (bench/soak.sh samples them), and malloc's arenas capped at one (main.cpp):
+# uncapped, glibc has 16 here from the start.
+[[ -n "${SAHAB_TEST_STORE:-}" ]] ||
+  grep -q '^sahab_collector_sqlite_memory_bytes{kind="used"} [1-9]' <<<"$metrics" || fail "SQLite memory"
+grep -q '^sahab_collector_malloc_bytes{kind="in_use"} [1-9]' <<<"$metrics" || fail "malloc in use"
+grep -q '^sahab_collector_malloc_arenas 1$' <<<"$metrics" || fail "malloc arenas: $(grep '^sahab_collector_malloc_arenas' <<<"$metrics")"
 grep -q '^sahab_host_cpu_ratio{commune="Berrechid",host_id="host-a",hostname="srv-app-01",province="",region="Casablanca-Settat"} ' <<<"$metrics" \
   || fail "per-host gauge"
 promtool check metrics <<<"$metrics" >/dev/null 2>&1 || promtool check metrics <<<"$metrics" 2>&1 | grep -v -i 'counter metrics should' | grep -qv . \

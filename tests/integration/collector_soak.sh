@@ -7,7 +7,9 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/real_agents_lib.sh"
 SOAK="$SAHAB_SOURCE_DIR/bench"
-DURATION=45 AGENTS=200 INTERVAL=5 KILLS=1 STOP_SECONDS=12 REAL_INTERVAL=500ms REAL_SPOOL=4KiB \
+# On PostgreSQL (ctest collector_soak_postgres, with_postgres.sh) the store is its server.
+STORE="${SAHAB_TEST_STORE:+--store $SAHAB_TEST_STORE}" \
+  DURATION=45 AGENTS=200 INTERVAL=5 KILLS=1 STOP_SECONDS=12 REAL_INTERVAL=500ms REAL_SPOOL=4KiB \
   "$SOAK/soak.sh" "$BIN_DIR/.." "$WORK/soak" >"$WORK/soak.txt" 2>"$WORK/soak.log" ||
   { cat "$WORK/soak.txt" "$WORK/soak.log" >&2; fail "soak: the count is not exact"; }
 grep -q "^count: exact" "$WORK/soak.txt" || fail "no exact count in the report"
