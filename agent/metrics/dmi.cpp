@@ -97,7 +97,7 @@ class DmiCollector : public Collector {
  public:
   explicit DmiCollector(const Paths& paths) : dir_(paths.sys("class/dmi/id")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     FamilyBuilder(out, "node_dmi_info",
                   "A metric with a constant '1' value labeled by bios_date, bios_release, "
                   "bios_vendor, bios_version, board_asset_tag, board_name, board_serial, "

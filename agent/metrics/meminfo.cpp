@@ -29,7 +29,7 @@ class MeminfoCollector : public Collector {
  public:
   explicit MeminfoCollector(const Paths& paths) : path_(paths.proc("meminfo")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(path_);
     size_t parsed = 0;
     text::for_each_line(content, [&](std::string_view line) {

@@ -19,7 +19,7 @@ class UdpQueuesCollector : public Collector {
   explicit UdpQueuesCollector(const Paths& paths)
       : files_{{{"v4", paths.proc("net/udp")}, {"v6", paths.proc("net/udp6")}}} {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     FamilyBuilder family(out, "node_udp_queues",
                          "Number of allocated memory in the kernel for UDP datagrams in bytes.",
                          prometheus::MetricType::Gauge);
@@ -32,7 +32,7 @@ class UdpQueuesCollector : public Collector {
       family.add({{"ip", ip}, {"queue", "rx"}}, rx);
       family.add({{"ip", ip}, {"queue", "tx"}}, tx);
     }
-    if (!any) throw NoDataError("no " + files_[0].second.string());
+    if (!any) return out.no_data();
   }
 
  private:

@@ -18,7 +18,7 @@ class VmstatCollector : public Collector {
   explicit VmstatCollector(const Paths& paths)
       : path_(paths.proc("vmstat")), fields_(paths.options.vmstat_fields) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(path_);
     text::for_each_line(content, [&](std::string_view line) {
       const auto f = text::fields(line);

@@ -13,7 +13,7 @@
 
 namespace sahab::agent {
 // sahab_agent_spool_* and sahab_agent_push_* for Prometheus and the alert rules.
-class Pusher::Metrics : public prometheus::Collectable {
+class Pusher::Metrics : public Collector {
  public:
   explicit Metrics(const Spool& spool) : spool_(spool) {}
 
@@ -22,8 +22,7 @@ class Pusher::Metrics : public prometheus::Collectable {
   std::atomic<std::uint64_t> failures{0};
   std::atomic<double> last_success{0};
 
-  std::vector<prometheus::MetricFamily> Collect() const override {
-    std::vector<prometheus::MetricFamily> out;
+  void collect(Exposition& out) const override {
     const SpoolStats s = spool_.stats();
     add_gauge(out, "sahab_agent_spool_batches", "Report batches waiting in the spool.",
               static_cast<double>(s.batches));
@@ -44,7 +43,6 @@ class Pusher::Metrics : public prometheus::Collectable {
                 static_cast<double>(failures.load()));
     add_gauge(out, "sahab_agent_push_last_success_timestamp_seconds",
               "Unix time of the last acknowledged batch.", last_success.load());
-    return out;
   }
 
  private:
@@ -63,7 +61,7 @@ Pusher::Pusher(PushOptions options, const HttpClient& client, Spool& spool, Enro
 
 Pusher::~Pusher() { stop(); }
 
-std::shared_ptr<prometheus::Collectable> Pusher::metrics() const { return metrics_; }
+std::shared_ptr<const Collector> Pusher::metrics() const { return metrics_; }
 
 nlohmann::json Pusher::changed_inventory() {
   namespace f = protocol::report::inventory;

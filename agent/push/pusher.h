@@ -4,8 +4,6 @@
 // first and then sent, oldest first, until the collector acknowledges it. While the collector is
 // unreachable or failing, batches wait in the spool and sending backs off exponentially with
 // jitter. Wire format: docs/agent-report-format.md.
-#include <prometheus/collectable.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -17,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "agent/metrics/collector.h"
 #include "agent/push/enrolment.h"
 #include "agent/push/http_client.h"
 #include "agent/push/spool.h"
@@ -53,7 +52,7 @@ class Pusher {
   // Sends spooled batches in order; true when the spool is empty afterwards.
   bool drain();
 
-  std::shared_ptr<prometheus::Collectable> metrics() const;
+  std::shared_ptr<const Collector> metrics() const;
 
  private:
   class Metrics;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "agent/metrics/collector.h"
+#include "agent/metrics/text_format_parser.h"
 #include "unit/temp_dir.h"
 
 namespace sahab::agent::testing {
@@ -17,44 +18,64 @@ inline Paths fixture_paths(const std::string& tree = "default") {
   return Paths{base / "proc", base / "sys", base / "root"};
 }
 
+using MetricFamilies = std::vector<prometheus::MetricFamily>;
+
+// What was written as text, read back: a family per name, in name order. The text must parse
+// (the check that the writers write the format).
+inline MetricFamilies families_of(const std::string& text) {
+  MetricFamilies families;
+  for (auto& [name, family] : parse_text_format(text, "test")) {
+    families.push_back(std::move(family));
+  }
+  return families;
+}
+
+// A collector's families; none when it reported no data.
 inline MetricFamilies collect(const Collector& collector) {
-  MetricFamilies out;
+  std::string text;
+  Exposition out(text);
   collector.collect(out);
-  return out;
+  return out.reported_no_data() ? MetricFamilies{} : families_of(text);
 }
 
-inline const prometheus::MetricFamily* find_family(const MetricFamilies& families,
+// Whether the collector reported its subsystem absent.
+inline bool no_data(const Collector& collector) {
+  std::string text;
+  Exposition out(text);
+  collector.collect(out);
+  return out.reported_no_data();
+}
+
+// An Exposition for the functions that write families (the Windows ones), read back when looked
+// at: what find_family returns stays valid until more is written.
+class Written {
+ public:
+  operator Exposition&() { return out_; }
+  bool empty() const { return text_.empty(); }
+  const MetricFamilies& families() const {
+    if (read_size_ != text_.size()) {
+      families_ = families_of(text_);
+      read_size_ = text_.size();
+    }
+    return families_;
+  }
+
+ private:
+  std::string text_;
+  Exposition out_{text_};
+  mutable MetricFamilies families_;
+  mutable std::size_t read_size_ = 0;
+};
+
+inline const prometheus::MetricFamily* find_family(const Written& written,
                                                    const std::string& name) {
-  for (const auto& f : families) {
-    if (f.name == name) return &f;
-  }
-  return nullptr;
+  return find_family(written.families(), name);
 }
 
-// The value of the sample of `name` whose labels include all of `labels`.
 inline std::optional<double> value_of(
-    const MetricFamilies& families, const std::string& name,
+    const Written& written, const std::string& name,
     const std::vector<std::pair<std::string, std::string>>& labels = {}) {
-  const auto* family = find_family(families, name);
-  if (!family) return std::nullopt;
-  for (const auto& metric : family->metric) {
-    bool all = true;
-    for (const auto& [k, v] : labels) {
-      bool found = false;
-      for (const auto& l : metric.label) found = found || (l.name == k && l.value == v);
-      all = all && found;
-    }
-    if (!all) continue;
-    switch (family->type) {
-      case prometheus::MetricType::Counter:
-        return metric.counter.value;
-      case prometheus::MetricType::Gauge:
-        return metric.gauge.value;
-      default:
-        return metric.untyped.value;
-    }
-  }
-  return std::nullopt;
+  return value_of(written.families(), name, labels);
 }
 
 using sahab::testing::TempDir;

@@ -17,7 +17,7 @@ TEST_CASE("udp_queues: queued bytes summed per IP version and direction") {
 
 TEST_CASE("udp_queues: IPv6 disabled leaves out v6, no file is no data, garbage is an error") {
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_udp_queues_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_udp_queues_collector(tree.paths())));
   tree.write("proc/net/udp",
              "  sl  local_address rem_address   st tx_queue rx_queue\n"
              "   0: 0500000A:0016 00000000:0000 07 00000010:00000020 00:00000000 00000000\n");
