@@ -2,8 +2,6 @@
 
 #include <malloc.h>
 
-#include <random>
-
 #include "agent/metrics/metric_builder.h"
 #include "common/gzip.h"
 #include "common/log.h"
@@ -170,12 +168,11 @@ bool Pusher::drain() {
 // Exponential backoff from 1 s, capped, with "equal jitter" so a fleet that lost its collector
 // at the same moment does not come back in lockstep.
 std::chrono::milliseconds Pusher::next_backoff() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
   const int exponent = std::min(failures_in_a_row_++, 20);
   const double ceiling =
       std::min<double>(static_cast<double>(options_.max_backoff.count()), 1000.0 * (1 << exponent));
   std::uniform_real_distribution<double> jitter(0.5, 1.0);
-  return std::chrono::milliseconds(static_cast<long long>(ceiling * jitter(rng)));
+  return std::chrono::milliseconds(static_cast<long long>(ceiling * jitter(jitter_rng_)));
 }
 
 void Pusher::run() {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <thread>
 
@@ -76,6 +77,10 @@ class Pusher {
   bool sent_full_inventory_ = false;
   std::uint64_t next_sequence_;
   int failures_in_a_row_ = 0;
+  // The backoff's jitter, used by the pusher's thread only. A member, not a thread_local: static
+  // TLS is copied into every thread the process starts (45 with CivetWeb's workers), and a
+  // 2.5 KB Mersenne twister there cost each of them a page (docs/benchmarks.md).
+  std::minstd_rand jitter_rng_{std::random_device{}()};
 
   std::mutex mutex_;
   std::condition_variable wake_;
