@@ -1,5 +1,6 @@
 #include "agent/metrics/node_collector.h"
 
+#include "agent/metrics/metric_builder.h"
 #include "agent/metrics/registry.h"
 #include "common/text.h"
 #include "unit/agent/metrics/procfs_fixtures.h"
@@ -31,6 +32,31 @@ TEST_CASE("node collector: a failing collector reports success=0 and others stil
     CHECK_FALSE(find_family(families, "node_cpu_seconds_total"));
     CHECK(value_of(families, "node_memory_MemTotal_bytes"));
   }
+}
+
+namespace {
+
+// Writes a family, then finds its subsystem absent, as a collector may midway.
+class AbsentMidway : public Collector {
+ public:
+  void collect(Exposition& out) const override {
+    add_gauge(out, "node_half_written", "Written before the absence was found.", 1);
+    out.no_data();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("node collector: a subsystem found absent gives success=0 and its families are dropped") {
+  std::vector<NodeCollector::Entry> entries;
+  entries.push_back({"absent", std::make_unique<AbsentMidway>()});
+  entries.push_back({"meminfo", make_meminfo_collector(fixture_paths())});
+  const NodeCollector node(std::move(entries));
+  const auto families = families_of(scraped_text(node));
+  CHECK(value_of(families, "node_scrape_collector_success", {{"collector", "absent"}}) == 0);
+  CHECK(value_of(families, "node_scrape_collector_success", {{"collector", "meminfo"}}) == 1);
+  CHECK_FALSE(find_family(families, "node_half_written"));
+  CHECK(value_of(families, "node_memory_MemTotal_bytes"));
 }
 
 namespace {

@@ -46,6 +46,40 @@ inline bool no_data(const Collector& collector) {
   return out.reported_no_data();
 }
 
+inline const prometheus::MetricFamily* find_family(const MetricFamilies& families,
+                                                   const std::string& name) {
+  for (const auto& f : families) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+// The value of the sample of `name` whose labels include all of `labels`.
+inline std::optional<double> value_of(
+    const MetricFamilies& families, const std::string& name,
+    const std::vector<std::pair<std::string, std::string>>& labels = {}) {
+  const auto* family = find_family(families, name);
+  if (!family) return std::nullopt;
+  for (const auto& metric : family->metric) {
+    bool all = true;
+    for (const auto& [k, v] : labels) {
+      bool found = false;
+      for (const auto& l : metric.label) found = found || (l.name == k && l.value == v);
+      all = all && found;
+    }
+    if (!all) continue;
+    switch (family->type) {
+      case prometheus::MetricType::Counter:
+        return metric.counter.value;
+      case prometheus::MetricType::Gauge:
+        return metric.gauge.value;
+      default:
+        return metric.untyped.value;
+    }
+  }
+  return std::nullopt;
+}
+
 // An Exposition for the functions that write families (the Windows ones), read back when looked
 // at: what find_family returns stays valid until more is written.
 class Written {
