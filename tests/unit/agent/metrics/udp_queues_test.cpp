@@ -28,3 +28,10 @@ TEST_CASE("udp_queues: IPv6 disabled leaves out v6, no file is no data, garbage 
   CHECK_THROWS_WITH_AS(collect(*make_udp_queues_collector(tree.paths())),
                        doctest::Contains("udp:2: not a socket line"), CollectorError);
 }
+
+TEST_CASE("udp_queues: a table there but unreadable is an error, not an absent one") {
+  TempTree tree;
+  std::filesystem::create_directories(tree.base / "proc/net/udp");  // read(2) answers EISDIR
+  CHECK_THROWS_WITH_AS(collect(*make_udp_queues_collector(tree.paths())),
+                       doctest::Contains("cannot read"), CollectorError);
+}
