@@ -29,7 +29,11 @@ void Exposition::family(const prometheus::MetricFamily& family) {
 FamilyBuilder::FamilyBuilder(Exposition& out, std::string_view name, std::string_view help,
                              prometheus::MetricType type)
     : out_(out), direct_(out.writing_ == nullptr) {
-  if (direct_) out_.writing_ = this;
+  if (direct_) {
+    out_.writing_ = this;
+  } else {
+    own_.reserve(kAsideCapacity);  // one allocation for most families, not one per doubling
+  }
   std::string& text = lines();
   start_ = text.size();
   metrics::append_header(text, name, help, type);

@@ -40,6 +40,8 @@ class FamilyBuilder {
   template <typename LabelRange>
   FamilyBuilder& add_line(const LabelRange& labels, double value);
 
+  static constexpr std::size_t kAsideCapacity = 512;
+
   Exposition& out_;
   std::string own_;  // the family, while another builder writes straight into the text
   bool direct_;
