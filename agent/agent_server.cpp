@@ -34,15 +34,13 @@ std::vector<NodeCollector::Entry> enabled_collectors(const AgentConfig& config) 
 }
 
 // sahab_agent_info{version,host_id} 1, so dashboards can join on the host's identity.
-class AgentInfo : public prometheus::Collectable {
+class AgentInfo : public Collector {
  public:
   explicit AgentInfo(std::string host_id) : host_id_(std::move(host_id)) {}
-  std::vector<prometheus::MetricFamily> Collect() const override {
-    std::vector<prometheus::MetricFamily> out;
+  void collect(Exposition& out) const override {
     FamilyBuilder(out, "sahab_agent_info", "Sahab agent version and host identity.",
                   prometheus::MetricType::Gauge)
         .add({{"host_id", host_id_}, {"version", kVersion}}, 1);
-    return out;
   }
 
  private:

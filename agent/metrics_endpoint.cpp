@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "agent/metrics/node_collector.h"
 #include "common/prometheus_text.h"
 
 namespace sahab::agent {
@@ -61,7 +62,11 @@ MetricsEndpoint::MetricsEndpoint() : thread_(std::make_unique<Thread>()) {}
 
 MetricsEndpoint::~MetricsEndpoint() = default;
 
-void MetricsEndpoint::add(std::shared_ptr<prometheus::Collectable> source) {
+void MetricsEndpoint::add(std::shared_ptr<const NodeCollector> node) {
+  nodes_.push_back(std::move(node));
+}
+
+void MetricsEndpoint::add(std::shared_ptr<const Collector> source) {
   sources_.push_back(std::move(source));
 }
 
@@ -70,9 +75,14 @@ http::Response MetricsEndpoint::serve() const {
 }
 
 http::Response MetricsEndpoint::collect() const {
-  std::vector<prometheus::MetricFamily> families;
-  for (const auto& source : sources_) metrics::collect_into(families, *source);
-  return metrics::text_response(families);
+  http::Response response;
+  response.content_type = metrics::kTextContentType;
+  response.body.reserve(last_size_ + last_size_ / 8);
+  for (const auto& node : nodes_) node->write(response.body);
+  Exposition out(response.body);
+  for (const auto& source : sources_) source->collect(out);
+  last_size_ = response.body.size();
+  return response;
 }
 
 }  // namespace sahab::agent

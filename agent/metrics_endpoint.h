@@ -1,14 +1,15 @@
 #pragma once
 // GET /metrics: the node collectors and the agent's own metrics, in the Prometheus text format
 // (common/prometheus_text.h, shared with the collector's /metrics).
-#include <prometheus/collectable.h>
-
 #include <memory>
 #include <vector>
 
 #include "common/http_server.h"
 
 namespace sahab::agent {
+
+class Collector;
+class NodeCollector;
 
 class MetricsEndpoint {
  public:
@@ -17,7 +18,9 @@ class MetricsEndpoint {
   MetricsEndpoint(const MetricsEndpoint&) = delete;
   MetricsEndpoint& operator=(const MetricsEndpoint&) = delete;
 
-  void add(std::shared_ptr<prometheus::Collectable> source);
+  // The node collectors, written first; then the agent's own metrics (process, push, spool).
+  void add(std::shared_ptr<const NodeCollector> node);
+  void add(std::shared_ptr<const Collector> source);
   // Collects and formats on the endpoint's own thread, one scrape at a time; the caller waits.
   // CivetWeb hands connections to its 40 workers in turn, and glibc keeps a cache of freed chunks
   // per thread: a scrape's allocations made and freed on every worker cost ~1 MiB resident in
@@ -28,7 +31,9 @@ class MetricsEndpoint {
   class Thread;
   http::Response collect() const;
 
-  std::vector<std::shared_ptr<prometheus::Collectable>> sources_;
+  std::vector<std::shared_ptr<const NodeCollector>> nodes_;
+  std::vector<std::shared_ptr<const Collector>> sources_;
+  mutable std::size_t last_size_ = 0;  // of the last answer: its buffer is sized once
   std::unique_ptr<Thread> thread_;
 };
 

@@ -7,14 +7,12 @@
 
 namespace sahab::agent {
 
-std::vector<prometheus::MetricFamily> SummaryRingMetrics::Collect() const {
-  std::vector<prometheus::MetricFamily> out;
+void SummaryRingMetrics::collect(Exposition& out) const {
   add_gauge(out, "sahab_agent_summaries_pending", "Utilisation summaries not yet acknowledged.",
             static_cast<double>(ring_->size()));
   add_counter(out, "sahab_agent_summaries_dropped_total",
               "Utilisation summaries dropped because the ring was full.",
               static_cast<double>(ring_->dropped()));
-  return out;
 }
 
 DurationHistogram::DurationHistogram(std::string name, std::string help,
@@ -31,7 +29,7 @@ void DurationHistogram::observe(double seconds) {
   sum_ += seconds;
 }
 
-std::vector<prometheus::MetricFamily> DurationHistogram::Collect() const {
+void DurationHistogram::collect(Exposition& out) const {
   prometheus::ClientMetric metric;
   {
     const std::lock_guard lock(mutex_);
@@ -43,7 +41,7 @@ std::vector<prometheus::MetricFamily> DurationHistogram::Collect() const {
     metric.histogram.sample_count = cumulative + counts_.back();
     metric.histogram.sample_sum = sum_;
   }
-  return {{name_, help_, prometheus::MetricType::Histogram, {std::move(metric)}}};
+  out.family({name_, help_, prometheus::MetricType::Histogram, {std::move(metric)}});
 }
 
 SelfMetrics make_self_metrics() {

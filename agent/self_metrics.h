@@ -2,19 +2,19 @@
 // The agent's own cost, in Prometheus' conventions: process_cpu_seconds_total,
 // process_resident_memory_bytes (and friends) from /proc/self, and
 // sahab_agent_sample_duration_seconds, so operators can check the < 0.5% CPU budget.
-#include <prometheus/collectable.h>
-
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "agent/metrics/collector.h"
+
 namespace sahab::agent {
 
 // Reads the real /proc/self (never --path.procfs: that describes the host, not the agent).
-class ProcessMetrics : public prometheus::Collectable {
+class ProcessMetrics : public Collector {
  public:
-  std::vector<prometheus::MetricFamily> Collect() const override;
+  void collect(Exposition& out) const override;
 };
 
 namespace utilisation {
@@ -23,11 +23,11 @@ class SummaryRing;
 
 // sahab_agent_summaries_pending and sahab_agent_summaries_dropped_total: how much the collector
 // is behind, and whether the ring overflowed while it was unreachable.
-class SummaryRingMetrics : public prometheus::Collectable {
+class SummaryRingMetrics : public Collector {
  public:
   explicit SummaryRingMetrics(std::shared_ptr<const utilisation::SummaryRing> ring)
       : ring_(std::move(ring)) {}
-  std::vector<prometheus::MetricFamily> Collect() const override;
+  void collect(Exposition& out) const override;
 
  private:
   std::shared_ptr<const utilisation::SummaryRing> ring_;
@@ -36,11 +36,11 @@ class SummaryRingMetrics : public prometheus::Collectable {
 // A histogram of durations in seconds, one series without labels. The agent's own rather than
 // prometheus-cpp's Histogram and Registry, so the agent links none of prometheus-cpp's library
 // (its data types are header-only): see common/prometheus_text.cpp.
-class DurationHistogram : public prometheus::Collectable {
+class DurationHistogram : public Collector {
  public:
   DurationHistogram(std::string name, std::string help, std::vector<double> upper_bounds);
   void observe(double seconds);
-  std::vector<prometheus::MetricFamily> Collect() const override;
+  void collect(Exposition& out) const override;
 
  private:
   const std::string name_, help_;

@@ -9,16 +9,15 @@
 
 namespace sahab::agent {
 
-std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
-  std::vector<prometheus::MetricFamily> out;
+void ProcessMetrics::collect(Exposition& out) const {
   const auto stat = try_read_pseudo_file("/proc/self/stat");
-  if (!stat) return out;
+  if (!stat) return;
   // Fields after the command name, which is in parentheses and may contain spaces.
   const auto close = stat->rfind(')');
-  if (close == std::string::npos) return out;
+  if (close == std::string::npos) return;
   const auto f = text::fields(std::string_view(*stat).substr(close + 1));
   // f[0] is field 3 (state): utime is field 14, stime 15, starttime 22, rss 24 (pages).
-  if (f.size() < 22) return out;
+  if (f.size() < 22) return;
   const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
   const double utime = static_cast<double>(text::to_u64(f[11]).value_or(0));
   const double stime = static_cast<double>(text::to_u64(f[12]).value_or(0));
@@ -29,7 +28,7 @@ std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
             rss_pages * static_cast<double>(::sysconf(_SC_PAGESIZE)));
   const double vsize = static_cast<double>(text::to_u64(f[20]).value_or(0));
   add_gauge(out, "process_virtual_memory_bytes", "Virtual memory size in bytes.", vsize);
-  return out;
+  return;
 }
 
 }  // namespace sahab::agent

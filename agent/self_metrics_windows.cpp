@@ -18,22 +18,21 @@ std::uint64_t ticks_of(const FILETIME& time) {
 
 }  // namespace
 
-std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
-  std::vector<prometheus::MetricFamily> out;
+void ProcessMetrics::collect(Exposition& out) const {
   FILETIME created, exited, kernel, user;
   PROCESS_MEMORY_COUNTERS_EX memory{};
   memory.cb = sizeof memory;
   if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user) ||
       !GetProcessMemoryInfo(GetCurrentProcess(),
                             reinterpret_cast<PROCESS_MEMORY_COUNTERS*>(&memory), sizeof memory))
-    return out;
+    return;
   add_counter(out, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
               windows::ticks_to_seconds(ticks_of(kernel) + ticks_of(user)));
   add_gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.",
             static_cast<double>(memory.WorkingSetSize));
   add_gauge(out, "process_virtual_memory_bytes", "Virtual memory size in bytes.",
             static_cast<double>(memory.PrivateUsage));
-  return out;
+  return;
 }
 
 }  // namespace sahab::agent

@@ -20,38 +20,11 @@ class TextWriter {
 
   void family(const prometheus::MetricFamily& family) {
     if (family.metric.empty()) return;
-    if (!family.help.empty()) {
-      out_ += "# HELP ";
-      out_ += family.name;
-      out_ += ' ';
-      escaped(family.help, false);
-      out_ += '\n';
-    }
-    out_ += "# TYPE ";
-    out_ += family.name;
-    out_ += ' ';
-    out_ += type_name(family.type);
-    out_ += '\n';
+    append_header(out_, family.name, family.help, family.type);
     for (const auto& metric : family.metric) sample_lines(family, metric);
   }
 
  private:
-  static const char* type_name(prometheus::MetricType type) {
-    switch (type) {
-      case prometheus::MetricType::Counter:
-        return "counter";
-      case prometheus::MetricType::Gauge:
-        return "gauge";
-      case prometheus::MetricType::Summary:
-        return "summary";
-      case prometheus::MetricType::Histogram:
-        return "histogram";
-      case prometheus::MetricType::Untyped:
-        break;
-    }
-    return "untyped";
-  }
-
   void sample_lines(const prometheus::MetricFamily& family, const prometheus::ClientMetric& m) {
     switch (family.type) {
       case prometheus::MetricType::Counter:
@@ -95,27 +68,22 @@ class TextWriter {
     out_ += name;
     out_ += suffix;
     if (!m.label.empty() || extra) {
-      out_ += '{';
-      const char* separator = "";
+      char separator = '{';
       for (const auto& label : m.label) {
-        out_ += separator;
-        out_ += label.name;
-        out_ += "=\"";
-        escaped(label.value, true);
-        out_ += '"';
-        separator = ",";
+        append_label(out_, separator, label.name, label.value);
+        separator = ',';
       }
       if (extra) {
         out_ += separator;
         out_ += extra;
         out_ += "=\"";
-        number(extra_value);
+        append_number(out_, extra_value);
         out_ += '"';
       }
       out_ += '}';
     }
     out_ += ' ';
-    number(value);
+    append_number(out_, value);
     if (m.timestamp_ms != 0) {
       out_ += ' ';
       out_ += std::to_string(m.timestamp_ms);
@@ -123,49 +91,93 @@ class TextWriter {
     out_ += '\n';
   }
 
-  // Whole numbers in full (a timestamp reads 1700000000, not 1.7e+09), others in the shortest
-  // text that reads back as the same double.
-  void number(double value) {
-    if (std::isnan(value)) {
-      out_ += "NaN";
-      return;
-    }
-    if (std::isinf(value)) {
-      out_ += value > 0 ? "+Inf" : "-Inf";
-      return;
-    }
-    char buffer[32];
-    const bool whole = value == std::trunc(value) && std::fabs(value) < kExactIntegers;
-    const auto end =
-        whole ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(value)).ptr
-              : std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-    out_.append(buffer, end);
-  }
-
-  static constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
-
-  // HELP text escapes backslash and newline; label values also the double quote. Copied in runs
-  // between the characters to escape (nearly every value has none), not a character at a time.
-  void escaped(std::string_view text, bool is_label_value) {
-    std::size_t copied = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      const char c = text[i];
-      const char* escape = c == '\\'                    ? "\\\\"
-                           : c == '\n'                  ? "\\n"
-                           : c == '"' && is_label_value ? "\\\""
-                                                        : nullptr;
-      if (!escape) continue;
-      out_.append(text.substr(copied, i - copied));
-      out_ += escape;
-      copied = i + 1;
-    }
-    out_.append(text.substr(copied));
-  }
-
   std::string& out_;
 };
 
+constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
+
 }  // namespace
+
+const char* type_name(prometheus::MetricType type) {
+  switch (type) {
+    case prometheus::MetricType::Counter:
+      return "counter";
+    case prometheus::MetricType::Gauge:
+      return "gauge";
+    case prometheus::MetricType::Summary:
+      return "summary";
+    case prometheus::MetricType::Histogram:
+      return "histogram";
+    case prometheus::MetricType::Untyped:
+      break;
+  }
+  return "untyped";
+}
+
+void append_header(std::string& out, std::string_view name, std::string_view help,
+                   prometheus::MetricType type) {
+  if (!help.empty()) {
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    append_escaped(out, help, false);
+    out += '\n';
+  }
+  out += "# TYPE ";
+  out += name;
+  out += ' ';
+  out += type_name(type);
+  out += '\n';
+}
+
+void append_label(std::string& out, char separator, std::string_view name, std::string_view value) {
+  out += separator;
+  out += name;
+  out += "=\"";
+  append_escaped(out, value, true);
+  out += '"';
+}
+
+// Whole numbers in full (a timestamp reads 1700000000, not 1.7e+09), others in the shortest
+// text that reads back as the same double.
+void append_number(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(value)) {
+    out += value > 0 ? "+Inf" : "-Inf";
+    return;
+  }
+  char buffer[32];
+  const bool whole = value == std::trunc(value) && std::fabs(value) < kExactIntegers;
+  const auto end =
+      whole ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(value)).ptr
+            : std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  out.append(buffer, end);
+}
+
+// Copied in runs between the characters to escape (nearly every value has none), not a character
+// at a time.
+void append_escaped(std::string& out, std::string_view text, bool is_label_value) {
+  std::size_t copied = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const char* escape = c == '\\'                    ? "\\\\"
+                         : c == '\n'                  ? "\\n"
+                         : c == '"' && is_label_value ? "\\\""
+                                                      : nullptr;
+    if (!escape) continue;
+    out.append(text.substr(copied, i - copied));
+    out += escape;
+    copied = i + 1;
+  }
+  out.append(text.substr(copied));
+}
+
+void append_family(std::string& out, const prometheus::MetricFamily& family) {
+  TextWriter(out).family(family);
+}
 
 void collect_into(std::vector<prometheus::MetricFamily>& families,
                   const prometheus::Collectable& source) {
@@ -175,12 +187,11 @@ void collect_into(std::vector<prometheus::MetricFamily>& families,
 
 http::Response text_response(const std::vector<prometheus::MetricFamily>& families) {
   http::Response response;
-  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.content_type = kTextContentType;
   std::size_t samples = 0;
   for (const auto& family : families) samples += family.metric.size();
   response.body.reserve(samples * 80);  // about a line's length: one allocation for most scrapes
-  TextWriter writer(response.body);
-  for (const auto& family : families) writer.family(family);
+  for (const auto& family : families) append_family(response.body, family);
   return response;
 }
 

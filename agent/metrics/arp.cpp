@@ -16,7 +16,7 @@ class ArpCollector : public Collector {
  public:
   explicit ArpCollector(const Paths& paths) : path_(paths.proc("net/arp")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(path_);
     std::map<std::string, double> entries;
     size_t line_number = 0;

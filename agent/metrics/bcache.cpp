@@ -124,7 +124,7 @@ class BcacheCollector : public Collector {
   explicit BcacheCollector(const Paths& paths)
       : dir_(paths.sys("fs/bcache")), priority_stats_(paths.options.bcache_priority_stats) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     FamilySet families(out);
     for (const auto& uuid : list_dir(dir_)) {
       if (uuid.find('-') == std::string::npos) continue;  // register, unregister...

@@ -18,9 +18,9 @@ class BondingCollector : public Collector {
  public:
   explicit BondingCollector(const Paths& paths) : dir_(paths.sys("class/net")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const auto masters = try_read_pseudo_file(dir_ / "bonding_masters");
-    if (!masters) throw NoDataError("no " + (dir_ / "bonding_masters").string());
+    if (!masters) return out.no_data();
     FamilyBuilder slaves(out, "node_bonding_slaves",
                          "Number of configured slaves per bonding interface.",
                          prometheus::MetricType::Gauge);

@@ -32,7 +32,7 @@ class BtrfsCollector : public Collector {
  public:
   explicit BtrfsCollector(const Paths& paths) : dir_(paths.sys("fs/btrfs")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     using prometheus::MetricType;
     FamilyBuilder info(out, "node_btrfs_info", "Filesystem information", MetricType::Gauge);
     FamilyBuilder rsv(out, "node_btrfs_global_rsv_size_bytes", "Size of global reserve.",

@@ -41,15 +41,15 @@ class ConntrackCollector : public Collector {
         max_(paths.proc("sys/net/netfilter/nf_conntrack_max")),
         stat_(paths.proc("net/stat/nf_conntrack")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const auto count = read_number(count_);
-    if (!count) throw NoDataError("no " + count_.string() + ": nf_conntrack not loaded");
+    if (!count) return out.no_data();
     add_gauge(out, "node_nf_conntrack_entries",
               "Number of currently allocated flow entries for connection tracking.", *count);
     add_gauge(out, "node_nf_conntrack_entries_limit", "Maximum size of connection tracking table.",
               require_number(max_));
     const auto stat = try_read_pseudo_file(stat_);
-    if (!stat) throw NoDataError("no " + stat_.string());
+    if (!stat) return out.no_data();
     const auto totals = sum_columns(*stat);
     for (size_t i = 0; i < kStatistics.size(); ++i) {
       add_gauge(out, std::string("node_nf_conntrack_stat_") + kStatistics[i].column,

@@ -24,7 +24,7 @@ class CpuCollector : public Collector {
  public:
   explicit CpuCollector(const Paths& paths) : stat_path_(paths.proc("stat")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(stat_path_);
     FamilyBuilder seconds(out, "node_cpu_seconds_total", "Seconds the CPUs spent in each mode.",
                           prometheus::MetricType::Counter);

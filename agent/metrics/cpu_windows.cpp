@@ -42,7 +42,7 @@ std::vector<CoreTimes> read_cores() {
 
 std::unique_ptr<Collector> make_cpu_collector(const Paths&) {
   return std::make_unique<FunctionCollector>(
-      [](MetricFamilies& out) { add_cpu_families(out, read_cores()); });
+      [](Exposition& out) { add_cpu_families(out, read_cores()); });
 }
 
 }  // namespace sahab::agent::windows

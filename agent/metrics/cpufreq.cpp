@@ -35,7 +35,7 @@ class CpufreqCollector : public Collector {
  public:
   explicit CpufreqCollector(const Paths& paths) : dir_(paths.sys("devices/system/cpu")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     std::vector<std::pair<std::string, std::filesystem::path>> cpus;
     for (const auto& name : list_dir(dir_)) {
       if (name.size() > 3 && name.starts_with("cpu") &&

@@ -97,7 +97,7 @@ class DiskstatsCollector : public Collector {
         udev_data_(paths.root("run/udev/data")),
         exclude_(paths.options.diskstats_device_exclude) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::vector<Disk> disks = parse(read_pseudo_file(diskstats_));
     for (size_t i = 0; i < kFields.size(); ++i) {
       FamilyBuilder family(out, std::string("node_disk_") + kFields[i].name, kFields[i].help,
@@ -134,7 +134,7 @@ class DiskstatsCollector : public Collector {
 
   // One udev file per device; absent files (no udev, as in containers) give empty labels, as
   // node_exporter does.
-  void add_udev_info(MetricFamilies& out, const std::vector<Disk>& disks) const {
+  void add_udev_info(Exposition& out, const std::vector<Disk>& disks) const {
     using prometheus::MetricType;
     FamilyBuilder info(out, "node_disk_info", "Info of /sys/block/<block_device>.",
                        MetricType::Gauge);

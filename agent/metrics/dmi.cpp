@@ -97,7 +97,9 @@ class DmiCollector : public Collector {
  public:
   explicit DmiCollector(const Paths& paths) : dir_(paths.sys("class/dmi/id")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
+    const Labels* labels = read_once();
+    if (!labels) return out.no_data();
     FamilyBuilder(out, "node_dmi_info",
                   "A metric with a constant '1' value labeled by bios_date, bios_release, "
                   "bios_vendor, bios_version, board_asset_tag, board_name, board_serial, "
@@ -106,22 +108,17 @@ class DmiCollector : public Collector {
                   "product_serial, product_sku, product_uuid, product_version, system_vendor "
                   "if provided by DMI.",
                   prometheus::MetricType::Gauge)
-        .add(labels(), 1);
+        .add(*labels, 1);
   }
 
  private:
   // DMI data only changes with the firmware, i.e. across reboots: read it once, as node_exporter
-  // does, and keep a failure too (VMs without DMI would otherwise pay 20 failed opens per scrape).
-  Labels labels() const {
-    std::call_once(once_, [this] {
-      try {
-        labels_ = read_labels();
-      } catch (const CollectorError& e) {
-        error_ = e.what();
-      }
-    });
-    if (!error_.empty()) throw CollectorError(error_);
-    return labels_;
+  // does, and its absence too (VMs without DMI would otherwise pay 20 failed opens per scrape).
+  // Null when nothing is readable: no data, as node_exporter says there (success=0, nothing
+  // logged, and no exception thrown on every scrape).
+  const Labels* read_once() const {
+    std::call_once(once_, [this] { labels_ = read_labels(); });
+    return labels_.empty() ? nullptr : &labels_;
   }
 
   Labels read_labels() const {
@@ -130,14 +127,12 @@ class DmiCollector : public Collector {
       const auto content = try_read_pseudo_file(dir_ / field.file);
       if (content) labels.push_back({field.label, to_valid_utf8(text::trim(*content))});
     }
-    if (labels.empty()) throw CollectorError("no readable DMI information in " + dir_.string());
     return labels;
   }
 
   std::filesystem::path dir_;
   mutable std::once_flag once_;
   mutable Labels labels_;
-  mutable std::string error_;
 };
 
 }  // namespace

@@ -21,7 +21,7 @@ class EdacCollector : public Collector {
  public:
   explicit EdacCollector(const Paths& paths) : dir_(paths.sys("devices/system/edac/mc")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     using prometheus::MetricType;
     FamilyBuilder ce(out, "node_edac_correctable_errors_total", "Total correctable memory errors.",
                      MetricType::Counter);

@@ -12,7 +12,7 @@ class EntropyCollector : public Collector {
  public:
   explicit EntropyCollector(const Paths& paths) : dir_(paths.proc("sys/kernel/random")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     add_gauge(out, "node_entropy_available_bits", "Bits of available entropy.",
               require_number(dir_ / "entropy_avail"));
     add_gauge(out, "node_entropy_pool_size_bits", "Bits of entropy pool.",

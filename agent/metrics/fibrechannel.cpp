@@ -46,8 +46,8 @@ class FibrechannelCollector : public Collector {
  public:
   explicit FibrechannelCollector(const Paths& paths) : dir_(paths.sys("class/fc_host")) {}
 
-  void collect(MetricFamilies& out) const override {
-    if (!std::filesystem::is_directory(dir_)) throw NoDataError("no " + dir_.string());
+  void collect(Exposition& out) const override {
+    if (!std::filesystem::is_directory(dir_)) return out.no_data();
     const auto hosts = list_dir(dir_);
     FamilyBuilder info(out, "node_fibrechannel_info",
                        "Non-numeric data from /sys/class/fc_host/<host>, value is always 1.",

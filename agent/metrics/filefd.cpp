@@ -15,7 +15,7 @@ class FilefdCollector : public Collector {
  public:
   explicit FilefdCollector(const Paths& paths) : path_(paths.proc("sys/fs/file-nr")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(path_);
     const auto f = text::fields(content.substr(0, content.find('\n')));
     const auto allocated = f.size() == 3 ? text::to_double(f[0]) : std::nullopt;

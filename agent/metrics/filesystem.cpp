@@ -52,7 +52,7 @@ class FilesystemCollector : public Collector {
         fs_types_exclude_(paths.options.filesystem_fs_types_exclude),
         statfs_(paths.options.filesystem_mount_timeout) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::vector<Mount> mounts = read_mounts();
     std::vector<std::string> stat_paths;
     stat_paths.reserve(mounts.size());

@@ -215,8 +215,8 @@ class HwmonCollector : public Collector {
  public:
   explicit HwmonCollector(const Paths& paths) : dir_(paths.sys("class/hwmon")) {}
 
-  void collect(MetricFamilies& out) const override {
-    if (!std::filesystem::is_directory(dir_)) throw NoDataError("no " + dir_.string());
+  void collect(Exposition& out) const override {
+    if (!std::filesystem::is_directory(dir_)) return out.no_data();
     FamilySet families(out);
     for (const auto& name : list_dir(dir_)) {
       if (std::filesystem::is_directory(dir_ / name)) add_chip(families, dir_ / name);

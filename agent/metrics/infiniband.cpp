@@ -112,8 +112,8 @@ class InfinibandCollector : public Collector {
  public:
   explicit InfinibandCollector(const Paths& paths) : dir_(paths.sys("class/infiniband")) {}
 
-  void collect(MetricFamilies& out) const override {
-    if (!std::filesystem::is_directory(dir_)) throw NoDataError("no " + dir_.string());
+  void collect(Exposition& out) const override {
+    if (!std::filesystem::is_directory(dir_)) return out.no_data();
     FamilySet families(out);
     for (const auto& device : list_dir(dir_)) {
       const auto dir = dir_ / device;

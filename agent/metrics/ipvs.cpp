@@ -76,9 +76,9 @@ class IpvsCollector : public Collector {
         services_(paths.proc("net/ip_vs")),
         labels_(ipvs_backend_labels(paths.options.ipvs_backend_labels)) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const auto stats = try_read_pseudo_file(stats_);
-    if (!stats) throw NoDataError("no " + stats_.string());
+    if (!stats) return out.no_data();
     add_totals(*stats, out);
     const auto backends = read_backends();
     using prometheus::MetricType;
@@ -101,7 +101,7 @@ class IpvsCollector : public Collector {
  private:
   // The third line holds the totals in hexadecimal: connections, packets in and out, bytes in
   // and out.
-  void add_totals(const std::string& content, MetricFamilies& out) const {
+  void add_totals(const std::string& content, Exposition& out) const {
     std::vector<std::string_view> lines;
     text::for_each_line(content, [&](std::string_view line) { lines.push_back(line); });
     const auto f = lines.size() > 2 ? text::fields(lines[2]) : std::vector<std::string_view>{};

@@ -14,7 +14,7 @@ class LoadavgCollector : public Collector {
  public:
   explicit LoadavgCollector(const Paths& paths) : path_(paths.proc("loadavg")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(path_);
     const auto f = text::fields(content);
     if (f.size() < 3) throw CollectorError("unexpected content in " + path_.string());

@@ -59,7 +59,7 @@ std::vector<VolumeReading> read_volumes() {
 
 std::unique_ptr<Collector> make_logical_disk_collector(const Paths&) {
   return std::make_unique<FunctionCollector>(
-      [](MetricFamilies& out) { add_logical_disk_families(out, read_volumes()); });
+      [](Exposition& out) { add_logical_disk_families(out, read_volumes()); });
 }
 
 }  // namespace sahab::agent::windows

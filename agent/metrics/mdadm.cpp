@@ -32,9 +32,9 @@ class MdadmCollector : public Collector {
  public:
   explicit MdadmCollector(const Paths& paths) : path_(paths.proc("mdstat")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const auto content = try_read_pseudo_file(path_);
-    if (!content) throw NoDataError("no " + path_.string());
+    if (!content) return out.no_data();
     const auto arrays = parse(*content);
     FamilyBuilder disks(out, "node_md_disks", "Number of active/failed/spare disks of device.",
                         prometheus::MetricType::Gauge);

@@ -39,7 +39,7 @@ double unix_now() {
 
 std::unique_ptr<Collector> make_memory_collector(const Paths&) {
   return std::make_unique<FunctionCollector>(
-      [](MetricFamilies& out) { add_memory_families(out, read_memory()); });
+      [](Exposition& out) { add_memory_families(out, read_memory()); });
 }
 
 }  // namespace sahab::agent::windows

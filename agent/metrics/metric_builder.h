@@ -1,58 +1,76 @@
 #pragma once
-// Builds prometheus::MetricFamily values tersely:
+// Writes families to an Exposition tersely:
 //   FamilyBuilder(out, "node_load1", "1m load average.", Type::Gauge).add({}, 0.5);
 #include <prometheus/metric_family.h>
 
 #include <initializer_list>
 #include <map>
 #include <string>
-#include <utility>
+#include <string_view>
 #include <vector>
+
+#include "agent/metrics/collector.h"
 
 namespace sahab::agent {
 
+// A label borrowed for the time of one add(): {{"cpu", name}, {"mode", "idle"}}.
+struct LabelRef {
+  std::string_view name;
+  std::string_view value;
+};
+// Labels a collector builds and keeps (prometheus-cpp's pair of strings).
 using Labels = std::vector<prometheus::ClientMetric::Label>;
 
+// One family: its HELP and TYPE lines, then a line per add(). Written straight into the scrape's
+// text when no other builder is doing so, else aside and moved there when it goes out of scope.
+// A family without samples leaves nothing, as node_exporter.
 class FamilyBuilder {
  public:
-  FamilyBuilder(std::vector<prometheus::MetricFamily>& out, std::string name, std::string help,
+  FamilyBuilder(Exposition& out, std::string_view name, std::string_view help,
                 prometheus::MetricType type);
   FamilyBuilder(const FamilyBuilder&) = delete;
   FamilyBuilder& operator=(const FamilyBuilder&) = delete;
   ~FamilyBuilder();
 
-  FamilyBuilder& add(Labels labels, double value);
-  // Stores `value` where a metric of `type` keeps it.
-  static void set_value(prometheus::ClientMetric& metric, prometheus::MetricType type,
-                        double value);
+  FamilyBuilder& add(std::initializer_list<LabelRef> labels, double value);
+  FamilyBuilder& add(const Labels& labels, double value);
 
  private:
-  std::vector<prometheus::MetricFamily>& out_;
-  prometheus::MetricFamily family_;
+  std::string& lines() { return direct_ ? out_.text_ : own_; }
+  template <typename LabelRange>
+  FamilyBuilder& add_line(const LabelRange& labels, double value);
+
+  static constexpr std::size_t kAsideCapacity = 512;
+
+  Exposition& out_;
+  std::string own_;  // the family, while another builder writes straight into the text
+  bool direct_;
+  bool has_samples_ = false;
+  std::size_t start_;    // where the family begins in lines()
+  std::size_t name_at_;  // its name, in its TYPE line, copied at the head of each sample
+  std::size_t name_size_;
 };
 
 // Families created on first use, for collectors whose metric names come from the data (hwmon
-// sensors, power supply properties); added to `out`, sorted by name, when the set goes.
+// sensors, power supply properties); written to `out`, sorted by name, when the set goes.
 class FamilySet {
  public:
-  explicit FamilySet(std::vector<prometheus::MetricFamily>& out) : out_(out) {}
+  explicit FamilySet(Exposition& out) : out_(out) {}
   FamilySet(const FamilySet&) = delete;
   FamilySet& operator=(const FamilySet&) = delete;
   ~FamilySet();
 
   // The first sample of a family sets its help and type.
-  void add(const std::string& name, const std::string& help, Labels labels, double value,
+  void add(const std::string& name, const std::string& help, const Labels& labels, double value,
            prometheus::MetricType type = prometheus::MetricType::Gauge);
 
  private:
-  std::vector<prometheus::MetricFamily>& out_;
+  Exposition& out_;
   std::map<std::string, prometheus::MetricFamily> families_;
 };
 
 // Shorthand for a family with a single unlabelled sample.
-void add_gauge(std::vector<prometheus::MetricFamily>& out, std::string name, std::string help,
-               double value);
-void add_counter(std::vector<prometheus::MetricFamily>& out, std::string name, std::string help,
-                 double value);
+void add_gauge(Exposition& out, std::string_view name, std::string_view help, double value);
+void add_counter(Exposition& out, std::string_view name, std::string_view help, double value);
 
 }  // namespace sahab::agent

@@ -46,7 +46,7 @@ std::vector<NicReading> read_nics() {
 
 std::unique_ptr<Collector> make_net_collector(const Paths&) {
   return std::make_unique<FunctionCollector>(
-      [](MetricFamilies& out) { add_net_families(out, read_nics()); });
+      [](Exposition& out) { add_net_families(out, read_nics()); });
 }
 
 }  // namespace sahab::agent::windows

@@ -61,14 +61,14 @@ class NetclassCollector : public Collector {
   explicit NetclassCollector(const Paths& paths)
       : dir_(paths.sys("class/net")), ignored_(paths.options.netclass_ignored_devices) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     std::vector<std::string> devices;
     for (const auto& name : list_dir(dir_)) {
       // bonding_masters and other plain files sit beside the device links.
       if (ignored_.excludes(name) || std::filesystem::is_regular_file(dir_ / name)) continue;
       devices.push_back(name);
     }
-    if (devices.empty() && !std::filesystem::exists(dir_)) throw NoDataError("no " + dir_.string());
+    if (devices.empty() && !std::filesystem::exists(dir_)) return out.no_data();
 
     std::vector<std::unique_ptr<AttributeDir>> attributes;
     for (const auto& device : devices)

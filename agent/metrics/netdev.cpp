@@ -36,7 +36,7 @@ class NetdevCollector : public Collector {
         class_net_(paths.sys("class/net")),
         exclude_(paths.options.netdev_device_exclude) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::vector<Interface> interfaces = parse(read_pseudo_file(path_));
     add_nohandler(out, interfaces);
     for (size_t column = 0; column < kColumns.size(); ++column) {
@@ -77,7 +77,7 @@ class NetdevCollector : public Collector {
   }
 
   // Packets dropped for want of a protocol handler; absent on kernels before 4.6.
-  void add_nohandler(MetricFamilies& out, const std::vector<Interface>& interfaces) const {
+  void add_nohandler(Exposition& out, const std::vector<Interface>& interfaces) const {
     FamilyBuilder family(out, "node_network_receive_nohandler_total",
                          "Network device statistic receive_nohandler.",
                          prometheus::MetricType::Counter);

@@ -75,7 +75,7 @@ class NetstatCollector : public Collector {
         snmp6_(paths.proc("net/snmp6")),
         fields_(paths.options.netstat_fields) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     Stats stats;
     parse_pairs(netstat_, fields_, stats);
     parse_pairs(snmp_, fields_, stats);

@@ -79,9 +79,9 @@ class NfsCollector : public Collector {
  public:
   explicit NfsCollector(const Paths& paths) : path_(paths.proc("net/rpc/nfs")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const auto content = try_read_pseudo_file(path_);
-    if (!content) throw NoDataError("no " + path_.string());
+    if (!content) return out.no_data();
     const RpcStats stats = parse_rpc_stats(*content, path_);
     if (const auto net = fixed_values(stats, "net", 4, path_)) {
       FamilyBuilder(out, "node_nfs_packets_total",

@@ -33,9 +33,9 @@ class NfsdCollector : public Collector {
  public:
   explicit NfsdCollector(const Paths& paths) : path_(paths.proc("net/rpc/nfsd")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const auto content = try_read_pseudo_file(path_);
-    if (!content) throw NoDataError("no " + path_.string());
+    if (!content) return out.no_data();
     const RpcStats stats = parse_rpc_stats(*content, path_);
     const auto counter = [&](const char* name, const char* help, double value) {
       add_counter(out, name, help, value);

@@ -14,10 +14,12 @@ namespace sahab::agent {
 
 struct NodeCollector::State {
   std::atomic<bool> failing{false};
+  // The size of the collector's text at the last scrape: its buffer is sized once, not grown.
+  std::size_t last_size = 0;
 };
 
 struct NodeCollector::Outcome {
-  MetricFamilies families;
+  std::string text;
   double seconds = 0;
   bool ok = false;
 };
@@ -100,11 +102,13 @@ NodeCollector::Outcome NodeCollector::run(size_t index) const {
   State& state = states_[index];
   const auto start = std::chrono::steady_clock::now();
   Outcome outcome;
+  outcome.text.reserve(state.last_size);
   try {
-    entry.collector->collect(outcome.families);
-    outcome.ok = true;
+    Exposition out(outcome.text);
+    entry.collector->collect(out);
+    outcome.ok = !out.reported_no_data();
   } catch (const NoDataError&) {
-    // the subsystem is absent here: nothing to say, on every scrape
+    // the subsystem is absent here, found deep in the collector: nothing to say
   } catch (const std::exception& e) {
     if (!state.failing.exchange(true)) {
       log::error("collector " + entry.name + " failed: " + e.what() +
@@ -114,24 +118,22 @@ NodeCollector::Outcome NodeCollector::run(size_t index) const {
   if (outcome.ok && state.failing.exchange(false)) {
     log::info("collector " + entry.name + " recovered");
   }
-  if (!outcome.ok) outcome.families.clear();
+  if (!outcome.ok) outcome.text.clear();
+  state.last_size = outcome.text.size();
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return outcome;
 }
 
-std::vector<prometheus::MetricFamily> NodeCollector::Collect() const {
+void NodeCollector::write(std::string& text) const {
   std::vector<Outcome> outcomes(collectors_.size());
   std::atomic<size_t> next{0};
   helpers_->run_everywhere([&] {
     for (size_t i; (i = next.fetch_add(1)) < collectors_.size();) outcomes[i] = run(i);
   });
 
-  std::vector<prometheus::MetricFamily> out;
-  out.reserve(collectors_.size() * 4 + 2);
-  for (auto& outcome : outcomes) {
-    std::move(outcome.families.begin(), outcome.families.end(), std::back_inserter(out));
-  }
-  {  // the builders add their families as they go out of scope
+  for (const auto& outcome : outcomes) text += outcome.text;
+  Exposition out(text);
+  {  // the second family is written aside, and follows the first when that one is complete
     FamilyBuilder duration(out, "node_scrape_collector_duration_seconds",
                            "node_exporter: Duration of a collector scrape.",
                            prometheus::MetricType::Gauge);
@@ -143,7 +145,6 @@ std::vector<prometheus::MetricFamily> NodeCollector::Collect() const {
       success.add({{"collector", collectors_[i].name}}, outcomes[i].ok ? 1.0 : 0.0);
     }
   }
-  return out;
 }
 
 }  // namespace sahab::agent

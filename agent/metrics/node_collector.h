@@ -2,10 +2,8 @@
 // Runs the enabled collectors on every scrape, like node_exporter's NodeCollector, and reports
 // node_scrape_collector_{duration_seconds,success} per collector. One failing collector never
 // fails the scrape. Collectors run side by side on a few threads, as node_exporter runs them in
-// goroutines; their families are put together in the collectors' order, so the answer is the
-// same whichever finished first.
-#include <prometheus/collectable.h>
-
+// goroutines; their text is put together in the collectors' order, so the answer is the same
+// whichever finished first.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -15,7 +13,7 @@
 
 namespace sahab::agent {
 
-class NodeCollector : public prometheus::Collectable {
+class NodeCollector {
  public:
   struct Entry {
     std::string name;
@@ -24,9 +22,12 @@ class NodeCollector : public prometheus::Collectable {
 
   // `threads`: how many threads collect a scrape, the caller's included (1: one after the other).
   NodeCollector(std::vector<Entry> collectors, unsigned threads = default_threads());
-  ~NodeCollector() override;
+  ~NodeCollector();
+  NodeCollector(const NodeCollector&) = delete;
+  NodeCollector& operator=(const NodeCollector&) = delete;
 
-  std::vector<prometheus::MetricFamily> Collect() const override;
+  // Appends the scrape, in the Prometheus text format, to `text`.
+  void write(std::string& text) const;
 
   // One per two CPUs, at most 4. The threads share glibc's one malloc arena (agent/main.cpp)
   // and hand the scrape to each other: on 2 CPUs, once /proc and /sys files were read through

@@ -15,8 +15,8 @@ class NvmeCollector : public Collector {
  public:
   explicit NvmeCollector(const Paths& paths) : dir_(paths.sys("class/nvme")) {}
 
-  void collect(MetricFamilies& out) const override {
-    if (!std::filesystem::is_directory(dir_)) throw NoDataError("no " + dir_.string());
+  void collect(Exposition& out) const override {
+    if (!std::filesystem::is_directory(dir_)) return out.no_data();
     FamilyBuilder info(out, "node_nvme_info",
                        "Non-numeric data from /sys/class/nvme/<device>, value is always 1.",
                        prometheus::MetricType::Gauge);

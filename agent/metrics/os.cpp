@@ -138,7 +138,7 @@ class OsCollector : public Collector {
   explicit OsCollector(const Paths& paths)
       : candidates_{paths.root("etc/os-release"), paths.root("usr/lib/os-release")} {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const Release release = read_release();
     const auto get = [&](const char* key) {
       const auto it = release.find(key);

@@ -49,7 +49,7 @@ OsReading read_os() {
 
 std::unique_ptr<Collector> make_os_collector(const Paths&) {
   return std::make_unique<FunctionCollector>(
-      [](MetricFamilies& out) { add_os_families(out, read_os(), read_memory()); });
+      [](Exposition& out) { add_os_families(out, read_os(), read_memory()); });
 }
 
 }  // namespace sahab::agent::windows

@@ -85,8 +85,8 @@ class PowerSupplyClassCollector : public Collector {
       : dir_(paths.sys("class/power_supply")),
         ignored_(paths.options.powersupply_ignored_supplies) {}
 
-  void collect(MetricFamilies& out) const override {
-    if (!std::filesystem::is_directory(dir_)) throw NoDataError("no " + dir_.string());
+  void collect(Exposition& out) const override {
+    if (!std::filesystem::is_directory(dir_)) return out.no_data();
     FamilySet families(out);
     for (const auto& supply : list_dir(dir_)) {
       if (ignored_.excludes(supply)) continue;

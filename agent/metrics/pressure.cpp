@@ -32,11 +32,11 @@ class PressureCollector : public Collector {
  public:
   explicit PressureCollector(const Paths& paths) : dir_(paths.proc("pressure")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     for (const auto& resource : kResources) {
       const auto path = dir_ / resource.name;
       const auto content = try_read_pseudo_file(path);
-      if (!content) throw NoDataError("no pressure information in " + dir_.string());
+      if (!content) return out.no_data();
       const std::string prefix = std::string("node_pressure_") + resource.name;
       add_counter(out, prefix + "_waiting_seconds_total", resource.waiting_help,
                   total(*content, "some", path));

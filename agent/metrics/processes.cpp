@@ -108,7 +108,7 @@ class ProcessesCollector : public Collector {
  public:
   explicit ProcessesCollector(const Paths& paths) : procfs_(paths.procfs) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const Counts counts = count_tasks();
     add_gauge(out, "node_processes_threads", "Allocated threads in system",
               static_cast<double>(counts.threads));
@@ -166,8 +166,8 @@ class ProcessesCollector : public Collector {
     return static_cast<double>(*value);
   }
 
-  static void add_by_state(MetricFamilies& out, const char* name, const char* help,
-                           const char* label, const std::map<std::string, double>& states) {
+  static void add_by_state(Exposition& out, const char* name, const char* help, const char* label,
+                           const std::map<std::string, double>& states) {
     FamilyBuilder family(out, name, help, prometheus::MetricType::Gauge);
     for (const auto& [state, count] : states) family.add({{label, state}}, count);
   }

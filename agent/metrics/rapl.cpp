@@ -18,8 +18,8 @@ class RaplCollector : public Collector {
  public:
   explicit RaplCollector(const Paths& paths) : dir_(paths.sys("class/powercap")) {}
 
-  void collect(MetricFamilies& out) const override {
-    if (!std::filesystem::is_directory(dir_)) throw NoDataError("no " + dir_.string());
+  void collect(Exposition& out) const override {
+    if (!std::filesystem::is_directory(dir_)) return out.no_data();
     std::map<std::string, int> seen;  // zones without an index, by name
     FamilySet families(out);
     for (const auto& entry : list_dir(dir_)) {
@@ -36,7 +36,7 @@ class RaplCollector : public Collector {
         index = std::to_string(seen[*name]++);
       }
       const auto microjoules = read_number(zone / "energy_uj");
-      if (!microjoules) throw NoDataError("cannot read " + (zone / "energy_uj").string());
+      if (!microjoules) return out.no_data();
       families.add("node_rapl_" + *name + "_joules_total",
                    "Current RAPL " + *name + " value in joules",
                    {{"index", index}, {"path", zone.string()}}, *microjoules / 1e6,

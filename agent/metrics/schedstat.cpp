@@ -17,9 +17,9 @@ class SchedstatCollector : public Collector {
  public:
   explicit SchedstatCollector(const Paths& paths) : path_(paths.proc("schedstat")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const auto content = try_read_pseudo_file(path_);
-    if (!content) throw NoDataError("no " + path_.string());
+    if (!content) return out.no_data();
     FamilyBuilder running(out, "node_schedstat_running_seconds_total",
                           "Number of seconds CPU spent running a process.",
                           prometheus::MetricType::Counter);

@@ -33,7 +33,7 @@ class SelinuxCollector : public Collector {
   explicit SelinuxCollector(const Paths& paths)
       : enforce_(paths.sys("fs/selinux/enforce")), config_(paths.root("etc/selinux/config")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const auto enforcing = read_number(enforce_);
     add_gauge(out, "node_selinux_enabled", "SELinux is enabled, 1 is true, 0 is false",
               enforcing ? 1 : 0);

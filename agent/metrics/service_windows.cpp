@@ -36,7 +36,7 @@ std::vector<ServiceReading> read_services() {
 
 std::unique_ptr<Collector> make_service_collector(const Paths&) {
   return std::make_unique<FunctionCollector>(
-      [](MetricFamilies& out) { add_service_families(out, read_services()); });
+      [](Exposition& out) { add_service_families(out, read_services()); });
 }
 
 }  // namespace sahab::agent::windows

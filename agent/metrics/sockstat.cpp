@@ -20,7 +20,7 @@ class SockstatCollector : public Collector {
   explicit SockstatCollector(const Paths& paths)
       : sockstat_(paths.proc("net/sockstat")), sockstat6_(paths.proc("net/sockstat6")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     bool any = false;
     for (const auto& path : {sockstat_, sockstat6_}) {
       const auto content = try_read_pseudo_file(path);
@@ -28,12 +28,12 @@ class SockstatCollector : public Collector {
       any = true;
       parse(*content, path, out);
     }
-    if (!any) throw NoDataError("no " + sockstat_.string());
+    if (!any) return out.no_data();
   }
 
  private:
   static void parse(const std::string& content, const std::filesystem::path& path,
-                    MetricFamilies& out) {
+                    Exposition& out) {
     static const double page_size = static_cast<double>(::sysconf(_SC_PAGESIZE));
     text::for_each_line(content, [&](std::string_view line) {
       const auto f = text::fields(line);
@@ -58,7 +58,7 @@ class SockstatCollector : public Collector {
     });
   }
 
-  static void add(MetricFamilies& out, const std::string& protocol, const std::string& state,
+  static void add(Exposition& out, const std::string& protocol, const std::string& state,
                   double value) {
     add_gauge(out, "node_sockstat_" + protocol + "_" + state,
               "Number of " + protocol + " sockets in state " + state + ".", value);

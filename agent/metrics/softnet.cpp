@@ -17,7 +17,7 @@ class SoftnetCollector : public Collector {
  public:
   explicit SoftnetCollector(const Paths& paths) : path_(paths.proc("net/softnet_stat")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(path_);
     FamilyBuilder processed(out, "node_softnet_processed_total", "Number of processed packets",
                             prometheus::MetricType::Counter);

@@ -44,7 +44,7 @@ class StatCollector : public Collector {
  public:
   explicit StatCollector(const Paths& paths) : path_(paths.proc("stat")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(path_);
     size_t found = 0;
     text::for_each_line(content, [&](std::string_view line) {

@@ -53,7 +53,7 @@ SystemReading read_system() {
 
 std::unique_ptr<Collector> make_system_collector(const Paths&) {
   return std::make_unique<FunctionCollector>(
-      [](MetricFamilies& out) { add_system_families(out, read_system()); });
+      [](Exposition& out) { add_system_families(out, read_system()); });
 }
 
 }  // namespace sahab::agent::windows

@@ -193,9 +193,9 @@ class SystemdCollector : public Collector {
         exclude_("^(?:" + paths.options.systemd_unit_exclude + ")$"),
         options_(paths.options) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const SdBus* sd = SdBus::load();
-    if (!sd) throw NoDataError("no libsystemd");
+    if (!sd) return out.no_data();
     const Connection bus(*sd);
 
     const std::string version = bus.string_property(kManagerPath, kManager, "Version").value_or("");
@@ -231,7 +231,7 @@ class SystemdCollector : public Collector {
   }
 
   // Every unit, before the patterns, per active state; the five usual states always present.
-  static void add_summary(MetricFamilies& out, const std::vector<Unit>& units) {
+  static void add_summary(Exposition& out, const std::vector<Unit>& units) {
     std::map<std::string, double> counts;
     for (const char* state : kStates) counts[state] = 0;
     for (const auto& unit : units) counts[unit.active_state] += 1;
@@ -240,7 +240,7 @@ class SystemdCollector : public Collector {
     for (const auto& [state, count] : counts) summary.add({{"state", state}}, count);
   }
 
-  void add_unit_states(MetricFamilies& out, const Connection& bus,
+  void add_unit_states(Exposition& out, const Connection& bus,
                        const std::vector<Unit>& units) const {
     FamilyBuilder state(out, "node_systemd_unit_state", "Systemd unit",
                         prometheus::MetricType::Gauge);
@@ -267,7 +267,7 @@ class SystemdCollector : public Collector {
     }
   }
 
-  static void add_start_times(MetricFamilies& out, const Connection& bus,
+  static void add_start_times(Exposition& out, const Connection& bus,
                               const std::vector<Unit>& units) {
     FamilyBuilder start(out, "node_systemd_unit_start_time_seconds",
                         "Start time of the unit since unix epoch in seconds.",
@@ -282,8 +282,7 @@ class SystemdCollector : public Collector {
     }
   }
 
-  static void add_tasks(MetricFamilies& out, const Connection& bus,
-                        const std::vector<Unit>& units) {
+  static void add_tasks(Exposition& out, const Connection& bus, const std::vector<Unit>& units) {
     FamilyBuilder current(out, "node_systemd_unit_tasks_current",
                           "Current number of tasks per Systemd unit",
                           prometheus::MetricType::Gauge);
@@ -301,8 +300,7 @@ class SystemdCollector : public Collector {
     }
   }
 
-  static void add_timers(MetricFamilies& out, const Connection& bus,
-                         const std::vector<Unit>& units) {
+  static void add_timers(Exposition& out, const Connection& bus, const std::vector<Unit>& units) {
     FamilyBuilder last(out, "node_systemd_timer_last_trigger_seconds",
                        "Seconds since epoch of last trigger.", prometheus::MetricType::Gauge);
     for (const auto& unit : units) {
@@ -314,8 +312,7 @@ class SystemdCollector : public Collector {
     }
   }
 
-  static void add_sockets(MetricFamilies& out, const Connection& bus,
-                          const std::vector<Unit>& units) {
+  static void add_sockets(Exposition& out, const Connection& bus, const std::vector<Unit>& units) {
     FamilyBuilder accepted(out, "node_systemd_socket_accepted_connections_total",
                            "Total number of accepted socket connections",
                            prometheus::MetricType::Counter);

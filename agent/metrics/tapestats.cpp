@@ -53,8 +53,8 @@ class TapestatsCollector : public Collector {
   explicit TapestatsCollector(const Paths& paths)
       : dir_(paths.sys("class/scsi_tape")), ignored_(paths.options.tapestats_ignored_devices) {}
 
-  void collect(MetricFamilies& out) const override {
-    if (!std::filesystem::is_directory(dir_)) throw NoDataError("no " + dir_.string());
+  void collect(Exposition& out) const override {
+    if (!std::filesystem::is_directory(dir_)) return out.no_data();
     static const std::regex drive("^st[0-9]+$");
     std::vector<std::string> devices;
     for (const auto& name : list_dir(dir_)) {

@@ -128,7 +128,7 @@ class TcpstatCollector : public Collector {
         live_(paths.procfs.lexically_normal() == "/proc" ||
               paths.procfs.lexically_normal() == "/proc/") {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     Totals totals;
     if (!live_ || !add_sock_diag(AF_INET, totals)) {
       totals = {};

@@ -16,8 +16,8 @@ class ThermalZoneCollector : public Collector {
  public:
   explicit ThermalZoneCollector(const Paths& paths) : dir_(paths.sys("class/thermal")) {}
 
-  void collect(MetricFamilies& out) const override {
-    if (!std::filesystem::is_directory(dir_)) throw NoDataError("no " + dir_.string());
+  void collect(Exposition& out) const override {
+    if (!std::filesystem::is_directory(dir_)) return out.no_data();
     FamilyBuilder temp(out, "node_thermal_zone_temp", "Zone temperature in Celsius",
                        prometheus::MetricType::Gauge);
     FamilyBuilder cur(out, "node_cooling_device_cur_state",

@@ -39,7 +39,7 @@ class TimeCollector : public Collector {
   explicit TimeCollector(const Paths& paths)
       : clocksource_root_(paths.sys("devices/system/clocksource")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const auto now = std::chrono::system_clock::now();
     const std::chrono::duration<double> since_epoch = now.time_since_epoch();
     add_gauge(out, "node_time_seconds", "System time in seconds since epoch (1970).",
@@ -49,7 +49,7 @@ class TimeCollector : public Collector {
   }
 
  private:
-  static void add_time_zone(MetricFamilies& out, std::time_t now) {
+  static void add_time_zone(Exposition& out, std::time_t now) {
     std::tm local{};
     if (!::localtime_r(&now, &local)) throw CollectorError("localtime_r failed");
     FamilyBuilder(out, "node_time_zone_offset_seconds", "System time zone offset in seconds.",
@@ -59,7 +59,7 @@ class TimeCollector : public Collector {
   }
 
   // No clocksource directory (some containers) just means no clocksource series.
-  void add_clocksources(MetricFamilies& out) const {
+  void add_clocksources(Exposition& out) const {
     FamilyBuilder available(out, "node_time_clocksource_available_info",
                             "Available clocksources read from '/sys/devices/system/clocksource'.",
                             prometheus::MetricType::Gauge);

@@ -19,11 +19,11 @@ constexpr double kPpm16Fraction = 1000000.0 * 65536.0;
 
 class TimexCollector : public Collector {
  public:
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     struct timex tx {};
     const int state = ::adjtimex(&tx);
     if (state < 0) {
-      if (errno == EPERM) throw NoDataError("adjtimex not permitted");
+      if (errno == EPERM) return out.no_data();
       throw CollectorError(std::string("adjtimex: ") + std::strerror(errno));
     }
     // offset and jitter are in nanoseconds when the kernel says STA_NANO, else microseconds.

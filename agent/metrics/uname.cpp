@@ -42,7 +42,7 @@ class UnameCollector : public Collector {
  public:
   explicit UnameCollector(const Paths& paths) : kernel_dir_(paths.proc("sys/kernel")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     Labels labels;
     for (const auto& field : kFields) {
       labels.push_back({field.label, read_value(field.file)});

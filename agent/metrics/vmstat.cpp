@@ -18,18 +18,18 @@ class VmstatCollector : public Collector {
   explicit VmstatCollector(const Paths& paths)
       : path_(paths.proc("vmstat")), fields_(paths.options.vmstat_fields) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(path_);
+    std::string name, help;  // built in the same two buffers for each field kept
     text::for_each_line(content, [&](std::string_view line) {
       const auto f = text::fields(line);
       if (f.size() != 2) return;
       if (!fields_.keeps(f[0])) return;
-      const std::string field(f[0]);
       const auto value = text::to_double(f[1]);
       if (!value) throw CollectorError("bad value in " + path_.string() + ": " + std::string(line));
-      FamilyBuilder(out, "node_vmstat_" + field, "/proc/vmstat information field " + field + ".",
-                    prometheus::MetricType::Untyped)
-          .add({}, *value);
+      name.assign("node_vmstat_").append(f[0]);
+      help.assign("/proc/vmstat information field ").append(f[0]).append(1, '.');
+      FamilyBuilder(out, name, help, prometheus::MetricType::Untyped).add({}, *value);
     });
   }
 

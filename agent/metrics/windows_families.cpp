@@ -55,7 +55,7 @@ std::string utf8_from_utf16(std::u16string_view text) {
   return out;
 }
 
-void add_cpu_families(MetricFamilies& out, const std::vector<CoreTimes>& cores) {
+void add_cpu_families(Exposition& out, const std::vector<CoreTimes>& cores) {
   FamilyBuilder time(out, "windows_cpu_time_total",
                      "Time that processor spent in different modes (dpc, idle, interrupt, "
                      "privileged, user).",
@@ -74,7 +74,7 @@ void add_cpu_families(MetricFamilies& out, const std::vector<CoreTimes>& cores) 
   }
 }
 
-void add_memory_families(MetricFamilies& out, const MemoryReading& memory) {
+void add_memory_families(Exposition& out, const MemoryReading& memory) {
   const auto gauge = [&out](const char* name, const char* help, std::uint64_t value) {
     add_gauge(out, name, help, as_double(value));
   };
@@ -95,7 +95,7 @@ void add_memory_families(MetricFamilies& out, const MemoryReading& memory) {
   gauge("windows_memory_pool_nonpaged_bytes", "Bytes in the non-paged pool.", memory.pool_nonpaged);
 }
 
-void add_os_families(MetricFamilies& out, const OsReading& os, const MemoryReading& memory) {
+void add_os_families(Exposition& out, const OsReading& os, const MemoryReading& memory) {
   const std::string version =
       std::to_string(os.major) + "." + std::to_string(os.minor) + "." + std::to_string(os.build);
   FamilyBuilder(out, "windows_os_info", "Windows product name and version in labels.",
@@ -140,7 +140,7 @@ struct IoFamily {
   double (*value)(const VolumeIo&);
 };
 
-void add_logical_disk_io_families(MetricFamilies& out, const std::vector<VolumeReading>& volumes) {
+void add_logical_disk_io_families(Exposition& out, const std::vector<VolumeReading>& volumes) {
   static constexpr IoFamily kFamilies[] = {
       {"windows_logical_disk_read_bytes_total", "Bytes read from the volume.", MetricType::Counter,
        [](const VolumeIo& io) { return as_double(io.bytes_read); }},
@@ -169,7 +169,7 @@ void add_logical_disk_io_families(MetricFamilies& out, const std::vector<VolumeR
 
 }  // namespace
 
-void add_logical_disk_families(MetricFamilies& out, const std::vector<VolumeReading>& volumes) {
+void add_logical_disk_families(Exposition& out, const std::vector<VolumeReading>& volumes) {
   FamilyBuilder size(out, "windows_logical_disk_size_bytes", "Total size of the disk in bytes.",
                      MetricType::Gauge);
   FamilyBuilder free(out, "windows_logical_disk_free_bytes", "Unused space of the disk in bytes.",
@@ -197,7 +197,7 @@ std::string nic_label(std::string_view description) {
   return out;
 }
 
-void add_net_families(MetricFamilies& out, const std::vector<NicReading>& nics) {
+void add_net_families(Exposition& out, const std::vector<NicReading>& nics) {
   struct Counter {
     const char* name;
     const char* help;
@@ -241,7 +241,7 @@ void add_net_families(MetricFamilies& out, const std::vector<NicReading>& nics) 
     bandwidth.add({{"nic", nic_label(nic.description)}}, as_double(nic.link_bits_per_second) / 8);
 }
 
-void add_system_families(MetricFamilies& out, const SystemReading& system) {
+void add_system_families(Exposition& out, const SystemReading& system) {
   add_gauge(out, "windows_system_system_up_time", "Time of last boot of system (Unix time).",
             system.boot_unix_time);
   add_counter(out, "windows_system_context_switches_total", "Total number of context switches.",
@@ -288,7 +288,7 @@ PagingFiles paging_files(std::span<const unsigned char> buffer, std::uint64_t pa
   return files;
 }
 
-void add_service_families(MetricFamilies& out, const std::vector<ServiceReading>& services) {
+void add_service_families(Exposition& out, const std::vector<ServiceReading>& services) {
   static constexpr const char* kStates[] = {"stopped", "start pending",    "stop pending",
                                             "running", "continue pending", "pause pending",
                                             "paused",  "unknown"};

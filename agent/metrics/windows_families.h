@@ -32,7 +32,7 @@ struct CoreTimes {
   std::uint64_t interrupts = 0;
 };
 // windows_cpu_time_total{core="group,number",mode} and windows_cpu_interrupts_total{core}.
-void add_cpu_families(MetricFamilies& out, const std::vector<CoreTimes>& cores);
+void add_cpu_families(Exposition& out, const std::vector<CoreTimes>& cores);
 
 // GlobalMemoryStatusEx and GetPerformanceInfo, in bytes.
 struct MemoryReading {
@@ -48,7 +48,7 @@ struct MemoryReading {
 };
 // windows_memory_*: physical_total_bytes, physical_free_bytes, available_bytes, commit_limit,
 // committed_bytes, cache_bytes, pool_{paged,nonpaged}_bytes.
-void add_memory_families(MetricFamilies& out, const MemoryReading& memory);
+void add_memory_families(Exposition& out, const MemoryReading& memory);
 
 struct OsReading {
   std::string product;  // "Microsoft Windows Server 2019 Standard"
@@ -63,7 +63,7 @@ struct OsReading {
 // gauges (visible_memory_bytes, physical_memory_free_bytes, virtual_memory_bytes,
 // virtual_memory_free_bytes, process_memory_limit_bytes), windows_os_processes, windows_os_time,
 // windows_os_timezone{timezone}.
-void add_os_families(MetricFamilies& out, const OsReading& os, const MemoryReading& memory);
+void add_os_families(Exposition& out, const OsReading& os, const MemoryReading& memory);
 
 // A volume's I/O counters since boot (IOCTL_DISK_PERFORMANCE's DISK_PERFORMANCE): times in
 // 100 ns ticks.
@@ -89,7 +89,7 @@ struct VolumeReading {
 // windows_logical_disk_{size,free}_bytes{volume}; for volumes with counters
 // windows_logical_disk_{read,write}_bytes_total, {reads,writes}_total,
 // {read,write,idle}_seconds_total and requests_queued.
-void add_logical_disk_families(MetricFamilies& out, const std::vector<VolumeReading>& volumes);
+void add_logical_disk_families(Exposition& out, const std::vector<VolumeReading>& volumes);
 
 // One interface of GetIfTable2.
 struct NicReading {
@@ -109,7 +109,7 @@ struct NicReading {
 std::string nic_label(std::string_view description);
 // windows_net_{bytes,packets}_{received,sent}_total, bytes_total, packets_total, error and
 // discard counters and current_bandwidth_bytes, each {nic}.
-void add_net_families(MetricFamilies& out, const std::vector<NicReading>& nics);
+void add_net_families(Exposition& out, const std::vector<NicReading>& nics);
 
 struct SystemReading {
   double boot_unix_time = 0;
@@ -128,7 +128,7 @@ struct SystemReading {
 // at +0x44): threads in state Ready (1) or DeferredReady (7). An entry or thread array running
 // past the buffer ends the count there.
 std::uint64_t count_ready_threads(std::span<const unsigned char> process_information);
-void add_system_families(MetricFamilies& out, const SystemReading& system);
+void add_system_families(Exposition& out, const SystemReading& system);
 
 // The paging files, as NtQuerySystemInformation(SystemPageFileInformation) fills its buffer on
 // x64: SYSTEM_PAGEFILE_INFORMATION entries (32 bytes, chained by NextEntryOffset at +0; TotalSize
@@ -148,6 +148,6 @@ struct ServiceReading {
 };
 // windows_service_state{name,state}: 1 for the service's state, 0 for the seven others and
 // "unknown", as windows_exporter; names lower-case as windows_exporter writes them.
-void add_service_families(MetricFamilies& out, const std::vector<ServiceReading>& services);
+void add_service_families(Exposition& out, const std::vector<ServiceReading>& services);
 
 }  // namespace sahab::agent::windows

@@ -41,11 +41,11 @@ double unix_now();
 // in one call.
 class FunctionCollector : public Collector {
  public:
-  explicit FunctionCollector(void (*collect)(MetricFamilies&)) : collect_(collect) {}
-  void collect(MetricFamilies& out) const override { collect_(out); }
+  explicit FunctionCollector(void (*collect)(Exposition&)) : collect_(collect) {}
+  void collect(Exposition& out) const override { collect_(out); }
 
  private:
-  void (*collect_)(MetricFamilies&);
+  void (*collect_)(Exposition&);
 };
 
 }  // namespace sahab::agent::windows

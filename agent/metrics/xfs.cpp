@@ -139,7 +139,7 @@ class XfsCollector : public Collector {
  public:
   explicit XfsCollector(const Paths& paths) : dir_(paths.sys("fs/xfs")) {}
 
-  void collect(MetricFamilies& out) const override {
+  void collect(Exposition& out) const override {
     std::vector<std::pair<std::string, Lines>> filesystems;
     for (const auto& device : list_dir(dir_)) {
       const auto path = dir_ / device / "stats/stats";

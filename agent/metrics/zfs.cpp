@@ -72,8 +72,8 @@ class ZfsCollector : public Collector {
  public:
   explicit ZfsCollector(const Paths& paths) : dir_(paths.proc("spl/kstat/zfs")) {}
 
-  void collect(MetricFamilies& out) const override {
-    if (!std::filesystem::is_directory(dir_)) throw NoDataError("no " + dir_.string());
+  void collect(Exposition& out) const override {
+    if (!std::filesystem::is_directory(dir_)) return out.no_data();
     FamilySet families(out);
     for (const auto& [subsystem, file] : kKstats) {
       const auto path = dir_ / file;

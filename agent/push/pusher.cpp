@@ -2,8 +2,6 @@
 
 #include <malloc.h>
 
-#include <random>
-
 #include "agent/metrics/metric_builder.h"
 #include "common/gzip.h"
 #include "common/log.h"
@@ -13,7 +11,7 @@
 
 namespace sahab::agent {
 // sahab_agent_spool_* and sahab_agent_push_* for Prometheus and the alert rules.
-class Pusher::Metrics : public prometheus::Collectable {
+class Pusher::Metrics : public Collector {
  public:
   explicit Metrics(const Spool& spool) : spool_(spool) {}
 
@@ -22,8 +20,7 @@ class Pusher::Metrics : public prometheus::Collectable {
   std::atomic<std::uint64_t> failures{0};
   std::atomic<double> last_success{0};
 
-  std::vector<prometheus::MetricFamily> Collect() const override {
-    std::vector<prometheus::MetricFamily> out;
+  void collect(Exposition& out) const override {
     const SpoolStats s = spool_.stats();
     add_gauge(out, "sahab_agent_spool_batches", "Report batches waiting in the spool.",
               static_cast<double>(s.batches));
@@ -44,7 +41,6 @@ class Pusher::Metrics : public prometheus::Collectable {
                 static_cast<double>(failures.load()));
     add_gauge(out, "sahab_agent_push_last_success_timestamp_seconds",
               "Unix time of the last acknowledged batch.", last_success.load());
-    return out;
   }
 
  private:
@@ -63,7 +59,7 @@ Pusher::Pusher(PushOptions options, const HttpClient& client, Spool& spool, Enro
 
 Pusher::~Pusher() { stop(); }
 
-std::shared_ptr<prometheus::Collectable> Pusher::metrics() const { return metrics_; }
+std::shared_ptr<const Collector> Pusher::metrics() const { return metrics_; }
 
 nlohmann::json Pusher::changed_inventory() {
   namespace f = protocol::report::inventory;
@@ -172,12 +168,11 @@ bool Pusher::drain() {
 // Exponential backoff from 1 s, capped, with "equal jitter" so a fleet that lost its collector
 // at the same moment does not come back in lockstep.
 std::chrono::milliseconds Pusher::next_backoff() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
   const int exponent = std::min(failures_in_a_row_++, 20);
   const double ceiling =
       std::min<double>(static_cast<double>(options_.max_backoff.count()), 1000.0 * (1 << exponent));
   std::uniform_real_distribution<double> jitter(0.5, 1.0);
-  return std::chrono::milliseconds(static_cast<long long>(ceiling * jitter(rng)));
+  return std::chrono::milliseconds(static_cast<long long>(ceiling * jitter(jitter_rng_)));
 }
 
 void Pusher::run() {

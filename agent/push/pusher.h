@@ -4,8 +4,6 @@
 // first and then sent, oldest first, until the collector acknowledges it. While the collector is
 // unreachable or failing, batches wait in the spool and sending backs off exponentially with
 // jitter. Wire format: docs/agent-report-format.md.
-#include <prometheus/collectable.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -14,9 +12,11 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <thread>
 
+#include "agent/metrics/collector.h"
 #include "agent/push/enrolment.h"
 #include "agent/push/http_client.h"
 #include "agent/push/spool.h"
@@ -53,7 +53,7 @@ class Pusher {
   // Sends spooled batches in order; true when the spool is empty afterwards.
   bool drain();
 
-  std::shared_ptr<prometheus::Collectable> metrics() const;
+  std::shared_ptr<const Collector> metrics() const;
 
  private:
   class Metrics;
@@ -77,6 +77,10 @@ class Pusher {
   bool sent_full_inventory_ = false;
   std::uint64_t next_sequence_;
   int failures_in_a_row_ = 0;
+  // The backoff's jitter, used by the pusher's thread only. A member, not a thread_local: static
+  // TLS is copied into every thread the process starts (45 with CivetWeb's workers), and a
+  // 2.5 KB Mersenne twister there cost each of them a page (docs/benchmarks.md).
+  std::minstd_rand jitter_rng_{std::random_device{}()};
 
   std::mutex mutex_;
   std::condition_variable wake_;

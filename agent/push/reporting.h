@@ -1,12 +1,11 @@
 #pragma once
 // Everything the agent needs to report to a collector, owned together and started at once:
 // the HTTP client, the spool, the enrolment and the pusher thread.
-#include <prometheus/collectable.h>
-
 #include <memory>
 #include <string>
 
 #include "agent/config.h"
+#include "agent/metrics/collector.h"
 #include "agent/push/enrolment.h"
 #include "agent/push/http_client.h"
 #include "agent/push/pusher.h"
@@ -23,7 +22,7 @@ class Reporting {
   Reporting(const Reporting&) = delete;
   Reporting& operator=(const Reporting&) = delete;
 
-  std::shared_ptr<prometheus::Collectable> metrics() const { return pusher_.metrics(); }
+  std::shared_ptr<const Collector> metrics() const { return pusher_.metrics(); }
 
  private:
   HttpClient client_;

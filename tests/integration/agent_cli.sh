@@ -68,4 +68,12 @@ pass "no shared C++ library ($(tr '\n' ' ' <<<"$needed"))"
 # bcache's units), and lld leaves it out (agent/CMakeLists.txt); mapped it costs ~0.3 MiB.
 if grep -E '^libm\.so' <<<"$needed"; then fail "the agent needs libm again: $(tr '\n' ' ' <<<"$needed")"; fi
 pass "no libm"
-echo "6 passed, 0 failed"
+
+# Small static TLS: glibc copies and clears it in every thread the agent starts (45 with
+# CivetWeb's workers), so a large thread_local (the 2.5 KB random engine the push's backoff had)
+# costs a page in each (docs/benchmarks.md).
+tls_hex=$(readelf -lW "$AGENT" | awk '$1 == "TLS" { print $6 }')
+tls_bytes=$((${tls_hex:-0}))
+(( tls_bytes <= 512 )) || fail "the agent's static TLS is ${tls_bytes} bytes (at most 512)"
+pass "static TLS of ${tls_bytes} bytes"
+echo "7 passed, 0 failed"

@@ -1,13 +1,23 @@
 #include "agent/metrics/node_collector.h"
 
-#include <prometheus/text_serializer.h>
-
+#include "agent/metrics/metric_builder.h"
 #include "agent/metrics/registry.h"
+#include "common/text.h"
 #include "unit/agent/metrics/procfs_fixtures.h"
 #include "unit/agent/metrics/support.h"
 
 using namespace sahab::agent;
 using namespace sahab::agent::testing;
+
+namespace {
+
+std::string scraped_text(const NodeCollector& node) {
+  std::string text;
+  node.write(text);
+  return text;
+}
+
+}  // namespace
 
 TEST_CASE("node collector: a failing collector reports success=0 and others still report") {
   std::vector<NodeCollector::Entry> entries;
@@ -15,13 +25,38 @@ TEST_CASE("node collector: a failing collector reports success=0 and others stil
   entries.push_back({"meminfo", make_meminfo_collector(fixture_paths())});
   const NodeCollector node(std::move(entries));
   for (int scrape = 0; scrape < 2; ++scrape) {
-    const auto families = node.Collect();
+    const auto families = families_of(scraped_text(node));
     CHECK(value_of(families, "node_scrape_collector_success", {{"collector", "cpu"}}) == 0);
     CHECK(value_of(families, "node_scrape_collector_success", {{"collector", "meminfo"}}) == 1);
     CHECK(value_of(families, "node_scrape_collector_duration_seconds", {{"collector", "cpu"}}));
     CHECK_FALSE(find_family(families, "node_cpu_seconds_total"));
     CHECK(value_of(families, "node_memory_MemTotal_bytes"));
   }
+}
+
+namespace {
+
+// Writes a family, then finds its subsystem absent, as a collector may midway.
+class AbsentMidway : public Collector {
+ public:
+  void collect(Exposition& out) const override {
+    add_gauge(out, "node_half_written", "Written before the absence was found.", 1);
+    out.no_data();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("node collector: a subsystem found absent gives success=0 and its families are dropped") {
+  std::vector<NodeCollector::Entry> entries;
+  entries.push_back({"absent", std::make_unique<AbsentMidway>()});
+  entries.push_back({"meminfo", make_meminfo_collector(fixture_paths())});
+  const NodeCollector node(std::move(entries));
+  const auto families = families_of(scraped_text(node));
+  CHECK(value_of(families, "node_scrape_collector_success", {{"collector", "absent"}}) == 0);
+  CHECK(value_of(families, "node_scrape_collector_success", {{"collector", "meminfo"}}) == 1);
+  CHECK_FALSE(find_family(families, "node_half_written"));
+  CHECK(value_of(families, "node_memory_MemTotal_bytes"));
 }
 
 namespace {
@@ -40,12 +75,15 @@ std::vector<NodeCollector::Entry> fixture_collectors() {
   return entries;
 }
 
-// The scrape as text, without the durations (they differ from one scrape to the next).
-std::string text_without_durations(std::vector<prometheus::MetricFamily> families) {
-  std::erase_if(families, [](const prometheus::MetricFamily& f) {
-    return f.name == "node_scrape_collector_duration_seconds";
+// The scrape's text, without the durations (they differ from one scrape to the next).
+std::string text_without_durations(const NodeCollector& node) {
+  std::string kept;
+  sahab::text::for_each_line(scraped_text(node), [&](std::string_view line) {
+    if (line.find("node_scrape_collector_duration_seconds") != std::string_view::npos) return;
+    kept += line;
+    kept += '\n';
   });
-  return prometheus::TextSerializer().Serialize(families);
+  return kept;
 }
 
 }  // namespace
@@ -53,11 +91,11 @@ std::string text_without_durations(std::vector<prometheus::MetricFamily> familie
 TEST_CASE("node collector: collectors run side by side give the same scrape, in the same order") {
   const NodeCollector sequential(fixture_collectors(), 1);
   const NodeCollector side_by_side(fixture_collectors(), 4);
-  const std::string expected = text_without_durations(sequential.Collect());
+  const std::string expected = text_without_durations(sequential);
   CHECK(expected.find("node_network_up") != std::string::npos);
   CHECK(expected.find("node_scrape_collector_success{collector=\"zfs\"}") != std::string::npos);
   for (int scrape = 0; scrape < 20; ++scrape) {
-    REQUIRE(text_without_durations(side_by_side.Collect()) == expected);
+    REQUIRE(text_without_durations(side_by_side) == expected);
   }
 }
 
@@ -65,8 +103,7 @@ TEST_CASE("node collector: a scrape with more threads than collectors, and one w
   std::vector<NodeCollector::Entry> entries;
   entries.push_back({"meminfo", make_meminfo_collector(fixture_paths())});
   const NodeCollector node(std::move(entries), 8);
-  CHECK(value_of(node.Collect(), "node_memory_MemTotal_bytes"));
+  CHECK(value_of(families_of(scraped_text(node)), "node_memory_MemTotal_bytes"));
   const NodeCollector empty({}, 3);
-  const auto families = empty.Collect();
-  CHECK_FALSE(find_family(families, "node_scrape_collector_success"));
+  CHECK(scraped_text(empty).empty());
 }

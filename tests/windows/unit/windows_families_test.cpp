@@ -7,9 +7,10 @@ using namespace sahab::agent;
 using namespace sahab::agent::windows;
 using sahab::agent::testing::find_family;
 using sahab::agent::testing::value_of;
+using sahab::agent::testing::Written;
 
 TEST_CASE("windows families: cpu times per core and mode in seconds, privileged without idle") {
-  MetricFamilies out;
+  Written out;
   // 100 ns ticks: kernel 30 s includes idle 20 s, so privileged is 10 s.
   add_cpu_families(out, {{0, 0, 200'000'000, 300'000'000, 50'000'000, 10'000'000, 5'000'000, 42},
                          {0, 1, 1, 1, 0, 0, 0, 0}});
@@ -27,13 +28,13 @@ TEST_CASE("windows families: cpu times per core and mode in seconds, privileged 
 }
 
 TEST_CASE("windows families: kernel time below idle time gives zero privileged, never negative") {
-  MetricFamilies out;
+  Written out;
   add_cpu_families(out, {{0, 3, 500, 400, 0, 0, 0, 0}});
   CHECK(value_of(out, "windows_cpu_time_total", {{"core", "0,3"}, {"mode", "privileged"}}) == 0);
 }
 
 TEST_CASE("windows families: no cores, volumes or nics give no empty families") {
-  MetricFamilies out;
+  Written out;
   add_cpu_families(out, {});
   add_logical_disk_families(out, {});
   add_net_families(out, {});
@@ -48,7 +49,7 @@ TEST_CASE("windows families: memory and os gauges from the memory status") {
   memory.commit_available = 7ull << 30;
   memory.committed = 5ull << 30;
   memory.process_virtual_limit = 128ull << 40;
-  MetricFamilies out;
+  Written out;
   add_memory_families(out, memory);
   CHECK(value_of(out, "windows_memory_physical_total_bytes") == double(8ull << 30));
   CHECK(value_of(out, "windows_memory_available_bytes") == double(3ull << 30));
@@ -57,7 +58,7 @@ TEST_CASE("windows families: memory and os gauges from the memory status") {
   CHECK(value_of(out, "windows_memory_committed_bytes") == double(5ull << 30));
 
   OsReading os{"Microsoft Windows Server 2019 Standard", 10, 0, 17763, 85, "UTC", 1.7e9};
-  MetricFamilies os_out;
+  Written os_out;
   add_os_families(os_out, os, memory);
   CHECK(value_of(os_out, "windows_os_info",
                  {{"product", "Microsoft Windows Server 2019 Standard"},
@@ -72,7 +73,7 @@ TEST_CASE("windows families: memory and os gauges from the memory status") {
 }
 
 TEST_CASE("windows families: logical disks by volume letter") {
-  MetricFamilies out;
+  Written out;
   add_logical_disk_families(out, {{"C:", 100, 40}, {"D:", 2000, 0}});
   CHECK(value_of(out, "windows_logical_disk_size_bytes", {{"volume", "C:"}}) == 100);
   CHECK(value_of(out, "windows_logical_disk_free_bytes", {{"volume", "C:"}}) == 40);
@@ -99,7 +100,7 @@ TEST_CASE("windows families: net counters and bandwidth per nic") {
   nic.packets_received = 10;
   nic.packets_sent = 5;
   nic.link_bits_per_second = 1'000'000'000;
-  MetricFamilies out;
+  Written out;
   add_net_families(out, {nic});
   const std::vector<std::pair<std::string, std::string>> label{{"nic", "vmxnet3_Ethernet_Adapter"}};
   CHECK(value_of(out, "windows_net_bytes_received_total", label) == 1000);
@@ -110,7 +111,7 @@ TEST_CASE("windows families: net counters and bandwidth per nic") {
 }
 
 TEST_CASE("windows families: system gauges and counters") {
-  MetricFamilies out;
+  Written out;
   add_system_families(out, {1.6e9, 123456, 789, 1024});
   CHECK(value_of(out, "windows_system_system_up_time") == 1.6e9);
   CHECK(value_of(out, "windows_system_context_switches_total") == 123456);
@@ -139,7 +140,7 @@ TEST_CASE("windows families: 100 ns ticks to seconds") {
 }
 
 TEST_CASE("windows families: logical disk I/O counters for volumes that keep them") {
-  MetricFamilies out;
+  Written out;
   VolumeIo io{4096, 8192, 3, 5, 20'000'000, 30'000'000, 900'000'000, 2};
   add_logical_disk_families(out, {{"C:", 100, 40, io}, {"D:", 50, 10, std::nullopt}});
   CHECK(value_of(out, "windows_logical_disk_read_bytes_total", {{"volume", "C:"}}) == 4096);
@@ -155,13 +156,13 @@ TEST_CASE("windows families: logical disk I/O counters for volumes that keep the
   CHECK(reads->type == prometheus::MetricType::Counter);
   CHECK(reads->metric.size() == 1);  // D: keeps no counters: only its size and free space
   CHECK(find_family(out, "windows_logical_disk_size_bytes")->metric.size() == 2);
-  MetricFamilies none;
+  Written none;
   add_logical_disk_families(none, {{"Z:", 1, 1, std::nullopt}});
   CHECK(!find_family(none, "windows_logical_disk_read_bytes_total"));
 }
 
 TEST_CASE("windows families: service state, one sample per state, names lower-case") {
-  MetricFamilies out;
+  Written out;
   add_service_families(out, {{"W3SVC", 4}, {"Spooler", 1}, {"Odd", 42}});
   const auto* state = find_family(out, "windows_service_state");
   REQUIRE(state);
@@ -171,7 +172,7 @@ TEST_CASE("windows families: service state, one sample per state, names lower-ca
   CHECK(value_of(out, "windows_service_state", {{"name", "w3svc"}, {"state", "stopped"}}) == 0);
   CHECK(value_of(out, "windows_service_state", {{"name", "spooler"}, {"state", "stopped"}}) == 1);
   CHECK(value_of(out, "windows_service_state", {{"name", "odd"}, {"state", "unknown"}}) == 1);
-  MetricFamilies none;
+  Written none;
   add_service_families(none, {});
   CHECK(none.empty());
 }
@@ -236,7 +237,7 @@ TEST_CASE("windows families: the processor queue is the ready threads of the pro
   auto cut = buffer;
   cut.resize(0x100 + 2 * 0x50 + 0x100 + 0x50);  // the second process's second thread cut off
   CHECK(count_ready_threads(cut) == 1);
-  MetricFamilies out;
+  Written out;
   add_system_families(out, {1.7e9, 10, 20, 30, 3});
   CHECK(value_of(out, "windows_system_processor_queue_length", {}) == 3);
 }

@@ -12,7 +12,7 @@ TEST_CASE("bonding: configured and active slaves per master") {
 
 TEST_CASE("bonding: older kernels' slave_ links, no driver is no data") {
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_bonding_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_bonding_collector(tree.paths())));
   tree.write("sys/class/net/bonding_masters", "bond0 bond1\n");
   tree.write("sys/class/net/bond0/bonding/slaves", "eth0\n");
   tree.write("sys/class/net/bond0/slave_eth0/bonding_slave/mii_status", "up\n");

@@ -21,5 +21,5 @@ TEST_CASE("fibrechannel: host info without 0x prefixes, hexadecimal counters") {
                  {{"fc_host", "host0"}}) == 7);
   CHECK(families.size() == 14);
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_fibrechannel_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_fibrechannel_collector(tree.paths())));
 }

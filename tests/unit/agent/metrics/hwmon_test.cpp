@@ -38,7 +38,7 @@ TEST_CASE("hwmon: chips named by device path, sensors in node_exporter's units a
 
 TEST_CASE("hwmon: without /sys/class/hwmon there is no data, and a chip with no device") {
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_hwmon_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_hwmon_collector(tree.paths())));
   tree.write("sys/class/hwmon/hwmon0/name", "acpitz\n");
   tree.write("sys/class/hwmon/hwmon0/temp1_input", "27800\n");
   tree.write("sys/class/hwmon/hwmon0/temp1_label", "\n");

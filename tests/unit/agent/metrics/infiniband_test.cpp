@@ -24,5 +24,5 @@ TEST_CASE("infiniband: adapter info, port state and rate, counters with data in 
                  {{"device", "mlx4_0"}, {"port", "1"}}) == 3599);
   CHECK(find_family(families, "node_infiniband_state_id")->metric.size() == 3);
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_infiniband_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_infiniband_collector(tree.paths())));
 }

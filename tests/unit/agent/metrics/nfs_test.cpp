@@ -26,7 +26,7 @@ TEST_CASE("nfs: client RPCs, packets and procedures of NFS v2, v3 and v4") {
 
 TEST_CASE("nfs: an older kernel's short v4 line counts the missing procedures as 0") {
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_nfs_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_nfs_collector(tree.paths())));
   tree.write("proc/net/rpc/nfs", "net 1 0 1 1\nrpc 5 0 5\nproc4 3 1 2 3\n");
   const auto families = collect(*make_nfs_collector(tree.paths()));
   CHECK(value_of(families, "node_nfs_requests_total", {{"method", "Write"}, {"proto", "4"}}) == 3);

@@ -25,7 +25,7 @@ TEST_CASE("nfsd: server caches, threads, errors and v4 operations") {
 
 TEST_CASE("nfsd: lines of newer kernels are ignored, bad numbers are errors") {
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_nfsd_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_nfsd_collector(tree.paths())));
   tree.write("proc/net/rpc/nfsd", "th 16 0 0.000 0.000\nwdeleg_getattr 4\n");
   CHECK(value_of(collect(*make_nfsd_collector(tree.paths())), "node_nfsd_server_threads") == 16);
   tree.write("proc/net/rpc/nfsd", "io many 0\n");

@@ -23,7 +23,7 @@ TEST_CASE("pressure: some and full totals in seconds, no full series for the CPU
 
 TEST_CASE("pressure: a kernel without PSI has no data, a malformed file is an error") {
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_pressure_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_pressure_collector(tree.paths())));
   for (const char* resource : {"cpu", "io", "memory"}) {
     tree.write(std::string("proc/pressure/") + resource, "some avg10=0.00 avg60=0.00\n");
   }

@@ -21,7 +21,7 @@ TEST_CASE("rapl: joules per zone, index from the zone name or its rank") {
   CHECK(find_family(families, "node_rapl_core_joules_total")->type ==
         prometheus::MetricType::Counter);
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_rapl_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_rapl_collector(tree.paths())));
   tree.write("sys/class/powercap/intel-rapl:0/name", "package-0\n");  // energy_uj unreadable
-  CHECK_THROWS_AS(collect(*make_rapl_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_rapl_collector(tree.paths())));
 }

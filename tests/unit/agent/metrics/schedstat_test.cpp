@@ -18,7 +18,7 @@ TEST_CASE("schedstat: running and waiting seconds and timeslices per CPU") {
 
 TEST_CASE("schedstat: no file is no data, a short cpu line is an error") {
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_schedstat_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_schedstat_collector(tree.paths())));
   tree.write("proc/schedstat", "version 15\ncpu0 1 2 3\n");
   CHECK_THROWS_AS(collect(*make_schedstat_collector(tree.paths())), CollectorError);
 }

@@ -32,7 +32,7 @@ TEST_CASE("sockstat: IPv4 and IPv6 socket counts, memory in pages and bytes") {
 
 TEST_CASE("sockstat: IPv6 disabled is not an error, no file at all is no data") {
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_sockstat_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_sockstat_collector(tree.paths())));
   tree.write("proc/net/sockstat", "sockets: used 3\nTCP: inuse 1 orphan 0 tw 0 alloc 1 mem 2\n");
   CHECK(collect(*make_sockstat_collector(tree.paths())).size() == 7);
   tree.write("proc/net/sockstat", "TCP: inuse\n");

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "agent/metrics/collector.h"
+#include "agent/metrics/text_format_parser.h"
 #include "unit/temp_dir.h"
 
 namespace sahab::agent::testing {
@@ -17,10 +18,32 @@ inline Paths fixture_paths(const std::string& tree = "default") {
   return Paths{base / "proc", base / "sys", base / "root"};
 }
 
+using MetricFamilies = std::vector<prometheus::MetricFamily>;
+
+// What was written as text, read back: a family per name, in name order. The text must parse
+// (the check that the writers write the format).
+inline MetricFamilies families_of(const std::string& text) {
+  MetricFamilies families;
+  for (auto& [name, family] : parse_text_format(text, "test")) {
+    families.push_back(std::move(family));
+  }
+  return families;
+}
+
+// A collector's families; none when it reported no data.
 inline MetricFamilies collect(const Collector& collector) {
-  MetricFamilies out;
+  std::string text;
+  Exposition out(text);
   collector.collect(out);
-  return out;
+  return out.reported_no_data() ? MetricFamilies{} : families_of(text);
+}
+
+// Whether the collector reported its subsystem absent.
+inline bool no_data(const Collector& collector) {
+  std::string text;
+  Exposition out(text);
+  collector.collect(out);
+  return out.reported_no_data();
 }
 
 inline const prometheus::MetricFamily* find_family(const MetricFamilies& families,
@@ -55,6 +78,38 @@ inline std::optional<double> value_of(
     }
   }
   return std::nullopt;
+}
+
+// An Exposition for the functions that write families (the Windows ones), read back when looked
+// at: what find_family returns stays valid until more is written.
+class Written {
+ public:
+  operator Exposition&() { return out_; }
+  bool empty() const { return text_.empty(); }
+  const MetricFamilies& families() const {
+    if (read_size_ != text_.size()) {
+      families_ = families_of(text_);
+      read_size_ = text_.size();
+    }
+    return families_;
+  }
+
+ private:
+  std::string text_;
+  Exposition out_{text_};
+  mutable MetricFamilies families_;
+  mutable std::size_t read_size_ = 0;
+};
+
+inline const prometheus::MetricFamily* find_family(const Written& written,
+                                                   const std::string& name) {
+  return find_family(written.families(), name);
+}
+
+inline std::optional<double> value_of(
+    const Written& written, const std::string& name,
+    const std::vector<std::pair<std::string, std::string>>& labels = {}) {
+  return value_of(written.families(), name, labels);
 }
 
 using sahab::testing::TempDir;

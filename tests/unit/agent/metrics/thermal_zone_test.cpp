@@ -18,5 +18,5 @@ TEST_CASE("thermal_zone: zone temperatures in Celsius, cooling device states") {
                  {{"name", "1"}, {"type", "intel_powerclamp"}}) == -1);
   CHECK(families.size() == 3);
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_thermal_zone_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_thermal_zone_collector(tree.paths())));
 }

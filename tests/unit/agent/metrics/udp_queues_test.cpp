@@ -17,7 +17,7 @@ TEST_CASE("udp_queues: queued bytes summed per IP version and direction") {
 
 TEST_CASE("udp_queues: IPv6 disabled leaves out v6, no file is no data, garbage is an error") {
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_udp_queues_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_udp_queues_collector(tree.paths())));
   tree.write("proc/net/udp",
              "  sl  local_address rem_address   st tx_queue rx_queue\n"
              "   0: 0500000A:0016 00000000:0000 07 00000010:00000020 00:00000000 00000000\n");
@@ -27,4 +27,11 @@ TEST_CASE("udp_queues: IPv6 disabled leaves out v6, no file is no data, garbage 
   tree.write("proc/net/udp", "header\n   0: 0500000A:0016\n");
   CHECK_THROWS_WITH_AS(collect(*make_udp_queues_collector(tree.paths())),
                        doctest::Contains("udp:2: not a socket line"), CollectorError);
+}
+
+TEST_CASE("udp_queues: a table there but unreadable is an error, not an absent one") {
+  TempTree tree;
+  std::filesystem::create_directories(tree.base / "proc/net/udp");  // read(2) answers EISDIR
+  CHECK_THROWS_WITH_AS(collect(*make_udp_queues_collector(tree.paths())),
+                       doctest::Contains("cannot read"), CollectorError);
 }

@@ -24,7 +24,7 @@ TEST_CASE("zfs: kstats, pool I/O, datasets and pool state") {
 
 TEST_CASE("zfs: no module is no data, a kstat without its header is an error") {
   TempTree tree;
-  CHECK_THROWS_AS(collect(*make_zfs_collector(tree.paths())), NoDataError);
+  CHECK(no_data(*make_zfs_collector(tree.paths())));
   tree.write("proc/spl/kstat/zfs/arcstats", "hits 4 1\n");
   CHECK_THROWS_AS(collect(*make_zfs_collector(tree.paths())), CollectorError);
 }
