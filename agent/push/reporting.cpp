@@ -1,5 +1,6 @@
 #include "agent/push/reporting.h"
 
+#include "common/duration.h"
 #include "common/log.h"
 
 namespace sahab::agent {
@@ -14,8 +15,7 @@ Reporting::Reporting(const AgentConfig& config, const std::string& host_id,
               enrolment_, std::move(content)) {
   pusher_.start();
   log::info("reporting to " + config.collector_url + " every " +
-            std::to_string(config.report_interval.count() / 1000) + "s; spool " +
-            config.spool_dir.string());
+            format_duration(config.report_interval) + "; spool " + config.spool_dir.string());
 }
 
 Reporting::~Reporting() { pusher_.stop(); }

@@ -47,6 +47,9 @@ PY
 
 start_collector
 start_agent
+# The interval is logged as given (it read "every 0s" for 500ms, in whole seconds).
+grep -q "reporting to $CURL_COLLECTOR every 500ms; spool" "$WORK/agent-1.log" ||
+  fail "reporting line: $(grep reporting "$WORK/agent-1.log")"
 host_id="$(curl -fsS "http://127.0.0.1:$aport/inventory" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sections"]["identity"]["data"]["host_id"])')"
 host_known() { curl -fsS -o /dev/null "${API[@]}" "$CURL_COLLECTOR/api/v1/hosts/$host_id"; }
 until_true 30 host_known
