@@ -43,29 +43,12 @@ for i in $(seq "$AGENTS"); do
     --report.interval 500ms --collector.timeout 5s "${extra[@]}"
   PIDS+=("$REAL_AGENT_PID")
 done
-acknowledged() { # acknowledged: the batches all agents have had acknowledged
-  local i total=0
-  for i in $(seq "$AGENTS"); do
-    total=$((total + $(real_agent_metric "$WORK/agent-$i" sahab_agent_push_acknowledged_total)))
-  done
-  echo "$total"
-}
-# until_acknowledged COUNT SECONDS WHAT: waits until the agents have COUNT batches acknowledged.
-until_acknowledged() {
-  local deadline=$((SECONDS + $2))
-  until (($(acknowledged) >= $1)); do
-    ((SECONDS < deadline)) || fail "$3: $(acknowledged) of $1 batches acknowledged in $2 s"
-    sleep 0.1
-  done
-}
-# elapsed SINCE: seconds since SINCE (date +%s.%N), to a tenth.
-elapsed() { python3 -c "import sys, time; print(f'{time.time() - float(sys.argv[1]):.1f}')" "$1"; }
-until_acknowledged $((AGENTS * 5)) 60 "the agents do not push through nginx"
+until_real_agents_acknowledged $((AGENTS * 5)) 60 "the agents do not push through nginx"
 
 kill -9 "$PID_A"
 wait "$PID_A" 2>/dev/null || true
-killed_after=$(acknowledged)
-until_acknowledged $((killed_after + AGENTS * 4)) 30 "nothing acknowledged through B once A was killed"
+killed_after=$(real_agents_acknowledged)
+until_real_agents_acknowledged $((killed_after + AGENTS * 4)) 30 "nothing acknowledged through B once A was killed"
 grep -q "upstream prematurely closed\|connect() failed\|Connection refused" "$NGINX_DIR/logs/error.log" ||
   fail "nginx never saw A die: $(tail -5 "$NGINX_DIR/logs/error.log")"
 # pushes_through ADDRESSES: pushes acknowledged after nginx tried those collectors ("A:PORT"
@@ -82,7 +65,7 @@ ok "A killed -9 after $killed_after acknowledged batches ($(pushes_through "$A")
 
 pg_stop_server QUIT # the primary crashes (immediate shutdown)
 crashed_at=$(date +%s.%N)
-crashed_after=$(acknowledged)
+crashed_after=$(real_agents_acknowledged)
 dropped_before=$(real_agent_metric "$WORK/agent-$AGENTS" sahab_agent_spool_dropped_total)
 # The primary stays down until the other agents have spooled 3 batches each and the small spool
 # has dropped 2.
@@ -100,12 +83,12 @@ until outage_felt; do
 done
 down_for=$(elapsed "$crashed_at")
 # At most the answers in flight at the crash, one per agent, arrive without a primary.
-before_promotion=$(acknowledged)
+before_promotion=$(real_agents_acknowledged)
 ((before_promotion <= crashed_after + AGENTS)) ||
   fail "$((before_promotion - crashed_after)) batches acknowledged without a primary"
 promote_standby
 promoted_at=$(date +%s.%N)
-until_acknowledged $((before_promotion + 1)) 60 "nothing acknowledged in the minute after the promotion"
+until_real_agents_acknowledged $((before_promotion + 1)) 60 "nothing acknowledged in the minute after the promotion"
 reconnected_after=$(elapsed "$promoted_at")
 # Every agent empties its spool: what it kept through the outage is replayed.
 for i in $(seq "$AGENTS"); do
@@ -119,13 +102,10 @@ retried=0
 for i in $(seq "$AGENTS"); do
   retried=$((retried + $(real_agent_metric "$WORK/agent-$i" sahab_agent_push_failures_total)))
 done
-# Every agent is read and frozen: nothing reaches the store after that.
-for i in $(seq "$AGENTS"); do freeze_real_agent "$WORK/agent-$i" >>"$RESULTS/real_agents.txt"; done
-stored_per_host --store "$SAHAB_TEST_STORE" >"$RESULTS/stored.txt"
-python3 "$SOAK_REPORT" "$RESULTS" >"$WORK/count.txt" || fail "the count is not exact: $(cat "$WORK/count.txt")"
+# Every agent is read and frozen (nothing reaches the store after that), then counted.
+count_real_agents "$RESULTS" --store "$SAHAB_TEST_STORE"
 read -r _ spooled acked _ dropped _ < <(sed -n "${AGENTS}p" "$RESULTS/real_agents.txt")
 ((dropped > 0)) || fail "the small spool dropped nothing"
-cat "$WORK/count.txt"
 pushes_answered() { grep -c "^/api/v1/ingest $1 " "$NGINX_DIR/logs/upstream.log" || true; }
 echo "nginx: $(pushes_answered 503) pushes answered 503 (store away), $(pushes_answered '50[24]') 502 or 504; agents: $retried attempts failed and retried"
 ok "$(awk '{ n += $3 } END { print n }' "$RESULTS/real_agents.txt") batches acknowledged, each stored once, the highest stored the highest spooled; agent $AGENTS: $spooled spooled, $acked acknowledged, $dropped dropped, the only ones that may be missing"

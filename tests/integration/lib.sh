@@ -59,6 +59,9 @@ start() {
   LAST_PID=$!
 }
 
+# elapsed SINCE: seconds since SINCE (date +%s.%N), to a tenth.
+elapsed() { python3 -c "import sys, time; print(f'{time.time() - float(sys.argv[1]):.1f}')" "$1"; }
+
 # wait_http URL [SECONDS]: waits until URL answers 200.
 wait_http() {
   local url="$1" deadline=$((SECONDS + ${2:-20}))
