@@ -98,10 +98,7 @@ drained_after=$(elapsed "$promoted_at")
 [[ "$(sql "SELECT pg_is_in_recovery()")" == f ]] || fail "sql did not reach the new primary"
 ok "primary crashed after $crashed_after acknowledged batches, standby promoted $down_for s later; first batch acknowledged ${reconnected_after} s after the promotion, every spool empty after ${drained_after} s"
 
-retried=0
-for i in $(seq "$AGENTS"); do
-  retried=$((retried + $(real_agent_metric "$WORK/agent-$i" sahab_agent_push_failures_total)))
-done
+retried=$(real_agents_failures)
 # Every agent is read and frozen (nothing reaches the store after that), then counted.
 count_real_agents "$RESULTS" --store "$SAHAB_TEST_STORE"
 read -r _ spooled acked _ dropped _ < <(sed -n "${AGENTS}p" "$RESULTS/real_agents.txt")

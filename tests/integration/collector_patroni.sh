@@ -64,9 +64,17 @@ ok "switchover m$leader -> m$new_leader under load: longest time without an ackn
 leader=$new_leader
 collectors_answer || fail "a collector does not answer before the crash"
 crashed_after=$(real_agents_acknowledged)
+failures_before=$(real_agents_failures)
+standby=$(patroni_member_as sync_standby)
+watch_patroni_primary "$standby" 90 "$WORK/promoted-at"
+PIDS+=("$WATCH_PID")
 crashed_at=$(date +%s.%N)
 kill_patroni_member "$leader"
 silence=$(real_agents_silence $((crashed_after + AGENTS * 4)) 90 "pushes after the leader's crash")
+wait "$WATCH_PID" || true
+[[ -s "$WORK/promoted-at" ]] || fail "m$standby never ran a primary"
+promoted_after=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" \
+  "$crashed_at" "$(cat "$WORK/promoted-at")")
 deadline=$((SECONDS + 30))
 until collectors_answer; do
   ((SECONDS < deadline)) || fail "the collectors do not answer 30 s after pushes were acknowledged again"
@@ -74,10 +82,10 @@ until collectors_answer; do
 done
 answering_after=$(elapsed "$crashed_at")
 survivor=$(patroni_leader)
-[[ -n "$survivor" && "$survivor" != "$leader" ]] || fail "no new leader: $(patroni_cluster | paste -sd,)"
+[[ "$survivor" == "$standby" ]] || fail "no new leader: $(patroni_cluster | paste -sd,)"
 [[ "$(sql "SELECT pg_is_in_recovery() || ' ' || inet_server_port()")" == "false ${PATRONI_PG_PORTS[$survivor]}" ]] ||
   fail "the store URL does not reach m$survivor, the new leader"
-ok "m$leader killed -9 (Patroni and PostgreSQL) after $crashed_after acknowledged batches; m$survivor promoted by Patroni: longest time without an acknowledgement ${silence} s, both collectors answering ${answering_after} s after the crash"
+ok "m$leader killed -9 (Patroni and PostgreSQL) after $crashed_after acknowledged batches; m$survivor promoted by Patroni ${promoted_after} s after the crash: longest time without an acknowledgement ${silence} s, both collectors answering ${answering_after} s after the crash, $(($(real_agents_failures) - failures_before)) push attempts failed meanwhile"
 
 for i in $(seq "$AGENTS"); do
   wait_real_agent_drained "$WORK/agent-$i" 60 || fail "agent $i: spool not drained in 60 s"

@@ -46,11 +46,11 @@ yaml.safe_dump(c, sys.stdout)
 PY
 }
 
-# patroni_cluster: the cluster as member MEMBER's REST API sees it (default: the first member
-# that answers), one line per member: "NAME ROLE STATE" (ROLE leader, sync_standby or replica).
+# patroni_cluster: the cluster as the first member answering sees it (its REST API's GET
+# /cluster), one line per member: "NAME ROLE STATE" (ROLE leader, sync_standby or replica).
 patroni_cluster() {
   local member answer
-  for member in ${1:-$(seq "$PATRONI_MEMBERS")}; do
+  for member in $(seq "$PATRONI_MEMBERS"); do
     answer="$(curl -fsS --max-time 2 "http://127.0.0.1:${PATRONI_API_PORTS[$member]}/cluster" 2>/dev/null)" ||
       continue
     /usr/bin/python3 -c 'import json, sys
@@ -60,14 +60,18 @@ for m in json.loads(sys.argv[1])["members"]: print(m["name"], m["role"], m.get("
   return 1
 }
 
-# patroni_leader [MEMBER]: the leader's member number (m1 -> 1), empty when there is none.
-patroni_leader() { patroni_cluster "${1:-}" | awk '$2 == "leader" && $3 == "running" { print substr($1, 2) }'; }
+# patroni_member_as ROLE: the number of the member (m1 -> 1) running as ROLE (leader,
+# sync_standby), empty when there is none.
+patroni_member_as() {
+  patroni_cluster | awk -v role="$1" '$2 == role && $3 ~ /^(running|streaming)$/ { print substr($1, 2) }'
+}
+patroni_leader() { patroni_member_as leader; }
 
 # wait_patroni_synchronous SECONDS: until there is a running leader and a streaming synchronous
 # standby; prints the leader's member number.
 wait_patroni_synchronous() {
   local deadline=$((SECONDS + $1))
-  until patroni_cluster | grep -q " sync_standby \(running\|streaming\)$" && [[ -n "$(patroni_leader)" ]]; do
+  until [[ -n "$(patroni_member_as sync_standby)" && -n "$(patroni_leader)" ]]; do
     ((SECONDS < deadline)) ||
       fail "no leader with a synchronous standby in $1 s: $(patroni_cluster | tr '\n' ';')"
     sleep 0.2
@@ -83,6 +87,20 @@ patroni_postmaster() {
   pid="$(head -n 1 "$pidfile")"
   kill -0 "$pid" 2>/dev/null && echo "$pid"
   return 0
+}
+
+# watch_patroni_primary MEMBER SECONDS FILE: in the background, writes into FILE the time (date
+# +%s.%N) at which member MEMBER's REST API first says it runs a primary (GET /primary: 200),
+# reading it every 0.1 s for SECONDS at most; WATCH_PID is the watcher's pid.
+watch_patroni_primary() {
+  local url="http://127.0.0.1:${PATRONI_API_PORTS[$1]}/primary" readings=$(($2 * 10))
+  (
+    for _ in $(seq "$readings"); do
+      curl -fs -o /dev/null --max-time 1 "$url" && { date +%s.%N >"$3"; exit 0; }
+      sleep 0.1
+    done
+  ) &
+  WATCH_PID=$!
 }
 
 # psql_patroni MEMBER SQL: SQL as the superuser on member MEMBER's socket (peer authentication,

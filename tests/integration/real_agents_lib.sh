@@ -34,14 +34,18 @@ real_agent_metric() {
     awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }'
 }
 
-# real_agents_acknowledged: the batches all agents started have had acknowledged.
-real_agents_acknowledged() {
+# real_agents_sum NAME: the sum of NAME on the /metrics of all agents started.
+real_agents_sum() {
   local dir total=0
   for dir in "${REAL_AGENT_DIRS[@]}"; do
-    total=$((total + $(real_agent_metric "$dir" sahab_agent_push_acknowledged_total)))
+    total=$((total + $(real_agent_metric "$dir" "$1")))
   done
   echo "$total"
 }
+# real_agents_acknowledged: the batches all agents started have had acknowledged.
+real_agents_acknowledged() { real_agents_sum sahab_agent_push_acknowledged_total; }
+# real_agents_failures: the push attempts of all agents started that failed (and will be retried).
+real_agents_failures() { real_agents_sum sahab_agent_push_failures_total; }
 
 # until_real_agents_acknowledged COUNT SECONDS WHAT: waits until the agents have COUNT batches
 # acknowledged; fails the test (WHAT, and how many) when they do not within SECONDS.
