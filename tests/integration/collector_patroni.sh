@@ -9,6 +9,7 @@
 # 2. once the old leader is a synchronous standby again, the leader's machine dies: its Patroni
 #    and its PostgreSQL killed with -9. Patroni promotes the standby when the leader's lease
 #    expires (nothing else promotes it), both collectors answer again from it;
+# 3. the dead member's Patroni is started again: it rejoins as the synchronous standby;
 # then each agent's spool drains, and each agent is counted against the store (the soak's count,
 # bench/soak_report.py): every batch acknowledged is stored, none twice. The longest time without
 # an acknowledgement is printed for both faults.
@@ -81,11 +82,21 @@ until collectors_answer; do
   sleep 0.2
 done
 answering_after=$(elapsed "$crashed_at")
-survivor=$(patroni_leader)
-[[ "$survivor" == "$standby" ]] || fail "no new leader: $(patroni_cluster | paste -sd,)"
+wait_patroni_leader "$standby" 30
+survivor=$standby
 [[ "$(sql "SELECT pg_is_in_recovery() || ' ' || inet_server_port()")" == "false ${PATRONI_PG_PORTS[$survivor]}" ]] ||
   fail "the store URL does not reach m$survivor, the new leader"
 ok "m$leader killed -9 (Patroni and PostgreSQL) after $crashed_after acknowledged batches; m$survivor promoted by Patroni ${promoted_after} s after the crash: longest time without an acknowledgement ${silence} s, both collectors answering ${answering_after} s after the crash, $(($(real_agents_failures) - failures_before)) push attempts failed meanwhile"
+
+# 3. The dead member comes back: Patroni started again on its data (pg_rewind if its timeline went
+# ahead of the new leader's) rejoins as the synchronous standby, the leader unchanged.
+rejoin_started=$SECONDS
+start_patroni_member "$leader"
+[[ "$(wait_patroni_synchronous 60)" == "$survivor" ]] || fail "m$survivor no longer leads once m$leader is back"
+[[ "$(patroni_member_as sync_standby)" == "$leader" ]] || fail "m$leader is not the synchronous standby"
+rewound=no
+grep -q "running pg_rewind" "$PATRONI_DIR/m$leader/patroni.log" && rewound=yes
+ok "m$leader back as the synchronous standby in $((SECONDS - rejoin_started)) s (pg_rewind run: $rewound)"
 
 for i in $(seq "$AGENTS"); do
   wait_real_agent_drained "$WORK/agent-$i" 60 || fail "agent $i: spool not drained in 60 s"

@@ -63,7 +63,7 @@ for m in json.loads(sys.argv[1])["members"]: print(m["name"], m["role"], m.get("
 # patroni_member_as ROLE: the number of the member (m1 -> 1) running as ROLE (leader,
 # sync_standby), empty when there is none.
 patroni_member_as() {
-  patroni_cluster | awk -v role="$1" '$2 == role && $3 ~ /^(running|streaming)$/ { print substr($1, 2) }'
+  { patroni_cluster || true; } | awk -v role="$1" '$2 == role && $3 ~ /^(running|streaming)$/ { print substr($1, 2) }'
 }
 patroni_leader() { patroni_member_as leader; }
 
@@ -160,12 +160,31 @@ start_patroni_cluster() {
     echo "127.0.0.1:${PATRONI_PG_PORTS[$member]}"; done | paste -sd,)/sahab?target_session_attrs=read-write&connect_timeout=2"
 }
 
-# create_patroni_database: the collectors' role and database (docs/scale-out.md), on the leader.
+# create_patroni_database: the collectors' role and database (docs/scale-out.md), on the leader;
+# waits until every member has replayed them: libpq does not try the next host of a URL after a
+# startup error such as "database does not exist" on a standby that has not replayed it yet (a
+# synchronous commit waits for the standby's flush, not its replay).
 create_patroni_database() {
-  local leader
+  local leader member deadline=$((SECONDS + 30))
   leader="$(patroni_leader)"
   psql_patroni "$leader" "CREATE ROLE sahab LOGIN PASSWORD '$PATRONI_PASSWORD'"
   psql_patroni "$leader" "CREATE DATABASE sahab LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0 OWNER sahab"
+  for member in $(seq "$PATRONI_MEMBERS"); do
+    until [[ "$(psql_patroni "$member" "SELECT count(*) FROM pg_database WHERE datname = 'sahab'")" == 1 ]]; do
+      ((SECONDS < deadline)) || fail "m$member has not replayed the database sahab in 30 s"
+      sleep 0.1
+    done
+  done
+}
+
+# wait_patroni_leader MEMBER SECONDS: until member MEMBER is the running leader (its REST API
+# may not answer for a moment while it is promoted).
+wait_patroni_leader() {
+  local deadline=$((SECONDS + $2))
+  until [[ "$(patroni_leader)" == "$1" ]]; do
+    ((SECONDS < deadline)) || fail "m$1 is not the leader after $2 s: $(patroni_cluster | paste -sd,)"
+    sleep 0.2
+  done
 }
 
 # stop_patroni_cluster [STATUS]: stops everything; a test failing (STATUS not 0) shows the logs.
