@@ -21,11 +21,7 @@ source "$(dirname "$0")/real_agents_lib.sh"
 vera_hash="$(echo 'vera-password-1' | "$COLLECTOR" hash-password)"
 FLAGS=(--http.trusted-proxy 127.0.0.1 --ui.user "vera:admin:$vera_hash" --ingest.burst 100000
   --ingest.rate-per-agent 100000)
-start_collector "${FLAGS[@]}"
-URL_A=$URL PID_A=$COLLECTOR_PID
-mv "$WORK/collector.log" "$WORK/collector-a.log"
-start_collector "${FLAGS[@]}"
-URL_B=$URL
+start_two_collectors "${FLAGS[@]}"
 start_upstream_nginx "$URL_A" "$URL_B"
 URL=$URL_A
 login vera vera-password-1 "$WORK/vera" >/dev/null # through A, which is about to die
@@ -76,11 +72,7 @@ outage_felt() {
   done
   (($(real_agent_metric "$WORK/agent-$AGENTS" sahab_agent_spool_dropped_total) >= dropped_before + 2))
 }
-deadline=$((SECONDS + 30))
-until outage_felt; do
-  ((SECONDS < deadline)) || fail "the agents did not spool (or the 4 KiB spool drop) in 30 s without a store"
-  sleep 0.2
-done
+wait_for 30 "the agents did not spool (or the 4 KiB spool drop) in 30 s without a store" outage_felt
 down_for=$(elapsed "$crashed_at")
 # At most the answers in flight at the crash, one per agent, arrive without a primary.
 before_promotion=$(real_agents_acknowledged)

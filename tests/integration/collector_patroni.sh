@@ -25,11 +25,7 @@ source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/real_agents_lib.sh"
 
 FLAGS=(--ingest.burst 100000 --ingest.rate-per-agent 100000)
-start_collector "${FLAGS[@]}"
-URL_A=$URL
-mv "$WORK/collector.log" "$WORK/collector-a.log"
-start_collector "${FLAGS[@]}"
-URL_B=$URL
+start_two_collectors "${FLAGS[@]}"
 AGENTS=4
 for i in $(seq "$AGENTS"); do
   url=$URL_A
@@ -76,11 +72,7 @@ wait "$WATCH_PID" || true
 [[ -s "$WORK/promoted-at" ]] || fail "m$standby never ran a primary"
 promoted_after=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" \
   "$crashed_at" "$(cat "$WORK/promoted-at")")
-deadline=$((SECONDS + 30))
-until collectors_answer; do
-  ((SECONDS < deadline)) || fail "the collectors do not answer 30 s after pushes were acknowledged again"
-  sleep 0.2
-done
+wait_for 30 "the collectors do not answer 30 s after pushes were acknowledged again" collectors_answer
 answering_after=$(elapsed "$crashed_at")
 wait_patroni_leader "$standby" 30
 survivor=$standby
