@@ -41,7 +41,7 @@ pg["pgpass"] = f"{home}/pgpass"
 pg["parameters"] = {"unix_socket_directories": home}
 for user in pg["authentication"].values():
     user["password"] = password
-pg["pg_hba"] = [rule.replace("10.0.0.0/24", "127.0.0.1/32") for rule in pg["pg_hba"]]
+pg["pg_hba"] = c["bootstrap"]["pg_hba"] = [rule.replace("10.0.0.0/24", "127.0.0.1/32") for rule in pg["pg_hba"]]
 yaml.safe_dump(c, sys.stdout)
 PY
 }
@@ -146,6 +146,10 @@ start_patroni_cluster() {
   chmod 755 "$PATRONI_DIR"
   # errexit off first: a failing command inside the trap would end it before cleanup ran.
   trap 'patroni_status=$?; set +e; stop_patroni_cluster $patroni_status; (exit $patroni_status); cleanup' EXIT
+  # The shipped file as it is (the members' copies have loopback addresses, which Patroni's check
+  # refuses for a connect_address).
+  patroni --validate-config "$PATRONI_EXAMPLE" >"$PATRONI_DIR/validate.log" 2>&1 ||
+    fail "Patroni finds $PATRONI_EXAMPLE invalid: $(cat "$PATRONI_DIR/validate.log")"
   start_etcd
   for member in $(seq "$PATRONI_MEMBERS"); do
     PATRONI_API_PORTS[$member]="$(free_port)"
