@@ -191,15 +191,10 @@ wait_patroni_leader() {
   done
 }
 
-# stop_patroni_cluster [STATUS]: stops everything; a test failing (STATUS not 0) shows the logs.
+# stop_patroni_cluster [STATUS]: stops everything, then shows the logs when the test failed
+# (STATUS not 0): stopped first, so that nothing outlives a test whose output is cut short.
 stop_patroni_cluster() {
   local member pid log
-  if [[ "${1:-0}" -ne 0 && -n "$PATRONI_DIR" ]]; then
-    for log in "$PATRONI_DIR"/etcd.log "$PATRONI_DIR"/m*/patroni.log; do
-      echo "--- $log" >&2
-      tail -n 30 "$log" >&2
-    done
-  fi
   for pid in "${PATRONI_PIDS[@]}"; do [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null; done
   for pid in "${PATRONI_PIDS[@]}"; do [[ -n "$pid" ]] && wait "$pid" 2>/dev/null; done
   for member in $(seq "$PATRONI_MEMBERS"); do
@@ -209,6 +204,12 @@ stop_patroni_cluster() {
   if [[ -n "$ETCD_PID" ]]; then
     kill -TERM "$ETCD_PID" 2>/dev/null
     wait "$ETCD_PID" 2>/dev/null
+  fi
+  if [[ "${1:-0}" -ne 0 && -n "$PATRONI_DIR" ]]; then
+    for log in "$PATRONI_DIR"/etcd.log "$PATRONI_DIR"/m*/patroni.log; do
+      echo "--- $log" >&2
+      tail -n 30 "$log" >&2
+    done
   fi
   [[ -n "$PATRONI_DIR" ]] && rm -rf "$PATRONI_DIR"
   PATRONI_DIR=""
