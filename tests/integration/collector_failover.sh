@@ -12,11 +12,7 @@ start_synchronous_standby
 source "$(dirname "$0")/collector_lib.sh"
 
 FLAGS=(--ingest.burst 100000 --ingest.rate-per-agent 100000)
-start_collector "${FLAGS[@]}"
-URL_A=$URL
-mv "$WORK/collector.log" "$WORK/collector-a.log"
-start_collector "${FLAGS[@]}"
-URL_B=$URL
+start_two_collectors "${FLAGS[@]}"
 
 HOSTS=4
 BATCHES=${FAILOVER_BATCHES:-200}

@@ -21,11 +21,7 @@ source "$(dirname "$0")/real_agents_lib.sh"
 vera_hash="$(echo 'vera-password-1' | "$COLLECTOR" hash-password)"
 FLAGS=(--http.trusted-proxy 127.0.0.1 --ui.user "vera:admin:$vera_hash" --ingest.burst 100000
   --ingest.rate-per-agent 100000)
-start_collector "${FLAGS[@]}"
-URL_A=$URL PID_A=$COLLECTOR_PID
-mv "$WORK/collector.log" "$WORK/collector-a.log"
-start_collector "${FLAGS[@]}"
-URL_B=$URL
+start_two_collectors "${FLAGS[@]}"
 start_upstream_nginx "$URL_A" "$URL_B"
 URL=$URL_A
 login vera vera-password-1 "$WORK/vera" >/dev/null # through A, which is about to die
@@ -43,29 +39,12 @@ for i in $(seq "$AGENTS"); do
     --report.interval 500ms --collector.timeout 5s "${extra[@]}"
   PIDS+=("$REAL_AGENT_PID")
 done
-acknowledged() { # acknowledged: the batches all agents have had acknowledged
-  local i total=0
-  for i in $(seq "$AGENTS"); do
-    total=$((total + $(real_agent_metric "$WORK/agent-$i" sahab_agent_push_acknowledged_total)))
-  done
-  echo "$total"
-}
-# until_acknowledged COUNT SECONDS WHAT: waits until the agents have COUNT batches acknowledged.
-until_acknowledged() {
-  local deadline=$((SECONDS + $2))
-  until (($(acknowledged) >= $1)); do
-    ((SECONDS < deadline)) || fail "$3: $(acknowledged) of $1 batches acknowledged in $2 s"
-    sleep 0.1
-  done
-}
-# elapsed SINCE: seconds since SINCE (date +%s.%N), to a tenth.
-elapsed() { python3 -c "import sys, time; print(f'{time.time() - float(sys.argv[1]):.1f}')" "$1"; }
-until_acknowledged $((AGENTS * 5)) 60 "the agents do not push through nginx"
+until_real_agents_acknowledged $((AGENTS * 5)) 60 "the agents do not push through nginx"
 
 kill -9 "$PID_A"
 wait "$PID_A" 2>/dev/null || true
-killed_after=$(acknowledged)
-until_acknowledged $((killed_after + AGENTS * 4)) 30 "nothing acknowledged through B once A was killed"
+killed_after=$(real_agents_acknowledged)
+until_real_agents_acknowledged $((killed_after + AGENTS * 4)) 30 "nothing acknowledged through B once A was killed"
 grep -q "upstream prematurely closed\|connect() failed\|Connection refused" "$NGINX_DIR/logs/error.log" ||
   fail "nginx never saw A die: $(tail -5 "$NGINX_DIR/logs/error.log")"
 # pushes_through ADDRESSES: pushes acknowledged after nginx tried those collectors ("A:PORT"
@@ -82,7 +61,7 @@ ok "A killed -9 after $killed_after acknowledged batches ($(pushes_through "$A")
 
 pg_stop_server QUIT # the primary crashes (immediate shutdown)
 crashed_at=$(date +%s.%N)
-crashed_after=$(acknowledged)
+crashed_after=$(real_agents_acknowledged)
 dropped_before=$(real_agent_metric "$WORK/agent-$AGENTS" sahab_agent_spool_dropped_total)
 # The primary stays down until the other agents have spooled 3 batches each and the small spool
 # has dropped 2.
@@ -93,19 +72,15 @@ outage_felt() {
   done
   (($(real_agent_metric "$WORK/agent-$AGENTS" sahab_agent_spool_dropped_total) >= dropped_before + 2))
 }
-deadline=$((SECONDS + 30))
-until outage_felt; do
-  ((SECONDS < deadline)) || fail "the agents did not spool (or the 4 KiB spool drop) in 30 s without a store"
-  sleep 0.2
-done
+wait_for 30 "the agents did not spool (or the 4 KiB spool drop) in 30 s without a store" outage_felt
 down_for=$(elapsed "$crashed_at")
 # At most the answers in flight at the crash, one per agent, arrive without a primary.
-before_promotion=$(acknowledged)
+before_promotion=$(real_agents_acknowledged)
 ((before_promotion <= crashed_after + AGENTS)) ||
   fail "$((before_promotion - crashed_after)) batches acknowledged without a primary"
 promote_standby
 promoted_at=$(date +%s.%N)
-until_acknowledged $((before_promotion + 1)) 60 "nothing acknowledged in the minute after the promotion"
+until_real_agents_acknowledged $((before_promotion + 1)) 60 "nothing acknowledged in the minute after the promotion"
 reconnected_after=$(elapsed "$promoted_at")
 # Every agent empties its spool: what it kept through the outage is replayed.
 for i in $(seq "$AGENTS"); do
@@ -115,17 +90,11 @@ drained_after=$(elapsed "$promoted_at")
 [[ "$(sql "SELECT pg_is_in_recovery()")" == f ]] || fail "sql did not reach the new primary"
 ok "primary crashed after $crashed_after acknowledged batches, standby promoted $down_for s later; first batch acknowledged ${reconnected_after} s after the promotion, every spool empty after ${drained_after} s"
 
-retried=0
-for i in $(seq "$AGENTS"); do
-  retried=$((retried + $(real_agent_metric "$WORK/agent-$i" sahab_agent_push_failures_total)))
-done
-# Every agent is read and frozen: nothing reaches the store after that.
-for i in $(seq "$AGENTS"); do freeze_real_agent "$WORK/agent-$i" >>"$RESULTS/real_agents.txt"; done
-stored_per_host --store "$SAHAB_TEST_STORE" >"$RESULTS/stored.txt"
-python3 "$SOAK_REPORT" "$RESULTS" >"$WORK/count.txt" || fail "the count is not exact: $(cat "$WORK/count.txt")"
+retried=$(real_agents_failures)
+# Every agent is read and frozen (nothing reaches the store after that), then counted.
+count_real_agents "$RESULTS" --store "$SAHAB_TEST_STORE"
 read -r _ spooled acked _ dropped _ < <(sed -n "${AGENTS}p" "$RESULTS/real_agents.txt")
 ((dropped > 0)) || fail "the small spool dropped nothing"
-cat "$WORK/count.txt"
 pushes_answered() { grep -c "^/api/v1/ingest $1 " "$NGINX_DIR/logs/upstream.log" || true; }
 echo "nginx: $(pushes_answered 503) pushes answered 503 (store away), $(pushes_answered '50[24]') 502 or 504; agents: $retried attempts failed and retried"
 ok "$(awk '{ n += $3 } END { print n }' "$RESULTS/real_agents.txt") batches acknowledged, each stored once, the highest stored the highest spooled; agent $AGENTS: $spooled spooled, $acked acknowledged, $dropped dropped, the only ones that may be missing"

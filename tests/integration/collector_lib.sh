@@ -28,6 +28,16 @@ start_collector() {
   wait_http "$URL/healthz"
 }
 
+# start_two_collectors [EXTRA FLAGS...]: start_collector twice, same flags, same store: URL_A and
+# PID_A (its log collector-a.log), URL_B and PID_B (collector.log).
+start_two_collectors() {
+  start_collector "$@"
+  URL_A=$URL PID_A=$COLLECTOR_PID
+  mv "$WORK/collector.log" "$WORK/collector-a.log"
+  start_collector "$@"
+  URL_B=$URL PID_B=$COLLECTOR_PID
+}
+
 # api PATH: GET an admin API path, failing the test on a non-200 answer.
 api() { curl -fsS -H "$API_AUTH" "$URL$1"; }
 

@@ -12,11 +12,7 @@ source "$(dirname "$0")/collector_lib.sh"
 source "$(dirname "$0")/nginx_conf.sh"
 
 vera_hash="$(echo 'vera-password-1' | "$COLLECTOR" hash-password)"
-start_collector --http.trusted-proxy 127.0.0.1 --ui.user "vera:admin:$vera_hash" --ingest.burst 100000 --ingest.rate-per-agent 100000
-URL_A=$URL PID_A=$COLLECTOR_PID
-mv "$WORK/collector.log" "$WORK/collector-a.log"
-start_collector --http.trusted-proxy 127.0.0.1 --ui.user "vera:admin:$vera_hash" --ingest.burst 100000 --ingest.rate-per-agent 100000
-URL_B=$URL
+start_two_collectors --http.trusted-proxy 127.0.0.1 --ui.user "vera:admin:$vera_hash" --ingest.burst 100000 --ingest.rate-per-agent 100000
 
 start_upstream_nginx "$URL_A" "$URL_B"
 export SSL_CERT_FILE="$LB_CA"  # sahab_push.py (urllib) trusts the test CA

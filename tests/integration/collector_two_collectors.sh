@@ -12,11 +12,7 @@ export SAHAB_TEST_STORE="$PG_URL"
 source "$(dirname "$0")/collector_lib.sh"
 
 vera_hash="$(echo 'vera-password-1' | "$COLLECTOR" hash-password)"
-start_collector --ui.user "vera:admin:$vera_hash" --sources.interval 1h
-URL_A=$URL
-mv "$WORK/collector.log" "$WORK/collector-a.log"
-start_collector --ui.user "vera:admin:$vera_hash" --sources.interval 1h
-URL_B=$URL
+start_two_collectors --ui.user "vera:admin:$vera_hash" --sources.interval 1h
 
 HOSTS=8
 BATCHES=${RACE_BATCHES:-40}

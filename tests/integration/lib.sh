@@ -59,6 +59,20 @@ start() {
   LAST_PID=$!
 }
 
+# elapsed SINCE: seconds since SINCE (date +%s.%N), to a tenth.
+elapsed() { python3 -c "import sys, time; print(f'{time.time() - float(sys.argv[1]):.1f}')" "$1"; }
+
+# wait_for SECONDS WHAT CMD...: runs CMD every 0.2 s until it succeeds; fails the test with WHAT
+# when it has not within SECONDS.
+wait_for() {
+  local deadline=$((SECONDS + $1)) what="$2"
+  shift 2
+  until "$@"; do
+    ((SECONDS < deadline)) || fail "$what"
+    sleep 0.2
+  done
+}
+
 # wait_http URL [SECONDS]: waits until URL answers 200.
 wait_http() {
   local url="$1" deadline=$((SECONDS + ${2:-20}))
