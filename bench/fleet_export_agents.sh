@@ -7,7 +7,8 @@
 # enrolment, a full inventory each, one push of summaries each), then, for each BUILD in turn,
 # starts that build's collector on the store, waits for its start-up upkeep to end, and sends
 # GET /api/v1/fleet three times, sampling the collector's VmRSS every 20 ms during the first:
-# time of each, and the peak RSS during the first minus the RSS before it. The answers of every
+# time of each, the collector's CPU time during the first (less sensitive than wall time to a
+# shared machine's load), and the peak RSS during the first minus the RSS before it. The answers of every
 # build must be the same bytes (generated_at aside): the script fails otherwise.
 #
 #   bench/fleet_export_agents.sh AGENTS BUILD...        e.g. bench/fleet_export_agents.sh 10000 ANCHOR build build ANCHOR
@@ -40,6 +41,9 @@ stop_collector() {
   PID=""
 }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$PID/status"; }
+cpu() {  # the collector's CPU seconds so far: utime + stime of /proc/PID/stat
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$PID/stat"
+}
 
 FIRST="$(cd "$1" && pwd)"
 start_collector "$FIRST" --enrolment-token-file "$WORK/enrol" --http.max-connections-per-address 0
@@ -57,6 +61,7 @@ for build in "$@"; do
   sleep 5  # the start-up upkeep (retention, stale hosts) is over before the first request
   before="$(rss_kb)"
   peak="$before"
+  cpu_before="$(cpu)"
   curl -fsS --max-time 300 -o "$WORK/export.json" -w '%{time_total}' -H "Authorization: Bearer $(cat "$WORK/token")" \
     "$URL/api/v1/fleet" >"$WORK/export.time" &
   fetch=$!
@@ -66,6 +71,7 @@ for build in "$@"; do
     sleep 0.02
   done
   wait "$fetch"
+  cpu_first="$(awk -v a="$cpu_before" -v b="$(cpu)" 'BEGIN {printf "%.2f", b - a}')"
   times="$(cat "$WORK/export.time")"
   for _ in 1 2; do
     times="$times, $(curl -fsS --max-time 300 -o /dev/null -w '%{time_total}' \
@@ -74,7 +80,7 @@ for build in "$@"; do
   stop_collector
   sed -E 's/"generated_at":"[^"]*"/"generated_at":""/' "$WORK/export.json" >"$WORK/answer-$n.json"
   echo "$build: GET /api/v1/fleet $times s; $(stat -c %s "$WORK/export.json") bytes;" \
-    "collector RSS +$((peak - before)) KB during the first; load $(cut -d' ' -f1 /proc/loadavg)"
+    "collector CPU ${cpu_first} s and RSS +$((peak - before)) KB during the first; load $(cut -d' ' -f1 /proc/loadavg)"
   if ((n > 1)) && ! cmp -s "$WORK/answer-1.json" "$WORK/answer-$n.json"; then
     echo "FAIL: $build answers other bytes than $1" >&2
     exit 1
