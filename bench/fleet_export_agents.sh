@@ -40,10 +40,7 @@ stop_collector() {
   wait "$PID" 2>/dev/null || true
   PID=""
 }
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$PID/status"; }
-cpu() {  # the collector's CPU seconds so far: utime + stime of /proc/PID/stat
-  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$PID/stat"
-}
+source "$ROOT/bench/collector_lib.sh"
 
 FIRST="$(cd "$1" && pwd)"
 start_collector "$FIRST" --enrolment-token-file "$WORK/enrol" --http.max-connections-per-address 0
@@ -60,16 +57,11 @@ for build in "$@"; do
   start_collector "$BUILD"
   sleep 5  # the start-up upkeep (retention, stale hosts) is over before the first request
   before="$(rss_kb)"
-  peak="$before"
   cpu_before="$(cpu)"
   curl -fsS --max-time 300 -o "$WORK/export.json" -w '%{time_total}' -H "Authorization: Bearer $(cat "$WORK/token")" \
     "$URL/api/v1/fleet" >"$WORK/export.time" &
   fetch=$!
-  while kill -0 "$fetch" 2>/dev/null; do
-    sample="$(rss_kb)"
-    ((sample > peak)) && peak="$sample"
-    sleep 0.02
-  done
+  peak="$(peak_rss_while "$fetch")"
   wait "$fetch"
   cpu_first="$(awk -v a="$cpu_before" -v b="$(cpu)" 'BEGIN {printf "%.2f", b - a}')"
   times="$(cat "$WORK/export.time")"
