@@ -25,9 +25,10 @@ struct FleetHostRow {
 };
 // Hosts per page of the fleet's reading: the per-host rows of a page (inventory, utilisation
 // blocks) are read in one statement each for all its hosts, rather than a few statements per host,
-// each a round trip to PostgreSQL (issue 17). It bounds what is in memory at once: a page's rows
-// (on PostgreSQL as text, then decoded); at 64 hosts, a few MB at most (a host's window of
-// utilisation blocks is ~100-300 KB when its raw day is not rolled up yet, much less after).
+// each a round trip to PostgreSQL (issue 17). It bounds what is in memory at once, whatever the
+// fleet's size: a page's rows, on PostgreSQL first as text (bytea in hex). That is under 1 MB for
+// 64 hosts with a day of summaries, but a host whose raw days are not rolled up yet holds
+// ~100-300 KB of blocks in a 30-day window, so a page of those can reach some 20 MB (40 in hex).
 inline constexpr std::size_t kFleetHostsPerPage = 64;
 
 // Calls `on_page` for every kFleetHostsPerPage hosts (the last page may hold fewer), by id, as the
