@@ -505,8 +505,13 @@ TEST_CASE("utilisation: a page of hosts' windows equals each host's own, rollups
       db.cached("INSERT INTO rollup_pending(host_id, day) VALUES (?, ?)")
           .with(h, today - 3 * kDay)
           .run();
-      // Today's hours.
+      // Today's hours, and an hour that cannot be decoded (skipped by both readings alike).
       write_block(db, BlockTable::kSummaries, h, today, {cpu_entry(today, 30 + i, v * 6)});
+      db.cached(
+            "INSERT INTO summary_blocks(host_id, start, span, entries, last_end, data) "
+            "VALUES (?, ?, 3600, 1, ?, ?)")
+          .with(h, today + 3600, today + 3660, Blob{"not a block"})
+          .run();
     }
   });
   const std::int64_t from = kNow - 30 * kDay;
