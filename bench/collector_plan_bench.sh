@@ -43,29 +43,21 @@ kill "$PID"
 wait "$PID" 2>/dev/null || true
 start_collector
 
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$PID/status"; }
+source "$ROOT/bench/collector_lib.sh"
 # GET /api/v1/fleet with the collector's RSS sampled every 20 ms (at most 2 minutes).
 export_rss() {
-  local before peak sample fetch
+  local before peak fetch
   before="$(rss_kb)"
-  peak="$before"
   curl -fsS --max-time 120 -o "$WORK/export.json" -w '%{time_total}' -H "$AUTH" \
     "$URL/api/v1/fleet" >"$WORK/export.time" &
   fetch=$!
-  while kill -0 "$fetch" 2>/dev/null; do
-    sample="$(rss_kb)"
-    ((sample > peak)) && peak="$sample"
-    sleep 0.02
-  done
+  peak="$(peak_rss_while "$fetch")"
   wait "$fetch"
   echo "GET /api/v1/fleet (first request after a restart) $(cat "$WORK/export.time") s" \
     "$(stat -c %s "$WORK/export.json") bytes; collector RSS $before KB before, $peak KB at peak" \
     "(+$((peak - before)) KB)"
 }
 
-cpu() {  # the collector's CPU seconds so far: utime + stime of /proc/PID/stat
-  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$PID/stat"
-}
 timed() {  # timed LABEL ARGS...: one request, its time, size and the collector's CPU time
   local before after
   before="$(cpu)"

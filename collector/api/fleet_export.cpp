@@ -131,9 +131,39 @@ FleetWindow fleet_window(const CollectorConfig& config, std::int64_t now, std::i
 
 namespace {
 
+// What a page of hosts needs beyond its rows, read for the whole page: agent hosts' inventory,
+// measured hosts' utilisation blocks. A page without such hosts reads neither.
+struct PageReads {
+  InventoryByHost inventory;
+  std::optional<UtilisationPage> utilisation;
+};
+
+bool is_agent(const FleetHostRow& row) { return row.source != "import"; }
+bool is_measured(const FleetHostRow& row) { return is_agent(row) || !row.measured_by.empty(); }
+
+// The ids of the first and last rows of `page` that `wanted` keeps (the page is in id order, so
+// every such row's id is in that range), if any.
+std::optional<std::pair<std::string, std::string>> id_range(const std::vector<FleetHostRow>& page,
+                                                            bool (*wanted)(const FleetHostRow&)) {
+  const auto first = std::find_if(page.begin(), page.end(), wanted);
+  if (first == page.end()) return std::nullopt;
+  const auto last = std::find_if(page.rbegin(), page.rend(), wanted);
+  return std::pair(first->id, last->id);
+}
+
+PageReads read_page(Database& db, const std::vector<FleetHostRow>& page, const FleetWindow& w) {
+  PageReads reads;
+  if (const auto agents = id_range(page, is_agent))
+    reads.inventory = inventory_of_hosts(db, agents->first, agents->second);
+  if (const auto measured = id_range(page, is_measured))
+    reads.utilisation.emplace(db, measured->first, measured->second, w.now - w.seconds, w.now,
+                              w.raw_from);
+  return reads;
+}
+
 // The utilisation percentiles of a measured host over the window, as the fleet format gives
 // them: an agent's host, or an imported host a discovery source measured (`source` "vcenter").
-json utilisation_of(Database& db, const std::string& id, const FleetWindow& w,
+json utilisation_of(const UtilisationPage& blocks, const std::string& id, const FleetWindow& w,
                     const std::string& source) {
   json utilisation = {{"window_days", static_cast<double>(w.seconds) / 86'400.0},
                       {"source", source}};
@@ -142,7 +172,7 @@ json utilisation_of(Database& db, const std::string& id, const FleetWindow& w,
   for (const report::UtilisationMetric& metric : report::kUtilisationMetrics)
     if (metric.in_fleet) names.emplace_back(metric.name);
   // One reading of the host's blocks for every metric.
-  const auto stats = query_windows(db, {id, "", w.now - w.seconds, w.now, w.raw_from}, names);
+  const auto stats = blocks.query_windows(id, names);
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i] == report::metric::kCpuRatio.name) {
       utilisation["coverage"] =
@@ -159,13 +189,14 @@ json utilisation_of(Database& db, const std::string& id, const FleetWindow& w,
 }
 
 // The fleet host object of an agent host: inventory, uplink label and utilisation.
-json agent_host(Database& db, const std::string& id, const FleetWindow& w) {
+json agent_host(const PageReads& reads, const std::string& id, const FleetWindow& w) {
   json sections = json::object();
-  for (const auto& [section, data] : inventory_data(db, id)) {
-    sections[section] = bounded_json::parse_stored_or(data, "inventory section", json::object());
+  if (const auto it = reads.inventory.find(id); it != reads.inventory.end()) {
+    for (const auto& [section, data] : it->second)
+      sections[section] = bounded_json::parse_stored_or(data, "inventory section", json::object());
   }
   json host = host_from_inventory(sections);
-  host["utilisation"] = utilisation_of(db, id, w, "agent");
+  host["utilisation"] = utilisation_of(*reads.utilisation, id, w, "agent");
   return host;
 }
 
@@ -193,6 +224,36 @@ std::optional<std::string> problem_of(const json& host) {
   }
 }
 
+// What the collector knows of a host of the page: an agent host's inventory, utilisation, labels
+// (with those imports filled in) and uplink; a measured imported host's utilisation.
+json host_fields(const PageReads& reads, const FleetHostRow& row, const FleetWindow& w) {
+  const bool agent = is_agent(row);
+  json fields = agent ? agent_host(reads, row.id, w) : json::object();
+  if (!agent && !row.measured_by.empty())
+    fields["utilisation"] = utilisation_of(*reads.utilisation, row.id, w, row.measured_by);
+  fields["id"] = row.id;
+  fields["hostname"] = row.hostname;
+  fields["labels"] = bounded_json::parse_stored_or(row.labels_json, "host labels", json::object());
+  // What imports filled in for an agent host: its agent's labels win over the import's.
+  if (agent && !row.imported_json.empty()) {
+    json filled = bounded_json::parse_stored_or(row.imported_json, "imported host", json::object())
+                      .value("labels", json::object());
+    if (filled.is_object()) {
+      filled.update(fields["labels"]);
+      fields["labels"] = std::move(filled);
+    }
+  }
+  const json& labels = fields["labels"];
+  if (agent && labels.contains("site.uplink_mbps")) {
+    const auto mbps = labels["site.uplink_mbps"].get<std::string>();
+    try {
+      fields["site"] = {{"uplink_mbps", std::stod(mbps)}};
+    } catch (const std::exception&) {
+    }
+  }
+  return fields;
+}
+
 // Where the rows of a fleet go: the sahab-fleet/1 document, or the planner's structs.
 struct FleetSink {
   // A host: the fleet host object `fields` (what the collector knows of it) over the JSON object
@@ -214,34 +275,12 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
     if (edge.bytes_per_day) c["bytes_per_day"] = *edge.bytes_per_day;
     sink.connection(c);
   });
-  for_each_fleet_host_row(db, [&](const FleetHostRow& row) {
-    const bool agent = row.source != "import";
-    json fields = agent ? agent_host(db, row.id, w) : json::object();
-    if (!agent && !row.measured_by.empty())
-      fields["utilisation"] = utilisation_of(db, row.id, w, row.measured_by);
-    fields["id"] = row.id;
-    fields["hostname"] = row.hostname;
-    fields["labels"] =
-        bounded_json::parse_stored_or(row.labels_json, "host labels", json::object());
-    // What imports filled in for an agent host: its agent's labels win over the import's.
-    if (agent && !row.imported_json.empty()) {
-      json filled =
-          bounded_json::parse_stored_or(row.imported_json, "imported host", json::object())
-              .value("labels", json::object());
-      if (filled.is_object()) {
-        filled.update(fields["labels"]);
-        fields["labels"] = std::move(filled);
-      }
+  for_each_fleet_host_page(db, [&](const std::vector<FleetHostRow>& page) {
+    const PageReads reads = read_page(db, page, w);
+    for (const FleetHostRow& row : page) {
+      json fields = host_fields(reads, row, w);
+      sink.host(fields, row.imported_json);
     }
-    const json& labels = fields["labels"];
-    if (agent && labels.contains("site.uplink_mbps")) {
-      const auto mbps = labels["site.uplink_mbps"].get<std::string>();
-      try {
-        fields["site"] = {{"uplink_mbps", std::stod(mbps)}};
-      } catch (const std::exception&) {
-      }
-    }
-    sink.host(fields, row.imported_json);
   });
 }
 

@@ -7,8 +7,9 @@
 // as with SQLite; a statement used with Rows::kInPieces reads its rows through a server-side
 // cursor instead (DECLARE, then FETCH kRowsPerFetch at a time), inside the connection's
 // transaction or one of its own. A cursor rather than libpq's single-row mode: single-row mode
-// holds the connection until the last row arrives, so the statements a caller runs for each row
-// (the fleet export's per-host reads) could not run on it; chunked rows mode is PostgreSQL 17's.
+// holds the connection until the last row arrives, so the statements a caller runs between rows
+// (the fleet export's reads of each page of hosts) could not run on it; chunked rows mode is
+// PostgreSQL 17's.
 #include <libpq-fe.h>
 
 #include <memory>

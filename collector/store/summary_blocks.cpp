@@ -117,6 +117,20 @@ void for_each_block(Database& db, BlockTable table, const std::string& host, std
   }
 }
 
+void for_each_stored_block(
+    const std::vector<StoredBlock>& blocks, BlockTable table, const std::string& host,
+    std::int64_t from, std::int64_t to,
+    const std::function<void(std::int64_t, std::vector<SummaryEntry>&)>& on_block) {
+  if (from >= to) return;
+  // What for_each_block's statement selects.
+  const std::int64_t earliest = earliest_start_covering(from);
+  for (const StoredBlock& block : blocks) {
+    if (block.start <= earliest || block.start >= to || block.start + block.span <= from) continue;
+    auto entries = decode_or_skip(block.data, table, host, block.start);
+    if (!entries.empty()) on_block(block.start, entries);
+  }
+}
+
 void write_block(Database& db, BlockTable table, const std::string& host, std::int64_t start,
                  const std::vector<SummaryEntry>& entries) {
   if (entries.empty()) {

@@ -29,6 +29,22 @@ void for_each_block(Database& db, BlockTable table, const std::string& host, std
                     std::int64_t to,
                     const std::function<void(std::int64_t, std::vector<SummaryEntry>&)>& on_block);
 
+// A block as read from its table, still encoded: where it lives and its bytes, and for a rollup
+// whether summaries of its day arrived since it was built (rollup_pending: then it is not used).
+struct StoredBlock {
+  std::int64_t start = 0;
+  std::int64_t span = 0;
+  std::string data;
+  bool stale = false;
+};
+
+// for_each_block over blocks read before (`blocks`: those of `host` in `table`, in order of their
+// start): the same blocks, decoded and skipped the same way.
+void for_each_stored_block(
+    const std::vector<StoredBlock>& blocks, BlockTable table, const std::string& host,
+    std::int64_t from, std::int64_t to,
+    const std::function<void(std::int64_t, std::vector<SummaryEntry>&)>& on_block);
+
 // Replaces the block of `host` starting at `start` with `entries` (deletes it when empty); it
 // covers block_period(table).
 void write_block(Database& db, BlockTable table, const std::string& host, std::int64_t start,

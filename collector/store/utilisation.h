@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "collector/store/database.h"
+#include "collector/store/summary_blocks.h"
 #include "common/sketch.h"
 
 namespace sahab::collector {
@@ -41,5 +43,27 @@ std::vector<WindowStats> query_windows(Database& db, const UtilisationQuery& que
 // Buckets of `step` seconds from `from`; rollup days fall in the bucket holding their start.
 std::vector<WindowStats> query_series(Database& db, const UtilisationQuery& query,
                                       std::int64_t step);
+
+// The blocks that the windows [from, to) of a range of hosts read (hosts with ids from `first` to
+// `last` in the store's order, both included), read for all of them in one statement: the fleet
+// export reads a page of hosts this way rather than in a few statements per host, each a round
+// trip to PostgreSQL (issue 17). One statement, so one snapshot: a day rolled up meanwhile is
+// read either from its rollup or from its summaries, never from neither. Memory: the blocks of
+// the range, still encoded.
+class UtilisationPage {
+ public:
+  UtilisationPage(Database& db, const std::string& first, const std::string& last,
+                  std::int64_t from, std::int64_t to, std::int64_t raw_from);
+  // What query_windows gives for `host` over the page's window (none for a host out of range).
+  std::vector<WindowStats> query_windows(const std::string& host,
+                                         const std::vector<std::string>& metrics) const;
+
+ private:
+  struct HostBlocks {
+    std::vector<StoredBlock> raw, rollups;  // in order of their start
+  };
+  UtilisationQuery window_;
+  std::unordered_map<std::string, HostBlocks> hosts_;
+};
 
 }  // namespace sahab::collector

@@ -10,9 +10,12 @@
 #include "collector/api/context.h"
 #include "collector/store/agents.h"
 #include "collector/store/batch_writer.h"
+#include "collector/store/fleet_rows.h"
 #include "collector/store/imports.h"
 #include "collector/store/sources.h"
 #include "collector/store/store.h"
+#include "collector/store/summary_blocks.h"
+#include "collector/store/utilisation.h"
 #include "planner/config.h"
 #include "planner/plan.h"
 #include "unit/collector/test_store_url.h"
@@ -377,4 +380,169 @@ TEST_CASE("fleet export: a VM a vCenter source measured has its samples as utili
   CHECK(since.size() == 2);
   CHECK(since.at("vmware:measured") == kNow);
   CHECK_FALSE(since.at("vmware:unmeasured").has_value());
+}
+
+namespace {
+
+// Host i of a fleet read in pages: ids in the store's order whatever its collation.
+std::string paged_id(std::size_t i) {
+  std::string digits = std::to_string(i);
+  return "host-" + std::string(4 - digits.size(), '0') + digits;
+}
+double cpu_of(std::size_t i) { return static_cast<double>(i + 1) / 1'000; }
+int minutes_of(std::size_t i) { return static_cast<int>(i % 7) + 2; }
+
+// Hosts with no children (imported; an agent that never reported), one (a section, a summary)
+// and many (sections, summaries), each with figures of its own: a page's rows handed to the wrong
+// host, or lost at a page's edge, change some host's document.
+void paged_fleet(Database& db, std::size_t hosts) {
+  for (std::size_t i = 0; i < hosts; ++i) {
+    const std::string id = paged_id(i);
+    const std::string cores = R"({"cpu": {"cores": )" + std::to_string(i + 1) + "}}";
+    switch (i % 4) {
+      case 0:
+        upsert_imported_host(db, {{"id", id}, {"cpu", {{"cores", 1000 + i}}}}, kNow);
+        break;
+      case 1:
+        agent(db, id, "{}");
+        break;
+      case 2:
+        agent(db, id, "{}");
+        inventory(db, id, "hardware", cores);
+        store_batch(db, summaries_of(id, {{"cpu_ratio", cpu_of(i)}}, 1), "", kNow);
+        break;
+      default:
+        agent(db, id, "{}");
+        inventory(db, id, "hardware", cores);
+        inventory(db, id, "system", R"({"os": {"name": "os-)" + id + R"("}})");
+        inventory(db, id, "network",
+                  R"({"listening": [{"port": )" + std::to_string(1000 + i) + "}]}");
+        store_batch(db, summaries_of(id, {{"cpu_ratio", cpu_of(i)}}, minutes_of(i)), "", kNow);
+    }
+  }
+}
+
+void check_paged_host(const json& host, std::size_t i) {
+  CAPTURE(i);
+  CHECK(host["id"] == paged_id(i));
+  if (i % 4 == 0) {
+    CHECK(host["cpu"]["cores"] == 1000 + i);
+    CHECK_FALSE(host.contains("utilisation"));
+    return;
+  }
+  const json& u = host.at("utilisation");
+  if (i % 4 == 1) {
+    CHECK_FALSE(host.contains("cpu"));
+    CHECK(u["samples"] == 0);
+    CHECK_FALSE(u.contains("cpu_ratio"));
+    return;
+  }
+  CHECK(host["cpu"]["cores"] == i + 1);
+  const int minutes = i % 4 == 2 ? 1 : minutes_of(i);
+  CHECK(u["samples"] == minutes);
+  // summaries_of's largest value: the metric's times 1 + (minute % 10) / 20.
+  const double max = cpu_of(i) * (1 + std::min(minutes - 1, 9) / 20.0);
+  CHECK(u["cpu_ratio"]["max"].get<double>() == doctest::Approx(max).epsilon(0.001));
+  if (i % 4 == 3) {
+    CHECK(host["os"]["name"] == "os-" + paged_id(i));
+    CHECK(host["listening"][0]["port"] == 1000 + i);
+  } else {
+    CHECK_FALSE(host.contains("os"));
+  }
+}
+
+// An entry of cpu_ratio at `start` for `summaries` report intervals, every sample `value`.
+SummaryEntry cpu_entry(std::int64_t start, std::int64_t summaries, double value) {
+  SummaryEntry e{"cpu_ratio", start, start + 60 * summaries, summaries, summaries, value,
+                 value,       {}};
+  e.sketch.add(value, static_cast<std::uint64_t>(summaries));
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("fleet export: hosts around page boundaries keep their own inventory and utilisation") {
+  for (const std::size_t hosts : {kFleetHostsPerPage - 1, kFleetHostsPerPage,
+                                  kFleetHostsPerPage + 1, 2 * kFleetHostsPerPage + 1}) {
+    CAPTURE(hosts);
+    Fixture f;
+    f.store.write([hosts](Database& db) { paged_fleet(db, hosts); });
+    const std::string text = f.store.read([&f](Database& db) {
+      std::string out;
+      write_fleet(db, f.window, [&out](std::string_view piece) { out += piece; });
+      return out;
+    });
+    const json fleet = json::parse(text);
+    REQUIRE(fleet["hosts"].size() == hosts);
+    for (std::size_t i = 0; i < hosts; ++i) check_paged_host(fleet["hosts"][i], i);
+    // The planner's fleet, read from the same pages, agrees host by host.
+    CHECK(planner::fleet_to_json(f.direct()) == planner::fleet_to_json(f.through_json()));
+  }
+}
+
+TEST_CASE("utilisation: a page of hosts' windows equals each host's own, rollups and raw alike") {
+  Fixture f;
+  const std::int64_t today = day_of(kNow);
+  const std::vector<std::string> hosts = {"u-a", "u-b", "u-c", "u-d"};
+  f.store.write([&](Database& db) {
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+      const std::string& h = hosts[i];
+      if (i == 2) continue;  // u-c has no blocks at all
+      const double v = 0.1 * static_cast<double>(i + 1);
+      // Rollups before the raw retention (20 and 25 days ago).
+      for (const int days : {20, 25})
+        write_block(db, BlockTable::kRollups, h, today - days * kDay,
+                    {cpu_entry(today - days * kDay, 1440, v)});
+      // A day 5 days ago packed and rolled up: the rollup answers, its different raw values not.
+      pack_day(db, h, today - 5 * kDay, {cpu_entry(today - 5 * kDay + 60, 1440, v * 3)}, 0);
+      write_block(db, BlockTable::kRollups, h, today - 5 * kDay,
+                  {cpu_entry(today - 5 * kDay, 1440, v * 2)});
+      // A day 3 days ago whose rollup is stale (a summary arrived since): its hours answer.
+      write_block(db, BlockTable::kSummaries, h, today - 3 * kDay + 3600,
+                  {cpu_entry(today - 3 * kDay + 3600, 60, v * 4)});
+      write_block(db, BlockTable::kRollups, h, today - 3 * kDay,
+                  {cpu_entry(today - 3 * kDay, 60, v * 5)});
+      db.cached("INSERT INTO rollup_pending(host_id, day) VALUES (?, ?)")
+          .with(h, today - 3 * kDay)
+          .run();
+      // Today's hours, and an hour that cannot be decoded (skipped by both readings alike).
+      write_block(db, BlockTable::kSummaries, h, today, {cpu_entry(today, 30 + i, v * 6)});
+      db.cached(
+            "INSERT INTO summary_blocks(host_id, start, span, entries, last_end, data) "
+            "VALUES (?, ?, 3600, 1, ?, ?)")
+          .with(h, today + 3600, today + 3660, Blob{"not a block"})
+          .run();
+    }
+  });
+  const std::int64_t from = kNow - 30 * kDay;
+  const std::int64_t raw_from = f.window.raw_from;
+  REQUIRE(raw_from > today - 20 * kDay);
+  REQUIRE(raw_from < today - 5 * kDay);
+  f.store.read([&](Database& db) {
+    const UtilisationPage page(db, "u-a", "u-d", from, kNow, raw_from);
+    for (const std::string& h : hosts) {
+      CAPTURE(h);
+      const auto paged = page.query_windows(h, {"cpu_ratio", "memory_ratio"});
+      const auto own =
+          query_windows(db, {h, "", from, kNow, raw_from}, {"cpu_ratio", "memory_ratio"});
+      REQUIRE(paged.size() == 2);
+      for (std::size_t m = 0; m < 2; ++m) {
+        CHECK(paged[m].summaries == own[m].summaries);
+        CHECK(paged[m].sum == own[m].sum);
+        CHECK(paged[m].max == own[m].max);
+        CHECK(paged[m].sketch.to_json() == own[m].sketch.to_json());
+      }
+      // What the blocks say: two old rollups, the fresh one, the stale day's hour, today.
+      const std::int64_t expected = h == "u-c" ? 0
+                                               : 1440 * 3 + 60 + 30 +
+                                                     (h == "u-a"   ? 0
+                                                      : h == "u-b" ? 1
+                                                                   : 3);
+      CHECK(paged[0].summaries == expected);
+    }
+    // A host outside the page's range has nothing in it, whatever it stores.
+    CHECK(UtilisationPage(db, "u-b", "u-c", from, kNow, raw_from)
+              .query_windows("u-a", {"cpu_ratio"})[0]
+              .summaries == 0);
+  });
 }

@@ -153,19 +153,24 @@ TEST_CASE("hosts store: scrape candidates, places, counts and statuses") {
 
 TEST_CASE("fleet rows: hosts with their documents and inventory sections") {
   Fixture f;
-  const auto rows = f.read([](Database& db) {
-    std::vector<FleetHostRow> out;
-    for_each_fleet_host_row(db, [&out](const FleetHostRow& row) { out.push_back(row); });
+  const auto pages = f.read([](Database& db) {
+    std::vector<std::vector<FleetHostRow>> out;
+    for_each_fleet_host_page(db, [&out](const auto& page) { out.push_back(page); });
     return out;
   });
+  REQUIRE(pages.size() == 1);
+  const auto& rows = pages[0];
   REQUIRE(rows.size() == 3);
   CHECK(rows[2].source == "import");
   CHECK(json::parse(rows[2].imported_json)["cpu"]["cores"] == 8);
   CHECK(rows[0].imported_json.empty());
 
-  const auto all = f.read([](Database& db) { return inventory_data(db, "a-1"); });
-  CHECK(all.size() == 3);
-  CHECK(f.read([](Database& db) { return inventory_data(db, "i-1"); }).empty());
+  const auto all = f.read([](Database& db) { return inventory_of_hosts(db, "a-1", "i-1"); });
+  REQUIRE(all.size() == 1);  // a-2 and the imported i-1 have no inventory
+  CHECK(all.at("a-1").size() == 3);
+  // The range is inclusive at both ends, and nothing outside it.
+  CHECK(f.read([](Database& db) { return inventory_of_hosts(db, "a-1", "a-1"); }).size() == 1);
+  CHECK(f.read([](Database& db) { return inventory_of_hosts(db, "a-2", "i-1"); }).empty());
 }
 
 TEST_CASE("hosts store: paging through many pages adds no statement to the cache") {
