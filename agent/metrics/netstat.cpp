@@ -75,8 +75,9 @@ void parse_pairs(const std::filesystem::path& path, const FieldFilter& fields, P
   std::string_view header_line;
   std::vector<std::string_view> header;
   size_t pairs = 0;
+  std::vector<std::string_view> f;  // the fields of each line in turn, one vector for all
   text::for_each_line(content, [&](std::string_view line) {
-    const auto f = text::fields(line);
+    text::fields(line, f);
     if (f.empty()) return;
     if (header.empty() || header[0] != f[0]) {
       header = f;  // a header line; its values follow on the next line
@@ -108,8 +109,9 @@ void parse_pairs(const std::filesystem::path& path, const FieldFilter& fields, P
 void parse_snmp6(const std::string& content, const std::filesystem::path& path,
                  const FieldFilter& fields, Plans& plans, Values& values) {
   size_t lines = 0;
+  std::vector<std::string_view> f;  // the fields of each line in turn, one vector for all
   text::for_each_line(content, [&](std::string_view line) {
-    const auto f = text::fields(line);
+    text::fields(line, f);
     if (f.size() != 2) return;
     const auto six = f[0].find('6');
     if (six == std::string_view::npos) return;
