@@ -21,24 +21,32 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
          });
 }
 
+namespace {
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+}  // namespace
+
 // Counted first, so the vector is allocated once: /proc/net/netstat's lines have over a hundred
 // fields, which grown one at a time cost eight allocations each.
 std::vector<std::string_view> fields(std::string_view line) {
   std::vector<std::string_view> out;
   size_t count = 0;
   for (size_t i = 0; i < line.size(); ++i) {
-    const bool blank = line[i] == ' ' || line[i] == '\t';
-    if (!blank && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) ++count;
+    if (!is_blank(line[i]) && (i == 0 || is_blank(line[i - 1]))) ++count;
   }
   out.reserve(count);
+  fields(line, out);
+  return out;
+}
+
+void fields(std::string_view line, std::vector<std::string_view>& out) {
+  out.clear();
   size_t i = 0;
   while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    while (i < line.size() && is_blank(line[i])) ++i;
     const size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+    while (i < line.size() && !is_blank(line[i])) ++i;
     if (i > start) out.push_back(line.substr(start, i - start));
   }
-  return out;
 }
 
 std::vector<std::string_view> split(std::string_view s, char separator) {

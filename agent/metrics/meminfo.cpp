@@ -2,6 +2,7 @@
 // collector/meminfo_linux.go ("Active(anon)" becomes node_memory_Active_anon_bytes; unitless fields
 // such as HugePages_Total keep no _bytes suffix).
 #include <string>
+#include <vector>
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
@@ -32,9 +33,10 @@ class MeminfoCollector : public Collector {
   void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(path_);
     size_t parsed = 0;
-    std::string name, help;  // built in the same two buffers for each of the ~55 lines
+    std::string name, help;           // built in the same two buffers for each of the ~55 lines
+    std::vector<std::string_view> f;  // the fields of each line in turn, one vector for all
     text::for_each_line(content, [&](std::string_view line) {
-      const auto f = text::fields(line);
+      text::fields(line, f);
       if (f.size() < 2 || !f[0].ends_with(':')) return;
       const auto value = text::to_double(f[1]);
       if (!value) throw CollectorError("bad value in " + path_.string() + ": " + std::string(line));

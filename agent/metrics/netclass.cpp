@@ -63,10 +63,9 @@ class NetclassCollector : public Collector {
 
   void collect(Exposition& out) const override {
     std::vector<std::string> devices;
-    for (const auto& name : list_dir(dir_)) {
-      // bonding_masters and other plain files sit beside the device links.
-      if (ignored_.excludes(name) || std::filesystem::is_regular_file(dir_ / name)) continue;
-      devices.push_back(name);
+    // bonding_masters and other plain files sit beside the device links.
+    for (const auto& name : list_dir(dir_, Listing::kNoRegularFiles)) {
+      if (!ignored_.excludes(name)) devices.push_back(name);
     }
     if (devices.empty() && !std::filesystem::exists(dir_)) return out.no_data();
 

@@ -40,6 +40,12 @@ class PseudoFiles {
   // stays open and is read again next time.
   std::optional<std::string> read(const std::filesystem::path& path);
 
+  // As read, for a procfs table whose lines are at most `longest_line` bytes (/proc/net/udp): a
+  // read that the kernel stops short by more than a line is its end, so no read of an empty answer
+  // follows, which some tables make as costly as the first (pseudo_files.cpp).
+  std::optional<std::string> read_table(const std::filesystem::path& path,
+                                        std::size_t longest_line);
+
   // The whole file `name` in the directory open as `dir_fd` (an O_PATH descriptor), which is the
   // directory (`device`, `inode`): kept descriptors are found by that identity, not by the
   // directory's path, so a network interface renamed and its old name taken by another is not
@@ -51,7 +57,8 @@ class PseudoFiles {
 
  private:
   struct Entry;
-  std::optional<std::string> read(const std::string& key, int base, const char* relative);
+  std::optional<std::string> read(const std::string& key, int base, const char* relative,
+                                  std::size_t longest_line);
   std::shared_ptr<Entry> find(const std::string& key);
   void keep(const std::string& key, const std::shared_ptr<Entry>& entry);
   void forget(const std::string& key, const std::shared_ptr<Entry>& entry);

@@ -2,6 +2,7 @@
 // /proc/stat, as node_exporter's collector/stat_linux.go (per-CPU times live in cpu.cpp).
 #include <array>
 #include <string>
+#include <vector>
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/metric_builder.h"
@@ -47,8 +48,9 @@ class StatCollector : public Collector {
   void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(path_);
     size_t found = 0;
+    std::vector<std::string_view> f;  // the fields of each line in turn, one vector for all
     text::for_each_line(content, [&](std::string_view line) {
-      const auto f = text::fields(line);
+      text::fields(line, f);
       if (f.empty()) return;
       const StatField* field = field_for(f[0]);
       if (!field) return;

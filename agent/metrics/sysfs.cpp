@@ -1,11 +1,13 @@
 #include "agent/metrics/sysfs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
+#include <memory>
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/pseudo_files.h"
@@ -18,6 +20,15 @@ std::optional<std::string> first_line_trimmed(const std::optional<std::string>& 
   if (!content) return std::nullopt;
   const std::string_view view(*content);
   return std::string(text::trim(view.substr(0, view.find('\n'))));
+}
+
+// The entry's own type, as the directory gives it (a symbolic link is not followed); asked of the
+// file when the filesystem does not say (DT_UNKNOWN), as Go's os.ReadDir does.
+bool is_regular_entry(DIR* dir, const dirent& entry) {
+  if (entry.d_type != DT_UNKNOWN) return entry.d_type == DT_REG;
+  struct stat status {};
+  return ::fstatat(::dirfd(dir), entry.d_name, &status, AT_SYMLINK_NOFOLLOW) == 0 &&
+         S_ISREG(status.st_mode);
 }
 
 }  // namespace
@@ -62,12 +73,17 @@ std::optional<std::string> AttributeDir::read_text(const char* name) const {
   return first_line_trimmed(pseudo_files().read_at(fd_, device_, inode_, name));
 }
 
-std::vector<std::string> list_dir(const std::filesystem::path& path) {
+// readdir rather than std::filesystem::directory_iterator, which makes a path of each entry, and
+// whose file types follow symbolic links (a stat of each device's link, its target's path walked).
+std::vector<std::string> list_dir(const std::filesystem::path& path, Listing listing) {
   std::vector<std::string> names;
-  std::error_code error;
-  for (std::filesystem::directory_iterator it(path, error), end; !error && it != end;
-       it.increment(error)) {
-    names.push_back(it->path().filename().string());
+  const std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
+  if (!dir) return names;
+  while (const dirent* entry = ::readdir(dir.get())) {
+    const std::string_view name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    if (listing == Listing::kNoRegularFiles && is_regular_entry(dir.get(), *entry)) continue;
+    names.emplace_back(name);
   }
   std::sort(names.begin(), names.end());
   return names;

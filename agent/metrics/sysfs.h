@@ -47,6 +47,10 @@ class AttributeDir {
 };
 
 // Names of the entries of a directory, sorted; empty when the directory is absent.
-std::vector<std::string> list_dir(const std::filesystem::path& path);
+// kNoRegularFiles leaves out the entries that are regular files themselves (a symbolic link to one
+// is kept), as node_exporter's procfs lists /sys/class/net's devices beside bonding_masters.
+enum class Listing { kAll, kNoRegularFiles };
+std::vector<std::string> list_dir(const std::filesystem::path& path,
+                                  Listing listing = Listing::kAll);
 
 }  // namespace sahab::agent

@@ -16,6 +16,10 @@
 namespace sahab::agent {
 namespace {
 
+// A socket's line: ~128 bytes for IPv4 (padded to that width), ~170 for IPv6, every field bounded
+// by its format (the kernel's __ip6_dgram_sock_seq_show).
+constexpr std::size_t kLongestSocketLine = 256;
+
 class UdpQueuesCollector : public Collector {
  public:
   explicit UdpQueuesCollector(const Paths& paths)
@@ -29,8 +33,9 @@ class UdpQueuesCollector : public Collector {
     for (const auto& [ip, path] : files_) {
       // Read whole through a kept descriptor, as node_exporter reads it: opening the file and
       // reading it in 64 KiB chunks mapped and cleared a buffer twice a scrape, and each open
-      // made the kernel walk the UDP hash table once more (docs/benchmarks.md).
-      const auto content = try_read_pseudo_file(path);
+      // made the kernel walk the UDP hash table once more; as a table, without the read of an
+      // empty answer that walks it again (docs/benchmarks.md).
+      const auto content = pseudo_files().read_table(path, kLongestSocketLine);
       if (!content && errno == ENOENT) continue;
       if (!content)
         throw CollectorError("cannot read " + path.string() + ": " + std::strerror(errno));

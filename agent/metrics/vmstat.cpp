@@ -2,6 +2,7 @@
 // collector/vmstat_linux.go, for the fields matching --collector.vmstat.fields (searched, as Go's
 // MatchString; the default keeps page faults, paging, swapping and OOM kills).
 #include <string>
+#include <vector>
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/field_filter.h"
@@ -20,9 +21,10 @@ class VmstatCollector : public Collector {
 
   void collect(Exposition& out) const override {
     const std::string content = read_pseudo_file(path_);
-    std::string name, help;  // built in the same two buffers for each field kept
+    std::string name, help;           // built in the same two buffers for each field kept
+    std::vector<std::string_view> f;  // the fields of each line in turn, one vector for all
     text::for_each_line(content, [&](std::string_view line) {
-      const auto f = text::fields(line);
+      text::fields(line, f);
       if (f.size() != 2) return;
       if (!fields_.keeps(f[0])) return;
       const auto value = text::to_double(f[1]);

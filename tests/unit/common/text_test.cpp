@@ -14,6 +14,18 @@ TEST_CASE("text::fields splits on runs of blanks") {
   CHECK(text::fields("   ").empty());
 }
 
+TEST_CASE("text::fields into a kept vector empties it first, line after line") {
+  std::vector<std::string_view> f = {"left", "over", "from", "before"};
+  text::fields("\tpgfault 12", f);
+  CHECK(f == std::vector<std::string_view>{"pgfault", "12"});
+  text::fields("  a  b\t\tc ", f);
+  CHECK(f == std::vector<std::string_view>{"a", "b", "c"});
+  text::fields(" \t ", f);
+  CHECK(f.empty());
+  text::fields("", f);
+  CHECK(f.empty());
+}
+
 TEST_CASE("text::split keeps empty fields") {
   const auto f = text::split("a,,b", ',');
   REQUIRE(f.size() == 3);

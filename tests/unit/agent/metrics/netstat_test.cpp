@@ -47,3 +47,27 @@ TEST_CASE("netstat: every field with an empty filter, negative values, no snmp6 
   CHECK_THROWS_WITH_AS(collect(*make_netstat_collector(paths)),
                        doctest::Contains("Tcp: has 2 values for 3 names"), CollectorError);
 }
+
+// The fields a header keeps are worked out once; a header that changes is worked out anew.
+TEST_CASE("netstat: a header whose fields change between scrapes is read by its new names") {
+  TempTree tree;
+  tree.write("proc/net/netstat", "TcpExt: A B\nTcpExt: 1 2\n");
+  tree.write("proc/net/snmp", "Tcp: MaxConn\nTcp: 5\n");
+  tree.write("proc/net/snmp6", "Ip6InOctets 7\nUdp6NoPorts 8\n");
+  auto paths = tree.paths();
+  paths.options.netstat_fields = "^(TcpExt_|Tcp_|Ip6_InOctets|Udp6_NoPorts)";
+  const auto collector = make_netstat_collector(paths);
+  auto families = collect(*collector);
+  CHECK(value_of(families, "node_netstat_TcpExt_A") == 1);
+  CHECK(value_of(families, "node_netstat_Udp6_NoPorts") == 8);
+  tree.write("proc/net/netstat", "TcpExt: B C A\nTcpExt: 3 4 5\n");
+  tree.write("proc/net/snmp6", "Udp6NoPorts 9\nIp6InOctets 10\nIcmp6InMsgs 11\n");
+  families = collect(*collector);
+  CHECK(value_of(families, "node_netstat_TcpExt_A") == 5);
+  CHECK(value_of(families, "node_netstat_TcpExt_B") == 3);
+  CHECK(value_of(families, "node_netstat_TcpExt_C") == 4);
+  CHECK(value_of(families, "node_netstat_Ip6_InOctets") == 10);
+  CHECK(value_of(families, "node_netstat_Udp6_NoPorts") == 9);
+  CHECK_FALSE(find_family(families, "node_netstat_Icmp6_InMsgs"));
+  CHECK(families.size() == 6);
+}

@@ -11,8 +11,13 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "unit/agent/metrics/support.h"
 
@@ -50,6 +55,63 @@ class Child {
 
  private:
   pid_t pid_;
+};
+
+// How many read system calls `work` made (the kernel's count for this process, /proc/self/io),
+// less the one that reads the count before it.
+template <typename Work>
+long long reads_made(Work&& work) {
+  const auto syscr = [] {
+    const int fd = ::open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    char text[1024] = {};
+    REQUIRE(::read(fd, text, sizeof text - 1) > 0);
+    ::close(fd);
+    const char* count = std::strstr(text, "syscr: ");
+    REQUIRE(count != nullptr);
+    return std::atoll(count + 7);
+  };
+  const long long before = syscr();
+  work();
+  return syscr() - before - 1;
+}
+
+// Sockets bound to loopback, each a line of this network namespace's /proc/net/udp.
+class UdpSockets {
+ public:
+  explicit UdpSockets(int count) {
+    for (int i = 0; i < count; ++i) {
+      const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      REQUIRE(fd >= 0);
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+      REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+      socklen_t size = sizeof address;
+      REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0);
+      fds_.push_back(fd);
+      ports_.push_back(ntohs(address.sin_port));
+    }
+  }
+  ~UdpSockets() {
+    for (const int fd : fds_) ::close(fd);
+  }
+  UdpSockets(const UdpSockets&) = delete;
+  UdpSockets& operator=(const UdpSockets&) = delete;
+  // As /proc/net/udp writes a local port: ":" and four upper-case hexadecimal digits.
+  std::vector<std::string> port_fields() const {
+    std::vector<std::string> out;
+    for (const int port : ports_) {
+      char field[8];
+      std::snprintf(field, sizeof field, ":%04X ", port);
+      out.emplace_back(field);
+    }
+    return out;
+  }
+
+ private:
+  std::vector<int> fds_;
+  std::vector<int> ports_;
 };
 
 struct Dir {
@@ -173,6 +235,32 @@ TEST_CASE("pseudo files: files longer than one read are read whole, up to 16 MiB
   tree.write("huge", std::string(16 * 1024 * 1024 + 1, 'x'));
   CHECK_FALSE(files.read(tree.base / "huge"));
   CHECK(errno == EFBIG);
+}
+
+// Each read of /proc/net/udp walks the kernel's whole UDP hash table, the read of the empty
+// answer after the last line too: read as a table of bounded lines, the short first answer ends it.
+TEST_CASE("pseudo files: a procfs table of bounded lines ends at a short answer, one read") {
+  PseudoFiles files(8);
+  REQUIRE(files.read_table("/proc/loadavg", 128));  // opened and kept: not counted below
+  REQUIRE(files.read("/proc/uptime"));
+  CHECK(reads_made([&] { CHECK(files.read_table("/proc/loadavg", 128)); }) == 1);
+  CHECK(reads_made([&] { CHECK(files.read("/proc/uptime")); }) == 2);  // up to an empty answer
+  // Lines that may be as long as a page: a short answer is no proof of the end.
+  CHECK(reads_made([&] { CHECK(files.read_table("/proc/loadavg", 4096)); }) == 2);
+}
+
+// The kernel stops a read of /proc/net/udp at the first line that does not fit its page: 80
+// sockets make ~10 KB, three pages' worth of short answers, each to be followed.
+TEST_CASE("pseudo files: a procfs table longer than a page is read whole as a table") {
+  const UdpSockets sockets(80);
+  PseudoFiles files(8);
+  for (int round = 0; round < 2; ++round) {  // opened, then through the kept descriptor
+    const auto table = files.read_table("/proc/self/net/udp", 256);
+    REQUIRE(table);
+    CHECK(table->size() > 3 * 4096 / 2);
+    CHECK(table->ends_with('\n'));
+    for (const auto& port : sockets.port_fields()) CHECK(table->find(port) != std::string::npos);
+  }
 }
 
 // The first page is read on the stack and the rest into the string: the sizes around that edge.

@@ -33,3 +33,19 @@ TEST_CASE("sysfs: a file longer than one read is read whole") {
   const AttributeDir dir(tree.base / "sys/long");
   CHECK(dir.read_text("value") == long_line);
 }
+
+// /sys/class/net: device links beside bonding_masters, a plain file.
+TEST_CASE("sysfs: a directory is listed sorted, without regular files when asked") {
+  TempTree tree;
+  const auto dir = tree.base / "sys/class/net";
+  tree.write("sys/class/net/bonding_masters", "bond0\n");
+  tree.write("sys/devices/eth1/mtu", "1500\n");
+  std::filesystem::create_directories(dir / "lo");
+  std::filesystem::create_directory_symlink(tree.base / "sys/devices/eth1", dir / "eth1");
+  std::filesystem::create_symlink(tree.base / "sys/devices/eth1/mtu", dir / "link_to_a_file");
+  using Names = std::vector<std::string>;
+  CHECK(list_dir(dir) == Names{"bonding_masters", "eth1", "link_to_a_file", "lo"});
+  CHECK(list_dir(dir, Listing::kNoRegularFiles) == Names{"eth1", "link_to_a_file", "lo"});
+  CHECK(list_dir(tree.base / "absent").empty());
+  CHECK(list_dir(dir / "bonding_masters").empty());  // not a directory
+}
