@@ -10,7 +10,10 @@
 //                      [--first-inventories yes|no] [--acks FILE [--drain 600]]
 //
 // Prints one JSON object: pushes due, done and failed, the sustained rate, p50/p99/max, how late
-// the 99th percentile was sent (the part of the latency spent waiting for a connection), and with
+// the 99th percentile was sent (the part of the latency spent waiting for a connection), the
+// collector's own view of the same pushes (the bucket bounds of its p50/p99 from its
+// sahab_collector_batch_duration_seconds histogram, read before and after), the generator's own
+// CPU (it shares the machine's cores with the collector), and with
 // --collector-pid the collector's CPU (% of one core) and peak RSS over the measured phase; with
 // --server-pid (a PostgreSQL postmaster) the CPU of that server's processes over the same phase.
 // bench/collector_ingest.sh starts a collector and runs this against it. --first-inventories no
@@ -34,6 +37,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <queue>
@@ -364,6 +368,62 @@ double rss_mib(long pid) {
   return 0;
 }
 
+// --- the collector's own view: its batch duration histogram on /metrics -------------------------
+
+// Cumulative counts of sahab_collector_batch_duration_seconds by bucket bound (le, in seconds;
+// +Inf as infinity), from the collector's /metrics; empty when it cannot be read.
+std::map<double, double> batch_buckets(const std::string& base_url) {
+  std::string text;
+  CURL* easy = curl_easy_init();
+  const std::string url = base_url + "/metrics";
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT, 60L);  // a loaded machine: a scrape can take seconds
+  curl_easy_setopt(
+      easy, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t count, void* out) {
+        static_cast<std::string*>(out)->append(data, size * count);
+        return size * count;
+      });
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &text);
+  const CURLcode code = curl_easy_perform(easy);
+  curl_easy_cleanup(easy);
+  const bool read = code == CURLE_OK;
+  if (!read) std::fprintf(stderr, "cannot read %s: %s\n", url.c_str(), curl_easy_strerror(code));
+  std::map<double, double> buckets;
+  const std::string prefix = "sahab_collector_batch_duration_seconds_bucket{le=\"";
+  std::istringstream lines(read ? text : "");
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with(prefix)) continue;
+    const auto quote = line.find('"', prefix.size());
+    const auto space = line.rfind(' ');
+    if (quote == std::string::npos || space == std::string::npos) continue;
+    const std::string le = line.substr(prefix.size(), quote - prefix.size());
+    buckets[le == "+Inf" ? INFINITY : std::stod(le)] = std::stod(line.substr(space + 1));
+  }
+  return buckets;
+}
+
+// The bound of the bucket holding quantile `q` of what was observed between the two readings:
+// the collector's latency is at most that (a histogram knows no more). Infinity past the last
+// finite bound, NaN when nothing was observed.
+double bucket_quantile(const std::map<double, double>& before,
+                       const std::map<double, double>& after, double q) {
+  const auto count = [&](double le) {
+    const auto b = before.find(le);
+    return after.at(le) - (b == before.end() ? 0 : b->second);
+  };
+  if (after.empty() || count(after.rbegin()->first) <= 0) return NAN;
+  const double wanted = q * count(after.rbegin()->first);
+  for (const auto& [le, cumulative] : after)
+    if (count(le) >= wanted) return le;
+  return INFINITY;
+}
+
+json bound_ms(double seconds) {
+  if (std::isnan(seconds)) return nullptr;
+  if (std::isinf(seconds)) return "above the largest bucket";
+  return std::round(seconds * 1e5) / 100;
+}
+
 double percentile(std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0;
   return sorted[std::min(sorted.size() - 1,
@@ -554,6 +614,19 @@ int main(int argc, char** argv) {
   lateness.reserve(static_cast<size_t>(total));
   long failed = 0;
   double rss_peak = 0;
+  // Every measured push's body is made before the clock starts (the same bodies, in the same
+  // order, as when each was made at its due time): the generator shares the cores with the
+  // collector, and making a body at its due time (JSON, sketches, gzip) was CPU taken from it.
+  std::vector<std::string> bodies(static_cast<size_t>(total));
+  const double making_cpu = cpu_seconds(getpid());
+  for (long k = 0; k < total; ++k) {
+    const int agent = static_cast<int>(k % o.agents);
+    bodies[static_cast<size_t>(k)] = batch(agent, ++sequences[static_cast<size_t>(agent)], false);
+  }
+  std::fprintf(stderr, "made %ld bodies: %.1f µs of CPU each\n", total,
+               1e6 * (cpu_seconds(getpid()) - making_cpu) / std::max<double>(1, total));
+  const auto buckets_before = batch_buckets(o.url);
+  const double own_cpu_before = cpu_seconds(getpid());
   const double cpu_before = o.collector_pid ? cpu_seconds(o.collector_pid) : 0;
   const double server_cpu_before = o.server_pid ? server_cpu_seconds(o.server_pid) : 0;
   const auto t0 = Clock::now();
@@ -566,7 +639,7 @@ int main(int argc, char** argv) {
     while (next < total && pool.has_free() && due_of(next) <= Clock::now()) {
       const int agent = static_cast<int>(next % o.agents);
       pool.start({"/api/v1/ingest", credentials[static_cast<size_t>(agent)],
-                  batch(agent, ++sequences[static_cast<size_t>(agent)], false), true, due_of(next),
+                  std::move(bodies[static_cast<size_t>(next)]), true, due_of(next),
                   [&](long status, const std::string& answer, double seconds, double late) {
                     lateness.push_back(late);
                     if (status == 200) return latencies.push_back(seconds);
@@ -581,6 +654,8 @@ int main(int argc, char** argv) {
                          std::chrono::milliseconds(0), std::chrono::milliseconds(20)));
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+  const double own_cpu = cpu_seconds(getpid()) - own_cpu_before;
+  const auto buckets_after = batch_buckets(o.url);
   std::sort(latencies.begin(), latencies.end());
   std::sort(lateness.begin(), lateness.end());
   json result = {
@@ -593,7 +668,10 @@ int main(int argc, char** argv) {
       {"p50_ms", std::round(percentile(latencies, 0.5) * 1e5) / 100},
       {"p99_ms", std::round(percentile(latencies, 0.99) * 1e5) / 100},
       {"max_ms", latencies.empty() ? 0.0 : std::round(latencies.back() * 1e4) / 10},
-      {"sent_late_p99_ms", std::round(percentile(lateness, 0.99) * 1e5) / 100}};
+      {"sent_late_p99_ms", std::round(percentile(lateness, 0.99) * 1e5) / 100},
+      {"collector_p50_ms_at_most", bound_ms(bucket_quantile(buckets_before, buckets_after, 0.5))},
+      {"collector_p99_ms_at_most", bound_ms(bucket_quantile(buckets_before, buckets_after, 0.99))},
+      {"generator_cpu_percent_of_one_core", std::round(1000 * own_cpu / elapsed) / 10}};
   if (o.collector_pid) {
     rss_peak = std::max(rss_peak, rss_mib(o.collector_pid));
     result["collector_cpu_percent_of_one_core"] =

@@ -68,7 +68,10 @@ class Statement {
   }
 
   virtual bool step() = 0;  // true while a row is available
-  void run() {              // steps to completion, for statements without rows
+  // Runs the statement, its rows discarded. On a PostgreSQL connection in a pipeline
+  // (Database::enter_pipeline) it is only sent: its outcome, an error included, comes with the
+  // next statement whose rows are read, or with Database::flush.
+  virtual void run() {
     while (step()) {
     }
   }
@@ -164,7 +167,16 @@ class Database {
   void limit_cached_statements(std::size_t limit);  // tests: a smaller cache
 
   virtual std::int64_t last_insert_rowid() = 0;
-  virtual int changes() const = 0;
+  virtual int changes() = 0;  // rows the last statement changed (after a flush, in a pipeline)
+  // Pipelines (PostgreSQL; nothing on SQLite, whose statements run in the process): between
+  // enter_pipeline and leave_pipeline, `exec` and Statement::run send their statement without
+  // waiting for the server, so a writer's statements that need no answer share the next wait
+  // with the one that does. A statement that fails makes the server skip what was sent after it
+  // up to that wait, which throws its error. flush waits for everything sent; leave_pipeline
+  // flushes too. A transaction's COMMIT is acknowledged only once flushed.
+  virtual void enter_pipeline() {}
+  virtual void flush() {}
+  virtual void leave_pipeline() {}
   // Opens the connection again if it was lost (a server restarted, a standby promoted); the store
   // calls it between transactions only, so a transaction never continues on a new connection.
   // Throws StoreUnavailable while the server is still out of reach. SQLite: nothing to do.

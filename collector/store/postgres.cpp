@@ -136,23 +136,55 @@ PostgresStatement::Arguments PostgresStatement::arguments() const {
   return out;
 }
 
+// In the pipeline the PREPARE is a sync point of its own (postgres.h).
+void PostgresStatement::prepare_once(PGconn* conn) {
+  if (prepared_in_ == db_.generation_) return;
+  const int count = static_cast<int>(parameters_.size());
+  if (db_.pipelined_) {
+    db_.sent_ahead(PQsendPrepare(conn, name_.c_str(), sql_.c_str(), count, nullptr), sql_);
+    PQclear(db_.sync());
+  } else {
+    db_.check(PQprepare(conn, name_.c_str(), sql_.c_str(), count, nullptr), sql_);
+  }
+  prepared_in_ = db_.generation_;
+}
+
+void PostgresStatement::send(PGconn* conn) {
+  const Arguments a = arguments();
+  db_.sent_ahead(PQsendQueryPrepared(conn, name_.c_str(), static_cast<int>(a.values.size()),
+                                     a.values.data(), a.lengths.data(), a.formats.data(), 0),
+                 sql_);
+}
+
 void PostgresStatement::execute() {
   PGconn* conn = db_.connection();
-  if (prepared_in_ != db_.generation_) {
-    db_.check(
-        PQprepare(conn, name_.c_str(), sql_.c_str(), static_cast<int>(parameters_.size()), nullptr),
-        sql_);
-    prepared_in_ = db_.generation_;
+  prepare_once(conn);
+  PGresult* result = nullptr;
+  if (db_.pipelined_) {
+    send(conn);
+    result = db_.sync();  // checked, and changes_ set, by sync
+  } else {
+    const Arguments a = arguments();
+    result = PQexecPrepared(conn, name_.c_str(), static_cast<int>(a.values.size()), a.values.data(),
+                            a.lengths.data(), a.formats.data(), 0);
+    const auto status = PQresultStatus(result);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) db_.check(result, sql_);
+    const char* affected = PQcmdTuples(result);
+    db_.changes_ = affected && *affected ? std::atoi(affected) : 0;
   }
-  const Arguments a = arguments();
-  PGresult* result = PQexecPrepared(conn, name_.c_str(), static_cast<int>(a.values.size()),
-                                    a.values.data(), a.lengths.data(), a.formats.data(), 0);
-  const auto status = PQresultStatus(result);
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) db_.check(result, sql_);
-  const char* affected = PQcmdTuples(result);
-  db_.changes_ = affected && *affected ? std::atoi(affected) : 0;
   result_ = result;
   row_ = -1;
+}
+
+void PostgresStatement::run() {
+  if (!db_.pipelined_) {
+    Statement::run();
+    return;
+  }
+  PGconn* conn = db_.connection();
+  prepare_once(conn);
+  send(conn);
+  db_.sync_when_full();
 }
 
 // A cursor lives in a transaction: the connection's own when it has one (the writer's), else one
@@ -160,6 +192,7 @@ void PostgresStatement::execute() {
 // prepared statement (PREPARE takes no DECLARE): planning it once per reading of a large result
 // costs nothing next to the rows.
 void PostgresStatement::open_cursor() {
+  db_.leave_pipeline();
   PGconn* conn = db_.connection();
   own_transaction_ = PQtransactionStatus(conn) == PQTRANS_IDLE;
   if (own_transaction_) db_.exec("BEGIN");
@@ -328,6 +361,8 @@ void PostgresDatabase::connect() {
   }
   PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
   lost_ = false;
+  pipelined_ = false;
+  sent_.clear();
   ++generation_;
   closed_names_.clear();  // they went with the old connection
   configure_session();
@@ -372,7 +407,14 @@ void PostgresDatabase::check(PGresult* result, std::string_view sql) {
 
 void PostgresDatabase::exec(std::string_view sql) {
   PGconn* conn = connection();
-  PGresult* result = PQexec(conn, std::string(sql).c_str());
+  const std::string text(sql);
+  if (pipelined_) {
+    sent_ahead(PQsendQueryParams(conn, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0),
+               sql);
+    sync_when_full();
+    return;
+  }
+  PGresult* result = PQexec(conn, text.c_str());
   const char* affected = result ? PQcmdTuples(result) : nullptr;
   changes_ = affected && *affected ? std::atoi(affected) : 0;
   check(result, sql);
@@ -385,11 +427,92 @@ std::unique_ptr<Statement> PostgresDatabase::prepare(const std::string& sql) {
 
 // DEALLOCATE is not undone by a rollback, so it may run inside a transaction.
 void PostgresDatabase::deallocate_closed() {
-  if (lost_ || closed_names_.empty()) return;
+  if (lost_ || pipelined_ || closed_names_.empty()) return;
   const auto status = PQtransactionStatus(conn_);
   if (status != PQTRANS_IDLE && status != PQTRANS_INTRANS) return;
   for (const auto& name : closed_names_) exec("DEALLOCATE " + name);
   closed_names_.clear();
+}
+
+int PostgresDatabase::changes() {
+  if (!sent_.empty()) PQclear(sync());
+  return changes_;
+}
+
+void PostgresDatabase::enter_pipeline() {
+  if (pipelined_) return;
+  if (!PQenterPipelineMode(connection())) {
+    throw StoreError("cannot enter pipeline mode: " + trimmed(PQerrorMessage(conn_)));
+  }
+  pipelined_ = true;
+}
+
+void PostgresDatabase::flush() {
+  if (pipelined_ && !sent_.empty()) PQclear(sync());
+}
+
+// A connection lost meanwhile left pipeline mode with it (connect() starts outside of it).
+void PostgresDatabase::leave_pipeline() {
+  if (!pipelined_) return;
+  flush();
+  if (!PQexitPipelineMode(conn_)) {
+    lost_ = true;  // results this side did not read: start again on a new connection
+    throw StoreUnavailable("cannot leave pipeline mode: " + trimmed(PQerrorMessage(conn_)));
+  }
+  pipelined_ = false;
+  deallocate_closed();
+}
+
+void PostgresDatabase::sent_ahead(int accepted, std::string_view sql) {
+  if (!accepted) check(nullptr, sql);
+  sent_.push_back(head(sql));
+}
+
+void PostgresDatabase::sync_when_full() {
+  if (sent_.size() >= kMostSentAhead) PQclear(sync());
+}
+
+// Each statement's result is followed by a null and the sync's own result ends the run; after a
+// failure the server skips the statements up to the sync, which libpq answers as aborted. The
+// reads are bounded: a connection lost midway answers nulls only.
+PGresult* PostgresDatabase::sync() {
+  PGconn* conn = connection();
+  const std::vector<std::string> sent = std::exchange(sent_, {});
+  if (!PQpipelineSync(conn)) check(nullptr, "pipeline sync");
+  PGresult* last = nullptr;
+  std::string failure;
+  bool synced = false;
+  std::size_t answered = 0;
+  for (std::size_t reads = 0; !synced && reads < 2 * sent.size() + 2; ++reads) {
+    PGresult* result = PQgetResult(conn);
+    if (!result) continue;
+    const auto status = PQresultStatus(result);
+    synced = status == PGRES_PIPELINE_SYNC;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      const char* affected = PQcmdTuples(result);
+      changes_ = affected && *affected ? std::atoi(affected) : 0;
+      PQclear(last);
+      last = result;
+    } else {
+      if (failure.empty() && !synced && status != PGRES_PIPELINE_ABORTED) {
+        const std::string& sql = sent.empty() ? "" : sent[std::min(answered, sent.size() - 1)];
+        failure = "cannot run '" + sql + "': " + trimmed(PQresultErrorMessage(result));
+      }
+      PQclear(result);
+    }
+    ++answered;
+  }
+  if (!synced || PQstatus(conn) != CONNECTION_OK) {
+    PQclear(last);
+    lost_ = true;
+    throw StoreUnavailable("PostgreSQL connection lost (" + url_.redacted() +
+                           "): " + (failure.empty() ? trimmed(PQerrorMessage(conn)) : failure));
+  }
+  if (!failure.empty()) {
+    PQclear(last);
+    throw StoreError(failure);
+  }
+  return last;
 }
 
 // The sequence behind the identity column the last INSERT of this session drew from.

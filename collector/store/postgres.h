@@ -10,6 +10,10 @@
 // holds the connection until the last row arrives, so the statements a caller runs between rows
 // (the fleet export's reads of each page of hosts) could not run on it; chunked rows mode is
 // PostgreSQL 17's.
+// In a pipeline (database.h) statements without rows to read are sent with libpq's pipeline mode
+// and their results read at the next sync point; a statement is prepared at a sync point of its
+// own, so one sent ahead and skipped after an error is never marked prepared when the server
+// does not have it. A cursor leaves the pipeline first (DECLARE and FETCH wait for the server).
 #include <libpq-fe.h>
 
 #include <memory>
@@ -32,6 +36,7 @@ class PostgresStatement final : public Statement {
   static constexpr int kRowsPerFetch = 256;
 
   bool step() override;
+  void run() override;
   void reset() override;
   bool busy() const override;
   void read_rows(Rows rows) override { rows_ = rows; }
@@ -64,6 +69,8 @@ class PostgresStatement final : public Statement {
   };
   Parameter& slot(int index);
   Arguments arguments() const;
+  void prepare_once(PGconn* conn);
+  void send(PGconn* conn);  // in the pipeline, without waiting
   void execute();
   void open_cursor();
   bool fetch();  // the cursor's next rows into result_; false when there are none
@@ -93,8 +100,11 @@ class PostgresDatabase final : public Database {
 
   void exec(std::string_view sql) override;
   std::int64_t last_insert_rowid() override;
-  int changes() const override { return changes_; }
+  int changes() override;
   void recover() override;
+  void enter_pipeline() override;
+  void flush() override;
+  void leave_pipeline() override;
 
  protected:
   std::unique_ptr<Statement> prepare(const std::string& sql) override;
@@ -110,6 +120,16 @@ class PostgresDatabase final : public Database {
   void check(PGresult* result, std::string_view sql);
   // Throws StoreUnavailable while the connection is lost (until recover()).
   PGconn* connection();
+  // In the pipeline: records a statement libpq took (`accepted`; else the connection failed).
+  void sent_ahead(int accepted, std::string_view sql);
+  // Syncs once kMostSentAhead statements wait for it, so the server's answers never fill the
+  // socket while this side is still writing (a full inventory's many edges, say).
+  void sync_when_full();
+  // Ends the pipeline's current run of statements and reads all their results: throws the first
+  // failure (StoreUnavailable once the connection is lost), else returns the last statement's
+  // result (the caller's to clear), nullptr when none was sent.
+  PGresult* sync();
+  static constexpr std::size_t kMostSentAhead = 64;
 
   StoreUrl url_;
   Mode mode_;
@@ -119,6 +139,8 @@ class PostgresDatabase final : public Database {
   int changes_ = 0;
   int next_name_ = 0;
   int next_cursor_ = 0;
+  bool pipelined_ = false;
+  std::vector<std::string> sent_;  // the pipeline's statements since its last sync, for messages
   std::vector<std::string> closed_names_;  // prepared on this connection, no longer cached
 };
 

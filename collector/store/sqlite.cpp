@@ -141,6 +141,6 @@ std::unique_ptr<Statement> SqliteDatabase::prepare(const std::string& sql) {
 
 std::int64_t SqliteDatabase::last_insert_rowid() { return sqlite3_last_insert_rowid(db_); }
 
-int SqliteDatabase::changes() const { return sqlite3_changes(db_); }
+int SqliteDatabase::changes() { return sqlite3_changes(db_); }
 
 }  // namespace sahab::collector

@@ -48,7 +48,7 @@ class SqliteDatabase final : public Database {
 
   void exec(std::string_view sql) override;
   std::int64_t last_insert_rowid() override;
-  int changes() const override;
+  int changes() override;
 
  protected:
   std::unique_ptr<Statement> prepare(const std::string& sql) override;

@@ -150,6 +150,24 @@ void Store::Gate::leave(bool exclusive) {
 }
 
 namespace {
+// Waits for what a failed job sent ahead in the pipeline: one of those statements may have failed
+// too (its error is the job's, already), and the server would skip a ROLLBACK sent after it.
+void settle_failed(Database& db) {
+  try {
+    db.flush();
+  } catch (const StoreUnavailable&) {
+    throw;
+  } catch (const StoreError&) {
+  }
+}
+
+// Ends the writer's transaction without its changes, and its pipeline if it has one.
+void roll_back(Database& db) {
+  settle_failed(db);
+  db.exec("ROLLBACK");
+  db.leave_pipeline();
+}
+
 // Runs `step` of a group's transaction; when it throws, the transaction as a whole failed: it is
 // rolled back and every job of the group gets the error (nothing of the group is stored).
 template <typename Step>
@@ -160,7 +178,7 @@ bool transaction_step(Database& db, std::vector<std::exception_ptr>& errors, Ste
   } catch (const std::exception& e) {
     log::error(std::string("store: transaction failed: ") + e.what());
     try {
-      db.exec("ROLLBACK");
+      roll_back(db);
     } catch (...) {
     }
     for (auto& error : errors) error = std::current_exception();
@@ -168,26 +186,45 @@ bool transaction_step(Database& db, std::vector<std::exception_ptr>& errors, Ste
   }
 }
 
-// Opens the group's transaction and runs each job in a savepoint of its own: a job that throws
-// is undone alone and gets its error.
+// Opens the group's transaction and runs its jobs; true when it is to be committed. Jobs of
+// several hosts each run in a savepoint of their own, flushed before the next one starts: a job
+// that fails is undone alone and gets its error. A job alone needs no savepoint: its failure
+// rolls the transaction back, and a failure of its statements sent ahead in the pipeline comes
+// with the COMMIT (the group's transaction fails, the job with it).
 template <typename Jobs>
-void run_jobs(Database& db, Jobs& group, std::vector<std::exception_ptr>& errors) {
+bool run_jobs(Database& db, Jobs& group, std::vector<std::exception_ptr>& errors, bool pipelined) {
   db.recover();
+  if (pipelined) db.enter_pipeline();
   db.exec(db.dialect().begin_write());
+  if (group.size() == 1) {
+    try {
+      group.front().run(db);
+      return true;
+    } catch (...) {
+      errors.front() = std::current_exception();
+      roll_back(db);
+      return false;
+    }
+  }
   for (size_t i = 0; i < group.size(); ++i) {
     db.exec("SAVEPOINT job");
     try {
       group[i].run(db);
       db.exec("RELEASE job");
+      db.flush();
     } catch (...) {
       errors[i] = std::current_exception();
+      settle_failed(db);
       db.exec("ROLLBACK TO job");
       db.exec("RELEASE job");
     }
   }
+  return true;
 }
 }  // namespace
 
+// Hosts' pushes (write_for_host) run in a pipeline on PostgreSQL: a push's statements wait for
+// the server three times (its mark, its hour block, the COMMIT) instead of once each.
 void Store::lane_loop(Lane& lane) {
   Database& db = *lane.db;
   for (;;) {
@@ -197,9 +234,16 @@ void Store::lane_loop(Lane& lane) {
         std::any_of(group.begin(), group.end(), [](const Job& j) { return j.alone; });
     std::vector<std::exception_ptr> errors(group.size());
     gate_.enter(alone);
-    const bool ran = transaction_step(db, errors, [&] { run_jobs(db, group, errors); });
+    bool commit = false;
+    const bool ran =
+        transaction_step(db, errors, [&] { commit = run_jobs(db, group, errors, !alone); });
     gate_.leave(alone);  // other lanes run while this COMMIT waits for its flush
-    if (ran) transaction_step(db, errors, [&] { db.exec("COMMIT"); });
+    if (ran && commit) {
+      transaction_step(db, errors, [&] {
+        db.exec("COMMIT");
+        db.leave_pipeline();  // waits for the COMMIT: nothing is acknowledged before it
+      });
+    }
     for (size_t i = 0; i < group.size(); ++i) {
       if (errors[i]) {
         group[i].done.set_exception(errors[i]);

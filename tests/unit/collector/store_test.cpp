@@ -712,3 +712,61 @@ TEST_CASE("store: agents replaying the same batches at once: each stored once, m
                        " AND batches = " + std::to_string(kBatches)) == kHosts);
   CHECK(count(store, "SELECT sum(entries) FROM summary_blocks") == kHosts * kBatches);
 }
+
+namespace {
+// A statement of a push failing at the server after the push's first statements went ahead
+// (PostgreSQL's pipeline) or at once (SQLite): the primary key of the batch's own mark, again.
+void store_then_fail(Database& db, const Batch& batch) {
+  store_batch(db, batch, "10.0.0.1", 1);
+  db.cached("INSERT INTO batch_marks(host_id, sequence, received_at, batches) VALUES (?, 1, 0, 1)")
+      .with(batch.host_id)
+      .run();
+}
+
+std::int64_t marks_of(Store& store, const std::string& host) {
+  return count(store, "SELECT count(*) FROM batch_marks WHERE host_id = '" + host + "'");
+}
+}  // namespace
+
+TEST_CASE("store: a push whose statement fails is not acknowledged nor kept, its lane goes on") {
+  TempDb tmp;
+  Store store(tmp.url, 1);
+  const auto batch = [](const std::string& host) {
+    return sahab::testing::summary_batch(host, 1, 1'000'000);
+  };
+  // Alone in its transaction.
+  CHECK_THROWS_AS(
+      store.write_for_host("h1", [&](Database& db) { store_then_fail(db, batch("f1")); }),
+      StoreError);
+  CHECK(marks_of(store, "f1") == 0);
+  // In a group of three queued behind a job that holds the lane: the failing one undone alone.
+  std::promise<void> release;
+  auto holder = std::async(std::launch::async, [&] {
+    store.write_for_host("h1", [&](Database&) { release.get_future().wait(); });
+  });
+  const auto push = [&](const std::string& host, bool fail) {
+    return std::async(std::launch::async, [&store, &batch, host, fail] {
+      store.write_for_host("h1", [&](Database& db) {
+        fail ? store_then_fail(db, batch(host)) : (void)store_batch(db, batch(host), "", 1);
+      });
+    });
+  };
+  auto first = push("g1", false);
+  auto failing = push("f2", true);
+  auto last = push("g2", false);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all three queued
+  release.set_value();
+  holder.get();
+  CHECK_NOTHROW(first.get());
+  CHECK_THROWS_AS(failing.get(), StoreError);
+  CHECK_NOTHROW(last.get());
+  CHECK(marks_of(store, "g1") == 1);
+  CHECK(marks_of(store, "f2") == 0);
+  CHECK(marks_of(store, "g2") == 1);
+  // The lane's connection is usable: the failed pushes are stored when sent again.
+  for (const char* host : {"f1", "f2"}) {
+    store.write_for_host("h1", [&](Database& db) { store_batch(db, batch(host), "", 1); });
+    CHECK(marks_of(store, host) == 1);
+  }
+  CHECK(count(store, "SELECT sum(entries) FROM summary_blocks") == 4);
+}
