@@ -8,6 +8,7 @@
 
 #include "collector/store/imports.h"
 #include "collector/store/scenarios.h"
+#include "unit/collector/scrape.h"
 #include "unit/temp_dir.h"
 
 using namespace sahab;
@@ -49,7 +50,7 @@ struct Fixture {
       "",
       telemetry,
       [] { return std::int64_t{1'800'000'000}; }};
-  std::string metrics() { return telemetry.serve().body; }
+  std::string metrics() { return testing::scrape(telemetry); }
 };
 
 bool has_line(const std::string& text, const std::string& line) {
