@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -37,19 +38,23 @@ void import(Store& store, const json& h) {
   });
 }
 
+// The shipped planner configuration; `now` is called as each plan is computed.
+PlanService plan_service(FleetCache& fleets, const CollectorConfig& config, Telemetry& telemetry,
+                         std::function<std::int64_t()> now) {
+  return PlanService(
+      fleets, config,
+      planner::load_planner_setup(std::string(SAHAB_FIXTURES_DIR) + "/../../configs/planner.yaml"),
+      "", telemetry, std::move(now));
+}
+
 struct Fixture {
   testing::TempDir temp;
   CollectorConfig config;
   Store store{temp.path() / "sahab.db", 2};
   Telemetry telemetry{store};
   FleetCache fleets{store, config, [] { return std::int64_t{1'800'000'000}; }};
-  PlanService plans{
-      fleets,
-      config,
-      planner::load_planner_setup(std::string(SAHAB_FIXTURES_DIR) + "/../../configs/planner.yaml"),
-      "",
-      telemetry,
-      [] { return std::int64_t{1'800'000'000}; }};
+  PlanService plans =
+      plan_service(fleets, config, telemetry, [] { return std::int64_t{1'800'000'000}; });
   std::string metrics() { return testing::scrape(telemetry); }
 };
 
@@ -199,16 +204,10 @@ TEST_CASE("plan cache: an earlier state's plan and fleet are freed before the ne
                       fleet_freed = earlier_fleet.expired();
                       return std::int64_t{1'800'000'000};
                     }};
-  PlanService plans{
-      fleets,
-      config,
-      planner::load_planner_setup(std::string(SAHAB_FIXTURES_DIR) + "/../../configs/planner.yaml"),
-      "",
-      telemetry,
-      [&] {
-        plan_freed = earlier_plan.expired();
-        return std::int64_t{1'800'000'000};
-      }};
+  PlanService plans = plan_service(fleets, config, telemetry, [&] {
+    plan_freed = earlier_plan.expired();
+    return std::int64_t{1'800'000'000};
+  });
   import(store, host("a", 4));
   const auto planner_config = plans.configure(json());
   earlier_plan = plans.plan(planner_config);
