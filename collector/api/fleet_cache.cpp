@@ -34,6 +34,13 @@ std::shared_ptr<const FleetCache::Snapshot> FleetCache::fleet(std::int64_t windo
   if (auto hit = kept(state, window)) return hit;
   std::lock_guard reading(reading_);
   if (auto hit = kept(state, window)) return hit;  // read by the request we waited for
+  {
+    // Snapshots of an older state are never asked for again: freed before the next one is read,
+    // not after, so that the heap never holds both (a fleet of 100,000 hosts holds a few hundred
+    // MB; the heap's high-water mark is what the RSS keeps, docs/benchmarks.md, session 11).
+    std::lock_guard lock(entries_mutex_);
+    entries_.remove_if([&state](const Entry& e) { return e.snapshot->fingerprint != state; });
+  }
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->fingerprint = state;
   snapshot->window = window;
@@ -41,9 +48,6 @@ std::shared_ptr<const FleetCache::Snapshot> FleetCache::fleet(std::int64_t windo
   snapshot->fleet =
       store_.read([&](Database& db) { return planner_fleet(db, w, &snapshot->described_in_part); });
   std::lock_guard lock(entries_mutex_);
-  // Snapshots of an older state are never asked for again: free them now (a fleet of 100,000
-  // hosts holds a few hundred MB).
-  entries_.remove_if([&state](const Entry& e) { return e.snapshot->fingerprint != state; });
   entries_.push_front({snapshot, std::chrono::steady_clock::now()});
   if (entries_.size() > kKept) entries_.pop_back();
   return snapshot;

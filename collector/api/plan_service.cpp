@@ -71,13 +71,19 @@ std::shared_ptr<const PlanService::Result> PlanService::plan(const planner::Plan
     hits_.Increment();
     return hit;
   }
+  {
+    // A plan of an earlier fleet state is never served again (the fingerprint moves on with every
+    // push), as FleetCache drops its snapshots: kept, up to kCachedPlans whole plans of the fleet
+    // were held for nothing, the collector's RSS climbing ~12 MB at each refresh of a 2,000-host
+    // fleet's plan. Dropped before the next plan is computed, not after: the cache then adds no
+    // second plan to the heap, whose high-water mark is what the RSS keeps (bench/soak.sh,
+    // docs/benchmarks.md, sessions 9 and 11). PlanGauges still holds the plan it shows until the
+    // refresh hands it the next one.
+    std::lock_guard lock(cache_mutex_);
+    entries_.remove_if([&state](const Entry& e) { return !e.key.starts_with(state + "\n"); });
+  }
   auto result = compute(config, state);
   std::lock_guard lock(cache_mutex_);
-  // A plan of an earlier fleet state is never served again (the fingerprint moves on with every
-  // push), as FleetCache drops its snapshots: kept, up to kCachedPlans whole plans of the fleet
-  // were held for nothing, the collector's RSS climbing ~12 MB at each refresh of a 2,000-host
-  // fleet's plan (bench/soak.sh, docs/benchmarks.md).
-  entries_.remove_if([&state](const Entry& e) { return !e.key.starts_with(state + "\n"); });
   entries_.push_front({key, result, std::chrono::steady_clock::now()});
   if (entries_.size() > kCachedPlans) entries_.pop_back();
   return result;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "collector/ingest/document.h"
@@ -20,6 +21,24 @@
 #include "common/http_server.h"
 
 namespace sahab::collector {
+
+// Gathers a scrape's text and hands it to the server in pieces of about kPieceBytes, so that the
+// scrape's memory is one piece whatever the fleet's size (Telemetry::serve).
+class ScrapeWriter {
+ public:
+  static constexpr std::size_t kPieceBytes = 32 << 10;
+  explicit ScrapeWriter(const http::Response::Writer& write);
+  std::string& text() { return text_; }
+  bool full() const { return text_.size() >= kPieceBytes; }
+  void flush();
+  void flush_if_full() {
+    if (full()) flush();
+  }
+
+ private:
+  const http::Response::Writer& write_;
+  std::string text_;
+};
 
 class Telemetry {
  public:
@@ -40,6 +59,7 @@ class Telemetry {
   };
   std::optional<ReportedSpool> spool_of(const std::string& host_id) const;
 
+  // The scrape's answer, streamed (written as it is produced, see write_scrape).
   http::Response serve() const;
   // For parts that register their own metrics (the plan cache).
   prometheus::Registry& registry() { return *registry_; }
@@ -55,8 +75,9 @@ class Telemetry {
     std::optional<ReportedSpool> spool;
   };
   std::vector<prometheus::MetricFamily> collect_store() const;
-  std::vector<prometheus::MetricFamily> collect_hosts() const;
-  std::vector<prometheus::MetricFamily> collect_fleet() const;
+  std::set<std::string> host_metrics() const;
+  void write_host_gauges(ScrapeWriter& out) const;
+  void write_scrape(const http::Response::Writer& write) const;
 
   Store& store_;
   std::shared_ptr<prometheus::Registry> registry_;

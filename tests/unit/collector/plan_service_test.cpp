@@ -2,12 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "collector/store/imports.h"
 #include "collector/store/scenarios.h"
+#include "unit/collector/scrape.h"
 #include "unit/temp_dir.h"
 
 using namespace sahab;
@@ -36,20 +38,24 @@ void import(Store& store, const json& h) {
   });
 }
 
+// The shipped planner configuration; `now` is called as each plan is computed.
+PlanService plan_service(FleetCache& fleets, const CollectorConfig& config, Telemetry& telemetry,
+                         std::function<std::int64_t()> now) {
+  return PlanService(
+      fleets, config,
+      planner::load_planner_setup(std::string(SAHAB_FIXTURES_DIR) + "/../../configs/planner.yaml"),
+      "", telemetry, std::move(now));
+}
+
 struct Fixture {
   testing::TempDir temp;
   CollectorConfig config;
   Store store{temp.path() / "sahab.db", 2};
   Telemetry telemetry{store};
   FleetCache fleets{store, config, [] { return std::int64_t{1'800'000'000}; }};
-  PlanService plans{
-      fleets,
-      config,
-      planner::load_planner_setup(std::string(SAHAB_FIXTURES_DIR) + "/../../configs/planner.yaml"),
-      "",
-      telemetry,
-      [] { return std::int64_t{1'800'000'000}; }};
-  std::string metrics() { return telemetry.serve().body; }
+  PlanService plans =
+      plan_service(fleets, config, telemetry, [] { return std::int64_t{1'800'000'000}; });
+  std::string metrics() { return testing::scrape(telemetry); }
 };
 
 bool has_line(const std::string& text, const std::string& line) {
@@ -181,4 +187,36 @@ TEST_CASE("plan cache: plans of an earlier fleet state are released once the fle
   CHECK(before.expired());  // nobody can be served it again: not held
   CHECK(what_if.expired());
   CHECK(f.plans.plan(config) == after);
+}
+
+TEST_CASE("plan cache: an earlier state's plan and fleet are freed before the next are built") {
+  // The heap then never holds two plans (or two fleets) at once: its high-water mark is what the
+  // collector's RSS keeps (docs/benchmarks.md, session 11). Each `now` below is called while the
+  // next fleet is read (FleetCache) or the next plan computed (PlanService).
+  testing::TempDir temp;
+  CollectorConfig config;
+  Store store{temp.path() / "sahab.db", 2};
+  Telemetry telemetry{store};
+  std::weak_ptr<const FleetCache::Snapshot> earlier_fleet;
+  std::weak_ptr<const PlanService::Result> earlier_plan;
+  bool fleet_freed = false, plan_freed = false;
+  FleetCache fleets{store, config, [&] {
+                      fleet_freed = earlier_fleet.expired();
+                      return std::int64_t{1'800'000'000};
+                    }};
+  PlanService plans = plan_service(fleets, config, telemetry, [&] {
+    plan_freed = earlier_plan.expired();
+    return std::int64_t{1'800'000'000};
+  });
+  import(store, host("a", 4));
+  const auto planner_config = plans.configure(json());
+  earlier_plan = plans.plan(planner_config);
+  earlier_fleet =
+      fleets.fleet(static_cast<std::int64_t>(planner_config.sizing.window_days * 86'400));
+  REQUIRE(!earlier_plan.expired());
+  REQUIRE(!earlier_fleet.expired());
+  import(store, host("b", 8));
+  CHECK(plans.plan(planner_config)->plan.hosts.size() == 2);
+  CHECK(fleet_freed);
+  CHECK(plan_freed);
 }
