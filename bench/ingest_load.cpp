@@ -34,6 +34,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -299,8 +300,9 @@ Answer parse_answer(const std::string& in, bool at_end) {
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
     std::string name = line.substr(0, colon), value = line.substr(colon + 1);
-    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-    std::transform(value.begin(), value.end(), value.begin(), ::tolower);
+    const auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
+    std::transform(name.begin(), name.end(), name.begin(), lower);
+    std::transform(value.begin(), value.end(), value.begin(), lower);
     if (name == "content-length") length = std::strtoul(value.c_str(), nullptr, 10);
     if (name == "transfer-encoding") chunked = value.find("chunked") != std::string::npos;
     if (name == "connection") a.keep_alive = value.find("close") == std::string::npos;
