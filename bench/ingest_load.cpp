@@ -264,22 +264,28 @@ struct Answer {
   std::string body;
 };
 
-// The body of a chunked answer from `at`, or nullopt while it is incomplete (no trailers: the
-// collector sends none).
-std::optional<std::string> dechunk(const std::string& in, size_t at, bool& malformed) {
+// The body of a chunked answer from `body_at`, or nullopt while it is incomplete (no trailers:
+// the collector sends none). An answer is parsed again after every read, so the chunks are only
+// walked until the last one has arrived, and copied then: copying them at each read made reading
+// a large answer (/metrics of 100,000 hosts, ~160 MB in 32 KiB chunks) quadratic.
+std::optional<std::string> dechunk(const std::string& in, size_t body_at, bool& malformed) {
   std::string body;
-  for (;;) {
-    const auto line_end = in.find("\r\n", at);
-    if (line_end == std::string::npos) return std::nullopt;
-    char* end = nullptr;
-    const unsigned long size = std::strtoul(in.c_str() + at, &end, 16);
-    if (end == in.c_str() + at) return malformed = true, std::nullopt;
-    at = line_end + 2;
-    if (in.size() < at + size + 2) return std::nullopt;
-    if (size == 0) return body;
-    body.append(in, at, size);
-    at += size + 2;
+  for (const bool copy : {false, true}) {
+    size_t at = body_at;
+    for (;;) {
+      const auto line_end = in.find("\r\n", at);
+      if (line_end == std::string::npos) return std::nullopt;
+      char* end = nullptr;
+      const unsigned long size = std::strtoul(in.c_str() + at, &end, 16);
+      if (end == in.c_str() + at) return malformed = true, std::nullopt;
+      at = line_end + 2;
+      if (in.size() < at + size + 2) return std::nullopt;
+      if (size == 0) break;
+      if (copy) body.append(in, at, size);
+      at += size + 2;
+    }
   }
+  return body;
 }
 
 Answer parse_answer(const std::string& in, bool at_end) {
@@ -318,7 +324,7 @@ Answer parse_answer(const std::string& in, bool at_end) {
   } else {
     a.complete = at_end;
     a.keep_alive = false;
-    a.body = in.substr(body_at);
+    if (a.complete) a.body = in.substr(body_at);
   }
   return a;
 }
