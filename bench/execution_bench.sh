@@ -15,12 +15,8 @@ set -euo pipefail
 BUILD_DIR="$(cd "${1:-build}" && pwd)"
 HOSTS="${2:-10000}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/sahab-execution-bench.XXXXXX")"
-PID=""
-trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-URL="http://127.0.0.1:$PORT"
-head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/token"
+source "$ROOT/bench/collector_lib.sh"
+bench_workspace execution-bench
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/enrolment-token"
 AUTH="Authorization: Bearer $(cat "$WORK/token")"
 

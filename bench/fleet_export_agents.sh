@@ -18,12 +18,8 @@ set -euo pipefail
 AGENTS="${1:?usage: fleet_export_agents.sh AGENTS BUILD...}"
 shift
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/sahab-export-bench.XXXXXX")"
-PID=""
-trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-URL="http://127.0.0.1:$PORT"
-head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/token"
+source "$ROOT/bench/collector_lib.sh"
+bench_workspace export-bench
 head -c 24 /dev/urandom | base64 >"$WORK/enrol"
 STORE=(--db "$WORK/sahab.db")
 [[ -n "${SAHAB_BENCH_STORE:-}" ]] && STORE=(--store "$SAHAB_BENCH_STORE")
@@ -40,7 +36,6 @@ stop_collector() {
   wait "$PID" 2>/dev/null || true
   PID=""
 }
-source "$ROOT/bench/collector_lib.sh"
 
 FIRST="$(cd "$1" && pwd)"
 start_collector "$FIRST" --enrolment-token-file "$WORK/enrol" --http.max-connections-per-address 0
