@@ -18,7 +18,7 @@
 set -euo pipefail
 BUILD_DIR="$(cd "${1:-build}" && pwd)"
 SCRAPES="${2:-500}"
-source "$(dirname "$0")/../tests/integration/nginx_conf.sh"
+source "$(dirname "$0")/agent_lib.sh"
 WARMUP=20
 IDLE_SECONDS=10
 DEFAULTS_SECONDS="${DEFAULTS_SECONDS:-150}"  # two reports at the default interval, and more
@@ -31,26 +31,7 @@ for tool in "$AGENT" "$CLIENT" "$COLLECTOR"; do [[ -x "$tool" ]] || { echo "buil
 command -v "$NODE_EXPORTER" >/dev/null || { echo "install prometheus-node-exporter" >&2; exit 2; }
 [[ -x "$NGINX" ]] || { echo "install nginx (the agent's https collector)" >&2; exit 2; }
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/sahab-bench.XXXXXX")"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_ready() {  # URL [CURL ARGS...]
-  local url="$1" deadline=$((SECONDS + 60)); shift
-  until curl -fsS -o /dev/null "$@" "$url" 2>/dev/null; do
-    (( SECONDS < deadline )) || { echo "$url did not answer" >&2; exit 1; }
-    sleep 0.1
-  done
-}
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }       # utime + stime, in clock ticks
+agent_bench_workspace bench
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 mib() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
 CLK_TCK=$(getconf CLK_TCK)
@@ -82,41 +63,11 @@ measure() {
     "$(awk -v c="${R_CPU[$name]}" 'BEGIN { printf "%.3f", c * 1000 }')" "${R_IDLE[$name]}"
 }
 
-start_exporter() {  # NAME CMD...: starts CMD, sets STARTED_PID
-  local name="$1"; shift
-  "$@" >"$WORK/$name.log" 2>&1 &
-  STARTED_PID=$!
-  PIDS+=("$STARTED_PID")
-}
-
 # The collector the agent reports to: sahab-collector behind nginx's TLS, as deployed.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=bench CA" -addext "subjectAltName=DNS:localhost" \
-  -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
-echo "enrolment-$RANDOM-$RANDOM-0123456789" >"$WORK/enrolment-token"
-echo "admin-$RANDOM-$RANDOM-0123456789" >"$WORK/api-token"
-collector_port=$(free_port)
-start_exporter collector "$COLLECTOR" --listen "127.0.0.1:$collector_port" --db "$WORK/sahab.db" \
-  --enrolment-token-file "$WORK/enrolment-token" --api-token-file "$WORK/api-token"
-tls_port=$(free_port)
-write_nginx_conf "$WORK/nginx" 64 <<CONF
-  server {
-    listen 127.0.0.1:$tls_port ssl;
-    ssl_certificate $WORK/tls.crt;
-    ssl_certificate_key $WORK/tls.key;
-    client_max_body_size 8m;
-    client_body_buffer_size 8m;  # in memory: nginx's workers cannot write to this run's temp dir
-    location / { proxy_pass http://127.0.0.1:$collector_port; }
-  }
-CONF
-start_exporter nginx "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
-COLLECTOR_URL="https://localhost:$tls_port"
-wait_ready "$COLLECTOR_URL/healthz" --cacert "$WORK/tls.crt"
+start_tls_collector "$COLLECTOR"
 
 agent_port=$(free_port)
-start_exporter agent "$AGENT" --web.listen-address "127.0.0.1:$agent_port" \
-  --collector.url "$COLLECTOR_URL" --collector.ca-file "$WORK/tls.crt" \
-  --enrolment-token-file "$WORK/enrolment-token" --state.dir "$WORK/agent-state" \
-  --spool.dir "$WORK/agent-state/spool" --report.interval 5s
+start_agent agent "$AGENT" "$agent_port" push
 agent_pid=$STARTED_PID
 node_port=$(free_port)
 start_exporter node "$NODE_EXPORTER" --web.listen-address="127.0.0.1:$node_port"
