@@ -48,12 +48,12 @@ for name in "${NAMES[@]}"; do
 done
 ((pushing == 0)) || sleep 11  # two reports at 5 s: enrolled, reporting
 
-perf_works() { perf stat -e task-clock -o /dev/stdout -- true >/dev/null 2>&1; }
+perf stat -e task-clock -o "$WORK/perf-check" -- true 2>/dev/null && per_thread=1 || per_thread=0
 # round NAME: one round of SCRAPES on NAME, one result line
 round() {
   local name="$1" pid="${PID[$1]}" line out
   out="$WORK/perf.$name"
-  if perf_works; then
+  if ((per_thread)); then
     line=$(perf stat --per-thread -x, -e task-clock,context-switches,page-faults -p "$pid" -o "$out" -- \
       "$CLIENT" 127.0.0.1 "${PORT[$name]}" "$SCRAPES")
   else
