@@ -144,7 +144,8 @@ psql_patroni() {
 }
 
 # start_etcd_member MEMBER: starts etcd member MEMBER (e1, e2, …), again after a kill: on its
-# existing data directory etcd ignores the --initial-cluster flags and rejoins.
+# existing data directory etcd ignores the --initial-cluster flags and rejoins. The cluster token
+# is the test's own, so that members of two tests' clusters never take each other for peers.
 start_etcd_member() {
   local member peers=()
   for member in $(seq "$ETCD_MEMBERS"); do peers+=("e$member=http://127.0.0.1:${ETCD_PEER_PORTS[$member]}"); done
