@@ -42,12 +42,35 @@ for i in $(seq "$AGENTS"); do
 done
 until_real_agents_acknowledged $((AGENTS * 5)) 60 "the agents do not push"
 
-# collectors_answer: both collectors answer a request that reads the store.
+# collectors_answer [STATUS]: both collectors answer STATUS (200 unless given) to a request that
+# reads the store.
 collectors_answer() {
   local url
   for url in "$URL_A" "$URL_B"; do
-    [[ "$(curl -s -o /dev/null --max-time 3 -w '%{http_code}' -H "$API_AUTH" "$url/api/v1/hosts")" == 200 ]] ||
+    [[ "$(curl -s -o /dev/null --max-time 3 -w '%{http_code}' -H "$API_AUTH" "$url/api/v1/hosts")" == "${1:-200}" ]] ||
       return 1
+  done
+}
+
+# every_agent_spools COUNT: every agent holds at least COUNT batches in its spool.
+every_agent_spools() {
+  local dir
+  for dir in "${REAL_AGENT_DIRS[@]}"; do
+    (($(real_agent_metric "$dir" sahab_agent_spool_batches) >= $1)) || return 1
+  done
+}
+# agent_log_lines: the number of lines of each agent's log, one a line.
+agent_log_lines() {
+  local dir
+  for dir in "${REAL_AGENT_DIRS[@]}"; do wc -l <"$dir/agent.log"; done
+}
+# agent_pushes_not_delivered_since LINES: the agents' "not delivered" log lines after the LINES
+# (agent_log_lines) first ones.
+agent_pushes_not_delivered_since() {
+  local -a from=($1)
+  local i
+  for i in "${!REAL_AGENT_DIRS[@]}"; do
+    tail -n +"$((from[i] + 1))" "${REAL_AGENT_DIRS[i]}/agent.log" | grep "not delivered" || true
   done
 }
 
@@ -99,44 +122,6 @@ rewound=no
 grep -q "running pg_rewind" "$PATRONI_DIR/m$leader/patroni.log" && rewound=yes
 ok "m$leader back as the synchronous standby in $((SECONDS - rejoin_started)) s (pg_rewind run: $rewound)"
 
-# collectors_refuse: both collectors answer 503 to a request that needs the store.
-collectors_refuse() {
-  local url
-  for url in "$URL_A" "$URL_B"; do
-    [[ "$(curl -s -o /dev/null --max-time 3 -w '%{http_code}' -H "$API_AUTH" "$url/api/v1/hosts")" == 503 ]] ||
-      return 1
-  done
-}
-# every_agent_spools COUNT: every agent holds at least COUNT batches in its spool.
-every_agent_spools() {
-  local dir
-  for dir in "${REAL_AGENT_DIRS[@]}"; do
-    (($(real_agent_metric "$dir" sahab_agent_spool_batches) >= $1)) || return 1
-  done
-}
-# agent_log_lines: the number of lines of each agent's log, one a line.
-agent_log_lines() {
-  local dir
-  for dir in "${REAL_AGENT_DIRS[@]}"; do wc -l <"$dir/agent.log"; done
-}
-# agent_pushes_not_delivered_since LINES: the agents' "not delivered" log lines after the LINES
-# (agent_log_lines) first ones.
-agent_pushes_not_delivered_since() {
-  local -a from=($1)
-  local i
-  for i in "${!REAL_AGENT_DIRS[@]}"; do
-    tail -n +"$((from[i] + 1))" "${REAL_AGENT_DIRS[i]}/agent.log" | grep "not delivered" || true
-  done
-}
-patroni_failsafe_over() { ! patroni_failsafe_active "$1"; }
-patroni_failsafe_mode_off() { [[ "$(patroni_failsafe_mode "$1")" == False ]]; }
-# restore_etcd_members MEMBER...: the etcd members killed are started again, on their data.
-restore_etcd_members() {
-  local member
-  for member in "$@"; do start_etcd_member "$member"; done
-  for member in "$@"; do wait_for 30 "etcd member e$member not back in 30 s" etcd_healthy "$member"; done
-}
-
 # 4. One etcd member's machine dies, the etcd cluster's leader (the worst: the two others elect a
 # new one first): etcd keeps its quorum, Patroni its leader, the agents their pushes.
 # The gap read just before, without a fault, is the machine's own (a loaded machine delays the
@@ -178,7 +163,6 @@ ok "etcd quorum lost (e$lost, e$other killed -9), failsafe_mode on: m$leader in 
 # its quorum again, a member is promoted and the spools drain (counted below).
 patronictl -c "$PATRONI_DIR/m$leader/patroni.yml" edit-config -s failsafe_mode=false --force >"$WORK/edit-config.log" 2>&1 ||
   fail "patronictl edit-config: $(cat "$WORK/edit-config.log")"
-# GET /config answers from the cluster view the leader's last loop read.
 wait_for 30 "m$leader did not read failsafe_mode: false in 30 s" patroni_failsafe_mode_off "$leader"
 # e$lost is still down: losing the etcd leader of the two running loses the quorum again.
 other=$(etcd_leader) || fail "no etcd leader"
@@ -186,7 +170,7 @@ quorum_lost_at=$(date +%s.%N)
 kill_etcd_member "$other"
 wait_for 60 "m$leader still a primary 60 s after etcd lost its quorum" no_patroni_primary
 demoted_after=$(elapsed "$quorum_lost_at")
-wait_for 30 "the collectors do not answer 503 without a primary" collectors_refuse
+wait_for 30 "the collectors do not answer 503 without a primary" collectors_answer 503
 wait_for 30 "the agents do not spool without a primary" every_agent_spools 1
 acknowledged=$(real_agents_acknowledged)
 log_lines=$(agent_log_lines)

@@ -105,11 +105,13 @@ patroni_failsafe_active() {
     grep -q '^patroni_failsafe_mode_is_active{[^}]*} 1$'
 }
 
-# patroni_failsafe_mode MEMBER: "True" or "False", failsafe_mode in the dynamic configuration
-# member MEMBER's Patroni read from etcd at its last loop (its GET /config).
-patroni_failsafe_mode() {
+patroni_failsafe_over() { ! patroni_failsafe_active "$1"; }
+
+# patroni_failsafe_mode_off MEMBER: failsafe_mode is off in the dynamic configuration member
+# MEMBER's Patroni read from etcd at its last loop (its GET /config answers from that view).
+patroni_failsafe_mode_off() {
   curl -fsS --max-time 2 "http://127.0.0.1:${PATRONI_API_PORTS[$1]}/config" |
-    /usr/bin/python3 -c 'import json, sys; print(bool(json.load(sys.stdin).get("failsafe_mode")))'
+    /usr/bin/python3 -c 'import json, sys; sys.exit(1 if json.load(sys.stdin).get("failsafe_mode") else 0)'
 }
 
 # patroni_postmaster MEMBER: the pid of member MEMBER's PostgreSQL (from its postmaster.pid), empty
@@ -213,6 +215,13 @@ kill_patroni_member() {
   kill -9 "${PATRONI_PIDS[$1]}" ${postmaster:+"$postmaster"}
   wait "${PATRONI_PIDS[$1]}" 2>/dev/null || true
   PATRONI_PIDS[$1]=""
+}
+
+# restore_etcd_members MEMBER...: the etcd members killed are started again, on their data.
+restore_etcd_members() {
+  local member
+  for member in "$@"; do start_etcd_member "$member"; done
+  for member in "$@"; do wait_for 30 "etcd member e$member not back in 30 s" etcd_healthy "$member"; done
 }
 
 start_patroni_cluster() {
