@@ -178,18 +178,28 @@ start_etcd_cluster() {
   done
 }
 
-# etcd_leader: the number of the etcd member (e1 -> 1) leading the etcd cluster: the running
-# member whose maintenance status (etcd's JSON gateway) names itself as the leader; status 1 when
-# none does (no quorum, or an election under way).
-etcd_leader() {
-  local member answer
-  for member in $(seq "$ETCD_MEMBERS"); do
-    [[ -n "${ETCD_PIDS[$member]}" ]] || continue
-    answer="$(curl -fsS --max-time 2 -X POST -d '{}' \
-      "http://127.0.0.1:${ETCD_CLIENT_PORTS[$member]}/v3/maintenance/status" 2>/dev/null)" || continue
-    /usr/bin/python3 -c 'import json, sys
+# etcd_member_leads MEMBER: etcd member MEMBER runs and its maintenance status (etcd's JSON
+# gateway) names itself as the etcd cluster's leader.
+etcd_member_leads() {
+  local answer
+  [[ -n "${ETCD_PIDS[$1]}" ]] || return 1
+  answer="$(curl -fsS --max-time 2 -X POST -d '{}' \
+    "http://127.0.0.1:${ETCD_CLIENT_PORTS[$1]}/v3/maintenance/status" 2>/dev/null)" || return 1
+  /usr/bin/python3 -c 'import json, sys
 s = json.loads(sys.argv[1])
-sys.exit(0 if s["leader"] == s["header"]["member_id"] else 1)' "$answer" && { echo "$member"; return 0; }
+sys.exit(0 if s["leader"] == s["header"]["member_id"] else 1)' "$answer"
+}
+
+# etcd_leader: the number of the etcd member (e1 -> 1) leading the etcd cluster, read for up to
+# 10 s (a member started again can set off an election: etcd 3.4 has no pre-vote by default);
+# status 1 when none leads (no quorum).
+etcd_leader() {
+  local member deadline=$((SECONDS + 10))
+  while ((SECONDS < deadline)); do
+    for member in $(seq "$ETCD_MEMBERS"); do
+      etcd_member_leads "$member" && { echo "$member"; return 0; }
+    done
+    sleep 0.2
   done
   return 1
 }
