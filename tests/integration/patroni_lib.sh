@@ -1,36 +1,43 @@
-# A Patroni cluster for one test (sourced after lib.sh and postgres_lib.sh): one etcd member and
-# PATRONI_MEMBERS Patroni members, each running its own PostgreSQL (initdb by Patroni), all on
-# free loopback ports; Patroni and PostgreSQL run as the `postgres` system user when the test runs
-# as root (AS_POSTGRES). Each member's configuration is the shipped configs/patroni/patroni.yml
-# with its addresses, directories and passwords replaced, and its timings (ttl, loop_wait,
-# retry_timeout) by PATRONI_TIMINGS ("12 2 4" unless set; "shipped" keeps the file's, Patroni's
-# defaults). Debian packages: patroni, python3-etcd, etcd-server. Everything is stopped, whatever
-# the outcome, when the test exits: Patroni (which stops its PostgreSQL), then any PostgreSQL
-# left by a Patroni killed with -9, then etcd.
+# A Patroni cluster for one test (sourced after lib.sh and postgres_lib.sh): an etcd cluster of
+# ETCD_MEMBERS members (three: a quorum survives one member's loss) and PATRONI_MEMBERS Patroni
+# members, each running its own PostgreSQL (initdb by Patroni), all on free loopback ports; Patroni
+# and PostgreSQL run as the `postgres` system user when the test runs as root (AS_POSTGRES). Each
+# member's configuration is the shipped configs/patroni/patroni.yml with its addresses,
+# directories and passwords replaced, and its timings (ttl, loop_wait, retry_timeout) by
+# PATRONI_TIMINGS ("12 2 4" unless set; "shipped" keeps the file's, Patroni's defaults). Debian
+# packages: patroni, python3-etcd, etcd-server. Everything is stopped, whatever the outcome, when
+# the test exits: Patroni (which stops its PostgreSQL), then any PostgreSQL left by a Patroni
+# killed with -9, then etcd.
 #
-# start_patroni_cluster sets PATRONI_DIR, ETCD_PID, PATRONI_PIDS (by member, 1-based),
-# PATRONI_PG_PORTS, PATRONI_API_PORTS, PATRONI_URL (the store URL naming every member,
-# target_session_attrs=read-write) and waits for a leader and a synchronous standby.
+# start_patroni_cluster sets PATRONI_DIR, ETCD_PIDS and ETCD_CLIENT_PORTS (by etcd member,
+# 1-based), PATRONI_PIDS (by Patroni member, 1-based), PATRONI_PG_PORTS, PATRONI_API_PORTS,
+# PATRONI_URL (the store URL naming every member, target_session_attrs=read-write) and waits for a
+# leader and a synchronous standby.
 PATRONI_EXAMPLE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../configs/patroni" && pwd)/patroni.yml"
 PATRONI_MEMBERS=2
+ETCD_MEMBERS=3
 PATRONI_DIR=""
-ETCD_PID=""
+ETCD_PIDS=()
+ETCD_CLIENT_PORTS=()
+ETCD_PEER_PORTS=()
 PATRONI_PIDS=()
 PATRONI_PG_PORTS=()
 PATRONI_API_PORTS=()
 PATRONI_PASSWORD="patroni-super-$RANDOM$RANDOM"
 
-# patroni_member_config MEMBER ETCD_CLIENT_PORT: member MEMBER's configuration (YAML on stdout),
-# from the shipped example.
+# patroni_member_config MEMBER: member MEMBER's configuration (YAML on stdout), from the shipped
+# example, naming every etcd member.
 patroni_member_config() {
+  local etcd_hosts
+  etcd_hosts="$(printf '127.0.0.1:%s\n' "${ETCD_CLIENT_PORTS[@]}" | paste -sd,)"
   /usr/bin/python3 - "$PATRONI_EXAMPLE" "$PATRONI_DIR/m$1" "m$1" "${PATRONI_API_PORTS[$1]}" \
-    "${PATRONI_PG_PORTS[$1]}" "$2" "$PATRONI_PASSWORD" "${PATRONI_TIMINGS:-12 2 4}" <<'PY'
+    "${PATRONI_PG_PORTS[$1]}" "$etcd_hosts" "$PATRONI_PASSWORD" "${PATRONI_TIMINGS:-12 2 4}" <<'PY'
 import sys, yaml
-example, home, name, api_port, pg_port, etcd_port, password, timings = sys.argv[1:]
+example, home, name, api_port, pg_port, etcd_hosts, password, timings = sys.argv[1:]
 c = yaml.safe_load(open(example))
 c["name"] = name
 c["restapi"] = {"listen": f"127.0.0.1:{api_port}", "connect_address": f"127.0.0.1:{api_port}"}
-c["etcd3"] = {"hosts": f"127.0.0.1:{etcd_port}"}
+c["etcd3"] = {"hosts": etcd_hosts}
 if timings != "shipped":
     c["bootstrap"]["dcs"].update(zip(("ttl", "loop_wait", "retry_timeout"), map(int, timings.split())))
 pg = c["postgresql"]
@@ -79,6 +86,34 @@ wait_patroni_synchronous() {
   patroni_leader
 }
 
+# patroni_primaries: the members (numbers, one a line) whose Patroni says they run a primary (GET
+# /primary: 200). Read from each member's own PostgreSQL, unlike GET /cluster, which answers from
+# Patroni's last view of etcd and goes stale while etcd has no quorum.
+patroni_primaries() {
+  local member
+  for member in $(seq "$PATRONI_MEMBERS"); do
+    curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:${PATRONI_API_PORTS[$member]}/primary" && echo "$member"
+  done
+  return 0
+}
+no_patroni_primary() { [[ -z "$(patroni_primaries)" ]]; }
+
+# patroni_failsafe_active MEMBER: member MEMBER, a leader that lost etcd, runs on as the primary in
+# failsafe mode (its GET /metrics: patroni_failsafe_mode_is_active 1).
+patroni_failsafe_active() {
+  curl -fsS --max-time 2 "http://127.0.0.1:${PATRONI_API_PORTS[$1]}/metrics" 2>/dev/null |
+    grep -q '^patroni_failsafe_mode_is_active{[^}]*} 1$'
+}
+
+patroni_failsafe_over() { ! patroni_failsafe_active "$1"; }
+
+# patroni_failsafe_mode_off MEMBER: failsafe_mode is off in the dynamic configuration member
+# MEMBER's Patroni read from etcd at its last loop (its GET /config answers from that view).
+patroni_failsafe_mode_off() {
+  curl -fsS --max-time 2 "http://127.0.0.1:${PATRONI_API_PORTS[$1]}/config" |
+    /usr/bin/python3 -c 'import json, sys; sys.exit(1 if json.load(sys.stdin).get("failsafe_mode") else 0)'
+}
+
 # patroni_postmaster MEMBER: the pid of member MEMBER's PostgreSQL (from its postmaster.pid), empty
 # when it is not running.
 patroni_postmaster() {
@@ -110,16 +145,70 @@ psql_patroni() {
     -p "${PATRONI_PG_PORTS[$1]}" -U postgres -d postgres -c "$2"
 }
 
-start_etcd() {
-  local client peer
-  client="$(free_port)" peer="$(free_port)"
-  ETCD_CLIENT_PORT=$client
-  etcd --name e1 --data-dir "$PATRONI_DIR/etcd" --listen-client-urls "http://127.0.0.1:$client" \
-    --advertise-client-urls "http://127.0.0.1:$client" --listen-peer-urls "http://127.0.0.1:$peer" \
-    --initial-advertise-peer-urls "http://127.0.0.1:$peer" --initial-cluster "e1=http://127.0.0.1:$peer" \
-    >"$PATRONI_DIR/etcd.log" 2>&1 &
-  ETCD_PID=$!
-  wait_http "http://127.0.0.1:$client/health" 30
+# start_etcd_member MEMBER: starts etcd member MEMBER (e1, e2, …), again after a kill: on its
+# existing data directory etcd ignores the --initial-cluster flags and rejoins. The cluster token
+# is the test's own, so that members of two tests' clusters never take each other for peers.
+start_etcd_member() {
+  local member peers=()
+  for member in $(seq "$ETCD_MEMBERS"); do peers+=("e$member=http://127.0.0.1:${ETCD_PEER_PORTS[$member]}"); done
+  etcd --name "e$1" --data-dir "$PATRONI_DIR/etcd/e$1" \
+    --listen-client-urls "http://127.0.0.1:${ETCD_CLIENT_PORTS[$1]}" \
+    --advertise-client-urls "http://127.0.0.1:${ETCD_CLIENT_PORTS[$1]}" \
+    --listen-peer-urls "http://127.0.0.1:${ETCD_PEER_PORTS[$1]}" \
+    --initial-advertise-peer-urls "http://127.0.0.1:${ETCD_PEER_PORTS[$1]}" \
+    --initial-cluster "$(IFS=,; echo "${peers[*]}")" --initial-cluster-token "$(basename "$PATRONI_DIR")" \
+    >>"$PATRONI_DIR/etcd-e$1.log" 2>&1 &
+  ETCD_PIDS[$1]=$!
+}
+
+# etcd_healthy MEMBER: etcd member MEMBER answers that it is part of a cluster with a leader (its
+# GET /health answers 503 without one).
+etcd_healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:${ETCD_CLIENT_PORTS[$1]}/health" 2>/dev/null; }
+
+start_etcd_cluster() {
+  local member
+  mkdir -p "$PATRONI_DIR/etcd"
+  for member in $(seq "$ETCD_MEMBERS"); do
+    ETCD_CLIENT_PORTS[$member]="$(free_port)"
+    ETCD_PEER_PORTS[$member]="$(free_port)"
+  done
+  for member in $(seq "$ETCD_MEMBERS"); do start_etcd_member "$member"; done
+  for member in $(seq "$ETCD_MEMBERS"); do
+    wait_for 30 "etcd member e$member not healthy in 30 s" etcd_healthy "$member"
+  done
+}
+
+# etcd_member_leads MEMBER: etcd member MEMBER runs and its maintenance status (etcd's JSON
+# gateway) names itself as the etcd cluster's leader.
+etcd_member_leads() {
+  local answer
+  [[ -n "${ETCD_PIDS[$1]}" ]] || return 1
+  answer="$(curl -fsS --max-time 2 -X POST -d '{}' \
+    "http://127.0.0.1:${ETCD_CLIENT_PORTS[$1]}/v3/maintenance/status" 2>/dev/null)" || return 1
+  /usr/bin/python3 -c 'import json, sys
+s = json.loads(sys.argv[1])
+sys.exit(0 if s["leader"] == s["header"]["member_id"] else 1)' "$answer"
+}
+
+# etcd_leader: the number of the etcd member (e1 -> 1) leading the etcd cluster, read for up to
+# 10 s (a member started again can set off an election: etcd 3.4 has no pre-vote by default);
+# status 1 when none leads (no quorum).
+etcd_leader() {
+  local member deadline=$((SECONDS + 10))
+  while ((SECONDS < deadline)); do
+    for member in $(seq "$ETCD_MEMBERS"); do
+      etcd_member_leads "$member" && { echo "$member"; return 0; }
+    done
+    sleep 0.2
+  done
+  return 1
+}
+
+# kill_etcd_member MEMBER: etcd member MEMBER's machine dies (kill -9).
+kill_etcd_member() {
+  kill -9 "${ETCD_PIDS[$1]}"
+  wait "${ETCD_PIDS[$1]}" 2>/dev/null || true
+  ETCD_PIDS[$1]=""
 }
 
 # start_patroni_member MEMBER: starts member MEMBER's Patroni (again, after a kill).
@@ -138,6 +227,13 @@ kill_patroni_member() {
   PATRONI_PIDS[$1]=""
 }
 
+# restore_etcd_members MEMBER...: the etcd members killed are started again, on their data.
+restore_etcd_members() {
+  local member
+  for member in "$@"; do start_etcd_member "$member"; done
+  for member in "$@"; do wait_for 30 "etcd member e$member not back in 30 s" etcd_healthy "$member"; done
+}
+
 start_patroni_cluster() {
   local member
   command -v patroni >/dev/null && command -v etcd >/dev/null ||
@@ -150,12 +246,12 @@ start_patroni_cluster() {
   # refuses for a connect_address).
   patroni --validate-config "$PATRONI_EXAMPLE" >"$PATRONI_DIR/validate.log" 2>&1 ||
     fail "Patroni finds $PATRONI_EXAMPLE invalid: $(cat "$PATRONI_DIR/validate.log")"
-  start_etcd
+  start_etcd_cluster
   for member in $(seq "$PATRONI_MEMBERS"); do
     PATRONI_API_PORTS[$member]="$(free_port)"
     PATRONI_PG_PORTS[$member]="$(free_port)"
     mkdir -p "$PATRONI_DIR/m$member"
-    patroni_member_config "$member" "$ETCD_CLIENT_PORT" >"$PATRONI_DIR/m$member/patroni.yml"
+    patroni_member_config "$member" >"$PATRONI_DIR/m$member/patroni.yml"
   done
   [[ $EUID -eq 0 ]] && chown -R postgres:postgres "$PATRONI_DIR"
   for member in $(seq "$PATRONI_MEMBERS"); do start_patroni_member "$member"; done
@@ -201,12 +297,10 @@ stop_patroni_cluster() {
     pid="$(patroni_postmaster "$member")"
     [[ -n "$pid" ]] && kill -INT "$pid" && sleep 1 && kill -9 "$pid" 2>/dev/null
   done
-  if [[ -n "$ETCD_PID" ]]; then
-    kill -TERM "$ETCD_PID" 2>/dev/null
-    wait "$ETCD_PID" 2>/dev/null
-  fi
+  for pid in "${ETCD_PIDS[@]}"; do [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null; done
+  for pid in "${ETCD_PIDS[@]}"; do [[ -n "$pid" ]] && wait "$pid" 2>/dev/null; done
   if [[ "${1:-0}" -ne 0 && -n "$PATRONI_DIR" ]]; then
-    for log in "$PATRONI_DIR"/etcd.log "$PATRONI_DIR"/m*/patroni.log; do
+    for log in "$PATRONI_DIR"/etcd-e*.log "$PATRONI_DIR"/m*/patroni.log; do
       echo "--- $log" >&2
       tail -n 30 "$log" >&2
     done
