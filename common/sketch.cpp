@@ -77,6 +77,8 @@ int Sketch::bucket_of(double value) {
 
 double Sketch::value_of(int bucket) { return 2.0 * integer_power(kGamma, bucket) / (kGamma + 1.0); }
 
+double Sketch::upper_bound_of(int bucket) { return integer_power(kGamma, bucket); }
+
 void Sketch::add(double value, std::uint64_t count) {
   if (count == 0) return;
   if (!(value > kZeroThreshold)) {  // also catches NaN
