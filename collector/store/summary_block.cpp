@@ -16,7 +16,8 @@ namespace {
 // The first byte of a block; a later encoding takes another value and old blocks stay readable.
 // Format 1 (schemas 5-13): per metric, its columns, means and maxima as float24, its sketches.
 // Format 2 (issue 17): every metric's entry columns, then every sketch, then each mean and
-// maximum as one byte placing it within the range its sketch already gives (value_codes below).
+// maximum as one byte placing it within the range its sketch already gives ("Format 2's means
+// and maxima" below).
 constexpr char kFormatDeflatedColumns = 1;
 constexpr char kFormatSketchRelative = 2;
 constexpr std::size_t kMaxMetricName = 128;
