@@ -41,6 +41,9 @@ class Sketch {
 
   static int bucket_of(double value);
   static double value_of(int bucket);
+  // The largest value bucket_of puts in `bucket` (gamma^bucket): its values are in
+  // (upper_bound_of(bucket) / kGamma, upper_bound_of(bucket)].
+  static double upper_bound_of(int bucket);
 
   const std::map<int, std::uint64_t>& buckets() const { return buckets_; }
   std::uint64_t zeros() const { return zeros_; }

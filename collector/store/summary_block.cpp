@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,7 +14,12 @@
 namespace sahab::collector {
 namespace {
 // The first byte of a block; a later encoding takes another value and old blocks stay readable.
+// Format 1 (schemas 5-13): per metric, its columns, means and maxima as float24, its sketches.
+// Format 2 (issue 17): every metric's entry columns, then every sketch, then each mean and
+// maximum as one byte placing it within the range its sketch already gives ("Format 2's means
+// and maxima" below).
 constexpr char kFormatDeflatedColumns = 1;
+constexpr char kFormatSketchRelative = 2;
 constexpr std::size_t kMaxMetricName = 128;
 // Level 6: a day of blocks compresses within 1 % of level 9's size at half its CPU.
 constexpr int kDeflateLevel = 6;
@@ -112,8 +118,9 @@ void decode_sketches(bytes::Reader& in, std::vector<SummaryEntry>& out, std::siz
   }
 }
 
-// One metric's entries, column by column.
-void encode_metric(std::string& out, const std::string& metric, const Entries& entries) {
+// The columns every format writes alike for one metric: its name and its entries' starts (as
+// deltas), durations, merged summaries and sample counts.
+void encode_entry_columns(std::string& out, const std::string& metric, const Entries& entries) {
   encode_name(out, metric);
   bytes::append_varint(out, entries.size());
   std::int64_t previous = 0;
@@ -124,21 +131,17 @@ void encode_metric(std::string& out, const std::string& metric, const Entries& e
   for (const auto* e : entries) bytes::append_zigzag(out, e->end - e->start);
   for (const auto* e : entries) bytes::append_zigzag(out, e->summaries);
   for (const auto* e : entries) bytes::append_zigzag(out, e->count);
-  std::vector<std::uint32_t> means, maxima;
-  for (const auto* e : entries) {
-    means.push_back(bytes::float24(e->mean));
-    maxima.push_back(bytes::float24(e->max, true));
-  }
-  bytes::append_planes(out, means);
-  bytes::append_planes(out, maxima);
-  encode_sketches(out, entries);
 }
 
-void decode_metric(bytes::Reader& in, std::vector<SummaryEntry>& out) {
+// Appends one metric's entries, as encode_entry_columns wrote them, to `out`. Every entry takes
+// at least `min_entry_bytes` of what is left (its columns here and its share of the sketches,
+// means and maxima further on), so the count is bounded by the bytes before anything is
+// allocated.
+void decode_entry_columns(bytes::Reader& in, std::vector<SummaryEntry>& out,
+                          std::size_t min_entry_bytes) {
   const std::string name = decode_name(in);
-  // Every entry takes at least 12 bytes (four varints, two float24, two varints of its sketch),
-  // so the count is bounded by what is left before anything is allocated.
-  const auto n = static_cast<std::size_t>(in.bounded("entry count", in.remaining() / 12));
+  const auto n =
+      static_cast<std::size_t>(in.bounded("entry count", in.remaining() / min_entry_bytes));
   const std::size_t first = out.size();
   out.resize(first + n);
   std::int64_t start = 0;
@@ -154,15 +157,151 @@ void decode_metric(bytes::Reader& in, std::vector<SummaryEntry>& out) {
     out[i].end = offset_by(out[i].start, in.zigzag("end"), "an end of " + name);
   for (std::size_t i = first; i < out.size(); ++i) out[i].summaries = in.zigzag("summaries");
   for (std::size_t i = first; i < out.size(); ++i) out[i].count = in.zigzag("count");
+  // Metrics come once each, by name, as encode_block writes them.
+  if (first > 0 && n > 0 && !(out[first - 1].metric < out[first].metric))
+    throw bytes::Error("metric " + name + " out of order or repeated");
+}
+
+void check_finite(const SummaryEntry& e) {
+  if (!std::isfinite(e.mean) || !std::isfinite(e.max))
+    throw bytes::Error("a mean or maximum of " + e.metric + " is not a finite number");
+}
+
+// Format 1: a metric's columns, its means and maxima as float24 planes, then its sketches.
+void decode_float24_metric(bytes::Reader& in, std::vector<SummaryEntry>& out) {
+  const std::size_t first = out.size();
+  // Four varints, two float24, two varints of its sketch.
+  decode_entry_columns(in, out, 12);
+  const std::size_t n = out.size() - first;
   const auto means = in.planes(n, "means");
   const auto maxima = in.planes(n, "maxima");
   for (std::size_t i = 0; i < n; ++i) {
     out[first + i].mean = bytes::from_float24(means[i]);
     out[first + i].max = bytes::from_float24(maxima[i]);
-    if (!std::isfinite(out[first + i].mean) || !std::isfinite(out[first + i].max))
-      throw bytes::Error("a mean or maximum of " + name + " is not a finite number");
+    check_finite(out[first + i]);
   }
   decode_sketches(in, out, first);
+}
+
+// Format 2's means and maxima. Each sample a sketch counts in bucket b lies in
+// (upper_bound_of(b) / kGamma, upper_bound_of(b)], so an entry's maximum, a sample of its highest
+// bucket, and its mean, an average of its samples, both lie in (high / kGamma, high] for a
+// `high` its sketch gives. A byte places the value within that range, in kValueSteps steps of
+// high * (1 - 1/kGamma) / kValueSteps: within (kGamma - 1) / kValueSteps = 7.9e-5 of the value
+// (half that rounded to the nearest). A value its sketch does not place (samples at or below
+// zero, a sketch that does not match them, an agent's inconsistent report) is written as a
+// float24 instead, which is finer still.
+constexpr unsigned kValueSteps = 254;
+constexpr unsigned char kEscaped = 255;
+
+struct ValueRange {
+  double low = 0;
+  double high = 0;  // {0, 0} for a sketch without buckets: only a value of 0 is placed there
+
+  double at(unsigned code) const { return low + (high - low) * code / kValueSteps; }
+  // Where `value` falls, in steps from `low`; NaN or out of [0, kValueSteps] when outside.
+  double steps_to(double value) const {
+    return high > low ? (value - low) / (high - low) * kValueSteps
+                      : (value == low ? 0 : std::numeric_limits<double>::quiet_NaN());
+  }
+};
+
+ValueRange range_below(double high) { return {high / Sketch::kGamma, high}; }
+
+ValueRange max_range(const Sketch& sketch) {
+  if (sketch.buckets().empty()) return {};
+  return range_below(Sketch::upper_bound_of(sketch.buckets().rbegin()->first));
+}
+
+ValueRange mean_range(const Sketch& sketch) {
+  if (sketch.buckets().empty()) return {};
+  double sum = 0;
+  for (const auto& [bucket, n] : sketch.buckets())
+    sum += Sketch::upper_bound_of(bucket) * static_cast<double>(n);
+  return range_below(sum / static_cast<double>(sketch.count()));
+}
+
+// A code of kValueSteps or less for a number of steps `steps` (NaN, far outside: kEscaped).
+unsigned code_of(double steps) {
+  if (!(steps > -1 && steps < kValueSteps + 1)) return kEscaped;
+  return static_cast<unsigned>(std::clamp(steps, 0.0, static_cast<double>(kValueSteps)));
+}
+
+// The code nearest to `mean`, if it is within kMeanRelativeError of it.
+unsigned char mean_code(double mean, const Sketch& sketch) {
+  const ValueRange range = mean_range(sketch);
+  const unsigned code = code_of(std::round(range.steps_to(mean)));
+  if (code == kEscaped) return kEscaped;
+  const double stored = range.at(code);
+  return std::abs(stored - mean) <= kMeanRelativeError * std::abs(mean) ? code : kEscaped;
+}
+
+// The lowest code not below `max`, if it is within kMaxRelativeError above it. steps_to rounds,
+// so the code above and below are checked: a value read back and written again keeps its code.
+unsigned char max_code(double max, const Sketch& sketch) {
+  const ValueRange range = max_range(sketch);
+  unsigned code = code_of(std::ceil(range.steps_to(max)));
+  if (code == kEscaped) return kEscaped;
+  if (code > 0 && range.at(code - 1) >= max) --code;
+  if (code < kValueSteps && range.at(code) < max) ++code;
+  const double stored = range.at(code);
+  return stored >= max && stored - max <= kMaxRelativeError * std::abs(max) ? code : kEscaped;
+}
+
+// Format 2's values: the means' codes, the maxima's, then the escaped means and maxima as float24
+// planes (maxima rounded up).
+void encode_values(std::string& out, const Entries& entries) {
+  std::vector<std::uint32_t> escaped_means, escaped_maxima;
+  for (const auto* e : entries) {
+    out.push_back(static_cast<char>(mean_code(e->mean, e->sketch)));
+    if (static_cast<unsigned char>(out.back()) == kEscaped)
+      escaped_means.push_back(bytes::float24(e->mean));
+  }
+  for (const auto* e : entries) {
+    out.push_back(static_cast<char>(max_code(e->max, e->sketch)));
+    if (static_cast<unsigned char>(out.back()) == kEscaped)
+      escaped_maxima.push_back(bytes::float24(e->max, true));
+  }
+  bytes::append_planes(out, escaped_means);
+  bytes::append_planes(out, escaped_maxima);
+}
+
+// Reads encode_values's bytes into `out`, whose sketches are read already.
+void decode_values(bytes::Reader& in, std::vector<SummaryEntry>& out) {
+  const auto means = in.take(out.size(), "means");
+  const auto maxima = in.take(out.size(), "maxima");
+  const auto escaped = [](std::string_view codes) {
+    return static_cast<std::size_t>(
+        std::count(codes.begin(), codes.end(), static_cast<char>(kEscaped)));
+  };
+  const auto escaped_means = in.planes(escaped(means), "escaped means");
+  const auto escaped_maxima = in.planes(escaped(maxima), "escaped maxima");
+  auto next_mean = escaped_means.begin();
+  auto next_max = escaped_maxima.begin();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto mean = static_cast<unsigned char>(means[i]);
+    const auto max = static_cast<unsigned char>(maxima[i]);
+    out[i].mean =
+        mean == kEscaped ? bytes::from_float24(*next_mean++) : mean_range(out[i].sketch).at(mean);
+    out[i].max =
+        max == kEscaped ? bytes::from_float24(*next_max++) : max_range(out[i].sketch).at(max);
+    check_finite(out[i]);
+  }
+}
+
+// Format 2: every metric's entry columns, then all sketches as one run of columns, then the
+// values: columns alike sit side by side across metrics, where deflate codes them best.
+void decode_sketch_relative(bytes::Reader& in, std::vector<SummaryEntry>& out) {
+  const auto metrics = in.bounded("metric count", kMaxBlockMetrics);
+  // Four varints, two of its sketch, two value codes.
+  for (std::uint64_t i = 0; i < metrics; ++i) decode_entry_columns(in, out, 8);
+  decode_sketches(in, out, 0);
+  decode_values(in, out);
+}
+
+void decode_float24(bytes::Reader& in, std::vector<SummaryEntry>& out) {
+  const auto metrics = in.bounded("metric count", kMaxBlockMetrics);
+  for (std::uint64_t i = 0; i < metrics; ++i) decode_float24_metric(in, out);
 }
 
 }  // namespace
@@ -172,15 +311,21 @@ std::string encode_block(const std::vector<SummaryEntry>& entries) {
   for (const auto& e : entries) by_metric[e.metric].push_back(&e);
   std::string plain;
   bytes::append_varint(plain, by_metric.size());
+  Entries in_order;
+  in_order.reserve(entries.size());
   for (auto& [metric, list] : by_metric) {
     std::sort(list.begin(), list.end(), [](auto* a, auto* b) { return a->start < b->start; });
-    encode_metric(plain, metric, list);
+    encode_entry_columns(plain, metric, list);
+    in_order.insert(in_order.end(), list.begin(), list.end());
   }
-  return kFormatDeflatedColumns + gzip::compress(plain, kDeflateLevel, gzip::Framing::kRaw);
+  encode_sketches(plain, in_order);
+  encode_values(plain, in_order);
+  return kFormatSketchRelative + gzip::compress(plain, kDeflateLevel, gzip::Framing::kRaw);
 }
 
 std::vector<SummaryEntry> decode_block(std::string_view block) {
-  if (block.empty() || block.front() != kFormatDeflatedColumns) {
+  if (block.empty() ||
+      (block.front() != kFormatDeflatedColumns && block.front() != kFormatSketchRelative)) {
     throw BlockError("summary block: unknown format" +
                      (block.empty() ? std::string(" (empty)")
                                     : " " + std::to_string(static_cast<int>(block.front()))));
@@ -198,13 +343,10 @@ std::vector<SummaryEntry> decode_block(std::string_view block) {
   std::vector<SummaryEntry> out;
   try {
     bytes::Reader in(*plain);
-    const auto metrics = in.bounded("metric count", kMaxBlockMetrics);
-    for (std::uint64_t i = 0; i < metrics; ++i) {
-      const std::size_t first = out.size();
-      decode_metric(in, out);
-      // Metrics come once each, by name, as encode_block writes them.
-      if (first > 0 && out.size() > first && !(out[first - 1].metric < out[first].metric))
-        throw bytes::Error("metric " + out[first].metric + " out of order or repeated");
+    if (block.front() == kFormatDeflatedColumns) {
+      decode_float24(in, out);
+    } else {
+      decode_sketch_relative(in, out);
     }
     if (!in.at_end()) throw bytes::Error("unexpected bytes after the last metric");
   } catch (const bytes::Error& e) {

@@ -1,13 +1,17 @@
 #pragma once
 // The storage encoding of utilisation (docs/storage.md). A block holds every stored summary of
-// one host over one period: an hour of raw one-minute summaries (summary_blocks), or a day of
-// daily rollups (rollup_blocks), all metrics together. It is plain bytes, so SQLite's BLOB and
-// PostgreSQL's bytea take it alike: a format byte, then raw deflate of the entries grouped by
-// metric and laid out column by column (starts as deltas, durations, counts, means, maxima,
-// sketches), which puts the values that repeat from one minute to the next side by side.
-// Means and maxima are kept as 24-bit floats (bytes::float24; maxima rounded up): within 1.5e-5
-// and 3.1e-5 of the exact values, far inside the sketch's own error (Sketch::kRelativeError, ~1%)
-// that bounds every percentile. Sketches, counts and times are exact.
+// one host over one period: an hour (or, once packed, a day) of raw one-minute summaries
+// (summary_blocks), or a day of daily rollups (rollup_blocks), all metrics together. It is plain
+// bytes, so SQLite's BLOB and PostgreSQL's bytea take it alike: a format byte, then raw deflate
+// of the entries laid out column by column (each metric's starts as deltas, durations and counts,
+// then every sketch's columns, then the means and maxima), which puts the values that repeat from
+// one minute to the next side by side.
+// Since format 2 (issue 17) a mean or maximum is one byte placing it within the range its sketch
+// already gives (summary_block.cpp, "Format 2's means and maxima"), else a 24-bit float: a mean
+// is within kMeanRelativeError of the exact one, a maximum never below it and at most
+// kMaxRelativeError above, over 100 times inside the sketch's own error (Sketch::kRelativeError,
+// ~1%) that bounds every percentile. Sketches, counts and times are exact. Blocks of format 1
+// (means and maxima as float24: within 1.5e-5 and 3.1e-5) are still read.
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -42,6 +46,11 @@ std::string encode_block(const std::vector<SummaryEntry>& entries);
 // kMaxBlockMetrics metrics and as many entries as the bytes can hold; throws BlockError naming
 // the problem and never reads past `bytes`.
 std::vector<SummaryEntry> decode_block(std::string_view bytes);
+
+// Relative errors of a stored mean and maximum (a maximum rounded up, never under-reported); a
+// daily rollup, computed from stored entries and stored again, within twice them.
+inline constexpr double kMeanRelativeError = 4e-5;
+inline constexpr double kMaxRelativeError = 8e-5;
 
 inline constexpr std::size_t kMaxBlockBytes = 4 << 20;
 inline constexpr std::size_t kMaxBlockMetrics = 256;

@@ -1,9 +1,10 @@
 // Fuzzes the store's utilisation block decoder (collector/store/summary_block): what the
 // collector reads back from its database must fail with BlockError when damaged, never crash or
-// allocate without bound. Inputs starting with byte 1 are decoded as stored blocks (through
-// inflate); any other first byte makes the rest the inflated payload, deflated here, so that
-// mutations reach the column decoder instead of only breaking the deflate stream. A block that
-// decodes must encode and decode again to the same entries.
+// allocate without bound. Inputs starting with byte 1 or 2 (the formats) are decoded as stored
+// blocks (through inflate); any other first byte makes the rest the inflated payload of format 1
+// (an odd byte) or 2 (even), deflated here, so that mutations reach the column decoders instead
+// of only breaking the deflate stream. A block that decodes must encode and decode again to the
+// same entries.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -17,9 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace sahab;
   if (size == 0) return 0;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  const std::string block = input.front() == 1
+  const auto first = static_cast<std::uint8_t>(input.front());
+  const std::string block = first == 1 || first == 2
                                 ? std::string(input)
-                                : "\x01" + gzip::compress(input.substr(1), 1, gzip::Framing::kRaw);
+                                : std::string(1, first % 2 == 1 ? '\x01' : '\x02') +
+                                      gzip::compress(input.substr(1), 1, gzip::Framing::kRaw);
   std::vector<collector::SummaryEntry> entries;
   try {
     entries = collector::decode_block(block);

@@ -18,6 +18,7 @@
 #include "collector/store/sqlite.h"
 #include "collector/store/summary_block.h"
 #include "collector/store/utilisation.h"
+#include "unit/collector/format1_block.h"
 #include "unit/collector/summaries.h"
 #include "unit/collector/test_store_url.h"
 #include "unit/temp_dir.h"
@@ -197,7 +198,20 @@ TEST_CASE("store: credentials are found by hash, revocation is audited once") {
   CHECK_FALSE(found);
 }
 
-TEST_CASE("store: percentiles from merged sketches stay within 1% of the exact ones") {
+// A window's maximum and mean against the exact samples, within the bounds of the stored blocks
+// (summary_block.h): the maximum never below the exact one.
+void check_max_and_mean(const WindowStats& stats, const std::vector<double>& samples) {
+  const double max = *std::max_element(samples.begin(), samples.end());
+  double sum = 0;
+  for (const double v : samples) sum += v;
+  CHECK(stats.max >= max);
+  CHECK(stats.max - max <= max * kMaxRelativeError);
+  CHECK(std::abs(stats.sum - sum) <= sum * kMeanRelativeError);
+}
+
+TEST_CASE(
+    "store: percentiles from merged sketches stay within 1% of the exact ones, means and maxima "
+    "within their bounds") {
   TempDb tmp;
   Store store(tmp.url, 1);
   store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
@@ -217,7 +231,7 @@ TEST_CASE("store: percentiles from merged sketches stay within 1% of the exact o
   const auto stats = store.read([&](Database& db) { return query_window(db, query); });
   CHECK(stats.summaries == 600);
   CHECK(stats.sketch.count() == all.size());
-  CHECK(stats.max == doctest::Approx(all.back()).epsilon(3.1e-5));  // float24, rounded up
+  check_max_and_mean(stats, all);
   for (double q : {0.5, 0.9, 0.95, 0.99}) {
     const double exact = all[static_cast<size_t>(q * static_cast<double>(all.size() - 1))];
     const double got = *stats.sketch.quantile(q);
@@ -333,7 +347,8 @@ TEST_CASE("store: a day packed into one block answers every window as its hour b
     CHECK(packed.max == hourly[i].max);
     CHECK(packed.sum == doctest::Approx(hourly[i].sum).epsilon(1e-12));
   }
-  // Percentiles of the packed day within the sketch's error of the exact ones, max to float24.
+  // Percentiles of the packed day within the sketch's error of the exact ones, the maximum and
+  // mean within the blocks' bounds.
   std::sort(first_day.begin(), first_day.end());
   const auto whole =
       store.read([&](Database& db) { return query_series(db, windows[0], 1 << 30); });
@@ -344,7 +359,7 @@ TEST_CASE("store: a day packed into one block answers every window as its hour b
     CHECK(std::abs(*whole[0].sketch.quantile(q) - exact) <=
           Sketch::kRelativeError * exact * 1.0001);
   }
-  CHECK(whole[0].max == doctest::Approx(first_day.back()).epsilon(3.1e-5));
+  check_max_and_mean(whole[0], first_day);
 
   // A spooled agent's late summaries join the packed day: a new minute is added, a minute
   // already stored is replaced, and no hour block appears beside the day's.
@@ -411,7 +426,53 @@ TEST_CASE("store: a database of schema 11 (hour blocks only) is packed by day af
   const auto stats = store.read([&](Database& db) { return query_series(db, all, 1 << 30); });
   CHECK(stats[0].summaries == 90);
   CHECK(stats[0].sketch.count() == 360);
-  CHECK(stats[0].max == doctest::Approx(*std::max_element(values.begin(), values.end())));
+  const double max = *std::max_element(values.begin(), values.end());
+  CHECK(stats[0].max >= max);
+  CHECK(stats[0].max - max <= max * kMaxRelativeError);
+}
+
+// Blocks an earlier collector wrote in format 1 (unit/collector/format1_block.h) answer as they
+// were written; packing their day writes them again in the current format, within its bounds.
+TEST_CASE("store: blocks of format 1 are read as written, and packed within the current bounds") {
+  TempDb tmp;
+  Store store(tmp.url, 1);
+  store.write([](Database& db) { enrol_agent(db, "h1", "srv", "hash", "test", 0); });
+  const std::int64_t day = sahab::testing::kFormat1Hour;  // the first hour of its day
+  store.write([&](Database& db) {
+    db.cached(
+          "INSERT INTO summary_blocks(host_id, start, span, entries, last_end, data) "
+          "VALUES (?, ?, ?, ?, ?, ?)")
+        .with("h1", day, 3600, 4, day + 180, Blob{sahab::testing::format1_block()})
+        .run();
+  });
+  std::vector<double> samples;
+  for (const double minute : {0.0, 1.0, 2.0})
+    for (const double v : {0.125, 0.25, 0.5, 0.75}) samples.push_back(minute + v);
+  const UtilisationQuery window{"h1", "cpu_ratio", day, day + kSecondsPerDay, 0};
+  const auto as_written = store.read([&](Database& db) { return query_window(db, window); });
+  CHECK(as_written.summaries == 3);
+  CHECK(as_written.max == 2.75);
+  CHECK(as_written.sum == 16.875);  // exact: every value was exact in float24
+
+  // A summary later in the day marks it for the maintenance job, which packs both blocks.
+  const Batch later = sahab::testing::summary_batch("h1", 1, day + 7200, {0.5});
+  store.write([&](Database& db) { store_batch(db, later, "", 0); });
+  samples.push_back(0.5);
+  RetentionPolicy keep_all;
+  keep_all.raw_seconds = 100 * kSecondsPerDay;
+  run_maintenance(store, keep_all, day + kSecondsPerDay + kRollupSettleSeconds);
+  const std::string packed_block = store.read([](Database& db) {
+    Statement& s = db.cached("SELECT data FROM summary_blocks WHERE span = 86400");
+    std::string data = s.step() ? std::string(s.blob(0)) : "";
+    s.reset();
+    return data;
+  });
+  REQUIRE(!packed_block.empty());
+  CHECK(packed_block.front() == 2);
+  const auto packed = store.read([&](Database& db) { return query_window(db, window); });
+  CHECK(packed.summaries == 4);
+  CHECK(packed.sketch.count() == samples.size());
+  check_max_and_mean(packed, samples);
 }
 
 TEST_CASE("store: a database of schema 4 (JSON sketches, one row per metric) keeps its data") {
@@ -473,8 +534,7 @@ TEST_CASE("store: a database of schema 4 (JSON sketches, one row per metric) kee
     const double exact = values[static_cast<size_t>(q * static_cast<double>(values.size() - 1))];
     CHECK(std::abs(*stats.sketch.quantile(q) - exact) <= Sketch::kRelativeError * exact * 1.0001);
   }
-  CHECK(stats.max >= values.back());
-  CHECK(stats.max == doctest::Approx(values.back()).epsilon(3.1e-5));
+  check_max_and_mean(stats, values);
 
   const UtilisationQuery rolled{"h1", "cpu_ratio", day, day + kSecondsPerDay, day + kSecondsPerDay};
   const auto from_rollup = store.read([&](Database& db) { return query_window(db, rolled); });

@@ -69,6 +69,30 @@ TEST_CASE("sketch: buckets and their values agree with libm's log and pow") {
   CHECK(Sketch::bucket_of(1e300) == static_cast<int>(std::ceil(std::log(1e300) / log_gamma)));
 }
 
+// The store places means and maxima within (upper_bound_of(b) / kGamma, upper_bound_of(b)]
+// (collector/store/summary_block.cpp): every value bucket_of puts in b must lie there, from the
+// table (|b| <= 4000) and beyond it alike.
+TEST_CASE("sketch: a bucket's values lie below its upper bound and above the one under it") {
+  std::mt19937 rng(13);
+  std::uniform_real_distribution<double> exponent(-9.0, 15.0);
+  int outside = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double value = std::pow(10.0, exponent(rng));
+    const double high = Sketch::upper_bound_of(Sketch::bucket_of(value));
+    // Rounding aside: a value within an ulp or two of an edge may fall on either side.
+    if (!(value <= high && value > high / Sketch::kGamma)) {
+      ++outside;
+      CHECK(std::min(std::abs(value - high), std::abs(value - high / Sketch::kGamma)) <=
+            value * 1e-12);
+    }
+  }
+  CHECK(outside <= 2);
+  for (const int bucket : {-4001, -4000, -1, 0, 1, 4000, 4001, 20000}) {
+    const double libm = std::pow(Sketch::kGamma, bucket);
+    CHECK(std::abs(Sketch::upper_bound_of(bucket) - libm) <= libm * 1e-12);
+  }
+}
+
 TEST_CASE("sketch: zeros and empty") {
   Sketch s;
   CHECK_FALSE(s.quantile(0.5));
