@@ -161,39 +161,57 @@ PageReads read_page(Database& db, const std::vector<FleetHostRow>& page, const F
   return reads;
 }
 
+// The metrics a fleet host carries percentiles of (the report's metrics marked in_fleet).
+const std::vector<std::string>& fleet_metrics() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> in_fleet;
+    for (const protocol::report::UtilisationMetric& metric : protocol::report::kUtilisationMetrics)
+      if (metric.in_fleet) in_fleet.emplace_back(metric.name);
+    return in_fleet;
+  }();
+  return names;
+}
+
 // The utilisation percentiles of a measured host over the window, as the fleet format gives
 // them: an agent's host, or an imported host a discovery source measured (`source` "vcenter").
 json utilisation_of(const UtilisationPage& blocks, const std::string& id, const FleetWindow& w,
                     const std::string& source) {
   json utilisation = {{"window_days", static_cast<double>(w.seconds) / 86'400.0},
                       {"source", source}};
-  namespace report = protocol::report;
-  std::vector<std::string> names;
-  for (const report::UtilisationMetric& metric : report::kUtilisationMetrics)
-    if (metric.in_fleet) names.emplace_back(metric.name);
+  const std::vector<std::string>& names = fleet_metrics();
   // One reading of the host's blocks for every metric.
   const auto stats = blocks.query_windows(id, names);
   for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == report::metric::kCpuRatio.name) {
+    if (names[i] == protocol::report::metric::kCpuRatio.name) {
       utilisation["coverage"] =
           std::min(1.0, static_cast<double>(stats[i].summaries) / w.expected_summaries);
       utilisation["samples"] = stats[i].summaries;
     }
     if (stats[i].empty()) continue;
-    json p = stats_json(stats[i], w.expected_summaries);
+    const auto values = percentiles_of(stats[i]);
     json& percentiles = utilisation[names[i]] = json::object();
-    for (const std::string_view percentile : protocol::kPercentileNames)
-      percentiles[percentile] = p[percentile];
+    for (size_t p = 0; p < values.size(); ++p)
+      percentiles[protocol::kPercentileNames[p]] = values[p];
   }
   return utilisation;
+}
+
+// Whether host_from_inventory reads the inventory section `name`: the others (identity, ...)
+// are not parsed.
+bool describes_host(std::string_view name) {
+  return name == inventory::system::kSection || name == inventory::hardware::kSection ||
+         name == inventory::software::kSection || name == inventory::network::kSection;
 }
 
 // The fleet host object of an agent host: inventory, uplink label and utilisation.
 json agent_host(const PageReads& reads, const std::string& id, const FleetWindow& w) {
   json sections = json::object();
   if (const auto it = reads.inventory.find(id); it != reads.inventory.end()) {
-    for (const auto& [section, data] : it->second)
-      sections[section] = bounded_json::parse_stored_or(data, "inventory section", json::object());
+    for (const auto& [section, data] : it->second) {
+      if (describes_host(section))
+        sections[section] =
+            bounded_json::parse_stored_or(data, "inventory section", json::object());
+    }
   }
   json host = host_from_inventory(sections);
   host["utilisation"] = utilisation_of(*reads.utilisation, id, w, "agent");
@@ -285,19 +303,27 @@ void read_fleet(Database& db, const FleetWindow& w, const FleetSink& sink) {
 }
 
 // A host as the document lists it: the imported object with the collector's fields over it, or
-// described in part when the fleet's reader would refuse it.
+// described in part when the fleet's reader would refuse it. `fields` is used up: without an
+// imported object it is the host itself, moved rather than copied.
 json document_host(json& fields, std::string_view imported) {
-  json host = imported.empty()
-                  ? fields
-                  : bounded_json::parse_stored_or(imported, "imported host", json::object());
-  if (!imported.empty()) host.update(fields);
+  if (imported.empty()) {
+    json host = std::move(fields);
+    if (const auto problem = problem_of(host)) host = described_in_part(host, *problem);
+    return host;
+  }
+  json host = bounded_json::parse_stored_or(imported, "imported host", json::object());
+  host.update(fields);
   if (const auto problem = problem_of(host)) host = described_in_part(fields, *problem);
   return host;
 }
 
-// JSON text as the API answers it: compact, invalid UTF-8 replaced rather than thrown on.
-std::string dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+// Appends `value` to `out` as the API answers JSON (json::dump(-1, ' ', false, replace)):
+// compact, invalid UTF-8 replaced rather than thrown on. Into the caller's buffer, which keeps
+// its capacity from one host to the next, instead of a new string per host.
+void append_dump(std::string& out, const json& value) {
+  nlohmann::detail::serializer<json>(nlohmann::detail::output_adapter<char>(out), ' ',
+                                     json::error_handler_t::replace)
+      .dump(value, false, false, 0);
 }
 
 }  // namespace
@@ -322,15 +348,22 @@ void write_fleet(Database& db, const FleetWindow& w,
   // of the whole document dumped at once.
   bool hosts_begun = false;
   bool first = true;
+  std::string text;
   write("{\"connections\":[");
   const auto begin_hosts = [&] {
-    write("],\"format\":" + dump("sahab-fleet/1") +
-          ",\"generated_at\":" + dump(format_rfc3339(w.now)) + ",\"hosts\":[");
+    text = "],\"format\":";
+    append_dump(text, "sahab-fleet/1");
+    text += ",\"generated_at\":";
+    append_dump(text, format_rfc3339(w.now));
+    text += ",\"hosts\":[";
+    write(text);
     hosts_begun = true;
     first = true;
   };
   const auto element = [&](const json& value) {
-    write(first ? dump(value) : "," + dump(value));
+    text.assign(first ? "" : ",");
+    append_dump(text, value);
+    write(text);
     first = false;
   };
   read_fleet(db, w,

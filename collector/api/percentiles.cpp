@@ -9,6 +9,12 @@ double expected_summaries(const CollectorConfig& config, std::int64_t seconds) {
   return std::max(1.0, static_cast<double>(seconds) / interval);
 }
 
+std::array<double, protocol::kPercentileNames.size()> percentiles_of(const WindowStats& stats) {
+  // The exact maximum is stored with each summary; the sketch's top bucket is only within 1%.
+  return {*stats.sketch.quantile(0.50), *stats.sketch.quantile(0.90), *stats.sketch.quantile(0.95),
+          *stats.sketch.quantile(0.99), stats.max};
+}
+
 nlohmann::json stats_json(const WindowStats& stats, double expected) {
   nlohmann::json out = {
       {"count", stats.sketch.count()},
@@ -16,12 +22,8 @@ nlohmann::json stats_json(const WindowStats& stats, double expected) {
       {"coverage", std::min(1.0, static_cast<double>(stats.summaries) / expected)}};
   if (stats.empty()) return out;
   out["mean"] = stats.sum / static_cast<double>(stats.sketch.count());
-  for (const auto& [name, q] :
-       {std::pair{"p50", 0.50}, {"p90", 0.90}, {"p95", 0.95}, {"p99", 0.99}}) {
-    out[name] = *stats.sketch.quantile(q);
-  }
-  // The exact maximum is stored with each summary; the sketch's top bucket is only within 1%.
-  out["max"] = stats.max;
+  const auto values = percentiles_of(stats);
+  for (std::size_t i = 0; i < values.size(); ++i) out[protocol::kPercentileNames[i]] = values[i];
   return out;
 }
 

@@ -173,15 +173,32 @@ void pack_day(Database& db, const std::string& host, std::int64_t day,
   if (!entries.empty()) store_block(db, BlockTable::kSummaries, host, day, kLongestSpan, entries);
 }
 
-std::int64_t delete_blocks(Database& db, BlockTable table, const std::string& host,
-                           std::int64_t from, std::int64_t to) {
-  const std::string where = " WHERE host_id = ? AND start >= ? AND start < ?";
-  Statement& count = db.cached("SELECT coalesce(sum(entries), 0) FROM " + table_name(table) + where)
-                         .with(host, from, to);
+namespace {
+
+// Deletes the blocks of `table` that `where` (with `args` bound) picks; returns the entries they
+// held.
+template <typename... Args>
+std::int64_t delete_where(Database& db, BlockTable table, const std::string& where,
+                          const Args&... args) {
+  Statement& count =
+      db.cached("SELECT coalesce(sum(entries), 0) FROM " + table_name(table) + where).with(args...);
   const std::int64_t entries = count.step() ? count.integer(0) : 0;
   count.reset();
-  db.cached("DELETE FROM " + table_name(table) + where).with(host, from, to).run();
+  db.cached("DELETE FROM " + table_name(table) + where).with(args...).run();
   return entries;
+}
+
+}  // namespace
+
+std::int64_t delete_blocks(Database& db, BlockTable table, const std::string& host,
+                           std::int64_t from, std::int64_t to) {
+  return delete_where(db, table, " WHERE host_id = ? AND start >= ? AND start < ?", host, from, to);
+}
+
+std::int64_t delete_blocks_before(Database& db, BlockTable table, const std::string& first,
+                                  const std::string& last, std::int64_t before) {
+  return delete_where(db, table, " WHERE host_id BETWEEN ? AND ? AND start < ?", first, last,
+                      before);
 }
 
 }  // namespace sahab::collector

@@ -66,4 +66,10 @@ void pack_day(Database& db, const std::string& host, std::int64_t day,
 std::int64_t delete_blocks(Database& db, BlockTable table, const std::string& host,
                            std::int64_t from, std::int64_t to);
 
+// Deletes the blocks of the hosts with ids from `first` to `last` in the store's order (both
+// included) starting before `before`, in one statement for them all (retention); returns the
+// entries they held.
+std::int64_t delete_blocks_before(Database& db, BlockTable table, const std::string& first,
+                                  const std::string& last, std::int64_t before);
+
 }  // namespace sahab::collector

@@ -475,30 +475,29 @@ Fleet finished(FleetReader& reader) {
   return std::move(reader.fleet);
 }
 
-// Sends a JSON value to `sax` as the events the parser gives for its dump() text: a tree is
-// read exactly as if written and read back, without the text. dump() writes non-finite numbers
-// as null, and nothing parses back from a discarded (or binary) value.
-void replay(const json& value, json::json_sax_t& sax) {
+// replay's work: the events of `value`, each key and string handed over in `text` (the SAX
+// interface takes them mutable), which keeps its capacity from one to the next rather than
+// allocating a copy of each (the collector checks every host it exports this way).
+void replay_with(const json& value, json::json_sax_t& sax, std::string& text) {
   switch (value.type()) {
     case json::value_t::object:
       sax.start_object(value.size());
       for (auto it = value.begin(); it != value.end(); ++it) {
-        std::string key = it.key();
-        sax.key(key);
-        replay(*it, sax);
+        text.assign(it.key());
+        sax.key(text);
+        replay_with(*it, sax, text);
       }
       sax.end_object();
       return;
     case json::value_t::array:
       sax.start_array(value.size());
-      for (const auto& element : value) replay(element, sax);
+      for (const auto& element : value) replay_with(element, sax, text);
       sax.end_array();
       return;
-    case json::value_t::string: {
-      std::string text = value.get_ref<const std::string&>();
+    case json::value_t::string:
+      text.assign(value.get_ref<const std::string&>());
       sax.string(text);
       return;
-    }
     case json::value_t::number_float: {
       const double number = value.get<double>();
       std::string no_text;
@@ -521,6 +520,15 @@ void replay(const json& value, json::json_sax_t& sax) {
     case json::value_t::discarded:
       throw FleetError("fleet: not valid JSON: a value that is not JSON");
   }
+}
+
+// Sends a JSON value to `sax` as the events the parser gives for its dump() text: a tree is
+// read exactly as if written and read back, without the text. dump() writes non-finite numbers
+// as null, and nothing parses back from a discarded (or binary) value. `sax` must not keep a
+// key or string it is handed beyond its call.
+void replay(const json& value, json::json_sax_t& sax) {
+  std::string text;
+  replay_with(value, sax, text);
 }
 
 // Passes on the parser's events for the JSON object text `base` with the members of `fields` in

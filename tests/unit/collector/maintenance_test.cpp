@@ -232,6 +232,46 @@ TEST_CASE("maintenance: rollups go exactly at their own retention boundary") {
   CHECK(s.scalar("SELECT coalesce(sum(entries), 0) FROM rollup_blocks") == 0);
 }
 
+TEST_CASE("maintenance: retention reaches every host, whatever the run of hosts a job deletes") {
+  testing::TempStore s;
+  // More than two jobs' worth of hosts, ids padded so that every collation orders them alike:
+  // a host at the edge of a job's range keeps or loses exactly its own blocks.
+  const std::size_t hosts = 2 * kHostsPerRetentionJob + 1;
+  const std::int64_t raw_boundary = kEpochDay + 10 * kDay;
+  const std::int64_t rollup_boundary = kEpochDay + 5 * kDay;
+  s.write([&](Database& db) {
+    for (std::size_t i = 0; i < hosts; ++i) {
+      const std::string digits = std::to_string(i);
+      const std::string host = "h" + std::string(4 - digits.size(), '0') + digits;
+      enrol_agent(db, host, host, "sha-" + host, "10.0.0.1", 0);
+      const auto entry = [](std::int64_t start) {
+        SummaryEntry e{"cpu_ratio", start, start + 60, 1, 1, 0.5, 0.5, {}};
+        e.sketch.add(0.5);
+        return std::vector<SummaryEntry>{e};
+      };
+      write_block(db, BlockTable::kSummaries, host, raw_boundary - kDay, entry(raw_boundary - 60));
+      write_block(db, BlockTable::kSummaries, host, raw_boundary, entry(raw_boundary));
+      write_block(db, BlockTable::kRollups, host, rollup_boundary - kDay,
+                  entry(rollup_boundary - kDay));
+      write_block(db, BlockTable::kRollups, host, rollup_boundary, entry(rollup_boundary));
+    }
+  });
+  RetentionPolicy policy;
+  policy.raw_seconds = 3 * kDay;
+  policy.rollup_seconds = 8 * kDay;
+  const std::int64_t now = raw_boundary + 3 * kDay;
+  REQUIRE(raw_from(policy, now) == raw_boundary);
+  const auto report = run_maintenance(s.store, policy, now);
+  CHECK(report.summaries_deleted == static_cast<std::int64_t>(hosts));
+  CHECK(report.rollups_deleted == static_cast<std::int64_t>(hosts));
+  CHECK(s.scalar("SELECT count(DISTINCT host_id) FROM summary_blocks WHERE start = " +
+                 std::to_string(raw_boundary)) == static_cast<std::int64_t>(hosts));
+  CHECK(s.scalar("SELECT count(*) FROM summary_blocks") == static_cast<std::int64_t>(hosts));
+  CHECK(s.scalar("SELECT count(DISTINCT host_id) FROM rollup_blocks WHERE start = " +
+                 std::to_string(rollup_boundary)) == static_cast<std::int64_t>(hosts));
+  CHECK(s.scalar("SELECT count(*) FROM rollup_blocks") == static_cast<std::int64_t>(hosts));
+}
+
 TEST_CASE("maintenance: only agent hosts silent past stale_after are marked stale, none deleted") {
   testing::TempStore s;
   const std::int64_t now = kEpochDay;
