@@ -76,30 +76,33 @@ stop_collector() {  # stop_collector SIGNAL
 # One line every 10 s: seconds since the start, the collector's RSS and its anonymous part (KiB,
 # '-' while it is down), its pid, the sizes of the database file and its WAL, and the parts of its
 # memory from its /metrics (KiB): SQLite's (all of it, and its page caches), malloc's in use and
-# held free (sahab_collector_sqlite_memory_bytes, sahab_collector_malloc_bytes). Reading /metrics
-# every 10 s is what a Prometheus scraping the collector does anyway. A scrape that fails or
-# times out (a loaded machine) gives '-' parts: the sampler must live on (set -e, pipefail).
+# held free (sahab_collector_sqlite_memory_bytes, sahab_collector_malloc_bytes), and the plans it
+# computed so far (sahab_collector_plan_computations_total: what sets the heap's size). Reading
+# /metrics every 10 s is what a Prometheus scraping the collector does anyway. A scrape that fails
+# or times out (a loaded machine) gives '-' parts: the sampler must live on (set -e, pipefail).
 memory_parts() {
   curl -fsS --max-time 5 "$url/metrics" 2>/dev/null | awk '
     /^sahab_collector_sqlite_memory_bytes\{kind="used"\}/ { v["sqlite"] = $2 }
     /^sahab_collector_sqlite_memory_bytes\{kind="page_cache"\}/ { v["cache"] = $2 }
     /^sahab_collector_malloc_bytes\{kind="in_use"\}/ { v["in_use"] = $2 }
     /^sahab_collector_malloc_bytes\{kind="free"\}/ { v["free"] = $2 }
+    /^sahab_collector_plan_computations_total / { plans = $2 }
     END { n = split("sqlite cache in_use free", k, " ")
-          for (i = 1; i <= n; i++) printf "%s%s", (k[i] in v ? int(v[k[i]] / 1024) : "-"), (i < n ? " " : "\n") }' ||
+          for (i = 1; i <= n; i++) printf "%s ", (k[i] in v ? int(v[k[i]] / 1024) : "-")
+          print (plans == "" ? "-" : int(plans)) }' ||
     true
 }
 sample() {
   local t0=$SECONDS pid rss anon parts db_file="" arg
   for arg in "${store[@]}"; do [[ "${arg#sqlite://}" == /* ]] && db_file="${arg#sqlite://}"; done
-  echo "seconds rss_kib pid db_bytes wal_bytes anon_kib sqlite_kib page_cache_kib malloc_in_use_kib malloc_free_kib" >"$out/samples.txt"
+  echo "seconds rss_kib pid db_bytes wal_bytes anon_kib sqlite_kib page_cache_kib malloc_in_use_kib malloc_free_kib plans_computed" >"$out/samples.txt"
   while :; do
-    pid="$(cat "$out/collector.pid" 2>/dev/null || true)" rss="" anon="" parts="- - - -"
+    pid="$(cat "$out/collector.pid" 2>/dev/null || true)" rss="" anon="" parts="- - - - -"
     if [[ -n "$pid" ]]; then
       rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
       anon="$(awk '/^RssAnon:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
       parts="$(memory_parts)"
-      [[ -n "$parts" ]] || parts="- - - -"
+      [[ -n "$parts" ]] || parts="- - - - -"
     fi
     echo "$((SECONDS - t0)) ${rss:--} ${pid:--} $(stat -c %s "$db_file" 2>/dev/null || echo -) $(stat -c %s "$db_file-wal" 2>/dev/null || echo -) ${anon:--} $parts" >>"$out/samples.txt"
     sleep 10

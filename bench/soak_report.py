@@ -96,6 +96,25 @@ def floor_points(lives):
     return [minima[m] for m in sorted(minima)]
 
 
+def print_after_warm_up(lives, warm_up=600, window=600):
+    """The RSS after the first plan refreshes (mean) and, per 10 minutes of the life, its maximum
+    and malloc's heap size (in use + free): what the one-collector runs are compared on."""
+    start = int(lives[0]["seconds"])
+    after = [int(s["rss_kib"]) / 1024 for s in lives if int(s["seconds"]) - start >= warm_up]
+    if not after:
+        return
+    windows = {}
+    for s in lives:
+        w = windows.setdefault((int(s["seconds"]) - start) // window, {"rss": [], "heap": []})
+        w["rss"].append(int(s["rss_kib"]) / 1024)
+        if "-" not in (s.get("malloc_in_use_kib", "-"), s.get("malloc_free_kib", "-")):
+            w["heap"].append((int(s["malloc_in_use_kib"]) + int(s["malloc_free_kib"])) / 1024)
+    maxima = " / ".join(f"{max(w['rss']):.1f}" + (f" ({max(w['heap']):.1f})" if w["heap"] else "")
+                        for _, w in sorted(windows.items()))
+    print(f"    RSS mean after {warm_up // 60} min {sum(after) / len(after):.1f} MiB; "
+          f"max per {window // 60} min (heap max): {maxima}")
+
+
 def mib(kib):
     return "-" if kib == "-" else f"{int(kib) / 1024:.1f}"
 
@@ -134,9 +153,12 @@ def curves(out):
         floor = floor_points(lives)
         floor = floor[len(floor) // 3:]
         floor_slope = f", per-minute minimum {slope_mib_per_hour(floor):+.2f}" if len(floor) >= 3 else ""
+        plans = [s["plans_computed"] for s in lives if s.get("plans_computed", "-") != "-"]
         print(f"  pid {pid}: {span:>5} s, {rss[0]:.1f} / {rss[-1]:.1f} / {max(rss):.1f} MiB, "
               f"{slope:+.2f} MiB/h{'' if judged else ' (under 5 min, not judged)'}"
-              + (f" ({detail}{floor_slope})" if detail else ""))
+              + (f" ({detail}{floor_slope})" if detail else "")
+              + (f", {plans[-1]} plans computed" if plans else ""))
+        print_after_warm_up(lives)
     wal = [int(s["wal_bytes"]) for s in samples if s["wal_bytes"] != "-"]
     if wal:
         print(f"WAL: max {max(wal) / 1048576:.1f} MiB, at the end {wal[-1] / 1048576:.1f} MiB")

@@ -112,21 +112,6 @@ void refresh_validations(Context& context, ValidationCache& validations) {
   }
 }
 
-// Keeps the default plan warm (the Plan, Costs and Overview pages then answer from the cache) and
-// the sahab_plan_* gauges following it; the cache recomputes only when the fleet changed or the
-// cached plan is older than planner.max_age.
-void refresh_plan_gauges(PlanService& plans, PlanGauges& gauges) {
-  if (!plans.available()) return;
-  try {
-    gauges.update(plans.plan(plans.configure(nullptr)));
-  } catch (const std::exception& e) {
-    log::error(std::string("plan gauges: cannot plan: ") + e.what());
-  }
-  // A refreshed plan frees the previous one, ~12 MB of small blocks at 2,000 hosts, which glibc
-  // keeps in this thread's arena: the RSS then holds two plans instead of one (bench/soak.sh).
-  malloc_trim(0);
-}
-
 std::int64_t seconds(std::chrono::milliseconds d) {
   return std::chrono::duration_cast<std::chrono::seconds>(d).count();
 }

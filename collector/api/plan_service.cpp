@@ -77,8 +77,8 @@ std::shared_ptr<const PlanService::Result> PlanService::plan(const planner::Plan
     // were held for nothing, the collector's RSS climbing ~12 MB at each refresh of a 2,000-host
     // fleet's plan. Dropped before the next plan is computed, not after: the cache then adds no
     // second plan to the heap, whose high-water mark is what the RSS keeps (bench/soak.sh,
-    // docs/benchmarks.md, sessions 9 and 11). PlanGauges still holds the plan it shows until the
-    // refresh hands it the next one.
+    // docs/benchmarks.md, sessions 9, 11 and 12). PlanGauges keeps figures, not the plan, so
+    // nothing else holds it unless a request is still answering from it.
     std::lock_guard lock(cache_mutex_);
     entries_.remove_if([&state](const Entry& e) { return !e.key.starts_with(state + "\n"); });
   }

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,22 +29,46 @@ namespace sahab::collector {
 // cpu_cores, memory, disks, uplink, environment, region, and `any` (at least one of them).
 std::map<std::string, double> count_missing_data(const planner::Fleet& fleet);
 
-// The gauges of one plan computed at `generated_at`, its waves placed against `now` (unix s).
-std::vector<prometheus::MetricFamily> plan_metrics(const planner::Plan& plan,
-                                                   const std::map<std::string, double>& missing,
-                                                   std::int64_t generated_at, std::int64_t now);
+// What the gauges show of one plan, a few KB whatever the fleet's size: the families that do not
+// depend on when they are scraped, and each wave's figures, since a wave's status moves with
+// time without a new plan.
+struct PlanFigures {
+  struct Wave {
+    std::string number;
+    double hosts = 0;
+    std::optional<std::int64_t> start, end;  // midnight UTC of its first and of its last day
+  };
+  std::vector<prometheus::MetricFamily> families;  // all but the waves'
+  std::size_t waves_at = 0;                        // where the waves' families go among them
+  std::vector<Wave> waves;
+};
+
+// The figures of one plan computed at `generated_at`.
+PlanFigures plan_figures(const planner::Plan& plan, const std::map<std::string, double>& missing,
+                         std::int64_t generated_at);
+
+// The gauges of `figures`, their waves placed against `now` (unix s).
+std::vector<prometheus::MetricFamily> plan_metrics(const PlanFigures& figures, std::int64_t now);
 
 class PlanGauges : public prometheus::Collectable {
  public:
   explicit PlanGauges(std::function<std::int64_t()> now) : now_(std::move(now)) {}
-  void update(std::shared_ptr<const PlanService::Result> result);
+  // Keeps the figures of `result`, not the plan: the refresh can then free the plan it showed
+  // before it builds the next, instead of holding both (~14 MiB each at 2,000 hosts) at the
+  // heap's high-water mark (docs/benchmarks.md, soak, session 12).
+  void update(const PlanService::Result& result);
   // Nothing until a plan was handed over.
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   std::function<std::int64_t()> now_;
   mutable std::mutex mutex_;
-  std::shared_ptr<const PlanService::Result> result_;
+  std::shared_ptr<const PlanFigures> figures_;
 };
+
+// Keeps the default plan warm (the Plan, Costs and Overview pages then answer from the cache) and
+// the gauges following it; the cache recomputes only when the fleet changed or the cached plan is
+// older than planner.max_age. Run every planner.metrics_interval by the collector.
+void refresh_plan_gauges(PlanService& plans, PlanGauges& gauges);
 
 }  // namespace sahab::collector

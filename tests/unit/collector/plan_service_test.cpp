@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "collector/api/plan_telemetry.h"
 #include "collector/store/imports.h"
 #include "collector/store/scenarios.h"
 #include "unit/collector/scrape.h"
@@ -219,4 +220,39 @@ TEST_CASE("plan cache: an earlier state's plan and fleet are freed before the ne
   CHECK(plans.plan(planner_config)->plan.hosts.size() == 2);
   CHECK(fleet_freed);
   CHECK(plan_freed);
+}
+
+TEST_CASE("plan gauges: the plan they show is freed before the refresh builds the next") {
+  // The gauges keep the figures they show, not the plan: the heap then never holds the plan they
+  // show and the next one at once, its high-water mark being what the collector's RSS keeps
+  // (docs/benchmarks.md, soak, session 12). `now` is called once the next plan is built.
+  testing::TempDir temp;
+  CollectorConfig config;
+  Store store{temp.path() / "sahab.db", 2};
+  Telemetry telemetry{store};
+  FleetCache fleets{store, config, [] { return std::int64_t{1'800'000'000}; }};
+  std::weak_ptr<const PlanService::Result> shown;
+  bool shown_freed = false;
+  PlanService plans = plan_service(fleets, config, telemetry, [&] {
+    shown_freed = shown.expired();
+    return std::int64_t{1'800'000'000};
+  });
+  PlanGauges gauges([] { return std::int64_t{1'800'000'000}; });
+  const auto hosts_shown = [&gauges] {
+    double hosts = 0;
+    for (const auto& family : gauges.Collect()) {
+      if (family.name != "sahab_plan_hosts") continue;
+      for (const auto& metric : family.metric) hosts += metric.gauge.value;
+    }
+    return hosts;
+  };
+  import(store, host("a", 4));
+  refresh_plan_gauges(plans, gauges);
+  shown = plans.plan(plans.configure(json()));  // the cached plan the gauges were handed
+  REQUIRE(!shown.expired());
+  CHECK(hosts_shown() == 1);
+  import(store, host("b", 8));
+  refresh_plan_gauges(plans, gauges);
+  CHECK(shown_freed);
+  CHECK(hosts_shown() == 2);
 }

@@ -13,7 +13,7 @@ namespace {
 std::string exposition(const planner::Plan& plan, const planner::Fleet& fleet, std::int64_t now) {
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(
-      out, plan_metrics(plan, count_missing_data(fleet), 1'790'000'000, now));
+      out, plan_metrics(plan_figures(plan, count_missing_data(fleet), 1'790'000'000), now));
   return "\n" + out.str();
 }
 
@@ -114,10 +114,11 @@ TEST_CASE("plan gauges: nothing before a plan, then the plan handed over, waves 
   std::int64_t now = 1'799'020'800;  // 2027-01-04T00:00:00Z, wave 1's first day
   PlanGauges gauges([&now] { return now; });
   CHECK(gauges.Collect().empty());
-  auto result = std::make_shared<PlanService::Result>();
+  auto result = std::make_unique<PlanService::Result>();
   result->plan.waves = {wave(1, {0}, "2027-01-04", "2027-01-17")};
   result->computed_at = 1'790'000'000;
-  gauges.update(result);
+  gauges.update(*result);
+  result.reset();  // the gauges keep their figures, not the plan
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, gauges.Collect());
   CHECK(has_line("\n" + out.str(), "sahab_plan_wave_hosts{status=\"in_progress\",wave=\"1\"} 1"));
