@@ -1,7 +1,9 @@
 // netclass: node_network_* properties of every interface in /sys/class/net (up, info, carrier,
 // mtu, speed, flags, ...), as node_exporter 1.5's collector/netclass_linux.go with its
 // --collector.netclass.ignored-devices filter. Attributes the kernel refuses to read (speed of a
-// down link, duplex of loopback) are left out, as upstream does.
+// down link, duplex of loopback) are left out, as upstream does. On the host's /sys, the
+// attributes rtnetlink gives come from one RTM_GETLINK dump (link_dump.h), the rest from sysfs.
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <memory>
@@ -9,6 +11,7 @@
 
 #include "agent/metrics/collector.h"
 #include "agent/metrics/exclude_pattern.h"
+#include "agent/metrics/link_dump.h"
 #include "agent/metrics/metric_builder.h"
 #include "agent/metrics/registry.h"
 #include "agent/metrics/sysfs.h"
@@ -45,8 +48,24 @@ constexpr std::array<Property, 17> kProperties = {{
     {"protocol_type", "type", kGauge, 1},
 }};
 
+// One device's attributes: those its rtnetlink message stands for from it, the others from sysfs.
+class DeviceAttributes {
+ public:
+  DeviceAttributes(const std::filesystem::path& dir, const LinkAttributes* link)
+      : sysfs_(dir), link_(link) {}
+
+  std::optional<std::string> read_text(const char* file) const {
+    if (const auto* value = link_ ? link_->find(file) : nullptr) return *value;
+    return sysfs_.read_text(file);
+  }
+
+ private:
+  AttributeDir sysfs_;
+  const LinkAttributes* link_;
+};
+
 // sysfs writes these in decimal or, like flags and dev_id, as 0x-prefixed hexadecimal.
-std::optional<double> read_integer(const AttributeDir& dir, const char* file) {
+std::optional<double> read_integer(const DeviceAttributes& dir, const char* file) {
   const auto text = dir.read_text(file);
   if (!text || text->empty()) return std::nullopt;
   char* end = nullptr;
@@ -59,7 +78,9 @@ std::optional<double> read_integer(const AttributeDir& dir, const char* file) {
 class NetclassCollector : public Collector {
  public:
   explicit NetclassCollector(const Paths& paths)
-      : dir_(paths.sys("class/net")), ignored_(paths.options.netclass_ignored_devices) {}
+      : dir_(paths.sys("class/net")),
+        ignored_(paths.options.netclass_ignored_devices),
+        links_(shows_own_namespace(paths.sysfs) ? std::make_unique<LinkDump>() : nullptr) {}
 
   void collect(Exposition& out) const override {
     std::vector<std::string> devices;
@@ -69,9 +90,11 @@ class NetclassCollector : public Collector {
     }
     if (devices.empty() && !std::filesystem::exists(dir_)) return out.no_data();
 
-    std::vector<std::unique_ptr<AttributeDir>> attributes;
-    for (const auto& device : devices)
-      attributes.push_back(std::make_unique<AttributeDir>(dir_ / device));
+    const auto links = links_ ? links_->links() : std::nullopt;
+    std::vector<std::unique_ptr<DeviceAttributes>> attributes;
+    for (const auto& device : devices) {
+      attributes.push_back(std::make_unique<DeviceAttributes>(dir_ / device, find(links, device)));
+    }
 
     FamilyBuilder up(out, "node_network_up", "Value is 1 if operstate is 'up', 0 otherwise.",
                      kGauge);
@@ -104,8 +127,26 @@ class NetclassCollector : public Collector {
   }
 
  private:
+  // rtnetlink answers for the agent's own network namespace, which the host's /sys shows (a
+  // container mounts a /sys of its own namespace). Any other root is read as files alone: a
+  // fixture tree, or a host's /sys bind-mounted into a container (--path.sysfs=/host/sys), whose
+  // interfaces are not the agent's.
+  static bool shows_own_namespace(const std::filesystem::path& sysfs) {
+    return sysfs.lexically_normal() == "/sys";
+  }
+
+  // A device missing from the dump (created since, or in another namespace) is read from sysfs.
+  static const LinkAttributes* find(const std::optional<std::vector<LinkAttributes>>& links,
+                                    const std::string& device) {
+    if (!links) return nullptr;
+    const auto it = std::find_if(links->begin(), links->end(),
+                                 [&](const LinkAttributes& link) { return link.name == device; });
+    return it == links->end() ? nullptr : &*it;
+  }
+
   std::filesystem::path dir_;
   ExcludePattern ignored_;
+  std::unique_ptr<LinkDump> links_;  // null: sysfs alone
 };
 
 }  // namespace

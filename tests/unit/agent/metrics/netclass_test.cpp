@@ -53,3 +53,46 @@ TEST_CASE("netclass: unreadable attributes left out, plain files and ignored dev
   CHECK_FALSE(value_of(families, "node_network_up", {{"device", "veth9"}}));
   CHECK(find_family(families, "node_network_up")->metric.size() == 2);
 }
+
+namespace {
+
+// The machine's own /sys, under `root`: "/sys" itself, or another spelling of it, which netclass
+// reads as files alone, as it would a fixture tree.
+Paths host_sysfs(const std::filesystem::path& root) {
+  Paths paths;
+  paths.sysfs = root;
+  return paths;
+}
+
+std::string text_of(const Collector& collector) {
+  std::string text;
+  Exposition out(text);
+  collector.collect(out);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("netclass: on the host's /sys, rtnetlink's answers are sysfs's, refusals included") {
+  const auto with_rtnetlink = make_netclass_collector(host_sysfs("/sys"));
+  const auto sysfs_alone = make_netclass_collector(host_sysfs("/proc/self/root/sys"));
+  // A counter may move between the two reads (a link going down): a few tries.
+  std::string expected, got;
+  for (int attempt = 0; attempt < 3 && (got.empty() || got != expected); ++attempt) {
+    got = text_of(*with_rtnetlink);
+    expected = text_of(*sysfs_alone);
+  }
+  REQUIRE_FALSE(expected.empty());
+  CHECK(got == expected);
+}
+
+TEST_CASE("netclass: on the host's /sys, six sysfs reads per interface, the rest from rtnetlink") {
+  const auto collector = make_netclass_collector(host_sysfs("/sys"));
+  const auto families = collect(*collector);  // opens and keeps the attributes' descriptors
+  const auto* up = find_family(families, "node_network_up");
+  REQUIRE(up);
+  REQUIRE_FALSE(up->metric.empty());
+  // addr_assign_type, dev_id, duplex, flags, name_assign_type, speed: 22 without rtnetlink.
+  const auto interfaces = static_cast<long long>(up->metric.size());
+  CHECK(reads_made([&] { text_of(*collector); }) <= 6 * interfaces);
+}

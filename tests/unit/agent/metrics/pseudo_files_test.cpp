@@ -57,25 +57,6 @@ class Child {
   pid_t pid_;
 };
 
-// How many read system calls `work` made (the kernel's count for this process, /proc/self/io),
-// less the one that reads the count before it.
-template <typename Work>
-long long reads_made(Work&& work) {
-  const auto syscr = [] {
-    const int fd = ::open("/proc/self/io", O_RDONLY | O_CLOEXEC);
-    REQUIRE(fd >= 0);
-    char text[1024] = {};
-    REQUIRE(::read(fd, text, sizeof text - 1) > 0);
-    ::close(fd);
-    const char* count = std::strstr(text, "syscr: ");
-    REQUIRE(count != nullptr);
-    return std::atoll(count + 7);
-  };
-  const long long before = syscr();
-  work();
-  return syscr() - before - 1;
-}
-
 // Sockets bound to loopback, each a line of this network namespace's /proc/net/udp.
 class UdpSockets {
  public:

@@ -1,8 +1,11 @@
 #pragma once
 // Helpers for collector tests: run a collector on a fixture tree and look up samples.
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -12,6 +15,25 @@
 #include "unit/temp_dir.h"
 
 namespace sahab::agent::testing {
+
+// How many read system calls `work` made (the kernel's count for this process, /proc/self/io),
+// less the one that reads the count before it.
+template <typename Work>
+long long reads_made(Work&& work) {
+  const auto syscr = [] {
+    const int fd = ::open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    char text[1024] = {};
+    REQUIRE(::read(fd, text, sizeof text - 1) > 0);
+    ::close(fd);
+    const char* count = std::strstr(text, "syscr: ");
+    REQUIRE(count != nullptr);
+    return std::atoll(count + 7);
+  };
+  const long long before = syscr();
+  work();
+  return syscr() - before - 1;
+}
 
 inline Paths fixture_paths(const std::string& tree = "default") {
   const std::filesystem::path base = std::filesystem::path(SAHAB_FIXTURES_DIR) / "agent" / tree;
