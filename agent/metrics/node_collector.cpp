@@ -16,6 +16,8 @@ struct NodeCollector::State {
   std::atomic<bool> failing{false};
   // The size of the collector's text at the last scrape: its buffer is sized once, not grown.
   std::size_t last_size = 0;
+  // When a collector that found its subsystem absent is to be asked again (kAbsentRecheck).
+  std::chrono::steady_clock::time_point absent_until;
 };
 
 struct NodeCollector::Outcome {
@@ -90,8 +92,10 @@ unsigned NodeCollector::default_threads() {
   return std::clamp(std::thread::hardware_concurrency() / 2, 1U, 4U);
 }
 
-NodeCollector::NodeCollector(std::vector<Entry> collectors, unsigned threads)
+NodeCollector::NodeCollector(std::vector<Entry> collectors, unsigned threads,
+                             std::chrono::steady_clock::duration absent_recheck)
     : collectors_(std::move(collectors)),
+      absent_recheck_(absent_recheck),
       states_(new State[collectors_.size()]),
       helpers_(std::make_unique<Helpers>(std::max(threads, 1U) - 1)) {}
 
@@ -102,13 +106,16 @@ NodeCollector::Outcome NodeCollector::run(size_t index) const {
   State& state = states_[index];
   const auto start = std::chrono::steady_clock::now();
   Outcome outcome;
+  if (start < state.absent_until) return outcome;  // still absent, as far as we know
   outcome.text.reserve(state.last_size);
   try {
     Exposition out(outcome.text);
     entry.collector->collect(out);
     outcome.ok = !out.reported_no_data();
+    if (!outcome.ok) state.absent_until = start + absent_recheck_;
   } catch (const NoDataError&) {
     // the subsystem is absent here, found deep in the collector: nothing to say
+    state.absent_until = start + absent_recheck_;
   } catch (const std::exception& e) {
     if (!state.failing.exchange(true)) {
       log::error("collector " + entry.name + " failed: " + e.what() +

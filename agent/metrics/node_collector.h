@@ -5,6 +5,7 @@
 // goroutines; their text is put together in the collectors' order, so the answer is the same
 // whichever finished first.
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,8 +21,16 @@ class NodeCollector {
     std::unique_ptr<Collector> collector;
   };
 
+  // A collector that found its subsystem absent (no ZFS, no NFS, no bcache: no_data() or
+  // NoDataError) is asked again after this long, not at every scrape: its probes cost a scrape as
+  // much as netclass's reads did (a failed lookup of /proc/mdstat or /sys/class/hwmon takes 2-9 us,
+  // ~20 of them per scrape on a machine without those subsystems, docs/benchmarks.md). Meanwhile it
+  // reports success 0, as it would have; a subsystem that appears shows within this time.
+  static constexpr std::chrono::seconds kAbsentRecheck{60};
+
   // `threads`: how many threads collect a scrape, the caller's included (1: one after the other).
-  NodeCollector(std::vector<Entry> collectors, unsigned threads = default_threads());
+  NodeCollector(std::vector<Entry> collectors, unsigned threads = default_threads(),
+                std::chrono::steady_clock::duration absent_recheck = kAbsentRecheck);
   ~NodeCollector();
   NodeCollector(const NodeCollector&) = delete;
   NodeCollector& operator=(const NodeCollector&) = delete;
@@ -42,6 +51,7 @@ class NodeCollector {
   Outcome run(size_t index) const;
 
   std::vector<Entry> collectors_;
+  std::chrono::steady_clock::duration absent_recheck_;
   std::unique_ptr<State[]> states_;  // per collector, so a failure is logged once, not per scrape
   std::unique_ptr<Helpers> helpers_;
 };

@@ -88,6 +88,65 @@ std::string text_without_durations(const NodeCollector& node) {
 
 }  // namespace
 
+namespace {
+
+// A subsystem absent until `present` is set, or a collector that fails; counts how often it ran.
+class Probed : public Collector {
+ public:
+  enum class When { kAbsent, kFailing };
+  explicit Probed(When when) : when_(when) {}
+  void collect(Exposition& out) const override {
+    ++runs;
+    if (when_ == When::kFailing) throw CollectorError("unreadable");
+    if (!present) return out.no_data();
+    add_gauge(out, "node_appeared", "The subsystem appeared.", 1);
+  }
+  mutable int runs = 0;
+  bool present = false;
+
+ private:
+  When when_;
+};
+
+struct ProbedNode {
+  explicit ProbedNode(std::chrono::steady_clock::duration absent_recheck) {
+    auto absent_owned = std::make_unique<Probed>(Probed::When::kAbsent);
+    auto failing_owned = std::make_unique<Probed>(Probed::When::kFailing);
+    absent = absent_owned.get();
+    failing = failing_owned.get();
+    std::vector<NodeCollector::Entry> entries;
+    entries.push_back({"absent", std::move(absent_owned)});
+    entries.push_back({"failing", std::move(failing_owned)});
+    node = std::make_unique<NodeCollector>(std::move(entries), 1, absent_recheck);
+  }
+  std::optional<double> success_of_absent() const {
+    return value_of(families_of(scraped_text(*node)), "node_scrape_collector_success",
+                    {{"collector", "absent"}});
+  }
+  Probed* absent;
+  Probed* failing;
+  std::unique_ptr<NodeCollector> node;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "node collector: an absent subsystem is probed again after a while, a failure every time") {
+  ProbedNode remembered(std::chrono::hours(1));
+  for (int scrape = 0; scrape < 3; ++scrape) CHECK(remembered.success_of_absent() == 0);
+  CHECK(remembered.absent->runs == 1);
+  CHECK(remembered.failing->runs == 3);
+  remembered.absent->present = true;  // seen at the next probe, an hour on
+  CHECK(remembered.success_of_absent() == 0);
+  CHECK(remembered.absent->runs == 1);
+
+  ProbedNode probed_again(std::chrono::steady_clock::duration::zero());
+  CHECK(probed_again.success_of_absent() == 0);
+  probed_again.absent->present = true;
+  CHECK(probed_again.success_of_absent() == 1);
+  CHECK(probed_again.absent->runs == 2);
+}
+
 TEST_CASE("node collector: collectors run side by side give the same scrape, in the same order") {
   const NodeCollector sequential(fixture_collectors(), 1);
   const NodeCollector side_by_side(fixture_collectors(), 4);
