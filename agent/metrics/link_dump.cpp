@@ -15,9 +15,17 @@
 namespace sahab::agent {
 namespace {
 
-constexpr std::size_t index_of(std::string_view file) {
+// Where `file` is in LinkAttributes::kFiles; kFiles.size() when it is not there.
+constexpr std::size_t position_of(std::string_view file) {
   const auto& files = LinkAttributes::kFiles;
   return static_cast<std::size_t>(std::find(files.begin(), files.end(), file) - files.begin());
+}
+
+// The same, worked out while compiling: a name not in kFiles does not compile.
+consteval std::size_t index_of(std::string_view file) {
+  const std::size_t index = position_of(file);
+  if (index == LinkAttributes::kFiles.size()) throw "not one of LinkAttributes::kFiles";
+  return index;
 }
 
 // The names operstate_show() writes, indexed by the kernel's IF_OPER_* value.
@@ -141,7 +149,7 @@ LinkAttributes parse_link(const nlmsghdr& header) {
 }  // namespace
 
 const std::optional<std::string>* LinkAttributes::find(std::string_view file) const {
-  const std::size_t index = index_of(file);
+  const std::size_t index = position_of(file);
   return index < values.size() ? &values[index] : nullptr;
 }
 
