@@ -125,8 +125,10 @@ class BcacheCollector : public Collector {
       : dir_(paths.sys("fs/bcache")), priority_stats_(paths.options.bcache_priority_stats) {}
 
   void collect(Exposition& out) const override {
+    const auto entries = list_dir(dir_);
+    if (entries.empty()) return out.found_nothing();  // no bcache module
     FamilySet families(out);
-    for (const auto& uuid : list_dir(dir_)) {
+    for (const auto& uuid : entries) {
       if (uuid.find('-') == std::string::npos) continue;  // register, unregister...
       add_cache_set(families, uuid);
     }

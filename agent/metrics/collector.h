@@ -106,6 +106,13 @@ class Exposition {
   void no_data() { no_data_ = true; }
   bool reported_no_data() const { return no_data_; }
 
+  // The subsystem is absent, and node_exporter reports success for it all the same (it finds no
+  // files rather than an error: a virtual machine without cpufreq, no bcache, no EDAC): success
+  // 1 and nothing written. Like no_data(), it is looked for again only after a while
+  // (NodeCollector::kAbsentRecheck), not at every scrape.
+  void found_nothing() { found_nothing_ = true; }
+  bool reported_found_nothing() const { return found_nothing_; }
+
   // A whole family from prometheus-cpp's data model (textfile's parsed files).
   void family(const prometheus::MetricFamily& family);
 
@@ -119,6 +126,7 @@ class Exposition {
   const FamilyBuilder* writing_ = nullptr;  // the builder writing straight into text_
   std::string aside_;                       // families completed while `writing_` was open
   bool no_data_ = false;
+  bool found_nothing_ = false;
 };
 
 class Collector {

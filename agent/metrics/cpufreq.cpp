@@ -44,6 +44,7 @@ class CpufreqCollector : public Collector {
         cpus.push_back({name.substr(3), dir_ / name / "cpufreq"});
       }
     }
+    if (cpus.empty()) return out.found_nothing();
     for (const auto& frequency : kFrequencies) {
       FamilyBuilder family(out, frequency.metric, frequency.help, prometheus::MetricType::Gauge);
       for (const auto& [cpu, dir] : cpus) {

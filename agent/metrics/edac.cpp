@@ -23,6 +23,8 @@ class EdacCollector : public Collector {
 
   void collect(Exposition& out) const override {
     using prometheus::MetricType;
+    const auto controllers = list_dir(dir_);
+    if (controllers.empty()) return out.found_nothing();
     FamilyBuilder ce(out, "node_edac_correctable_errors_total", "Total correctable memory errors.",
                      MetricType::Counter);
     FamilyBuilder ue(out, "node_edac_uncorrectable_errors_total",
@@ -31,7 +33,7 @@ class EdacCollector : public Collector {
                          "Total correctable memory errors for this csrow.", MetricType::Counter);
     FamilyBuilder row_ue(out, "node_edac_csrow_uncorrectable_errors_total",
                          "Total uncorrectable memory errors for this csrow.", MetricType::Counter);
-    for (const auto& mc : list_dir(dir_)) {
+    for (const auto& mc : controllers) {
       if (!numbered(mc, "mc")) continue;
       const auto dir = dir_ / mc;
       const std::string controller = mc.substr(2);

@@ -16,8 +16,10 @@ struct NodeCollector::State {
   std::atomic<bool> failing{false};
   // The size of the collector's text at the last scrape: its buffer is sized once, not grown.
   std::size_t last_size = 0;
-  // When a collector that found its subsystem absent is to be asked again (kAbsentRecheck).
+  // When a collector that found its subsystem absent is to be asked again (kAbsentRecheck), and
+  // the success it reports until then (Exposition::found_nothing: 1; no_data: 0).
   std::chrono::steady_clock::time_point absent_until;
+  bool absent_ok = false;
 };
 
 struct NodeCollector::Outcome {
@@ -106,16 +108,23 @@ NodeCollector::Outcome NodeCollector::run(size_t index) const {
   State& state = states_[index];
   const auto start = std::chrono::steady_clock::now();
   Outcome outcome;
-  if (start < state.absent_until) return outcome;  // still absent, as far as we know
+  if (start < state.absent_until) {  // still absent, as far as we know
+    outcome.ok = state.absent_ok;
+    return outcome;
+  }
   outcome.text.reserve(state.last_size);
   try {
     Exposition out(outcome.text);
     entry.collector->collect(out);
     outcome.ok = !out.reported_no_data();
-    if (!outcome.ok) state.absent_until = start + absent_recheck_;
+    if (out.reported_no_data() || out.reported_found_nothing()) {
+      state.absent_until = start + absent_recheck_;
+      state.absent_ok = outcome.ok;
+    }
   } catch (const NoDataError&) {
     // the subsystem is absent here, found deep in the collector: nothing to say
     state.absent_until = start + absent_recheck_;
+    state.absent_ok = false;
   } catch (const std::exception& e) {
     if (!state.failing.exchange(true)) {
       log::error("collector " + entry.name + " failed: " + e.what() +

@@ -21,11 +21,11 @@ class NodeCollector {
     std::unique_ptr<Collector> collector;
   };
 
-  // A collector that found its subsystem absent (no ZFS, no NFS, no bcache: no_data() or
-  // NoDataError) is asked again after this long, not at every scrape: its probes cost a scrape as
-  // much as netclass's reads did (a failed lookup of /proc/mdstat or /sys/class/hwmon takes 2-9 us,
-  // ~20 of them per scrape on a machine without those subsystems, docs/benchmarks.md). Meanwhile it
-  // reports success 0, as it would have; a subsystem that appears shows within this time.
+  // A collector that found its subsystem absent (no ZFS, no NFS, no cpufreq: no_data(),
+  // NoDataError or found_nothing()) is asked again after this long, not at every scrape: on a
+  // machine without those subsystems their probes were ~20 failed path lookups per scrape, 2-9 us
+  // each (docs/benchmarks.md, session 13). Meanwhile it reports the success it reported then;
+  // a subsystem that appears shows within this time.
   static constexpr std::chrono::seconds kAbsentRecheck{60};
 
   // `threads`: how many threads collect a scrape, the caller's included (1: one after the other).

@@ -93,12 +93,12 @@ namespace {
 // A subsystem absent until `present` is set, or a collector that fails; counts how often it ran.
 class Probed : public Collector {
  public:
-  enum class When { kAbsent, kFailing };
+  enum class When { kAbsent, kFoundNothing, kFailing };
   explicit Probed(When when) : when_(when) {}
   void collect(Exposition& out) const override {
     ++runs;
     if (when_ == When::kFailing) throw CollectorError("unreadable");
-    if (!present) return out.no_data();
+    if (!present) return when_ == When::kAbsent ? out.no_data() : out.found_nothing();
     add_gauge(out, "node_appeared", "The subsystem appeared.", 1);
   }
   mutable int runs = 0;
@@ -111,19 +111,24 @@ class Probed : public Collector {
 struct ProbedNode {
   explicit ProbedNode(std::chrono::steady_clock::duration absent_recheck) {
     auto absent_owned = std::make_unique<Probed>(Probed::When::kAbsent);
+    auto nothing_owned = std::make_unique<Probed>(Probed::When::kFoundNothing);
     auto failing_owned = std::make_unique<Probed>(Probed::When::kFailing);
     absent = absent_owned.get();
+    nothing = nothing_owned.get();
     failing = failing_owned.get();
     std::vector<NodeCollector::Entry> entries;
     entries.push_back({"absent", std::move(absent_owned)});
+    entries.push_back({"nothing", std::move(nothing_owned)});
     entries.push_back({"failing", std::move(failing_owned)});
     node = std::make_unique<NodeCollector>(std::move(entries), 1, absent_recheck);
   }
   std::optional<double> success_of_absent() const {
-    return value_of(families_of(scraped_text(*node)), "node_scrape_collector_success",
-                    {{"collector", "absent"}});
+    const auto families = families_of(scraped_text(*node));
+    CHECK(value_of(families, "node_scrape_collector_success", {{"collector", "nothing"}}) == 1);
+    return value_of(families, "node_scrape_collector_success", {{"collector", "absent"}});
   }
   Probed* absent;
+  Probed* nothing;
   Probed* failing;
   std::unique_ptr<NodeCollector> node;
 };
@@ -135,6 +140,7 @@ TEST_CASE(
   ProbedNode remembered(std::chrono::hours(1));
   for (int scrape = 0; scrape < 3; ++scrape) CHECK(remembered.success_of_absent() == 0);
   CHECK(remembered.absent->runs == 1);
+  CHECK(remembered.nothing->runs == 1);
   CHECK(remembered.failing->runs == 3);
   remembered.absent->present = true;  // seen at the next probe, an hour on
   CHECK(remembered.success_of_absent() == 0);
@@ -145,6 +151,7 @@ TEST_CASE(
   probed_again.absent->present = true;
   CHECK(probed_again.success_of_absent() == 1);
   CHECK(probed_again.absent->runs == 2);
+  CHECK(probed_again.nothing->runs == 2);
 }
 
 TEST_CASE("node collector: collectors run side by side give the same scrape, in the same order") {

@@ -54,3 +54,10 @@ TEST_CASE("bcache: priority stats on request, from each cache device's priority_
   CHECK(value_of(fixed, "node_bcache_priority_stats_metadata_percent",
                  {{"cache_device", "cache0"}}) == 3);
 }
+
+TEST_CASE("bcache: without bcache, success and nothing, looked for again in a while") {
+  TempTree tree;
+  CHECK(found_nothing(*make_bcache_collector(tree.paths())));
+  tree.write("sys/fs/bcache/register", "");
+  CHECK_FALSE(found_nothing(*make_bcache_collector(tree.paths())));  // loaded, no cache set yet
+}

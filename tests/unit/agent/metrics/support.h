@@ -68,6 +68,14 @@ inline bool no_data(const Collector& collector) {
   return out.reported_no_data();
 }
 
+// Whether the collector reported its subsystem absent with success (Exposition::found_nothing).
+inline bool found_nothing(const Collector& collector) {
+  std::string text;
+  Exposition out(text);
+  collector.collect(out);
+  return out.reported_found_nothing() && text.empty();
+}
+
 inline const prometheus::MetricFamily* find_family(const MetricFamilies& families,
                                                    const std::string& name) {
   for (const auto& f : families) {
