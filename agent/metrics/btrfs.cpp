@@ -34,6 +34,12 @@ class BtrfsCollector : public Collector {
 
   void collect(Exposition& out) const override {
     using prometheus::MetricType;
+    std::vector<std::string> filesystems;
+    for (auto& name : list_dir(dir_)) {
+      if (name.find('-') != std::string::npos) filesystems.push_back(std::move(name));
+    }
+    // "features" is no filesystem: the module loaded, nothing mounted.
+    if (filesystems.empty()) return out.found_nothing();
     FamilyBuilder info(out, "node_btrfs_info", "Filesystem information", MetricType::Gauge);
     FamilyBuilder rsv(out, "node_btrfs_global_rsv_size_bytes", "Size of global reserve.",
                       MetricType::Gauge);
@@ -48,8 +54,7 @@ class BtrfsCollector : public Collector {
                        MetricType::Gauge);
     FamilyBuilder ratio(out, "node_btrfs_allocation_ratio",
                         "Data allocation ratio for a layout/data type", MetricType::Gauge);
-    for (const auto& name : list_dir(dir_)) {
-      if (name.find('-') == std::string::npos) continue;  // "features" is no filesystem
+    for (const auto& name : filesystems) {
       const auto fs = dir_ / name;
       std::string uuid = read_text(fs / "metadata_uuid").value_or("");
       if (uuid.empty()) uuid = name;

@@ -87,8 +87,10 @@ class PowerSupplyClassCollector : public Collector {
 
   void collect(Exposition& out) const override {
     if (!std::filesystem::is_directory(dir_)) return out.no_data();
+    const auto supplies = list_dir(dir_);
+    if (supplies.empty()) return out.found_nothing();
     FamilySet families(out);
-    for (const auto& supply : list_dir(dir_)) {
+    for (const auto& supply : supplies) {
       if (ignored_.excludes(supply)) continue;
       const auto dir = dir_ / supply;
       for (const auto& attribute : kAttributes) {

@@ -18,6 +18,8 @@ class ThermalZoneCollector : public Collector {
 
   void collect(Exposition& out) const override {
     if (!std::filesystem::is_directory(dir_)) return out.no_data();
+    const auto entries = list_dir(dir_);
+    if (entries.empty()) return out.found_nothing();
     FamilyBuilder temp(out, "node_thermal_zone_temp", "Zone temperature in Celsius",
                        prometheus::MetricType::Gauge);
     FamilyBuilder cur(out, "node_cooling_device_cur_state",
@@ -26,7 +28,7 @@ class ThermalZoneCollector : public Collector {
     FamilyBuilder max(out, "node_cooling_device_max_state",
                       "Maximum throttle state of the cooling device",
                       prometheus::MetricType::Gauge);
-    for (const auto& name : list_dir(dir_)) {
+    for (const auto& name : entries) {
       const auto dir = dir_ / name;
       const std::string type = read_text(dir / "type").value_or("");
       if (name.starts_with("thermal_zone")) {

@@ -145,6 +145,7 @@ class XfsCollector : public Collector {
       const auto path = dir_ / device / "stats/stats";
       if (std::filesystem::is_regular_file(path)) filesystems.push_back({device, parse(path)});
     }
+    if (filesystems.empty()) return out.found_nothing();  // the module loaded, nothing mounted
     for (const auto& statistic : kStatistics) {
       FamilyBuilder family(out, std::string("node_xfs_") + statistic.metric, statistic.help,
                            prometheus::MetricType::Counter);

@@ -23,3 +23,9 @@ TEST_CASE("btrfs: label, reserve, devices and allocation per block group and RAI
   TempTree tree;
   CHECK(collect(*make_btrfs_collector(tree.paths())).empty());
 }
+
+TEST_CASE("btrfs: the module without a filesystem is success and nothing, looked for again later") {
+  TempTree tree;
+  tree.write("sys/fs/btrfs/features/raid1c34", "0\n");
+  CHECK(found_nothing(*make_btrfs_collector(tree.paths())));
+}

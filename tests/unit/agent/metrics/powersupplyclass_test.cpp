@@ -31,3 +31,9 @@ TEST_CASE("powersupplyclass: battery and AC values in node_exporter's units, inf
   TempTree tree;
   CHECK(no_data(*make_powersupplyclass_collector(tree.paths())));
 }
+
+TEST_CASE("powersupplyclass: no supply is success and nothing, looked for again later") {
+  TempTree tree;
+  std::filesystem::create_directories(tree.paths().sys("class/power_supply"));
+  CHECK(found_nothing(*make_powersupplyclass_collector(tree.paths())));
+}

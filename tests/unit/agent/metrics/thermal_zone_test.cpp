@@ -20,3 +20,10 @@ TEST_CASE("thermal_zone: zone temperatures in Celsius, cooling device states") {
   TempTree tree;
   CHECK(no_data(*make_thermal_zone_collector(tree.paths())));
 }
+
+TEST_CASE(
+    "thermal_zone: no zone nor cooling device is success and nothing, looked for again later") {
+  TempTree tree;
+  std::filesystem::create_directories(tree.paths().sys("class/thermal"));
+  CHECK(found_nothing(*make_thermal_zone_collector(tree.paths())));
+}

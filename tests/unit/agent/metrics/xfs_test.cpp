@@ -39,3 +39,9 @@ TEST_CASE("xfs: every line read in the right place, a short line is an error") {
   tree.write("sys/fs/xfs/dm-0/stats/stats", "rw 1\n");
   CHECK_THROWS_AS(collect(*make_xfs_collector(tree.paths())), CollectorError);
 }
+
+TEST_CASE("xfs: the module without a filesystem is success and nothing, looked for again later") {
+  TempTree tree;
+  tree.write("sys/fs/xfs/stats/stats", "extent_alloc 0 0 0 0\n");  // the module's own totals
+  CHECK(found_nothing(*make_xfs_collector(tree.paths())));
+}
