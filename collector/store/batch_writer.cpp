@@ -206,7 +206,7 @@ void put_utilisation(Database& db, const std::string& host,
                      const std::vector<SummaryEntry>& entries) {
   std::set<std::int64_t> days;
   for (const auto& e : entries) days.insert(day_of(e.start));
-  put_entries(db, BlockTable::kSummaries, host, entries);
+  put_summaries(db, host, entries);
   for (const auto day : days) {
     db.cached("INSERT INTO rollup_pending(host_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .with(host, day)

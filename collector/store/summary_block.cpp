@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,10 @@ namespace {
 // Format 1 (schemas 5-13): per metric, its columns, means and maxima as float24, its sketches.
 // Format 2 (issue 17): every metric's entry columns, then every sketch, then each mean and
 // maximum as one byte placing it within the range its sketch already gives ("Format 2's means
-// and maxima" below).
+// and maxima" below). Format 3: format 2 not deflated.
 constexpr char kFormatDeflatedColumns = 1;
 constexpr char kFormatSketchRelative = 2;
+constexpr char kFormatSketchRelativePlain = 3;
 constexpr std::size_t kMaxMetricName = 128;
 // Level 6: a day of blocks compresses within 1 % of level 9's size at half its CPU.
 constexpr int kDeflateLevel = 6;
@@ -306,7 +308,7 @@ void decode_float24(bytes::Reader& in, std::vector<SummaryEntry>& out) {
 
 }  // namespace
 
-std::string encode_block(const std::vector<SummaryEntry>& entries) {
+std::string encode_block(const std::vector<SummaryEntry>& entries, BlockPacking packing) {
   std::map<std::string, Entries> by_metric;
   for (const auto& e : entries) by_metric[e.metric].push_back(&e);
   std::string plain;
@@ -320,15 +322,18 @@ std::string encode_block(const std::vector<SummaryEntry>& entries) {
   }
   encode_sketches(plain, in_order);
   encode_values(plain, in_order);
+  if (packing == BlockPacking::kPlain) return kFormatSketchRelativePlain + plain;
   return kFormatSketchRelative + gzip::compress(plain, kDeflateLevel, gzip::Framing::kRaw);
 }
 
-std::vector<SummaryEntry> decode_block(std::string_view block) {
-  if (block.empty() ||
-      (block.front() != kFormatDeflatedColumns && block.front() != kFormatSketchRelative)) {
-    throw BlockError("summary block: unknown format" +
-                     (block.empty() ? std::string(" (empty)")
-                                    : " " + std::to_string(static_cast<int>(block.front()))));
+namespace {
+
+// A block's columns: its bytes after the format byte, inflated unless format 3.
+std::string columns_of(std::string_view block) {
+  if (block.front() == kFormatSketchRelativePlain) {
+    if (block.size() - 1 > kMaxBlockBytes)
+      throw BlockError("summary block: more than " + std::to_string(kMaxBlockBytes) + " bytes");
+    return std::string(block.substr(1));
   }
   std::optional<std::string> plain;
   try {
@@ -340,9 +345,23 @@ std::vector<SummaryEntry> decode_block(std::string_view block) {
     throw BlockError("summary block: more than " + std::to_string(kMaxBlockBytes) +
                      " bytes once inflated");
   }
+  return std::move(*plain);
+}
+
+}  // namespace
+
+std::vector<SummaryEntry> decode_block(std::string_view block) {
+  if (block.empty() ||
+      (block.front() != kFormatDeflatedColumns && block.front() != kFormatSketchRelative &&
+       block.front() != kFormatSketchRelativePlain)) {
+    throw BlockError("summary block: unknown format" +
+                     (block.empty() ? std::string(" (empty)")
+                                    : " " + std::to_string(static_cast<int>(block.front()))));
+  }
+  const std::string plain = columns_of(block);
   std::vector<SummaryEntry> out;
   try {
-    bytes::Reader in(*plain);
+    bytes::Reader in(plain);
     if (block.front() == kFormatDeflatedColumns) {
       decode_float24(in, out);
     } else {

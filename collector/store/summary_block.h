@@ -11,7 +11,9 @@
 // is within kMeanRelativeError of the exact one, a maximum never below it and at most
 // kMaxRelativeError above, over 100 times inside the sketch's own error (Sketch::kRelativeError,
 // ~1%) that bounds every percentile. Sketches, counts and times are exact. Blocks of format 1
-// (means and maxima as float24: within 1.5e-5 and 3.1e-5) are still read.
+// (means and maxima as float24: within 1.5e-5 and 3.1e-5) are still read. Format 3 is format 2's
+// bytes without deflate, for the small blocks one push writes (collector/store/summary_blocks.h:
+// pieces), where deflate's set-up would cost more than it saves.
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -39,8 +41,11 @@ class BlockError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+enum class BlockPacking { kDeflated, kPlain };
+
 // Entries in any order; one entry per (metric, start) (the caller replaces, never repeats).
-std::string encode_block(const std::vector<SummaryEntry>& entries);
+std::string encode_block(const std::vector<SummaryEntry>& entries,
+                         BlockPacking packing = BlockPacking::kDeflated);
 
 // Entries sorted by metric, then start. Bounded: at most kMaxBlockBytes once inflated,
 // kMaxBlockMetrics metrics and as many entries as the bytes can hold; throws BlockError naming

@@ -39,8 +39,9 @@ using BlockSpan = std::pair<std::int64_t, std::int64_t>;
 // default (its table's period) and the statement names no span at all: migration 9 writes its
 // blocks through here, before migration 12 adds the column.
 void store_block(Database& db, BlockTable table, const std::string& host, std::int64_t start,
-                 std::optional<std::int64_t> span, const std::vector<SummaryEntry>& entries) {
-  const std::string encoded = encode_block(entries);
+                 std::optional<std::int64_t> span, const std::vector<SummaryEntry>& entries,
+                 BlockPacking packing = BlockPacking::kDeflated) {
+  const std::string encoded = encode_block(entries, packing);
   const auto entry_count = static_cast<std::int64_t>(entries.size());
   const std::string sql = "INSERT INTO " + table_name(table) + "(host_id, start, " +
                           (span ? "span, " : "") + "entries, last_end, data) VALUES (?, ?, " +
@@ -69,27 +70,117 @@ std::vector<SummaryEntry> decode_or_skip(std::string_view data, BlockTable table
   }
 }
 
+constexpr std::int64_t kHour = 3'600;
+
+// A piece: what one write adds to an hour of a host with nothing stored there yet, a block of
+// its own covering its entries' starts only (so never a whole hour), kept plain (format 3). An
+// agent's push adds a minute to its host's hour; rewriting the hour's block each time decoded
+// and encoded up to an hour of entries per push, a push's cost growing through every hour
+// (docs/storage.md, "Pieces"). The hour's pieces become one block later (compact_hour).
+bool is_piece(const BlockSpan& where) { return where.second < kHour; }
+
 struct HeldBlock {
   BlockSpan where;
-  std::vector<SummaryEntry> entries;  // none yet, or unreadable (then replaced)
+  std::vector<SummaryEntry> entries;  // none when unreadable (then replaced)
 };
 
-// The block that holds `host`'s entries of the period starting at `start`: the day's once
-// pack_day has packed it (late summaries of a spooling agent), else the period's own. One lookup
-// by primary key, as cheap as the period's own block alone.
-HeldBlock holding_block(Database& db, BlockTable table, const std::string& host,
-                        std::int64_t start) {
-  Statement& s = db.cached("SELECT start, span, data FROM " + table_name(table) +
-                           " WHERE host_id = ? AND ((start = ? AND span = ?) OR start = ?) "
-                           "ORDER BY span DESC LIMIT 1")
-                     .with(host, block_start(BlockTable::kRollups, start), kLongestSpan, start);
-  HeldBlock held{{start, block_period(table)}, {}};
-  if (s.step()) {
-    held.where = {s.integer(0), s.integer(1)};
-    held.entries = decode_or_skip(s.blob(2), table, host, held.where.first);
+// What a write of entries starting from `first` to `last` (both in the hour at `hour`) meets:
+// the blocks holding some of [first, last] (blocks never overlap, so the one starting before
+// `first` and those starting in the range), and where the latest block before the hour lives.
+struct Surroundings {
+  std::vector<HeldBlock> overlapping;
+  std::optional<BlockSpan> before_hour;
+};
+
+// One statement, every part a lookup by primary key.
+Surroundings surroundings(Database& db, const std::string& host, std::int64_t hour,
+                          std::int64_t first, std::int64_t last) {
+  Statement& s = db.cached(
+                       "SELECT 1, start, span, data FROM summary_blocks WHERE host_id = ?1 AND "
+                       "start >= ?2 AND start <= ?3 "
+                       "UNION ALL SELECT 1, start, span, data FROM (SELECT start, span, data FROM "
+                       "summary_blocks WHERE host_id = ?1 AND start < ?2 ORDER BY start DESC "
+                       "LIMIT 1) AS previous WHERE start + span > ?2 "
+                       "UNION ALL SELECT 0, start, span, NULL FROM (SELECT start, span FROM "
+                       "summary_blocks WHERE host_id = ?1 AND start < ?4 ORDER BY start DESC "
+                       "LIMIT 1) AS before_hour")
+                     .with(host, first, last, hour);
+  Surroundings found;
+  while (s.step()) {
+    const BlockSpan where{s.integer(1), s.integer(2)};
+    if (s.integer(0) == 0) {
+      found.before_hour = where;
+      continue;
+    }
+    found.overlapping.push_back(
+        {where, decode_or_skip(s.blob(3), BlockTable::kSummaries, host, where.first)});
   }
   s.reset();
-  return held;
+  return found;
+}
+
+// Merges `added` (covering `where`) into the blocks it overlaps: one block in their place covering
+// them all, the hour's or day's block that held it or a larger piece; a stored entry of the same
+// metric and start is replaced.
+void merge_into(Database& db, const std::string& host, std::vector<HeldBlock>& overlapping,
+                const std::vector<const SummaryEntry*>& added, BlockSpan where) {
+  std::map<std::pair<std::string, std::int64_t>, SummaryEntry> merged;
+  std::int64_t end = where.first + where.second;
+  for (auto& held : overlapping) {
+    where.first = std::min(where.first, held.where.first);
+    end = std::max(end, held.where.first + held.where.second);
+    for (auto& e : held.entries) merged[{e.metric, e.start}] = std::move(e);
+  }
+  for (const auto& held : overlapping)
+    if (held.where.first != where.first)
+      delete_blocks(db, BlockTable::kSummaries, host, held.where.first, held.where.first + 1);
+  for (const auto* e : added) merged[{e->metric, e->start}] = *e;
+  where.second = end - where.first;
+  std::vector<SummaryEntry> list;
+  list.reserve(merged.size());
+  for (auto& [key, e] : merged) list.push_back(std::move(e));
+  store_block(db, BlockTable::kSummaries, host, where.first, where.second, list,
+              is_piece(where) ? BlockPacking::kPlain : BlockPacking::kDeflated);
+}
+
+// How far into the next hour a host's pieces wait before they become one block: spread over
+// the hour by host, so that hosts whose hours end together do not all compact at once.
+std::int64_t compaction_delay(const std::string& host) {
+  constexpr std::int64_t kEarliest = 300, kSpread = 2'400;
+  return kEarliest + static_cast<std::int64_t>(std::hash<std::string>{}(host) % kSpread);
+}
+
+// Replaces the blocks of `host` starting in [start, start + span) with one block of `entries`
+// (what `blocks_read` of them held) covering the span; when some could not be read, leaves them
+// all as they are (a damaged block is kept for a person to look at, not dropped by upkeep).
+void pack_blocks(Database& db, const std::string& host, std::int64_t start, std::int64_t span,
+                 const std::vector<SummaryEntry>& entries, std::int64_t blocks_read) {
+  Statement& stored = db.cached(
+                            "SELECT count(*) FROM summary_blocks WHERE host_id = ? AND "
+                            "start >= ? AND start < ?")
+                          .with(host, start, start + span);
+  const std::int64_t blocks = stored.step() ? stored.integer(0) : 0;
+  stored.reset();
+  if (blocks != blocks_read) {
+    log::warn("store: summaries of host " + host + " from " + std::to_string(start) + " for " +
+              std::to_string(span) + " s left in their blocks: some cannot be read");
+    return;
+  }
+  delete_blocks(db, BlockTable::kSummaries, host, start, start + span);
+  if (!entries.empty()) store_block(db, BlockTable::kSummaries, host, start, span, entries);
+}
+
+// The pieces of `host`'s hour at `hour` become one block of the hour.
+void compact_hour(Database& db, const std::string& host, std::int64_t hour) {
+  std::vector<SummaryEntry> entries;
+  std::int64_t blocks_read = 0;
+  for_each_block(db, BlockTable::kSummaries, host, hour, hour + kHour,
+                 [&](std::int64_t, std::vector<SummaryEntry>& read) {
+                   entries.insert(entries.end(), std::make_move_iterator(read.begin()),
+                                  std::make_move_iterator(read.end()));
+                   ++blocks_read;
+                 });
+  pack_blocks(db, host, hour, kHour, entries, blocks_read);
 }
 
 }  // namespace
@@ -140,37 +231,34 @@ void write_block(Database& db, BlockTable table, const std::string& host, std::i
   store_block(db, table, host, start, std::nullopt, entries);
 }
 
-void put_entries(Database& db, BlockTable table, const std::string& host,
-                 const std::vector<SummaryEntry>& entries) {
-  std::map<std::int64_t, std::vector<const SummaryEntry*>> by_period;
-  for (const auto& e : entries) by_period[block_start(table, e.start)].push_back(&e);
-  for (const auto& [start, added] : by_period) {
-    HeldBlock held = holding_block(db, table, host, start);
-    std::map<std::pair<std::string, std::int64_t>, SummaryEntry> merged;
-    for (auto& e : held.entries) merged[{e.metric, e.start}] = std::move(e);
-    for (const auto* e : added) merged[{e->metric, e->start}] = *e;
-    std::vector<SummaryEntry> list;
-    list.reserve(merged.size());
-    for (auto& [key, e] : merged) list.push_back(std::move(e));
-    store_block(db, table, host, held.where.first, held.where.second, list);
+void put_summaries(Database& db, const std::string& host,
+                   const std::vector<SummaryEntry>& entries) {
+  std::map<std::int64_t, std::vector<const SummaryEntry*>> by_hour;
+  for (const auto& e : entries) by_hour[block_start(BlockTable::kSummaries, e.start)].push_back(&e);
+  for (const auto& [hour, added] : by_hour) {
+    const auto [low, high] = std::minmax_element(
+        added.begin(), added.end(), [](auto* a, auto* b) { return a->start < b->start; });
+    const std::int64_t first = (*low)->start, last = (*high)->start;
+    Surroundings around = surroundings(db, host, hour, first, last);
+    const BlockSpan piece{first, last - first + 1};
+    if (around.overlapping.empty()) {
+      std::vector<SummaryEntry> list;
+      list.reserve(added.size());
+      for (const auto* e : added) list.push_back(*e);
+      store_block(db, BlockTable::kSummaries, host, piece.first, piece.second, list,
+                  BlockPacking::kPlain);
+    } else {
+      merge_into(db, host, around.overlapping, added, piece);
+    }
+    if (around.before_hour && is_piece(*around.before_hour) &&
+        first - hour >= compaction_delay(host))
+      compact_hour(db, host, block_start(BlockTable::kSummaries, around.before_hour->first));
   }
 }
 
 void pack_day(Database& db, const std::string& host, std::int64_t day,
               const std::vector<SummaryEntry>& entries, std::int64_t blocks_read) {
-  Statement& stored = db.cached(
-                            "SELECT count(*) FROM summary_blocks WHERE host_id = ? AND "
-                            "start >= ? AND start < ?")
-                          .with(host, day, day + kLongestSpan);
-  const std::int64_t blocks = stored.step() ? stored.integer(0) : 0;
-  stored.reset();
-  if (blocks != blocks_read) {
-    log::warn("store: summaries of host " + host + " on day " + std::to_string(day) +
-              " left in their blocks: some cannot be read");
-    return;
-  }
-  delete_blocks(db, BlockTable::kSummaries, host, day, day + kLongestSpan);
-  if (!entries.empty()) store_block(db, BlockTable::kSummaries, host, day, kLongestSpan, entries);
+  pack_blocks(db, host, day, kLongestSpan, entries, blocks_read);
 }
 
 namespace {

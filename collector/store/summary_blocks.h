@@ -1,11 +1,13 @@
 #pragma once
 // Where utilisation blocks (collector/store/summary_block.h) live: summary_blocks holds raw
-// summaries, one row per host and hour while the hour's day is open, packed into one row per host
-// and day by the maintenance job once the day is over (pack_day: fewer, larger blocks compress
-// better and fill their pages, issue 17); rollup_blocks holds one row per host and day of daily
-// rollups. Each row keeps, beside its block, the seconds it covers (span), how many (metric,
-// summary) entries it holds and the latest end among them, so counts and "last summary" need no
-// decoding.
+// summaries, rollup_blocks one row per host and day of daily rollups. A raw summary is written
+// first into a piece, a small plain block of its own (one per push: writing a push costs the
+// same whatever the hour already holds); a host's pieces of an hour become one block of the hour
+// during the next hour, and an hour's blocks one block of the day once the day is over and the
+// maintenance job has rolled it up (pack_day: fewer, larger blocks compress better and fill
+// their pages, issue 17). Blocks of a host never overlap. Each row keeps, beside its block, the
+// seconds from its start its entries start in (span), how many (metric, summary) entries it holds
+// and the latest end among them, so counts and "last summary" need no decoding.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -50,10 +52,12 @@ void for_each_stored_block(
 void write_block(Database& db, BlockTable table, const std::string& host, std::int64_t start,
                  const std::vector<SummaryEntry>& entries);
 
-// Adds `entries` to the blocks that hold their start (the hour's, or the day's once packed), each
-// replacing a stored entry of the same metric and start.
-void put_entries(Database& db, BlockTable table, const std::string& host,
-                 const std::vector<SummaryEntry>& entries);
+// Adds `entries` (raw summaries) to `host`'s blocks, each replacing a stored entry of the same
+// metric and start: into the block that holds its start (an hour's or a day's block, or a piece
+// it overlaps), else as a new piece. A write in an hour whose previous stored hour is still in
+// pieces merges them into that hour's block once the host is some minutes into the new hour
+// (spread by host, 5 to 45 minutes).
+void put_summaries(Database& db, const std::string& host, const std::vector<SummaryEntry>& entries);
 
 // Replaces the raw summary blocks of `host` in the day starting at `day` with one block of
 // `entries` (the day's entries, as read from `blocks_read` of them) covering the whole day. When

@@ -283,3 +283,29 @@ TEST_CASE("summary block: damaged bytes are refused by name, never read past") {
   REQUIRE(one.size() == 1);
   CHECK(one[0].mean == 0.0);
 }
+
+// Format 3, a push's piece (collector/store/summary_blocks.h): format 2's bytes without deflate.
+TEST_CASE("summary block: a plain block reads as its deflated twin, bounded the same way") {
+  const auto entries = hour_of_entries(20'000 * 86'400);
+  const std::string plain = encode_block(entries, BlockPacking::kPlain);
+  const std::string deflated = encode_block(entries);
+  CHECK(plain.front() == 3);
+  CHECK(plain.size() > deflated.size());
+  const auto from_plain = decode_block(plain);
+  const auto from_deflated = decode_block(deflated);
+  REQUIRE(from_plain.size() == from_deflated.size());
+  for (std::size_t i = 0; i < from_plain.size(); ++i) {
+    CHECK(from_plain[i].metric == from_deflated[i].metric);
+    CHECK(from_plain[i].start == from_deflated[i].start);
+    CHECK(from_plain[i].mean == from_deflated[i].mean);
+    CHECK(from_plain[i].max == from_deflated[i].max);
+    CHECK(from_plain[i].sketch.to_json() == from_deflated[i].sketch.to_json());
+  }
+  for (std::size_t cut = 1; cut < plain.size(); cut += 11) {
+    CHECK_THROWS_AS(decode_block(std::string_view(plain).substr(0, cut)), BlockError);
+  }
+  CHECK_THROWS_WITH_AS(decode_block("\x03" + std::string(kMaxBlockBytes + 1, '\0')),
+                       doctest::Contains("more than"), BlockError);
+  CHECK_THROWS_WITH_AS(decode_block(std::string("\x03\x00\x00", 3)),
+                       doctest::Contains("after the last metric"), BlockError);
+}
