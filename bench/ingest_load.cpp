@@ -7,7 +7,8 @@
 //   sahab-bench-ingest --url http://127.0.0.1:PORT --enrolment-token-file FILE
 //                      [--agents 100000] [--interval 60] [--duration 60] [--connections 64]
 //                      [--collector-pid PID] [--server-pid PID] [--prefix bench]
-//                      [--first-inventories yes|no] [--acks FILE [--drain 600]]
+//                      [--first-inventories yes|no] [--history-minutes 0]
+//                      [--acks FILE [--drain 600]]
 //
 // Prints one JSON object: pushes due, done and failed, the sustained rate, p50/p99/max, how late
 // the 99th percentile was sent (the part of the latency spent waiting for a connection), the
@@ -18,7 +19,10 @@
 // --server-pid (a PostgreSQL postmaster) the CPU of that server's processes over the same phase.
 // bench/collector_ingest.sh starts a collector and runs this against it. --first-inventories no
 // skips the full inventories (minutes at 100,000 agents): the measured pushes carry summaries
-// only and do the same work in the store either way.
+// only and do the same work in the store either way. --history-minutes N first sends each agent
+// one batch of the N minutes before the measured ones (as an agent replaying its spool), so the
+// measured pushes land in hours already holding up to N minutes, as they do in a store that has
+// run for a while (a fresh store's first minute is the cheapest a push ever is).
 //
 // With --acks FILE (bench/soak.sh) every simulated agent behaves as the real agent's spool does
 // while its collector is killed and restarted: a batch not acknowledged is kept and sent again,
@@ -74,6 +78,7 @@ struct Options {
   long collector_pid = 0;
   long server_pid = 0;
   bool first_inventories = true;
+  int history_minutes = 0;
   std::string prefix = "bench";
   std::string acks_file;
   double drain = 600;
@@ -84,7 +89,7 @@ struct Options {
                "sahab-bench-ingest: %s\nusage: sahab-bench-ingest --url URL --enrolment-token-file "
                "FILE [--agents N] [--interval S] [--duration S] [--connections N] "
                "[--collector-pid PID] [--server-pid PID] [--prefix P] [--first-inventories yes|no] "
-               "[--acks FILE [--drain S]]\n",
+               "[--history-minutes N] [--acks FILE [--drain S]]\n",
                problem.c_str());
   std::exit(2);
 }
@@ -114,6 +119,8 @@ Options parse(int argc, char** argv) {
         o.server_pid = std::stol(value);
       else if (flag == "--first-inventories" && (value == "yes" || value == "no"))
         o.first_inventories = value == "yes";
+      else if (flag == "--history-minutes")
+        o.history_minutes = std::stoi(value);
       else if (flag == "--prefix")
         o.prefix = value;
       else if (flag == "--acks")
@@ -131,6 +138,10 @@ Options parse(int argc, char** argv) {
     usage("--acks counts the first inventory as acknowledged: keep --first-inventories yes");
   if (o.agents < 1 || o.connections < 1 || o.interval <= 0 || o.duration <= 0)
     usage("--agents, --connections, --interval and --duration must be positive");
+  if (o.history_minutes < 0 || o.history_minutes > 24 * 60)
+    usage("--history-minutes must be from 0 to 1440");
+  if (o.history_minutes > 0 && !o.acks_file.empty())
+    usage("--history-minutes and --acks do not go together");
   return o;
 }
 
@@ -747,13 +758,21 @@ int main(int argc, char** argv) {
   if (failures) return 1;
 
   std::mt19937_64 rng(1);
-  const std::int64_t base = (std::time(nullptr) / 60) * 60 - 3'600;
-  const auto batch = [&](int i, std::int64_t sequence, bool with_inventory) {
+  // Batch s holds the minute at base + 60 s; the measured pushes, after the history's minutes,
+  // end at the minute before the current one.
+  const auto pushes_per_agent = static_cast<std::int64_t>(std::ceil(o.duration / o.interval));
+  const std::int64_t base =
+      (std::time(nullptr) / 60) * 60 - 60 * (2 + o.history_minutes + pushes_per_agent);
+  // Batch `sequence` of agent i, with the summaries of the `minutes` minutes up to its own.
+  const auto batch = [&](int i, std::int64_t sequence, bool with_inventory, int minutes = 1) {
+    json summaries = json::array();
+    for (std::int64_t m = sequence - minutes + 1; m <= sequence; ++m)
+      summaries.push_back(summary_at(base + m * 60, rng));
     json doc = {{"format", "sahab-ingest/1"},
                 {"host_id", host_of(i)},
                 {"sequence", sequence},
                 {"sent_at", sahab::format_rfc3339(std::time(nullptr))},
-                {"summaries", {summary_at(base + sequence * 60, rng)}}};
+                {"summaries", std::move(summaries)}};
     if (with_inventory) doc["inventory"] = inventory_of(i);
     return sahab::gzip::compress(doc.dump());
   };
@@ -780,7 +799,21 @@ int main(int argc, char** argv) {
     return all_acknowledged ? 0 : 1;
   }
 
-  std::vector<std::int64_t> sequences(static_cast<size_t>(o.agents), 1);
+  const std::int64_t history_sequence = 1 + o.history_minutes;
+  phase = Clock::now();
+  run_all(pool, o.history_minutes > 0 ? o.agents : 0, [&](int i) {
+    return Request{push(i, batch(i, history_sequence, false, o.history_minutes)),
+                   {},
+                   [&](long status, const std::string& answer, double, double) {
+                     if (status != 200) fail("history push", status, answer);
+                   }};
+  });
+  if (o.history_minutes > 0)
+    std::fprintf(stderr, "%d minutes of history pushed in %.1f s (%d failed)\n", o.history_minutes,
+                 std::chrono::duration<double>(Clock::now() - phase).count(), failures);
+  if (failures) return 1;
+
+  std::vector<std::int64_t> sequences(static_cast<size_t>(o.agents), history_sequence);
   const double rate = o.agents / o.interval;
   const auto total = static_cast<long>(rate * o.duration);
   std::vector<double> latencies, lateness;
