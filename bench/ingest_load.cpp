@@ -21,8 +21,9 @@
 // skips the full inventories (minutes at 100,000 agents): the measured pushes carry summaries
 // only and do the same work in the store either way. --history-minutes N first sends each agent
 // one batch of the N minutes before the measured ones (as an agent replaying its spool), so the
-// measured pushes land in hours already holding up to N minutes, as they do in a store that has
-// run for a while (a fresh store's first minute is the cheapest a push ever is).
+// measured pushes land in an hour already holding N minutes, as in a store that has run for a
+// while (30: an hour's average; 0, a fresh hour, is the cheapest a push can be). The measured
+// minutes are those from minute N of the hour before the current one, whatever the time.
 //
 // With --acks FILE (bench/soak.sh) every simulated agent behaves as the real agent's spool does
 // while its collector is killed and restarted: a batch not acknowledged is kept and sent again,
@@ -138,8 +139,8 @@ Options parse(int argc, char** argv) {
     usage("--acks counts the first inventory as acknowledged: keep --first-inventories yes");
   if (o.agents < 1 || o.connections < 1 || o.interval <= 0 || o.duration <= 0)
     usage("--agents, --connections, --interval and --duration must be positive");
-  if (o.history_minutes < 0 || o.history_minutes > 24 * 60)
-    usage("--history-minutes must be from 0 to 1440");
+  if (o.history_minutes < 0 || o.history_minutes > 59)
+    usage("--history-minutes must be from 0 to 59 (minutes of one hour)");
   if (o.history_minutes > 0 && !o.acks_file.empty())
     usage("--history-minutes and --acks do not go together");
   return o;
@@ -758,11 +759,10 @@ int main(int argc, char** argv) {
   if (failures) return 1;
 
   std::mt19937_64 rng(1);
-  // Batch s holds the minute at base + 60 s; the measured pushes, after the history's minutes,
-  // end at the minute before the current one.
-  const auto pushes_per_agent = static_cast<std::int64_t>(std::ceil(o.duration / o.interval));
-  const std::int64_t base =
-      (std::time(nullptr) / 60) * 60 - 60 * (2 + o.history_minutes + pushes_per_agent);
+  // Batch s holds the minute at base + 60 s. The measured pushes start at minute
+  // --history-minutes of the hour before the current one, so that hour holds that many minutes
+  // before them whatever the time of the run.
+  const std::int64_t base = (std::time(nullptr) / 3'600) * 3'600 - 3'600 - 120;
   // Batch `sequence` of agent i, with the summaries of the `minutes` minutes up to its own.
   const auto batch = [&](int i, std::int64_t sequence, bool with_inventory, int minutes = 1) {
     json summaries = json::array();
