@@ -2,7 +2,8 @@
 # Ingest load on a fresh collector (issue 17): starts BUILD/bin/sahab-collector on a temporary
 # SQLite store (or on the empty PostgreSQL database SAHAB_BENCH_STORE names) and runs sahab-bench-ingest (bench/ingest_load.cpp) against it: AGENTS simulated
 # agents enrol, push one full inventory each, then one batch every 60 s for DURATION seconds.
-# Further flags go to sahab-bench-ingest (e.g. --first-inventories no).
+# Further flags go to sahab-bench-ingest (e.g. --first-inventories no; --history-minutes 30 to
+# measure pushes into hours already half full, as in a store that has run for a while).
 #
 #   bench/collector_ingest.sh BUILD [AGENTS=20000] [DURATION=60] [CONNECTIONS=64] [FLAG VALUE...]
 #   SAHAB_BENCH_STORE=postgresql://user:pw@127.0.0.1:5432/bench bench/collector_ingest.sh BUILD
