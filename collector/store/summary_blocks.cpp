@@ -25,6 +25,8 @@ std::int64_t last_end(const std::vector<SummaryEntry>& entries) {
 // No block covers more than a day: a block covering some of [from, to) starts after from - this,
 // which keeps the lookup a range of the primary key.
 constexpr std::int64_t kLongestSpan = 86'400;
+// The period of a raw summaries' block before its day is packed.
+constexpr std::int64_t kHour = 3'600;
 
 std::int64_t earliest_start_covering(std::int64_t from) {
   return from > std::numeric_limits<std::int64_t>::min() + kLongestSpan
@@ -69,8 +71,6 @@ std::vector<SummaryEntry> decode_or_skip(std::string_view data, BlockTable table
     return {};
   }
 }
-
-constexpr std::int64_t kHour = 3'600;
 
 // A piece: what one write adds to an hour of a host with nothing stored there yet, a block of
 // its own covering its entries' starts only (so never a whole hour), kept plain (format 3). An
@@ -186,7 +186,7 @@ void compact_hour(Database& db, const std::string& host, std::int64_t hour) {
 }  // namespace
 
 std::int64_t block_period(BlockTable table) {
-  return table == BlockTable::kSummaries ? 3'600 : 86'400;
+  return table == BlockTable::kSummaries ? kHour : kLongestSpan;
 }
 
 std::int64_t block_start(BlockTable table, std::int64_t unix_seconds) {
