@@ -10,7 +10,13 @@
 #   bench/soak.sh BUILD [OUT_DIR]
 #   env: DURATION=3600 AGENTS=2000 INTERVAL=60 KILLS=4 STOP_SECONDS=180 REAL_INTERVAL=5s
 #        REAL_SPOOL=24KiB STORE="--db FILE" (the collector's store flags; default a SQLite
-#        file in OUT_DIR; --store URL once the collector has it)
+#        file in OUT_DIR; --store URL once the collector has it) PLAN_MAX_AGE=30s
+#
+# PLAN_MAX_AGE is the collector's planner.max-age. Under the refresh's minute, it makes every
+# background refresh re-read the fleet and recompute the plan, the heap's worst case: the RSS
+# curve then no longer depends on how often something else on the machine changes the real
+# agents' inventories (their listening ports), which is what set the plan's cadence before
+# (docs/benchmarks.md, soak, session 15). PLAN_MAX_AGE=15m is the collector's default.
 #
 # The third real agent has a REAL_SPOOL spool, so the stop makes it drop batches: they must be
 # exactly the ones missing from the store. Exit status 1 when anything acknowledged is missing,
@@ -25,6 +31,7 @@ duration="${DURATION:-3600}" agents="${AGENTS:-2000}" interval="${INTERVAL:-60}"
 kills="${KILLS:-4}" stop_seconds="${STOP_SECONDS:-180}" real_interval="${REAL_INTERVAL:-5s}"
 real_spool="${REAL_SPOOL:-24KiB}"
 read -r -a store <<<"${STORE:---db $out/soak.db}"
+plan_max_age="${PLAN_MAX_AGE:-30s}"
 bench_dir="$(cd "$(dirname "$0")" && pwd)"
 source "$bench_dir/../tests/integration/real_agents_lib.sh"
 pids=()
@@ -59,7 +66,8 @@ start_collector() {
   "$build/bin/sahab-collector" --listen "127.0.0.1:$port" "${store[@]}" \
     --sources.key-file "$out/sources.key" \
     --enrolment-token-file "$out/enrol" --api-token-file "$out/api" --http.workers 72 \
-    --http.max-connections-per-address 0 --log.level warn 2>>"$out/collector.log" &
+    --http.max-connections-per-address 0 --planner.max-age "$plan_max_age" --log.level warn \
+    2>>"$out/collector.log" &
   echo $! >"$out/collector.pid"
   wait_http "$url/healthz" 60
   log "collector started, pid $(cat "$out/collector.pid")"
