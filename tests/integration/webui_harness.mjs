@@ -124,9 +124,16 @@ export async function openBrowser({ expectedFailure = () => false } = {}) {
   }
 
   // signIn USER PASSWORD [ROUTE]: the sign-in form shown on ROUTE (a hash route such as '#/exports'),
-  // which the page then opens.
+  // which the page then opens. From a sign-in form already on screen, going to another hash route
+  // only fires hashchange, whose session check then replaces that form: filled before, the fields
+  // were lost and the viewer never signed in (webui_execution on a loaded machine, session 15).
   async function signIn(user, password, route = '') {
-    await page.goto(`${url}/${route}`);
+    const target = `${url}/${route}`;
+    const withoutHash = (address) => address.replace(/#.*$/, '');
+    const hashOnly = target.includes('#') && target !== page.url() && withoutHash(target) === withoutHash(page.url());
+    const shown = hashOnly ? await page.$('[data-testid=login-user]') : null;
+    await page.goto(target);
+    if (shown) await page.waitForFunction((field) => !field.isConnected, shown);
     await page.fill('[data-testid=login-user]', user);
     await page.fill('[data-testid=login-password]', password);
     await page.click('[data-testid=login-submit]');
