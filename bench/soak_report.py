@@ -154,15 +154,15 @@ def curves(out):
         tail = [s for s in lives if int(s["seconds"]) - start >= warm_up]
         slope_of = lambda key: slope_mib_per_hour(  # noqa: E731
             [(int(s["seconds"]), int(s[key])) for s in tail if s.get(key, "-") != "-"])
-        slope = slope_of("rss_kib") if len(tail) >= 3 else 0.0
         judged = span - warm_up >= JUDGED_SECONDS
+        slope = slope_of("rss_kib") if judged else 0.0
         judged_any |= judged
         flat &= not judged or slope < FLAT_MIB_PER_HOUR
         rss = [int(s["rss_kib"]) / 1024 for s in lives]
         detail = ", ".join(f"{name} {slope_of(key):+.2f}" for key, name in parts
-                           if len(tail) >= 3 and sum(s.get(key, "-") != "-" for s in tail) >= 3)
+                           if judged and sum(s.get(key, "-") != "-" for s in tail) >= 3)
         floor = [p for p in floor_points(lives) if p[0] - start >= warm_up]
-        floor_slope = f", per-minute minimum {slope_mib_per_hour(floor):+.2f}" if len(floor) >= 3 else ""
+        floor_slope = f", per-minute minimum {slope_mib_per_hour(floor):+.2f}" if judged else ""
         plans = [s["plans_computed"] for s in lives if s.get("plans_computed", "-") != "-"]
         print(f"  pid {pid}: {span:>5} s, {rss[0]:.1f} / {rss[-1]:.1f} / {max(rss):.1f} MiB, "
               + (f"{slope:+.2f} MiB/h" if judged else "in warm-up, not judged")

@@ -3,7 +3,7 @@
 # acknowledged and 3 real agents, the collector killed with -9 once and stopped once; every
 # acknowledged batch is in the store once, the real agents' spool drops are exactly the batches
 # missing. Then the count is shown to fail on a store that lost one batch, one that holds a batch
-# twice, and a real agent whose drops do not match.
+# twice, and a real agent whose drops do not match, and the RSS verdict on a growing curve.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/real_agents_lib.sh"
 SOAK="$SAHAB_SOURCE_DIR/bench"
@@ -30,4 +30,20 @@ count_fails_on "$WORK/soak" stored.txt '/^soak-8 /s/^\(soak-8 [0-9]* [0-9]*\) \(
 count_fails_on "$WORK/soak" real_agents.txt '3s/^\(\S* \S* \S* \S*\) \(\S*\)/echo "\1 $((\2 + 1))"/e' \
   "soa0*3: .*dropped"
 ok "the count fails on a lost batch, a twin and a miscounted drop"
+
+# The RSS verdict can fail: the report's verdict on this run's counts with a made-up curve of one
+# collector living SECONDS whose RSS grows KIB every 10 s sample.
+rss_verdict() {  # rss_verdict SECONDS KIB
+  local copy="$WORK/rss-$1-$2" t
+  mkdir -p "$copy"
+  cp "$WORK/soak/acks.txt" "$WORK/soak/real_agents.txt" "$WORK/soak/stored.txt" "$copy/"
+  { head -n 1 "$WORK/soak/samples.txt"
+    for ((t = 0; t <= $1; t += 10)); do echo "$t $((40000 + t / 10 * $2)) 4242 - - - - - - - -"; done
+  } >"$copy/samples.txt"
+  python3 "$SOAK/soak_report.py" "$copy" | sed -n 's/^RSS flat after warm-up.*: //p'
+}
+[[ "$(rss_verdict 1200 0)" == yes ]] || fail "a flat 20-minute life is not flat: $(rss_verdict 1200 0)"
+[[ "$(rss_verdict 1200 17)" == NO ]] || fail "a life growing 6 MiB/h is flat: $(rss_verdict 1200 17)"
+[[ "$(rss_verdict 600 17)" == "not judged"* ]] || fail "a 10-minute life is judged: $(rss_verdict 600 17)"
+ok "the RSS verdict: flat for a level curve, NO for 6 MiB/h after warm-up, not judged for a 10-minute life"
 echo "$passed passed, 0 failed"
