@@ -8,6 +8,10 @@
 #   bench/collector_ingest.sh BUILD [AGENTS=20000] [DURATION=60] [CONNECTIONS=64] [FLAG VALUE...]
 #   SAHAB_BENCH_STORE=postgresql://user:pw@127.0.0.1:5432/bench bench/collector_ingest.sh BUILD
 #
+# SAHAB_BENCH_COLLECTOR_FLAGS adds flags to the collector's (e.g. "--maintenance.interval 60s"),
+# SAHAB_BENCH_LOG_LEVEL sets its log level (warn), and SAHAB_BENCH_COLLECTOR_LOG names a file that
+# gets the collector's log when the run ends.
+#
 # Prints the load generator's JSON (rate, p50/p99/max from when each push was due, failures, the
 # collector's CPU and peak RSS; with SAHAB_BENCH_SERVER_PID, a PostgreSQL postmaster on this
 # machine, the CPU of its processes) and the store's size per agent.
@@ -18,6 +22,7 @@ work="$(mktemp -d /tmp/sahab-ingest-bench.XXXXXX)"
 collector_pid=
 cleanup() {
   [[ -n "$collector_pid" ]] && { kill "$collector_pid" 2>/dev/null; wait "$collector_pid" 2>/dev/null || true; }
+  [[ -n "${SAHAB_BENCH_COLLECTOR_LOG:-}" ]] && cp "$work/collector.log" "$SAHAB_BENCH_COLLECTOR_LOG"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -28,12 +33,19 @@ store=(--db "$work/bench.db")
 # Every simulated agent comes from 127.0.0.1: no per-address connection cap.
 "$build/bin/sahab-collector" --listen "127.0.0.1:$port" "${store[@]}" --sources.key-file "$work/sources.key" \
   --enrolment-token-file "$work/enrol" --http.workers "$((connections + 8))" \
-  --http.max-connections-per-address 0 --log.level warn 2>"$work/collector.log" &
+  --http.max-connections-per-address 0 --log.level "${SAHAB_BENCH_LOG_LEVEL:-warn}" \
+  ${SAHAB_BENCH_COLLECTOR_FLAGS:-} \
+  2>"$work/collector.log" &
 collector_pid=$!
 for _ in $(seq 100); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
   sleep 0.1
 done
+if ! kill -0 "$collector_pid" 2>/dev/null; then
+  echo "collector_ingest.sh: the collector did not start:" >&2
+  cat "$work/collector.log" >&2
+  exit 1
+fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$build/bin/sahab-bench-ingest" --url "http://127.0.0.1:$port" --enrolment-token-file "$work/enrol" \
   --agents "$agents" --duration "$duration" --connections "$connections" --collector-pid "$collector_pid" \

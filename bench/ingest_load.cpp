@@ -8,7 +8,7 @@
 //                      [--agents 100000] [--interval 60] [--duration 60] [--connections 64]
 //                      [--collector-pid PID] [--server-pid PID] [--prefix bench]
 //                      [--first-inventories yes|no] [--history-minutes 0]
-//                      [--acks FILE [--drain 600]]
+//                      [--acks FILE [--drain 600]] [--timeline FILE]
 //
 // Prints one JSON object: pushes due, done and failed, the sustained rate, p50/p99/max, how late
 // the 99th percentile was sent (the part of the latency spent waiting for a connection), the
@@ -24,6 +24,9 @@
 // measured pushes land in an hour already holding N minutes, as in a store that has run for a
 // while (30: an hour's average; 0, a fresh hour, is the cheapest a push can be). The measured
 // minutes are those from minute N of the hour before the current one, whatever the time.
+// --timeline FILE writes one line per second of the measured phase (UTC time the pushes were
+// due, how many, their p50 and max latency), to find when a stall happened and line it up with
+// the collector's and the database server's logs.
 //
 // With --acks FILE (bench/soak.sh) every simulated agent behaves as the real agent's spool does
 // while its collector is killed and restarted: a batch not acknowledged is kept and sent again,
@@ -83,6 +86,7 @@ struct Options {
   std::string prefix = "bench";
   std::string acks_file;
   double drain = 600;
+  std::string timeline_file;
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -90,7 +94,7 @@ struct Options {
                "sahab-bench-ingest: %s\nusage: sahab-bench-ingest --url URL --enrolment-token-file "
                "FILE [--agents N] [--interval S] [--duration S] [--connections N] "
                "[--collector-pid PID] [--server-pid PID] [--prefix P] [--first-inventories yes|no] "
-               "[--history-minutes N] [--acks FILE [--drain S]]\n",
+               "[--history-minutes N] [--acks FILE [--drain S]] [--timeline FILE]\n",
                problem.c_str());
   std::exit(2);
 }
@@ -128,6 +132,8 @@ Options parse(int argc, char** argv) {
         o.acks_file = value;
       else if (flag == "--drain")
         o.drain = std::stod(value);
+      else if (flag == "--timeline")
+        o.timeline_file = value;
       else
         usage("unknown flag " + flag);
     } catch (const std::logic_error&) {
@@ -619,6 +625,33 @@ double percentile(std::vector<double>& sorted, double q) {
                          static_cast<size_t>(q * static_cast<double>(sorted.size())))];
 }
 
+// --timeline: per second of the measured phase, from `start` (wall clock), the latencies of the
+// pushes due in it ("-" where none was answered).
+void write_timeline(const std::string& path, std::chrono::system_clock::time_point start,
+                    std::vector<std::vector<double>>& per_second) {
+  std::ofstream out(path);
+  out << "due_utc\tpushes\tp50_ms\tmax_ms\n";
+  for (size_t i = 0; i < per_second.size(); ++i) {
+    auto& seconds = per_second[i];
+    std::sort(seconds.begin(), seconds.end());
+    const auto at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        (start + std::chrono::seconds(i)).time_since_epoch())
+                        .count();
+    std::string due = sahab::format_rfc3339(at / 1000);  // "...T10:00:00Z"
+    char millis[8];
+    std::snprintf(millis, sizeof millis, ".%03lld", static_cast<long long>(at % 1000));
+    due.insert(due.size() - 1, millis);
+    char line[96];
+    if (seconds.empty())
+      std::snprintf(line, sizeof line, "%s\t0\t-\t-\n", due.c_str());
+    else
+      std::snprintf(line, sizeof line, "%s\t%zu\t%.2f\t%.2f\n", due.c_str(), seconds.size(),
+                    percentile(seconds, 0.5) * 1e3, seconds.back() * 1e3);
+    out << line;
+  }
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
 // --- the soak: agents that keep what was not acknowledged --------------------------------------
 
 // One simulated agent's spool, reduced to counters: batches 1..made exist, 1..sent_upto are
@@ -837,6 +870,8 @@ int main(int argc, char** argv) {
   const double own_cpu_before = cpu_seconds(getpid());
   const double cpu_before = o.collector_pid ? cpu_seconds(o.collector_pid) : 0;
   const double server_cpu_before = o.server_pid ? server_cpu_seconds(o.server_pid) : 0;
+  std::vector<std::vector<double>> per_second(static_cast<size_t>(std::ceil(o.duration)) + 1);
+  const auto wall_t0 = std::chrono::system_clock::now();
   const auto t0 = Clock::now();
   const auto due_of = [&](long k) {
     return t0 +
@@ -845,10 +880,14 @@ int main(int argc, char** argv) {
   long next = 0;
   while (next < total || pool.busy()) {
     while (next < total && pool.has_free() && due_of(next) <= Clock::now()) {
+      const auto second = static_cast<size_t>(static_cast<double>(next) / rate);
       pool.start({std::move(requests[static_cast<size_t>(next)]), due_of(next),
-                  [&](long status, const std::string& answer, double seconds, double late) {
+                  [&, second](long status, const std::string& answer, double seconds, double late) {
                     lateness.push_back(late);
-                    if (status == 200) return latencies.push_back(seconds);
+                    if (status == 200) {
+                      per_second[std::min(second, per_second.size() - 1)].push_back(seconds);
+                      return latencies.push_back(seconds);
+                    }
                     ++failed;
                     fail("push", status, answer);
                   }});
@@ -891,6 +930,7 @@ int main(int argc, char** argv) {
     result["server_cpu_percent_of_one_core"] =
         std::round(1000 * (server_cpu_seconds(o.server_pid) - server_cpu_before) / elapsed) / 10;
   }
+  if (!o.timeline_file.empty()) write_timeline(o.timeline_file, wall_t0, per_second);
   std::printf("%s\n", result.dump(2).c_str());
   return failed == 0 ? 0 : 1;
 }

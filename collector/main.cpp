@@ -86,6 +86,7 @@ constexpr std::int64_t kMaintenanceLock = 1935762018;
 void maintain(Store& store, const CollectorConfig& config) {
   try {
     MaintenanceReport r;
+    const auto started = std::chrono::steady_clock::now();
     const bool ran = store.run_exclusive(
         kMaintenanceLock, [&] { r = run_maintenance(store, config.retention, unix_now()); });
     if (!ran) {
@@ -95,7 +96,11 @@ void maintain(Store& store, const CollectorConfig& config) {
     log::debug("maintenance: " + std::to_string(r.days_rolled_up) + " days rolled up, " +
                std::to_string(r.summaries_deleted) + " summaries and " +
                std::to_string(r.rollups_deleted) + " rollups deleted, " +
-               std::to_string(r.hosts_marked_stale) + " hosts marked stale");
+               std::to_string(r.hosts_marked_stale) + " hosts marked stale, in " +
+               std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count()) +
+               " ms");
   } catch (const std::exception& e) {
     log::error(std::string("maintenance failed: ") + e.what());
   }

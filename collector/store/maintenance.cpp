@@ -12,10 +12,12 @@
 
 namespace sahab::collector {
 namespace {
-// Pending (host, day) pairs handled per writer job, so ingest never waits long behind upkeep:
+// Pending (host, day) pairs read per round. Each is rolled up in a writer job of its own:
 // rolling a day up and packing it costs about 12 ms of CPU per host on the server profile
-// (docs/benchmarks.md, "Day blocks"), so a job holds the writer for about 0.8 s of CPU.
-constexpr int kPendingPerJob = 64;
+// (docs/benchmarks.md, "Day blocks"), so on SQLite a push waits at most that long behind it, and
+// on PostgreSQL the job holds one host's lock (lock_host) at a time, so it cannot deadlock with a
+// lane's transaction that holds other hosts' locks.
+constexpr int kPendingPerRound = 64;
 
 struct Merged {
   Sketch sketch;
@@ -71,18 +73,17 @@ std::int64_t roll_up(Database& db, const std::string& host, std::int64_t day,
   return deleted;
 }
 
-// Rolls up a bounded number of pending days before `settled` (days over for kRollupSettleSeconds,
-// and any day reaching the raw retention boundary, whose raw rows go next); returns how many, and
-// adds the raw rows deleted on the way to `summaries_deleted`.
-std::int64_t roll_up_some(Database& db, std::int64_t settled, std::int64_t raw_from,
-                          std::int64_t& summaries_deleted) {
-  std::vector<std::pair<std::string, std::int64_t>> pending;
-  Statement& s = db.cached("SELECT host_id, day FROM rollup_pending WHERE day < ? LIMIT ?")
-                     .with(settled, kPendingPerJob);
-  while (s.step()) pending.emplace_back(s.text(0), s.integer(1));
-  s.reset();
-  for (const auto& [host, day] : pending) summaries_deleted += roll_up(db, host, day, raw_from);
-  return static_cast<std::int64_t>(pending.size());
+// Up to kPendingPerRound pending days before `settled` (days over for kRollupSettleSeconds, and
+// any day reaching the raw retention boundary, whose raw rows go next).
+std::vector<std::pair<std::string, std::int64_t>> pending_days(Store& store, std::int64_t settled) {
+  return store.read([settled](Database& db) {
+    std::vector<std::pair<std::string, std::int64_t>> pending;
+    Statement& s = db.cached("SELECT host_id, day FROM rollup_pending WHERE day < ? LIMIT ?")
+                       .with(settled, kPendingPerRound);
+    const ResetOnExit reset_on_exit(s);
+    while (s.step()) pending.emplace_back(s.text(0), s.integer(1));
+    return pending;
+  });
 }
 
 // The first and last ids of each run of kHostsPerRetentionJob hosts, in the store's order.
@@ -105,22 +106,24 @@ MaintenanceReport run_maintenance(Store& store, const RetentionPolicy& policy, s
   MaintenanceReport report;
   const std::int64_t raw_boundary = raw_from(policy, now);
   const std::int64_t settled = std::max(day_of(now - kRollupSettleSeconds), raw_boundary);
-  for (std::int64_t done = kPendingPerJob; done == kPendingPerJob;) {
-    store.write([&](Database& db) {
-      done = roll_up_some(db, settled, raw_boundary, report.summaries_deleted);
-    });
-    report.days_rolled_up += done;
+  for (auto pending = pending_days(store, settled); !pending.empty();
+       pending = pending_days(store, settled)) {
+    for (const auto& [host, day] : pending) {
+      store.write_background(
+          [&](Database& db) { report.summaries_deleted += roll_up(db, host, day, raw_boundary); });
+      ++report.days_rolled_up;
+    }
   }
   // Raw rows before the boundary are all rolled up now (pending days were handled above).
   for (const auto& [first, last] : host_ranges(store)) {
-    store.write([&](Database& db) {
+    store.write_background([&](Database& db) {
       report.summaries_deleted +=
           delete_blocks_before(db, BlockTable::kSummaries, first, last, raw_boundary);
       report.rollups_deleted += delete_blocks_before(db, BlockTable::kRollups, first, last,
                                                      day_of(now - policy.rollup_seconds));
     });
   }
-  store.write([&](Database& db) {
+  store.write_background([&](Database& db) {
     db.cached(
           "UPDATE hosts SET state = 'stale' WHERE source = 'agent' AND state = 'active' "
           "AND last_seen < ?")

@@ -254,6 +254,26 @@ void Store::lane_loop(Lane& lane) {
   }
 }
 
+void Store::write_background(std::function<void(Database&)> job) {
+  if (url_.kind == StoreKind::kSqlite) return write(std::move(job));
+  std::lock_guard lock(background_mutex_);
+  if (!background_db_) background_db_ = open_database(url_, Database::Mode::kReadWrite);
+  Database& db = *background_db_;
+  db.recover();
+  db.exec(db.dialect().begin_write());
+  try {
+    job(db);
+  } catch (...) {
+    try {
+      roll_back(db);
+    } catch (const StoreError&) {
+      // The connection is gone, and the transaction with it; recover() opens it again.
+    }
+    throw;
+  }
+  db.exec("COMMIT");
+}
+
 Store::Lease::Lease(Store& s) : store(s) {
   std::unique_lock lock(store.readers_mutex_);
   store.readers_cv_.wait(lock, [this] { return !store.idle_readers_.empty(); });

@@ -41,6 +41,13 @@ class Store {
   // on PostgreSQL, jobs of hosts of other lanes run at the same time.
   void write_for_host(const std::string& host_id, std::function<void(Database&)> job);
 
+  // The same for background upkeep (rollups, retention, stale marking), which may write any
+  // host's rows but takes the locks a push takes (lock_host) as another collector's upkeep on the
+  // same PostgreSQL does: there it runs on a connection of its own, beside the lanes, so pushes
+  // do not wait for it (through write() every lane would stop for each of its jobs). SQLite: one
+  // writer, so it is write().
+  void write_background(std::function<void(Database&)> job);
+
   // Runs `job` on a reader connection of the pool (waits for a free one).
   template <typename F>
   auto read(F&& job) {
@@ -115,6 +122,9 @@ class Store {
   std::unique_ptr<Database> checkpoint_db_;
   std::condition_variable checkpoint_cv_;  // own condition: a push must always wake the writer
   std::thread checkpointer_;
+
+  std::mutex background_mutex_;  // one write_background() job at a time on background_db_
+  std::unique_ptr<Database> background_db_;  // PostgreSQL, opened at its first job
 
   std::mutex exclusive_mutex_;              // held for one statement on exclusive_db_ at a time
   std::unique_ptr<Database> exclusive_db_;  // PostgreSQL: holds run_exclusive's locks

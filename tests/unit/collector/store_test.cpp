@@ -832,3 +832,42 @@ TEST_CASE("store: a push whose statement fails is not acknowledged nor kept, its
   }
   CHECK(count(store, "SELECT sum(entries) FROM summary_blocks") == 4);
 }
+
+TEST_CASE("store: pushes are stored while a background upkeep job's transaction is open") {
+  TempDb tmp;
+  Store store(tmp.url, 1);
+  const Batch batch = sahab::testing::summary_batch("h1", 1, 1'000'000);
+  if (!sahab::testing::testing_on_postgres()) {
+    // One writer: the job runs as write() does, and what it wrote is committed.
+    store.write_background([&](Database& db) { store_batch(db, batch, "", 1); });
+    CHECK(marks_of(store, "h1") == 1);
+    return;
+  }
+  // The job waits, inside its transaction, for a push of another host to be acknowledged: through
+  // write() every lane would wait for the job, and it would give up after 10 s.
+  std::promise<void> in_job, pushed;
+  auto upkeep = std::async(std::launch::async, [&] {
+    bool push_went_through = false;
+    store.write_background([&](Database& db) {
+      db.exec("UPDATE hosts SET state = 'stale' WHERE state = 'active'");  // holds its rows
+      in_job.set_value();
+      push_went_through =
+          pushed.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    });
+    return push_went_through;
+  });
+  in_job.get_future().wait();
+  store.write_for_host("h1", [&](Database& db) { store_batch(db, batch, "", 1); });
+  pushed.set_value();
+  CHECK(upkeep.get());
+  CHECK(marks_of(store, "h1") == 1);
+  // A job that throws is rolled back, and the next one runs on the same connection.
+  CHECK_THROWS_AS(store.write_background([](Database& db) {
+    db.exec("DELETE FROM batch_marks");
+    throw std::runtime_error("half way");
+  }),
+                  std::runtime_error);
+  CHECK(marks_of(store, "h1") == 1);
+  store.write_background([](Database& db) { db.exec("DELETE FROM batch_marks"); });
+  CHECK(marks_of(store, "h1") == 0);
+}
