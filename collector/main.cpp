@@ -83,12 +83,13 @@ class PeriodicThread {
 
 // Rollups, retention and stale marking: by one collector at a time on a shared PostgreSQL.
 constexpr std::int64_t kMaintenanceLock = 1935762018;
-void maintain(Store& store, const CollectorConfig& config) {
+void maintain(Store& store, const CollectorConfig& config, MaintenanceMemory& memory) {
   try {
     MaintenanceReport r;
     const auto started = std::chrono::steady_clock::now();
-    const bool ran = store.run_exclusive(
-        kMaintenanceLock, [&] { r = run_maintenance(store, config.retention, unix_now()); });
+    const bool ran = store.run_exclusive(kMaintenanceLock, [&] {
+      r = run_maintenance(store, config.retention, unix_now(), memory);
+    });
     if (!ran) {
       log::debug("maintenance: another collector is running it");
       return;
@@ -248,7 +249,9 @@ int run(const CollectorConfig& config) {
   log::info("listening on " + config.listen + " (port " + std::to_string(server.port()) +
             "), store " + store.url().redacted());
 
-  PeriodicThread maintenance(config.maintenance_interval, [&] { maintain(store, config); });
+  MaintenanceMemory maintenance_memory;  // the maintenance thread's alone
+  PeriodicThread maintenance(config.maintenance_interval,
+                             [&] { maintain(store, config, maintenance_memory); });
   // Not at start: a collector nobody asks for a plan computes none before the first interval.
   PeriodicThread plan_refresh(
       config.planner_metrics_interval, [&] { refresh_plan_gauges(plans, *plan_gauges); }, false);

@@ -102,7 +102,8 @@ std::vector<std::pair<std::string, std::string>> host_ranges(Store& store) {
 
 }  // namespace
 
-MaintenanceReport run_maintenance(Store& store, const RetentionPolicy& policy, std::int64_t now) {
+MaintenanceReport run_maintenance(Store& store, const RetentionPolicy& policy, std::int64_t now,
+                                  MaintenanceMemory& memory) {
   MaintenanceReport report;
   const std::int64_t raw_boundary = raw_from(policy, now);
   const std::int64_t settled = std::max(day_of(now - kRollupSettleSeconds), raw_boundary);
@@ -115,13 +116,17 @@ MaintenanceReport run_maintenance(Store& store, const RetentionPolicy& policy, s
     }
   }
   // Raw rows before the boundary are all rolled up now (pending days were handled above).
-  for (const auto& [first, last] : host_ranges(store)) {
-    store.write_background([&](Database& db) {
-      report.summaries_deleted +=
-          delete_blocks_before(db, BlockTable::kSummaries, first, last, raw_boundary);
-      report.rollups_deleted += delete_blocks_before(db, BlockTable::kRollups, first, last,
-                                                     day_of(now - policy.rollup_seconds));
-    });
+  const std::int64_t rollup_boundary = day_of(now - policy.rollup_seconds);
+  if (raw_boundary != memory.raw_swept_before || rollup_boundary != memory.rollups_swept_before) {
+    for (const auto& [first, last] : host_ranges(store)) {
+      store.write_background([&](Database& db) {
+        report.summaries_deleted +=
+            delete_blocks_before(db, BlockTable::kSummaries, first, last, raw_boundary);
+        report.rollups_deleted +=
+            delete_blocks_before(db, BlockTable::kRollups, first, last, rollup_boundary);
+      });
+    }
+    memory = {raw_boundary, rollup_boundary};
   }
   store.write_background([&](Database& db) {
     db.cached(
@@ -132,6 +137,11 @@ MaintenanceReport run_maintenance(Store& store, const RetentionPolicy& policy, s
     report.hosts_marked_stale = db.changes();
   });
   return report;
+}
+
+MaintenanceReport run_maintenance(Store& store, const RetentionPolicy& policy, std::int64_t now) {
+  MaintenanceMemory first_pass;
+  return run_maintenance(store, policy, now, first_pass);
 }
 
 }  // namespace sahab::collector

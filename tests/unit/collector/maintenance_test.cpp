@@ -272,6 +272,36 @@ TEST_CASE("maintenance: retention reaches every host, whatever the run of hosts 
   CHECK(s.scalar("SELECT count(*) FROM rollup_blocks") == static_cast<std::int64_t>(hosts));
 }
 
+TEST_CASE("maintenance: expired blocks are swept when a retention boundary moves, not every pass") {
+  testing::TempStore s;
+  enrol(s, "h1");
+  const auto expired_block = [&s](std::int64_t start) {
+    s.write([&](Database& db) {
+      SummaryEntry e{"cpu_ratio", start, start + 60, 1, 1, 0.5, 0.5, {}};
+      e.sketch.add(0.5);
+      write_block(db, BlockTable::kSummaries, "h1", start, {e});
+    });
+  };
+  RetentionPolicy policy;
+  policy.raw_seconds = 3 * kDay;
+  MaintenanceMemory memory;
+  const std::int64_t now = kEpochDay + 10 * kDay;
+  expired_block(kEpochDay);
+  CHECK(run_maintenance(s.store, policy, now, memory).summaries_deleted == 1);  // the first pass
+  // Later passes of the same day leave the sweep alone: a block that lands behind the boundary
+  // meanwhile waits for its next move (in use, only late summaries land there, and their day's
+  // roll-up deletes them).
+  expired_block(kEpochDay + kDay);
+  CHECK(run_maintenance(s.store, policy, now + 300, memory).summaries_deleted == 0);
+  CHECK(run_maintenance(s.store, policy, now + kDay - 1, memory).summaries_deleted == 0);
+  CHECK(s.scalar("SELECT count(*) FROM summary_blocks") == 1);
+  CHECK(run_maintenance(s.store, policy, now + kDay, memory).summaries_deleted == 1);
+  // A collector's first pass (no memory yet) sweeps.
+  expired_block(kEpochDay + 2 * kDay);
+  CHECK(run_maintenance(s.store, policy, now + kDay + 300, memory).summaries_deleted == 0);
+  CHECK(run_maintenance(s.store, policy, now + kDay + 300).summaries_deleted == 1);
+}
+
 TEST_CASE("maintenance: only agent hosts silent past stale_after are marked stale, none deleted") {
   testing::TempStore s;
   const std::int64_t now = kEpochDay;
