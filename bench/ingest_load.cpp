@@ -149,6 +149,8 @@ Options parse(int argc, char** argv) {
     usage("--history-minutes must be from 0 to 59 (minutes of one hour)");
   if (o.history_minutes > 0 && !o.acks_file.empty())
     usage("--history-minutes and --acks do not go together");
+  if (!o.timeline_file.empty() && !std::ofstream(o.timeline_file))
+    usage("cannot write --timeline " + o.timeline_file);
   return o;
 }
 

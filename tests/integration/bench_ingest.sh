@@ -15,10 +15,31 @@ generate() {
 }
 
 start_collector
-generate real "$URL" || fail "against a collector: $(cat "$WORK/real.log")"
+generate real "$URL" --timeline "$WORK/real.tsv" || fail "against a collector: $(cat "$WORK/real.log")"
 json 'd["pushes"] == 40 and d["failed"] == 0 and d["collector_p99_ms_at_most"] is not None' \
   <"$WORK/real.json" | grep -q True || fail "real collector: $(cat "$WORK/real.json")"
 ok "a collector answers all 40 pushes (and its /metrics histogram is read)"
+
+# --timeline: a line per second of the measured phase, due times now, the 40 pushes counted once.
+python3 - "$WORK/real.tsv" "$WORK/real.json" <<'PY' || fail "timeline: $(cat "$WORK/real.tsv")"
+import datetime, json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert lines[0] == "due_utc\tpushes\tp50_ms\tmax_ms", lines[0]
+rows = [line.split("\t") for line in lines[1:]]
+assert len(rows) == 3, rows  # seconds 0 and 1, and one for answers due at the very end
+assert sum(int(r[1]) for r in rows) == 40, rows
+now = datetime.datetime.now(datetime.timezone.utc)
+for due, pushes, p50, top in rows:
+    at = datetime.datetime.fromisoformat(due.replace("Z", "+00:00"))
+    assert abs((now - at).total_seconds()) < 120, (due, now)
+    if int(pushes):
+        assert 0 < float(p50) <= float(top) <= json.load(open(sys.argv[2]))["max_ms"] + 0.051, (p50, top)  # max_ms: 0.1 ms
+PY
+ok "the timeline counts the 40 pushes in the seconds they were due"
+generate unwritable "$URL" --timeline "$WORK/no/such/dir.tsv" && fail "an unwritable timeline passed"
+grep -q "cannot write --timeline $WORK/no/such/dir.tsv" "$WORK/unwritable.log" ||
+  fail "unwritable timeline: $(cat "$WORK/unwritable.log")"
+ok "a timeline that cannot be written is refused before the run"
 
 # A server that enrols anyone, refuses every push with 503 in a chunked answer, and answers
 # /metrics without a length, closing the connection (an HTTP/1.1 server unlike the collector).
